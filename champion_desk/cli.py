@@ -1,0 +1,76 @@
+"""Command-line entry point: the GUI by default, headless subcommands otherwise.
+
+Headless subcommands never import PySide6 or pyqtgraph; each area of the app registers its
+subcommands from its own module in ``champion_desk/commands/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from champion_desk import __version__
+from champion_desk.errors import ChampionDeskError
+
+# Each module defines ``register(subparsers)``; its handlers take (args) and return an exit code.
+COMMAND_MODULES = (
+    "champion_desk.commands.core",
+)
+
+PAGES = ("home", "training", "concerns", "mentoring", "stories", "readiness", "people", "tools", "dashboard", "briefing")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="champion-desk",
+        description="Champion Desk: log training, concerns and mentoring for AI tool roll-outs; "
+        "charts and briefings. Without a subcommand, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--db", type=Path, default=None,
+        help="database file (default: $CHAMPION_DESK_DB, else champion-desk.db in your data folder)",
+    )
+    parser.add_argument("--page", choices=PAGES, help="open the desktop app on this page")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    """Return the database path chosen by --db, the environment or the default."""
+    from champion_desk.paths import default_db_path
+
+    return args.db.expanduser() if args.db else default_db_path()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from champion_desk.app import run_gui
+
+        return run_gui(db_path=args.db.expanduser() if args.db else None, page=args.page)
+    try:
+        return int(args.handler(args) or 0)
+    except ChampionDeskError as exc:
+        print(f"champion-desk: error: {exc}", file=sys.stderr)
+        return 1
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        print(f"champion-desk: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("champion-desk: interrupted; nothing half-written was kept.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

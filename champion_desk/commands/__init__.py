@@ -1,0 +1,1 @@
+"""Headless subcommands, one module per area; each exposes ``register(subparsers)``."""

@@ -1,0 +1,91 @@
+"""Core subcommands: init, check, stats, backup."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from champion_desk.commands.options import add_scope_options, open_for_command, scope_from_args
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("init", help="create an empty database (does nothing if it exists)")
+    p.set_defaults(handler=cmd_init)
+
+    p = subparsers.add_parser("check", help="check integrity, links, file identity, schema version; print counts")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_check)
+
+    p = subparsers.add_parser("stats", help="print the key figures for a scope (see README: Figures)")
+    p.add_argument("--json", action="store_true", help="print JSON (the default output is a readable table)")
+    add_scope_options(p, default_months=12)
+    p.set_defaults(handler=cmd_stats)
+
+    p = subparsers.add_parser("backup", help="write a verified backup of the database")
+    p.add_argument("--to", type=str, metavar="PATH", help="write the backup exactly here (default: the backups folder beside the database)")
+    p.set_defaults(handler=cmd_backup)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from champion_desk.cli import db_path
+
+    path = db_path(args)
+    existed = path.exists() and path.stat().st_size > 0
+    db = open_for_command(args, create=True)
+    db.close()
+    print(f"{'Database already exists' if existed else 'Created database'}: {path}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from champion_desk.store.health import check_database
+
+    report = check_database(args_path(args))
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        for line in report.lines():
+            print(line)
+    return 0 if report.ok else 1
+
+
+def args_path(args: argparse.Namespace):
+    from champion_desk.cli import db_path
+
+    path = db_path(args)
+    if not path.exists():
+        raise FileNotFoundError(f"No database at {path}.")
+    return path
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from champion_desk.domain.metrics import stats
+
+    scope = scope_from_args(args)
+    with open_for_command(args, readonly=False) as db:
+        figures = stats(db, scope)
+    if args.json:
+        json.dump(figures, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(f"Scope: {scope.describe()}")
+    for key, value in figures.items():
+        if key in ("scope",):
+            continue
+        if isinstance(value, dict):
+            print(f"{key}:")
+            for k, v in value.items():
+                print(f"  {k:<26} {v}")
+        else:
+            print(f"{key:<28} {value}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from champion_desk.store.backups import backup_database
+
+    with open_for_command(args) as db:
+        path = backup_database(db, to=args.to, reason="manual") if args.to else backup_database(db, reason="manual")
+    print(f"Backup written and checked: {path}")
+    return 0

@@ -1,0 +1,71 @@
+"""A scope: the period, units and tools a figure, list or briefing covers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from champion_desk.errors import ValidationError
+
+
+def parse_date(text: str | dt.date, field_name: str = "date") -> dt.date:
+    """Parse ``YYYY-MM-DD``; raise ValidationError naming the field otherwise."""
+    if isinstance(text, dt.date):
+        return text
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ValidationError(field_name, "must be a date written YYYY-MM-DD", f"{field_name}: {text!r} is not a date written YYYY-MM-DD") from None
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """Return the date ``months`` calendar months before ``day`` (clamped to the month's end)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Inclusive dates ``date_from``..``date_to``; optional unit and tool names (empty = all)."""
+
+    date_from: dt.date
+    date_to: dt.date
+    units: tuple[str, ...] = field(default=())
+    tools: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.date_from > self.date_to:
+            raise ValidationError("from", "must not be after 'to'", f"from: {self.date_from} is after to: {self.date_to}")
+
+    @classmethod
+    def last_months(cls, months: int, today: dt.date | None = None, units=(), tools=()) -> Scope:
+        """Return the scope of the last ``months`` months up to ``today`` (inclusive)."""
+        today = today or dt.date.today()
+        return cls(months_before(today, months) + dt.timedelta(days=1), today, tuple(units), tuple(tools))
+
+    @property
+    def days(self) -> int:
+        """Return the number of days the period covers."""
+        return (self.date_to - self.date_from).days + 1
+
+    def previous(self) -> Scope:
+        """Return the period of the same length just before this one (same units and tools)."""
+        end = self.date_from - dt.timedelta(days=1)
+        return Scope(end - dt.timedelta(days=self.days - 1), end, self.units, self.tools)
+
+    def with_dates(self, date_from: dt.date, date_to: dt.date) -> Scope:
+        """Return the same units and tools over other dates."""
+        return Scope(date_from, date_to, self.units, self.tools)
+
+    def describe(self) -> str:
+        """Return a one-line human description, e.g. '2026-01-01 to 2026-03-31 · all units · all tools'."""
+        units = ", ".join(self.units) if self.units else "all units"
+        tools = ", ".join(self.tools) if self.tools else "all tools"
+        return f"{self.date_from.isoformat()} to {self.date_to.isoformat()} · {units} · {tools}"

@@ -1,0 +1,89 @@
+"""The fixed, documented vocabularies: concern themes, ADKAR barriers, severities, statuses, formats, stages."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Theme(StrEnum):
+    """What a concern is about (DESIGN.md's documented list)."""
+
+    JOB_SECURITY = "job security"
+    HUMAN_CONNECTION = "human connection"
+    ACCURACY_AND_TRUST = "accuracy and trust"
+    WORKLOAD_AND_TIME = "workload and time"
+    PRIVACY_AND_DATA = "privacy and data"
+    USABILITY_AND_TECHNICAL = "usability and technical"
+    ETHICS_AND_LIABILITY = "ethics and liability"
+    TRAINING_GAP = "training gap"
+    OTHER = "other"
+
+
+class Barrier(StrEnum):
+    """The ADKAR element a concern or a readiness pulse points at, in ADKAR order."""
+
+    AWARENESS = "awareness"
+    DESIRE = "desire"
+    KNOWLEDGE = "knowledge"
+    ABILITY = "ability"
+    REINFORCEMENT = "reinforcement"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class ConcernStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in progress"
+    ADDRESSED = "addressed"
+    CLOSED = "closed"
+
+
+RESOLVED_STATUSES = (ConcernStatus.ADDRESSED, ConcernStatus.CLOSED)
+
+
+class SessionFormat(StrEnum):
+    HANDS_ON = "hands-on"
+    DEMO = "demo"
+    HUDDLE = "huddle"
+    E_LEARNING = "e-learning"
+    ONE_TO_ONE = "one-to-one"
+
+
+class ToolStage(StrEnum):
+    """A tool's stage overall (``tool.stage``) or on one unit (``rollout.stage``)."""
+
+    PLANNED = "planned"
+    PILOT = "pilot"
+    LIVE = "live"
+    PAUSED = "paused"
+    RETIRED = "retired"
+
+
+class PairingStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    ENDED = "ended"
+
+
+# Suggestions offered for ``staff.role``; the field itself is free text (rosters vary).
+ROLE_SUGGESTIONS = (
+    "nurse", "midwife", "healthcare assistant", "doctor", "allied health professional",
+    "pharmacist", "administrator", "ward manager", "matron", "other",
+)
+MANAGER_ROLE_WORDS = ("manager", "matron", "lead", "director")
+
+
+def is_manager_role(role: str | None) -> bool:
+    """Return True when a role reads as a manager's (may countersign sessions)."""
+    text = (role or "").lower()
+    return any(word in text for word in MANAGER_ROLE_WORDS)
+
+
+def values(enum: type[StrEnum]) -> tuple[str, ...]:
+    """Return the stored values of a vocabulary, in documented order."""
+    return tuple(member.value for member in enum)

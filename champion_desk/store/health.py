@@ -1,0 +1,82 @@
+"""Whole-file health check: integrity, foreign keys, file identity, schema version, counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from champion_desk.errors import StoreError
+from champion_desk.store.database import check_header, connect
+from champion_desk.store.schema import APPLICATION_ID, RECORD_TABLES, SCHEMA_VERSION
+
+
+@dataclass
+class HealthReport:
+    """What ``check`` found; ``ok`` only when every check passed."""
+
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    integrity: str = "not run"
+    foreign_key_errors: int = 0
+    application_id: int | None = None
+    schema_version: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        return {
+            "path": str(self.path), "ok": self.ok, "problems": self.problems, "integrity": self.integrity,
+            "foreign_key_errors": self.foreign_key_errors, "application_id": self.application_id,
+            "schema_version": self.schema_version, "counts": self.counts,
+        }
+
+    def lines(self) -> list[str]:
+        out = [f"Database: {self.path}"]
+        out.append(f"integrity: {self.integrity}")
+        out.append(f"foreign keys: {'ok' if not self.foreign_key_errors else f'{self.foreign_key_errors} broken links'}")
+        out.append(f"application id: {'Champion Desk' if self.application_id == APPLICATION_ID else self.application_id}")
+        out.append(f"schema version: {self.schema_version} (this app: {SCHEMA_VERSION})")
+        for table, n in self.counts.items():
+            out.append(f"  {table:<18} {n:>8}")
+        out.append("All checks passed." if self.ok else "PROBLEMS: " + "; ".join(self.problems))
+        return out
+
+
+def check_database(path: Path) -> HealthReport:
+    """Check a database file read-only and return a HealthReport; the file is never changed.
+
+    Raises NotADeskDatabaseError or NewerVersionError for files that are not ours to read.
+    """
+    report = HealthReport(Path(path))
+    report.schema_version = check_header(path)
+    report.application_id = APPLICATION_ID
+    if report.schema_version < SCHEMA_VERSION:
+        report.problems.append(f"schema {report.schema_version} needs an upgrade (open it once in the app)")
+    import sqlite3
+
+    try:
+        conn = connect(path, readonly=True)
+    except StoreError as exc:
+        report.problems.append(str(exc))
+        return report
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        report.integrity = "ok" if rows == [("ok",)] else "; ".join(r[0] for r in rows[:5])
+        if report.integrity != "ok":
+            report.problems.append(f"integrity check failed: {report.integrity}")
+        report.foreign_key_errors = len(conn.execute("PRAGMA foreign_key_check").fetchall())
+        if report.foreign_key_errors:
+            report.problems.append(f"{report.foreign_key_errors} records point at missing records")
+        if report.schema_version == SCHEMA_VERSION:
+            for table in RECORD_TABLES:
+                report.counts[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()[0]
+            report.counts["audit"] = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        report.integrity = f"unreadable ({exc})"
+        report.problems.append(f"the file is damaged: {exc}")
+    finally:
+        conn.close()
+    return report

@@ -1,0 +1,218 @@
+"""The documented schema: tables, columns and indexes, created by versioned migrations.
+
+Table and column names are part of the product (DESIGN.md): a manager may open the file in any
+SQLite tool, so never rename them casually.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually runs.
+    import sqlite_utils
+
+# "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
+APPLICATION_ID = 0x4348444B
+SCHEMA_VERSION = 1
+MIGRATION_SET = "champion_desk"
+
+_RECORD = """
+    id TEXT PRIMARY KEY NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT"""
+
+_DATE = "CHECK ({0} IS NULL OR {0} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')"
+_BOOL = "CHECK ({0} IN (0, 1))"
+
+
+def _date(column: str, required: bool = False) -> str:
+    return f"{column} TEXT{' NOT NULL' if required else ''} {_DATE.format(column)}"
+
+
+def _bool(column: str, default: int) -> str:
+    return f"{column} INTEGER NOT NULL DEFAULT {default} {_BOOL.format(column)}"
+
+
+def _scale(column: str) -> str:
+    return f"{column} INTEGER CHECK ({column} IS NULL OR {column} BETWEEN 1 AND 5)"
+
+
+def _mean_scale(column: str) -> str:
+    return f"{column} REAL CHECK ({column} IS NULL OR {column} BETWEEN 1 AND 5)"
+
+
+TABLE_DDL: dict[str, str] = {
+    "unit": f"""CREATE TABLE unit ({_RECORD},
+    name TEXT NOT NULL UNIQUE,
+    site TEXT,
+    specialty TEXT)""",
+    "staff": f"""CREATE TABLE staff ({_RECORD},
+    display_name TEXT NOT NULL,
+    role TEXT,
+    unit_id TEXT REFERENCES unit(id),
+    staff_ref TEXT UNIQUE,
+    {_bool('is_champion', 0)},
+    {_bool('active', 1)})""",
+    "tool": f"""CREATE TABLE tool ({_RECORD},
+    name TEXT NOT NULL UNIQUE,
+    vendor TEXT,
+    purpose TEXT,
+    stage TEXT NOT NULL DEFAULT 'planned',
+    {_date('go_live_on')},
+    refresher_months INTEGER CHECK (refresher_months IS NULL OR refresher_months > 0))""",
+    "rollout": f"""CREATE TABLE rollout ({_RECORD},
+    tool_id TEXT NOT NULL REFERENCES tool(id),
+    unit_id TEXT NOT NULL REFERENCES unit(id),
+    stage TEXT NOT NULL,
+    {_date('since', required=True)})""",
+    "training_session": f"""CREATE TABLE training_session ({_RECORD},
+    tool_id TEXT NOT NULL REFERENCES tool(id),
+    unit_id TEXT NOT NULL REFERENCES unit(id),
+    trainer_id TEXT NOT NULL REFERENCES staff(id),
+    {_date('held_on', required=True)},
+    minutes INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 600),
+    format TEXT NOT NULL,
+    topic TEXT,
+    notes TEXT,
+    verified_by TEXT REFERENCES staff(id),
+    {_date('verified_on')})""",
+    "attendance": f"""CREATE TABLE attendance ({_RECORD},
+    session_id TEXT NOT NULL REFERENCES training_session(id),
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    {_scale('confidence_before')},
+    {_scale('confidence_after')},
+    {_bool('signed_off', 0)},
+    signed_off_by TEXT REFERENCES staff(id),
+    {_date('signed_off_on')})""",
+    "incident": f"""CREATE TABLE incident ({_RECORD},
+    tool_id TEXT NOT NULL REFERENCES tool(id),
+    unit_id TEXT NOT NULL REFERENCES unit(id),
+    reported_by TEXT REFERENCES staff(id),
+    raised_by TEXT REFERENCES staff(id),
+    {_date('occurred_on', required=True)},
+    theme TEXT NOT NULL,
+    barrier TEXT,
+    severity TEXT NOT NULL DEFAULT 'medium',
+    description TEXT,
+    root_cause TEXT,
+    status TEXT NOT NULL DEFAULT 'open',
+    response TEXT,
+    owner TEXT,
+    {_date('resolved_on')})""",
+    "pairing": f"""CREATE TABLE pairing ({_RECORD},
+    mentor_id TEXT NOT NULL REFERENCES staff(id),
+    mentee_id TEXT NOT NULL REFERENCES staff(id),
+    tool_id TEXT NOT NULL REFERENCES tool(id),
+    {_date('started_on', required=True)},
+    goal TEXT,
+    progress INTEGER NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
+    status TEXT NOT NULL DEFAULT 'active',
+    {_date('ended_on')})""",
+    "checkin": f"""CREATE TABLE checkin ({_RECORD},
+    pairing_id TEXT NOT NULL REFERENCES pairing(id),
+    {_date('held_on', required=True)},
+    minutes INTEGER CHECK (minutes IS NULL OR minutes BETWEEN 1 AND 600),
+    {_scale('confidence')},
+    note TEXT)""",
+    "pulse": f"""CREATE TABLE pulse ({_RECORD},
+    unit_id TEXT NOT NULL REFERENCES unit(id),
+    tool_id TEXT NOT NULL REFERENCES tool(id),
+    {_date('taken_on', required=True)},
+    respondents INTEGER NOT NULL CHECK (respondents >= 1),
+    {_mean_scale('awareness')},
+    {_mean_scale('desire')},
+    {_mean_scale('knowledge')},
+    {_mean_scale('ability')},
+    {_mean_scale('reinforcement')})""",
+    "story": f"""CREATE TABLE story ({_RECORD},
+    tool_id TEXT NOT NULL REFERENCES tool(id),
+    unit_id TEXT REFERENCES unit(id),
+    {_date('told_on', required=True)},
+    title TEXT NOT NULL,
+    summary TEXT,
+    measure TEXT,
+    value TEXT,
+    source TEXT)""",
+    "audit": """CREATE TABLE audit (
+    id TEXT PRIMARY KEY NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    "table" TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'undelete', 'erase', 'import', 'merge')),
+    changes TEXT NOT NULL DEFAULT '{}')""",
+}
+
+# Every index serves a query in domain/metrics.py or a lookup the UI makes; keep them in step.
+INDEX_DDL: list[str] = [
+    "CREATE INDEX staff_unit ON staff(unit_id, active)",
+    "CREATE INDEX rollout_tool_unit ON rollout(tool_id, unit_id, since)",
+    "CREATE INDEX session_held ON training_session(held_on)",
+    "CREATE INDEX session_unit_held ON training_session(unit_id, held_on)",
+    "CREATE INDEX session_tool_held ON training_session(tool_id, held_on)",
+    "CREATE INDEX session_trainer ON training_session(trainer_id)",
+    "CREATE INDEX attendance_session ON attendance(session_id)",
+    "CREATE INDEX attendance_staff ON attendance(staff_id, session_id)",
+    # One live attendance per person per session; a tombstoned one may be re-added.
+    "CREATE UNIQUE INDEX attendance_once ON attendance(session_id, staff_id) WHERE deleted_at IS NULL",
+    "CREATE INDEX incident_occurred ON incident(occurred_on)",
+    "CREATE INDEX incident_unit_occurred ON incident(unit_id, occurred_on)",
+    "CREATE INDEX incident_resolved ON incident(resolved_on)",
+    "CREATE INDEX incident_raised_by ON incident(raised_by)",
+    "CREATE INDEX pairing_mentee ON pairing(mentee_id)",
+    "CREATE INDEX pairing_mentor ON pairing(mentor_id)",
+    "CREATE INDEX pairing_started ON pairing(started_on)",
+    "CREATE INDEX checkin_pairing_held ON checkin(pairing_id, held_on)",
+    "CREATE INDEX checkin_held ON checkin(held_on)",
+    "CREATE INDEX pulse_unit_tool_taken ON pulse(unit_id, tool_id, taken_on)",
+    "CREATE INDEX story_told ON story(told_on)",
+    "CREATE INDEX audit_record ON audit(record_id)",
+]
+
+RECORD_TABLES: tuple[str, ...] = tuple(t for t in TABLE_DDL if t != "audit")
+
+
+def _initial_schema(db: sqlite_utils.Database) -> None:
+    for ddl in TABLE_DDL.values():
+        db.execute(ddl)
+    for ddl in INDEX_DDL:
+        db.execute(ddl)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 1")
+
+
+def migrations():
+    """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
+    from sqlite_utils import Migrations
+
+    steps = Migrations(MIGRATION_SET)
+    steps(name="0001_initial_schema")(_initial_schema)
+    return steps
+
+
+def columns(table: str) -> tuple[str, ...]:
+    """Return the column names of a documented table, in schema order."""
+    return _COLUMNS[table]
+
+
+def _parse_columns(ddl: str) -> tuple[str, ...]:
+    body = ddl[ddl.index("(") + 1 : ddl.rindex(")")]
+    names = []
+    depth = 0
+    current = ""
+    for ch in body:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            names.append(current.strip().split()[0].strip('"'))
+            current = ""
+        else:
+            current += ch
+    names.append(current.strip().split()[0].strip('"'))
+    return tuple(names)
+
+
+_COLUMNS: dict[str, tuple[str, ...]] = {t: _parse_columns(ddl) for t, ddl in TABLE_DDL.items()}

@@ -1,0 +1,161 @@
+"""Opening, refusing and migrating database files."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+
+from champion_desk.errors import CorruptDatabaseError, NewerVersionError, NotADeskDatabaseError
+from champion_desk.store.backups import list_backups
+from champion_desk.store.database import open_database
+from champion_desk.store.schema import APPLICATION_ID, RECORD_TABLES, SCHEMA_VERSION, TABLE_DDL
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_database_has_every_pragma(db):
+    assert db.scalar("PRAGMA journal_mode") == "wal"
+    assert db.scalar("PRAGMA synchronous") == 2  # FULL
+    assert db.scalar("PRAGMA foreign_keys") == 1
+    assert db.scalar("PRAGMA trusted_schema") == 0
+    assert db.scalar("PRAGMA secure_delete") == 1
+    assert db.scalar("PRAGMA busy_timeout") == 5000
+    assert db.scalar("PRAGMA application_id") == APPLICATION_ID
+    assert db.schema_version() == SCHEMA_VERSION
+
+
+def test_every_documented_table_and_column_exists(db):
+    expected = {
+        "unit": {"name", "site", "specialty"},
+        "staff": {"display_name", "role", "unit_id", "staff_ref", "is_champion", "active"},
+        "tool": {"name", "vendor", "purpose", "stage", "go_live_on", "refresher_months"},
+        "rollout": {"tool_id", "unit_id", "stage", "since"},
+        "training_session": {"tool_id", "unit_id", "trainer_id", "held_on", "minutes", "format", "topic", "notes", "verified_by", "verified_on"},
+        "attendance": {"session_id", "staff_id", "confidence_before", "confidence_after", "signed_off", "signed_off_by", "signed_off_on"},
+        "incident": {"tool_id", "unit_id", "reported_by", "raised_by", "occurred_on", "theme", "barrier", "severity", "description", "root_cause", "status", "response", "owner", "resolved_on"},
+        "pairing": {"mentor_id", "mentee_id", "tool_id", "started_on", "goal", "progress", "status", "ended_on"},
+        "checkin": {"pairing_id", "held_on", "minutes", "confidence", "note"},
+        "pulse": {"unit_id", "tool_id", "taken_on", "respondents", "awareness", "desire", "knowledge", "ability", "reinforcement"},
+        "story": {"tool_id", "unit_id", "told_on", "title", "summary", "measure", "value", "source"},
+        "audit": {"at", "actor", "table", "record_id", "action", "changes"},
+    }
+    assert set(TABLE_DDL) == set(expected)
+    for table, cols in expected.items():
+        actual = {r["name"] for r in db.query(f"PRAGMA table_info({table})")}
+        system = {"id"} if table == "audit" else {"id", "created_at", "updated_at", "deleted_at"}
+        assert actual == cols | system, table
+    for table in RECORD_TABLES:
+        pk = [r["name"] for r in db.query(f"PRAGMA table_info({table})") if r["pk"]]
+        assert pk == ["id"]
+
+
+def test_foreign_keys_are_declared(db):
+    fks = {(r["from"], r["table"]) for r in db.query("PRAGMA foreign_key_list(attendance)")}
+    assert fks == {("session_id", "training_session"), ("staff_id", "staff"), ("signed_off_by", "staff")}
+
+
+def test_reopening_does_not_migrate_again(db_path):
+    open_database(db_path).close()
+    db = open_database(db_path)
+    applied = db.query("SELECT name FROM _sqlite_migrations")
+    assert [r["name"] for r in applied] == ["0001_initial_schema"]
+    db.close()
+
+
+def test_foreign_sqlite_file_is_refused_and_untouched(tmp_path):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (x)")
+    conn.commit()
+    conn.close()
+    before = _digest(other)
+    with pytest.raises(NotADeskDatabaseError, match="another application"):
+        open_database(other)
+    assert _digest(other) == before
+
+
+def test_text_file_and_empty_file_are_refused(tmp_path):
+    text = tmp_path / "notes.db"
+    text.write_text("hello, this is not a database at all" * 10)
+    before = _digest(text)
+    with pytest.raises(NotADeskDatabaseError, match="not an SQLite file"):
+        open_database(text)
+    assert _digest(text) == before
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    with pytest.raises(NotADeskDatabaseError, match="empty"):
+        open_database(empty, create=False)
+    assert empty.stat().st_size == 0
+
+
+def test_newer_schema_is_refused_and_untouched(db_path):
+    db = open_database(db_path)
+    db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    before = _digest(db_path)
+    with pytest.raises(NewerVersionError, match="newer Champion Desk"):
+        open_database(db_path)
+    assert _digest(db_path) == before
+
+
+def test_corrupt_pages_are_reported_as_corrupt(db_path):
+    from champion_desk.store import records
+
+    db = open_database(db_path)
+    for i in range(300):
+        records.insert(db, "unit", {"name": f"Ward {i}", "site": "x" * 200}, "test")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    data = bytearray(db_path.read_bytes())
+    for offset in range(4096 * 2, len(data), 997):
+        data[offset] ^= 0xFF
+    db_path.write_bytes(bytes(data))
+    with pytest.raises(CorruptDatabaseError):
+        db = open_database(db_path)
+        db.query("SELECT * FROM unit")
+        db.scalar("PRAGMA quick_check")
+        db.query("SELECT name FROM unit ORDER BY name")
+
+
+def test_upgrade_of_an_older_file_takes_a_verified_backup_first(db_path, tmp_path, monkeypatch):
+    from champion_desk.store import database, records, schema
+
+    db = open_database(db_path)
+    records.insert(db, "unit", {"name": "Ward 1"}, "test")
+    db.close()
+
+    original = schema.migrations
+
+    def with_v2():
+        steps = original()
+
+        @steps(name="0002_test_column")
+        def add_column(utils_db):
+            utils_db.execute("ALTER TABLE unit ADD COLUMN floor TEXT")
+            utils_db.execute("PRAGMA user_version = 2")
+
+        return steps
+
+    monkeypatch.setattr(schema, "migrations", with_v2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
+    backups = tmp_path / "bk"
+    db = open_database(db_path, backup_dir=backups)
+    assert db.schema_version() == 2
+    assert "floor" in {r["name"] for r in db.query("PRAGMA table_info(unit)")}
+    db.close()
+    copies = list_backups(backups)
+    assert [c.reason for c in copies] == ["before-upgrade"]
+    conn = sqlite3.connect(copies[0].path)
+    assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+    assert conn.execute("SELECT name FROM unit").fetchall() == [("Ward 1",)]
+    conn.close()
+
+
+def test_a_new_file_is_not_backed_up_before_its_first_migration(db_path):
+    open_database(db_path).close()
+    assert list_backups(db_path.parent / "backups") == []
