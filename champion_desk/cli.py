@@ -15,10 +15,18 @@ from pathlib import Path
 from champion_desk import __version__
 from champion_desk.errors import ChampionDeskError
 
-# Each module defines ``register(subparsers)``; its handlers take (args) and return an exit code.
-COMMAND_MODULES = (
-    "champion_desk.commands.core",
-)
+
+def command_modules() -> list[str]:
+    """Return the subcommand modules: every module in ``champion_desk/commands`` with ``register``.
+
+    Each defines ``register(subparsers)``; its handlers take (args) and return an exit code.
+    """
+    import pkgutil
+
+    import champion_desk.commands as package
+
+    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
+    return [f"{package.__name__}.{n}" for n in names if n != "options"]
 
 PAGES = ("home", "training", "concerns", "mentoring", "stories", "readiness", "people", "tools", "dashboard", "briefing")
 
@@ -37,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--page", choices=PAGES, help="open the desktop app on this page")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in command_modules():
         importlib.import_module(name).register(subparsers)
     return parser
 
