@@ -28,6 +28,14 @@ def db(db_path):
     database.close()
 
 
+@pytest.fixture
+def ward(db):
+    """Return the ids of a small hand-built ward (see tests/factories.py)."""
+    from tests.factories import make_ward
+
+    return make_ward(db)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     """Point the app's data, config and settings folders at a temporary home for every test."""
