@@ -1,0 +1,56 @@
+"""The state every page and dialog shares: the open database, who is logging, the scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QObject, Signal
+
+from champion_desk.domain.scope import Scope
+from champion_desk.store.database import Database
+
+
+class AppContext(QObject):
+    """Shared app state as a plain QObject with signals; built once by ``champion_desk.app``.
+
+    Pages read ``db``, ``actor`` and ``scope`` and call domain/store functions with plain
+    values; after a write they call ``notify_changed(table)`` so every page can refresh.
+    """
+
+    data_changed = Signal(str)  # table name, or "*" after imports, merges and restores
+    scope_changed = Signal(object)  # the new Scope
+    user_changed = Signal(object)  # the new current user (dict: id, display_name, role) or None
+    database_replaced = Signal(object)  # the new Database after File > New/Open/Restore
+    status_message = Signal(str)
+
+    def __init__(self, db: Database, scope: Scope | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.scope = scope or Scope.last_months(12, dt.date.today())
+        self.current_user: dict | None = None
+
+    @property
+    def actor(self) -> str:
+        """Return the audit actor: the current user's name, or 'unknown' before anyone is chosen."""
+        return self.current_user["display_name"] if self.current_user else "unknown"
+
+    def set_scope(self, scope: Scope) -> None:
+        """Change the shared scope and tell every page."""
+        if scope != self.scope:
+            self.scope = scope
+            self.scope_changed.emit(scope)
+
+    def set_user(self, user: dict | None) -> None:
+        """Change who is logging (recorded as the audit actor)."""
+        self.current_user = user
+        self.user_changed.emit(user)
+
+    def set_database(self, db: Database) -> None:
+        """Switch to another database file; pages reload from it."""
+        self.db = db
+        self.database_replaced.emit(db)
+        self.data_changed.emit("*")
+
+    def notify_changed(self, table: str) -> None:
+        """Tell every page that records of ``table`` changed."""
+        self.data_changed.emit(table)

@@ -1,0 +1,1 @@
+"""One dialog per record type; see ``registry.py`` for how pages find them."""
