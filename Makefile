@@ -23,3 +23,8 @@ perf: $(STAMP)
 
 clean:
 	rm -rf build dist .pytest_cache
+
+bundle: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bundle]'
+	$(PY) -m PyInstaller --noconfirm --clean build.spec
+	@du -sh dist/champion-desk
