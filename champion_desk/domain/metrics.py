@@ -1,0 +1,475 @@
+"""The key figures of a scope, computed in SQL: one definition of each, shared by stats and series.
+
+Every figure is defined in ``docs/figures.md``; the docstrings below repeat the definitions. The
+functions ending in ``_figures`` take a list of periods and return one dict per period, so
+``stats`` (one period) and ``domain.series`` (one period per bucket) run the very same queries:
+a series row cannot drift from ``stats`` over its dates. Nothing here writes to the database.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from champion_desk.domain.scope import Scope
+from champion_desk.domain.vocab import Theme, values
+from champion_desk.errors import ValidationError
+from champion_desk.store.database import Database
+
+Period = tuple[dt.date, dt.date]
+
+THEMES: tuple[str, ...] = values(Theme)
+STALL_DAYS = 30
+
+STAFF_KEYS = ("staff_active", "champions_active", "staff_per_champion")
+TRAINING_KEYS = ("sessions", "attendances", "training_coverage", "signed_off_staff", "confidence_uplift")
+CONCERN_KEYS = ("concerns_raised", "concerns_by_theme", "concerns_open", "median_days_to_resolution", "response_rate")
+MENTORING_KEYS = ("pairings_active", "checkins", "stalled_pairings")
+STORY_KEYS = ("stories",)
+FIGURE_KEYS = STAFF_KEYS + TRAINING_KEYS + CONCERN_KEYS + MENTORING_KEYS + STORY_KEYS
+
+# Characters that make a response "blank" besides spaces (SQLite's trim() strips only spaces by default).
+_BLANK = "' ' || char(9, 10, 13)"
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A scope with its unit and tool names resolved to ids (None = no restriction)."""
+
+    scope: Scope
+    unit_ids: tuple[str, ...] | None
+    tool_ids: tuple[str, ...] | None
+
+    def params(self) -> dict[str, Any]:
+        """Return the named parameters the clauses below refer to."""
+        out: dict[str, Any] = {"d_from": self.scope.date_from.isoformat(), "d_to": self.scope.date_to.isoformat()}
+        for prefix, ids in (("u", self.unit_ids), ("t", self.tool_ids)):
+            for n, value in enumerate(ids or ()):
+                out[f"{prefix}{n}"] = value
+        return out
+
+    def units(self, column: str) -> str:
+        """Return ``AND column IN (...)`` for the scope's units, or nothing when all units count."""
+        return _in(column, "u", self.unit_ids)
+
+    def tools(self, column: str) -> str:
+        """Return ``AND column IN (...)`` for the scope's tools, or nothing when all tools count."""
+        return _in(column, "t", self.tool_ids)
+
+    def unit_and_tool(self, alias: str) -> str:
+        """Return the clauses for a record carrying ``unit_id`` and ``tool_id`` (session, incident, story)."""
+        return self.units(f"{alias}.unit_id") + self.tools(f"{alias}.tool_id")
+
+    def pairing(self, alias: str) -> str:
+        """Return the in-scope test of a pairing: live, tool in scope, mentee's unit in scope."""
+        sql = f"{alias}.deleted_at IS NULL" + self.tools(f"{alias}.tool_id")
+        if self.unit_ids is not None:
+            sql += f" AND (SELECT m.unit_id FROM staff m WHERE m.id = {alias}.mentee_id) IN ({_names('u', self.unit_ids)})"
+        return sql
+
+
+def _names(prefix: str, ids: Sequence[str]) -> str:
+    return ", ".join(f":{prefix}{n}" for n in range(len(ids)))
+
+
+def _in(column: str, prefix: str, ids: tuple[str, ...] | None) -> str:
+    if ids is None:
+        return ""
+    return f" AND {column} IN ({_names(prefix, ids)})"
+
+
+def resolve(db: Database, scope: Scope) -> Filter:
+    """Resolve a scope's unit and tool names to ids.
+
+    Raises ValidationError(field="unit"/"tool") when a name matches no live unit or tool.
+    """
+    return Filter(scope, _ids(db, "unit", scope.units), _ids(db, "tool", scope.tools))
+
+
+def _ids(db: Database, table: str, names: Sequence[str]) -> tuple[str, ...] | None:
+    if not names:
+        return None
+    wanted = list(dict.fromkeys(names))
+    marks = ", ".join("?" for _ in wanted)
+    found = {r["name"]: r["id"] for r in db.query(f"SELECT id, name FROM {table} WHERE deleted_at IS NULL AND name IN ({marks})", wanted)}
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        raise ValidationError(table, f"must name an existing {table}", f"{table}: no {table} named {missing[0]!r}")
+    return tuple(found[n] for n in wanted)
+
+
+def share(part: int | None, whole: int | None) -> float | None:
+    """Return part/whole rounded to 4 decimals, or None when whole is 0 (shares are fractions 0..1)."""
+    if not whole:
+        return None
+    return round((part or 0) / whole, 4)
+
+
+def ratio(part: float | None, whole: float | None) -> float | None:
+    """Return part/whole rounded to 2 decimals, or None when whole is 0 or missing."""
+    if not whole:
+        return None
+    return round((part or 0) / whole, 2)
+
+
+def _periods_cte(periods: Sequence[Period], params: dict[str, Any]) -> str:
+    """Return ``WITH p(i, ps, pe) AS (VALUES ...)`` for the periods, adding their parameters."""
+    rows = []
+    for n, (start, end) in enumerate(periods):
+        params[f"p{n}s"], params[f"p{n}e"] = start.isoformat(), end.isoformat()
+        rows.append(f"({n}, :p{n}s, :p{n}e)")
+    return f"WITH p(i, ps, pe) AS (VALUES {', '.join(rows)})"
+
+
+def _counts_at(deltas: list[dict[str, Any]], ends: Sequence[dt.date]) -> list[int]:
+    """Return, for each end date, the sum of ``n`` over delta rows with ``day`` <= that end."""
+    days = [r["day"] for r in deltas]  # already sorted by the query
+    running, total = [], 0
+    for r in deltas:
+        total += r["n"]
+        running.append(total)
+    out = []
+    for end in ends:
+        k = bisect.bisect_right(days, end.isoformat())
+        out.append(running[k - 1] if k else 0)
+    return out
+
+
+def _state_counts(db: Database, f: Filter, ends: Sequence[dt.date], opened: str, closed: str, table: str, alias: str, where: str) -> list[int]:
+    """Count records "open" at each end date: ``opened <= end`` and (``closed`` empty or ``> end``).
+
+    The count at the earliest end is the definition itself. Later ends add one grouped query of
+    +1 (opened) / -1 (closed) events per day after it: a record counts at end E exactly when
+    opened <= E < closed, and ``max(opened, closed)`` keeps a record closed before it opened
+    (bad data) from ever counting, as the plain test would.
+    """
+    first, last = min(ends), max(ends)
+    o, c = f"{alias}.{opened}", f"{alias}.{closed}"
+    # "+column" stops SQLite using the date index: nearly every row is on or before the end, and a
+    # plain scan is several times faster than an index walk with a row lookup per entry.
+    base = db.scalar(
+        f"SELECT count(*) FROM {table} {alias} WHERE {where} AND +{o} <= :at AND ({c} IS NULL OR +{c} > :at)",
+        f.params() | {"at": first.isoformat()},
+    )
+    counts = [int(base or 0)] * len(ends)
+    if last > first:
+        close_day = f"max({o}, {c})"
+        sql = f"""
+            SELECT d AS day, sum(n) AS n FROM (
+                SELECT {o} AS d, 1 AS n FROM {table} {alias}
+                 WHERE {where} AND {o} > :first AND {o} <= :last
+                UNION ALL
+                SELECT {close_day} AS d, -1 AS n FROM {table} {alias}
+                 WHERE {where} AND {c} IS NOT NULL AND {close_day} > :first AND {close_day} <= :last
+            ) GROUP BY day ORDER BY day"""
+        deltas = db.query(sql, f.params() | {"first": first.isoformat(), "last": last.isoformat()})
+        for n, more in enumerate(_counts_at(deltas, ends)):
+            counts[n] += more
+    return counts
+
+
+# --- staff ---------------------------------------------------------------------------------------
+
+def _qualifying_attendance(f: Filter, signed_only: bool) -> str:
+    """Return the WHERE body of an attendance of ``s`` that counts towards coverage (any unit)."""
+    return (
+        "a.staff_id = s.id AND a.deleted_at IS NULL AND ts.deleted_at IS NULL"
+        + f.tools("ts.tool_id")
+        + (" AND a.signed_off = 1" if signed_only else "")
+    )
+
+
+def _live_staff(f: Filter) -> str:
+    return "s.deleted_at IS NULL AND s.active = 1" + f.units("s.unit_id")
+
+
+def staff_by_unit(db: Database, f: Filter, at: dt.date) -> list[dict[str, Any]]:
+    """Return per staff unit: staff_active, champions_active, covered and signed_off_staff as of ``at``.
+
+    staff_active: staff not deleted, active=1, whose unit is in scope. champions_active: of those,
+    is_champion=1. covered / signed_off_staff: of those, people with at least one attendance (not
+    deleted; with signed_off=1 for the latter) at a non-deleted session of an in-scope tool, any
+    unit, held on or before ``at``.
+    """
+    join = "FROM attendance a JOIN training_session ts ON ts.id = a.session_id"
+    sql = f"""
+        SELECT s.unit_id AS unit_id, count(*) AS staff_active, sum(s.is_champion) AS champions_active,
+               sum(EXISTS (SELECT 1 {join} WHERE {_qualifying_attendance(f, False)} AND ts.held_on <= :at)) AS covered,
+               sum(EXISTS (SELECT 1 {join} WHERE {_qualifying_attendance(f, True)} AND ts.held_on <= :at)) AS signed_off_staff
+          FROM staff s WHERE {_live_staff(f)} GROUP BY s.unit_id"""
+    return db.query(sql, f.params() | {"at": at.isoformat()})
+
+
+def _first_covered(db: Database, f: Filter, after: dt.date, until: dt.date, signed_only: bool) -> list[dict[str, Any]]:
+    """Return (day, n): active in-scope staff not covered by ``after`` whose first qualifying session is on ``day`` <= ``until``."""
+    join = "FROM attendance a JOIN training_session ts ON ts.id = a.session_id"
+    cond = _qualifying_attendance(f, signed_only)
+    sql = f"""
+        SELECT day, count(*) AS n FROM (
+            SELECT (SELECT min(ts.held_on) {join} WHERE {cond} AND ts.held_on > :after AND ts.held_on <= :until) AS day
+              FROM staff s
+             WHERE {_live_staff(f)} AND NOT EXISTS (SELECT 1 {join} WHERE {cond} AND ts.held_on <= :after)
+        ) WHERE day IS NOT NULL GROUP BY day ORDER BY day"""
+    return db.query(sql, f.params() | {"after": after.isoformat(), "until": until.isoformat()})
+
+
+def _staff_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+    keys = ("staff_active", "champions_active", "covered", "signed_off_staff")
+    return {k: sum(int(r[k] or 0) for r in rows) for k in keys}
+
+
+def staff_figures(db: Database, f: Filter) -> dict[str, Any]:
+    """Return staff_active, champions_active and staff_per_champion (staff_active / champions_active, 2 dp; None if no champion).
+
+    These describe the staff list as it stands, so they do not depend on the scope's dates.
+    """
+    totals = _staff_totals(staff_by_unit(db, f, f.scope.date_to))
+    return {
+        "staff_active": totals["staff_active"],
+        "champions_active": totals["champions_active"],
+        "staff_per_champion": ratio(totals["staff_active"], totals["champions_active"]),
+    }
+
+
+# --- training ------------------------------------------------------------------------------------
+
+def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Return per period: sessions, attendances, training_coverage, signed_off_staff, confidence_uplift.
+
+    sessions: sessions not deleted, held_on in the period, session unit and tool in scope.
+    attendances: attendance rows (not deleted) of those sessions. confidence_uplift: mean of
+    confidence_after - confidence_before over those attendances that have both (2 dp; None if none).
+    training_coverage: share of staff_active with at least one attendance at a non-deleted session of
+    an in-scope tool (any unit) held on or before the period's end (4 dp; None if no staff_active).
+    signed_off_staff: the same count of people, restricted to attendances with signed_off=1.
+    ``staff_rows`` may pass ``staff_by_unit`` at the first period's end when the caller has it.
+    """
+    params = f.params()
+    cte = _periods_cte(periods, params)
+    in_period = "FROM p JOIN training_session ts ON ts.held_on BETWEEN p.ps AND p.pe"
+    live = f"ts.deleted_at IS NULL{f.unit_and_tool('ts')}"
+    # Two grouped queries: counting sessions beside their attendances would need count(DISTINCT).
+    counts = {r["i"]: r["n"] for r in db.query(f"{cte} SELECT p.i AS i, count(*) AS n {in_period} WHERE {live} GROUP BY p.i", params)}
+    sql = f"""{cte}
+        SELECT p.i AS i, count(*) AS attendances,
+               sum(a.confidence_after - a.confidence_before) AS uplift_sum,
+               count(a.confidence_after - a.confidence_before) AS uplift_n
+          {in_period} JOIN attendance a ON a.session_id = ts.id
+         WHERE {live} AND a.deleted_at IS NULL
+         GROUP BY p.i"""
+    by_period = {r["i"]: r for r in db.query(sql, params)}
+
+    ends = [end for _, end in periods]
+    first, last = min(ends), max(ends)
+    totals = _staff_totals(staff_rows if staff_rows is not None else staff_by_unit(db, f, first))
+    covered = [totals["covered"]] * len(ends)
+    signed = [totals["signed_off_staff"]] * len(ends)
+    if last > first:
+        # People first covered after the earliest end: one grouped fetch, then a running total.
+        for out, signed_only in ((covered, False), (signed, True)):
+            extra = _counts_at(_first_covered(db, f, first, last, signed_only), ends)
+            for n, more in enumerate(extra):
+                out[n] += more
+
+    rows = []
+    for n in range(len(periods)):
+        r = by_period.get(n, {})
+        rows.append({
+            "sessions": counts.get(n, 0),
+            "attendances": r.get("attendances", 0),
+            "training_coverage": share(covered[n], totals["staff_active"]),
+            "signed_off_staff": signed[n],
+            "confidence_uplift": ratio(r.get("uplift_sum"), r.get("uplift_n")),
+        })
+    return rows
+
+
+# --- concerns ------------------------------------------------------------------------------------
+
+def _median(values_: Sequence[float]) -> float | None:
+    """Return the median rounded to 2 decimals, or None for no values."""
+    return round(float(statistics.median(values_)), 2) if values_ else None
+
+
+def concern_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[dict[str, Any]]:
+    """Return per period: concerns_raised, concerns_by_theme, concerns_open, median_days_to_resolution, response_rate.
+
+    An incident is in scope when not deleted and its unit and tool are in scope.
+    concerns_raised: in-scope incidents with occurred_on in the period; concerns_by_theme: that count
+    per theme, every theme present in documented order (a theme outside the list counts as "other").
+    concerns_open: in-scope incidents with occurred_on <= the period's end and resolved_on empty or
+    after it. median_days_to_resolution: median of resolved_on - occurred_on in days over in-scope
+    incidents resolved within the period (2 dp; None if none). response_rate: share of
+    concerns_raised with a non-blank response (4 dp; None if none raised).
+    """
+    params = f.params()
+    live = "i.deleted_at IS NULL" + f.unit_and_tool("i")
+    sql = f"""{_periods_cte(periods, params)}
+        SELECT p.i AS i, i.theme AS theme, count(*) AS n,
+               sum(trim(coalesce(i.response, ''), {_BLANK}) <> '') AS responded
+          FROM p JOIN incident i ON i.occurred_on BETWEEN p.ps AND p.pe
+         WHERE {live}
+         GROUP BY p.i, i.theme"""
+    raised = [dict.fromkeys(THEMES, 0) for _ in periods]
+    responded = [0] * len(periods)
+    for r in db.query(sql, params):
+        theme = r["theme"] if r["theme"] in raised[r["i"]] else Theme.OTHER.value
+        raised[r["i"]][theme] += r["n"]
+        responded[r["i"]] += r["responded"] or 0
+
+    ends = [end for _, end in periods]
+    open_ = _state_counts(db, f, ends, "occurred_on", "resolved_on", "incident", "i", live)
+
+    # Days to resolution of every incident resolved within the scope's span, then split per period.
+    params = f.params() | {"lo": min(s for s, _ in periods).isoformat(), "hi": max(ends).isoformat()}
+    resolved = db.query(
+        f"""SELECT i.resolved_on AS day, julianday(i.resolved_on) - julianday(i.occurred_on) AS days
+              FROM incident i WHERE {live} AND i.resolved_on BETWEEN :lo AND :hi ORDER BY i.resolved_on""",
+        params,
+    )
+    days = [r["day"] for r in resolved]
+
+    rows = []
+    for n, (start, end) in enumerate(periods):
+        lo = bisect.bisect_left(days, start.isoformat())
+        hi = bisect.bisect_right(days, end.isoformat())
+        total = sum(raised[n].values())
+        rows.append({
+            "concerns_raised": total,
+            "concerns_by_theme": raised[n],
+            "concerns_open": open_[n],
+            "median_days_to_resolution": _median([r["days"] for r in resolved[lo:hi]]),
+            "response_rate": share(responded[n], total),
+        })
+    return rows
+
+
+# --- mentoring -----------------------------------------------------------------------------------
+
+def mentoring_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[dict[str, Any]]:
+    """Return per period: pairings_active, checkins, stalled_pairings.
+
+    A pairing is in scope when not deleted, its tool is in scope and its mentee's unit is in scope.
+    pairings_active: in-scope pairings with started_on <= the period's end and ended_on empty or
+    after it. checkins: check-ins (not deleted) of in-scope pairings held in the period.
+    stalled_pairings: active pairings with started_on < end - 30 days and no check-in (not deleted)
+    held in (end - 30 days, end].
+    """
+    ends = [end for _, end in periods]
+    first, last = min(ends), max(ends)
+    active = _state_counts(db, f, ends, "started_on", "ended_on", "pairing", "pr", f.pairing("pr"))
+
+    # One fetch of the check-ins that can matter: those held in a period, or within 30 days before
+    # an end (a check-in on day c keeps its pairing from stalling at every end in [c, c + 29]).
+    lo = min(min(s for s, _ in periods), first - dt.timedelta(days=STALL_DAYS - 1))
+    params = f.params() | {"lo": lo.isoformat(), "hi": last.isoformat()}
+    held = db.query(
+        f"""SELECT c.pairing_id AS pairing_id, c.held_on AS day FROM checkin c JOIN pairing pr ON pr.id = c.pairing_id
+             WHERE c.deleted_at IS NULL AND c.held_on BETWEEN :lo AND :hi AND {f.pairing('pr')}
+             ORDER BY c.held_on""",
+        params,
+    )
+    days = [r["day"] for r in held]
+    checkins = [bisect.bisect_right(days, e.isoformat()) - bisect.bisect_left(days, s.isoformat()) for s, e in periods]
+
+    # Pairings that could be stalled at some end: started over 30 days before the last end and
+    # not ended by the first. ("+" keeps SQLite from walking the started_on index over most rows.)
+    params = f.params() | {"last_cut": (last - dt.timedelta(days=STALL_DAYS)).isoformat(), "first": first.isoformat()}
+    pairings = db.query(
+        f"""SELECT pr.id AS id, pr.started_on AS started_on, pr.ended_on AS ended_on FROM pairing pr
+             WHERE {f.pairing('pr')} AND +pr.started_on < :last_cut AND (pr.ended_on IS NULL OR +pr.ended_on > :first)""",
+        params,
+    )
+    stalled = _stalled_at(pairings, held, ends)
+    return [
+        {"pairings_active": active[n], "checkins": checkins[n], "stalled_pairings": stalled[n]}
+        for n in range(len(periods))
+    ]
+
+
+def _stalled_at(pairings: list[dict[str, Any]], held: list[dict[str, Any]], ends: Sequence[dt.date]) -> list[int]:
+    """Count, for each end E, the pairings stalled at E (see ``mentoring_figures``).
+
+    A pairing is stalled at E when started_on + 30 < E < ended_on (or no ended_on) and no check-in
+    c has c <= E <= c + 29, i.e. c in (E - 30, E]. Each pairing's stalled days form intervals; a
+    difference array over the sorted ends counts the ends inside them, so the work grows with
+    pairings and check-ins, not with pairings times buckets.
+    """
+    order = sorted(range(len(ends)), key=lambda n: ends[n])
+    sorted_ends = [ends[n] for n in order]
+    diff = [0] * (len(ends) + 1)
+    by_pairing: dict[str, list[dt.date]] = {}
+    for r in held:
+        by_pairing.setdefault(r["pairing_id"], []).append(dt.date.fromisoformat(r["day"]))
+    far = max(ends)
+    for p in pairings:
+        lo = dt.date.fromisoformat(p["started_on"]) + dt.timedelta(days=STALL_DAYS + 1)
+        hi = dt.date.fromisoformat(p["ended_on"]) - dt.timedelta(days=1) if p["ended_on"] else far
+        for c in by_pairing.get(p["id"], ()):  # sorted by the query
+            if c > hi:
+                break
+            if c > lo:
+                _add_interval(diff, sorted_ends, lo, c - dt.timedelta(days=1))
+            lo = max(lo, c + dt.timedelta(days=STALL_DAYS))
+        _add_interval(diff, sorted_ends, lo, hi)
+    counts, running = [0] * len(ends), 0
+    for k, n in enumerate(order):
+        running += diff[k]
+        counts[n] = running
+    return counts
+
+
+def _add_interval(diff: list[int], sorted_ends: list[dt.date], lo: dt.date, hi: dt.date) -> None:
+    """Add 1 to every end within [lo, hi] (inclusive) in a difference array over ``sorted_ends``."""
+    if lo > hi:
+        return
+    diff[bisect.bisect_left(sorted_ends, lo)] += 1
+    diff[bisect.bisect_right(sorted_ends, hi)] -= 1
+
+
+# --- stories -------------------------------------------------------------------------------------
+
+def story_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[dict[str, Any]]:
+    """Return per period: stories — stories not deleted, told_on in the period, unit and tool in scope."""
+    params = f.params()
+    sql = f"""{_periods_cte(periods, params)}
+        SELECT p.i AS i, count(*) AS n FROM p JOIN story st ON st.told_on BETWEEN p.ps AND p.pe
+         WHERE st.deleted_at IS NULL{f.unit_and_tool('st')} GROUP BY p.i"""
+    found = {r["i"]: r["n"] for r in db.query(sql, params)}
+    return [{"stories": found.get(n, 0)} for n in range(len(periods))]
+
+
+# --- everything ----------------------------------------------------------------------------------
+
+def scope_dict(scope: Scope) -> dict[str, Any]:
+    """Return the scope as plain data: from, to (ISO dates), units, tools (empty lists = all)."""
+    return {"from": scope.date_from.isoformat(), "to": scope.date_to.isoformat(), "units": list(scope.units), "tools": list(scope.tools)}
+
+
+def stats(db: Database, scope: Scope) -> dict[str, Any]:
+    """Return the key figures of a scope: a leading "scope" key, then every key of ``FIGURE_KEYS``.
+
+    Definitions (docs/figures.md): staff_active, champions_active, staff_per_champion as in
+    ``staff_figures``; sessions, attendances, training_coverage, signed_off_staff, confidence_uplift
+    as in ``training_figures``; concerns_* , median_days_to_resolution, response_rate as in
+    ``concern_figures``; pairings_active, checkins, stalled_pairings as in ``mentoring_figures``;
+    stories as in ``story_figures`` — each over the period [from, to]. Raises ValidationError for an
+    unknown unit or tool name.
+    """
+    f = resolve(db, scope)
+    period = [(scope.date_from, scope.date_to)]
+    staff_rows = staff_by_unit(db, f, scope.date_to)
+    totals = _staff_totals(staff_rows)
+    figures: dict[str, Any] = {"scope": scope_dict(scope)}
+    figures["staff_active"] = totals["staff_active"]
+    figures["champions_active"] = totals["champions_active"]
+    figures["staff_per_champion"] = ratio(totals["staff_active"], totals["champions_active"])
+    figures.update(training_figures(db, f, period, staff_rows)[0])
+    figures.update(concern_figures(db, f, period)[0])
+    figures.update(mentoring_figures(db, f, period)[0])
+    figures.update(story_figures(db, f, period)[0])
+    return figures
