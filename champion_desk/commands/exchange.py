@@ -1,0 +1,168 @@
+"""Data-exchange subcommands: import-roster, export, backups, restore, merge, export-person, erase-person."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from champion_desk.commands.options import open_for_command
+from champion_desk.errors import ChampionDeskError
+
+# The audit actor for changes made from the command line (no one is "logged in" there).
+CLI_ACTOR = "command line"
+
+
+class CommandRefused(ChampionDeskError):
+    """An exchange command stopped on purpose (invalid rows, a missing --yes); nothing was written."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("import-roster", help="import staff from an HR roster (CSV or XLSX)")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                   help="read FIELD (staff_ref, display_name, role, unit, is_champion, active) from COLUMN; "
+                   "join columns with + (display_name=Forename+Surname)")
+    p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    p.add_argument("--skip-invalid", action="store_true", help="write the valid rows, report the invalid ones")
+    p.set_defaults(handler=cmd_import_roster)
+
+    p = subparsers.add_parser("export", help="export every table's live records to CSV files or one XLSX workbook")
+    p.add_argument("--out", type=Path, required=True, metavar="PATH", help="a folder (csv) or a .xlsx file")
+    p.add_argument("--format", choices=("csv", "xlsx"), help="default: xlsx when PATH ends in .xlsx, else csv")
+    p.set_defaults(handler=cmd_export)
+
+    p = subparsers.add_parser("backups", help="list the backups beside the database, newest first")
+    p.set_defaults(handler=cmd_backups)
+
+    p = subparsers.add_parser("restore", help="check a backup, back up the current database, then restore the backup")
+    p.add_argument("path", type=Path, metavar="PATH")
+    p.add_argument("--yes", action="store_true", help="confirm: the current contents are replaced (a backup is kept)")
+    p.set_defaults(handler=cmd_restore)
+
+    p = subparsers.add_parser("merge", help="merge another ward's database into this one")
+    p.add_argument("other", type=Path, metavar="OTHER.db")
+    p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    p.set_defaults(handler=cmd_merge)
+
+    p = subparsers.add_parser("export-person", help="write every record naming one colleague to a JSON file")
+    p.add_argument("ref", metavar="REF", help="the colleague's staff number or id")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.json")
+    p.set_defaults(handler=cmd_export_person)
+
+    p = subparsers.add_parser("erase-person", help="remove one colleague's personal data everywhere")
+    p.add_argument("ref", metavar="REF", help="the colleague's staff number or id")
+    p.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    p.set_defaults(handler=cmd_erase_person)
+
+
+def cmd_import_roster(args: argparse.Namespace) -> int:
+    from champion_desk.exchange import roster
+
+    table = roster.read_roster(args.file)
+    mapping = roster.parse_map_options(args.map, table.headers) if args.map else {}
+    # Fields not named by --map are still matched by their usual header names.
+    guessed = roster.guess_mapping(table.headers)
+    taken = {c for cols in mapping.values() for c in cols}
+    for name, cols in guessed.items():
+        if name not in mapping and not taken.intersection(cols):
+            mapping[name] = cols
+    with open_for_command(args) as db:
+        plan = roster.import_roster(db, table, mapping, CLI_ACTOR, skip_invalid=args.skip_invalid, dry_run=args.dry_run)
+    print(f"Roster: {table.path.name} ({table.describe()})")
+    for name in roster.FIELDS:
+        cols = mapping.get(name)
+        print(f"  {name:<13} <- {' + '.join(repr(c) for c in cols) if cols else '(not in the file)'}")
+    for problem in plan.problems:
+        print(problem)
+    if plan.new_units:
+        print(f"New units{'' if plan.written else ' (would be created)'}: {', '.join(plan.new_units)}")
+    print(plan.summary())
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+    elif plan.problems and not args.skip_invalid:
+        raise CommandRefused(
+            f"{plan.invalid} invalid row{'s' if plan.invalid != 1 else ''}; nothing was written. "
+            "Fix the file, or use --skip-invalid to import the valid rows."
+        )
+    elif not plan.written:
+        print("Nothing to change: the database already matches the roster.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from champion_desk.exchange.export import export_database
+
+    fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
+    with open_for_command(args) as db:
+        result = export_database(db, args.out, fmt)
+    print(f"Exported to {result.path}:")
+    for table, n in result.counts.items():
+        print(f"  {table:<18} {n:>8}")
+    print("The audit table is not exported (it holds names and concern text); "
+          "incident.raised_by is left out (who raised a concern is confidential).")
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from champion_desk.cli import db_path
+    from champion_desk.store.backups import default_backup_dir, list_backups
+
+    folder = default_backup_dir(db_path(args))
+    found = list_backups(folder)
+    if not found:
+        print(f"No backups in {folder}.")
+        return 0
+    print(f"Backups in {folder} (newest first):")
+    for b in found:
+        print(f"  {b.taken_at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}  {b.reason:<16} {b.size / 1024:>9.0f} KB  {b.path.name}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from champion_desk.store.backups import restore_database
+
+    if not args.yes:
+        raise CommandRefused("restore replaces the whole database; add --yes to confirm (a backup of the current one is kept).")
+    with open_for_command(args) as db:
+        result = restore_database(db, args.path)
+    print(f"Restored from {args.path}.")
+    print(f"The previous contents were backed up to {result}.")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from champion_desk.exchange.merge import merge_database
+
+    with open_for_command(args) as db:
+        report = merge_database(db, args.other, CLI_ACTOR, dry_run=args.dry_run)
+    for line in report.lines():
+        print(line)
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+    elif not report.changed:
+        print("Nothing to change: this database already holds everything in the other file.")
+    return 0
+
+
+def cmd_export_person(args: argparse.Namespace) -> int:
+    from champion_desk.exchange.person import export_person, find_person
+
+    with open_for_command(args) as db:
+        person = find_person(db, args.ref)
+        counts = export_person(db, person["id"], args.out)
+    print(f"Wrote every record naming this colleague to {args.out}:")
+    for section, n in counts.items():
+        print(f"  {section:<22} {n:>6}")
+    return 0
+
+
+def cmd_erase_person(args: argparse.Namespace) -> int:
+    from champion_desk.exchange.person import erase_person_by_ref
+
+    if not args.yes:
+        raise CommandRefused("erase-person removes this colleague's personal data for good; add --yes to confirm.")
+    with open_for_command(args) as db:
+        result = erase_person_by_ref(db, args.ref, CLI_ACTOR)
+    for line in result.lines():
+        print(line)
+    return 0

@@ -1,0 +1,1 @@
+"""Files in and out: roster import, CSV/XLSX export, ward-database merge, a colleague's data export."""
