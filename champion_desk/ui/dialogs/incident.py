@@ -1,0 +1,54 @@
+"""The concern (resistance incident) dialog, with the confidential "raised by"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from champion_desk.domain import vocab
+from champion_desk.domain.validation import NAME_MAX
+from champion_desk.ui.dialogs.base import RecordDialog
+from champion_desk.ui.widgets.fields import LongTextField, TextField
+from champion_desk.ui.widgets.optional_date import OptionalDateEdit
+
+CONFIDENTIAL_NOTE = ("Confidential — only to offer follow-up; never printed. "
+                     "Leave empty if they would rather stay anonymous.")
+
+
+class IncidentDialog(RecordDialog):
+    """A concern raised about an AI tool: what, why, what was done, and (confidentially) by whom.
+
+    ``raised_by`` appears only here: lists, briefings and exports never show it.
+    """
+
+    table = "incident"
+    noun = "concern"
+    columns = 2
+
+    def build(self) -> None:
+        self.section("The concern", column=0)
+        self.date_field("occurred_on", "&Date")
+        self.unit_field()
+        self.tool_field()
+        self.vocab_field("theme", "T&heme", vocab.Theme)
+        self.vocab_field("barrier", "ADKAR &barrier", vocab.Barrier, empty_label="— not sure —")
+        self.vocab_field("severity", "Se&verity", vocab.Severity)
+        self.add_field("description", "Descri&ption", LongTextField(4, "What was said or seen — no patient details"))
+        self.add_field("root_cause", "Root &cause", LongTextField(2, "Why, as far as you know"))
+        self.section("What was done", column=1)
+        self.vocab_field("status", "&Status", vocab.ConcernStatus)
+        self.add_field("response", "&Response", LongTextField(4, "“You said, we did”: what was done or explained"))
+        self.add_field("owner", "O&wner", TextField(NAME_MAX, "Who is following it up"))
+        self.add_field("resolved_on", "Resol&ved on", OptionalDateEdit(show_toggle=False),
+                       hint="Filled in when the status becomes addressed or closed.")
+        self.section("Raised by (confidential)", column=1, note=CONFIDENTIAL_NOTE)
+        self.staff_field("raised_by", "Raised b&y", hint=CONFIDENTIAL_NOTE)
+        self.link_date_to_status("status", "resolved_on", vocab.RESOLVED_STATUSES)
+        self.resize(940, 560)
+
+    def defaults(self) -> dict[str, Any]:
+        return {**super().defaults(), "severity": vocab.Severity.MEDIUM.value, "status": vocab.ConcernStatus.OPEN.value,
+                "theme": None}
+
+    def extra_values(self) -> dict[str, Any]:
+        # The champion who logs a concern reports it; editing later keeps the original reporter.
+        return {} if self.record else {"reported_by": self.current_user_id()}

@@ -1,0 +1,93 @@
+"""The training-session dialog: the session and everyone who attended, saved in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from champion_desk.domain import logbook, pickers, validation, vocab
+from champion_desk.domain.validation import SHORT_TEXT_MAX
+from champion_desk.errors import ConflictError, ValidationError
+from champion_desk.ui.dialogs.base import RecordDialog
+from champion_desk.ui.widgets.attendee_list import ATTENDANCE_FIELDS, AttendeeList
+from champion_desk.ui.widgets.fields import LongTextField, NumberField, TextField
+
+DEFAULT_MINUTES = 30
+
+
+class TrainingSessionDialog(RecordDialog):
+    """A session a champion ran, with attendees' confidence before/after and competency sign-offs."""
+
+    table = "training_session"
+    noun = "training session"
+    columns = 2
+
+    def build(self) -> None:
+        self.section("Session", column=0)
+        self.tool_field()
+        self.unit_field()
+        self.staff_field("trainer_id", "T&rainer", hint="Who ran the session (you, by default).")
+        self.held = self.date_field("held_on", "&Date")
+        self.add_field("minutes", "&Minutes", NumberField(1, 600, suffix=" min"))
+        self.vocab_field("format", "&Format", vocab.SessionFormat)
+        self.add_field("topic", "To&pic", TextField(SHORT_TEXT_MAX, "e.g. Checking and correcting drafts"))
+        self.add_field("notes", "N&otes", LongTextField(4, "No patient details"), hint="Free text; never patient details.")
+        self.section("Attendees", column=1,
+                     note="Type a name or staff number and press Enter; add the next one straight away. "
+                          "Confidence is 1 (not at all) to 5 (very); tick when you have checked their competency.")
+        people = pickers.staff(self.db)
+        self.attendees = self.add_field("attendees", "Attendees", AttendeeList(people, self.current_user_id()),
+                                        saved=False, span=True)
+        self.attendees.rows_changed.connect(self.update_tab_order)
+        self.attendees.new_colleague_requested.connect(self.add_new_colleague)
+        self.held.edited.connect(lambda: self.attendees.set_session_date(self.held.value()))
+        self.attendees.set_session_date(self.held.value())
+        self.resize(1000, 560)
+
+    def defaults(self) -> dict[str, Any]:
+        return {**super().defaults(), "trainer_id": self.current_user_id(), "minutes": DEFAULT_MINUTES,
+                "format": vocab.SessionFormat.HANDS_ON.value}
+
+    def load(self, prefill: Mapping[str, Any]) -> None:
+        super().load(prefill)
+        self.attendees.set_session_date(self.held.value())
+        if self.record:
+            self.attendees.set_value(pickers.attendees(self.db, self.record["id"]))
+
+    # -- new colleague inline ------------------------------------------------------------------
+    def add_new_colleague(self, name: str = "") -> str | None:
+        """Add a colleague not listed yet (name, unit, role, staff number) and list them as attending."""
+        from champion_desk.ui.dialogs.registry import open_record_dialog
+
+        prefill = {"display_name": name or None, "unit_id": self.fields["unit_id"].widget.value()}
+        staff_id = open_record_dialog(self.context, "staff", prefill=prefill, parent=self)
+        if staff_id:
+            person = pickers.staff_member(self.db, staff_id)
+            self.fields["trainer_id"].widget.add_person(person)
+            self.attendees.add_person(person)
+            self.attendees.picker.clear()
+        self.attendees.picker.setFocus()
+        return staff_id
+
+    # -- checking and saving ---------------------------------------------------------------------
+    def check(self, values: Mapping[str, Any]) -> list[ValidationError]:
+        found = super().check(values)
+        for index, attendance in enumerate(self.attendees.value()):
+            row = {**logbook.DEFAULTS["attendance"], **logbook.normalise(attendance), "session_id": None}
+            for problem in validation.problems(self.db, "attendance", row):
+                if problem.field != "session_id":  # the session is saved with them
+                    found.append(ValidationError(f"attendees.{index}.{problem.field}", problem.rule, problem.message))
+        return found
+
+    def write(self, values: dict[str, Any], acknowledge_identifiers: bool) -> str:
+        attendances = [{k: a[k] for k in ATTENDANCE_FIELDS} for a in self.attendees.value()]
+        return logbook.save_session(self.db, values, attendances, self.context.actor, self.record_id,
+                                    acknowledge_identifiers=acknowledge_identifiers)
+
+    def show_problem(self, problem: ValidationError | ConflictError) -> QWidget | None:
+        if problem.field.startswith("attendees."):
+            _, index, field = problem.field.split(".", 2)
+            return self.attendees.show_row_error(int(index), field, problem.message)
+        return super().show_problem(problem)

@@ -1,0 +1,289 @@
+"""The attendees of a training session: add colleagues by type-ahead, rate confidence, sign off."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from champion_desk.ui.widgets.field_error import FieldErrorLabel
+from champion_desk.ui.widgets.fields import CheckField, DateField
+from champion_desk.ui.widgets.scale import ScalePicker
+from champion_desk.ui.widgets.staff_picker import StaffPicker, describe
+
+# Widths shared by the header and every row, so the columns line up.
+SCALE_WIDTH = 64
+TICK_WIDTH = 70
+DATE_WIDTH = 124
+REMOVE_WIDTH = 28
+ATTENDANCE_FIELDS = ("staff_id", "confidence_before", "confidence_after", "signed_off", "signed_off_by", "signed_off_on")
+
+
+def _fixed(widget: QWidget, width: int) -> QWidget:
+    widget.setFixedWidth(width)
+    return widget
+
+
+class AttendeeRow(QWidget):
+    """One attendee: name, confidence before and after, sign-off tick and date, remove button."""
+
+    edited = Signal()
+    remove_requested = Signal(object)
+
+    def __init__(self, person: dict[str, Any], signer_id: str | None, session_date: str,
+                 record: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.person = person
+        self.record = record or {}
+        self.signer_id = signer_id
+        self._date_follows_session = True
+        name = person["display_name"]
+        self.name_label = QLabel(name)
+        self.name_label.setToolTip(describe(person))
+        self.name_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.before = _fixed(ScalePicker(), SCALE_WIDTH)
+        self.after = _fixed(ScalePicker(), SCALE_WIDTH)
+        self.signed = _fixed(CheckField("Yes"), TICK_WIDTH)
+        self.sign_date = _fixed(DateField(), DATE_WIDTH)
+        self.sign_date.setDisplayFormat("d MMM yy")
+        self.remove = _fixed(QToolButton(), REMOVE_WIDTH)
+        self.remove.setText("✕")
+        self.remove.setToolTip(f"Remove {name} from this session")
+        self.remove.setAutoRaise(True)
+        self.before.setAccessibleName(f"{name}: confidence before (1 to 5)")
+        self.after.setAccessibleName(f"{name}: confidence after (1 to 5)")
+        self.signed.setAccessibleName(f"{name}: competency signed off")
+        self.sign_date.setAccessibleName(f"{name}: sign-off date")
+        self.remove.setAccessibleName(f"Remove {name}")
+        self.error = FieldErrorLabel(name)
+
+        line = QHBoxLayout()
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.name_label, 1)
+        for widget in (self.before, self.after, self.signed, self.sign_date, self.remove):
+            line.addWidget(widget)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(1)
+        outer.addLayout(line)
+        outer.addWidget(self.error)
+
+        self.before.set_value(self.record.get("confidence_before"))
+        self.after.set_value(self.record.get("confidence_after"))
+        self.signed.set_value(self.record.get("signed_off"))
+        if self.record.get("signed_off_on"):
+            self.sign_date.set_value(self.record["signed_off_on"])
+            self._date_follows_session = False
+        else:
+            self.sign_date.set_value(session_date)
+        if signer_id is None and not self.record.get("signed_off"):
+            self.signed.setEnabled(False)
+            self.signed.setToolTip("Choose who is logging (status bar) to sign off competencies.")
+        elif self.record.get("signed_off_by_name"):
+            self.signed.setToolTip(f"Signed off by {self.record['signed_off_by_name']}")
+        self._sync_date_enabled()
+        for widget in (self.before, self.after, self.signed, self.sign_date):
+            widget.edited.connect(self.edited)
+        self.signed.toggled.connect(self._sync_date_enabled)
+        self.sign_date.dateChanged.connect(self._on_date_changed)
+        self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
+
+    def _sync_date_enabled(self) -> None:
+        self.sign_date.setEnabled(self.signed.isChecked())
+
+    def _on_date_changed(self) -> None:
+        if not self.signalsBlocked() and self.sign_date.hasFocus():
+            self._date_follows_session = False  # changed by hand: keep it when the session moves
+
+    def follow_session_date(self, session_date: str) -> None:
+        """Date the sign-off on the session's date, unless the user changed it."""
+        if self._date_follows_session:
+            self.sign_date.set_value(session_date)
+
+    def value(self) -> dict[str, Any]:
+        """Return this attendance as save_session expects it."""
+        signed = bool(self.signed.isChecked())
+        signer = self.record.get("signed_off_by") if self.record.get("signed_off") else self.signer_id
+        return {
+            "staff_id": self.person["id"],
+            "confidence_before": self.before.value(),
+            "confidence_after": self.after.value(),
+            "signed_off": int(signed),
+            "signed_off_by": signer if signed else None,
+            "signed_off_on": self.sign_date.value() if signed else None,
+        }
+
+    def widget_for(self, field: str) -> QWidget:
+        """Return the control that edits an attendance field (for focusing an error)."""
+        return {"confidence_before": self.before, "confidence_after": self.after, "signed_off_on": self.sign_date}.get(
+            field, self.signed if field.startswith("signed") else self.before)
+
+    def focus_widgets(self) -> list[QWidget]:
+        return [self.before, self.after, self.signed, self.sign_date, self.remove]
+
+
+class AttendeeList(QWidget):
+    """Who came to a session: a type-ahead adder, then one row per attendee.
+
+    Typing a name or staff number and pressing Enter (or choosing from the list) adds a row and
+    leaves the cursor in the adder for the next name. The list may offer to add a new colleague,
+    which emits ``new_colleague_requested`` with what was typed.
+    """
+
+    edited = Signal()
+    rows_changed = Signal()
+    new_colleague_requested = Signal(str)
+
+    def __init__(self, people: Sequence[dict[str, Any]], signer_id: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.signer_id = signer_id
+        self.session_date = ""
+        self.rows: list[AttendeeRow] = []
+        self.picker = StaffPicker(people, keeps_choice=False, offer_new=True)
+        self.picker.setPlaceholderText("Add attendee: type a name or staff number, then Enter")
+        self.picker.setAccessibleName("Add attendee")
+        self.new_button = QPushButton("New colleague…")
+        self.new_button.setAutoDefault(False)
+        self.new_button.setAccessibleName("Add a new colleague")
+        self.new_button.setToolTip("Add someone who is not listed yet (name, unit, role, staff number)")
+        self.message = FieldErrorLabel("Add attendee")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("attendeeCount")
+
+        adder = QHBoxLayout()
+        adder.addWidget(self.picker, 1)
+        adder.addWidget(self.new_button)
+
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(self.count_label, 1)
+        for text, width in (("Before", SCALE_WIDTH), ("After", SCALE_WIDTH), ("Signed off", TICK_WIDTH),
+                            ("Sign-off date", DATE_WIDTH), ("", REMOVE_WIDTH)):
+            caption = _fixed(QLabel(text), width)
+            caption.setToolTip("Confidence 1–5 (optional)" if text in ("Before", "After") else "")
+            header.addWidget(caption)
+
+        self._rows_box = QVBoxLayout()
+        self._rows_box.setSpacing(4)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 4, 0)
+        body_layout.addLayout(self._rows_box)
+        body_layout.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll.setMinimumHeight(170)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(adder)
+        layout.addWidget(self.message)
+        layout.addLayout(header)
+        layout.addWidget(self.scroll, 1)
+        self._update_count()
+
+        self.picker.staff_chosen.connect(self.add_person)
+        self.picker.new_colleague_requested.connect(self.new_colleague_requested)
+        self.picker.textEdited.connect(lambda _text: self.message.clear_message())
+        self.new_button.clicked.connect(lambda: self.new_colleague_requested.emit(self.picker.text().strip()))
+
+    # -- rows ---------------------------------------------------------------------------------
+    def add_person(self, person: dict[str, Any], record: dict[str, Any] | None = None) -> AttendeeRow | None:
+        """Add a row for ``person`` (None when already listed: that row is pointed out instead)."""
+        self.message.clear_message()
+        for row in self.rows:
+            if row.person["id"] == person["id"]:
+                self.message.show_message(f"{person['display_name']} is already listed.")
+                return None
+        self.picker.add_person(person)
+        row = AttendeeRow(person, self.signer_id, self.session_date, record)
+        row.edited.connect(self.edited)
+        row.remove_requested.connect(self.remove_row)
+        self.rows.append(row)
+        self._rows_box.addWidget(row)
+        self._after_rows_changed()
+        self.scroll.ensureWidgetVisible(row)
+        return row
+
+    def remove_row(self, row: AttendeeRow) -> None:
+        """Take an attendee off the list (saved as removed only when the session is saved)."""
+        index = self.rows.index(row)
+        self.rows.remove(row)
+        row.hide()
+        row.deleteLater()
+        self._after_rows_changed()
+        # Keep the keyboard in the list: on the next row's first control, or back in the adder.
+        target = self.rows[min(index, len(self.rows) - 1)].before if self.rows else self.picker
+        target.setFocus()
+
+    def _after_rows_changed(self) -> None:
+        self._update_count()
+        self.rows_changed.emit()
+        self.edited.emit()
+
+    def _update_count(self) -> None:
+        count = len(self.rows)
+        self.count_label.setText("No attendees yet" if not count else f"{count} attendee{'s' if count != 1 else ''}")
+
+    def set_people(self, people: Sequence[dict[str, Any]]) -> None:
+        self.picker.set_people(people)
+
+    def set_session_date(self, session_date: str) -> None:
+        """Follow the session's date for sign-offs not dated by hand."""
+        self.session_date = session_date
+        for row in self.rows:
+            row.follow_session_date(session_date)
+
+    # -- field interface ----------------------------------------------------------------------
+    def value(self) -> list[dict[str, Any]]:
+        return [row.value() for row in self.rows]
+
+    def set_value(self, attendances: Sequence[dict[str, Any]]) -> None:
+        """Show these attendances (dicts with staff fields as from ``pickers.attendees``)."""
+        for row in list(self.rows):
+            self.rows.remove(row)
+            row.deleteLater()
+        for record in attendances or ():
+            person = {"id": record["staff_id"], **{k: record.get(k) for k in ("display_name", "staff_ref", "role", "unit_name")}}
+            self.add_person(person, record)
+
+    def input_problem(self) -> str | None:
+        return self.picker.input_problem()
+
+    def clear_errors(self) -> None:
+        self.message.clear_message()
+        for row in self.rows:
+            row.error.clear_message()
+
+    def show_row_error(self, index: int, field: str, message: str) -> QWidget:
+        """Show ``message`` under attendee ``index`` and return the control to focus."""
+        if not 0 <= index < len(self.rows):
+            self.message.show_message(message)
+            return self.picker
+        row = self.rows[index]
+        row.error.show_message(message)
+        self.scroll.ensureWidgetVisible(row)
+        return row.widget_for(field)
+
+    def set_accessible_label(self, label: str) -> None:
+        self.setAccessibleName(label)
+
+    def focus_widgets(self) -> list[QWidget]:
+        widgets: list[QWidget] = [self.picker, self.new_button]
+        for row in self.rows:
+            widgets.extend(row.focus_widgets())
+        return widgets

@@ -1,0 +1,110 @@
+"""The shared record dialog and the registry: validation beside fields, discard guard, keys."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from champion_desk.store import records
+from champion_desk.ui.context import AppContext
+from champion_desk.ui.dialogs.registry import DIALOGS, dialog_class, open_record_dialog
+
+
+@pytest.fixture
+def desk(db, ward, qtbot):
+    """Return an AppContext on the small ward with the champion logging."""
+    context = AppContext(db)
+    champion = records.get(db, "staff", ward["champion"])
+    context.set_user({"id": champion["id"], "display_name": champion["display_name"], "role": champion["role"]})
+    return context
+
+
+def make_dialog(qtbot, desk, table, record_id=None, prefill=None):
+    """Build (not exec) a record dialog, registered with qtbot so it is closed after the test."""
+    dialog = dialog_class(table)(desk, record_id=record_id, prefill=prefill)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_registry_has_a_dialog_for_every_record_table():
+    from champion_desk.store.schema import RECORD_TABLES
+
+    assert set(DIALOGS) == set(RECORD_TABLES) - {"attendance"}
+
+
+def test_validation_error_is_shown_beside_its_field_and_nothing_is_saved(qtbot, desk, db):
+    dialog = make_dialog(qtbot, desk, "unit")
+    dialog.fields["site"].widget.setText("North")
+    assert dialog.save() is False
+    assert "required" in dialog.error_of("name").lower()
+    assert dialog.fields["name"].error.isVisibleTo(dialog)
+    assert dialog.focusWidget() is dialog.fields["name"].widget
+    assert records.find(db, "unit", site="North") == []
+    assert dialog.fields["site"].widget.text() == "North"  # nothing typed is lost
+
+
+def test_conflict_on_save_is_shown_beside_the_field(qtbot, desk, db):
+    dialog = make_dialog(qtbot, desk, "unit")
+    dialog.fields["name"].widget.setText("ward 7")  # clashes with "Ward 7", ignoring case
+    assert dialog.save() is False
+    assert "already" in dialog.error_of("name")
+
+
+def test_saving_notifies_the_context_and_returns_the_id(qtbot, desk, db):
+    dialog = make_dialog(qtbot, desk, "unit")
+    qtbot.keyClicks(dialog.fields["name"].widget, "Ward 9")
+    with qtbot.waitSignal(desk.data_changed) as changed:
+        qtbot.keyClick(dialog.fields["name"].widget, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert changed.args == ["unit"]
+    assert records.get(db, "unit", dialog.saved_id)["name"] == "Ward 9"
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_enter_in_a_line_moves_on_instead_of_saving(qtbot, desk, db):
+    dialog = make_dialog(qtbot, desk, "unit")
+    dialog.show()
+    name = dialog.fields["name"].widget
+    name.setFocus()
+    qtbot.keyClicks(name, "Ward 10")
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    assert dialog.saved_id is None
+    assert records.find(db, "unit", name="Ward 10") == []
+    assert dialog.focusWidget() is dialog.fields["site"].widget
+
+
+def test_escape_asks_before_discarding_typed_changes(qtbot, desk, monkeypatch):
+    dialog = make_dialog(qtbot, desk, "unit")
+    dialog.show()
+    asked = []
+    monkeypatch.setattr(dialog, "confirm_discard", lambda: asked.append(1) or False)
+    dialog.fields["name"].widget.setText("Ward 11")
+    qtbot.keyClick(dialog.fields["name"].widget, Qt.Key.Key_Escape)
+    assert asked and dialog.isVisible()  # kept open: the user chose to keep editing
+    monkeypatch.setattr(dialog, "confirm_discard", lambda: True)
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_escape_on_an_untouched_form_closes_without_asking(qtbot, desk, monkeypatch):
+    dialog = make_dialog(qtbot, desk, "unit")
+    dialog.show()
+    monkeypatch.setattr(dialog, "confirm_discard", lambda: pytest.fail("asked without changes"))
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_every_field_has_an_accessible_name(qtbot, desk):
+    for table in DIALOGS:
+        dialog = make_dialog(qtbot, desk, table)
+        for field in dialog.fields.values():
+            for widget in field.focus_widgets():
+                assert widget.accessibleName(), (table, field.name)
+
+
+def test_open_record_dialog_reports_a_missing_record(qtbot, desk, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a))
+    assert open_record_dialog(desk, "unit", record_id="no-such-id") is None
+    assert shown
