@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Benchmarks at trust scale (issue 8). Not part of the test suite: run `make perf`.
+
+Builds the trust-scale demo once per seed (cached in the temp folder), runs every benchmark and
+prints one row per figure — median, min, max over several runs, the goal, met or missed — and,
+last, `goals met: N/M`. Where a goal is a ratio against a floor, both are measured in this run,
+because these machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+CACHE = Path(tempfile.gettempdir()) / "champion-desk-perf"
+DEMO_END = "2026-06-30"  # fixed, so a cached demo stays valid from day to day
+PYTHON = sys.executable
+
+
+@dataclass
+class Figure:
+    """One row of the table."""
+
+    name: str
+    samples: list[float]
+    goal: float
+    unit: str  # "s", "ms", "MiB" or "x" (a ratio)
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def met(self) -> bool:
+        return self.median <= self.goal
+
+    def row(self) -> str:
+        fmt = {"s": "{:.3f} s", "ms": "{:.1f} ms", "MiB": "{:.0f} MiB", "x": "{:.2f}x"}[self.unit]
+        cells = [self.name, fmt.format(self.median), fmt.format(min(self.samples)), fmt.format(max(self.samples)),
+                 "≤ " + fmt.format(self.goal), "met" if self.met else "MISSED"]
+        return "| " + " | ".join(cells) + " |" + (f" {self.note}" if self.note else "")
+
+
+def cli(*args: str, db: Path | None = None, check: bool = True) -> float:
+    """Run the CLI as a whole process; return its wall time in seconds."""
+    cmd = [PYTHON, "-m", "champion_desk"] + (["--db", str(db)] if db else []) + list(args)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    start = time.perf_counter()
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed: {result.stderr.strip()[-500:]}")
+    return elapsed
+
+
+def repeat(runs: int, fn: Callable[[], float]) -> list[float]:
+    return [fn() for _ in range(runs)]
+
+
+def demo_db(scale: str, seed: int) -> tuple[Path, float | None]:
+    """Return a cached demo database for (scale, seed), and the generation time if built now."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"{scale}-seed{seed}-{DEMO_END}.db"
+    if path.exists():
+        return path, None
+    tmp = path.with_suffix(".partial.db")
+    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        p.unlink(missing_ok=True)
+    elapsed = cli("demo", "--scale", scale, "--seed", str(seed), "--end", DEMO_END, db=tmp)
+    cli("backup", "--to", str(path), db=tmp)  # a single checkpointed file
+    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        p.unlink(missing_ok=True)
+    shutil.rmtree(tmp.parent / "backups", ignore_errors=True)
+    return path, elapsed
+
+
+def scratch_copy(src: Path, work: Path, name: str) -> Path:
+    dest = work / name
+    shutil.copyfile(src, dest)
+    return dest
+
+
+def bench_demo_generation(args, work: Path) -> Figure:
+    _, built = demo_db("trust", args.seed)
+    samples = [built] if built is not None else [cli("demo", "--scale", "trust", "--seed", str(args.seed), "--end", DEMO_END, db=work / "gen.db")]
+    return Figure("9. trust demo generation", samples, 60.0, "s")
+
+
+def bench_stats(args, work: Path) -> Figure:
+    db, _ = demo_db("trust", args.seed)
+    copy = scratch_copy(db, work, "stats.db")
+    cli("stats", "--json", "--to", DEMO_END, db=copy)  # warm the page cache
+    return Figure("4. stats --json, whole process", repeat(args.runs, lambda: cli("stats", "--json", "--to", DEMO_END, db=copy)), 0.5, "s")
+
+
+def bench_save_session(args, work: Path) -> Figure:
+    import datetime as dt
+
+    from champion_desk.domain import logbook
+    from champion_desk.store.database import open_database
+
+    db_file, _ = demo_db("trust", args.seed)
+    db = open_database(scratch_copy(db_file, work, "save.db"))
+    unit = db.one("SELECT id FROM unit WHERE deleted_at IS NULL LIMIT 1")["id"]
+    tool = db.one("SELECT id FROM tool WHERE deleted_at IS NULL LIMIT 1")["id"]
+    trainer = db.one("SELECT id FROM staff WHERE is_champion = 1 AND unit_id = ? LIMIT 1", (unit,))["id"]
+    people = [r["id"] for r in db.query("SELECT id FROM staff WHERE deleted_at IS NULL AND id != ? LIMIT 400", (trainer,))]
+    today = dt.date.fromisoformat(DEMO_END)
+    samples = []
+    for i in range(max(args.runs * 4, 20)):
+        attendees = [{"staff_id": s, "confidence_before": 2, "confidence_after": 4} for s in people[(i * 20) % 380:(i * 20) % 380 + 20]]
+        session = {"tool_id": tool, "unit_id": unit, "trainer_id": trainer, "held_on": DEMO_END, "minutes": 30, "format": "huddle"}
+        start = time.perf_counter()
+        logbook.save_session(db, session, attendees, "perf", today=today)
+        samples.append((time.perf_counter() - start) * 1000)
+    assert db.scalar("PRAGMA synchronous") == 2  # FULL: each save is durable
+    db.close()
+    return Figure("3. save a session with 20 attendees", samples, 20.0, "ms")
+
+
+def bench_briefing(args, work: Path) -> list[Figure]:
+    db, _ = demo_db("trust", args.seed)
+    copy = scratch_copy(db, work, "brief.db")
+    scope = ["--from", "2025-07-01", "--to", DEMO_END]
+    briefing = repeat(args.runs, lambda: cli("briefing", "--out", str(work / "b.pdf"), *scope, db=copy))
+    poster = repeat(args.runs, lambda: cli("poster", "--out", str(work / "p.pdf"), *scope, db=copy))
+    return [Figure("5a. briefing, whole trust, 12 months, whole process", briefing, 1.5, "s"),
+            Figure("5b. poster, whole trust, 12 months, whole process", poster, 1.0, "s")]
+
+
+def write_roster(path: Path, rows: int) -> None:
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["Employee Number", "Full Name", "Job Title", "Ward", "Champion", "Active"])
+        for i in range(rows):
+            out.writerow([f"P{i:07d}", f"Colleague {i:05d}", "nurse", f"Ward {i % 60}", "N", "Y"])
+
+
+def bench_import_and_merge(args, work: Path) -> list[Figure]:
+    roster = work / "roster.csv"
+    write_roster(roster, 10_000)
+
+    def one_import() -> float:
+        target = work / "import.db"
+        for p in work.glob("import.db*"):
+            p.unlink()
+        cli("init", db=target)
+        return cli("import-roster", str(roster), db=target)
+
+    imports = repeat(args.runs, one_import)
+    a, _ = demo_db("trust", args.seed)
+    b, _ = demo_db("trust", args.seed + 1)
+
+    def one_merge() -> float:
+        target = scratch_copy(a, work, "merge-a.db")
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        return cli("merge", str(b), db=target)
+
+    merges = repeat(max(1, args.runs // 2), one_merge)
+    return [Figure("6a. roster import, 10,000 rows, whole process", imports, 2.0, "s"),
+            Figure("6b. merge two trust-scale files, whole process", merges, 10.0, "s")]
+
+
+BENCHMARKS: list[tuple[str, Callable]] = [
+    ("demo", bench_demo_generation),
+    ("stats", bench_stats),
+    ("save", bench_save_session),
+    ("briefing", bench_briefing),
+    ("exchange", bench_import_and_merge),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (median reported)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", action="append", default=[], help="run only these benchmarks")
+    args = parser.parse_args()
+    print(f"Machine: {platform.node()} · {os.cpu_count()} cores · {platform.processor() or platform.machine()} · "
+          f"Python {platform.python_version()} · SQLite {__import__('sqlite3').sqlite_version}")
+    figures: list[Figure] = []
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="cd-perf-") as tmp:
+        for name, bench in BENCHMARKS:
+            if args.only and name not in args.only:
+                continue
+            work = Path(tmp) / name
+            work.mkdir()
+            try:
+                result = bench(args, work)
+            except Exception as exc:  # a broken benchmark is reported, not hidden
+                failures.append(f"{name}: {exc}")
+                print(f"{name}: FAILED ({exc})", flush=True)
+                continue
+            for figure in result if isinstance(result, list) else [result]:
+                figures.append(figure)
+                print(figure.row(), flush=True)
+    print()
+    print("| figure | median | min | max | goal | result |")
+    print("|---|---|---|---|---|---|")
+    for figure in figures:
+        print(figure.row())
+    for failure in failures:
+        print(f"| {failure} | | | | | MISSED |")
+    total = len(figures) + len(failures)
+    print(f"goals met: {sum(f.met for f in figures)}/{total}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
