@@ -1,19 +1,251 @@
-"""The GUI composition root: builds the QApplication, opens the database, builds and wires the window."""
+"""The GUI composition root: builds the QApplication, opens the database, builds and wires the window.
+
+Nothing else constructs the world. ``Desk`` is the controller: it owns the open database and the
+shared context, answers the window's requests (another database, another user) and writes the
+automatic backup when a changed database is closed.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from champion_desk.errors import ChampionDeskError
+from champion_desk.store.database import Database, open_database
+from champion_desk.ui.settings import APPLICATION, ORGANISATION, Settings
+
+
+_BOOLS_GUARDED = False
+
+
+def guard_bool_refcounts() -> None:
+    """Work around PySide6 6.12.0 on Python 3.11: every ``Signal.emit`` from Python drops one
+    reference to ``True`` it never took, so after a few thousand emits the process aborts with
+    "bool_dealloc: deallocating True or False". Give True and False a reserve of references
+    (2**40) that no session can use up. Python 3.12+ bools are immortal: nothing to do there."""
+    global _BOOLS_GUARDED
+    if _BOOLS_GUARDED or sys.version_info >= (3, 12):
+        return
+    import ctypes
+
+    for value in (True, False):
+        # ob_refcnt is the first field of every CPython object.
+        ctypes.c_ssize_t.from_address(id(value)).value += 1 << 40
+    _BOOLS_GUARDED = True
+
+
+def audit_count(db: Database) -> int:
+    """Return how many audit rows the database holds (it grows with every change)."""
+    return int(db.scalar("SELECT count(*) FROM audit") or 0)
+
+
+def resolve_db_path(explicit: Path | None, settings: Settings) -> Path:
+    """Return the database to open: --db, else $CHAMPION_DESK_DB, else the last one opened here
+    (if it still exists), else the default path."""
+    import os
+
+    from champion_desk.paths import DB_ENV, default_db_path
+
+    if explicit is not None:
+        return Path(explicit).expanduser()
+    if os.environ.get(DB_ENV):
+        return default_db_path()
+    last = settings.last_database
+    if last is not None and last.exists():
+        return last
+    return default_db_path()
+
+
+class Desk(QObject):
+    """The app's controller: the open database, the context, the window, and the switches between them."""
+
+    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.context = None
+        self.window = None
+        self._audit_at_open = 0
+
+    # --- start ---------------------------------------------------------------------------------
+    def start(self, db_path: Path | None = None, page: str | None = None) -> bool:
+        """Open (or set up) the database, show the window on ``page`` and ask who is logging.
+
+        Returns False when the user backed out of the first-run dialog (the app then quits).
+        """
+        from champion_desk.ui.first_run import run_first_run
+
+        target = resolve_db_path(db_path, self.settings)
+        db, summary = None, {}
+        if target.exists():
+            db = self._open_or_explain(target)
+        if db is None:
+            result = run_first_run(target)
+            if result is None:
+                return False
+            db, summary = result.db, result.demo_summary
+        from champion_desk.ui.main_window import PAGE_NAMES
+
+        self._build(db)
+        self.window.show()
+        name = page if page in PAGE_NAMES else self.settings.last_page
+        self.window.show_page_soon(name if name in PAGE_NAMES else "home")
+        # Asked over the window already on screen; the page fills in behind the dialog.
+        self._choose_initial_user(summary)
+        return True
+
+    def _open_or_explain(self, path: Path, parent: QWidget | None = None) -> Database | None:
+        try:
+            return open_database(path, create=False)
+        except (ChampionDeskError, OSError) as exc:
+            QMessageBox.warning(parent, "Could not open the logbook", f"{path}\n\n{exc}")
+            return None
+
+    def _build(self, db: Database) -> None:
+        from champion_desk.ui.context import AppContext
+        from champion_desk.ui.main_window import MainWindow
+
+        self.context = AppContext(db)
+        self._remember_open(db)
+        self.window = MainWindow(self.context, self.settings)
+        self.window.new_database_requested.connect(self.new_database)
+        self.window.open_database_requested.connect(self.open_other_database)
+        self.window.switch_user_requested.connect(self.switch_user)
+
+    def _remember_open(self, db: Database) -> None:
+        self._audit_at_open = audit_count(db)
+        if db.path is not None:
+            self.settings.last_database = db.path.resolve()
+
+    # --- who is logging ------------------------------------------------------------------------
+    def _choose_initial_user(self, demo_summary: dict[str, Any] | None = None) -> None:
+        from champion_desk.ui.user_picker import find_user
+
+        db = self.context.db
+        user = find_user(db, self.settings.user_for(db.path))
+        if user is None:
+            suggested = self._suggested_id(demo_summary or {})
+            user = self.ask_user(suggested)
+        if user is not None:
+            self.set_user(user)
+
+    def _suggested_id(self, summary: dict[str, Any]) -> str | None:
+        # After demo data, preselect the champion the generator suggests logging in as.
+        name = summary.get("champion")
+        if not name:
+            return None
+        row = self.context.db.one("SELECT id FROM staff WHERE display_name = ? AND deleted_at IS NULL", (name,))
+        return row["id"] if row else None
+
+    def ask_user(self, current_id: str | None = None) -> dict[str, Any] | None:
+        from champion_desk.ui.user_picker import choose_user
+
+        return choose_user(self.context.db, current_id, self.window)
+
+    def set_user(self, user: dict[str, Any]) -> None:
+        """Make ``user`` the person logging, remembered for this database on this PC."""
+        self.context.set_user(user)
+        self.settings.set_user_for(self.context.db.path, user["id"])
+        self.settings.sync()
+
+    def switch_user(self) -> None:
+        current = self.context.current_user["id"] if self.context.current_user else None
+        user = self.ask_user(current)
+        if user is not None:
+            self.set_user(user)
+
+    # --- switching databases -------------------------------------------------------------------
+    def new_database(self) -> None:
+        from champion_desk.ui.first_run import ask_new_path
+
+        path = ask_new_path(self.window, self.context.db.path.parent if self.context.db.path else None)
+        if path is None:
+            return
+        if path.exists() and path.stat().st_size > 0:
+            QMessageBox.warning(self.window, "File exists", f"{path} already exists. Use File > Open to open it.")
+            return
+        try:
+            db = open_database(path, create=True)
+        except (ChampionDeskError, OSError) as exc:
+            QMessageBox.warning(self.window, "Could not create the logbook", str(exc))
+            return
+        self.replace_database(db)
+
+    def open_other_database(self) -> None:
+        from champion_desk.ui.first_run import ask_open_path
+
+        path = ask_open_path(self.window, self.context.db.path.parent if self.context.db.path else None)
+        if path is None:
+            return
+        db = self._open_or_explain(path, self.window)
+        if db is not None:
+            self.replace_database(db)
+
+    def replace_database(self, db: Database) -> None:
+        """Close the current database (with its on-close backup) and switch every page to ``db``."""
+        self.close_database()
+        self._remember_open(db)
+        self.context.set_user(None)
+        self.context.set_database(db)
+        self._choose_initial_user()
+        self.window.statusBar().showMessage(f"Opened {db.path}", 8000)
+
+    # --- closing -------------------------------------------------------------------------------
+    def backup_if_changed(self) -> Path | None:
+        """Write a verified "on-close" backup when anything changed since the database was opened."""
+        from champion_desk.store.backups import backup_database
+
+        db = self.context.db
+        if db.path is None or db.readonly or audit_count(db) == self._audit_at_open:
+            return None
+        return backup_database(db, reason="on-close")
+
+    def close_database(self) -> None:
+        """Back up the open database if it changed, then close it (a failed backup is reported)."""
+        if self.context is None:
+            return
+        try:
+            self.backup_if_changed()
+        except (ChampionDeskError, OSError) as exc:
+            QMessageBox.warning(self.window, "Backup on close failed",
+                                f"The automatic backup could not be written: {exc}\nYour data itself is saved.")
+        self.context.db.close()
+
+    def shutdown(self) -> None:
+        """Called once the event loop ends."""
+        self.close_database()
+        self.settings.sync()
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """Return the QApplication (created once), named for settings and styled with ``resources/style.qss``."""
+    from champion_desk import __version__
+    from champion_desk.paths import resource_path
+    from champion_desk.ui.main_window import icon
+
+    guard_bool_refcounts()
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("champion-desk")
+    app.setWindowIcon(icon("app"))
+    qss = resource_path("style.qss")
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    return app
 
 
 def run_gui(db_path: Path | None = None, page: str | None = None) -> int:
     """Start the desktop app and return its exit status."""
-    import sys
-
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-    app = QApplication.instance() or QApplication(sys.argv)
-    window = QMainWindow()
-    window.setWindowTitle("Champion Desk")
-    window.setCentralWidget(QLabel("Champion Desk — the logbook window is being built."))
-    window.show()
-    return app.exec()
+    app = make_application()
+    desk = Desk(Settings())
+    if not desk.start(db_path, page):
+        return 0
+    try:
+        return app.exec()
+    finally:
+        desk.shutdown()

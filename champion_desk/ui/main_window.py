@@ -1,0 +1,346 @@
+"""The main window: page navigation, the scope bar, menus and the status bar.
+
+It is a view: it builds pages (lazily, the first time each is shown, so start-up stays fast),
+and asks ``champion_desk.app`` by signal for what concerns the whole app (another database,
+another user). Pages change data through domain functions, never here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+import champion_desk
+from champion_desk.errors import ChampionDeskError
+from champion_desk.paths import resource_path
+from champion_desk.ui.context import AppContext
+from champion_desk.ui.pages.base import Page
+from champion_desk.ui.pages.operations import DeletionHistory, open_record
+from champion_desk.ui.scope_bar import ScopeBar
+from champion_desk.ui.settings import Settings
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page in the navigation: its --page name, title, icon file and where its class lives."""
+
+    name: str
+    title: str
+    module: str
+    class_name: str
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home", "Home", "champion_desk.ui.pages.home", "HomePage"),
+    PageSpec("training", "Training", "champion_desk.ui.pages.training", "TrainingPage"),
+    PageSpec("concerns", "Concerns", "champion_desk.ui.pages.concerns", "ConcernsPage"),
+    PageSpec("mentoring", "Mentoring", "champion_desk.ui.pages.mentoring", "MentoringPage"),
+    PageSpec("stories", "Stories", "champion_desk.ui.pages.stories", "StoriesPage"),
+    PageSpec("readiness", "Readiness", "champion_desk.ui.pages.readiness", "ReadinessPage"),
+    PageSpec("people", "People", "champion_desk.ui.pages.people", "PeoplePage"),
+    PageSpec("tools", "Tools & roadmap", "champion_desk.ui.pages.tools", "ToolsPage"),
+    # Filled by their own work; until their module exists the generic "coming" page stands in.
+    PageSpec("dashboard", "Dashboard", "champion_desk.ui.pages.dashboard", "DashboardPage"),
+    PageSpec("briefing", "Briefing", "champion_desk.ui.pages.briefing", "BriefingPage"),
+)
+PAGE_NAMES = tuple(p.name for p in PAGES)
+
+
+def icon(name: str) -> QIcon:
+    """Return an icon from ``resources/icons/<name>.svg`` (an empty icon if it is missing)."""
+    path = resource_path("icons", f"{name}.svg")
+    return QIcon(str(path)) if path.exists() else QIcon()
+
+
+def page_class(spec: PageSpec) -> type[Page] | None:
+    """Return the page class of a spec, or None when its module is not part of this build yet."""
+    try:
+        module = importlib.import_module(spec.module)
+    except ModuleNotFoundError as exc:
+        if exc.name == spec.module:
+            return None
+        raise
+    return getattr(module, spec.class_name, None)
+
+
+class MainWindow(QMainWindow):
+    """Navigation list on the left, the current page on the right, with the scope bar above list pages."""
+
+    page_changed = Signal(str)
+    new_database_requested = Signal()
+    open_database_requested = Signal()
+    switch_user_requested = Signal()
+
+    def __init__(self, context: AppContext, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.settings = settings
+        self.deletions = DeletionHistory(context, self)
+        self.pages: dict[str, Page] = {}
+        self.setWindowIcon(icon("app"))
+        self.setObjectName("mainWindow")
+
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Pages")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setUniformItemSizes(True)
+        for spec in PAGES:
+            item = QListWidgetItem(icon(spec.name), spec.title, self.nav)
+            item.setData(Qt.ItemDataRole.UserRole, spec.name)
+            item.setSizeHint(QSize(0, 36))
+        self.nav.setMinimumWidth(160)
+        self.nav.currentRowChanged.connect(lambda row: self.show_page(PAGES[row].name) if row >= 0 else None)
+
+        self.scope_bar = ScopeBar(context, self)
+        self.stack = QStackedWidget(self)
+        right = QWidget(self)
+        box = QVBoxLayout(right)
+        box.setContentsMargins(12, 8, 12, 4)
+        box.addWidget(self.scope_bar)
+        box.addWidget(self.stack, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([190, 1000])
+        self.setCentralWidget(self.splitter)
+
+        self._build_status_bar()
+        self._build_menus()
+        self.setTabOrder(self.nav, self.scope_bar)
+
+        context.user_changed.connect(lambda *_: self._update_user())
+        context.database_replaced.connect(lambda *_: self._update_title())
+        context.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.deletions.changed.connect(self._update_undo)
+        self._update_user()
+        self._update_title()
+        self._update_undo()
+        self.resize(1180, 760)
+        geometry = settings.layout_state("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = settings.layout_state("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    # --- building ----------------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.undo_button = QPushButton("Undo", self)
+        self.undo_button.setAccessibleName("Undo the last delete")
+        self.undo_button.clicked.connect(self.undo)
+        self.user_label = QLabel(self)
+        self.user_label.setAccessibleName("Who is logging")
+        self.switch_button = QPushButton("Switch user", self)
+        self.switch_button.setAccessibleName("Switch user")
+        self.switch_button.setToolTip("Choose who is logging on this PC (recorded with every change)")
+        self.switch_button.clicked.connect(self.switch_user_requested)
+        bar.addPermanentWidget(self.undo_button)
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.switch_button)
+
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        from champion_desk.ui import exchange_actions
+        from champion_desk.ui.pages.home import QUICK_ACTIONS
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&New database…", self.new_database_requested.emit, QKeySequence.StandardKey.New,
+                     "Start a new, empty logbook file")
+        self._action(file_menu, "&Open…", self.open_database_requested.emit, QKeySequence.StandardKey.Open,
+                     "Open another Champion Desk database file")
+        self._action(file_menu, "&Backup now", self.backup_now, tip="Write a checked copy of the database")
+        file_menu.addSeparator()
+        exchange_actions.add_file_menu_actions(file_menu, self.context, self)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit_menu, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self._action(edit_menu, "&Find", self.focus_find, QKeySequence.StandardKey.Find, "Search the list on this page")
+
+        log_menu = bar.addMenu("&Log")
+        for label, table, shortcut in QUICK_ACTIONS:
+            self._action(log_menu, f"{label}…", lambda _=False, t=table: self.quick_log(t), shortcut)
+
+        view_menu = bar.addMenu("&View")
+        for number, spec in enumerate(PAGES, start=1):
+            self._action(view_menu, spec.title, lambda _=False, n=spec.name: self.show_page(n), f"Alt+{number % 10}")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About Champion Desk", self.show_about)
+        self._action(help_menu, "Open &data folder", self.open_data_folder, tip="Show the folder holding the database and its backups")
+
+    # --- pages ---------------------------------------------------------------------------------
+    def page(self, name: str) -> Page:
+        """Return the page called ``name``, building it the first time."""
+        if name not in self.pages:
+            spec = next(s for s in PAGES if s.name == name)
+            self.pages[name] = self._build_page(spec)
+            self.stack.addWidget(self.pages[name])
+        return self.pages[name]
+
+    def _build_page(self, spec: PageSpec) -> Page:
+        from champion_desk.ui.pages.coming import ComingPage
+        from champion_desk.ui.pages.home import HomePage
+        from champion_desk.ui.pages.record_list import RecordListPage
+
+        cls = page_class(spec)
+        if cls is None:
+            return ComingPage(self.context, spec.name, self)
+        if issubclass(cls, RecordListPage):
+            page = cls(self.context, self, deletions=self.deletions)
+            self._restore_layout(page)
+        else:
+            page = cls(self.context, self)
+        if isinstance(page, HomePage):
+            page.open_requested.connect(self.open_item)
+            page.page_requested.connect(self.show_page)
+        return page
+
+    def show_page(self, name: str) -> Page:
+        """Make ``name`` the current page (refreshing it if its data changed) and remember it."""
+        page = self.page(name)
+        row = PAGE_NAMES.index(name)
+        if self.nav.currentRow() != row:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(row)
+            self.nav.blockSignals(False)
+        self.stack.setCurrentWidget(page)
+        self.scope_bar.setVisible(bool(getattr(page, "uses_scope", False)))
+        self.settings.last_page = name
+        page.on_shown()
+        self.page_changed.emit(name)
+        return page
+
+    def current_page_name(self) -> str | None:
+        page = self.stack.currentWidget()
+        return getattr(page, "name", None)
+
+    def show_page_soon(self, name: str) -> None:
+        """Show a page once the window is on screen (pages load their rows when shown)."""
+        QTimer.singleShot(0, lambda: self.show_page(name))
+
+    # --- actions -------------------------------------------------------------------------------
+    def quick_log(self, table: str) -> str | None:
+        from champion_desk.ui.pages.home import quick_prefill
+
+        return open_record(self.context, self, table, prefill=quick_prefill(self.context, table) or None)
+
+    def open_item(self, table: str, record_id: str) -> None:
+        """Open a record from Home: a colleague on the People page, anything else in its form."""
+        if table == "staff":
+            self.show_page("people").open_person(record_id)
+        else:
+            open_record(self.context, self, table, record_id=record_id)
+
+    def focus_find(self) -> None:
+        page = self.stack.currentWidget()
+        if hasattr(page, "focus_search"):
+            page.focus_search()
+
+    def undo(self) -> None:
+        """Undo the last delete (restore the records)."""
+        try:
+            self.deletions.undo()
+        except ChampionDeskError as exc:
+            QMessageBox.warning(self, "Could not undo", str(exc))
+
+    def backup_now(self) -> None:
+        from champion_desk.store.backups import backup_database
+
+        try:
+            path = backup_database(self.context.db, reason="manual")
+        except ChampionDeskError as exc:
+            QMessageBox.warning(self, "Backup failed", str(exc))
+            return
+        self.statusBar().showMessage(f"Backup written and checked: {path}", 10000)
+
+    def show_about(self) -> None:
+        path = self.context.db.path or "in memory"
+        QMessageBox.about(self, "About Champion Desk",
+                          f"<h3>Champion Desk {champion_desk.__version__}</h3>"
+                          "<p>A logbook for unit champions introducing AI tools: training, concerns, mentoring, "
+                          "stories and readiness; trend charts and briefings. Works offline; no patient data.</p>"
+                          f"<p>Database: <code>{path}</code></p>")
+
+    def open_data_folder(self) -> None:
+        from champion_desk.paths import data_dir
+
+        folder = self.context.db.path.parent if self.context.db.path else data_dir()
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    # --- status --------------------------------------------------------------------------------
+    def _update_user(self) -> None:
+        user = self.context.current_user
+        if user:
+            role = f" ({user['role']})" if user.get("role") else ""
+            self.user_label.setText(f"Logging as {user['display_name']}{role}")
+        else:
+            self.user_label.setText("Nobody chosen as the person logging")
+
+    def _update_undo(self) -> None:
+        can = self.deletions.can_undo()
+        self.undo_button.setVisible(can)
+        self.undo_action.setEnabled(can)
+        text = f"Undo delete of {self.deletions.last_description()}" if can else "Undo"
+        self.undo_action.setText(text if len(text) < 60 else "Undo the last delete")
+        self.undo_button.setToolTip(text)
+
+    def _update_title(self) -> None:
+        path = self.context.db.path
+        self.setWindowTitle(f"Champion Desk — {path.name}" if path else "Champion Desk")
+
+    # --- remembered layout ---------------------------------------------------------------------
+    def _restore_layout(self, page) -> None:
+        for key, table in page.layout_tables().items():
+            table.restore_header_state(self.settings.layout_state(f"{page.name}/{key}"))
+        splitter = getattr(page, "splitter", None)
+        state = self.settings.layout_state(f"{page.name}/splitter")
+        if splitter is not None and state is not None:
+            splitter.restoreState(state)
+
+    def save_layout(self) -> None:
+        """Remember geometry, splitters and column widths of every page built."""
+        self.settings.set_layout_state("window/geometry", self.saveGeometry())
+        self.settings.set_layout_state("window/splitter", self.splitter.saveState())
+        for page in self.pages.values():
+            for key, table in getattr(page, "layout_tables", dict)().items():
+                self.settings.set_layout_state(f"{page.name}/{key}", table.header_state())
+            splitter = getattr(page, "splitter", None)
+            if splitter is not None:
+                self.settings.set_layout_state(f"{page.name}/splitter", splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
+        self.save_layout()
+        super().closeEvent(event)

@@ -1,0 +1,347 @@
+"""Table models over the plain row dicts of ``domain.listings``: one generic model, one column spec per list.
+
+Each ``<Noun>TableModel`` only declares its ``COLUMNS``; the ``COL_*`` constants are derived from
+the column keys (``Column("held_on", ...)`` gives ``COL_HELD_ON``), so they cannot drift.
+Display text is formatted for people (``20 Nov 2026``, ``Yes``); ``SORT_ROLE`` gives a value of
+one type per column (ISO dates, numbers), so sorting runs in Qt without Python comparisons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+Row = dict[str, Any]
+_Index = QModelIndex | QPersistentModelIndex
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+ROW_ROLE = Qt.ItemDataRole.UserRole + 3
+
+NUMERIC_KINDS = ("int", "number", "score")
+
+
+def fold(text: str) -> str:
+    """Return text case-folded without accents, so "zoe" finds "Zoë"."""
+    text = text.casefold()
+    if text.isascii():  # the common case, and long descriptions: skip the per-character work
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def format_date(value: str | None) -> str:
+    """Return an ISO date as ``20 Nov 2026`` (unambiguous on any ward PC), or '' when empty."""
+    if not value:
+        return ""
+    try:
+        day = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def _format(kind: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if kind == "date":
+        return format_date(value)
+    if kind == "bool":
+        return "Yes" if value else ""
+    if kind == "score":
+        return f"{float(value):.1f}"
+    if kind == "percent":
+        return f"{int(value)}%"
+    if kind == "signed":
+        return f"{float(value):+.1f}"
+    if kind == "text":
+        return str(value)[:1].upper() + str(value)[1:] if isinstance(value, str) and value.islower() else str(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: the row key, its header, how it is shown, and an optional tooltip."""
+
+    key: str
+    title: str
+    kind: str = "text"  # text, name (shown as stored), date, int, number, score, signed, percent, bool
+    tip: str = ""
+    display: Callable[[Row], str] | None = None  # overrides the kind's formatting
+
+    def text(self, row: Row) -> str:
+        """Return the text shown for this column of a row."""
+        if self.display is not None:
+            return self.display(row)
+        value = row.get(self.key)
+        return str(value) if self.kind == "name" and value is not None else _format(self.kind, value)
+
+    def sort_value(self, row: Row) -> Any:
+        """Return the value this column sorts by: one type per column, empty values first."""
+        value = row.get(self.key)
+        if self.kind in NUMERIC_KINDS or self.kind in ("signed", "percent", "bool"):
+            return float(value) if value is not None and value != "" else float("-inf")
+        if self.kind == "date":
+            return str(value or "")
+        return fold(self.text(row))
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Rows of plain dicts shown through a column spec; read-only (edits go through dialogs)."""
+
+    COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    NOUN: ClassVar[tuple[str, str]] = ("record", "records")
+    ID_KEY: ClassVar[str] = "id"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for number, column in enumerate(cls.COLUMNS):
+            setattr(cls, f"COL_{column.key.upper()}", number)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row] = []
+        self._search: list[str] = []
+
+    # --- data in -----------------------------------------------------------------------------
+    def set_rows(self, rows: Iterable[Row]) -> None:
+        """Replace every row (a model reset: views keep their sort and column widths)."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._search = [fold(" ".join(c.text(r) for c in self.COLUMNS) + " " + self.extra_search_text(r)) for r in self._rows]
+        self.endResetModel()
+
+    def extra_search_text(self, row: Row) -> str:
+        """Return text searched besides the columns (e.g. a topic that is not a column)."""
+        return ""
+
+    # --- data out ----------------------------------------------------------------------------
+    def rows(self) -> list[Row]:
+        """Return every row (not only those a proxy lets through)."""
+        return list(self._rows)
+
+    def row(self, number: int) -> Row:
+        """Return the row dict at ``number``."""
+        return self._rows[number]
+
+    def search_text(self, number: int) -> str:
+        """Return the folded text a search looks in for row ``number``."""
+        return self._search[number]
+
+    def row_of(self, record_id: str) -> int:
+        """Return the row number of a record id, or -1."""
+        for number, row in enumerate(self._rows):
+            if row.get(self.ID_KEY) == record_id:
+                return number
+        return -1
+
+    def count_text(self, rows: list[Row] | None = None) -> str:
+        """Return e.g. "128 concerns" for ``rows`` (default: all); pages add what matters to them."""
+        n = len(self._rows if rows is None else rows)
+        return f"{n} {self.NOUN[0] if n == 1 else self.NOUN[1]}"
+
+    # --- Qt overrides ------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
+            return None
+        column = self.COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tip or column.title
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return column.text(row)
+        if role == SORT_ROLE:
+            return column.sort_value(row)
+        if role == ID_ROLE:
+            return row.get(self.ID_KEY)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in (*NUMERIC_KINDS, "signed", "percent"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def tooltip(self, row: Row, column: Column) -> str | None:
+        """Return a tooltip for a cell: by default the full text when it may be cut off."""
+        text = column.text(row)
+        return text if len(text) > 30 else None
+
+
+def _status_with_days(row: Row) -> str:
+    status = _format("text", row.get("status"))
+    return status if row.get("resolved") else f"{status} ({row.get('days_open', 0)} days)"
+
+
+class SessionTableModel(RecordTableModel):
+    """Training sessions (``listings.sessions``)."""
+
+    NOUN = ("session", "sessions")
+    COLUMNS = (
+        Column("held_on", "Held on", "date"),
+        Column("tool", "Tool", "name"),
+        Column("unit", "Unit", "name"),
+        Column("trainer", "Trainer", "name"),
+        Column("format", "Format"),
+        Column("minutes", "Minutes", "int"),
+        Column("attendees", "Attendees", "int"),
+        Column("signed_off", "Signed off", "int", "Attendees whose competency was signed off"),
+        Column("confidence_uplift", "Confidence +", "signed", "Mean confidence after minus before (1–5 scale)"),
+        Column("verified_by_name", "Countersigned by", "name", "The manager who countersigned the session"),
+    )
+
+    def extra_search_text(self, row: Row) -> str:
+        return row.get("topic") or ""
+
+
+class ConcernTableModel(RecordTableModel):
+    """Concerns (``listings.concerns``); there is deliberately no "raised by" column."""
+
+    NOUN = ("concern", "concerns")
+    COLUMNS = (
+        Column("occurred_on", "Raised on", "date"),
+        Column("unit", "Unit", "name"),
+        Column("tool", "Tool", "name"),
+        Column("theme", "Theme"),
+        Column("barrier", "ADKAR barrier"),
+        Column("severity", "Severity"),
+        Column("status", "Status", display=_status_with_days),
+        Column("days_open", "Days open", "int", "Days from raised to resolved, or to today while unresolved"),
+        Column("owner", "Owner", "name"),
+        Column("reported_by_name", "Logged by", "name", "The champion who logged the concern"),
+    )
+
+    def extra_search_text(self, row: Row) -> str:
+        return " ".join(filter(None, (row.get("description"), row.get("response"))))
+
+
+class PairingTableModel(RecordTableModel):
+    """Mentoring pairings (``listings.pairings``)."""
+
+    NOUN = ("pairing", "pairings")
+    COLUMNS = (
+        Column("mentor", "Mentor", "name"),
+        Column("mentee", "Mentee", "name"),
+        Column("mentee_unit", "Unit", "name"),
+        Column("tool", "Tool", "name"),
+        Column("started_on", "Started", "date"),
+        Column("status", "Status"),
+        Column("progress", "Progress", "percent"),
+        Column("checkins", "Check-ins", "int"),
+        Column("last_checkin", "Last check-in", "date"),
+    )
+
+    def extra_search_text(self, row: Row) -> str:
+        return row.get("goal") or ""
+
+
+class CheckinTableModel(RecordTableModel):
+    """The check-ins of one pairing (``listings.checkins``)."""
+
+    NOUN = ("check-in", "check-ins")
+    COLUMNS = (
+        Column("held_on", "Held on", "date"),
+        Column("minutes", "Minutes", "int"),
+        Column("confidence", "Confidence", "int", "Mentee's confidence, 1–5"),
+        Column("note", "Note", "name"),
+    )
+
+
+class StoryTableModel(RecordTableModel):
+    """Success stories (``listings.stories``)."""
+
+    NOUN = ("story", "stories")
+    COLUMNS = (
+        Column("told_on", "Told on", "date"),
+        Column("title", "Title", "name"),
+        Column("tool", "Tool", "name"),
+        Column("unit", "Unit", "name"),
+        Column("measure", "Measure", "name"),
+        Column("value", "Value", "name"),
+    )
+
+    def extra_search_text(self, row: Row) -> str:
+        return " ".join(filter(None, (row.get("summary"), row.get("source"))))
+
+
+class PulseTableModel(RecordTableModel):
+    """Readiness pulses (``listings.pulses``), ADKAR means on a 1–5 scale."""
+
+    NOUN = ("pulse", "pulses")
+    COLUMNS = (
+        Column("taken_on", "Taken on", "date"),
+        Column("unit", "Unit", "name"),
+        Column("tool", "Tool", "name"),
+        Column("respondents", "Respondents", "int"),
+        Column("awareness", "Awareness", "score", "Mean score 1–5"),
+        Column("desire", "Desire", "score", "Mean score 1–5"),
+        Column("knowledge", "Knowledge", "score", "Mean score 1–5"),
+        Column("ability", "Ability", "score", "Mean score 1–5"),
+        Column("reinforcement", "Reinforcement", "score", "Mean score 1–5"),
+        Column("weakest", "Weakest", "text", "The lowest-scoring ADKAR element: where to act next"),
+    )
+
+
+class StaffTableModel(RecordTableModel):
+    """Staff (``listings.staff``)."""
+
+    NOUN = ("person", "people")
+    COLUMNS = (
+        Column("display_name", "Name", "name"),
+        Column("role", "Role"),
+        Column("unit", "Unit", "name"),
+        Column("staff_ref", "Staff number", "name"),
+        Column("is_champion", "Champion", "bool"),
+        Column("active", "Status", display=lambda r: "Active" if r.get("active") else "Left"),
+        Column("sessions_attended", "Sessions", "int", "Training sessions attended"),
+        Column("last_trained", "Last trained", "date"),
+    )
+
+
+class ToolTableModel(RecordTableModel):
+    """AI tools (``listings.tools``)."""
+
+    NOUN = ("tool", "tools")
+    COLUMNS = (
+        Column("name", "Tool", "name"),
+        Column("vendor", "Vendor", "name"),
+        Column("stage", "Stage"),
+        Column("go_live_on", "Go-live", "date"),
+        Column("units_live", "Units live", "int", "Units whose latest rollout stage is live"),
+        Column("refresher_months", "Refresher (months)", "int"),
+        Column("sessions", "Sessions", "int", "Training sessions logged for this tool"),
+    )
+
+    def extra_search_text(self, row: Row) -> str:
+        return row.get("purpose") or ""
+
+
+class RolloutTableModel(RecordTableModel):
+    """Rollout stages of a tool on units (``listings.rollouts``)."""
+
+    NOUN = ("rollout stage", "rollout stages")
+    COLUMNS = (
+        Column("unit", "Unit", "name"),
+        Column("stage", "Stage"),
+        Column("since", "Since", "date"),
+        Column("current", "Current", display=lambda r: "Current" if r.get("current") else "Earlier"),
+    )

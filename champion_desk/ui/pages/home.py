@@ -1,0 +1,146 @@
+"""Home: log something in seconds, and see what needs attention today."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from champion_desk.domain import attention
+from champion_desk.ui.context import AppContext
+from champion_desk.ui.pages.base import Page
+from champion_desk.ui.pages.operations import open_record
+
+# (label, table, shortcut): the main window turns these into window-wide actions too.
+QUICK_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("Log a training session", "training_session", "Ctrl+1"),
+    ("Log a concern", "incident", "Ctrl+2"),
+    ("Log a mentoring check-in", "checkin", "Ctrl+3"),
+    ("Add a success story", "story", "Ctrl+4"),
+)
+# Where the "and N more" line of each attention group leads.
+GROUP_PAGES = {"concerns": "concerns", "pairings": "mentoring", "countersign": "training", "refreshers": "people"}
+
+TABLE_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+PAGE_ROLE = Qt.ItemDataRole.UserRole + 3
+
+
+def quick_prefill(context: AppContext, table: str) -> dict:
+    """Return what a quick-logged record starts with: the current user as trainer or reporter."""
+    user = context.current_user
+    if not user:
+        return {}
+    return {"training_session": {"trainer_id": user["id"]}, "incident": {"reported_by": user["id"]}}.get(table, {})
+
+
+class HomePage(Page):
+    """Quick actions and the "needs attention" list (computed after the window is on screen)."""
+
+    name = "home"
+    title = "Home"
+    uses_scope = False
+
+    open_requested = Signal(str, str)  # table, record id: an attention item was activated
+    page_requested = Signal(str)  # page name: "and N more" was activated
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        heading = QLabel("Home", self)
+        heading.setObjectName("pageTitle")
+        self.greeting = QLabel(self)
+        self.greeting.setObjectName("pageIntro")
+        self.greeting.setWordWrap(True)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(12)
+        self.quick_buttons: dict[str, QPushButton] = {}
+        for number, (label, table, shortcut) in enumerate(QUICK_ACTIONS):
+            button = QPushButton(f"{label}\n{shortcut}", self)
+            button.setObjectName("quickAction")
+            button.setAccessibleName(label)
+            button.setToolTip(f"{label} ({shortcut})")
+            button.setMinimumHeight(64)
+            button.clicked.connect(lambda _=False, t=table: self.quick_log(t))
+            grid.addWidget(button, number // 2, number % 2)
+            self.quick_buttons[table] = button
+
+        attention_title = QLabel("Needs attention", self)
+        attention_title.setObjectName("sectionTitle")
+        self.tree = QTreeWidget(self)
+        self.tree.setAccessibleName("Needs attention")
+        self.tree.setHeaderLabels(["What", "Where"])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.itemActivated.connect(self._on_activated)
+        hint = QLabel("Double-click an item, or select it and press Enter, to open it.", self)
+        hint.setObjectName("hint")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.greeting)
+        layout.addLayout(grid)
+        layout.addSpacing(8)
+        layout.addWidget(attention_title)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(hint)
+        context.user_changed.connect(lambda *_: self._update_greeting())
+        self._update_greeting()
+
+    def _update_greeting(self) -> None:
+        user = self.context.current_user
+        who = f"Logging as <b>{user['display_name']}</b>." if user else "Nobody is chosen as the person logging yet."
+        self.greeting.setText(f"{who} Everything you log is saved at once on this PC.")
+
+    def quick_log(self, table: str) -> str | None:
+        """Open the form for a new record of ``table`` (a quick action)."""
+        return open_record(self.context, self, table, prefill=quick_prefill(self.context, table) or None)
+
+    def refresh(self) -> None:
+        self.tree.clear()
+        QTreeWidgetItem(self.tree, ["Checking…", ""])
+        # Computed after this event: the window (and this page) paints first.
+        QTimer.singleShot(0, self.load_attention)
+
+    def load_attention(self, today: dt.date | None = None) -> list[attention.Group]:
+        """Compute the needs-attention groups and show them; return them."""
+        groups = attention.needs_attention(self.context.db, today)
+        self.tree.clear()
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        for group in groups:
+            top = QTreeWidgetItem(self.tree, [f"{group.title}: {group.total}", ""])
+            top.setFont(0, bold)
+            top.setFirstColumnSpanned(True)
+            top.setData(0, PAGE_ROLE, GROUP_PAGES.get(group.kind))
+            for item in group.items:
+                child = QTreeWidgetItem(top, [item.title, item.detail])
+                child.setData(0, TABLE_ROLE, item.table)
+                child.setData(0, ID_ROLE, item.record_id)
+            if group.total > len(group.items):
+                more = QTreeWidgetItem(top, [f"… and {group.total - len(group.items)} more (open the list)", ""])
+                more.setData(0, PAGE_ROLE, GROUP_PAGES.get(group.kind))
+            if not group.total:
+                QTreeWidgetItem(top, ["Nothing here. Well done.", ""]).setDisabled(True)
+            top.setExpanded(bool(group.total))
+        self.tree.resizeColumnToContents(0)
+        return groups
+
+    def _on_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        table, record_id = item.data(0, TABLE_ROLE), item.data(0, ID_ROLE)
+        if table and record_id:
+            self.open_requested.emit(table, record_id)
+        elif item.parent() is not None and item.data(0, PAGE_ROLE):
+            self.page_requested.emit(item.data(0, PAGE_ROLE))

@@ -1,0 +1,107 @@
+"""What pages do to records: open the record form, and delete with undo.
+
+Pages never write SQL: deleting goes through ``domain.logbook.delete`` (a tombstone) and undo
+through ``logbook.restore``; forms come from the dialogs registry, imported when first needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from champion_desk.domain import logbook
+from champion_desk.errors import ChampionDeskError
+from champion_desk.ui.context import AppContext
+
+REGISTRY_MODULE = "champion_desk.ui.dialogs.registry"
+
+
+def open_record(context: AppContext, parent: QWidget | None, table: str, record_id: str | None = None,
+                prefill: dict[str, Any] | None = None) -> str | None:
+    """Open the form for a new (no ``record_id``) or existing record; return the saved id or None."""
+    try:
+        from champion_desk.ui.dialogs.registry import open_record_dialog
+    except ModuleNotFoundError as exc:
+        if exc.name != REGISTRY_MODULE:
+            raise
+        QMessageBox.information(parent, "Forms not available",
+                                "The record forms are not part of this build yet, so records cannot be edited here.")
+        return None
+    saved = open_record_dialog(context, table, record_id=record_id, prefill=prefill, parent=parent)
+    if saved:
+        context.notify_changed(table)
+    return saved
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """One undoable delete: the records of one table and how to describe them."""
+
+    table: str
+    record_ids: tuple[str, ...]
+    description: str
+
+
+class DeletionHistory(QObject):
+    """Deletes records as tombstones and undoes the latest deletes (Edit > Undo, Ctrl+Z)."""
+
+    changed = Signal()  # the undo stack grew or shrank
+    undone = Signal(object)  # the Deletion just undone
+
+    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._done: list[Deletion] = []
+        # Undo must never restore into another file than the one it deleted from.
+        context.database_replaced.connect(self.clear)
+
+    def delete(self, table: str, record_ids: list[str], description: str) -> Deletion:
+        """Tombstone records in one transaction and remember them for undo.
+
+        Raises ChampionDeskError (nothing deleted) when the database refuses.
+        """
+        with self.context.db.transaction():
+            for record_id in record_ids:
+                logbook.delete(self.context.db, table, record_id, self.context.actor)
+        done = Deletion(table, tuple(record_ids), description)
+        self._done.append(done)
+        self.changed.emit()
+        self.context.notify_changed(table)
+        self.context.status_message.emit(f"Deleted {description}. Press Ctrl+Z to undo.")
+        return done
+
+    def can_undo(self) -> bool:
+        """Return True when there is a delete to undo."""
+        return bool(self._done)
+
+    def last_description(self) -> str:
+        """Return what the next undo would restore, or ''."""
+        return self._done[-1].description if self._done else ""
+
+    def undo(self) -> Deletion | None:
+        """Restore the latest deleted records; return what was restored (None if nothing to undo)."""
+        if not self._done:
+            return None
+        last = self._done[-1]
+        with self.context.db.transaction():
+            for record_id in last.record_ids:
+                logbook.restore(self.context.db, last.table, record_id, self.context.actor)
+        self._done.pop()
+        self.changed.emit()
+        self.context.notify_changed(last.table)
+        self.context.status_message.emit(f"Restored {last.description}.")
+        self.undone.emit(last)
+        return last
+
+    def clear(self, *_: object) -> None:
+        """Forget every undoable delete."""
+        self._done.clear()
+        self.changed.emit()
+
+
+def show_error(parent: QWidget | None, title: str, exc: ChampionDeskError) -> None:
+    """Show an expected error's message (it names the field and rule where there is one)."""
+    QMessageBox.warning(parent, title, str(exc))

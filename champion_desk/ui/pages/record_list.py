@@ -1,0 +1,363 @@
+"""The list every record page is made of: a table with search, New/Edit/Delete, undo and counts.
+
+``RecordTable`` is one table of one store table (used for the main list of a page and for detail
+lists such as a pairing's check-ins); ``RecordListPage`` is a page with a title, counts, a search
+box and a main ``RecordTable``. Subclasses say which rows to load and how to describe them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from champion_desk.errors import ChampionDeskError
+from champion_desk.ui.context import AppContext
+from champion_desk.ui.models.proxy import RecordFilterProxy, RowFilter
+from champion_desk.ui.models.records import RecordTableModel, Row
+from champion_desk.ui.pages.base import Page
+from champion_desk.ui.pages.operations import DeletionHistory, open_record, show_error
+
+Prefill = Callable[[], "dict[str, Any] | None"]
+
+
+class RecordTable(QWidget):
+    """A sortable, searchable table of one kind of record, with New…, Edit… and Delete."""
+
+    selection_changed = Signal()
+    rows_loaded = Signal()
+
+    def __init__(self, context: AppContext, table: str, model: RecordTableModel, deletions: DeletionHistory,
+                 noun: str, describe: Callable[[Row], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.table = table
+        self.noun = noun
+        self.describe = describe
+        self.deletions = deletions
+        self.prefill: Prefill = dict  # what a new record starts with; returning None means "cannot add now"
+        self.model = model
+        self.proxy = RecordFilterProxy(self)
+        self.proxy.setSourceModel(model)
+
+        self.view = QTableView(self)
+        self.view.setModel(self.proxy)
+        self.view.setAccessibleName(f"{noun.capitalize()} list")
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 10)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        # Size columns from the first rows only: measuring thousands of rows would delay the page.
+        header.setResizeContentsPrecision(60)
+        header.setSortIndicator(0, Qt.SortOrder.DescendingOrder if model.COLUMNS and model.COLUMNS[0].kind == "date"
+                                else Qt.SortOrder.AscendingOrder)
+        self._sized = False
+        # Enter and double-click both emit ``activated``: both edit the record.
+        self.view.activated.connect(lambda _index: self.edit_current())
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._on_selection())
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self.delete_selected)
+
+        self.new_button = QPushButton(f"New {noun}…", self)
+        self.new_button.setAccessibleName(f"New {noun}")
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button = QPushButton("Edit…", self)
+        self.edit_button.setAccessibleName(f"Edit the selected {noun}")
+        self.edit_button.clicked.connect(self.edit_current)
+        self.delete_button = QPushButton("Delete", self)
+        self.delete_button.setAccessibleName(f"Delete the selected {noun}")
+        self.delete_button.setToolTip("Delete the selected records (Delete key); Ctrl+Z undoes it")
+        self.delete_button.clicked.connect(self.delete_selected)
+
+        self.bar = QHBoxLayout()
+        self.bar.setContentsMargins(0, 0, 0, 0)
+        self.bar.addStretch(1)
+        for button in (self.new_button, self.edit_button, self.delete_button):
+            self.bar.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.bar)
+        layout.addWidget(self.view, 1)
+        self._on_selection()
+
+    # --- rows --------------------------------------------------------------------------------
+    def set_rows(self, rows: list[Row]) -> None:
+        """Show new rows, keeping the selection and the current record where they still exist."""
+        keep = self.selected_ids()
+        current = self.current_id()
+        self.model.set_rows(rows)
+        if not self._sized and rows:
+            self._sized = True
+            self.view.resizeColumnsToContents()
+            for column in range(self.model.columnCount()):
+                self.view.setColumnWidth(column, min(self.view.columnWidth(column) + 12, 320))
+        self.select_ids(keep, current)
+        self._on_selection()
+        self.rows_loaded.emit()
+
+    def select_ids(self, record_ids: list[str], current: str | None = None) -> None:
+        """Select the rows of these records (those still shown)."""
+        selection = self.view.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for record_id in record_ids:
+            row = self.model.row_of(record_id)
+            if row >= 0:
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                if index.isValid():
+                    selection.select(index, flags)
+        target = current or (record_ids[0] if record_ids else None)
+        row = self.model.row_of(target) if target else -1
+        if row >= 0:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+                self.view.scrollTo(index)
+
+    def selected_rows(self) -> list[Row]:
+        """Return the selected rows, in view order."""
+        indexes = sorted(self.view.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [self.proxy.row_at(i) for i in indexes]
+
+    def selected_ids(self) -> list[str]:
+        """Return the ids of the selected records."""
+        return [r["id"] for r in self.selected_rows()]
+
+    def current_row(self) -> Row | None:
+        """Return the row with the keyboard focus (or the first selected), or None."""
+        index = self.view.currentIndex()
+        if index.isValid() and self.view.selectionModel().isRowSelected(index.row(), index.parent()):
+            return self.proxy.row_at(index)
+        rows = self.selected_rows()
+        return rows[0] if rows else None
+
+    def current_id(self) -> str | None:
+        row = self.current_row()
+        return row["id"] if row else None
+
+    def _on_selection(self) -> None:
+        selected = bool(self.view.selectionModel().selectedRows())
+        self.edit_button.setEnabled(selected)
+        self.delete_button.setEnabled(selected)
+        self.selection_changed.emit()
+
+    # --- actions -----------------------------------------------------------------------------
+    def new_record(self) -> str | None:
+        """Open the form for a new record (with this table's prefill); select it once saved."""
+        prefill = self.prefill()
+        if prefill is None:
+            return None
+        saved = open_record(self.context, self, self.table, prefill=prefill or None)
+        if saved:
+            self._select_soon(saved)
+        return saved
+
+    def edit_current(self) -> str | None:
+        """Open the form of the current record."""
+        row = self.current_row()
+        if row is None:
+            return None
+        return open_record(self.context, self, self.table, record_id=row["id"])
+
+    def delete_selected(self) -> bool:
+        """Tombstone the selected records (undoable); return True if something was deleted."""
+        rows = self.selected_rows()
+        if not rows:
+            return False
+        if len(rows) == 1:
+            description = f"the {self.noun} {self.describe(rows[0])}"
+        else:
+            description = f"{len(rows)} {self.noun}s"
+        try:
+            self.deletions.delete(self.table, [r["id"] for r in rows], description)
+        except ChampionDeskError as exc:
+            show_error(self, "Not deleted", exc)
+            return False
+        return True
+
+    def _select_soon(self, record_id: str) -> None:
+        # The list reloads on the data_changed signal; select the saved record after that.
+        QTimer.singleShot(0, lambda: self.select_ids([record_id]))
+
+    # --- remembered layout ---------------------------------------------------------------------
+    def header_state(self) -> QByteArray:
+        return self.view.horizontalHeader().saveState()
+
+    def restore_header_state(self, state: QByteArray | None) -> None:
+        if state is not None and self.view.horizontalHeader().restoreState(state):
+            self._sized = True
+
+
+class RecordListPage(Page):
+    """A page listing one kind of record: title, counts, search (Ctrl+F), the table and its buttons."""
+
+    table: ClassVar[str] = ""
+    noun: ClassVar[str] = "record"
+    model_class: ClassVar[type[RecordTableModel]] = RecordTableModel
+    uses_scope: ClassVar[bool] = True
+    intro: ClassVar[str] = ""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None,
+                 deletions: DeletionHistory | None = None) -> None:
+        super().__init__(context, parent)
+        self.deletions = deletions or DeletionHistory(context, self)
+        self.records = RecordTable(context, self.table, self.model_class(self), self.deletions, self.noun,
+                                   self.describe, self)
+        self.records.prefill = self.prefill
+
+        self.heading = QLabel(self.title, self)
+        self.heading.setObjectName("pageTitle")
+        self.heading.setAccessibleName(f"{self.title} page")
+        self.counts = QLabel(self)
+        self.counts.setObjectName("pageCounts")
+        self.counts.setAccessibleName(f"{self.title} counts")
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(f"Search {self.noun}s…  (Ctrl+F)")
+        self.search.setAccessibleName(f"Search {self.noun}s")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.search.textChanged.connect(self._on_search)
+        self.search.returnPressed.connect(self.records.view.setFocus)
+        self.records.proxy.rowsInserted.connect(self.update_counts)
+        self.records.proxy.rowsRemoved.connect(self.update_counts)
+        self.records.proxy.modelReset.connect(self.update_counts)
+        self.records.proxy.layoutChanged.connect(self.update_counts)
+
+        self.records.bar.insertWidget(0, self.search)
+        self._filter_combos: dict[str, QComboBox] = {}
+        self.filter_bar = QHBoxLayout()
+        self.filter_bar.setContentsMargins(0, 0, 0, 0)
+        self.records.bar.insertLayout(1, self.filter_bar)
+
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.heading)
+        title_row.addSpacing(12)
+        title_row.addWidget(self.counts, 1, Qt.AlignmentFlag.AlignBottom)
+        self.main_layout = QVBoxLayout(self)
+        self.main_layout.addLayout(title_row)
+        if self.intro:
+            intro = QLabel(self.intro, self)
+            intro.setObjectName("pageIntro")
+            intro.setWordWrap(True)
+            self.main_layout.addWidget(intro)
+        self.body = self.build_body()
+        self.main_layout.addWidget(self.body, 1)
+        self.setTabOrder(self.search, self.records.view)
+
+    # --- for subclasses ----------------------------------------------------------------------
+    def build_body(self) -> QWidget:
+        """Return the widget below the title: by default the main table alone."""
+        return self.records
+
+    def load_rows(self) -> list[Row]:
+        """Return the rows to list (from ``domain.listings``)."""
+        raise NotImplementedError
+
+    def describe(self, row: Row) -> str:
+        """Return how one record is named in "Deleted …" messages."""
+        return ""
+
+    def prefill(self) -> dict[str, Any] | None:
+        """Return the values a new record starts with (None: cannot add one now)."""
+        return {}
+
+    def summary(self, rows: list[Row]) -> str:
+        """Return the count line for all loaded rows, e.g. "128 concerns, 17 open"."""
+        return self.records.model.count_text(rows)
+
+    # --- behaviour ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.records.set_rows(self.load_rows())
+
+    def update_counts(self, *_: object) -> None:
+        """Show the counts; say how many are shown when a search or filter hides some."""
+        rows = self.records.model.rows()
+        text = self.summary(rows)
+        shown = self.records.proxy.rowCount()
+        if shown != len(rows):
+            text += f" · {shown} shown"
+        if self.uses_scope:
+            text += f" · {self._period_text()}"
+        self.counts.setText(text)
+
+    def _period_text(self) -> str:
+        from champion_desk.ui.models.records import format_date
+
+        scope = self.context.scope
+        return f"{format_date(scope.date_from.isoformat())} – {format_date(scope.date_to.isoformat())}"
+
+    def add_filter(self, name: str, label: str, options: list[tuple[str, RowFilter | None]]) -> QComboBox:
+        """Add a drop-down filter to the bar: each option is (text, row filter or None for all)."""
+        combo = QComboBox(self)
+        combo.setAccessibleName(label)
+        combo.setToolTip(label)
+        for text, accepts in options:
+            combo.addItem(text, accepts)
+        combo.currentIndexChanged.connect(lambda n: self.records.proxy.set_filter(name, combo.itemData(n)))
+        self.filter_bar.addWidget(combo)
+        self._filter_combos[name] = combo
+        return combo
+
+    def set_filter_options(self, name: str, options: list[tuple[str, RowFilter | None]]) -> None:
+        """Replace a drop-down filter's options (e.g. units after a reload), keeping the chosen text."""
+        combo = self._filter_combos[name]
+        chosen = combo.currentText()
+        combo.blockSignals(True)
+        combo.clear()
+        for text, accepts in options:
+            combo.addItem(text, accepts)
+        found = combo.findText(chosen)
+        combo.setCurrentIndex(max(found, 0))
+        combo.blockSignals(False)
+        self.records.proxy.set_filter(name, combo.currentData())
+
+    def _on_search(self, text: str) -> None:
+        self.records.proxy.set_search(text)
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box (Edit > Find, Ctrl+F)."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def select_record(self, record_id: str) -> None:
+        """Select a record in the list (after clearing a search that would hide it)."""
+        self.on_shown()
+        if self.records.model.row_of(record_id) >= 0 and not self.records.proxy.mapFromSource(
+                self.records.model.index(self.records.model.row_of(record_id), 0)).isValid():
+            self.search.clear()
+        self.records.view.clearSelection()
+        self.records.select_ids([record_id])
+
+    def layout_tables(self) -> dict[str, RecordTable]:
+        """Return the tables whose column layout is remembered, by a key unique within the page."""
+        return {"main": self.records}
+
+
+def confirm(parent: QWidget, title: str, text: str) -> bool:
+    """Ask a yes/no question; return True for yes."""
+    answer = QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes

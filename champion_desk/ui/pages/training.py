@@ -1,0 +1,76 @@
+"""Training: the sessions champions ran; managers countersign them here."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from champion_desk.domain import listings, logbook
+from champion_desk.domain.vocab import is_manager_role
+from champion_desk.errors import ChampionDeskError
+from champion_desk.ui.context import AppContext
+from champion_desk.ui.models.records import SessionTableModel, format_date
+from champion_desk.ui.pages.operations import DeletionHistory, show_error
+from champion_desk.ui.pages.record_list import RecordListPage
+
+
+class TrainingPage(RecordListPage):
+    """Training sessions in scope; a manager can countersign the selected ones (not their own)."""
+
+    name = "training"
+    title = "Training"
+    table = "training_session"
+    noun = "session"
+    model_class = SessionTableModel
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None,
+                 deletions: DeletionHistory | None = None) -> None:
+        super().__init__(context, parent, deletions)
+        self.countersign_button = QPushButton("Countersign selected", self)
+        self.countersign_button.setAccessibleName("Countersign the selected sessions")
+        self.countersign_button.setToolTip("As a manager, confirm these sessions took place as logged")
+        self.countersign_button.clicked.connect(self.countersign_selected)
+        self.records.bar.addWidget(self.countersign_button)
+        self.records.selection_changed.connect(self._update_countersign)
+        context.user_changed.connect(self._update_countersign)
+        self._update_countersign()
+
+    def load_rows(self):
+        return listings.sessions(self.context.db, self.context.scope)
+
+    def describe(self, row):
+        return f"of {format_date(row['held_on'])} ({row['tool']}, {row['unit']})"
+
+    def prefill(self):
+        user = self.context.current_user
+        return {"trainer_id": user["id"]} if user else {}
+
+    def summary(self, rows):
+        waiting = sum(1 for r in rows if not r["countersigned"])
+        attendances = sum(r["attendees"] or 0 for r in rows)
+        return f"{self.records.model.count_text(rows)}, {attendances} attendances, {waiting} awaiting countersign"
+
+    def _is_manager(self) -> bool:
+        user = self.context.current_user
+        return bool(user and is_manager_role(user.get("role")))
+
+    def _update_countersign(self, *_: object) -> None:
+        # Only managers see the button; it is enabled when something unsigned is selected.
+        self.countersign_button.setVisible(self._is_manager())
+        self.countersign_button.setEnabled(any(not r["countersigned"] for r in self.records.selected_rows()))
+
+    def countersign_selected(self) -> int:
+        """Countersign the selected sessions not yet countersigned; return how many were signed."""
+        user = self.context.current_user
+        if not self._is_manager() or user is None:
+            return 0
+        ids = [r["id"] for r in self.records.selected_rows() if not r["countersigned"]]
+        if not ids:
+            return 0
+        try:
+            signed = logbook.countersign(self.context.db, ids, user["id"], self.context.actor)
+        except ChampionDeskError as exc:
+            show_error(self, "Not countersigned", exc)
+            return 0
+        self.context.notify_changed(self.table)
+        self.context.status_message.emit(f"Countersigned {signed} session{'s' if signed != 1 else ''}.")
+        return signed

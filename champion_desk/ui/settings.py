@@ -1,0 +1,90 @@
+"""What this PC remembers between runs: window layout, last page, last database, who is logging."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORGANISATION = "ChampionDesk"
+APPLICATION = "Champion Desk"
+SETTINGS_FILE = "champion-desk.ini"
+
+
+def settings_path() -> Path:
+    """Return the settings file: ``champion-desk.ini`` in the per-user config folder.
+
+    An explicit file (rather than QSettings' native location) because Qt resolves its native
+    folders once per process, while the config folder is read from the environment each time
+    here, so every test gets its own file under its temporary HOME.
+    """
+    from platformdirs import user_config_path
+
+    return user_config_path(ORGANISATION, appauthor=False) / SETTINGS_FILE
+
+
+def _db_key(db_path: Path | str | None) -> str:
+    # Paths hold slashes that QSettings would read as groups: key by a short digest instead.
+    text = str(Path(db_path).expanduser().resolve()) if db_path else "memory"
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+class Settings:
+    """Typed access to the settings this app keeps (one INI file per user)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or settings_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    def _get(self, key: str, default: Any = None) -> Any:
+        value = self._qs.value(key, default)
+        return default if value is None else value
+
+    def _set(self, key: str, value: Any) -> None:
+        if value is None:
+            self._qs.remove(key)
+        else:
+            self._qs.setValue(key, value)
+
+    def sync(self) -> None:
+        """Write pending changes to disk."""
+        self._qs.sync()
+
+    # --- pages and database -------------------------------------------------------------
+    @property
+    def last_page(self) -> str | None:
+        return self._get("window/last_page") or None
+
+    @last_page.setter
+    def last_page(self, name: str | None) -> None:
+        self._set("window/last_page", name)
+
+    @property
+    def last_database(self) -> Path | None:
+        text = self._get("database/last")
+        return Path(text) if text else None
+
+    @last_database.setter
+    def last_database(self, path: Path | None) -> None:
+        self._set("database/last", str(path) if path else None)
+
+    def user_for(self, db_path: Path | str | None) -> str | None:
+        """Return the staff id of who was logging on this database last time, or None."""
+        return self._get(f"users/{_db_key(db_path)}") or None
+
+    def set_user_for(self, db_path: Path | str | None, staff_id: str | None) -> None:
+        """Remember who is logging on this database (None forgets)."""
+        self._set(f"users/{_db_key(db_path)}", staff_id)
+
+    # --- layout: geometry, splitters, table headers -------------------------------------------
+    def layout_state(self, key: str) -> QByteArray | None:
+        """Return a saved widget state (geometry, splitter, header) by key, or None."""
+        value = self._get(f"layout/{key}")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def set_layout_state(self, key: str, state: QByteArray) -> None:
+        """Save a widget state (from saveGeometry / saveState) under key."""
+        self._set(f"layout/{key}", state)

@@ -1,0 +1,152 @@
+"""The main window: pages, navigation, --page, last page, delete/undo, search, scope, countersign."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from champion_desk.domain.scope import Scope
+from champion_desk.store import records
+from champion_desk.ui.main_window import PAGE_NAMES, MainWindow
+from tests.factories import session_values
+
+
+def _sessions(context, ward, n=3):
+    ids = []
+    for day in range(n):  # n <= 3
+        ids.append(records.insert(context.db, "training_session", session_values(ward, held_on=f"2026-11-{10 + day:02d}",
+                                                                              topic=("Alpha drill", "Bravo handover", "Charlie audit")[day]), "t"))
+    return ids
+
+
+def test_every_page_builds_on_an_empty_database(qtbot, context, settings):
+    win = MainWindow(context, settings)
+    qtbot.addWidget(win)
+    win.show()
+    for name in PAGE_NAMES:
+        page = win.show_page(name)
+        assert win.stack.currentWidget() is page
+        assert win.current_page_name() == name
+        assert page.accessibleName()
+    assert win.nav.count() == len(PAGE_NAMES)
+
+
+def test_every_page_builds_on_demo_data(qtbot, demo_db, settings):
+    from champion_desk.ui.context import AppContext
+
+    win = MainWindow(AppContext(demo_db), settings)
+    qtbot.addWidget(win)
+    win.show()
+    for name in PAGE_NAMES:
+        page = win.show_page(name)
+        if hasattr(page, "records"):
+            assert page.records.model.rowCount() > 0, name
+            assert page.counts.text()
+
+
+def test_last_page_is_remembered(qtbot, window, settings):
+    window.show_page("concerns")
+    assert settings.last_page == "concerns"
+    window.nav.setCurrentRow(PAGE_NAMES.index("people"))
+    assert settings.last_page == "people"
+
+
+def test_scope_bar_only_on_pages_that_list_by_period(window):
+    window.show_page("training")
+    assert window.scope_bar.isVisible()
+    window.show_page("home")
+    assert not window.scope_bar.isVisible()
+
+
+def test_delete_then_undo(qtbot, window, ward):
+    ids = _sessions(window.context, ward)
+    page = window.show_page("training")
+    assert page.records.model.rowCount() == 3
+    page.records.select_ids([ids[1]])
+    page.records.view.setFocus()
+    qtbot.keyClick(page.records.view, Qt.Key.Key_Delete)
+    assert page.records.model.rowCount() == 2
+    assert records.get(window.context.db, "training_session", ids[1], include_deleted=True)["deleted_at"]
+    assert window.undo_button.isVisibleTo(window)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.records.model.rowCount() == 3
+    assert records.get(window.context.db, "training_session", ids[1])["deleted_at"] is None
+    assert not window.undo_button.isVisibleTo(window)
+    actions = [r["action"] for r in window.context.db.query('SELECT action FROM audit WHERE record_id = ? ORDER BY at', (ids[1],))]
+    assert actions == ["create", "delete", "undelete"]
+
+
+def test_search_filters_the_list_and_counts_say_so(qtbot, window, ward):
+    _sessions(window.context, ward)
+    page = window.show_page("training")
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.search.hasFocus()
+    qtbot.keyClicks(page.search, "bravo")
+    assert page.records.proxy.rowCount() == 1
+    assert "1 shown" in page.counts.text()
+    page.search.clear()
+    assert page.records.proxy.rowCount() == 3
+
+
+def test_scope_change_reloads_the_list(qtbot, window, ward):
+    _sessions(window.context, ward)
+    page = window.show_page("training")
+    window.context.set_scope(Scope(dt.date(2026, 11, 11), dt.date(2026, 11, 30)))
+    assert page.records.model.rowCount() == 2
+    window.context.set_scope(Scope(dt.date(2026, 11, 1), dt.date(2026, 11, 30), tools=("Other tool",)))
+    assert page.records.model.rowCount() == 0
+
+
+def test_concerns_list_never_shows_who_raised_them(window, ward):
+    records.insert(window.context.db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "raised_by": ward["a"],
+                                                   "occurred_on": "2026-11-01", "theme": "job security"}, "t")
+    page = window.show_page("concerns")
+    model = page.records.model
+    shown = {model.data(model.index(0, c)) for c in range(model.columnCount())}
+    assert "Nguyễn Thị Mai" not in shown
+    assert "raised_by" not in model.row(0)
+    assert "1 concern, 1 open" in page.counts.text()
+
+
+def test_manager_countersigns_but_not_their_own(qtbot, window, ward, messages):
+    from champion_desk.ui.user_picker import find_user
+
+    ids = _sessions(window.context, ward, 2)
+    own = records.insert(window.context.db, "training_session", session_values(ward, trainer_id=ward["manager"], held_on="2026-11-15"), "t")
+    page = window.show_page("training")
+    assert not page.countersign_button.isVisible()
+    window.context.set_user(find_user(window.context.db, ward["manager"]))
+    assert page.countersign_button.isVisible()
+    page.records.select_ids([own])
+    assert page.countersign_selected() == 0
+    assert messages and "own trainer" in messages[-1][2]
+    page.records.view.clearSelection()
+    page.records.select_ids(ids)
+    assert page.countersign_selected() == 2
+    signed = window.context.db.query("SELECT verified_by FROM training_session WHERE id IN (?, ?)", ids)
+    assert {r["verified_by"] for r in signed} == {ward["manager"]}
+
+
+def test_people_page_shows_a_colleagues_raised_concerns_only_there(window, ward):
+    records.insert(window.context.db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "raised_by": ward["a"],
+                                                   "occurred_on": "2026-11-01", "theme": "workload and time"}, "t")
+    page = window.show_page("people")
+    page.records.select_ids([ward["a"]])
+    text = page.panel.toPlainText()
+    assert "Nguyễn Thị Mai" in text and "workload and time" in text
+    page.records.view.clearSelection()
+    page.records.select_ids([ward["b"]])
+    assert "workload and time" not in page.panel.toPlainText()
+
+
+def test_layout_is_remembered(qtbot, ward_context, settings, ward):
+    win = MainWindow(ward_context, settings)
+    qtbot.addWidget(win)
+    win.show()
+    page = win.show_page("training")
+    page.records.view.setColumnWidth(1, 211)
+    win.close()
+    again = MainWindow(ward_context, settings)
+    qtbot.addWidget(again)
+    assert again.show_page("training").records.view.columnWidth(1) == 211
