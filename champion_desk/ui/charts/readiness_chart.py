@@ -1,0 +1,150 @@
+"""Readiness: the latest ADKAR pulse per unit (and tool) as a grid of scores, the barrier point outlined."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from champion_desk.domain.scope import Scope
+
+from champion_desk.domain.breakdowns import ADKAR, BARRIER_BELOW
+from champion_desk.ui.charts import palette
+from champion_desk.ui.charts.bars import BarsItem
+from champion_desk.ui.charts.panel import ChartPanel, fit_panel_height, projector_font, set_category_ticks, style_plot
+
+# cividis: a sequential colour map designed to read the same with and without colour vision deficiency.
+COLOUR_MAP = "cividis"
+SCORE_RANGE = (1.0, 5.0)
+# Beyond this many unit × tool rows the grid stops reading on a projector: show one tool at a time.
+MAX_ROWS_ALL_TOOLS = 40
+ALL_TOOLS = ""
+
+
+class ReadinessChart(ChartPanel):
+    """A row per unit (per unit and tool when several tools are in view), a column per ADKAR element.
+
+    Each cell is coloured and labelled with the mean score (1–5); the barrier point (the first
+    element below 3, as the domain defines it) gets a thick black outline and a ▼ beside its score.
+    """
+
+    title = "Readiness (latest ADKAR pulse)"
+    series_name = "readiness"
+
+    def build_plot(self) -> QWidget:
+        self.shown_rows: list[dict[str, Any]] = []
+        self.tool_choice = QComboBox()
+        self.tool_choice.setAccessibleName("Readiness for which tool")
+        self.tool_choice.setToolTip("Show the pulses of one tool, or of every tool")
+        self.tool_choice.activated.connect(lambda _n: self._redraw_for_tool())
+        self.header.insertWidget(1, self.tool_choice)
+        widget = pg.PlotWidget(background="w")
+        self.plot = widget.getPlotItem()
+        style_plot(self.plot)
+        self.plot.showGrid(x=False, y=False)
+        self.plot.invertY(True)
+        self.plot.showAxis("top")
+        self.plot.hideAxis("bottom")
+        set_category_ticks(self.plot.getAxis("top"), [e.capitalize() for e in ADKAR])
+        # "Reinforcement" is wider than its column when the names leave little room: let it overhang
+        # the axis end rather than vanish (pyqtgraph hides labels that cross the axis bounds).
+        self.plot.getAxis("top").setStyle(hideOverlappingLabels=False)
+        self.colour_map = pg.colormap.get(COLOUR_MAP)
+        self.cells = BarsItem(self._tip, x=[], y=[], width=0.96, height=0.92, brushes=[])
+        self.cells.bar_clicked.connect(self._open_pulses)
+        self.plot.addItem(self.cells)
+        # Score labels are pooled: created as rows grow, hidden when fewer are needed, never rebuilt.
+        self.score_labels: list[pg.TextItem] = []
+        self.set_legend([
+            (f"Score 1 (dark) to 5 (light); barrier point = first element below {BARRIER_BELOW} (outlined, ▼)", palette.BLACK, "box"),
+        ])
+        return widget
+
+    def _row_names(self, rows: list[dict[str, Any]]) -> list[str]:
+        several_tools = len({r["tool"] for r in rows}) > 1
+        return [f"{r['unit']} · {r['tool']}" if several_tools else r["unit"] for r in rows]
+
+    def show_rows(self, rows: list[dict[str, Any]], scope: Scope, bucket: str) -> None:
+        """Offer the rows' tools in the tool picker (keeping the choice), then redraw."""
+        tools = sorted({r["tool"] for r in rows}, key=str.casefold)
+        current = self.tool_choice.currentData()
+        if current not in tools:
+            current = ALL_TOOLS if len(rows) <= MAX_ROWS_ALL_TOOLS or not tools else tools[0]
+        self.tool_choice.clear()
+        self.tool_choice.addItem("All tools", ALL_TOOLS)
+        for tool in tools:
+            self.tool_choice.addItem(tool, tool)
+        self.tool_choice.setCurrentIndex(max(self.tool_choice.findData(current), 0))
+        self.tool_choice.setVisible(len(tools) > 1)
+        super().show_rows(rows, scope, bucket)
+
+    def _redraw_for_tool(self) -> None:
+        if self.rows and self.scope is not None:
+            self.draw(self.rows)
+
+    def draw(self, rows: list[dict[str, Any]]) -> None:
+        tool = self.tool_choice.currentData()
+        rows = self.shown_rows = [r for r in rows if not tool or r["tool"] == tool]
+        xs, ys, brushes, pens, texts = [], [], [], [], []
+        low, high = SCORE_RANGE
+        for n, row in enumerate(rows):
+            for m, element in enumerate(ADKAR):
+                score = row[element]
+                xs.append(m)
+                ys.append(n)
+                is_barrier = row["barrier_point"] == element
+                if score is None:
+                    brushes.append(pg.mkBrush(palette.BACKGROUND))
+                    texts.append(("–", palette.TEXT, False))
+                else:
+                    level = (min(max(score, low), high) - low) / (high - low)
+                    brushes.append(pg.mkBrush(self.colour_map.map(level, mode="qcolor")))
+                    # Light text on the dark (low) half of cividis, dark text on the light half.
+                    texts.append((f"{score:.1f}" + (" ▼" if is_barrier else ""), "#FFFFFF" if level < 0.5 else palette.TEXT, is_barrier))
+                pens.append(pg.mkPen(palette.BLACK, width=5) if is_barrier else pg.mkPen(palette.BACKGROUND, width=1))
+        self.cells.setOpts(x=np.array(xs, dtype=float), y=np.array(ys, dtype=float), brushes=brushes, pens=pens)
+        self._set_scores(xs, ys, texts)
+        set_category_ticks(self.plot.getAxis("left"), self._row_names(rows))
+        self.plot.setXRange(-0.5, len(ADKAR) - 0.5, padding=0.01)
+        self.plot.setYRange(-0.5, len(rows) - 0.5, padding=0.01)
+        fit_panel_height(self, len(rows), per_row=40)
+
+    def _set_scores(self, xs: list[int], ys: list[int], texts: list[tuple[str, str, bool]]) -> None:
+        while len(self.score_labels) < len(texts):
+            label = pg.TextItem(anchor=(0.5, 0.5))
+            label.setZValue(10)
+            self.plot.addItem(label)
+            self.score_labels.append(label)
+        for n, label in enumerate(self.score_labels):
+            if n < len(texts):
+                text, colour, bold = texts[n]
+                label.setText(text, color=colour)
+                label.setFont(projector_font(palette.AXIS_POINT_SIZE, bold=bold))
+                label.setPos(xs[n], ys[n])
+                label.setVisible(True)
+            else:
+                label.setVisible(False)
+
+    def empty_message(self, rows: list[dict[str, Any]]) -> str | None:
+        if not rows:
+            end = self.scope.date_to.isoformat() if self.scope else "this date"
+            return f"No readiness pulse taken on these units by {end}."
+        return None
+
+    def _tip(self, index: int) -> str:
+        row = self.shown_rows[index // len(ADKAR)]
+        element = ADKAR[index % len(ADKAR)]
+        score = row[element]
+        barrier = f"\nBarrier point: {row['barrier_point']}" if row["barrier_point"] else "\nNo barrier point (all elements 3 or above)"
+        shown = "not scored" if score is None else f"{score:.1f}"
+        return (f"{row['unit']} · {row['tool']}, pulse of {row['taken_on']} ({row['respondents']} respondents)\n"
+                f"{element.capitalize()}: {shown}{barrier}\nClick to list the unit's pulses")
+
+    def _open_pulses(self, index: int) -> None:
+        row = self.shown_rows[index // len(ADKAR)]
+        self.drill_down_requested.emit(
+            # From the pulse's own date: the latest pulse may predate the scope's start.
+            "readiness", self.scope_filters(row["taken_on"], None, units=[row["unit"]], tools=[row["tool"]], unit=row["unit"], tool=row["tool"])
+        )

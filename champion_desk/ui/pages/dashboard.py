@@ -1,0 +1,178 @@
+"""The Dashboard page: trend charts of training, concerns, mentoring, units and readiness for the scope.
+
+pyqtgraph costs ~0.5 s to import, so this module does not import it: the charts (which do) are
+imported and built on the first ``refresh``, i.e. when the dashboard is first shown. Every figure
+comes from ``domain.series``; the charts only draw the rows (one definition of each figure).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QRadioButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from champion_desk.domain.series import series
+from champion_desk.errors import ValidationError
+from champion_desk.ui.context import AppContext
+from champion_desk.ui.pages.base import Page
+
+if TYPE_CHECKING:
+    from champion_desk.ui.charts.panel import ChartPanel
+
+log = logging.getLogger(__name__)
+
+# The series each chart draws, in the order they are fetched and laid out.
+CHART_SERIES = ("training", "concerns", "mentoring", "units", "readiness")
+BUCKETS = (("month", "By month"), ("week", "By week"))
+
+
+def is_empty(rows_by_series: dict[str, list[dict[str, Any]]]) -> bool:
+    """Return True when the scope holds no training, concerns or mentoring at all (nothing to chart)."""
+    return not (
+        any(r["sessions"] or r["attendances"] for r in rows_by_series["training"])
+        or any(r["concerns_raised"] or r["concerns_open"] for r in rows_by_series["concerns"])
+        or any(r["checkins"] or r["pairings_active"] for r in rows_by_series["mentoring"])
+    )
+
+
+class DashboardPage(Page):
+    """Five charts over the shared scope (the scope bar above), by month or by week.
+
+    Emits ``drill_down_requested(page_name, filters)`` when a bar is clicked: the main window
+    should switch to that page and apply the filters (see ``ChartPanel.scope_filters``).
+    """
+
+    name = "dashboard"
+    title = "Dashboard"
+    uses_scope = True  # the main window shows the shared scope bar above this page
+
+    drill_down_requested = Signal(str, dict)
+    redrawn = Signal(dict)  # timings in ms: {"series_ms", "draw_ms"} after every redraw
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.bucket = "month"
+        self.charts: dict[str, ChartPanel] = {}
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.last_timings: dict[str, float] = {}
+
+        heading = QLabel(self.title, self)
+        heading.setObjectName("pageTitle")
+        self.scope_label = QLabel(self)
+        self.scope_label.setObjectName("pageCounts")
+        self.bucket_buttons = QButtonGroup(self)
+        header = QHBoxLayout()
+        header.addWidget(heading)
+        header.addSpacing(12)
+        header.addWidget(self.scope_label, 1, Qt.AlignmentFlag.AlignBottom)
+        for key, label in BUCKETS:
+            button = QRadioButton(label, self)
+            button.setProperty("bucket", key)
+            button.setAccessibleName(f"Show the charts {label.lower()}")
+            button.setChecked(key == self.bucket)
+            self.bucket_buttons.addButton(button)
+            header.addWidget(button)
+        self.bucket_buttons.buttonToggled.connect(self._on_bucket_toggled)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("emptyMessage")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.message.font()
+        font.setPointSize(16)
+        self.message.setFont(font)
+        self.grid_host = QWidget(self)
+        self.grid = QGridLayout(self.grid_host)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.grid_host)
+        self.body = QStackedWidget(self)
+        self.body.addWidget(self.message)
+        self.body.addWidget(self.scroll)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.body, 1)
+
+    # --- behaviour -------------------------------------------------------------------------------
+
+    def set_bucket(self, bucket: str) -> None:
+        """Chart by "week" or "month" and redraw."""
+        for button in self.bucket_buttons.buttons():
+            if button.property("bucket") == bucket:
+                button.setChecked(True)  # toggling redraws through _on_bucket_toggled
+
+    def _on_bucket_toggled(self, button, checked: bool) -> None:
+        if checked and button.property("bucket") != self.bucket:
+            self.bucket = button.property("bucket")
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Fetch every series for the scope and redraw the charts in place (timed: series vs drawing)."""
+        self._ensure_charts()
+        scope = self.context.scope
+        self.scope_label.setText(scope.describe())
+        started = time.perf_counter()
+        try:
+            self.rows = {name: series(self.context.db, name, scope, self.bucket) for name in CHART_SERIES}
+        except ValidationError as exc:
+            # E.g. a unit chosen in the scope bar was deleted meanwhile: say so rather than fail.
+            self._show_message(f"The dashboard cannot show this scope: {exc.message}")
+            return
+        fetched = time.perf_counter()
+        if is_empty(self.rows):
+            self._show_message(
+                f"No training, concerns or mentoring recorded for {scope.describe()} — "
+                "widen the period or choose other units."
+            )
+        else:
+            for name, chart in self.charts.items():
+                chart.show_rows(self.rows[name], scope, self.bucket)
+            self.body.setCurrentWidget(self.scroll)
+        drawn = time.perf_counter()
+        self.last_timings = {"series_ms": (fetched - started) * 1000, "draw_ms": (drawn - fetched) * 1000}
+        log.debug("dashboard redraw: series %.1f ms, drawing %.1f ms", *self.last_timings.values())
+        self.redrawn.emit(dict(self.last_timings))
+
+    def is_showing_message(self) -> bool:
+        """Return True when the page shows the empty-scope message instead of the charts."""
+        return self.body.currentWidget() is self.message
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.body.setCurrentWidget(self.message)
+
+    def _ensure_charts(self) -> None:
+        """Build the chart widgets once, on first use: this is where pyqtgraph gets imported."""
+        if self.charts:
+            return
+        from champion_desk.ui.charts.concerns_chart import ConcernsChart
+        from champion_desk.ui.charts.mentoring_chart import MentoringChart
+        from champion_desk.ui.charts.readiness_chart import ReadinessChart
+        from champion_desk.ui.charts.training_chart import TrainingChart
+        from champion_desk.ui.charts.units_chart import UnitsChart
+
+        self.charts = {
+            "training": TrainingChart(self.grid_host),
+            "concerns": ConcernsChart(self.grid_host),
+            "mentoring": MentoringChart(self.grid_host),
+            "units": UnitsChart(self.grid_host),
+            "readiness": ReadinessChart(self.grid_host),
+        }
+        # The three time charts side by side, so their date axes line up; below them the two
+        # per-unit charts, which grow together with the number of units.
+        top = Qt.AlignmentFlag.AlignTop
+        for column, name in enumerate(("training", "concerns", "mentoring")):
+            self.grid.addWidget(self.charts[name], 0, 2 * column, 1, 2, top)
+        self.grid.addWidget(self.charts["units"], 1, 0, 1, 3, top)
+        self.grid.addWidget(self.charts["readiness"], 1, 3, 1, 3, top)
+        for column in range(6):
+            self.grid.setColumnStretch(column, 1)
+        self.grid.setRowStretch(2, 1)
+        for chart in self.charts.values():
+            chart.drill_down_requested.connect(self.drill_down_requested)

@@ -1,0 +1,169 @@
+"""The Dashboard page: builds on demo data, redraws on a scope change, drills down, says when empty, exports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import Qt
+
+from champion_desk.domain.scope import Scope
+from champion_desk.domain.series import series
+
+
+def _none_safe() -> None:
+    """Keep None/True/False alive: PySide6 6.12 on Python 3.11 returns None from void methods
+    without a new reference, so every such call (thousands per chart paint) drops None's count
+    until the interpreter aborts with "deallocating None". Python 3.12+ makes them immortal.
+    The app's composition root needs the same guard (reported); here it keeps the run alive.
+    """
+    if sys.version_info >= (3, 12):
+        return
+    import ctypes
+
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
+
+
+_none_safe()
+
+
+@pytest.fixture
+def demo_context(qapp, demo_db):
+    """Return an AppContext over the ward-scale demo, scoped to its last 12 months."""
+    from champion_desk.ui.context import AppContext
+
+    return AppContext(demo_db, Scope.last_months(12, dt.date.today()))
+
+
+@pytest.fixture
+def page(qtbot, demo_context):
+    """Return a shown, drawn dashboard over the demo."""
+    from champion_desk.ui.pages.dashboard import DashboardPage
+
+    dashboard = DashboardPage(demo_context)
+    qtbot.addWidget(dashboard)
+    dashboard.resize(1600, 1000)
+    dashboard.show()
+    qtbot.waitExposed(dashboard)
+    dashboard.on_shown()
+    return dashboard
+
+
+def _heights(bars) -> list[float]:
+    return [float(v) for v in bars.opts["height"]]
+
+
+def _assert_drawn_from_series(page, scope: Scope, bucket: str) -> None:
+    """Every chart's plot items hold exactly the domain series' figures for the scope."""
+    db = page.context.db
+    training = series(db, "training", scope, bucket)
+    assert _heights(page.charts["training"].sessions) == [r["sessions"] for r in training]
+    assert _heights(page.charts["training"].attendances) == [r["attendances"] for r in training]
+    _, coverage = page.charts["training"].coverage_line.getData()
+    expected = [100 * r["training_coverage"] if r["training_coverage"] is not None else None for r in training]
+    assert [None if c != c else pytest.approx(c) for c in coverage] == expected  # NaN marks an empty figure
+
+    concerns = series(db, "concerns", scope, bucket)
+    for theme, bars in page.charts["concerns"].theme_bars.items():
+        assert _heights(bars) == [r["concerns_by_theme"][theme] for r in concerns]
+    _, backlog = page.charts["concerns"].backlog_line.getData()
+    assert list(backlog) == [r["concerns_open"] for r in concerns]
+
+    mentoring = series(db, "mentoring", scope, bucket)
+    assert _heights(page.charts["mentoring"].checkins) == [r["checkins"] for r in mentoring]
+    assert _heights(page.charts["mentoring"].stalled) == [r["stalled_pairings"] for r in mentoring]
+    _, active = page.charts["mentoring"].active_line.getData()
+    assert list(active) == [r["pairings_active"] for r in mentoring]
+
+    units = series(db, "units", scope, bucket)
+    widths = sorted(float(w) for w in page.charts["units"].coverage_bars.opts["width"])
+    assert widths == sorted(pytest.approx(100 * (r["training_coverage"] or 0)) for r in units)
+
+
+def test_dashboard_builds_offscreen_with_demo_data(page):
+    assert set(page.charts) == {"training", "concerns", "mentoring", "units", "readiness"}
+    assert not page.is_showing_message()
+    assert not any(chart.is_showing_message() for chart in page.charts.values())
+    _assert_drawn_from_series(page, page.context.scope, "month")
+    assert page.last_timings["series_ms"] >= 0 and page.last_timings["draw_ms"] >= 0
+
+
+def test_scope_change_redraws_every_chart_from_the_series(page):
+    before = _heights(page.charts["training"].attendances)
+    scope = Scope.last_months(3, dt.date.today())
+    page.context.set_scope(scope)  # the page is visible, so it redraws at once
+    assert _heights(page.charts["training"].attendances) != before
+    _assert_drawn_from_series(page, scope, "month")
+
+
+def test_switching_to_weeks_redraws_by_week(page):
+    page.set_bucket("week")
+    assert page.bucket == "week"
+    _assert_drawn_from_series(page, page.context.scope, "week")
+    assert len(_heights(page.charts["training"].sessions)) >= 52
+
+
+def test_clicking_a_concern_bar_asks_for_that_theme_and_month(page, qtbot):
+    chart = page.charts["concerns"]
+    rows = chart.rows
+    theme, index = next((t, i) for i, r in enumerate(rows) for t, n in r["concerns_by_theme"].items() if n)
+    bars = chart.theme_bars[theme]
+    view = chart.plot_widget
+    point = view.mapFromScene(bars.mapToScene(bars.bar_centre(index)))
+    with qtbot.waitSignal(page.drill_down_requested, timeout=2000) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert blocker.args == ["concerns", {
+        "from": rows[index]["start"], "to": rows[index]["end"], "units": [], "tools": [], "theme": theme,
+    }]
+
+
+def test_bars_tell_their_bucket_and_value_on_hover(page):
+    chart = page.charts["training"]
+    row = chart.rows[-1]
+    tip = chart.sessions._tip(len(chart.rows) - 1)
+    assert dt.date.fromisoformat(row["start"]).strftime("%B %Y") in tip
+    assert f"{row['sessions']} sessions held" in tip
+
+
+def test_clicking_a_unit_asks_for_its_people(page, qtbot):
+    chart = page.charts["units"]
+    with qtbot.waitSignal(page.drill_down_requested) as blocker:
+        chart.coverage_bars.bar_clicked.emit(0)
+    name, filters = blocker.args
+    assert name == "people" and filters["unit"] == chart.rows[0]["unit"] and filters["units"] == [chart.rows[0]["unit"]]
+
+
+def test_empty_scope_shows_a_message_not_empty_axes(qtbot, context):
+    from champion_desk.ui.pages.dashboard import DashboardPage
+
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.on_shown()
+    assert page.is_showing_message()
+    text = page.message.text()
+    assert text.startswith("No training, concerns or mentoring recorded for ")
+    assert context.scope.describe() in text and "widen the period or choose other units" in text
+
+
+def test_export_png_and_csv_write_files(page, tmp_path):
+    chart = page.charts["concerns"]
+    png = chart.export_png(tmp_path / "concerns.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    written = chart.export_csv(tmp_path / "concerns.csv")
+    with written.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(chart.rows)
+    assert rows[0]["start"] == chart.rows[0]["start"]
+    assert int(rows[0]["concerns_by_theme.job security"]) == chart.rows[0]["concerns_by_theme"]["job security"]
+
+
+def test_the_dashboard_module_does_not_import_pyqtgraph():
+    code = "import sys, champion_desk.ui.pages.dashboard; print('pyqtgraph' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
