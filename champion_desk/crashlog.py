@@ -1,12 +1,11 @@
 """Crash logging without personal data: a rotating log file and an excepthook that scrubs.
 
 Champion Desk holds concerns raised in confidence and staff names, so a crash log must not
-become a copy of them. A crash record holds only: the exception *type*, the frames (file,
-line, function, and the source line, which is code, not data) and a scrubbed message in which
-every word that is not on a short list of programming words is replaced by ``…``. Local
-variables are never read. The log lives in the user's log folder (``paths.log_dir()``) and
-rotates, so it cannot grow without bound on a ward PC. No Qt here: the GUI passes a callback
-that shows the crash dialog.
+become a copy of them. A crash record holds only the exception *type*, the frames (file, line,
+function) and a scrubbed message in which every word that is not on a short list of
+programming words is replaced by ``…``. Local variables and source lines are never read. The
+log lives in the user's log folder (``paths.log_dir()``) and rotates, so it cannot grow
+without bound on a ward PC. No Qt here: the GUI passes a callback that shows the crash dialog.
 """
 
 from __future__ import annotations
@@ -93,7 +92,7 @@ def _frame_file(filename: str) -> str:
 def format_exception(exc_type: type[BaseException], exc: BaseException | None, tb: TracebackType | None) -> str:
     """Return a crash report: type, frames and scrubbed message of the exception and its causes.
 
-    Never reads local variables (``traceback.StackSummary`` is built with ``capture_locals=False``).
+    Never reads local variables or source lines (``capture_locals=False``, ``lookup_lines=False``).
     """
     blocks: list[str] = []
     seen: set[int] = set()
@@ -102,10 +101,10 @@ def format_exception(exc_type: type[BaseException], exc: BaseException | None, t
     current_tb = tb
     while current_type is not None and len(blocks) < 5:
         lines = [f"{current_type.__module__}.{current_type.__qualname__}: {scrub(current) if current is not None else ''}"]
-        for frame in traceback.extract_tb(current_tb, limit=40):
+        # File, line and function only: not even the source line, which a developer can look up
+        # and which could quote a literal (in a test, or a plug-in) that holds a name.
+        for frame in traceback.StackSummary.extract(traceback.walk_tb(current_tb), limit=40, lookup_lines=False):
             lines.append(f"  {_frame_file(frame.filename)}:{frame.lineno} in {frame.name}")
-            if frame.line:
-                lines.append(f"    {frame.line.strip()[:160]}")
         blocks.append("\n".join(lines))
         if current is None:
             break

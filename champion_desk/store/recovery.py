@@ -3,7 +3,7 @@
 Modelled on Firefox's places.sqlite recovery: the damaged file is never deleted or repaired in
 place (someone may still get data out of it), it is renamed ``<name>.damaged-<timestamp>.db``
 together with its ``-wal`` so the two stay a pair, and the newest backup that passes
-``PRAGMA quick_check`` is copied in through SQLite's backup API.
+``PRAGMA integrity_check`` is copied in through SQLite's backup API.
 """
 
 from __future__ import annotations
@@ -30,33 +30,53 @@ class RecoveryResult:
     backup_taken_at: dt.datetime
 
 
-def diagnose(path: Path | str) -> str | None:
+def diagnose(path: Path | str, thorough: bool = False) -> str | None:
     """Return why a database file is damaged, or None when it passes ``quick_check``.
 
-    Reads only (``mode=ro``); a file that is not ours at all raises NotADeskDatabaseError or
-    NewerVersionError from the header check instead, since restoring over it would be wrong.
+    ``thorough`` runs ``integrity_check`` instead, which also compares every index with its table
+    (so it sees a bit flipped inside a row, which ``quick_check`` cannot); slower, so it is kept
+    for choosing a backup. Reads only (``mode=ro``); a file that is not ours at all raises
+    NotADeskDatabaseError or NewerVersionError from the header check instead, since restoring
+    over it would be wrong.
     """
     path = Path(path)
     check_header(path)
+    companions = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
+    existed = {c for c in companions if c.exists()}
     try:
         conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         return f"cannot be opened ({exc})"
     try:
-        rows = conn.execute("PRAGMA quick_check").fetchmany(QUICK_CHECK_ROWS)
+        rows = conn.execute(f"PRAGMA {'integrity_check' if thorough else 'quick_check'}").fetchmany(QUICK_CHECK_ROWS)
     except sqlite3.DatabaseError as exc:
         return str(exc)
+    except UnicodeDecodeError:
+        # SQLite's error text quoted a damaged table definition that is not even valid UTF-8.
+        return "the file's table definitions are damaged"
     finally:
         conn.close()
+        _remove_created(companions, existed)
     if rows == [("ok",)]:
         return None
-    return "; ".join(str(r[0]) for r in rows)
+    return "; ".join(" ".join(str(r[0]).split()) for r in rows)
+
+
+def _remove_created(companions: list[Path], existed: set[Path]) -> None:
+    # A read-only connection to a WAL-mode file creates -wal/-shm it cannot delete on close; leave
+    # the folder as it was found (only an empty -wal, which holds nothing, is removed).
+    wal = companions[0]
+    if wal in existed or (wal.exists() and wal.stat().st_size > 0):
+        return
+    for companion in companions:
+        if companion not in existed:
+            companion.unlink(missing_ok=True)
 
 
 def backup_is_good(backup: Path) -> bool:
-    """Return True when a backup file is a Champion Desk database that passes ``quick_check``."""
+    """Return True when a backup file is a Champion Desk database that passes ``integrity_check``."""
     try:
-        return diagnose(backup) is None
+        return diagnose(backup, thorough=True) is None
     except (ChampionDeskError, OSError):
         return False
 

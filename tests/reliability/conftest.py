@@ -84,5 +84,5 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         if key != "seeds":
             terminalreporter.write_line(f"{key}: {value}")
     terminalreporter.write_line(f"seeds (set {SEED_ENV} to replay): {FIGURES.get('seeds', {})}")
-    if config.cache is not None:
+    if getattr(config, "cache", None) is not None:
         config.cache.set("champion_desk/reliability-figures", FIGURES)

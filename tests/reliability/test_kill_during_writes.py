@@ -42,8 +42,10 @@ def _make_ward(path: Path) -> None:
 
 def _run_and_kill(path: Path, seed: int, delay: float, *extra: str) -> list[str]:
     """Start the writer, kill it ``delay`` seconds after it is ready; return its complete lines after READY."""
+    # bufsize=0: READY must be read without read-ahead, or lines after it would sit in a buffer
+    # that communicate() (which reads the pipe itself) never sees, and acknowledgements would go missing.
     proc = subprocess.Popen([sys.executable, str(WRITER), str(path), str(seed), *extra], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+                            stderr=subprocess.PIPE, bufsize=0, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     try:
         first = proc.stdout.readline()
         if first.strip() != b"READY":

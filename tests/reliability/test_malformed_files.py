@@ -1,7 +1,8 @@
 """Bad files from a USB stick, a half-finished copy or another app: refused cleanly, never changed.
 
-Each generated file goes to ``open_database`` and to ``champion-desk check`` (in process, and a
-sample through a real subprocess to see what a user would see). Each must be refused within 5 s
+Each generated file goes to ``open_database`` and to ``champion-desk check``, ``merge`` and
+``restore`` (in process, and a sample of ``check`` through a real subprocess to see what a user
+would see); merge and restore must also leave the database they were run in unchanged. Each must be refused within 5 s
 with a one-line message and no traceback, and its bytes must be unchanged (same SHA-256).
 
 Some bit flips cannot be detected by anyone: SQLite pages carry no checksums, so a flipped bit
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -30,28 +32,52 @@ from champion_desk import cli
 from champion_desk.errors import ChampionDeskError
 from champion_desk.store.database import open_database
 from tests.reliability.badfiles import KINDS, generate, make_good_database
-from tests.reliability.checks import file_sha256
+from tests.reliability.checks import connect_plain, contents_hash, file_sha256
 
 pytestmark = pytest.mark.slow
 
 LIMIT_SECONDS = 5.0
 
+_OPEN_QUICK_CHECK = (
+    "store/database.py open_database(): for an existing file, run PRAGMA quick_check (on a "
+    "mode=ro connection, before journal_mode=WAL or any migration) and raise CorruptDatabaseError "
+    "when it is not 'ok'"
+)
+_UNICODE = (
+    "store/database.py translate_errors(): also catch UnicodeDecodeError (Python cannot decode "
+    "SQLite's error text when it quotes a damaged schema) and raise CorruptDatabaseError; "
+    "store/health.py check_database() and store/backups.py check_foreign_file(): catch "
+    "UnicodeDecodeError beside sqlite3.DatabaseError"
+)
+_LITTER = (
+    "a mode=ro connection to a WAL-mode file creates -wal/-shm it cannot remove; note which of them "
+    "existed before connecting and, after conn.close(), delete the ones it created when the -wal is "
+    "empty (0 bytes)"
+)
+_FOREIGN_INTEGRITY = (
+    "store/backups.py check_foreign_file(): run PRAGMA integrity_check, not quick_check, on a file from "
+    "elsewhere: quick_check does not compare indexes with their tables, so a bit flipped inside a row "
+    "(the row's data silently changed) passes it; integrity_check reports 'row N missing from index'"
+)
+_FOREIGN_MESSAGE = (
+    "store/backups.py check_foreign_file() line 'is damaged: {result[0][0]}': the first integrity row "
+    "can hold newlines ('*** in database main ***\\nPage 3: btreeInitPage() returns error code 11'); "
+    "join its lines with '; ' so the message stays one line"
+)
 KNOWN_STORE_DEFECTS = {
-    "open accepts a damaged file": (
-        "store/database.py open_database(): for an existing file, run PRAGMA quick_check (on a "
-        "mode=ro connection, before journal_mode=WAL or any migration) and raise CorruptDatabaseError "
-        "when it is not 'ok'"
-    ),
-    "UnicodeDecodeError escapes": (
-        "store/database.py translate_errors(): also catch UnicodeDecodeError (Python cannot decode "
-        "SQLite's error text when it quotes a damaged schema) and raise CorruptDatabaseError; "
-        "store/health.py check_database(): catch UnicodeDecodeError beside sqlite3.DatabaseError"
-    ),
-    "check leaves empty -wal/-shm beside the file": (
-        "store/health.py check_database(): a mode=ro connection to a WAL-mode file creates -wal/-shm "
-        "it cannot remove; note which of them existed before connecting and, after conn.close(), "
-        "delete the ones it created when the -wal is empty (0 bytes)"
-    ),
+    "open accepts a damaged file": _OPEN_QUICK_CHECK,
+    "open: UnicodeDecodeError escapes": _UNICODE,
+    "check: UnicodeDecodeError escapes": _UNICODE,
+    "merge: UnicodeDecodeError escapes": _UNICODE,
+    "restore: UnicodeDecodeError escapes": _UNICODE,
+    "UnicodeDecodeError escapes": _UNICODE,
+    "check leaves empty -wal/-shm beside the file": "store/health.py check_database(): " + _LITTER,
+    "merge leaves empty -wal/-shm beside the file": "store/backups.py check_foreign_file()/checked_copy(): " + _LITTER,
+    "restore leaves empty -wal/-shm beside the file": "store/backups.py check_foreign_file()/checked_copy(): " + _LITTER,
+    "merge accepted a damaged file": _FOREIGN_INTEGRITY,
+    "restore accepted a damaged file": _FOREIGN_INTEGRITY,
+    "merge: unclear message": _FOREIGN_MESSAGE,
+    "restore: unclear message": _FOREIGN_MESSAGE,
 }
 
 
@@ -69,7 +95,7 @@ def _try_open(path: Path) -> tuple[str, str | None]:
     try:
         db = open_database(path, create=False)
     except ChampionDeskError as exc:
-        return "refused", None if _one_line(str(exc)) else f"unclear message: {exc!r}"
+        return "refused", None if _one_line(str(exc)) else "unclear message"
     except UnicodeDecodeError:
         return "crashed", "UnicodeDecodeError escapes"
     except Exception as exc:  # anything else is a crash the user would see as a traceback
@@ -84,27 +110,43 @@ def _try_open(path: Path) -> tuple[str, str | None]:
     return ("accepted-intact", None) if intact else ("accepted-damaged", "open accepts a damaged file")
 
 
-def _try_check(path: Path) -> tuple[str, str | None]:
+def _try_cli(*args: str) -> tuple[str, str | None]:
+    """Run a champion-desk command in process; return (outcome, defect) as _try_open does."""
     out, err = io.StringIO(), io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(["--db", str(path), "check"])
+            code = cli.main(list(args))
     except UnicodeDecodeError:
         return "crashed", "UnicodeDecodeError escapes"
     except BaseException as exc:
-        return "crashed", f"{type(exc).__name__} escapes champion-desk check: {exc}"
+        return "crashed", f"{type(exc).__name__} escapes champion-desk {args[2]}: {exc}"
     if code == 0:
         return "passed", None
     text = err.getvalue() + out.getvalue()
     if "Traceback" in text:
-        return "crashed", "traceback printed by check"
+        return "crashed", f"traceback printed by {args[2]}"
     if err.getvalue() and not _one_line(err.getvalue()):
-        return "refused", f"unclear message: {err.getvalue()!r}"
+        return "refused", "unclear message"
     return "refused", None
+
+
+def _target_hash(path: Path) -> str:
+    conn = connect_plain(path)
+    try:
+        return contents_hash(conn)
+    finally:
+        conn.close()
 
 
 def test_malformed_files_are_refused_cleanly_and_left_unchanged(tmp_path, good, rng, reliability_count, figures):
     total = reliability_count("malformed_files")
+    # The database a user runs merge and restore in: it must come out of every refusal unchanged.
+    target_master = tmp_path / "master" / "target.db"
+    target_master.parent.mkdir()
+    make_good_database(target_master, sessions=3)
+    target = tmp_path / "work" / "target.db"
+    target.parent.mkdir()
+    shutil.copy(target_master, target)
     outcomes: Counter = Counter()
     defects: Counter = Counter()
     examples: dict[str, str] = {}
@@ -115,9 +157,16 @@ def test_malformed_files_are_refused_cleanly_and_left_unchanged(tmp_path, good, 
         path = tmp_path / f"bad{i}.db"
         generate(kind, good, rng, path)
         before = file_sha256(path)
-        for entry, attempt in (("open", _try_open), ("check", _try_check)):
+        entries = (
+            ("open", lambda: _try_open(path)),
+            ("check", lambda: _try_cli("--db", str(path), "check")),
+            ("merge", lambda: _try_cli("--db", str(target), "merge", str(path))),
+            ("restore", lambda: _try_cli("--db", str(target), "restore", str(path), "--yes")),
+        )
+        for entry, attempt in entries:
+            target_before = _target_hash(target) if entry in ("merge", "restore") else None
             t0 = time.monotonic()
-            outcome, defect = attempt(path)
+            outcome, defect = attempt()
             elapsed = time.monotonic() - t0
             slowest = max(slowest, elapsed)
             outcomes[f"{kind} / {entry}: {outcome}"] += 1
@@ -132,7 +181,16 @@ def test_malformed_files_are_refused_cleanly_and_left_unchanged(tmp_path, good, 
                 for p in litter:
                     p.unlink()
             if outcome == "passed" and _try_open(path)[0] != "accepted-intact":
-                defect = "check passed a damaged file"
+                defect = f"{entry} accepted a damaged file"
+            if target_before is not None:
+                if outcome != "passed" and _target_hash(target) != target_before:
+                    defect = f"a refused {entry} changed the target database"
+                if outcome == "passed" or _target_hash(target) != target_before:
+                    shutil.copy(target_master, target)  # the next file meets the same target
+                    for p in target.parent.glob("target.db-*"):
+                        p.unlink()
+            if defect and defect in ("unclear message", "UnicodeDecodeError escapes") or (defect or "").startswith("traceback"):
+                defect = f"{entry}: {defect}"
             if defect:
                 defects[defect] += 1
                 examples.setdefault(defect, f"{kind} ({entry}), seed file bad{i}.db")
@@ -140,7 +198,7 @@ def test_malformed_files_are_refused_cleanly_and_left_unchanged(tmp_path, good, 
     accepted = sum(n for k, n in outcomes.items() if k.endswith("open: accepted-intact"))
     accepted_kinds = sorted({k.split(" / ")[0] for k, n in outcomes.items() if k.endswith("open: accepted-intact")})
     figures["malformed files"] = (
-        f"{total} files of {len(KINDS)} kinds, each given to open_database and check; "
+        f"{total} files of {len(KINDS)} kinds, each given to open_database, check, merge and restore; "
         f"{accepted} files ({', '.join(accepted_kinds) or 'none'}) held undetectable damage and passed integrity_check; "
         f"slowest answer {slowest:.2f} s; {time.monotonic() - started:.1f} s in all"
     )

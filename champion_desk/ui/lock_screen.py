@@ -1,0 +1,239 @@
+"""The app lock: a PIN screen over every window, and the idle timer that brings it up.
+
+On a shared ward PC the app may be left open with a concern on screen. With a PIN set, the app
+locks after N idle minutes (or on demand): a full-screen, application-modal lock screen covers
+and blocks every window. Nothing is closed or hidden behind it, so a half-typed record is still
+there after unlocking. The rules (hashing, wrong-try delays, idle policy) live in
+``champion_desk.domain.pin``; this module only shows them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from champion_desk.domain import pin
+
+# Input that counts as "someone is here".
+_ACTIVITY = {
+    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
+}
+
+
+class LockScreen(QWidget):
+    """A full-screen PIN prompt that blocks every other window until the right PIN is typed."""
+
+    unlocked = Signal()
+
+    def __init__(self, pin_hash: str, attempts: pin.PinAttempts | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        self.setObjectName("lockScreen")
+        self.setWindowTitle("Champion Desk is locked")
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.pin_hash = pin_hash
+        self.attempts = attempts or pin.PinAttempts()
+        self._may_close = False
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        title = QLabel("<h2>Champion Desk is locked</h2>")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        hint = QLabel("Type the app PIN to carry on. Anything you were typing is kept.")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(hint)
+        self.pin_edit = QLineEdit()
+        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_edit.setMaxLength(pin.PIN_MAX_LENGTH)
+        self.pin_edit.setValidator(QRegularExpressionValidator(r"\d*", self.pin_edit))
+        self.pin_edit.setAccessibleName("App PIN")
+        self.pin_edit.setMaximumWidth(220)
+        self.pin_edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pin_edit.returnPressed.connect(self.try_unlock)
+        layout.addWidget(self.pin_edit, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.unlock_button = QPushButton("Unlock")
+        self.unlock_button.clicked.connect(self.try_unlock)
+        layout.addWidget(self.unlock_button, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.message = QLabel("")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setAccessibleName("Lock screen message")
+        layout.addWidget(self.message)
+        layout.addStretch(2)
+        # Counts down the wait after too many wrong PINs.
+        self._wait_timer = QTimer(self)
+        self._wait_timer.setInterval(1000)
+        self._wait_timer.timeout.connect(self.refresh_wait)
+
+    def try_unlock(self) -> None:
+        """Check the typed PIN (unless a wait is in force); emit ``unlocked`` when it is right."""
+        typed = self.pin_edit.text()
+        self.pin_edit.clear()  # never leave a PIN in a widget
+        if self.attempts.wait_seconds() > 0:
+            self.refresh_wait()
+            return
+        if self.attempts.attempt(typed, self.pin_hash):
+            self.message.setText("")
+            self.unlocked.emit()
+            return
+        self.refresh_wait()
+        if self.attempts.wait_seconds() == 0:
+            left = pin.FREE_TRIES - self.attempts.failures
+            self.message.setText("That PIN is not right." + (f" {left} more tries before a wait." if 0 < left < pin.FREE_TRIES else ""))
+
+    def refresh_wait(self) -> None:
+        """Show the remaining wait (and disable Unlock) or re-enable Unlock when it is over."""
+        wait = self.attempts.wait_seconds()
+        waiting = wait > 0
+        self.unlock_button.setEnabled(not waiting)
+        self.pin_edit.setEnabled(not waiting)
+        if waiting:
+            self.message.setText(f"Too many wrong PINs. Try again in {int(wait + 0.999)} seconds.")
+            if not self._wait_timer.isActive():
+                self._wait_timer.start()
+        else:
+            if self._wait_timer.isActive():
+                self._wait_timer.stop()
+                self.message.setText("")
+            self.pin_edit.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override: Escape must not dismiss the lock
+        if event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt override: Alt+F4 must not dismiss it either
+        if self._may_close:
+            event.accept()
+        else:
+            event.ignore()
+
+    def dismiss(self) -> None:
+        """Hide the lock screen (only the locker calls this, after a right PIN)."""
+        self._may_close = True
+        self.hide()
+        self._may_close = False
+
+
+class IdleWatcher(QObject):
+    """Emits ``idle_timeout`` once after ``minutes`` without keyboard, mouse or touch input.
+
+    Installed as an application-wide event filter; ``clock`` is monotonic so a clock change
+    cannot lock or unlock the app. 0 minutes turns auto-lock off.
+    """
+
+    idle_timeout = Signal()
+
+    def __init__(self, minutes: int, clock: Callable[[], float] = time.monotonic, check_ms: int = 15_000,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.clock = clock
+        self.minutes = minutes
+        self.last_activity = clock()
+        self.fired = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(check_ms)
+        self.timer.timeout.connect(self.check)
+
+    def start(self) -> None:
+        """Watch every input event of the application and check the idle time periodically."""
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.timer.start()
+
+    def stop(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.timer.stop()
+
+    def set_minutes(self, minutes: int) -> None:
+        """Change the auto-lock time (0 = never); the idle count starts again."""
+        self.minutes = pin.check_auto_lock_minutes(minutes)
+        self.reset()
+
+    def reset(self) -> None:
+        self.last_activity = self.clock()
+        self.fired = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if event.type() in _ACTIVITY:
+            self.last_activity = self.clock()
+            self.fired = False
+        return False
+
+    def check(self) -> None:
+        """Emit ``idle_timeout`` (once per idle spell) when the idle time is up."""
+        idle = self.clock() - self.last_activity
+        if not self.fired and pin.should_lock(idle, self.minutes, pin_set=True):
+            self.fired = True
+            self.idle_timeout.emit()
+
+
+class AppLocker(QObject):
+    """Locks the app on demand or when idle, if a PIN is set; built once by the app.
+
+    ``pin_hash`` and ``minutes`` are read each time (from settings), so a PIN set or changed in
+    the options applies at once.
+    """
+
+    locked = Signal()
+    unlocked = Signal()
+
+    def __init__(self, window: QWidget, pin_hash: Callable[[], str | None], minutes: Callable[[], int],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent or window)
+        self.window = window
+        self.pin_hash = pin_hash
+        self.minutes = minutes
+        self.screen: LockScreen | None = None
+        self.attempts = pin.PinAttempts()  # survives re-locking: waiting cannot be skipped by idling
+        self.watcher = IdleWatcher(minutes() or 0, parent=self)
+        self.watcher.idle_timeout.connect(self.lock)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.screen is not None and self.screen.isVisible()
+
+    def start(self) -> None:
+        """Start watching for idleness."""
+        self.watcher.start()
+
+    def lock(self) -> bool:
+        """Show the lock screen over everything; return False (nothing done) when no PIN is set."""
+        stored = self.pin_hash()
+        if not stored:
+            return False
+        if self.is_locked:
+            return True
+        self.screen = LockScreen(stored, self.attempts)
+        self.screen.unlocked.connect(self._unlock)
+        screen = self.window.screen() if self.window is not None else None
+        if screen is not None:
+            self.screen.setGeometry(screen.geometry())
+        self.screen.show()
+        self.screen.raise_()
+        self.screen.activateWindow()
+        self.screen.pin_edit.setFocus()
+        self.locked.emit()
+        return True
+
+    def _unlock(self) -> None:
+        if self.screen is not None:
+            self.screen.dismiss()
+            self.screen.deleteLater()
+            self.screen = None
+        self.watcher.set_minutes(self.minutes() or 0)
+        self.unlocked.emit()
