@@ -215,7 +215,9 @@ class Desk(QObject):
         self.context.db.close()
 
     def shutdown(self) -> None:
-        """Called once the event loop ends."""
+        """Called once the event loop ends (closes the window first, so no page reads the closed file)."""
+        if self.window is not None:
+            self.window.close()
         self.close_database()
         self.settings.sync()
 

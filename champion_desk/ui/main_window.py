@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
 
     def show_page_soon(self, name: str) -> None:
         """Show a page once the window is on screen (pages load their rows when shown)."""
-        QTimer.singleShot(0, lambda: self.show_page(name))
+        QTimer.singleShot(0, lambda: self.show_page(name) if self.isVisible() else None)
 
     # --- actions -------------------------------------------------------------------------------
     def quick_log(self, table: str) -> str | None:

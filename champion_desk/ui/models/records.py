@@ -26,12 +26,16 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 3
 NUMERIC_KINDS = ("int", "number", "score")
 
 
+# Letters that Unicode does not decompose into a base letter plus an accent.
+_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŀ": "l", "æ": "ae", "œ": "oe", "þ": "th"})
+
+
 def fold(text: str) -> str:
-    """Return text case-folded without accents, so "zoe" finds "Zoë"."""
+    """Return text case-folded without accents, so "zoe" finds "Zoë" and "lukasz" finds "Łukasz"."""
     text = text.casefold()
     if text.isascii():  # the common case, and long descriptions: skip the per-character work
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

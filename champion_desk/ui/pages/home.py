@@ -112,7 +112,14 @@ class HomePage(Page):
         self.tree.clear()
         QTreeWidgetItem(self.tree, ["Checking…", ""])
         # Computed after this event: the window (and this page) paints first.
-        QTimer.singleShot(0, self.load_attention)
+        QTimer.singleShot(0, self._load_if_shown)
+
+    def _load_if_shown(self) -> None:
+        # The window may have closed (and its database with it) before this event came round.
+        if self.isVisible():
+            self.load_attention()
+        else:
+            self._stale = True
 
     def load_attention(self, today: dt.date | None = None) -> list[attention.Group]:
         """Compute the needs-attention groups and show them; return them."""
