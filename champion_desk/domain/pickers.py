@@ -7,7 +7,7 @@ of SQL and these lists can be tested without Qt.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from champion_desk.store.database import Database
@@ -167,11 +167,3 @@ def attendees(db: Database, session_id: str) -> list[dict[str, Any]]:
         (session_id,),
     )
 
-
-def names_by_id(db: Database, table: str, ids: Sequence[str]) -> dict[str, str]:
-    """Return {id: name} for units or tools (``name``) or staff (``display_name``), deleted ones included."""
-    column = {"unit": "name", "tool": "name", "staff": "display_name"}[table]
-    if not ids:
-        return {}
-    marks = ", ".join("?" for _ in ids)
-    return {row["id"]: row["name"] for row in db.query(f"SELECT id, {column} AS name FROM {table} WHERE id IN ({marks})", list(ids))}

@@ -6,23 +6,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from champion_desk.store import records
-from champion_desk.ui.context import AppContext
 from champion_desk.ui.dialogs.registry import DIALOGS, dialog_class, open_record_dialog
 
 
-@pytest.fixture
-def desk(db, ward, qtbot):
-    """Return an AppContext on the small ward with the champion logging."""
-    context = AppContext(db)
-    champion = records.get(db, "staff", ward["champion"])
-    context.set_user({"id": champion["id"], "display_name": champion["display_name"], "role": champion["role"]})
-    return context
-
-
-def make_dialog(qtbot, desk, table, record_id=None, prefill=None):
+def make_dialog(qtbot, context, table, record_id=None, prefill=None):
     """Build (not exec) a record dialog, registered with qtbot so it is closed after the test."""
-    dialog = dialog_class(table)(desk, record_id=record_id, prefill=prefill)
-    qtbot.addWidget(dialog)
+    dialog = dialog_class(table)(context, record_id=record_id, prefill=prefill)
+    # Closing at teardown must not stop on the "discard changes?" question.
+    qtbot.addWidget(dialog, before_close_func=lambda d: setattr(d, "confirm_discard", lambda: True))
     return dialog
 
 
@@ -32,8 +23,8 @@ def test_registry_has_a_dialog_for_every_record_table():
     assert set(DIALOGS) == set(RECORD_TABLES) - {"attendance"}
 
 
-def test_validation_error_is_shown_beside_its_field_and_nothing_is_saved(qtbot, desk, db):
-    dialog = make_dialog(qtbot, desk, "unit")
+def test_validation_error_is_shown_beside_its_field_and_nothing_is_saved(qtbot, ward_context, db):
+    dialog = make_dialog(qtbot, ward_context, "unit")
     dialog.fields["site"].widget.setText("North")
     assert dialog.save() is False
     assert "required" in dialog.error_of("name").lower()
@@ -43,25 +34,25 @@ def test_validation_error_is_shown_beside_its_field_and_nothing_is_saved(qtbot, 
     assert dialog.fields["site"].widget.text() == "North"  # nothing typed is lost
 
 
-def test_conflict_on_save_is_shown_beside_the_field(qtbot, desk, db):
-    dialog = make_dialog(qtbot, desk, "unit")
+def test_conflict_on_save_is_shown_beside_the_field(qtbot, ward_context, db):
+    dialog = make_dialog(qtbot, ward_context, "unit")
     dialog.fields["name"].widget.setText("ward 7")  # clashes with "Ward 7", ignoring case
     assert dialog.save() is False
     assert "already" in dialog.error_of("name")
 
 
-def test_saving_notifies_the_context_and_returns_the_id(qtbot, desk, db):
-    dialog = make_dialog(qtbot, desk, "unit")
+def test_saving_notifies_the_context_and_returns_the_id(qtbot, ward_context, db):
+    dialog = make_dialog(qtbot, ward_context, "unit")
     qtbot.keyClicks(dialog.fields["name"].widget, "Ward 9")
-    with qtbot.waitSignal(desk.data_changed) as changed:
+    with qtbot.waitSignal(ward_context.data_changed) as changed:
         qtbot.keyClick(dialog.fields["name"].widget, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert changed.args == ["unit"]
     assert records.get(db, "unit", dialog.saved_id)["name"] == "Ward 9"
     assert dialog.result() == dialog.DialogCode.Accepted
 
 
-def test_enter_in_a_line_moves_on_instead_of_saving(qtbot, desk, db):
-    dialog = make_dialog(qtbot, desk, "unit")
+def test_enter_in_a_line_moves_on_instead_of_saving(qtbot, ward_context, db):
+    dialog = make_dialog(qtbot, ward_context, "unit")
     dialog.show()
     name = dialog.fields["name"].widget
     name.setFocus()
@@ -72,8 +63,8 @@ def test_enter_in_a_line_moves_on_instead_of_saving(qtbot, desk, db):
     assert dialog.focusWidget() is dialog.fields["site"].widget
 
 
-def test_escape_asks_before_discarding_typed_changes(qtbot, desk, monkeypatch):
-    dialog = make_dialog(qtbot, desk, "unit")
+def test_escape_asks_before_discarding_typed_changes(qtbot, ward_context, monkeypatch):
+    dialog = make_dialog(qtbot, ward_context, "unit")
     dialog.show()
     asked = []
     monkeypatch.setattr(dialog, "confirm_discard", lambda: asked.append(1) or False)
@@ -85,26 +76,26 @@ def test_escape_asks_before_discarding_typed_changes(qtbot, desk, monkeypatch):
     assert not dialog.isVisible()
 
 
-def test_escape_on_an_untouched_form_closes_without_asking(qtbot, desk, monkeypatch):
-    dialog = make_dialog(qtbot, desk, "unit")
+def test_escape_on_an_untouched_form_closes_without_asking(qtbot, ward_context, monkeypatch):
+    dialog = make_dialog(qtbot, ward_context, "unit")
     dialog.show()
     monkeypatch.setattr(dialog, "confirm_discard", lambda: pytest.fail("asked without changes"))
     dialog.reject()
     assert not dialog.isVisible()
 
 
-def test_every_field_has_an_accessible_name(qtbot, desk):
+def test_every_field_has_an_accessible_name(qtbot, ward_context):
     for table in DIALOGS:
-        dialog = make_dialog(qtbot, desk, table)
+        dialog = make_dialog(qtbot, ward_context, table)
         for field in dialog.fields.values():
             for widget in field.focus_widgets():
                 assert widget.accessibleName(), (table, field.name)
 
 
-def test_open_record_dialog_reports_a_missing_record(qtbot, desk, monkeypatch):
+def test_open_record_dialog_reports_a_missing_record(qtbot, ward_context, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a))
-    assert open_record_dialog(desk, "unit", record_id="no-such-id") is None
+    assert open_record_dialog(ward_context, "unit", record_id="no-such-id") is None
     assert shown

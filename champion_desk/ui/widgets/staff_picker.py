@@ -153,6 +153,11 @@ class StaffPicker(QLineEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter with the pop-up closed takes the single best match, so "E100 Enter" is enough;
         # it is consumed here so the dialog does not move on with nothing chosen.
+        if self.completer_.popup().isVisible():
+            # The completer hands keys to this widget first; an ignored Enter lets it take the
+            # highlighted entry.
+            super().keyPressEvent(event)
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() and self.text().strip():
             if not (self.keeps_choice and self._chosen):
                 found = self.matches()
