@@ -1,0 +1,216 @@
+"""Privacy rules for anything printed: small-count suppression and who may be named.
+
+Concerns are raised in confidence, so the briefing must not let a reader single anyone out:
+
+* **Primary suppression.** Every count from 1 to k-1 (k = 5 by default) prints as "fewer than k".
+  Zero is printed: it identifies nobody and an honest zero matters ("no concerns this month").
+* **Secondary (complementary) suppression.** When a row of counts is printed beside its total, one
+  hidden cell could be worked back by subtraction, so a second cell (the smallest other non-zero
+  one) is hidden too; with no such cell, the total is hidden.
+* **Proportions.** A percentage gives its numerator away when its denominator is known, so it is
+  hidden when the numerator, the denominator or the remainder (denominator - numerator) is small.
+* **Changes.** "+3 against the previous period" gives the previous count away, so a change is
+  only printed when neither count is small.
+* **Names.** Only champions may be named (they are the contacts staff are told to ask); who raised
+  a concern, concern descriptions and owners are never printed; other staff names found in free
+  text that is printed (responses) are replaced by "a colleague".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_K = 5
+MIN_K = 2
+REDACTED_NAME = "a colleague"
+HIDDEN_SHARE = "not shown"
+# The merged segment of a stacked bar that holds every hidden cell of that bar.
+SMALL_NUMBERS = "small numbers"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One printable figure: its true value (None when unknown), whether it is hidden, and its text."""
+
+    value: float | int | None
+    suppressed: bool
+    text: str
+
+
+class Suppressor:
+    """Apply the small-count rules for one threshold ``k`` (counts 1..k-1 are hidden)."""
+
+    def __init__(self, k: int = DEFAULT_K) -> None:
+        if int(k) < MIN_K:
+            # k = 1 would hide nothing; refuse rather than print a briefing that only looks safe.
+            raise ValueError(f"suppression threshold must be at least {MIN_K}, got {k}")
+        self.k = int(k)
+
+    @property
+    def wording(self) -> str:
+        """Return the words printed in place of a hidden count, e.g. "fewer than 5"."""
+        return f"fewer than {self.k}"
+
+    def is_small(self, n: int | None) -> bool:
+        """Return True for a count that must not be printed (1..k-1)."""
+        return n is not None and 0 < n < self.k
+
+    def count(self, n: int | None, blank: str = "–") -> Cell:
+        """Return the printable cell of one count (``blank`` when there is no figure)."""
+        if n is None:
+            return Cell(None, False, blank)
+        if self.is_small(n):
+            return Cell(n, True, self.wording)
+        return Cell(n, False, f"{int(n):,}")
+
+    def counts_with_total(self, counts: Mapping[str, int], total: int | None = None) -> tuple[dict[str, Cell], Cell]:
+        """Return the cells of a row of counts and of its printed total, secondary suppression applied.
+
+        ``total`` defaults to the sum of ``counts``. After hiding the small cells, if the total is
+        printed and exactly one non-zero cell is hidden, the smallest other non-zero cell is hidden
+        too (so subtraction yields only a sum of two unknowns); with no such cell the total is hidden.
+        """
+        total = sum(counts.values()) if total is None else total
+        hidden = {key for key, n in counts.items() if self.is_small(n)}
+        total_hidden = self.is_small(total)
+        if not total_hidden and len(hidden) == 1:
+            candidates = sorted((n, key) for key, n in counts.items() if n and key not in hidden)
+            if candidates:
+                hidden.add(candidates[0][1])
+            else:
+                total_hidden = True
+        cells = {key: (Cell(n, True, self.wording) if key in hidden else self.count(n)) for key, n in counts.items()}
+        total_cell = Cell(total, True, self.wording) if total_hidden else self.count(total)
+        return cells, total_cell
+
+    def table(self, rows: Sequence[Mapping[str, int]], total: int | None = None) -> tuple[list[Cell], Cell]:
+        """Like :meth:`counts_with_total` for a list of counts (e.g. one per unit, in order)."""
+        keyed = {str(n): int(v or 0) for n, v in enumerate(rows)}
+        cells, total_cell = self.counts_with_total(keyed, total)
+        return [cells[str(n)] for n in range(len(rows))], total_cell
+
+    def share(self, part: int | None, whole: int | None, digits: int = 0) -> Cell:
+        """Return a percentage cell for part/whole, hidden when any of part, whole, whole-part is small."""
+        if not whole or part is None:
+            return Cell(None, False, "–")
+        if self.is_small(whole) or self.is_small(part) or self.is_small(whole - part):
+            return Cell(part / whole, True, HIDDEN_SHARE)
+        return Cell(part / whole, False, f"{100 * part / whole:.{digits}f}%")
+
+    def change(self, current: int | float | None, previous: int | float | None, *, is_count: bool = True) -> str | None:
+        """Return the signed change to print (e.g. "+3", "−2", "no change"), or None when it must not show.
+
+        Counts compare only when neither is small; ``is_count=False`` (ratios, shares already
+        checked by the caller) compares whenever both exist.
+        """
+        if current is None or previous is None:
+            return None
+        if is_count and (self.is_small(int(current)) or self.is_small(int(previous))):
+            return None
+        delta = current - previous
+        if abs(delta) < 1e-9:
+            return "no change"
+        sign = "+" if delta > 0 else "−"
+        if isinstance(delta, float) and not float(delta).is_integer():
+            return f"{sign}{abs(delta):.1f}"
+        return f"{sign}{abs(int(delta)):,}"
+
+    def series(self, values: Iterable[int | None]) -> list[int | None]:
+        """Return a chart series with every small value replaced by None (the chart leaves a gap)."""
+        return [None if self.is_small(v) else v for v in values]
+
+    def stacks(self, bars: Sequence[Mapping[str, int]], keys: Sequence[str]) -> tuple[list[dict[str, int | None]], list[int | None], list[bool]]:
+        """Return stacked-bar segments safe to draw: hidden cells merged into one "small numbers" segment.
+
+        For each bar (whose height, the total, is visible), cells hidden by :meth:`counts_with_total`
+        are summed into the key ``"small numbers"`` (two or more cells, so no single one shows);
+        a bar whose total is itself small is not drawn (all None) and flagged in the third list.
+        Returns (segments per bar, drawable totals, flags of bars hidden as small).
+        """
+        out: list[dict[str, int | None]] = []
+        totals: list[int | None] = []
+        small_bars: list[bool] = []
+        for bar in bars:
+            counts = {k: int(bar.get(k, 0) or 0) for k in keys}
+            cells, total = self.counts_with_total(counts)
+            if total.suppressed:
+                out.append({k: None for k in (*keys, SMALL_NUMBERS)})
+                totals.append(None)
+                small_bars.append(True)
+                continue
+            row: dict[str, int | None] = {k: (0 if cells[k].suppressed else counts[k]) for k in keys}
+            row[SMALL_NUMBERS] = sum(counts[k] for k in keys if cells[k].suppressed)
+            out.append(row)
+            totals.append(int(total.value or 0))
+            small_bars.append(False)
+        return out, totals, small_bars
+
+
+
+# --- names ---------------------------------------------------------------------------------------
+
+def may_name(person: Mapping[str, Any]) -> bool:
+    """Return True when a staff record may be printed by name: a live champion, nobody else."""
+    return bool(person.get("is_champion")) and not person.get("deleted_at")
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _name_parts(name: str) -> list[str]:
+    """Return the words of a name, as the redactor matches them ("Ó", "Briain", "Nguyễn"...)."""
+    return _WORD.findall(name or "")
+
+
+class NameRedactor:
+    """Replace the names of people who may not be named (any part of 3+ letters) in free text.
+
+    Matching is by whole words, longest name first, through set look-ups rather than one regular
+    expression of thousands of alternatives: a trust has 6,000 staff and a briefing reads every
+    response of the year, so this stays linear in the length of the text.
+    """
+
+    def __init__(self, unnamed: Iterable[str], named: Iterable[str] = (), not_names: Iterable[str] = ()) -> None:
+        skip = {w.casefold() for w in not_names}
+        # Full names (as word tuples) to hide; single words of 3+ letters to hide; champions' full
+        # names to keep even where a colleague shares one of their words (a first name, say).
+        self._hide: set[tuple[str, ...]] = set()
+        for name in unnamed:
+            parts = tuple(_name_parts(name))
+            if parts:
+                self._hide.add(parts)
+                self._hide.update((p,) for p in parts if len(p) >= 3 and p.casefold() not in skip)
+        self._keep = {tuple(_name_parts(n)) for n in named if _name_parts(n)}
+        self._longest = max((len(t) for t in self._hide | self._keep), default=0)
+
+    def __call__(self, text: str | None) -> str:
+        """Return ``text`` with every unnamed person's name replaced by "a colleague"."""
+        if not text or not self._hide:
+            return text or ""
+        words = list(_WORD.finditer(text))
+        out: list[str] = []
+        last = 0
+        i = 0
+        while i < len(words):
+            for size in range(min(self._longest, len(words) - i), 0, -1):
+                run = words[i:i + size]
+                # A name's words are separated by spaces, hyphens or apostrophes, never by punctuation.
+                if any(text[a.end():b.start()].strip(" -'’") for a, b in zip(run, run[1:])):
+                    continue
+                key = tuple(m.group(0) for m in run)
+                if key in self._keep:
+                    i += size
+                    break
+                if key in self._hide:
+                    out.append(text[last:run[0].start()])
+                    out.append(REDACTED_NAME)
+                    last = run[-1].end()
+                    i += size
+                    break
+            else:
+                i += 1
+        out.append(text[last:])
+        return "".join(out)

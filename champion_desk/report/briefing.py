@@ -1,0 +1,851 @@
+"""The staff-meeting briefing: a PDF of key figures, charts, "you said, we did", stories and roadmap.
+
+Layout only: every figure comes from ``domain.briefing_data`` (which reads ``metrics``/``series``),
+and every count passes through ``domain.privacy.Suppressor`` before it is printed or drawn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+)
+from reportlab.platypus.flowables import HRFlowable
+
+from champion_desk.domain.briefing_data import NOT_RECORDED, BriefingData, Progress, report_progress
+from champion_desk.domain.privacy import DEFAULT_K, SMALL_NUMBERS, Cell, Suppressor
+from champion_desk.report import charts
+from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR
+from champion_desk.report.styles import (
+    ACCENT,
+    BAD,
+    GOOD,
+    INK,
+    MARGIN,
+    MUTED,
+    PAPER_TINT,
+    PAPERS,
+    PRIMARY,
+    PRIMARY_LIGHT,
+    RULE,
+    SMALL_GREY,
+    WARN,
+    styles,
+    table_style,
+    theme_colour,
+)
+
+TITLE = "Staff briefing: AI tools on our wards"
+CONFIDENTIAL = "Confidential: for staff meetings"
+SECTIONS = ("Key figures", "Training", "Concerns", "You said, we did", "Mentoring", "Readiness",
+            "Success stories", "Roadmap", "Your champions")
+ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
+ADKAR_NOTE = ("ADKAR: awareness of the change, desire to take part, knowledge of how, ability to do it, "
+              "reinforcement so it sticks.")
+# Beyond these, sections summarise: a trust's year holds thousands of stories and hundreds of pulses.
+READINESS_ROWS = 24
+# A rollout stage with more units than this prints as a count ("Live on 55 units").
+ROADMAP_NAMES = 12
+CHAMPION_ROWS = 40
+SHORT_BARRIER = {"awareness": "Aware.", "desire": "Desire", "knowledge": "Knowl.", "ability": "Ability",
+                 "reinforcement": "Reinf."}
+SCORE_COLOURS = (colors.HexColor("#F6D5D1"), colors.HexColor("#FBEBC8"), colors.HexColor("#D6EBDD"))
+STAGE_ORDER = ("live", "pilot", "planned", "paused", "retired")
+STAGE_COLOURS = {"live": GOOD, "pilot": ACCENT, "planned": PRIMARY, "paused": WARN, "retired": MUTED}
+
+
+def esc(text: Any) -> str:
+    """Return text safe inside a reportlab Paragraph (which parses a little XML)."""
+    return (str(text if text is not None else "")
+            .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def nice_date(value: str | dt.date | None) -> str:
+    """Return a date as people write it on a noticeboard: 3 Nov 2026."""
+    if not value:
+        return ""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return f"{day.day} {day:%b %Y}"
+
+
+def period_text(date_from: dt.date, date_to: dt.date) -> str:
+    """Return "1 Sep 2026 to 30 Nov 2026"."""
+    return f"{nice_date(date_from)} to {nice_date(date_to)}"
+
+
+def bucket_label(row: dict[str, Any], bucket: str) -> str:
+    """Return a short axis label for a series row: "3 Nov" for weeks, "Nov 26" for months.
+
+    A month clipped by the period's edges says which days it holds ("27–31 Aug"), so a short
+    first or last bar is not mistaken for a quiet month.
+    """
+    start, end = dt.date.fromisoformat(row["start"]), dt.date.fromisoformat(row["end"])
+    if bucket == "week":
+        return f"{start.day} {start:%b}"
+    whole = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+    return f"{start:%b %y}" if whole else f"{start.day}–{end.day} {start:%b}"
+
+
+def scope_line(data: BriefingData) -> str:
+    """Return the scope as printed in the footer: units and tools, then the period."""
+    units = ", ".join(data.scope.units) if data.scope.units else "All units"
+    tools = ", ".join(data.scope.tools) if data.scope.tools else "all tools"
+    return f"{units} · {tools} · {period_text(data.scope.date_from, data.scope.date_to)}"
+
+
+def score_colour(score: float) -> colors.Color:
+    """Return the cell tint of an ADKAR mean: red below 3 (a barrier), amber to 3.4, green from 3.5."""
+    return SCORE_COLOURS[0] if score < 3 else SCORE_COLOURS[1] if score < 3.5 else SCORE_COLOURS[2]
+
+
+# --- page furniture -----------------------------------------------------------------------------
+
+def numbered_canvas(footer_scope: str) -> type[Canvas]:
+    """Return a Canvas class that writes the footer, with "page X of Y", once the page count is known."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # reportlab override: hold each page until the total is known
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:  # reportlab override
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._footer(total)
+                super().showPage()
+            super().save()
+
+        def _footer(self, total: int) -> None:
+            width, _ = self._pagesize
+            y = 10 * mm
+            self.saveState()
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.5)
+            self.line(MARGIN, y + 4.2 * mm, width - MARGIN, y + 4.2 * mm)
+            self.setFillColor(MUTED)
+            self.setFont(BOLD, 7)
+            self.drawString(MARGIN, y, CONFIDENTIAL)
+            self.setFont(REGULAR, 7)
+            self.drawCentredString(width / 2, y, footer_scope[:110])
+            self.drawRightString(width - MARGIN, y, f"page {self._pageNumber} of {total}")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def _cover_band(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+    """Draw the coloured band of the cover page (the title flowables sit on it)."""
+    width, height = doc.pagesize
+    canvas.saveState()
+    canvas.setFillColor(PRIMARY)
+    canvas.rect(0, height - 92 * mm, width, 92 * mm, stroke=0, fill=1)
+    canvas.setFillColor(ACCENT)
+    canvas.rect(0, height - 94 * mm, width, 2 * mm, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+# --- building blocks ----------------------------------------------------------------------------
+
+class Briefing:
+    """Lay out one briefing from BriefingData with suppression threshold ``k``."""
+
+    def __init__(self, data: BriefingData, k: int = DEFAULT_K, paper: str = "a4") -> None:
+        self.data = data
+        self.sup = Suppressor(k)
+        self.k = self.sup.k
+        self.paper = paper
+        self.pagesize = PAPERS[paper]
+        self.width = self.pagesize[0] - 2 * MARGIN
+        self.s = styles()
+
+    # small helpers -------------------------------------------------------------------------------
+
+    def p(self, text: str, style: str = "body") -> Paragraph:
+        return Paragraph(text, self.s[style])
+
+    def lead(self, text: str) -> Paragraph:
+        """Return a lead paragraph whose first letter is a capital ("fewer than 5" can start it)."""
+        i = text.find(">", text.find("<b>")) + 1 if text.startswith("<b>") else 0
+        return self.p(text[:i] + text[i:i + 1].upper() + text[i + 1:], "lead")
+
+    def heading(self, title: str) -> list[Flowable]:
+        """Return a section heading that never sits alone at the bottom of a page."""
+        return [CondPageBreak(70 * mm), self.p(esc(title), "h1"),
+                HRFlowable(width="100%", thickness=1.2, color=PRIMARY, spaceBefore=0, spaceAfter=8)]
+
+    def sub(self, title: str) -> Paragraph:
+        return self.p(esc(title), "h2")
+
+    def empty(self, text: str) -> Paragraph:
+        return self.p(esc(text), "empty")
+
+    def table(self, header: Sequence[str | Flowable], rows: Sequence[Sequence[Any]], widths: Sequence[float],
+              align_right: Sequence[int] = (), total_row: bool = False, extra: Sequence[tuple] = ()) -> Table:
+        """Return a clean ruled table: bold muted header, light rules, numbers right-aligned."""
+        head = [h if isinstance(h, Flowable) else self.p(esc(h), "cell_head") for h in header]
+        body = [[c if isinstance(c, Flowable) else self.p(esc(c), "cell_bold" if total_row and r == len(rows) - 1 else "cell")
+                 for c in row] for r, row in enumerate(rows)]
+        t = Table([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
+        style = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, PRIMARY),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ]
+        if total_row and rows:
+            style += [("LINEABOVE", (0, -1), (-1, -1), 0.8, INK), ("BACKGROUND", (0, -1), (-1, -1), PAPER_TINT)]
+        t.setStyle(table_style(style + list(extra)))
+        for col in align_right:
+            for r in range(len(body) + 1):
+                cell = t._cellvalues[r][col]
+                if isinstance(cell, Paragraph):
+                    cell.style = cell.style.clone(f"{cell.style.name}_r", alignment=2)
+        return t
+
+    def small_note(self) -> Paragraph:
+        return self.p(f"“{self.sup.wording}” and “not shown” keep small numbers private: a count from 1 to "
+                      f"{self.k - 1}, or a figure it could be worked out from, is never printed.", "note")
+
+    def previous_label(self) -> str:
+        prev = self.data.scope.previous()
+        return f"the previous {self.data.scope.days} days ({period_text(prev.date_from, prev.date_to)})"
+
+    # sections ------------------------------------------------------------------------------------
+
+    def cover(self) -> list[Flowable]:
+        d = self.data
+        out: list[Flowable] = [Spacer(1, 14 * mm), self.p("Staff briefing", "cover_title"),
+                               self.p("AI tools on our wards", "cover_sub"), Spacer(1, 4 * mm),
+                               self.p(esc(period_text(d.scope.date_from, d.scope.date_to)), "cover_sub"),
+                               Spacer(1, 38 * mm)]
+        meta = [
+            ("Period", period_text(d.scope.date_from, d.scope.date_to)),
+            ("Units", ", ".join(d.scope.units) if d.scope.units else "All units"),
+            ("Tools", ", ".join(d.scope.tools) if d.scope.tools else "All tools"),
+            ("Made on", nice_date(d.made_on)),
+            ("Made by", d.made_by or "—"),
+        ]
+        rows = [[self.p(esc(k), "cell_head"), self.p(esc(v), "cover_meta")] for k, v in meta]
+        t = Table(rows, colWidths=[28 * mm, self.width - 28 * mm], hAlign="LEFT")
+        t.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        out += [t, Spacer(1, 8 * mm)]
+        if d.is_empty:
+            out.append(self.callout(
+                "Nothing was logged in this period",
+                "No training sessions, concerns, mentoring check-ins, success stories or readiness pulses "
+                "were recorded for this scope and period. The sections below say so one by one; the roadmap "
+                "and your champions are still listed so staff know whom to ask.", ACCENT))
+            out.append(Spacer(1, 6 * mm))
+        out.append(self.callout(
+            "About this briefing",
+            "This briefing shows how the introduction of AI tools is going on our wards: the training "
+            "we ran, the concerns staff raised and what was done about them, mentoring, readiness, and "
+            "what comes next. Concerns are raised in confidence: nobody who raised one is named, no "
+            f"concern is quoted, and any count from 1 to {self.k - 1} is printed as “{self.sup.wording}”.",
+            PRIMARY))
+        out += [Spacer(1, 6 * mm), self.p("In this briefing", "h3"),
+                self.p(" · ".join(esc(s) for s in SECTIONS), "body"), PageBreak()]
+        return out
+
+    def callout(self, title: str, text: str, colour: colors.Color) -> Table:
+        return self.card([self.p(f"<b>{esc(title)}</b>", "body"), self.p(esc(text), "body")], colour, tinted=True)
+
+    def card(self, blocks: Sequence[Flowable], colour: colors.Color, tinted: bool) -> Table:
+        """Return blocks stacked in a full-width card with a coloured rule at the left (tinted: a filled box)."""
+        t = Table([[b] for b in blocks], colWidths=[self.width], hAlign="LEFT")
+        style = [("LINEBEFORE", (0, 0), (0, -1), 3, colour), ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                 ("RIGHTPADDING", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 1),
+                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+        if tinted:
+            style += [("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT), ("TOPPADDING", (0, 0), (-1, 0), 7),
+                      ("BOTTOMPADDING", (0, -1), (-1, -1), 8)]
+        t.setStyle(table_style(style))
+        return t
+
+    # key figures ----------------------------------------------------------------------------------
+
+    def _count_tile(self, label: str, key: str) -> tuple[str, Cell, str]:
+        cur, prev = self.data.figures.get(key), self.data.previous.get(key)
+        cell = self.sup.count(cur)
+        change = self.sup.change(cur, prev)
+        if change is None:
+            note = f"previous period: {self.sup.wording}" if self.sup.is_small(prev) else \
+                   ("no comparison with small numbers" if cell.suppressed else "no previous figure")
+        else:
+            note = f"{change} on previous period" if change != "no change" else "same as previous period"
+        return label, cell, note
+
+    def _share_cell(self, figures: dict[str, Any], share_key: str, whole_key: str) -> Cell:
+        whole = figures.get(whole_key)
+        frac = figures.get(share_key)
+        part = None if frac is None or whole is None else round(frac * whole)
+        return self.sup.share(part, whole)
+
+    def _share_tile(self, label: str, share_key: str, whole_key: str) -> tuple[str, Cell, str]:
+        cur = self._share_cell(self.data.figures, share_key, whole_key)
+        prev = self._share_cell(self.data.previous, share_key, whole_key)
+        if cur.value is None or prev.value is None or cur.suppressed or prev.suppressed:
+            note = "no comparison" if cur.value is not None else "no figure this period"
+        else:
+            points = round(100 * (cur.value - prev.value))
+            note = "same as previous period" if points == 0 else \
+                f"{'+' if points > 0 else '−'}{abs(points)} points on previous period"
+        return label, cur, note
+
+    def _ratio_tile(self) -> tuple[str, Cell, str]:
+        f, pf = self.data.figures, self.data.previous
+        ratio = f.get("staff_per_champion")
+        if ratio is None:
+            return "Staff per champion", Cell(None, False, "no champion yet"), "name a champion for each unit"
+        if self.sup.is_small(f.get("staff_active")):
+            return "Staff per champion", Cell(ratio, True, "not shown"), "small numbers"
+        cell = Cell(ratio, False, f"{ratio:.1f}")
+        prev = pf.get("staff_per_champion")
+        change = None if prev is None or self.sup.is_small(pf.get("staff_active")) else ratio - prev
+        if change is None:
+            note = "no previous figure"
+        elif abs(change) < 0.05:
+            note = "same as previous period"
+        else:
+            note = f"{'+' if change > 0 else '−'}{abs(change):.1f} on previous period"
+        return "Staff per champion", cell, note
+
+    def key_figures(self) -> list[Flowable]:
+        tiles = [
+            self._share_tile("Training coverage", "training_coverage", "staff_active"),
+            self._count_tile("Sessions held", "sessions"),
+            self._ratio_tile(),
+            self._count_tile("Concerns raised", "concerns_raised"),
+            self._count_tile("Concerns still open", "concerns_open"),
+            self._share_tile("Concerns with a response", "response_rate", "concerns_raised"),
+            self._count_tile("Active mentoring pairings", "pairings_active"),
+            self._count_tile("Stalled pairings", "stalled_pairings"),
+            self._count_tile("Success stories", "stories"),
+        ]
+        gap = 4 * mm
+        tile_w = (self.width - 2 * gap) / 3
+        cells = []
+        for label, cell, note in tiles:
+            value_style = "tile_value" if len(cell.text) <= 9 else "tile_value_small"
+            inner = Table([[self.p(esc(label.upper()), "tile_label")], [self.p(esc(cell.text), value_style)],
+                           [self.p(esc(note), "tile_change")]], colWidths=[tile_w], rowHeights=[12, 26, 22])
+            inner.setStyle(table_style([
+                ("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT),
+                ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT if cell.suppressed else PRIMARY),
+                ("LEFTPADDING", (0, 0), (-1, -1), 9), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, 0), 7), ("TOPPADDING", (0, 1), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("VALIGN", (0, 1), (-1, 1), "MIDDLE"),
+            ]))
+            cells.append(inner)
+        grid = [cells[i:i + 3] for i in range(0, len(cells), 3)]
+        outer = Table(grid, colWidths=[tile_w + gap] * 2 + [tile_w], hAlign="LEFT")
+        outer.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), gap),
+                                   ("RIGHTPADDING", (1, 0), (1, -1), gap), ("RIGHTPADDING", (2, 0), (2, -1), 0),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), gap)]))
+        f = self.data.figures
+        facts = []
+        if f.get("median_days_to_resolution") is not None:
+            facts.append(f"concerns resolved in the period took a median of {f['median_days_to_resolution']:.0f} days")
+        if f.get("confidence_uplift") is not None:
+            facts.append(f"confidence after training rose by {f['confidence_uplift']:+.1f} points on a 1–5 scale")
+        lead = (f"Figures for {esc(period_text(self.data.scope.date_from, self.data.scope.date_to))}, "
+                f"each compared with {esc(self.previous_label())}.")
+        if facts:
+            lead += " " + esc("; ".join(facts)).capitalize() + "."
+        return [*self.heading("Key figures"), self.p(lead, "lead"), outer, self.small_note()]
+
+    # training -------------------------------------------------------------------------------------
+
+    def _chart_pair(self, left: tuple[str, Flowable], right: tuple[str, Flowable]) -> Table:
+        half = (self.width - 6 * mm) / 2
+        t = Table([[self.p(esc(left[0]), "h3"), self.p(esc(right[0]), "h3")], [left[1], right[1]]],
+                  colWidths=[half + 6 * mm, half], hAlign="LEFT")
+        t.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        return t
+
+    def chart_or_note(self, values: Sequence[float | None], small: Sequence[bool], what: str,
+                      draw: Callable[[], Flowable], height: float) -> Flowable:
+        """Return the chart, or a short note in its place when every non-zero value is hidden.
+
+        A chart of nothing but "<5" marks says less than a sentence does.
+        """
+        if any(v for v in values if v is not None):
+            return draw()
+        if any(small):
+            text = f"Every {what} is {self.sup.wording}, so this chart is not drawn."
+        else:
+            text = f"Nothing to chart: no {what} in this period."
+        note = Table([[self.p(esc(text), "note")]], colWidths=[(self.width - 6 * mm) / 2], rowHeights=[height])
+        note.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 10)]))
+        return note
+
+    def _series_counts(self, rows: Sequence[dict[str, Any]], key: str) -> tuple[list[int | None], list[bool]]:
+        raw = [r.get(key) for r in rows]
+        return self.sup.series(raw), [self.sup.is_small(v) for v in raw]
+
+    def training(self) -> list[Flowable]:
+        d, f = self.data, self.data.figures
+        out = self.heading("Training")
+        if not f.get("sessions"):
+            out.append(self.empty("No training sessions were logged in this period."))
+        else:
+            sessions = self.sup.count(f["sessions"]).text
+            attendances = self.sup.count(f.get("attendances")).text
+            signed = self.sup.count(f.get("signed_off_staff")).text
+            out.append(self.lead(f"We ran <b>{esc(sessions)}</b> training sessions with <b>{esc(attendances)}</b> "
+                              f"attendances. <b>{esc(signed)}</b> colleagues have now had their competency signed off.",
+                              ))
+            labels = [bucket_label(r, d.bucket) for r in d.training]
+            values, small = self._series_counts(d.training, "sessions")
+            half = (self.width - 6 * mm) / 2
+            bars = self.chart_or_note(values, small, f"{d.bucket}'s number of sessions",
+                                      lambda: charts.bar_chart(labels, values, half, 52 * mm, small=small, k=self.k),
+                                      52 * mm)
+            # Each point is a share of staff: hidden when it would give away a small count of people.
+            cells = [self._share_cell(r | {"staff_active": f.get("staff_active")}, "training_coverage", "staff_active")
+                     for r in d.training]
+            coverage = [None if c.suppressed or c.value is None else 100 * c.value for c in cells]
+            line = self.chart_or_note(coverage, [c.suppressed for c in cells], "point of the coverage line",
+                                      lambda: charts.line_chart(labels, [coverage], half, 52 * mm, percent=True, ymax=100),
+                                      52 * mm)
+            out.append(self._chart_pair((f"Sessions per {d.bucket}", bars),
+                                        ("Training coverage (staff trained)", line)))
+        out += self.unit_table()
+        out += self.upcoming()
+        return out
+
+    def unit_table(self) -> list[Flowable]:
+        units = self.data.units
+        if not units:
+            return []
+        staff, _ = self.sup.table([u["staff_active"] for u in units], None)
+        champs = [Cell(u["champions_active"], False, f"{u['champions_active']:,}") for u in units]
+        signed, signed_total = self.sup.table([u["signed_off_staff"] for u in units], None)
+        due, due_total = self.sup.table([u["refreshers_due"] for u in units], None)
+        total_staff = sum(u["staff_active"] for u in units)
+        staff_total = self.sup.count(total_staff)
+        rows = []
+        for n, u in enumerate(units):
+            covered = None if u["training_coverage"] is None else round(u["training_coverage"] * u["staff_active"])
+            cov = self.sup.share(covered, u["staff_active"])
+            ratio = "–" if u["staff_per_champion"] is None else (
+                "not shown" if staff[n].suppressed else f"{u['staff_per_champion']:.1f}")
+            rows.append([u["unit"], staff[n].text, champs[n].text, ratio, cov.text, signed[n].text, due[n].text])
+        f = self.data.figures
+        cov_total = self._share_cell(f, "training_coverage", "staff_active")
+        ratio_total = "–" if f.get("staff_per_champion") is None else (
+            "not shown" if staff_total.suppressed else f"{f['staff_per_champion']:.1f}")
+        rows.append(["All units", staff_total.text, f"{sum(u['champions_active'] for u in units):,}", ratio_total,
+                     cov_total.text, signed_total.text, due_total.text])
+        w = self.width
+        widths = [w * 0.24, w * 0.12, w * 0.13, w * 0.13, w * 0.12, w * 0.12, w * 0.14]
+        table = self.table(["Unit", "Staff", "Champions", "Staff per champion", "Coverage", "Signed off",
+                            "Refreshers due"], rows, widths, align_right=range(1, 7), total_row=True)
+        # A short table stays whole with its heading; a trust's long one may break (its header repeats).
+        block: list[Flowable] = [self.sub("By unit"), table]
+        return [KeepTogether(block) if len(rows) <= 16 else block[0], *([] if len(rows) <= 16 else [table]),
+                Spacer(1, 2 * mm)]
+
+    def upcoming(self) -> list[Flowable]:
+        rows = [[nice_date(r["held_on"]), r["unit"], r["tool"], r["topic"] or r["format"], r["trainer"] or "a champion"]
+                for r in self.data.upcoming]
+        out: list[Flowable] = [self.sub("Next training sessions")]
+        if not rows:
+            return out + [self.empty("No sessions are booked yet: ask your champion (see “Your champions”).")]
+        w = self.width
+        return out + [self.table(["Date", "Unit", "Tool", "Topic", "Trainer"], rows,
+                                 [w * 0.14, w * 0.2, w * 0.18, w * 0.28, w * 0.2])]
+
+    # concerns -------------------------------------------------------------------------------------
+
+    def concerns(self) -> list[Flowable]:
+        d, f = self.data, self.data.figures
+        out = self.heading("Concerns")
+        raised = f.get("concerns_raised") or 0
+        if not raised and not f.get("concerns_open"):
+            return out + [self.empty("No concerns were logged in this period, and none is open.")]
+        bits = [f"<b>{esc(self.sup.count(raised).text)}</b> concerns were raised in this period and "
+                f"<b>{esc(self.sup.count(f.get('concerns_open')).text)}</b> were still open at its end."]
+        if f.get("median_days_to_resolution") is not None:
+            bits.append(f"Concerns resolved in the period took a median of "
+                        f"<b>{f['median_days_to_resolution']:.0f} days</b> from being raised.")
+        out.append(self.lead(" ".join(bits)))
+        out += self.theme_chart()
+        labels = [bucket_label(r, d.bucket) for r in d.concerns]
+        backlog, backlog_small = self._series_counts(d.concerns, "concerns_open")
+        half = (self.width - 6 * mm) / 2
+        line = self.chart_or_note(backlog, backlog_small, f"{d.bucket}'s backlog",
+                                  lambda: charts.line_chart(labels, [backlog], half, 50 * mm, colours=(ACCENT,)), 50 * mm)
+        cells, _ = self.sup.counts_with_total(d.barriers, raised)
+        keys = list(d.barriers)
+        bar = charts.hbar_chart([k.capitalize() for k in keys],
+                                [None if cells[k].suppressed else d.barriers[k] for k in keys],
+                                half, 50 * mm, colour=PRIMARY, small=[cells[k].suppressed and bool(d.barriers[k]) for k in keys],
+                                k=self.k)
+        out.append(KeepTogether([self._chart_pair(("Open concerns at each " + d.bucket + "’s end", line),
+                                                  ("ADKAR barrier behind the concerns", bar)),
+                                 self.p(ADKAR_NOTE, "note")]))
+        out += self.concerns_by_unit()
+        return out
+
+    def theme_chart(self) -> list[Flowable]:
+        d = self.data
+        rows = d.concern_themes or d.concerns
+        themes = [t for t in d.figures.get("concerns_by_theme", {}) if any(r["concerns_by_theme"].get(t) for r in rows)]
+        if not themes:
+            return []
+        labels = [bucket_label(r, d.theme_bucket) for r in rows]
+        segments, totals, small = self.sup.stacks([r["concerns_by_theme"] for r in rows], themes)
+        keys = [*themes, SMALL_NUMBERS]
+        all_themes = list(d.figures["concerns_by_theme"])
+        colours = [theme_colour(all_themes.index(t)) for t in themes] + [SMALL_GREY]
+        drawn = [t for t in keys if any(seg.get(t) for seg in segments)]
+        chart = charts.stacked_bars(labels, keys, segments, colours, self.width, 62 * mm, small=small, k=self.k)
+        legend_items = [(t.capitalize() if t != SMALL_NUMBERS else f"Small numbers combined (each under {self.k})",
+                         colours[keys.index(t)]) for t in drawn]
+        return [KeepTogether([self.p(f"Concerns raised per {d.theme_bucket}, by theme", "h3"), chart,
+                              charts.legend(legend_items, self.width)]), Spacer(1, 3 * mm)]
+
+    def concerns_by_unit(self) -> list[Flowable]:
+        by_unit = {u: n for u, n in self.data.concerns_by_unit.items()}
+        if not any(by_unit.values()):
+            return []
+        shown = {u: n for u, n in by_unit.items() if n}
+        cells, total = self.sup.counts_with_total(shown, self.data.figures.get("concerns_raised"))
+        quiet = len(by_unit) - len(shown)
+        rows = [[u, cells[u].text] for u in shown]
+        w = self.width
+        if len(rows) > 16:
+            # A trust's sixty units read better side by side than down two pages.
+            half = (len(rows) + 1) // 2
+            left, right = rows[:half], rows[half:] + [["", ""]] * (2 * half - len(rows))
+            paired = [a + b for a, b in zip(left, right)] + [["All units", total.text, "", ""]]
+            table = self.table(["Unit", "Concerns", "Unit", "Concerns"], paired,
+                               [w * 0.34, w * 0.14, w * 0.38, w * 0.14], align_right=[1, 3], total_row=True,
+                               extra=[("LEFTPADDING", (2, 0), (2, -1), w * 0.04)])
+        else:
+            rows.append(["All units", total.text])
+            table = self.table(["Unit", "Concerns raised"], rows, [w * 0.5, w * 0.2], align_right=[1], total_row=True)
+        out: list[Flowable] = [self.sub("Concerns raised by unit"), table]
+        if quiet:
+            out.append(self.p(f"{quiet} unit{'s' if quiet != 1 else ''} in scope raised no concerns in this period.", "note"))
+        return out
+
+    # you said, we did -----------------------------------------------------------------------------
+
+    def you_said(self) -> list[Flowable]:
+        d = self.data
+        out = self.heading("You said, we did")
+        by_theme = d.figures.get("concerns_by_theme", {})
+        if not any(by_theme.values()) and not d.responses:
+            return out + [self.empty("No concerns were raised in this period. If something worries you about a tool, "
+                                     "tell your champion: every concern is logged in confidence.")]
+        out.append(self.p("For each theme: how many concerns staff raised in this period, and what was done on "
+                          "concerns addressed or closed. Responses are as recorded; concerns themselves are never "
+                          "quoted.", "lead"))
+        cells, _ = self.sup.counts_with_total(dict(by_theme), d.figures.get("concerns_raised"))
+        themes = [t for t in by_theme if by_theme[t] or d.responses.get(t)]
+        themes.sort(key=lambda t: -(by_theme.get(t) or 0))
+        rows = []
+        for t in themes:
+            n = by_theme.get(t) or 0
+            said = f"<b>{esc(t.capitalize())}</b><br/>" + esc(
+                "no new concerns this period" if not n else f"{cells[t].text} concern{'s' if n != 1 else ''} raised")
+            done = self.responses_for(t, cells[t].suppressed)
+            rows.append([self.p(said, "cell"), done])
+        w = self.width
+        table = self.table(["You said", "We did"], rows, [w * 0.3, w * 0.7])
+        return out + [table, Spacer(1, 2 * mm), self.small_note()]
+
+    def responses_for(self, theme: str, suppressed: bool) -> Flowable:
+        """Return the "we did" cell; a hidden count gets one response at most so none narrows it down."""
+        from champion_desk.domain.briefing_data import RESPONSES_PER_THEME
+
+        responses = self.data.responses.get(theme, [])[: 1 if suppressed else RESPONSES_PER_THEME]
+        if not responses:
+            return self.p("Being worked on: responses will be reported at the next briefing.", "note")
+        text = "<br/>".join(f"• {esc(r)}" for r in responses)
+        return self.p(text, "cell")
+
+    # mentoring ------------------------------------------------------------------------------------
+
+    def mentoring(self) -> list[Flowable]:
+        d, f = self.data, self.data.figures
+        out = self.heading("Mentoring")
+        if not f.get("pairings_active") and not f.get("checkins"):
+            return out + [self.empty("No mentoring pairings were active in this period.")]
+        out.append(self.lead(
+            f"<b>{esc(self.sup.count(f.get('pairings_active')).text)}</b> mentoring pairings were active at the end of the "
+            f"period, with <b>{esc(self.sup.count(f.get('checkins')).text)}</b> check-ins. "
+            f"<b>{esc(self.sup.count(f.get('stalled_pairings')).text)}</b> had no check-in for 30 days: champions "
+            "will pick these up."))
+        labels = [bucket_label(r, d.bucket) for r in d.mentoring]
+        checkins, small = self._series_counts(d.mentoring, "checkins")
+        active, active_small = self._series_counts(d.mentoring, "pairings_active")
+        half = (self.width - 6 * mm) / 2
+        bars = self.chart_or_note(checkins, small, f"{d.bucket}'s number of check-ins",
+                                  lambda: charts.bar_chart(labels, checkins, half, 48 * mm, colour=GOOD, small=small, k=self.k),
+                                  48 * mm)
+        line = self.chart_or_note(active, active_small, f"{d.bucket}'s number of active pairings",
+                                  lambda: charts.line_chart(labels, [active], half, 48 * mm, colours=(GOOD,)), 48 * mm)
+        out.append(KeepTogether([self._chart_pair((f"Check-ins per {d.bucket}", bars), ("Active pairings", line))]))
+        return out
+
+    # readiness ------------------------------------------------------------------------------------
+
+    def readiness(self) -> list[Flowable]:
+        rows_in = self.data.readiness
+        out = self.heading("Readiness")
+        if not rows_in:
+            return out + [self.empty("No readiness pulse has been taken for this scope yet.")]
+        out.append(self.p("The latest readiness pulse for each unit and tool: mean scores from 1 (not at all) to 5 "
+                          "(fully), for each step of ADKAR. The <b>barrier point</b> is the first step scoring "
+                          "below 3: that is where support should go first.", "lead"))
+        if len(rows_in) > READINESS_ROWS:
+            return out + self.readiness_matrix()
+        rows, extra = [], []
+        this_year = self.data.made_on.year
+        for r_i, r in enumerate(rows_in, start=1):
+            taken = dt.date.fromisoformat(r["taken_on"])
+            # Short dates keep the table to one line a row; the year shows only when it differs.
+            when = f"{taken.day} {taken:%b}" if taken.year == this_year else f"{taken:%b %Y}"
+            unit = "" if r_i > 1 and rows_in[r_i - 2]["unit"] == r["unit"] else r["unit"]
+            if unit and r_i > 1:
+                extra.append(("LINEABOVE", (0, r_i), (-1, r_i), 0.8, RULE))
+            respondents = self.sup.count(r.get("respondents"))
+            if respondents.suppressed:
+                # Means over fewer than k people sit too close to individual answers.
+                rows.append([unit, r["tool"], when, respondents.text,
+                             self.p("not shown: too few people answered", "note"), "", "", "", "", "–"])
+                extra.append(("SPAN", (4, r_i), (8, r_i)))
+                continue
+            scores = []
+            for c_i, key in enumerate(ADKAR, start=4):
+                v = r.get(key)
+                scores.append("–" if v is None else f"{v:.1f}")
+                if v is not None:
+                    extra.append(("BACKGROUND", (c_i, r_i), (c_i, r_i), score_colour(v)))
+            barrier = (r.get("barrier_point") or "none").capitalize()
+            rows.append([unit, r["tool"], when, respondents.text, *scores, barrier])
+        w = self.width
+        widths = [w * 0.18, w * 0.2, w * 0.09, w * 0.08] + [w * 0.061] * 5 + [w * 0.145]
+        table = self.table(["Unit", "Tool", "Taken", "People", "A", "D", "K", "A", "R", "Barrier point"], rows,
+                           widths, align_right=range(3, 9), extra=extra)
+        legend = charts.legend([("below 3: a barrier", SCORE_COLOURS[0]), ("3 to 3.4", SCORE_COLOURS[1]),
+                                ("3.5 and above", SCORE_COLOURS[2]),
+                                ("A awareness · D desire · K knowledge · A ability · R reinforcement", colors.white)],
+                               self.width)
+        return out + [table, Spacer(1, 2 * mm), legend]
+
+    def readiness_matrix(self) -> list[Flowable]:
+        """Return one row per unit and one column per tool: the barrier point, tinted by the lowest score.
+
+        Used when the detailed table would run to pages (a trust has hundreds of unit-tool pulses).
+        """
+        rows_in = self.data.readiness
+        tools = sorted({r["tool"] for r in rows_in}, key=str.casefold)
+        units = sorted({r["unit"] for r in rows_in}, key=str.casefold)
+        cell = {(r["unit"], r["tool"]): r for r in rows_in}
+        rows, extra = [], []
+        for r_i, unit in enumerate(units, start=1):
+            row: list[Any] = [unit]
+            for c_i, tool in enumerate(tools, start=1):
+                r = cell.get((unit, tool))
+                if r is None:
+                    row.append("")
+                elif self.sup.is_small(r.get("respondents")):
+                    row.append("not shown")
+                else:
+                    row.append(SHORT_BARRIER.get(r.get("barrier_point") or "", "Ready"))
+                    scores = [r[k] for k in ADKAR if r.get(k) is not None]
+                    if scores:
+                        extra.append(("BACKGROUND", (c_i, r_i), (c_i, r_i), score_colour(min(scores))))
+            rows.append(row)
+        w = self.width
+        first = w * 0.22
+        small = [("FONTSIZE", (0, 0), (-1, -1), 7)]
+        head = [self.p(esc(t), "cell_head_small") for t in tools]
+        body = [[row[0], *[self.p(esc(c), "cell_small") for c in row[1:]]] for row in rows]
+        table = self.table(["Unit", *head], body, [first] + [(w - first) / max(len(tools), 1)] * len(tools),
+                           extra=extra + small)
+        legend = charts.legend([("a score below 3", SCORE_COLOURS[0]), ("lowest 3 to 3.4", SCORE_COLOURS[1]),
+                                ("all 3.5 and above", SCORE_COLOURS[2])], self.width)
+        return [self.p("Each cell is the barrier point of the unit's latest pulse for that tool (“Ready”: no step "
+                       "below 3; Aware. awareness, Knowl. knowledge, Reinf. reinforcement), tinted by its lowest "
+                       "score; an empty cell means no pulse yet.", "note"),
+                table, Spacer(1, 2 * mm), legend]
+
+    # stories --------------------------------------------------------------------------------------
+
+    def stories(self) -> list[Flowable]:
+        out = self.heading("Success stories")
+        if not self.data.stories:
+            return out + [self.empty("No success stories were recorded in this period. Seen the tool help? Tell your champion.")]
+        shown = self.data.stories
+        total = max(self.data.stories_total, len(shown))
+        if total > len(shown):
+            out.append(self.p(f"{total:,} success stories were recorded in this period; here are the "
+                              f"{len(shown)} most recent with a measured result. Ask your champion for the others.", "lead"))
+        for st in shown:
+            where = " · ".join(x for x in (st.get("unit") or "", st.get("tool") or "", nice_date(st.get("told_on"))) if x)
+            parts: list[Flowable] = [self.p(f"<b>{esc(st['title'])}</b>", "body"), self.p(esc(where), "small")]
+            if st.get("summary"):
+                parts.append(self.p(esc(st["summary"]), "body"))
+            if st.get("measure") or st.get("value"):
+                # The measured value leads, in the accent colour: evidence is what persuades.
+                parts.append(self.p(f"<font color='#{ACCENT.hexval()[2:]}'><b>{esc(st.get('value') or '')}</b></font>"
+                                    f"  {esc(st.get('measure') or '')}", "body"))
+            out += [KeepTogether([self.card(parts, GOOD, tinted=True)]), Spacer(1, 3 * mm)]
+        return out
+
+    # roadmap --------------------------------------------------------------------------------------
+
+    def roadmap(self) -> list[Flowable]:
+        out = self.heading("Roadmap")
+        if not self.data.roadmap:
+            return out + [self.empty("No tools are recorded for this scope.")]
+        out.append(self.p("Each tool is introduced gradually, unit by unit: a pilot first, then live use once staff "
+                          "are trained and ready.", "lead"))
+        for tool in self.data.roadmap:
+            stage = tool["stage"] or "planned"
+            colour = STAGE_COLOURS.get(stage, PRIMARY)
+            title = (f"<b>{esc(tool['tool'])}</b>  <font color='#{colour.hexval()[2:]}' size='8'><b>{esc(stage.upper())}</b></font>")
+            if tool.get("go_live_on"):
+                title += f"<font color='#{MUTED.hexval()[2:]}' size='8'>  · go-live {esc(nice_date(tool['go_live_on']))}</font>"
+            block: list[Flowable] = [self.p(title, "body")]
+            if tool.get("purpose"):
+                block.append(self.p(f"<i>What success will mean for staff:</i> {esc(tool['purpose'])}", "body"))
+            by_stage: dict[str, list[str]] = {}
+            for u in tool["units"]:
+                by_stage.setdefault(u["stage"], []).append(u["unit"])
+            if by_stage:
+                lines = []
+                for st in sorted(by_stage, key=lambda s: STAGE_ORDER.index(s) if s in STAGE_ORDER else 99):
+                    names = by_stage[st]
+                    if len(names) > ROADMAP_NAMES:
+                        lines.append(f"<b>{esc(st.capitalize())}</b> on {len(names)} units")
+                    else:
+                        lines.append(f"<b>{esc(st.capitalize())}</b> ({len(names)}): {esc(', '.join(names))}")
+                block.append(self.p("<br/>".join(lines), "small"))
+            else:
+                block.append(self.p("Not yet rolled out to any unit in scope.", "small"))
+            out += [KeepTogether([self.card(block, colour, tinted=False)]), Spacer(1, 4 * mm)]
+        return out
+
+    # champions ------------------------------------------------------------------------------------
+
+    def champions(self) -> list[Flowable]:
+        out = self.heading("Your champions")
+        if not self.data.champions:
+            return out + [self.empty("No champion is named for this scope yet. Ask your ward manager.")]
+        out.append(self.p("Questions about a tool, a worry you would like to raise in confidence, or a session you "
+                          "would like to join: ask one of your champions.", "lead"))
+        w = self.width
+        if len(self.data.champions) > CHAMPION_ROWS:
+            by_unit: dict[str, list[str]] = {}
+            for c in self.data.champions:
+                by_unit.setdefault(c["unit"] or "Other", []).append(c["name"])
+            rows = [[unit, ", ".join(names)] for unit, names in by_unit.items()]
+            return out + [self.table(["Unit", "Champions"], rows, [w * 0.3, w * 0.7])]
+        all_tools = {t["tool"] for t in self.data.roadmap}
+        rows = []
+        for n, c in enumerate(self.data.champions):
+            # The unit is printed once per group: the list reads as "who to ask on my ward".
+            same = n and self.data.champions[n - 1]["unit"] == c["unit"]
+            rows.append([c["name"], "" if same else c["unit"], c["role"],
+                         "all tools" if not c["tools"] or set(c["tools"]) >= all_tools else ", ".join(c["tools"])])
+        w = self.width
+        return out + [self.table(["Champion", "Unit", "Role", "Tools"], rows, [w * 0.28, w * 0.26, w * 0.2, w * 0.26])]
+
+    # the whole document ---------------------------------------------------------------------------
+
+    def story(self) -> list[Flowable]:
+        out: list[Flowable] = []
+        for part in (self.cover, self.key_figures, self.training, self.concerns, self.you_said, self.mentoring,
+                     self.readiness, self.stories, self.roadmap, self.champions):
+            out += part()
+        return out
+
+    def build(self, out: Path | BinaryIO) -> int:
+        """Write the PDF to ``out`` (a path or a binary file); return the number of pages."""
+        d = self.data
+        target: Any = str(out) if isinstance(out, Path) else out
+        doc = SimpleDocTemplate(
+            target, pagesize=self.pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+            bottomMargin=MARGIN + 6 * mm, title=f"{TITLE}, {period_text(d.scope.date_from, d.scope.date_to)}",
+            subject=f"Staff briefing: {scope_line(d)}", author=d.made_by or "Champion Desk",
+            creator="Champion Desk", keywords="AI tools, staff briefing, you said we did",
+            # reportlab starts every page in Helvetica, which would be referenced un-embedded.
+            initialFontName=REGULAR,
+        )
+        pages = [0]
+
+        def count(canvas: Canvas, _doc: Any) -> None:
+            pages[0] = canvas.getPageNumber()
+
+        def first(canvas: Canvas, doc_: Any) -> None:
+            _cover_band(canvas, doc_)
+            count(canvas, doc_)
+
+        doc.build(self.story(), onFirstPage=first, onLaterPages=count,
+                  canvasmaker=numbered_canvas(scope_line(d)))
+        return pages[0]
+
+
+def build_briefing(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K, paper: str = "a4",
+                   progress: Progress | None = None) -> int:
+    """Write the briefing PDF for ``data`` to ``out``; return its page count.
+
+    Raises ValueError for k < 2 or an unknown paper size, BriefingCancelled when ``progress`` cancels.
+    """
+    if paper not in ("a4", "letter"):
+        raise ValueError(f"paper must be a4 or letter, not {paper!r}")
+    report_progress(progress, 70)
+    briefing = Briefing(data, k, paper)
+    if isinstance(out, Path):
+        # Build in memory first so a failure or cancel never leaves a half-written file behind.
+        buffer = io.BytesIO()
+        pages = briefing.build(buffer)
+        report_progress(progress, 95)
+        out.write_bytes(buffer.getvalue())
+    else:
+        pages = briefing.build(out)
+    report_progress(progress, 100)
+    return pages
+
+
+def make_briefing(db: Any, scope: Any, out: Path | BinaryIO, k: int = DEFAULT_K, paper: str = "a4",
+                  made_by: str = "", today: dt.date | None = None, progress: Progress | None = None) -> int:
+    """Collect the data of ``scope`` from ``db`` and write the briefing; return its page count."""
+    from champion_desk.domain.briefing_data import collect
+
+    data = collect(db, scope, made_by=made_by, today=today, progress=progress)
+    return build_briefing(data, out, k=k, paper=paper, progress=progress)
+

@@ -1,0 +1,79 @@
+"""`champion-desk briefing` and `champion-desk poster`: files written, options checked, no Qt imported."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from champion_desk.cli import main
+from tests.report.pdf_text import page_count, pdf_text
+from tests.report.sample import build_sample
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def sample_path(db, db_path):
+    build_sample(db)
+    db.close()
+    return db_path
+
+
+def test_briefing_writes_a_pdf_for_the_scope(sample_path, tmp_path, capsys):
+    out = tmp_path / "briefing.pdf"
+    code = main(["--db", str(sample_path), "briefing", "--out", str(out), "--from", "2026-09-01",
+                 "--to", "2026-11-26", "--unit", "Ward 9", "--by", "Zoë Adams"])
+    assert code == 0
+    assert "Briefing written" in capsys.readouterr().out
+    text = pdf_text(out)
+    assert "Ward 9 · all tools · 1 Sep 2026 to 26 Nov 2026" in text
+    assert "Zoë Adams" in text
+
+
+def test_briefing_default_period_is_the_last_three_months(sample_path, tmp_path, capsys):
+    out = tmp_path / "b.pdf"
+    assert main(["--db", str(sample_path), "briefing", "--out", str(out), "--paper", "letter"]) == 0
+    assert "previous" in pdf_text(out)
+    assert page_count(out) >= 3
+
+
+def test_suppress_below_is_checked(sample_path, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--db", str(sample_path), "briefing", "--out", str(tmp_path / "b.pdf"), "--suppress-below", "1"])
+    assert "at least 2" in capsys.readouterr().err
+
+
+def test_unknown_unit_is_a_clear_error_and_writes_nothing(sample_path, tmp_path, capsys):
+    out = tmp_path / "b.pdf"
+    assert main(["--db", str(sample_path), "briefing", "--out", str(out), "--unit", "Nowhere"]) == 1
+    assert "Nowhere" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_poster_is_one_page(sample_path, tmp_path, capsys):
+    out = tmp_path / "poster.pdf"
+    assert main(["--db", str(sample_path), "poster", "--out", str(out), "--paper", "a3"]) == 0
+    assert page_count(out) == 1
+
+
+def test_missing_database_is_a_clear_error(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "none.db"), "briefing", "--out", str(tmp_path / "b.pdf")]) == 1
+    assert "No database" in capsys.readouterr().err
+
+
+def test_report_commands_import_no_qt(sample_path, tmp_path):
+    script = (
+        "import sys, json\n"
+        "from champion_desk.cli import main\n"
+        f"a = main(['--db', {str(sample_path)!r}, 'briefing', '--out', {str(tmp_path / 'b.pdf')!r}])\n"
+        f"b = main(['--db', {str(sample_path)!r}, 'poster', '--out', {str(tmp_path / 'p.pdf')!r}])\n"
+        "qt = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6'))\n"
+        "print(json.dumps([a, b, qt]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    a, b, qt = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (a, b, qt) == (0, 0, [])

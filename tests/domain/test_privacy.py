@@ -1,0 +1,115 @@
+"""Small-count suppression and naming rules (DESIGN.md: "Rules users rely on")."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from champion_desk.domain.privacy import HIDDEN_SHARE, SMALL_NUMBERS, NameRedactor, Suppressor, may_name
+
+
+def test_counts_one_to_k_minus_one_print_as_fewer_than_k():
+    sup = Suppressor(5)
+    assert [sup.count(n).text for n in (0, 1, 4, 5, 1234)] == ["0", "fewer than 5", "fewer than 5", "5", "1,234"]
+    assert sup.count(None).text == "–"
+    assert Suppressor(10).count(9).text == "fewer than 10"
+
+
+def test_k_below_two_is_refused():
+    with pytest.raises(ValueError):
+        Suppressor(1)
+
+
+def test_a_single_hidden_cell_beside_a_total_hides_a_second_cell():
+    cells, total = Suppressor(5).counts_with_total({"Ward 7": 3, "Ward 9": 12, "Ward 11": 40})
+    assert cells["Ward 7"].text == "fewer than 5"
+    assert cells["Ward 9"].suppressed  # the smallest other non-zero cell
+    assert not cells["Ward 11"].suppressed and total.text == "55"
+
+
+def test_with_no_other_cell_to_hide_the_total_is_hidden():
+    cells, total = Suppressor(5).counts_with_total({"Ward 7": 3, "Ward 9": 0})
+    assert cells["Ward 7"].suppressed and total.suppressed
+    assert cells["Ward 9"].text == "0"
+
+
+def test_zero_is_never_chosen_as_the_complementary_cell():
+    cells, _ = Suppressor(5).counts_with_total({"a": 2, "b": 0, "c": 9, "d": 30})
+    assert not cells["b"].suppressed and cells["c"].suppressed
+
+
+@pytest.mark.parametrize("values", list(itertools.product([0, 1, 3, 5, 8], repeat=3)))
+def test_no_hidden_cell_can_be_worked_back_from_the_printed_total(values):
+    sup = Suppressor(5)
+    counts = dict(zip("abc", values))
+    cells, total = sup.counts_with_total(counts)
+    hidden = [k for k, c in cells.items() if c.suppressed and counts[k]]
+    if total.suppressed:
+        return
+    shown = sum(counts[k] for k, c in cells.items() if not c.suppressed)
+    remainder = total.value - shown
+    # Whatever is left over after subtraction is spread over 0 or at least 2 non-zero hidden cells.
+    assert remainder == sum(counts[k] for k in hidden)
+    assert len(hidden) != 1
+    for k, n in counts.items():
+        if sup.is_small(n):
+            assert cells[k].suppressed
+
+
+def test_a_share_is_hidden_when_numerator_denominator_or_remainder_is_small():
+    sup = Suppressor(5)
+    assert sup.share(15, 20).text == "75%"
+    assert sup.share(3, 20).text == HIDDEN_SHARE      # 15% of 20 gives 3 away
+    assert sup.share(18, 20).text == HIDDEN_SHARE     # 2 untrained people
+    assert sup.share(2, 3).text == HIDDEN_SHARE
+    assert sup.share(0, 20).text == "0%"
+    assert sup.share(None, 0).text == "–"
+
+
+def test_a_change_is_printed_only_between_two_printable_counts():
+    sup = Suppressor(5)
+    assert sup.change(12, 9) == "+3"
+    assert sup.change(9, 12) == "−3"
+    assert sup.change(9, 9) == "no change"
+    assert sup.change(12, 3) is None  # would give the previous 3 away
+    assert sup.change(3, 12) is None
+    assert sup.change(12, None) is None
+
+
+def test_chart_series_drop_small_values():
+    assert Suppressor(5).series([0, 2, 7, None, 4]) == [0, None, 7, None, None]
+
+
+def test_stacked_bars_merge_hidden_cells_and_skip_small_bars():
+    sup = Suppressor(5)
+    segments, totals, small = sup.stacks([{"a": 3, "b": 9, "c": 20}, {"a": 2, "b": 1, "c": 0}], ["a", "b", "c"])
+    first = segments[0]
+    assert first["a"] == 0 and first["b"] == 0 and first[SMALL_NUMBERS] == 12 and first["c"] == 20
+    assert totals == [32, None] and small == [False, True]
+    assert all(v is None for v in segments[1].values())
+
+
+def test_only_live_champions_may_be_named():
+    assert may_name({"is_champion": 1, "deleted_at": None})
+    assert not may_name({"is_champion": 0})
+    assert not may_name({"is_champion": 1, "deleted_at": "2026-01-01T00:00:00Z"})
+
+
+def test_redactor_hides_full_and_partial_names_but_keeps_champions_and_place_words():
+    redact = NameRedactor(["Bartholomew Quigley", "Jo Ward"], named=["Zoë Adams"], not_names=["Oak", "Ward"])
+    text = "Bartholomew Quigley and Quigley spoke to Zoë Adams and Jo Ward on Oak Ward."
+    assert redact(text) == "a colleague and a colleague spoke to Zoë Adams and a colleague on Oak Ward."
+    assert redact("Quigleyville") == "Quigleyville"  # whole words only
+    assert redact(None) == ""
+
+
+def test_redactor_keeps_a_champion_who_shares_a_first_name_with_a_colleague():
+    redact = NameRedactor(["Mai Tran"], named=["Nguyễn Thị Mai"])
+    assert redact("Nguyễn Thị Mai met Mai Tran") == "Nguyễn Thị Mai met a colleague"
+
+
+def test_redactor_handles_apostrophes_hyphens_and_punctuation():
+    redact = NameRedactor(["Seán O'Brien-Kelly"])
+    assert redact("Thanks to Seán O'Brien-Kelly, and O'Brien.") == "Thanks to a colleague, and O'a colleague."
+    assert redact("Seán, Kelly") == "a colleague, a colleague"

@@ -1,0 +1,71 @@
+"""The noticeboard poster: one page, top themes with what was done, next sessions, whom to ask."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from champion_desk.domain.briefing_data import collect
+from champion_desk.domain.scope import Scope
+from champion_desk.report.poster import build_poster
+from tests.factories import TODAY
+from tests.report.pdf_text import fonts, page_count, pdf_text
+from tests.report.sample import SCOPE, SECRET_DESCRIPTION, SECRET_NAME, WARD9_CHAMPIONS
+
+
+def render(db, scope=SCOPE, paper="a4") -> bytes:
+    out = io.BytesIO()
+    build_poster(collect(db, scope, made_by="Zoë Adams", today=TODAY), out, paper=paper)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def poster(module_sample_db) -> bytes:
+    return render(module_sample_db)
+
+
+def test_poster_is_one_page_with_themes_responses_sessions_and_champions(poster):
+    assert page_count(poster) == 1
+    text = " ".join(pdf_text(poster).split())
+    assert "You said, we did" in text
+    assert "Workload and time" in text and "7 concerns" in text
+    assert "Protected 15 minutes a shift to practise" in text
+    assert "1 Dec 2026" in text and "Night-shift drop-in" in text
+    for name in WARD9_CHAMPIONS:
+        assert name in text
+    assert SECRET_NAME not in text and SECRET_DESCRIPTION not in text
+    assert "Confidential: for staff meetings" in text
+
+
+def test_poster_fonts_are_embedded(poster):
+    used = fonts(poster)
+    assert used and all(used.values()), used
+
+
+def test_a3_poster_is_a3_and_one_page(module_sample_db):
+    pdf = render(module_sample_db, paper="a3")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1 and round(float(reader.pages[0].mediabox.width)) == 842
+
+
+def test_a_poster_with_more_than_fits_is_still_one_page(db):
+    from champion_desk.store import records
+
+    unit = records.insert(db, "unit", {"name": "Ward 1"}, "t")
+    tool = records.insert(db, "tool", {"name": "Scribe"}, "t")
+    for n in range(60):
+        records.insert(db, "staff", {"display_name": f"Champion {n}", "unit_id": unit, "is_champion": 1}, "t")
+    for n in range(90):
+        records.insert(db, "incident", {"tool_id": tool, "unit_id": unit, "occurred_on": "2026-11-01",
+                                        "theme": ["workload and time", "job security", "other", "training gap"][n % 4],
+                                        "status": "closed", "resolved_on": "2026-11-02",
+                                        "response": f"A long response number {n} " + "with many words " * 12}, "t")
+    assert page_count(render(db)) == 1
+
+
+def test_empty_scope_poster_says_so(module_sample_db):
+    text = pdf_text(render(module_sample_db, scope=Scope(dt.date(2020, 1, 1), dt.date(2020, 3, 31))))
+    assert "No concerns were raised in this period" in " ".join(text.split())
