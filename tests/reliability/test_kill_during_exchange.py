@@ -23,6 +23,7 @@ import pytest
 
 from champion_desk.store import records
 from champion_desk.store.database import open_database
+from tests.reliability import landed
 from tests.reliability.checks import connect_plain, integrity_problems
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")]
@@ -113,6 +114,7 @@ def _kill_loop(tmp_path: Path, base: Path, args: list[str], kills: int, rng, pro
     return tally
 
 
+@pytest.mark.skipif(not landed.IMPORT, reason=landed.reason("roster import"))
 def test_sigkill_during_a_roster_import_leaves_all_or_nothing(tmp_path, rng, reliability_count, figures):
     base = tmp_path / "base.db"
     _base_database(base)
@@ -160,6 +162,7 @@ def _ward_database(path: Path, ward_name: str, people: range, sessions: int) -> 
     db.close()
 
 
+@pytest.mark.skipif(not landed.MERGE, reason=landed.reason("ward merge"))
 def test_sigkill_during_a_merge_leaves_all_or_nothing(tmp_path, rng, reliability_count, figures):
     base = tmp_path / "base.db"
     other = tmp_path / "other-ward.db"

@@ -31,6 +31,7 @@ import pytest
 from champion_desk import cli
 from champion_desk.errors import ChampionDeskError
 from champion_desk.store.database import open_database
+from tests.reliability import landed
 from tests.reliability.badfiles import KINDS, generate, make_good_database
 from tests.reliability.checks import connect_plain, contents_hash, file_sha256
 
@@ -76,6 +77,13 @@ KNOWN_STORE_DEFECTS = {
     "restore leaves empty -wal/-shm beside the file": "store/backups.py check_foreign_file()/checked_copy(): " + _LITTER,
     "merge accepted a damaged file": _FOREIGN_INTEGRITY,
     "restore accepted a damaged file": _FOREIGN_INTEGRITY,
+    "merge: OperationalError escapes": (
+        "exchange/merge.py (reading the other file's rows): a flipped bit can leave a text value that is "
+        "not valid UTF-8, which passes quick_check (and integrity_check) but makes sqlite3 raise "
+        "OperationalError 'Could not decode to UTF-8 column ... with text ...' - uncaught, so the CLI "
+        "shows a traceback, and its message quotes the stored text (a concern). Catch it while reading and "
+        "raise MergeError/CorruptDatabaseError naming the table and column only"
+    ),
     "merge: unclear message": _FOREIGN_MESSAGE,
     "restore: unclear message": _FOREIGN_MESSAGE,
 }
@@ -99,7 +107,7 @@ def _try_open(path: Path) -> tuple[str, str | None]:
     except UnicodeDecodeError:
         return "crashed", "UnicodeDecodeError escapes"
     except Exception as exc:  # anything else is a crash the user would see as a traceback
-        return "crashed", f"{type(exc).__name__} escapes open_database: {exc}"
+        return "crashed", f"{type(exc).__name__} escapes"
     try:
         rows = db.conn.execute("PRAGMA integrity_check").fetchall()
         intact = rows == [("ok",)]
@@ -119,7 +127,7 @@ def _try_cli(*args: str) -> tuple[str, str | None]:
     except UnicodeDecodeError:
         return "crashed", "UnicodeDecodeError escapes"
     except BaseException as exc:
-        return "crashed", f"{type(exc).__name__} escapes champion-desk {args[2]}: {exc}"
+        return "crashed", f"{type(exc).__name__} escapes"
     if code == 0:
         return "passed", None
     text = err.getvalue() + out.getvalue()
@@ -157,12 +165,14 @@ def test_malformed_files_are_refused_cleanly_and_left_unchanged(tmp_path, good, 
         path = tmp_path / f"bad{i}.db"
         generate(kind, good, rng, path)
         before = file_sha256(path)
-        entries = (
+        entries = [
             ("open", lambda: _try_open(path)),
             ("check", lambda: _try_cli("--db", str(path), "check")),
-            ("merge", lambda: _try_cli("--db", str(target), "merge", str(path))),
-            ("restore", lambda: _try_cli("--db", str(target), "restore", str(path), "--yes")),
-        )
+        ]
+        if landed.MERGE:
+            entries.append(("merge", lambda: _try_cli("--db", str(target), "merge", str(path))))
+        if landed.RESTORE:
+            entries.append(("restore", lambda: _try_cli("--db", str(target), "restore", str(path), "--yes")))
         for entry, attempt in entries:
             target_before = _target_hash(target) if entry in ("merge", "restore") else None
             t0 = time.monotonic()
@@ -189,7 +199,7 @@ def test_malformed_files_are_refused_cleanly_and_left_unchanged(tmp_path, good, 
                     shutil.copy(target_master, target)  # the next file meets the same target
                     for p in target.parent.glob("target.db-*"):
                         p.unlink()
-            if defect and defect in ("unclear message", "UnicodeDecodeError escapes") or (defect or "").startswith("traceback"):
+            if defect and (defect == "unclear message" or defect.endswith(" escapes") or defect.startswith("traceback")):
                 defect = f"{entry}: {defect}"
             if defect:
                 defects[defect] += 1
@@ -198,7 +208,7 @@ def test_malformed_files_are_refused_cleanly_and_left_unchanged(tmp_path, good, 
     accepted = sum(n for k, n in outcomes.items() if k.endswith("open: accepted-intact"))
     accepted_kinds = sorted({k.split(" / ")[0] for k, n in outcomes.items() if k.endswith("open: accepted-intact")})
     figures["malformed files"] = (
-        f"{total} files of {len(KINDS)} kinds, each given to open_database, check, merge and restore; "
+        f"{total} files of {len(KINDS)} kinds, each given to {', '.join(e for e, _ in entries)}; "
         f"{accepted} files ({', '.join(accepted_kinds) or 'none'}) held undetectable damage and passed integrity_check; "
         f"slowest answer {slowest:.2f} s; {time.monotonic() - started:.1f} s in all"
     )
