@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -68,6 +69,8 @@ class RecordDialog(QDialog):
     table: ClassVar[str] = ""
     noun: ClassVar[str] = ""  # "training session": used in the title and messages
     columns: ClassVar[int] = 1
+    column_stretch: ClassVar[tuple[int, ...]] = (1, 1)
+    min_width: ClassVar[int] = 500
 
     record_saved = Signal(str)
 
@@ -94,17 +97,21 @@ class RecordDialog(QDialog):
         self._column_layout = QHBoxLayout()
         self._column_layout.setSpacing(16)
         self._column_boxes = [QVBoxLayout() for _ in range(self.columns)]
-        for box in self._column_boxes:
-            self._column_layout.addLayout(box, 1)
-        outer.addLayout(self._column_layout)
+        self._stretched_columns: set[int] = set()
+        for index, box in enumerate(self._column_boxes):
+            self._column_layout.addLayout(box, self.column_stretch[index])
+        outer.addLayout(self._column_layout, 1)
         self.build()
-        for box in self._column_boxes:
-            box.addStretch(1)
+        for index, box in enumerate(self._column_boxes):
+            if index not in self._stretched_columns:
+                box.addStretch(1)
         self.banner = FieldErrorLabel("Form")
         outer.addWidget(self.banner)
         outer.addLayout(self._build_buttons())
 
         self.load(prefill or {})
+        hint = self.sizeHint()
+        self.resize(max(self.min_width, hint.width()), hint.height())
         self._snapshot = self.form_state()
         self.update_tab_order()
         for keys in SAVE_KEYS:
@@ -118,8 +125,11 @@ class RecordDialog(QDialog):
         """Add the fields (subclasses): call :meth:`section` and :meth:`add_field` in tab order."""
         raise NotImplementedError
 
-    def section(self, title: str | None = None, column: int = 0, note: str | None = None) -> QFormLayout:
-        """Start a group of fields (a titled box when ``title``) in ``column``; later fields go in it."""
+    def section(self, title: str | None = None, column: int = 0, note: str | None = None, stretch: bool = False) -> QFormLayout:
+        """Start a group of fields (a titled box when ``title``) in ``column``; later fields go in it.
+
+        ``stretch=True`` lets the box take the column's spare height (a list that can grow).
+        """
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -135,18 +145,21 @@ class RecordDialog(QDialog):
                 hint.setObjectName("sectionNote")
                 inner.addWidget(hint)
             inner.addLayout(form)
-            self._column_boxes[column].addWidget(box)
+            self._column_boxes[column].addWidget(box, 1 if stretch else 0)
+            if stretch:
+                self._stretched_columns.add(column)
         else:
             self._column_boxes[column].addLayout(form)
         self._form = form
         return form
 
-    def add_field(self, name: str, label: str, widget: QWidget, *, hint: str | None = None, saved: bool = True,
-                  span: bool = False) -> Any:
+    def add_field(self, name: str, label: str, widget: QWidget, *, hint: str | None = None, note: str | None = None,
+                  saved: bool = True, span: bool = False) -> Any:
         """Add ``widget`` as field ``name`` with its label and error line; return the widget.
 
-        ``saved=False`` keeps it out of the values written (the subclass saves it its own way);
-        ``span=True`` gives the widget the whole row width, without a caption.
+        ``hint`` is a tooltip; ``note`` a short muted text shown beside the widget (e.g. what a
+        scale means). ``saved=False`` keeps the field out of the values written (the subclass
+        saves it its own way); ``span=True`` gives it the whole row width, without a caption.
         """
         form = self._form or self.section()
         # A tick box carries its own text; it names the field when the row has no label.
@@ -161,7 +174,19 @@ class RecordDialog(QDialog):
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addWidget(widget)
+        if note:
+            line = QHBoxLayout()
+            line.addWidget(widget)
+            remark = QLabel(note)
+            remark.setObjectName("fieldNote")
+            remark.setWordWrap(True)
+            remark.setEnabled(False)  # drawn in the palette's muted text colour
+            line.addWidget(remark, 1)
+            column.addLayout(line)
+        elif widget.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Fixed:
+            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
+        else:
+            column.addWidget(widget)
         column.addWidget(error)
         if span:
             form.addRow(holder)

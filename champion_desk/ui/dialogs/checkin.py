@@ -27,10 +27,8 @@ class CheckinDialog(RecordDialog):
                                       hint="Active pairings: mentor → mentee (tool).")
         self.date_field("held_on", "&Date")
         self.add_field("minutes", "&Minutes", NumberField(1, 600, optional=True, suffix=" min"))
-        self.add_field("confidence", "&Confidence", ScalePicker(),
-                       hint="The mentee's confidence today: 1 (not at all) to 5 (very); '—' if not asked.")
+        self.add_field("confidence", "&Confidence", ScalePicker(), note="The mentee's, today: 1 not at all … 5 very; — not asked")
         self.add_field("note", "&Note", LongTextField(4, "What you worked on; next step — no patient details"))
-        self.resize(560, 0)
 
     def load(self, prefill: dict[str, Any]) -> None:
         current = (self.record or {}).get("pairing_id") or prefill.get("pairing_id")

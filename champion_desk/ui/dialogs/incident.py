@@ -23,13 +23,14 @@ class IncidentDialog(RecordDialog):
     table = "incident"
     noun = "concern"
     columns = 2
+    min_width = 940
 
     def build(self) -> None:
         self.section("The concern", column=0)
         self.date_field("occurred_on", "&Date")
         self.unit_field()
         self.tool_field()
-        self.vocab_field("theme", "T&heme", vocab.Theme)
+        self.vocab_field("theme", "T&heme", vocab.Theme, empty_label="— choose the theme —")
         self.vocab_field("barrier", "ADKAR &barrier", vocab.Barrier, empty_label="— not sure —")
         self.vocab_field("severity", "Se&verity", vocab.Severity)
         self.add_field("description", "Descri&ption", LongTextField(4, "What was said or seen — no patient details"))
@@ -43,7 +44,6 @@ class IncidentDialog(RecordDialog):
         self.section("Raised by (confidential)", column=1, note=CONFIDENTIAL_NOTE)
         self.staff_field("raised_by", "Raised b&y", hint=CONFIDENTIAL_NOTE)
         self.link_date_to_status("status", "resolved_on", vocab.RESOLVED_STATUSES)
-        self.resize(940, 560)
 
     def defaults(self) -> dict[str, Any]:
         return {**super().defaults(), "severity": vocab.Severity.MEDIUM.value, "status": vocab.ConcernStatus.OPEN.value,

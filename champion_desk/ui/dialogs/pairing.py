@@ -39,7 +39,6 @@ class PairingDialog(RecordDialog):
         self.add_field("ended_on", "E&nded", OptionalDateEdit(show_toggle=False),
                        hint="Filled in when the pairing is completed or ended.")
         self.link_date_to_status("status", "ended_on", (vocab.PairingStatus.COMPLETED, vocab.PairingStatus.ENDED))
-        self.resize(560, 0)
 
     def load(self, prefill: dict[str, Any]) -> None:
         current = (self.record or {}).get("mentor_id")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from champion_desk.domain import vocab
 from champion_desk.ui.dialogs.base import RecordDialog
 from champion_desk.ui.widgets.fields import MeanScoreField, NumberField
@@ -27,12 +25,8 @@ class PulseDialog(RecordDialog):
         self.unit_field()
         self.tool_field()
         self.date_field("taken_on", "&Date")
-        self.add_field("respondents", "&Respondents", NumberField(1, 100000), hint="How many colleagues answered.")
+        self.add_field("respondents", "&Respondents", NumberField(1, 100000, optional=True), note="How many colleagues answered")
         self.section("Mean scores (1.0 to 5.0)", note="Type each mean with one decimal, e.g. 3.4.")
         for element in vocab.values(vocab.Barrier):
             label = element[:1].upper() + element[1:]
-            self.add_field(element, f"&{label}", MeanScoreField(), hint=f"{label}: {ELEMENT_HINTS[element]}")
-        self.resize(440, 0)
-
-    def defaults(self) -> dict[str, Any]:
-        return {**super().defaults(), "respondents": 1}
+            self.add_field(element, f"&{label}", MeanScoreField(), note=ELEMENT_HINTS[element])

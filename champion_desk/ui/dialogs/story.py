@@ -22,4 +22,3 @@ class StoryDialog(RecordDialog):
         self.add_field("measure", "&Measure", TextField(SHORT_TEXT_MAX, "e.g. Minutes spent on notes per shift"))
         self.add_field("value", "&Value", TextField(60, "e.g. −12 min"))
         self.add_field("source", "S&ource", TextField(SHORT_TEXT_MAX, "e.g. Ward audit, March"))
-        self.resize(560, 0)

@@ -23,6 +23,8 @@ class TrainingSessionDialog(RecordDialog):
     table = "training_session"
     noun = "training session"
     columns = 2
+    min_width = 1060
+    column_stretch = (2, 3)
 
     def build(self) -> None:
         self.section("Session", column=0)
@@ -34,7 +36,7 @@ class TrainingSessionDialog(RecordDialog):
         self.vocab_field("format", "&Format", vocab.SessionFormat)
         self.add_field("topic", "To&pic", TextField(SHORT_TEXT_MAX, "e.g. Checking and correcting drafts"))
         self.add_field("notes", "N&otes", LongTextField(4, "No patient details"), hint="Free text; never patient details.")
-        self.section("Attendees", column=1,
+        self.section("Attendees", column=1, stretch=True,
                      note="Type a name or staff number and press Enter; add the next one straight away. "
                           "Confidence is 1 (not at all) to 5 (very); tick when you have checked their competency.")
         people = pickers.staff(self.db)
@@ -44,7 +46,6 @@ class TrainingSessionDialog(RecordDialog):
         self.attendees.new_colleague_requested.connect(self.add_new_colleague)
         self.held.edited.connect(lambda: self.attendees.set_session_date(self.held.value()))
         self.attendees.set_session_date(self.held.value())
-        self.resize(1000, 560)
 
     def defaults(self) -> dict[str, Any]:
         return {**super().defaults(), "trainer_id": self.current_user_id(), "minutes": DEFAULT_MINUTES,

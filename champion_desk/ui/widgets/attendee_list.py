@@ -23,9 +23,9 @@ from champion_desk.ui.widgets.scale import ScalePicker
 from champion_desk.ui.widgets.staff_picker import StaffPicker, describe
 
 # Widths shared by the header and every row, so the columns line up.
-SCALE_WIDTH = 64
-TICK_WIDTH = 70
-DATE_WIDTH = 124
+SCALE_WIDTH = 58
+TICK_WIDTH = 64
+DATE_WIDTH = 112
 REMOVE_WIDTH = 28
 ATTENDANCE_FIELDS = ("staff_id", "confidence_before", "confidence_after", "signed_off", "signed_off_by", "signed_off_on")
 
@@ -54,7 +54,7 @@ class AttendeeRow(QWidget):
         self.name_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.before = _fixed(ScalePicker(), SCALE_WIDTH)
         self.after = _fixed(ScalePicker(), SCALE_WIDTH)
-        self.signed = _fixed(CheckField("Yes"), TICK_WIDTH)
+        self.signed = _fixed(CheckField(""), TICK_WIDTH)
         self.sign_date = _fixed(DateField(), DATE_WIDTH)
         self.sign_date.setDisplayFormat("d MMM yy")
         self.remove = _fixed(QToolButton(), REMOVE_WIDTH)
@@ -151,7 +151,7 @@ class AttendeeList(QWidget):
         self.session_date = ""
         self.rows: list[AttendeeRow] = []
         self.picker = StaffPicker(people, keeps_choice=False, offer_new=True)
-        self.picker.setPlaceholderText("Add attendee: type a name or staff number, then Enter")
+        self.picker.setPlaceholderText("Add attendee: name or staff number, then Enter")
         self.picker.setAccessibleName("Add attendee")
         self.new_button = QPushButton("New colleague…")
         self.new_button.setAutoDefault(False)
@@ -186,7 +186,7 @@ class AttendeeList(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setMinimumHeight(170)
+        self.scroll.setMinimumHeight(230)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

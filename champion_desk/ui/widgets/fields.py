@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
     QWidget,
 )
@@ -28,6 +29,12 @@ EMPTY_TEXT = "—"
 DATE_FORMAT = "d MMM yyyy"  # "26 Nov 2026": no day/month ambiguity on a shared PC.
 EARLIEST = QDate(2000, 1, 1)
 LATEST = QDate(2100, 12, 31)
+
+
+def compact(widget: QWidget, min_width: int = 120) -> None:
+    """Keep a number or date box at its natural width instead of stretching across the form."""
+    widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    widget.setMinimumWidth(min_width)
 
 
 def to_qdate(value: str | dt.date | None) -> QDate:
@@ -125,11 +132,13 @@ class SuggestedTextField(QComboBox):
 
     def __init__(self, suggestions: Iterable[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        suggestions = list(suggestions)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.addItems(list(suggestions))
+        self.addItems(suggestions)
         self.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCurrentIndex(-1)
+        self.lineEdit().setPlaceholderText(f"e.g. {', '.join(suggestions[:2])}")
         self.editTextChanged.connect(self.edited)
 
     def value(self) -> str | None:
@@ -154,6 +163,7 @@ class NumberField(QSpinBox):
             self.setSpecialValueText(EMPTY_TEXT)
         self.setSuffix(suffix)
         self.setAccelerated(True)
+        compact(self)
         self.valueChanged.connect(self.edited)
 
     def value(self) -> int | None:  # type: ignore[override]
@@ -176,6 +186,7 @@ class MeanScoreField(QDoubleSpinBox):
         self.setSingleStep(0.1)
         self.setRange(0.0, high)
         self.setSpecialValueText(EMPTY_TEXT)
+        compact(self)
         self.valueChanged.connect(self.edited)
 
     def stepBy(self, steps: int) -> None:
@@ -219,6 +230,7 @@ class DateField(QDateEdit):
         self.setCalendarPopup(True)
         self.setDisplayFormat(DATE_FORMAT)
         self.setDateRange(EARLIEST, LATEST)
+        compact(self, 170)
         self.dateChanged.connect(self.edited)
 
     def value(self) -> str:

@@ -15,4 +15,3 @@ class ScalePicker(NumberField):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(1, 5, optional=True, suffix="", parent=parent)
         self.setToolTip(SCALE_HINT)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("—") + 48)
