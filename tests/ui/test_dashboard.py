@@ -12,23 +12,11 @@ from PySide6.QtCore import Qt
 
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.series import series
+from champion_desk.ui.charts.pyside_guard import guard_none_refcount
 
 
-def _none_safe() -> None:
-    """Keep None/True/False alive: PySide6 6.12 on Python 3.11 returns None from void methods
-    without a new reference, so every such call (thousands per chart paint) drops None's count
-    until the interpreter aborts with "deallocating None". Python 3.12+ makes them immortal.
-    The app's composition root needs the same guard (reported); here it keeps the run alive.
-    """
-    if sys.version_info >= (3, 12):
-        return
-    import ctypes
-
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
-_none_safe()
+# Every test here paints charts; guard None as the page does when it first builds them.
+guard_none_refcount()
 
 
 @pytest.fixture
@@ -167,3 +155,40 @@ def test_the_dashboard_module_does_not_import_pyqtgraph():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_clicking_a_bar_under_a_right_axis_view_still_drills_down(page, qtbot):
+    # The training chart lays its coverage view over the bars: a click must reach them.
+    chart = page.charts["training"]
+    index = max(range(len(chart.rows)), key=lambda i: chart.rows[i]["attendances"])
+    bars = chart.attendances
+    view = chart.plot_widget
+    point = view.mapFromScene(bars.mapToScene(bars.bar_centre(index)))
+    with qtbot.waitSignal(page.drill_down_requested, timeout=2000) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert blocker.args[0] == "training"
+    assert (blocker.args[1]["from"], blocker.args[1]["to"]) == (chart.rows[index]["start"], chart.rows[index]["end"])
+
+
+def test_readiness_shows_one_tool_at_a_time_with_every_tool_offered(page):
+    chart = page.charts["readiness"]
+    tools = {r["tool"] for r in chart.rows}
+    if len(tools) < 2:
+        pytest.skip("the demo pulsed one tool only")
+    shown = {r["tool"] for r in chart.shown_rows}
+    assert len(shown) == 1
+    offered = {chart.tool_choice.itemData(i) for i in range(chart.tool_choice.count())}
+    assert offered == tools | {""}
+    chart.tool_choice.setCurrentIndex(chart.tool_choice.findData(""))
+    chart.tool_choice.activated.emit(chart.tool_choice.currentIndex())
+    assert len(chart.shown_rows) == len(chart.rows)
+
+
+def test_a_data_change_redraws_the_unit_charts_too(page):
+    from champion_desk.store import records
+
+    page.set_bucket("week")  # fills the per-unit cache for this scope
+    unit = records.insert(page.context.db, "unit", {"name": "Zz New Ward"}, "test")
+    records.insert(page.context.db, "staff", {"display_name": "Ada New", "unit_id": unit}, "test")
+    page.context.notify_changed("staff")
+    assert "Zz New Ward" in [r["unit"] for r in page.charts["units"].rows]

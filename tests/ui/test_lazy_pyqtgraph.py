@@ -10,11 +10,8 @@ SCRIPT = textwrap.dedent(
     """
     import os, sys
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    if sys.version_info < (3, 12):
-        # PySide6 6.12 on 3.11 under-counts None on void calls (see tests/ui/test_dashboard.py).
-        import ctypes
-        for singleton in (None, True, False):
-            ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
+    from champion_desk.app import guard_bool_refcounts
+    guard_bool_refcounts()  # as the app does (PySide6 6.12 refcount bug)
     from pathlib import Path
     from PySide6.QtWidgets import QApplication
     from champion_desk.store.database import open_database

@@ -18,8 +18,6 @@ from champion_desk.ui.charts.panel import ChartPanel, fit_panel_height, projecto
 # cividis: a sequential colour map designed to read the same with and without colour vision deficiency.
 COLOUR_MAP = "cividis"
 SCORE_RANGE = (1.0, 5.0)
-# Beyond this many unit × tool rows the grid stops reading on a projector: show one tool at a time.
-MAX_ROWS_ALL_TOOLS = 40
 ALL_TOOLS = ""
 
 
@@ -47,7 +45,6 @@ class ReadinessChart(ChartPanel):
         self.plot.invertY(True)
         self.plot.showAxis("top")
         self.plot.hideAxis("bottom")
-        set_category_ticks(self.plot.getAxis("top"), [e.capitalize() for e in ADKAR])
         # "Reinforcement" is wider than its column when the names leave little room: let it overhang
         # the axis end rather than vanish (pyqtgraph hides labels that cross the axis bounds).
         self.plot.getAxis("top").setStyle(hideOverlappingLabels=False)
@@ -58,20 +55,23 @@ class ReadinessChart(ChartPanel):
         # Score labels are pooled: created as rows grow, hidden when fewer are needed, never rebuilt.
         self.score_labels: list[pg.TextItem] = []
         self.set_legend([
-            (f"Score 1 (dark) to 5 (light); barrier point = first element below {BARRIER_BELOW} (outlined, ▼)", palette.BLACK, "box"),
+            (f"Score 1 (dark) to 5 (light); barrier point = first element below {BARRIER_BELOW} (outlined, ▼). "
+             "ADKAR: awareness, desire, knowledge, ability, reinforcement", palette.BLACK, "box"),
         ])
         return widget
 
-    def _row_names(self, rows: list[dict[str, Any]]) -> list[str]:
-        several_tools = len({r["tool"] for r in rows}) > 1
+    @staticmethod
+    def _row_names(rows: list[dict[str, Any]], several_tools: bool) -> list[str]:
         return [f"{r['unit']} · {r['tool']}" if several_tools else r["unit"] for r in rows]
 
     def show_rows(self, rows: list[dict[str, Any]], scope: Scope, bucket: str) -> None:
         """Offer the rows' tools in the tool picker (keeping the choice), then redraw."""
         tools = sorted({r["tool"] for r in rows}, key=str.casefold)
         current = self.tool_choice.currentData()
-        if current not in tools:
-            current = ALL_TOOLS if len(rows) <= MAX_ROWS_ALL_TOOLS or not tools else tools[0]
+        if current not in tools and not (current == ALL_TOOLS and self.tool_choice.count()):
+            # One tool at a time by default: short unit names leave the five columns room to read,
+            # and a unit's readiness is judged per tool. Start with the tool pulsed on most units.
+            current = max(tools, key=lambda t: sum(r["tool"] == t for r in rows)) if tools else ALL_TOOLS
         self.tool_choice.clear()
         self.tool_choice.addItem("All tools", ALL_TOOLS)
         for tool in tools:
@@ -106,7 +106,10 @@ class ReadinessChart(ChartPanel):
                 pens.append(pg.mkPen(palette.BLACK, width=5) if is_barrier else pg.mkPen(palette.BACKGROUND, width=1))
         self.cells.setOpts(x=np.array(xs, dtype=float), y=np.array(ys, dtype=float), brushes=brushes, pens=pens)
         self._set_scores(xs, ys, texts)
-        set_category_ticks(self.plot.getAxis("left"), self._row_names(rows))
+        several_tools = len({r["tool"] for r in rows}) > 1
+        set_category_ticks(self.plot.getAxis("left"), self._row_names(rows, several_tools))
+        # With "unit · tool" names the columns get narrow: head them with ADKAR's letters then.
+        set_category_ticks(self.plot.getAxis("top"), [e[0].upper() if several_tools else e.capitalize() for e in ADKAR])
         self.plot.setXRange(-0.5, len(ADKAR) - 0.5, padding=0.01)
         self.plot.setYRange(-0.5, len(rows) - 0.5, padding=0.01)
         fit_panel_height(self, len(rows), per_row=40)

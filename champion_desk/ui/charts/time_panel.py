@@ -10,6 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
+from champion_desk.ui.charts import palette
 from champion_desk.ui.charts.bars import BarsItem, hover_points, line
 from champion_desk.ui.charts.panel import ChartPanel, projector_font, style_plot
 
@@ -43,6 +44,7 @@ class TimeChartPanel(ChartPanel):
         self.date_axis = pg.DateAxisItem(orientation="bottom")
         widget = pg.PlotWidget(background="w", axisItems={"bottom": self.date_axis})
         self.plot = widget.getPlotItem()
+        self.right_views: list[tuple[pg.ViewBox, object]] = []
         style_plot(self.plot, left_label=self.left_label)
         self.date_axis.setStyle(tickFont=projector_font())
         self.build_items()
@@ -52,11 +54,39 @@ class TimeChartPanel(ChartPanel):
         """Create the plot items once (subclasses)."""
         raise NotImplementedError
 
-    def add_bars(self, key: str, colour: str, on_click) -> BarsItem:
+    def add_right_axis(self, label: str, colour: str) -> pg.ViewBox:
+        """Return a second ViewBox scaled by a right-hand axis, following the main one's x range.
+
+        For a figure of another kind or size than the left axis's (pyqtgraph's MultiplePlotAxes):
+        the view is laid over the main one and kept to its geometry on every resize.
+        """
+        view = pg.ViewBox(enableMouse=False)
+        view.setMenuEnabled(False)
+        self.plot.showAxis("right")
+        self.plot.scene().addItem(view)
+        right = self.plot.getAxis("right")
+        right.linkToView(view)
+        right.setLabel(label, **{"font-size": f"{palette.AXIS_POINT_SIZE + 1}pt", "color": colour})
+        view.setXLink(self.plot)
+
+        def follow_main_view() -> None:
+            view.setGeometry(self.plot.vb.sceneBoundingRect())
+            view.linkedViewChanged(self.plot.vb, view.XAxis)
+
+        self.plot.vb.sigResized.connect(follow_main_view)
+        self.right_views.append((view, follow_main_view))
+        return view
+
+    def follow_main_view(self) -> None:
+        """Re-fit every right-axis view to the main one (after the x range changed)."""
+        for _view, follow in self.right_views:
+            follow()
+
+    def add_bars(self, key: str, colour: str, on_click, view: pg.ViewBox | None = None) -> BarsItem:
         """Add the bars of one figure (empty until drawn); ``on_click(index)`` runs when one is clicked."""
         bars = BarsItem(lambda i: self.bar_tip(i, key), x0=[], width=[], height=[], brush=colour)
         bars.bar_clicked.connect(on_click)
-        self.plot.addItem(bars)
+        (view or self.plot).addItem(bars)
         return bars
 
     def add_line(self, colour: str, symbol: str, dashed: bool = False, view: pg.ViewBox | None = None) -> tuple[pg.PlotCurveItem, pg.ScatterPlotItem]:
@@ -109,9 +139,9 @@ class TimeChartPanel(ChartPanel):
         last = _timestamp(dt.date.fromisoformat(rows[-1]["end"]) + dt.timedelta(days=1))
         self.plot.setXRange(first, last, padding=0.01)
 
-    def fit_y(self, top: float) -> None:
-        """Start the count axis at 0 with room above the tallest mark (at least 1 so zeros still show an axis)."""
-        self.plot.setYRange(0, max(float(top), 1.0) * 1.08, padding=0)
+    def fit_y(self, top: float, view: pg.ViewBox | None = None) -> None:
+        """Start a count axis at 0 with room above the tallest mark (at least 1 so zeros still show an axis)."""
+        (view or self.plot).setYRange(0, max(float(top), 1.0) * 1.08, padding=0)
 
     def bucket_filters(self, row: dict[str, Any], **extra: Any) -> dict[str, Any]:
         """Return drill-down filters for one bucket's dates."""

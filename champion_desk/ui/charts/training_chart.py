@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyqtgraph as pg
-
 from champion_desk.ui.charts import palette
 from champion_desk.ui.charts.bars import set_line
 from champion_desk.ui.charts.time_panel import TimeChartPanel
@@ -30,18 +28,9 @@ class TrainingChart(TimeChartPanel):
         self.sessions = self.add_bars("sessions", palette.BLUE, self._open_sessions)
         self.attendances = self.add_bars("attendances", palette.SKY_BLUE, self._open_sessions)
 
-        # Coverage is a share, not a count: it gets its own 0–100 % axis on the right, in a second
-        # ViewBox that follows the main one's x range and geometry (pyqtgraph's MultiplePlotAxes).
-        self.coverage_view = pg.ViewBox(enableMouse=False)
-        self.plot.showAxis("right")
-        self.plot.scene().addItem(self.coverage_view)
-        right = self.plot.getAxis("right")
-        right.linkToView(self.coverage_view)
-        right.setLabel("Staff trained (coverage, %)", **{"font-size": f"{palette.AXIS_POINT_SIZE + 1}pt", "color": palette.VERMILLION})
-        self.coverage_view.setXLink(self.plot)
+        # Coverage is a share, not a count: it gets its own 0–100 % axis on the right.
+        self.coverage_view = self.add_right_axis("Staff trained (coverage, %)", palette.VERMILLION)
         self.coverage_view.setYRange(0, 100, padding=0.02)
-        self.coverage_view.setMenuEnabled(False)
-        self.plot.vb.sigResized.connect(self._follow_main_view)
         self.coverage_line, self.coverage_points = self.add_line(palette.VERMILLION, "o", view=self.coverage_view)
 
         self.set_legend([
@@ -49,10 +38,6 @@ class TrainingChart(TimeChartPanel):
             ("Attendances", palette.SKY_BLUE, "bar"),
             ("Coverage: staff trained so far (right axis)", palette.VERMILLION, "line"),
         ])
-
-    def _follow_main_view(self) -> None:
-        self.coverage_view.setGeometry(self.plot.vb.sceneBoundingRect())
-        self.coverage_view.linkedViewChanged(self.plot.vb, self.coverage_view.XAxis)
 
     def draw(self, rows: list[dict[str, Any]]) -> None:
         heights = self.draw_grouped(rows, {"sessions": self.sessions, "attendances": self.attendances})
@@ -64,7 +49,7 @@ class TrainingChart(TimeChartPanel):
         set_line(self.coverage_line, self.coverage_points, centres, [_percent(r["training_coverage"]) for r in rows], labels)
         self.fit_x(rows)
         self.fit_y(max(heights))
-        self._follow_main_view()
+        self.follow_main_view()
 
     def _open_sessions(self, index: int) -> None:
         self.drill_down_requested.emit("training", self.bucket_filters(self.rows[index]))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from champion_desk.ui.charts import palette
 from champion_desk.ui.charts.bars import BarsItem
-from champion_desk.ui.charts.panel import ChartPanel, fit_panel_height, set_category_ticks, style_plot
+from champion_desk.ui.charts.panel import ChartPanel, fit_panel_height, projector_font, set_category_ticks, style_plot
 
 # The champion ratio the roll-out guidance asks for: one champion per 10 to 20 staff.
 CHAMPION_RATIO_BAND = (10.0, 20.0)
@@ -34,9 +34,15 @@ class UnitsChart(ChartPanel):
         self.ratio_plot = widget.addPlot(row=0, col=1)
         style_plot(self.coverage_plot, bottom_label="Staff trained (coverage, %)")
         style_plot(self.ratio_plot, bottom_label="Staff per champion")
+        # The coverage plot also carries the unit names: give it the wider share of the width.
+        widget.ci.layout.setColumnStretchFactor(0, 3)
+        widget.ci.layout.setColumnStretchFactor(1, 2)
         for plot in (self.coverage_plot, self.ratio_plot):
             plot.showGrid(x=True, y=False, alpha=0.25)
             plot.invertY(True)  # first unit at the top, like a table
+            # A scale on top too: with many units the bottom one is a long scroll away.
+            plot.showAxis("top")
+            plot.getAxis("top").setStyle(tickFont=projector_font())
         self.ratio_plot.setYLink(self.coverage_plot)
         self.ratio_plot.getAxis("left").setStyle(showValues=False)
         self.coverage_plot.setXRange(0, 100, padding=0.02)

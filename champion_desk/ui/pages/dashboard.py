@@ -28,7 +28,11 @@ log = logging.getLogger(__name__)
 
 # The series each chart draws, in the order they are fetched and laid out.
 CHART_SERIES = ("training", "concerns", "mentoring", "units", "readiness")
+# Series with one row per unit over the whole scope: the bucket does not change them.
+UNBUCKETED_SERIES = ("units", "readiness")
 BUCKETS = (("month", "By month"), ("week", "By week"))
+# Below this page width three charts side by side get too narrow to read: stack them instead.
+WIDE_LAYOUT_MIN_WIDTH = 1500
 
 
 def is_empty(rows_by_series: dict[str, list[dict[str, Any]]]) -> bool:
@@ -60,6 +64,14 @@ class DashboardPage(Page):
         self.charts: dict[str, ChartPanel] = {}
         self.rows: dict[str, list[dict[str, Any]]] = {}
         self.last_timings: dict[str, float] = {}
+        # The per-unit series of the last scope, kept so switching week/month refetches only the
+        # time series; dropped whenever the data or the database changes.
+        self._unbucketed: tuple[object, dict[str, list[dict[str, Any]]]] | None = None
+        # Slots run in connection order: forget before the base class's refresh-on-change runs.
+        for signal in (context.data_changed, context.database_replaced):
+            signal.disconnect(self._mark_stale)
+            signal.connect(self._forget_unbucketed)
+            signal.connect(self._mark_stale)
 
         heading = QLabel(self.title, self)
         heading.setObjectName("pageTitle")
@@ -119,7 +131,7 @@ class DashboardPage(Page):
         self.scope_label.setText(scope.describe())
         started = time.perf_counter()
         try:
-            self.rows = {name: series(self.context.db, name, scope, self.bucket) for name in CHART_SERIES}
+            self.rows = self._fetch(scope)
         except ValidationError as exc:
             # E.g. a unit chosen in the scope bar was deleted meanwhile: say so rather than fail.
             self._show_message(f"The dashboard cannot show this scope: {exc.message}")
@@ -139,6 +151,47 @@ class DashboardPage(Page):
         log.debug("dashboard redraw: series %.1f ms, drawing %.1f ms", *self.last_timings.values())
         self.redrawn.emit(dict(self.last_timings))
 
+    def resizeEvent(self, event) -> None:  # Qt override
+        super().resizeEvent(event)
+        if self.charts:
+            self._arrange()
+
+    def _arrange(self) -> None:
+        """Lay the charts out for the page's width (only when that changes between wide and narrow).
+
+        Wide: the three time charts side by side, so their date axes line up, and below them the
+        two per-unit charts, which grow together with the number of units. Narrow: one column.
+        """
+        wide = self.width() >= WIDE_LAYOUT_MIN_WIDTH
+        if wide == self._wide:
+            return
+        self._wide = wide
+        for chart in self.charts.values():
+            self.grid.removeWidget(chart)
+        top = Qt.AlignmentFlag.AlignTop
+        if wide:
+            for column, name in enumerate(("training", "concerns", "mentoring")):
+                self.grid.addWidget(self.charts[name], 0, 2 * column, 1, 2, top)
+            self.grid.addWidget(self.charts["units"], 1, 0, 1, 3, top)
+            self.grid.addWidget(self.charts["readiness"], 1, 3, 1, 3, top)
+        else:
+            for row, name in enumerate(CHART_SERIES):
+                self.grid.addWidget(self.charts[name], row, 0, 1, 6, top)
+        for column in range(6):
+            self.grid.setColumnStretch(column, 1)
+        self.grid.setRowStretch(len(CHART_SERIES), 1)  # spare height goes below the charts, not between them
+
+    def _fetch(self, scope) -> dict[str, list[dict[str, Any]]]:
+        """Return every chart's series rows for the scope and the page's bucket."""
+        db = self.context.db
+        if self._unbucketed is None or self._unbucketed[0] != scope:
+            self._unbucketed = (scope, {name: series(db, name, scope, self.bucket) for name in UNBUCKETED_SERIES})
+        rows = {name: series(db, name, scope, self.bucket) for name in CHART_SERIES if name not in UNBUCKETED_SERIES}
+        return rows | self._unbucketed[1]
+
+    def _forget_unbucketed(self, *_: object) -> None:
+        self._unbucketed = None
+
     def is_showing_message(self) -> bool:
         """Return True when the page shows the empty-scope message instead of the charts."""
         return self.body.currentWidget() is self.message
@@ -151,6 +204,9 @@ class DashboardPage(Page):
         """Build the chart widgets once, on first use: this is where pyqtgraph gets imported."""
         if self.charts:
             return
+        from champion_desk.ui.charts.pyside_guard import guard_none_refcount
+
+        guard_none_refcount()  # before the first paint: see the module's docstring
         from champion_desk.ui.charts.concerns_chart import ConcernsChart
         from champion_desk.ui.charts.mentoring_chart import MentoringChart
         from champion_desk.ui.charts.readiness_chart import ReadinessChart
@@ -164,15 +220,7 @@ class DashboardPage(Page):
             "units": UnitsChart(self.grid_host),
             "readiness": ReadinessChart(self.grid_host),
         }
-        # The three time charts side by side, so their date axes line up; below them the two
-        # per-unit charts, which grow together with the number of units.
-        top = Qt.AlignmentFlag.AlignTop
-        for column, name in enumerate(("training", "concerns", "mentoring")):
-            self.grid.addWidget(self.charts[name], 0, 2 * column, 1, 2, top)
-        self.grid.addWidget(self.charts["units"], 1, 0, 1, 3, top)
-        self.grid.addWidget(self.charts["readiness"], 1, 3, 1, 3, top)
-        for column in range(6):
-            self.grid.setColumnStretch(column, 1)
-        self.grid.setRowStretch(2, 1)
+        self._wide: bool | None = None
+        self._arrange()
         for chart in self.charts.values():
             chart.drill_down_requested.connect(self.drill_down_requested)
