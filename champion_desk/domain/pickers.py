@@ -80,11 +80,13 @@ def _without_deleted(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def match_staff(people: Iterable[dict[str, Any]], text: str, limit: int = 12) -> list[dict[str, Any]]:
+def match_staff(people: Iterable[dict[str, Any]], text: str, limit: int = 12,
+                prefer_unit_id: str | None = None) -> list[dict[str, Any]]:
     """Return the people whose name or staff number matches what was typed, best matches first.
 
     Every typed word must start a word of the name or appear in the staff number, ignoring case
-    and accents. An exact staff number ranks first, then names that start with the text.
+    and accents. An exact staff number ranks first, then colleagues of ``prefer_unit_id`` (the
+    ward a session is on), then names that start with the text.
     """
     words = fold(text).split()
     if not words:
@@ -97,7 +99,8 @@ def match_staff(people: Iterable[dict[str, Any]], text: str, limit: int = 12) ->
             continue
         exact_ref = ref == " ".join(words)
         starts = fold(person["display_name"]).startswith(" ".join(words))
-        ranked.append(((not exact_ref, not starts, fold(person["display_name"])), person))
+        elsewhere = prefer_unit_id is not None and person.get("unit_id") != prefer_unit_id
+        ranked.append(((not exact_ref, elsewhere, not starts, fold(person["display_name"])), person))
     ranked.sort(key=lambda pair: pair[0])
     return [person for _, person in ranked[:limit]]
 

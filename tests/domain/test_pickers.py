@@ -82,3 +82,11 @@ def test_staff_member_finds_a_deleted_colleague(db, ward):
     records.delete(db, "staff", ward["b"], "t")
     assert pickers.staff_member(db, ward["b"])["deleted"] is True
     assert pickers.staff_member(db, None) is None
+
+
+def test_search_lists_colleagues_of_the_preferred_unit_first(db, ward):
+    other_unit = records.insert(db, "unit", {"name": "Ward 8"}, "t")
+    records.insert(db, "staff", {"display_name": "Nadia Mai", "unit_id": other_unit}, "t")
+    people = pickers.staff(db)
+    assert [p["display_name"] for p in pickers.match_staff(people, "mai", prefer_unit_id=other_unit)] == ["Nadia Mai", "Nguyễn Thị Mai"]
+    assert [p["display_name"] for p in pickers.match_staff(people, "mai", prefer_unit_id=ward["unit"])] == ["Nguyễn Thị Mai", "Nadia Mai"]

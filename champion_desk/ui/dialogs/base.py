@@ -221,6 +221,8 @@ class RecordDialog(QDialog):
             button.setDefault(False)
             row.addWidget(button)
         self.save_button.setToolTip("Save (Ctrl+Enter)")
+        self.save_button.setAccessibleName("Save")
+        self.cancel_button.setAccessibleName("Cancel")
         self.cancel_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(self.save)
         return row
@@ -246,7 +248,9 @@ class RecordDialog(QDialog):
 
     def staff_field(self, name: str, label: str, include_inactive: bool = True, hint: str | None = None) -> StaffPicker:
         """Add a type-ahead colleague picker (inactive colleagues listed so old records still load)."""
-        return self.add_field(name, label, StaffPicker(pickers.staff(self.db, include_inactive)), hint=hint)
+        picker = StaffPicker(pickers.staff(self.db, include_inactive))
+        picker.preferred_unit_id = self.current_user_unit_id()
+        return self.add_field(name, label, picker, hint=hint)
 
     def link_date_to_status(self, status_name: str, date_name: str, statuses: Iterable[str]) -> None:
         """Make a date field follow a status: set (today) when the status is one of ``statuses``, else empty.

@@ -45,7 +45,14 @@ class TrainingSessionDialog(RecordDialog):
         self.attendees.rows_changed.connect(self.update_tab_order)
         self.attendees.new_colleague_requested.connect(self.add_new_colleague)
         self.held.edited.connect(lambda: self.attendees.set_session_date(self.held.value()))
+        self.fields["unit_id"].widget.edited.connect(self._prefer_session_unit)
         self.attendees.set_session_date(self.held.value())
+
+    def _prefer_session_unit(self) -> None:
+        # Attendees mostly work on the ward the session is held on: list them first.
+        unit_id = self.fields["unit_id"].widget.value()
+        self.attendees.picker.preferred_unit_id = unit_id
+        self.fields["trainer_id"].widget.preferred_unit_id = unit_id
 
     def defaults(self) -> dict[str, Any]:
         return {**super().defaults(), "trainer_id": self.current_user_id(), "minutes": DEFAULT_MINUTES,
@@ -54,6 +61,7 @@ class TrainingSessionDialog(RecordDialog):
     def load(self, prefill: Mapping[str, Any]) -> None:
         super().load(prefill)
         self.attendees.set_session_date(self.held.value())
+        self._prefer_session_unit()
         if self.record:
             self.attendees.set_value(pickers.attendees(self.db, self.record["id"]))
 

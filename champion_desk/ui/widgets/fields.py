@@ -231,7 +231,13 @@ class DateField(QDateEdit):
         self.setDisplayFormat(DATE_FORMAT)
         self.setDateRange(EARLIEST, LATEST)
         compact(self, 170)
+        self.setToolTip("Type the date, or ←/→ to move between day, month and year and ↑/↓ to change; Alt+↓ opens a calendar.")
         self.dateChanged.connect(self.edited)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt override
+        # Tab leaves the date (Qt would step through day, month, year): most dates stay today,
+        # so one Tab per field keeps logging fast; arrows still move between the parts.
+        return QWidget.focusNextPrevChild(self, next)
 
     def value(self) -> str:
         return self.date().toString("yyyy-MM-dd")

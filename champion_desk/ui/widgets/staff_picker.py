@@ -47,6 +47,7 @@ class StaffPicker(QLineEdit):
         self.offer_new = offer_new
         self._people: list[dict[str, Any]] = list(people)
         self._chosen: dict[str, Any] | None = None
+        self.preferred_unit_id: str | None = None  # colleagues of this unit are listed first
         self.setPlaceholderText("Type a name or staff number")
         self.setClearButtonEnabled(True)
         self._model = QStandardItemModel(self)
@@ -75,7 +76,7 @@ class StaffPicker(QLineEdit):
 
     def matches(self, text: str | None = None) -> list[dict[str, Any]]:
         """Return the colleagues matching ``text`` (default: what is typed), best first."""
-        return match_staff(self._people, self.text() if text is None else text, MAX_SHOWN)
+        return match_staff(self._people, self.text() if text is None else text, MAX_SHOWN, self.preferred_unit_id)
 
     # -- value --------------------------------------------------------------------------------
     def value(self) -> str | None:
@@ -130,7 +131,7 @@ class StaffPicker(QLineEdit):
             item.setData(person, PERSON_ROLE)
             self._model.appendRow(item)
         if self.offer_new:
-            item = QStandardItem(f"＋ Add “{text.strip()}” as a new colleague…")
+            item = QStandardItem(f"+ Add “{text.strip()}” as a new colleague…")
             item.setData(text.strip(), NEW_ROLE)
             self._model.appendRow(item)
         if not self._model.rowCount():
