@@ -110,6 +110,9 @@ def translate_errors() -> Iterator[None]:
     """Turn SQLite's low-level errors into the specific errors the user is shown."""
     try:
         yield
+    except UnicodeDecodeError as exc:
+        # SQLite quotes a damaged schema or row in its message, which Python cannot decode.
+        raise CorruptDatabaseError("The database file is damaged (text that is not valid UTF-8).") from exc
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, sqlite3.IntegrityError):
             raise
@@ -180,6 +183,32 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+@contextmanager
+def untrusted_connection(path: Path | str) -> Iterator[sqlite3.Connection]:
+    """Yield a read-only connection to a file that must be left exactly as it was found.
+
+    A read-only connection to a WAL-mode file creates ``-wal``/``-shm`` files it cannot remove;
+    the ones it created are deleted on close when the ``-wal`` is empty, so checking a file from
+    a USB stick leaves nothing behind. Errors come out as the store's specific errors.
+    """
+    path = Path(path)
+    companions = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    existed = {p: p.exists() for p in companions}
+    conn = None
+    try:
+        with translate_errors():
+            conn = connect(path, readonly=True)
+            yield conn
+    finally:
+        if conn is not None:
+            conn.close()
+        wal = companions[0]
+        if not existed[wal] and (not wal.exists() or wal.stat().st_size == 0):
+            for p in companions:
+                if not existed[p]:
+                    p.unlink(missing_ok=True)
 
 
 def open_database(

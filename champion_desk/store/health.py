@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from champion_desk.errors import StoreError
-from champion_desk.store.database import check_header, connect
+from champion_desk.store.database import check_header, untrusted_connection
 from champion_desk.store.schema import APPLICATION_ID, RECORD_TABLES, SCHEMA_VERSION
 
 
@@ -55,28 +56,22 @@ def check_database(path: Path) -> HealthReport:
     report.application_id = APPLICATION_ID
     if report.schema_version < SCHEMA_VERSION:
         report.problems.append(f"schema {report.schema_version} needs an upgrade (open it once in the app)")
-    import sqlite3
-
     try:
-        conn = connect(path, readonly=True)
-    except StoreError as exc:
-        report.problems.append(str(exc))
-        return report
-    try:
-        rows = conn.execute("PRAGMA integrity_check").fetchall()
-        report.integrity = "ok" if rows == [("ok",)] else "; ".join(r[0] for r in rows[:5])
-        if report.integrity != "ok":
-            report.problems.append(f"integrity check failed: {report.integrity}")
-        report.foreign_key_errors = len(conn.execute("PRAGMA foreign_key_check").fetchall())
-        if report.foreign_key_errors:
-            report.problems.append(f"{report.foreign_key_errors} records point at missing records")
-        if report.schema_version == SCHEMA_VERSION:
-            for table in RECORD_TABLES:
-                report.counts[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()[0]
-            report.counts["audit"] = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        report.integrity = f"unreadable ({exc})"
-        report.problems.append(f"the file is damaged: {exc}")
-    finally:
-        conn.close()
+        with untrusted_connection(path) as conn:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+            # A row can span lines ("*** in database main ***\nPage 3: ..."): keep the message on one line.
+            report.integrity = "ok" if rows == [("ok",)] else "; ".join(" ".join(r[0].split()) for r in rows[:5])
+            if report.integrity != "ok":
+                report.problems.append(f"integrity check failed: {report.integrity}")
+                return report
+            report.foreign_key_errors = len(conn.execute("PRAGMA foreign_key_check").fetchall())
+            if report.foreign_key_errors:
+                report.problems.append(f"{report.foreign_key_errors} records point at missing records")
+            if report.schema_version == SCHEMA_VERSION:
+                for table in RECORD_TABLES:
+                    report.counts[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()[0]
+                report.counts["audit"] = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    except (StoreError, sqlite3.DatabaseError) as exc:
+        report.integrity = "unreadable"
+        report.problems.append(f"the file is damaged: {' '.join(str(exc).split())}")
     return report
