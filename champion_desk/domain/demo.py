@@ -70,7 +70,7 @@ SCALES: dict[str, ScaleSpec] = {
     "trust": ScaleSpec(
         60, 6000, 5,
         ("scribe", "sepsis", "deterioration", "admin", "triage", "imaging", "discharge", "rota"),
-        (0.08, 0.20, 0.32, 0.44, 0.54, 0.64, 0.76, 1.02), 6, 0.85, 0.10, 0.27,
+        (0.08, 0.20, 0.32, 0.44, 0.54, 0.64, 0.76, 1.02), 6, 1.15, 0.13, 0.27,
     ),
 }
 
@@ -92,6 +92,7 @@ class ToolInfo:
     vendor: str
     purpose: str
     short: str  # how staff call it in a sentence: "the scribe"
+    traits: frozenset[str]  # which tagged phrases fit it: listening, drafting, alert, suggesting, patient, admin, rota
     refresher_months: int
     kinds: tuple[str, ...]  # unit kinds it is rolled out to
     themes: dict[str, float]  # concern theme weights
@@ -107,7 +108,7 @@ TOOLS: dict[str, ToolInfo] = {
         "scribe", "NoteWise Ambient Scribe", "Tessellate Health Ltd",
         "Listens during consultations and ward rounds (with the patient's consent) and drafts the clinical "
         "note for the clinician to check, edit and file.",
-        "the scribe", 12, tuple(k for k in ALL_KINDS if k not in ("admin", "theatres")),
+        "the scribe", frozenset(['listening', 'drafting', 'patient']), 12, tuple(k for k in ALL_KINDS if k not in ("admin", "theatres")),
         {_T.JOB_SECURITY: 6, _T.HUMAN_CONNECTION: 14, _T.ACCURACY_AND_TRUST: 20, _T.WORKLOAD_AND_TIME: 12,
          _T.PRIVACY_AND_DATA: 18, _T.USABILITY_AND_TECHNICAL: 10, _T.ETHICS_AND_LIABILITY: 7, _T.TRAINING_GAP: 10, _T.OTHER: 3},
         ("Checking and editing the scribe's draft note", "Getting consent before recording",
@@ -133,7 +134,7 @@ TOOLS: dict[str, ToolInfo] = {
         "sepsis", "SepsisWatch Alert", "Clearview Clinical AI",
         "Flags patients whose observations and blood results suggest possible sepsis, so the team reviews them "
         "sooner. The clinician decides what to do.",
-        "the sepsis alert", 6, ("emergency", "acute", "ward", "critical", "maternity", "paeds"),
+        "the sepsis alert", frozenset(['alert', 'patient']), 6, ("emergency", "acute", "ward", "critical", "maternity", "paeds"),
         {_T.JOB_SECURITY: 3, _T.HUMAN_CONNECTION: 4, _T.ACCURACY_AND_TRUST: 30, _T.WORKLOAD_AND_TIME: 22,
          _T.PRIVACY_AND_DATA: 4, _T.USABILITY_AND_TECHNICAL: 10, _T.ETHICS_AND_LIABILITY: 12, _T.TRAINING_GAP: 12, _T.OTHER: 3},
         ("What the sepsis alert means and how to respond", "Escalation steps after an alert",
@@ -155,7 +156,7 @@ TOOLS: dict[str, ToolInfo] = {
     "deterioration": ToolInfo(
         "deterioration", "EarlyWarn Deterioration Monitor", "Vitalis Analytics",
         "Turns routine observations into a risk trend and prompts escalation when a patient is getting worse.",
-        "the deterioration alert", 12, ("acute", "ward", "critical", "maternity", "paeds"),
+        "the deterioration alert", frozenset(['alert', 'patient']), 12, ("acute", "ward", "critical", "maternity", "paeds"),
         {_T.JOB_SECURITY: 4, _T.HUMAN_CONNECTION: 6, _T.ACCURACY_AND_TRUST: 26, _T.WORKLOAD_AND_TIME: 22,
          _T.PRIVACY_AND_DATA: 4, _T.USABILITY_AND_TECHNICAL: 14, _T.ETHICS_AND_LIABILITY: 9, _T.TRAINING_GAP: 12, _T.OTHER: 3},
         ("Reading the risk trend", "Escalating on a rising score", "When the trend and your judgement disagree",
@@ -175,7 +176,7 @@ TOOLS: dict[str, ToolInfo] = {
         "admin", "Brightdesk Admin Assistant", "Brightdesk Software",
         "A chat assistant that drafts letters, rota emails and meeting notes from approved templates. "
         "No patient data is entered.",
-        "the admin assistant", 12, ALL_KINDS,
+        "the admin assistant", frozenset(['drafting', 'admin']), 12, ALL_KINDS,
         {_T.JOB_SECURITY: 20, _T.HUMAN_CONNECTION: 4, _T.ACCURACY_AND_TRUST: 12, _T.WORKLOAD_AND_TIME: 10,
          _T.PRIVACY_AND_DATA: 20, _T.USABILITY_AND_TECHNICAL: 16, _T.ETHICS_AND_LIABILITY: 4, _T.TRAINING_GAP: 11, _T.OTHER: 3},
         ("Drafting letters from approved templates", "What never to type into the admin assistant",
@@ -194,7 +195,7 @@ TOOLS: dict[str, ToolInfo] = {
     "triage": ToolInfo(
         "triage", "TriageAssist", "Meridian Decision Systems",
         "Suggests a triage category from the presenting complaint and observations; the triage nurse decides.",
-        "the triage assistant", 6, ("emergency", "acute"),
+        "the triage assistant", frozenset(['suggesting', 'patient']), 6, ("emergency", "acute"),
         {_T.JOB_SECURITY: 18, _T.HUMAN_CONNECTION: 10, _T.ACCURACY_AND_TRUST: 24, _T.WORKLOAD_AND_TIME: 10,
          _T.PRIVACY_AND_DATA: 4, _T.USABILITY_AND_TECHNICAL: 10, _T.ETHICS_AND_LIABILITY: 14, _T.TRAINING_GAP: 8, _T.OTHER: 2},
         ("Reviewing the suggested triage category", "When to overrule the triage assistant",
@@ -211,7 +212,7 @@ TOOLS: dict[str, ToolInfo] = {
         "imaging", "RadiAssist Imaging", "Lumen Imaging AI",
         "Highlights possible fractures and chest X-ray findings for the radiographer or doctor to confirm "
         "or reject.",
-        "the imaging assistant", 12, ("imaging", "emergency", "acute", "critical"),
+        "the imaging assistant", frozenset(['suggesting', 'patient']), 12, ("imaging", "emergency", "acute", "critical"),
         {_T.JOB_SECURITY: 22, _T.HUMAN_CONNECTION: 3, _T.ACCURACY_AND_TRUST: 28, _T.WORKLOAD_AND_TIME: 10,
          _T.PRIVACY_AND_DATA: 5, _T.USABILITY_AND_TECHNICAL: 12, _T.ETHICS_AND_LIABILITY: 10, _T.TRAINING_GAP: 8, _T.OTHER: 2},
         ("Reading the imaging assistant's highlights", "Confirming or rejecting a flagged finding",
@@ -226,7 +227,7 @@ TOOLS: dict[str, ToolInfo] = {
     "discharge": ToolInfo(
         "discharge", "DischargeDraft", "Tessellate Health Ltd",
         "Drafts the discharge summary from the notes for the doctor to review, correct and sign.",
-        "the discharge drafter", 12, ("acute", "ward"),
+        "the discharge drafter", frozenset(['drafting', 'patient']), 12, ("acute", "ward"),
         {_T.JOB_SECURITY: 8, _T.HUMAN_CONNECTION: 4, _T.ACCURACY_AND_TRUST: 26, _T.WORKLOAD_AND_TIME: 18,
          _T.PRIVACY_AND_DATA: 8, _T.USABILITY_AND_TECHNICAL: 10, _T.ETHICS_AND_LIABILITY: 14, _T.TRAINING_GAP: 10, _T.OTHER: 2},
         ("Reviewing and signing a drafted discharge summary", "Correcting medicines in a draft summary",
@@ -243,7 +244,7 @@ TOOLS: dict[str, ToolInfo] = {
         "rota", "RotaSmart Optimiser", "ShiftWise Ltd",
         "Proposes shift patterns that balance skill mix, requests and safe staffing for the ward manager "
         "to review.",
-        "the rota optimiser", 12, ALL_KINDS,
+        "the rota optimiser", frozenset(['suggesting', 'rota']), 12, ALL_KINDS,
         {_T.JOB_SECURITY: 14, _T.HUMAN_CONNECTION: 10, _T.ACCURACY_AND_TRUST: 12, _T.WORKLOAD_AND_TIME: 14,
          _T.PRIVACY_AND_DATA: 10, _T.USABILITY_AND_TECHNICAL: 12, _T.ETHICS_AND_LIABILITY: 16, _T.TRAINING_GAP: 8, _T.OTHER: 4},
         ("Reading a proposed rota", "Entering requests and constraints"),
@@ -383,33 +384,37 @@ _DESCRIPTIONS: dict[str, tuple[str, ...]] = {
         "Said the team feel they are training their own replacement.",
     ),
     _T.HUMAN_CONNECTION: (
-        "Worried patients will feel they are talking to a machine rather than to a person.",
-        "Felt {tool} puts a screen between staff and patients.",
-        "Said families may think nobody is listening if {tool} is in the room.",
-        "Worried about looking at the screen instead of the patient.",
+        "[patient] Worried patients will feel they are talking to a machine rather than to a person.",
+        "[patient] Felt {tool} puts a screen between staff and patients.",
+        "[listening] Said families may think nobody is listening if {tool} is in the room.",
+        "[patient] Worried about looking at the screen instead of the patient.",
+        "[admin] Worried families will get stock letters instead of a personal reply.",
+        "[rota] Worried the optimiser will ignore who works well together on a shift.",
         "Felt the personal touch of the ward will be lost with {tool}.",
     ),
     _T.ACCURACY_AND_TRUST: (
-        "Found {tool} got a medicine wrong and no longer trusts it.",
-        "Said {tool} went off several times on one shift for patients who were well.",
+        "[drafting] Found {tool} got a medicine wrong and no longer trusts it.",
+        "[alert] Said {tool} went off several times on one shift for patients who were well.",
         "Not sure how {tool} reaches its answer, so reluctant to act on it.",
-        "Saw {tool} miss something the team had already spotted.",
+        "[alert|suggesting] Saw {tool} miss something the team had already spotted.",
         "Worried that busy colleagues will accept whatever {tool} says without checking.",
-        "Said the output from {tool} reads well but is sometimes simply wrong.",
+        "[drafting] Said the drafts from {tool} read well but are sometimes simply wrong.",
+        "[rota] Said the proposed rota broke agreed requests.",
     ),
     _T.WORKLOAD_AND_TIME: (
         "Checking the output of {tool} takes longer than doing the job by hand at the moment.",
         "Extra logins and clicks on a busy shift; felt {tool} adds work.",
         "No protected time to learn {tool} on a short-staffed ward.",
-        "Too many prompts from {tool} on nights; worried about alert fatigue.",
+        "[alert] Too many prompts from {tool} on nights; worried about alert fatigue.",
         "Felt {tool} arrived in the busiest month of the year.",
     ),
     _T.PRIVACY_AND_DATA: (
         "Asked where the information from {tool} goes and who can see it.",
         "Worried {tool} keeps information for longer than it needs to.",
-        "Unsure whether patients have agreed to {tool} being used.",
+        "[listening] Unsure whether patients have agreed to {tool} being used.",
         "Asked whether the vendor can see what goes into {tool}.",
-        "Worried conversations in the bay could be picked up by {tool}.",
+        "[listening] Worried conversations in the bay could be picked up by {tool}.",
+        "[rota] Asked who can see the requests and personal circumstances entered into {tool}.",
     ),
     _T.USABILITY_AND_TECHNICAL: (
         "{Tool} logged them out halfway through and the work was lost.",
@@ -421,12 +426,14 @@ _DESCRIPTIONS: dict[str, tuple[str, ...]] = {
     _T.ETHICS_AND_LIABILITY: (
         "Asked who is accountable if {tool} is wrong and a patient comes to harm.",
         "Worried about signing off something {tool} produced without time to read it properly.",
-        "Raised whether {tool} works as well for patients whose first language is not English.",
+        "[patient] Raised whether {tool} works as well for patients whose first language is not English.",
+        "[rota] Asked whether {tool} treats part-time staff fairly.",
         "Asked what the professional regulator says about relying on {tool}.",
     ),
     _T.TRAINING_GAP: (
         "Missed the training sessions because of night shifts and feels left behind.",
-        "Has not been shown how to correct {tool} when it gets something wrong.",
+        "[drafting|suggesting] Has not been shown how to correct {tool} when it gets something wrong.",
+        "[alert] Has not been shown what to do after {tool} goes off.",
         "New starter who has not had any training on {tool} yet.",
         "The e-learning did not cover what to do when {tool} is down.",
         "Bank staff are using {tool} without having been trained.",
@@ -466,13 +473,16 @@ _RESPONSES: dict[str, tuple[str, ...]] = {
         "Set up a one-to-one with the ward manager to talk through what changes in their role, and what does not.",
     ),
     _T.HUMAN_CONNECTION: (
-        "Ran a huddle on how to introduce {tool} to patients and keep the focus on them.",
-        "Agreed the screen faces away during conversations; {tool} runs in the background.",
-        "Shared a short guide on explaining {tool} to patients and families.",
-        "Champion shadowed a shift and shared tips for keeping eye contact while {tool} is in use.",
+        "[patient] Ran a huddle on how to introduce {tool} to patients and keep the focus on them.",
+        "[listening] Agreed the screen faces away during conversations; {tool} runs in the background.",
+        "[patient] Shared a short guide on explaining {tool} to patients and families.",
+        "Talked through how {tool} frees time for people rather than replacing the conversation.",
+        "[patient] Champion shadowed a shift and shared tips for keeping eye contact while {tool} is in use.",
+        "[admin|rota] Agreed that the personal parts stay personal: {tool} drafts, people decide and sign.",
     ),
     _T.ACCURACY_AND_TRUST: (
-        "Reminded the team that {tool} supports clinical judgement and showed how to override it.",
+        "[patient] Reminded the team that {tool} supports clinical judgement and showed how to override it.",
+        "Went through real examples of where {tool} gets it wrong and how to spot them.",
         "Logged the example with the digital team and the vendor; the answer was shared at huddle.",
         "Shared the audit of how often {tool} was right last month, including where it was wrong.",
     ),
@@ -480,12 +490,12 @@ _RESPONSES: dict[str, tuple[str, ...]] = {
         "Agreed protected time on the rota to practise with {tool}.",
         "Set up single sign-on so {tool} opens without a second login.",
         "Champion ran short huddles on the quickest way to use {tool}.",
-        "Switched off the low-priority prompts in {tool} after this feedback.",
+        "[alert] Switched off the low-priority prompts in {tool} after this feedback.",
     ),
     _T.PRIVACY_AND_DATA: (
         "Shared the information governance approval and explained where data from {tool} is kept and for how long.",
         "The information governance lead came to the team meeting to answer questions.",
-        "Added a consent script to the ward folder and went through it at huddle.",
+        "[listening] Added a consent script to the ward folder and went through it at huddle.",
         "Confirmed the vendor cannot keep what goes into {tool}; shared the data protection summary.",
     ),
     _T.USABILITY_AND_TECHNICAL: (
@@ -495,7 +505,8 @@ _RESPONSES: dict[str, tuple[str, ...]] = {
         "Champion made a one-page quick guide, now pinned beside each computer.",
     ),
     _T.ETHICS_AND_LIABILITY: (
-        "Shared the clinical safety case: the clinician stays accountable and {tool} is a support.",
+        "[patient] Shared the clinical safety case: the clinician stays accountable and {tool} is a support.",
+        "[admin|rota] Agreed that a named person checks and owns everything {tool} produces.",
         "Discussed at the ethics forum; guidance on when not to use {tool} added to the ward folder.",
         "Shared the medical director's note on accountability with all staff.",
     ),
@@ -608,12 +619,17 @@ def generate_demo(
     The summary holds ``scale``, ``seed``, ``start`` and ``end`` (ISO dates), ``counts`` (rows
     per table), ``lagging_unit`` (None at ward scale), and the suggested log-ins ``champion``,
     ``champion_unit`` and ``manager``. ``progress(done, total)`` is called as work advances;
-    returning False cancels. Raises ValidationError for an unknown scale, DemoRefused when the
+    returning False cancels. Raises ValidationError for an unknown scale or an ``end`` after
+    today, DemoRefused when the
     database holds any record, DemoCancelled when cancelled; in every failure nothing is written.
     """
     if scale not in SCALES:
         raise ValidationError("scale", f"must be one of: {', '.join(SCALES)}", f"scale: {scale!r} is not one of {', '.join(SCALES)}.")
-    end = end or dt.date.today()
+    today = dt.date.today()
+    end = end or today
+    if end > today:
+        # Records dated after today would break the rule every form enforces: nothing in the future.
+        raise ValidationError("end", "must not be in the future", f"end: {end.isoformat()} is in the future; demo data ends today at the latest.")
 
     def tick(done: int) -> None:
         if progress is not None and progress(done, PROGRESS_TOTAL) is False:
@@ -623,7 +639,7 @@ def generate_demo(
     check_empty(db)
     gen = _Generator(SCALES[scale], seed, end, lambda share: tick(int(_GENERATION_SHARE * share)))
     gen.build()
-    tables = gen.tables()
+    tables = gen.rows
     total_rows = sum(len(rows) for rows in tables.values()) or 1
     written = 0
 
@@ -670,7 +686,6 @@ class _Generator:
     def __init__(self, spec: ScaleSpec, seed: int, end: dt.date, report: Callable[[float], None]) -> None:
         self.spec = spec
         self.rng = random.Random(f"champion-desk-demo:{seed}")
-        self.end_date = end
         self.end = end.toordinal()
         self.start = months_before(end, 12 * spec.years) + dt.timedelta(days=1)
         self.report = report
@@ -678,7 +693,6 @@ class _Generator:
         self.rows: dict[str, list[dict[str, Any]]] = {t: [] for t in WRITE_ORDER}
         self.staff_id: list[str] = []
         self.staff_name: list[str] = []
-        self.staff_role: list[str] = []
         self.staff_active: list[bool] = []
         self.staff_engaged: list[bool] = []
         self.units: list[_Unit] = []
@@ -697,6 +711,7 @@ class _Generator:
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def iso(self, day: int) -> str:
+        """Return a day ordinal as ``YYYY-MM-DD`` (cached: the same few thousand days recur)."""
         text = self._iso.get(day)
         if text is None:
             text = self._iso[day] = dt.date.fromordinal(day).isoformat()
@@ -709,6 +724,7 @@ class _Generator:
         return f"{self.iso(day)}T{minute // 60:02d}:{minute % 60:02d}:00.000000Z"
 
     def record(self, table: str, day: int, updated: int | None = None, **values: Any) -> str:
+        """Append a row created on ``day`` (last changed on ``updated``, if later); return its id."""
         created = self.stamp(day)
         record_id = self.new_id()
         row = {"id": record_id, "created_at": created,
@@ -727,12 +743,10 @@ class _Generator:
             return day + 1
         return day
 
-    def tables(self) -> dict[str, list[dict[str, Any]]]:
-        return self.rows
-
     # ---- the world -------------------------------------------------------------------------
 
     def build(self) -> None:
+        """Build every table's rows, unit by unit, reporting the share done."""
         self.build_units_and_staff()
         self.build_tools_and_rollouts()
         self.report(0.05)
@@ -760,6 +774,7 @@ class _Generator:
         return out
 
     def build_units_and_staff(self) -> None:
+        """Create the units and their staff: one ward manager, 1–3 champions, colleagues of many cultures."""
         rng = self.rng
         catalogue = self.unit_catalogue()
         weights = [_UNIT_SIZE_WEIGHT[kind] * rng.uniform(0.85, 1.15) for _, _, kind in catalogue]
@@ -774,7 +789,8 @@ class _Generator:
         wards = [i for i, (_, _, kind) in enumerate(catalogue) if kind == "ward" and i > 0]
         lagging_index = rng.choice(wards) if wards else None
         for index, ((name, specialty, kind), size) in enumerate(zip(catalogue, sizes)):
-            unit_id = self.record("unit", start, name=name, site=sites[index % len(sites)], specialty=specialty)
+            site = sites[index * len(sites) // len(catalogue)]
+            unit_id = self.record("unit", start, name=name, site=site, specialty=specialty)
             lagging = index == lagging_index
             unit = _Unit(index, unit_id, name, kind, [], [], -1,
                          engaged_share=0.45 if lagging else rng.uniform(0.72, 0.88), lagging=lagging)
@@ -801,7 +817,6 @@ class _Generator:
                 )
                 self.staff_id.append(staff_id)
                 self.staff_name.append(person_name)
-                self.staff_role.append(role)
                 self.staff_active.append(active)
                 self.staff_engaged.append(part != "staff" or rng.random() < unit.engaged_share)
                 unit.staff.append(s)
@@ -815,6 +830,7 @@ class _Generator:
         self.showcase = self.units[0]
 
     def build_tools_and_rollouts(self) -> None:
+        """Create the tools and stage each one over the units: pilots first, then waves; one pauses."""
         rng = self.rng
         start, end = self.start.toordinal(), self.end
         period = end - start
@@ -868,15 +884,16 @@ class _Generator:
                     ro.paused = min(end - 14, ro.live + rng.randint(45, 75))
                     paused_done = True
             for ro in tool_rollouts:
-                u = ro.unit
                 self.add_rollout_rows(ro)
                 if ro.anchor is not None:
-                    slow = u.lagging
+                    # Half the unit trained a month or so after the anchor; the lagging unit is far slower.
+                    slow = ro.unit.lagging
                     ro.midpoint = ro.anchor + (rng.randint(90, 130) if slow else rng.randint(20, 45))
                     ro.spread = rng.uniform(45, 60) if slow else rng.uniform(14, 24)
                 self.rollouts.append(ro)
 
     def add_rollout_rows(self, ro: _Rollout) -> None:
+        """Write a unit's stage history for a tool (planned, pilot, live, paused), up to the end."""
         tool_id = self.tool_id[ro.tool]
         stages = [(ToolStage.PLANNED, ro.announce), (ToolStage.PILOT, ro.pilot), (ToolStage.LIVE, ro.live),
                   (ToolStage.PAUSED, ro.paused)]
@@ -903,6 +920,7 @@ class _Generator:
         return days
 
     def build_training(self, ro: _Rollout) -> None:
+        """Create one unit's sessions for one tool: first attendances follow the S-curve, refreshers follow sign-offs."""
         if ro.anchor is None:
             return
         rng = self.rng
@@ -1047,6 +1065,7 @@ class _Generator:
     # ---- concerns ----------------------------------------------------------------------------
 
     def build_concerns(self, ro: _Rollout) -> None:
+        """Create one unit's concerns about one tool: a peak around go-live over a background that fades."""
         rng = self.rng
         unit = ro.unit
         info = TOOLS[ro.tool]
@@ -1068,6 +1087,9 @@ class _Generator:
                 days.append(day)
         if ro.paused is not None:
             days.extend(ro.paused - rng.randint(0, 40) for _ in range(round(n_staff * 0.15)))
+        if ro.live is not None:
+            # A live tool always has a fresh worry or two, so the open list is never empty.
+            days.extend(rng.randint(self.end - 25, self.end) for _ in range(rng.randint(1, 3)))
         themes = list(info.themes)
         weights = [info.themes[t] * (6.0 if lagging and t == Theme.JOB_SECURITY else 1.0) for t in themes]
         if ro.paused is not None:
@@ -1085,7 +1107,7 @@ class _Generator:
             high = _HIGH_SEVERITY.get(theme, 0.08) * (1.5 if lagging else 1.0)
             roll = rng.random()
             severity = "high" if roll < high else ("medium" if roll < high + 0.45 else "low")
-            text = rng.choice(_DESCRIPTIONS[theme]).format(tool=tool_word, Tool=tool_word[0].upper() + tool_word[1:])
+            text = rng.choice(_phrases(info, _DESCRIPTIONS, theme)).format(tool=tool_word, Tool=tool_word[0].upper() + tool_word[1:])
             description = f"{rng.choice(_WHERE)}: {text[0].lower()}{text[1:]}{rng.choice(_AFTERWORD)}"
             reporter = rng.choice(unit.champions)
             raised_by = self.staff_id[rng.choice(others)] if others and rng.random() < 0.2 else None
@@ -1114,15 +1136,16 @@ class _Generator:
             self.record(
                 "incident", day, updated=resolved_on, tool_id=self.tool_id[ro.tool], unit_id=unit.id,
                 reported_by=self.staff_id[reporter], raised_by=raised_by, occurred_on=self.iso(day),
-                theme=theme.value if isinstance(theme, Theme) else theme, barrier=barrier, severity=severity,
+                theme=theme.value, barrier=barrier, severity=severity,
                 description=description, root_cause=root_cause, status=status.value, response=response, owner=owner,
                 resolved_on=self.iso(resolved_on) if resolved_on is not None else None,
             )
 
     def response_text(self, ro: _Rollout, theme: str) -> str:
+        """Return a "you said, we did" action that fits the tool and the theme."""
         rng = self.rng
         info = TOOLS[ro.tool]
-        options = _RESPONSES[theme]
+        options = _phrases(info, _RESPONSES, theme)
         if theme == Theme.ACCURACY_AND_TRUST and rng.random() < 0.6:
             options = info.accuracy_responses
         text = rng.choice(options).format(tool=info.short)
@@ -1138,6 +1161,7 @@ class _Generator:
         return share * (0.45 if ro.unit.lagging else 1.0)
 
     def build_pulses(self, ro: _Rollout) -> None:
+        """Create readiness pulses about every two months; ADKAR means rise with training."""
         rng = self.rng
         n_staff = len(ro.unit.staff)
         day = self.weekday(ro.announce + rng.randint(10, 25))
@@ -1165,6 +1189,7 @@ class _Generator:
             day = self.weekday(day + rng.randint(52, 70))
 
     def build_stories(self, ro: _Rollout) -> None:
+        """Create success stories once training has landed; measures improve with time."""
         if ro.live is None:
             return
         rng = self.rng
@@ -1191,6 +1216,7 @@ class _Generator:
     # ---- mentoring ---------------------------------------------------------------------------
 
     def build_pairings(self, unit: _Unit, rollouts: list[_Rollout]) -> None:
+        """Create a unit's mentoring pairings (a champion and a colleague), most around go-live."""
         rng = self.rng
         end = self.end
         usable = [ro for ro in rollouts if ro.anchor is not None and ro.anchor <= end - 21]
@@ -1226,6 +1252,7 @@ class _Generator:
 
     def add_pairing(self, ro: _Rollout, unit: _Unit, started: int, mentor: int, mentee: int,
                     pairings: list[dict[str, Any]]) -> None:
+        """Add a pairing and its check-ins: completed, ended early, ongoing, or stalled."""
         rng = self.rng
         end = self.end
         info = TOOLS[ro.tool]
@@ -1294,6 +1321,25 @@ class _Generator:
             })
 
 
+_PHRASE_CACHE: dict[tuple[int, str, str], tuple[str, ...]] = {}
+
+
+def _phrases(info: ToolInfo, table: dict[str, tuple[str, ...]], theme: str) -> tuple[str, ...]:
+    """Return the phrases of a theme that fit a tool: untagged ones, and '[a|b] ...' ones sharing a trait."""
+    key = (id(table), info.key, theme)
+    found = _PHRASE_CACHE.get(key)
+    if found is None:
+        out = []
+        for phrase in table[theme]:
+            if phrase.startswith("["):
+                tags, _, phrase = phrase[1:].partition("] ")
+                if not info.traits.intersection(tags.split("|")):
+                    continue
+            out.append(phrase)
+        found = _PHRASE_CACHE[key] = tuple(out)
+    return found
+
+
 _FORMATS = (SessionFormat.HANDS_ON, SessionFormat.DEMO, SessionFormat.HUDDLE, SessionFormat.E_LEARNING, SessionFormat.ONE_TO_ONE)
 _FORMAT_WEIGHTS = (34, 18, 28, 8, 12)
 # How likely an attendee is signed off at a hands-on or one-to-one session, by why they came.
@@ -1320,9 +1366,11 @@ class _NamePool:
         self.family = {c[0]: _split(c[3]) for c in _NAMES}
 
     def reserve(self, names) -> None:
+        """Mark names as taken (the showcase people)."""
         self.used.update(names)
 
     def draw(self) -> str:
+        """Return a display name not drawn before."""
         rng = self.rng
         for attempt in range(30):
             culture = rng.choices(self.cultures, self.weights)[0]
@@ -1337,6 +1385,7 @@ class _NamePool:
         return name
 
     def compose(self, culture: str) -> str:
+        """Return a full name in a culture's usual order."""
         rng = self.rng
         if culture == "vietnamese":
             if rng.random() < 0.5:

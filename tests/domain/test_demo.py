@@ -79,10 +79,14 @@ def test_refuses_a_database_that_holds_any_record(db, deleted):
     assert db.scalar("SELECT count(*) FROM staff") == 0
 
 
-def test_unknown_scale_is_a_validation_error(db):
+def test_unknown_scale_or_a_future_end_is_a_validation_error(db):
     with pytest.raises(ValidationError) as err:
         generate_demo(db, "county", end=END)
     assert err.value.field == "scale"
+    with pytest.raises(ValidationError) as err:
+        generate_demo(db, "ward", end=dt.date.today() + dt.timedelta(days=1))
+    assert err.value.field == "end"
+    assert db.scalar("SELECT count(*) FROM unit") == 0
 
 
 @pytest.mark.parametrize("phase", ["start", "building", "writing"])
@@ -126,7 +130,7 @@ def test_every_unit_has_one_to_three_champions_and_one_ward_manager(hospital):
         SELECT u.name, sum(s.is_champion) AS champions, sum(s.role = 'ward manager') AS managers,
                sum(s.role = 'ward manager' AND s.is_champion) AS manager_champions
           FROM unit u JOIN staff s ON s.unit_id = u.id GROUP BY u.id""")
-    assert len(rows) == 12
+    assert len(rows) == 12 and len(rows) == db.scalar("SELECT count(*) FROM unit")
     for r in rows:
         assert 1 <= r["champions"] <= 3 and r["managers"] == 1 and r["manager_champions"] == 0, r
 
@@ -238,10 +242,10 @@ def test_countersigns_and_sign_offs_follow_the_rules(hospital):
 
 
 def test_pulses_are_ADKAR_means_on_every_unit(hospital):
-    db, _ = hospital
+    db, summary = hospital
     for element in vocab.values(vocab.Barrier):
         assert db.scalar(f"SELECT count(*) FROM pulse WHERE {element} NOT BETWEEN 1 AND 5") == 0
-    assert db.scalar("SELECT count(DISTINCT unit_id) FROM pulse") == 12
+    assert db.scalar("SELECT count(DISTINCT unit_id) FROM pulse") == summary["counts"]["unit"]
     assert db.scalar("SELECT count(*) FROM pulse p JOIN staff s ON s.unit_id = p.unit_id GROUP BY p.id HAVING p.respondents > count(*)") is None
 
 
@@ -262,7 +266,7 @@ def test_staff_names_and_refs_look_real(hospital):
     refs = [r["staff_ref"] for r in db.query("SELECT staff_ref FROM staff")]
     assert all(re.fullmatch(r"E\d{7}", r) for r in refs) and len(set(refs)) == len(refs)
     inactive = db.scalar("SELECT count(*) FROM staff WHERE active = 0")
-    assert 0 < inactive < 40
+    assert 0 < inactive < 0.05 * len(names)
 
 
 def test_every_record_passes_validation(hospital):
@@ -386,3 +390,13 @@ def test_one_rollout_is_paused_and_some_refreshers_are_due(hospital):
          WHERE last < date(?, '-' || months || ' months')""", (END.isoformat(),))
     signed = db.scalar("SELECT count(DISTINCT staff_id) FROM attendance WHERE signed_off = 1")
     assert 0 < due < signed
+
+
+def test_every_tool_has_fitting_phrases_for_every_theme():
+    from champion_desk.domain.demo import _DESCRIPTIONS, _RESPONSES, TOOLS, _phrases
+
+    for info in TOOLS.values():
+        for theme in vocab.values(vocab.Theme):
+            assert len(_phrases(info, _DESCRIPTIONS, theme)) >= 2, (info.key, theme)
+            assert len(_phrases(info, _RESPONSES, theme)) >= 2, (info.key, theme)
+            assert not any(p.startswith("[") for p in _phrases(info, _RESPONSES, theme))
