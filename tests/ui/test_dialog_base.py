@@ -99,3 +99,31 @@ def test_open_record_dialog_reports_a_missing_record(qtbot, ward_context, monkey
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a))
     assert open_record_dialog(ward_context, "unit", record_id="no-such-id") is None
     assert shown
+
+
+def test_a_failed_write_keeps_the_dialog_open_with_every_value(qtbot, ward_context, db, monkeypatch):
+    from champion_desk.domain import logbook
+    from champion_desk.errors import DiskFullError
+
+    def full(*args, **kwargs):
+        raise DiskFullError("The disk is full.")
+
+    monkeypatch.setattr(logbook, "save", full)
+    dialog = make_dialog(qtbot, ward_context, "story")
+    dialog.fields["title"].widget.set_value("Handover faster")
+    dialog.fields["summary"].widget.set_value("Night team say so")
+    assert dialog.save() is False
+    assert "disk is full" in dialog.banner.message() and "Nothing was lost" in dialog.banner.message()
+    assert dialog.fields["summary"].widget.value() == "Night team say so"
+    assert dialog.result() != dialog.DialogCode.Accepted and dialog.saved_id is None
+
+
+def test_tab_goes_through_the_fields_in_form_order(qtbot, ward_context):
+    dialog = make_dialog(qtbot, ward_context, "pairing")
+    dialog.show()
+    dialog.first_focus().setFocus()
+    seen = []
+    for _ in range(len(dialog.fields) + 2):
+        seen.append(dialog.focusWidget().accessibleName())
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+    assert seen == ["Mentor", "Mentee", "Tool", "Started", "Goal", "Progress", "Status", "Cancel", "Save", "Mentor"]

@@ -27,12 +27,13 @@ class IncidentDialog(RecordDialog):
 
     def build(self) -> None:
         self.section("The concern", column=0)
-        self.date_field("occurred_on", "&Date")
-        self.unit_field()
-        self.tool_field()
+        # The theme comes first: it is the one choice with no sensible default.
         self.vocab_field("theme", "T&heme", vocab.Theme, empty_label="— choose the theme —")
         self.vocab_field("barrier", "ADKAR &barrier", vocab.Barrier, empty_label="— not sure —")
         self.vocab_field("severity", "Se&verity", vocab.Severity)
+        self.unit_field()
+        self.tool_field()
+        self.date_field("occurred_on", "&Date")
         self.add_field("description", "Descri&ption", LongTextField(4, "What was said or seen — no patient details"))
         self.add_field("root_cause", "Root &cause", LongTextField(2, "Why, as far as you know"))
         self.section("What was done", column=1)
