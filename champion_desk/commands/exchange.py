@@ -66,7 +66,8 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     for name, cols in guessed.items():
         if name not in mapping and not taken.intersection(cols):
             mapping[name] = cols
-    with open_for_command(args) as db:
+    # A new ward starts from its HR roster, so the database is created when missing.
+    with open_for_command(args, create=not args.dry_run) as db:
         plan = roster.import_roster(db, table, mapping, CLI_ACTOR, skip_invalid=args.skip_invalid, dry_run=args.dry_run)
     print(f"Roster: {table.path.name} ({table.describe()})")
     for name in roster.FIELDS:

@@ -21,6 +21,7 @@ from champion_desk.domain.validation import problems
 from champion_desk.errors import ChampionDeskError, ValidationError
 from champion_desk.exchange.tabular import TableFile, TableFileError, read_table
 from champion_desk.store import importing, records
+from champion_desk.store.importing import data_fingerprint
 from champion_desk.store.database import Database, memory_database
 
 FIELDS = ("staff_ref", "display_name", "role", "unit", "is_champion", "active")
@@ -198,7 +199,7 @@ def plan_import(db: Database, table: TableFile, mapping: Mapping_, progress: Cal
     Raises RosterError when the mapping is unusable.
     """
     check_mapping(mapping, table.headers)
-    plan = ImportPlan(table, dict(mapping), fingerprint=_fingerprint(db))
+    plan = ImportPlan(table, dict(mapping), fingerprint=data_fingerprint(db))
     positions, width = _cells(table, mapping)
     staff = db.query("SELECT * FROM staff WHERE deleted_at IS NULL")
     by_ref = {s["staff_ref"].casefold(): s for s in staff if s["staff_ref"]}
@@ -321,16 +322,11 @@ def import_roster(
         backup_database(db, reason="before-import")
     with db.transaction():
         # The plan was made before the write lock was taken; make it again if anything changed since.
-        if _fingerprint(db) != plan.fingerprint:
+        if data_fingerprint(db) != plan.fingerprint:
             plan = plan_import(db, table, mapping)
         _write(db, plan, actor, progress)
     plan.written = True
     return plan
-
-
-def _fingerprint(db: Database) -> tuple[int, int]:
-    # data_version moves when another connection commits; total_changes when this one writes.
-    return int(db.scalar("PRAGMA data_version")), db.conn.total_changes
 
 
 def _write(db: Database, plan: ImportPlan, actor: str, progress: Callable[[int, int], None] | None) -> None:

@@ -7,6 +7,8 @@ import os
 import re
 import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +45,16 @@ def _quick_check(path: Path) -> None:
         raise CorruptDatabaseError(f"The backup copy failed its check: {result[:3]}")
 
 
+def _backup_into(source: sqlite3.Connection, path: Path) -> None:
+    dest = sqlite3.connect(path)
+    try:
+        source.backup(dest)
+        # A copy is a single file: switch it out of WAL so it can be moved or copied anywhere.
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
+
+
 def copy_verified(source: sqlite3.Connection, target: Path) -> Path:
     """Copy a live database into ``target`` with the backup API, check it, then move it into place.
 
@@ -54,13 +66,7 @@ def copy_verified(source: sqlite3.Connection, target: Path) -> Path:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        dest = sqlite3.connect(tmp)
-        try:
-            source.backup(dest)
-            # A backup is a single file: switch it out of WAL so it can be copied anywhere.
-            dest.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dest.close()
+        _backup_into(source, tmp)
         _quick_check(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
@@ -140,3 +146,153 @@ def thin_backups(folder: Path, now: dt.datetime | None = None) -> list[Path]:
             b.path.unlink(missing_ok=True)
             removed.append(b.path)
     return removed
+
+
+# Objects a Champion Desk file may hold besides its documented tables and their indexes.
+_HOUSEKEEPING_TABLES = {"_sqlite_migrations", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}
+
+
+def open_foreign(path: Path) -> sqlite3.Connection:
+    """Open a database file from elsewhere read-only, leaving no -wal/-shm files beside it.
+
+    Without a -wal beside it the file is opened ``immutable``: SQLite then takes no locks and
+    creates no side files. With one, a plain read-only connection reads the committed WAL too.
+    """
+    path = Path(path)
+    immutable = "" if Path(f"{path}-wal").exists() else "&immutable=1"
+    conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro{immutable}", uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA foreign_keys = OFF")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def check_foreign_file(path: Path, check_links: bool = True) -> int:
+    """Check a database file from elsewhere (a backup, another ward's PC) without changing it.
+
+    Checks, in order: it is SQLite, carries Champion Desk's application id, has a schema this
+    version knows, passes ``integrity_check`` (quick_check misses a bit flipped inside a row),
+    has no broken links (unless ``check_links`` is False), and holds only tables and indexes (no
+    triggers or views that could run code). Returns its schema version. Raises
+    NotADeskDatabaseError, NewerVersionError or CorruptDatabaseError; never changes the file.
+    """
+    from champion_desk.errors import NotADeskDatabaseError
+    from champion_desk.store.database import check_header
+
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"No file at {path}.")
+    version = check_header(path)
+    if version < 1:
+        raise NotADeskDatabaseError(f"{path} holds no Champion Desk data (its schema was never created).")
+    try:
+        conn = open_foreign(path)
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise CorruptDatabaseError(f"{path} cannot be opened ({_one_line(exc)}).") from exc
+    try:
+        result = conn.execute("PRAGMA integrity_check(5)").fetchall()
+        if result != [("ok",)]:
+            raise CorruptDatabaseError(f"{path} is damaged: {_one_line('; '.join(r[0] for r in result))}")
+        objects = conn.execute("SELECT type, name FROM sqlite_master").fetchall()
+        odd = sorted(name for kind, name in objects if kind not in ("table", "index"))
+        if odd:
+            raise NotADeskDatabaseError(f"{path} holds objects Champion Desk never creates ({', '.join(odd[:5])}); it is refused.")
+        if check_links and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            raise CorruptDatabaseError(f"{path} has records that point at missing records; it is refused.")
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise CorruptDatabaseError(f"{path} is damaged ({_one_line(exc)}).") from exc
+    finally:
+        conn.close()
+    return version
+
+
+def _one_line(error: object) -> str:
+    # SQLite's integrity messages span lines; a refusal is shown as one line.
+    text = "; ".join(part.strip() for part in str(error).splitlines() if part.strip())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def check_shape(conn: sqlite3.Connection, path: Path) -> None:
+    """Raise NotADeskDatabaseError unless the file holds exactly the documented tables and columns."""
+    from champion_desk.errors import NotADeskDatabaseError
+    from champion_desk.store.schema import TABLE_DDL, columns
+
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = sorted(set(TABLE_DDL) - tables)
+    extra = sorted(tables - set(TABLE_DDL) - _HOUSEKEEPING_TABLES)
+    if missing or extra:
+        raise NotADeskDatabaseError(
+            f"{path} does not have Champion Desk's tables ({'missing ' + ', '.join(missing) if missing else 'extra ' + ', '.join(extra)})."
+        )
+    for table in TABLE_DDL:
+        found = tuple(r[1] for r in conn.execute(f'PRAGMA table_info("{table}")'))
+        if found != columns(table):
+            raise NotADeskDatabaseError(f"{path}: table {table} does not have the documented columns.")
+
+
+@contextmanager
+def checked_copy(path: Path, check_links: bool = True) -> Iterator[Path]:
+    """Yield a private, checked, up-to-date copy of a database file from elsewhere; delete it afterwards.
+
+    The original is only ever read. An older schema is migrated in the copy; a newer one is refused.
+    ``check_links=False`` skips the whole-file link check for callers that check their result
+    (a merge). Raises what :func:`check_foreign_file` raises.
+    """
+    from champion_desk.store.database import open_database
+    from champion_desk.store.schema import SCHEMA_VERSION
+
+    path = Path(path)
+    version = check_foreign_file(path, check_links)
+    with tempfile.TemporaryDirectory(prefix="champion-desk-") as folder:
+        copy = Path(folder) / "copy.db"
+        source = open_foreign(path)
+        try:
+            _backup_into(source, copy)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise CorruptDatabaseError(f"{path} could not be read ({_one_line(exc)}).") from exc
+        finally:
+            source.close()
+        if version < SCHEMA_VERSION:
+            open_database(copy, create=False, backup_dir=Path(folder) / "backups").close()
+        conn = sqlite3.connect(copy)
+        try:
+            check_shape(conn, path)
+        finally:
+            conn.close()
+        yield copy
+
+
+def restore_database(db, source: Path, backup_folder: Path | None = None) -> Path:
+    """Replace the open database's contents with a checked backup; return the backup of what it held.
+
+    The source is checked first (see :func:`checked_copy`); then the current contents are backed
+    up; then SQLite's backup API copies the pages in one write transaction, which is safe with WAL
+    and atomic: a crash leaves either the old or the new contents. The caller should reopen.
+    Raises NotADeskDatabaseError, NewerVersionError, CorruptDatabaseError, StoreError.
+    """
+    from champion_desk.store.database import translate_errors
+    from champion_desk.store.schema import SCHEMA_VERSION
+
+    if db.readonly:
+        from champion_desk.errors import ReadOnlyDatabaseError
+
+        raise ReadOnlyDatabaseError("This database is open read-only; it cannot be restored into.")
+    with checked_copy(Path(source)) as copy:
+        page_size = db.scalar("PRAGMA page_size")
+        conn = sqlite3.connect(copy, isolation_level=None)
+        try:
+            if conn.execute("PRAGMA page_size").fetchone()[0] != page_size:
+                # A WAL database cannot change its page size, so the copy is rebuilt to match.
+                conn.execute(f"PRAGMA page_size = {int(page_size)}")
+                conn.execute("VACUUM")
+            previous = backup_database(db, backup_folder, reason="before-restore") if db.path or backup_folder else None
+            with translate_errors():
+                conn.backup(db.conn)
+        finally:
+            conn.close()
+    if db.schema_version() != SCHEMA_VERSION or db.scalar("PRAGMA quick_check") != "ok":
+        raise CorruptDatabaseError("The restored database failed its check; restore the backup taken just before.")
+    return previous

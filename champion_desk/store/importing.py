@@ -65,6 +65,14 @@ def write_batch(
     return done
 
 
+def data_fingerprint(db: Database) -> tuple[int, int]:
+    """Return a value that changes whenever the database changes (a plan made earlier may be stale).
+
+    ``data_version`` moves when another connection commits; ``total_changes`` when this one writes.
+    """
+    return int(db.scalar("PRAGMA data_version")), db.conn.total_changes
+
+
 def _run(db: Database, table: str, sql: str, rows: list) -> None:
     import sqlite3
 

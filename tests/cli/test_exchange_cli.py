@@ -83,3 +83,51 @@ def test_import_roster_malformed_file_is_one_clear_line(desk, tmp_path, content)
 def test_import_roster_missing_file(desk, tmp_path):
     result = run(desk, "import-roster", str(tmp_path / "nope.csv"))
     assert result.returncode == 1 and "nope.csv" in result.stderr
+
+
+def test_export_backups_restore_merge_and_person_rights(desk, tmp_path):
+    assert run(desk, "import-roster", str(HR)).returncode == 0
+    exported = run(desk, "export", "--out", str(tmp_path / "out"))
+    assert exported.returncode == 0 and (tmp_path / "out" / "staff.csv").exists()
+    assert "audit table is not exported" in exported.stdout
+    xlsx = run(desk, "export", "--out", str(tmp_path / "desk.xlsx"))
+    assert xlsx.returncode == 0 and (tmp_path / "desk.xlsx").exists()
+
+    listed = run(desk, "backups")
+    assert "before-import" in listed.stdout
+    backup = sorted((desk.parent / "backups").glob("*-before-import.db"))[0]
+    refused = run(desk, "restore", str(backup))
+    assert refused.returncode == 1 and "--yes" in refused.stderr
+    restored = run(desk, "restore", str(backup), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    assert _staff_count(desk) == 0
+
+    other = tmp_path / "ward9.db"
+    assert run(other, "import-roster", str(HR)).returncode == 0
+    dry = run(desk, "merge", str(other), "--dry-run")
+    assert dry.returncode == 0 and "Dry run" in dry.stdout and _staff_count(desk) == 0
+    merged = run(desk, "merge", str(other))
+    assert merged.returncode == 0, merged.stderr
+    assert _staff_count(desk) == 8
+    assert "Nothing to change" in run(desk, "merge", str(other)).stdout
+
+    person = run(desk, "export-person", "10234563", "--out", str(tmp_path / "mai.json"))
+    assert person.returncode == 0, person.stderr
+    assert json.loads((tmp_path / "mai.json").read_text(encoding="utf-8"))["records"]["staff"]["display_name"] == "Nguyễn Thị Mai"
+    assert run(desk, "erase-person", "10234563").returncode == 1
+    erased = run(desk, "erase-person", "10234563", "--yes")
+    assert erased.returncode == 0, erased.stderr
+    raw = desk.read_bytes() + (Path(str(desk) + "-wal").read_bytes() if Path(str(desk) + "-wal").exists() else b"")
+    assert "Nguyễn Thị Mai".encode() not in raw
+    # Merging the ward file that still names her does not bring her back.
+    assert run(desk, "merge", str(other)).returncode == 0
+    with open_database(desk) as db:
+        assert not records.find(db, "staff", staff_ref="10234563")
+
+
+def test_merge_and_restore_refuse_bad_files_in_one_line(desk, tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
+    for args in (("merge", str(bad)), ("restore", str(bad), "--yes"), ("merge", str(tmp_path / "none.db"))):
+        result = run(desk, *args)
+        assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, args

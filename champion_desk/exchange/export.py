@@ -1,0 +1,158 @@
+"""Export every table's live records for a manager: a folder of CSV files or one XLSX workbook.
+
+Columns are the documented ones (DESIGN.md), in schema order, with two exceptions made on purpose:
+the ``audit`` table is not exported (its ``actor`` and ``changes`` hold names and concern text
+the manager's copy does not need), and ``incident.raised_by`` is left out (who raised a concern
+is confidential; it exists only so the champion can offer follow-up).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from champion_desk.errors import ChampionDeskError
+from champion_desk.store.database import Database
+from champion_desk.store.schema import RECORD_TABLES, columns
+
+EXCLUDED_COLUMNS: dict[str, tuple[str, ...]] = {"incident": ("raised_by",)}
+FORMATS = ("csv", "xlsx")
+# Text starting with these is run as a formula by Excel (CSV injection); a leading apostrophe stops it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportError(ChampionDeskError):
+    """The export cannot be written where asked."""
+
+
+@dataclass
+class ExportResult:
+    """Where the export went and how many rows each table had."""
+
+    path: Path
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def export_columns(table: str) -> tuple[str, ...]:
+    """Return the columns exported for a table: the documented ones minus the confidential ones."""
+    return tuple(c for c in columns(table) if c not in EXCLUDED_COLUMNS.get(table, ()))
+
+
+def safe_text(value: Any) -> Any:
+    """Return a value as written to a cell: text that Excel would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def live_rows(db: Database, table: str) -> list[tuple]:
+    """Return the exported columns of a table's live records, oldest first."""
+    cols = ", ".join(export_columns(table))
+    return [tuple(r) for r in db.conn.execute(f"SELECT {cols} FROM {table} WHERE deleted_at IS NULL ORDER BY created_at, id")]
+
+
+def db_snapshot(db: Database, read: Callable[[], Any]) -> Any:
+    """Run ``read`` inside one read transaction, so every table is seen as of the same moment."""
+    if db.conn.in_transaction:
+        return read()
+    db.conn.execute("BEGIN")
+    try:
+        return read()
+    finally:
+        db.conn.execute("COMMIT")
+
+
+def export_database(
+    db: Database, out: Path | str, fmt: str, progress: Callable[[int, int], None] | None = None
+) -> ExportResult:
+    """Write every record table's live rows to ``out``; return an ExportResult.
+
+    ``csv``: ``out`` is a folder (created if needed) that receives ``<table>.csv`` in UTF-8 with a
+    byte-order mark, so Excel shows accents. ``xlsx``: ``out`` is a workbook with one sheet per
+    table. Files are written beside their target and moved into place, so a failed export never
+    leaves half a file. Raises ExportError.
+    """
+    out = Path(out)
+    if fmt not in FORMATS:
+        raise ExportError(f"format: must be one of {', '.join(FORMATS)} (got {fmt!r}).")
+    if fmt == "csv" and out.exists() and not out.is_dir():
+        raise ExportError(f"{out} is a file; a CSV export needs a folder to hold one file per table.")
+    if fmt == "xlsx" and out.is_dir():
+        raise ExportError(f"{out} is a folder; an XLSX export needs a file name ending in .xlsx.")
+    result = ExportResult(out)
+    tables = db_snapshot(db, lambda: {t: live_rows(db, t) for t in RECORD_TABLES})
+    try:
+        if fmt == "csv":
+            _write_csv(out, tables, progress)
+        else:
+            _write_xlsx(out, tables, progress)
+    except OSError as exc:
+        raise ExportError(f"The export could not be written to {out} ({exc.strerror or exc}).") from exc
+    result.counts = {t: len(rows) for t, rows in tables.items()}
+    return result
+
+
+def _replace_into(target: Path, write: Callable[[Path], None]) -> None:
+    fd, name = tempfile.mkstemp(prefix=".partial-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _write_csv(folder: Path, tables: dict[str, list[tuple]], progress: Callable[[int, int], None] | None) -> None:
+    import csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for done, (table, rows) in enumerate(tables.items(), start=1):
+        def write(tmp: Path, table: str = table, rows: list[tuple] = rows) -> None:
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(export_columns(table))
+                writer.writerows([safe_text(v) for v in row] for row in rows)
+
+        _replace_into(folder / f"{table}.csv", write)
+        if progress:
+            progress(done, len(tables))
+
+
+def _write_xlsx(path: Path, tables: dict[str, list[tuple]], progress: Callable[[int, int], None] | None) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, str):
+            # Control characters are not allowed in a workbook; they carry no meaning here.
+            return safe_text(ILLEGAL_CHARACTERS_RE.sub("", value))
+        return value
+
+    def write(tmp: Path) -> None:
+        workbook = Workbook(write_only=True)
+        bold = Font(bold=True)
+        for done, (table, rows) in enumerate(tables.items(), start=1):
+            sheet = workbook.create_sheet(table)
+            sheet.freeze_panes = "A2"
+            header = []
+            for name in export_columns(table):
+                c = WriteOnlyCell(sheet, value=name)
+                c.font = bold
+                header.append(c)
+            sheet.append(header)
+            for row in rows:
+                sheet.append([cell(v) for v in row])
+            if progress:
+                progress(done, len(tables))
+        workbook.save(tmp)
+
+    _replace_into(path, write)

@@ -1,0 +1,332 @@
+"""Merge another ward's database into this one: read it safely, work out the union, report, apply.
+
+The rule set (issue 6), as one pure function of the two files, :func:`union`:
+
+- records match by id; of two versions the newer ``updated_at`` wins (a tombstone sets
+  ``updated_at`` when it is made, so "a tombstone wins unless edited after it" is the same rule;
+  on a tie the tombstone wins, then a fixed order of the values decides);
+- an erased colleague's tombstone always wins, and their name is scrubbed from every free text;
+- units, tools and staff created separately with the same natural key (unit name, tool name,
+  ``staff_ref``; case and spacing ignored) become one record: the smallest id, the newest values;
+  every reference to the others is re-pointed;
+- after re-pointing, two live attendances of one person at one session become one.
+
+Because the result depends only on the set of versions, merging twice changes nothing and
+merging A into B gives the same records as B into A. The other file is untrusted: it is checked
+and copied (store.backups.checked_copy) and only the copy is read.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import reduce
+from pathlib import Path
+
+from champion_desk.domain.validation import REFERENCES
+from champion_desk.errors import ChampionDeskError, CorruptDatabaseError
+from champion_desk.store import erasure, merging
+from champion_desk.store.backups import backup_database, checked_copy
+from champion_desk.store.database import Database
+from champion_desk.store.importing import data_fingerprint
+from champion_desk.store.schema import RECORD_TABLES, columns
+
+ORDER = ("unit", "tool", "staff", "rollout", "training_session", "attendance", "incident", "pairing", "checkin", "pulse", "story",
+         "setting", "suggestion_response")
+assert set(ORDER) == set(RECORD_TABLES), "every record table must have its place in the merge order"
+NATURAL_KEYS = merging.NATURAL_KEYS
+ID, CREATED, UPDATED, DELETED = 0, 1, 2, 3
+
+Row = tuple
+Tables = dict[str, dict[str, Row]]
+
+
+class MergeError(ChampionDeskError):
+    """The merge was refused before anything was read or written."""
+
+
+@dataclass
+class Snapshot:
+    """Every record (tombstones included) of one file, the ids it erased, and its audit rows."""
+
+    tables: Tables
+    erased: set[str]
+    audit: dict[str, Row] = field(default_factory=dict)
+
+
+@dataclass
+class TableCounts:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    reconciled: int = 0
+
+
+@dataclass
+class MergePlan:
+    """What merging would write into the target; ``counts`` per table for the report."""
+
+    upserts: dict[str, list[Row]]
+    removals: dict[str, list[str]]
+    audit_rows: list[Row]
+    to_erase: list[str]
+    erased_names: set[str]
+    counts: dict[str, TableCounts]
+
+    @property
+    def changed(self) -> bool:
+        return any(self.upserts.values()) or any(self.removals.values()) or bool(self.audit_rows)
+
+
+@dataclass
+class MergeReport:
+    """The outcome shown to the user."""
+
+    other: Path
+    counts: dict[str, TableCounts]
+    changed: bool
+    written: bool = False
+    backup: Path | None = None
+
+    def lines(self) -> list[str]:
+        out = [f"Merge from {self.other}:", f"  {'table':<18}{'added':>8}{'updated':>9}{'deleted':>9}{'reconciled':>12}"]
+        for table in ORDER:
+            c = self.counts[table]
+            out.append(f"  {table:<18}{c.added:>8}{c.updated:>9}{c.deleted:>9}{c.reconciled:>12}")
+        if self.backup:
+            out.append(f"A backup taken before the merge: {self.backup}")
+        return out
+
+
+def read_snapshot(conn: sqlite3.Connection, with_audit: bool = False) -> Snapshot:
+    """Read every record of every table through ``conn`` (one read transaction)."""
+    started = not conn.in_transaction
+    if started:
+        conn.execute("BEGIN")
+    try:
+        tables = {t: {r[0]: r for r in conn.execute(f"SELECT {', '.join(columns(t))} FROM {t}")} for t in ORDER}
+        erased = {r[0] for r in conn.execute(
+            'SELECT record_id FROM audit WHERE action = ? AND "table" = ?', (erasure.ERASE_ACTION, "staff"))}
+        audit_cols = ", ".join(f'"{c}"' for c in columns("audit"))
+        audit = {r[0]: r for r in conn.execute(f"SELECT {audit_cols} FROM audit")} if with_audit else {
+            r[0]: () for r in conn.execute("SELECT id FROM audit")}
+    finally:
+        if started:
+            conn.execute("COMMIT")
+    return Snapshot(tables, erased, audit)
+
+
+def newer(a: Row, b: Row) -> Row:
+    """Return the winning version of one record: newer ``updated_at``, then tombstone, then a fixed order.
+
+    The winner keeps the earlier ``created_at`` of the two, so the result does not depend on
+    which file a version came from (the function is commutative and associative).
+    """
+    if a == b:
+        return a
+    ka, kb = (a[UPDATED], a[DELETED] is not None), (b[UPDATED], b[DELETED] is not None)
+    if ka != kb:
+        winner = a if ka > kb else b
+    else:
+        winner = a if repr(a[UPDATED:]) > repr(b[UPDATED:]) else b
+    created = min(a[CREATED], b[CREATED])
+    return winner if winner[CREATED] == created else (winner[ID], created, *winner[UPDATED:])
+
+
+def _is_erased(row: Row) -> bool:
+    # Anonymous is what counts, deleted or not: a local undelete must not let a named version win.
+    cols = columns("staff")
+    return row[cols.index("display_name")] == erasure.ERASED_NAME and row[cols.index("staff_ref")] is None
+
+
+def union(a: Snapshot, b: Snapshot) -> tuple[Tables, dict[str, str], set[str], Counter]:
+    """Return (the merged records, ids reconciled into another, names of erased colleagues, reconciled per table).
+
+    A pure function of the two snapshots, symmetric in them.
+    """
+    final: Tables = {}
+    for table in ORDER:
+        merged = dict(a.tables[table])
+        for record_id, row in b.tables[table].items():
+            current = merged.get(record_id)
+            merged[record_id] = row if current is None else newer(current, row)
+        final[table] = merged
+    staff_cols = columns("staff")
+    name_at, ref_at = staff_cols.index("display_name"), staff_cols.index("staff_ref")
+    erased_names: set[str] = set()
+    for record_id in a.erased | b.erased:
+        versions = [s.tables["staff"][record_id] for s in (a, b) if record_id in s.tables["staff"]]
+        tombstones = [v for v in versions if _is_erased(v)]
+        erased_names |= {n for v in versions if not _is_erased(v) for n in (v[name_at], v[ref_at]) if n}
+        if tombstones:
+            final["staff"][record_id] = reduce(newer, tombstones)
+    remap: dict[str, str] = {}
+    reconciled: Counter = Counter()
+    for table, key in NATURAL_KEYS.items():
+        pos = columns(table).index(key)
+        groups: dict[str, list[str]] = {}
+        for record_id, row in final[table].items():
+            if row[pos] is not None:
+                groups.setdefault(" ".join(str(row[pos]).split()).casefold(), []).append(record_id)
+        rows = final[table]
+        for ids in groups.values():
+            if len(ids) < 2:
+                continue
+            keep = min(ids)
+            winner = reduce(newer, (rows[i] for i in ids))
+            for i in ids:
+                if i != keep:
+                    remap[i] = keep
+                    del rows[i]
+                    reconciled[table] += 1
+            rows[keep] = (keep, *winner[CREATED:])
+    if remap:
+        _repoint(final, remap)
+    reconciled["attendance"] += _one_attendance_per_person(final["attendance"])
+    if erased_names:
+        _scrub_names(final, erased_names)
+    return final, remap, erased_names, reconciled
+
+
+def _repoint(final: Tables, remap: dict[str, str]) -> None:
+    for table in ORDER:
+        cols = columns(table)
+        positions = [cols.index(f) for f, target in REFERENCES.get(table, {}).items() if target in NATURAL_KEYS]
+        if not positions:
+            continue
+        rows = final[table]
+        for record_id, row in rows.items():
+            if any(row[p] in remap for p in positions):
+                fixed = list(row)
+                for p in positions:
+                    fixed[p] = remap.get(fixed[p], fixed[p])
+                rows[record_id] = tuple(fixed)
+
+
+def _one_attendance_per_person(rows: dict[str, Row]) -> int:
+    cols = columns("attendance")
+    session_at, staff_at = cols.index("session_id"), cols.index("staff_id")
+    live: dict[tuple[str, str], list[Row]] = {}
+    for row in rows.values():
+        if row[DELETED] is None:
+            live.setdefault((row[session_at], row[staff_at]), []).append(row)
+    dropped = 0
+    for versions in live.values():
+        if len(versions) > 1:
+            keep = reduce(newer, versions)[ID]
+            for row in versions:
+                if row[ID] != keep:
+                    del rows[row[ID]]
+                    dropped += 1
+    return dropped
+
+
+def _scrub_names(final: Tables, names: set[str]) -> None:
+    pattern = erasure.name_pattern(names)
+    for table in ORDER:
+        if table == "staff":
+            continue
+        cols = columns(table)
+        positions = [cols.index(c) for c in erasure.text_columns(table)]
+        rows = final[table]
+        for record_id, row in rows.items():
+            if any(row[p] and pattern.search(row[p]) for p in positions):
+                fixed = list(row)
+                for p in positions:
+                    fixed[p] = erasure.scrub(fixed[p], pattern)
+                rows[record_id] = tuple(fixed)
+
+
+def plan_merge(target: Snapshot, other: Snapshot) -> MergePlan:
+    """Return what must be written into ``target`` so it holds the union of both files."""
+    final, remap, erased_names, reconciled = union(target, other)
+    upserts: dict[str, list[Row]] = {}
+    removals: dict[str, list[str]] = {}
+    counts: dict[str, TableCounts] = {}
+    for table in ORDER:
+        before, after = target.tables[table], final[table]
+        c = counts[table] = TableCounts(reconciled=reconciled[table])
+        changed = [row for record_id, row in after.items() if before.get(record_id) != row]
+        for row in changed:
+            old = before.get(row[ID])
+            if row[DELETED] is not None and (old is None or old[DELETED] is None):
+                c.deleted += 1
+            elif old is None:
+                c.added += 1
+            else:
+                c.updated += 1
+        upserts[table] = changed
+        removals[table] = [record_id for record_id in before if record_id not in after]
+    to_erase = sorted(i for i in other.erased if i in target.tables["staff"] and not _is_erased(target.tables["staff"][i]))
+    audit_rows = _incoming_audit(target, other, erased_names)
+    return MergePlan(upserts, removals, audit_rows, to_erase, erased_names, counts)
+
+
+def _incoming_audit(target: Snapshot, other: Snapshot, erased_names: set[str]) -> list[Row]:
+    """Return the other file's audit rows the target lacks, without anything about erased colleagues."""
+    cols = columns("audit")
+    actor_at, record_at, action_at, changes_at = (cols.index(c) for c in ("actor", "record_id", "action", "changes"))
+    erased = target.erased | other.erased
+    pattern = erasure.name_pattern(erased_names)
+    json_pattern = erasure.name_pattern(erasure.json_forms(erased_names))
+    rows = []
+    for audit_id, row in other.audit.items():
+        if audit_id in target.audit or (row[record_at] in erased and row[action_at] != erasure.ERASE_ACTION):
+            continue
+        if pattern is not None:
+            fixed = list(row)
+            fixed[actor_at] = erasure.ERASED_NAME if pattern.fullmatch(row[actor_at].strip()) else erasure.scrub(row[actor_at], pattern)
+            fixed[changes_at] = erasure.scrub(row[changes_at], json_pattern)
+            row = tuple(fixed)
+        rows.append(row)
+    return rows
+
+
+def merge_database(
+    db: Database,
+    other_path: Path | str,
+    actor: str,
+    *,
+    dry_run: bool = False,
+    backup: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> MergeReport:
+    """Merge another Champion Desk file into ``db`` in one transaction; return the MergeReport.
+
+    The other file is checked (application id, schema version, quick_check, links) and read from
+    a private copy, never written. A verified backup of ``db`` is taken first. Raises
+    NotADeskDatabaseError, NewerVersionError, CorruptDatabaseError, MergeError, ConflictError.
+    """
+    other_path = Path(other_path)
+    if db.path is not None and other_path.exists() and other_path.resolve() == Path(db.path).resolve():
+        raise MergeError("That is this database itself; choose another ward's file.")
+    # Broken links in the other file are caught by the check of the merged result.
+    with checked_copy(other_path, check_links=False) as copy:
+        conn = sqlite3.connect(f"file:{copy.as_posix()}?mode=ro", uri=True)
+        try:
+            other = read_snapshot(conn, with_audit=True)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise CorruptDatabaseError(f"{other_path} could not be read: it is damaged ({exc.__class__.__name__}).") from exc
+        finally:
+            conn.close()
+    fingerprint = data_fingerprint(db)
+    plan = plan_merge(read_snapshot(db.conn), other)
+    report = MergeReport(other_path, plan.counts, plan.changed)
+    if dry_run or not plan.changed:
+        return report
+    if backup and db.path is not None:
+        report.backup = backup_database(db, reason="before-merge")
+    with merging.links_checked_at_end(db), db.transaction():
+        if data_fingerprint(db) != fingerprint:
+            plan = plan_merge(read_snapshot(db.conn), other)
+            report.counts = plan.counts
+        if plan.to_erase:
+            erasure.scrub_everywhere(db, plan.to_erase, plan.erased_names)
+        summary = {"from": other_path.name, **{t: vars(c) for t, c in plan.counts.items() if any(vars(c).values())}}
+        merging.apply_merge(db, ORDER, plan.upserts, plan.removals, plan.audit_rows, actor, summary, progress)
+    if plan.to_erase:
+        erasure.purge_deleted_bytes(db)
+    report.written = True
+    return report

@@ -1,0 +1,115 @@
+"""A colleague's data rights: everything naming them as JSON (access), and erasure.
+
+The export includes the concerns they raised: it is their own data, though the briefing never
+shows it. Records are found by id reference, and audit rows by record id or by their name as
+the actor who made a change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from champion_desk.domain.validation import REFERENCES
+from champion_desk.errors import NotFoundError
+from champion_desk.store import erasure
+from champion_desk.store.database import Database
+from champion_desk.store.schema import RECORD_TABLES
+
+FORMAT_VERSION = 1
+
+
+def find_person(db: Database, ref: str) -> dict[str, Any]:
+    """Return the staff row whose staff number (any case) or id is ``ref``. Raises NotFoundError."""
+    text = ref.strip()
+    rows = db.query("SELECT * FROM staff WHERE id = ? OR staff_ref = ? COLLATE NOCASE", (text, text))
+    if not rows:
+        raise NotFoundError(f"No colleague with staff number or id {ref!r}.")
+    return rows[0]
+
+
+def person_records(db: Database, staff_id: str) -> dict[str, Any]:
+    """Return every record naming a colleague: their staff row, then per table the rows that point at them."""
+    person = db.one("SELECT * FROM staff WHERE id = ?", (staff_id,))
+    if person is None:
+        raise NotFoundError(f"No colleague with id {staff_id}.")
+    found: dict[str, Any] = {"staff": person}
+    if person["unit_id"]:
+        found["unit"] = db.one("SELECT * FROM unit WHERE id = ?", (person["unit_id"],))
+    for table in RECORD_TABLES:
+        fields = [f for f, target in REFERENCES.get(table, {}).items() if target == "staff"]
+        if not fields:
+            continue
+        where = " OR ".join(f"{f} = ?" for f in fields)
+        rows = db.query(f"SELECT * FROM {table} WHERE {where} ORDER BY created_at, id", [staff_id] * len(fields))
+        if rows:
+            found[table] = rows
+    pairings = [p["id"] for p in found.get("pairing", [])]
+    if pairings:
+        marks = ", ".join("?" for _ in pairings)
+        found["checkin"] = db.query(f"SELECT * FROM checkin WHERE pairing_id IN ({marks}) ORDER BY held_on, id", pairings)
+    found["audit"] = db.query(
+        'SELECT * FROM audit WHERE record_id = ? OR actor = ? ORDER BY at, id', (staff_id, person["display_name"])
+    )
+    return found
+
+
+def export_person(db: Database, staff_id: str, out: Path | str) -> dict[str, int]:
+    """Write every record naming a colleague to a JSON file; return how many rows each section has."""
+    data = person_records(db, staff_id)
+    document = {
+        "format": "champion-desk person export", "version": FORMAT_VERSION,
+        "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "note": "Every record in this Champion Desk database that names this colleague, including "
+        "concerns they raised (incident.raised_by) and audit entries about them or made by them.",
+        "records": data,
+    }
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".partial-", suffix=".json", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(document, fh, ensure_ascii=False, indent=2)
+        os.replace(name, out)
+    finally:
+        Path(name).unlink(missing_ok=True)
+    return {k: (len(v) if isinstance(v, list) else 1) for k, v in data.items() if v}
+
+
+@dataclass
+class EraseReport:
+    """What erase-person did, for the command line and the confirmation message."""
+
+    staff_id: str
+    result: erasure.ErasureResult
+    backups_folder: Path | None
+
+    def lines(self) -> list[str]:
+        out = [f"Erased the personal data of colleague {self.staff_id}.",
+               f"  free-text mentions removed: {self.result.texts_scrubbed}",
+               f"  audit entries removed: {self.result.audit_removed}, anonymised: {self.result.audit_scrubbed}",
+               "  Their attendance, mentoring and concern records remain, linked to an anonymous tombstone."]
+        if not self.result.checkpoint_complete:
+            out.append("  Warning: another program has this database open; close it and run erase-person again "
+                       "to clear old copies from the write-ahead log.")
+        if self.backups_folder and self.backups_folder.exists():
+            out.append(f"  Older backups in {self.backups_folder} still hold their data until thinned or deleted.")
+        return out
+
+
+def erase_person(db: Database, staff_id: str, actor: str) -> EraseReport:
+    """Erase a colleague's personal data (see store.erasure); return an EraseReport."""
+    from champion_desk.store.backups import default_backup_dir
+
+    result = erasure.erase_staff(db, staff_id, actor)
+    return EraseReport(staff_id, result, default_backup_dir(db.path) if db.path else None)
+
+
+def erase_person_by_ref(db: Database, ref: str, actor: str) -> EraseReport:
+    """Erase the colleague with this staff number or id. Raises NotFoundError, StoreError."""
+    return erase_person(db, find_person(db, ref)["id"], actor)

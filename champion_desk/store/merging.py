@@ -1,0 +1,115 @@
+"""Apply a ward-merge plan to the open database in one transaction (the plan is made in exchange/merge.py).
+
+Rows arrive complete (system fields included) and are written as they are: a merge copies
+history, it does not make new edits, so ``updated_at`` is never bumped here. That is what makes
+merging twice a no-op and merging A into B equal to merging B into A.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from champion_desk.errors import ConflictError, StoreError
+from champion_desk.store import records
+from champion_desk.store.database import Database
+from champion_desk.store.schema import columns
+
+Progress = Callable[[int, int], None]
+# Natural keys: two rows may not share them, even for a moment inside the transaction.
+NATURAL_KEYS = {"unit": "name", "tool": "name", "staff": "staff_ref"}
+_BATCH = 2000
+
+
+def apply_merge(
+    db: Database,
+    order: Sequence[str],
+    upserts: Mapping[str, Sequence[tuple]],
+    removals: Mapping[str, Sequence[str]],
+    audit_rows: Sequence[tuple],
+    actor: str,
+    summary: Mapping[str, Any],
+    progress: Progress | None = None,
+) -> None:
+    """Write a merge plan in the caller's (or a new) transaction.
+
+    ``upserts[table]`` are whole rows in schema column order (``order`` lists parents before
+    children), inserted or replacing the row with the same id; ``removals[table]`` are ids to delete outright (duplicates that were reconciled
+    into another record, whose references the upserts re-point); ``audit_rows`` are audit rows in
+    schema order, added when their id is new. Raises ConflictError when the result would break a
+    reference or uniqueness rule (nothing is then written).
+    """
+    total = sum(len(v) for v in upserts.values()) or 1
+    done = 0
+    with db.transaction():
+        try:
+            # Parents before children, and removed parents last, so no reference is ever missing on
+            # the way: SQLite then checks each with an index lookup instead of scanning child tables.
+            # Removed rows nothing points at (duplicate attendances) go first, clearing unique indexes.
+            for table in order:
+                if table not in NATURAL_KEYS:
+                    _delete(db, table, removals.get(table, ()))
+            for table in order:
+                rows = upserts.get(table, ())
+                _free_natural_keys(db, table, rows, removals.get(table, ()))
+                if not rows:
+                    continue
+                cols = columns(table)
+                sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
+                       f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols[1:])}")
+                # Tombstones first, so a live row never meets the live row it replaces in a unique index.
+                ordered = sorted(rows, key=lambda r: r[3] is None)
+                for start in range(0, len(ordered), _BATCH):
+                    db.conn.executemany(sql, ordered[start : start + _BATCH])
+                    done += len(ordered[start : start + _BATCH])
+                    if progress:
+                        progress(done, total)
+            for table in reversed(order):
+                if table in NATURAL_KEYS:
+                    _delete(db, table, removals.get(table, ()))
+            audit_cols = columns("audit")
+            db.conn.executemany(
+                f'INSERT OR IGNORE INTO audit ({", ".join(chr(34) + c + chr(34) for c in audit_cols)}) '
+                f'VALUES ({", ".join("?" for _ in audit_cols)})', audit_rows)
+            broken = db.conn.execute("PRAGMA foreign_key_check").fetchone()
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError("id", "integrity", f"The merge would break a rule of the database ({exc}); nothing was merged.") from exc
+        if broken:
+            raise ConflictError("id", "must refer to existing records",
+                                f"The merge would leave {broken[0]} records pointing at missing records; nothing was merged.")
+        records.write_audit(db, actor, "*", "*", "merge", summary)
+
+
+@contextmanager
+def links_checked_at_end(db: Database) -> Iterator[None]:
+    """Switch per-row reference checks off for a bulk merge; :func:`apply_merge` checks them all at the end.
+
+    Checking 300,000 attendance links one insert at a time costs more than half of a trust-scale
+    merge; one ``foreign_key_check`` before commit costs half a second and refuses the same things.
+    Must be entered outside a transaction (SQLite ignores the pragma inside one).
+    """
+    if db.conn.in_transaction:
+        raise StoreError("Reference checks can only be deferred outside a transaction.")
+    db.conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        db.conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _delete(db: Database, table: str, ids: Sequence[str]) -> None:
+    db.conn.executemany(f"DELETE FROM {table} WHERE id = ?", [(i,) for i in ids])
+
+
+def _free_natural_keys(db: Database, table: str, rows: Sequence[tuple], removed: Sequence[str]) -> None:
+    """Park the natural key of rows about to change it or be removed, so no two rows collide on the way."""
+    key = NATURAL_KEYS.get(table)
+    if key is None:
+        return
+    pos = columns(table).index(key)
+    current = dict(db.conn.execute(f"SELECT id, {key} FROM {table}").fetchall())
+    moving = [r[0] for r in rows if r[0] in current and current[r[0]] != r[pos]] + list(removed)
+    placeholder = "NULL" if key == "staff_ref" else "'(merging) ' || id"
+    db.conn.executemany(f"UPDATE {table} SET {key} = {placeholder} WHERE id = ?", [(i,) for i in moving])

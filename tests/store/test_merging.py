@@ -1,0 +1,231 @@
+"""Ward merge: properties on small generated databases (idempotent, symmetric, tombstones, erasures)."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from champion_desk.errors import ConflictError, StoreError
+from champion_desk.exchange.merge import merge_database
+from champion_desk.store import erasure, records
+from champion_desk.store.database import open_database
+from champion_desk.store.schema import RECORD_TABLES
+
+UNIT_NAMES = ["Ward 1", "Ward 2", "ward 1", "ICU"]
+REFS = ["E1", "E2", "e1", None]
+NAMES = ["Ann Lee", "Bo Chan", "Cy Dee"]
+
+
+def _records(path: Path) -> dict[str, list]:
+    conn = sqlite3.connect(path)
+    try:
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in RECORD_TABLES}
+    finally:
+        conn.close()
+
+
+def _copy(src: Path, dest: Path) -> None:
+    source, target = sqlite3.connect(src), sqlite3.connect(dest)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
+def _base(path: Path) -> dict[str, str]:
+    with open_database(path) as db:
+        unit = records.insert(db, "unit", {"name": "Base ward"}, "t")
+        tool = records.insert(db, "tool", {"name": "Scribe"}, "t")
+        champ = records.insert(db, "staff", {"display_name": "Zoë Adams", "unit_id": unit, "is_champion": 1, "staff_ref": "C1"}, "t")
+        other = records.insert(db, "staff", {"display_name": "Mo Ali", "unit_id": unit, "staff_ref": "C2"}, "t")
+    return {"unit": unit, "tool": tool, "champion": champ, "other": other}
+
+
+operation = st.one_of(
+    st.tuples(st.just("unit"), st.sampled_from(UNIT_NAMES)),
+    st.tuples(st.just("staff"), st.sampled_from(NAMES), st.sampled_from(REFS)),
+    st.tuples(st.just("role"), st.integers(0, 9), st.sampled_from(["nurse", "doctor", "hca"])),
+    st.tuples(st.just("delete"), st.integers(0, 9)),
+    st.tuples(st.just("undelete"), st.integers(0, 9)),
+    st.tuples(st.just("session"), st.integers(0, 9), st.integers(0, 9)),
+    st.tuples(st.just("erase"), st.integers(0, 9)),
+)
+
+
+def _apply(db, base: dict[str, str], ops: list[tuple]) -> None:
+    """Apply generated edits; ones the rules refuse (a clashing name, a deleted record) are skipped."""
+    for op in ops:
+        staff = [r["id"] for r in db.query("SELECT id FROM staff ORDER BY created_at, id")]
+        pick = (lambda i: staff[i % len(staff)]) if staff else None
+        try:
+            if op[0] == "unit":
+                records.insert(db, "unit", {"name": op[1]}, "t")
+            elif op[0] == "staff":
+                records.insert(db, "staff", {"display_name": op[1], "staff_ref": op[2], "unit_id": base["unit"]}, "t")
+            elif op[0] == "role":
+                records.update(db, "staff", pick(op[1]), {"role": op[2]}, "t")
+            elif op[0] == "delete":
+                records.delete(db, "staff", pick(op[1]), "t")
+            elif op[0] == "undelete":
+                records.undelete(db, "staff", pick(op[1]), "t")
+            elif op[0] == "session":
+                with db.transaction():
+                    sid = records.insert(db, "training_session", {"tool_id": base["tool"], "unit_id": base["unit"],
+                                         "trainer_id": base["champion"], "held_on": "2026-11-01", "minutes": 30,
+                                         "format": "demo", "notes": "with Ann Lee"}, "t")
+                    records.insert(db, "attendance", {"session_id": sid, "staff_id": pick(op[2])}, "t")
+            elif op[0] == "erase":
+                target = pick(op[1])
+                if target not in (base["champion"],):
+                    erasure.erase_staff(db, target, "t", purge=False)
+        except (ConflictError, StoreError):
+            continue
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops_a=st.lists(operation, max_size=8), ops_b=st.lists(operation, max_size=8))
+def test_merge_is_symmetric_idempotent_and_keeps_tombstones(ops_a, ops_b):
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        base = _base(root / "base.db")
+        for name, ops in (("a", ops_a), ("b", ops_b)):
+            _copy(root / "base.db", root / f"{name}.db")
+            with open_database(root / f"{name}.db") as db:
+                _apply(db, base, ops)
+        a_before, b_before = _records(root / "a.db"), _records(root / "b.db")
+        _copy(root / "a.db", root / "ab.db")
+        _copy(root / "b.db", root / "ba.db")
+        with open_database(root / "ab.db") as db:
+            merge_database(db, root / "b.db", "t", backup=False)
+            again = merge_database(db, root / "b.db", "t", backup=False)
+            assert not again.changed, "merging twice must change nothing"
+            assert db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        with open_database(root / "ba.db") as db:
+            merge_database(db, root / "a.db", "t", backup=False)
+        ab, ba = _records(root / "ab.db"), _records(root / "ba.db")
+        assert ab == ba, "A into B and B into A must leave the same records"
+        # The other file is never changed.
+        assert _records(root / "a.db") == a_before and _records(root / "b.db") == b_before
+        _check_tombstones_and_erasures(root, ab)
+
+
+def _check_tombstones_and_erasures(root: Path, merged: dict[str, list]) -> None:
+    with open_database(root / "ab.db") as db:
+        erased = erasure.erased_ids(db)
+        rows = {r["id"]: r for r in db.query("SELECT * FROM staff")}
+        for side in ("a", "b"):
+            with open_database(root / f"{side}.db", readonly=True) as src:
+                for r in src.query("SELECT * FROM staff"):
+                    final = rows.get(r["id"])
+                    if final is None:
+                        continue  # reconciled into another record with the same staff number
+                    if r["id"] in erased:
+                        # (A local undelete may revive the anonymous row, never the person's data.)
+                        assert (final["display_name"], final["staff_ref"]) == (erasure.ERASED_NAME, None), \
+                            "an erased colleague's data must never come back"
+                    elif final["updated_at"] == r["updated_at"] and r["deleted_at"]:
+                        assert final["deleted_at"], "a tombstone wins unless the record was edited after it"
+        names = [r["display_name"] for r in db.query("SELECT display_name FROM staff") if r["display_name"]]
+        keys = [r["name"].casefold() for r in db.query("SELECT name FROM unit")]
+        assert len(keys) == len(set(keys)), "units with the same name are reconciled into one"
+        assert names
+
+
+def test_merge_reconciles_natural_keys_and_repoints(tmp_path):
+    base = _base(tmp_path / "base.db")
+    _copy(tmp_path / "base.db", tmp_path / "a.db")
+    _copy(tmp_path / "base.db", tmp_path / "b.db")
+    with open_database(tmp_path / "a.db") as a:
+        ua = records.insert(a, "unit", {"name": "Ward 9"}, "t")
+        sa = records.insert(a, "staff", {"display_name": "Ann Lee", "staff_ref": "E5", "unit_id": ua}, "t")
+    with open_database(tmp_path / "b.db") as b:
+        ub = records.insert(b, "unit", {"name": "ward 9"}, "t")
+        sb = records.insert(b, "staff", {"display_name": "Ann Lee", "staff_ref": "e5", "unit_id": ub, "role": "nurse"}, "t")
+        sid = records.insert(b, "training_session", {"tool_id": base["tool"], "unit_id": ub, "trainer_id": base["champion"],
+                                                     "held_on": "2026-11-01", "minutes": 30, "format": "demo"}, "t")
+        records.insert(b, "attendance", {"session_id": sid, "staff_id": sb}, "t")
+    with open_database(tmp_path / "a.db") as a:
+        report = merge_database(a, tmp_path / "b.db", "t")
+        assert report.counts["unit"].reconciled == 1 and report.counts["staff"].reconciled == 1
+        assert report.backup is not None and report.backup.exists()
+        unit_id, staff_id = min(ua, ub), min(sa, sb)
+        assert [u["id"] for u in a.query("SELECT id FROM unit WHERE name LIKE 'ward 9'")] == [unit_id]
+        person = records.get(a, "staff", staff_id)
+        assert person["role"] == "nurse" and person["unit_id"] == unit_id  # newest values, re-pointed unit
+        assert records.get(a, "training_session", sid)["unit_id"] == unit_id
+        assert records.find(a, "attendance", session_id=sid)[0]["staff_id"] == staff_id
+        assert a.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_one_live_attendance_per_person_after_reconciling(tmp_path):
+    base = _base(tmp_path / "base.db")
+    with open_database(tmp_path / "base.db") as db:
+        sid = records.insert(db, "training_session", {"tool_id": base["tool"], "unit_id": base["unit"], "trainer_id": base["champion"],
+                                                      "held_on": "2026-11-01", "minutes": 30, "format": "demo"}, "t")
+    _copy(tmp_path / "base.db", tmp_path / "a.db")
+    _copy(tmp_path / "base.db", tmp_path / "b.db")
+    for side in ("a", "b"):
+        with open_database(tmp_path / f"{side}.db") as db:
+            person = records.insert(db, "staff", {"display_name": "Ann Lee", "staff_ref": "E7"}, "t")
+            records.insert(db, "attendance", {"session_id": sid, "staff_id": person, "confidence_after": 4}, "t")
+    with open_database(tmp_path / "a.db") as a:
+        report = merge_database(a, tmp_path / "b.db", "t", backup=False)
+        assert report.counts["attendance"].reconciled == 1
+        assert len(records.find(a, "attendance", session_id=sid)) == 1
+
+
+def test_an_erased_colleague_stays_erased_even_if_edited_elsewhere_later(tmp_path):
+    base = _base(tmp_path / "base.db")
+    _copy(tmp_path / "base.db", tmp_path / "a.db")
+    _copy(tmp_path / "base.db", tmp_path / "b.db")
+    with open_database(tmp_path / "a.db") as a:
+        erasure.erase_staff(a, base["other"], "t")
+    with open_database(tmp_path / "b.db") as b:
+        records.update(b, "staff", base["other"], {"role": "matron"}, "Mo Ali")  # later than the erasure
+        records.insert(b, "unit", {"name": "Mo Ali's old ward"}, "Mo Ali")
+    for target, other in (("a", "b"), ("b", "a")):
+        _copy(tmp_path / f"{target}.db", tmp_path / "m.db")
+        for suffix in ("-wal", "-shm"):
+            Path(str(tmp_path / "m.db") + suffix).unlink(missing_ok=True)
+        with open_database(tmp_path / "m.db") as m:
+            merge_database(m, tmp_path / f"{other}.db", "t", backup=False)
+            assert erasure.is_erased_row(records.get(m, "staff", base["other"], include_deleted=True))
+            m.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw = (tmp_path / "m.db").read_bytes()
+        assert b"Mo Ali" not in raw, f"merging {other} into {target} brought the name back"
+
+
+@pytest.mark.parametrize("kind", ["garbage", "empty", "other-app", "future"])
+def test_merge_refuses_bad_files_and_changes_nothing(db, ward, tmp_path, kind):
+    import hashlib
+    import struct
+
+    path = tmp_path / "other.db"
+    if kind == "garbage":
+        path.write_bytes(b"\x00\xff" * 4096)
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "other-app":
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE t (x)")
+        conn.commit()
+        conn.close()
+    else:
+        from champion_desk.store.backups import backup_database
+
+        backup_database(db, to=path)
+        data = bytearray(path.read_bytes())
+        data[60:64] = struct.pack(">i", 42)
+        path.write_bytes(bytes(data))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    before = _records(db.path)
+    with pytest.raises(StoreError):
+        merge_database(db, path, "t")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    assert _records(db.path) == before

@@ -1,0 +1,113 @@
+"""Restore from a backup: the file is checked first, the current contents are kept, tables come back identical."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import struct
+
+import pytest
+
+from champion_desk.errors import CorruptDatabaseError, NewerVersionError, NotADeskDatabaseError
+from champion_desk.store import records
+from champion_desk.store.backups import backup_database, checked_copy, list_backups, restore_database
+from champion_desk.store.database import open_database
+from champion_desk.store.schema import APPLICATION_ID, TABLE_DDL
+
+
+def _tables(db) -> dict[str, list]:
+    return {t: db.query(f'SELECT * FROM "{t}" ORDER BY id') for t in TABLE_DDL}
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_backup_then_restore_gives_identical_tables(db, ward, tmp_path):
+    saved = _tables(db)
+    backup = backup_database(db, tmp_path / "bk", reason="manual")
+    records.insert(db, "unit", {"name": "Ward 99"}, "t")
+    records.delete(db, "staff", ward["a"], "t")
+    records.update(db, "tool", ward["tool"], {"vendor": "Acme"}, "t")
+    assert _tables(db) != saved
+    previous = restore_database(db, backup, tmp_path / "bk")
+    assert _tables(db) == saved
+    assert db.scalar("PRAGMA journal_mode") == "wal"
+    assert previous.name.endswith("-before-restore.db") and previous.exists()
+    db.close()
+    # A fresh connection (as the app makes after a restore) sees the same.
+    with open_database(db.path) as again:
+        assert _tables(again) == saved
+        assert again.scalar("PRAGMA integrity_check") == "ok"
+
+
+def test_the_pre_restore_backup_holds_what_was_replaced(db, ward, tmp_path):
+    backup = backup_database(db, tmp_path / "bk")
+    records.insert(db, "unit", {"name": "Added after"}, "t")
+    current = _tables(db)
+    previous = restore_database(db, backup, tmp_path / "bk")
+    with open_database(previous) as old:
+        assert _tables(old) == current
+    assert {b.reason for b in list_backups(tmp_path / "bk")} >= {"before-restore"}
+
+
+def _bad_files(tmp_path, good):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"\x13\x37" * 5000)
+    other_app = tmp_path / "other.db"
+    conn = sqlite3.connect(other_app)
+    conn.execute("CREATE TABLE notes (x)")
+    conn.commit()
+    conn.close()
+    future = tmp_path / "future.db"
+    data = bytearray(good.read_bytes())
+    data[60:64] = struct.pack(">i", 99)
+    future.write_bytes(bytes(data))
+    flipped = tmp_path / "flipped.db"
+    data = bytearray(good.read_bytes())
+    for offset in range(4096 * 2, len(data), 4096):
+        data[offset : offset + 8] = b"\xff" * 8  # b-tree page headers: an invalid page type
+    flipped.write_bytes(bytes(data))
+    truncated = tmp_path / "truncated.db"
+    truncated.write_bytes(good.read_bytes()[: 4096 * 3 + 17])
+    trigger = tmp_path / "trigger.db"
+    trigger.write_bytes(good.read_bytes())
+    conn = sqlite3.connect(trigger)
+    conn.execute("CREATE TRIGGER t AFTER INSERT ON unit BEGIN DELETE FROM staff; END")
+    conn.commit()
+    conn.close()
+    shapeless = tmp_path / "shapeless.db"
+    conn = sqlite3.connect(shapeless)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("CREATE TABLE unit (id)")
+    conn.commit()
+    conn.close()
+    return {
+        empty: NotADeskDatabaseError, garbage: NotADeskDatabaseError, other_app: NotADeskDatabaseError,
+        future: NewerVersionError, flipped: (CorruptDatabaseError, NotADeskDatabaseError),
+        truncated: (CorruptDatabaseError, NotADeskDatabaseError), trigger: NotADeskDatabaseError,
+        shapeless: NotADeskDatabaseError,
+    }
+
+
+def test_bad_files_are_refused_and_nothing_changes(db, ward, tmp_path):
+    good = backup_database(db, tmp_path / "bk")
+    saved = _tables(db)
+    for path, error in _bad_files(tmp_path, good).items():
+        digest = _digest(path)
+        with pytest.raises(error):
+            restore_database(db, path, tmp_path / "bk")
+        assert _digest(path) == digest, path
+        assert _tables(db) == saved, path
+    with pytest.raises(FileNotFoundError):
+        restore_database(db, tmp_path / "missing.db", tmp_path / "bk")
+
+
+def test_checked_copy_is_private_and_removed(db, ward, tmp_path):
+    good = backup_database(db, tmp_path / "bk")
+    with checked_copy(good) as copy:
+        assert copy != good and copy.exists()
+    assert not copy.exists()
