@@ -54,7 +54,7 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     from champion_desk.report.briefing import make_briefing
 
     scope = scope_from_args(args)
-    with open_for_command(args, readonly=True) as db:
+    with open_for_command(args) as db:  # not read-only: an older file is upgraded (after a backup) first
         pages = make_briefing(db, scope, args.out, k=args.k, paper=args.paper, made_by=_made_by(args))
     print(f"Briefing written: {args.out} ({pages} pages, {scope.describe()})")
     return 0
@@ -64,7 +64,7 @@ def cmd_poster(args: argparse.Namespace) -> int:
     from champion_desk.report.poster import make_poster
 
     scope = scope_from_args(args)
-    with open_for_command(args, readonly=True) as db:
+    with open_for_command(args) as db:  # not read-only: an older file is upgraded (after a backup) first
         make_poster(db, scope, args.out, k=args.k, paper=args.paper, made_by=_made_by(args))
     print(f"Poster written: {args.out} ({scope.describe()})")
     return 0

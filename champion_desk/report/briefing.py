@@ -201,10 +201,18 @@ class Briefing:
 
     def table(self, header: Sequence[str | Flowable], rows: Sequence[Sequence[Any]], widths: Sequence[float],
               align_right: Sequence[int] = (), total_row: bool = False, extra: Sequence[tuple] = ()) -> Table:
-        """Return a clean ruled table: bold muted header, light rules, numbers right-aligned."""
-        head = [h if isinstance(h, Flowable) else self.p(esc(h), "cell_head") for h in header]
-        body = [[c if isinstance(c, Flowable) else self.p(esc(c), "cell_bold" if total_row and r == len(rows) - 1 else "cell")
-                 for c in row] for r, row in enumerate(rows)]
+        """Return a clean ruled table: bold muted header, light rules, numbers right-aligned.
+
+        Number columns hold plain strings rather than Paragraphs: they never wrap, and a trust's
+        sixty-row tables lay out several times faster without a Paragraph per cell.
+        """
+        right = set(align_right)
+        last = len(rows) - 1
+        head = [h if isinstance(h, Flowable) else self.p(esc(h), "cell_head_r" if i in right else "cell_head")
+                for i, h in enumerate(header)]
+        body = [[c if isinstance(c, Flowable) else
+                 (str(c) if i in right else self.p(esc(c), "cell_bold" if total_row and r == last else "cell"))
+                 for i, c in enumerate(row)] for r, row in enumerate(rows)]
         t = Table([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
         style = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -214,15 +222,15 @@ class Briefing:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
             ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("FONTSIZE", (0, 1), (-1, -1), 8.5),
+            ("LEADING", (0, 1), (-1, -1), 11),
+            ("TEXTCOLOR", (0, 1), (-1, -1), INK),
         ]
+        style += [("ALIGN", (col, 1), (col, -1), "RIGHT") for col in right]
         if total_row and rows:
-            style += [("LINEABOVE", (0, -1), (-1, -1), 0.8, INK), ("BACKGROUND", (0, -1), (-1, -1), PAPER_TINT)]
+            style += [("LINEABOVE", (0, -1), (-1, -1), 0.8, INK), ("BACKGROUND", (0, -1), (-1, -1), PAPER_TINT),
+                      ("FONTNAME", (0, -1), (-1, -1), BOLD)]
         t.setStyle(table_style(style + list(extra)))
-        for col in align_right:
-            for r in range(len(body) + 1):
-                cell = t._cellvalues[r][col]
-                if isinstance(cell, Paragraph):
-                    cell.style = cell.style.clone(f"{cell.style.name}_r", alignment=2)
         return t
 
     def small_note(self) -> Paragraph:
@@ -462,12 +470,13 @@ class Briefing:
         cov_total = self._share_cell(f, "training_coverage", "staff_active")
         ratio_total = "–" if f.get("staff_per_champion") is None else (
             "not shown" if staff_total.suppressed else f"{f['staff_per_champion']:.1f}")
-        rows.append(["All units", staff_total.text, f"{sum(u['champions_active'] for u in units):,}", ratio_total,
-                     cov_total.text, signed_total.text, due_total.text])
+        if len(units) > 1:  # one unit's total row would only repeat it
+            rows.append(["All units", staff_total.text, f"{sum(u['champions_active'] for u in units):,}", ratio_total,
+                         cov_total.text, signed_total.text, due_total.text])
         w = self.width
         widths = [w * 0.24, w * 0.12, w * 0.13, w * 0.13, w * 0.12, w * 0.12, w * 0.14]
         table = self.table(["Unit", "Staff", "Champions", "Staff per champion", "Coverage", "Signed off",
-                            "Refreshers due"], rows, widths, align_right=range(1, 7), total_row=True)
+                            "Refreshers due"], rows, widths, align_right=range(1, 7), total_row=len(units) > 1)
         # A short table stays whole with its heading; a trust's long one may break (its header repeats).
         block: list[Flowable] = [self.sub("By unit"), table]
         return [KeepTogether(block) if len(rows) <= 16 else block[0], *([] if len(rows) <= 16 else [table]),
@@ -535,8 +544,8 @@ class Briefing:
 
     def concerns_by_unit(self) -> list[Flowable]:
         by_unit = {u: n for u, n in self.data.concerns_by_unit.items()}
-        if not any(by_unit.values()):
-            return []
+        if not any(by_unit.values()) or len(by_unit) == 1:
+            return []  # one unit's row would only repeat the total above
         shown = {u: n for u, n in by_unit.items() if n}
         cells, total = self.sup.counts_with_total(shown, self.data.figures.get("concerns_raised"))
         quiet = len(by_unit) - len(shown)
@@ -577,7 +586,8 @@ class Briefing:
         for t in themes:
             n = by_theme.get(t) or 0
             said = f"<b>{esc(t.capitalize())}</b><br/>" + esc(
-                "no new concerns this period" if not n else f"{cells[t].text} concern{'s' if n != 1 else ''} raised")
+                "no new concerns this period" if not n else
+                f"{cells[t].text} concern{'s' if n != 1 or cells[t].suppressed else ''} raised")
             done = self.responses_for(t, cells[t].suppressed)
             rows.append([self.p(said, "cell"), done])
         w = self.width
@@ -776,10 +786,9 @@ class Briefing:
             return out + [self.table(["Unit", "Champions"], rows, [w * 0.3, w * 0.7])]
         all_tools = {t["tool"] for t in self.data.roadmap}
         rows = []
-        for n, c in enumerate(self.data.champions):
-            # The unit is printed once per group: the list reads as "who to ask on my ward".
-            same = n and self.data.champions[n - 1]["unit"] == c["unit"]
-            rows.append([c["name"], "" if same else c["unit"], c["role"],
+        for c in self.data.champions:
+            # Every row names its unit, so a row carried over to the next page still says where.
+            rows.append([c["name"], c["unit"], c["role"],
                          "all tools" if not c["tools"] or set(c["tools"]) >= all_tools else ", ".join(c["tools"])])
         w = self.width
         return out + [self.table(["Champion", "Unit", "Role", "Tools"], rows, [w * 0.28, w * 0.26, w * 0.2, w * 0.26])]

@@ -62,7 +62,7 @@ class Poster:
         for t in ranked:
             n = by_theme[t]
             said = [Paragraph(esc(t.capitalize()), self.style(17, BOLD, PRIMARY)),
-                    Paragraph(esc(f"{cells[t].text} concern{'s' if n != 1 else ''}"), self.style(11.5, REGULAR, MUTED))]
+                    Paragraph(esc(f"{cells[t].text} concern{'s' if n != 1 or cells[t].suppressed else ''}"), self.style(11.5, REGULAR, MUTED))]
             # A hidden count gets one response at most (as in the briefing), so none narrows it down.
             responses = d.responses.get(t, [])[: 1 if cells[t].suppressed else shown]
             if responses:

@@ -14,8 +14,7 @@ from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR, register_fonts
 
 PAPERS = {"a4": A4, "letter": LETTER, "a3": A3}
 
-# A calm, print-friendly palette: one deep teal for structure, warm accents for emphasis,
-# and theme colours distinguishable in greyscale too (they differ in lightness).
+# A calm, print-friendly palette: one deep teal for structure, a warm accent for emphasis.
 INK = colors.HexColor("#1F2933")
 MUTED = colors.HexColor("#5F6B7A")
 RULE = colors.HexColor("#D5DBE1")
@@ -28,9 +27,11 @@ WARN = colors.HexColor("#B7791F")
 BAD = colors.HexColor("#B42318")
 SMALL_GREY = colors.HexColor("#B8C0C8")
 
+# One colour per concern theme, in documented theme order: Okabe-Ito hues (distinct for the
+# colour-blind and apart in greyscale), led by the document's teal.
 SERIES_COLOURS = [
     colors.HexColor(c) for c in (
-        "#0F4C5C", "#E36414", "#5F8D4E", "#9A031E", "#FB8B24", "#3A6EA5", "#7B5EA7", "#8D6A4F", "#6C757D",
+        "#0F4C5C", "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#8D6A4F", "#6C757D",
     )
 ]
 
@@ -61,6 +62,8 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell_small": ParagraphStyle("cell_small", parent=base, fontSize=7, leading=8.5),
         "cell_head_small": ParagraphStyle("cell_head_small", parent=base, fontName=BOLD, fontSize=6.5, leading=8,
                                           textColor=MUTED),
+        "cell_head_r": ParagraphStyle("cell_head_r", parent=base, fontName=BOLD, fontSize=8, leading=10,
+                                      textColor=MUTED, alignment=2),
         "cell_head": ParagraphStyle("cell_head", parent=base, fontName=BOLD, fontSize=8, leading=10, textColor=MUTED),
         "tile_label": ParagraphStyle("tile_label", parent=base, fontName=BOLD, fontSize=7.5, leading=9.5,
                                      textColor=MUTED),

@@ -58,11 +58,12 @@ def render_pages(pdf: bytes, dpi: float) -> list[QImage]:
     images = []
     try:
         for page in document:
-            bitmap = page.render(scale=dpi / 72)
-            pil = bitmap.to_pil().convert("RGB")
-            data = pil.tobytes()
-            image = QImage(data, pil.width, pil.height, 3 * pil.width, QImage.Format.Format_RGB888)
+            # RGB byte order straight into a QImage: no Pillow (the bundle leaves it out).
+            bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
+            data = bytes(bitmap.buffer)
+            image = QImage(data, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGB888)
             images.append(image.copy())  # own the pixels: ``data`` is freed when this returns
+            bitmap.close()
             page.close()
     finally:
         document.close()
