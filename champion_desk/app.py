@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from champion_desk.errors import ChampionDeskError
-from champion_desk.store.database import Database, open_database
+from champion_desk.store.database import Database
 from champion_desk.ui.settings import APPLICATION, ORGANISATION, Settings
 
 
@@ -69,6 +69,7 @@ class Desk(QObject):
         self.context = None
         self.window = None
         self._audit_at_open = 0
+        self.opened = None  # the open database with its one-instance lock (ui.instance_dialogs.OpenedDatabase)
 
     # --- start ---------------------------------------------------------------------------------
     def start(self, db_path: Path | None = None, page: str | None = None) -> bool:
@@ -79,17 +80,21 @@ class Desk(QObject):
         from champion_desk.ui.first_run import run_first_run
 
         target = resolve_db_path(db_path, self.settings)
-        db, summary = None, {}
+        opened, summary = None, {}
         if target.exists():
-            db = self._open_or_explain(target)
-        if db is None:
+            opened = self.open_safely(target)
+        while opened is None:
             result = run_first_run(target)
             if result is None:
                 return False
-            db, summary = result.db, result.demo_summary
+            summary = result.demo_summary
+            # Reopen through the shared-PC safeguards, so this instance holds the file's lock.
+            path = result.db.path
+            result.db.close()
+            opened = self.open_safely(path)
         from champion_desk.ui.main_window import PAGE_NAMES
 
-        self._build(db)
+        self._build(opened)
         self.window.show()
         name = page if page in PAGE_NAMES else self.settings.last_page
         self.window.show_page_soon(name if name in PAGE_NAMES else "home")
@@ -97,19 +102,21 @@ class Desk(QObject):
         self._choose_initial_user(summary)
         return True
 
-    def _open_or_explain(self, path: Path, parent: QWidget | None = None) -> Database | None:
-        try:
-            return open_database(path, create=False)
-        except (ChampionDeskError, OSError) as exc:
-            QMessageBox.warning(parent, "Could not open the logbook", f"{path}\n\n{exc}")
-            return None
+    def open_safely(self, path: Path, parent: QWidget | None = None, create: bool = False):
+        """Open a database with the shared-PC safeguards (network folder, one-instance lock, damage
+        check); return the OpenedDatabase, or None when it cannot or should not be opened (the user
+        was told why)."""
+        from champion_desk.ui.instance_dialogs import MessageBoxAsker, open_with_safeguards
 
-    def _build(self, db: Database) -> None:
+        return open_with_safeguards(path, MessageBoxAsker(parent), create=create)
+
+    def _build(self, opened) -> None:
         from champion_desk.ui.context import AppContext
         from champion_desk.ui.main_window import MainWindow
 
-        self.context = AppContext(db)
-        self._remember_open(db)
+        self.opened = opened
+        self.context = AppContext(opened.db)
+        self._remember_open(opened.db)
         self.window = MainWindow(self.context, self.settings)
         self.window.new_database_requested.connect(self.new_database)
         self.window.open_database_requested.connect(self.open_other_database)
@@ -167,12 +174,9 @@ class Desk(QObject):
         if path.exists() and path.stat().st_size > 0:
             QMessageBox.warning(self.window, "File exists", f"{path} already exists. Use File > Open to open it.")
             return
-        try:
-            db = open_database(path, create=True)
-        except (ChampionDeskError, OSError) as exc:
-            QMessageBox.warning(self.window, "Could not create the logbook", str(exc))
-            return
-        self.replace_database(db)
+        opened = self.open_safely(path, self.window, create=True)
+        if opened is not None:
+            self.replace_database(opened)
 
     def open_other_database(self) -> None:
         from champion_desk.ui.first_run import ask_open_path
@@ -180,13 +184,15 @@ class Desk(QObject):
         path = ask_open_path(self.window, self.context.db.path.parent if self.context.db.path else None)
         if path is None:
             return
-        db = self._open_or_explain(path, self.window)
-        if db is not None:
-            self.replace_database(db)
+        opened = self.open_safely(path, self.window)
+        if opened is not None:
+            self.replace_database(opened)
 
-    def replace_database(self, db: Database) -> None:
-        """Close the current database (with its on-close backup) and switch every page to ``db``."""
+    def replace_database(self, opened) -> None:
+        """Close the current database (with its on-close backup) and switch every page to ``opened.db``."""
         self.close_database()
+        self.opened = opened
+        db = opened.db
         self._remember_open(db)
         self.context.set_user(None)
         self.context.set_database(db)
@@ -205,14 +211,16 @@ class Desk(QObject):
 
     def close_database(self) -> None:
         """Back up the open database if it changed, then close it (a failed backup is reported)."""
-        if self.context is None:
+        if self.context is None or self.opened is None:
             return
         try:
             self.backup_if_changed()
         except (ChampionDeskError, OSError) as exc:
             QMessageBox.warning(self.window, "Backup on close failed",
                                 f"The automatic backup could not be written: {exc}\nYour data itself is saved.")
-        self.context.db.close()
+        if self.opened is not None:
+            self.opened.close()  # the database, then its lock
+            self.opened = None
 
     def shutdown(self) -> None:
         """Called once the event loop ends (closes the window first, so no page reads the closed file)."""
@@ -243,8 +251,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def run_gui(db_path: Path | None = None, page: str | None = None) -> int:
     """Start the desktop app and return its exit status."""
+    from champion_desk.ui.crash_dialog import install_crash_reporting
+
     app = make_application()
     desk = Desk(Settings())
+    # An unexpected error shows the crash dialog over the window (and goes to the scrubbed log).
+    install_crash_reporting(lambda: desk.window)
     if not desk.start(db_path, page):
         return 0
     try:

@@ -42,6 +42,14 @@ class Group:
     items: list[Item] = field(default_factory=list)
 
 
+def _day(iso: str | None) -> str:
+    """Return an ISO date as '2 Dec 2024' (unambiguous on any ward PC)."""
+    if not iso:
+        return ""
+    day = dt.date.fromisoformat(str(iso)[:10])
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
 def _days(since: str | None, today: dt.date) -> int:
     return (today - dt.date.fromisoformat(since)).days if since else 0
 
@@ -104,7 +112,7 @@ def awaiting_countersign(db: Database, today: dt.date, limit: int = DEFAULT_LIMI
         (today.isoformat(), limit),
     )
     items = [
-        Item("training_session", r["id"], f"{r['tool']} {r['format']} session on {r['held_on']} by {r['trainer']}",
+        Item("training_session", r["id"], f"{r['tool']} {r['format']} session on {_day(r['held_on'])} by {r['trainer']}",
              r["unit"], r["held_on"])
         for r in rows
     ]
@@ -120,9 +128,9 @@ def _refresher_row(row: dict[str, Any], today: dt.date | None = None) -> Item | 
     tool = row.get("tool") or row.get("tool_name") or ""
     due = row.get("due_on") or row.get("due") or row.get("refresher_due")
     due = due.isoformat() if isinstance(due, dt.date) else due
-    when = f"due {due}" if due else "due"
+    when = f"due {_day(due)}" if due else "due"
     if due and today is not None and str(due) < today.isoformat():
-        when = f"overdue since {due}"
+        when = f"overdue since {_day(due)}"
     title = f"{name}: {tool} refresher {when}" if tool else f"{name}: refresher {when}"
     return Item("staff", str(staff_id), title, row.get("unit") or "", due)
 
@@ -155,7 +163,7 @@ def refreshers_due(db: Database, today: dt.date, within_days: int = REFRESHER_WI
     rows = compute(db, Scope(dt.date(1900, 1, 1), today), within_days)
     items = [i for i in (_refresher_row(dict(r), today) for r in rows) if i is not None]
     items.sort(key=lambda i: i.day or "")
-    return Group("refreshers", f"Refresher training due within {within_days} days", len(items), items[:limit])
+    return Group("refreshers", f"Refresher training overdue or due within {within_days} days", len(items), items[:limit])
 
 
 def needs_attention(db: Database, today: dt.date | None = None, limit: int = DEFAULT_LIMIT) -> list[Group]:

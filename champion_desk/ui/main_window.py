@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QDesktopServices, QIcon, QKeySequence, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -61,10 +61,33 @@ PAGES: tuple[PageSpec, ...] = (
 PAGE_NAMES = tuple(p.name for p in PAGES)
 
 
+ICON_COLOUR = "#2E7DB8"  # the stroke colour the page icons are drawn in
+
+
 def icon(name: str) -> QIcon:
     """Return an icon from ``resources/icons/<name>.svg`` (an empty icon if it is missing)."""
     path = resource_path("icons", f"{name}.svg")
     return QIcon(str(path)) if path.exists() else QIcon()
+
+
+def nav_icon(name: str, selected: QColor) -> QIcon:
+    """Return a page icon that is redrawn in ``selected`` (the highlighted-text colour) when its
+    navigation row is selected: the blue strokes would vanish on the blue highlight."""
+    from PySide6.QtSvg import QSvgRenderer
+
+    result = icon(name)
+    path = resource_path("icons", f"{name}.svg")
+    if not path.exists():
+        return result
+    renderer = QSvgRenderer(QByteArray(path.read_text(encoding="utf-8").replace(ICON_COLOUR, selected.name()).encode()))
+    for size in (20, 40, 60):  # 1x, 2x and 3x screens
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        renderer.render(painter)
+        painter.end()
+        result.addPixmap(pixmap, QIcon.Mode.Selected)
+    return result
 
 
 def page_class(spec: PageSpec) -> type[Page] | None:
@@ -101,7 +124,8 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setUniformItemSizes(True)
         for spec in PAGES:
-            item = QListWidgetItem(icon(spec.name), spec.title, self.nav)
+            selected = self.palette().color(QPalette.ColorRole.HighlightedText)
+            item = QListWidgetItem(nav_icon(spec.name, selected), spec.title, self.nav)
             item.setData(Qt.ItemDataRole.UserRole, spec.name)
             item.setSizeHint(QSize(0, 36))
         self.nav.setMinimumWidth(160)
@@ -318,7 +342,9 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         path = self.context.db.path
-        self.setWindowTitle(f"Champion Desk — {path.name}" if path else "Champion Desk")
+        title = f"Champion Desk — {path.name}" if path else "Champion Desk"
+        # Someone else has the file open on another PC: say so, changes cannot be saved.
+        self.setWindowTitle(f"{title} (read-only)" if self.context.db.readonly else title)
 
     # --- remembered layout ---------------------------------------------------------------------
     def _restore_layout(self, page) -> None:

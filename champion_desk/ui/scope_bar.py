@@ -103,11 +103,12 @@ class NamePicker(QToolButton):
     def _update_text(self) -> None:
         chosen = self.chosen()
         if not chosen:
-            self.setText(self.all_label)
+            text = self.all_label
         elif len(chosen) <= 2:
-            self.setText(", ".join(chosen))
+            text = ", ".join(chosen)
         else:
-            self.setText(f"{len(chosen)} {self.noun}")
+            text = f"{len(chosen)} {self.noun}"
+        self.setText(f"{text}  ▾")
 
 
 class ScopeBar(QWidget):

@@ -157,3 +157,15 @@ def test_user_picker_search(qtbot, db, ward):
     dialog.search.clear()
     dialog.everyone.setChecked(True)
     assert dialog.list.count() == 4
+
+
+def test_the_database_is_locked_while_open(qtbot, db_path, settings, monkeypatch):
+    from champion_desk.store.lock import lock_path
+
+    open_database(db_path).close()
+    desk = _desk(settings, monkeypatch)
+    desk.start(db_path)
+    qtbot.addWidget(desk.window)
+    assert lock_path(db_path).exists()
+    desk.shutdown()
+    assert not lock_path(db_path).exists()

@@ -41,7 +41,7 @@ def test_columns_constants_and_display():
     assert model.headerData(model.COL_DAYS_OPEN, Qt.Orientation.Horizontal) == "Days open"
     assert model.data(model.index(0, model.COL_OCCURRED_ON)) == "6 Nov 2026"
     assert model.data(model.index(0, model.COL_THEME)) == "Job security"
-    assert model.data(model.index(0, model.COL_STATUS)) == "Open (20 days)"
+    assert model.data(model.index(0, model.COL_STATUS)) == "Open"
     assert model.data(model.index(1, model.COL_STATUS)) == "Closed"
     assert model.data(model.index(1, model.COL_BARRIER)) == "Knowledge"
     assert model.data(model.index(0, model.COL_BARRIER)) == ""

@@ -101,6 +101,8 @@ class RecordTableModel(QAbstractTableModel):
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
     NOUN: ClassVar[tuple[str, str]] = ("record", "records")
     ID_KEY: ClassVar[str] = "id"
+    # The sort a list starts with (until the user clicks a header): newest first for dated logs.
+    DEFAULT_SORT: ClassVar[tuple[str, Qt.SortOrder]] = ("", Qt.SortOrder.AscendingOrder)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -191,15 +193,11 @@ class RecordTableModel(QAbstractTableModel):
         return text if len(text) > 30 else None
 
 
-def _status_with_days(row: Row) -> str:
-    status = _format("text", row.get("status"))
-    return status if row.get("resolved") else f"{status} ({row.get('days_open', 0)} days)"
-
-
 class SessionTableModel(RecordTableModel):
     """Training sessions (``listings.sessions``)."""
 
     NOUN = ("session", "sessions")
+    DEFAULT_SORT = ("held_on", Qt.SortOrder.DescendingOrder)
     COLUMNS = (
         Column("held_on", "Held on", "date"),
         Column("tool", "Tool", "name"),
@@ -221,6 +219,7 @@ class ConcernTableModel(RecordTableModel):
     """Concerns (``listings.concerns``); there is deliberately no "raised by" column."""
 
     NOUN = ("concern", "concerns")
+    DEFAULT_SORT = ("occurred_on", Qt.SortOrder.DescendingOrder)
     COLUMNS = (
         Column("occurred_on", "Raised on", "date"),
         Column("unit", "Unit", "name"),
@@ -228,7 +227,7 @@ class ConcernTableModel(RecordTableModel):
         Column("theme", "Theme"),
         Column("barrier", "ADKAR barrier"),
         Column("severity", "Severity"),
-        Column("status", "Status", display=_status_with_days),
+        Column("status", "Status"),
         Column("days_open", "Days open", "int", "Days from raised to resolved, or to today while unresolved"),
         Column("owner", "Owner", "name"),
         Column("reported_by_name", "Logged by", "name", "The champion who logged the concern"),
@@ -242,6 +241,7 @@ class PairingTableModel(RecordTableModel):
     """Mentoring pairings (``listings.pairings``)."""
 
     NOUN = ("pairing", "pairings")
+    DEFAULT_SORT = ("started_on", Qt.SortOrder.DescendingOrder)
     COLUMNS = (
         Column("mentor", "Mentor", "name"),
         Column("mentee", "Mentee", "name"),
@@ -262,6 +262,7 @@ class CheckinTableModel(RecordTableModel):
     """The check-ins of one pairing (``listings.checkins``)."""
 
     NOUN = ("check-in", "check-ins")
+    DEFAULT_SORT = ("held_on", Qt.SortOrder.DescendingOrder)
     COLUMNS = (
         Column("held_on", "Held on", "date"),
         Column("minutes", "Minutes", "int"),
@@ -274,6 +275,7 @@ class StoryTableModel(RecordTableModel):
     """Success stories (``listings.stories``)."""
 
     NOUN = ("story", "stories")
+    DEFAULT_SORT = ("told_on", Qt.SortOrder.DescendingOrder)
     COLUMNS = (
         Column("told_on", "Told on", "date"),
         Column("title", "Title", "name"),
@@ -291,11 +293,12 @@ class PulseTableModel(RecordTableModel):
     """Readiness pulses (``listings.pulses``), ADKAR means on a 1–5 scale."""
 
     NOUN = ("pulse", "pulses")
+    DEFAULT_SORT = ("taken_on", Qt.SortOrder.DescendingOrder)
     COLUMNS = (
         Column("taken_on", "Taken on", "date"),
         Column("unit", "Unit", "name"),
         Column("tool", "Tool", "name"),
-        Column("respondents", "Respondents", "int"),
+        Column("respondents", "Replies", "int", "How many staff answered the pulse"),
         Column("awareness", "Awareness", "score", "Mean score 1–5"),
         Column("desire", "Desire", "score", "Mean score 1–5"),
         Column("knowledge", "Knowledge", "score", "Mean score 1–5"),
@@ -309,6 +312,7 @@ class StaffTableModel(RecordTableModel):
     """Staff (``listings.staff``)."""
 
     NOUN = ("person", "people")
+    DEFAULT_SORT = ("display_name", Qt.SortOrder.AscendingOrder)
     COLUMNS = (
         Column("display_name", "Name", "name"),
         Column("role", "Role"),
@@ -325,6 +329,7 @@ class ToolTableModel(RecordTableModel):
     """AI tools (``listings.tools``)."""
 
     NOUN = ("tool", "tools")
+    DEFAULT_SORT = ("name", Qt.SortOrder.AscendingOrder)
     COLUMNS = (
         Column("name", "Tool", "name"),
         Column("vendor", "Vendor", "name"),
@@ -343,6 +348,7 @@ class RolloutTableModel(RecordTableModel):
     """Rollout stages of a tool on units (``listings.rollouts``)."""
 
     NOUN = ("rollout stage", "rollout stages")
+    DEFAULT_SORT = ("unit", Qt.SortOrder.AscendingOrder)
     COLUMNS = (
         Column("unit", "Unit", "name"),
         Column("stage", "Stage"),

@@ -29,6 +29,7 @@ QUICK_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Add a success story", "story", "Ctrl+4"),
 )
 # Where the "and N more" line of each attention group leads.
+ITEMS_PER_GROUP = 5  # the rest sit behind "and N more", so every group stays in view
 GROUP_PAGES = {"concerns": "concerns", "pairings": "mentoring", "countersign": "training", "refreshers": "people"}
 
 TABLE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -123,7 +124,7 @@ class HomePage(Page):
 
     def load_attention(self, today: dt.date | None = None) -> list[attention.Group]:
         """Compute the needs-attention groups and show them; return them."""
-        groups = attention.needs_attention(self.context.db, today)
+        groups = attention.needs_attention(self.context.db, today, limit=ITEMS_PER_GROUP)
         self.tree.clear()
         bold = QFont(self.tree.font())
         bold.setBold(True)

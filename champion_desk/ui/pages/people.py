@@ -85,6 +85,7 @@ class PeoplePage(RecordListPage):
     noun = "colleague"
     model_class = StaffTableModel
     uses_scope = False
+    filters_row = True
 
     def __init__(self, context: AppContext, parent: QWidget | None = None,
                  deletions: DeletionHistory | None = None) -> None:
@@ -124,6 +125,7 @@ class PeoplePage(RecordListPage):
             buttons.addWidget(button)
         buttons.addStretch(1)
         side = QWidget(self)
+        side.setMinimumWidth(260)
         box = QVBoxLayout(side)
         box.setContentsMargins(6, 0, 0, 0)
         caption = QLabel("Colleague", side)
@@ -138,6 +140,7 @@ class PeoplePage(RecordListPage):
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([640, 320])
         return self.splitter
 
     def load_rows(self):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -72,8 +72,8 @@ class RecordTable(QWidget):
         header.setHighlightSections(False)
         # Size columns from the first rows only: measuring thousands of rows would delay the page.
         header.setResizeContentsPrecision(60)
-        header.setSortIndicator(0, Qt.SortOrder.DescendingOrder if model.COLUMNS and model.COLUMNS[0].kind == "date"
-                                else Qt.SortOrder.AscendingOrder)
+        key, order = model.DEFAULT_SORT
+        header.setSortIndicator(next((n for n, c in enumerate(model.COLUMNS) if c.key == key), 0), order)
         self._sized = False
         # Enter and double-click both emit ``activated``: both edit the record.
         self.view.activated.connect(lambda _index: self.edit_current())
@@ -112,12 +112,31 @@ class RecordTable(QWidget):
         self.model.set_rows(rows)
         if not self._sized and rows:
             self._sized = True
-            self.view.resizeColumnsToContents()
-            for column in range(self.model.columnCount()):
-                self.view.setColumnWidth(column, min(self.view.columnWidth(column) + 12, 320))
+            # After this event the view has its real width (the page may have only just been shown).
+            QTimer.singleShot(0, self.fit_columns)
         self.select_ids(keep, current)
         self._on_selection()
         self.rows_loaded.emit()
+
+    def fit_columns(self) -> None:
+        """Size columns to their contents; when they do not all fit, narrow only the text columns
+        (names, notes), never below their header, so numbers and dates stay whole."""
+        self.view.resizeColumnsToContents()
+        bold = QFont(self.view.horizontalHeader().font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        columns = self.model.COLUMNS
+        # A header needs its bold title plus room for the sort arrow and padding.
+        heads = [metrics.horizontalAdvance(col.title) + 26 for col in columns]
+        wanted = [max(self.view.columnWidth(c) + 10, heads[c]) for c in range(len(columns))]
+        floors = [wanted[c] if col.kind not in ("name", "text") else max(heads[c], min(wanted[c], 110))
+                  for c, col in enumerate(columns)]
+        available = self.view.viewport().width() - 4
+        cap = max(wanted, default=0)
+        while cap > 90 and sum(max(min(w, cap), f) for w, f in zip(wanted, floors)) > available:
+            cap -= 10
+        for column, (width, floor) in enumerate(zip(wanted, floors)):
+            self.view.setColumnWidth(column, min(max(min(width, cap), floor), 360))
 
     def select_ids(self, record_ids: list[str], current: str | None = None) -> None:
         """Select the rows of these records (those still shown)."""
@@ -219,6 +238,7 @@ class RecordListPage(Page):
     model_class: ClassVar[type[RecordTableModel]] = RecordTableModel
     uses_scope: ClassVar[bool] = True
     intro: ClassVar[str] = ""
+    filters_row: ClassVar[bool] = False  # True: search and filters above the table, buttons beside it
 
     def __init__(self, context: AppContext, parent: QWidget | None = None,
                  deletions: DeletionHistory | None = None) -> None:
@@ -238,7 +258,7 @@ class RecordListPage(Page):
         self.search.setPlaceholderText(f"Search {self.noun}s…  (Ctrl+F)")
         self.search.setAccessibleName(f"Search {self.noun}s")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
+        self.search.setMinimumWidth(180)
         self.search.textChanged.connect(self._on_search)
         self.search.returnPressed.connect(self.records.view.setFocus)
         self.records.proxy.rowsInserted.connect(self.update_counts)
@@ -246,11 +266,16 @@ class RecordListPage(Page):
         self.records.proxy.modelReset.connect(self.update_counts)
         self.records.proxy.layoutChanged.connect(self.update_counts)
 
-        self.records.bar.insertWidget(0, self.search)
         self._filter_combos: dict[str, QComboBox] = {}
         self.filter_bar = QHBoxLayout()
         self.filter_bar.setContentsMargins(0, 0, 0, 0)
-        self.records.bar.insertLayout(1, self.filter_bar)
+        if self.filters_row:
+            # Many filters: search and filters get a row of their own, so the page stays narrow.
+            self.filter_bar.addWidget(self.search)
+            self.filter_bar.addStretch(1)
+        else:
+            self.records.bar.insertWidget(0, self.search)
+            self.records.bar.insertLayout(1, self.filter_bar)
 
         title_row = QHBoxLayout()
         title_row.addWidget(self.heading)
@@ -258,6 +283,8 @@ class RecordListPage(Page):
         title_row.addWidget(self.counts, 1, Qt.AlignmentFlag.AlignBottom)
         self.main_layout = QVBoxLayout(self)
         self.main_layout.addLayout(title_row)
+        if self.filters_row:
+            self.main_layout.addLayout(self.filter_bar)
         if self.intro:
             intro = QLabel(self.intro, self)
             intro.setObjectName("pageIntro")
@@ -312,12 +339,15 @@ class RecordListPage(Page):
     def add_filter(self, name: str, label: str, options: list[tuple[str, RowFilter | None]]) -> QComboBox:
         """Add a drop-down filter to the bar: each option is (text, row filter or None for all)."""
         combo = QComboBox(self)
+        # Sized for short entries, so long ones (roles, units) never widen the page beyond the screen.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(10)
         combo.setAccessibleName(label)
         combo.setToolTip(label)
         for text, accepts in options:
             combo.addItem(text, accepts)
         combo.currentIndexChanged.connect(lambda n: self.records.proxy.set_filter(name, combo.itemData(n)))
-        self.filter_bar.addWidget(combo)
+        self.filter_bar.insertWidget(self.filter_bar.count() - 1 if self.filters_row else self.filter_bar.count(), combo)
         self._filter_combos[name] = combo
         return combo
 
