@@ -27,7 +27,7 @@ class CheckinDialog(RecordDialog):
                                       hint="Active pairings: mentor → mentee (tool).")
         self.date_field("held_on", "&Date")
         self.add_field("minutes", "&Minutes", NumberField(1, 600, optional=True, suffix=" min"))
-        self.add_field("confidence", "&Confidence", ScalePicker(), note="The mentee's, today: 1 not at all … 5 very; — not asked")
+        self.add_field("confidence", "&Confidence", ScalePicker(), note="Mentee's own rating: 1 not at all … 5 very")
         self.add_field("note", "&Note", LongTextField(4, "What you worked on; next step — no patient details"))
 
     def load(self, prefill: dict[str, Any]) -> None:
