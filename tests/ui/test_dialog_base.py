@@ -130,3 +130,20 @@ def test_tab_goes_through_the_fields_in_form_order(qtbot, ward_context):
         seen.append(dialog.focusWidget().accessibleName())
         qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
     assert seen == ["Mentor", "Mentee", "Tool", "Started", "Goal", "Progress", "Status", "Cancel", "Save", "Mentor"]
+
+
+def test_a_name_typed_but_not_chosen_counts_as_a_change(qtbot, ward_context):
+    dialog = make_dialog(qtbot, ward_context, "incident")
+    assert not dialog.is_dirty()
+    dialog.fields["raised_by"].widget.setText("Sam")
+    assert dialog.is_dirty()
+
+
+def test_enter_on_a_tick_box_moves_on_without_toggling(qtbot, ward_context):
+    dialog = make_dialog(qtbot, ward_context, "staff")
+    dialog.show()
+    champion = dialog.fields["is_champion"].widget
+    champion.setFocus()
+    qtbot.keyClick(champion, Qt.Key.Key_Return)
+    assert not champion.isChecked()
+    assert dialog.focusWidget() is dialog.fields["active"].widget

@@ -52,3 +52,11 @@ def test_checkin_picker_shows_mentor_mentee_and_tool(qtbot, ward_context, db, wa
     picker = dialog.fields["pairing_id"].widget
     assert _items(picker) == ["Zoë Adams → Nguyễn Thị Mai (Scribe)"]
     assert picker.value() == pairing  # the user's own pairing by default
+
+
+def test_checkin_without_active_pairings_says_what_to_do(qtbot, ward_context, db):
+    dialog = make_dialog(qtbot, ward_context, "checkin")
+    assert "no active mentoring pairings" in dialog.banner.message()
+    assert dialog.save() is False
+    assert "required" in dialog.error_of("pairing_id")
+    assert records.count(db, "checkin") == 0

@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QApplication,
     QDialog,
     QFormLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -334,8 +334,12 @@ class RecordDialog(QDialog):
         return {**self.collect(), **self.extra_values()}
 
     def form_state(self) -> dict[str, Any]:
-        """Return every field's value, saved or not (to tell whether anything was changed)."""
-        return {name: f.widget.value() for name, f in self.fields.items()}
+        """Return every field's state, saved or not (to tell whether anything was changed).
+
+        A widget's ``state()``, when it has one, also covers typed text that is not a value yet
+        (a name typed in a picker but not chosen), so cancelling still asks before losing it.
+        """
+        return {name: getattr(f.widget, "state", f.widget.value)() for name, f in self.fields.items()}
 
     def is_dirty(self) -> bool:
         """Return True when something was typed or changed since the form was loaded or saved."""
@@ -486,7 +490,7 @@ class RecordDialog(QDialog):
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             focus = QApplication.focusWidget()
-            if isinstance(focus, QAbstractButton):
+            if isinstance(focus, (QPushButton, QToolButton)):
                 focus.animateClick()
                 return
             if not isinstance(focus, QPlainTextEdit):

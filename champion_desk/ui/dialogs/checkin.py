@@ -34,6 +34,8 @@ class CheckinDialog(RecordDialog):
         current = (self.record or {}).get("pairing_id") or prefill.get("pairing_id")
         self.pairing.set_choices([(pairing_label(p), p["id"]) for p in pickers.active_pairings(self.db, include_id=current)])
         super().load(prefill)
+        if not self.pairing.count():
+            self.banner.show_message("There are no active mentoring pairings yet: add one on the Mentoring page first.")
 
     def defaults(self) -> dict[str, Any]:
         # The user's own pairing first: a champion logs their own check-ins.

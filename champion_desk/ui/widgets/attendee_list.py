@@ -252,6 +252,10 @@ class AttendeeList(QWidget):
     def value(self) -> list[dict[str, Any]]:
         return [row.value() for row in self.rows]
 
+    def state(self) -> tuple[list[dict[str, Any]], str]:
+        """Return the rows and any name typed in the adder but not added yet."""
+        return self.value(), self.picker.text().strip()
+
     def set_value(self, attendances: Sequence[dict[str, Any]]) -> None:
         """Show these attendances (dicts with staff fields as from ``pickers.attendees``)."""
         for row in list(self.rows):

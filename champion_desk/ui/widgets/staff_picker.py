@@ -86,6 +86,10 @@ class StaffPicker(QLineEdit):
         """Show the colleague with id ``value`` (None clears)."""
         self.choose(self.person(value) if value else None)
 
+    def state(self) -> tuple[str | None, str]:
+        """Return the choice and the text typed (a typed name counts as a change worth keeping)."""
+        return self.value(), self.text().strip()
+
     def chosen(self) -> dict[str, Any] | None:
         return self._chosen
 
