@@ -4,9 +4,11 @@ Concerns are raised in confidence, so the briefing must not let a reader single 
 
 * **Primary suppression.** Every count from 1 to k-1 (k = 5 by default) prints as "fewer than k".
   Zero is printed: it identifies nobody and an honest zero matters ("no concerns this month").
-* **Secondary (complementary) suppression.** When a row of counts is printed beside its total, one
-  hidden cell could be worked back by subtraction, so a second cell (the smallest other non-zero
-  one) is hidden too; with no such cell, the total is hidden.
+* **Secondary (complementary) suppression.** When a row of counts is printed beside its total, a
+  hidden cell could be worked back by subtraction, so further cells (the smallest other non-zero
+  ones) are hidden too, until no hidden small count is the only value the total and the printed
+  cells allow; with no cell left to hide, the total is hidden. Such a cell is not small, so it
+  honestly prints "not shown", never "fewer than k".
 * **Proportions.** A percentage gives its numerator away when its denominator is known, so it is
   hidden when the numerator, the denominator or the remainder (denominator - numerator) is small.
 * **Changes.** "+3 against the previous period" gives the previous count away, so a change is
@@ -33,11 +35,15 @@ SMALL_NUMBERS = "small numbers"
 
 @dataclass(frozen=True)
 class Cell:
-    """One printable figure: its true value (None when unknown), whether it is hidden, and its text."""
+    """One printable figure: its true value (None when unknown), whether it is hidden, and its text.
+
+    ``small`` tells a hidden small count ("fewer than k") from a cell hidden only to protect one.
+    """
 
     value: float | int | None
     suppressed: bool
     text: str
+    small: bool = False
 
 
 class Suppressor:
@@ -63,28 +69,49 @@ class Suppressor:
         if n is None:
             return Cell(None, False, blank)
         if self.is_small(n):
-            return Cell(n, True, self.wording)
+            return Cell(n, True, self.wording, small=True)
         return Cell(n, False, f"{int(n):,}")
 
     def counts_with_total(self, counts: Mapping[str, int], total: int | None = None) -> tuple[dict[str, Cell], Cell]:
         """Return the cells of a row of counts and of its printed total, secondary suppression applied.
 
-        ``total`` defaults to the sum of ``counts``. After hiding the small cells, if the total is
-        printed and exactly one non-zero cell is hidden, the smallest other non-zero cell is hidden
-        too (so subtraction yields only a sum of two unknowns); with no such cell the total is hidden.
+        ``total`` defaults to the sum of ``counts``. While a reader could still pin down a hidden
+        small count from the total, the printed cells and the rules (a small count is 1..k-1, a
+        cell hidden beside it is at least k), the smallest other non-zero cell is hidden too; with
+        none left, the total is hidden.
         """
         total = sum(counts.values()) if total is None else total
-        hidden = {key for key, n in counts.items() if self.is_small(n)}
+        small = {key for key, n in counts.items() if self.is_small(n)}
+        shield: set[str] = set()
         total_hidden = self.is_small(total)
-        if not total_hidden and len(hidden) == 1:
-            candidates = sorted((n, key) for key, n in counts.items() if n and key not in hidden)
+        while not total_hidden and self._pinned(counts, small, shield, total):
+            candidates = sorted((n, key) for key, n in counts.items() if n and key not in small | shield)
             if candidates:
-                hidden.add(candidates[0][1])
+                shield.add(candidates[0][1])
             else:
                 total_hidden = True
-        cells = {key: (Cell(n, True, self.wording) if key in hidden else self.count(n)) for key, n in counts.items()}
-        total_cell = Cell(total, True, self.wording) if total_hidden else self.count(total)
+        cells = {
+            key: (Cell(n, True, self.wording, small=True) if key in small
+                  else Cell(n, True, HIDDEN_SHARE) if key in shield else self.count(n))
+            for key, n in counts.items()
+        }
+        total_cell = Cell(total, True, self.wording, small=True) if total_hidden else self.count(total)
         return cells, total_cell
+
+    def _pinned(self, counts: Mapping[str, int], small: set[str], shield: set[str], total: int) -> bool:
+        """Return True when the printed figures leave a hidden small count only one possible value.
+
+        The reader knows the hidden cells sum to the total minus the printed ones, that each
+        small one lies in 1..k-1 and each shielding one is at least k (no upper bound).
+        """
+        if not small:
+            return False
+        remainder = total - sum(n for key, n in counts.items() if key not in small and key not in shield)
+        others_min = (len(small) - 1) + len(shield) * self.k
+        others_max = float("inf") if shield else (len(small) - 1) * (self.k - 1)
+        low = max(1, remainder - others_max)
+        high = min(self.k - 1, remainder - others_min)
+        return low >= high
 
     def table(self, rows: Sequence[Mapping[str, int]], total: int | None = None) -> tuple[list[Cell], Cell]:
         """Like :meth:`counts_with_total` for a list of counts (e.g. one per unit, in order)."""
@@ -126,7 +153,7 @@ class Suppressor:
         """Return stacked-bar segments safe to draw: hidden cells merged into one "small numbers" segment.
 
         For each bar (whose height, the total, is visible), cells hidden by :meth:`counts_with_total`
-        are summed into the key ``"small numbers"`` (two or more cells, so no single one shows);
+        are summed into the key ``"small numbers"`` (never one small cell alone: it would show);
         a bar whose total is itself small is not drawn (all None) and flagged in the third list.
         Returns (segments per bar, drawable totals, flags of bars hidden as small).
         """

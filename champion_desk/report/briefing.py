@@ -108,6 +108,15 @@ def scope_line(data: BriefingData) -> str:
     return f"{units} · {tools} · {period_text(data.scope.date_from, data.scope.date_to)}"
 
 
+def count_words(cell: Cell, n: int, what: str = "concern", verb: str = " raised") -> str:
+    """Return "7 concerns raised", "fewer than 5 concerns raised", "concerns raised: number not shown"."""
+    if not n:
+        return f"no new {what}s this period"
+    if cell.suppressed and not cell.small:
+        return f"{what}s{verb}: number not shown"
+    return f"{cell.text} {what}{'s' if n != 1 or cell.suppressed else ''}{verb}"
+
+
 def score_colour(score: float) -> colors.Color:
     """Return the cell tint of an ADKAR mean: red below 3 (a barrier), amber to 3.4, green from 3.5."""
     return SCORE_COLOURS[0] if score < 3 else SCORE_COLOURS[1] if score < 3.5 else SCORE_COLOURS[2]
@@ -409,7 +418,9 @@ class Briefing:
             text = f"Every {what} is {self.sup.wording}, so this chart is not drawn."
         else:
             text = f"Nothing to chart: no {what} in this period."
-        note = Table([[self.p(esc(text), "note")]], colWidths=[(self.width - 6 * mm) / 2], rowHeights=[height])
+        # A short box: a sentence needs no chart-sized hole around it.
+        note = Table([[self.p(esc(text), "note")]], colWidths=[(self.width - 6 * mm) / 2],
+                      rowHeights=[min(height, 22 * mm)])
         note.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 10)]))
         return note
@@ -516,8 +527,8 @@ class Briefing:
         keys = list(d.barriers)
         bar = charts.hbar_chart([k.capitalize() for k in keys],
                                 [None if cells[k].suppressed else d.barriers[k] for k in keys],
-                                half, 50 * mm, colour=PRIMARY, small=[cells[k].suppressed and bool(d.barriers[k]) for k in keys],
-                                k=self.k)
+                                half, 50 * mm, colour=PRIMARY,
+                                hidden=[cells[k].text if cells[k].suppressed else None for k in keys])
         out.append(KeepTogether([self._chart_pair(("Open concerns at each " + d.bucket + "’s end", line),
                                                   ("ADKAR barrier behind the concerns", bar)),
                                  self.p(ADKAR_NOTE, "note")]))
@@ -537,7 +548,7 @@ class Briefing:
         colours = [theme_colour(all_themes.index(t)) for t in themes] + [SMALL_GREY]
         drawn = [t for t in keys if any(seg.get(t) for seg in segments)]
         chart = charts.stacked_bars(labels, keys, segments, colours, self.width, 62 * mm, small=small, k=self.k)
-        legend_items = [(t.capitalize() if t != SMALL_NUMBERS else f"Small numbers combined (each under {self.k})",
+        legend_items = [(t.capitalize() if t != SMALL_NUMBERS else "Themes hidden to protect small numbers (combined)",
                          colours[keys.index(t)]) for t in drawn]
         return [KeepTogether([self.p(f"Concerns raised per {d.theme_bucket}, by theme", "h3"), chart,
                               charts.legend(legend_items, self.width)]), Spacer(1, 3 * mm)]
@@ -585,9 +596,7 @@ class Briefing:
         rows = []
         for t in themes:
             n = by_theme.get(t) or 0
-            said = f"<b>{esc(t.capitalize())}</b><br/>" + esc(
-                "no new concerns this period" if not n else
-                f"{cells[t].text} concern{'s' if n != 1 or cells[t].suppressed else ''} raised")
+            said = f"<b>{esc(t.capitalize())}</b><br/>" + esc(count_words(cells[t], n))
             done = self.responses_for(t, cells[t].suppressed)
             rows.append([self.p(said, "cell"), done])
         w = self.width
@@ -665,7 +674,7 @@ class Briefing:
             barrier = (r.get("barrier_point") or "none").capitalize()
             rows.append([unit, r["tool"], when, respondents.text, *scores, barrier])
         w = self.width
-        widths = [w * 0.18, w * 0.2, w * 0.09, w * 0.08] + [w * 0.061] * 5 + [w * 0.145]
+        widths = [w * 0.17, w * 0.17, w * 0.09, w * 0.12] + [w * 0.061] * 5 + [w * 0.145]
         table = self.table(["Unit", "Tool", "Taken", "People", "A", "D", "K", "A", "R", "Barrier point"], rows,
                            widths, align_right=range(3, 9), extra=extra)
         legend = charts.legend([("below 3: a barrier", SCORE_COLOURS[0]), ("3 to 3.4", SCORE_COLOURS[1]),

@@ -183,8 +183,11 @@ def stacked_bars(labels: Sequence[str], keys: Sequence[str], segments: Sequence[
 
 
 def hbar_chart(labels: Sequence[str], values: Sequence[int | None], width: float, height: float,
-               colour: colors.Color = PRIMARY, small: Sequence[bool] = (), k: int = 5) -> Drawing:
-    """Return a horizontal bar chart with the category names at the left and the value at each bar's end."""
+               colour: colors.Color = PRIMARY, hidden: Sequence[str | None] = ()) -> Drawing:
+    """Return a horizontal bar chart with the category names at the left and the value at each bar's end.
+
+    ``hidden`` gives, per category, the words written in place of a hidden bar (None: no words).
+    """
     register_fonts()
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
@@ -215,10 +218,10 @@ def hbar_chart(labels: Sequence[str], values: Sequence[int | None], width: float
     drawing.add(chart)
     n = len(values)
     slot = chart.height / max(n, 1)
-    for i, flag in enumerate(small):
-        if flag:
+    for i, words in enumerate(hidden):
+        if words:
             row = n - 1 - i
-            drawing.add(String(chart.x + 4, chart.y + slot * (row + 0.5) - 2.5, f"fewer than {k}",
+            drawing.add(String(chart.x + 4, chart.y + slot * (row + 0.5) - 2.5, words,
                                fontName=REGULAR, fontSize=7, fillColor=MUTED))
     return drawing
 

@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, SimpleDocTempla
 
 from champion_desk.domain.briefing_data import BriefingData, Progress, report_progress
 from champion_desk.domain.privacy import DEFAULT_K, Suppressor
-from champion_desk.report.briefing import CONFIDENTIAL, esc, nice_date, period_text, scope_line
+from champion_desk.report.briefing import CONFIDENTIAL, count_words, esc, nice_date, period_text, scope_line
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR, register_fonts
 from champion_desk.report.styles import ACCENT, INK, MUTED, PAPER_TINT, PAPERS, PRIMARY, RULE, table_style
 
@@ -62,7 +62,7 @@ class Poster:
         for t in ranked:
             n = by_theme[t]
             said = [Paragraph(esc(t.capitalize()), self.style(17, BOLD, PRIMARY)),
-                    Paragraph(esc(f"{cells[t].text} concern{'s' if n != 1 or cells[t].suppressed else ''}"), self.style(11.5, REGULAR, MUTED))]
+                    Paragraph(esc(count_words(cells[t], n, verb="")), self.style(11.5, REGULAR, MUTED))]
             # A hidden count gets one response at most (as in the briefing), so none narrows it down.
             responses = d.responses.get(t, [])[: 1 if cells[t].suppressed else shown]
             if responses:

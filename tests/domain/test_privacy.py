@@ -24,7 +24,7 @@ def test_k_below_two_is_refused():
 def test_a_single_hidden_cell_beside_a_total_hides_a_second_cell():
     cells, total = Suppressor(5).counts_with_total({"Ward 7": 3, "Ward 9": 12, "Ward 11": 40})
     assert cells["Ward 7"].text == "fewer than 5"
-    assert cells["Ward 9"].suppressed  # the smallest other non-zero cell
+    assert cells["Ward 9"].suppressed and cells["Ward 9"].text == "not shown"  # the smallest other non-zero cell
     assert not cells["Ward 11"].suppressed and total.text == "55"
 
 
@@ -39,22 +39,41 @@ def test_zero_is_never_chosen_as_the_complementary_cell():
     assert not cells["b"].suppressed and cells["c"].suppressed
 
 
-@pytest.mark.parametrize("values", list(itertools.product([0, 1, 3, 5, 8], repeat=3)))
-def test_no_hidden_cell_can_be_worked_back_from_the_printed_total(values):
+def _possible_values(sup, counts, cells, total) -> dict[str, set[int]]:
+    """Brute force what a reader can deduce: every assignment of the hidden cells that fits the rules."""
+    hidden = [k for k, c in cells.items() if c.suppressed]
+    remainder = total - sum(counts[k] for k in counts if k not in hidden)
+    domains = [range(1, sup.k) if cells[k].small else range(sup.k, remainder + 1) for k in hidden]
+    seen: dict[str, set[int]] = {k: set() for k in hidden}
+    for combo in itertools.product(*domains):
+        if sum(combo) == remainder:
+            for k, v in zip(hidden, combo):
+                seen[k].add(v)
+    return seen
+
+
+@pytest.mark.parametrize("values", list(itertools.product([0, 1, 2, 4, 5, 6, 9], repeat=3)))
+def test_no_hidden_small_count_can_be_worked_back_from_the_printed_total(values):
     sup = Suppressor(5)
     counts = dict(zip("abc", values))
     cells, total = sup.counts_with_total(counts)
-    hidden = [k for k, c in cells.items() if c.suppressed and counts[k]]
-    if total.suppressed:
-        return
-    shown = sum(counts[k] for k, c in cells.items() if not c.suppressed)
-    remainder = total.value - shown
-    # Whatever is left over after subtraction is spread over 0 or at least 2 non-zero hidden cells.
-    assert remainder == sum(counts[k] for k in hidden)
-    assert len(hidden) != 1
     for k, n in counts.items():
         if sup.is_small(n):
-            assert cells[k].suppressed
+            assert cells[k].suppressed and cells[k].text == "fewer than 5"
+        elif cells[k].suppressed:
+            assert cells[k].text == "not shown"  # honest: a shielding cell is not small
+    if total.suppressed:
+        return
+    possible = _possible_values(sup, counts, cells, total.value)
+    for k, n in counts.items():
+        if sup.is_small(n):
+            assert n in possible[k] and len(possible[k]) >= 2, (counts, k, possible[k])
+
+
+def test_two_ones_beside_a_total_are_shielded():
+    # 1 + 1 = 2 would give both away: each must be 1.
+    cells, total = Suppressor(5).counts_with_total({"a": 1, "b": 1, "c": 20})
+    assert cells["c"].suppressed and cells["c"].text == "not shown" and total.text == "22"
 
 
 def test_a_share_is_hidden_when_numerator_denominator_or_remainder_is_small():
