@@ -66,6 +66,7 @@ class ChartPanel(QWidget):
 
     title = ""
     series_name = ""  # the domain series whose rows this chart draws (used for file names)
+    bucketed = False  # True for charts drawn per week or month
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +89,10 @@ class ChartPanel(QWidget):
         self.header.addWidget(self.png_button)
         self.header.addWidget(self.csv_button)
 
+        # Shown only in exported pictures: a chart pasted into a slide must say what it covers.
+        self.scope_caption = QLabel()
+        self.scope_caption.setFont(projector_font(palette.LEGEND_POINT_SIZE))
+        self.scope_caption.setVisible(False)
         self.legend_label = QLabel()
         self.legend_label.setFont(projector_font(palette.LEGEND_POINT_SIZE))
         self.legend_label.setWordWrap(True)
@@ -106,6 +111,7 @@ class ChartPanel(QWidget):
         self.setStyleSheet(f"ChartPanel {{ background: {palette.BACKGROUND}; }}")
         layout = QVBoxLayout(self)
         layout.addLayout(self.header)
+        layout.addWidget(self.scope_caption)
         layout.addWidget(self.legend_label)
         layout.addWidget(self.stack, 1)
         self.setAccessibleName(self.title)
@@ -176,8 +182,23 @@ class ChartPanel(QWidget):
         return f"{self.series_name}-{self.bucket}-{dates}.{suffix}"
 
     def export_png(self, path: Path | str) -> Path:
-        """Write the chart (title, legend and plot) as a PNG; return the path. Raises OSError."""
-        return write_widget_png(self, path)
+        """Write the chart (title, scope, legend and plot; no buttons) as a PNG; return the path. Raises OSError."""
+        controls = [self.header.itemAt(i).widget() for i in range(1, self.header.count())]
+        shown = [w for w in controls if w is not None and w.isVisible()]
+        if self.scope is not None:
+            by = (" · by month" if self.bucket == "month" else " · by week") if self.bucketed else ""
+            self.scope_caption.setText(f"{self.scope.describe()}{by}")
+        self.scope_caption.setVisible(self.scope is not None)
+        for widget in shown:
+            widget.setVisible(False)
+        self.layout().activate()
+        try:
+            return write_widget_png(self, path)
+        finally:
+            self.scope_caption.setVisible(False)
+            for widget in shown:
+                widget.setVisible(True)
+            self.layout().activate()
 
     def export_csv(self, path: Path | str) -> Path:
         """Write the rows behind the chart as CSV; return the path. Raises OSError."""

@@ -16,6 +16,8 @@ from champion_desk.ui.charts.panel import ChartPanel, projector_font, style_plot
 
 # Share of a bucket's width the bars of one bucket fill together (the rest is the gap between buckets).
 FILL = 0.8
+# Room one month label ("Sep", "2026") needs on the date axis at the projector font size, in pixels.
+MONTH_LABEL_PX = 44
 
 
 def _timestamp(day: dt.date) -> float:
@@ -23,18 +25,54 @@ def _timestamp(day: dt.date) -> float:
     return dt.datetime(day.year, day.month, day.day).timestamp()
 
 
+def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Return the first day of every month starting within [first, last]."""
+    day = first if first.day == 1 else (first.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    out = []
+    while day <= last:
+        out.append(day)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def date_ticks(first: dt.date, last: dt.date, width_px: float) -> list[list[tuple[float, str]]]:
+    """Return axis tick levels for [first, last]: months ("2026" for January, else "Feb") where they fit,
+    else every 3rd or 6th month, else years with unlabelled quarters.
+
+    DateAxisItem picks its own spacing and, on a chart a third of the screen wide, shows only years
+    for a 12-month scope; a champion reads monthly bars by their month.
+    """
+    months = _month_starts(first, last)
+    fits = max(1, int(width_px // MONTH_LABEL_PX))
+    for step in (1, 2, 3, 6):
+        if len(months) <= fits * step:
+            return [[(_timestamp(m), str(m.year) if m.month == 1 else m.strftime("%b"))
+                     for m in months if (m.month - 1) % step == 0], []]
+    years = [m for m in months if m.month == 1]
+    quarters = [(_timestamp(m), "") for m in months if m.month in (4, 7, 10)]
+    return [[(_timestamp(m), str(m.year)) for m in years], quarters]
+
+
 def bucket_label(row: dict[str, Any], bucket: str) -> str:
-    """Return how a bucket is named in tooltips: 'March 2026', or 'week of 2 Mar 2026'."""
-    start = dt.date.fromisoformat(row["start"])
+    """Return how a bucket is named in tooltips: 'March 2026', 'week of 2 Mar 2026', or its dates when
+    the scope clips it (a 'Last 12 months' scope starts and ends part-way through a month)."""
+    start, end = dt.date.fromisoformat(row["start"]), dt.date.fromisoformat(row["end"])
     if bucket == "month":
-        return start.strftime("%B %Y")
-    return f"week of {start.day} {start.strftime('%b %Y')}"
+        whole = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+        name = start.strftime("%B %Y")
+    else:
+        whole = start.weekday() == 0 and end.weekday() == 6
+        name = f"week of {start.day} {start.strftime('%b %Y')}"
+    if whole:
+        return name
+    return f"{start.day} {start:%b} to {end.day} {end:%b %Y} (part of the {'month' if bucket == 'month' else 'week'})"
 
 
 class TimeChartPanel(ChartPanel):
     """A chart with one slot per bucket on a date axis; bars sit side by side within the slot."""
 
     left_label = ""
+    bucketed = True
     bar_words: dict[str, str] = {}  # figure key -> how a bar's tooltip names it, e.g. "check-ins held"
     click_hint = ""  # the tooltip's last line: what a click opens
     empty_text = ""  # said instead of the chart when none of ``empty_keys`` is ever non-zero
@@ -47,6 +85,7 @@ class TimeChartPanel(ChartPanel):
         self.right_views: list[tuple[pg.ViewBox, object]] = []
         style_plot(self.plot, left_label=self.left_label)
         self.date_axis.setStyle(tickFont=projector_font())
+        self.plot.vb.sigResized.connect(self._update_date_ticks)
         self.build_items()
         return widget
 
@@ -134,10 +173,18 @@ class TimeChartPanel(ChartPanel):
         return [bucket_label(r, self.bucket) for r in rows]
 
     def fit_x(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Show exactly the scope's buckets."""
+        """Show exactly the scope's buckets, labelled by month."""
         first = _timestamp(dt.date.fromisoformat(rows[0]["start"]))
         last = _timestamp(dt.date.fromisoformat(rows[-1]["end"]) + dt.timedelta(days=1))
         self.plot.setXRange(first, last, padding=0.01)
+        self._update_date_ticks()
+
+    def _update_date_ticks(self) -> None:
+        if not self.rows:
+            return
+        width = self.plot.vb.width() or 500.0  # before the first layout: a typical chart's width
+        first, last = dt.date.fromisoformat(self.rows[0]["start"]), dt.date.fromisoformat(self.rows[-1]["end"])
+        self.date_axis.setTicks(date_ticks(first, last, width))
 
     def fit_y(self, top: float, view: pg.ViewBox | None = None) -> None:
         """Start a count axis at 0 with room above the tallest mark (at least 1 so zeros still show an axis)."""

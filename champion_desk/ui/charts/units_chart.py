@@ -32,20 +32,27 @@ class UnitsChart(ChartPanel):
         widget.setBackground("w")
         self.coverage_plot = widget.addPlot(row=0, col=0)
         self.ratio_plot = widget.addPlot(row=0, col=1)
-        style_plot(self.coverage_plot, bottom_label="Staff trained (coverage, %)")
+        style_plot(self.coverage_plot, bottom_label="Staff trained (coverage)")
         style_plot(self.ratio_plot, bottom_label="Staff per champion")
         # The coverage plot also carries the unit names: give it the wider share of the width.
         widget.ci.layout.setColumnStretchFactor(0, 3)
         widget.ci.layout.setColumnStretchFactor(1, 2)
+        widget.ci.layout.setHorizontalSpacing(28)  # so "100%" and the next chart's "0" stay apart
         for plot in (self.coverage_plot, self.ratio_plot):
-            plot.showGrid(x=True, y=False, alpha=0.25)
+            # No grid: across a tall chart its lines cost more to draw than they help to read.
+            plot.showGrid(x=False, y=False)
             plot.invertY(True)  # first unit at the top, like a table
             # A scale on top too: with many units the bottom one is a long scroll away.
             plot.showAxis("top")
             plot.getAxis("top").setStyle(tickFont=projector_font())
         self.ratio_plot.setYLink(self.coverage_plot)
+        percent_ticks = [[(v, f"{v}%") for v in (0, 25, 50, 75, 100)], []]
+        for name in ("top", "bottom"):
+            axis = self.coverage_plot.getAxis(name)
+            axis.setTicks(percent_ticks)
+            axis.setStyle(hideOverlappingLabels=False)  # keep "0%" and "100%" at the ends
         self.ratio_plot.getAxis("left").setStyle(showValues=False)
-        self.coverage_plot.setXRange(0, 100, padding=0.02)
+        self.coverage_plot.setXRange(0, 110, padding=0)  # room for the "100%" label
 
         low, high = CHAMPION_RATIO_BAND
         self.band = pg.LinearRegionItem(values=(low, high), orientation="vertical", movable=False,
