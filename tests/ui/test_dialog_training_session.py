@@ -187,3 +187,15 @@ def test_editing_a_session_keeps_earlier_signoffs_and_removes_dropped_attendees(
     assert dialog.save() is True
     live = records.find(db, "attendance", session_id=session)
     assert [(a["staff_id"], a["signed_off_by"], a["signed_off_on"]) for a in live] == [(ward["a"], ward["manager"], "2026-11-21")]
+
+
+def test_a_planned_session_takes_no_confidence_after_or_signoff(qtbot, ward_context, db, ward):
+    dialog = make_dialog(qtbot, ward_context, "training_session")
+    row = dialog.attendees.add_person(records.get(db, "staff", ward["a"]))
+    assert row.after.isEnabled() and row.signed.isEnabled()
+    future = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    dialog.fields["held_on"].widget.set_value(future)
+    assert not row.after.isEnabled() and not row.signed.isEnabled()
+    assert row.before.isEnabled()  # confidence before can be asked ahead
+    assert dialog.save() is True
+    assert records.find(db, "attendance", session_id=dialog.saved_id)[0]["confidence_after"] is None

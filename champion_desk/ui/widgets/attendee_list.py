@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from champion_desk.ui.widgets.field_error import FieldErrorLabel
 from champion_desk.ui.widgets.fields import CheckField, DateField
-from champion_desk.ui.widgets.scale import ScalePicker
+from champion_desk.ui.widgets.scale import SCALE_HINT, ScalePicker
 from champion_desk.ui.widgets.staff_picker import StaffPicker, describe
 
 # Widths shared by the header and every row, so the columns line up.
@@ -87,15 +88,11 @@ class AttendeeRow(QWidget):
             self._date_follows_session = False
         else:
             self.sign_date.set_value(session_date)
-        if signer_id is None and not self.record.get("signed_off"):
-            self.signed.setEnabled(False)
-            self.signed.setToolTip("Choose who is logging (status bar) to sign off competencies.")
-        elif self.record.get("signed_off_by_name"):
-            self.signed.setToolTip(f"Signed off by {self.record['signed_off_by_name']}")
-        self._sync_date_enabled()
+        self._sync_enabled(session_date)
         for widget in (self.before, self.after, self.signed, self.sign_date):
             widget.edited.connect(self.edited)
         self.signed.toggled.connect(self._sync_date_enabled)
+        self.after.edited.connect(lambda: self._sync_enabled(self._session_date))
         self.sign_date.dateChanged.connect(self._on_date_changed)
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
 
@@ -106,10 +103,28 @@ class AttendeeRow(QWidget):
         if not self.signalsBlocked() and self.sign_date.hasFocus():
             self._date_follows_session = False  # changed by hand: keep it when the session moves
 
+    def _sync_enabled(self, session_date: str) -> None:
+        # A planned session has no "after" yet and nothing to sign off; values already entered
+        # stay editable so they can be cleared (saving names the rule if they are kept).
+        self._session_date = session_date
+        planned = bool(session_date) and session_date > dt.date.today().isoformat()
+        self.after.setEnabled(not planned or self.after.value() is not None)
+        self.after.setToolTip("Recorded once the session has been held." if planned else SCALE_HINT)
+        already = bool(self.record.get("signed_off")) or self.signed.isChecked()
+        self.signed.setEnabled(already or (self.signer_id is not None and not planned))
+        if self.record.get("signed_off_by_name"):
+            self.signed.setToolTip(f"Signed off by {self.record['signed_off_by_name']}")
+        elif self.signer_id is None:
+            self.signed.setToolTip("Choose who is logging (status bar) to sign off competencies.")
+        else:
+            self.signed.setToolTip("Signed off once the session has been held." if planned else "Competency checked and signed off by you")
+        self._sync_date_enabled()
+
     def follow_session_date(self, session_date: str) -> None:
-        """Date the sign-off on the session's date, unless the user changed it."""
+        """Date the sign-off on the session's date, unless the user changed it; planned sessions allow neither."""
         if self._date_follows_session:
             self.sign_date.set_value(session_date)
+        self._sync_enabled(session_date)
 
     def value(self) -> dict[str, Any]:
         """Return this attendance as save_session expects it."""
