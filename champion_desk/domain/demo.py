@@ -39,6 +39,7 @@ WRITE_ORDER = (
 )
 PROGRESS_TOTAL = 1000
 _GENERATION_SHARE = 550  # progress points spent building rows; the rest is writing them
+_WRITE_CACHE_KIB = 65536  # page cache while writing (64 MiB; SQLite's default is 2 MiB)
 
 
 class DemoCancelled(ChampionDeskError):
@@ -652,12 +653,19 @@ def generate_demo(
 
     counts: dict[str, int] = {}
     note = f"demo data: {scale} scale, seed {seed}, ending {end.isoformat()}"
-    with db.transaction():
-        check_empty(db)
-        for table in WRITE_ORDER:
-            counts[table] = records.bulk_insert(db, table, feed(tables[table]), actor, action="create", note=note)
-            written += counts[table]
-            tick(_GENERATION_SHARE + (PROGRESS_TOTAL - _GENERATION_SHARE) * written // total_rows)
+    # A bigger page cache for this one big write keeps the random-id indexes in memory: about a
+    # third less work at trust scale. Only this connection's setting; it is put back afterwards.
+    cache_size = int(db.scalar("PRAGMA cache_size"))
+    db.conn.execute(f"PRAGMA cache_size = {-_WRITE_CACHE_KIB}")
+    try:
+        with db.transaction():
+            check_empty(db)
+            for table in WRITE_ORDER:
+                counts[table] = records.bulk_insert(db, table, feed(tables[table]), actor, action="create", note=note)
+                written += counts[table]
+                tick(_GENERATION_SHARE + (PROGRESS_TOTAL - _GENERATION_SHARE) * written // total_rows)
+    finally:
+        db.conn.execute(f"PRAGMA cache_size = {cache_size}")
     tick(PROGRESS_TOTAL)
     return {
         "scale": scale,

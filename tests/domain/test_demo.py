@@ -18,7 +18,7 @@ from champion_desk.domain.identifiers import find_identifiers
 from champion_desk.errors import ChampionDeskError, ValidationError
 from champion_desk.store import records
 from champion_desk.store.database import open_database
-from champion_desk.store.schema import RECORD_TABLES
+from champion_desk.store.schema import LOGBOOK_TABLES, RECORD_TABLES
 
 END = dt.date(2026, 6, 30)
 
@@ -48,7 +48,7 @@ def test_ward_demo_is_identical_for_the_same_seed_and_end(tmp_path):
             generate_demo(db, "ward", seed=3, end=END)
             contents.append(table_contents(db))
     assert contents[0] == contents[1]
-    assert all(contents[0][t] for t in RECORD_TABLES), "every table has rows"
+    assert all(contents[0][t] for t in LOGBOOK_TABLES), "every logbook table has rows"
     with open_database(tmp_path / "c.db") as db:
         generate_demo(db, "ward", seed=4, end=END)
         assert table_contents(db)["staff"] != contents[0]["staff"]
@@ -64,7 +64,7 @@ def test_ward_summary_matches_the_file(tmp_path):
         assert db.scalar("SELECT is_champion FROM staff WHERE display_name = ?", (summary["champion"],)) == 1
         assert db.scalar("SELECT role FROM staff WHERE display_name = ?", (summary["manager"],)) == "ward manager"
         # One audit row per table, written by the given actor.
-        assert db.scalar("SELECT count(*) FROM audit") == len(RECORD_TABLES)
+        assert db.scalar("SELECT count(*) FROM audit") == len(LOGBOOK_TABLES)
         assert db.scalar("SELECT count(DISTINCT actor) FROM audit WHERE actor = 'demo'") == 1
 
 
@@ -400,3 +400,9 @@ def test_every_tool_has_fitting_phrases_for_every_theme():
             assert len(_phrases(info, _DESCRIPTIONS, theme)) >= 2, (info.key, theme)
             assert len(_phrases(info, _RESPONSES, theme)) >= 2, (info.key, theme)
             assert not any(p.startswith("[") for p in _phrases(info, _RESPONSES, theme))
+
+
+def test_the_connection_page_cache_is_put_back(db):
+    before = db.scalar("PRAGMA cache_size")
+    generate_demo(db, "ward", end=END)
+    assert db.scalar("PRAGMA cache_size") == before
