@@ -172,6 +172,8 @@ def open_with_safeguards(path: Path | str, asker: Asker, *, create: bool = False
     held: locking.DatabaseLock | None = None
     readonly = False
     try:
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes beside the new file
         held = locking.acquire(path)
     except locking.DatabaseLockedError as exc:
         choice = asker.locked(exc)

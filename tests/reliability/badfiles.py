@@ -10,7 +10,7 @@ from pathlib import Path
 
 from champion_desk.domain import logbook
 from champion_desk.store.database import open_database
-from champion_desk.store.schema import APPLICATION_ID
+from champion_desk.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from tests.factories import make_ward, session_values
 
 PAGE = 4096
@@ -70,7 +70,7 @@ def generate(kind: str, good: bytes, rng: random.Random, path: Path) -> None:
     elif kind == "another app's SQLite file":
         _other_app(path, rng)
     elif kind == "future schema version":
-        path.write_bytes(_set_header_int(good, 60, rng.choice((2, 7, 99, 2**31 - 1))))
+        path.write_bytes(_set_header_int(good, 60, rng.choice((SCHEMA_VERSION + 1, SCHEMA_VERSION + 5, 99, 2**31 - 1))))
     elif kind == "wrong application id":
         path.write_bytes(_set_header_int(good, 68, rng.choice((0, 1, APPLICATION_ID + 1, 0x4D504258))))
     elif kind == "undecodable schema text":

@@ -8,7 +8,6 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QPlainTextEdit, QPushButton
@@ -300,3 +299,12 @@ def test_no_pin_means_no_lock(qtbot):
     qtbot.addWidget(window)
     locker = AppLocker(window, pin_hash=lambda: None, minutes=lambda: 10)
     assert not locker.lock() and not locker.is_locked
+
+
+def test_a_new_logbook_in_a_new_folder_is_created_and_locked(tmp_path):
+    path = tmp_path / "new folder" / "ward.db"
+    opened = open_with_safeguards(path, ScriptedAsker(), create=True)
+    assert opened is not None and not opened.readonly and path.exists()
+    assert locking.read_owner(path).pid == os.getpid()
+    opened.close()
+    assert not locking.lock_path(path).exists()
