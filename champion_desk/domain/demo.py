@@ -100,7 +100,8 @@ class ToolInfo:
     topics: tuple[str, ...]
     goals: tuple[str, ...]
     accuracy_responses: tuple[str, ...]
-    stories: tuple[tuple[str, str, str, tuple[int, int], str, str], ...]  # title, summary, measure, range, suffix, source
+    # title, summary, measure, (value early on, value once settled), unit suffix, source
+    stories: tuple[tuple[str, str, str, tuple[int, int], str, str], ...]
 
 
 _T = Theme
@@ -149,7 +150,7 @@ TOOLS: dict[str, ToolInfo] = {
          "Showed at huddle how to override an alert and record why, so clinical judgement stays in charge."),
         (("Antibiotics sooner",
           "On {unit}, the alert prompts an earlier review and the time to first antibiotics has come down.",
-          "Median minutes from alert to antibiotics", (34, 58), "", "Monthly sepsis audit"),
+          "Median minutes from alert to antibiotics", (58, 34), "", "Monthly sepsis audit"),
          ("Fewer missed escalations",
           "Escalations on {unit} now happen within the hour far more often.",
           "Escalations within the hour (%)", (86, 98), "%", "Ward safety audit")),
@@ -207,7 +208,7 @@ TOOLS: dict[str, ToolInfo] = {
          "Shared the audit comparing the assistant's categories with the triage nurses' decisions."),
         (("Shorter wait to be seen",
           "On {unit}, patients are triaged sooner since the assistant went live.",
-          "Minutes from arrival to triage", (8, 15), "", "Department dashboard"),),
+          "Minutes from arrival to triage", (15, 8), "", "Department dashboard"),),
     ),
     "imaging": ToolInfo(
         "imaging", "RadiAssist Imaging", "Lumen Imaging AI",
@@ -372,6 +373,8 @@ SHOWCASE_PEOPLE = (
     ("Łukasz Nowak", "doctor", "champion"),
     ("Nguyễn Thị Mai", "nurse", "staff"),
 )
+
+_SHOWCASE_NAMES = frozenset(p[0] for p in SHOWCASE_PEOPLE)
 
 # --- Concern phrases, by theme ({tool} is the tool's short name) -----------------------------
 _DESCRIPTIONS: dict[str, tuple[str, ...]] = {
@@ -557,7 +560,8 @@ _CHECKIN_NOTES = (
      "Ready for sign-off; used {tool} unprompted all week.",
      "Used {tool} on every shift this fortnight without needing help."),
 )
-_ENDED_NOTES = ("Pairing ended: moved to another ward.", "Pairing ended: long-term leave.", "Pairing ended by agreement; will restart later.")
+_ENDED_NOTES = ("Pairing ended: moved to permanent nights; will pick up again later.", "Pairing ended: long-term leave.",
+                "Pairing ended by agreement; will restart later.")
 _MEETING_STARTS = (8 * 60 + 30, 10 * 60, 11 * 60 + 30, 13 * 60 + 30, 14 * 60, 15 * 60 + 30, 19 * 60 + 30)
 
 
@@ -826,7 +830,8 @@ class _Generator:
                 self.staff_id.append(staff_id)
                 self.staff_name.append(person_name)
                 self.staff_active.append(active)
-                self.staff_engaged.append(part != "staff" or rng.random() < unit.engaged_share)
+                showcase = index == 0 and person_name in _SHOWCASE_NAMES  # their journeys are the demo's
+                self.staff_engaged.append(part != "staff" or showcase or rng.random() < unit.engaged_share)
                 unit.staff.append(s)
                 if part == "champion":
                     unit.champions.append(s)
@@ -1206,12 +1211,10 @@ class _Generator:
         if ro.unit.lagging:
             day += rng.randint(120, 240)  # one hard-won story, late
         while day <= self.end and (ro.paused is None or day < ro.paused):
-            title, summary, measure, (low, high), suffix, source = rng.choice(info.stories)
-            # Measures improve the longer the tool has been in use.
+            title, summary, measure, (early, settled_value), suffix, source = rng.choice(info.stories)
+            # Measures move from their early value towards their settled one as the tool beds in.
             settled = min(1.0, (day - ro.live) / 540)
-            value = round(low + (high - low) * (0.5 * settled + 0.5 * rng.random()))
-            if "Median minutes" in measure or "arrival to triage" in measure:
-                value = round(high - (value - low))  # fewer minutes is the good news
+            value = round(early + (settled_value - early) * (0.5 * settled + 0.5 * rng.random()))
             self.record(
                 "story", day, tool_id=self.tool_id[ro.tool], unit_id=ro.unit.id, told_on=self.iso(day),
                 title=title, summary=summary.format(unit=ro.unit.name), measure=measure, value=f"{value}{suffix}",
@@ -1238,6 +1241,12 @@ class _Generator:
             return
         taken: set[tuple[int, str]] = set()
         pairings = self.rows["pairing"]
+        if unit is self.showcase:
+            # The pairing a trainer shows first: the showcase champion mentoring Nguyễn Thị Mai.
+            ro = min(usable, key=lambda r: r.anchor)
+            mentee = next(s for s in unit.staff if self.staff_name[s] == SHOWCASE_PEOPLE[3][0])
+            taken.add((mentee, ro.tool))
+            self.add_pairing(ro, unit, self.weekday(min(end - 30, ro.anchor + 10)), unit.champions[0], mentee, pairings)
         for _ in range(count):
             ro = rng.choice(usable)
             lo = max(ro.anchor - 14, self.start.toordinal())
