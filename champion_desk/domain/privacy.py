@@ -29,8 +29,6 @@ DEFAULT_K = 5
 MIN_K = 2
 REDACTED_NAME = "a colleague"
 HIDDEN_SHARE = "not shown"
-# The merged segment of a stacked bar that holds every hidden cell of that bar.
-SMALL_NUMBERS = "small numbers"
 
 
 @dataclass(frozen=True)
@@ -149,32 +147,27 @@ class Suppressor:
         """Return a chart series with every small value replaced by None (the chart leaves a gap)."""
         return [None if self.is_small(v) else v for v in values]
 
-    def stacks(self, bars: Sequence[Mapping[str, int]], keys: Sequence[str]) -> tuple[list[dict[str, int | None]], list[int | None], list[bool]]:
-        """Return stacked-bar segments safe to draw: hidden cells merged into one "small numbers" segment.
+    def marks(self, values: Sequence[int | None], total: int | None) -> tuple[list[int | None], list[str | None]]:
+        """Return a bar series safe beside its printed ``total``, and the mark for each hidden bar.
 
-        For each bar (whose height, the total, is visible), cells hidden by :meth:`counts_with_total`
-        are summed into the key ``"small numbers"`` (never one small cell alone: it would show);
-        a bar whose total is itself small is not drawn (all None) and flagged in the third list.
-        Returns (segments per bar, drawable totals, flags of bars hidden as small).
+        A bar's height is a count like any other: small ones are hidden (mark "<k"), and since the
+        bars add up to the total printed elsewhere, shielding bars are hidden too (mark "–").
         """
-        out: list[dict[str, int | None]] = []
-        totals: list[int | None] = []
-        small_bars: list[bool] = []
-        for bar in bars:
-            counts = {k: int(bar.get(k, 0) or 0) for k in keys}
-            cells, total = self.counts_with_total(counts)
-            if total.suppressed:
-                out.append({k: None for k in (*keys, SMALL_NUMBERS)})
-                totals.append(None)
-                small_bars.append(True)
-                continue
-            row: dict[str, int | None] = {k: (0 if cells[k].suppressed else counts[k]) for k in keys}
-            row[SMALL_NUMBERS] = sum(counts[k] for k in keys if cells[k].suppressed)
-            out.append(row)
-            totals.append(int(total.value or 0))
-            small_bars.append(False)
-        return out, totals, small_bars
+        raw = [int(v or 0) for v in values]
+        cells, _ = self.table(raw, total if total is not None else sum(raw))
+        shown = [None if c.suppressed else v for c, v in zip(cells, values)]
+        return shown, [(f"<{self.k}" if c.small else "–") if c.suppressed else None for c in cells]
 
+    def drawable(self, rows: Sequence[Mapping[str, int]], keys: Sequence[str], hidden: Iterable[str] = ()) -> list[str]:
+        """Return the keys whose every value across ``rows`` is 0 or at least k (and not in ``hidden``).
+
+        A stacked chart draws only these, whole: a key drawn in some bars but not others would let
+        its hidden values be worked back from its total, and a combined "hidden" segment would
+        let them be worked back from the bar's height, so the others are left out altogether.
+        """
+        skip = set(hidden)
+        return [key for key in keys if key not in skip
+                and not any(self.is_small(int(row.get(key) or 0)) for row in rows)]
 
 
 # --- names ---------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from champion_desk.domain.briefing_data import NOT_RECORDED, BriefingData, Progress, report_progress
-from champion_desk.domain.privacy import DEFAULT_K, SMALL_NUMBERS, Cell, Suppressor
+from champion_desk.domain.privacy import DEFAULT_K, Cell, Suppressor
 from champion_desk.report import charts
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR
 from champion_desk.report.styles import (
@@ -43,7 +43,6 @@ from champion_desk.report.styles import (
     PRIMARY,
     PRIMARY_LIGHT,
     RULE,
-    SMALL_GREY,
     WARN,
     styles,
     table_style,
@@ -98,6 +97,8 @@ def bucket_label(row: dict[str, Any], bucket: str) -> str:
     if bucket == "week":
         return f"{start.day} {start:%b}"
     whole = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+    if (start.year, start.month) != (end.year, end.month):  # a stub merged into its neighbour
+        return f"{start.day} {start:%b}–{end.day} {end:%b}"
     return f"{start:%b %y}" if whole else f"{start.day}–{end.day} {start:%b}"
 
 
@@ -106,6 +107,31 @@ def scope_line(data: BriefingData) -> str:
     units = ", ".join(data.scope.units) if data.scope.units else "All units"
     tools = ", ".join(data.scope.tools) if data.scope.tools else "all tools"
     return f"{units} · {tools} · {period_text(data.scope.date_from, data.scope.date_to)}"
+
+
+def merge_stubs(rows: Sequence[dict[str, Any]], key: str, min_days: int = 15) -> list[dict[str, Any]]:
+    """Return month rows with a first or last month of fewer than ``min_days`` days added into its neighbour.
+
+    The default period rarely starts on the 1st; a stub of a few days holds counts so small they
+    would all be hidden, taking whole themes out of the chart. Counts add up, so a merged row is
+    exact: ``key`` holds a dict of counts (e.g. concerns_by_theme).
+    """
+    out = [dict(r) for r in rows]
+
+    def days(row: dict[str, Any]) -> int:
+        return (dt.date.fromisoformat(row["end"]) - dt.date.fromisoformat(row["start"])).days + 1
+
+    def merge(stub: dict[str, Any], into: dict[str, Any]) -> dict[str, Any]:
+        merged = dict(into)
+        merged["start"], merged["end"] = min(stub["start"], into["start"]), max(stub["end"], into["end"])
+        merged[key] = {t: (stub[key].get(t) or 0) + (into[key].get(t) or 0) for t in {**stub[key], **into[key]}}
+        return merged
+
+    if len(out) > 2 and days(out[0]) < min_days:
+        out[:2] = [merge(out[0], out[1])]
+    if len(out) > 2 and days(out[-1]) < min_days:
+        out[-2:] = [merge(out[-1], out[-2])]
+    return out
 
 
 def count_words(cell: Cell, n: int, what: str = "concern", verb: str = " raised") -> str:
@@ -426,8 +452,20 @@ class Briefing:
         return note
 
     def _series_counts(self, rows: Sequence[dict[str, Any]], key: str) -> tuple[list[int | None], list[bool]]:
+        """Return a series of states (open concerns, active pairings) with small points left out."""
         raw = [r.get(key) for r in rows]
         return self.sup.series(raw), [self.sup.is_small(v) for v in raw]
+
+    def _bars(self, rows: Sequence[dict[str, Any]], key: str) -> tuple[list[int | None], list[str | None]]:
+        """Return per-bucket counts that add up to the period's printed figure, safely hidden, with marks."""
+        return self.sup.marks([r.get(key) for r in rows], self.data.figures.get(key))
+
+    def bars_note(self, marks: Sequence[str | None]) -> list[Flowable]:
+        """Return the key to the marks a chart shows (nothing when it shows none)."""
+        if not any(marks):
+            return []
+        return [self.p(f"&lt;{self.k}: fewer than {self.k}, not drawn · –: not shown, so that a small number "
+                       "cannot be worked out from the total.", "note")]
 
     def training(self) -> list[Flowable]:
         d, f = self.data, self.data.figures
@@ -442,11 +480,10 @@ class Briefing:
                               f"attendances. <b>{esc(signed)}</b> colleagues have now had their competency signed off.",
                               ))
             labels = [bucket_label(r, d.bucket) for r in d.training]
-            values, small = self._series_counts(d.training, "sessions")
+            values, marks = self._bars(d.training, "sessions")
             half = (self.width - 6 * mm) / 2
-            bars = self.chart_or_note(values, small, f"{d.bucket}'s number of sessions",
-                                      lambda: charts.bar_chart(labels, values, half, 52 * mm, small=small, k=self.k),
-                                      52 * mm)
+            bars = self.chart_or_note(values, [m == f"<{self.k}" for m in marks], f"{d.bucket}'s number of sessions",
+                                      lambda: charts.bar_chart(labels, values, half, 52 * mm, marks=marks), 52 * mm)
             # Each point is a share of staff: hidden when it would give away a small count of people.
             cells = [self._share_cell(r | {"staff_active": f.get("staff_active")}, "training_coverage", "staff_active")
                      for r in d.training]
@@ -456,6 +493,8 @@ class Briefing:
                                       52 * mm)
             out.append(self._chart_pair((f"Sessions per {d.bucket}", bars),
                                         ("Training coverage (staff trained)", line)))
+            if any(values):
+                out += self.bars_note(marks)
         out += self.unit_table()
         out += self.upcoming()
         return out
@@ -537,21 +576,32 @@ class Briefing:
 
     def theme_chart(self) -> list[Flowable]:
         d = self.data
-        rows = d.concern_themes or d.concerns
-        themes = [t for t in d.figures.get("concerns_by_theme", {}) if any(r["concerns_by_theme"].get(t) for r in rows)]
-        if not themes:
+        rows = merge_stubs(d.concern_themes or d.concerns, "concerns_by_theme") if d.theme_bucket == "month" \
+            else (d.concern_themes or d.concerns)
+        by_theme = d.figures.get("concerns_by_theme", {})
+        present = [t for t in by_theme if any(r["concerns_by_theme"].get(t) for r in rows)]
+        if not present:
             return []
+        # A theme hidden in "You said, we did" stays hidden here too, whatever its monthly counts.
+        cells, _ = self.sup.counts_with_total(dict(by_theme), d.figures.get("concerns_raised"))
+        drawn = self.sup.drawable([r["concerns_by_theme"] for r in rows], present,
+                                  hidden=[t for t in by_theme if cells[t].suppressed])
+        left_out = len(present) - len(drawn)
+        title = self.p(f"Concerns raised per {d.theme_bucket}, by theme", "h3")
+        if not drawn:
+            return [title, self.p(esc(f"Every theme had fewer than {self.k} concerns in some {d.theme_bucket}, so this "
+                                      "chart is not drawn; each theme's total is in “You said, we did”."), "note")]
         labels = [bucket_label(r, d.theme_bucket) for r in rows]
-        segments, totals, small = self.sup.stacks([r["concerns_by_theme"] for r in rows], themes)
-        keys = [*themes, SMALL_NUMBERS]
-        all_themes = list(d.figures["concerns_by_theme"])
-        colours = [theme_colour(all_themes.index(t)) for t in themes] + [SMALL_GREY]
-        drawn = [t for t in keys if any(seg.get(t) for seg in segments)]
-        chart = charts.stacked_bars(labels, keys, segments, colours, self.width, 62 * mm, small=small, k=self.k)
-        legend_items = [(t.capitalize() if t != SMALL_NUMBERS else "Themes hidden to protect small numbers (combined)",
-                         colours[keys.index(t)]) for t in drawn]
-        return [KeepTogether([self.p(f"Concerns raised per {d.theme_bucket}, by theme", "h3"), chart,
-                              charts.legend(legend_items, self.width)]), Spacer(1, 3 * mm)]
+        segments = [{t: r["concerns_by_theme"].get(t) or 0 for t in drawn} for r in rows]
+        all_themes = list(by_theme)
+        colours = [theme_colour(all_themes.index(t)) for t in drawn]
+        chart = charts.stacked_bars(labels, drawn, segments, colours, self.width, 62 * mm)
+        block: list[Flowable] = [title, chart, charts.legend([(t.capitalize(), c) for t, c in zip(drawn, colours)], self.width)]
+        if left_out:
+            block.append(self.p(esc(f"{left_out} theme{'s are' if left_out != 1 else ' is'} not drawn: fewer than "
+                                    f"{self.k} concerns in some {d.theme_bucket}, or hidden in “You said, we did” to "
+                                    "protect a small number."), "note"))
+        return [KeepTogether(block), Spacer(1, 3 * mm)]
 
     def concerns_by_unit(self) -> list[Flowable]:
         by_unit = {u: n for u, n in self.data.concerns_by_unit.items()}
@@ -626,15 +676,16 @@ class Briefing:
             f"<b>{esc(self.sup.count(f.get('stalled_pairings')).text)}</b> had no check-in for 30 days: champions "
             "will pick these up."))
         labels = [bucket_label(r, d.bucket) for r in d.mentoring]
-        checkins, small = self._series_counts(d.mentoring, "checkins")
+        checkins, marks = self._bars(d.mentoring, "checkins")
         active, active_small = self._series_counts(d.mentoring, "pairings_active")
         half = (self.width - 6 * mm) / 2
-        bars = self.chart_or_note(checkins, small, f"{d.bucket}'s number of check-ins",
-                                  lambda: charts.bar_chart(labels, checkins, half, 48 * mm, colour=GOOD, small=small, k=self.k),
+        bars = self.chart_or_note(checkins, [m == f"<{self.k}" for m in marks], f"{d.bucket}'s number of check-ins",
+                                  lambda: charts.bar_chart(labels, checkins, half, 48 * mm, colour=GOOD, marks=marks),
                                   48 * mm)
         line = self.chart_or_note(active, active_small, f"{d.bucket}'s number of active pairings",
                                   lambda: charts.line_chart(labels, [active], half, 48 * mm, colours=(GOOD,)), 48 * mm)
-        out.append(KeepTogether([self._chart_pair((f"Check-ins per {d.bucket}", bars), ("Active pairings", line))]))
+        out.append(KeepTogether([self._chart_pair((f"Check-ins per {d.bucket}", bars), ("Active pairings", line)),
+                                 *(self.bars_note(marks) if any(checkins) else [])]))
         return out
 
     # readiness ------------------------------------------------------------------------------------

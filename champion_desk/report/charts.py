@@ -16,7 +16,7 @@ from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 
 from champion_desk.report.fonts import BOLD, REGULAR, register_fonts
-from champion_desk.report.styles import INK, MUTED, PRIMARY, RULE, SMALL_GREY
+from champion_desk.report.styles import INK, MUTED, PRIMARY, RULE
 
 AXIS_FONT_SIZE = 7
 LEFT_PAD = 30
@@ -85,21 +85,21 @@ def _style_axes(chart, labels: Sequence[str], ymax: float, step: float, percent:
         chart.valueAxis.labelTextFormat = lambda v: f"{v:,.0f}" if float(v).is_integer() else f"{v:.1f}"
 
 
-def _small_marks(drawing: Drawing, chart, flags: Sequence[bool], k: int) -> None:
-    """Write "<k" at the baseline of every category whose value is hidden as small."""
-    n = len(flags)
+def _marks(drawing: Drawing, chart, marks: Sequence[str | None]) -> None:
+    """Write each category's mark ("<5" small, "–" not shown) at the baseline where its bar would be."""
+    n = len(marks)
     if not n:
         return
     slot = chart.width / n
-    for i, small in enumerate(flags):
-        if small:
-            drawing.add(String(chart.x + slot * (i + 0.5), chart.y + 2, f"<{k}", fontName=REGULAR,
+    for i, mark in enumerate(marks):
+        if mark:
+            drawing.add(String(chart.x + slot * (i + 0.5), chart.y + 2, mark, fontName=REGULAR,
                                fontSize=6, fillColor=MUTED, textAnchor="middle"))
 
 
 def bar_chart(labels: Sequence[str], values: Sequence[int | None], width: float, height: float,
-              colour: colors.Color = PRIMARY, small: Sequence[bool] = (), k: int = 5) -> Drawing:
-    """Return a vertical bar chart; None values draw no bar (marked "<k" when flagged small)."""
+              colour: colors.Color = PRIMARY, marks: Sequence[str | None] = ()) -> Drawing:
+    """Return a vertical bar chart; None values draw no bar, and ``marks`` say why at the baseline."""
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = LEFT_PAD, BOTTOM_PAD
@@ -112,7 +112,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[int | None], width: float,
     chart.barSpacing = 0
     chart.groupSpacing = max(2, chart.width / max(len(values), 1) * 0.3)
     drawing.add(chart)
-    _small_marks(drawing, chart, small, k)
+    _marks(drawing, chart, marks)
     return drawing
 
 
@@ -159,9 +159,8 @@ def line_chart(labels: Sequence[str], series: Sequence[Sequence[float | None]], 
 
 
 def stacked_bars(labels: Sequence[str], keys: Sequence[str], segments: Sequence[dict[str, int | None]],
-                 colours: Sequence[colors.Color], width: float, height: float,
-                 small: Sequence[bool] = (), k: int = 5) -> Drawing:
-    """Return a stacked vertical bar chart: one series per key (a None bar is not drawn)."""
+                 colours: Sequence[colors.Color], width: float, height: float) -> Drawing:
+    """Return a stacked vertical bar chart: one series per key."""
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = LEFT_PAD, BOTTOM_PAD
@@ -178,7 +177,6 @@ def stacked_bars(labels: Sequence[str], keys: Sequence[str], segments: Sequence[
     chart.barSpacing = 0
     chart.groupSpacing = max(2, chart.width / max(len(segments), 1) * 0.3)
     drawing.add(chart)
-    _small_marks(drawing, chart, small, k)
     return drawing
 
 
@@ -248,5 +246,3 @@ def legend(items: Sequence[tuple[str, colors.Color]], width: float, font_size: f
         drawing.add(String(x + 12, y + 1, label, fontName=REGULAR, fontSize=font_size, fillColor=INK))
     return drawing
 
-
-SMALL_NUMBERS_COLOUR = SMALL_GREY

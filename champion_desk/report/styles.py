@@ -25,7 +25,6 @@ ACCENT = colors.HexColor("#E36414")
 GOOD = colors.HexColor("#2D6A4F")
 WARN = colors.HexColor("#B7791F")
 BAD = colors.HexColor("#B42318")
-SMALL_GREY = colors.HexColor("#B8C0C8")
 
 # One colour per concern theme, in documented theme order: Okabe-Ito hues (distinct for the
 # colour-blind and apart in greyscale), led by the document's teal.

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from champion_desk.domain.privacy import HIDDEN_SHARE, SMALL_NUMBERS, NameRedactor, Suppressor, may_name
+from champion_desk.domain.privacy import HIDDEN_SHARE, NameRedactor, Suppressor, may_name
 
 
 def test_counts_one_to_k_minus_one_print_as_fewer_than_k():
@@ -100,13 +100,16 @@ def test_chart_series_drop_small_values():
     assert Suppressor(5).series([0, 2, 7, None, 4]) == [0, None, 7, None, None]
 
 
-def test_stacked_bars_merge_hidden_cells_and_skip_small_bars():
-    sup = Suppressor(5)
-    segments, totals, small = sup.stacks([{"a": 3, "b": 9, "c": 20}, {"a": 2, "b": 1, "c": 0}], ["a", "b", "c"])
-    first = segments[0]
-    assert first["a"] == 0 and first["b"] == 0 and first[SMALL_NUMBERS] == 12 and first["c"] == 20
-    assert totals == [32, None] and small == [False, True]
-    assert all(v is None for v in segments[1].values())
+def test_bar_marks_hide_small_bars_and_a_shield_beside_the_printed_total():
+    shown, marks = Suppressor(5).marks([3, 9, 20, 0], total=32)
+    assert shown == [None, None, 20, 0]
+    assert marks == ["<5", "–", None, None]
+
+
+def test_only_themes_never_small_in_any_bar_are_drawn():
+    rows = [{"a": 6, "b": 2, "c": 0}, {"a": 7, "b": 9, "c": 5}]
+    assert Suppressor(5).drawable(rows, ["a", "b", "c"]) == ["a", "c"]
+    assert Suppressor(5).drawable(rows, ["a", "b", "c"], hidden=["c"]) == ["a"]
 
 
 def test_only_live_champions_may_be_named():

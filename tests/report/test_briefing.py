@@ -158,3 +158,22 @@ def test_empty_database_makes_a_briefing(db):
     text = pdf_text(render(db))
     assert "Nothing was logged in this period" in text
     assert "No champion is named for this scope yet" in text
+
+
+def test_charts_leave_out_themes_and_bars_that_would_give_a_small_count_away(flat_text):
+    # Every theme of the sample has a small month, so the theme chart says so instead of drawing.
+    assert "so this chart is not drawn; each theme's total is in “You said, we did”" in flat_text
+    # One session a week: every bar is small, and the chart says so rather than drawing "<5" marks.
+    assert "Every week's number of sessions is fewer than 5, so this chart is not drawn." in flat_text
+
+
+def test_a_short_first_month_is_added_into_the_next_for_the_theme_chart():
+    from champion_desk.report.briefing import bucket_label, merge_stubs
+
+    rows = [{"start": "2026-08-27", "end": "2026-08-31", "concerns_by_theme": {"a": 2, "b": 1}},
+            {"start": "2026-09-01", "end": "2026-09-30", "concerns_by_theme": {"a": 10, "b": 0}},
+            {"start": "2026-10-01", "end": "2026-10-31", "concerns_by_theme": {"a": 7, "b": 6}}]
+    merged = merge_stubs(rows, "concerns_by_theme")
+    assert [r["concerns_by_theme"] for r in merged] == [{"a": 12, "b": 1}, {"a": 7, "b": 6}]
+    assert bucket_label(merged[0], "month") == "27 Aug–30 Sep"
+    assert bucket_label(merged[1], "month") == "Oct 26"
