@@ -54,6 +54,7 @@ class ReadinessChart(ChartPanel):
         self.plot.addItem(self.cells)
         # Score labels are pooled: created as rows grow, hidden when fewer are needed, never rebuilt.
         self.score_labels: list[pg.TextItem] = []
+        self.score_fonts = {bold: projector_font(palette.AXIS_POINT_SIZE, bold=bold) for bold in (False, True)}
         self.set_legend([
             (f"Score 1 (dark) to 5 (light); barrier point = first element below {BARRIER_BELOW} (outlined, ▼). "
              "ADKAR: awareness, desire, knowledge, ability, reinforcement", palette.BLACK, "box"),
@@ -124,7 +125,7 @@ class ReadinessChart(ChartPanel):
             if n < len(texts):
                 text, colour, bold = texts[n]
                 label.setText(text, color=colour)
-                label.setFont(projector_font(palette.AXIS_POINT_SIZE, bold=bold))
+                label.setFont(self.score_fonts[bold])
                 label.setPos(xs[n], ys[n])
                 label.setVisible(True)
             else:

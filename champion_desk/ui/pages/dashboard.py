@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QRadioButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
 )
 
+from champion_desk.domain.scope import Scope
 from champion_desk.domain.series import series
 from champion_desk.errors import ValidationError
 from champion_desk.ui.context import AppContext
@@ -48,7 +49,15 @@ class DashboardPage(Page):
     """Five charts over the shared scope (the scope bar above), by month or by week.
 
     Emits ``drill_down_requested(page_name, filters)`` when a bar is clicked: the main window
-    should switch to that page and apply the filters (see ``ChartPanel.scope_filters``).
+    should show that page with the filters applied on top of the shared scope. ``filters`` always
+    holds "from" and "to" (ISO dates, inclusive: the clicked bucket, or the scope), "units" and
+    "tools" (the scope's names; empty = all), plus what the bar stands for:
+
+    - "training" (sessions or attendances bar): nothing more;
+    - "concerns" (a theme's segment): "theme";
+    - "mentoring" (check-ins bar: nothing more; stalled bar: "stalled": True);
+    - "people" (a unit's bar): "unit", with "units" = [that unit];
+    - "readiness" (a cell): "unit" and "tool", "from" = that pulse's date.
     """
 
     name = "dashboard"
@@ -64,9 +73,10 @@ class DashboardPage(Page):
         self.charts: dict[str, ChartPanel] = {}
         self.rows: dict[str, list[dict[str, Any]]] = {}
         self.last_timings: dict[str, float] = {}
+        self._wide: bool | None = None  # the layout the charts are in (None before they exist)
         # The per-unit series of the last scope, kept so switching week/month refetches only the
         # time series; dropped whenever the data or the database changes.
-        self._unbucketed: tuple[object, dict[str, list[dict[str, Any]]]] | None = None
+        self._unbucketed: tuple[Scope, dict[str, list[dict[str, Any]]]] | None = None
         # Slots run in connection order: forget before the base class's refresh-on-change runs.
         for signal in (context.data_changed, context.database_replaced):
             signal.disconnect(self._mark_stale)
@@ -181,7 +191,7 @@ class DashboardPage(Page):
             self.grid.setColumnStretch(column, 1)
         self.grid.setRowStretch(len(CHART_SERIES), 1)  # spare height goes below the charts, not between them
 
-    def _fetch(self, scope) -> dict[str, list[dict[str, Any]]]:
+    def _fetch(self, scope: Scope) -> dict[str, list[dict[str, Any]]]:
         """Return every chart's series rows for the scope and the page's bucket."""
         db = self.context.db
         if self._unbucketed is None or self._unbucketed[0] != scope:
@@ -220,7 +230,6 @@ class DashboardPage(Page):
             "units": UnitsChart(self.grid_host),
             "readiness": ReadinessChart(self.grid_host),
         }
-        self._wide: bool | None = None
         self._arrange()
         for chart in self.charts.values():
             chart.drill_down_requested.connect(self.drill_down_requested)
