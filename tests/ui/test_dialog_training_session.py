@@ -199,3 +199,13 @@ def test_a_planned_session_takes_no_confidence_after_or_signoff(qtbot, ward_cont
     assert row.before.isEnabled()  # confidence before can be asked ahead
     assert dialog.save() is True
     assert records.find(db, "attendance", session_id=dialog.saved_id)[0]["confidence_after"] is None
+
+
+def test_a_planned_session_with_a_signoff_says_why_on_the_row(qtbot, ward_context, db, ward):
+    dialog = make_dialog(qtbot, ward_context, "training_session")
+    row = dialog.attendees.add_person(records.get(db, "staff", ward["a"]))
+    row.signed.setChecked(True)
+    dialog.fields["held_on"].widget.set_value((dt.date.today() + dt.timedelta(days=3)).isoformat())
+    assert dialog.save() is False
+    assert "once the session has been held" in row.error.message()
+    assert records.count(db, "training_session") == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -83,7 +84,13 @@ class TrainingSessionDialog(RecordDialog):
     # -- checking and saving ---------------------------------------------------------------------
     def check(self, values: Mapping[str, Any]) -> list[ValidationError]:
         found = super().check(values)
+        planned = (values.get("held_on") or "") > dt.date.today().isoformat()
         for index, attendance in enumerate(self.attendees.value()):
+            if planned and (attendance["confidence_after"] is not None or attendance["signed_off"]):
+                # Said in the attendee's terms; the per-field rules below would only blame the date.
+                field = "confidence_after" if attendance["confidence_after"] is not None else "signed_off"
+                found.append(ValidationError(f"attendees.{index}.{field}", "only after the session is held",
+                                             "Confidence after and sign-off can be recorded once the session has been held."))
             row = {**logbook.DEFAULTS["attendance"], **logbook.normalise(attendance), "session_id": None}
             for problem in validation.problems(self.db, "attendance", row):
                 if problem.field != "session_id":  # the session is saved with them

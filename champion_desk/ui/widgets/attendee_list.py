@@ -294,7 +294,8 @@ class AttendeeList(QWidget):
             self.message.show_message(message)
             return self.picker
         row = self.rows[index]
-        row.error.show_message(message)
+        if not row.error.message():  # the first problem of a row is the one to fix first
+            row.error.show_message(message)
         self.scroll.ensureWidgetVisible(row)
         return row.widget_for(field)
 
