@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -134,6 +134,15 @@ TABLE_DDL: dict[str, str] = {
     measure TEXT,
     value TEXT,
     source TEXT)""",
+    "setting": f"""CREATE TABLE setting ({_RECORD},
+    key TEXT NOT NULL UNIQUE,
+    value TEXT NOT NULL)""",
+    "suggestion_response": f"""CREATE TABLE suggestion_response ({_RECORD},
+    suggestion_key TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('dismissed', 'snoozed', 'agreed')),
+    {_date('until')},
+    reason TEXT,
+    decided_by TEXT REFERENCES staff(id))""",
     "audit": """CREATE TABLE audit (
     id TEXT PRIMARY KEY NOT NULL,
     at TEXT NOT NULL,
@@ -170,16 +179,35 @@ INDEX_DDL: list[str] = [
     "CREATE INDEX audit_record ON audit(record_id)",
 ]
 
+# Tables and indexes added by each later schema version (the initial migration creates the rest).
+ADDED_IN: dict[int, tuple[str, ...]] = {2: ("setting", "suggestion_response")}
+ADDED_INDEXES: dict[int, tuple[str, ...]] = {
+    2: ("CREATE INDEX suggestion_response_key ON suggestion_response(suggestion_key)",),
+}
+
 RECORD_TABLES: tuple[str, ...] = tuple(t for t in TABLE_DDL if t != "audit")
+# The records a champion logs (DESIGN.md's data model); the rest support next-step suggestions.
+LOGBOOK_TABLES: tuple[str, ...] = tuple(t for t in RECORD_TABLES if t not in ("setting", "suggestion_response"))
 
 
 def _initial_schema(db: sqlite_utils.Database) -> None:
-    for ddl in TABLE_DDL.values():
-        db.execute(ddl)
+    later = {t for tables in ADDED_IN.values() for t in tables}
+    for table, ddl in TABLE_DDL.items():
+        if table not in later:
+            db.execute(ddl)
     for ddl in INDEX_DDL:
         db.execute(ddl)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute("PRAGMA user_version = 1")
+
+
+def _version_2(db: sqlite_utils.Database) -> None:
+    """Next-steps suggestions: dismissals/snoozes (merged like any record) and settings."""
+    for table in ADDED_IN[2]:
+        db.execute(TABLE_DDL[table])
+    for ddl in ADDED_INDEXES[2]:
+        db.execute(ddl)
+    db.execute("PRAGMA user_version = 2")
 
 
 def migrations():
@@ -188,6 +216,7 @@ def migrations():
 
     steps = Migrations(MIGRATION_SET)
     steps(name="0001_initial_schema")(_initial_schema)
+    steps(name="0002_next_steps")(_version_2)
     return steps
 
 

@@ -40,7 +40,7 @@ def test_check_passes_on_a_good_file_and_fails_on_a_broken_one(db_path):
     ok = run("--db", str(db_path), "check", "--json")
     assert ok.returncode == 0
     report = json.loads(ok.stdout)
-    assert report["ok"] and report["integrity"] == "ok" and report["schema_version"] == 1
+    assert report["ok"] and report["integrity"] == "ok" and report["schema_version"] == 2
     assert report["counts"]["unit"] == 0
     # Break a link behind the app's back: a staff row pointing at a unit that does not exist.
     conn = sqlite3.connect(db_path)

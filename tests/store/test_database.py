@@ -41,6 +41,8 @@ def test_every_documented_table_and_column_exists(db):
         "checkin": {"pairing_id", "held_on", "minutes", "confidence", "note"},
         "pulse": {"unit_id", "tool_id", "taken_on", "respondents", "awareness", "desire", "knowledge", "ability", "reinforcement"},
         "story": {"tool_id", "unit_id", "told_on", "title", "summary", "measure", "value", "source"},
+        "setting": {"key", "value"},
+        "suggestion_response": {"suggestion_key", "decision", "until", "reason", "decided_by"},
         "audit": {"at", "actor", "table", "record_id", "action", "changes"},
     }
     assert set(TABLE_DDL) == set(expected)
@@ -62,7 +64,7 @@ def test_reopening_does_not_migrate_again(db_path):
     open_database(db_path).close()
     db = open_database(db_path)
     applied = db.query("SELECT name FROM _sqlite_migrations")
-    assert [r["name"] for r in applied] == ["0001_initial_schema"]
+    assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps"]
     db.close()
 
 
@@ -133,27 +135,47 @@ def test_upgrade_of_an_older_file_takes_a_verified_backup_first(db_path, tmp_pat
     def with_v2():
         steps = original()
 
-        @steps(name="0002_test_column")
+        @steps(name="0099_test_column")
         def add_column(utils_db):
             utils_db.execute("ALTER TABLE unit ADD COLUMN floor TEXT")
-            utils_db.execute("PRAGMA user_version = 2")
+            utils_db.execute(f"PRAGMA user_version = {current + 1}")
 
         return steps
 
+    current = schema.SCHEMA_VERSION
     monkeypatch.setattr(schema, "migrations", with_v2)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", current + 1)
     backups = tmp_path / "bk"
     db = open_database(db_path, backup_dir=backups)
-    assert db.schema_version() == 2
+    assert db.schema_version() == current + 1
     assert "floor" in {r["name"] for r in db.query("PRAGMA table_info(unit)")}
     db.close()
     copies = list_backups(backups)
     assert [c.reason for c in copies] == ["before-upgrade"]
     conn = sqlite3.connect(copies[0].path)
-    assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (current,)
     assert conn.execute("SELECT name FROM unit").fetchall() == [("Ward 1",)]
     conn.close()
+
+
+def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
+    from champion_desk.store import records, schema
+
+    db = open_database(db_path)
+    records.insert(db, "unit", {"name": "Ward 1"}, "test")
+    # Make it a version 1 file again: drop what version 2 added and forget that migration.
+    for table in schema.ADDED_IN[2]:
+        db.conn.execute(f"DROP TABLE {table}")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0002_next_steps'")
+    db.conn.execute("PRAGMA user_version = 1")
+    db.close()
+    db = open_database(db_path, backup_dir=tmp_path / "bk")
+    assert db.schema_version() == 2
+    assert db.query("SELECT name FROM unit") == [{"name": "Ward 1"}]
+    assert db.query("SELECT * FROM suggestion_response") == []
+    db.close()
+    assert [c.reason for c in list_backups(tmp_path / "bk")] == ["before-upgrade"]
 
 
 def test_a_new_file_is_not_backed_up_before_its_first_migration(db_path):
