@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
 
@@ -14,12 +15,23 @@ class FieldErrorLabel(QLabel):
         self.setObjectName("fieldError")
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        # Red on the palette's own background stays legible in light and dark themes alike.
-        self.setStyleSheet("QLabel#fieldError { color: #c62828; font-weight: 600; }")
+        self._apply_colour()
         self.setAccessibleName(f"{field_label} error".strip())
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._message = ""
         self.hide()
+
+    def _apply_colour(self) -> None:
+        # A deep red reads on a light window, a light red on a dark one (system dark mode).
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        sheet = f"QLabel#fieldError {{ color: {'#ff8a80' if dark else '#c62828'}; font-weight: 600; }}"
+        if sheet != self.styleSheet():  # restyling raises another palette change
+            self.setStyleSheet(sheet)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_colour()
+        super().changeEvent(event)
 
     def show_message(self, message: str) -> None:
         """Show ``message`` (prefixed with a warning sign so it is not told by colour alone)."""
