@@ -187,6 +187,18 @@ def staff(db: Database, include_inactive: bool = True) -> list[Row]:
     return rows
 
 
+def person(db: Database, staff_id: str) -> Row | None:
+    """Return one live staff member (id, display_name, role, unit, is_champion, active, is_manager), or None."""
+    row = db.one(
+        """SELECT s.id, s.display_name, s.role, s.unit_id, u.name AS unit, s.staff_ref, s.is_champion, s.active
+             FROM staff s LEFT JOIN unit u ON u.id = s.unit_id WHERE s.id = ? AND s.deleted_at IS NULL""",
+        (staff_id,),
+    )
+    if row is not None:
+        row["is_manager"] = int(is_manager_role(row["role"]))
+    return row
+
+
 def loggers(db: Database) -> list[Row]:
     """Return the active champions and managers, who log and countersign (for "who is logging?")."""
     return [r for r in staff(db, include_inactive=False) if r["is_champion"] or r["is_manager"]]
@@ -224,8 +236,12 @@ def rollouts(db: Database, tool_id: str | None = None) -> list[Row]:
 
 
 def units(db: Database) -> list[Row]:
-    """Return live units (id, name, site, specialty) by name."""
-    return db.query("SELECT id, name, site, specialty FROM unit WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE")
+    """Return live units (id, name, site, specialty, ``staff``: active staff on it) by name."""
+    return db.query(
+        """SELECT u.id, u.name, u.site, u.specialty,
+                  (SELECT count(*) FROM staff s WHERE s.unit_id = u.id AND s.deleted_at IS NULL AND s.active = 1) AS staff
+             FROM unit u WHERE u.deleted_at IS NULL ORDER BY u.name COLLATE NOCASE"""
+    )
 
 
 def tool_names(db: Database) -> list[str]:

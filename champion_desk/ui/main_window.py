@@ -129,7 +129,12 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, spec.name)
             item.setSizeHint(QSize(0, 36))
         self.nav.setMinimumWidth(160)
-        self.nav.currentRowChanged.connect(lambda row: self.show_page(PAGES[row].name) if row >= 0 else None)
+        # A current row from the start: otherwise the list picks one itself when it first gets focus.
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(0)
+        self.nav.blockSignals(False)
+        self._closed = False
+        self.nav.currentRowChanged.connect(self._on_nav_row)
 
         self.scope_bar = ScopeBar(context, self)
         self.stack = QStackedWidget(self)
@@ -251,6 +256,11 @@ class MainWindow(QMainWindow):
             page.page_requested.connect(self.show_page)
         return page
 
+    def _on_nav_row(self, row: int) -> None:
+        # After closing, the database may already be closed: no page may load from it.
+        if row >= 0 and not self._closed:
+            self.show_page(PAGES[row].name)
+
     def show_page(self, name: str) -> Page:
         """Make ``name`` the current page (refreshing it if its data changed) and remember it."""
         page = self.page(name)
@@ -368,5 +378,6 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
+        self._closed = True
         self.save_layout()
         super().closeEvent(event)

@@ -40,12 +40,8 @@ def user_dict(row: dict[str, Any]) -> dict[str, Any]:
 
 def find_user(db: Database, staff_id: str | None) -> dict[str, Any] | None:
     """Return the user dict of a live, active staff member, or None."""
-    if not staff_id:
-        return None
-    for row in listings.staff(db, include_inactive=False):
-        if row["id"] == staff_id:
-            return user_dict(row)
-    return None
+    row = listings.person(db, staff_id) if staff_id else None
+    return user_dict(row) if row is not None and row["active"] else None
 
 
 def _label(row: dict[str, Any]) -> str:

@@ -91,3 +91,10 @@ def test_stories_pulses_staff_tools(db, logged, ward):
     tool = listings.tools(db)[0]
     assert (tool["units_live"], tool["sessions"]) == (1, 2)
     assert [(r["stage"], r["current"]) for r in listings.rollouts(db, ward["tool"])] == [("live", 1), ("pilot", 0)]
+
+
+def test_person(db, ward):
+    assert listings.person(db, ward["manager"])["is_manager"] == 1
+    assert listings.person(db, ward["a"])["unit"] == "Ward 7"
+    records.delete(db, "staff", ward["b"], "t")
+    assert listings.person(db, ward["b"]) is None

@@ -150,3 +150,27 @@ def test_layout_is_remembered(qtbot, ward_context, settings, ward):
     again = MainWindow(ward_context, settings)
     qtbot.addWidget(again)
     assert again.show_page("training").records.view.columnWidth(1) == 211
+
+
+def test_empty_lists_say_what_to_do(qtbot, context, settings):
+    win = MainWindow(context, settings)
+    qtbot.addWidget(win)
+    win.show()
+    home = win.show_page("home")
+    assert home.getting_started.isVisible()
+    page = win.show_page("stories")
+    assert page.records.empty_label.isVisible() and "New story" in page.records.empty_label.text()
+
+
+def test_units_dialog_lists_and_deletes_units(qtbot, window, ward):
+    from champion_desk.ui.pages.people import UnitsDialog
+
+    page = window.show_page("people")
+    dialog = UnitsDialog(window.context, window.deletions, page)
+    qtbot.addWidget(dialog)
+    assert dialog.table.model.rowCount() == 1 and dialog.table.model.row(0)["staff"] == 4
+    dialog.table.select_ids([ward["unit"]])
+    assert dialog.table.delete_selected()
+    assert dialog.table.model.rowCount() == 0
+    window.undo()
+    assert dialog.table.model.rowCount() == 1

@@ -355,3 +355,16 @@ class RolloutTableModel(RecordTableModel):
         Column("since", "Since", "date"),
         Column("current", "Current", display=lambda r: "Current" if r.get("current") else "Earlier"),
     )
+
+
+class UnitTableModel(RecordTableModel):
+    """Wards and departments (``listings.units``)."""
+
+    NOUN = ("unit", "units")
+    DEFAULT_SORT = ("name", Qt.SortOrder.AscendingOrder)
+    COLUMNS = (
+        Column("name", "Unit", "name"),
+        Column("site", "Site", "name"),
+        Column("specialty", "Specialty", "name"),
+        Column("staff", "Current staff", "int"),
+    )

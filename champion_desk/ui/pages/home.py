@@ -63,6 +63,13 @@ class HomePage(Page):
         self.greeting.setObjectName("pageIntro")
         self.greeting.setWordWrap(True)
 
+        self.getting_started = QLabel(
+            "<b>This logbook is empty.</b> First add your unit (People › Units…), your colleagues (People) "
+            "and the AI tool being introduced (Tools &amp; roadmap). Then log sessions, concerns and mentoring here.", self)
+        self.getting_started.setObjectName("gettingStarted")
+        self.getting_started.setWordWrap(True)
+        self.getting_started.setVisible(False)
+
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(12)
@@ -92,6 +99,7 @@ class HomePage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.greeting)
+        layout.addWidget(self.getting_started)
         layout.addLayout(grid)
         layout.addSpacing(8)
         layout.addWidget(attention_title)
@@ -110,6 +118,10 @@ class HomePage(Page):
         return open_record(self.context, self, table, prefill=quick_prefill(self.context, table) or None)
 
     def refresh(self) -> None:
+        db = self.context.db
+        empty = not db.scalar("SELECT EXISTS (SELECT 1 FROM tool WHERE deleted_at IS NULL)") or not db.scalar(
+            "SELECT EXISTS (SELECT 1 FROM unit WHERE deleted_at IS NULL)")
+        self.getting_started.setVisible(bool(empty))
         self.tree.clear()
         QTreeWidgetItem(self.tree, ["Checking…", ""])
         # Computed after this event: the window (and this page) paints first.

@@ -56,6 +56,7 @@ class MasterDetailPage(RecordListPage):
         self.detail.set_rows(rows)
         self.detail_heading.setText(self.detail_title(row))
         self.detail.new_button.setEnabled(row is not None)
+        self.detail._update_empty()
 
     def _detail_prefill(self) -> dict | None:
         row = self.records.current_row()

@@ -10,7 +10,17 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from champion_desk.domain import listings
 from champion_desk.domain.attention import figure_function
@@ -19,9 +29,9 @@ from champion_desk.domain.vocab import ROLE_SUGGESTIONS
 from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.models.proxy import equals
-from champion_desk.ui.models.records import StaffTableModel, format_date
+from champion_desk.ui.models.records import StaffTableModel, UnitTableModel, format_date
 from champion_desk.ui.pages.operations import DeletionHistory, open_record, show_error
-from champion_desk.ui.pages.record_list import RecordListPage
+from champion_desk.ui.pages.record_list import RecordListPage, RecordTable
 
 REFRESHER_WITHIN_DAYS = 30
 JOURNEY_LIMIT = 200
@@ -76,6 +86,31 @@ def person_html(db, person: dict[str, Any], today: dt.date | None = None) -> str
     return "".join(parts)
 
 
+class UnitsDialog(QDialog):
+    """The units list: New…, Edit…, Delete (with undo), like every other list."""
+
+    def __init__(self, context: AppContext, deletions: DeletionHistory, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Units")
+        self.setAccessibleName("Units")
+        self.resize(780, 440)
+        self.table = RecordTable(context, "unit", UnitTableModel(self), deletions, "unit", lambda r: r["name"], self)
+        intro = QLabel("Wards and departments. Colleagues, sessions and concerns each belong to one.", self)
+        intro.setWordWrap(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(close)
+        self.context = context
+        context.data_changed.connect(self.reload)
+        self.reload()
+
+    def reload(self, *_: object) -> None:
+        self.table.set_rows(listings.units(self.context.db))
+
+
 class PeoplePage(RecordListPage):
     """Staff with unit, role and champion filters; the selected colleague's page on the right."""
 
@@ -100,6 +135,11 @@ class PeoplePage(RecordListPage):
             ("Current staff", lambda r: bool(r["active"])), ("Including leavers", None), ("Leavers only", lambda r: not r["active"]),
         ])
         self.records.proxy.set_filter("active", self.active_filter.currentData())
+        self.units_button = QPushButton("Units…", self)
+        self.units_button.setAccessibleName("Add, edit or delete units")
+        self.units_button.setToolTip("The wards and departments colleagues belong to")
+        self.units_button.clicked.connect(self.show_units)
+        self.filter_bar.addWidget(self.units_button)
         self.records.selection_changed.connect(self.show_person)
         self.records.rows_loaded.connect(self.show_person)
         order = [self.search, self.unit_filter, self.role_filter, self.kind_filter, self.active_filter, self.records.view]
@@ -192,6 +232,12 @@ class PeoplePage(RecordListPage):
 
     def prefill(self):
         return {}
+
+    def show_units(self) -> None:
+        """Open the list of units (wards and departments) to add, edit or delete them."""
+        dialog = UnitsDialog(self.context, self.deletions, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def open_person(self, staff_id: str) -> None:
         """Select a colleague (used by Home's refresher items); clears filters that would hide them."""

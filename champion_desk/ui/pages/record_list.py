@@ -93,6 +93,16 @@ class RecordTable(QWidget):
         self.delete_button.setToolTip("Delete the selected records (Delete key); Ctrl+Z undoes it")
         self.delete_button.clicked.connect(self.delete_selected)
 
+        # Said inside the empty table, so an empty list never looks broken.
+        self.empty_label = QLabel(self.view.viewport())
+        self.empty_label.setObjectName("emptyHint")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        for signal in (self.proxy.modelReset, self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged):
+            signal.connect(self._update_empty)
+        self.view.viewport().installEventFilter(self)
+
         self.bar = QHBoxLayout()
         self.bar.setContentsMargins(0, 0, 0, 0)
         self.bar.addStretch(1)
@@ -103,6 +113,27 @@ class RecordTable(QWidget):
         layout.addLayout(self.bar)
         layout.addWidget(self.view, 1)
         self._on_selection()
+        self._update_empty()
+
+    # --- empty state ---------------------------------------------------------------------------
+    def empty_text(self) -> str:
+        """Return what the empty table says: nothing logged yet, or nothing matching the search."""
+        if self.model.rowCount():
+            return f"No {self.noun}s match the search or filters."
+        if not self.new_button.isEnabled():
+            return ""
+        return f"No {self.noun}s here yet.\nPress “New {self.noun}…” to add one."
+
+    def _update_empty(self, *_: object) -> None:
+        empty = self.proxy.rowCount() == 0
+        self.empty_label.setText(self.empty_text() if empty else "")
+        self.empty_label.setVisible(empty and bool(self.empty_label.text()))
+        self.empty_label.setGeometry(self.view.viewport().rect().adjusted(20, 20, -20, -20))
+
+    def eventFilter(self, watched, event) -> bool:  # Qt override: keep the hint centred on resize
+        if watched is self.view.viewport() and event.type() == event.Type.Resize:
+            self.empty_label.setGeometry(self.view.viewport().rect().adjusted(20, 20, -20, -20))
+        return super().eventFilter(watched, event)
 
     # --- rows --------------------------------------------------------------------------------
     def set_rows(self, rows: list[Row]) -> None:
@@ -116,6 +147,7 @@ class RecordTable(QWidget):
             QTimer.singleShot(0, self.fit_columns)
         self.select_ids(keep, current)
         self._on_selection()
+        self._update_empty()
         self.rows_loaded.emit()
 
     def fit_columns(self) -> None:
