@@ -66,8 +66,13 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     for name, cols in guessed.items():
         if name not in mapping and not taken.intersection(cols):
             mapping[name] = cols
-    # A new ward starts from its HR roster, so the database is created when missing.
-    with open_for_command(args, create=not args.dry_run) as db:
+    from champion_desk.cli import db_path
+    from champion_desk.store.database import memory_database
+
+    # A new ward starts from its HR roster, so the database is created when missing (a dry run
+    # against a missing database checks the file against an empty one and creates nothing).
+    missing = not db_path(args).exists()
+    with (memory_database() if args.dry_run and missing else open_for_command(args, create=True)) as db:
         plan = roster.import_roster(db, table, mapping, CLI_ACTOR, skip_invalid=args.skip_invalid, dry_run=args.dry_run)
     print(f"Roster: {table.path.name} ({table.describe()})")
     for name in roster.FIELDS:

@@ -17,6 +17,7 @@ from typing import Any
 
 from champion_desk.errors import ChampionDeskError
 from champion_desk.store.database import Database
+from champion_desk.store.importing import report_progress
 from champion_desk.store.schema import RECORD_TABLES, columns
 
 EXCLUDED_COLUMNS: dict[str, tuple[str, ...]] = {"incident": ("raised_by",)}
@@ -119,8 +120,7 @@ def _write_csv(folder: Path, tables: dict[str, list[tuple]], progress: Callable[
                 writer.writerows([safe_text(v) for v in row] for row in rows)
 
         _replace_into(folder / f"{table}.csv", write)
-        if progress:
-            progress(done, len(tables))
+        report_progress(progress, done, len(tables))
 
 
 def _write_xlsx(path: Path, tables: dict[str, list[tuple]], progress: Callable[[int, int], None] | None) -> None:
@@ -151,8 +151,7 @@ def _write_xlsx(path: Path, tables: dict[str, list[tuple]], progress: Callable[[
             sheet.append(header)
             for row in rows:
                 sheet.append([cell(v) for v in row])
-            if progress:
-                progress(done, len(tables))
+            report_progress(progress, done, len(tables))
         workbook.save(tmp)
 
     _replace_into(path, write)

@@ -25,18 +25,16 @@ from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
 
-from champion_desk.domain.validation import REFERENCES
 from champion_desk.errors import ChampionDeskError, CorruptDatabaseError
 from champion_desk.store import erasure, merging
 from champion_desk.store.backups import backup_database, checked_copy
 from champion_desk.store.database import Database
 from champion_desk.store.importing import data_fingerprint
-from champion_desk.store.schema import RECORD_TABLES, columns
+from champion_desk.store.schema import columns
 
-ORDER = ("unit", "tool", "staff", "rollout", "training_session", "attendance", "incident", "pairing", "checkin", "pulse", "story",
-         "setting", "suggestion_response")
-assert set(ORDER) == set(RECORD_TABLES), "every record table must have its place in the merge order"
+ORDER = merging.merge_order()
 NATURAL_KEYS = merging.NATURAL_KEYS
+REFERENCES = merging.REFERENCES
 ID, CREATED, UPDATED, DELETED = 0, 1, 2, 3
 
 Row = tuple

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from champion_desk.domain.validation import REFERENCES
 from champion_desk.errors import NotFoundError
 from champion_desk.store import erasure
+from champion_desk.store.merging import REFERENCES
 from champion_desk.store.database import Database
 from champion_desk.store.schema import RECORD_TABLES
 

@@ -21,13 +21,13 @@ from champion_desk.domain.validation import problems
 from champion_desk.errors import ChampionDeskError, ValidationError
 from champion_desk.exchange.tabular import TableFile, TableFileError, read_table
 from champion_desk.store import importing, records
-from champion_desk.store.importing import data_fingerprint
+from champion_desk.store.importing import data_fingerprint, report_progress
 from champion_desk.store.database import Database, memory_database
 
 FIELDS = ("staff_ref", "display_name", "role", "unit", "is_champion", "active")
 FIELD_LABELS = {
     "staff_ref": "Staff number", "display_name": "Name", "role": "Role", "unit": "Unit (ward)",
-    "is_champion": "Champion?", "active": "Active?",
+    "is_champion": "Champion", "active": "In post",
 }
 
 # Header names HR systems use, best first; compared after lower-casing and dropping punctuation.
@@ -37,18 +37,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                   "person number", "payroll number", "esr number", "ref", "id"),
     "display_name": ("display name", "full name", "name", "employee name", "staff name", "known as",
                      "preferred name", "colleague"),
-    "role": ("role", "job title", "position", "job role", "post", "position title", "occupation"),
+    "role": ("role", "job title", "position", "job role", "post", "position title", "occupation", "staff group"),
     "unit": ("unit", "ward", "department", "ward department", "team", "cost centre", "cost center",
              "location", "organisation", "organization"),
     "is_champion": ("is champion", "champion", "ai champion", "unit champion", "digital champion"),
-    "active": ("active", "status", "employment status", "assignment status", "current"),
+    "active": ("active", "status", "employment status", "assignment status", "current", "in post"),
 }
 # When a roster has no whole-name column, its first and last name columns make one.
 FIRST_NAMES = ("first name", "forename", "forenames", "given name", "first")
 LAST_NAMES = ("last name", "surname", "family name", "last")
 
-_TRUE = {"yes", "y", "true", "t", "1", "x", "active", "current", "in post", "champion"}
-_FALSE = {"no", "n", "false", "f", "0", "inactive", "leaver", "left", "terminated", "not active", ""}
+# ESR-style assignment statuses included: a suspended colleague is still in post.
+_TRUE = {"yes", "y", "true", "t", "1", "x", "active", "current", "in post", "champion",
+         "active assignment", "suspend assignment", "suspended"}
+_FALSE = {"no", "n", "false", "f", "0", "inactive", "leaver", "left", "terminated", "not active", "",
+          "terminate assignment", "inactive assignment", "end assignment"}
 
 Mapping_ = dict[str, tuple[str, ...]]  # field -> the column(s) it is read from
 
@@ -128,6 +131,13 @@ class RowProblem:
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.field}: {self.rule}" + (f" ({self.detail})" if self.detail else "")
+
+    def described(self, mapping: Mapping_) -> str:
+        """Return the problem in a ward user's words: the field's label and the file's column name."""
+        label = FIELD_LABELS.get(self.field, "the row" if self.field == "row" else self.field)
+        columns = " + ".join(f"'{c}'" for c in mapping.get(self.field, ()))
+        where = f"{label} (column {columns})" if columns else label
+        return f"line {self.line}: {where}: {self.rule}" + (f" ({self.detail})" if self.detail else "")
 
 
 @dataclass
@@ -218,8 +228,8 @@ def plan_import(db: Database, table: TableFile, mapping: Mapping_, progress: Cal
     seen_names: dict[str, int] = {}
     editable = records.editable_fields("staff")
     for done, (line, cells) in enumerate(table.rows, start=1):
-        if progress and done % 500 == 0:
-            progress(done, len(table.rows))
+        if done % 500 == 0:
+            report_progress(progress, done, len(table.rows))
         found: list[RowProblem] = []
         if len(cells) < width or any(c.strip() for c in cells[width:]):
             plan.problems.append(RowProblem(line, "row", f"has {len(cells)} cells but the header has {width}", "a missing or extra separator?"))

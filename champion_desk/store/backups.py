@@ -241,6 +241,7 @@ def checked_copy(path: Path, check_links: bool = True) -> Iterator[Path]:
     ``check_links=False`` skips the whole-file link check for callers that check their result
     (a merge). Raises what :func:`check_foreign_file` raises.
     """
+    from champion_desk.errors import NotADeskDatabaseError
     from champion_desk.store.database import open_database
     from champion_desk.store.schema import SCHEMA_VERSION
 
@@ -256,7 +257,10 @@ def checked_copy(path: Path, check_links: bool = True) -> Iterator[Path]:
         finally:
             source.close()
         if version < SCHEMA_VERSION:
-            open_database(copy, create=False, backup_dir=Path(folder) / "backups").close()
+            try:
+                open_database(copy, create=False, backup_dir=Path(folder) / "backups").close()
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+                raise NotADeskDatabaseError(f"{path} has an older schema that cannot be upgraded ({_one_line(exc)}).") from exc
         conn = sqlite3.connect(copy)
         try:
             check_shape(conn, path)
@@ -291,6 +295,9 @@ def restore_database(db, source: Path, backup_folder: Path | None = None) -> Pat
             previous = backup_database(db, backup_folder, reason="before-restore") if db.path or backup_folder else None
             with translate_errors():
                 conn.backup(db.conn)
+                # Copy the restored pages from the WAL into the file, so the file on disk is whole
+                # (its header is what the next open checks). Best effort: readers may hold the WAL.
+                db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
     if db.schema_version() != SCHEMA_VERSION or db.scalar("PRAGMA quick_check") != "ok":

@@ -6,12 +6,23 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from champion_desk.errors import ChampionDeskError
 from champion_desk.store import records
 from champion_desk.store.database import Database
 from champion_desk.store.schema import columns
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], object]
 BATCH = 1000
+
+
+class Cancelled(ChampionDeskError):
+    """The user cancelled a long operation; its transaction was rolled back, nothing was kept."""
+
+
+def report_progress(progress: Progress | None, done: int, total: int) -> None:
+    """Tell ``progress`` how far the work is; raise Cancelled when it answers False (the user cancelled)."""
+    if progress is not None and progress(done, total) is False:
+        raise Cancelled("Cancelled: nothing was changed.")
 
 
 def write_batch(
@@ -28,8 +39,8 @@ def write_batch(
     """Insert ``added`` (editable fields, optional ``id``) and apply ``changed`` ({field: new}) in one transaction.
 
     Rows must already have passed validation; every row gets an audit row naming ``action``.
-    ``progress(done, total)`` is called between batches and may raise to cancel: the transaction
-    then rolls back. Returns ``done`` plus the rows written. Raises ConflictError on a schema rule.
+    ``progress(done, total)`` is called between batches; answering False cancels (Cancelled is
+    raised and the transaction rolls back). Returns ``done`` plus the rows written. Raises ConflictError on a schema rule.
     """
     total = total if total is not None else done + len(added) + len(changed)
     now = records.utc_now()
@@ -49,8 +60,7 @@ def write_batch(
             _run(db, table, insert_sql, chunk)
             db.conn.executemany(audit_sql, audits)
             done += len(chunk)
-            if progress:
-                progress(done, total)
+            report_progress(progress, done, total)
         for start in range(0, len(changed), BATCH):
             audits = []
             for record_id, values in changed[start : start + BATCH]:
@@ -60,8 +70,7 @@ def write_batch(
                 audits.append((records.new_id(), now, actor, table, record_id, action, json.dumps(clean, ensure_ascii=False)))
             db.conn.executemany(audit_sql, audits)
             done += len(audits)
-            if progress:
-                progress(done, total)
+            report_progress(progress, done, total)
     return done
 
 

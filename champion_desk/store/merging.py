@@ -7,19 +7,56 @@ merging twice a no-op and merging A into B equal to merging B into A.
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from champion_desk.errors import ConflictError, StoreError
 from champion_desk.store import records
 from champion_desk.store.database import Database
-from champion_desk.store.schema import columns
+from champion_desk.store.importing import Progress, report_progress
+from champion_desk.store.schema import RECORD_TABLES, TABLE_DDL, columns
 
-Progress = Callable[[int, int], None]
-# Natural keys: two rows may not share them, even for a moment inside the transaction.
-NATURAL_KEYS = {"unit": "name", "tool": "name", "staff": "staff_ref"}
+
+
+def _schema_facts() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Read natural keys (UNIQUE columns) and references (REFERENCES t(id)) from the documented DDL.
+
+    Derived, not listed, so a table added by a later schema version merges correctly on day one.
+    """
+    keys: dict[str, str] = {}
+    refs: dict[str, dict[str, str]] = {}
+    for table in RECORD_TABLES:
+        for line in TABLE_DDL[table].splitlines()[1:]:
+            words = line.strip().rstrip(",)").split()
+            if not words:
+                continue
+            if " UNIQUE" in line and "PRIMARY KEY" not in line:
+                keys[table] = words[0]
+            found = re.search(r"REFERENCES (\w+)\(id\)", line)
+            if found:
+                refs.setdefault(table, {})[words[0]] = found.group(1)
+    return keys, refs
+
+
+# Natural keys (unit name, tool name, staff_ref, …): two rows may not share them, even for a
+# moment inside the transaction, and rows created apart with the same key are one record.
+NATURAL_KEYS, REFERENCES = _schema_facts()
+
+
+def merge_order() -> tuple[str, ...]:
+    """Return the record tables with every table after the tables it references."""
+    ordered: list[str] = []
+    pending = list(RECORD_TABLES)
+    while pending:
+        ready = [t for t in pending if all(p in ordered or p == t for p in REFERENCES.get(t, {}).values())]
+        if not ready:
+            raise StoreError("The schema's references form a cycle; the merge order is undefined.")
+        ordered.extend(ready)
+        pending = [t for t in pending if t not in ready]
+    return tuple(ordered)
 _BATCH = 2000
 
 
@@ -64,8 +101,7 @@ def apply_merge(
                 for start in range(0, len(ordered), _BATCH):
                     db.conn.executemany(sql, ordered[start : start + _BATCH])
                     done += len(ordered[start : start + _BATCH])
-                    if progress:
-                        progress(done, total)
+                    report_progress(progress, done, total)
             for table in reversed(order):
                 if table in NATURAL_KEYS:
                     _delete(db, table, removals.get(table, ()))

@@ -1,15 +1,108 @@
 """File-menu actions for data exchange (import, export, merge, restore) and colleague data rights.
 
 The main window calls ``add_file_menu_actions``; the People page calls ``export_person`` and
-``erase_person``. (Being filled in by the data-exchange work, issue 6.)
+``erase_person`` with the selected colleague's id.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMenu, QWidget
+from pathlib import Path
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from champion_desk.ui.context import AppContext
 
 
 def add_file_menu_actions(menu: QMenu, context: AppContext, parent: QWidget) -> None:
     """Add Import roster…, Export…, Merge a ward database… and Restore from backup… to ``menu``."""
+    entries = (
+        ("&Import roster…", import_roster, "Add or update staff from an HR roster (CSV or Excel)"),
+        ("&Export…", export_data, "Export every table for Excel (one workbook, or CSV files)"),
+        ("&Merge a ward database…", merge_ward, "Bring another ward PC's Champion Desk file into this one"),
+        ("&Restore from backup…", restore_backup, "Replace this database with one of its backups"),
+    )
+    for text, handler, tip in entries:
+        action = QAction(text, parent)
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.triggered.connect(lambda _=False, h=handler: h(context, parent))
+        menu.addAction(action)
+
+
+def import_roster(context: AppContext, parent: QWidget | None) -> None:
+    """Open the roster import wizard."""
+    from champion_desk.ui.import_wizard import ImportWizard
+
+    ImportWizard(context, parent).exec()
+
+
+def export_data(context: AppContext, parent: QWidget | None) -> None:
+    """Open the export dialog."""
+    from champion_desk.ui.exchange_dialogs import ExportDialog
+
+    ExportDialog(context, parent).exec()
+
+
+def merge_ward(context: AppContext, parent: QWidget | None) -> None:
+    """Open the ward-merge dialog (check first, then merge)."""
+    from champion_desk.ui.exchange_dialogs import MergeDialog
+
+    MergeDialog(context, parent).exec()
+
+
+def restore_backup(context: AppContext, parent: QWidget | None) -> None:
+    """Open the restore dialog listing this database's backups."""
+    from champion_desk.ui.exchange_dialogs import RestoreDialog
+
+    RestoreDialog(context, parent).exec()
+
+
+def export_person(context: AppContext, parent: QWidget | None, staff_id: str) -> Path | None:
+    """Ask where, then write every record naming this colleague to a JSON file; return the path."""
+    from champion_desk.exchange.person import export_person as write_export
+    from champion_desk.store import records
+    from champion_desk.ui.exchange_dialogs import run_operation, without_progress
+
+    person = records.get(context.db, "staff", staff_id, include_deleted=True)
+    suggested = Path.home() / f"{person['staff_ref'] or 'colleague'}-data.json"
+    name, _ = QFileDialog.getSaveFileName(parent, f"Save {person['display_name']}'s data as", str(suggested), "JSON (*.json)")
+    if not name:
+        return None
+    counts = run_operation(parent, "Export their data", without_progress, write_export, context.db, staff_id, Path(name))
+    if counts is None:
+        return None
+    QMessageBox.information(parent, "Export their data",
+                            f"Wrote {sum(counts.values())} records naming {person['display_name']} to {name}.\n\n"
+                            "The file includes the concerns they raised: give it only to them.")
+    return Path(name)
+
+
+def erase_person(context: AppContext, parent: QWidget | None, staff_id: str) -> bool:
+    """Confirm, naming what will happen, then erase this colleague's personal data; return True when done."""
+    from champion_desk.exchange.person import erase_person as erase
+    from champion_desk.store import records
+    from champion_desk.ui.exchange_dialogs import run_operation, without_progress
+
+    person = records.get(context.db, "staff", staff_id, include_deleted=True)
+    box = QMessageBox(QMessageBox.Icon.Warning, "Erase a colleague's personal data",
+                      f"Erase {person['display_name']}'s personal data for good?", parent=parent)
+    box.setInformativeText(
+        "Their name, staff number and role are removed from every record, every note that mentions their name, "
+        "and the audit log. Their attendance, mentoring and concern records stay, without their name, so the "
+        "figures still add up. Merging another ward's file will not bring them back.\n\n"
+        "This cannot be undone. Older backups still hold their data until they are thinned or deleted."
+    )
+    erase_button = box.addButton("Erase for good", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    if box.clickedButton() is not erase_button:
+        return False
+    report = run_operation(parent, "Erasing", without_progress, erase, context.db, staff_id, context.actor)
+    if report is None:
+        return False
+    context.notify_changed("*")
+    context.status_message.emit("A colleague's personal data was erased.")
+    QMessageBox.information(parent, "Erased", "\n".join(report.lines()))
+    return True
