@@ -272,9 +272,11 @@ class BriefingPage(Page):
         """Print the previewed briefing through the system print dialog (File → Print briefing…)."""
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-        if self.pdf is None:
+        if self.pdf is None:  # Ctrl+P before any preview: make it first, then print what it shows
             self.make()
-            if self.pdf is None:
+            try:
+                self._operation.wait()
+            except Exception:  # cancelled or failed: the page already says why
                 return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.suggested_name())
