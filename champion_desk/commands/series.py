@@ -9,7 +9,8 @@ import sys
 from typing import Any
 
 from champion_desk.commands.options import add_scope_options, open_for_command, scope_from_args
-from champion_desk.domain.series import SERIES
+from champion_desk.domain.metrics import THEMES
+from champion_desk.domain.series import ROW_KEYS, SERIES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,12 +39,12 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def write_csv(rows: list[dict[str, Any]], out) -> None:
-    """Write a header, then one line per row; None becomes an empty cell."""
+def write_csv(rows: list[dict[str, Any]], out, keys: tuple[str, ...]) -> None:
+    """Write a header naming every column of ``keys`` (themes spread out), then one line per row; None becomes an empty cell."""
     flat = [flatten(r) for r in rows]
     columns: list[str] = []
-    for row in flat:
-        columns += [c for c in row if c not in columns]
+    for key in keys:
+        columns += [f"{key}.{theme}" for theme in THEMES] if key == "concerns_by_theme" else [key]
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in flat:
@@ -57,11 +58,7 @@ def cmd_series(args: argparse.Namespace) -> int:
     with open_for_command(args) as db:
         rows = series(db, args.name, scope, args.bucket)
     if args.format == "csv":
-        if not rows:
-            # An empty units or readiness series still gets a header naming the scope columns.
-            print("start,end")
-            return 0
-        write_csv(rows, sys.stdout)
+        write_csv(rows, sys.stdout, ROW_KEYS[args.name])
         return 0
     json.dump({"series": args.name, "bucket": args.bucket, "rows": rows}, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

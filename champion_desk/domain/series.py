@@ -26,6 +26,13 @@ SERIES_KEYS: dict[str, tuple[str, ...]] = {
     "mentoring": metrics.MENTORING_KEYS,
 }
 
+# Every key of a row of each series, in order (the CSV header even when there are no rows).
+ROW_KEYS: dict[str, tuple[str, ...]] = {
+    **{name: ("start", "end", *keys) for name, keys in SERIES_KEYS.items()},
+    "units": ("start", "end", "unit", *metrics.STAFF_KEYS, "training_coverage", "signed_off_staff"),
+    "readiness": ("start", "end", "unit", "tool", "taken_on", "respondents", *breakdowns.ADKAR, "barrier_point"),
+}
+
 
 def buckets(scope: Scope, bucket: str) -> list[Period]:
     """Return the (start, end) dates of every bucket covering the scope, in order, empty ones included.

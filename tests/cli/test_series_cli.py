@@ -102,3 +102,10 @@ def test_missing_database_is_reported(tmp_path):
     result = run(tmp_path / "none.db", "training", "--bucket", "week")
     assert result.returncode == 1 and "No database" in result.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_csv_of_an_empty_series_still_has_its_header(db_path):
+    open_database(db_path).close()
+    result = run(db_path, "readiness", "--bucket", "month", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["start,end,unit,tool,taken_on,respondents,awareness,desire,knowledge,ability,reinforcement,barrier_point"]

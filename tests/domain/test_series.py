@@ -9,7 +9,7 @@ import pytest
 
 from champion_desk.domain.metrics import THEMES, stats
 from champion_desk.domain.scope import Scope
-from champion_desk.domain.series import SERIES_KEYS, buckets, series
+from champion_desk.domain.series import ROW_KEYS, SERIES_KEYS, buckets, series
 from champion_desk.domain.vocab import Theme
 from champion_desk.errors import ValidationError
 from champion_desk.store import records
@@ -225,3 +225,12 @@ def test_theme_columns_cover_every_theme(db):
     build_trust(db)
     for row in series(db, "concerns", Q1, "week"):
         assert list(row["concerns_by_theme"]) == list(THEMES)
+
+
+def test_row_keys_list_every_key_of_every_series_in_order(db):
+    ids = build_trust(db)
+    records.insert(db, "pulse", {"unit_id": ids["uB"], "tool_id": ids["tP"], "taken_on": "2026-01-05", "respondents": 3,
+                                 "awareness": 3, "desire": 3, "knowledge": 3, "ability": 3, "reinforcement": 3}, "t")
+    for name in ROW_KEYS:
+        rows = series(db, name, Q1, "month")
+        assert rows and all(tuple(row) == ROW_KEYS[name] for row in rows), name
