@@ -44,7 +44,7 @@ class FirstRunDialog(QDialog):
         self.open_button = QCommandLinkButton("Open an existing logbook file…",
                                               "For example one copied from another ward PC or a backup", self)
         self.demo_button = QCommandLinkButton("Try it with hospital demo data",
-                                              "A made-up hospital with a year of training, concerns and mentoring, "
+                                              "A made-up hospital's training sessions, concerns, mentoring and stories, "
                                               "to explore safely. Start a new logbook for real work later.", self)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

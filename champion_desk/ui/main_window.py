@@ -72,21 +72,28 @@ def icon(name: str) -> QIcon:
 
 def nav_icon(name: str, selected: QColor) -> QIcon:
     """Return a page icon that is redrawn in ``selected`` (the highlighted-text colour) when its
-    navigation row is selected: the blue strokes would vanish on the blue highlight."""
+    navigation row is selected: the blue strokes would vanish on the blue highlight.
+
+    Both modes are pixmaps rendered at every common screen scale (100 % to 300 %), so the
+    selected look holds on high-DPI screens too (mixing an SVG engine with added pixmaps does not).
+    """
     from PySide6.QtSvg import QSvgRenderer
 
-    result = icon(name)
     path = resource_path("icons", f"{name}.svg")
     if not path.exists():
-        return result
-    renderer = QSvgRenderer(QByteArray(path.read_text(encoding="utf-8").replace(ICON_COLOUR, selected.name()).encode()))
-    for size in (20, 40, 60):  # 1x, 2x and 3x screens
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        renderer.render(painter)
-        painter.end()
-        result.addPixmap(pixmap, QIcon.Mode.Selected)
+        return QIcon()
+    text = path.read_text(encoding="utf-8")
+    result = QIcon()
+    for mode, svg in ((QIcon.Mode.Normal, text), (QIcon.Mode.Selected, text.replace(ICON_COLOUR, selected.name()))):
+        renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+        for size in (20, 25, 30, 35, 40, 50, 60):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            renderer.render(painter)
+            painter.end()
+            result.addPixmap(pixmap, mode)
     return result
 
 
@@ -128,7 +135,9 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(nav_icon(spec.name, selected), spec.title, self.nav)
             item.setData(Qt.ItemDataRole.UserRole, spec.name)
             item.setSizeHint(QSize(0, 36))
-        self.nav.setMinimumWidth(160)
+        # Wide enough for the longest title at any font size or screen scale.
+        widest = max(self.nav.fontMetrics().horizontalAdvance(spec.title) for spec in PAGES)
+        self.nav.setMinimumWidth(widest + 90)
         # A current row from the start: otherwise the list picks one itself when it first gets focus.
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(0)
@@ -136,7 +145,8 @@ class MainWindow(QMainWindow):
         self._closed = False
         self.nav.currentRowChanged.connect(self._on_nav_row)
 
-        self.scope_bar = ScopeBar(context, self)
+        self.scope_bar = ScopeBar(context, self, preset=settings.scope_preset)
+        self.scope_bar.preset_chosen.connect(lambda key: setattr(self.settings, "scope_preset", key))
         self.stack = QStackedWidget(self)
         right = QWidget(self)
         box = QVBoxLayout(right)
@@ -149,7 +159,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([190, 1000])
+        self.splitter.setSizes([self.nav.minimumWidth(), 1000])
         self.setCentralWidget(self.splitter)
 
         self._build_status_bar()

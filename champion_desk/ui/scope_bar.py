@@ -114,7 +114,10 @@ class NamePicker(QToolButton):
 class ScopeBar(QWidget):
     """Sets ``context.scope`` from a period preset or custom dates, and unit and tool pickers."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None, today: dt.date | None = None) -> None:
+    preset_chosen = Signal(str)  # a preset key, e.g. "12m" (the window remembers it)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None, today: dt.date | None = None,
+                 preset: str = "12m") -> None:
         super().__init__(parent)
         self.setObjectName("scopeBar")
         self.context = context
@@ -160,7 +163,8 @@ class ScopeBar(QWidget):
         context.data_changed.connect(self._on_data_changed)
         context.database_replaced.connect(lambda *_: self.reload_names())
         self.reload_names()
-        self.set_preset("12m")
+        # A remembered custom range is not restored: its dates would be stale; fall back to 12 months.
+        self.set_preset(preset if preset in dict(PRESETS) and preset != "custom" else "12m")
 
     def today(self) -> dt.date:
         return self._today or dt.date.today()
@@ -194,6 +198,7 @@ class ScopeBar(QWidget):
 
     def _on_preset(self, index: int) -> None:
         key = self.period.itemData(index)
+        self.preset_chosen.emit(key)
         if key != "custom":
             earliest = earliest_record_date(self.context.db) if key == "all" else None
             start, end = preset_dates(key, self.today(), earliest)

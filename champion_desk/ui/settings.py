@@ -63,6 +63,15 @@ class Settings:
         self._set("window/last_page", name)
 
     @property
+    def scope_preset(self) -> str:
+        """Return the period preset chosen last ("12m" by default)."""
+        return self._get("scope/preset") or "12m"
+
+    @scope_preset.setter
+    def scope_preset(self, key: str) -> None:
+        self._set("scope/preset", key)
+
+    @property
     def last_database(self) -> Path | None:
         text = self._get("database/last")
         return Path(text) if text else None

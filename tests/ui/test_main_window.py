@@ -174,3 +174,51 @@ def test_units_dialog_lists_and_deletes_units(qtbot, window, ward):
     assert dialog.table.model.rowCount() == 0
     window.undo()
     assert dialog.table.model.rowCount() == 1
+
+
+def test_scope_preset_is_remembered(qtbot, ward_context, settings):
+    win = MainWindow(ward_context, settings)
+    qtbot.addWidget(win)
+    win.scope_bar.set_preset("3m")
+    assert settings.scope_preset == "3m"
+    again = MainWindow(ward_context, settings)
+    qtbot.addWidget(again)
+    assert again.scope_bar.preset() == "3m"
+    assert (ward_context.scope.date_to - ward_context.scope.date_from).days < 95
+
+
+def test_home_items_open_their_record(qtbot, window, ward, monkeypatch):
+    from champion_desk.ui import main_window as module
+
+    records.insert(window.context.db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2020-01-01",
+                                                   "theme": "other"}, "t")
+    opened = []
+    monkeypatch.setattr(module, "open_record", lambda context, parent, table, record_id=None, prefill=None: opened.append((table, record_id)))
+    home = window.show_page("home")
+    home.load_attention()
+    group = home.tree.topLevelItem(0)
+    item = group.child(0)
+    home.tree.setCurrentItem(item)
+    qtbot.keyClick(home.tree, Qt.Key.Key_Return)
+    assert opened and opened[0][0] == "incident"
+
+
+def test_every_control_has_an_accessible_name(qtbot, window):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QLineEdit
+
+    names = ("home", "training", "concerns", "mentoring", "stories", "readiness", "people", "tools")
+    missing = []
+    for name in names:
+        page = window.show_page(name)
+        for kind in (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QAbstractSpinBox):
+            for control in page.findChildren(kind):
+                if isinstance(control, QLineEdit) and isinstance(control.parent(), (QComboBox, QAbstractSpinBox)):
+                    continue  # the editor inside a combo box or date edit: the outer control is named
+                if not control.focusPolicy() & Qt.FocusPolicy.TabFocus or control.window() is not window:
+                    continue  # not reachable by Tab, or inside a combo box's pop-up
+                if not (control.accessibleName() or (isinstance(control, QAbstractButton) and control.text())):
+                    missing.append(f"{name}: {type(control).__name__} {control.objectName()}")
+    for control in window.scope_bar.findChildren(QComboBox) + window.scope_bar.findChildren(QAbstractSpinBox):
+        if not control.accessibleName():
+            missing.append(f"scope bar: {type(control).__name__}")
+    assert not missing, missing
