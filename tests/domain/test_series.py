@@ -234,3 +234,22 @@ def test_row_keys_list_every_key_of_every_series_in_order(db):
     for name in ROW_KEYS:
         rows = series(db, name, Q1, "month")
         assert rows and all(tuple(row) == ROW_KEYS[name] for row in rows), name
+
+
+@pytest.mark.slow
+def test_rows_equal_stats_on_the_demo_data(tmp_path):
+    # The demo's story (S-curves, go-live peaks, stalled pairings) exercises every figure at once.
+    from champion_desk.domain.demo import generate_demo
+    from champion_desk.store.database import open_database
+
+    end = D("2026-11-26")
+    with open_database(tmp_path / "ward.db") as ward:
+        generate_demo(ward, "ward", seed=1, end=end)
+        assert assert_rows_equal_stats(ward, Scope.last_months(12, end), "week") == 3 * 53
+    with open_database(tmp_path / "hospital.db") as hospital:
+        generate_demo(hospital, "hospital", seed=1, end=end)
+        unit = hospital.scalar("SELECT name FROM unit ORDER BY name LIMIT 1")
+        tool = hospital.scalar("SELECT name FROM tool ORDER BY name LIMIT 1")
+        assert_rows_equal_stats(hospital, Scope.last_months(12, end), "month")
+        assert_rows_equal_stats(hospital, Scope.last_months(12, end, units=(unit,), tools=(tool,)), "month")
+        assert sum(r["sessions"] for r in series(hospital, "training", Scope.last_months(12, end), "month")) > 100
