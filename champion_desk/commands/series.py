@@ -14,6 +14,7 @@ from champion_desk.domain.series import ROW_KEYS, SERIES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``series`` subcommand."""
     p = subparsers.add_parser(
         "series",
         help="a figure series per week or month (training, concerns, mentoring, units, readiness); see docs/figures.md",
@@ -52,6 +53,7 @@ def write_csv(rows: list[dict[str, Any]], out, keys: tuple[str, ...]) -> None:
 
 
 def cmd_series(args: argparse.Namespace) -> int:
+    """Print the series the arguments name; return the exit status (errors are raised for cli.main to report)."""
     from champion_desk.domain.series import series
 
     scope = scope_from_args(args)
