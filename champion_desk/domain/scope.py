@@ -64,6 +64,10 @@ class Scope:
         """Return the same units and tools over other dates."""
         return Scope(date_from, date_to, self.units, self.tools)
 
+    def with_tools(self, tools: tuple[str, ...]) -> Scope:
+        """Return the same dates and units over other tools."""
+        return Scope(self.date_from, self.date_to, self.units, tuple(tools))
+
     def describe(self) -> str:
         """Return a one-line human description, e.g. '2026-01-01 to 2026-03-31 · all units · all tools'."""
         units = ", ".join(self.units) if self.units else "all units"
