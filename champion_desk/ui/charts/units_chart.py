@@ -46,7 +46,7 @@ class UnitsChart(ChartPanel):
             plot.showAxis("top")
             plot.getAxis("top").setStyle(tickFont=projector_font())
         self.ratio_plot.setYLink(self.coverage_plot)
-        percent_ticks = [[(v, f"{v}%") for v in (0, 25, 50, 75, 100)], []]
+        percent_ticks = [[(v, f"{v}%") for v in (0, 50, 100)], [(25, ""), (75, "")]]  # few labels: the plot can be narrow
         for name in ("top", "bottom"):
             axis = self.coverage_plot.getAxis(name)
             axis.setTicks(percent_ticks)
