@@ -91,7 +91,7 @@ def create_demo(target: Path, parent: QWidget | None, scale: str | None = None) 
     db = open_database(target)
     try:
         summary = run_with_progress(parent, "Creating demo data", generate_demo, db, scale or DEMO_SCALE,
-                                    label="Building a made-up hospital's year of logs…").wait()
+                                    label="Building a made-up hospital's logs…").wait()
     except BaseException as exc:
         db.close()
         if not existed:

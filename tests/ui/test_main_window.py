@@ -124,6 +124,8 @@ def test_manager_countersigns_but_not_their_own(qtbot, window, ward, messages):
     page.records.view.clearSelection()
     page.records.select_ids(ids)
     assert page.countersign_selected() == 2
+    page.countersign_filter.setCurrentIndex(1)  # awaiting countersign
+    assert [r["id"] for r in page.records.proxy.visible_rows()] == [own]
     signed = window.context.db.query("SELECT verified_by FROM training_session WHERE id IN (?, ?)", ids)
     assert {r["verified_by"] for r in signed} == {ward["manager"]}
 

@@ -25,6 +25,13 @@ class TrainingPage(RecordListPage):
     def __init__(self, context: AppContext, parent: QWidget | None = None,
                  deletions: DeletionHistory | None = None) -> None:
         super().__init__(context, parent, deletions)
+        self.countersign_filter = self.add_filter("countersign", "Filter by countersign", [
+            ("All sessions", None),
+            ("Awaiting countersign", lambda r: not r["countersigned"]),
+            ("Countersigned", lambda r: bool(r["countersigned"])),
+        ])
+        self.setTabOrder(self.search, self.countersign_filter)
+        self.setTabOrder(self.countersign_filter, self.records.view)
         self.countersign_button = QPushButton("Countersign selected", self)
         self.countersign_button.setAccessibleName("Countersign the selected sessions")
         self.countersign_button.setToolTip("As a manager, confirm these sessions took place as logged")
