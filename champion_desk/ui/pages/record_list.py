@@ -119,10 +119,10 @@ class RecordTable(QWidget):
     def empty_text(self) -> str:
         """Return what the empty table says: nothing logged yet, or nothing matching the search."""
         if self.model.rowCount():
-            return f"No {self.noun}s match the search or filters."
+            return f"No {self.model.NOUN[1]} match the search or filters."
         if not self.new_button.isEnabled():
             return ""
-        return f"No {self.noun}s here yet.\nPress “New {self.noun}…” to add one."
+        return f"No {self.model.NOUN[1]} here yet.\nPress “New {self.noun}…” to add one."
 
     def _update_empty(self, *_: object) -> None:
         empty = self.proxy.rowCount() == 0
@@ -241,7 +241,7 @@ class RecordTable(QWidget):
         if len(rows) == 1:
             description = f"the {self.noun} {self.describe(rows[0])}"
         else:
-            description = f"{len(rows)} {self.noun}s"
+            description = f"{len(rows)} {self.model.NOUN[1]}"
         try:
             self.deletions.delete(self.table, [r["id"] for r in rows], description)
         except ChampionDeskError as exc:
@@ -287,8 +287,8 @@ class RecordListPage(Page):
         self.counts.setObjectName("pageCounts")
         self.counts.setAccessibleName(f"{self.title} counts")
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(f"Search {self.noun}s…  (Ctrl+F)")
-        self.search.setAccessibleName(f"Search {self.noun}s")
+        self.search.setPlaceholderText(f"Search {self.model_class.NOUN[1]}…  (Ctrl+F)")
+        self.search.setAccessibleName(f"Search {self.model_class.NOUN[1]}")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(180)
         self.search.textChanged.connect(self._on_search)
