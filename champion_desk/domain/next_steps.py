@@ -283,30 +283,54 @@ def rule_low_coverage(c: _Context) -> list[Suggestion]:
     """Training coverage on a unit below coverage_target at least coverage_weeks_after_go_live weeks
     after a tool went live there (its latest rollout stage on the unit is live) → hands-on sessions."""
     cutoff = c.scope.date_to - dt.timedelta(weeks=int(c.t["coverage_weeks_after_go_live"]))
-    live = _live_rollouts(c)
+    live = {key: since for key, since in _live_rollouts(c).items() if since <= cutoff.isoformat()}
+    if not live:
+        return []
+    coverage = coverage_by_unit_and_tool(c.db, c.f, c.scope.date_to)
     out = []
-    for tool_id, tool in c.tools.items():
-        went_live = {u: since for (u, t), since in live.items() if t == tool_id and since <= cutoff.isoformat()}
-        if not went_live:
+    for (unit_id, tool_id), since in sorted(live.items()):
+        staff, covered = coverage.get((unit_id, tool_id), (0, 0))
+        share = metrics.share(covered, staff)
+        if share is None or share >= c.t["coverage_target"]:
             continue
-        rows = breakdowns.unit_breakdown(c.db, c.scope.with_tools((tool,)), with_refreshers=False)
-        for row in rows:
-            unit_id = _unit_id(c, row["unit"])
-            if unit_id not in went_live or row["training_coverage"] is None or row["training_coverage"] >= c.t["coverage_target"]:
-                continue
-            out.append(Suggestion(
-                key=f"low_coverage:{unit_id}:{tool_id}", rule="low_coverage", unit=row["unit"], tool=tool,
-                signal=f"{tool} training coverage on {row['unit']} is {_fmt_share(row['training_coverage'])}, "
-                       f"{(c.scope.date_to - dt.date.fromisoformat(went_live[unit_id])).days // 7} weeks after go-live "
-                       f"(target {_fmt_share(c.t['coverage_target'])})",
-                figures={"training_coverage": row["training_coverage"], "live_since": went_live[unit_id], "staff_active": row["staff_active"]},
-                strategy="Hands-on training that demystifies the tool",
-                action=f"Book hands-on {tool} sessions and one-to-ones on {row['unit']} for colleagues not yet trained.",
-                severity=HIGH if row["training_coverage"] < c.t["coverage_target"] / 2 else MEDIUM,
-                target=_target(c, "training_session", unit_id, tool_id, {}),
-                weight=(c.t["coverage_target"] - row["training_coverage"]) * 100,
-            ))
+        unit, tool = c.units[unit_id], c.tools[tool_id]
+        out.append(Suggestion(
+            key=f"low_coverage:{unit_id}:{tool_id}", rule="low_coverage", unit=unit, tool=tool,
+            signal=f"{tool} training coverage on {unit} is {_fmt_share(share)}, "
+                   f"{(c.scope.date_to - dt.date.fromisoformat(since)).days // 7} weeks after go-live "
+                   f"(target {_fmt_share(c.t['coverage_target'])})",
+            figures={"training_coverage": share, "live_since": since, "staff_active": staff},
+            strategy="Hands-on training that demystifies the tool",
+            action=f"Book hands-on {tool} sessions and one-to-ones on {unit} for colleagues not yet trained.",
+            severity=HIGH if share < c.t["coverage_target"] / 2 else MEDIUM,
+            target=_target(c, "training_session", unit_id, tool_id, {}),
+            weight=(c.t["coverage_target"] - share) * 100,
+        ))
     return out
+
+
+def coverage_by_unit_and_tool(db: Database, f: metrics.Filter, at: dt.date) -> dict[tuple[str, str], tuple[int, int]]:
+    """Return {(unit_id, tool_id): (staff_active, covered)}: ``training_coverage`` as ``metrics``
+    defines it with that one unit and that one tool in scope, for every pair in one pass.
+
+    Built from the same clauses as ``metrics.staff_by_unit`` (a test checks they agree), because
+    calling it once per tool costs seconds at trust scale.
+    """
+    staff = {r["unit_id"]: int(r["staff_active"]) for r in metrics.staff_by_unit(db, f, at)}
+    rows = db.query(
+        f"""SELECT s.unit_id AS unit_id, ts.tool_id AS tool_id, count(DISTINCT s.id) AS covered
+              FROM staff s JOIN attendance a ON a.staff_id = s.id JOIN training_session ts ON ts.id = a.session_id
+             WHERE {metrics._live_staff(f)} AND {metrics._qualifying_attendance(f, False).replace('a.staff_id = s.id AND ', '')}
+               AND ts.held_on <= :at
+             GROUP BY s.unit_id, ts.tool_id""",
+        f.params() | {"at": at.isoformat()})
+    covered = {(r["unit_id"], r["tool_id"]): r["covered"] for r in rows}
+    tool_ids = f.tool_ids or _all_tool_ids(db)
+    return {(unit, tool): (n, covered.get((unit, tool), 0)) for unit, n in staff.items() for tool in tool_ids}
+
+
+def _all_tool_ids(db: Database) -> tuple[str, ...]:
+    return tuple(r["id"] for r in db.query("SELECT id FROM tool WHERE deleted_at IS NULL"))
 
 
 def rule_unanswered_concerns(c: _Context) -> list[Suggestion]:

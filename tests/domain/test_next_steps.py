@@ -197,3 +197,22 @@ def test_on_the_hospital_demo_the_lagging_unit_gets_the_job_security_suggestion(
     assert any(s.rule == "champion_ratio" for s in lagging)
     assert found[0].severity_name == "high"
     db.close()
+
+
+def test_coverage_by_unit_and_tool_equals_the_metric_per_tool(tmp_path):
+    # One definition of coverage: the one-pass table must equal unit_breakdown with each tool alone.
+    from champion_desk.domain import breakdowns, metrics
+    from champion_desk.domain.demo import generate_demo
+    from champion_desk.store.database import open_database
+
+    db = open_database(tmp_path / "h.db")
+    end = dt.date(2026, 6, 30)
+    generate_demo(db, "hospital", seed=2, end=end)
+    scope = Scope.last_months(3, end)
+    table = next_steps.coverage_by_unit_and_tool(db, metrics.resolve(db, scope), end)
+    units = {r["name"]: r["id"] for r in db.query("SELECT id, name FROM unit")}
+    for tool in db.query("SELECT id, name FROM tool"):
+        for row in breakdowns.unit_breakdown(db, scope.with_tools((tool["name"],)), with_refreshers=False):
+            staff, covered = table[(units[row["unit"]], tool["id"])]
+            assert (staff, metrics.share(covered, staff)) == (row["staff_active"], row["training_coverage"]), (row, tool["name"])
+    db.close()
