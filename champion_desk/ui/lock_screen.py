@@ -12,16 +12,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+from champion_desk.errors import ValidationError
 
 from champion_desk.domain import pin
 
@@ -230,6 +237,16 @@ class AppLocker(QObject):
         self.locked.emit()
         return True
 
+    def wait_until_unlocked(self) -> None:
+        """Lock (if a PIN is set) and return only once the right PIN was typed: for start-up,
+        before any other dialog, so no modal dialog can open above the lock screen."""
+        if not self.lock():
+            return
+        loop = QEventLoop()
+        self.unlocked.connect(loop.quit)
+        if self.is_locked:
+            loop.exec()
+
     def _unlock(self) -> None:
         if self.screen is not None:
             self.screen.dismiss()
@@ -237,3 +254,101 @@ class AppLocker(QObject):
             self.screen = None
         self.watcher.set_minutes(self.minutes() or 0)
         self.unlocked.emit()
+
+
+def _digits_edit(name: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMaxLength(pin.PIN_MAX_LENGTH)
+    edit.setValidator(QRegularExpressionValidator(r"\d*", edit))
+    edit.setAccessibleName(name)
+    return edit
+
+
+class PinSetupDialog(QDialog):
+    """Set, change or remove the app PIN, and choose the auto-lock minutes.
+
+    After ``accept()``, ``pin_hash`` is the new hash to store (None: no PIN) and ``minutes`` the
+    auto-lock time. Changing or removing a PIN needs the current one; the PIN itself never leaves
+    this dialog.
+    """
+
+    def __init__(self, current_hash: str | None, minutes: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("App PIN and auto-lock")
+        self.current_hash = current_hash
+        self.pin_hash: str | None = current_hash
+        self.minutes = minutes
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "A PIN locks Champion Desk after the idle time below, so a passer-by cannot read an "
+            f"unattended screen: {pin.PIN_MIN_LENGTH} to {pin.PIN_MAX_LENGTH} digits. It does not encrypt "
+            "the logbook file, which the PC's own login protects.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.current_edit = _digits_edit("Current PIN")
+        if current_hash:
+            form.addRow("&Current PIN:", self.current_edit)
+        self.new_edit = _digits_edit("New PIN")
+        self.repeat_edit = _digits_edit("New PIN again")
+        form.addRow("&New PIN:", self.new_edit)
+        form.addRow("New PIN &again:", self.repeat_edit)
+        self.remove_box = QCheckBox("&Remove the PIN (no lock)")
+        if current_hash:
+            form.addRow("", self.remove_box)
+        self.minutes_box = QComboBox()
+        self.minutes_box.setAccessibleName("Lock after")
+        for choice in pin.AUTO_LOCK_CHOICES_MINUTES:
+            self.minutes_box.addItem("never" if choice == 0 else f"{choice} minutes idle", choice)
+        index = self.minutes_box.findData(minutes)
+        self.minutes_box.setCurrentIndex(index if index >= 0 else self.minutes_box.findData(pin.DEFAULT_AUTO_LOCK_MINUTES))
+        form.addRow("&Lock after:", self.minutes_box)
+        layout.addLayout(form)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        # Same back-off as the lock screen, so this dialog is no way round it.
+        self.attempts = pin.PinAttempts()
+
+    def try_accept(self) -> None:
+        """Check the entries; accept with the new hash and minutes, or say what is wrong.
+
+        With a PIN set, every change (even of the minutes, which could switch auto-lock off)
+        needs the current PIN. An empty new PIN keeps the current one unless "remove" is ticked.
+        """
+        new, repeat = self.new_edit.text(), self.repeat_edit.text()
+        if self.current_hash and not self._current_ok():
+            return
+        if new != repeat:
+            self.message.setText("The two new PINs are not the same.")
+            return
+        if new:
+            try:
+                self.pin_hash = pin.hash_pin(new)
+            except ValidationError as exc:
+                self.message.setText(exc.message)
+                return
+        elif self.remove_box.isChecked():
+            self.pin_hash = None
+        else:
+            self.pin_hash = self.current_hash
+        self.minutes = int(self.minutes_box.currentData())
+        for edit in (self.current_edit, self.new_edit, self.repeat_edit):
+            edit.clear()
+        self.accept()
+
+    def _current_ok(self) -> bool:
+        wait = self.attempts.wait_seconds()
+        if wait > 0:
+            self.message.setText(f"Too many wrong PINs. Try again in {int(wait + 0.999)} seconds.")
+            return False
+        if not self.attempts.attempt(self.current_edit.text(), self.current_hash or ""):
+            self.message.setText("The current PIN is not right.")
+            self.current_edit.clear()
+            return False
+        return True

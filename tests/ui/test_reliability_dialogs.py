@@ -308,3 +308,54 @@ def test_a_new_logbook_in_a_new_folder_is_created_and_locked(tmp_path):
     assert locking.read_owner(path).pid == os.getpid()
     opened.close()
     assert not locking.lock_path(path).exists()
+
+
+def test_wait_until_unlocked_returns_after_the_right_pin(qtbot):
+    from PySide6.QtCore import QTimer
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    stored = pin.hash_pin("2468", **FAST_PIN)
+    locker = AppLocker(window, pin_hash=lambda: stored, minutes=lambda: 10)
+
+    def type_pin():
+        locker.screen.pin_edit.setText("2468")
+        locker.screen.try_unlock()
+
+    QTimer.singleShot(50, type_pin)
+    locker.wait_until_unlocked()
+    assert not locker.is_locked
+
+
+def test_pin_setup_sets_changes_and_removes_the_pin_only_with_the_current_one(qtbot):
+    from champion_desk.ui.lock_screen import PinSetupDialog
+
+    dialog = PinSetupDialog(None, 10)
+    qtbot.addWidget(dialog)
+    dialog.new_edit.setText("1357")
+    dialog.repeat_edit.setText("1358")
+    dialog.try_accept()
+    assert dialog.result() == 0 and "not the same" in dialog.message.text()
+    dialog.repeat_edit.setText("1357")
+    dialog.minutes_box.setCurrentIndex(dialog.minutes_box.findData(5))
+    dialog.try_accept()
+    assert dialog.result() == 1 and pin.verify_pin("1357", dialog.pin_hash) and dialog.minutes == 5
+    assert dialog.new_edit.text() == "" and "1357" not in dialog.pin_hash
+
+    change = PinSetupDialog(dialog.pin_hash, 5)
+    qtbot.addWidget(change)
+    change.current_edit.setText("0000")
+    change.remove_box.setChecked(True)
+    change.try_accept()
+    assert change.result() == 0 and "not right" in change.message.text()
+    change.current_edit.setText("1357")
+    change.remove_box.setChecked(True)
+    change.try_accept()
+    assert change.result() == 1 and change.pin_hash is None
+
+    keep = PinSetupDialog(dialog.pin_hash, 5)
+    qtbot.addWidget(keep)
+    keep.current_edit.setText("1357")
+    keep.minutes_box.setCurrentIndex(keep.minutes_box.findData(0))
+    keep.try_accept()
+    assert keep.pin_hash == dialog.pin_hash and keep.minutes == 0
