@@ -174,15 +174,16 @@ def _state_counts(db: Database, f: Filter, ends: Sequence[dt.date], opened: str,
 
 # --- staff ---------------------------------------------------------------------------------------
 
-def _qualifying_attendance(f: Filter, signed_only: bool) -> str:
-    """Return the WHERE body of an attendance of ``s`` that counts towards coverage (any unit)."""
-    # "+" keeps SQLite walking this person's attendances (attendance_staff) rather than every session
+def _qualifying(f: Filter) -> str:
+    """Return the WHERE body of an attendance ``a`` at session ``ts`` that counts towards coverage (any unit)."""
+    # "+" keeps SQLite walking a person's attendances (attendance_staff) rather than every session
     # of the tool for every person: with a tool in scope that was 13x slower at hospital scale.
-    return (
-        "a.staff_id = s.id AND a.deleted_at IS NULL AND ts.deleted_at IS NULL"
-        + f.tools("+ts.tool_id")
-        + (" AND a.signed_off = 1" if signed_only else "")
-    )
+    return "a.deleted_at IS NULL AND ts.deleted_at IS NULL" + f.tools("+ts.tool_id")
+
+
+def _qualifying_attendance(f: Filter, signed_only: bool) -> str:
+    """Return the WHERE body of an attendance of staff member ``s`` that counts towards coverage or sign-off."""
+    return "a.staff_id = s.id AND " + _qualifying(f) + (" AND a.signed_off = 1" if signed_only else "")
 
 
 def _live_staff(f: Filter) -> str:
@@ -206,14 +207,29 @@ def staff_by_unit(db: Database, f: Filter, at: dt.date) -> list[dict[str, Any]]:
     return db.query(sql, f.params() | {"at": at.isoformat()})
 
 
+# Above this share of all live sessions falling after the first end, most people are first covered
+# inside the window and reading every attendance once beats searching each person's history.
+SCAN_SHARE = 0.5
+
+
 def _covered_by_day(db: Database, f: Filter, first: dt.date, last: dt.date) -> dict[str, list[dict[str, Any]]]:
     """Return, for coverage and sign-off, (day, n) rows of active in-scope staff by the day they became covered.
 
     ``day`` is "" for people already covered on ``first``, their first qualifying session day when
-    that falls in (first, last], and None when not covered by ``last``. One pass over the staff:
-    the EXISTS test stops at the first qualifying attendance, and only people not yet covered are
-    searched for a first day. The "" rows plus the later days up to E give the count at end E.
+    that falls in (first, last], and None when not covered by ``last``. The "" rows plus the later
+    days up to E give the count at end E. Two plans give the same rows: per person (the EXISTS
+    test stops at the first qualifying attendance; only people not yet covered are searched for a
+    first day), or, when most sessions fall after ``first`` and all units count, one pass over
+    every attendance grouped by person.
     """
+    if f.unit_ids is None:
+        counts = db.one(
+            "SELECT count(*) AS total, count(*) FILTER (WHERE held_on > :first AND held_on <= :last) AS later"
+            " FROM training_session WHERE deleted_at IS NULL",
+            {"first": first.isoformat(), "last": last.isoformat()},
+        ) or {}
+        if counts.get("total") and counts["later"] > SCAN_SHARE * counts["total"]:
+            return _covered_by_day_scan(db, f, first, last)
     join = "FROM attendance a JOIN training_session ts ON ts.id = a.session_id"
     columns = []
     for name, signed_only in (("covered", False), ("signed", True)):
@@ -230,6 +246,28 @@ def _covered_by_day(db: Database, f: Filter, first: dt.date, last: dt.date) -> d
         for person in people:
             if person[name] is not None:
                 counts[person[name]] = counts.get(person[name], 0) + 1
+        out[name] = [{"day": day, "n": n} for day, n in sorted(counts.items())]
+    return out
+
+
+def _covered_by_day_scan(db: Database, f: Filter, first: dt.date, last: dt.date) -> dict[str, list[dict[str, Any]]]:
+    """Return the rows of ``_covered_by_day`` from one front-to-back pass over every attendance."""
+    sql = f"""
+        SELECT min(ts.held_on) AS covered, min(CASE WHEN a.signed_off = 1 THEN ts.held_on END) AS signed
+          FROM attendance a NOT INDEXED CROSS JOIN training_session ts ON ts.id = a.session_id
+         WHERE {_qualifying(f)} AND ts.held_on <= :last
+           AND a.staff_id IN (SELECT s.id FROM staff s WHERE {_live_staff(f)})
+         GROUP BY a.staff_id"""
+    people = db.query(sql, f.params() | {"last": last.isoformat()})
+    cut = first.isoformat()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name in ("covered", "signed"):
+        counts: dict[str, int] = {}
+        for person in people:
+            day = person[name]
+            if day is not None:
+                key = "" if day <= cut else day
+                counts[key] = counts.get(key, 0) + 1
         out[name] = [{"day": day, "n": n} for day, n in sorted(counts.items())]
     return out
 
