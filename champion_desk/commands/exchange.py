@@ -114,7 +114,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
     from champion_desk.store.backups import default_backup_dir, list_backups
 
     folder = default_backup_dir(db_path(args))
-    found = list_backups(folder)
+    found = list_backups(folder, db_path(args).stem)
     if not found:
         print(f"No backups in {folder}.")
         return 0

@@ -182,7 +182,10 @@ def union(a: Snapshot, b: Snapshot) -> tuple[Tables, dict[str, str], set[str], C
             rows[keep] = (keep, *winner[CREATED:])
     if remap:
         _repoint(final, remap)
-    reconciled["attendance"] += _one_attendance_per_person(final["attendance"])
+    # Two live attendances of one person at one session can only meet when both files hold the session.
+    shared_sessions = a.tables["training_session"].keys() & b.tables["training_session"].keys()
+    if shared_sessions:
+        reconciled["attendance"] += _one_attendance_per_person(final["attendance"], shared_sessions)
     if erased_names:
         _scrub_names(final, erased_names)
     return final, remap, erased_names, reconciled
@@ -203,12 +206,12 @@ def _repoint(final: Tables, remap: dict[str, str]) -> None:
                 rows[record_id] = tuple(fixed)
 
 
-def _one_attendance_per_person(rows: dict[str, Row]) -> int:
+def _one_attendance_per_person(rows: dict[str, Row], sessions: set[str]) -> int:
     cols = columns("attendance")
     session_at, staff_at = cols.index("session_id"), cols.index("staff_id")
     live: dict[tuple[str, str], list[Row]] = {}
     for row in rows.values():
-        if row[DELETED] is None:
+        if row[DELETED] is None and row[session_at] in sessions:
             live.setdefault((row[session_at], row[staff_at]), []).append(row)
     dropped = 0
     for versions in live.values():

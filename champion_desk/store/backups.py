@@ -95,18 +95,21 @@ def backup_database(db, folder: Path | None = None, reason: str = "manual", to: 
     now = dt.datetime.now(dt.timezone.utc)
     target = Path(folder) / f"{stem}-{now.strftime(_STAMP)}-{reason}.db"
     copy_verified(db.conn, target)
-    thin_backups(Path(folder), now=now)
+    thin_backups(Path(folder), now=now, stem=stem)
     return target
 
 
-def list_backups(folder: Path) -> list[BackupInfo]:
-    """Return the backups in a folder, newest first."""
+def list_backups(folder: Path, stem: str | None = None) -> list[BackupInfo]:
+    """Return the backups in a folder, newest first; with ``stem``, only those of that database.
+
+    Databases kept side by side share one ``backups`` folder; the stem tells their backups apart.
+    """
     found = []
     if not Path(folder).is_dir():
         return found
     for path in Path(folder).iterdir():
         match = _NAME.match(path.name)
-        if not match or not path.is_file():
+        if not match or not path.is_file() or (stem is not None and match["stem"] != stem):
             continue
         taken = dt.datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=dt.timezone.utc)
         found.append(BackupInfo(path, taken, match["reason"], path.stat().st_size))
@@ -135,10 +138,10 @@ def backups_to_keep(
     return keep
 
 
-def thin_backups(folder: Path, now: dt.datetime | None = None) -> list[Path]:
-    """Delete backups that the retention rule no longer keeps; return the deleted paths."""
+def thin_backups(folder: Path, now: dt.datetime | None = None, stem: str | None = None) -> list[Path]:
+    """Delete backups that the retention rule no longer keeps (of one database with ``stem``); return them."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    backups = list_backups(folder)
+    backups = list_backups(folder, stem)
     keep = backups_to_keep(backups, now)
     removed = []
     for b in backups:

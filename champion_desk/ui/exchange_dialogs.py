@@ -160,7 +160,7 @@ class MergeDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
         self.path.textChanged.connect(lambda: self.merge_button.setEnabled(False))
-        self.resize(640, 520)
+        self.resize(660, 640)
 
     def browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Choose the other ward's database", str(Path.home()),
@@ -231,7 +231,7 @@ class RestoreDialog(QDialog):
         self.list = QListWidget(self)
         self.list.setAccessibleName("Backups, newest first")
         folder = default_backup_dir(context.db.path) if context.db.path else None
-        for backup in list_backups(folder) if folder else []:
+        for backup in list_backups(folder, context.db.path.stem) if folder else []:
             when = backup.taken_at.astimezone().strftime("%a %d %b %Y, %H:%M")
             reason = backup.reason.replace("-", " ")
             item = QListWidgetItem(f"{when} — {reason} ({backup.size / 1024 / 1024:.1f} MB)")

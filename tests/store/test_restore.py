@@ -111,3 +111,13 @@ def test_checked_copy_is_private_and_removed(db, ward, tmp_path):
     with checked_copy(good) as copy:
         assert copy != good and copy.exists()
     assert not copy.exists()
+
+
+def test_backups_of_databases_sharing_a_folder_are_kept_apart(tmp_path):
+    with open_database(tmp_path / "ward7.db") as a, open_database(tmp_path / "ward9.db") as b:
+        for _ in range(12):
+            backup_database(a, reason="manual")
+        backup_database(b, reason="manual")
+    folder = tmp_path / "backups"
+    assert len(list_backups(folder, "ward9")) == 1, "thinning ward 7's backups must not touch ward 9's"
+    assert len(list_backups(folder, "ward7")) == 10
