@@ -28,8 +28,10 @@ def guard_bool_refcounts() -> None:
     "bool_dealloc: deallocating True or False". Give True and False a reserve of references
     (2**40) that no session can use up. Python 3.12+ bools are immortal: nothing to do there."""
     global _BOOLS_GUARDED
-    if _BOOLS_GUARDED or sys.version_info >= (3, 12):
-        return
+    import PySide6
+
+    if _BOOLS_GUARDED or sys.version_info >= (3, 12) or tuple(PySide6.__version_info__[:2]) != (6, 12):
+        return  # 6.11 does not have the bug; later versions are assumed fixed (check when upgrading)
     import ctypes
 
     for value in (True, False):

@@ -19,8 +19,18 @@ class RecordFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._words: list[str] = []
         self._filters: dict[str, RowFilter] = {}
-        self.setSortRole(SORT_ROLE)
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setSortRole(SORT_ROLE)  # kept for views that sort through Qt; ``sort`` below is what runs
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # Qt override
+        # The source model sorts itself, much faster; this proxy keeps the source order.
+        self._sort_column, self._sort_order = column, order
+        self.record_model().sort(column, order)
+
+    def sortColumn(self) -> int:  # Qt override: what the view shows as sorted
+        return getattr(self, "_sort_column", -1)
+
+    def sortOrder(self) -> Qt.SortOrder:  # Qt override
+        return getattr(self, "_sort_order", Qt.SortOrder.AscendingOrder)
 
     def record_model(self) -> RecordTableModel:
         """Return the source model."""

@@ -73,7 +73,9 @@ class RecordTable(QWidget):
         # Size columns from the first rows only: measuring thousands of rows would delay the page.
         header.setResizeContentsPrecision(60)
         key, order = model.DEFAULT_SORT
-        header.setSortIndicator(next((n for n, c in enumerate(model.COLUMNS) if c.key == key), 0), order)
+        column = next((n for n, c in enumerate(model.COLUMNS) if c.key == key), 0)
+        header.setSortIndicator(column, order)
+        self.proxy.sort(column, order)
         self._sized = False
         # Enter and double-click both emit ``activated``: both edit the record.
         self.view.activated.connect(lambda _index: self.edit_current())
