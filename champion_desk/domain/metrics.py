@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -348,9 +347,19 @@ def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_r
 
 # --- concerns ------------------------------------------------------------------------------------
 
-def _median(values_: Sequence[float]) -> float | None:
-    """Return the median rounded to 2 decimals, or None for no values."""
-    return round(float(statistics.median(values_)), 2) if values_ else None
+def _median(histogram: Sequence[tuple[float, int]]) -> float | None:
+    """Return the median of values given as (value, how many), rounded to 2 decimals, or None for none."""
+    pairs = sorted(histogram)
+    total = sum(n for _, n in pairs)
+    if not total:
+        return None
+    # The median is the mean of the values at positions (total - 1) // 2 and total // 2 (from 0).
+    wanted, found, seen = ((total - 1) // 2, total // 2), [], 0
+    for value, n in pairs:
+        while len(found) < 2 and wanted[len(found)] < seen + n:
+            found.append(value)
+        seen += n
+    return round((found[0] + found[1]) / 2, 2)
 
 
 def concern_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[dict[str, Any]]:
@@ -382,25 +391,25 @@ def concern_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[
     ends = [end for _, end in periods]
     open_ = _state_counts(db, f, ends, "occurred_on", "resolved_on", "incident", "i", live)
 
-    # Days to resolution of every incident resolved within the scope's span, then split per period.
-    params = f.params() | {"lo": min(s for s, _ in periods).isoformat(), "hi": max(ends).isoformat()}
-    resolved = db.query(
-        f"""SELECT i.resolved_on AS day, julianday(i.resolved_on) - julianday(i.occurred_on) AS days
-              FROM incident i WHERE {live} AND i.resolved_on BETWEEN :lo AND :hi ORDER BY i.resolved_on""",
-        params,
-    )
-    days = [r["day"] for r in resolved]
+    # Days to resolution counted per period and number of days: a few hundred rows, however many incidents.
+    params = f.params()
+    sql = f"""{_periods_cte(periods, params)}
+        SELECT p.i AS i, julianday(i.resolved_on) - julianday(i.occurred_on) AS days, count(*) AS n
+          FROM p JOIN incident i ON i.resolved_on BETWEEN p.ps AND p.pe
+         WHERE {live}
+         GROUP BY p.i, days"""
+    histograms: list[list[tuple[float, int]]] = [[] for _ in periods]
+    for r in db.query(sql, params):
+        histograms[r["i"]].append((r["days"], r["n"]))
 
     rows = []
-    for n, (start, end) in enumerate(periods):
-        lo = bisect.bisect_left(days, start.isoformat())
-        hi = bisect.bisect_right(days, end.isoformat())
+    for n in range(len(periods)):
         total = sum(raised[n].values())
         rows.append({
             "concerns_raised": total,
             "concerns_by_theme": raised[n],
             "concerns_open": open_[n],
-            "median_days_to_resolution": _median([r["days"] for r in resolved[lo:hi]]),
+            "median_days_to_resolution": _median(histograms[n]),
             "response_rate": share(responded[n], total),
         })
     return rows
@@ -421,20 +430,46 @@ def mentoring_figures(db: Database, f: Filter, periods: Sequence[Period]) -> lis
     first, last = min(ends), max(ends)
     active = _state_counts(db, f, ends, "started_on", "ended_on", "pairing", "pr", f.pairing("pr"))
 
-    # One fetch of the check-ins that can matter: those held in a period, or within 30 days before
-    # an end (a check-in on day c keeps its pairing from stalling at every end in [c, c + 29]).
-    lo = min(min(s for s, _ in periods), first - dt.timedelta(days=STALL_DAYS - 1))
-    params = f.params() | {"lo": lo.isoformat(), "hi": last.isoformat()}
+    # IN (subquery) lets SQLite build the in-scope pairing set once instead of two lookups per
+    # check-in; "+" stops it probing that set's pairings one by one instead of reading by date.
+    in_scope = f"c.deleted_at IS NULL AND +c.pairing_id IN (SELECT pr.id FROM pairing pr WHERE {f.pairing('pr')})"
+
+    # The check-ins that can keep a pairing from stalling are those in (E - 30, E] for some end E.
+    windows: list[list[dt.date]] = []
+    for end in sorted(set(ends)):
+        lo = end - dt.timedelta(days=STALL_DAYS - 1)
+        if windows and lo <= windows[-1][1] + dt.timedelta(days=1):
+            windows[-1][1] = end
+        else:
+            windows.append([lo, end])
+    period_days = sum((e - s_).days + 1 for s_, e in periods)
+    window_days = sum((hi - lo).days + 1 for lo, hi in windows)
+    if period_days <= 2 * window_days:
+        # Short buckets (a series): the windows span about the periods, so one fetch serves both.
+        windows = [[min(min(s_ for s_, _ in periods), windows[0][0]), last]]
+    params = f.params()
+    rows = []
+    for n, (lo, hi) in enumerate(windows):
+        params[f"w{n}l"], params[f"w{n}h"] = lo.isoformat(), hi.isoformat()
+        rows.append(f"(:w{n}l, :w{n}h)")
     held = db.query(
-        # IN (subquery) lets SQLite build the in-scope pairing set once instead of two lookups per check-in.
-        f"""SELECT c.pairing_id AS pairing_id, c.held_on AS day FROM checkin c
-             WHERE c.deleted_at IS NULL AND c.held_on BETWEEN :lo AND :hi
-               AND c.pairing_id IN (SELECT pr.id FROM pairing pr WHERE {f.pairing('pr')})
-             ORDER BY c.held_on""",
+        f"""WITH w(lo, hi) AS (VALUES {', '.join(rows)})
+            SELECT c.pairing_id AS pairing_id, c.held_on AS day FROM w JOIN checkin c ON c.held_on BETWEEN w.lo AND w.hi
+             WHERE {in_scope} ORDER BY c.held_on""",
         params,
     )
-    days = [r["day"] for r in held]
-    checkins = [bisect.bisect_right(days, e.isoformat()) - bisect.bisect_left(days, s.isoformat()) for s, e in periods]
+    if len(windows) == 1 and windows[0][0] <= min(s_ for s_, _ in periods):
+        # Every period lies inside the fetched span: count its check-ins from the fetch.
+        days = [r["day"] for r in held]
+        checkins = [bisect.bisect_right(days, e.isoformat()) - bisect.bisect_left(days, s_.isoformat()) for s_, e in periods]
+    else:
+        # Long periods (stats over months or years): count in SQL, fetch only the 30-day windows.
+        params = f.params()
+        sql = f"""{_periods_cte(periods, params)}
+            SELECT p.i AS i, count(*) AS n FROM p JOIN checkin c ON c.held_on BETWEEN p.ps AND p.pe
+             WHERE {in_scope} GROUP BY p.i"""
+        counted = {r["i"]: r["n"] for r in db.query(sql, params)}
+        checkins = [counted.get(n, 0) for n in range(len(periods))]
 
     # Pairings that could be stalled at some end: started over 30 days before the last end and
     # not ended by the first. ("+" keeps SQLite from walking the started_on index over most rows.)

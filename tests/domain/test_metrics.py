@@ -322,3 +322,19 @@ def test_stats_never_writes(db, trust):
     changes = db.conn.total_changes
     stats(db, Q1)
     assert db.conn.total_changes == changes and db.scalar("SELECT count(*) FROM audit") == audit
+
+
+def test_median_from_counted_values_matches_the_textbook_median():
+    import random
+    import statistics
+
+    from champion_desk.domain.metrics import _median
+
+    assert _median([]) is None
+    assert _median([(10.0, 1), (35.0, 1), (49.0, 1)]) == 35.0
+    assert _median([(10.0, 1), (35.0, 1)]) == 22.5
+    rnd = random.Random(5)
+    for _ in range(200):
+        histogram = [(float(v), rnd.randint(1, 4)) for v in rnd.sample(range(-3, 120), rnd.randint(1, 8))]
+        flat = [v for v, n in histogram for _ in range(n)]
+        assert _median(histogram) == round(statistics.median(flat), 2)
