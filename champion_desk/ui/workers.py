@@ -23,8 +23,21 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+
+# Operations still running: held here so a caller that drops its reference cannot have the
+# thread garbage-collected mid-run (Qt aborts the process when a running QThread is destroyed).
+_RUNNING: set[Operation] = set()
+_QUIT_HOOKED = False
+
+
+def _stop_all() -> None:
+    """Ask every running operation to cancel and wait for it (the app is quitting)."""
+    for op in list(_RUNNING):
+        op._cancel.set()
+        op._runner.wait(30000)
 
 
 class OperationCancelled(Exception):
@@ -85,6 +98,12 @@ class Operation(QObject):
 
     def start(self) -> Operation:
         """Show the dialog and start the thread; return self."""
+        global _QUIT_HOOKED
+        app = QCoreApplication.instance()
+        if app is not None and not _QUIT_HOOKED:
+            app.aboutToQuit.connect(_stop_all)
+            _QUIT_HOOKED = True
+        _RUNNING.add(self)
         self.dialog.show()
         self._runner.start()
         return self
@@ -105,6 +124,7 @@ class Operation(QObject):
 
     def _on_finished(self) -> None:
         self._runner.wait()
+        _RUNNING.discard(self)
         self.done = True
         self.dialog.canceled.disconnect(self.cancel)
         self.dialog.close()

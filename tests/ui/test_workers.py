@@ -50,3 +50,17 @@ def test_cancel_stops_the_function(qtbot):
     with pytest.raises(OperationCancelled):
         op.wait()
     assert seen == ["saw cancel"] and op.was_cancelled
+
+
+def test_a_dropped_operation_still_finishes(qtbot):
+    import gc
+
+    results = []
+
+    def work(progress):
+        threading.Event().wait(0.2)
+        return 7
+
+    run_with_progress(None, "Unreferenced", work).succeeded.connect(results.append)
+    gc.collect()  # without the module's reference the running thread could be destroyed here
+    qtbot.waitUntil(lambda: results == [7], timeout=5000)
