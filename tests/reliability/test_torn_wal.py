@@ -5,7 +5,8 @@ torn WAL must open as a committed state: the first k transactions exactly, where
 number of commits whose last byte lies before the tear. A writer with the automatic
 checkpoint off (``wal_autocheckpoint=0``) keeps every transaction in the WAL; its database and
 WAL are copied after each commit, then the copy's WAL is cut (or overwritten with random bytes)
-at random offsets and opened through ``open_database``.
+at random offsets and opened through ``open_database`` (also with the writer's shared-memory
+index left beside it, which then describes frames that are gone).
 """
 
 from __future__ import annotations
@@ -42,7 +43,10 @@ def wal_source(tmp_path_factory):
         attendees = [{"staff_id": s} for s in people[: 1 + n % 3]]
         ids.append(logbook.save_session(db, session_values(ward, minutes=10 + n, notes="x" * (50 * n)), attendees, "t"))
         commits.append((wal.stat().st_size, tuple(ids)))
-    data = (path.read_bytes(), wal.read_bytes(), commits)
+    # The shared-memory index (-shm) as the writer left it: it describes the whole WAL, so after a
+    # tear it points past the end. A power cut can leave exactly that behind.
+    shm = path.with_name(path.name + "-shm").read_bytes()
+    data = (path.read_bytes(), wal.read_bytes(), commits, shm)
     db.close()
     return data
 
@@ -52,9 +56,9 @@ def _expected(commits, offset: int) -> tuple[str, ...]:
     return done[-1] if done else ()
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage"])
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "truncate, stale -shm left behind"])
 def test_torn_wal_opens_as_a_committed_prefix(tmp_path, wal_source, rng, reliability_count, figures, damage):
-    db_bytes, wal_bytes, commits = wal_source
+    db_bytes, wal_bytes, commits, shm_bytes = wal_source
     assert len(wal_bytes) == commits[-1][0]
     offsets = reliability_count("wal_offsets")
     started = time.monotonic()
@@ -63,7 +67,7 @@ def test_torn_wal_opens_as_a_committed_prefix(tmp_path, wal_source, rng, reliabi
         # Bias a third of the offsets to land right at or next to a frame boundary, where an
         # off-by-one in the recovery would show.
         if i % 3 == 0:
-            offset = max(0, commits[rng.randrange(len(commits))][0] + rng.choice((-1, 0, 1)))
+            offset = min(len(wal_bytes), max(0, commits[rng.randrange(len(commits))][0] + rng.choice((-1, 0, 1))))
         else:
             offset = rng.randrange(0, len(wal_bytes) + 1)
         case = tmp_path / f"case{i}"
@@ -74,6 +78,8 @@ def test_torn_wal_opens_as_a_committed_prefix(tmp_path, wal_source, rng, reliabi
         if damage == "garbage":
             torn += rng.randbytes(len(wal_bytes) - offset)
         path.with_name("ward.db-wal").write_bytes(torn)
+        if damage.endswith("stale -shm left behind"):
+            path.with_name("ward.db-shm").write_bytes(shm_bytes)
         db = open_database(path, create=False)
         try:
             assert integrity_problems(db.conn) == [], f"offset {offset}"
