@@ -169,3 +169,26 @@ def test_the_database_is_locked_while_open(qtbot, db_path, settings, monkeypatch
     assert lock_path(db_path).exists()
     desk.shutdown()
     assert not lock_path(db_path).exists()
+
+
+def test_file_new_and_open_switch_the_whole_window(qtbot, db, ward, settings, monkeypatch, tmp_path):
+    from champion_desk.store.lock import lock_path
+
+    old = db.path
+    db.close()
+    desk = _desk(settings, monkeypatch)
+    desk.start(old)
+    qtbot.addWidget(desk.window)
+    training = desk.window.show_page("people")
+    assert training.records.model.rowCount() == 4
+    records.insert(desk.context.db, "unit", {"name": "Ward 3"}, "t")  # a change: File > New backs up the old file
+    new = tmp_path / "other" / "fresh.db"
+    monkeypatch.setattr(first_run, "ask_new_path", lambda parent, start=None: new)
+    desk.new_database()
+    assert desk.context.db.path == new and lock_path(new).exists() and not lock_path(old).exists()
+    assert [b.reason for b in list_backups(default_backup_dir(old))] == ["on-close"]
+    assert training.records.model.rowCount() == 0  # the page reloaded from the new file
+    monkeypatch.setattr(first_run, "ask_open_path", lambda parent, start=None: old)
+    desk.open_other_database()
+    assert desk.context.db.path == old and training.records.model.rowCount() == 4
+    desk.shutdown()
