@@ -48,7 +48,7 @@ def _run_and_kill(path: Path, seed: int, delay: float, *extra: str) -> list[str]
                             stderr=subprocess.PIPE, bufsize=0, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     try:
         first = proc.stdout.readline()
-        if first.strip() != b"READY":
+        if first.strip() != b"READY wal 2":  # WAL journal, synchronous=FULL (2)
             proc.kill()
             raise AssertionError(f"writer did not start: {first!r} {proc.stderr.read().decode()[-2000:]}")
         time.sleep(delay)

@@ -40,7 +40,9 @@ def main() -> None:
     champion = next(i for i, r in ward.items() if r["is_champion"])
     colleagues = sorted(i for i in ward if i != champion)
     sessions = [r["id"] for r in db.query("SELECT id FROM training_session WHERE deleted_at IS NULL")]
-    _say("READY")
+    # Tell the parent how this connection commits: a process kill only proves atomicity; surviving a
+    # power cut as well rests on WAL with synchronous=FULL (each commit synced to disk before it returns).
+    _say(f"READY {db.scalar('PRAGMA journal_mode')} {db.scalar('PRAGMA synchronous')}")
     while True:
         roll = rng.random()
         attendees = sorted(rng.sample(colleagues, rng.randint(1, min(5, len(colleagues)))))

@@ -359,3 +359,30 @@ def test_pin_setup_sets_changes_and_removes_the_pin_only_with_the_current_one(qt
     keep.minutes_box.setCurrentIndex(keep.minutes_box.findData(0))
     keep.try_accept()
     assert keep.pin_hash == dialog.pin_hash and keep.minutes == 0
+
+
+def test_the_app_opens_through_the_safeguards(qapp, tmp_path, monkeypatch):
+    # The composition root's open path asks "already open by …?" rather than opening twice.
+    from champion_desk.app import Desk
+    from champion_desk.ui.settings import Settings
+
+    path = tmp_path / "ward.db"
+    _make(path)
+    other = locking.LockOwner("Anna", locking._current_host(), os.getppid(), "2026-11-26T14:02:00Z", locking.boot_id())
+    locking._write_new(locking.lock_path(path), other)
+    asked = []
+
+    def answer(box_and_choices, default):
+        box, choices = box_and_choices
+        asked.append(box.text())
+        return next(c for c in choices.values() if c == LockedChoice.READ_ONLY)
+
+    monkeypatch.setattr(instance_dialogs, "_ask", answer)
+    desk = Desk(Settings(tmp_path / "settings.ini"))
+    opened = desk.open_safely(path)
+    try:
+        assert asked and "Anna" in asked[0]
+        assert opened.readonly
+    finally:
+        opened.close()
+    assert locking.read_owner(path) == other
