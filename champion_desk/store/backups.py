@@ -245,7 +245,7 @@ def checked_copy(path: Path, check_links: bool = True) -> Iterator[Path]:
     (a merge). Raises what :func:`check_foreign_file` raises.
     """
     from champion_desk.errors import NotADeskDatabaseError
-    from champion_desk.store.database import open_database
+    from champion_desk.store.database import Database, connect, migrate_schema
     from champion_desk.store.schema import SCHEMA_VERSION
 
     path = Path(path)
@@ -261,7 +261,9 @@ def checked_copy(path: Path, check_links: bool = True) -> Iterator[Path]:
             source.close()
         if version < SCHEMA_VERSION:
             try:
-                open_database(copy, create=False, backup_dir=Path(folder) / "backups").close()
+                # The copy is private and temporary: migrate it directly, without the usual backup first.
+                with Database(connect(copy), copy, readonly=False) as private:
+                    migrate_schema(private)
             except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
                 raise NotADeskDatabaseError(f"{path} has an older schema that cannot be upgraded ({_one_line(exc)}).") from exc
         conn = sqlite3.connect(copy)

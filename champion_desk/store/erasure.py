@@ -48,9 +48,17 @@ def text_columns(table: str) -> tuple[str, ...]:
     return tuple(c for c in columns(table) if kinds.get(c) == "TEXT" and not _NOT_FREE_TEXT.search(c))
 
 
+def name_variants(name: str) -> list[str]:
+    """Return a name and how notes would write it: HR rosters give 'Adams, Zoë', notes say 'Zoë Adams'."""
+    raw, name = name.strip(), " ".join(name.split())
+    last, comma, first = name.partition(",")
+    flipped = [f"{first.strip()} {last.strip()}"] if comma and first.strip() and last.strip() else []
+    return list(dict.fromkeys([raw, name, *flipped]))
+
+
 def name_pattern(names: Iterable[str]) -> re.Pattern | None:
-    """Return a case-insensitive pattern matching any of the names as whole words, or None."""
-    words = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
+    """Return a case-insensitive pattern matching any of the names (and their variants) as whole words, or None."""
+    words = sorted({v for n in names if n and n.strip() for v in name_variants(n)}, key=len, reverse=True)
     if not words:
         return None
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
@@ -132,9 +140,12 @@ def erase_staff(db: Database, staff_id: str, actor: str, purge: bool = True) -> 
         if is_erased_row(row):
             raise StoreError("This colleague's personal data has already been erased.")
         now = records.utc_now()
-        texts, removed, scrubbed = scrub_everywhere(db, [staff_id], [row["display_name"], row["staff_ref"]])
+        names = [row["display_name"], row["staff_ref"]]
+        texts, removed, scrubbed = scrub_everywhere(db, [staff_id], names)
         anonymise_staff(db, staff_id, now)
-        records.write_audit(db, actor, "staff", staff_id, ERASE_ACTION, {})
+        # Someone erasing their own data must not sign the erasure with their name.
+        own = name_pattern(names)
+        records.write_audit(db, ERASED_NAME if own and own.fullmatch(actor.strip()) else actor, "staff", staff_id, ERASE_ACTION, {})
     result = ErasureResult(staff_id, texts, removed, scrubbed)
     if purge:
         result.checkpoint_complete = purge_deleted_bytes(db)

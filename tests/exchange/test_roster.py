@@ -244,3 +244,12 @@ def test_10000_rows_import_quickly(db, tmp_path):
     assert plan.counts["added"] == 10_000 and again.counts["unchanged"] == 10_000
     # The budget is 2 s; allow slack for a loaded CI machine.
     assert first < 4 and second < 4, (first, second)
+
+
+def test_reimporting_rows_without_staff_numbers_matches_on_name(db, tmp_path):
+    f = tmp_path / "r.csv"
+    f.write_text("Name,Role\nAnn Lee,nurse\nBo Chan,hca\n", encoding="utf-8")
+    for expected in ({"added": 2, "updated": 0, "unchanged": 0, "invalid": 0},
+                     {"added": 0, "updated": 0, "unchanged": 2, "invalid": 0}):
+        table = read_roster(f)
+        assert import_roster(db, table, guess_mapping(table.headers), "t").counts == expected

@@ -83,3 +83,17 @@ def test_export_person_has_everything_naming_them(db, busy_ward, tmp_path):
     assert data["pairing"][0]["mentee_id"] == busy_ward["a"]
     assert any(a["actor"] == NAME for a in data["audit"])
     assert counts["attendance"] == 1 and counts["staff"] == 1
+
+
+def test_erasing_yourself_does_not_sign_with_your_name(db, busy_ward):
+    erase_person_by_ref(db, "E100", NAME)
+    assert NAME.encode() not in _raw(db.path)
+
+
+
+def test_surname_first_names_are_also_erased_as_written_in_notes(db, ward):
+    person = records.insert(db, "staff", {"display_name": "Adams,  Zoë", "staff_ref": "E555"}, "t")
+    records.insert(db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-02",
+                                    "theme": "workload and time", "description": "zoë adams asked about rotas"}, "t")
+    erasure.erase_staff(db, person, "t")
+    assert "zoë adams".encode() not in _raw(db.path) and "Adams,  Zoë".encode() not in _raw(db.path)

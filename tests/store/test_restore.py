@@ -121,3 +121,35 @@ def test_backups_of_databases_sharing_a_folder_are_kept_apart(tmp_path):
     folder = tmp_path / "backups"
     assert len(list_backups(folder, "ward9")) == 1, "thinning ward 7's backups must not touch ward 9's"
     assert len(list_backups(folder, "ward7")) == 10
+
+
+def _version_1_file(path) -> None:
+    """Write a database as Champion Desk's first schema version left it, with one unit."""
+    import sqlite_utils
+    from sqlite_utils import Migrations
+
+    from champion_desk.store import schema
+
+    conn = sqlite3.connect(path)
+    steps = Migrations(schema.MIGRATION_SET)
+    steps(name="0001_initial_schema")(schema._initial_schema)
+    steps.apply(sqlite_utils.Database(conn))
+    conn.execute("INSERT INTO unit (id, created_at, updated_at, name) VALUES ('u1', '2026-01-01T00:00:00Z', "
+                 "'2026-01-01T00:00:00Z', 'Old ward')")
+    conn.commit()
+    conn.close()
+
+
+def test_an_older_file_is_upgraded_in_a_private_copy_for_restore_and_merge(db, tmp_path):
+    from champion_desk.exchange.merge import merge_database
+    from champion_desk.store.schema import SCHEMA_VERSION
+
+    old = tmp_path / "old.db"
+    _version_1_file(old)
+    digest = _digest(old)
+    if SCHEMA_VERSION > 1:
+        merge_database(db, old, "t", backup=False)
+        assert records.find(db, "unit", name="Old ward")
+        restore_database(db, old, tmp_path / "bk")
+        assert db.schema_version() == SCHEMA_VERSION and [u["name"] for u in records.find(db, "unit")] == ["Old ward"]
+    assert _digest(old) == digest
