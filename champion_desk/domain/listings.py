@@ -36,18 +36,26 @@ def _scope_sql(scope: Scope | None, date_sql: str | None, unit_name_sql: str | N
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def sessions(db: Database, scope: Scope | None = None) -> list[Row]:
+def sessions(db: Database, scope: Scope | None = None, today: dt.date | None = None) -> list[Row]:
     """Return training sessions held in the scope, with tool, unit, trainer and countersigner names.
 
-    Each row also has ``attendees``, ``signed_off`` (attendees signed off), ``confidence_uplift``
-    (mean after − before over attendees with both) and ``countersigned`` (0/1).
+    Planned sessions (after today) are listed too whenever the period reaches today, so a session
+    logged ahead never seems lost. Each row also has ``attendees``, ``signed_off`` (attendees
+    signed off), ``confidence_uplift`` (mean after − before over attendees with both),
+    ``countersigned`` (0/1) and ``planned`` (1 when after today).
     """
-    where, params = _scope_sql(scope, "s.held_on", "u.name", "t.name")
+    today_iso = (today or dt.date.today()).isoformat()
+    where, params = _scope_sql(scope, None, "u.name", "t.name")
+    if scope is not None:
+        planned = " OR s.held_on > :today" if scope.date_to.isoformat() >= today_iso else ""
+        where += f" AND (s.held_on BETWEEN :d_from AND :d_to{planned})"
+        params.update(d_from=scope.date_from.isoformat(), d_to=scope.date_to.isoformat())
+    params["today"] = today_iso
     return db.query(
         f"""SELECT s.id, s.held_on, s.tool_id, t.name AS tool, s.unit_id, u.name AS unit,
                    s.trainer_id, tr.display_name AS trainer, s.format, s.minutes, s.topic,
                    s.verified_by, v.display_name AS verified_by_name, s.verified_on,
-                   (s.verified_by IS NOT NULL) AS countersigned,
+                   (s.verified_by IS NOT NULL) AS countersigned, (s.held_on > :today) AS planned,
                    (SELECT count(*) FROM attendance a WHERE a.session_id = s.id AND a.deleted_at IS NULL) AS attendees,
                    (SELECT count(*) FROM attendance a WHERE a.session_id = s.id AND a.deleted_at IS NULL
                                                         AND a.signed_off = 1) AS signed_off,

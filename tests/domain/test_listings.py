@@ -98,3 +98,10 @@ def test_person(db, ward):
     assert listings.person(db, ward["a"])["unit"] == "Ward 7"
     records.delete(db, "staff", ward["b"], "t")
     assert listings.person(db, ward["b"]) is None
+
+
+def test_planned_sessions_are_listed_while_the_period_reaches_today(db, ward):
+    planned = records.insert(db, "training_session", session_values(ward, held_on="2026-12-15"), "t")
+    rows = listings.sessions(db, Scope(dt.date(2026, 11, 1), TODAY), today=TODAY)
+    assert [r["id"] for r in rows] == [planned] and rows[0]["planned"] == 1
+    assert listings.sessions(db, Scope(dt.date(2026, 10, 1), dt.date(2026, 10, 31)), today=TODAY) == []

@@ -112,3 +112,10 @@ def test_set_rows_resets():
 def test_fold():
     assert fold("Siobhán Ó Briain") == "siobhan o briain"
     assert fold("Nguyễn Thị Mai") == "nguyen thi mai"
+
+
+def test_planned_sessions_say_so():
+    model = SessionTableModel()
+    model.set_rows([{"id": "p", "held_on": "2026-12-15", "planned": 1}])
+    assert model.data(model.index(0, model.COL_HELD_ON)) == "15 Dec 2026 (planned)"
+    assert model.data(model.index(0, model.COL_HELD_ON), SORT_ROLE) == "2026-12-15"

@@ -224,7 +224,8 @@ class SessionTableModel(RecordTableModel):
     NOUN = ("session", "sessions")
     DEFAULT_SORT = ("held_on", Qt.SortOrder.DescendingOrder)
     COLUMNS = (
-        Column("held_on", "Held on", "date"),
+        Column("held_on", "Held on", "date",
+               display=lambda r: format_date(r.get("held_on")) + (" (planned)" if r.get("planned") else "")),
         Column("tool", "Tool", "name"),
         Column("unit", "Unit", "name"),
         Column("trainer", "Trainer", "name"),
