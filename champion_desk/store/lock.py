@@ -44,6 +44,9 @@ class LockOwner:
     since: str
     boot: str = ""
     app: str = APP_NAME
+    # When the process started (Linux: clock ticks since boot), so a pid reused by another
+    # program after a crash does not keep a dead lock alive; '' where it cannot be told.
+    started: str = ""
 
     def since_local(self) -> str:
         """Return ``since`` as local time, e.g. '14:02 on 26 Nov 2026' (or as stored if unparsable)."""
@@ -144,10 +147,22 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def process_started(pid: int) -> str:
+    """Return when process ``pid`` started, as a marker to compare ('' when it cannot be told)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return ""
+    # The command name (field 2) is in parentheses and may hold spaces: split after its ')'.
+    fields = stat[stat.rfind(")") + 2:].split()
+    return fields[19] if len(fields) > 19 else ""  # field 22 of stat: starttime
+
+
 def current_owner() -> LockOwner:
     """Return the LockOwner describing this process now."""
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return LockOwner(_current_user(), _current_host(), os.getpid(), now, boot_id())
+    pid = os.getpid()
+    return LockOwner(_current_user(), _current_host(), pid, now, boot_id(), started=process_started(pid))
 
 
 def read_owner(db_path: Path | str) -> LockOwner | None:
@@ -161,13 +176,15 @@ def _read_file(path: Path) -> LockOwner | None:
         return LockOwner(
             user=str(data["user"]), host=str(data["host"]), pid=int(data["pid"]),
             since=str(data["since"]), boot=str(data.get("boot", "")), app=str(data.get("app", APP_NAME)),
+            started=str(data.get("started", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def is_stale(owner: LockOwner, *, host: str | None = None, boot: str | None = None) -> bool:
-    """Return True when the owner certainly no longer runs: same PC and (restarted or pid gone)."""
+    """Return True when the owner certainly no longer runs: same PC and (restarted, pid gone, or
+    the pid now belongs to a process started at another time)."""
     host = host if host is not None else _current_host()
     if owner.host.lower() != host.lower():
         return False  # another PC: its processes cannot be seen from here
@@ -176,7 +193,11 @@ def is_stale(owner: LockOwner, *, host: str | None = None, boot: str | None = No
         return True
     if owner.pid == os.getpid():
         return False  # this very process (a second open of the same file): not stale
-    return not pid_alive(owner.pid)
+    if not pid_alive(owner.pid):
+        return True
+    # Alive, but is it still the process that took the lock? A reused pid started later.
+    now_started = process_started(owner.pid)
+    return bool(owner.started and now_started and owner.started != now_started)
 
 
 def _write_new(path: Path, owner: LockOwner) -> bool:

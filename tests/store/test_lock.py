@@ -127,3 +127,19 @@ def test_pid_alive():
     assert lock.pid_alive(os.getpid())
     assert not lock.pid_alive(_dead_pid())
     assert not lock.pid_alive(0)
+
+
+def test_a_pid_reused_by_another_program_does_not_keep_a_dead_lock_alive(db_path):
+    parent = os.getppid()
+    started = lock.process_started(parent)
+    if not started:
+        pytest.skip("process start times are only read on Linux (/proc)")
+    reused = _owner(host=lock._current_host(), pid=parent, started=str(int(started) + 1))
+    assert lock.is_stale(reused)
+    same = _owner(host=lock._current_host(), pid=parent, started=started)
+    assert not lock.is_stale(same)
+
+
+def test_the_lock_records_when_this_process_started(db_path):
+    with lock.acquire(db_path) as held:
+        assert held.owner.started == lock.process_started(os.getpid())
