@@ -224,3 +224,23 @@ def test_every_control_has_an_accessible_name(qtbot, window):
         if not control.accessibleName():
             missing.append(f"scope bar: {type(control).__name__}")
     assert not missing, missing
+
+
+def test_new_record_is_selected_or_explained(qtbot, window, ward, monkeypatch):
+    from champion_desk.ui.dialogs import registry
+
+    held = iter(["2026-11-20", "2019-01-01"])
+
+    def fake_dialog(context, table, record_id=None, prefill=None, parent=None):
+        assert table == "training_session" and prefill == {"trainer_id": ward["champion"]}
+        return records.insert(context.db, table, session_values(ward, held_on=next(held)), context.actor)
+
+    monkeypatch.setattr(registry, "open_record_dialog", fake_dialog)
+    page = window.show_page("training")
+    window.context.set_scope(Scope(dt.date(2026, 1, 1), dt.date(2026, 11, 26)))
+    messages = []
+    window.context.status_message.connect(messages.append)
+    first = page.records.new_record()
+    qtbot.waitUntil(lambda: page.records.selected_ids() == [first])
+    page.records.new_record()
+    qtbot.waitUntil(lambda: any("outside the period" in m for m in messages))

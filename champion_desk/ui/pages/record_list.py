@@ -253,7 +253,17 @@ class RecordTable(QWidget):
 
     def _select_soon(self, record_id: str) -> None:
         # The list reloads on the data_changed signal; select the saved record after that.
-        QTimer.singleShot(0, lambda: self.select_ids([record_id]))
+        QTimer.singleShot(0, lambda: self._select_saved(record_id))
+
+    def _select_saved(self, record_id: str) -> None:
+        row = self.model.row_of(record_id)
+        if row < 0 or not self.proxy.mapFromSource(self.model.index(row, 0)).isValid():
+            # Saved, but outside the period, units, tools, search or filters shown: say so.
+            self.context.status_message.emit(
+                f"Saved. The {self.noun} is outside the period, search or filters shown, so it is not in this list.")
+            return
+        self.view.clearSelection()
+        self.select_ids([record_id])
 
     # --- remembered layout ---------------------------------------------------------------------
     def header_state(self) -> QByteArray:
