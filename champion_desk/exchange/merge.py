@@ -29,7 +29,7 @@ from champion_desk.errors import ChampionDeskError, CorruptDatabaseError
 from champion_desk.store import erasure, merging
 from champion_desk.store.backups import backup_database, checked_copy
 from champion_desk.store.database import Database
-from champion_desk.store.importing import data_fingerprint
+from champion_desk.store.importing import data_fingerprint, report_progress
 from champion_desk.store.schema import columns
 
 ORDER = merging.merge_order()
@@ -312,11 +312,14 @@ def merge_database(
             raise CorruptDatabaseError(f"{other_path} could not be read: it is damaged ({exc.__class__.__name__}).") from exc
         finally:
             conn.close()
+    # Checking, reading and planning have no row counts to show; these calls let Cancel stop them.
+    report_progress(progress, 0, 0)
     fingerprint = data_fingerprint(db)
     plan = plan_merge(read_snapshot(db.conn), other)
     report = MergeReport(other_path, plan.counts, plan.changed)
     if dry_run or not plan.changed:
         return report
+    report_progress(progress, 0, 0)
     if backup and db.path is not None:
         report.backup = backup_database(db, reason="before-merge")
     with merging.links_checked_at_end(db), db.transaction():

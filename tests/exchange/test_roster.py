@@ -253,3 +253,21 @@ def test_reimporting_rows_without_staff_numbers_matches_on_name(db, tmp_path):
                      {"added": 0, "updated": 0, "unchanged": 2, "invalid": 0}):
         table = read_roster(f)
         assert import_roster(db, table, guess_mapping(table.headers), "t").counts == expected
+
+
+def test_cancelling_an_import_keeps_nothing(db, tmp_path):
+    from champion_desk.store.importing import Cancelled
+
+    path = tmp_path / "big.csv"
+    path.write_text("Staff No,Name\n" + "".join(f"S{i},Person {i}\n" for i in range(3000)), encoding="utf-8")
+    table = read_roster(path)
+    seen = []
+
+    def cancel_while_writing(done, total):
+        seen.append((done, total))
+        return len(seen) < 8  # planning reports every 500 rows (6 calls); cancel during the writes
+
+    before = _snapshot(db)
+    with pytest.raises(Cancelled):
+        import_roster(db, table, guess_mapping(table.headers), "t", progress=cancel_while_writing)
+    assert _snapshot(db) == before

@@ -229,3 +229,23 @@ def test_merge_refuses_bad_files_and_changes_nothing(db, ward, tmp_path, kind):
         merge_database(db, path, "t")
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
     assert _records(db.path) == before
+
+
+def test_a_cancelled_merge_writes_nothing(tmp_path):
+    from champion_desk.store.importing import Cancelled
+
+    _base(tmp_path / "a.db")
+    with open_database(tmp_path / "b.db") as b:
+        for i in range(50):
+            records.insert(b, "unit", {"name": f"Ward {i}"}, "t")
+    before = _records(tmp_path / "a.db")
+    calls = []
+
+    def cancel_during_writes(done, total):
+        calls.append((done, total))
+        return total == 0  # let checking and planning run, cancel once rows are being written
+
+    with open_database(tmp_path / "a.db") as a:
+        with pytest.raises(Cancelled):
+            merge_database(a, tmp_path / "b.db", "t", backup=False, progress=cancel_during_writes)
+    assert _records(tmp_path / "a.db") == before and calls
