@@ -72,6 +72,7 @@ class Desk(QObject):
         self.window = None
         self._audit_at_open = 0
         self.opened = None  # the open database with its one-instance lock (ui.instance_dialogs.OpenedDatabase)
+        self.locker = None  # the PIN lock (ui.lock_screen.AppLocker), built with the window
 
     # --- start ---------------------------------------------------------------------------------
     def start(self, db_path: Path | None = None, page: str | None = None) -> bool:
@@ -98,6 +99,8 @@ class Desk(QObject):
 
         self._build(opened)
         self.window.show()
+        # With a PIN set, nothing (not even "who is logging?") shows before it is typed.
+        self.locker.wait_until_unlocked()
         name = page if page in PAGE_NAMES else self.settings.last_page
         self.window.show_page_soon(name if name in PAGE_NAMES else "home")
         # Asked over the window already on screen; the page fills in behind the dialog.
@@ -123,6 +126,13 @@ class Desk(QObject):
         self.window.new_database_requested.connect(self.new_database)
         self.window.open_database_requested.connect(self.open_other_database)
         self.window.switch_user_requested.connect(self.switch_user)
+        self.window.lock_requested.connect(self.lock_now)
+        self.window.pin_setup_requested.connect(self.set_up_pin)
+        from champion_desk.ui.lock_screen import AppLocker
+
+        # Read each time, so a PIN set or changed applies at once.
+        self.locker = AppLocker(self.window, lambda: self.settings.pin_hash, lambda: self.settings.auto_lock_minutes)
+        self.locker.start()
 
     def _remember_open(self, db: Database) -> None:
         self._audit_at_open = audit_count(db)
@@ -165,6 +175,25 @@ class Desk(QObject):
         user = self.ask_user(current)
         if user is not None:
             self.set_user(user)
+
+    # --- app PIN ----------------------------------------------------------------------------------
+    def lock_now(self) -> None:
+        """Lock the app (File > Lock now); without a PIN, say how to set one."""
+        if not self.locker.lock():
+            QMessageBox.information(self.window, "No PIN set",
+                                    "Set a PIN first (File > App PIN and auto-lock…); then the app can be locked.")
+
+    def set_up_pin(self) -> None:
+        """Set, change or remove the PIN and the auto-lock minutes (kept in this PC's settings)."""
+        from champion_desk.ui.lock_screen import PinSetupDialog
+
+        dialog = PinSetupDialog(self.settings.pin_hash, self.settings.auto_lock_minutes, self.window)
+        if dialog.exec():
+            self.settings.pin_hash = dialog.pin_hash
+            self.settings.auto_lock_minutes = dialog.minutes
+            self.settings.sync()
+            self.locker.watcher.set_minutes(dialog.minutes if dialog.pin_hash else 0)
+        dialog.deleteLater()
 
     # --- switching databases -------------------------------------------------------------------
     def new_database(self) -> None:

@@ -115,6 +115,8 @@ class MainWindow(QMainWindow):
     new_database_requested = Signal()
     open_database_requested = Signal()
     switch_user_requested = Signal()
+    lock_requested = Signal()
+    pin_setup_requested = Signal()
 
     def __init__(self, context: AppContext, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -218,6 +220,10 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Open…", self.open_database_requested.emit, QKeySequence.StandardKey.Open,
                      "Open another Champion Desk database file")
         self._action(file_menu, "&Backup now", self.backup_now, tip="Write a checked copy of the database")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Lock now", self.lock_requested.emit, "Ctrl+L", "Cover the screen until the PIN is typed")
+        self._action(file_menu, "App &PIN and auto-lock…", self.pin_setup_requested.emit,
+                     tip="Set a PIN so the app locks itself when left idle on a shared PC")
         file_menu.addSeparator()
         exchange_actions.add_file_menu_actions(file_menu, self.context, self)
         file_menu.addSeparator()

@@ -88,6 +88,30 @@ class Settings:
         """Remember who is logging on this database (None forgets)."""
         self._set(f"users/{_db_key(db_path)}", staff_id)
 
+    # --- app PIN (domain.pin): only the scrypt hash is kept, never the PIN ---------------------
+    @property
+    def pin_hash(self) -> str | None:
+        return self._get("security/pin_hash") or None
+
+    @pin_hash.setter
+    def pin_hash(self, value: str | None) -> None:
+        self._set("security/pin_hash", value)
+
+    @property
+    def auto_lock_minutes(self) -> int:
+        """Return the idle minutes before the app locks (0 = never; only with a PIN set)."""
+        from champion_desk.domain.pin import DEFAULT_AUTO_LOCK_MINUTES, check_auto_lock_minutes
+        from champion_desk.errors import ValidationError
+
+        try:
+            return check_auto_lock_minutes(int(self._get("security/auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES)))
+        except (TypeError, ValueError, ValidationError):
+            return DEFAULT_AUTO_LOCK_MINUTES  # a hand-edited settings file falls back to the default
+
+    @auto_lock_minutes.setter
+    def auto_lock_minutes(self, minutes: int) -> None:
+        self._set("security/auto_lock_minutes", int(minutes))
+
     # --- layout: geometry, splitters, table headers -------------------------------------------
     def layout_state(self, key: str) -> QByteArray | None:
         """Return a saved widget state (geometry, splitter, header) by key, or None."""

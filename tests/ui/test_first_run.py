@@ -192,3 +192,21 @@ def test_file_new_and_open_switch_the_whole_window(qtbot, db, ward, settings, mo
     desk.open_other_database()
     assert desk.context.db.path == old and training.records.model.rowCount() == 4
     desk.shutdown()
+
+
+def test_lock_now_needs_a_pin_then_covers_the_app(qtbot, db_path, settings, monkeypatch, messages):
+    from champion_desk.domain.pin import hash_pin
+
+    open_database(db_path).close()
+    desk = _desk(settings, monkeypatch)
+    desk.start(db_path)
+    qtbot.addWidget(desk.window)
+    desk.lock_now()
+    assert not desk.locker.is_locked and messages[-1][1] == "No PIN set"
+    settings.pin_hash = hash_pin("2468", n=2**4)
+    desk.lock_now()
+    assert desk.locker.is_locked
+    desk.locker.screen.pin_edit.setText("2468")
+    desk.locker.screen.try_unlock()
+    assert not desk.locker.is_locked
+    desk.shutdown()
