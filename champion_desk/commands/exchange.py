@@ -29,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("export", help="export every table's live records to CSV files or one XLSX workbook")
     p.add_argument("--out", type=Path, required=True, metavar="PATH", help="a folder (csv) or a .xlsx file")
     p.add_argument("--format", choices=("csv", "xlsx"), help="default: xlsx when PATH ends in .xlsx, else csv")
+    p.add_argument("--full", action="store_true",
+                   help="keep every colleague's name and the concern text (your own copy; the default export is fit for a manager)")
     p.set_defaults(handler=cmd_export)
 
     p = subparsers.add_parser("backups", help="list the backups beside the database, newest first")
@@ -100,12 +102,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
     with open_for_command(args) as db:
-        result = export_database(db, args.out, fmt)
+        result = export_database(db, args.out, fmt, full=args.full)
     print(f"Exported to {result.path}:")
     for table, n in result.counts.items():
         print(f"  {table:<18} {n:>8}")
     print("The audit table is not exported (it holds names and concern text); "
           "incident.raised_by is left out (who raised a concern is confidential).")
+    if not args.full:
+        print("Fit for a manager: only champions are named, and concern text and notes are left empty "
+              "(use --full for your own complete copy).")
     return 0
 
 

@@ -1,9 +1,14 @@
-"""Export every table's live records for a manager: a folder of CSV files or one XLSX workbook.
+"""Export every table's live records for Excel: a folder of CSV files or one XLSX workbook.
 
 Columns are the documented ones (DESIGN.md), in schema order, with two exceptions made on purpose:
-the ``audit`` table is not exported (its ``actor`` and ``changes`` hold names and concern text
-the manager's copy does not need), and ``incident.raised_by`` is left out (who raised a concern
-is confidential; it exists only so the champion can offer follow-up).
+the ``audit`` table is not exported (its ``actor`` and ``changes`` hold names and concern text),
+and ``incident.raised_by`` is left out (who raised a concern is confidential; it exists only so
+the champion can offer follow-up).
+
+By default the export is fit to hand to a manager (issue 9): colleagues other than champions
+appear without name or staff number, and concern text and free notes (which name people) are
+left empty; the columns stay, so the layout is the same either way. ``full=True`` keeps them:
+the champion's own complete copy, not for sharing.
 """
 
 from __future__ import annotations
@@ -21,6 +26,14 @@ from champion_desk.store.importing import report_progress
 from champion_desk.store.schema import RECORD_TABLES, columns
 
 EXCLUDED_COLUMNS: dict[str, tuple[str, ...]] = {"incident": ("raised_by",)}
+# In the manager export these columns are emptied (SQL giving the value exported instead).
+_CHAMPIONS_ONLY = "CASE WHEN is_champion = 1 THEN {0} END"
+MANAGER_BLANKED: dict[str, dict[str, str]] = {
+    "staff": {"display_name": _CHAMPIONS_ONLY.format("display_name"), "staff_ref": _CHAMPIONS_ONLY.format("staff_ref")},
+    "incident": {"description": "NULL", "root_cause": "NULL", "owner": "NULL"},
+    "training_session": {"notes": "NULL"},
+    "checkin": {"note": "NULL"},
+}
 FORMATS = ("csv", "xlsx")
 # Text starting with these is run as a formula by Excel (CSV injection); a leading apostrophe stops it.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -50,10 +63,35 @@ def safe_text(value: Any) -> Any:
     return value
 
 
-def live_rows(db: Database, table: str) -> list[tuple]:
-    """Return the exported columns of a table's live records, oldest first."""
-    cols = ", ".join(export_columns(table))
+def live_rows(db: Database, table: str, full: bool = False) -> list[tuple]:
+    """Return the exported columns of a table's live records, oldest first (emptied as for a manager unless ``full``)."""
+    blanked = {} if full else MANAGER_BLANKED.get(table, {})
+    cols = ", ".join(f"{blanked[c]} AS {c}" if c in blanked else c for c in export_columns(table))
     return [tuple(r) for r in db.conn.execute(f"SELECT {cols} FROM {table} WHERE deleted_at IS NULL ORDER BY created_at, id")]
+
+
+def _redact_names(db: Database, tables: dict[str, list[tuple]]) -> None:
+    """Replace colleagues' names (all but champions') in every free-text column kept in the manager export."""
+    from champion_desk.domain.privacy import NameRedactor, may_name
+    from champion_desk.domain.validation import FREE_TEXT_FIELDS
+
+    staff = db.query("SELECT display_name, is_champion, deleted_at FROM staff")
+    redact = NameRedactor((s["display_name"] for s in staff if not may_name(s)),
+                          (s["display_name"] for s in staff if may_name(s)))
+    for table, rows in tables.items():
+        if table == "staff":
+            continue  # names there are emptied by MANAGER_BLANKED
+        cols = export_columns(table)
+        blanked = MANAGER_BLANKED.get(table, {})
+        # Free text only: unit and tool names stay, even where a surname is also a word ("Ward").
+        positions = [cols.index(c) for c in FREE_TEXT_FIELDS.get(table, ()) if c in cols and c not in blanked]
+        for i, row in enumerate(rows):
+            if any(row[p] for p in positions):
+                fixed = list(row)
+                for p in positions:
+                    if fixed[p]:
+                        fixed[p] = redact(fixed[p])
+                rows[i] = tuple(fixed)
 
 
 def db_snapshot(db: Database, read: Callable[[], Any]) -> Any:
@@ -68,9 +106,9 @@ def db_snapshot(db: Database, read: Callable[[], Any]) -> Any:
 
 
 def export_database(
-    db: Database, out: Path | str, fmt: str, progress: Callable[[int, int], None] | None = None
+    db: Database, out: Path | str, fmt: str, progress: Callable[[int, int], None] | None = None, full: bool = False
 ) -> ExportResult:
-    """Write every record table's live rows to ``out``; return an ExportResult.
+    """Write every record table's live rows to ``out`` (for a manager unless ``full``); return an ExportResult.
 
     ``csv``: ``out`` is a folder (created if needed) that receives ``<table>.csv`` in UTF-8 with a
     byte-order mark, so Excel shows accents. ``xlsx``: ``out`` is a workbook with one sheet per
@@ -85,7 +123,9 @@ def export_database(
     if fmt == "xlsx" and out.is_dir():
         raise ExportError(f"{out} is a folder; an XLSX export needs a file name ending in .xlsx.")
     result = ExportResult(out)
-    tables = db_snapshot(db, lambda: {t: live_rows(db, t) for t in RECORD_TABLES})
+    tables = db_snapshot(db, lambda: {t: live_rows(db, t, full) for t in RECORD_TABLES})
+    if not full:
+        _redact_names(db, tables)
     try:
         if fmt == "csv":
             _write_csv(out, tables, progress)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -72,8 +73,12 @@ class ExportDialog(QDialog):
         self.result: Any = None
         self.setWindowTitle("Export for Excel")
         intro = QLabel("Export every table's current records (deleted ones are left out) for analysis in Excel "
-                       "or another tool. The audit log and who raised each concern are not exported.", self)
+                       "or another tool. The audit log and who raised each concern are never exported.", self)
         intro.setWordWrap(True)
+        self.full = QCheckBox("Include every colleague's name and the concern text and notes "
+                              "(your own complete copy; do not share it)", self)
+        self.full.setToolTip("Unticked, the export is fit for a manager: only champions are named and "
+                             "concern text is left empty.")
         self.xlsx = QRadioButton("One Excel workbook (.xlsx), a sheet per table", self)
         self.csv = QRadioButton("A folder of CSV files, one per table (staff.csv, unit.csv, …)", self)
         self.xlsx.setChecked(True)
@@ -92,6 +97,7 @@ class ExportDialog(QDialog):
         for widget in (intro, self.xlsx, self.csv):
             layout.addWidget(widget)
         layout.addLayout(row)
+        layout.addWidget(self.full)
         layout.addWidget(buttons)
         self.resize(560, 0)
 
@@ -115,7 +121,8 @@ class ExportDialog(QDialog):
 
         if not self.path.text().strip():
             return
-        self.result = run_operation(self, "Export", export_database, self.context.db, Path(self.path.text().strip()), self.fmt())
+        self.result = run_operation(self, "Export", export_database, self.context.db, Path(self.path.text().strip()), self.fmt(),
+                                    full=self.full.isChecked())
         if self.result is not None:
             total = sum(self.result.counts.values())
             QMessageBox.information(self, "Export", f"Exported {total:,} records to {self.result.path}.")

@@ -21,7 +21,7 @@ def filled(db, ward):
 
 
 def test_csv_export_is_a_folder_of_bom_files_with_live_rows(db, filled, tmp_path):
-    result = export_database(db, tmp_path / "out", "csv")
+    result = export_database(db, tmp_path / "out", "csv", full=True)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{t}.csv" for t in RECORD_TABLES)
     raw = (tmp_path / "out" / "staff.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "Łukasz Nowak".encode() in raw
@@ -34,7 +34,7 @@ def test_csv_export_is_a_folder_of_bom_files_with_live_rows(db, filled, tmp_path
 
 
 def test_confidential_columns_and_formulas(db, filled, tmp_path):
-    export_database(db, tmp_path / "out", "csv")
+    export_database(db, tmp_path / "out", "csv", full=True)
     with open(tmp_path / "out" / "incident.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert "raised_by" not in rows[0] and "raised_by" not in export_columns("incident")
@@ -46,7 +46,7 @@ def test_xlsx_export_has_one_sheet_per_table(db, filled, tmp_path):
     from openpyxl import load_workbook
 
     path = tmp_path / "desk.xlsx"
-    export_database(db, path, "xlsx")
+    export_database(db, path, "xlsx", full=True)
     wb = load_workbook(path, read_only=True)
     assert wb.sheetnames == list(RECORD_TABLES)
     staff = list(wb["staff"].iter_rows(values_only=True))
@@ -64,3 +64,25 @@ def test_export_refuses_a_file_for_csv(db, tmp_path):
     f.write_text("")
     with pytest.raises(ExportError, match="folder"):
         export_database(db, f, "csv")
+
+
+def test_the_default_export_is_fit_for_a_manager(db, filled, tmp_path):
+    export_database(db, tmp_path / "out", "csv")
+    with open(tmp_path / "out" / "staff.csv", encoding="utf-8-sig", newline="") as fh:
+        staff = list(csv.DictReader(fh))
+    assert list(staff[0]) == list(columns("staff")), "the same documented columns, only emptied"
+    assert {s["display_name"] for s in staff} == {"Zoë Adams", ""}, "only the champion is named"
+    assert all(s["staff_ref"] == "" for s in staff if not s["display_name"])
+    text = "".join(p.read_text(encoding="utf-8-sig") for p in (tmp_path / "out").glob("*.csv"))
+    for private in ("Łukasz", "Nguyễn", "Siobhán", "HYPERLINK"):
+        assert private not in text
+
+
+def test_manager_export_redacts_names_in_free_text_but_not_unit_names(db, filled, tmp_path):
+    records.insert(db, "staff", {"display_name": "Jane Ward", "unit_id": filled["unit"]}, "t")
+    records.insert(db, "story", {"tool_id": filled["tool"], "unit_id": filled["unit"], "told_on": "2026-11-01",
+                                 "title": "Drafts done by lunch", "summary": "Łukasz Nowak saved an hour a shift"}, "t")
+    export_database(db, tmp_path / "out", "csv")
+    story = (tmp_path / "out" / "story.csv").read_text(encoding="utf-8-sig")
+    assert "Łukasz" not in story and "a colleague saved an hour" in story
+    assert "Ward 7" in (tmp_path / "out" / "unit.csv").read_text(encoding="utf-8-sig")
