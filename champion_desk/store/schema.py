@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -183,6 +183,18 @@ INDEX_DDL: list[str] = [
 ADDED_IN: dict[int, tuple[str, ...]] = {2: ("setting", "suggestion_response")}
 ADDED_INDEXES: dict[int, tuple[str, ...]] = {
     2: ("CREATE INDEX suggestion_response_key ON suggestion_response(suggestion_key)",),
+    # Covering indexes for coverage and uplift (trust-scale stats about 200 -> 140 ms), and the
+    # links a colleague's journey follows (about 150 -> 4 ms). The two attendance indexes replace
+    # narrower ones with the same leading columns.
+    3: (
+        "DROP INDEX attendance_staff",
+        "CREATE INDEX attendance_staff ON attendance(staff_id, signed_off, deleted_at, session_id)",
+        "DROP INDEX attendance_session",
+        "CREATE INDEX attendance_session ON attendance(session_id, deleted_at, confidence_before, confidence_after)",
+        "CREATE INDEX attendance_signed_off_by ON attendance(signed_off_by)",
+        "CREATE INDEX session_verified_by ON training_session(verified_by)",
+        "CREATE INDEX incident_reported_by ON incident(reported_by)",
+    ),
 }
 
 RECORD_TABLES: tuple[str, ...] = tuple(t for t in TABLE_DDL if t != "audit")
@@ -210,6 +222,13 @@ def _version_2(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
+def _version_3(db: sqlite_utils.Database) -> None:
+    """Indexes the figures and a colleague's journey need at trust scale."""
+    for ddl in ADDED_INDEXES[3]:
+        db.execute(ddl)
+    db.execute("PRAGMA user_version = 3")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -217,6 +236,7 @@ def migrations():
     steps = Migrations(MIGRATION_SET)
     steps(name="0001_initial_schema")(_initial_schema)
     steps(name="0002_next_steps")(_version_2)
+    steps(name="0003_metric_indexes")(_version_3)
     return steps
 
 

@@ -10,6 +10,7 @@ import sys
 
 from champion_desk.store import records
 from champion_desk.store.database import open_database
+from champion_desk.store.schema import SCHEMA_VERSION
 
 
 def run(*args, env=None, check=False):
@@ -40,7 +41,7 @@ def test_check_passes_on_a_good_file_and_fails_on_a_broken_one(db_path):
     ok = run("--db", str(db_path), "check", "--json")
     assert ok.returncode == 0
     report = json.loads(ok.stdout)
-    assert report["ok"] and report["integrity"] == "ok" and report["schema_version"] == 2
+    assert report["ok"] and report["integrity"] == "ok" and report["schema_version"] == SCHEMA_VERSION
     assert report["counts"]["unit"] == 0
     # Break a link behind the app's back: a staff row pointing at a unit that does not exist.
     conn = sqlite3.connect(db_path)

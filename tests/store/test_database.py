@@ -64,7 +64,7 @@ def test_reopening_does_not_migrate_again(db_path):
     open_database(db_path).close()
     db = open_database(db_path)
     applied = db.query("SELECT name FROM _sqlite_migrations")
-    assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps"]
+    assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps", "0003_metric_indexes"]
     db.close()
 
 
@@ -167,11 +167,16 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
     # Make it a version 1 file again: drop what version 2 added and forget that migration.
     for table in schema.ADDED_IN[2]:
         db.conn.execute(f"DROP TABLE {table}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0002_next_steps'")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes')")
+    for ddl in schema.ADDED_INDEXES[3]:  # undo version 3: drop its indexes, restore version 1's
+        if ddl.startswith("CREATE"):
+            name = ddl.split()[2]
+            db.conn.execute(f"DROP INDEX {name}")
+            db.conn.executescript("".join(d + ";" for d in schema.INDEX_DDL if d.split()[2] == name))
     db.conn.execute("PRAGMA user_version = 1")
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
-    assert db.schema_version() == 2
+    assert db.schema_version() == schema.SCHEMA_VERSION
     assert db.query("SELECT name FROM unit") == [{"name": "Ward 1"}]
     assert db.query("SELECT * FROM suggestion_response") == []
     db.close()
