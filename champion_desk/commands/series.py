@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
-from typing import Any
 
 from champion_desk.commands.options import add_scope_options, open_for_command, scope_from_args
-from champion_desk.domain.metrics import THEMES
 from champion_desk.domain.series import ROW_KEYS, SERIES
+from champion_desk.exchange.series_csv import write_series_csv
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,30 +26,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_series)
 
 
-def flatten(row: dict[str, Any]) -> dict[str, Any]:
-    """Return a row with nested dicts spread into ``parent.child`` columns (e.g. ``concerns_by_theme.job security``)."""
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        if isinstance(value, dict):
-            for sub, inner in value.items():
-                out[f"{key}.{sub}"] = inner
-        else:
-            out[key] = value
-    return out
-
-
-def write_csv(rows: list[dict[str, Any]], out, keys: tuple[str, ...]) -> None:
-    """Write a header naming every column of ``keys`` (themes spread out), then one line per row; None becomes an empty cell."""
-    flat = [flatten(r) for r in rows]
-    columns: list[str] = []
-    for key in keys:
-        columns += [f"{key}.{theme}" for theme in THEMES] if key == "concerns_by_theme" else [key]
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in flat:
-        writer.writerow({c: "" if row.get(c) is None else row[c] for c in columns})
-
-
 def cmd_series(args: argparse.Namespace) -> int:
     """Print the series the arguments name; return the exit status (errors are raised for cli.main to report)."""
     from champion_desk.domain.series import series
@@ -60,7 +34,7 @@ def cmd_series(args: argparse.Namespace) -> int:
     with open_for_command(args) as db:
         rows = series(db, args.name, scope, args.bucket)
     if args.format == "csv":
-        write_csv(rows, sys.stdout, ROW_KEYS[args.name])
+        write_series_csv(rows, sys.stdout, ROW_KEYS[args.name])
         return 0
     json.dump({"series": args.name, "bucket": args.bucket, "rows": rows}, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

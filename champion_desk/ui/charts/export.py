@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-
-def flatten(row: dict[str, Any]) -> dict[str, Any]:
-    """Return a series row with nested figures spread into columns.
-
-    ``concerns_by_theme`` {theme: n} becomes ``concerns_by_theme.job security`` … so a
-    spreadsheet gets one column per theme instead of a Python dict in one cell.
-    """
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        if isinstance(value, dict):
-            for sub, n in value.items():
-                out[f"{key}.{sub}"] = n
-        else:
-            out[key] = value
-    return out
+from champion_desk.exchange.series_csv import write_series_csv
 
 
 def write_rows_csv(rows: Sequence[dict[str, Any]], path: Path | str) -> Path:
-    """Write series rows to a UTF-8 CSV (with BOM, so Excel reads accents) and return the path.
-
-    Columns follow the first row's key order; empty figures (None) are written as empty cells.
-    """
+    """Write series rows to a UTF-8 CSV (with BOM, so Excel reads accents) and return the path."""
     path = Path(path)
-    flat = [flatten(r) for r in rows]
-    columns: list[str] = []
-    for r in flat:
-        columns.extend(k for k in r if k not in columns)
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        for r in flat:
-            writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
+        write_series_csv(rows, handle)
     return path
 
 
