@@ -73,7 +73,9 @@ class ExportDialog(QDialog):
         self.result: Any = None
         self.setWindowTitle("Export for Excel")
         intro = QLabel("Export every table's current records (deleted ones are left out) for analysis in Excel "
-                       "or another tool. The audit log and who raised each concern are never exported.", self)
+                       "or another tool. The export is fit to share with a manager: only champions are named, "
+                       "concern text and notes are left empty, and the audit log and who raised each concern "
+                       "are never exported.", self)
         intro.setWordWrap(True)
         self.full = QCheckBox("Include every colleague's name and the concern text and notes "
                               "(your own complete copy; do not share it)", self)
@@ -99,7 +101,7 @@ class ExportDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.full)
         layout.addWidget(buttons)
-        self.resize(560, 0)
+        self.setMinimumSize(660, 280)  # room for the wrapped introduction on every platform font
 
     def fmt(self) -> str:
         return "xlsx" if self.xlsx.isChecked() else "csv"
