@@ -81,6 +81,13 @@ def generate(kind: str, good: bytes, rng: random.Random, path: Path) -> None:
         at = rng.choice(starts) + rng.randrange(2, 6)
         data[at] = 0xCC
         path.write_bytes(bytes(data))
+    elif kind == "undecodable stored text":
+        # A flipped bit inside a stored note that leaves bytes which are not UTF-8: no SQLite check
+        # sees it (integrity_check does not look inside text), but reading the row fails.
+        data = bytearray(good)
+        starts = [i for i in range(len(data)) if data.startswith(b"Session ", i)]
+        data[rng.choice(starts) + rng.randrange(0, 7)] = 0xFF
+        path.write_bytes(bytes(data))
     elif kind == "text file":
         path.write_bytes(("Name,Role\n" + "Ann,Nurse\n" * rng.randint(1, 500)).encode())
     else:
@@ -90,7 +97,7 @@ def generate(kind: str, good: bytes, rng: random.Random, path: Path) -> None:
 KINDS: tuple[str, ...] = (
     "empty", "random bytes", "sqlite header then random", "truncated", "bit-flipped page", "zeroed page",
     "another app's SQLite file", "future schema version", "wrong application id", "text file",
-    "undecodable schema text",
+    "undecodable schema text", "undecodable stored text",
 )
 
 Generator = Callable[[str, bytes, random.Random, Path], None]

@@ -70,7 +70,20 @@ _OPEN_MESSAGE = (
     "with its line breaks ('malformed database schema (...) - near \"...\"'), so CorruptDatabaseError's "
     "message spans lines; fold it onto one line (' '.join(str(exc).split())) and cap its length"
 )
+_UNDECODABLE = (
+    "a stored text that is not valid UTF-8 passes integrity_check (SQLite never looks inside text) "
+    "and then makes every read of that row raise sqlite3.OperationalError 'Could not decode to UTF-8 "
+    "column ... with text ...' (which quotes the text: concern words). store/health.py check_database() "
+    "and store/backups.py check_foreign_file(): read the text columns with conn.text_factory = bytes and "
+    "refuse (CorruptDatabaseError naming table and column only) when one does not decode; "
+    "store/database.py translate_errors(): map 'Could not decode to UTF-8' to CorruptDatabaseError "
+    "without the quoted text"
+)
 KNOWN_STORE_DEFECTS = {
+    "open accepted undecodable text": _UNDECODABLE,
+    "check accepted undecodable text": _UNDECODABLE,
+    "restore accepted undecodable text": _UNDECODABLE,
+    "merge accepted undecodable text": _UNDECODABLE,
     "open accepts a damaged file": _OPEN_QUICK_CHECK,
     "open: UnicodeDecodeError escapes": _UNICODE,
     "check: UnicodeDecodeError escapes": _UNICODE,
@@ -145,6 +158,29 @@ def _try_cli(*args: str) -> tuple[str, str | None]:
     return "refused", None
 
 
+def _undecodable(path: Path) -> bool:
+    """Return True when some stored text of the file is not valid UTF-8 (reading that row would fail)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro&immutable=1", uri=True)
+    conn.text_factory = bytes
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in conn.execute(f'SELECT * FROM "{table.decode() if isinstance(table, bytes) else table}"'):
+                for value in row:
+                    if isinstance(value, bytes):
+                        try:
+                            value.decode("utf-8")
+                        except UnicodeDecodeError:
+                            return True
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+    return False
+
+
 def _target_hash(path: Path) -> str:
     conn = connect_plain(path)
     try:
@@ -199,6 +235,8 @@ def test_malformed_files_are_refused_cleanly_and_left_unchanged(tmp_path, good, 
                     p.unlink()
             if outcome == "passed" and _try_open(path)[0] != "accepted-intact":
                 defect = f"{entry} accepted a damaged file"
+            elif outcome in ("passed", "accepted-intact") and _undecodable(path):
+                defect = f"{entry} accepted undecodable text"
             if target_before is not None:
                 if outcome != "passed" and _target_hash(target) != target_before:
                     defect = f"a refused {entry} changed the target database"
@@ -247,6 +285,9 @@ def test_check_subprocess_shows_a_message_not_a_traceback(tmp_path, good, rng, f
                 continue
             pytest.fail(f"{kind}: {proc.stderr[-1500:]}")
         if proc.returncode == 0:
+            if kind == "undecodable stored text":
+                defects["check accepted undecodable text"] = kind
+                continue
             assert kind == "bit-flipped page", kind  # only invisible damage may pass
         else:
             assert proc.returncode == 1, kind
@@ -255,7 +296,7 @@ def test_check_subprocess_shows_a_message_not_a_traceback(tmp_path, good, rng, f
             else:
                 assert "PROBLEMS:" in proc.stdout, kind
     figures["check subprocess"] = (
-        f"{len(KINDS)} kinds of bad file through a real `champion-desk check` process; tracebacks: "
+        f"{len(KINDS)} kinds of bad file through a real `champion-desk check` process; problems: "
         f"{', '.join(f'{d} ({k})' for d, k in defects.items()) or 'none'}"
     )
     if defects:
