@@ -121,6 +121,15 @@ def test_manager_export_names_only_champions_and_quotes_no_concern(planted, tmp_
     assert "Adams" in everything, "the champion is not in the export: the check would prove nothing"
 
 
+def _feasible(bounds: list[tuple[int, int]], i: int, remainder: int) -> set[int]:
+    """Values cell ``i`` can take when the hidden cells (each within its bounds) must sum to ``remainder``."""
+    lo_rest = sum(lo for j, (lo, hi) in enumerate(bounds) if j != i)
+    hi_rest = sum(hi for j, (lo, hi) in enumerate(bounds) if j != i)
+    lo, hi = bounds[i]
+    # Sums of integer ranges are integer ranges, so a value works when the rest can make up the difference.
+    return {v for v in range(lo, hi + 1) if lo_rest <= remainder - v <= hi_rest}
+
+
 @pytest.mark.skipif(not landed.landed("champion_desk.domain.privacy", "Suppressor"), reason=landed.reason("small-count suppression"))
 @settings(max_examples=400, deadline=None)
 @given(counts=st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=8), k=st.integers(min_value=3, max_value=10))
