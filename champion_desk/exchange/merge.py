@@ -303,12 +303,14 @@ def merge_database(
     other_path = Path(other_path)
     if db.path is not None and other_path.exists() and other_path.resolve() == Path(db.path).resolve():
         raise MergeError("That is this database itself; choose another ward's file.")
-    # Broken links in the other file are caught by the check of the merged result.
-    with checked_copy(other_path, check_links=False) as copy:
+    # Broken links in the other file are caught by the check of the merged result, unreadable
+    # text by reading every row below: neither needs a pass of its own over a large file.
+    with checked_copy(other_path, check_links=False, check_text=False) as copy:
         conn = sqlite3.connect(f"file:{copy.as_posix()}?mode=ro", uri=True)
         try:
             other = read_snapshot(conn, with_audit=True)
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            # Only the kind of damage is named: SQLite's message quotes the stored text (maybe a concern).
             raise CorruptDatabaseError(f"{other_path} could not be read: it is damaged ({exc.__class__.__name__}).") from exc
         finally:
             conn.close()

@@ -173,13 +173,38 @@ def open_foreign(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def check_foreign_file(path: Path, check_links: bool = True) -> int:
+def _undecodable_text(conn: sqlite3.Connection) -> str | None:
+    """Return 'table.column' of the first stored text that is not valid UTF-8, or None.
+
+    integrity_check never looks inside text, yet such a value makes every read of its row fail.
+    Only the place is named: the text itself may be a concern.
+    """
+    conn.text_factory = bytes
+    try:
+        tables = [r[0].decode("utf-8", "replace") for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            cursor = conn.execute(f'SELECT * FROM "{table}"')
+            names = [d[0] for d in cursor.description]
+            for row in cursor:
+                for name, value in zip(names, row):
+                    if isinstance(value, bytes):
+                        try:
+                            value.decode("utf-8")
+                        except UnicodeDecodeError:
+                            return f"{table}.{name}"
+    finally:
+        conn.text_factory = str
+    return None
+
+
+def check_foreign_file(path: Path, check_links: bool = True, check_text: bool = True) -> int:
     """Check a database file from elsewhere (a backup, another ward's PC) without changing it.
 
     Checks, in order: it is SQLite, carries Champion Desk's application id, has a schema this
     version knows, passes ``integrity_check`` (quick_check misses a bit flipped inside a row),
-    has no broken links (unless ``check_links`` is False), and holds only tables and indexes (no
-    triggers or views that could run code). Returns its schema version. Raises
+    has no broken links (unless ``check_links`` is False), holds only tables and indexes (no
+    triggers or views that could run code) and only readable text (unless ``check_text`` is False:
+    a caller that reads every row itself, like a merge, finds it then). Returns its schema version. Raises
     NotADeskDatabaseError, NewerVersionError or CorruptDatabaseError; never changes the file.
     """
     from champion_desk.errors import NotADeskDatabaseError
@@ -205,6 +230,9 @@ def check_foreign_file(path: Path, check_links: bool = True) -> int:
             raise NotADeskDatabaseError(f"{path} holds objects Champion Desk never creates ({', '.join(odd[:5])}); it is refused.")
         if check_links and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
             raise CorruptDatabaseError(f"{path} has records that point at missing records; it is refused.")
+        where = _undecodable_text(conn) if check_text else None
+        if where:
+            raise CorruptDatabaseError(f"{path} is damaged: a stored text in {where} is unreadable; it is refused.")
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise CorruptDatabaseError(f"{path} is damaged ({_one_line(exc)}).") from exc
     finally:
@@ -237,7 +265,7 @@ def check_shape(conn: sqlite3.Connection, path: Path) -> None:
 
 
 @contextmanager
-def checked_copy(path: Path, check_links: bool = True) -> Iterator[Path]:
+def checked_copy(path: Path, check_links: bool = True, check_text: bool = True) -> Iterator[Path]:
     """Yield a private, checked, up-to-date copy of a database file from elsewhere; delete it afterwards.
 
     The original is only ever read. An older schema is migrated in the copy; a newer one is refused.
@@ -249,7 +277,7 @@ def checked_copy(path: Path, check_links: bool = True) -> Iterator[Path]:
     from champion_desk.store.schema import SCHEMA_VERSION
 
     path = Path(path)
-    version = check_foreign_file(path, check_links)
+    version = check_foreign_file(path, check_links, check_text)
     with tempfile.TemporaryDirectory(prefix="champion-desk-") as folder:
         copy = Path(folder) / "copy.db"
         source = open_foreign(path)
