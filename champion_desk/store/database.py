@@ -154,6 +154,12 @@ def check_header(path: Path) -> int:
     Raises NotADeskDatabaseError or NewerVersionError; the file is never modified.
     """
     user_version, application_id = read_header(path)
+    wal = Path(f"{path}-wal")
+    if (application_id != APPLICATION_ID or user_version > SCHEMA_VERSION) and wal.exists() and wal.stat().st_size > 0:
+        # The header page may have been rewritten in the WAL and not yet copied back: ask SQLite.
+        with untrusted_connection(path) as conn:
+            user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+            application_id = conn.execute("PRAGMA application_id").fetchone()[0] & 0xFFFFFFFF
     if application_id != APPLICATION_ID:
         raise NotADeskDatabaseError(
             f"{path} is an SQLite file of another application, not a Champion Desk database."
@@ -239,6 +245,9 @@ def open_database(
     conn = connect(path, readonly=readonly)
     db = Database(conn, path, readonly)
     try:
+        if not is_new:
+            # SQLite sees a header rewritten in the WAL that the raw file read above cannot.
+            version = _verify_identity(db, path)
         if not readonly and version < SCHEMA_VERSION:
             if not migrate:
                 raise StoreError(f"{path} has schema {version}; an upgrade to {SCHEMA_VERSION} is needed.")
@@ -247,10 +256,27 @@ def open_database(
 
                 backup_database(db, backup_dir or default_backup_dir(path), reason="before-upgrade")
             migrate_schema(db)
+            # Copy the new header (application id, schema version) from the WAL into the file, so
+            # the file names itself even to readers that only look at its first page.
+            db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _verify_identity(db: Database, path: Path) -> int:
+    """Check the application id and schema version as SQLite reads them; return the version."""
+    application_id = int(db.scalar("PRAGMA application_id")) & 0xFFFFFFFF
+    version = db.schema_version()
+    if application_id != APPLICATION_ID:
+        raise NotADeskDatabaseError(f"{path} is an SQLite file of another application, not a Champion Desk database.")
+    if version > SCHEMA_VERSION:
+        raise NewerVersionError(
+            f"{path} was written by a newer Champion Desk (schema {version}; this version knows up to "
+            f"{SCHEMA_VERSION}). Update Champion Desk to open it."
+        )
+    return version
 
 
 def migrate_schema(db: Database) -> None:

@@ -64,7 +64,7 @@ def test_reopening_does_not_migrate_again(db_path):
     open_database(db_path).close()
     db = open_database(db_path)
     applied = db.query("SELECT name FROM _sqlite_migrations")
-    assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps", "0003_metric_indexes"]
+    assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps", "0003_metric_indexes", "0004_series_indexes"]
     db.close()
 
 
@@ -167,12 +167,15 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
     # Make it a version 1 file again: drop what version 2 added and forget that migration.
     for table in schema.ADDED_IN[2]:
         db.conn.execute(f"DROP TABLE {table}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes')")
-    for ddl in schema.ADDED_INDEXES[3]:  # undo version 3: drop its indexes, restore version 1's
-        if ddl.startswith("CREATE"):
-            name = ddl.split()[2]
-            db.conn.execute(f"DROP INDEX {name}")
-            db.conn.executescript("".join(d + ";" for d in schema.INDEX_DDL if d.split()[2] == name))
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes')")
+    for version in (4, 3):  # undo versions 4 and 3: drop their indexes, restore the earlier ones
+        for ddl in schema.ADDED_INDEXES[version]:
+            if ddl.startswith("CREATE"):
+                name = ddl.split()[2]
+                db.conn.execute(f"DROP INDEX {name}")
+                earlier = [d for d in schema.INDEX_DDL + [e for v in range(2, version) for e in schema.ADDED_INDEXES.get(v, ())]
+                           if d.startswith("CREATE") and d.split()[2] == name]
+                db.conn.executescript("".join(d + ";" for d in earlier[-1:]))
     db.conn.execute("PRAGMA user_version = 1")
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
@@ -186,3 +189,24 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
 def test_a_new_file_is_not_backed_up_before_its_first_migration(db_path):
     open_database(db_path).close()
     assert list_backups(db_path.parent / "backups") == []
+
+
+def test_a_second_connection_recognises_a_new_file_at_once(db_path):
+    first = open_database(db_path)  # kept open: its changes may still sit in the WAL
+    from champion_desk.store import records
+
+    records.insert(first, "unit", {"name": "Ward 1"}, "test")
+    second = open_database(db_path, readonly=True)
+    assert second.query("SELECT name FROM unit") == [{"name": "Ward 1"}]
+    second.close()
+    first.close()
+
+
+def test_a_header_rewritten_only_in_the_wal_is_read_through_sqlite(db_path):
+    db = open_database(db_path)
+    db.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")  # lands in the WAL only
+    with pytest.raises(NewerVersionError):
+        open_database(db_path, readonly=True)
+    db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.close()
