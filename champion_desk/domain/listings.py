@@ -12,6 +12,7 @@ from typing import Any
 
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, is_manager_role
+from champion_desk.domain import metrics
 from champion_desk.store.database import Database
 
 Row = dict[str, Any]
@@ -113,9 +114,11 @@ def person_concerns(db: Database, staff_id: str, today: dt.date | None = None) -
 def pairings(db: Database, scope: Scope | None = None) -> list[Row]:
     """Return mentoring pairings that overlap the scope's period (mentee's unit and tool in scope).
 
-    Each row has mentor, mentee and tool names, ``checkins`` and ``last_checkin`` (held_on).
+    Each row has mentor, mentee and tool names, ``checkins`` and ``last_checkin`` (the latest
+    check-in held on or before the scope's end).
     """
     where, params = _scope_sql(scope, None, "u.name", "t.name")
+    params["last_day"] = (scope.date_to if scope is not None else dt.date.max).isoformat()
     if scope is not None:
         where += " AND p.started_on <= :d_to AND (p.ended_on IS NULL OR p.ended_on >= :d_from)"
         params.update(d_from=scope.date_from.isoformat(), d_to=scope.date_to.isoformat())
@@ -124,7 +127,8 @@ def pairings(db: Database, scope: Scope | None = None) -> list[Row]:
                    p.mentor_id, m.display_name AS mentor, p.mentee_id, e.display_name AS mentee,
                    u.name AS mentee_unit,
                    (SELECT count(*) FROM checkin c WHERE c.pairing_id = p.id AND c.deleted_at IS NULL) AS checkins,
-                   (SELECT max(c.held_on) FROM checkin c WHERE c.pairing_id = p.id AND c.deleted_at IS NULL) AS last_checkin
+                   (SELECT max(c.held_on) FROM checkin c WHERE c.pairing_id = p.id AND c.deleted_at IS NULL
+                       AND c.held_on <= :last_day) AS last_checkin
               FROM pairing p
               JOIN tool t ON t.id = p.tool_id
               JOIN staff m ON m.id = p.mentor_id
@@ -134,6 +138,22 @@ def pairings(db: Database, scope: Scope | None = None) -> list[Row]:
              ORDER BY p.status = 'active' DESC, p.started_on DESC""",
         params,
     )
+
+
+def is_stalled(row: Row, at: dt.date) -> bool:
+    """Return True when a ``pairings`` row is stalled at ``at``, as ``metrics`` defines stalled_pairings:
+    active at ``at`` (started on or before, not ended by then), started more than 30 days before
+    it, and no check-in in the 30 days up to it."""
+    cut = (at - dt.timedelta(days=metrics.STALL_DAYS)).isoformat()
+    ended = row["ended_on"]
+    return (row["started_on"] < cut and (ended is None or ended > at.isoformat())
+            and (row["last_checkin"] is None or row["last_checkin"] <= cut))
+
+
+def has_units_and_tools(db: Database) -> bool:
+    """Return True when the logbook has at least one live unit and one live tool (it can be used)."""
+    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM tool WHERE deleted_at IS NULL)")
+                and db.scalar("SELECT EXISTS (SELECT 1 FROM unit WHERE deleted_at IS NULL)"))
 
 
 def checkins(db: Database, pairing_id: str) -> list[Row]:

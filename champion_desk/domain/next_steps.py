@@ -358,7 +358,7 @@ def rule_unanswered_concerns(c: _Context) -> list[Suggestion]:
             action=f"Record a response to each open concern on {unit} and tell the colleagues who raised them; close the ones dealt with.",
             severity=HIGH if n >= 5 else MEDIUM,
             weight=n,
-            target={"page": "concerns", "filters": {**_dates(c), "unit": unit, "units": [unit], "status": "open", "unanswered": True}},
+            target={"page": "concerns", "filters": {**_dates(c), "unit": unit, "units": [unit], "status": "unresolved"}},
         ))
     return out
 

@@ -225,6 +225,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "App &PIN and auto-lock…", self.pin_setup_requested.emit,
                      tip="Set a PIN so the app locks itself when left idle on a shared PC")
         file_menu.addSeparator()
+        self._action(file_menu, "&Print briefing…", lambda _=False: self.show_page("briefing").print_briefing(),
+                     QKeySequence.StandardKey.Print, "Print the briefing for the staff meeting")
         exchange_actions.add_file_menu_actions(file_menu, self.context, self)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -270,6 +272,16 @@ class MainWindow(QMainWindow):
         if isinstance(page, HomePage):
             page.open_requested.connect(self.open_item)
             page.page_requested.connect(self.show_page)
+        # The dashboard's bars and Home's suggestions lead to the records behind them.
+        if hasattr(page, "drill_down_requested"):
+            page.drill_down_requested.connect(self.open_drill_down)
+        return page
+
+    def open_drill_down(self, name: str, filters: dict) -> Page:
+        """Show page ``name`` filtered to the records a chart bar or a suggestion stands for."""
+        page = self.show_page(name)
+        if hasattr(page, "apply_filters"):
+            page.apply_filters(filters)
         return page
 
     def _on_nav_row(self, row: int) -> None:

@@ -10,15 +10,17 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QPushButton,
+    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from champion_desk.domain import attention
+from champion_desk.domain import attention, listings
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.pages.base import Page
+from champion_desk.ui.next_steps_panel import NextStepsPanel
 from champion_desk.ui.pages.operations import open_record
 
 # (label, table, shortcut): the main window turns these into window-wide actions too.
@@ -54,6 +56,7 @@ class HomePage(Page):
 
     open_requested = Signal(str, str)  # table, record id: an attention item was activated
     page_requested = Signal(str)  # page name: "and N more" was activated
+    drill_down_requested = Signal(str, dict)  # page, filters: a suggestion leads to a filtered list
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -96,15 +99,30 @@ class HomePage(Page):
         hint = QLabel("Double-click an item, or select it and press Enter, to open it.", self)
         hint.setObjectName("hint")
 
+        self.next_steps = NextStepsPanel(context, self)
+        self.next_steps.drill_down_requested.connect(self.drill_down_requested)
+        attention_box = QWidget(self)
+        attention_layout = QVBoxLayout(attention_box)
+        attention_layout.setContentsMargins(0, 0, 0, 0)
+        attention_layout.addWidget(attention_title)
+        attention_layout.addWidget(self.tree, 1)
+        attention_layout.addWidget(hint)
+        # Side by side on a wide screen: what to do next, and what is overdue.
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("homeSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.next_steps)
+        self.splitter.addWidget(attention_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.greeting)
         layout.addWidget(self.getting_started)
         layout.addLayout(grid)
         layout.addSpacing(8)
-        layout.addWidget(attention_title)
-        layout.addWidget(self.tree, 1)
-        layout.addWidget(hint)
+        layout.addWidget(self.splitter, 1)
         context.user_changed.connect(lambda *_: self._update_greeting())
         self._update_greeting()
 
@@ -118,10 +136,7 @@ class HomePage(Page):
         return open_record(self.context, self, table, prefill=quick_prefill(self.context, table) or None)
 
     def refresh(self) -> None:
-        db = self.context.db
-        empty = not db.scalar("SELECT EXISTS (SELECT 1 FROM tool WHERE deleted_at IS NULL)") or not db.scalar(
-            "SELECT EXISTS (SELECT 1 FROM unit WHERE deleted_at IS NULL)")
-        self.getting_started.setVisible(bool(empty))
+        self.getting_started.setVisible(not listings.has_units_and_tools(self.context.db))
         self.tree.clear()
         QTreeWidgetItem(self.tree, ["Checking…", ""])
         # Computed after this event: the window (and this page) paints first.
@@ -131,6 +146,7 @@ class HomePage(Page):
         # The window may have closed (and its database with it) before this event came round.
         if self.isVisible():
             self.load_attention()
+            self.next_steps.reload()
         else:
             self._stale = True
 

@@ -30,6 +30,7 @@ class MentoringPage(MasterDetailPage):
                  deletions: DeletionHistory | None = None) -> None:
         super().__init__(context, parent, deletions)
         options = [("Any status", None)] + [(s.capitalize(), equals("status", s)) for s in values(PairingStatus)]
+        options.append(("Stalled (no check-in for 30 days)", lambda r: listings.is_stalled(r, self.context.scope.date_to)))
         self.status_filter = self.add_filter("status", "Filter by pairing status", options)
 
     def load_rows(self):

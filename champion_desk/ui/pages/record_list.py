@@ -395,6 +395,28 @@ class RecordListPage(Page):
         self._filter_combos[name] = combo
         return combo
 
+    def apply_filters(self, filters: dict[str, Any]) -> None:
+        """Show the records behind a chart bar or a suggestion (the dashboard's drill-down contract).
+
+        "from"/"to"/"units"/"tools" become the shared scope; any other key chooses the option of this
+        page's filter of that name whose text starts with the value ("theme": "job security" picks
+        "Job security"); "stalled": True picks the stalled option. Filters not named are reset.
+        """
+        from champion_desk.domain.scope import Scope, parse_date
+
+        if filters.get("from") and filters.get("to") and self.uses_scope:
+            self.context.set_scope(Scope(parse_date(filters["from"]), parse_date(filters["to"]),
+                                         tuple(filters.get("units") or ()), tuple(filters.get("tools") or ())))
+        wanted = dict(filters)
+        if wanted.pop("stalled", False):
+            wanted["status"] = "stalled"
+        for name, combo in self._filter_combos.items():
+            value = wanted.get(name)
+            index = 0
+            if value is not None:
+                index = next((i for i in range(combo.count()) if combo.itemText(i).lower().startswith(str(value).lower())), 0)
+            combo.setCurrentIndex(index)
+
     def set_filter_options(self, name: str, options: list[tuple[str, RowFilter | None]]) -> None:
         """Replace a drop-down filter's options (e.g. units after a reload), keeping the chosen text."""
         combo = self._filter_combos[name]
