@@ -117,8 +117,11 @@ def translate_errors() -> Iterator[None]:
         if isinstance(exc, sqlite3.IntegrityError):
             raise
         text = str(exc).lower()
+        if "could not decode to utf-8" in text:
+            # Never repeat the stored text: it may be a concern's wording.
+            raise CorruptDatabaseError("The database file is damaged (stored text that is not valid UTF-8).") from exc
         if "malformed" in text or "not a database" in text or "corrupt" in text:
-            raise CorruptDatabaseError(f"The database file is damaged ({exc}).") from exc
+            raise CorruptDatabaseError(f"The database file is damaged ({' '.join(str(exc).split())}).") from exc
         if "full" in text:
             raise DiskFullError(
                 "The disk is full: the last change was not saved. Free some space and try again."
@@ -174,7 +177,12 @@ def check_header(path: Path) -> int:
 
 def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     """Open a raw connection with the pragmas every Champion Desk connection must have."""
-    uri = f"file:{Path(path).as_posix()}?mode={'ro' if readonly else 'rwc'}"
+    path = Path(path)
+    uri = f"file:{path.as_posix()}?mode={'ro' if readonly else 'rwc'}"
+    if readonly and not Path(f"{path}-wal").exists() and not os.access(path.parent, os.W_OK):
+        # In a read-only folder SQLite cannot make the -shm a WAL file needs even to read it; with
+        # no -wal there is nothing outside the file, so it can be read as an immutable file.
+        uri += "&immutable=1"
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     try:
         with translate_errors():
