@@ -46,6 +46,33 @@ class HealthReport:
         return out
 
 
+def undecodable_text(conn: sqlite3.Connection) -> list[str]:
+    """Return ``table.column`` for every column holding text that is not valid UTF-8.
+
+    integrity_check cannot see this (a flipped bit inside a word leaves a well-formed page), but
+    reading such a row later fails, so ``check`` looks at every stored text value.
+    """
+    found: set[str] = set()
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    columns = {t: [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+    previous = conn.text_factory
+    conn.text_factory = bytes
+    try:
+        for table, cols in columns.items():
+            quoted = [f'"{c}"' for c in cols]
+            any_text = " OR ".join(f"typeof({q}) = 'text'" for q in quoted)
+            for row in conn.execute(f"SELECT {', '.join(quoted)} FROM \"{table}\" WHERE {any_text}"):
+                for col, value in zip(cols, row):
+                    if isinstance(value, bytes):
+                        try:
+                            value.decode("utf-8")
+                        except UnicodeDecodeError:
+                            found.add(f"{table}.{col}")
+    finally:
+        conn.text_factory = previous
+    return sorted(found)
+
+
 def check_database(path: Path) -> HealthReport:
     """Check a database file read-only and return a HealthReport; the file is never changed.
 
@@ -64,6 +91,10 @@ def check_database(path: Path) -> HealthReport:
             if report.integrity != "ok":
                 report.problems.append(f"integrity check failed: {report.integrity}")
                 return report
+            unreadable = undecodable_text(conn)
+            if unreadable:
+                # Name the place only: the damaged text may be a concern's wording.
+                report.problems.append(f"stored text that is not valid UTF-8 in {', '.join(unreadable)}")
             report.foreign_key_errors = len(conn.execute("PRAGMA foreign_key_check").fetchall())
             if report.foreign_key_errors:
                 report.problems.append(f"{report.foreign_key_errors} records point at missing records")

@@ -210,3 +210,17 @@ def test_a_header_rewritten_only_in_the_wal_is_read_through_sqlite(db_path):
         open_database(db_path, readonly=True)
     db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     db.close()
+
+
+def test_check_finds_stored_text_that_is_not_utf8_without_quoting_it(db_path):
+    from champion_desk.store import records
+    from champion_desk.store.health import check_database
+
+    db = open_database(db_path)
+    records.insert(db, "unit", {"name": "Ward 1", "site": "North"}, "test")
+    # A damaged byte inside a word: the page stays well formed, the text does not decode.
+    db.conn.execute("UPDATE unit SET site = CAST(X'4E6FFF7274' AS TEXT)")
+    db.close()
+    report = check_database(db_path)
+    assert report.integrity == "ok" and not report.ok
+    assert report.problems == ["stored text that is not valid UTF-8 in unit.site"]
