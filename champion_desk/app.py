@@ -7,6 +7,7 @@ automatic backup when a changed database is closed.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -280,6 +281,18 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+# Set to 1 to quit as soon as the main window is shown and the event loop is idle: the start-up
+# benchmark (tests/perf/run.py) times the real app this way, from spawn to exit.
+EXIT_WHEN_SHOWN_ENV = "CHAMPION_DESK_EXIT_WHEN_SHOWN"
+
+
+def quit_when_idle(app: QApplication) -> None:
+    """Quit once the events already queued (showing the first page) and those they post have run."""
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, lambda: QTimer.singleShot(0, app.quit))
+
+
 def run_gui(db_path: Path | None = None, page: str | None = None) -> int:
     """Start the desktop app and return its exit status."""
     from champion_desk.ui.crash_dialog import install_crash_reporting
@@ -290,6 +303,8 @@ def run_gui(db_path: Path | None = None, page: str | None = None) -> int:
     install_crash_reporting(lambda: desk.window)
     if not desk.start(db_path, page):
         return 0
+    if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
+        quit_when_idle(app)
     try:
         return app.exec()
     finally:

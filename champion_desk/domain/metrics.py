@@ -211,15 +211,50 @@ def staff_by_unit(db: Database, f: Filter, at: dt.date) -> list[dict[str, Any]]:
 SCAN_SHARE = 0.5
 
 
-def _covered_by_day(db: Database, f: Filter, first: dt.date, last: dt.date) -> dict[str, list[dict[str, Any]]]:
-    """Return, for coverage and sign-off, (day, n) rows of active in-scope staff by the day they became covered.
+@dataclass(frozen=True)
+class StaffCoverage:
+    """Live in-scope staff with the day each became covered and signed off, for ends in [first, last].
 
-    ``day`` is "" for people already covered on ``first``, their first qualifying session day when
-    that falls in (first, last], and None when not covered by ``last``. The "" rows plus the later
-    days up to E give the count at end E. Two plans give the same rows: per person (the EXISTS
-    test stops at the first qualifying attendance; only people not yet covered are searched for a
-    first day), or, when most sessions fall after ``first`` and all units count, one pass over
-    every attendance grouped by person.
+    ``people`` rows: unit_id, is_champion, covered, signed. A day is "" for people already covered
+    (signed off) on ``first``, their first qualifying session day when that falls in (first, last],
+    and None when not covered by ``last``. One read serves the coverage at every end (the training
+    series) and the per-unit counts at ``last`` (``staff_by_unit`` at ``last``, the unit comparison).
+    """
+
+    first: dt.date
+    last: dt.date
+    people: list[dict[str, Any]]
+
+    def by_day(self, name: str) -> list[dict[str, Any]]:
+        """Return (day, n) rows, sorted by day, of people by the day they became ``name`` ("covered"/"signed")."""
+        counts: dict[str, int] = {}
+        for person in self.people:
+            day = person[name]
+            if day is not None:
+                counts[day] = counts.get(day, 0) + 1
+        return [{"day": day, "n": n} for day, n in sorted(counts.items())]
+
+    def staff_by_unit(self) -> list[dict[str, Any]]:
+        """Return the rows ``staff_by_unit`` returns at ``last`` (units with live staff, in no set order)."""
+        units: dict[str, dict[str, Any]] = {}
+        for person in self.people:
+            row = units.get(person["unit_id"])
+            if row is None:
+                row = units[person["unit_id"]] = {"unit_id": person["unit_id"], "staff_active": 0, "champions_active": 0,
+                                                  "covered": 0, "signed_off_staff": 0}
+            row["staff_active"] += 1
+            row["champions_active"] += person["is_champion"]
+            row["covered"] += person["covered"] is not None
+            row["signed_off_staff"] += person["signed"] is not None
+        return list(units.values())
+
+
+def staff_coverage(db: Database, f: Filter, first: dt.date, last: dt.date) -> StaffCoverage:
+    """Return the ``StaffCoverage`` of the scope's live staff between two ends (see ``staff_by_unit``).
+
+    Two plans give the same rows: per person (the EXISTS test stops at the first qualifying
+    attendance; only people not yet covered are searched for a first day), or, when most sessions
+    fall after ``first`` and all units count, one pass over every attendance grouped by person.
     """
     if f.unit_ids is None:
         counts = db.one(
@@ -228,7 +263,7 @@ def _covered_by_day(db: Database, f: Filter, first: dt.date, last: dt.date) -> d
             {"first": first.isoformat(), "last": last.isoformat()},
         ) or {}
         if counts.get("total") and counts["later"] > SCAN_SHARE * counts["total"]:
-            return _covered_by_day_scan(db, f, first, last)
+            return _staff_coverage_scan(db, f, first, last)
     join = "FROM attendance a JOIN training_session ts ON ts.id = a.session_id"
     columns = []
     for name, signed_only in (("covered", False), ("signed", True)):
@@ -237,38 +272,28 @@ def _covered_by_day(db: Database, f: Filter, first: dt.date, last: dt.date) -> d
             f"CASE WHEN EXISTS (SELECT 1 {join} WHERE {cond} AND ts.held_on <= :first) THEN ''"
             f" ELSE (SELECT min(ts.held_on) {join} WHERE {cond} AND ts.held_on > :first AND ts.held_on <= :last) END AS {name}"
         )
-    sql = f"SELECT {', '.join(columns)} FROM staff s WHERE {_live_staff(f)}"
-    people = db.query(sql, f.params() | {"first": first.isoformat(), "last": last.isoformat()})
-    out: dict[str, list[dict[str, Any]]] = {}
-    for name in ("covered", "signed"):
-        counts: dict[str, int] = {}
-        for person in people:
-            if person[name] is not None:
-                counts[person[name]] = counts.get(person[name], 0) + 1
-        out[name] = [{"day": day, "n": n} for day, n in sorted(counts.items())]
-    return out
+    sql = f"SELECT s.unit_id AS unit_id, s.is_champion AS is_champion, {', '.join(columns)} FROM staff s WHERE {_live_staff(f)}"
+    return StaffCoverage(first, last, db.query(sql, f.params() | {"first": first.isoformat(), "last": last.isoformat()}))
 
 
-def _covered_by_day_scan(db: Database, f: Filter, first: dt.date, last: dt.date) -> dict[str, list[dict[str, Any]]]:
-    """Return the rows of ``_covered_by_day`` from one front-to-back pass over every attendance."""
+def _staff_coverage_scan(db: Database, f: Filter, first: dt.date, last: dt.date) -> StaffCoverage:
+    """Return the ``StaffCoverage`` from one front-to-back pass over every attendance."""
     sql = f"""
-        SELECT min(ts.held_on) AS covered, min(CASE WHEN a.signed_off = 1 THEN ts.held_on END) AS signed
-          FROM attendance a NOT INDEXED CROSS JOIN training_session ts ON ts.id = a.session_id
-         WHERE {_qualifying(f)} AND ts.held_on <= :last
-           AND a.staff_id IN (SELECT s.id FROM staff s WHERE {_live_staff(f)})
-         GROUP BY a.staff_id"""
+        SELECT s.unit_id AS unit_id, s.is_champion AS is_champion, c.covered AS covered, c.signed AS signed
+          FROM staff s LEFT JOIN (
+               SELECT a.staff_id AS staff_id, min(ts.held_on) AS covered,
+                      min(CASE WHEN a.signed_off = 1 THEN ts.held_on END) AS signed
+                 FROM attendance a NOT INDEXED CROSS JOIN training_session ts ON ts.id = a.session_id
+                WHERE {_qualifying(f)} AND ts.held_on <= :last
+                GROUP BY a.staff_id) c ON c.staff_id = s.id
+         WHERE {_live_staff(f)}"""
     people = db.query(sql, f.params() | {"last": last.isoformat()})
     cut = first.isoformat()
-    out: dict[str, list[dict[str, Any]]] = {}
-    for name in ("covered", "signed"):
-        counts: dict[str, int] = {}
-        for person in people:
-            day = person[name]
-            if day is not None:
-                key = "" if day <= cut else day
-                counts[key] = counts.get(key, 0) + 1
-        out[name] = [{"day": day, "n": n} for day, n in sorted(counts.items())]
-    return out
+    for person in people:
+        for name in ("covered", "signed"):
+            if person[name] is not None and person[name] <= cut:
+                person[name] = ""
+    return StaffCoverage(first, last, people)
 
 
 def _staff_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -292,7 +317,8 @@ def staff_figures(db: Database, f: Filter, staff_rows: list[dict[str, Any]] | No
 
 # --- training ------------------------------------------------------------------------------------
 
-def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_rows: list[dict[str, Any]] | None = None,
+                     coverage: StaffCoverage | None = None) -> list[dict[str, Any]]:
     """Return per period: sessions, attendances, training_coverage, signed_off_staff, confidence_uplift.
 
     sessions: sessions not deleted, held_on in the period, session unit and tool in scope.
@@ -301,7 +327,8 @@ def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_r
     training_coverage: share of staff_active with at least one attendance at a non-deleted session of
     an in-scope tool (any unit) held on or before the period's end (4 dp; None if no staff_active).
     signed_off_staff: the same count of people, restricted to attendances with signed_off=1.
-    ``staff_rows`` may pass ``staff_by_unit`` at the (single) end when the caller has it.
+    ``staff_rows`` may pass ``staff_by_unit`` at the (single) end, and ``coverage`` the
+    ``staff_coverage`` between the first and last ends, when the caller has them.
     """
     params = f.params()
     cte = _periods_cte(periods, params)
@@ -327,10 +354,11 @@ def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_r
         signed = [totals["signed_off_staff"]] * len(ends)
     else:
         # Several ends: when each person became covered, in one pass, then a running total per end.
-        staff_active = int(db.scalar(f"SELECT count(*) FROM staff s WHERE {_live_staff(f)}", f.params()) or 0)
-        by_day = _covered_by_day(db, f, first, last)
-        covered = _counts_at(by_day["covered"], ends)
-        signed = _counts_at(by_day["signed"], ends)
+        if coverage is None or (coverage.first, coverage.last) != (first, last):
+            coverage = staff_coverage(db, f, first, last)
+        staff_active = len(coverage.people)
+        covered = _counts_at(coverage.by_day("covered"), ends)
+        signed = _counts_at(coverage.by_day("signed"), ends)
 
     rows = []
     for n in range(len(periods)):
@@ -448,16 +476,20 @@ def mentoring_figures(db: Database, f: Filter, periods: Sequence[Period]) -> lis
         # Short buckets (a series): the windows span about the periods, so one fetch serves both.
         windows = [[min(min(s_ for s_, _ in periods), windows[0][0]), last]]
     params = f.params()
-    rows = []
-    for n, (lo, hi) in enumerate(windows):
-        params[f"w{n}l"], params[f"w{n}h"] = lo.isoformat(), hi.isoformat()
-        rows.append(f"(:w{n}l, :w{n}h)")
-    held = db.query(
-        f"""WITH w(lo, hi) AS (VALUES {', '.join(rows)})
-            SELECT c.pairing_id AS pairing_id, c.held_on AS day FROM w JOIN checkin c ON c.held_on BETWEEN w.lo AND w.hi
-             WHERE {in_scope} ORDER BY c.held_on""",
-        params,
-    )
+    if len(windows) == 1:
+        # One span: read the held_on index in order (no join with a table of windows, no sort).
+        params |= {"w0l": windows[0][0].isoformat(), "w0h": windows[0][1].isoformat()}
+        sql = f"""SELECT c.pairing_id AS pairing_id, c.held_on AS day FROM checkin c
+                   WHERE c.held_on BETWEEN :w0l AND :w0h AND {in_scope} ORDER BY c.held_on"""
+    else:
+        rows = []
+        for n, (lo, hi) in enumerate(windows):
+            params[f"w{n}l"], params[f"w{n}h"] = lo.isoformat(), hi.isoformat()
+            rows.append(f"(:w{n}l, :w{n}h)")
+        sql = f"""WITH w(lo, hi) AS (VALUES {', '.join(rows)})
+                  SELECT c.pairing_id AS pairing_id, c.held_on AS day FROM w JOIN checkin c ON c.held_on BETWEEN w.lo AND w.hi
+                   WHERE {in_scope} ORDER BY c.held_on"""
+    held = db.query(sql, params)
     if len(windows) == 1 and windows[0][0] <= min(s_ for s_, _ in periods):
         # Every period lies inside the fetched span: count its check-ins from the fetch.
         days = [r["day"] for r in held]
@@ -492,38 +524,48 @@ def _stalled_at(pairings: list[dict[str, Any]], held: list[dict[str, Any]], ends
     A pairing is stalled at E when started_on + 30 < E < ended_on (or no ended_on) and no check-in
     c has c <= E <= c + 29, i.e. c in (E - 30, E]. Each pairing's stalled days form intervals; a
     difference array over the sorted ends counts the ends inside them, so the work grows with
-    pairings and check-ins, not with pairings times buckets.
+    pairings and check-ins, not with pairings times buckets. Days are day numbers (ordinals), and
+    only the check-ins of the pairings that can stall are looked at.
     """
     order = sorted(range(len(ends)), key=lambda n: ends[n])
-    sorted_ends = [ends[n] for n in order]
+    sorted_ends = [ends[n].toordinal() for n in order]
     diff = [0] * (len(ends) + 1)
-    by_pairing: dict[str, list[dt.date]] = {}
+    ordinal: dict[str, int] = {}  # ISO day -> day number, each distinct day parsed once
+
+    def day(text: str) -> int:
+        found = ordinal.get(text)
+        if found is None:
+            found = ordinal[text] = dt.date.fromisoformat(text).toordinal()
+        return found
+
+    by_pairing: dict[str, list[int]] = {p["id"]: [] for p in pairings}
     for r in held:
-        by_pairing.setdefault(r["pairing_id"], []).append(dt.date.fromisoformat(r["day"]))
-    far = max(ends)
+        days = by_pairing.get(r["pairing_id"])
+        if days is not None:
+            days.append(day(r["day"]))
+    far = sorted_ends[-1]
+    left, right = bisect.bisect_left, bisect.bisect_right
+
+    def add(lo: int, hi: int) -> None:  # 1 for every end within [lo, hi]
+        if lo <= hi:
+            diff[left(sorted_ends, lo)] += 1
+            diff[right(sorted_ends, hi)] -= 1
+
     for p in pairings:
-        lo = dt.date.fromisoformat(p["started_on"]) + dt.timedelta(days=STALL_DAYS + 1)
-        hi = dt.date.fromisoformat(p["ended_on"]) - dt.timedelta(days=1) if p["ended_on"] else far
-        for c in by_pairing.get(p["id"], ()):  # sorted by the query
+        lo = day(p["started_on"]) + STALL_DAYS + 1
+        hi = day(p["ended_on"]) - 1 if p["ended_on"] else far
+        for c in by_pairing[p["id"]]:  # sorted by the query
             if c > hi:
                 break
             if c > lo:
-                _add_interval(diff, sorted_ends, lo, c - dt.timedelta(days=1))
-            lo = max(lo, c + dt.timedelta(days=STALL_DAYS))
-        _add_interval(diff, sorted_ends, lo, hi)
+                add(lo, c - 1)
+            lo = max(lo, c + STALL_DAYS)
+        add(lo, hi)
     counts, running = [0] * len(ends), 0
     for k, n in enumerate(order):
         running += diff[k]
         counts[n] = running
     return counts
-
-
-def _add_interval(diff: list[int], sorted_ends: list[dt.date], lo: dt.date, hi: dt.date) -> None:
-    """Add 1 to every end within [lo, hi] (inclusive) in a difference array over ``sorted_ends``."""
-    if lo > hi:
-        return
-    diff[bisect.bisect_left(sorted_ends, lo)] += 1
-    diff[bisect.bisect_right(sorted_ends, hi)] -= 1
 
 
 # --- stories -------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ in all, never one ``stats`` call per bucket, and never a second definition of a 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from champion_desk.domain import breakdowns, metrics
@@ -66,22 +67,47 @@ def series(db: Database, name: str, scope: Scope, bucket: str = "month") -> list
     (``breakdowns.readiness``); both rows carry the scope's ``start`` and ``end``. Raises
     ValidationError for an unknown series, bucket, unit or tool.
     """
-    if name not in SERIES:
-        raise ValidationError("series", f"must be one of {', '.join(SERIES)}", f"series: {name!r} is not one of {', '.join(SERIES)}")
+    return series_set(db, (name,), scope, bucket)[name]
+
+
+def series_set(db: Database, names: Sequence[str], scope: Scope, bucket: str = "month") -> dict[str, list[dict[str, Any]]]:
+    """Return ``{name: series(db, name, scope, bucket)}`` for several series, computing what they share once.
+
+    The dashboard draws every series of a scope at once: the scope's units and tools are resolved
+    once, and the training series and the unit comparison read the staff list and each colleague's
+    coverage in one query (``metrics.staff_coverage``) instead of two. Each list is exactly what
+    ``series`` returns. Raises ValidationError as ``series`` does.
+    """
+    for name in names:
+        if name not in SERIES:
+            raise ValidationError("series", f"must be one of {', '.join(SERIES)}", f"series: {name!r} is not one of {', '.join(SERIES)}")
     periods = buckets(scope, bucket)
     f = metrics.resolve(db, scope)
-    if name in ("units", "readiness"):
-        # The unit comparison chart needs no refresher counts, and they cost ~0.3 s at trust scale.
-        rows = breakdowns.unit_breakdown(db, scope, with_refreshers=False) if name == "units" else breakdowns.readiness(db, scope)
-        edges = {"start": scope.date_from.isoformat(), "end": scope.date_to.isoformat()}
-        return [edges | row for row in rows]
-    compute = {
-        "training": metrics.training_figures,
-        "concerns": metrics.concern_figures,
-        "mentoring": metrics.mentoring_figures,
-    }[name]
-    figures = compute(db, f, periods)
-    return [
-        {"start": start.isoformat(), "end": end.isoformat(), **{k: row[k] for k in SERIES_KEYS[name]}}
-        for (start, end), row in zip(periods, figures)
-    ]
+    ends = [end for _, end in periods]
+    first, last = min(ends), max(ends)  # last is the scope's end
+    staff_rows: list[dict[str, Any]] | None = None
+    coverage: metrics.StaffCoverage | None = None
+    if "training" in names and "units" in names:
+        if first == last:
+            staff_rows = metrics.staff_by_unit(db, f, last)
+        else:
+            coverage = metrics.staff_coverage(db, f, first, last)
+            staff_rows = coverage.staff_by_unit()
+    out: dict[str, list[dict[str, Any]]] = {}
+    edges = {"start": scope.date_from.isoformat(), "end": scope.date_to.isoformat()}
+    for name in names:
+        if name == "units":
+            # The unit comparison chart needs no refresher counts, and they cost ~0.3 s at trust scale.
+            out[name] = [edges | row for row in breakdowns.unit_breakdown(db, scope, with_refreshers=False, staff_rows=staff_rows)]
+        elif name == "readiness":
+            out[name] = [edges | row for row in breakdowns.readiness(db, scope)]
+        else:
+            if name == "training":
+                figures = metrics.training_figures(db, f, periods, staff_rows if first == last else None, coverage)
+            else:
+                figures = {"concerns": metrics.concern_figures, "mentoring": metrics.mentoring_figures}[name](db, f, periods)
+            out[name] = [
+                {"start": start.isoformat(), "end": end.isoformat(), **{k: row[k] for k in SERIES_KEYS[name]}}
+                for (start, end), row in zip(periods, figures)
+            ]
+    return out

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -195,6 +195,21 @@ ADDED_INDEXES: dict[int, tuple[str, ...]] = {
         "CREATE INDEX session_verified_by ON training_session(verified_by)",
         "CREATE INDEX incident_reported_by ON incident(reported_by)",
     ),
+    # Covering indexes for the dashboard's series (a trust-scale redraw read table rows for every
+    # session, check-in and concern in the period). Each replaces a narrower index with the same
+    # leading column; session_live answers "is this session live, when, which tool" for each
+    # attendance of a colleague without reading the session's row.
+    4: (
+        "DROP INDEX session_held",
+        "CREATE INDEX session_held ON training_session(held_on, deleted_at, unit_id, tool_id, id)",
+        "CREATE INDEX session_live ON training_session(id, deleted_at, held_on, tool_id)",
+        "DROP INDEX checkin_held",
+        "CREATE INDEX checkin_held ON checkin(held_on, deleted_at, pairing_id)",
+        "DROP INDEX incident_occurred",
+        "CREATE INDEX incident_occurred ON incident(occurred_on, deleted_at, resolved_on, unit_id, tool_id, theme)",
+        "DROP INDEX incident_resolved",
+        "CREATE INDEX incident_resolved ON incident(resolved_on, deleted_at, occurred_on, unit_id, tool_id)",
+    ),
 }
 
 RECORD_TABLES: tuple[str, ...] = tuple(t for t in TABLE_DDL if t != "audit")
@@ -229,6 +244,13 @@ def _version_3(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 3")
 
 
+def _version_4(db: sqlite_utils.Database) -> None:
+    """Covering indexes the dashboard's series need at trust scale."""
+    for ddl in ADDED_INDEXES[4]:
+        db.execute(ddl)
+    db.execute("PRAGMA user_version = 4")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -237,6 +259,7 @@ def migrations():
     steps(name="0001_initial_schema")(_initial_schema)
     steps(name="0002_next_steps")(_version_2)
     steps(name="0003_metric_indexes")(_version_3)
+    steps(name="0004_series_indexes")(_version_4)
     return steps
 
 

@@ -186,7 +186,7 @@ def build_random(db, seed: int) -> None:
 @pytest.mark.parametrize("scan_share", [0.0, 2.0], ids=["one-pass-plan", "per-person-plan"])
 @pytest.mark.parametrize("seed", [1, 2])
 def test_rows_equal_stats_on_a_random_fixture(db, seed, scan_share, monkeypatch):
-    # Coverage over several ends has two query plans (see metrics._covered_by_day); run both.
+    # Coverage over several ends has two query plans (see metrics.staff_coverage); run both.
     monkeypatch.setattr(metrics, "SCAN_SHARE", scan_share)
     build_random(db, seed)
     for units, tools in [((), ()), (("Ward A", "Ward C"), ()), (("Ward B",), ("Sepsis",))]:

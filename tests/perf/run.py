@@ -10,6 +10,7 @@ because these machines are shared and noisy.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -177,8 +178,93 @@ def bench_import_and_merge(args, work: Path) -> list[Figure]:
             Figure("6b. merge two trust-scale files, whole process", merges, 10.0, "s")]
 
 
+# --- GUI figures (1, 2, 7, 8): each measured in its own offscreen process ------------------------
+
+PROBE = Path(__file__).with_name("gui_probe.py")
+
+
+def gui_env(config: Path) -> dict[str, str]:
+    """Offscreen Qt, and this PC's settings in a folder of the run's own (no user dialog, no PIN)."""
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(config)}
+
+
+def timed_process(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run a whole process; return (wall seconds from spawn to exit, its peak RSS in MiB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[-4:])} exited {proc.returncode}: {err.strip()[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def app_process(db: Path, page: str) -> list[str]:
+    """The real app (as `champion-desk --db DB --page PAGE`), quitting once its window is shown and idle."""
+    return [PYTHON, "-m", "champion_desk", "--db", str(db), "--page", page]
+
+
+def seeded_config(db: Path, work: Path) -> Path:
+    config = work / "config"
+    config.mkdir(exist_ok=True)
+    subprocess.run([PYTHON, str(PROBE), "seed-settings", str(db)], env=gui_env(config), cwd=ROOT, check=True,
+                   capture_output=True)
+    return config
+
+
+def bench_startup(args, work: Path) -> list[Figure]:
+    db_file, _ = demo_db("trust", args.seed)
+    db = scratch_copy(db_file, work, "startup.db")
+    config = seeded_config(db, work)
+    env = gui_env(config) | {"CHAMPION_DESK_EXIT_WHEN_SHOWN": "1"}
+    floor_cmd = [PYTHON, str(PROBE), "floor"]
+    timed_process(app_process(db, "home"), env)  # warm the page cache for both
+    timed_process(floor_cmd, env)
+    app, floor = [], []
+    for _ in range(args.runs):  # interleaved, so both see the same machine load
+        app.append(timed_process(app_process(db, "home"), env)[0])
+        floor.append(timed_process(floor_cmd, env)[0])
+    ratios = [a / statistics.median(floor) for a in app]
+    note = f"app {statistics.median(app):.3f} s vs floor {statistics.median(floor):.3f} s (bare QMainWindow + PlotWidget)"
+    return [Figure("1. start-up to the Home page ÷ floor, whole process", ratios, 0.8, "x", note)]
+
+
+def probe_redraw(db: Path, runs: int) -> dict:
+    out = subprocess.run([PYTHON, str(PROBE), "redraw", str(db), DEMO_END, str(runs)], env=gui_env(db.parent / "config"),
+                         cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_dashboard(args, work: Path) -> list[Figure]:
+    trust_file, _ = demo_db("trust", args.seed)
+    hospital_file, _ = demo_db("hospital", args.seed)
+    trust = scratch_copy(trust_file, work, "trust.db")
+    hospital = scratch_copy(hospital_file, work, "hospital.db")
+    runs = max(args.runs * 2, 7)
+    t = probe_redraw(trust, runs)
+    h = probe_redraw(hospital, runs)
+    redraw = Figure("2a. dashboard redraw after a scope change (12 months, all units), in process", t["redraw_ms"], 100.0, "ms",
+                    f"series {statistics.median(t['series_ms']):.0f} ms + drawing")
+    raw = statistics.median(t["raw_sql_ms"])
+    vs_sql = Figure("2b. dashboard redraw ÷ its raw SQL aggregates", [r / raw for r in t["redraw_ms"]], 3.0, "x",
+                    f"{t['statements']} statements, {raw:.0f} ms raw")
+    scaling = Figure("8. trust redraw ÷ hospital redraw", [r / statistics.median(h["redraw_ms"]) for r in t["redraw_ms"]], 2.0, "x",
+                     f"hospital {statistics.median(h['redraw_ms']):.0f} ms")
+
+    # 7: the real app opened on the dashboard (trust database, charts drawn), peak RSS of the process.
+    config = seeded_config(trust, work)
+    env = gui_env(config) | {"CHAMPION_DESK_EXIT_WHEN_SHOWN": "1"}
+    memory = [timed_process(app_process(trust, "dashboard"), env)[1] for _ in range(max(1, args.runs // 2))]
+    return [redraw, vs_sql, scaling, Figure("7. peak memory, trust database open, dashboard shown", memory, 200.0, "MiB")]
+
+
 BENCHMARKS: list[tuple[str, Callable]] = [
     ("demo", bench_demo_generation),
+    ("startup", bench_startup),
+    ("dashboard", bench_dashboard),
     ("stats", bench_stats),
     ("save", bench_save_session),
     ("briefing", bench_briefing),

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from champion_desk.domain.scope import Scope
-from champion_desk.domain.series import series
+from champion_desk.domain.series import series_set
 from champion_desk.errors import ValidationError
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.pages.base import Page
@@ -194,9 +194,13 @@ class DashboardPage(Page):
     def _fetch(self, scope: Scope) -> dict[str, list[dict[str, Any]]]:
         """Return every chart's series rows for the scope and the page's bucket."""
         db = self.context.db
+        names = [name for name in CHART_SERIES if name not in UNBUCKETED_SERIES]
         if self._unbucketed is None or self._unbucketed[0] != scope:
-            self._unbucketed = (scope, {name: series(db, name, scope, self.bucket) for name in UNBUCKETED_SERIES})
-        rows = {name: series(db, name, scope, self.bucket) for name in CHART_SERIES if name not in UNBUCKETED_SERIES}
+            names += UNBUCKETED_SERIES
+        # One call for the whole redraw, so what several series share is read once.
+        rows = series_set(db, names, scope, self.bucket)
+        if self._unbucketed is None or self._unbucketed[0] != scope:
+            self._unbucketed = (scope, {name: rows.pop(name) for name in UNBUCKETED_SERIES})
         return rows | self._unbucketed[1]
 
     def _forget_unbucketed(self, *_: object) -> None:

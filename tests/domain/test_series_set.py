@@ -1,0 +1,45 @@
+"""series_set: several series of one scope at once (the dashboard's redraw), each exactly as ``series``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from champion_desk.domain import metrics
+from champion_desk.domain.scope import Scope
+from champion_desk.domain.series import SERIES, series, series_set
+from champion_desk.errors import ValidationError
+from tests.domain.test_series import build_random
+
+D = dt.date.fromisoformat
+
+
+@pytest.mark.parametrize("scan_share", [0.0, 2.0], ids=["one-pass-plan", "per-person-plan"])
+def test_each_series_of_a_set_equals_series_alone(db, scan_share, monkeypatch):
+    monkeypatch.setattr(metrics, "SCAN_SHARE", scan_share)
+    build_random(db, 1)
+    for units, tools in [((), ()), (("Ward A", "Ward C"), ()), (("Ward B",), ("Sepsis",))]:
+        # A long scope, a one-bucket scope (a single end) and a one-day scope.
+        for start, end in [("2025-03-19", "2026-02-10"), ("2025-06-03", "2025-06-20"), ("2025-06-03", "2025-06-03")]:
+            scope = Scope(D(start), D(end), units, tools)
+            for bucket in ("week", "month"):
+                together = series_set(db, SERIES, scope, bucket)
+                assert list(together) == list(SERIES)
+                for name in SERIES:
+                    assert together[name] == series(db, name, scope, bucket), (name, scope, bucket)
+                assert series_set(db, ("units", "training"), scope, bucket) == {
+                    "units": together["units"], "training": together["training"]}
+
+
+def test_a_set_refuses_what_series_refuses(db):
+    scope = Scope(D("2026-01-01"), D("2026-03-31"))
+    with pytest.raises(ValidationError) as err:
+        series_set(db, ("training", "weather"), scope, "month")
+    assert err.value.field == "series"
+    with pytest.raises(ValidationError) as err:
+        series_set(db, ("training",), scope, "fortnight")
+    assert err.value.field == "bucket"
+    with pytest.raises(ValidationError) as err:
+        series_set(db, ("units",), Scope(D("2026-01-01"), D("2026-03-31"), ("Nowhere",)), "month")
+    assert err.value.field == "unit"

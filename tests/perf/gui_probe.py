@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""GUI measurements for tests/perf/run.py, each run as its own process (offscreen Qt).
+
+    gui_probe.py floor                 the start-up floor: a bare QMainWindow holding one pyqtgraph
+                                       PlotWidget, shown, quitting once the event loop is idle (the
+                                       same way CHAMPION_DESK_EXIT_WHEN_SHOWN=1 quits the real app)
+    gui_probe.py seed-settings DB      remember a user for DB in this PC's settings (under the
+                                       caller's XDG_CONFIG_HOME), so the app starts without asking
+    gui_probe.py redraw DB END RUNS    the dashboard in process: redraws after scope changes, and
+                                       the raw SQL one redraw runs (captured with the connection's
+                                       trace callback, re-run on a plain connection); prints JSON
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import resource
+import statistics
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+
+def floor() -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    import pyqtgraph as pg
+
+    app = QApplication(sys.argv)
+    window = QMainWindow()
+    window.setCentralWidget(pg.PlotWidget())
+    window.resize(1180, 760)
+    window.show()
+    QTimer.singleShot(0, lambda: QTimer.singleShot(0, app.quit))  # as champion_desk.app.quit_when_idle
+    return app.exec()
+
+
+def seed_settings(db_path: str) -> int:
+    from champion_desk.store.database import open_database
+    from champion_desk.ui.settings import Settings
+
+    db = open_database(db_path)
+    user = db.one("SELECT id FROM staff WHERE is_champion = 1 AND deleted_at IS NULL ORDER BY id LIMIT 1")
+    db.close()
+    settings = Settings()
+    settings.set_user_for(Path(db_path), user["id"])
+    settings.last_page = "home"
+    settings.sync()
+    return 0
+
+
+def redraw(db_path: str, end: str, runs: int) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from champion_desk.app import guard_bool_refcounts
+    from champion_desk.domain.scope import Scope
+    from champion_desk.store.database import open_database
+    from champion_desk.ui.context import AppContext
+    from champion_desk.ui.pages.dashboard import DashboardPage
+
+    guard_bool_refcounts()
+    app = QApplication(sys.argv)
+    db = open_database(db_path)
+    today = dt.date.fromisoformat(end)
+    # The default scope (last 12 months, all units, by month) reached from another one, so
+    # nothing of the previous redraw can be reused.
+    target, other = Scope.last_months(12, today), Scope.last_months(6, today)
+    context = AppContext(db, other)
+    page = DashboardPage(context)
+    page.resize(1600, 1000)
+    page.show()
+    app.processEvents()
+    page.on_shown()  # builds the charts (imports pyqtgraph) and draws the first scope
+    app.processEvents()
+
+    def change(scope: Scope) -> float:
+        context.set_scope(scope)  # the page redraws on the signal, as from the scope bar
+        app.processEvents()
+        return page.last_timings["series_ms"] + page.last_timings["draw_ms"]
+
+    samples, series_ms = [], []
+    for _ in range(runs + 1):
+        change(other)
+        samples.append(change(target))
+        series_ms.append(page.last_timings["series_ms"])
+    samples, series_ms = samples[1:], series_ms[1:]  # the first is a warm-up
+
+    # The SQL one redraw of the target scope runs, on every connection the page reads from.
+    change(other)
+    statements: list[str] = []
+    connections = {db.conn, *getattr(page, "read_connections", lambda: [])()}
+    for conn in connections:
+        conn.set_trace_callback(statements.append)
+    change(target)
+    for conn in connections:
+        conn.set_trace_callback(None)
+    raw = sqlite3.connect(f"file:{Path(db_path).as_posix()}?mode=ro", uri=True)
+    statements = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    raw_ms = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        for sql in statements:
+            raw.execute(sql).fetchall()
+        raw_ms.append((time.perf_counter() - start) * 1000)
+    raw_ms = raw_ms[1:]
+    print(json.dumps({
+        "redraw_ms": samples, "series_ms": series_ms, "raw_sql_ms": raw_ms, "statements": len(statements),
+        "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "median_redraw_ms": statistics.median(samples),
+    }))
+    page.close()
+    db.close()
+    return 0
+
+
+def main() -> int:
+    mode, args = sys.argv[1], sys.argv[2:]
+    if mode == "floor":
+        return floor()
+    if mode == "seed-settings":
+        return seed_settings(args[0])
+    if mode == "redraw":
+        return redraw(args[0], args[1], int(args[2]))
+    raise SystemExit(f"unknown mode {mode!r}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
