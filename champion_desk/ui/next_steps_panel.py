@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QThread, Signal
@@ -10,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -27,7 +29,7 @@ from champion_desk.ui.context import AppContext
 from champion_desk.ui.pages.operations import open_record, show_error
 
 PERIOD_MONTHS = 3  # suggestions compare the last quarter with the one before, like the briefing
-SHOWN_FIRST = 8  # the rest behind "Show all", so the most important stay in view
+SHOWN_FIRST = 12  # the rest behind "Show all", so the most important stay in view
 SNOOZE_CHOICES = {"1 week": 7, "2 weeks": 14, "4 weeks": 28, "3 months": 91}
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -106,8 +108,21 @@ class NextStepsPanel(QWidget):
         self.tree.setHeaderLabels(["Priority", "Suggested action", "Where"])
         self.tree.setRootIsDecorated(True)
         self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
         self.tree.setAlternatingRowColors(True)
+        header = self.tree.header()
+        # The action is what matters: it takes the width and wraps; priority and place fit their text.
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, 200)
         self.tree.itemActivated.connect(lambda *_: self.do_selected())
+        self.detail = QLabel(self)
+        self.detail.setObjectName("suggestionDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setAccessibleName("The selected suggestion in full")
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
 
         self.do_button = self._button("Do it", "Open the form or list this suggestion calls for", self.do_selected)
@@ -131,6 +146,7 @@ class NextStepsPanel(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.caption)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.detail)
         layout.addLayout(buttons)
         self._update_buttons()
 
@@ -210,8 +226,6 @@ class NextStepsPanel(QWidget):
                 child.setFirstColumnSpanned(False)
         self.more_button.setVisible(len(found) > SHOWN_FIRST)
         self.more_button.setText("Show fewer" if self.show_all else f"Show all {len(found)}")
-        self.tree.resizeColumnToContents(0)
-        self.tree.setColumnWidth(1, max(self.tree.columnWidth(1), 420))
         self._update_buttons()
         self.suggestions_loaded.emit(found)
 
@@ -237,6 +251,13 @@ class NextStepsPanel(QWidget):
 
     def _update_buttons(self) -> None:
         s = self.selected()
+        if s is None:
+            self.detail.setText("Select a suggestion to see it in full; double-click or press Enter to act on it.")
+        else:
+            parts = [f"<b>{escape(s.action)}</b>", f"Why: {escape(s.signal)}", f"Strategy: {escape(s.strategy)}"]
+            if s.response:
+                parts.append(escape(_response_text(s)))
+            self.detail.setText("<br>".join(parts))
         for button in (self.do_button, self.agree_button, self.snooze_button, self.dismiss_button):
             button.setEnabled(s is not None)
         self.withdraw_button.setEnabled(bool(s and s.response))

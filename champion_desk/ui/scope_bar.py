@@ -161,6 +161,7 @@ class ScopeBar(QWidget):
 
         self._loading = False
         context.data_changed.connect(self._on_data_changed)
+        context.scope_changed.connect(self.show_scope)
         context.database_replaced.connect(lambda *_: self.reload_names())
         self.reload_names()
         # A remembered custom range is not restored: its dates would be stale; fall back to 12 months.
@@ -168,6 +169,23 @@ class ScopeBar(QWidget):
 
     def today(self) -> dt.date:
         return self._today or dt.date.today()
+
+    def show_scope(self, scope: Scope) -> None:
+        """Show a scope set elsewhere (a chart's drill-down, a suggestion) without re-applying it."""
+        shown = (_pydate(self.date_from.date()), _pydate(self.date_to.date()), self.units.chosen(), self.tools.chosen())
+        if shown == (scope.date_from, scope.date_to, scope.units, scope.tools):
+            return
+        self._loading = True
+        try:
+            self.date_from.setDate(_qdate(scope.date_from))
+            self.date_to.setDate(_qdate(scope.date_to))
+            self.units.set_chosen(scope.units)
+            self.tools.set_chosen(scope.tools)
+            self.period.blockSignals(True)
+            self.period.setCurrentIndex(self.period.findData("custom"))
+            self.period.blockSignals(False)
+        finally:
+            self._loading = False
 
     def reload_names(self) -> None:
         """Offer the database's current units and tools (keeping what is still there ticked)."""

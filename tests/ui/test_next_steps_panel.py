@@ -89,3 +89,16 @@ def test_a_dismissal_without_a_reason_is_refused_with_a_message(panel, monkeypat
     panel.dismiss_selected(reason="  ")
     assert shown == ["Say briefly why this suggestion does not apply."]
     assert db.scalar("SELECT count(*) FROM suggestion_response") == 0
+
+
+def test_the_scope_bar_shows_a_scope_set_by_a_drill_down(qtbot, db, ward):
+    from champion_desk.ui.scope_bar import ScopeBar
+
+    context = AppContext(db, Scope(dt.date(2025, 11, 27), END))
+    bar = ScopeBar(context, today=END)
+    qtbot.addWidget(bar)
+    context.set_scope(Scope(dt.date(2026, 8, 27), END, ("Ward 7",), ()))
+    assert bar.preset() == "custom"
+    assert (bar.date_from.date().toPython(), bar.date_to.date().toPython()) == (dt.date(2026, 8, 27), END)
+    assert bar.units.chosen() == ("Ward 7",)
+    assert context.scope == Scope(dt.date(2026, 8, 27), END, ("Ward 7",), ())  # shown, not changed

@@ -113,8 +113,9 @@ class HomePage(Page):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.next_steps)
         self.splitter.addWidget(attention_box)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([560, 440])
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
