@@ -9,13 +9,15 @@ champions'. The report layer can therefore print anything it is given.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from champion_desk.domain import breakdowns, listings, metrics, series
-from champion_desk.domain.privacy import NameRedactor
+from champion_desk.domain import breakdowns, listings, metrics, next_steps, series
+from champion_desk.domain.privacy import HIDDEN_SHARE, NameRedactor, Suppressor
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, Barrier, Theme, values
 from champion_desk.errors import ChampionDeskError
@@ -70,6 +72,10 @@ class BriefingData:
     roadmap: list[dict[str, Any]] = field(default_factory=list)
     champions: list[dict[str, Any]] = field(default_factory=list)
     upcoming: list[dict[str, Any]] = field(default_factory=list)
+    # "Next steps": the suggestions agreed for the coming period, or (when none is) the top proposals.
+    next_steps: list[dict[str, Any]] = field(default_factory=list)
+    next_steps_agreed: bool = False
+    next_steps_partial: bool = False  # proposals drawn from the quick rules only (a large scope)
 
     @property
     def is_empty(self) -> bool:
@@ -165,6 +171,10 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
         tool["purpose"] = redact(tool["purpose"])  # free text like any other: no colleague named
     data.champions = champions(db, f)
     data.upcoming = upcoming_sessions(db, f, today, redact)
+    step(55, "Next steps")
+    # The poster prints agreed actions only: a proposal is not "what we will do".
+    data.next_steps, data.next_steps_agreed, data.next_steps_partial = agreed_next_steps(
+        db, scope, today, redact, proposals=full)
     step(60, "Laying out pages")
     return data
 
@@ -304,3 +314,258 @@ def upcoming_sessions(db: Database, f: metrics.Filter, today: dt.date, redact: N
     for r in rows:
         r["topic"] = redact(r["topic"])
     return rows
+
+
+# --- next steps -----------------------------------------------------------------------------------
+
+# Proposals printed when nothing is agreed yet: a short list for discussion, not the whole backlog.
+PROPOSALS_SHOWN = 6
+PROPOSALS_PER_RULE = 2
+# Rules whose suggestions are never of high severity (see next_steps): they rank after every high one.
+MEDIUM_AT_MOST = {"stalled_pairings", "refreshers_due", "story_gap"}
+# Agreed actions printed; more than this reads as a backlog (the rest are on Home).
+AGREED_SHOWN = 12
+# Above this many units in scope, proposals come from the quick rules only: at a trust's scale the
+# coverage and mentoring rules cost seconds, beyond the briefing's budget (Home lists them all).
+FULL_RULES_MAX_UNITS = 15
+QUICK_RULES = ("theme_rising", "unanswered_concerns", "champion_ratio", "readiness_barrier", "refreshers_due",
+               "story_gap")
+# The first word of a suggestion key names its rule; the second is the unit's id (next_steps keys).
+KEY_RULES = {"theme_rising": "theme_rising", "low_coverage": "low_coverage", "unanswered": "unanswered_concerns",
+             "champion_ratio": "champion_ratio", "stalled": "stalled_pairings", "barrier": "readiness_barrier",
+             "refreshers": "refreshers_due", "story_gap": "story_gap"}
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+def agreed_next_steps(db: Database, scope: Scope, today: dt.date, redact: NameRedactor | None = None,
+                      proposals: bool = True) -> tuple[list[dict[str, Any]], bool, bool]:
+    """Return (steps, agreed, partial): the suggestions in scope whose latest response is "agreed",
+    or, when none is, the top PROPOSALS_SHOWN suggestions (most severe first; dismissed and snoozed
+    ones left out), at most PROPOSALS_PER_RULE of one rule; with ``proposals=False``, agreed ones only.
+
+    Suggestions cost seconds at a trust's scale, so only what is needed runs: for agreed ones, the
+    rules and units their keys name; for proposals, every rule up to FULL_RULES_MAX_UNITS units in
+    scope, else QUICK_RULES (``partial`` is then True). Each step is plain data — rule, unit, tool,
+    action and strategy (names redacted), severity, the rule's figures and, for readiness, the
+    respondents — never the signal text, whose counts are not suppressed: ``next_step_why`` builds
+    the printed why.
+    """
+    redact = redact or redactor(db)
+    f = metrics.resolve(db, scope)
+    units = {r["id"]: r["name"] for r in db.query(
+        f"SELECT id, name FROM unit u WHERE deleted_at IS NULL{f.units('u.id')} ORDER BY name", f.params())}
+    month = f"{scope.date_to:%Y-%m}"
+    wanted_rules: set[str] = set()
+    wanted_units: set[str] = set()
+    for key, response in next_steps.latest_responses(db).items():
+        if response["decision"] != "agreed":
+            continue
+        parts = key.split(":")
+        if _MONTH.match(parts[-1]) and parts[-1] != month:
+            continue  # a monthly signal of another period: it cannot match this scope's suggestions
+        rule = KEY_RULES.get(parts[0])
+        if rule is None or len(parts) < 2 or parts[1] not in units:
+            if rule is None or len(parts) < 2:  # a key of an unknown shape: run everything to be safe
+                wanted_rules, wanted_units = set(KEY_RULES.values()), set(units)
+                break
+            continue  # a unit outside the scope
+        wanted_rules.add(rule)
+        wanted_units.add(parts[1])
+    steps: list[next_steps.Suggestion] = []
+    if wanted_rules:
+        found = run_rules(db, scope, today, wanted_rules, [units[u] for u in sorted(wanted_units)])
+        steps = [s for s in found if s.response and s.response["decision"] == "agreed"][:AGREED_SHOWN]
+    agreed = bool(steps)
+    partial = False
+    if not agreed and proposals:
+        partial = len(units) > FULL_RULES_MAX_UNITS
+        rules = set(QUICK_RULES) if partial else set(KEY_RULES.values())
+        # Rules that never rise above medium can only follow every high suggestion: when the others
+        # already give a full list of high ones, they need not run (at a trust, seconds saved).
+        found = run_rules(db, scope, today, rules - MEDIUM_AT_MOST, None)
+        steps = pick_proposals(found)
+        if len(steps) < PROPOSALS_SHOWN or any(s.severity < next_steps.HIGH for s in steps):
+            found = sorted(found + run_rules(db, scope, today, rules & MEDIUM_AT_MOST, None), key=_order)
+            steps = pick_proposals(found)
+    readiness = {(r["unit"], r["tool"], r["taken_on"]): r.get("respondents")
+                 for r in (breakdowns.readiness(db, scope) if any(s.rule == "readiness_barrier" for s in steps) else [])}
+    out = []
+    for s in steps:
+        figures = dict(s.figures)
+        if s.rule == "low_coverage":
+            figures["target"] = next_steps.thresholds(db)["coverage_target"]
+        if s.rule == "readiness_barrier":
+            figures["respondents"] = readiness.get((s.unit, s.tool, figures.get("taken_on")))
+        out.append({"key": s.key, "rule": s.rule, "unit": s.unit or "", "tool": s.tool or "",
+                    "action": redact(s.action), "strategy": redact(s.strategy), "severity": s.severity_name,
+                    "figures": figures, "days": scope.days})
+    return out, agreed, partial
+
+
+def pick_proposals(found: list[next_steps.Suggestion], limit: int = PROPOSALS_SHOWN,
+                   per_rule: int = PROPOSALS_PER_RULE) -> list[next_steps.Suggestion]:
+    """Return the first ``limit`` suggestions in order, at most ``per_rule`` of one rule, so the list
+    shows the range of what needs doing (six "recruit a champion" rows would hide the rest)."""
+    out: list[next_steps.Suggestion] = []
+    seen: dict[str, int] = {}
+    for s in found:
+        if seen.get(s.rule, 0) < per_rule:
+            seen[s.rule] = seen.get(s.rule, 0) + 1
+            out.append(s)
+            if len(out) == limit:
+                break
+    return out
+
+
+def _order(s: next_steps.Suggestion) -> tuple[Any, ...]:
+    """The order of ``next_steps.suggestions``: most severe, strongest signal, rule order, unit, key."""
+    order = {rule.__name__.removeprefix("rule_"): n for n, rule in enumerate(next_steps.RULES)}
+    return (-s.severity, -s.weight, order.get(s.rule, 99), s.unit or "", s.key)
+
+
+def run_rules(db: Database, scope: Scope, today: dt.date, rules: set[str],
+              unit_names: list[str] | None) -> list[next_steps.Suggestion]:
+    """Return ``next_steps.suggestions(db, scope, today)`` restricted to the named rules and units.
+
+    Every rule reads each unit on its own, so a suggestion is the same whether the scope holds one
+    unit or all of them (a test checks this against ``next_steps.suggestions``); running only what
+    is needed keeps the briefing within its time budget.
+    """
+    if unit_names is not None:
+        scope = dataclasses.replace(scope, units=tuple(unit_names))
+    f = metrics.resolve(db, scope)
+    units = {r["id"]: r["name"] for r in db.query(f"SELECT id, name FROM unit u WHERE deleted_at IS NULL{f.units('u.id')}", f.params())}
+    tools = {r["id"]: r["name"] for r in db.query(f"SELECT id, name FROM tool t WHERE deleted_at IS NULL{f.tools('t.id')}", f.params())}
+    c = next_steps._Context(db, scope, f, next_steps.thresholds(db), units, tools)
+    found = [s for rule in next_steps.RULES if rule.__name__.removeprefix("rule_") in rules for s in rule(c)]
+    responses = next_steps.latest_responses(db)
+    out = []
+    for s in found:
+        s.response = responses.get(s.key)
+        if not next_steps._hidden(s.response, today):
+            out.append(s)
+    return sorted(out, key=_order)
+
+
+def next_step_whys(steps: list[dict[str, Any]], data: BriefingData, sup: Suppressor) -> list[str]:
+    """Return the printed why of each step, built from its figures with the briefing's privacy rules.
+
+    Counts from 1 to k-1 print as "fewer than k". A unit's count of a rising theme is one part of
+    the theme's total ("You said, we did") and of the unit's total ("Concerns raised by unit"), and
+    stalled pairings are part of the key figure: further parts are hidden ("not shown") while a
+    small one could be worked back, and every part of a total hidden there is hidden here. Shares
+    and readiness scores of small groups are not shown. Dates of single concerns are never printed.
+    """
+    hidden = _hidden_parts(steps, data, sup)
+    return [_why(n, s, sup, hidden) for n, s in enumerate(steps)]
+
+
+def _hidden_parts(steps: list[dict[str, Any]], data: BriefingData, sup: Suppressor) -> dict[int, str]:
+    """Return {step index: printed text} for the counts the why must hide (small or shielding)."""
+    f = data.figures
+    raised = f.get("concerns_raised") or 0
+    by_theme = f.get("concerns_by_theme") or {}
+    theme_cells, _ = sup.counts_with_total(dict(by_theme), raised)
+    unit_cells, _ = sup.counts_with_total({u: n for u, n in data.concerns_by_unit.items() if n}, raised)
+    groups: dict[tuple[str, str], tuple[int, bool, list[int]]] = {}
+
+    def add(group: tuple[str, str], total: int, total_hidden: bool, index: int) -> None:
+        groups.setdefault(group, (total, total_hidden, []))[2].append(index)
+
+    counts: dict[int, int] = {}
+    for n, s in enumerate(steps):
+        fig = s["figures"]
+        if s["rule"] == "theme_rising":
+            counts[n] = int(fig.get("this_period") or 0)
+            theme, unit = fig.get("theme"), s["unit"]
+            cell = theme_cells.get(theme)
+            add(("theme", theme), int(by_theme.get(theme) or 0), bool(cell and cell.suppressed and not cell.small), n)
+            cell = unit_cells.get(unit)
+            add(("unit", unit), int(data.concerns_by_unit.get(unit) or 0), bool(cell and cell.suppressed and not cell.small), n)
+        elif s["rule"] == "stalled_pairings":
+            counts[n] = int(fig.get("stalled_pairings") or 0)
+            add(("stalled", ""), int(f.get("stalled_pairings") or 0), False, n)
+    hide = {n for n, v in counts.items() if sup.is_small(v)}
+    for total, total_hidden, members in groups.values():
+        if total_hidden:
+            hide.update(m for m in members if counts[m])
+    changed = True
+    while changed:  # a part hidden for one total may uncover another: repeat until nothing changes
+        changed = False
+        for total, _hidden_total, members in groups.values():
+            parts = {str(m): counts[m] for m in members}
+            more = {int(k) for k in sup.parts_to_hide(parts, total, [str(m) for m in members if m in hide])} - hide
+            if more:
+                hide |= more
+                changed = True
+    return {n: (sup.wording if sup.is_small(counts[n]) else HIDDEN_SHARE) for n in hide}
+
+
+def _why(n: int, s: dict[str, Any], sup: Suppressor, hidden: dict[int, str]) -> str:
+    fig, unit, tool = s["figures"], s["unit"], s["tool"]
+    rule = s["rule"]
+    on = f" on {unit}" if unit else ""
+    if rule == "theme_rising":
+        theme = str(fig.get("theme") or "")
+        now = hidden.get(n) or sup.count(fig.get("this_period")).text
+        previous = "none" if not fig.get("previous_period") else sup.count(fig.get("previous_period")).text
+        if now == HIDDEN_SHARE:
+            return (f"{theme.capitalize()} concerns{on} rose this period to at least twice the previous {s['days']} "
+                    "days (the number is not shown, so that a small one elsewhere cannot be worked out).")
+        return f"{theme.capitalize()} concerns{on}: {now} this period, against {previous} in the previous {s['days']} days."
+    if rule == "low_coverage":
+        share, staff = fig.get("training_coverage"), fig.get("staff_active")
+        covered = None if share is None or staff is None else round(share * staff)
+        cell = sup.share(covered, staff)
+        what = f"{tool} training coverage{on}" if tool else f"Training coverage{on}"
+        since = fig.get("live_since")
+        live = f", live since {_month(since)}" if since else ""
+        if cell.suppressed or cell.value is None:
+            return f"{what} is below the target{live} (the exact share is not shown: small numbers)."
+        return f"{what} is {cell.text}{live}; the target is {_target_share(s)}."
+    if rule == "unanswered_concerns":
+        count = sup.count(fig.get("unanswered"))
+        noun = "concern" if fig.get("unanswered") == 1 and not count.suppressed else "concerns"
+        return f"{count.text.capitalize() if count.suppressed else count.text} {noun}{on} open more than {fig.get('days')} days with no response recorded."
+    if rule == "champion_ratio":
+        ratio, staff = fig.get("staff_per_champion"), fig.get("staff_active")
+        if not fig.get("champions_active"):
+            return f"{unit} has no champion yet."
+        if sup.is_small(staff):
+            return f"{unit} has more staff per champion than the target (figures not shown: small numbers)."
+        return f"{unit} has one champion for every {ratio:.0f} staff."
+    if rule == "stalled_pairings":
+        text = hidden.get(n) or sup.count(fig.get("stalled_pairings")).text
+        noun = "pairing" if fig.get("stalled_pairings") == 1 and text not in (sup.wording, HIDDEN_SHARE) else "pairings"
+        if text == HIDDEN_SHARE:
+            return (f"Mentoring pairings{on} with no check-in in 30 days (the number is not shown, so that a small "
+                    "one elsewhere cannot be worked out).")
+        return f"{text.capitalize() if text == sup.wording else text} mentoring {noun}{on} had no check-in in 30 days."
+    if rule == "readiness_barrier":
+        element = str(fig.get("barrier_point") or "")
+        score, people = fig.get("score"), fig.get("respondents")
+        head = f"Readiness for {tool}{on} stalls at {element}"
+        if score is None or people is None or sup.is_small(people):
+            return f"{head} (score not shown: too few people answered), pulse of {_month(fig.get('taken_on'))}."
+        return f"{head}: {score:.1f} of 5 in the pulse of {_month(fig.get('taken_on'))}."
+    if rule == "refreshers_due":
+        count = sup.count(fig.get("due"))
+        noun = "sign-off" if fig.get("due") == 1 and not count.suppressed else "sign-offs"
+        first = fig.get("first_due")
+        when = f", the first in {_month(first)}" if first else ""
+        return f"{count.text.capitalize() if count.suppressed else count.text} {tool} {noun}{on} due a refresher{when}."
+    if rule == "story_gap":
+        return f"No success story about {tool} from {unit} in the last {fig.get('days')} days, though it is live there."
+    return "Suggested from this period's figures."
+
+
+def _month(value: Any) -> str:
+    """Return a month as people say it ("Sep 2026"): a day could single out one concern or one person."""
+    if not value:
+        return ""
+    return f"{dt.date.fromisoformat(str(value)[:10]):%b %Y}"
+
+
+def _target_share(s: dict[str, Any]) -> str:
+    target = s["figures"].get("target")
+    return f"{round(100 * target)}%" if target else "the unit's target"

@@ -111,6 +111,33 @@ class Suppressor:
         high = min(self.k - 1, remainder - others_min)
         return low >= high
 
+    def parts_to_hide(self, parts: Mapping[str, int], total: int, hidden: Iterable[str] = ()) -> set[str]:
+        """Return the keys of ``parts`` to hide, when they are some of the parts of a ``total`` printed elsewhere.
+
+        The other parts (``total`` minus these) are not printed here: the reader does not know them,
+        except that a rest of 0 may be known (every part listed), so that case is assumed. Small parts
+        are hidden, and while one could still be pinned down, the smallest other non-zero part is
+        hidden too (it then honestly prints "not shown"). ``hidden`` are parts already hidden for
+        another reason (e.g. by another total they belong to).
+        """
+        rest_key = "\0rest"
+        counts = {**parts, rest_key: max(0, total - sum(parts.values()))}
+        small = {key for key, n in counts.items() if self.is_small(n)}
+        shield = {key for key in hidden if key in parts and key not in small}
+        if counts[rest_key] >= self.k:
+            shield.add(rest_key)  # unknown to the reader, at least k
+        def lone_hidden() -> bool:
+            # With nothing else left of the total, a single hidden part is the total minus the
+            # printed ones, whatever it is hidden for.
+            return counts[rest_key] == 0 and sum(1 for key in small | shield if counts[key]) == 1
+
+        while self._pinned(counts, small, shield, total) or lone_hidden():
+            candidates = sorted((n, key) for key, n in counts.items() if n and key not in small | shield)
+            if not candidates:
+                return {key for key, n in parts.items() if n}
+            shield.add(candidates[0][1])
+        return (small | shield) - {rest_key}
+
     def table(self, rows: Sequence[Mapping[str, int]], total: int | None = None) -> tuple[list[Cell], Cell]:
         """Like :meth:`counts_with_total` for a list of counts (e.g. one per unit, in order)."""
         keyed = {str(n): int(v or 0) for n, v in enumerate(rows)}

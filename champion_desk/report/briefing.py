@@ -27,7 +27,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from champion_desk.domain.briefing_data import NOT_RECORDED, BriefingData, Progress, report_progress
+from champion_desk.domain.briefing_data import NOT_RECORDED, BriefingData, Progress, next_step_whys, report_progress
 from champion_desk.domain.privacy import DEFAULT_K, Cell, Suppressor
 from champion_desk.report import charts
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR
@@ -52,7 +52,10 @@ from champion_desk.report.styles import (
 TITLE = "Staff briefing: AI tools on our wards"
 CONFIDENTIAL = "Confidential: for staff meetings"
 SECTIONS = ("Key figures", "Training", "Concerns", "You said, we did", "Mentoring", "Readiness",
-            "Success stories", "Roadmap", "Your champions")
+            "Success stories", "Roadmap", "Next steps", "Your champions")
+PROPOSALS_HEADING = "Suggested by Champion Desk (not yet agreed)"
+AGREED_HEADING = "What we agreed to do next"
+SEVERITY_COLOURS = {"high": BAD, "medium": WARN, "low": PRIMARY}
 ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
 ADKAR_NOTE = ("ADKAR: awareness of the change, desire to take part, knowledge of how, ability to do it, "
               "reinforcement so it sticks.")
@@ -829,6 +832,54 @@ class Briefing:
             out += [KeepTogether([self.card(block, colour, tinted=False)]), Spacer(1, 4 * mm)]
         return out
 
+    # next steps -----------------------------------------------------------------------------------
+
+    def next_steps(self) -> list[Flowable]:
+        d = self.data
+        out = self.heading("Next steps")
+        out[0] = CondPageBreak(110 * mm)  # the lead, the sub-heading and two rows at least
+        if not d.next_steps:
+            return out + [self.empty("Nothing calls for a change of course at the moment: no suggestion is open for "
+                                     "this scope. Keep going, and tell your champion what you notice.")]
+        if d.next_steps_agreed:
+            out.append(self.p("The actions agreed for the coming period, each with the figure that called for it.",
+                              "lead"))
+            out.append(self.sub(AGREED_HEADING))
+        else:
+            out.append(self.p("No action has been agreed for this scope yet. From this period's figures, Champion "
+                              "Desk suggests the ones below, most pressing first: proposals for discussion at this "
+                              "meeting, not decisions.", "lead"))
+            out.append(self.sub(PROPOSALS_HEADING))
+        whys = next_step_whys(d.next_steps, d, self.sup)
+        rows, extra = [], []
+        for n, (step, why) in enumerate(zip(d.next_steps, whys), start=1):
+            where = " · ".join(x for x in (step["unit"], step["tool"]) if x)
+            rows.append([self.p(f"<b>{esc(step['action'])}</b>", "cell"),
+                         self.p(esc(where) or "All units", "cell"),
+                         self.p(esc(why) + f"<br/><font color='#{MUTED.hexval()[2:]}'><i>{esc(step['strategy'])}</i></font>",
+                                "cell")])
+            if not d.next_steps_agreed:
+                colour = SEVERITY_COLOURS.get(step["severity"], PRIMARY)
+                extra.append(("LINEBEFORE", (0, n), (0, n), 2.5, colour))
+        w = self.width
+        out.append(self.table(["What we will do" if d.next_steps_agreed else "Suggested action", "Where", "Why"],
+                              rows, [w * 0.40, w * 0.20, w * 0.40], extra=extra))
+        notes = []
+        if not d.next_steps_agreed:
+            notes.append("The coloured rule marks how pressing each is: red high, amber medium, teal low.")
+            if d.next_steps_partial:
+                notes.append("For a scope this large the briefing draws on the quicker checks (concerns, champions, "
+                             "readiness, refreshers, stories); the full list, with coverage and mentoring, is on "
+                             "Champion Desk's Home page.")
+        notes.append("Agree, snooze or dismiss a suggestion on Champion Desk's Home page; agreed actions are listed "
+                     "here in the next briefing." if not d.next_steps_agreed else
+                     "Suggestions not yet agreed are on Champion Desk's Home page.")
+        out.append(Spacer(1, 2 * mm))
+        out.append(self.p(esc(" ".join(notes)), "note"))
+        # The heading keeps its lead and the table's first rows (CondPageBreak); a long table may then
+        # run on with its header repeated, rather than leaving half a page empty.
+        return out
+
     # champions ------------------------------------------------------------------------------------
 
     def champions(self) -> list[Flowable]:
@@ -858,7 +909,7 @@ class Briefing:
     def story(self) -> list[Flowable]:
         out: list[Flowable] = []
         for part in (self.cover, self.key_figures, self.training, self.concerns, self.you_said, self.mentoring,
-                     self.readiness, self.stories, self.roadmap, self.champions):
+                     self.readiness, self.stories, self.roadmap, self.next_steps, self.champions):
             out += part()
         return out
 

@@ -28,6 +28,7 @@ TOP_THEMES = 4
 RESPONSES_SHOWN = 2
 UNITS_SHOWN = 8
 SESSIONS_SHOWN = 4
+NEXT_SHOWN = 2
 A4_WIDTH = PAPERS["a4"][0]
 
 
@@ -112,11 +113,23 @@ class Poster:
         return [self.box("Next training sessions", sessions, "None booked yet: ask a champion for a session."), gap,
                 self.box("Whom to ask", champs, "Ask your ward manager who your champion is.")]
 
-    def body(self, top: int = TOP_THEMES, shown: int = RESPONSES_SHOWN) -> list[Flowable]:
+    def body(self, top: int = TOP_THEMES, shown: int = RESPONSES_SHOWN, with_next: bool = True) -> list[Flowable]:
         note = (f"Concerns are raised in confidence: nobody who raised one is named, and any count under "
                 f"{self.sup.k} shows as “{self.sup.wording}”.")
         return [*self.themes(top, shown), Spacer(1, 3 * mm * self.scale), Paragraph(esc(note), self.style(9.5, OBLIQUE, MUTED)),
-                Spacer(1, 7 * mm * self.scale), *self.lower()]
+                *(self.next_line() if with_next else []), Spacer(1, 7 * mm * self.scale), *self.lower()]
+
+    def next_line(self) -> list[Flowable]:
+        """Return one line of the actions agreed for the coming period (nothing when none is agreed)."""
+        d = self.data
+        if not d.next_steps_agreed or not d.next_steps:
+            return []
+        actions = [s["action"].rstrip(".") for s in d.next_steps[:NEXT_SHOWN]]
+        more = len(d.next_steps) - len(actions)
+        text = "; ".join(esc(a) for a in actions) + (f"; and {more} more (see the staff briefing)" if more > 0 else "")
+        return [Spacer(1, 5 * mm * self.scale),
+                Paragraph(f"<font color='#{ACCENT.hexval()[2:]}'><b>What we will do next:</b></font> {text}.",
+                          self.style(12.5, leading=1.3))]
 
     def fitting_body(self, height: float) -> list[Flowable]:
         """Return the fullest body that fits ``height``: fewer themes and responses before any shrinking.
@@ -125,10 +138,12 @@ class Poster:
         is one page whatever the data holds.
         """
         body: list[Flowable] = []
+        # "What we will do next" gives way first: the themes and what was done are the poster's point.
         for top, shown in ((TOP_THEMES, RESPONSES_SHOWN), (3, RESPONSES_SHOWN), (TOP_THEMES, 1), (3, 1), (2, 1)):
-            body = self.body(top, shown)
-            if sum(f.wrap(self.width, height)[1] for f in body) <= height:
-                break
+            for with_next in (True, False):
+                body = self.body(top, shown, with_next)
+                if sum(f.wrap(self.width, height)[1] for f in body) <= height:
+                    return body
         return body
 
     def header(self, canvas: Canvas, _doc: Any) -> None:

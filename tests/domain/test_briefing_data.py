@@ -109,3 +109,105 @@ def test_progress_can_cancel(sample_db):
 def test_bucket_is_weeks_for_a_quarter_and_months_for_a_year():
     assert briefing_data.bucket_for(SCOPE) == "week"
     assert briefing_data.bucket_for(Scope.last_months(12, TODAY)) == "month"
+
+
+# --- next steps -------------------------------------------------------------------------------------
+
+def _suggestions(db):
+    from champion_desk.domain import next_steps
+
+    return next_steps.suggestions(db, SCOPE, today=TODAY)
+
+
+def test_next_steps_are_the_agreed_suggestions_only(sample_db):
+    from champion_desk.domain import next_steps
+
+    top = _suggestions(sample_db)
+    next_steps.respond(sample_db, top[2].key, "agreed", "t", today=TODAY)
+    next_steps.respond(sample_db, top[0].key, "dismissed", "t", reason="Not for us", today=TODAY)
+    next_steps.respond(sample_db, top[1].key, "snoozed", "t", until=TODAY + dt.timedelta(days=7), today=TODAY)
+    data = collect(sample_db, SCOPE, today=TODAY)
+    assert data.next_steps_agreed
+    assert [s["key"] for s in data.next_steps] == [top[2].key]
+    assert data.next_steps[0]["action"] == top[2].action
+
+
+def test_with_none_agreed_next_steps_are_the_top_proposals_most_severe_first(sample_db):
+    from champion_desk.domain import next_steps
+
+    data = collect(sample_db, SCOPE, today=TODAY)
+    assert not data.next_steps_agreed and not data.next_steps_partial
+    expected = briefing_data.pick_proposals(_suggestions(sample_db))
+    assert [s["key"] for s in data.next_steps] == [s.key for s in expected]
+    assert 0 < len(data.next_steps) <= briefing_data.PROPOSALS_SHOWN
+    order = {"high": 3, "medium": 2, "low": 1}
+    severities = [order[s["severity"]] for s in data.next_steps]
+    assert severities == sorted(severities, reverse=True)
+    # A dismissed suggestion is not proposed again.
+    next_steps.respond(sample_db, data.next_steps[0]["key"], "dismissed", "t", reason="Done already", today=TODAY)
+    again = collect(sample_db, SCOPE, today=TODAY)
+    assert data.next_steps[0]["key"] not in [s["key"] for s in again.next_steps]
+
+
+def test_proposals_keep_at_most_two_of_one_rule():
+    from champion_desk.domain.next_steps import HIGH, Suggestion
+
+    found = [Suggestion(f"k{n}", "champion_ratio", f"U{n}", None, "", {}, "", "", HIGH) for n in range(5)]
+    found.insert(3, Suggestion("t", "theme_rising", "U", None, "", {}, "", "", HIGH))
+    assert [s.key for s in briefing_data.pick_proposals(found)] == ["k0", "k1", "t"]
+
+
+def test_rules_run_on_some_units_give_what_next_steps_gives(sample_db):
+    everything = {s.key: s for s in _suggestions(sample_db)}
+    every_rule = set(briefing_data.KEY_RULES.values())
+    assert {s.key for s in briefing_data.run_rules(sample_db, SCOPE, TODAY, every_rule, None)} == set(everything)
+    ward7 = briefing_data.run_rules(sample_db, SCOPE, TODAY, every_rule, ["Ward 7"])
+    assert ward7 and all(s.unit == "Ward 7" for s in ward7)
+    for s in ward7:
+        assert (s.signal, s.action, s.figures) == (everything[s.key].signal, everything[s.key].action, everything[s.key].figures)
+    assert {s.key for s in ward7} == {k for k, s in everything.items() if s.unit == "Ward 7"}
+
+
+def test_next_steps_hold_no_signal_text_and_no_secret(sample_db):
+    from champion_desk.domain import next_steps
+
+    for s in _suggestions(sample_db):
+        next_steps.respond(sample_db, s.key, "agreed", "t", today=TODAY)
+    data = collect(sample_db, SCOPE, today=TODAY)
+    blob = repr(data.next_steps)
+    assert "this period vs" not in blob  # the raw signal, whose counts are not suppressed
+    for secret in (SECRET_NAME, "Quigley", SECRET_DESCRIPTION, SECRET_OWNER, "Colleague 1"):
+        assert secret not in blob
+
+
+def test_whys_hide_small_counts_and_what_would_uncover_them(sample_db):
+    from champion_desk.domain import next_steps
+    from champion_desk.domain.privacy import Suppressor
+
+    for s in _suggestions(sample_db):
+        next_steps.respond(sample_db, s.key, "agreed", "t", today=TODAY)
+    data = collect(sample_db, SCOPE, today=TODAY)
+    whys = dict(zip((s["key"].split(":")[0] + ":" + s["unit"] + ":" + str(s["figures"].get("theme", "")) for s in data.next_steps),
+                    briefing_data.next_step_whys(data.next_steps, data, Suppressor(5))))
+    assert whys["theme_rising:Ward 7:job security"] == \
+        "Job security concerns on Ward 7: fewer than 5 this period, against none in the previous 87 days."
+    # 5 accuracy concerns are that theme's whole total, hidden in "You said, we did": not shown here either,
+    # and Ward 9's workload count then goes too (Ward 9's total is hidden beside Ward 7's small one).
+    assert "the number is not shown" in whys["theme_rising:Ward 9:accuracy and trust"]
+    assert "the number is not shown" in whys["theme_rising:Ward 9:workload and time"]
+    assert whys["barrier:Ward 7:"].startswith("Readiness for Scribe on Ward 7 stalls at desire (score not shown")
+    assert whys["barrier:Ward 9:"] == "Readiness for Scribe on Ward 9 stalls at knowledge: 2.6 of 5 in the pulse of Nov 2026."
+    assert not any(": 7 this period" in w or ": 5 this period" in w for w in whys.values())
+
+
+def test_parts_of_a_total_printed_elsewhere_hide_what_would_give_a_small_one_away():
+    from champion_desk.domain.privacy import Suppressor
+
+    sup = Suppressor(5)
+    # 7 + 3 = 10 printed elsewhere: printing 7 would give the 3 away.
+    assert sup.parts_to_hide({"a": 7, "b": 3}, 10) == {"a", "b"}
+    # Other parts of 20 stay unprinted: the 3 cannot be worked back.
+    assert sup.parts_to_hide({"a": 7, "b": 3}, 30) == {"b"}
+    # A part hidden for another reason is not uncovered by the others and the total.
+    assert sup.parts_to_hide({"a": 7, "b": 6}, 13, hidden=["b"]) == {"a", "b"}
+    assert sup.parts_to_hide({"a": 7, "b": 6}, 13) == set()
