@@ -45,7 +45,7 @@ class FirstRunDialog(QDialog):
                                               "For example one copied from another ward PC or a backup", self)
         self.demo_button = QCommandLinkButton("Try it with hospital demo data",
                                               "A made-up hospital's training sessions, concerns, mentoring and stories, "
-                                              "to explore safely. Start a new logbook for real work later.", self)
+                                              "to explore safely, kept in a file of its own. For real work, choose File › New database later.", self)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         for button, choice in ((self.create_button, CREATE), (self.open_button, OPEN), (self.demo_button, DEMO)):
@@ -102,11 +102,16 @@ def create_demo(target: Path, parent: QWidget | None, scale: str | None = None) 
     return FirstRunResult(db, summary)
 
 
+def demo_path(target: Path) -> Path:
+    """Return where demo data goes: a file of its own beside the real logbook."""
+    return target.with_name(f"{target.stem}-demo{target.suffix}")
+
+
 def setup_database(choice: str, target: Path, parent: QWidget | None = None, open_path: Path | None = None) -> FirstRunResult | None:
     """Carry out a first-run choice; return the open database, or None when the user backed out.
 
     CREATE creates ``target``; OPEN opens ``open_path`` (asking for it when not given); DEMO fills
-    ``target`` with demo data. Raises ChampionDeskError (or OSError) when the file cannot be used.
+    a file of its own beside ``target`` (``demo_path``) with demo data. Raises ChampionDeskError (or OSError) when the file cannot be used.
     """
     if choice == CREATE:
         return FirstRunResult(open_database(target, create=True))
@@ -114,7 +119,8 @@ def setup_database(choice: str, target: Path, parent: QWidget | None = None, ope
         path = open_path or ask_open_path(parent, target.parent)
         return FirstRunResult(open_database(path, create=False)) if path else None
     if choice == DEMO:
-        return create_demo(target, parent)
+        # Never into the real logbook's file: made-up records must not mix with real work later.
+        return create_demo(demo_path(target), parent)
     raise ValueError(f"Unknown first-run choice {choice!r}")
 
 

@@ -11,7 +11,8 @@ import importlib
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QDesktopServices, QIcon, QKeySequence, QPainter, QPalette, QPixmap
+from PySide6.QtGui import (QAction, QCloseEvent, QColor, QDesktopServices, QGuiApplication, QIcon, QKeySequence, QPainter,
+                           QPalette, QPixmap)
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -108,6 +109,15 @@ def page_class(spec: PageSpec) -> type[Page] | None:
     return getattr(module, spec.class_name, None)
 
 
+def first_window_size(widget: QWidget) -> QSize:
+    """Return the size of a first window: most of the screen, so wide lists need no scrolling."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(1180, 760)
+    room = screen.availableGeometry()
+    return QSize(max(1180, int(room.width() * 0.9)), max(760, int(room.height() * 0.9))).boundedTo(room.size())
+
+
 class MainWindow(QMainWindow):
     """Navigation list on the left, the current page on the right, with the scope bar above list pages."""
 
@@ -175,7 +185,7 @@ class MainWindow(QMainWindow):
         self._update_user()
         self._update_title()
         self._update_undo()
-        self.resize(1180, 760)
+        self.resize(first_window_size(self))
         geometry = settings.layout_state("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -241,7 +251,8 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         for number, spec in enumerate(PAGES, start=1):
-            self._action(view_menu, spec.title, lambda _=False, n=spec.name: self.show_page(n), f"Alt+{number % 10}")
+            # "&" marks a shortcut letter in a menu: "Tools & roadmap" needs it doubled.
+            self._action(view_menu, spec.title.replace("&", "&&"), lambda _=False, n=spec.name: self.show_page(n), f"Alt+{number % 10}")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About Champion Desk", self.show_about)
@@ -380,7 +391,11 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         path = self.context.db.path
+        from champion_desk.domain.demo import is_demo
+
         title = f"Champion Desk — {path.name}" if path else "Champion Desk"
+        if is_demo(self.context.db):
+            title += " — demo data (made up; File › New database for real work)"
         # Someone else has the file open on another PC: say so, changes cannot be saved.
         self.setWindowTitle(f"{title} (read-only)" if self.context.db.readonly else title)
 

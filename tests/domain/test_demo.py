@@ -228,7 +228,10 @@ def test_countersigns_and_sign_offs_follow_the_rules(hospital):
     assert db.scalar("""SELECT count(*) FROM training_session t JOIN staff m ON m.id = t.verified_by
                         WHERE m.role <> 'ward manager' OR m.unit_id <> t.unit_id""") == 0
     assert db.scalar("SELECT count(*) FROM training_session t JOIN staff s ON s.id = t.trainer_id WHERE s.is_champion = 0") == 0
-    assert 0.2 < db.scalar("SELECT avg(verified_by IS NOT NULL) FROM training_session") < 0.8
+    # Managers keep up with countersigning: the backlog is the last six weeks', not years'.
+    cut = (END - dt.timedelta(days=42)).isoformat()
+    assert db.scalar("SELECT avg(verified_by IS NOT NULL) FROM training_session WHERE held_on < ?", (cut,)) > 0.9
+    assert 0.2 < db.scalar("SELECT avg(verified_by IS NOT NULL) FROM training_session WHERE held_on >= ?", (cut,)) < 0.8
     assert db.scalar("""SELECT count(*) FROM attendance a JOIN training_session t ON t.id = a.session_id
                         WHERE a.signed_off = 1 AND (a.signed_off_on < t.held_on OR a.signed_off_by IS NULL
                               OR a.signed_off_by = a.staff_id)""") == 0
