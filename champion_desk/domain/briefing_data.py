@@ -383,10 +383,10 @@ def agreed_next_steps(db: Database, scope: Scope, today: dt.date, redact: NameRe
         # Rules that never rise above medium can only follow every high suggestion: when the others
         # already give a full list of high ones, they need not run (at a trust, seconds saved).
         found = run_rules(db, scope, today, rules - MEDIUM_AT_MOST, None)
-        steps = pick_proposals(found)
-        if len(steps) < PROPOSALS_SHOWN or any(s.severity < next_steps.HIGH for s in steps):
+        first = pick_proposals(found, fill=False)
+        if len(first) < PROPOSALS_SHOWN or any(s.severity < next_steps.HIGH for s in first):
             found = sorted(found + run_rules(db, scope, today, rules & MEDIUM_AT_MOST, None), key=_order)
-            steps = pick_proposals(found)
+        steps = pick_proposals(found)
     readiness = {(r["unit"], r["tool"], r["taken_on"]): r.get("respondents")
                  for r in (breakdowns.readiness(db, scope) if any(s.rule == "readiness_barrier" for s in steps) else [])}
     out = []
@@ -403,18 +403,24 @@ def agreed_next_steps(db: Database, scope: Scope, today: dt.date, redact: NameRe
 
 
 def pick_proposals(found: list[next_steps.Suggestion], limit: int = PROPOSALS_SHOWN,
-                   per_rule: int = PROPOSALS_PER_RULE) -> list[next_steps.Suggestion]:
+                   per_rule: int = PROPOSALS_PER_RULE, fill: bool = True) -> list[next_steps.Suggestion]:
     """Return the first ``limit`` suggestions in order, at most ``per_rule`` of one rule, so the list
-    shows the range of what needs doing (six "recruit a champion" rows would hide the rest)."""
+    shows the range of what needs doing (six "recruit a champion" rows would hide the rest).
+
+    With ``fill``, places left over (too few other rules fired) go to the next suggestions in order.
+    """
     out: list[next_steps.Suggestion] = []
     seen: dict[str, int] = {}
     for s in found:
+        if len(out) == limit:
+            break
         if seen.get(s.rule, 0) < per_rule:
             seen[s.rule] = seen.get(s.rule, 0) + 1
             out.append(s)
-            if len(out) == limit:
-                break
-    return out
+    if fill:
+        chosen = {id(s) for s in out}
+        out += [s for s in found if id(s) not in chosen][:limit - len(out)]
+    return sorted(out, key=_order)
 
 
 def _order(s: next_steps.Suggestion) -> tuple[Any, ...]:

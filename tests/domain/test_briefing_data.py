@@ -149,12 +149,14 @@ def test_with_none_agreed_next_steps_are_the_top_proposals_most_severe_first(sam
     assert data.next_steps[0]["key"] not in [s["key"] for s in again.next_steps]
 
 
-def test_proposals_keep_at_most_two_of_one_rule():
+def test_proposals_keep_at_most_two_of_one_rule_while_others_are_waiting():
     from champion_desk.domain.next_steps import HIGH, Suggestion
 
     found = [Suggestion(f"k{n}", "champion_ratio", f"U{n}", None, "", {}, "", "", HIGH) for n in range(5)]
     found.insert(3, Suggestion("t", "theme_rising", "U", None, "", {}, "", "", HIGH))
-    assert [s.key for s in briefing_data.pick_proposals(found)] == ["k0", "k1", "t"]
+    assert [s.key for s in briefing_data.pick_proposals(found, fill=False)] == ["t", "k0", "k1"]
+    # With too few other suggestions, the places left go to the next ones in order.
+    assert [s.key for s in briefing_data.pick_proposals(found, limit=4)] == ["t", "k0", "k1", "k2"]
 
 
 def test_rules_run_on_some_units_give_what_next_steps_gives(sample_db):
