@@ -317,18 +317,11 @@ def staff_figures(db: Database, f: Filter, staff_rows: list[dict[str, Any]] | No
 
 # --- training ------------------------------------------------------------------------------------
 
-def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_rows: list[dict[str, Any]] | None = None,
-                     coverage: StaffCoverage | None = None) -> list[dict[str, Any]]:
-    """Return per period: sessions, attendances, training_coverage, signed_off_staff, confidence_uplift.
+def training_activity(db: Database, f: Filter, periods: Sequence[Period]) -> list[dict[str, Any]]:
+    """Return per period the part of ``training_figures`` read from the period's sessions.
 
-    sessions: sessions not deleted, held_on in the period, session unit and tool in scope.
-    attendances: attendance rows (not deleted) of those sessions. confidence_uplift: mean of
-    confidence_after - confidence_before over those attendances that have both (2 dp; None if none).
-    training_coverage: share of staff_active with at least one attendance at a non-deleted session of
-    an in-scope tool (any unit) held on or before the period's end (4 dp; None if no staff_active).
-    signed_off_staff: the same count of people, restricted to attendances with signed_off=1.
-    ``staff_rows`` may pass ``staff_by_unit`` at the (single) end, and ``coverage`` the
-    ``staff_coverage`` between the first and last ends, when the caller has them.
+    Rows: sessions, attendances, uplift_sum and uplift_n (the sum and count of confidence_after -
+    confidence_before over attendances that have both), as ``training_figures`` defines them.
     """
     params = f.params()
     cte = _periods_cte(periods, params)
@@ -344,6 +337,29 @@ def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_r
          WHERE {live} AND a.deleted_at IS NULL
          GROUP BY p.i"""
     by_period = {r["i"]: r for r in db.query(sql, params)}
+    return [
+        {"sessions": counts.get(n, 0), "attendances": by_period.get(n, {}).get("attendances", 0),
+         "uplift_sum": by_period.get(n, {}).get("uplift_sum"), "uplift_n": by_period.get(n, {}).get("uplift_n")}
+        for n in range(len(periods))
+    ]
+
+
+def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_rows: list[dict[str, Any]] | None = None,
+                     coverage: StaffCoverage | None = None, activity: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Return per period: sessions, attendances, training_coverage, signed_off_staff, confidence_uplift.
+
+    sessions: sessions not deleted, held_on in the period, session unit and tool in scope.
+    attendances: attendance rows (not deleted) of those sessions. confidence_uplift: mean of
+    confidence_after - confidence_before over those attendances that have both (2 dp; None if none).
+    training_coverage: share of staff_active with at least one attendance at a non-deleted session of
+    an in-scope tool (any unit) held on or before the period's end (4 dp; None if no staff_active).
+    signed_off_staff: the same count of people, restricted to attendances with signed_off=1.
+    ``staff_rows`` may pass ``staff_by_unit`` at the (single) end, ``coverage`` the
+    ``staff_coverage`` between the first and last ends and ``activity`` the ``training_activity``
+    of the periods, when the caller has them.
+    """
+    if activity is None:
+        activity = training_activity(db, f, periods)
 
     ends = [end for _, end in periods]
     first, last = min(ends), max(ends)
@@ -361,14 +377,13 @@ def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_r
         signed = _counts_at(coverage.by_day("signed"), ends)
 
     rows = []
-    for n in range(len(periods)):
-        r = by_period.get(n, {})
+    for n, r in enumerate(activity):
         rows.append({
-            "sessions": counts.get(n, 0),
-            "attendances": r.get("attendances", 0),
+            "sessions": r["sessions"],
+            "attendances": r["attendances"],
             "training_coverage": share(covered[n], staff_active),
             "signed_off_staff": signed[n],
-            "confidence_uplift": ratio(r.get("uplift_sum"), r.get("uplift_n")),
+            "confidence_uplift": ratio(r["uplift_sum"], r["uplift_n"]),
         })
     return rows
 

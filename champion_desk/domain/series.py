@@ -8,14 +8,16 @@ in all, never one ``stats`` call per bucket, and never a second definition of a 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from champion_desk.domain import breakdowns, metrics
 from champion_desk.domain.metrics import Period
 from champion_desk.domain.scope import Scope
 from champion_desk.errors import ValidationError
-from champion_desk.store.database import Database
+from champion_desk.store.database import Database, connect
 
 BUCKETS = ("week", "month")
 SERIES = ("training", "concerns", "mentoring", "units", "readiness")
@@ -70,13 +72,22 @@ def series(db: Database, name: str, scope: Scope, bucket: str = "month") -> list
     return series_set(db, (name,), scope, bucket)[name]
 
 
-def series_set(db: Database, names: Sequence[str], scope: Scope, bucket: str = "month") -> dict[str, list[dict[str, Any]]]:
+def series_set(db: Database, names: Sequence[str], scope: Scope, bucket: str = "month", concurrent: bool = False,
+               trace: Callable[[str], None] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Return ``{name: series(db, name, scope, bucket)}`` for several series, computing what they share once.
 
     The dashboard draws every series of a scope at once: the scope's units and tools are resolved
     once, and the training series and the unit comparison read the staff list and each colleague's
     coverage in one query (``metrics.staff_coverage``) instead of two. Each list is exactly what
     ``series`` returns. Raises ValidationError as ``series`` does.
+
+    ``concurrent``: the grouped aggregates (training activity, concerns, readiness), which return few rows,
+    are read meanwhile in a worker thread on a second, read-only connection to the same file,
+    opened for this call and closed before it returns. SQLite runs them without Python's GIL,
+    while this thread reads the row-by-row queries (coverage, check-ins). Not for an in-memory
+    database, inside an open transaction (a second connection would not see its changes), or when
+    the second connection cannot be opened: then all is read on ``db``. ``trace``, if given, is
+    the second connection's trace callback (the benchmarks capture a redraw's SQL with it).
     """
     for name in names:
         if name not in SERIES:
@@ -85,29 +96,79 @@ def series_set(db: Database, names: Sequence[str], scope: Scope, bucket: str = "
     f = metrics.resolve(db, scope)
     ends = [end for _, end in periods]
     first, last = min(ends), max(ends)  # last is the scope's end
-    staff_rows: list[dict[str, Any]] | None = None
-    coverage: metrics.StaffCoverage | None = None
-    if "training" in names and "units" in names:
-        if first == last:
-            staff_rows = metrics.staff_by_unit(db, f, last)
-        else:
-            coverage = metrics.staff_coverage(db, f, first, last)
-            staff_rows = coverage.staff_by_unit()
-    out: dict[str, list[dict[str, Any]]] = {}
-    edges = {"start": scope.date_from.isoformat(), "end": scope.date_to.isoformat()}
-    for name in names:
-        if name == "units":
-            # The unit comparison chart needs no refresher counts, and they cost ~0.3 s at trust scale.
-            out[name] = [edges | row for row in breakdowns.unit_breakdown(db, scope, with_refreshers=False, staff_rows=staff_rows)]
-        elif name == "readiness":
-            out[name] = [edges | row for row in breakdowns.readiness(db, scope)]
-        else:
-            if name == "training":
-                figures = metrics.training_figures(db, f, periods, staff_rows if first == last else None, coverage)
+    aside_names = tuple(n for n in ("training", "concerns", "readiness") if n in names)
+    later = None
+    if concurrent and aside_names and db.path is not None and not db.conn.in_transaction:
+        later = _worker().submit(_read_aside, db.path, scope, f, periods, aside_names, trace)
+    try:
+        staff_rows: list[dict[str, Any]] | None = None
+        coverage: metrics.StaffCoverage | None = None
+        if "training" in names and "units" in names:
+            if first == last:
+                staff_rows = metrics.staff_by_unit(db, f, last)
             else:
-                figures = {"concerns": metrics.concern_figures, "mentoring": metrics.mentoring_figures}[name](db, f, periods)
-            out[name] = [
-                {"start": start.isoformat(), "end": end.isoformat(), **{k: row[k] for k in SERIES_KEYS[name]}}
-                for (start, end), row in zip(periods, figures)
-            ]
-    return out
+                coverage = metrics.staff_coverage(db, f, first, last)
+                staff_rows = coverage.staff_by_unit()
+        elif "training" in names and first != last:
+            coverage = metrics.staff_coverage(db, f, first, last)
+        out: dict[str, list[dict[str, Any]]] = {}
+        edges = {"start": scope.date_from.isoformat(), "end": scope.date_to.isoformat()}
+        if "units" in names:
+            # The unit comparison chart needs no refresher counts, and they cost ~0.3 s at trust scale.
+            out["units"] = [edges | row for row in breakdowns.unit_breakdown(db, scope, with_refreshers=False, staff_rows=staff_rows)]
+        if "mentoring" in names:
+            out["mentoring"] = _rows(periods, "mentoring", metrics.mentoring_figures(db, f, periods))
+    finally:
+        aside = later.result() if later is not None else None  # always wait: the worker holds a connection
+    if aside is None:
+        aside = {}
+    if "training" in names:
+        figures = metrics.training_figures(db, f, periods, staff_rows if first == last else None, coverage, aside.get("training"))
+        out["training"] = _rows(periods, "training", figures)
+    if "concerns" in names:
+        out["concerns"] = _rows(periods, "concerns", aside.get("concerns") or metrics.concern_figures(db, f, periods))
+    if "readiness" in names:
+        readiness = aside.get("readiness")
+        out["readiness"] = [edges | row for row in (breakdowns.readiness(db, scope) if readiness is None else readiness)]
+    return {name: out[name] for name in names}
+
+
+def _rows(periods: Sequence[metrics.Period], name: str, figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"start": start.isoformat(), "end": end.isoformat(), **{k: row[k] for k in SERIES_KEYS[name]}}
+        for (start, end), row in zip(periods, figures)
+    ]
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _worker() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="series")
+        return _pool
+
+
+def _read_aside(path, scope: Scope, f: metrics.Filter, periods: Sequence[metrics.Period], names: tuple[str, ...],
+                trace: Callable[[str], None] | None) -> dict[str, list[dict[str, Any]]] | None:
+    """Read the grouped aggregates of ``names`` on a connection of its own; None if it cannot be opened."""
+    try:
+        reader = Database(connect(path, readonly=True), path, True)
+    except Exception:  # noqa: BLE001 - any failure to open: the caller reads them on its own connection
+        return None
+    try:
+        if trace is not None:
+            reader.conn.set_trace_callback(trace)
+        out: dict[str, list[dict[str, Any]]] = {}
+        if "training" in names:
+            out["training"] = metrics.training_activity(reader, f, periods)
+        if "concerns" in names:
+            out["concerns"] = metrics.concern_figures(reader, f, periods)
+        if "readiness" in names:
+            out["readiness"] = breakdowns.readiness(reader, scope)
+        return out
+    finally:
+        reader.close()

@@ -196,7 +196,7 @@ ADDED_INDEXES: dict[int, tuple[str, ...]] = {
         "CREATE INDEX incident_reported_by ON incident(reported_by)",
     ),
     # Covering indexes for the dashboard's series (a trust-scale redraw read table rows for every
-    # session, check-in and concern in the period). Each replaces a narrower index with the same
+    # session, check-in, concern and pairing in the period). Each replaces a narrower index with the same
     # leading column; session_live answers "is this session live, when, which tool" for each
     # attendance of a colleague without reading the session's row.
     4: (
@@ -209,6 +209,8 @@ ADDED_INDEXES: dict[int, tuple[str, ...]] = {
         "CREATE INDEX incident_occurred ON incident(occurred_on, deleted_at, resolved_on, unit_id, tool_id, theme)",
         "DROP INDEX incident_resolved",
         "CREATE INDEX incident_resolved ON incident(resolved_on, deleted_at, occurred_on, unit_id, tool_id)",
+        "DROP INDEX pairing_started",
+        "CREATE INDEX pairing_started ON pairing(started_on, deleted_at, ended_on, tool_id, mentee_id, id)",
     ),
 }
 

@@ -28,6 +28,8 @@ def test_each_series_of_a_set_equals_series_alone(db, scan_share, monkeypatch):
                 assert list(together) == list(SERIES)
                 for name in SERIES:
                     assert together[name] == series(db, name, scope, bucket), (name, scope, bucket)
+                # The grouped aggregates read on a second connection in a worker thread: the same rows.
+                assert series_set(db, SERIES, scope, bucket, concurrent=True) == together
                 assert series_set(db, ("units", "training"), scope, bucket) == {
                     "units": together["units"], "training": together["training"]}
 
@@ -43,3 +45,26 @@ def test_a_set_refuses_what_series_refuses(db):
     with pytest.raises(ValidationError) as err:
         series_set(db, ("units",), Scope(D("2026-01-01"), D("2026-03-31"), ("Nowhere",)), "month")
     assert err.value.field == "unit"
+
+
+def test_concurrent_reads_fall_back_to_the_one_connection(db, monkeypatch):
+    from champion_desk.domain import series as series_module
+
+    build_random(db, 2)
+    scope = Scope(D("2025-03-19"), D("2026-02-10"))
+    expected = series_set(db, SERIES, scope, "month")
+    seen: list[str] = []
+    assert series_set(db, SERIES, scope, "month", concurrent=True, trace=seen.append) == expected
+    assert seen, "the second connection ran the grouped aggregates"
+    # Inside an open transaction a second connection would not see its changes: all on db.
+    seen.clear()
+    with db.transaction():
+        assert series_set(db, SERIES, scope, "month", concurrent=True, trace=seen.append) == expected
+    assert seen == []
+
+    # A second connection that cannot be opened: read on db instead.
+    def refuse(*_a, **_k):
+        raise OSError("no second connection")
+
+    monkeypatch.setattr(series_module, "connect", refuse)
+    assert series_set(db, SERIES, scope, "month", concurrent=True) == expected

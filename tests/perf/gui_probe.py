@@ -95,12 +95,11 @@ def redraw(db_path: str, end: str, runs: int) -> int:
     # The SQL one redraw of the target scope runs, on every connection the page reads from.
     change(other)
     statements: list[str] = []
-    connections = {db.conn, *getattr(page, "read_connections", lambda: [])()}
-    for conn in connections:
-        conn.set_trace_callback(statements.append)
+    db.conn.set_trace_callback(statements.append)
+    page.sql_trace = statements.append  # the redraw's second connection
     change(target)
-    for conn in connections:
-        conn.set_trace_callback(None)
+    db.conn.set_trace_callback(None)
+    page.sql_trace = None
     raw = sqlite3.connect(f"file:{Path(db_path).as_posix()}?mode=ro", uri=True)
     statements = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
     raw_ms = []

@@ -90,6 +90,10 @@ class ReadinessChart(ChartPanel):
         rows = self.shown_rows = [r for r in rows if not tool or r["tool"] == tool]
         xs, ys, brushes, pens, texts = [], [], [], [], []
         low, high = SCORE_RANGE
+        # Pens, and brushes per distinct level, made once per draw (hundreds of cells at trust scale).
+        barrier_pen, plain_pen = pg.mkPen(palette.BLACK, width=5), pg.mkPen(palette.BACKGROUND, width=1)
+        empty_brush = pg.mkBrush(palette.BACKGROUND)
+        level_brushes: dict[float, Any] = {}
         for n, row in enumerate(rows):
             for m, element in enumerate(ADKAR):
                 score = row[element]
@@ -97,14 +101,17 @@ class ReadinessChart(ChartPanel):
                 ys.append(n)
                 is_barrier = row["barrier_point"] == element
                 if score is None:
-                    brushes.append(pg.mkBrush(palette.BACKGROUND))
+                    brushes.append(empty_brush)
                     texts.append(("–", palette.TEXT, False))
                 else:
                     level = (min(max(score, low), high) - low) / (high - low)
-                    brushes.append(pg.mkBrush(self.colour_map.map(level, mode="qcolor")))
+                    brush = level_brushes.get(level)
+                    if brush is None:
+                        brush = level_brushes[level] = pg.mkBrush(self.colour_map.map(level, mode="qcolor"))
+                    brushes.append(brush)
                     # Light text on the dark (low) half of cividis, dark text on the light half.
                     texts.append((f"{score:.1f}" + (" ▼" if is_barrier else ""), "#FFFFFF" if level < 0.5 else palette.TEXT, is_barrier))
-                pens.append(pg.mkPen(palette.BLACK, width=5) if is_barrier else pg.mkPen(palette.BACKGROUND, width=1))
+                pens.append(barrier_pen if is_barrier else plain_pen)
         self.cells.setOpts(x=np.array(xs, dtype=float), y=np.array(ys, dtype=float), brushes=brushes, pens=pens)
         self._set_scores(xs, ys, texts)
         several_tools = len({r["tool"] for r in rows}) > 1
@@ -123,10 +130,15 @@ class ReadinessChart(ChartPanel):
             self.score_labels.append(label)
         for n, label in enumerate(self.score_labels):
             if n < len(texts):
-                text, colour, bold = texts[n]
-                label.setText(text, color=colour)
-                label.setFont(self.score_fonts[bold])
-                label.setPos(xs[n], ys[n])
+                # A label already showing this text, colour, weight and place is left alone: setting
+                # them again re-lays its text out (most of a redraw's drawing time at trust scale).
+                shown = (*texts[n], xs[n], ys[n])
+                if getattr(label, "drawn_as", None) != shown:
+                    text, colour, bold = texts[n]
+                    label.setText(text, color=colour)
+                    label.setFont(self.score_fonts[bold])
+                    label.setPos(xs[n], ys[n])
+                    label.drawn_as = shown
                 label.setVisible(True)
             else:
                 label.setVisible(False)
