@@ -114,10 +114,12 @@ def person_concerns(db: Database, staff_id: str, today: dt.date | None = None) -
 def pairings(db: Database, scope: Scope | None = None) -> list[Row]:
     """Return mentoring pairings that overlap the scope's period (mentee's unit and tool in scope).
 
-    Each row has mentor, mentee and tool names, ``checkins`` and ``last_checkin`` (the latest
-    check-in held on or before the scope's end).
+    Each row has mentor, mentee and tool names, ``checkins`` (held within the scope's period) and
+    ``last_checkin`` (the latest check-in held on or before the scope's end).
     """
     where, params = _scope_sql(scope, None, "u.name", "t.name")
+    # Check-ins counted in the period, as stats counts them, so the page and the figures agree.
+    params["first_day"] = (scope.date_from if scope is not None else dt.date.min).isoformat()
     params["last_day"] = (scope.date_to if scope is not None else dt.date.max).isoformat()
     if scope is not None:
         where += " AND p.started_on <= :d_to AND (p.ended_on IS NULL OR p.ended_on >= :d_from)"
@@ -126,7 +128,8 @@ def pairings(db: Database, scope: Scope | None = None) -> list[Row]:
         f"""SELECT p.id, p.started_on, p.ended_on, p.status, p.progress, p.goal, p.tool_id, t.name AS tool,
                    p.mentor_id, m.display_name AS mentor, p.mentee_id, e.display_name AS mentee,
                    u.name AS mentee_unit,
-                   (SELECT count(*) FROM checkin c WHERE c.pairing_id = p.id AND c.deleted_at IS NULL) AS checkins,
+                   (SELECT count(*) FROM checkin c WHERE c.pairing_id = p.id AND c.deleted_at IS NULL
+                       AND c.held_on BETWEEN :first_day AND :last_day) AS checkins,
                    (SELECT max(c.held_on) FROM checkin c WHERE c.pairing_id = p.id AND c.deleted_at IS NULL
                        AND c.held_on <= :last_day) AS last_checkin
               FROM pairing p

@@ -105,6 +105,10 @@ def save_session(
                 f"{_attendee_name(db, row['staff_id'])} is listed twice.",
             )
         seen[row["staff_id"]] = index
+    held_on = normalise(session).get("held_on")
+    if not rows and isinstance(held_on, str) and held_on <= (today or dt.date.today()).isoformat():
+        raise ValidationError("attendees", "at least one attendee once the session is held",
+                              "Add who attended: a session already held needs at least one attendee.")
     with db.transaction():
         session_id = save(db, "training_session", session, actor, session_id, acknowledge_identifiers, today)
         current = {a["staff_id"]: a for a in records.find(db, "attendance", session_id=session_id)}

@@ -70,3 +70,12 @@ def test_delete_and_restore(db, ward):
     assert records.count(db, "story") == 0
     logbook.restore(db, "story", cid, "Zoë")
     assert records.count(db, "story") == 1
+
+
+def test_a_held_session_needs_an_attendee_but_a_planned_one_does_not(db, ward):
+    with pytest.raises(ValidationError) as err:
+        logbook.save_session(db, session_values(ward), [], "Zoë", today=TODAY)
+    assert (err.value.field, err.value.rule) == ("attendees", "at least one attendee once the session is held")
+    assert records.count(db, "training_session") == 0
+    planned = logbook.save_session(db, session_values(ward, held_on="2026-12-10"), [], "Zoë", today=TODAY)
+    assert records.get(db, "training_session", planned)["held_on"] == "2026-12-10"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from champion_desk.domain import logbook
 from champion_desk.store import records
@@ -145,8 +145,9 @@ def test_the_add_new_entry_is_offered_while_typing(qtbot, ward_context):
     assert dialog.attendees.rows == []
 
 
-def test_identifier_warning_defaults_to_going_back(qtbot, ward_context, db):
+def test_identifier_warning_defaults_to_going_back(qtbot, ward_context, db, ward):
     dialog = make_dialog(qtbot, ward_context, "training_session")
+    dialog.attendees.add_person(records.get(db, "staff", ward["a"]))
     dialog.show()
     dialog.fields["notes"].widget.set_value(f"Asked about patient {VALID_NHS_NUMBER}")
     seen = []
@@ -164,8 +165,9 @@ def test_identifier_warning_defaults_to_going_back(qtbot, ward_context, db):
     assert records.count(db, "training_session") == 0
 
 
-def test_identifier_warning_must_be_acknowledged_before_saving(qtbot, ward_context, db, monkeypatch):
+def test_identifier_warning_must_be_acknowledged_before_saving(qtbot, ward_context, db, monkeypatch, ward):
     dialog = make_dialog(qtbot, ward_context, "training_session")
+    dialog.attendees.add_person(records.get(db, "staff", ward["a"]))
     dialog.fields["notes"].widget.set_value(f"Order ref {VALID_NHS_NUMBER} for the headsets")
     asked = []
     monkeypatch.setattr(dialog, "confirm_identifiers", lambda findings: asked.append(findings) or True)
@@ -209,3 +211,11 @@ def test_a_planned_session_with_a_signoff_says_why_on_the_row(qtbot, ward_contex
     assert dialog.save() is False
     assert "once the session has been held" in row.error.message()
     assert records.count(db, "training_session") == 0
+
+
+def test_a_held_session_without_attendees_is_refused_beside_the_list(qtbot, ward_context, db):
+    dialog = make_dialog(qtbot, ward_context, "training_session")
+    assert dialog.save() is False
+    assert records.count(db, "training_session") == 0
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel) if label.isVisibleTo(dialog))
+    assert "needs at least one attendee" in shown
