@@ -67,3 +67,14 @@ def test_resolved_date_before_the_concern_is_shown_beside_it(qtbot, ward_context
     assert dialog.save() is False
     assert "must not be before" in dialog.error_of("resolved_on")
     assert records.count(db, "incident") == 0
+
+
+def test_a_field_message_goes_once_the_field_is_changed(qtbot, ward_context, db):
+    from champion_desk.ui.dialogs.registry import dialog_class
+
+    dialog = dialog_class("incident")(ward_context)
+    qtbot.addWidget(dialog)
+    assert dialog.save() is False
+    assert dialog.error_of("theme") == "Theme is required."
+    dialog.fields["theme"].widget.set_value("job security")
+    assert dialog.error_of("theme") == ""

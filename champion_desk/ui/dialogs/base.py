@@ -195,6 +195,11 @@ class RecordDialog(QDialog):
             caption.setBuddy(self._buddy_of(widget))
             form.addRow(caption, holder)
         self.fields[name] = Field(name, text, widget, error, saved)
+        # A message about a field goes as soon as the field is changed: it may be fixed now, and
+        # the rules run again on saving.
+        edited = getattr(widget, "edited", None)
+        if edited is not None:
+            edited.connect(error.clear_message)
         return widget
 
     @staticmethod
