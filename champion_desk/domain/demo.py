@@ -777,6 +777,7 @@ class _Generator:
         for n, unit in enumerate(self.units, 1):
             for ro in by_unit.get(unit.index, []):
                 self.build_training(ro)
+                self.plan_upcoming_session(ro)
                 self.build_concerns(ro)
                 self.build_pulses(ro)
                 self.build_stories(ro)
@@ -940,6 +941,24 @@ class _Generator:
             gap = rng.randint(3, 5) if day < ramp_end else rng.randint(9, 17)
             day += int(gap * slow)
         return days
+
+    def plan_upcoming_session(self, ro: _Rollout) -> None:
+        """Book a session in the weeks after the end on about half the units where a tool is in use,
+        so the poster and Home have next training dates (planned: nobody has attended yet)."""
+        rng = self.rng
+        in_use = (ro.live is not None or ro.pilot is not None) and ro.paused is None
+        if not in_use or rng.random() > 0.5:
+            return
+        info = TOOLS[ro.tool]
+        day = self.weekday(self.end + rng.randint(3, 24))
+        fmt = rng.choice((SessionFormat.HANDS_ON, SessionFormat.HUDDLE, SessionFormat.DEMO))
+        topic = rng.choice((f"{info.name}: hands-on drop-in for colleagues not yet trained",
+                            f"{info.name}: refresher and what has changed",
+                            f"{info.name}: questions and answers"))
+        self.record("training_session", self.end, tool_id=self.tool_id[ro.tool], unit_id=ro.unit.id,
+                    trainer_id=self.staff_id[rng.choice(ro.unit.champions)], held_on=self.iso(day),
+                    minutes=rng.choice((30, 45, 60)), format=fmt.value, topic=topic, notes=None,
+                    verified_by=None, verified_on=None)
 
     def build_training(self, ro: _Rollout) -> None:
         """Create one unit's sessions for one tool: first attendances follow the S-curve, refreshers follow sign-offs."""
