@@ -213,39 +213,45 @@ SCAN_SHARE = 0.5
 
 @dataclass(frozen=True)
 class StaffCoverage:
-    """Live in-scope staff with the day each became covered and signed off, for ends in [first, last].
+    """Live in-scope staff by the day each became covered and signed off, for ends in [first, last].
 
-    ``people`` rows: unit_id, is_champion, covered, signed. A day is "" for people already covered
-    (signed off) on ``first``, their first qualifying session day when that falls in (first, last],
-    and None when not covered by ``last``. One read serves the coverage at every end (the training
-    series) and the per-unit counts at ``last`` (``staff_by_unit`` at ``last``, the unit comparison).
+    ``groups`` rows: unit_id, is_champion, covered, signed and n (how many people share them). A
+    day is "" for people already covered (signed off) on ``first``, their first qualifying
+    session day when that falls in (first, last], and None when not covered by ``last``. One read
+    serves the coverage at every end (the training series) and the per-unit counts at ``last``
+    (``staff_by_unit`` at ``last``, the unit comparison).
     """
 
     first: dt.date
     last: dt.date
-    people: list[dict[str, Any]]
+    groups: list[dict[str, Any]]
+
+    @property
+    def staff_active(self) -> int:
+        return sum(g["n"] for g in self.groups)
 
     def by_day(self, name: str) -> list[dict[str, Any]]:
         """Return (day, n) rows, sorted by day, of people by the day they became ``name`` ("covered"/"signed")."""
         counts: dict[str, int] = {}
-        for person in self.people:
-            day = person[name]
+        for group in self.groups:
+            day = group[name]
             if day is not None:
-                counts[day] = counts.get(day, 0) + 1
+                counts[day] = counts.get(day, 0) + group["n"]
         return [{"day": day, "n": n} for day, n in sorted(counts.items())]
 
     def staff_by_unit(self) -> list[dict[str, Any]]:
         """Return the rows ``staff_by_unit`` returns at ``last`` (units with live staff, in no set order)."""
         units: dict[str, dict[str, Any]] = {}
-        for person in self.people:
-            row = units.get(person["unit_id"])
+        for group in self.groups:
+            row = units.get(group["unit_id"])
             if row is None:
-                row = units[person["unit_id"]] = {"unit_id": person["unit_id"], "staff_active": 0, "champions_active": 0,
-                                                  "covered": 0, "signed_off_staff": 0}
-            row["staff_active"] += 1
-            row["champions_active"] += person["is_champion"]
-            row["covered"] += person["covered"] is not None
-            row["signed_off_staff"] += person["signed"] is not None
+                row = units[group["unit_id"]] = {"unit_id": group["unit_id"], "staff_active": 0, "champions_active": 0,
+                                                 "covered": 0, "signed_off_staff": 0}
+            n = group["n"]
+            row["staff_active"] += n
+            row["champions_active"] += n * group["is_champion"]
+            row["covered"] += n * (group["covered"] is not None)
+            row["signed_off_staff"] += n * (group["signed"] is not None)
         return list(units.values())
 
 
@@ -255,6 +261,7 @@ def staff_coverage(db: Database, f: Filter, first: dt.date, last: dt.date) -> St
     Two plans give the same rows: per person (the EXISTS test stops at the first qualifying
     attendance; only people not yet covered are searched for a first day), or, when most sessions
     fall after ``first`` and all units count, one pass over every attendance grouped by person.
+    People are grouped in SQL: a few hundred rows come back, not one per colleague.
     """
     if f.unit_ids is None:
         counts = db.one(
@@ -272,28 +279,29 @@ def staff_coverage(db: Database, f: Filter, first: dt.date, last: dt.date) -> St
             f"CASE WHEN EXISTS (SELECT 1 {join} WHERE {cond} AND ts.held_on <= :first) THEN ''"
             f" ELSE (SELECT min(ts.held_on) {join} WHERE {cond} AND ts.held_on > :first AND ts.held_on <= :last) END AS {name}"
         )
-    sql = f"SELECT s.unit_id AS unit_id, s.is_champion AS is_champion, {', '.join(columns)} FROM staff s WHERE {_live_staff(f)}"
+    sql = f"""
+        SELECT unit_id, is_champion, covered, signed, count(*) AS n FROM (
+            SELECT s.unit_id AS unit_id, s.is_champion AS is_champion, {', '.join(columns)} FROM staff s WHERE {_live_staff(f)})
+         GROUP BY unit_id, is_champion, covered, signed"""
     return StaffCoverage(first, last, db.query(sql, f.params() | {"first": first.isoformat(), "last": last.isoformat()}))
 
 
 def _staff_coverage_scan(db: Database, f: Filter, first: dt.date, last: dt.date) -> StaffCoverage:
     """Return the ``StaffCoverage`` from one front-to-back pass over every attendance."""
     sql = f"""
-        SELECT s.unit_id AS unit_id, s.is_champion AS is_champion, c.covered AS covered, c.signed AS signed
-          FROM staff s LEFT JOIN (
-               SELECT a.staff_id AS staff_id, min(ts.held_on) AS covered,
-                      min(CASE WHEN a.signed_off = 1 THEN ts.held_on END) AS signed
-                 FROM attendance a NOT INDEXED CROSS JOIN training_session ts ON ts.id = a.session_id
-                WHERE {_qualifying(f)} AND ts.held_on <= :last
-                GROUP BY a.staff_id) c ON c.staff_id = s.id
-         WHERE {_live_staff(f)}"""
-    people = db.query(sql, f.params() | {"last": last.isoformat()})
-    cut = first.isoformat()
-    for person in people:
-        for name in ("covered", "signed"):
-            if person[name] is not None and person[name] <= cut:
-                person[name] = ""
-    return StaffCoverage(first, last, people)
+        SELECT unit_id, is_champion, covered, signed, count(*) AS n FROM (
+            SELECT s.unit_id AS unit_id, s.is_champion AS is_champion,
+                   CASE WHEN c.covered <= :first THEN '' ELSE c.covered END AS covered,
+                   CASE WHEN c.signed <= :first THEN '' ELSE c.signed END AS signed
+              FROM staff s LEFT JOIN (
+                   SELECT a.staff_id AS staff_id, min(ts.held_on) AS covered,
+                          min(CASE WHEN a.signed_off = 1 THEN ts.held_on END) AS signed
+                     FROM attendance a NOT INDEXED CROSS JOIN training_session ts ON ts.id = a.session_id
+                    WHERE {_qualifying(f)} AND ts.held_on <= :last
+                    GROUP BY a.staff_id) c ON c.staff_id = s.id
+             WHERE {_live_staff(f)})
+         GROUP BY unit_id, is_champion, covered, signed"""
+    return StaffCoverage(first, last, db.query(sql, f.params() | {"first": first.isoformat(), "last": last.isoformat()}))
 
 
 def _staff_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -372,7 +380,7 @@ def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_r
         # Several ends: when each person became covered, in one pass, then a running total per end.
         if coverage is None or (coverage.first, coverage.last) != (first, last):
             coverage = staff_coverage(db, f, first, last)
-        staff_active = len(coverage.people)
+        staff_active = coverage.staff_active
         covered = _counts_at(coverage.by_day("covered"), ends)
         signed = _counts_at(coverage.by_day("signed"), ends)
 

@@ -76,6 +76,7 @@ def demo_db(scale: str, seed: int) -> tuple[Path, float | None]:
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"{scale}-seed{seed}-{DEMO_END}.db"
     if path.exists():
+        upgrade_cached(path)
         return path, None
     tmp = path.with_suffix(".partial.db")
     for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
@@ -86,6 +87,19 @@ def demo_db(scale: str, seed: int) -> tuple[Path, float | None]:
         p.unlink(missing_ok=True)
     shutil.rmtree(tmp.parent / "backups", ignore_errors=True)
     return path, elapsed
+
+
+def upgrade_cached(path: Path) -> None:
+    """Bring a cached demo built by an older version up to the current schema (once, in place)."""
+    from champion_desk.store.database import open_database, read_header
+    from champion_desk.store.schema import SCHEMA_VERSION
+
+    if read_header(path)[0] >= SCHEMA_VERSION:
+        return
+    with tempfile.TemporaryDirectory(prefix="cd-perf-upgrade-") as backups:
+        db = open_database(path, backup_dir=Path(backups))
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
 
 
 def scratch_copy(src: Path, work: Path, name: str) -> Path:
