@@ -17,7 +17,7 @@ from typing import Any
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import Theme, values
 from champion_desk.errors import ValidationError
-from champion_desk.store.database import Database
+from champion_desk.store.database import Database, translate_errors
 
 Period = tuple[dt.date, dt.date]
 
@@ -30,6 +30,9 @@ CONCERN_KEYS = ("concerns_raised", "concerns_by_theme", "concerns_open", "median
 MENTORING_KEYS = ("pairings_active", "checkins", "stalled_pairings")
 STORY_KEYS = ("stories",)
 FIGURE_KEYS = STAFF_KEYS + TRAINING_KEYS + CONCERN_KEYS + MENTORING_KEYS + STORY_KEYS
+
+# A valid ISO date's day number as Python's date.toordinal() counts it (julianday of 0001-01-01 is 1721425.5).
+_DAY_NUMBER = "CAST(julianday({0}) - 1721424.5 AS INTEGER)"
 
 # Characters that make a response "blank" besides spaces (SQLite's trim() strips only spaces by default).
 _BLANK = "' ' || char(9, 10, 13)"
@@ -502,7 +505,7 @@ def mentoring_figures(db: Database, f: Filter, periods: Sequence[Period]) -> lis
     if len(windows) == 1:
         # One span: read the held_on index in order (no join with a table of windows, no sort).
         params |= {"w0l": windows[0][0].isoformat(), "w0h": windows[0][1].isoformat()}
-        sql = f"""SELECT c.pairing_id AS pairing_id, c.held_on AS day FROM checkin c
+        sql = f"""SELECT c.pairing_id, c.held_on, {_DAY_NUMBER.format('c.held_on')} FROM checkin c
                    WHERE c.held_on BETWEEN :w0l AND :w0h AND {in_scope} ORDER BY c.held_on"""
     else:
         rows = []
@@ -510,12 +513,14 @@ def mentoring_figures(db: Database, f: Filter, periods: Sequence[Period]) -> lis
             params[f"w{n}l"], params[f"w{n}h"] = lo.isoformat(), hi.isoformat()
             rows.append(f"(:w{n}l, :w{n}h)")
         sql = f"""WITH w(lo, hi) AS (VALUES {', '.join(rows)})
-                  SELECT c.pairing_id AS pairing_id, c.held_on AS day FROM w JOIN checkin c ON c.held_on BETWEEN w.lo AND w.hi
+                  SELECT c.pairing_id, c.held_on, {_DAY_NUMBER.format('c.held_on')} FROM w JOIN checkin c ON c.held_on BETWEEN w.lo AND w.hi
                    WHERE {in_scope} ORDER BY c.held_on"""
-    held = db.query(sql, params)
+    # Tens of thousands of rows at trust scale: plain tuples (pairing_id, held_on, day number).
+    with translate_errors():
+        held = db.conn.execute(sql, params).fetchall()
     if len(windows) == 1 and windows[0][0] <= min(s_ for s_, _ in periods):
         # Every period lies inside the fetched span: count its check-ins from the fetch.
-        days = [r["day"] for r in held]
+        days = [r[1] for r in held]
         checkins = [bisect.bisect_right(days, e.isoformat()) - bisect.bisect_left(days, s_.isoformat()) for s_, e in periods]
     else:
         # Long periods (stats over months or years): count in SQL, fetch only the 30-day windows.
@@ -541,14 +546,14 @@ def mentoring_figures(db: Database, f: Filter, periods: Sequence[Period]) -> lis
     ]
 
 
-def _stalled_at(pairings: list[dict[str, Any]], held: list[dict[str, Any]], ends: Sequence[dt.date]) -> list[int]:
+def _stalled_at(pairings: list[dict[str, Any]], held: list[tuple[str, str, int | None]], ends: Sequence[dt.date]) -> list[int]:
     """Count, for each end E, the pairings stalled at E (see ``mentoring_figures``).
 
     A pairing is stalled at E when started_on + 30 < E < ended_on (or no ended_on) and no check-in
     c has c <= E <= c + 29, i.e. c in (E - 30, E]. Each pairing's stalled days form intervals; a
     difference array over the sorted ends counts the ends inside them, so the work grows with
-    pairings and check-ins, not with pairings times buckets. Days are day numbers (ordinals), and
-    only the check-ins of the pairings that can stall are looked at.
+    pairings and check-ins, not with pairings times buckets. Days are day numbers (ordinals);
+    ``held`` rows are (pairing_id, held_on, day number or None), sorted by day.
     """
     order = sorted(range(len(ends)), key=lambda n: ends[n])
     sorted_ends = [ends[n].toordinal() for n in order]
@@ -562,10 +567,10 @@ def _stalled_at(pairings: list[dict[str, Any]], held: list[dict[str, Any]], ends
         return found
 
     by_pairing: dict[str, list[int]] = {p["id"]: [] for p in pairings}
-    for r in held:
-        days = by_pairing.get(r["pairing_id"])
+    for pairing_id, held_on, number in held:
+        days = by_pairing.get(pairing_id)
         if days is not None:
-            days.append(day(r["day"]))
+            days.append(number if number is not None else day(held_on))
     far = sorted_ends[-1]
     left, right = bisect.bisect_left, bisect.bisect_right
 
@@ -582,7 +587,8 @@ def _stalled_at(pairings: list[dict[str, Any]], held: list[dict[str, Any]], ends
                 break
             if c > lo:
                 add(lo, c - 1)
-            lo = max(lo, c + STALL_DAYS)
+            if c + STALL_DAYS > lo:
+                lo = c + STALL_DAYS
         add(lo, hi)
     counts, running = [0] * len(ends), 0
     for k, n in enumerate(order):
