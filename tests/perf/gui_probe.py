@@ -38,7 +38,11 @@ def floor() -> int:
     window.setCentralWidget(pg.PlotWidget())
     window.resize(1180, 760)
     window.show()
-    QTimer.singleShot(0, lambda: QTimer.singleShot(0, app.quit))  # as champion_desk.app.quit_when_idle
+    def done() -> None:  # as champion_desk.app.quit_when_idle
+        print(f"shown-and-idle {time.monotonic()}", file=sys.stderr, flush=True)
+        app.quit()
+
+    QTimer.singleShot(0, lambda: QTimer.singleShot(0, done))
     return app.exec()
 
 
