@@ -154,10 +154,14 @@ def _worker() -> ThreadPoolExecutor:
 
 def _read_aside(path, scope: Scope, f: metrics.Filter, periods: Sequence[metrics.Period], names: tuple[str, ...],
                 trace: Callable[[str], None] | None) -> dict[str, list[dict[str, Any]]] | None:
-    """Read the grouped aggregates of ``names`` on a connection of its own; None if it cannot be opened."""
+    """Read the grouped aggregates of ``names`` on a connection of its own.
+
+    Returns None when that connection cannot be opened or read (e.g. a read-only folder without
+    the WAL index): the caller then reads them on its own connection, which reports any error.
+    """
     try:
         reader = Database(connect(path, readonly=True), path, True)
-    except Exception:  # noqa: BLE001 - any failure to open: the caller reads them on its own connection
+    except Exception:  # noqa: BLE001 - see above
         return None
     try:
         if trace is not None:
@@ -170,5 +174,7 @@ def _read_aside(path, scope: Scope, f: metrics.Filter, periods: Sequence[metrics
         if "readiness" in names:
             out["readiness"] = breakdowns.readiness(reader, scope)
         return out
+    except Exception:  # noqa: BLE001 - see above
+        return None
     finally:
         reader.close()

@@ -68,3 +68,20 @@ def test_concurrent_reads_fall_back_to_the_one_connection(db, monkeypatch):
 
     monkeypatch.setattr(series_module, "connect", refuse)
     assert series_set(db, SERIES, scope, "month", concurrent=True) == expected
+
+
+def test_a_second_connection_that_fails_while_reading_leaves_the_reading_to_db(db, monkeypatch):
+    from champion_desk.domain import metrics as metrics_module
+
+    build_random(db, 1)
+    scope = Scope(D("2025-03-19"), D("2026-02-10"))
+    expected = series_set(db, SERIES, scope, "week")
+    original = metrics_module.concern_figures
+
+    def fails_on_the_reader(conn, f, periods):
+        if conn is not db:
+            raise RuntimeError("the second connection cannot read")
+        return original(conn, f, periods)
+
+    monkeypatch.setattr(metrics_module, "concern_figures", fails_on_the_reader)
+    assert series_set(db, SERIES, scope, "week", concurrent=True) == expected
