@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,10 +146,13 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
     if full:
         step(15, "Trends")
         data.previous = metrics.stats(db, scope.previous())
-        data.training = series.series(db, "training", scope, bucket)
-        data.concerns = series.series(db, "concerns", scope, bucket)
-        data.mentoring = series.series(db, "mentoring", scope, bucket)
-        data.concern_themes = data.concerns if theme_bucket == bucket else series.series(db, "concerns", scope, theme_bucket)
+        # Every chart and table of the briefing reads these rows, so a stub at either end of the
+        # period is merged once, here, and page 2 and page 3 show the same buckets.
+        data.training = merge_stubs(series.series(db, "training", scope, bucket), bucket)
+        data.concerns = merge_stubs(series.series(db, "concerns", scope, bucket), bucket)
+        data.mentoring = merge_stubs(series.series(db, "mentoring", scope, bucket), bucket)
+        data.concern_themes = data.concerns if theme_bucket == bucket else \
+            merge_stubs(series.series(db, "concerns", scope, theme_bucket), theme_bucket)
         step(30, "Units and readiness")
         data.units = breakdowns.unit_breakdown(db, scope)
         data.readiness = breakdowns.readiness(db, scope)
@@ -177,6 +181,55 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
         db, scope, today, redact, proposals=full)
     step(60, "Laying out pages")
     return data
+
+
+# How series figures combine when a stub bucket is merged into its neighbour: counts over the
+# dates add up; states ("at the bucket's end") are those of the merged bucket's end; figures that
+# neither add nor carry (medians, rates, means) are unknown for the merged bucket.
+FLOW_KEYS = {"sessions", "attendances", "concerns_raised", "concerns_by_theme", "checkins"}
+STATE_KEYS = {"training_coverage", "signed_off_staff", "concerns_open", "pairings_active", "stalled_pairings",
+              "staff_active", "champions_active", "staff_per_champion"}
+# A first or last bucket shorter than this many days is merged into its neighbour (under half of it).
+STUB_DAYS = {"week": 4, "month": 15}
+
+
+def merge_stubs(rows: Sequence[dict[str, Any]], bucket: str) -> list[dict[str, Any]]:
+    """Return series rows with a first or last bucket of under half a week or month merged into its neighbour.
+
+    The period rarely starts on a Monday or the 1st: a stub of a few days holds counts so small they
+    must be hidden, and beside the period's printed total a hidden bar forces a second, real one to be
+    hidden too (a whole month of sessions), and a stub's small count takes a whole theme out of the
+    theme chart. Merged, the figures stay exact: counts (``FLOW_KEYS``, per-theme dicts included) add
+    up, states (``STATE_KEYS``) are the later bucket's, and other figures (medians, rates) become None.
+    A merged row's start and end span both buckets. Rows of one or two buckets are left as they are.
+    """
+    out = [dict(r) for r in rows]
+    min_days = STUB_DAYS.get(bucket, 0)
+
+    def days(row: dict[str, Any]) -> int:
+        return (dt.date.fromisoformat(row["end"]) - dt.date.fromisoformat(row["start"])).days + 1
+
+    def merge(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+        merged: dict[str, Any] = {"start": earlier["start"], "end": later["end"]}
+        for key in earlier.keys() | later.keys():
+            if key in ("start", "end"):
+                continue
+            a, b = earlier.get(key), later.get(key)
+            if key in STATE_KEYS:
+                merged[key] = b
+            elif key in FLOW_KEYS and isinstance(a, dict) and isinstance(b, dict):
+                merged[key] = {t: int(a.get(t) or 0) + int(b.get(t) or 0) for t in {**a, **b}}
+            elif key in FLOW_KEYS:
+                merged[key] = None if a is None and b is None else int(a or 0) + int(b or 0)
+            else:
+                merged[key] = None
+        return {k: merged[k] for k in (*later.keys(), *(k for k in earlier if k not in later))}
+
+    if len(out) > 2 and days(out[0]) < min_days:
+        out[:2] = [merge(out[0], out[1])]
+    if len(out) > 2 and days(out[-1]) < min_days:
+        out[-2:] = [merge(out[-2], out[-1])]
+    return out
 
 
 def pick_stories(stories: list[dict[str, Any]], limit: int = STORIES_SHOWN) -> list[dict[str, Any]]:
@@ -224,6 +277,9 @@ def responses_by_theme(db: Database, f: metrics.Filter, redact: NameRedactor,
 
     A concern counts when it was raised or resolved in the period. Only the response text is read,
     never the description, who raised it or the owner, and other staff names in it are redacted.
+    One action often answers many concerns, written each time with another tool or unit, number or
+    follow-up ("… Colleague said it helped."): responses with the same gist (``response_gist``)
+    print once, the newest, so that the few printed show the range of what was done.
     """
     statuses = ", ".join(f"'{s.value}'" for s in RESOLVED_STATUSES)
     rows = db.query(
@@ -232,22 +288,71 @@ def responses_by_theme(db: Database, f: metrics.Filter, redact: NameRedactor,
                AND (i.occurred_on BETWEEN :d_from AND :d_to OR i.resolved_on BETWEEN :d_from AND :d_to)
                AND trim(coalesce(i.response, '')) <> ''
              ORDER BY coalesce(i.resolved_on, i.occurred_on) DESC, i.id""", f.params())
+    places = [r["name"] for r in db.query(
+        "SELECT name FROM unit WHERE deleted_at IS NULL UNION SELECT name FROM tool WHERE deleted_at IS NULL")]
+    gist = response_gist(places)
     out: dict[str, list[str]] = {}
+    gists: dict[str, list[str]] = {}
     done: set[tuple[str, str]] = set()
     for r in rows:
         theme = r["theme"] if r["theme"] in THEMES else Theme.OTHER.value
         seen = out.setdefault(theme, [])
         raw = " ".join(r["response"].split())
         # A year of a trust holds tens of thousands of responses, mostly repeats of a few actions:
-        # each distinct text is redacted once, and a theme stops at what the briefing prints.
+        # each distinct text is looked at once, and a theme stops at what the briefing prints.
         if len(seen) >= limit or (theme, raw.casefold()) in done:
             continue
         done.add((theme, raw.casefold()))
         text = redact(raw)
-        # Identical responses (one action answering many concerns) print once.
-        if text and text.casefold() not in (s.casefold() for s in seen):
-            seen.append(text)
+        if not text:
+            continue
+        key = gist(text)
+        kept = gists.setdefault(theme, [])
+        if any(same_gist(key, other) for other in kept):
+            continue
+        kept.append(key)
+        seen.append(text)
     return {theme: texts for theme, texts in out.items() if texts}
+
+
+# Follow-ups the demo and real champions append to an action; they do not make it another action.
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_NOT_WORD = re.compile(r"[^\w\s]+")
+_ARTICLES = {"a", "an", "the"}
+# Gists this similar (difflib ratio) are the same action told with other words for the tool or unit.
+SAME_GIST = 0.85
+
+
+def response_gist(places: Sequence[str]) -> Callable[[str], str]:
+    """Return a function giving a response's gist: the action it records, for telling near-repeats apart.
+
+    The gist is the first sentence (what was done; later ones are follow-ups), case-folded, with
+    the names of units and tools (and each word of them: "the scribe" for "NoteWise Ambient
+    Scribe"), numbers, articles, punctuation and single letters taken out, whitespace made single.
+    """
+    words = {w.casefold() for name in places for w in re.findall(r"\w+", name)}
+    words -= {"and", "of", "for", "to", "in", "on", "unit", "team"}
+    whole = sorted({name.casefold() for name in places if name.strip()}, key=len, reverse=True)
+
+    def gist(text: str) -> str:
+        first = _SENTENCE.split(" ".join(text.split()), maxsplit=1)[0].casefold()
+        for name in whole:
+            first = first.replace(name, " ")
+        first = _NOT_WORD.sub(" ", _NUMBER.sub(" ", first))
+        return " ".join(w for w in first.split() if w not in words and w not in _ARTICLES and len(w) > 1)
+
+    return gist
+
+
+def same_gist(a: str, b: str) -> bool:
+    """Return True when two gists record the same action (equal, or nearly: another word for the tool)."""
+    if a == b:
+        return True
+    if not a or not b:
+        return False
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.quick_ratio() >= SAME_GIST and matcher.ratio() >= SAME_GIST
 
 
 def roadmap(db: Database, f: metrics.Filter) -> list[dict[str, Any]]:

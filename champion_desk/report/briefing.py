@@ -53,6 +53,19 @@ TITLE = "Staff briefing: AI tools on our wards"
 CONFIDENTIAL = "Confidential: for staff meetings"
 SECTIONS = ("Key figures", "Training", "Concerns", "You said, we did", "Mentoring", "Readiness",
             "Success stories", "Roadmap", "Next steps", "Your champions")
+# The cover's contents: what each section tells staff.
+SECTION_NOTES = {
+    "Key figures": "The period at a glance, each figure against the previous period.",
+    "Training": "Sessions run, how many colleagues are trained and signed off, unit by unit.",
+    "Concerns": "What staff raised, by theme and over time, and how fast it was resolved.",
+    "You said, we did": "For each theme, what was done about the concerns raised.",
+    "Mentoring": "Pairings of champions and colleagues, and their check-ins.",
+    "Readiness": "Where each unit stands with each tool, and where support should go.",
+    "Success stories": "What the tools changed on our wards, with the evidence.",
+    "Roadmap": "Each tool's stage, unit by unit, and what success will mean for staff.",
+    "Next steps": "What we will do in the coming period, and why.",
+    "Your champions": "Whom to ask about a tool, a worry or a session.",
+}
 PROPOSALS_HEADING = "Suggested by Champion Desk (not yet agreed)"
 AGREED_HEADING = "What we agreed to do next"
 SEVERITY_COLOURS = {"high": BAD, "medium": WARN, "low": PRIMARY}
@@ -91,18 +104,59 @@ def period_text(date_from: dt.date, date_to: dt.date) -> str:
 
 
 def bucket_label(row: dict[str, Any], bucket: str) -> str:
-    """Return a short axis label for a series row: "3 Nov" for weeks, "Nov 26" for months.
+    """Return a two-line axis label for a series row: "3 Nov\n2026" for weeks, "Nov\n2026" for months.
 
-    A month clipped by the period's edges says which days it holds ("27–31 Aug"), so a short
-    first or last bar is not mistaken for a quiet month.
+    The year is the second line, so "Mar" never reads as a day (the chart prints it only where it
+    changes). A month bucket merged with a stub, or clipped by the period's edges, is named after
+    the month holding most of its days; ``edge_note`` says which days the first and last bars hold.
     """
     start, end = dt.date.fromisoformat(row["start"]), dt.date.fromisoformat(row["end"])
     if bucket == "week":
-        return f"{start.day} {start:%b}"
-    whole = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
-    if (start.year, start.month) != (end.year, end.month):  # a stub merged into its neighbour
-        return f"{start.day} {start:%b}–{end.day} {end:%b}"
-    return f"{start:%b %y}" if whole else f"{start.day}–{end.day} {start:%b}"
+        return f"{start.day} {start:%b}\n{start.year}"
+    main = start
+    if (start.year, start.month) != (end.year, end.month):
+        first_month_days = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - start
+        main = start if first_month_days.days > end.day else end
+    return f"{main:%b}\n{main.year}"
+
+
+def date_range(start: dt.date, end: dt.date) -> str:
+    """Return "1–26 Nov 2026", "27 Nov–31 Dec 2025" or "29 Dec 2025–4 Jan 2026"."""
+    if start.year != end.year:
+        return f"{nice_date(start)}–{nice_date(end)}"
+    if start.month != end.month:
+        return f"{start.day} {start:%b}–{nice_date(end)}"
+    return f"{start.day}–{nice_date(end)}" if start != end else nice_date(end)
+
+
+def whole_bucket(row: dict[str, Any], bucket: str) -> bool:
+    """Return True when a series row is exactly one whole ISO week or calendar month."""
+    start, end = dt.date.fromisoformat(row["start"]), dt.date.fromisoformat(row["end"])
+    if bucket == "week":
+        return start.weekday() == 0 and (end - start).days == 6
+    return start.day == 1 and end.month == start.month and (end + dt.timedelta(days=1)).day == 1
+
+
+def edge_note(rows: Sequence[dict[str, Any]], bucket: str) -> str:
+    """Return what the first and last bars hold when they are not a whole week or month ("" if both are).
+
+    The period's first days are added into the first whole bucket when they are under half of one
+    (``briefing_data.merge_stubs``), so the first bar may hold more than its label says.
+    """
+    if not rows:
+        return ""
+    parts = []
+    first, last = rows[0], rows[-1]
+    if not whole_bucket(first, bucket):
+        parts.append(("first", first))
+    if len(rows) > 1 and not whole_bucket(last, bucket):
+        parts.append(("last", last))
+    if not parts:
+        return ""
+    texts = [f"{which} bar: {date_range(dt.date.fromisoformat(r['start']), dt.date.fromisoformat(r['end']))}"
+             for which, r in parts]
+    text = " · ".join(texts) + "."
+    return text[:1].upper() + text[1:]
 
 
 def scope_line(data: BriefingData) -> str:
@@ -110,31 +164,6 @@ def scope_line(data: BriefingData) -> str:
     units = ", ".join(data.scope.units) if data.scope.units else "All units"
     tools = ", ".join(data.scope.tools) if data.scope.tools else "all tools"
     return f"{units} · {tools} · {period_text(data.scope.date_from, data.scope.date_to)}"
-
-
-def merge_stubs(rows: Sequence[dict[str, Any]], key: str, min_days: int = 15) -> list[dict[str, Any]]:
-    """Return month rows with a first or last month of fewer than ``min_days`` days added into its neighbour.
-
-    The default period rarely starts on the 1st; a stub of a few days holds counts so small they
-    would all be hidden, taking whole themes out of the chart. Counts add up, so a merged row is
-    exact: ``key`` holds a dict of counts (e.g. concerns_by_theme).
-    """
-    out = [dict(r) for r in rows]
-
-    def days(row: dict[str, Any]) -> int:
-        return (dt.date.fromisoformat(row["end"]) - dt.date.fromisoformat(row["start"])).days + 1
-
-    def merge(stub: dict[str, Any], into: dict[str, Any]) -> dict[str, Any]:
-        merged = dict(into)
-        merged["start"], merged["end"] = min(stub["start"], into["start"]), max(stub["end"], into["end"])
-        merged[key] = {t: (stub[key].get(t) or 0) + (into[key].get(t) or 0) for t in {**stub[key], **into[key]}}
-        return merged
-
-    if len(out) > 2 and days(out[0]) < min_days:
-        out[:2] = [merge(out[0], out[1])]
-    if len(out) > 2 and days(out[-1]) < min_days:
-        out[-2:] = [merge(out[-1], out[-2])]
-    return out
 
 
 def count_words(cell: Cell, n: int, what: str = "concern", verb: str = " raised") -> str:
@@ -238,11 +267,15 @@ class Briefing:
         return self.p(esc(text), "empty")
 
     def table(self, header: Sequence[str | Flowable], rows: Sequence[Sequence[Any]], widths: Sequence[float],
-              align_right: Sequence[int] = (), total_row: bool = False, extra: Sequence[tuple] = ()) -> Table:
+              align_right: Sequence[int] = (), total_row: bool = False, extra: Sequence[tuple] = (),
+              notes: Sequence[Flowable] = ()) -> Table:
         """Return a clean ruled table: bold muted header, light rules, numbers right-aligned.
 
         Number columns hold plain strings rather than Paragraphs: they never wrap, and a trust's
         sixty-row tables lay out several times faster without a Paragraph per cell.
+
+        ``notes`` (footnotes, a legend) go in rows of their own below the last, which the table
+        never splits from them: a footnote cannot be left alone at the top of the next page.
         """
         right = set(align_right)
         last = len(rows) - 1
@@ -251,11 +284,13 @@ class Briefing:
         body = [[c if isinstance(c, Flowable) else
                  (str(c) if i in right else self.p(esc(c), "cell_bold" if total_row and r == last else "cell"))
                  for i, c in enumerate(row)] for r, row in enumerate(rows)]
-        t = Table([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
+        end = len(rows)  # the last row of the table proper; notes follow it
+        note_rows = [[n, *[""] * (len(widths) - 1)] for n in notes]
+        t = Table([head, *body, *note_rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
         style = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, PRIMARY),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+            ("LINEBELOW", (0, 1), (-1, end), 0.3, RULE),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -266,8 +301,13 @@ class Briefing:
         ]
         style += [("ALIGN", (col, 1), (col, -1), "RIGHT") for col in right]
         if total_row and rows:
-            style += [("LINEABOVE", (0, -1), (-1, -1), 0.8, INK), ("BACKGROUND", (0, -1), (-1, -1), PAPER_TINT),
-                      ("FONTNAME", (0, -1), (-1, -1), BOLD)]
+            style += [("LINEABOVE", (0, end), (-1, end), 0.8, INK), ("BACKGROUND", (0, end), (-1, end), PAPER_TINT),
+                      ("FONTNAME", (0, end), (-1, end), BOLD)]
+        for r in range(end + 1, end + 1 + len(note_rows)):
+            style += [("SPAN", (0, r), (-1, r)), ("LEFTPADDING", (0, r), (-1, r), 0),
+                      ("TOPPADDING", (0, r), (-1, r), 5 if r == end + 1 else 2)]
+        if note_rows and rows:
+            style.append(("NOSPLIT", (0, end), (-1, -1)))
         t.setStyle(table_style(style + list(extra)))
         return t
 
@@ -313,8 +353,16 @@ class Briefing:
             "what comes next. Concerns are raised in confidence: nobody who raised one is named, no "
             f"concern is quoted, and any count from 1 to {self.k - 1} is printed as “{self.sup.wording}”.",
             PRIMARY))
-        out += [Spacer(1, 6 * mm), self.p("In this briefing", "h3"),
-                self.p(" · ".join(esc(s) for s in SECTIONS), "body"), PageBreak()]
+        # What each section holds, as a contents list: a manager sees at once what to talk through.
+        rows = [[self.p(f"<b>{esc(section)}</b>", "body"), self.p(esc(SECTION_NOTES[section]), "body")]
+                for section in SECTIONS]
+        contents = Table(rows, colWidths=[42 * mm, self.width - 42 * mm], hAlign="LEFT")
+        contents.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                      ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                                      ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE)]))
+        if d.is_empty:  # the "nothing was logged" callout takes the room: the sections in one line
+            contents = self.p(" · ".join(esc(s) for s in SECTIONS), "body")
+        out += [Spacer(1, 6 * mm if d.is_empty else 8 * mm), self.p("In this briefing", "h3"), contents, PageBreak()]
         return out
 
     def callout(self, title: str, text: str, colour: colors.Color) -> Table:
@@ -463,12 +511,15 @@ class Briefing:
         """Return per-bucket counts that add up to the period's printed figure, safely hidden, with marks."""
         return self.sup.marks([r.get(key) for r in rows], self.data.figures.get(key))
 
-    def bars_note(self, marks: Sequence[str | None]) -> list[Flowable]:
-        """Return the key to the marks a chart shows (nothing when it shows none)."""
-        if not any(marks):
-            return []
-        return [self.p(f"&lt;{self.k}: fewer than {self.k}, not drawn · –: not shown, so that a small number "
-                       "cannot be worked out from the total.", "note")]
+    def bars_note(self, marks: Sequence[str | None], rows: Sequence[dict[str, Any]] = (),
+                  bucket: str = "month") -> list[Flowable]:
+        """Return the note under a chart: which days the first and last bars hold when they are not a
+        whole week or month, and the key to the marks it shows (nothing when there is neither)."""
+        bits = [esc(edge_note(rows, bucket))] if edge_note(rows, bucket) else []
+        if any(marks):
+            bits.append(f"&lt;{self.k}: fewer than {self.k}, not drawn · –: not shown, so that a small number "
+                        "cannot be worked out from the total.")
+        return [self.p(" ".join(bits), "note")] if bits else []
 
     def training(self) -> list[Flowable]:
         d, f = self.data, self.data.figures
@@ -494,10 +545,9 @@ class Briefing:
             line = self.chart_or_note(coverage, [c.suppressed for c in cells], "point of the coverage line",
                                       lambda: charts.line_chart(labels, [coverage], half, 52 * mm, percent=True, ymax=100),
                                       52 * mm)
-            out.append(self._chart_pair((f"Sessions per {d.bucket}", bars),
-                                        ("Training coverage (staff trained)", line)))
-            if any(values):
-                out += self.bars_note(marks)
+            pair = self._chart_pair((f"Sessions per {d.bucket}", bars), ("Training coverage (staff trained)", line))
+            # The note says which days the edge bars hold and what the marks mean: it stays with the charts.
+            out.append(KeepTogether([pair, *self.bars_note(marks if any(values) else (), d.training, d.bucket)]))
         out += self.unit_table()
         out += self.upcoming()
         return out
@@ -573,14 +623,15 @@ class Briefing:
                                 hidden=[cells[k].text if cells[k].suppressed else None for k in keys])
         out.append(KeepTogether([self._chart_pair(("Open concerns at each " + d.bucket + "’s end", line),
                                                   ("ADKAR barrier behind the concerns", bar)),
-                                 self.p(ADKAR_NOTE, "note")]))
+                                 self.p("<br/>".join(esc(x) for x in (edge_note(d.concerns, d.bucket), ADKAR_NOTE) if x),
+                                        "note")]))
         out += self.concerns_by_unit()
         return out
 
     def theme_chart(self) -> list[Flowable]:
         d = self.data
-        rows = merge_stubs(d.concern_themes or d.concerns, "concerns_by_theme") if d.theme_bucket == "month" \
-            else (d.concern_themes or d.concerns)
+        # Stub buckets were merged when the data was collected, as for every other chart.
+        rows = d.concern_themes or d.concerns
         by_theme = d.figures.get("concerns_by_theme", {})
         present = [t for t in by_theme if any(r["concerns_by_theme"].get(t) for r in rows)]
         if not present:
@@ -600,10 +651,13 @@ class Briefing:
         colours = [theme_colour(all_themes.index(t)) for t in drawn]
         chart = charts.stacked_bars(labels, drawn, segments, colours, self.width, 62 * mm)
         block: list[Flowable] = [title, chart, charts.legend([(t.capitalize(), c) for t, c in zip(drawn, colours)], self.width)]
+        notes = [edge_note(rows, d.theme_bucket)]
         if left_out:
-            block.append(self.p(esc(f"{left_out} theme{'s are' if left_out != 1 else ' is'} not drawn: fewer than "
-                                    f"{self.k} concerns in some {d.theme_bucket}, or hidden in “You said, we did” to "
-                                    "protect a small number."), "note"))
+            notes.append(f"{left_out} theme{'s are' if left_out != 1 else ' is'} not drawn: fewer than "
+                         f"{self.k} concerns in some {d.theme_bucket}, or hidden in “You said, we did” to "
+                         "protect a small number; each theme's total is in “You said, we did”.")
+        if any(notes):
+            block.append(self.p(esc(" ".join(n for n in notes if n)), "note"))
         return [KeepTogether(block), Spacer(1, 3 * mm)]
 
     def concerns_by_unit(self) -> list[Flowable]:
@@ -613,6 +667,8 @@ class Briefing:
         shown = {u: n for u, n in by_unit.items() if n}
         cells, total = self.sup.counts_with_total(shown, self.data.figures.get("concerns_raised"))
         quiet = len(by_unit) - len(shown)
+        notes = [self.p(f"{quiet} unit{'s' if quiet != 1 else ''} in scope raised no concerns in this period.", "note")] \
+            if quiet else []
         rows = [[u, cells[u].text] for u in shown]
         w = self.width
         if len(rows) > 16:
@@ -622,14 +678,12 @@ class Briefing:
             paired = [a + b for a, b in zip(left, right)] + [["All units", total.text, "", ""]]
             table = self.table(["Unit", "Concerns", "Unit", "Concerns"], paired,
                                [w * 0.34, w * 0.14, w * 0.38, w * 0.14], align_right=[1, 3], total_row=True,
-                               extra=[("LEFTPADDING", (2, 0), (2, -1), w * 0.04)])
+                               extra=[("LEFTPADDING", (2, 0), (2, -2 if notes else -1), w * 0.04)], notes=notes)
         else:
             rows.append(["All units", total.text])
-            table = self.table(["Unit", "Concerns raised"], rows, [w * 0.5, w * 0.2], align_right=[1], total_row=True)
-        out: list[Flowable] = [self.sub("Concerns raised by unit"), table]
-        if quiet:
-            out.append(self.p(f"{quiet} unit{'s' if quiet != 1 else ''} in scope raised no concerns in this period.", "note"))
-        return out
+            table = self.table(["Unit", "Concerns raised"], rows, [w * 0.5, w * 0.2], align_right=[1], total_row=True,
+                               notes=notes)
+        return [self.sub("Concerns raised by unit"), table]
 
     # you said, we did -----------------------------------------------------------------------------
 
@@ -653,8 +707,8 @@ class Briefing:
             done = self.responses_for(t, cells[t].suppressed)
             rows.append([self.p(said, "cell"), done])
         w = self.width
-        table = self.table(["You said", "We did"], rows, [w * 0.3, w * 0.7])
-        return out + [table, Spacer(1, 2 * mm), self.small_note()]
+        table = self.table(["You said", "We did"], rows, [w * 0.3, w * 0.7], notes=[self.small_note()])
+        return out + [table]
 
     def responses_for(self, theme: str, suppressed: bool) -> Flowable:
         """Return the "we did" cell; a hidden count gets one response at most so none narrows it down."""
@@ -688,7 +742,7 @@ class Briefing:
         line = self.chart_or_note(active, active_small, f"{d.bucket}'s number of active pairings",
                                   lambda: charts.line_chart(labels, [active], half, 48 * mm, colours=(GOOD,)), 48 * mm)
         out.append(KeepTogether([self._chart_pair((f"Check-ins per {d.bucket}", bars), ("Active pairings", line)),
-                                 *(self.bars_note(marks) if any(checkins) else [])]))
+                                 *self.bars_note(marks if any(checkins) else (), d.mentoring, d.bucket)]))
         return out
 
     # readiness ------------------------------------------------------------------------------------
@@ -729,13 +783,14 @@ class Briefing:
             rows.append([unit, r["tool"], when, respondents.text, *scores, barrier])
         w = self.width
         widths = [w * 0.17, w * 0.17, w * 0.09, w * 0.12] + [w * 0.061] * 5 + [w * 0.145]
-        table = self.table(["Unit", "Tool", "Taken", "People", "A", "D", "K", "A", "R", "Barrier point"], rows,
-                           widths, align_right=range(3, 9), extra=extra)
         legend = charts.legend([("below 3: a barrier", SCORE_COLOURS[0]), ("3 to 3.4", SCORE_COLOURS[1]),
                                 ("3.5 and above", SCORE_COLOURS[2]),
                                 ("A awareness · D desire · K knowledge · A ability · R reinforcement", colors.white)],
-                               self.width)
-        return out + [table, Spacer(1, 2 * mm), legend]
+                               self.width - 8)
+        # The legend is a row of the table, so it never starts a page on its own.
+        table = self.table(["Unit", "Tool", "Taken", "People", "A", "D", "K", "A", "R", "Barrier point"], rows,
+                           widths, align_right=range(3, 9), extra=extra, notes=[legend])
+        return out + [table]
 
     def readiness_matrix(self) -> list[Flowable]:
         """Return one row per unit and one column per tool: the barrier point, tinted by the lowest score.
@@ -766,14 +821,14 @@ class Briefing:
         small = [("FONTSIZE", (0, 0), (-1, -1), 7)]
         head = [self.p(esc(t), "cell_head_small") for t in tools]
         body = [[row[0], *[self.p(esc(c), "cell_small") for c in row[1:]]] for row in rows]
-        table = self.table(["Unit", *head], body, [first] + [(w - first) / max(len(tools), 1)] * len(tools),
-                           extra=extra + small)
         legend = charts.legend([("a score below 3", SCORE_COLOURS[0]), ("lowest 3 to 3.4", SCORE_COLOURS[1]),
-                                ("all 3.5 and above", SCORE_COLOURS[2])], self.width)
+                                ("all 3.5 and above", SCORE_COLOURS[2])], self.width - 8)
+        table = self.table(["Unit", *head], body, [first] + [(w - first) / max(len(tools), 1)] * len(tools),
+                           extra=extra + small, notes=[legend])
         return [self.p("Each cell is the barrier point of the unit's latest pulse for that tool (“Ready”: no step "
                        "below 3; Aware. awareness, Knowl. knowledge, Reinf. reinforcement), tinted by its lowest "
                        "score; an empty cell means no pulse yet.", "note"),
-                table, Spacer(1, 2 * mm), legend]
+                table]
 
     # stories --------------------------------------------------------------------------------------
 

@@ -52,15 +52,75 @@ def split_runs(values: Sequence[float | None]) -> list[list[float | None]]:
     return runs
 
 
-def _label_every(n: int, room: float, per_label: float = 26) -> int:
-    """Return k so that every k-th category label fits in ``room`` points."""
-    return max(1, math.ceil(n * per_label / max(room, 1)))
+LABEL_GAP = 3  # points of white space at least between two neighbouring axis labels
+
+
+def _width(text: str, font_size: float = AXIS_FONT_SIZE) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    register_fonts()
+    return stringWidth(text, REGULAR, font_size)
+
+
+def _shown(labels: Sequence[str], every: int) -> list[str]:
+    """Return every ``every``-th label, the others blank, with a second line only where it changes."""
+    out: list[str] = []
+    last_second: str | None = None
+    for i, label in enumerate(labels):
+        if i % every:
+            out.append("")
+            continue
+        first, _, second = label.partition("\n")
+        if second and second != last_second:
+            out.append(f"{first}\n{second}")
+            last_second = second
+        else:
+            out.append(first)
+    return out
+
+
+def _fits(labels: Sequence[str], slot: float) -> bool:
+    """Return True when no printed label line runs into the same line of the next label that has one."""
+    lines: dict[int, list[tuple[int, float]]] = {}
+    for i, label in enumerate(labels):
+        if label:
+            for n, line in enumerate(label.split("\n")):
+                lines.setdefault(n, []).append((i, _width(line)))
+    for placed in lines.values():
+        for (i, a), (j, b) in zip(placed, placed[1:]):
+            if (a + b) / 2 + LABEL_GAP > (j - i) * slot:
+                return False
+    return True
+
+
+def thin_labels(labels: Sequence[str], room: float) -> list[str]:
+    """Return the axis labels to print: every k-th one, k as small as lets none run into the next,
+    and a second line (the year) only at the first printed label and where it changes.
+
+    Labels come whole ("Mar\n2026"): printed once per year, the year says "Mar" is not a day
+    without crowding the axis with repeats; lines are measured, not guessed.
+    """
+    n = len(labels)
+    if not n:
+        return []
+    slot = max(room, 1) / n
+    for every in range(1, n + 1):
+        shown = _shown(labels, every)
+        if _fits(shown, slot):
+            return shown
+        # A period starting in December: "Jan / 2026" beside it dates the first label well enough,
+        # and two years side by side would not fit.
+        later = [i for i, label in enumerate(shown) if i and "\n" in label]
+        if "\n" in shown[0] and later:
+            bare = [shown[0].partition("\n")[0], *shown[1:]]
+            if _fits(bare, slot):
+                return bare
+    return _shown(labels, n)
 
 
 def _style_axes(chart, labels: Sequence[str], ymax: float, step: float, percent: bool = False) -> None:
     register_fonts()
-    every = _label_every(len(labels), chart.width)
-    chart.categoryAxis.categoryNames = [lab if i % every == 0 else "" for i, lab in enumerate(labels)]
+    chart.categoryAxis.categoryNames = thin_labels(labels, chart.width)
     for axis in (chart.categoryAxis, chart.valueAxis):
         axis.labels.fontName = REGULAR
         axis.labels.fontSize = AXIS_FONT_SIZE
@@ -69,6 +129,8 @@ def _style_axes(chart, labels: Sequence[str], ymax: float, step: float, percent:
         axis.strokeWidth = 0.6
     chart.categoryAxis.labels.boxAnchor = "n"
     chart.categoryAxis.labels.dy = -2
+    chart.categoryAxis.labels.leading = AXIS_FONT_SIZE + 1
+    chart.categoryAxis.labels.textAnchor = "middle"  # each line centred under its bar, not the widest one
     chart.categoryAxis.tickDown = 0
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = ymax

@@ -213,3 +213,72 @@ def test_parts_of_a_total_printed_elsewhere_hide_what_would_give_a_small_one_awa
     # A part hidden for another reason is not uncovered by the others and the total.
     assert sup.parts_to_hide({"a": 7, "b": 6}, 13, hidden=["b"]) == {"a", "b"}
     assert sup.parts_to_hide({"a": 7, "b": 6}, 13) == set()
+
+
+# --- stub buckets and repeated responses --------------------------------------------------------------
+
+def test_a_stub_bucket_is_merged_counts_added_states_from_the_later_end():
+    rows = [{"start": "2025-11-27", "end": "2025-11-30", "sessions": 4, "training_coverage": 0.5,
+             "concerns_by_theme": {"a": 2, "b": 1}, "concerns_open": 9, "median_days_to_resolution": 3.0},
+            {"start": "2025-12-01", "end": "2025-12-31", "sessions": 74, "training_coverage": 0.6,
+             "concerns_by_theme": {"a": 10, "b": 0}, "concerns_open": 12, "median_days_to_resolution": 8.0},
+            {"start": "2026-01-01", "end": "2026-01-31", "sessions": 71, "training_coverage": 0.7,
+             "concerns_by_theme": {"a": 7, "b": 6}, "concerns_open": 5, "median_days_to_resolution": 4.0},
+            {"start": "2026-02-01", "end": "2026-02-10", "sessions": 3, "training_coverage": 0.8,
+             "concerns_by_theme": {"a": 1, "b": 0}, "concerns_open": 6, "median_days_to_resolution": 2.0}]
+    merged = briefing_data.merge_stubs(rows, "month")
+    assert [(r["start"], r["end"]) for r in merged] == [("2025-11-27", "2025-12-31"), ("2026-01-01", "2026-02-10")]
+    assert [r["sessions"] for r in merged] == [78, 74]
+    assert [r["concerns_by_theme"] for r in merged] == [{"a": 12, "b": 1}, {"a": 8, "b": 6}]
+    assert [r["concerns_open"] for r in merged] == [12, 6]          # the state at the merged bucket's end
+    assert [r["training_coverage"] for r in merged] == [0.6, 0.8]
+    assert [r["median_days_to_resolution"] for r in merged] == [None, None]  # a median does not add up
+    # Half a month or more stays a bar of its own; so does a period of two buckets.
+    assert len(briefing_data.merge_stubs([dict(rows[1], start="2025-12-10"), *rows[2:3]], "month")) == 2
+    assert briefing_data.merge_stubs(rows[:2], "month") == rows[:2]
+
+
+def test_a_stub_week_of_under_four_days_is_merged_a_longer_one_kept():
+    weeks = [{"start": "2026-08-29", "end": "2026-08-30", "checkins": 2},  # Sat-Sun
+             {"start": "2026-08-31", "end": "2026-09-06", "checkins": 9},
+             {"start": "2026-09-07", "end": "2026-09-10", "checkins": 3}]  # Mon-Thu: kept
+    merged = briefing_data.merge_stubs(weeks, "week")
+    assert [(r["start"], r["end"], r["checkins"]) for r in merged] == [
+        ("2026-08-29", "2026-09-06", 11), ("2026-09-07", "2026-09-10", 3)]
+
+
+def test_responses_that_repeat_one_action_print_once_for_variety(db):
+    from champion_desk.store import records
+    from tests.factories import make_ward
+
+    ids = make_ward(db)
+    records.update(db, "tool", ids["tool"], {"name": "NoteWise Ambient Scribe"}, "t")
+    texts = [
+        "Confirmed the vendor cannot keep what goes into the scribe; shared the data protection summary.",
+        "Confirmed the vendor cannot keep what goes into the admin assistant; shared the data protection "
+        "summary. Colleague said it helped.",
+        "confirmed  the vendor cannot keep what goes into the Scribe; shared the data protection summary. "
+        "Checked back a fortnight later: concern settled.",
+        "Added a consent script to the Ward 7 folder and went through it at huddle.",
+        "Added a consent script to the ward folder and went through it at huddle. Added to the ward FAQ.",
+        "Held 2 drop-ins with the information governance lead.",
+        "Held 3 drop-ins with the information governance lead.",
+        "Shared where data from the scribe is kept and for how long.",
+    ]
+    for n, text in enumerate(texts):
+        records.insert(db, "incident", {"tool_id": ids["tool"], "unit_id": ids["unit"], "reported_by": ids["champion"],
+                                        "occurred_on": f"2026-10-{10 + n:02d}", "theme": "privacy and data",
+                                        "status": "closed", "response": text,
+                                        "resolved_on": f"2026-11-{20 - n:02d}"}, "t")
+    data = collect(db, SCOPE, today=TODAY)
+    # Newest first, one of each action: four different things done, not the same one three times.
+    assert data.responses["privacy and data"] == [texts[0], texts[3], texts[5], texts[7]]
+
+
+def test_response_gists_ignore_tools_units_numbers_and_follow_ups():
+    gist = briefing_data.response_gist(["NoteWise Ambient Scribe", "Ward 7", "SepsisWatch Alert"])
+    assert gist("Logged it with the digital team. Added to the ward FAQ.") == "logged it with digital team"
+    assert gist("Trained 12 staff on Ward 7's NoteWise Ambient Scribe.") == gist("Trained 4 staff on the scribe.")
+    assert briefing_data.same_gist(gist("Switched off prompts in the sepsis alert."),
+                                   gist("Switched off prompts in the scribe."))
+    assert not briefing_data.same_gist(gist("Added night-shift training slots."), gist("Added a consent script."))

@@ -135,3 +135,10 @@ def test_redactor_handles_apostrophes_hyphens_and_punctuation():
     redact = NameRedactor(["Seán O'Brien-Kelly"])
     assert redact("Thanks to Seán O'Brien-Kelly, and O'Brien.") == "Thanks to a colleague, and O'a colleague."
     assert redact("Seán, Kelly") == "a colleague, a colleague"
+
+
+def test_the_bar_hidden_beside_a_small_one_is_the_smallest_other_not_a_large_one():
+    # A 4-session stub beside a year of months: the shield is the smallest month (71), the rest print.
+    shown, marks = Suppressor(5).marks([4, 74, 71, 86, 0, 90], total=325)
+    assert marks == ["<5", None, "–", None, None, None]
+    assert shown == [None, 74, None, 86, 0, 90]

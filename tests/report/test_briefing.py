@@ -167,13 +167,134 @@ def test_charts_leave_out_themes_and_bars_that_would_give_a_small_count_away(fla
     assert "Every week's number of sessions is fewer than 5, so this chart is not drawn." in flat_text
 
 
-def test_a_short_first_month_is_added_into_the_next_for_the_theme_chart():
-    from champion_desk.report.briefing import bucket_label, merge_stubs
+# --- a stub bucket at the start of the period (the GUI's "last 12 months") ---------------------------
 
-    rows = [{"start": "2026-08-27", "end": "2026-08-31", "concerns_by_theme": {"a": 2, "b": 1}},
-            {"start": "2026-09-01", "end": "2026-09-30", "concerns_by_theme": {"a": 10, "b": 0}},
-            {"start": "2026-10-01", "end": "2026-10-31", "concerns_by_theme": {"a": 7, "b": 6}}]
-    merged = merge_stubs(rows, "concerns_by_theme")
-    assert [r["concerns_by_theme"] for r in merged] == [{"a": 12, "b": 1}, {"a": 7, "b": 6}]
-    assert bucket_label(merged[0], "month") == "27 Aug–30 Sep"
-    assert bucket_label(merged[1], "month") == "Oct 26"
+YEAR = Scope(dt.date(2025, 11, 27), dt.date(2026, 11, 26))
+
+
+@pytest.fixture(scope="module")
+def stub_year_db(tmp_path_factory):
+    """A ward whose year starts with a 4-day stub holding 2 sessions and 2 privacy concerns.
+
+    Every whole month holds 20 sessions and 6 privacy concerns (January 18 sessions, the
+    smallest), so nothing but the stub is small.
+    """
+    from champion_desk.store import records
+    from champion_desk.store.database import open_database
+    from tests.factories import make_ward
+
+    database = open_database(tmp_path_factory.mktemp("stub") / "desk.db")
+    ids = make_ward(database)
+    ins = records.insert
+
+    def sessions(day: dt.date, n: int) -> None:
+        for i in range(n):
+            ins(database, "training_session", {"tool_id": ids["tool"], "unit_id": ids["unit"],
+                                               "trainer_id": ids["champion"], "held_on": day.isoformat(),
+                                               "minutes": 30, "format": "hands-on", "topic": f"Drop-in {i}"}, "t")
+
+    def concerns(day: dt.date, n: int) -> None:
+        for _ in range(n):
+            ins(database, "incident", {"tool_id": ids["tool"], "unit_id": ids["unit"], "reported_by": ids["champion"],
+                                       "occurred_on": day.isoformat(), "theme": "privacy and data", "status": "open"},
+                "t")
+
+    sessions(dt.date(2025, 11, 28), 2)
+    concerns(dt.date(2025, 11, 29), 2)
+    month = dt.date(2025, 12, 1)
+    while month <= YEAR.date_to:
+        sessions(month.replace(day=10), 18 if (month.year, month.month) == (2026, 1) else 20)
+        concerns(month.replace(day=12), 6)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="module")
+def stub_year(stub_year_db):
+    data = collect(stub_year_db, YEAR, today=TODAY)
+    out = io.BytesIO()
+    build_briefing(data, out)
+    return data, " ".join(pdf_text(out.getvalue()).split())
+
+
+def test_a_stub_first_month_is_merged_into_the_next_on_every_chart(stub_year):
+    data, _ = stub_year
+    for rows in (data.training, data.concerns, data.concern_themes, data.mentoring):
+        assert (rows[0]["start"], rows[0]["end"]) == ("2025-11-27", "2025-12-31")
+        assert rows[-1]["end"] == "2026-11-26"
+    assert data.training[0]["sessions"] == 22 and data.training[1]["sessions"] == 18
+    assert sum(r["sessions"] for r in data.training) == data.figures["sessions"]
+    assert data.concern_themes[0]["concerns_by_theme"]["privacy and data"] == 8
+
+
+def test_a_stub_never_hides_a_whole_month_or_a_theme(stub_year):
+    _, text = stub_year
+    # No "<5" for the stub, so no "–" either: January's 18 sessions are drawn, not blanked.
+    assert "<5" not in text and "not shown, so that a small number" not in text
+    start = text.index("Sessions per month")
+    assert "First bar: 27 Nov–31 Dec 2025" in text[start:]
+    # The theme's only small count was the stub's: it is drawn, and no theme is left out.
+    chart = text[text.index("Concerns raised per month, by theme"):]
+    assert "Privacy and data" in chart[:400]
+    assert "not drawn" not in chart[:600]
+
+
+def test_month_labels_carry_the_year_and_say_which_days_a_merged_bar_holds():
+    from champion_desk.report.briefing import bucket_label, edge_note
+
+    rows = [{"start": "2025-11-27", "end": "2025-12-31"}, {"start": "2026-01-01", "end": "2026-01-31"},
+            {"start": "2026-02-01", "end": "2026-02-20"}]
+    assert [bucket_label(r, "month") for r in rows] == ["Dec\n2025", "Jan\n2026", "Feb\n2026"]
+    assert bucket_label({"start": "2026-08-27", "end": "2026-08-30"}, "week") == "27 Aug\n2026"
+    assert edge_note(rows, "month") == "First bar: 27 Nov–31 Dec 2025 · last bar: 1–20 Feb 2026."
+    assert edge_note(rows[1:2], "month") == ""
+
+
+def test_axis_labels_print_the_year_once_per_change_and_never_run_together():
+    from champion_desk.report.charts import LABEL_GAP, _width, thin_labels
+
+    months = ["Dec\n2025"] + [f"{m}\n2026" for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
+                                                        "Oct", "Nov")]
+    shown = thin_labels(months, 205)  # the half-width chart of a 12-month briefing: every month fits
+    assert shown[:3] == ["Dec", "Jan\n2026", "Feb"] and all(shown)
+    assert sum("2026" in s for s in shown) == 1
+    crowded = thin_labels(months, 120)
+    printed = [(i, s) for i, s in enumerate(crowded) if s]
+    assert 1 < len(printed) < len(months)
+    slot = 120 / len(months)
+    for (i, a), (j, b) in zip(printed, printed[1:]):
+        wa, wb = _width(a.split("\n")[0]), _width(b.split("\n")[0])
+        assert (wa + wb) / 2 + LABEL_GAP <= (j - i) * slot
+    assert printed[0][1].startswith("Dec") and sum("2026" in s for _, s in printed) == 1
+
+
+def test_a_footnote_is_never_split_from_its_table():
+    from reportlab.lib.units import mm
+
+    from champion_desk.report.briefing import Briefing
+
+    briefing = Briefing(collect_empty(), 5)
+    note = briefing.small_note()
+    rows = [[f"Theme {n}", "text"] for n in range(10)]
+    table = briefing.table(["You said", "We did"], rows, [60 * mm, 100 * mm], notes=[note])
+    _, full = table.wrap(160 * mm, 1000 * mm)
+    plain = briefing.table(["You said", "We did"], rows, [60 * mm, 100 * mm])
+    _, without = plain.wrap(160 * mm, 1000 * mm)
+    # Room for every row but not the note: the last row goes over with the note.
+    parts = table.split(160 * mm, without + 1)
+    assert len(parts) == 2
+    def text(cell):
+        cell = cell[0] if isinstance(cell, (list, tuple)) else cell
+        return cell.getPlainText()
+
+    carried = parts[1]._cellvalues
+    assert text(carried[-1][0]) == note.getPlainText() and text(carried[-2][0]) == "Theme 9"
+    assert full > without
+
+
+def collect_empty():
+    from champion_desk.domain.briefing_data import BriefingData
+
+    return BriefingData(scope=SCOPE, made_on=TODAY, made_by="", bucket="week", theme_bucket="month",
+                        figures={}, previous={})
