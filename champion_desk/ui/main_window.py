@@ -55,7 +55,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("readiness", "Readiness", "champion_desk.ui.pages.readiness", "ReadinessPage"),
     PageSpec("people", "People", "champion_desk.ui.pages.people", "PeoplePage"),
     PageSpec("tools", "Tools & roadmap", "champion_desk.ui.pages.tools", "ToolsPage"),
-    # Filled by their own work; until their module exists the generic "coming" page stands in.
     PageSpec("dashboard", "Dashboard", "champion_desk.ui.pages.dashboard", "DashboardPage"),
     PageSpec("briefing", "Briefing", "champion_desk.ui.pages.briefing", "BriefingPage"),
 )
@@ -98,15 +97,9 @@ def nav_icon(name: str, selected: QColor) -> QIcon:
     return result
 
 
-def page_class(spec: PageSpec) -> type[Page] | None:
-    """Return the page class of a spec, or None when its module is not part of this build yet."""
-    try:
-        module = importlib.import_module(spec.module)
-    except ModuleNotFoundError as exc:
-        if exc.name == spec.module:
-            return None
-        raise
-    return getattr(module, spec.class_name, None)
+def page_class(spec: PageSpec) -> type[Page]:
+    """Return the page class a spec names (imported on first use, so start-up stays light)."""
+    return getattr(importlib.import_module(spec.module), spec.class_name)
 
 
 def first_window_size(widget: QWidget) -> QSize:
@@ -268,13 +261,10 @@ class MainWindow(QMainWindow):
         return self.pages[name]
 
     def _build_page(self, spec: PageSpec) -> Page:
-        from champion_desk.ui.pages.coming import ComingPage
         from champion_desk.ui.pages.home import HomePage
         from champion_desk.ui.pages.record_list import RecordListPage
 
         cls = page_class(spec)
-        if cls is None:
-            return ComingPage(self.context, spec.name, self)
         if issubclass(cls, RecordListPage):
             page = cls(self.context, self, deletions=self.deletions)
             self._restore_layout(page)

@@ -233,7 +233,9 @@ def test_new_record_is_selected_or_explained(qtbot, window, ward, monkeypatch):
 
     def fake_dialog(context, table, record_id=None, prefill=None, parent=None):
         assert table == "training_session" and prefill == {"trainer_id": ward["champion"]}
-        return records.insert(context.db, table, session_values(ward, held_on=next(held)), context.actor)
+        saved = records.insert(context.db, table, session_values(ward, held_on=next(held)), context.actor)
+        context.notify_changed(table)  # as the real dialogs do after saving
+        return saved
 
     monkeypatch.setattr(registry, "open_record_dialog", fake_dialog)
     page = window.show_page("training")

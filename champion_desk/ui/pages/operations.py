@@ -16,24 +16,15 @@ from champion_desk.domain import logbook
 from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.context import AppContext
 
-REGISTRY_MODULE = "champion_desk.ui.dialogs.registry"
 
 
 def open_record(context: AppContext, parent: QWidget | None, table: str, record_id: str | None = None,
                 prefill: dict[str, Any] | None = None) -> str | None:
     """Open the form for a new (no ``record_id``) or existing record; return the saved id or None."""
-    try:
-        from champion_desk.ui.dialogs.registry import open_record_dialog
-    except ModuleNotFoundError as exc:
-        if exc.name != REGISTRY_MODULE:
-            raise
-        QMessageBox.information(parent, "Forms not available",
-                                "The record forms are not part of this build yet, so records cannot be edited here.")
-        return None
-    saved = open_record_dialog(context, table, record_id=record_id, prefill=prefill, parent=parent)
-    if saved:
-        context.notify_changed(table)
-    return saved
+    from champion_desk.ui.dialogs.registry import open_record_dialog
+
+    # The dialog tells every page about the change itself (context.notify_changed).
+    return open_record_dialog(context, table, record_id=record_id, prefill=prefill, parent=parent)
 
 
 @dataclass(frozen=True)
