@@ -5,6 +5,16 @@ Builds the trust-scale demo once per seed (cached in the temp folder), runs ever
 prints one row per figure — median, min, max over several runs, the goal, met or missed — and,
 last, `goals met: N/M`. Where a goal is a ratio against a floor, both are measured in this run,
 because these machines are shared and noisy.
+
+The GUI figures run offscreen (QT_QPA_PLATFORM=offscreen), each in its own process (gui_probe.py):
+1 starts the real app (`champion-desk --db trust.db --page home` with CHAMPION_DESK_EXIT_WHEN_SHOWN=1
+and this PC's settings in a folder of the run's own) and the floor (a bare QMainWindow holding one
+pyqtgraph PlotWidget), interleaved, each timed from spawn to "window shown and event loop idle";
+2 redraws the dashboard after changing the scope from the last 6 to the last 12 months (all units,
+by month) and re-runs the SQL one redraw ran (captured with the connections' trace callbacks) on a
+plain connection; 7 is the peak RSS of the real app opened on the dashboard; 8 divides the trust
+redraw by the same redraw of the hospital demo. Usage: `.venv/bin/python tests/perf/run.py
+[--runs N] [--only NAME]...` with NAME one of demo, startup, dashboard, stats, save, briefing, exchange.
 """
 
 from __future__ import annotations
