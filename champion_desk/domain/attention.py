@@ -135,32 +135,14 @@ def _refresher_row(row: dict[str, Any], today: dt.date | None = None) -> Item | 
     return Item("staff", str(staff_id), title, row.get("unit") or "", due)
 
 
-def figure_function(name: str):
-    """Return a read function of the metrics work by name (from ``domain.metrics`` or
-    ``domain.breakdowns``, wherever it lives), or None while it is not available."""
-    import importlib
-
-    for module in ("champion_desk.domain.metrics", "champion_desk.domain.breakdowns"):
-        try:
-            found = getattr(importlib.import_module(module), name, None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found
-    return None
-
-
-def refreshers_due(db: Database, today: dt.date, within_days: int = REFRESHER_WITHIN_DAYS, limit: int = DEFAULT_LIMIT) -> Group | None:
-    """Return colleagues whose refresher training falls due within ``within_days`` (from
-    ``refreshers_due`` of the metrics work; overdue ones included), or None while that figure
-    is not available."""
-    compute = figure_function("refreshers_due")
-    if compute is None:
-        return None
+def refreshers_due(db: Database, today: dt.date, within_days: int = REFRESHER_WITHIN_DAYS, limit: int = DEFAULT_LIMIT) -> Group:
+    """Return colleagues whose refresher training falls due within ``within_days`` (as
+    ``breakdowns.refreshers_due`` defines it; overdue ones included)."""
+    from champion_desk.domain import breakdowns
     from champion_desk.domain.scope import Scope
 
     # All units and tools, the period ending today: "due" is about now, not the scope on screen.
-    rows = compute(db, Scope(dt.date(1900, 1, 1), today), within_days)
+    rows = breakdowns.refreshers_due(db, Scope(dt.date(1900, 1, 1), today), within_days)
     items = [i for i in (_refresher_row(dict(r), today) for r in rows) if i is not None]
     items.sort(key=lambda i: i.day or "")
     return Group("refreshers", f"Refresher training overdue or due within {within_days} days", len(items), items[:limit])
@@ -169,9 +151,5 @@ def refreshers_due(db: Database, today: dt.date, within_days: int = REFRESHER_WI
 def needs_attention(db: Database, today: dt.date | None = None, limit: int = DEFAULT_LIMIT) -> list[Group]:
     """Return every group of things needing attention (empty groups included, in a fixed order)."""
     today = today or dt.date.today()
-    groups = [open_concerns(db, today, limit=limit), stalled_pairings(db, today, limit=limit)]
-    refreshers = refreshers_due(db, today, limit=limit)
-    if refreshers is not None:
-        groups.append(refreshers)
-    groups.append(awaiting_countersign(db, today, limit=limit))
-    return groups
+    return [open_concerns(db, today, limit=limit), stalled_pairings(db, today, limit=limit),
+            refreshers_due(db, today, limit=limit), awaiting_countersign(db, today, limit=limit)]

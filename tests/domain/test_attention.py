@@ -67,9 +67,7 @@ def test_needs_attention_in_fixed_order(db, cases):
     assert kinds[:2] == ["concerns", "pairings"] and kinds[-1] == "countersign"
 
 
-def test_refreshers_due_when_the_figure_exists(db, ward):
-    if attention.figure_function("refreshers_due") is None:
-        pytest.skip("refreshers_due not available yet")
+def test_refreshers_due(db, ward):
     session = records.insert(db, "training_session", session_values(ward, held_on="2025-12-01"), "t")
     records.insert(db, "attendance", {"session_id": session, "staff_id": ward["a"], "signed_off": 1,
                                       "signed_off_on": "2025-12-10"}, "t")

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from champion_desk.domain import listings
-from champion_desk.domain.attention import figure_function
+from champion_desk.domain import breakdowns, listings
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import ROLE_SUGGESTIONS
 from champion_desk.errors import ChampionDeskError
@@ -55,17 +54,14 @@ def person_html(db, person: dict[str, Any], today: dt.date | None = None) -> str
         facts.append("has left")
     parts = [f"<h2>{esc(person['display_name'])}</h2><p>{esc(' · '.join(facts))}</p>"]
 
-    due_rows = []
-    refreshers = figure_function("refreshers_due")
-    if refreshers is not None:
-        unit_scope = (person["unit"],) if person.get("unit") else ()
-        rows = refreshers(db, Scope(dt.date(1900, 1, 1), today, unit_scope), REFRESHER_WITHIN_DAYS)
-        due_rows = [r for r in rows if r.get("staff_id") == person["id"]]
-        parts.append(_section(
-            "Refreshers due (next 30 days or overdue)",
-            [f"{esc(str(r.get('tool', '')))}: due {esc(format_date(str(r.get('due_on', ''))))}" for r in due_rows],
-            "None due.",
-        ))
+    unit_scope = (person["unit"],) if person.get("unit") else ()
+    rows = breakdowns.refreshers_due(db, Scope(dt.date(1900, 1, 1), today, unit_scope), REFRESHER_WITHIN_DAYS)
+    due_rows = [r for r in rows if r.get("staff_id") == person["id"]]
+    parts.append(_section(
+        "Refreshers due (next 30 days or overdue)",
+        [f"{esc(str(r.get('tool', '')))}: due {esc(format_date(str(r.get('due_on', ''))))}" for r in due_rows],
+        "None due.",
+    ))
 
     concerns = listings.person_concerns(db, person["id"], today)
     parts.append(_section(
@@ -75,14 +71,12 @@ def person_html(db, person: dict[str, Any], today: dt.date | None = None) -> str
         "None recorded.",
     ))
 
-    journey = figure_function("journey")
-    if journey is not None:
-        rows = [r for r in journey(db, person["id"]) if r.get("kind") != "raised a concern"]
-        shown = rows[-JOURNEY_LIMIT:][::-1]  # newest first; the journey comes in date order
-        lines = [f"{esc(format_date(str(r.get('date') or '')))}: {esc(str(r.get('summary') or r.get('kind') or ''))}"
-                 for r in shown]
-        title = "Journey across every log" + (f" (latest {JOURNEY_LIMIT} of {len(rows)})" if len(rows) > JOURNEY_LIMIT else "")
-        parts.append(_section(title, lines, "Nothing logged yet."))
+    rows = [r for r in breakdowns.journey(db, person["id"]) if r.get("kind") != "raised a concern"]
+    shown = rows[-JOURNEY_LIMIT:][::-1]  # newest first; the journey comes in date order
+    lines = [f"{esc(format_date(str(r.get('date') or '')))}: {esc(str(r.get('summary') or r.get('kind') or ''))}"
+             for r in shown]
+    title = "Journey across every log" + (f" (latest {JOURNEY_LIMIT} of {len(rows)})" if len(rows) > JOURNEY_LIMIT else "")
+    parts.append(_section(title, lines, "Nothing logged yet."))
     return "".join(parts)
 
 
