@@ -52,7 +52,7 @@ def write_batch(
             chunk = []
             audits = []
             for values in added[start : start + BATCH]:
-                row = {**dict.fromkeys(cols), **records._clean(table, {k: v for k, v in values.items() if k != "id"})}
+                row = {**dict.fromkeys(cols), **records.clean_values(table, {k: v for k, v in values.items() if k != "id"})}
                 row.update(id=values.get("id") or records.new_id(), created_at=now, updated_at=now, deleted_at=None)
                 chunk.append(tuple(row[c] for c in cols))
                 shown = {k: v for k, v in values.items() if k != "id" and v not in (None, "")}
@@ -64,7 +64,7 @@ def write_batch(
         for start in range(0, len(changed), BATCH):
             audits = []
             for record_id, values in changed[start : start + BATCH]:
-                clean = records._clean(table, values)
+                clean = records.clean_values(table, values)
                 sets = ", ".join(f"{k} = ?" for k in clean)
                 _run(db, table, f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ?", [[*clean.values(), now, record_id]])
                 audits.append((records.new_id(), now, actor, table, record_id, action, json.dumps(clean, ensure_ascii=False)))
@@ -88,4 +88,4 @@ def _run(db: Database, table: str, sql: str, rows: list) -> None:
     try:
         db.conn.executemany(sql, rows)
     except sqlite3.IntegrityError as exc:
-        raise records._conflict(table, exc, {}) from exc
+        raise records.conflict_error(table, exc, {}) from exc

@@ -38,7 +38,8 @@ def editable_fields(table: str) -> tuple[str, ...]:
     return tuple(c for c in columns(table) if c not in SYSTEM_FIELDS)
 
 
-def _clean(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
+def clean_values(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return values ready to store (booleans as 0/1); raise StoreError for a field the table lacks."""
     allowed = editable_fields(table)
     unknown = [k for k in values if k not in allowed]
     if unknown:
@@ -49,7 +50,8 @@ def _clean(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
 _UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.(\w+)")
 
 
-def _conflict(table: str, exc: sqlite3.IntegrityError, values: Mapping[str, Any]) -> ConflictError:
+def conflict_error(table: str, exc: sqlite3.IntegrityError, values: Mapping[str, Any]) -> ConflictError:
+    """Return the ConflictError (field, rule, message) that explains an IntegrityError from SQLite."""
     text = str(exc)
     match = _UNIQUE.search(text)
     if match:
@@ -82,7 +84,7 @@ def insert(db: Database, table: str, values: Mapping[str, Any], actor: str, reco
 
     Raises ConflictError when a uniqueness, reference or range rule of the schema is broken.
     """
-    row = _clean(table, values)
+    row = clean_values(table, values)
     now = utc_now()
     row.update(id=record_id or new_id(), created_at=now, updated_at=now, deleted_at=None)
     names = list(row)
@@ -91,7 +93,7 @@ def insert(db: Database, table: str, values: Mapping[str, Any], actor: str, reco
         try:
             db.conn.execute(sql, [row[n] for n in names])
         except sqlite3.IntegrityError as exc:
-            raise _conflict(table, exc, row) from exc
+            raise conflict_error(table, exc, row) from exc
         write_audit(db, actor, table, row["id"], "create", {k: v for k, v in values.items() if v not in (None, "")})
     return row["id"]
 
@@ -110,7 +112,7 @@ def update(db: Database, table: str, record_id: str, changes: Mapping[str, Any],
 
     Writes nothing (not even an audit row) when no value differs. Raises NotFoundError, ConflictError.
     """
-    new = _clean(table, changes)
+    new = clean_values(table, changes)
     with db.transaction():
         old = get(db, table, record_id)
         diff = {k: (old[k], v) for k, v in new.items() if old[k] != v}
@@ -123,7 +125,7 @@ def update(db: Database, table: str, record_id: str, changes: Mapping[str, Any],
                 [new[k] for k in diff] + [utc_now(), record_id],
             )
         except sqlite3.IntegrityError as exc:
-            raise _conflict(table, exc, new) from exc
+            raise conflict_error(table, exc, new) from exc
         write_audit(db, actor, table, record_id, "update", {k: list(v) for k, v in diff.items()})
     return diff
 
@@ -146,7 +148,7 @@ def undelete(db: Database, table: str, record_id: str, actor: str) -> None:
         try:
             db.conn.execute(f"UPDATE {table} SET deleted_at = NULL, updated_at = ? WHERE id = ?", (utc_now(), record_id))
         except sqlite3.IntegrityError as exc:
-            raise _conflict(table, exc, row) from exc
+            raise conflict_error(table, exc, row) from exc
         write_audit(db, actor, table, record_id, "undelete", {})
 
 
@@ -195,7 +197,7 @@ def bulk_insert(db: Database, table: str, rows: Iterable[Mapping[str, Any]], act
         try:
             db.conn.executemany(sql, values())
         except sqlite3.IntegrityError as exc:
-            raise _conflict(table, exc, {}) from exc
+            raise conflict_error(table, exc, {}) from exc
         write_audit(db, actor, table, "*", action, {"rows": count, "note": note} if note else {"rows": count})
     return count
 
