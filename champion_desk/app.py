@@ -112,9 +112,13 @@ class Desk(QObject):
         """Open a database with the shared-PC safeguards (network folder, one-instance lock, damage
         check); return the OpenedDatabase, or None when it cannot or should not be opened (the user
         was told why)."""
+        from champion_desk.store.recovery import needs_damage_check
         from champion_desk.ui.instance_dialogs import MessageBoxAsker, open_with_safeguards
 
-        return open_with_safeguards(path, MessageBoxAsker(parent), create=create)
+        # The full damage check reads the whole file (seconds at trust scale): skip it only when the
+        # file is exactly as this PC last closed it cleanly.
+        verify = create or needs_damage_check(path, self.settings.clean_close)
+        return open_with_safeguards(path, MessageBoxAsker(parent), create=create, verify=verify)
 
     def _build(self, opened) -> None:
         from champion_desk.ui.context import AppContext
@@ -251,8 +255,16 @@ class Desk(QObject):
             QMessageBox.warning(self.window, "Backup on close failed",
                                 f"The automatic backup could not be written: {exc}\nYour data itself is saved.")
         if self.opened is not None:
+            path, clean = self.opened.db.path, not self.opened.db.readonly
             self.opened.close()  # the database, then its lock
             self.opened = None
+            if path is not None and clean:
+                from champion_desk.store.recovery import file_signature
+
+                try:
+                    self.settings.clean_close = file_signature(path)
+                except OSError:
+                    self.settings.clean_close = None
 
     def shutdown(self) -> None:
         """Called once the event loop ends (closes the window first, so no page reads the closed file)."""

@@ -31,8 +31,8 @@ def command_modules() -> list[str]:
 PAGES = ("home", "training", "concerns", "mentoring", "stories", "readiness", "people", "tools", "dashboard", "briefing")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser with every subcommand registered."""
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+    """Return the argument parser, with every subcommand registered unless ``with_commands`` is False."""
     parser = argparse.ArgumentParser(
         prog="champion-desk",
         description="Champion Desk: log training, concerns and mentoring for AI tool roll-outs; "
@@ -44,10 +44,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file (default: $CHAMPION_DESK_DB, else champion-desk.db in your data folder)",
     )
     parser.add_argument("--page", choices=PAGES, help="open the desktop app on this page")
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in command_modules():
         importlib.import_module(name).register(subparsers)
     return parser
+
+
+def _starts_the_gui(argv: Sequence[str]) -> bool:
+    """Return True when the arguments name no subcommand (only --db and --page, or nothing)."""
+    args = list(argv)
+    while args:
+        arg = args.pop(0)
+        if arg in ("--db", "--page"):
+            if not args:
+                return False  # let the full parser report the missing value
+            args.pop(0)
+        elif not (arg.startswith("--db=") or arg.startswith("--page=")):
+            return False
+    return True
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -59,7 +76,9 @@ def db_path(args: argparse.Namespace) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Starting the desktop app needs none of the subcommands: skip importing them (start-up time).
+    parser = build_parser(with_commands=not _starts_the_gui(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         from champion_desk.app import run_gui

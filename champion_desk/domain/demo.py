@@ -26,6 +26,7 @@ from typing import Any
 from champion_desk.domain.scope import months_before
 from champion_desk.domain.vocab import Barrier, ConcernStatus, PairingStatus, SessionFormat, Theme, ToolStage
 from champion_desk.errors import ChampionDeskError, ValidationError
+from champion_desk.domain.listings import DEMO_NOTE, is_demo  # noqa: F401  (is_demo: re-exported)
 from champion_desk.store import records
 from champion_desk.store.database import Database
 from champion_desk.store.schema import RECORD_TABLES
@@ -609,15 +610,6 @@ def check_empty(db: Database) -> None:
                 f"This database already holds records (table {table}); demo data is only written into an "
                 "empty database. Choose a new file with --db."
             )
-
-
-DEMO_NOTE = "demo data"
-
-
-def is_demo(db: Database) -> bool:
-    """Return True when the database was filled by the demo generator (its audit says so)."""
-    return bool(db.scalar(
-        "SELECT EXISTS (SELECT 1 FROM audit WHERE record_id = '*' AND changes LIKE ?)", (f'%"note": "{DEMO_NOTE}:%',)))
 
 
 def generate_demo(

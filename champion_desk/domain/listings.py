@@ -153,6 +153,15 @@ def is_stalled(row: Row, at: dt.date) -> bool:
             and (row["last_checkin"] is None or row["last_checkin"] <= cut))
 
 
+DEMO_NOTE = "demo data"  # how the demo generator's audit rows describe what they wrote
+
+
+def is_demo(db: Database) -> bool:
+    """Return True when the database was filled by the demo generator (its audit says so)."""
+    return bool(db.scalar(
+        "SELECT EXISTS (SELECT 1 FROM audit WHERE record_id = '*' AND changes LIKE ?)", (f'%"note": "{DEMO_NOTE}:%',)))
+
+
 def has_units_and_tools(db: Database) -> bool:
     """Return True when the logbook has at least one live unit and one live tool (it can be used)."""
     return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM tool WHERE deleted_at IS NULL)")

@@ -30,6 +30,33 @@ class RecoveryResult:
     backup_taken_at: dt.datetime
 
 
+def file_signature(path: Path | str) -> str:
+    """Return a signature of a closed database file (resolved path, size, modification time).
+
+    After a clean close the WAL is checkpointed away, so an unchanged signature at the next start
+    means nothing has touched the file since it was last closed whole.
+    """
+    path = Path(path).resolve()
+    info = path.stat()
+    return f"{path}|{info.st_size}|{info.st_mtime_ns}"
+
+
+def needs_damage_check(path: Path | str, clean_close: str | None) -> bool:
+    """Return True unless ``path`` is exactly as it was after the last clean close on this PC.
+
+    A crash, a copy from elsewhere, another program or a restore all change the signature (or
+    leave a -wal behind), so only an untouched, cleanly closed file skips the check at start-up.
+    """
+    path = Path(path)
+    wal = Path(f"{path}-wal")
+    if not clean_close or (wal.exists() and wal.stat().st_size > 0):
+        return True
+    try:
+        return file_signature(path) != clean_close
+    except OSError:
+        return True
+
+
 def diagnose(path: Path | str, thorough: bool = False) -> str | None:
     """Return why a database file is damaged, or None when it passes ``quick_check``.
 

@@ -158,11 +158,12 @@ class OpenedDatabase:
 
 
 def open_with_safeguards(path: Path | str, asker: Asker, *, create: bool = False,
-                         backup_dir: Path | None = None) -> OpenedDatabase | None:
+                         backup_dir: Path | None = None, verify: bool = True) -> OpenedDatabase | None:
     """Open a database after the shared-PC checks; return it, or None when the user backed out.
 
     Order: network warning (before anything is written beside the file), then the lock, then the
-    damage check with an offer to restore, then ``open_database``. Problems are reported through
+    damage check with an offer to restore (skipped when ``verify`` is False: the caller knows the
+    file is untouched since a clean close), then ``open_database``. Problems are reported through
     ``asker.failed`` and give None.
     """
     path = Path(path).expanduser()
@@ -190,7 +191,7 @@ def open_with_safeguards(path: Path | str, asker: Asker, *, create: bool = False
             asker.failed(path, f"The folder cannot be written ({exc.strerror or exc}).")
             return None
     try:
-        if path.exists() and path.stat().st_size > 0 and not readonly:
+        if verify and path.exists() and path.stat().st_size > 0 and not readonly:
             problem = _damage(path)
             if problem is not None:
                 backup = recovery.latest_good_backup(backup_dir or default_backup_dir(path))

@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         path = self.context.db.path
-        from champion_desk.domain.demo import is_demo
+        from champion_desk.domain.listings import is_demo
 
         title = f"Champion Desk — {path.name}" if path else "Champion Desk"
         if is_demo(self.context.db):

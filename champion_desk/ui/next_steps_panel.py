@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
-from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +24,7 @@ from champion_desk.domain import next_steps
 from champion_desk.domain.next_steps import Suggestion
 from champion_desk.domain.scope import Scope
 from champion_desk.errors import ChampionDeskError
+from champion_desk.ui.background import BackgroundRead, start_read
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.pages.operations import open_record, show_error
 
@@ -32,52 +32,6 @@ PERIOD_MONTHS = 3  # suggestions compare the last quarter with the one before, l
 SHOWN_FIRST = 12  # the rest behind "Show all", so the most important stay in view
 SNOOZE_CHOICES = {"1 week": 7, "2 weeks": 14, "4 weeks": 28, "3 months": 91}
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-
-# Loaders still running, held so none is garbage-collected mid-run (Qt aborts the process when a
-# running QThread is destroyed); the app waits for them when it quits.
-_RUNNING: set[_Loader] = set()
-
-
-_QUIT_HOOKED = False
-
-
-def _wait_for_loaders() -> None:
-    for loader in list(_RUNNING):
-        loader.wait(30000)
-
-
-def _hook_quit() -> None:
-    global _QUIT_HOOKED
-    app = QCoreApplication.instance()
-    if app is not None and not _QUIT_HOOKED:
-        app.aboutToQuit.connect(_wait_for_loaders)
-        _QUIT_HOOKED = True
-
-
-class _Loader(QThread):
-    """Computes the suggestions on its own read-only connection, so Home never waits for them."""
-
-    loaded = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, path: Path, scope: Scope, today: dt.date, include_hidden: bool) -> None:
-        super().__init__()
-        self.path, self.scope, self.today, self.include_hidden = path, scope, today, include_hidden
-
-    def run(self) -> None:  # Qt override
-        from champion_desk.store.database import open_database
-
-        try:
-            db = open_database(self.path, readonly=True)
-            try:
-                found = next_steps.suggestions(db, self.scope, self.today, self.include_hidden)
-            finally:
-                db.close()
-        except ChampionDeskError as exc:
-            self.failed.emit(str(exc))
-            return
-        self.loaded.emit(found)
-
 
 class NextStepsPanel(QWidget):
     """Suggested next steps for the shared units and tools over the last three months.
@@ -93,7 +47,7 @@ class NextStepsPanel(QWidget):
         super().__init__(parent)
         self.context = context
         self._today = today
-        self._loader: _Loader | None = None
+        self._loader: BackgroundRead | None = None
         self._reload_again = False
         self.suggestions: list[Suggestion] = []
         self.show_all = False
@@ -179,13 +133,9 @@ class NextStepsPanel(QWidget):
         if path is None:  # an in-memory database cannot be opened twice: compute here
             self._show(next_steps.suggestions(self.context.db, self.scope(), self.today(), self.hidden_box.isChecked()))
             return
-        self._loader = _Loader(path, self.scope(), self.today(), self.hidden_box.isChecked())
-        _RUNNING.add(self._loader)
-        _hook_quit()
-        self._loader.loaded.connect(self._show)
-        self._loader.failed.connect(self._show_failure)
-        self._loader.finished.connect(self._loader_finished)
-        self._loader.start()
+        scope, today, hidden = self.scope(), self.today(), self.hidden_box.isChecked()
+        self._loader = start_read(path, lambda db: next_steps.suggestions(db, scope, today, hidden),
+                                  self._show, self._show_failure, self._loader_finished)
 
     def wait_until_loaded(self, ms: int = 30000) -> None:
         """Block until a background computation has finished and been shown (for tests and quit)."""
@@ -195,7 +145,6 @@ class NextStepsPanel(QWidget):
             QCoreApplication.processEvents()
 
     def _loader_finished(self) -> None:
-        _RUNNING.discard(self._loader)
         self._loader = None
         if self._reload_again:
             self._reload_again = False

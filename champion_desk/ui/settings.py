@@ -80,6 +80,15 @@ class Settings:
     def last_database(self, path: Path | None) -> None:
         self._set("database/last", str(path) if path else None)
 
+    @property
+    def clean_close(self) -> str | None:
+        """The signature of the database file as this PC last closed it cleanly (recovery.file_signature)."""
+        return self._get("database/clean_close") or None
+
+    @clean_close.setter
+    def clean_close(self, signature: str | None) -> None:
+        self._set("database/clean_close", signature)
+
     def user_for(self, db_path: Path | str | None) -> str | None:
         """Return the staff id of who was logging on this database last time, or None."""
         return self._get(f"users/{_db_key(db_path)}") or None

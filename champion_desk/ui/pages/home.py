@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from champion_desk.domain import attention, listings
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.pages.base import Page
+from champion_desk.ui.background import start_read
 from champion_desk.ui.next_steps_panel import NextStepsPanel
 from champion_desk.ui.pages.operations import open_record
 
@@ -99,6 +100,7 @@ class HomePage(Page):
         hint = QLabel("Double-click an item, or select it and press Enter, to open it.", self)
         hint.setObjectName("hint")
 
+        self._attention_read = None
         self.next_steps = NextStepsPanel(context, self)
         self.next_steps.drill_down_requested.connect(self.drill_down_requested)
         attention_box = QWidget(self)
@@ -146,14 +148,44 @@ class HomePage(Page):
     def _load_if_shown(self) -> None:
         # The window may have closed (and its database with it) before this event came round.
         if self.isVisible():
-            self.load_attention()
+            self.load_attention_in_background()
             self.next_steps.reload()
         else:
             self._stale = True
 
+    def load_attention_in_background(self) -> None:
+        """Compute the needs-attention groups on a connection of their own, then show them.
+
+        At trust scale they take a few tenths of a second (refreshers due over every sign-off):
+        the window must not wait for them.
+        """
+        path = self.context.db.path
+        if path is None:
+            self.load_attention()
+            return
+        if self._attention_read is not None:
+            return
+        today = dt.date.today()
+
+        def finished() -> None:
+            self._attention_read = None
+
+        self._attention_read = start_read(
+            path, lambda db: attention.needs_attention(db, today, limit=ITEMS_PER_GROUP), self.show_attention,
+            lambda message: self._show_tree_message(f"Could not work out what needs attention: {message}"), finished)
+
     def load_attention(self, today: dt.date | None = None) -> list[attention.Group]:
-        """Compute the needs-attention groups and show them; return them."""
+        """Compute the needs-attention groups here and show them; return them."""
         groups = attention.needs_attention(self.context.db, today, limit=ITEMS_PER_GROUP)
+        self.show_attention(groups)
+        return groups
+
+    def _show_tree_message(self, text: str) -> None:
+        self.tree.clear()
+        QTreeWidgetItem(self.tree, [text, ""])
+
+    def show_attention(self, groups: list[attention.Group]) -> None:
+        """Show the needs-attention groups."""
         self.tree.clear()
         bold = QFont(self.tree.font())
         bold.setBold(True)
@@ -173,7 +205,6 @@ class HomePage(Page):
                 QTreeWidgetItem(top, ["Nothing here. Well done.", ""]).setDisabled(True)
             top.setExpanded(bool(group.total))
         self.tree.resizeColumnToContents(0)
-        return groups
 
     def _on_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         table, record_id = item.data(0, TABLE_ROLE), item.data(0, ID_ROLE)

@@ -1,0 +1,87 @@
+"""Read-only work off the UI thread, on a connection of its own, so the window never waits for it.
+
+SQLite in WAL mode lets a second connection read while the UI's connection is in use; each read
+opens its own read-only connection, runs one function over it, and hands the result back by
+signal. Quitting interrupts any read still running instead of waiting for it to finish.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QThread, Signal
+
+from champion_desk.errors import ChampionDeskError
+
+# Reads still running, held so none is garbage-collected mid-run (Qt aborts the process when a
+# running QThread is destroyed).
+_RUNNING: set[BackgroundRead] = set()
+_QUIT_HOOKED = False
+
+
+class BackgroundRead(QThread):
+    """Runs ``fn(db)`` on its own read-only connection to ``path``; emits ``loaded`` or ``failed``."""
+
+    loaded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, path: Path, fn: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.path, self.fn = path, fn
+        self._db = None
+
+    def run(self) -> None:  # Qt override
+        from champion_desk.store.database import open_database
+
+        try:
+            self._db = open_database(self.path, readonly=True)
+            try:
+                result = self.fn(self._db)
+            finally:
+                self._db.close()
+                self._db = None
+        except sqlite3.OperationalError as exc:
+            if "interrupted" not in str(exc):
+                self.failed.emit(str(exc))
+            return
+        except ChampionDeskError as exc:
+            self.failed.emit(str(exc))
+            return
+        self.loaded.emit(result)
+
+    def interrupt(self) -> None:
+        """Stop a query in progress (the read then ends without a result)."""
+        db = self._db
+        if db is not None:
+            db.conn.interrupt()
+
+
+def _stop_all() -> None:
+    for read in list(_RUNNING):
+        read.interrupt()
+        read.wait(30000)
+
+
+def start_read(path: Path, fn: Callable[[Any], Any], on_loaded: Callable[[Any], None],
+               on_failed: Callable[[str], None], on_finished: Callable[[], None] | None = None) -> BackgroundRead:
+    """Start ``fn(db)`` in the background on ``path``; its result goes to ``on_loaded`` in the UI thread.
+
+    Every handler is connected before the thread starts, so even an instant finish is delivered.
+    """
+    global _QUIT_HOOKED
+    read = BackgroundRead(path, fn)
+    _RUNNING.add(read)
+    read.loaded.connect(on_loaded)
+    read.failed.connect(on_failed)
+    read.finished.connect(lambda: _RUNNING.discard(read))
+    if on_finished is not None:
+        read.finished.connect(on_finished)
+    app = QCoreApplication.instance()
+    if app is not None and not _QUIT_HOOKED:
+        app.aboutToQuit.connect(_stop_all)
+        _QUIT_HOOKED = True
+    read.start()
+    return read
