@@ -20,27 +20,6 @@ from champion_desk.store.database import Database
 from champion_desk.ui.settings import APPLICATION, ORGANISATION, Settings
 
 
-_BOOLS_GUARDED = False
-
-
-def guard_bool_refcounts() -> None:
-    """Work around PySide6 6.12.0 on Python 3.11: every ``Signal.emit`` from Python drops one
-    reference to ``True`` it never took, so after a few thousand emits the process aborts with
-    "bool_dealloc: deallocating True or False". Give True and False a reserve of references
-    (2**40) that no session can use up. Python 3.12+ bools are immortal: nothing to do there."""
-    global _BOOLS_GUARDED
-    import PySide6
-
-    if _BOOLS_GUARDED or sys.version_info >= (3, 12) or tuple(PySide6.__version_info__[:2]) != (6, 12):
-        return  # 6.11 does not have the bug; later versions are assumed fixed (check when upgrading)
-    import ctypes
-
-    for value in (True, False):
-        # ob_refcnt is the first field of every CPython object.
-        ctypes.c_ssize_t.from_address(id(value)).value += 1 << 40
-    _BOOLS_GUARDED = True
-
-
 def audit_count(db: Database) -> int:
     """Return how many audit rows the database holds (it grows with every change)."""
     return int(db.scalar("SELECT count(*) FROM audit") or 0)
@@ -280,7 +259,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from champion_desk.paths import resource_path
     from champion_desk.ui.main_window import icon
 
-    guard_bool_refcounts()
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)

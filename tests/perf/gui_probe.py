@@ -63,13 +63,11 @@ def seed_settings(db_path: str) -> int:
 def redraw(db_path: str, end: str, runs: int) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from champion_desk.app import guard_bool_refcounts
     from champion_desk.domain.scope import Scope
     from champion_desk.store.database import open_database
     from champion_desk.ui.context import AppContext
     from champion_desk.ui.pages.dashboard import DashboardPage
 
-    guard_bool_refcounts()
     app = QApplication(sys.argv)
     db = open_database(db_path)
     today = dt.date.fromisoformat(end)

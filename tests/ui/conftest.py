@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from champion_desk.app import guard_bool_refcounts
 from champion_desk.ui.settings import Settings
 
-# PySide6 6.12.0's Signal.emit loses a reference to True on each call; see app.guard_bool_refcounts.
-guard_bool_refcounts()
 
 
 @pytest.fixture(autouse=True)

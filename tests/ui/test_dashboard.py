@@ -12,11 +12,9 @@ from PySide6.QtCore import Qt
 
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.series import series
-from champion_desk.ui.charts.pyside_guard import guard_none_refcount
 
 
 # Every test here paints charts; guard None as the page does when it first builds them.
-guard_none_refcount()
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ SCRIPT = textwrap.dedent(
     """
     import os, sys
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from champion_desk.app import guard_bool_refcounts
-    guard_bool_refcounts()  # as the app does (PySide6 6.12 refcount bug)
     from pathlib import Path
     from PySide6.QtWidgets import QApplication
     from champion_desk.store.database import open_database

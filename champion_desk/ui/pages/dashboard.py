@@ -221,9 +221,6 @@ class DashboardPage(Page):
         """Build the chart widgets once, on first use: this is where pyqtgraph gets imported."""
         if self.charts:
             return
-        from champion_desk.ui.charts.pyside_guard import guard_none_refcount
-
-        guard_none_refcount()  # before the first paint: see the module's docstring
         from champion_desk.ui.charts.concerns_chart import ConcernsChart
         from champion_desk.ui.charts.mentoring_chart import MentoringChart
         from champion_desk.ui.charts.readiness_chart import ReadinessChart
