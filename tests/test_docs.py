@@ -27,3 +27,15 @@ def test_quick_start_has_exactly_two_commands():
     commands = [line for line in match.group(2).splitlines() if line.strip() and not line.strip().startswith("#")]
     assert commands == ["make run    # sets up .venv, installs the app, starts it on your default database",
                         "make test   # sets up .venv with the test extras, runs the whole test suite"]
+
+
+def test_the_data_model_page_names_every_table_and_column():
+    from champion_desk.store.schema import TABLE_DDL, columns
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "data-model.md").read_text(encoding="utf-8")
+    for table in TABLE_DDL:
+        row = next((line for line in page.splitlines() if line.startswith(f"| `{table}` |")), None)
+        assert row is not None, f"docs/data-model.md lacks table {table}"
+        for column in columns(table):
+            if column not in ("id", "created_at", "updated_at", "deleted_at"):
+                assert f"`{column}`" in row, f"docs/data-model.md lacks {table}.{column}"
