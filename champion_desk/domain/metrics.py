@@ -95,13 +95,16 @@ def resolve(db: Database, scope: Scope) -> Filter:
 def _ids(db: Database, table: str, names: Sequence[str]) -> tuple[str, ...] | None:
     if not names:
         return None
-    wanted = list(dict.fromkeys(names))
-    marks = ", ".join("?" for _ in wanted)
-    found = {r["name"]: r["id"] for r in db.query(f"SELECT id, name FROM {table} WHERE deleted_at IS NULL AND name IN ({marks})", wanted)}
-    missing = [n for n in wanted if n not in found]
+    # Names match whatever their case ("cedar ward" is Cedar Ward), as typed on a command line.
+    live = {r["name"].casefold(): r["id"] for r in db.query(f"SELECT id, name FROM {table} WHERE deleted_at IS NULL")}
+    wanted = list(dict.fromkeys(n.strip().casefold() for n in names))
+    missing = [n for n in names if n.strip().casefold() not in live]
     if missing:
-        raise ValidationError(table, f"must name an existing {table}", f"{table}: no {table} named {missing[0]!r}")
-    return tuple(found[n] for n in wanted)
+        known = sorted(r["name"] for r in db.query(f"SELECT name FROM {table} WHERE deleted_at IS NULL"))
+        shown = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
+        raise ValidationError(table, f"must name an existing {table}",
+                              f"{table}: no {table} named {missing[0]!r}" + (f" (there are: {shown})" if known else ""))
+    return tuple(live[n] for n in wanted)
 
 
 def share(part: int | None, whole: int | None) -> float | None:

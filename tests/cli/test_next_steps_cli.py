@@ -23,4 +23,4 @@ def test_next_steps_json_and_text(db, db_path):
     text = subprocess.run(args + ["--limit", "1"], capture_output=True, text=True, check=True).stdout
     assert text.startswith("Next steps for 2026-08-27 to 2026-11-26") and "Why:" in text and "Do:" in text
     bad = subprocess.run(args + ["--unit", "Nowhere"], capture_output=True, text=True)
-    assert bad.returncode == 1 and bad.stderr.strip() == "champion-desk: error: unit: no unit named 'Nowhere'"
+    assert bad.returncode == 1 and bad.stderr.strip() == "champion-desk: error: unit: no unit named 'Nowhere' (there are: Ward 7)"
