@@ -140,11 +140,15 @@ def delete(db: Database, table: str, record_id: str, actor: str) -> None:
 
 
 def undelete(db: Database, table: str, record_id: str, actor: str) -> None:
-    """Restore a tombstoned record. Raises NotFoundError if there is no such record."""
+    """Restore a tombstoned record. Raises NotFoundError if there is no such record, ConflictError if it was erased."""
     with db.transaction():
         row = get(db, table, record_id, include_deleted=True)
         if not row["deleted_at"]:
             return
+        if db.scalar("SELECT EXISTS (SELECT 1 FROM audit WHERE record_id = ? AND action = 'erase')", (record_id,)):
+            # An erasure's tombstone keeps merges from bringing the person back; it is not a delete to undo.
+            raise ConflictError("id", "erased records cannot be restored",
+                                "This colleague's personal data was erased; the record cannot be restored.")
         try:
             db.conn.execute(f"UPDATE {table} SET deleted_at = NULL, updated_at = ? WHERE id = ?", (utc_now(), record_id))
         except sqlite3.IntegrityError as exc:

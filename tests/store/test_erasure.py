@@ -97,3 +97,13 @@ def test_surname_first_names_are_also_erased_as_written_in_notes(db, ward):
                                     "theme": "workload and time", "description": "zoë adams asked about rotas"}, "t")
     erasure.erase_staff(db, person, "t")
     assert "zoë adams".encode() not in _raw(db.path) and "Adams,  Zoë".encode() not in _raw(db.path)
+
+
+def test_an_erased_colleague_cannot_be_restored(db, busy_ward):
+    from champion_desk.errors import ConflictError
+
+    erase_person_by_ref(db, busy_ward["a"], "x")
+    with pytest.raises(ConflictError) as err:
+        records.undelete(db, "staff", busy_ward["a"], "x")
+    assert err.value.rule == "erased records cannot be restored"
+    assert records.get(db, "staff", busy_ward["a"], include_deleted=True)["deleted_at"]
