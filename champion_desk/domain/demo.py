@@ -26,7 +26,7 @@ from typing import Any
 from champion_desk.domain.scope import months_before
 from champion_desk.domain.vocab import Barrier, ConcernStatus, PairingStatus, SessionFormat, Theme, ToolStage
 from champion_desk.errors import ChampionDeskError, ValidationError
-from champion_desk.domain.listings import DEMO_NOTE, is_demo  # noqa: F401  (is_demo: re-exported)
+from champion_desk.domain.listings import DEMO_NOTE
 from champion_desk.store import records
 from champion_desk.store.database import Database
 from champion_desk.store.schema import RECORD_TABLES

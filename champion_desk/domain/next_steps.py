@@ -320,7 +320,7 @@ def coverage_by_unit_and_tool(db: Database, f: metrics.Filter, at: dt.date) -> d
     rows = db.query(
         f"""SELECT s.unit_id AS unit_id, ts.tool_id AS tool_id, count(DISTINCT s.id) AS covered
               FROM staff s JOIN attendance a ON a.staff_id = s.id JOIN training_session ts ON ts.id = a.session_id
-             WHERE {metrics._live_staff(f)} AND {metrics._qualifying_attendance(f, False).replace('a.staff_id = s.id AND ', '')}
+             WHERE {metrics._live_staff(f)} AND {metrics._qualifying_attendance(f, False)}
                AND ts.held_on <= :at
              GROUP BY s.unit_id, ts.tool_id""",
         f.params() | {"at": at.isoformat()})

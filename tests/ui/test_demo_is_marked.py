@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from champion_desk.domain.demo import generate_demo, is_demo
+from champion_desk.domain.demo import generate_demo
+from champion_desk.domain.listings import is_demo
 from champion_desk.store.database import open_database
 from champion_desk.ui import first_run
 
