@@ -13,8 +13,11 @@ pyqtgraph PlotWidget), interleaved, each timed from spawn to "window shown and e
 2 redraws the dashboard after changing the scope from the last 6 to the last 12 months (all units,
 by month) and re-runs the SQL one redraw ran (captured with the connections' trace callbacks) on a
 plain connection; 7 is the peak RSS of the real app opened on the dashboard; 8 divides the trust
-redraw by the same redraw of the hospital demo. Usage: `.venv/bin/python tests/perf/run.py
-[--runs N] [--only NAME]...` with NAME one of demo, startup, dashboard, stats, save, briefing, exchange.
+redraw by the same redraw of the hospital demo. The bundle figures (issue 7) measure the folder
+`make bundle` last built (dist/champion-desk; skipped when there is none): its size, and its GUI's
+start-up to the Home page of the hospital demo against `python -m champion_desk`, interleaved.
+Usage: `.venv/bin/python tests/perf/run.py [--runs N] [--only NAME]...` with NAME one of demo,
+startup, dashboard, stats, save, briefing, exchange, bundle.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ class Figure:
     name: str
     samples: list[float]
     goal: float
-    unit: str  # "s", "ms", "MiB" or "x" (a ratio)
+    unit: str  # "s", "ms", "MiB", "MB" or "x" (a ratio)
     note: str = ""
 
     @property
@@ -59,7 +62,7 @@ class Figure:
         return self.median <= self.goal
 
     def row(self) -> str:
-        fmt = {"s": "{:.3f} s", "ms": "{:.1f} ms", "MiB": "{:.0f} MiB", "x": "{:.2f}x"}[self.unit]
+        fmt = {"s": "{:.3f} s", "ms": "{:.1f} ms", "MiB": "{:.0f} MiB", "MB": "{:.1f} MB", "x": "{:.2f}x"}[self.unit]
         cells = [self.name, fmt.format(self.median), fmt.format(min(self.samples)), fmt.format(max(self.samples)),
                  "≤ " + fmt.format(self.goal), "met" if self.met else "MISSED"]
         return "| " + " | ".join(cells) + " |" + (f" {self.note}" if self.note else "")
@@ -297,6 +300,31 @@ def bench_dashboard(args, work: Path) -> list[Figure]:
     return [redraw, vs_sql, scaling, Figure("7. peak memory, trust database open, dashboard shown", memory, 200.0, "MiB")]
 
 
+def bench_bundle(args, work: Path) -> list[Figure]:
+    folder = ROOT / "dist" / "champion-desk"
+    if not (folder / "champion-desk").exists():
+        print("bundle: skipped (no dist/champion-desk: run `make bundle` first)", flush=True)
+        return []
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6
+    db_file, _ = demo_db("hospital", args.seed)
+    db = scratch_copy(db_file, work, "bundle.db")
+    config = seeded_config(db, work)
+    env = gui_env(config) | {"CHAMPION_DESK_EXIT_WHEN_SHOWN": "1"}
+    frozen = [str(folder / "champion-desk"), "--db", str(db), "--page", "home"]
+    timed_process(frozen, env)  # warm the page cache for both
+    timed_process(app_process(db, "home"), env)
+    bundled, source = [], []
+    for _ in range(args.runs):  # interleaved, so both see the same machine load
+        total, _, shown = timed_process(frozen, env)
+        bundled.append(shown if shown is not None else total)
+        total, _, shown = timed_process(app_process(db, "home"), env)
+        source.append(shown if shown is not None else total)
+    ratios = [b / statistics.median(source) for b in bundled]
+    return [Figure("B1. bundle folder size (dist/champion-desk)", [size], 200.0, "MB"),
+            Figure("B2. bundle start-up ÷ python -m champion_desk (hospital, Home)", ratios, 1.2, "x",
+                   f"bundle {statistics.median(bundled):.3f} s vs python {statistics.median(source):.3f} s, spawn to shown and idle")]
+
+
 BENCHMARKS: list[tuple[str, Callable]] = [
     ("demo", bench_demo_generation),
     ("startup", bench_startup),
@@ -305,6 +333,7 @@ BENCHMARKS: list[tuple[str, Callable]] = [
     ("save", bench_save_session),
     ("briefing", bench_briefing),
     ("exchange", bench_import_and_merge),
+    ("bundle", bench_bundle),
 ]
 
 
