@@ -17,12 +17,12 @@ from typing import Any
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import Theme, values
 from champion_desk.errors import ValidationError
-from champion_desk.store.database import Database, translate_errors
+from champion_desk.store.database import Database
 
 Period = tuple[dt.date, dt.date]
 
 THEMES: tuple[str, ...] = values(Theme)
-STALL_DAYS = 30
+STALL_DAYS = 30  # store/summaries.py counts stalled stretches with the same 30 days
 
 STAFF_KEYS = ("staff_active", "champions_active", "staff_per_champion")
 TRAINING_KEYS = ("sessions", "attendances", "training_coverage", "signed_off_staff", "confidence_uplift")
@@ -30,9 +30,6 @@ CONCERN_KEYS = ("concerns_raised", "concerns_by_theme", "concerns_open", "median
 MENTORING_KEYS = ("pairings_active", "checkins", "stalled_pairings")
 STORY_KEYS = ("stories",)
 FIGURE_KEYS = STAFF_KEYS + TRAINING_KEYS + CONCERN_KEYS + MENTORING_KEYS + STORY_KEYS
-
-# A valid ISO date's day number as Python's date.toordinal() counts it (julianday of 0001-01-01 is 1721425.5).
-_DAY_NUMBER = "CAST(julianday({0}) - 1721424.5 AS INTEGER)"
 
 # Characters that make a response "blank" besides spaces (SQLite's trim() strips only spaces by default).
 _BLANK = "' ' || char(9, 10, 13)"
@@ -195,6 +192,22 @@ def _live_staff(f: Filter) -> str:
     return "s.deleted_at IS NULL AND s.active = 1" + f.units("s.unit_id")
 
 
+def _people(f: Filter) -> str:
+    """Return a SELECT of the scope's live staff: unit_id, is_champion, first_on and first_signed_on.
+
+    first_on / first_signed_on: the day of the colleague's first attendance (signed off, for the
+    latter) that counts towards coverage — not deleted, at a session not deleted of an in-scope
+    tool, on any unit — or NULL. Read from the summaries the store keeps (store/summaries.py):
+    one row per colleague, however many sessions they attended.
+    """
+    live = "c.live = 1" + f.units("c.unit_id")
+    if f.tool_ids is None:
+        return f"SELECT c.unit_id, c.is_champion, c.first_on, c.first_signed_on FROM summary_staff_coverage c WHERE {live}"
+    firsts = "FROM summary_first_training ft WHERE ft.staff_id = c.staff_id" + f.tools("ft.tool_id")
+    return (f"SELECT c.unit_id, c.is_champion, (SELECT min(ft.first_on) {firsts}) AS first_on,"
+            f" (SELECT min(ft.first_signed_on) {firsts}) AS first_signed_on FROM summary_staff_coverage c WHERE {live}")
+
+
 def staff_by_unit(db: Database, f: Filter, at: dt.date) -> list[dict[str, Any]]:
     """Return per staff unit: staff_active, champions_active, covered and signed_off_staff as of ``at``.
 
@@ -203,18 +216,12 @@ def staff_by_unit(db: Database, f: Filter, at: dt.date) -> list[dict[str, Any]]:
     deleted; with signed_off=1 for the latter) at a non-deleted session of an in-scope tool, any
     unit, held on or before ``at``.
     """
-    join = "FROM attendance a JOIN training_session ts ON ts.id = a.session_id"
     sql = f"""
-        SELECT s.unit_id AS unit_id, count(*) AS staff_active, sum(s.is_champion) AS champions_active,
-               sum(EXISTS (SELECT 1 {join} WHERE {_qualifying_attendance(f, False)} AND ts.held_on <= :at)) AS covered,
-               sum(EXISTS (SELECT 1 {join} WHERE {_qualifying_attendance(f, True)} AND ts.held_on <= :at)) AS signed_off_staff
-          FROM staff s WHERE {_live_staff(f)} GROUP BY s.unit_id"""
+        SELECT unit_id, count(*) AS staff_active, sum(is_champion) AS champions_active,
+               count(*) FILTER (WHERE first_on <= :at) AS covered,
+               count(*) FILTER (WHERE first_signed_on <= :at) AS signed_off_staff
+          FROM ({_people(f)}) GROUP BY unit_id"""
     return db.query(sql, f.params() | {"at": at.isoformat()})
-
-
-# Above this share of all live sessions falling after the first end, most people are first covered
-# inside the window and reading every attendance once beats searching each person's history.
-SCAN_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -264,49 +271,14 @@ class StaffCoverage:
 def staff_coverage(db: Database, f: Filter, first: dt.date, last: dt.date) -> StaffCoverage:
     """Return the ``StaffCoverage`` of the scope's live staff between two ends (see ``staff_by_unit``).
 
-    Two plans give the same rows: per person (the EXISTS test stops at the first qualifying
-    attendance; only people not yet covered are searched for a first day), or, when most sessions
-    fall after ``first`` and all units count, one pass over every attendance grouped by person.
     People are grouped in SQL: a few hundred rows come back, not one per colleague.
     """
-    if f.unit_ids is None:
-        counts = db.one(
-            "SELECT count(*) AS total, count(*) FILTER (WHERE held_on > :first AND held_on <= :last) AS later"
-            " FROM training_session WHERE deleted_at IS NULL",
-            {"first": first.isoformat(), "last": last.isoformat()},
-        ) or {}
-        if counts.get("total") and counts["later"] > SCAN_SHARE * counts["total"]:
-            return _staff_coverage_scan(db, f, first, last)
-    join = "FROM attendance a JOIN training_session ts ON ts.id = a.session_id"
-    columns = []
-    for name, signed_only in (("covered", False), ("signed", True)):
-        cond = _qualifying_attendance(f, signed_only)
-        columns.append(
-            f"CASE WHEN EXISTS (SELECT 1 {join} WHERE {cond} AND ts.held_on <= :first) THEN ''"
-            f" ELSE (SELECT min(ts.held_on) {join} WHERE {cond} AND ts.held_on > :first AND ts.held_on <= :last) END AS {name}"
-        )
     sql = f"""
-        SELECT unit_id, is_champion, covered, signed, count(*) AS n FROM (
-            SELECT s.unit_id AS unit_id, s.is_champion AS is_champion, {', '.join(columns)} FROM staff s WHERE {_live_staff(f)})
-         GROUP BY unit_id, is_champion, covered, signed"""
-    return StaffCoverage(first, last, db.query(sql, f.params() | {"first": first.isoformat(), "last": last.isoformat()}))
-
-
-def _staff_coverage_scan(db: Database, f: Filter, first: dt.date, last: dt.date) -> StaffCoverage:
-    """Return the ``StaffCoverage`` from one front-to-back pass over every attendance."""
-    sql = f"""
-        SELECT unit_id, is_champion, covered, signed, count(*) AS n FROM (
-            SELECT s.unit_id AS unit_id, s.is_champion AS is_champion,
-                   CASE WHEN c.covered <= :first THEN '' ELSE c.covered END AS covered,
-                   CASE WHEN c.signed <= :first THEN '' ELSE c.signed END AS signed
-              FROM staff s LEFT JOIN (
-                   SELECT a.staff_id AS staff_id, min(ts.held_on) AS covered,
-                          min(CASE WHEN a.signed_off = 1 THEN ts.held_on END) AS signed
-                     FROM attendance a NOT INDEXED CROSS JOIN training_session ts ON ts.id = a.session_id
-                    WHERE {_qualifying(f)} AND ts.held_on <= :last
-                    GROUP BY a.staff_id) c ON c.staff_id = s.id
-             WHERE {_live_staff(f)})
-         GROUP BY unit_id, is_champion, covered, signed"""
+        SELECT unit_id, is_champion,
+               CASE WHEN first_on <= :first THEN '' WHEN first_on <= :last THEN first_on END AS covered,
+               CASE WHEN first_signed_on <= :first THEN '' WHEN first_signed_on <= :last THEN first_signed_on END AS signed,
+               count(*) AS n
+          FROM ({_people(f)}) GROUP BY 1, 2, 3, 4"""
     return StaffCoverage(first, last, db.query(sql, f.params() | {"first": first.isoformat(), "last": last.isoformat()}))
 
 
@@ -337,25 +309,18 @@ def training_activity(db: Database, f: Filter, periods: Sequence[Period]) -> lis
     Rows: sessions, attendances, uplift_sum and uplift_n (the sum and count of confidence_after -
     confidence_before over attendances that have both), as ``training_figures`` defines them.
     """
+    # Read from the per-day, unit and tool summary the store keeps (store/summaries.py), which holds
+    # exactly these counts of live sessions and their live attendances: no attendance row is read.
     params = f.params()
-    cte = _periods_cte(periods, params)
-    in_period = "FROM p JOIN training_session ts ON ts.held_on BETWEEN p.ps AND p.pe"
-    live = f"ts.deleted_at IS NULL{f.unit_and_tool('ts')}"
-    # Two grouped queries: counting sessions beside their attendances would need count(DISTINCT).
-    counts = {r["i"]: r["n"] for r in db.query(f"{cte} SELECT p.i AS i, count(*) AS n {in_period} WHERE {live} GROUP BY p.i", params)}
-    sql = f"""{cte}
-        SELECT p.i AS i, count(*) AS attendances,
-               sum(a.confidence_after - a.confidence_before) AS uplift_sum,
-               count(a.confidence_after - a.confidence_before) AS uplift_n
-          {in_period} JOIN attendance a ON a.session_id = ts.id
-         WHERE {live} AND a.deleted_at IS NULL
+    sql = f"""{_periods_cte(periods, params)}
+        SELECT p.i AS i, sum(d.sessions) AS sessions, sum(d.attendances) AS attendances,
+               sum(d.uplift_sum) AS uplift_sum, sum(d.uplift_n) AS uplift_n
+          FROM p JOIN summary_training_day d ON d.held_on BETWEEN p.ps AND p.pe
+         WHERE 1 = 1{f.unit_and_tool('d')}
          GROUP BY p.i"""
     by_period = {r["i"]: r for r in db.query(sql, params)}
-    return [
-        {"sessions": counts.get(n, 0), "attendances": by_period.get(n, {}).get("attendances", 0),
-         "uplift_sum": by_period.get(n, {}).get("uplift_sum"), "uplift_n": by_period.get(n, {}).get("uplift_n")}
-        for n in range(len(periods))
-    ]
+    empty = {"sessions": 0, "attendances": 0, "uplift_sum": None, "uplift_n": 0}
+    return [{k: by_period.get(n, empty)[k] for k in empty} for n in range(len(periods))]
 
 
 def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_rows: list[dict[str, Any]] | None = None,
@@ -430,14 +395,16 @@ def concern_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[
     incidents resolved within the period (2 dp; None if none). response_rate: share of
     concerns_raised with a non-blank response (4 dp; None if none raised).
     """
+    # Raised, responded and open counts come from the per-day summary the store keeps
+    # (store/summaries.py): per day, unit, tool and theme, the incidents raised that day (and how
+    # many have a response) and those closed that day (resolved, on max(occurred_on, resolved_on)).
     params = f.params()
-    live = "i.deleted_at IS NULL" + f.unit_and_tool("i")
+    cells = f"1 = 1{f.unit_and_tool('d')}"
     sql = f"""{_periods_cte(periods, params)}
-        SELECT p.i AS i, i.theme AS theme, count(*) AS n,
-               sum(trim(coalesce(i.response, ''), {_BLANK}) <> '') AS responded
-          FROM p JOIN incident i ON i.occurred_on BETWEEN p.ps AND p.pe
-         WHERE {live}
-         GROUP BY p.i, i.theme"""
+        SELECT p.i AS i, d.theme AS theme, sum(d.raised) AS n, sum(d.responded) AS responded
+          FROM p JOIN summary_incident_day d ON d.day BETWEEN p.ps AND p.pe
+         WHERE {cells} AND d.raised > 0
+         GROUP BY p.i, d.theme"""
     raised = [dict.fromkeys(THEMES, 0) for _ in periods]
     responded = [0] * len(periods)
     for r in db.query(sql, params):
@@ -445,8 +412,18 @@ def concern_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[
         raised[r["i"]][theme] += r["n"]
         responded[r["i"]] += r["responded"] or 0
 
+    # Open on E: raised on or before E and not closed by E. Summed over all days, raised - closed
+    # is the number never resolved, so the open count at E is that number less raised - closed
+    # over the days after E: only the days after the first end are read, not the whole history.
+    live = "i.deleted_at IS NULL" + f.unit_and_tool("i")
+    never = int(db.scalar(f"SELECT count(*) FROM incident i WHERE i.resolved_on IS NULL AND {live}", f.params()) or 0)
     ends = [end for _, end in periods]
-    open_ = _state_counts(db, f, ends, "occurred_on", "resolved_on", "incident", "i", live)
+    later = db.query(
+        f"""SELECT d.day AS day, sum(d.raised) - sum(d.closed) AS n FROM summary_incident_day d
+             WHERE d.day > :first AND {cells} GROUP BY d.day ORDER BY d.day""",
+        f.params() | {"first": min(ends).isoformat()})
+    after_first = sum(r["n"] for r in later)
+    open_ = [never - after_first + n for n in _counts_at(later, ends)]
 
     # Days to resolution counted per period and number of days: a few hundred rows, however many incidents.
     params = f.params()
@@ -487,117 +464,35 @@ def mentoring_figures(db: Database, f: Filter, periods: Sequence[Period]) -> lis
     first, last = min(ends), max(ends)
     active = _state_counts(db, f, ends, "started_on", "ended_on", "pairing", "pr", f.pairing("pr"))
 
-    # IN (subquery) lets SQLite build the in-scope pairing set once instead of two lookups per
-    # check-in; "+" stops it probing that set's pairings one by one instead of reading by date.
-    in_scope = f"c.deleted_at IS NULL AND +c.pairing_id IN (SELECT pr.id FROM pairing pr WHERE {f.pairing('pr')})"
-
-    # The check-ins that can keep a pairing from stalling are those in (E - 30, E] for some end E.
-    windows: list[list[dt.date]] = []
-    for end in sorted(set(ends)):
-        lo = end - dt.timedelta(days=STALL_DAYS - 1)
-        if windows and lo <= windows[-1][1] + dt.timedelta(days=1):
-            windows[-1][1] = end
-        else:
-            windows.append([lo, end])
-    period_days = sum((e - s_).days + 1 for s_, e in periods)
-    window_days = sum((hi - lo).days + 1 for lo, hi in windows)
-    if period_days <= 2 * window_days:
-        # Short buckets (a series): the windows span about the periods, so one fetch serves both.
-        windows = [[min(min(s_ for s_, _ in periods), windows[0][0]), last]]
+    # Check-ins and stalled stretches come from the summaries the store keeps (store/summaries.py):
+    # check-ins counted per day, tool and mentee's unit, and each live pairing's stalled stretches
+    # [stalled_from, stalled_until), so no check-in row is read.
     params = f.params()
-    if len(windows) == 1:
-        # One span: read the held_on index in order (no join with a table of windows, no sort).
-        params |= {"w0l": windows[0][0].isoformat(), "w0h": windows[0][1].isoformat()}
-        sql = f"""SELECT c.pairing_id, c.held_on, {_DAY_NUMBER.format('c.held_on')} FROM checkin c
-                   WHERE c.held_on BETWEEN :w0l AND :w0h AND {in_scope} ORDER BY c.held_on"""
-    else:
-        rows = []
-        for n, (lo, hi) in enumerate(windows):
-            params[f"w{n}l"], params[f"w{n}h"] = lo.isoformat(), hi.isoformat()
-            rows.append(f"(:w{n}l, :w{n}h)")
-        sql = f"""WITH w(lo, hi) AS (VALUES {', '.join(rows)})
-                  SELECT c.pairing_id, c.held_on, {_DAY_NUMBER.format('c.held_on')} FROM w JOIN checkin c ON c.held_on BETWEEN w.lo AND w.hi
-                   WHERE {in_scope} ORDER BY c.held_on"""
-    # Tens of thousands of rows at trust scale: plain tuples (pairing_id, held_on, day number).
-    with translate_errors():
-        held = db.conn.execute(sql, params).fetchall()
-    if len(windows) == 1 and windows[0][0] <= min(s_ for s_, _ in periods):
-        # Every period lies inside the fetched span: count its check-ins from the fetch.
-        days = [r[1] for r in held]
-        checkins = [bisect.bisect_right(days, e.isoformat()) - bisect.bisect_left(days, s_.isoformat()) for s_, e in periods]
-    else:
-        # Long periods (stats over months or years): count in SQL, fetch only the 30-day windows.
-        params = f.params()
-        sql = f"""{_periods_cte(periods, params)}
-            SELECT p.i AS i, count(*) AS n FROM p JOIN checkin c ON c.held_on BETWEEN p.ps AND p.pe
-             WHERE {in_scope} GROUP BY p.i"""
-        counted = {r["i"]: r["n"] for r in db.query(sql, params)}
-        checkins = [counted.get(n, 0) for n in range(len(periods))]
+    sql = f"""{_periods_cte(periods, params)}
+        SELECT p.i AS i, sum(d.checkins) AS n FROM p JOIN summary_checkin_day d ON d.held_on BETWEEN p.ps AND p.pe
+         WHERE 1 = 1{f.units('d.unit_id')}{f.tools('d.tool_id')} GROUP BY p.i"""
+    counted = {r["i"]: r["n"] for r in db.query(sql, params)}
+    checkins = [counted.get(n, 0) for n in range(len(periods))]
 
-    # Pairings that could be stalled at some end: started over 30 days before the last end and
-    # not ended by the first. ("+" keeps SQLite from walking the started_on index over most rows.)
-    params = f.params() | {"last_cut": (last - dt.timedelta(days=STALL_DAYS)).isoformat(), "first": first.isoformat()}
-    pairings = db.query(
-        f"""SELECT pr.id AS id, pr.started_on AS started_on, pr.ended_on AS ended_on FROM pairing pr
-             WHERE {f.pairing('pr')} AND +pr.started_on < :last_cut AND (pr.ended_on IS NULL OR +pr.ended_on > :first)""",
-        params,
-    )
-    stalled = _stalled_at(pairings, held, ends)
+    # Stalled at E: in-scope stretches with stalled_from <= E < stalled_until. Only stretches still
+    # running after the first end are read (an index range); those open by then count from it.
+    in_scope = ""
+    if f.unit_ids is not None or f.tool_ids is not None:
+        in_scope = f" AND st.pairing_id IN (SELECT pr.id FROM pairing pr WHERE {f.pairing('pr')})"
+    sql = f"""
+        SELECT day, sum(n) AS n FROM (
+            SELECT max(st.stalled_from, :first) AS day, 1 AS n FROM summary_pairing_stall st
+             WHERE st.stalled_until > :first AND st.stalled_from <= :last{in_scope}
+            UNION ALL
+            SELECT st.stalled_until AS day, -1 AS n FROM summary_pairing_stall st
+             WHERE st.stalled_until > :first AND st.stalled_until <= :last AND st.stalled_from <= :last{in_scope})
+         GROUP BY day ORDER BY day"""
+    deltas = db.query(sql, f.params() | {"first": first.isoformat(), "last": last.isoformat()})
+    stalled = _counts_at(deltas, ends)
     return [
         {"pairings_active": active[n], "checkins": checkins[n], "stalled_pairings": stalled[n]}
         for n in range(len(periods))
     ]
-
-
-def _stalled_at(pairings: list[dict[str, Any]], held: list[tuple[str, str, int | None]], ends: Sequence[dt.date]) -> list[int]:
-    """Count, for each end E, the pairings stalled at E (see ``mentoring_figures``).
-
-    A pairing is stalled at E when started_on + 30 < E < ended_on (or no ended_on) and no check-in
-    c has c <= E <= c + 29, i.e. c in (E - 30, E]. Each pairing's stalled days form intervals; a
-    difference array over the sorted ends counts the ends inside them, so the work grows with
-    pairings and check-ins, not with pairings times buckets. Days are day numbers (ordinals);
-    ``held`` rows are (pairing_id, held_on, day number or None), sorted by day.
-    """
-    order = sorted(range(len(ends)), key=lambda n: ends[n])
-    sorted_ends = [ends[n].toordinal() for n in order]
-    diff = [0] * (len(ends) + 1)
-    ordinal: dict[str, int] = {}  # ISO day -> day number, each distinct day parsed once
-
-    def day(text: str) -> int:
-        found = ordinal.get(text)
-        if found is None:
-            found = ordinal[text] = dt.date.fromisoformat(text).toordinal()
-        return found
-
-    by_pairing: dict[str, list[int]] = {p["id"]: [] for p in pairings}
-    for pairing_id, held_on, number in held:
-        days = by_pairing.get(pairing_id)
-        if days is not None:
-            days.append(number if number is not None else day(held_on))
-    far = sorted_ends[-1]
-    left, right = bisect.bisect_left, bisect.bisect_right
-
-    def add(lo: int, hi: int) -> None:  # 1 for every end within [lo, hi]
-        if lo <= hi:
-            diff[left(sorted_ends, lo)] += 1
-            diff[right(sorted_ends, hi)] -= 1
-
-    for p in pairings:
-        lo = day(p["started_on"]) + STALL_DAYS + 1
-        hi = day(p["ended_on"]) - 1 if p["ended_on"] else far
-        for c in by_pairing[p["id"]]:  # sorted by the query
-            if c > hi:
-                break
-            if c > lo:
-                add(lo, c - 1)
-            if c + STALL_DAYS > lo:
-                lo = c + STALL_DAYS
-        add(lo, hi)
-    counts, running = [0] * len(ends), 0
-    for k, n in enumerate(order):
-        running += diff[k]
-        counts[n] = running
-    return counts
 
 
 # --- stories -------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from champion_desk.errors import CorruptDatabaseError, StoreError
+from champion_desk.store import summaries
 
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{12}Z)-(?P<reason>[a-z-]+)\.db$")
@@ -203,7 +204,7 @@ def check_foreign_file(path: Path, check_links: bool = True, check_text: bool = 
     Checks, in order: it is SQLite, carries Champion Desk's application id, has a schema this
     version knows, passes ``integrity_check`` (quick_check misses a bit flipped inside a row),
     has no broken links (unless ``check_links`` is False), holds only tables and indexes (no
-    triggers or views that could run code) and only readable text (unless ``check_text`` is False:
+    views, and no triggers but the summaries' own, word for word: anything else could run code) and only readable text (unless ``check_text`` is False:
     a caller that reads every row itself, like a merge, finds it then). Returns its schema version. Raises
     NotADeskDatabaseError, NewerVersionError or CorruptDatabaseError; never changes the file.
     """
@@ -224,8 +225,10 @@ def check_foreign_file(path: Path, check_links: bool = True, check_text: bool = 
         result = conn.execute("PRAGMA integrity_check(5)").fetchall()
         if result != [("ok",)]:
             raise CorruptDatabaseError(f"{path} is damaged: {_one_line('; '.join(r[0] for r in result))}")
-        objects = conn.execute("SELECT type, name FROM sqlite_master").fetchall()
-        odd = sorted(name for kind, name in objects if kind not in ("table", "index"))
+        objects = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+        # The summaries' triggers are ours only when their text is exactly what this version creates.
+        odd = sorted(name for kind, name, sql in objects
+                     if kind not in ("table", "index") and not (kind == "trigger" and summaries.is_own_trigger(name, sql)))
         if odd:
             raise NotADeskDatabaseError(f"{path} holds objects Champion Desk never creates ({', '.join(odd[:5])}); it is refused.")
         if check_links and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
@@ -253,7 +256,7 @@ def check_shape(conn: sqlite3.Connection, path: Path) -> None:
 
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     missing = sorted(set(TABLE_DDL) - tables)
-    extra = sorted(tables - set(TABLE_DDL) - _HOUSEKEEPING_TABLES)
+    extra = sorted(tables - set(TABLE_DDL) - set(summaries.TABLES) - _HOUSEKEEPING_TABLES)
     if missing or extra:
         raise NotADeskDatabaseError(
             f"{path} does not have Champion Desk's tables ({'missing ' + ', '.join(missing) if missing else 'extra ' + ', '.join(extra)})."

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -253,6 +253,14 @@ def _version_4(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 4")
 
 
+def _version_5(db: sqlite_utils.Database) -> None:
+    """Summary tables the dashboard reads at trust scale, filled from the records, kept by triggers."""
+    from champion_desk.store import summaries
+
+    summaries.create(db.conn)
+    db.execute("PRAGMA user_version = 5")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -262,6 +270,7 @@ def migrations():
     steps(name="0002_next_steps")(_version_2)
     steps(name="0003_metric_indexes")(_version_3)
     steps(name="0004_series_indexes")(_version_4)
+    steps(name="0005_summaries")(_version_5)
     return steps
 
 

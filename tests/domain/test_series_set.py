@@ -15,9 +15,7 @@ from tests.domain.test_series import build_random
 D = dt.date.fromisoformat
 
 
-@pytest.mark.parametrize("scan_share", [0.0, 2.0], ids=["one-pass-plan", "per-person-plan"])
-def test_each_series_of_a_set_equals_series_alone(db, scan_share, monkeypatch):
-    monkeypatch.setattr(metrics, "SCAN_SHARE", scan_share)
+def test_each_series_of_a_set_equals_series_alone(db):
     build_random(db, 1)
     for units, tools in [((), ()), (("Ward A", "Ward C"), ()), (("Ward B",), ("Sepsis",))]:
         # A long scope, a one-bucket scope (a single end) and a one-day scope.

@@ -64,7 +64,8 @@ def test_reopening_does_not_migrate_again(db_path):
     open_database(db_path).close()
     db = open_database(db_path)
     applied = db.query("SELECT name FROM _sqlite_migrations")
-    assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps", "0003_metric_indexes", "0004_series_indexes"]
+    assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps", "0003_metric_indexes", "0004_series_indexes",
+                                             "0005_summaries"]
     db.close()
 
 
@@ -160,14 +161,17 @@ def test_upgrade_of_an_older_file_takes_a_verified_backup_first(db_path, tmp_pat
 
 
 def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
-    from champion_desk.store import records, schema
+    from champion_desk.store import records, schema, summaries
 
     db = open_database(db_path)
     records.insert(db, "unit", {"name": "Ward 1"}, "test")
-    # Make it a version 1 file again: drop what version 2 added and forget that migration.
+    # Make it a version 1 file again: drop what versions 2 and 5 added and forget those migrations.
+    summaries.drop_triggers(db.conn)
+    for table in summaries.TABLES:
+        db.conn.execute(f"DROP TABLE {table}")
     for table in schema.ADDED_IN[2]:
         db.conn.execute(f"DROP TABLE {table}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes')")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries')")
     for version in (4, 3):  # undo versions 4 and 3: drop their indexes, restore the earlier ones
         for ddl in schema.ADDED_INDEXES[version]:
             if ddl.startswith("CREATE"):

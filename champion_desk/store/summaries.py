@@ -1,0 +1,465 @@
+"""Summary tables the dashboard reads instead of every row: kept exact by triggers, rebuilt in bulk.
+
+A trust-scale file holds about 300,000 attendances; a dashboard redraw that counts them afresh
+costs in proportion to the file, not to the chart. These tables hold what the figures need
+(``docs/figures.md``) already added up, so a redraw reads rows in proportion to days x units x tools
+and to colleagues, never to attendances:
+
+- ``summary_training_day``: per day, unit and tool, the live sessions held and their live
+  attendances with the sum and count of confidence uplifts;
+- ``summary_first_training``: per colleague and tool, the day of their first live attendance at a
+  live session, and of the first one signed off;
+- ``summary_staff_coverage``: per staff row, what coverage needs of it (unit, champion, live =
+  not deleted and active) and its first days over any tool;
+- ``summary_checkin_day``: per day, tool and mentee's unit, the live check-ins of live pairings;
+- ``summary_pairing_stall``: each live pairing's stretches of stalled days;
+- ``summary_incident_day``: per day, unit, tool and theme, the live concerns raised (and answered)
+  that day and those closed that day.
+
+Triggers on the record tables keep them exact through every write: a new attendance, check-in or
+concern just adds to its cells (cheap, so saves and imports stay fast); any other write recounts
+the few cells, colleagues and pairings it touches from the rows themselves. Bulk writers (a ward
+merge, demo data) wrap their work in :func:`rebuilt_after`, which drops the triggers inside the
+caller's transaction and recounts everything once at the end: SQLite DDL is transactional, so a
+failure rolls the triggers back with the data.
+
+Nothing outside this module writes to these tables; ``expected`` recounts them from scratch, so
+tests can compare.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from champion_desk.store.database import Database
+
+TABLE_DDL: dict[str, str] = {
+    "summary_training_day": """CREATE TABLE summary_training_day (
+    held_on TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    tool_id TEXT NOT NULL,
+    sessions INTEGER NOT NULL,
+    attendances INTEGER NOT NULL,
+    uplift_sum INTEGER,
+    uplift_n INTEGER NOT NULL,
+    PRIMARY KEY (held_on, unit_id, tool_id)) WITHOUT ROWID""",
+    "summary_first_training": """CREATE TABLE summary_first_training (
+    staff_id TEXT NOT NULL,
+    tool_id TEXT NOT NULL,
+    first_on TEXT NOT NULL,
+    first_signed_on TEXT,
+    PRIMARY KEY (staff_id, tool_id)) WITHOUT ROWID""",
+    "summary_staff_coverage": """CREATE TABLE summary_staff_coverage (
+    staff_id TEXT PRIMARY KEY NOT NULL,
+    unit_id TEXT,
+    is_champion INTEGER NOT NULL,
+    live INTEGER NOT NULL,
+    first_on TEXT,
+    first_signed_on TEXT) WITHOUT ROWID""",
+    "summary_checkin_day": """CREATE TABLE summary_checkin_day (
+    held_on TEXT NOT NULL,
+    tool_id TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    checkins INTEGER NOT NULL,
+    PRIMARY KEY (held_on, tool_id, unit_id)) WITHOUT ROWID""",
+    "summary_pairing_stall": """CREATE TABLE summary_pairing_stall (
+    pairing_id TEXT NOT NULL,
+    stalled_from TEXT NOT NULL,
+    stalled_until TEXT NOT NULL,
+    PRIMARY KEY (pairing_id, stalled_from)) WITHOUT ROWID""",
+    "summary_incident_day": """CREATE TABLE summary_incident_day (
+    day TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    tool_id TEXT NOT NULL,
+    theme TEXT NOT NULL,
+    raised INTEGER NOT NULL,
+    responded INTEGER NOT NULL,
+    closed INTEGER NOT NULL,
+    PRIMARY KEY (day, unit_id, tool_id, theme)) WITHOUT ROWID""",
+}
+TABLES: tuple[str, ...] = tuple(TABLE_DDL)
+
+INDEX_DDL: tuple[str, ...] = (
+    # Coverage over all tools: the live staff of some units, with their first days, read from the index.
+    "CREATE INDEX summary_staff_coverage_live ON summary_staff_coverage(live, unit_id, is_champion, first_on, first_signed_on)",
+    # Stalled pairings at a period's ends: only the stretches still running after its first end are read.
+    "CREATE INDEX summary_pairing_stall_until ON summary_pairing_stall(stalled_until, stalled_from, pairing_id)",
+)
+
+# --- recounts ------------------------------------------------------------------------------------
+# Each takes SQL naming what to recount and returns statements that delete those summary rows and
+# insert them again from the record tables. Recounting a superset is harmless, so the triggers
+# pass every key an old or new row could touch.
+
+_TRAINING_DAY_COUNT = """
+    SELECT ts.held_on, ts.unit_id, ts.tool_id, count(DISTINCT ts.id), count(a.id),
+           sum(a.confidence_after - a.confidence_before), count(a.confidence_after - a.confidence_before)
+      FROM {source}
+      LEFT JOIN attendance a ON a.session_id = ts.id AND a.deleted_at IS NULL
+     WHERE ts.deleted_at IS NULL
+     GROUP BY ts.held_on, ts.unit_id, ts.tool_id"""
+
+_FIRST_TRAINING_COUNT = """
+    SELECT a.staff_id AS staff_id, ts.tool_id AS tool_id, min(ts.held_on) AS first_on,
+           min(CASE WHEN a.signed_off = 1 THEN ts.held_on END) AS first_signed_on
+      FROM attendance a JOIN training_session ts ON ts.id = a.session_id
+     WHERE a.deleted_at IS NULL AND ts.deleted_at IS NULL{where}
+     GROUP BY a.staff_id, ts.tool_id"""
+
+_STAFF_COVERAGE_COUNT = """
+    SELECT s.id, s.unit_id, s.is_champion, s.deleted_at IS NULL AND s.active = 1,
+           (SELECT min(f.first_on) FROM summary_first_training f WHERE f.staff_id = s.id),
+           (SELECT min(f.first_signed_on) FROM summary_first_training f WHERE f.staff_id = s.id)
+      FROM staff s{where}"""
+
+
+# A check-in counts under its pairing's tool and its mentee's current unit ('' for none), as the
+# figures scope a pairing by its mentee's unit.
+_MENTEE_UNIT = "coalesce((SELECT m.unit_id FROM staff m WHERE m.id = {0}), '')"
+
+_CHECKIN_DAY_COUNT = f"""
+    SELECT c.held_on AS d, pr.tool_id AS t, {_MENTEE_UNIT.format('pr.mentee_id')} AS u, count(*) AS n
+      FROM checkin c JOIN pairing pr ON pr.id = c.pairing_id
+     WHERE c.deleted_at IS NULL AND pr.deleted_at IS NULL{{where}}
+     GROUP BY 1, 2, 3"""
+
+# A live pairing is stalled on day E when started_on + 31 <= E < ended_on (if any) and no live
+# check-in c has c <= E < c + 30 (docs/figures.md). The stretches of such days start on
+# started_on + 31 or on some c + 30 not covered by another check-in, and run until the next
+# check-in or ended_on (exclusive); 9999-12-31 is "still stalled".
+_OPEN = "'9999-12-31'"
+_PAIRING_STALL_COUNT = f"""
+    SELECT pr.id, b.s,
+           min(coalesce((SELECT min(c.held_on) FROM checkin c
+                          WHERE c.pairing_id = pr.id AND c.deleted_at IS NULL AND c.held_on > b.s), {_OPEN}),
+               coalesce(pr.ended_on, {_OPEN}))
+      FROM pairing pr JOIN (
+           SELECT p2.id AS pid, date(p2.started_on, '+31 days') AS s FROM pairing p2 WHERE 1 = 1{{where2}}
+           UNION SELECT c.pairing_id, date(c.held_on, '+30 days') FROM checkin c WHERE c.deleted_at IS NULL{{wherec}}) b
+        ON b.pid = pr.id
+     WHERE pr.deleted_at IS NULL{{where}}
+       AND b.s >= date(pr.started_on, '+31 days') AND (pr.ended_on IS NULL OR b.s < pr.ended_on)
+       AND NOT EXISTS (SELECT 1 FROM checkin c WHERE c.pairing_id = pr.id AND c.deleted_at IS NULL
+                          AND c.held_on <= b.s AND c.held_on > date(b.s, '-30 days'))"""
+
+
+def _recount_checkin_days(keys: str) -> str:
+    """Recount the check-in cells ``keys`` yields: a SELECT of (held_on, tool_id, unit_id) named d, t, u."""
+    count = _CHECKIN_DAY_COUNT.format(where=f" AND c.held_on IN (SELECT d FROM ({keys}))")
+    return f"""
+        DELETE FROM summary_checkin_day WHERE (held_on, tool_id, unit_id) IN (SELECT d, t, u FROM ({keys}));
+        INSERT INTO summary_checkin_day SELECT d, t, u, n FROM ({count}) WHERE (d, t, u) IN (SELECT d, t, u FROM ({keys}));"""
+
+
+def _checkin_cells(row: str) -> str:
+    """Return the check-in cell of an OLD or NEW check-in row, under its pairing's tool and mentee's unit."""
+    return (f"SELECT {row}.held_on AS d, pr.tool_id AS t, {_MENTEE_UNIT.format('pr.mentee_id')} AS u"
+            f" FROM pairing pr WHERE pr.id = {row}.pairing_id")
+
+
+def _pairing_cells(*rows: str) -> str:
+    """Return every cell the check-ins of OLD/NEW pairing rows could count in, under either row's tool and mentee."""
+    ids = ", ".join(f"{r}.id" for r in rows)
+    tools = " UNION ".join(f"SELECT {r}.tool_id AS t" for r in rows)
+    units = " UNION ".join(f"SELECT {_MENTEE_UNIT.format(r + '.mentee_id')} AS u" for r in rows)
+    return f"SELECT c.held_on AS d, tt.t AS t, uu.u AS u FROM checkin c, ({tools}) tt, ({units}) uu WHERE c.pairing_id IN ({ids})"
+
+
+def _mentee_cells(*rows: str) -> str:
+    """Return every cell the check-ins of OLD/NEW staff rows' mentoring could count in, under either unit or none."""
+    ids = ", ".join(f"{r}.id" for r in rows)
+    units = " UNION ".join([f"SELECT coalesce({r}.unit_id, '') AS u" for r in rows] + ["SELECT '' AS u"])
+    return (f"SELECT c.held_on AS d, pr.tool_id AS t, uu.u AS u FROM pairing pr JOIN checkin c ON c.pairing_id = pr.id,"
+            f" ({units}) uu WHERE pr.mentee_id IN ({ids})")
+
+
+def _recount_stalls(pairings: str) -> str:
+    """Recount the stalled stretches of the pairings whose ids the SQL list ``pairings`` gives."""
+    count = _PAIRING_STALL_COUNT.format(where=f" AND pr.id IN ({pairings})", where2=f" AND p2.id IN ({pairings})",
+                                        wherec=f" AND c.pairing_id IN ({pairings})")
+    return f"""
+        DELETE FROM summary_pairing_stall WHERE pairing_id IN ({pairings});
+        INSERT INTO summary_pairing_stall {count};"""
+
+
+# An incident is raised on occurred_on and, once resolved, closed on max(occurred_on, resolved_on):
+# it is open on E when raised <= E < closed, as concerns_open defines. The response test is
+# response_rate's (spaces, tabs and line breaks are blank).
+_RESPONDED = "(trim(coalesce(i.response, ''), ' ' || char(9, 10, 13)) <> '')"
+_INCIDENT_DAY_COUNT = f"""
+    SELECT d, u, t, th, sum(r), sum(resp), sum(cl) FROM (
+        SELECT i.occurred_on AS d, i.unit_id AS u, i.tool_id AS t, i.theme AS th, 1 AS r, {_RESPONDED} AS resp, 0 AS cl
+          FROM incident i WHERE i.deleted_at IS NULL{{raised}}
+        UNION ALL
+        SELECT max(i.occurred_on, i.resolved_on), i.unit_id, i.tool_id, i.theme, 0, 0, 1
+          FROM incident i WHERE i.deleted_at IS NULL AND i.resolved_on IS NOT NULL{{closed}})
+     GROUP BY d, u, t, th"""
+
+
+def _recount_incident_days(*rows: str) -> str:
+    """Recount the incident cells of OLD/NEW incident rows: the day each was raised and the day it closed."""
+    keys = " UNION ".join(
+        f"SELECT {r}.occurred_on AS d, {r}.unit_id AS u, {r}.tool_id AS t, {r}.theme AS th"
+        f" UNION SELECT max({r}.occurred_on, {r}.resolved_on), {r}.unit_id, {r}.tool_id, {r}.theme WHERE {r}.resolved_on IS NOT NULL"
+        for r in rows)
+    days = f"SELECT d FROM ({keys})"
+    # Written so each half walks a date index rather than every incident.
+    count = _INCIDENT_DAY_COUNT.format(
+        raised=f" AND i.occurred_on IN ({days})",
+        closed=(f" AND ((i.resolved_on IN ({days}) AND i.resolved_on >= i.occurred_on)"
+                f" OR (i.occurred_on IN ({days}) AND i.resolved_on < i.occurred_on))"))
+    return f"""
+        DELETE FROM summary_incident_day WHERE (day, unit_id, tool_id, theme) IN (SELECT d, u, t, th FROM ({keys}));
+        INSERT INTO summary_incident_day SELECT * FROM ({count}) WHERE (d, u, t, th) IN (SELECT d, u, t, th FROM ({keys}));"""
+
+
+def _recount_days(keys: str) -> str:
+    """Recount the training-day cells ``keys`` yields: a SELECT of (held_on, unit_id, tool_id) named d, u, t."""
+    source = (f"(SELECT DISTINCT d, u, t FROM ({keys})) k JOIN training_session ts"
+              " ON ts.unit_id = k.u AND ts.held_on = k.d AND ts.tool_id = k.t")
+    return f"""
+        DELETE FROM summary_training_day WHERE (held_on, unit_id, tool_id) IN (SELECT d, u, t FROM ({keys}));
+        INSERT INTO summary_training_day {_TRAINING_DAY_COUNT.format(source=source)};"""
+
+
+def _cells(*rows: str) -> str:
+    """Return the keys of ``_recount_days`` for OLD or NEW session rows (each "OLD" or "NEW")."""
+    return " UNION ALL ".join(f"SELECT {r}.held_on AS d, {r}.unit_id AS u, {r}.tool_id AS t" for r in rows)
+
+
+def _recount_first(staff: str, tools: str) -> str:
+    """Recount the first-training rows of the colleagues in ``staff`` for the tools in ``tools`` (SQL lists)."""
+    where = f" AND a.staff_id IN ({staff}) AND ts.tool_id IN ({tools})"
+    return f"""
+        DELETE FROM summary_first_training WHERE staff_id IN ({staff}) AND tool_id IN ({tools});
+        INSERT INTO summary_first_training {_FIRST_TRAINING_COUNT.format(where=where)};"""
+
+
+def _recount_staff_firsts(staff: str) -> str:
+    """Set the any-tool first days of the colleague whose id is the SQL expression ``staff``."""
+    return f"""
+        UPDATE summary_staff_coverage
+           SET first_on = (SELECT min(f.first_on) FROM summary_first_training f WHERE f.staff_id = {staff}),
+               first_signed_on = (SELECT min(f.first_signed_on) FROM summary_first_training f WHERE f.staff_id = {staff})
+         WHERE staff_id = {staff};"""
+
+
+def _session_keys(ids: str) -> str:
+    return f"SELECT held_on AS d, unit_id AS u, tool_id AS t FROM training_session WHERE id IN ({ids})"
+
+
+def _session_tools(ids: str) -> str:
+    return f"SELECT tool_id FROM training_session WHERE id IN ({ids})"
+
+
+# --- triggers ------------------------------------------------------------------------------------
+
+_UPLIFT = "NEW.confidence_after - NEW.confidence_before"
+
+TRIGGER_DDL: dict[str, str] = {
+    # A new session: recount its cell (it may meet attendances already written, as in a merge).
+    "summary_session_insert": f"""CREATE TRIGGER summary_session_insert AFTER INSERT ON training_session BEGIN
+        {_recount_days(_cells("NEW"))}
+        {_recount_first("SELECT staff_id FROM attendance WHERE session_id = NEW.id", "NEW.tool_id")}
+    END""",
+    "summary_session_update": f"""CREATE TRIGGER summary_session_update
+        AFTER UPDATE OF id, held_on, unit_id, tool_id, deleted_at ON training_session BEGIN
+        {_recount_days(_cells("OLD", "NEW"))}
+        {_recount_first("SELECT staff_id FROM attendance WHERE session_id IN (OLD.id, NEW.id)", "OLD.tool_id, NEW.tool_id")}
+    END""",
+    "summary_session_delete": f"""CREATE TRIGGER summary_session_delete AFTER DELETE ON training_session BEGIN
+        {_recount_days(_cells("OLD"))}
+        {_recount_first("SELECT staff_id FROM attendance WHERE session_id = OLD.id", "OLD.tool_id")}
+    END""",
+    # A new attendance only adds: to its live session's cell, and to its colleague's first days.
+    "summary_attendance_insert": f"""CREATE TRIGGER summary_attendance_insert AFTER INSERT ON attendance
+        WHEN NEW.deleted_at IS NULL BEGIN
+        UPDATE summary_training_day
+           SET attendances = attendances + 1,
+               uplift_sum = CASE WHEN {_UPLIFT} IS NULL THEN uplift_sum ELSE coalesce(uplift_sum, 0) + ({_UPLIFT}) END,
+               uplift_n = uplift_n + ({_UPLIFT} IS NOT NULL)
+         WHERE (held_on, unit_id, tool_id) IN
+               (SELECT held_on, unit_id, tool_id FROM training_session WHERE id = NEW.session_id AND deleted_at IS NULL);
+        INSERT INTO summary_first_training (staff_id, tool_id, first_on, first_signed_on)
+        SELECT NEW.staff_id, ts.tool_id, ts.held_on, CASE WHEN NEW.signed_off = 1 THEN ts.held_on END
+          FROM training_session ts WHERE ts.id = NEW.session_id AND ts.deleted_at IS NULL
+            ON CONFLICT (staff_id, tool_id) DO UPDATE
+           SET first_on = min(first_on, excluded.first_on),
+               first_signed_on = coalesce(min(first_signed_on, excluded.first_signed_on), first_signed_on, excluded.first_signed_on);
+    END""",
+    "summary_attendance_update": f"""CREATE TRIGGER summary_attendance_update
+        AFTER UPDATE OF id, session_id, staff_id, deleted_at, signed_off, confidence_before, confidence_after ON attendance BEGIN
+        {_recount_days(_session_keys("OLD.session_id, NEW.session_id"))}
+        {_recount_first("OLD.staff_id, NEW.staff_id", _session_tools("OLD.session_id, NEW.session_id"))}
+    END""",
+    "summary_attendance_delete": f"""CREATE TRIGGER summary_attendance_delete AFTER DELETE ON attendance BEGIN
+        {_recount_days(_session_keys("OLD.session_id"))}
+        {_recount_first("OLD.staff_id", _session_tools("OLD.session_id"))}
+    END""",
+    # A colleague's row in the coverage summary follows their staff row; the check-ins of pairings
+    # they are mentee of count under their unit.
+    "summary_staff_insert": f"""CREATE TRIGGER summary_staff_insert AFTER INSERT ON staff BEGIN
+        INSERT OR REPLACE INTO summary_staff_coverage {_STAFF_COVERAGE_COUNT.format(where=" WHERE s.id = NEW.id")};
+        {_recount_checkin_days(_mentee_cells("NEW"))}
+    END""",
+    "summary_staff_update": f"""CREATE TRIGGER summary_staff_update
+        AFTER UPDATE OF id, unit_id, is_champion, active, deleted_at ON staff BEGIN
+        DELETE FROM summary_staff_coverage WHERE staff_id = OLD.id;
+        INSERT OR REPLACE INTO summary_staff_coverage {_STAFF_COVERAGE_COUNT.format(where=" WHERE s.id = NEW.id")};
+    END""",
+    "summary_staff_move": f"""CREATE TRIGGER summary_staff_move AFTER UPDATE OF id, unit_id ON staff BEGIN
+        {_recount_checkin_days(_mentee_cells("OLD", "NEW"))}
+    END""",
+    "summary_staff_delete": f"""CREATE TRIGGER summary_staff_delete AFTER DELETE ON staff BEGIN
+        DELETE FROM summary_staff_coverage WHERE staff_id = OLD.id;
+        {_recount_checkin_days(_mentee_cells("OLD"))}
+    END""",
+    # Check-ins and pairings: the day cells they count in, and the pairing's stalled stretches.
+    "summary_checkin_insert": f"""CREATE TRIGGER summary_checkin_insert AFTER INSERT ON checkin BEGIN
+        INSERT INTO summary_checkin_day (held_on, tool_id, unit_id, checkins)
+        SELECT NEW.held_on, pr.tool_id, {_MENTEE_UNIT.format('pr.mentee_id')}, 1
+          FROM pairing pr WHERE pr.id = NEW.pairing_id AND pr.deleted_at IS NULL AND NEW.deleted_at IS NULL
+            ON CONFLICT (held_on, tool_id, unit_id) DO UPDATE SET checkins = checkins + 1;
+        {_recount_stalls("NEW.pairing_id")}
+    END""",
+    "summary_checkin_update": f"""CREATE TRIGGER summary_checkin_update
+        AFTER UPDATE OF id, pairing_id, held_on, deleted_at ON checkin BEGIN
+        {_recount_checkin_days(_checkin_cells("OLD") + " UNION " + _checkin_cells("NEW"))}
+        {_recount_stalls("OLD.pairing_id, NEW.pairing_id")}
+    END""",
+    "summary_checkin_delete": f"""CREATE TRIGGER summary_checkin_delete AFTER DELETE ON checkin BEGIN
+        {_recount_checkin_days(_checkin_cells("OLD"))}
+        {_recount_stalls("OLD.pairing_id")}
+    END""",
+    "summary_pairing_insert": f"""CREATE TRIGGER summary_pairing_insert AFTER INSERT ON pairing BEGIN
+        {_recount_checkin_days(_pairing_cells("NEW"))}
+        {_recount_stalls("NEW.id")}
+    END""",
+    "summary_pairing_update": f"""CREATE TRIGGER summary_pairing_update
+        AFTER UPDATE OF id, mentee_id, tool_id, started_on, ended_on, deleted_at ON pairing BEGIN
+        {_recount_checkin_days(_pairing_cells("OLD", "NEW"))}
+        {_recount_stalls("OLD.id, NEW.id")}
+    END""",
+    "summary_pairing_delete": f"""CREATE TRIGGER summary_pairing_delete AFTER DELETE ON pairing BEGIN
+        {_recount_checkin_days(_pairing_cells("OLD"))}
+        {_recount_stalls("OLD.id")}
+    END""",
+    # Incidents: a new one adds to the cell of the day it was raised and of the day it closed.
+    "summary_incident_insert": f"""CREATE TRIGGER summary_incident_insert AFTER INSERT ON incident
+        WHEN NEW.deleted_at IS NULL BEGIN
+        INSERT INTO summary_incident_day (day, unit_id, tool_id, theme, raised, responded, closed)
+        SELECT NEW.occurred_on, NEW.unit_id, NEW.tool_id, NEW.theme, 1, {_RESPONDED.replace("i.", "NEW.")}, 0 WHERE 1 = 1
+            ON CONFLICT (day, unit_id, tool_id, theme) DO UPDATE
+           SET raised = raised + 1, responded = responded + excluded.responded;
+        INSERT INTO summary_incident_day (day, unit_id, tool_id, theme, raised, responded, closed)
+        SELECT max(NEW.occurred_on, NEW.resolved_on), NEW.unit_id, NEW.tool_id, NEW.theme, 0, 0, 1 WHERE NEW.resolved_on IS NOT NULL
+            ON CONFLICT (day, unit_id, tool_id, theme) DO UPDATE SET closed = closed + 1;
+    END""",
+    "summary_incident_update": f"""CREATE TRIGGER summary_incident_update
+        AFTER UPDATE OF id, unit_id, tool_id, occurred_on, theme, response, resolved_on, deleted_at ON incident BEGIN
+        {_recount_incident_days("OLD", "NEW")}
+    END""",
+    "summary_incident_delete": f"""CREATE TRIGGER summary_incident_delete AFTER DELETE ON incident BEGIN
+        {_recount_incident_days("OLD")}
+    END""",
+    # Any-tool first days follow the per-tool ones.
+    "summary_first_insert": f"""CREATE TRIGGER summary_first_insert AFTER INSERT ON summary_first_training BEGIN
+        {_recount_staff_firsts("NEW.staff_id")}
+    END""",
+    "summary_first_update": f"""CREATE TRIGGER summary_first_update AFTER UPDATE ON summary_first_training BEGIN
+        {_recount_staff_firsts("OLD.staff_id")}
+        {_recount_staff_firsts("NEW.staff_id")}
+    END""",
+    "summary_first_delete": f"""CREATE TRIGGER summary_first_delete AFTER DELETE ON summary_first_training BEGIN
+        {_recount_staff_firsts("OLD.staff_id")}
+    END""",
+}
+
+# From scratch, in dependency order (coverage reads the first-training rows).
+_FULL_COUNT: dict[str, str] = {
+    "summary_training_day": _TRAINING_DAY_COUNT.format(source="training_session ts"),
+    "summary_first_training": _FIRST_TRAINING_COUNT.format(where=""),
+    "summary_staff_coverage": _STAFF_COVERAGE_COUNT.format(where=""),
+    "summary_checkin_day": _CHECKIN_DAY_COUNT.format(where=""),
+    "summary_pairing_stall": _PAIRING_STALL_COUNT.format(where="", where2="", wherec=""),
+    "summary_incident_day": _INCIDENT_DAY_COUNT.format(raised="", closed=""),
+}
+
+
+def create(conn: sqlite3.Connection) -> None:
+    """Create the summary tables, fill them from the records and start their upkeep (a migration step)."""
+    for ddl in TABLE_DDL.values():
+        conn.execute(ddl)
+    for ddl in INDEX_DDL:
+        conn.execute(ddl)
+    rebuild(conn)
+    create_triggers(conn)
+
+
+def create_triggers(conn: sqlite3.Connection) -> None:
+    """Create the triggers that keep the summaries exact (those already there are left alone)."""
+    there = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    for name, ddl in TRIGGER_DDL.items():
+        if name not in there:
+            conn.execute(ddl)
+
+
+def is_own_trigger(name: str, sql: str | None) -> bool:
+    """Return True when a trigger is one of the summaries', word for word as this version creates it.
+
+    A file from elsewhere may hold these and nothing else that runs code: SQLite keeps a trigger's
+    text as it was created, so any other body is refused.
+    """
+    return sql is not None and TRIGGER_DDL.get(name) == sql
+
+
+def drop_triggers(conn: sqlite3.Connection) -> None:
+    """Drop the summaries' triggers: the summaries go stale until :func:`rebuild` runs."""
+    for name in TRIGGER_DDL:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Recount every summary from the record tables (run with the triggers dropped, or it is slow)."""
+    for table, select in _FULL_COUNT.items():
+        conn.execute(f"DELETE FROM {table}")
+        conn.execute(f"INSERT INTO {table} {select}")
+
+
+def expected(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
+    """Return what each summary table should hold, recounted from scratch, as sorted rows."""
+    out: dict[str, list[tuple]] = {}
+    for table, select in _FULL_COUNT.items():
+        if table == "summary_staff_coverage":
+            # Coverage's first days are recounted from the records, not from the first-training summary.
+            select = f"""SELECT s.id, s.unit_id, s.is_champion, s.deleted_at IS NULL AND s.active = 1, f.first_on, f.signed
+                          FROM staff s LEFT JOIN (SELECT staff_id, min(first_on) AS first_on, min(first_signed_on) AS signed
+                                                   FROM ({_FIRST_TRAINING_COUNT.format(where='')})
+                                                  GROUP BY staff_id) f ON f.staff_id = s.id"""
+        out[table] = sorted(conn.execute(select).fetchall(), key=repr)
+    return out
+
+
+def current(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
+    """Return what each summary table holds, as sorted rows (compare with :func:`expected`)."""
+    return {table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr) for table in TABLES}
+
+
+@contextmanager
+def rebuilt_after(db: Database) -> Iterator[None]:
+    """Suspend summary upkeep for a bulk write; recount every summary once when the block ends.
+
+    Runs inside the caller's transaction (a savepoint), or a new one: the triggers are dropped at
+    the start and recreated after the recount, so a block that raises rolls back the data and the
+    triggers together. Per-row upkeep would cost a trust-scale merge seconds; the recount costs
+    about one second.
+    """
+    with db.transaction():
+        drop_triggers(db.conn)
+        yield
+        rebuild(db.conn)
+        create_triggers(db.conn)
