@@ -75,6 +75,19 @@ def readiness(db: Database, scope: Scope) -> list[dict[str, Any]]:
     """
     f = metrics.resolve(db, scope)
     adkar = ", ".join(f"pu.{e}" for e in ADKAR)
+    newest = db.scalar("SELECT max(taken_on) FROM summary_latest_pulse")
+    if newest is None or newest <= f.scope.date_to.isoformat():
+        # No pulse is dated after the scope's end (the usual case: the end is today), so each unit
+        # and tool's latest pulse, which the store keeps (store/summaries.py), is the answer.
+        rows = db.query(
+            f"""SELECT u.name AS unit, t.name AS tool, pu.taken_on, pu.respondents, {adkar}
+                  FROM summary_latest_pulse l JOIN pulse pu ON pu.id = l.pulse_id
+                  JOIN unit u ON u.id = l.unit_id JOIN tool t ON t.id = l.tool_id
+                 WHERE 1 = 1{f.unit_and_tool('l')}
+                 ORDER BY u.name, t.name""", f.params())
+        for row in rows:
+            row["barrier_point"] = barrier_point(row)
+        return rows
     # The latest day per unit and tool first (an index walk), then only that day's pulses are
     # ranked: ranking every pulse sorted the whole table (about 20 -> 4 ms at trust scale).
     sql = f"""

@@ -118,6 +118,17 @@ def ratio(part: float | None, whole: float | None) -> float | None:
     return round((part or 0) / whole, 2)
 
 
+def _cells(f: Filter, table: str) -> tuple[str, str]:
+    """Return the summary table a scope reads (its ``*_total`` day totals when every unit and tool counts) and its filter.
+
+    The per-day, unit and tool cells serve any scope; over all units and tools the day totals the
+    store keeps beside them hold the same sums in one row a day.
+    """
+    if f.unit_ids is None and f.tool_ids is None:
+        return table.replace("_day", "_total"), "1 = 1"
+    return table, f"1 = 1{f.unit_and_tool('d')}"
+
+
 def _periods_cte(periods: Sequence[Period], params: dict[str, Any]) -> str:
     """Return ``WITH p(i, ps, pe) AS (VALUES ...)`` for the periods, adding their parameters."""
     rows = []
@@ -312,11 +323,12 @@ def training_activity(db: Database, f: Filter, periods: Sequence[Period]) -> lis
     # Read from the per-day, unit and tool summary the store keeps (store/summaries.py), which holds
     # exactly these counts of live sessions and their live attendances: no attendance row is read.
     params = f.params()
+    table, cells = _cells(f, "summary_training_day")
     sql = f"""{_periods_cte(periods, params)}
         SELECT p.i AS i, sum(d.sessions) AS sessions, sum(d.attendances) AS attendances,
                sum(d.uplift_sum) AS uplift_sum, sum(d.uplift_n) AS uplift_n
-          FROM p JOIN summary_training_day d ON d.held_on BETWEEN p.ps AND p.pe
-         WHERE 1 = 1{f.unit_and_tool('d')}
+          FROM p JOIN {table} d ON d.held_on BETWEEN p.ps AND p.pe
+         WHERE {cells}
          GROUP BY p.i"""
     by_period = {r["i"]: r for r in db.query(sql, params)}
     empty = {"sessions": 0, "attendances": 0, "uplift_sum": None, "uplift_n": 0}
@@ -399,10 +411,10 @@ def concern_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[
     # (store/summaries.py): per day, unit, tool and theme, the incidents raised that day (and how
     # many have a response) and those closed that day (resolved, on max(occurred_on, resolved_on)).
     params = f.params()
-    cells = f"1 = 1{f.unit_and_tool('d')}"
+    table, cells = _cells(f, "summary_incident_day")
     sql = f"""{_periods_cte(periods, params)}
         SELECT p.i AS i, d.theme AS theme, sum(d.raised) AS n, sum(d.responded) AS responded
-          FROM p JOIN summary_incident_day d ON d.day BETWEEN p.ps AND p.pe
+          FROM p JOIN {table} d ON d.day BETWEEN p.ps AND p.pe
          WHERE {cells} AND d.raised > 0
          GROUP BY p.i, d.theme"""
     raised = [dict.fromkeys(THEMES, 0) for _ in periods]
@@ -419,7 +431,7 @@ def concern_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[
     never = int(db.scalar(f"SELECT count(*) FROM incident i WHERE i.resolved_on IS NULL AND {live}", f.params()) or 0)
     ends = [end for _, end in periods]
     later = db.query(
-        f"""SELECT d.day AS day, sum(d.raised) - sum(d.closed) AS n FROM summary_incident_day d
+        f"""SELECT d.day AS day, sum(d.raised) - sum(d.closed) AS n FROM {table} d
              WHERE d.day > :first AND {cells} GROUP BY d.day ORDER BY d.day""",
         f.params() | {"first": min(ends).isoformat()})
     after_first = sum(r["n"] for r in later)
@@ -468,9 +480,10 @@ def mentoring_figures(db: Database, f: Filter, periods: Sequence[Period]) -> lis
     # check-ins counted per day, tool and mentee's unit, and each live pairing's stalled stretches
     # [stalled_from, stalled_until), so no check-in row is read.
     params = f.params()
+    table, cells = _cells(f, "summary_checkin_day")
     sql = f"""{_periods_cte(periods, params)}
-        SELECT p.i AS i, sum(d.checkins) AS n FROM p JOIN summary_checkin_day d ON d.held_on BETWEEN p.ps AND p.pe
-         WHERE 1 = 1{f.units('d.unit_id')}{f.tools('d.tool_id')} GROUP BY p.i"""
+        SELECT p.i AS i, sum(d.checkins) AS n FROM p JOIN {table} d ON d.held_on BETWEEN p.ps AND p.pe
+         WHERE {cells} GROUP BY p.i"""
     counted = {r["i"]: r["n"] for r in db.query(sql, params)}
     checkins = [counted.get(n, 0) for n in range(len(periods))]
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -257,8 +257,16 @@ def _version_5(db: sqlite_utils.Database) -> None:
     """Summary tables the dashboard reads at trust scale, filled from the records, kept by triggers."""
     from champion_desk.store import summaries
 
-    summaries.create(db.conn)
+    summaries.create(db.conn, 5)
     db.execute("PRAGMA user_version = 5")
+
+
+def _version_6(db: sqlite_utils.Database) -> None:
+    """Day totals over all units and tools, and each unit and tool's latest pulse, for the dashboard."""
+    from champion_desk.store import summaries
+
+    summaries.create(db.conn, 6)
+    db.execute("PRAGMA user_version = 6")
 
 
 def migrations():
@@ -271,6 +279,7 @@ def migrations():
     steps(name="0003_metric_indexes")(_version_3)
     steps(name="0004_series_indexes")(_version_4)
     steps(name="0005_summaries")(_version_5)
+    steps(name="0006_summary_totals")(_version_6)
     return steps
 
 

@@ -14,7 +14,10 @@ and to colleagues, never to attendances:
 - ``summary_checkin_day``: per day, tool and mentee's unit, the live check-ins of live pairings;
 - ``summary_pairing_stall``: each live pairing's stretches of stalled days;
 - ``summary_incident_day``: per day, unit, tool and theme, the live concerns raised (and answered)
-  that day and those closed that day.
+  that day and those closed that day;
+- ``summary_training_total``, ``summary_checkin_total``, ``summary_incident_total``: the same days
+  over all units and tools, the dashboard's usual scope, which then reads one row a day;
+- ``summary_latest_pulse``: each unit and tool's latest live readiness pulse.
 
 Triggers on the record tables keep them exact through every write: a new attendance, check-in or
 concern just adds to its cells (cheap, so saves and imports stay fast); any other write recounts
@@ -80,8 +83,34 @@ TABLE_DDL: dict[str, str] = {
     responded INTEGER NOT NULL,
     closed INTEGER NOT NULL,
     PRIMARY KEY (day, unit_id, tool_id, theme)) WITHOUT ROWID""",
+    # Version 6: the same days over all units and tools (the dashboard's usual scope reads a row a
+    # day, however many units), and each unit and tool's latest readiness pulse.
+    "summary_training_total": """CREATE TABLE summary_training_total (
+    held_on TEXT PRIMARY KEY NOT NULL,
+    sessions INTEGER NOT NULL,
+    attendances INTEGER NOT NULL,
+    uplift_sum INTEGER,
+    uplift_n INTEGER NOT NULL) WITHOUT ROWID""",
+    "summary_checkin_total": """CREATE TABLE summary_checkin_total (
+    held_on TEXT PRIMARY KEY NOT NULL,
+    checkins INTEGER NOT NULL) WITHOUT ROWID""",
+    "summary_incident_total": """CREATE TABLE summary_incident_total (
+    day TEXT NOT NULL,
+    theme TEXT NOT NULL,
+    raised INTEGER NOT NULL,
+    responded INTEGER NOT NULL,
+    closed INTEGER NOT NULL,
+    PRIMARY KEY (day, theme)) WITHOUT ROWID""",
+    "summary_latest_pulse": """CREATE TABLE summary_latest_pulse (
+    unit_id TEXT NOT NULL,
+    tool_id TEXT NOT NULL,
+    pulse_id TEXT NOT NULL,
+    taken_on TEXT NOT NULL,
+    PRIMARY KEY (unit_id, tool_id)) WITHOUT ROWID""",
 }
 TABLES: tuple[str, ...] = tuple(TABLE_DDL)
+# The schema version that added each table (schema.py's migrations).
+ADDED_IN: dict[int, tuple[str, ...]] = {5: TABLES[:6], 6: TABLES[6:]}
 
 INDEX_DDL: tuple[str, ...] = (
     # Coverage over all tools: the live staff of some units, with their first days, read from the index.
@@ -106,7 +135,7 @@ _TRAINING_DAY_COUNT = """
 _FIRST_TRAINING_COUNT = """
     SELECT a.staff_id AS staff_id, ts.tool_id AS tool_id, min(ts.held_on) AS first_on,
            min(CASE WHEN a.signed_off = 1 THEN ts.held_on END) AS first_signed_on
-      FROM attendance a JOIN training_session ts ON ts.id = a.session_id
+      FROM attendance a CROSS JOIN training_session ts ON ts.id = a.session_id
      WHERE a.deleted_at IS NULL AND ts.deleted_at IS NULL{where}
      GROUP BY a.staff_id, ts.tool_id"""
 
@@ -217,6 +246,46 @@ def _recount_incident_days(*rows: str) -> str:
         INSERT INTO summary_incident_day SELECT * FROM ({count}) WHERE (d, u, t, th) IN (SELECT d, u, t, th FROM ({keys}));"""
 
 
+# Day totals are added up from the per-day, unit and tool cells of the same day.
+_TOTAL_COUNT: dict[str, str] = {
+    "summary_training_total": """SELECT held_on, sum(sessions), sum(attendances), sum(uplift_sum), sum(uplift_n)
+                                   FROM summary_training_day{where} GROUP BY held_on""",
+    "summary_checkin_total": "SELECT held_on, sum(checkins) FROM summary_checkin_day{where} GROUP BY held_on",
+    "summary_incident_total": """SELECT day, theme, sum(raised), sum(responded), sum(closed)
+                                   FROM summary_incident_day{where} GROUP BY day, theme""",
+}
+# The cells each total adds up, and the day column they share.
+_TOTAL_OF = {"summary_training_total": ("summary_training_day", "held_on"),
+             "summary_checkin_total": ("summary_checkin_day", "held_on"),
+             "summary_incident_total": ("summary_incident_day", "day")}
+
+
+def _recount_total(total: str, day: str) -> str:
+    """Recount the totals of ``total`` for the day the SQL expression ``day`` names."""
+    key = _TOTAL_OF[total][1]
+    return f"""
+        DELETE FROM {total} WHERE {key} = {day};
+        INSERT INTO {total} {_TOTAL_COUNT[total].format(where=f" WHERE {key} = {day}")};"""
+
+
+# The latest live pulse of a unit and tool: the latest taken_on, then the later-entered one.
+_LATEST_PULSE_COUNT = """
+    SELECT unit_id, tool_id, id, taken_on FROM (
+        SELECT pu.unit_id, pu.tool_id, pu.id, pu.taken_on,
+               row_number() OVER (PARTITION BY pu.unit_id, pu.tool_id
+                                  ORDER BY pu.taken_on DESC, pu.created_at DESC, pu.id DESC) AS nth
+          FROM pulse pu WHERE pu.deleted_at IS NULL{where})
+     WHERE nth = 1"""
+
+
+def _recount_latest_pulse(*rows: str) -> str:
+    """Recount the latest pulse of the units and tools of OLD/NEW pulse rows."""
+    pairs = " UNION ".join(f"SELECT {r}.unit_id, {r}.tool_id" for r in rows)
+    return f"""
+        DELETE FROM summary_latest_pulse WHERE (unit_id, tool_id) IN ({pairs});
+        INSERT INTO summary_latest_pulse {_LATEST_PULSE_COUNT.format(where=f" AND (pu.unit_id, pu.tool_id) IN ({pairs})")};"""
+
+
 def _recount_days(keys: str) -> str:
     """Recount the training-day cells ``keys`` yields: a SELECT of (held_on, unit_id, tool_id) named d, u, t."""
     source = (f"(SELECT DISTINCT d, u, t FROM ({keys})) k JOIN training_session ts"
@@ -232,7 +301,11 @@ def _cells(*rows: str) -> str:
 
 
 def _recount_first(staff: str, tools: str) -> str:
-    """Recount the first-training rows of the colleagues in ``staff`` for the tools in ``tools`` (SQL lists)."""
+    """Recount the first-training rows of the colleagues in ``staff`` for the tools in ``tools`` (SQL lists).
+
+    CROSS JOIN keeps SQLite reading these colleagues' attendances: starting from the tool's
+    sessions read every attendance of the tool (40 ms a save at trust scale).
+    """
     where = f" AND a.staff_id IN ({staff}) AND ts.tool_id IN ({tools})"
     return f"""
         DELETE FROM summary_first_training WHERE staff_id IN ({staff}) AND tool_id IN ({tools});
@@ -378,8 +451,38 @@ TRIGGER_DDL: dict[str, str] = {
         {_recount_staff_firsts("OLD.staff_id")}
     END""",
 }
+TRIGGERS_ADDED_IN: dict[int, tuple[str, ...]] = {5: tuple(TRIGGER_DDL)}
 
-# From scratch, in dependency order (coverage reads the first-training rows).
+# Version 6: day totals follow their cells; the latest pulse follows the pulses.
+_TRIGGERS_6: dict[str, str] = {}
+for _total, (_cells_table, _key) in _TOTAL_OF.items():
+    _name = _total.removeprefix("summary_")
+    _TRIGGERS_6[f"summary_{_name}_insert"] = f"""CREATE TRIGGER summary_{_name}_insert AFTER INSERT ON {_cells_table} BEGIN
+        {_recount_total(_total, "NEW." + _key)}
+    END"""
+    _TRIGGERS_6[f"summary_{_name}_update"] = f"""CREATE TRIGGER summary_{_name}_update AFTER UPDATE ON {_cells_table} BEGIN
+        {_recount_total(_total, "OLD." + _key)}
+        {_recount_total(_total, "NEW." + _key)}
+    END"""
+    _TRIGGERS_6[f"summary_{_name}_delete"] = f"""CREATE TRIGGER summary_{_name}_delete AFTER DELETE ON {_cells_table} BEGIN
+        {_recount_total(_total, "OLD." + _key)}
+    END"""
+_TRIGGERS_6 |= {
+    "summary_pulse_insert": f"""CREATE TRIGGER summary_pulse_insert AFTER INSERT ON pulse BEGIN
+        {_recount_latest_pulse("NEW")}
+    END""",
+    "summary_pulse_update": f"""CREATE TRIGGER summary_pulse_update
+        AFTER UPDATE OF id, unit_id, tool_id, taken_on, created_at, deleted_at ON pulse BEGIN
+        {_recount_latest_pulse("OLD", "NEW")}
+    END""",
+    "summary_pulse_delete": f"""CREATE TRIGGER summary_pulse_delete AFTER DELETE ON pulse BEGIN
+        {_recount_latest_pulse("OLD")}
+    END""",
+}
+TRIGGERS_ADDED_IN[6] = tuple(_TRIGGERS_6)
+TRIGGER_DDL |= _TRIGGERS_6
+
+# From scratch, in dependency order (coverage reads the first-training rows, totals their cells).
 _FULL_COUNT: dict[str, str] = {
     "summary_training_day": _TRAINING_DAY_COUNT.format(source="training_session ts"),
     "summary_first_training": _FIRST_TRAINING_COUNT.format(where=""),
@@ -387,17 +490,28 @@ _FULL_COUNT: dict[str, str] = {
     "summary_checkin_day": _CHECKIN_DAY_COUNT.format(where=""),
     "summary_pairing_stall": _PAIRING_STALL_COUNT.format(where="", where2="", wherec=""),
     "summary_incident_day": _INCIDENT_DAY_COUNT.format(raised="", closed=""),
+    **{total: count.format(where="") for total, count in _TOTAL_COUNT.items()},
+    "summary_latest_pulse": _LATEST_PULSE_COUNT.format(where=""),
 }
 
 
-def create(conn: sqlite3.Connection) -> None:
-    """Create the summary tables, fill them from the records and start their upkeep (a migration step)."""
-    for ddl in TABLE_DDL.values():
-        conn.execute(ddl)
+def create(conn: sqlite3.Connection, version: int) -> None:
+    """Create the summary tables a schema version adds and fill them; (re)create every summary trigger.
+
+    A migration step. Every trigger is dropped and created again as this version writes it, so a
+    file's triggers always read word for word as ``TRIGGER_DDL`` (files from elsewhere are checked
+    against it) even when a later version words one differently.
+    """
+    drop_triggers(conn)
+    for table in ADDED_IN[version]:
+        conn.execute(TABLE_DDL[table])
     for ddl in INDEX_DDL:
-        conn.execute(ddl)
-    rebuild(conn)
-    create_triggers(conn)
+        if ddl.split(" ON ")[1].split("(")[0] in ADDED_IN[version]:
+            conn.execute(ddl)
+    for table in ADDED_IN[version]:  # what they are counted from is exact already
+        conn.execute(f"INSERT INTO {table} {_FULL_COUNT[table]}")
+    for name in (n for v in sorted(TRIGGERS_ADDED_IN) if v <= version for n in TRIGGERS_ADDED_IN[v]):
+        conn.execute(TRIGGER_DDL[name])
 
 
 def create_triggers(conn: sqlite3.Connection) -> None:
@@ -440,8 +554,26 @@ def expected(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
                           FROM staff s LEFT JOIN (SELECT staff_id, min(first_on) AS first_on, min(first_signed_on) AS signed
                                                    FROM ({_FIRST_TRAINING_COUNT.format(where='')})
                                                   GROUP BY staff_id) f ON f.staff_id = s.id"""
-        out[table] = sorted(conn.execute(select).fetchall(), key=repr)
+        if table in _TOTAL_OF:
+            out[table] = _totals(table, out[_TOTAL_OF[table][0]])
+        else:
+            out[table] = sorted(conn.execute(select).fetchall(), key=repr)
     return out
+
+
+def _totals(table: str, cells: list[tuple]) -> list[tuple]:
+    """Add up recounted cells into the day totals ``table`` should hold (in Python, apart from the triggers' SQL)."""
+    sums: dict[tuple, list] = {}
+    for cell in cells:
+        if table == "summary_incident_total":  # day, unit, tool, theme, then counts
+            key, values = (cell[0], cell[3]), cell[4:]
+        else:  # day, and two more keys, then counts
+            key, values = (cell[0],), cell[3:]
+        if key not in sums:
+            sums[key] = list(values)
+        else:
+            sums[key] = [a if b is None else b if a is None else a + b for a, b in zip(sums[key], values)]
+    return sorted((key + tuple(v) for key, v in sums.items()), key=repr)
 
 
 def current(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
