@@ -149,27 +149,42 @@ class IdleWatcher(QObject):
         self.minutes = minutes
         self.last_activity = clock()
         self.fired = False
+        self.running = False  # started by the app
+        self.watching = False  # the event filter and the timer are on
         self.timer = QTimer(self)
         self.timer.setInterval(check_ms)
         self.timer.timeout.connect(self.check)
 
     def start(self) -> None:
-        """Watch every input event of the application and check the idle time periodically."""
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
-        self.timer.start()
+        """Watch every input event of the application and check the idle time periodically
+        (only while auto-lock is on)."""
+        self.running = True
+        self._watch(bool(self.minutes))
 
     def stop(self) -> None:
+        self.running = False
+        self._watch(False)
+
+    def _watch(self, on: bool) -> None:
+        # A Python filter on the whole application runs for every event (thousands while a
+        # window is built): install it only while there is an idle time to count.
         app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-        self.timer.stop()
+        if on and not self.watching:
+            if app is not None:
+                app.installEventFilter(self)
+            self.timer.start()
+        elif not on and self.watching:
+            if app is not None:
+                app.removeEventFilter(self)
+            self.timer.stop()
+        self.watching = on
 
     def set_minutes(self, minutes: int) -> None:
         """Change the auto-lock time (0 = never); the idle count starts again."""
         self.minutes = pin.check_auto_lock_minutes(minutes)
         self.reset()
+        if self.running:
+            self._watch(bool(self.minutes))
 
     def reset(self) -> None:
         self.last_activity = self.clock()
@@ -207,7 +222,8 @@ class AppLocker(QObject):
         self.minutes = minutes
         self.screen: LockScreen | None = None
         self.attempts = pin.PinAttempts()  # survives re-locking: waiting cannot be skipped by idling
-        self.watcher = IdleWatcher(minutes() or 0, parent=self)
+        # Without a PIN nothing can lock, so there is no idle time to count.
+        self.watcher = IdleWatcher((minutes() or 0) if pin_hash() else 0, parent=self)
         self.watcher.idle_timeout.connect(self.lock)
 
     @property

@@ -276,6 +276,26 @@ def test_idle_watcher_fires_after_the_idle_time_and_input_resets_it(qtbot):
     assert fired == [True]  # auto-lock off
 
 
+def test_the_idle_watcher_only_filters_events_while_auto_lock_can_fire(qtbot):
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    stored = [None]
+    locker = AppLocker(window, pin_hash=lambda: stored[0], minutes=lambda: 10)
+    locker.start()
+    assert not locker.watcher.watching  # no PIN: nothing can lock, so no filter on every event
+    stored[0] = pin.hash_pin("2468", **FAST_PIN)
+    locker.watcher.set_minutes(10)  # as the app does once a PIN is set
+    assert locker.watcher.watching and locker.watcher.timer.isActive()
+    locker.watcher.set_minutes(0)
+    assert not locker.watcher.watching and not locker.watcher.timer.isActive()
+    locker.watcher.stop()
+    with_pin = AppLocker(window, pin_hash=lambda: stored[0], minutes=lambda: 10)
+    with_pin.start()
+    assert with_pin.watcher.watching
+    with_pin.watcher.stop()
+    assert not with_pin.watcher.watching
+
+
 def test_app_locker_covers_the_window_keeps_typed_text_and_unlocks(qtbot):
     window = QMainWindow()
     editor = QPlainTextEdit()
