@@ -60,13 +60,13 @@ class Desk(QObject):
 
         Returns False when the user backed out of the first-run dialog (the app then quits).
         """
-        from champion_desk.ui.first_run import run_first_run
-
         target = resolve_db_path(db_path, self.settings)
         opened, summary = None, {}
         if target.exists():
             opened = self.open_safely(target)
         while opened is None:
+            from champion_desk.ui.first_run import run_first_run
+
             result = run_first_run(target)
             if result is None:
                 return False

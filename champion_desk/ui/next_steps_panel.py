@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont
@@ -20,18 +20,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from champion_desk.domain import next_steps
-from champion_desk.domain.next_steps import Suggestion
 from champion_desk.domain.scope import Scope
 from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.background import BackgroundRead, start_read
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.pages.operations import open_record, show_error
 
+if TYPE_CHECKING:
+    from champion_desk.domain.next_steps import Suggestion
+
 PERIOD_MONTHS = 3  # suggestions compare the last quarter with the one before, like the briefing
 SHOWN_FIRST = 12  # the rest behind "Show all", so the most important stay in view
 SNOOZE_CHOICES = {"1 week": 7, "2 weeks": 14, "4 weeks": 28, "3 months": 91}
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _rules():
+    """Return ``champion_desk.domain.next_steps``, imported on first use.
+
+    The rules (and the metrics they read) are only needed once suggestions are worked out, which
+    happens on a background read after Home is on screen: importing them there keeps them off the
+    start-up path.
+    """
+    from champion_desk.domain import next_steps
+
+    return next_steps
+
 
 class NextStepsPanel(QWidget):
     """Suggested next steps for the shared units and tools over the last three months.
@@ -131,10 +145,10 @@ class NextStepsPanel(QWidget):
         self.caption.setText(f"For {self.scope().describe()}.")
         path = self.context.db.path
         if path is None:  # an in-memory database cannot be opened twice: compute here
-            self._show(next_steps.suggestions(self.context.db, self.scope(), self.today(), self.hidden_box.isChecked()))
+            self._show(_rules().suggestions(self.context.db, self.scope(), self.today(), self.hidden_box.isChecked()))
             return
         scope, today, hidden = self.scope(), self.today(), self.hidden_box.isChecked()
-        self._loader = start_read(path, lambda db: next_steps.suggestions(db, scope, today, hidden),
+        self._loader = start_read(path, lambda db: _rules().suggestions(db, scope, today, hidden),
                                   self._show, self._show_failure, self._loader_finished)
 
     def wait_until_loaded(self, ms: int = 30000) -> None:
@@ -162,12 +176,13 @@ class NextStepsPanel(QWidget):
         shown = found if self.show_all else found[:SHOWN_FIRST]
         bold = QFont(self.tree.font())
         bold.setBold(True)
+        high = _rules().HIGH
         for s in shown:
             where = " · ".join(x for x in (s.unit, s.tool) if x)
             top = QTreeWidgetItem(self.tree, [s.severity_name.capitalize(), s.action, where])
             top.setData(0, KEY_ROLE, s.key)
             top.setToolTip(1, f"Why: {s.signal}")
-            if s.severity == next_steps.HIGH:
+            if s.severity == high:
                 top.setFont(0, bold)
             for text in (f"Why: {s.signal}", f"Strategy: {s.strategy}") + ((_response_text(s),) if s.response else ()):
                 child = QTreeWidgetItem(top, ["", text, ""])
@@ -203,6 +218,8 @@ class NextStepsPanel(QWidget):
         if s is None:
             self.detail.setText("Select a suggestion to see it in full; double-click or press Enter to act on it.")
         else:
+            from html import escape  # html pulls in its entity table: not needed until a suggestion is picked
+
             parts = [f"<b>{escape(s.action)}</b>", f"Why: {escape(s.signal)}", f"Strategy: {escape(s.strategy)}"]
             if s.response:
                 parts.append(escape(_response_text(s)))
@@ -243,7 +260,7 @@ class NextStepsPanel(QWidget):
         if s is None or not s.response:
             return
         try:
-            next_steps.withdraw(self.context.db, s.response["id"], self.context.actor)
+            _rules().withdraw(self.context.db, s.response["id"], self.context.actor)
         except ChampionDeskError as exc:
             show_error(self, "Could not undo the response", exc)
             return
@@ -256,7 +273,7 @@ class NextStepsPanel(QWidget):
             return
         user = self.context.current_user
         try:
-            next_steps.respond(self.context.db, s.key, decision, self.context.actor, reason=reason, until=until,
+            _rules().respond(self.context.db, s.key, decision, self.context.actor, reason=reason, until=until,
                                decided_by=user["id"] if user else None, today=self.today())
         except ChampionDeskError as exc:
             show_error(self, "Could not record the response", exc)

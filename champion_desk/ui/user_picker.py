@@ -24,11 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from champion_desk.domain import listings, logbook
+from champion_desk.domain import listings
 from champion_desk.domain.vocab import ROLE_SUGGESTIONS
 from champion_desk.errors import ChampionDeskError, ValidationError
 from champion_desk.store.database import Database
-from champion_desk.ui.models.records import fold
 
 USER_KEYS = ("id", "display_name", "role", "is_champion", "unit")
 
@@ -137,6 +136,9 @@ class UserPickerDialog(QDialog):
 
     def _fill(self, select_id: str | None = None) -> None:
         select_id = select_id or (self.list.currentItem().data(Qt.ItemDataRole.UserRole)["id"] if self.list.currentItem() else None)
+        # Imported here: starting the app only looks the remembered user up (find_user).
+        from champion_desk.ui.models.records import fold
+
         words = fold(self.search.text()).split()
         self.list.clear()
         for row in self._rows():
@@ -166,6 +168,8 @@ class UserPickerDialog(QDialog):
         name = self.name.text().strip()
         values = {"display_name": name, "role": self.role.currentText(), "unit_id": self.unit.currentData(),
                   "is_champion": self.champion.isChecked(), "active": True}
+        from champion_desk.domain import logbook
+
         try:
             staff_id = logbook.save(self.db, "staff", values, actor=name or "unknown")
         except ValidationError as exc:

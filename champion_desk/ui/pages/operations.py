@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from champion_desk.domain import logbook
 from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.context import AppContext
 
@@ -54,6 +53,9 @@ class DeletionHistory(QObject):
 
         Raises ChampionDeskError (nothing deleted) when the database refuses.
         """
+        # The validation rules behind logbook are not needed to start the app.
+        from champion_desk.domain import logbook
+
         with self.context.db.transaction():
             for record_id in record_ids:
                 logbook.delete(self.context.db, table, record_id, self.context.actor)
@@ -76,6 +78,8 @@ class DeletionHistory(QObject):
         """Restore the latest deleted records; return what was restored (None if nothing to undo)."""
         if not self._done:
             return None
+        from champion_desk.domain import logbook
+
         last = self._done[-1]
         with self.context.db.transaction():
             for record_id in last.record_ids:
