@@ -18,17 +18,20 @@ and copied (store.backups.checked_copy) and only the copy is read.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
 
 from champion_desk.errors import ChampionDeskError, CorruptDatabaseError
-from champion_desk.store import erasure, merging
+from champion_desk.store import erasure, merging, summaries
 from champion_desk.store.backups import backup_database, checked_copy
-from champion_desk.store.database import Database
+from champion_desk.store.database import Database, connect
 from champion_desk.store.importing import data_fingerprint, report_progress
 from champion_desk.store.schema import columns
 
@@ -146,10 +149,10 @@ def union(a: Snapshot, b: Snapshot) -> tuple[Tables, dict[str, str], set[str], C
     """
     final: Tables = {}
     for table in ORDER:
-        merged = dict(a.tables[table])
-        for record_id, row in b.tables[table].items():
-            current = merged.get(record_id)
-            merged[record_id] = row if current is None else newer(current, row)
+        mine, theirs = a.tables[table], b.tables[table]
+        merged = {**mine, **theirs}
+        for record_id in mine.keys() & theirs.keys():
+            merged[record_id] = newer(mine[record_id], theirs[record_id])
         final[table] = merged
     staff_cols = columns("staff")
     name_at, ref_at = staff_cols.index("display_name"), staff_cols.index("staff_ref")
@@ -198,12 +201,15 @@ def _repoint(final: Tables, remap: dict[str, str]) -> None:
         if not positions:
             continue
         rows = final[table]
-        for record_id, row in rows.items():
-            if any(row[p] in remap for p in positions):
-                fixed = list(row)
-                for p in positions:
-                    fixed[p] = remap.get(fixed[p], fixed[p])
-                rows[record_id] = tuple(fixed)
+        # One plain pass per reference column: a trust-scale file has a million rows to look at.
+        hits: set[str] = set()
+        for p in positions:
+            hits.update([record_id for record_id, row in rows.items() if row[p] in remap])
+        for record_id in hits:
+            fixed = list(rows[record_id])
+            for p in positions:
+                fixed[p] = remap.get(fixed[p], fixed[p])
+            rows[record_id] = tuple(fixed)
 
 
 def _one_attendance_per_person(rows: dict[str, Row], sessions: set[str]) -> int:
@@ -249,7 +255,9 @@ def plan_merge(target: Snapshot, other: Snapshot) -> MergePlan:
     for table in ORDER:
         before, after = target.tables[table], final[table]
         c = counts[table] = TableCounts(reconciled=reconciled[table])
-        changed = [row for record_id, row in after.items() if before.get(record_id) != row]
+        get = before.get
+        # Most rows are the very tuple read from the target; "is" settles them without comparing fields.
+        changed = [row for record_id, row in after.items() if (old := get(record_id)) is not row and old != row]
         for row in changed:
             old = before.get(row[ID])
             if row[DELETED] is not None and (old is None or old[DELETED] is None):
@@ -285,6 +293,37 @@ def _incoming_audit(target: Snapshot, other: Snapshot, erased_names: set[str]) -
     return rows
 
 
+def _read_other(other_path: Path) -> Snapshot:
+    """Check another ward's file, copy it privately and return every record of the copy."""
+    # Broken links in the other file are caught by the check of the merged result, unreadable
+    # text by reading every row below: neither needs a pass of its own over a large file.
+    with checked_copy(other_path, check_links=False, check_text=False) as copy:
+        conn = sqlite3.connect(f"file:{copy.as_posix()}?mode=ro", uri=True)
+        try:
+            return read_snapshot(conn, with_audit=True)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            # Only the kind of damage is named: SQLite's message quotes the stored text (maybe a concern).
+            raise CorruptDatabaseError(f"{other_path} could not be read: it is damaged ({exc.__class__.__name__}).") from exc
+        finally:
+            conn.close()
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Hold off Python's cycle collector while snapshots are built and compared.
+
+    Two trust-scale snapshots are two million tuples: each full collection walks them all, which
+    cost about 15% of reading and planning. Nothing made there forms a cycle; refcounting frees it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def merge_database(
     db: Database,
     other_path: Path | str,
@@ -296,35 +335,39 @@ def merge_database(
 ) -> MergeReport:
     """Merge another Champion Desk file into ``db`` in one transaction; return the MergeReport.
 
-    The other file is checked (application id, schema version, quick_check, links) and read from
-    a private copy, never written. A verified backup of ``db`` is taken first. Raises
-    NotADeskDatabaseError, NewerVersionError, CorruptDatabaseError, MergeError, ConflictError.
+    The other file is checked (application id, schema version, integrity_check, what it holds) and
+    read from a private copy, never written. A verified backup of ``db`` is taken before the merge
+    commits. Raises NotADeskDatabaseError, NewerVersionError, CorruptDatabaseError, MergeError,
+    ConflictError.
     """
     other_path = Path(other_path)
     if db.path is not None and other_path.exists() and other_path.resolve() == Path(db.path).resolve():
         raise MergeError("That is this database itself; choose another ward's file.")
-    # Broken links in the other file are caught by the check of the merged result, unreadable
-    # text by reading every row below: neither needs a pass of its own over a large file.
-    with checked_copy(other_path, check_links=False, check_text=False) as copy:
-        conn = sqlite3.connect(f"file:{copy.as_posix()}?mode=ro", uri=True)
-        try:
-            other = read_snapshot(conn, with_audit=True)
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            # Only the kind of damage is named: SQLite's message quotes the stored text (maybe a concern).
-            raise CorruptDatabaseError(f"{other_path} could not be read: it is damaged ({exc.__class__.__name__}).") from exc
-        finally:
-            conn.close()
+    # The snapshots are freed when _merge returns, still inside the pause: the collector then
+    # never walks them, neither while they grow nor on its first run after.
+    with _cyclic_gc_paused(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="merge") as worker:
+        return _merge(db, other_path, actor, worker, dry_run, backup, progress)
+
+
+def _merge(db: Database, other_path: Path, actor: str, worker: ThreadPoolExecutor, dry_run: bool, backup: bool,
+           progress: Callable[[int, int], None] | None) -> MergeReport:
+    # The other file's integrity check runs inside SQLite, without the GIL: this file is read
+    # meanwhile. Its records are only used once the worker has checked and read it whole.
+    pending = worker.submit(_read_other, other_path)
+    fingerprint = data_fingerprint(db)
+    ours = read_snapshot(db.conn)
+    other = pending.result()
     # Checking, reading and planning have no row counts to show; these calls let Cancel stop them.
     report_progress(progress, 0, 0)
-    fingerprint = data_fingerprint(db)
-    plan = plan_merge(read_snapshot(db.conn), other)
+    plan = plan_merge(ours, other)
+    del ours  # half a gigabyte at trust scale, not needed while the rows are written
     report = MergeReport(other_path, plan.counts, plan.changed)
     if dry_run or not plan.changed:
         return report
     report_progress(progress, 0, 0)
-    if backup and db.path is not None:
-        report.backup = backup_database(db, reason="before-merge")
-    with merging.links_checked_at_end(db), db.transaction():
+    backing_up = worker.submit(_backup_before_merge, Path(db.path)) if backup and db.path is not None else None
+    # The summaries are recounted once at the end, not by their triggers row by row (summaries.py).
+    with merging.links_checked_at_end(db), db.transaction(), summaries.rebuilt_after(db):
         if data_fingerprint(db) != fingerprint:
             plan = plan_merge(read_snapshot(db.conn), other)
             report.counts = plan.counts
@@ -332,7 +375,20 @@ def merge_database(
             erasure.scrub_everywhere(db, plan.to_erase, plan.erased_names)
         summary = {"from": other_path.name, **{t: vars(c) for t, c in plan.counts.items() if any(vars(c).values())}}
         merging.apply_merge(db, ORDER, plan.upserts, plan.removals, plan.audit_rows, actor, summary, progress)
+        if backing_up is not None:
+            # Nothing is committed until the backup is written and verified; a failed backup rolls the merge back.
+            report.backup = backing_up.result()
     if plan.to_erase:
         erasure.purge_deleted_bytes(db)
     report.written = True
     return report
+
+
+def _backup_before_merge(path: Path) -> Path:
+    """Back up the file at ``path`` through a connection of its own; return the backup's path.
+
+    Run beside the merge's write transaction: a second connection reads the last committed state
+    (WAL), so the copy is the file as it was before the merge, whatever the merge has written so far.
+    """
+    with Database(connect(path, readonly=True), path, readonly=True) as source:
+        return backup_database(source, reason="before-merge")

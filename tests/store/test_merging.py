@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from champion_desk.errors import ConflictError, StoreError
 from champion_desk.exchange.merge import merge_database
-from champion_desk.store import erasure, records
+from champion_desk.store import erasure, records, summaries
 from champion_desk.store.database import open_database
 from champion_desk.store.schema import RECORD_TABLES
 
@@ -36,6 +36,10 @@ def _copy(src: Path, dest: Path) -> None:
     finally:
         source.close()
         target.close()
+
+
+def _schema_objects(db) -> list[tuple]:
+    return db.conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
 
 
 def _base(path: Path) -> dict[str, str]:
@@ -102,10 +106,13 @@ def test_merge_is_symmetric_idempotent_and_keeps_tombstones(ops_a, ops_b):
         _copy(root / "a.db", root / "ab.db")
         _copy(root / "b.db", root / "ba.db")
         with open_database(root / "ab.db") as db:
+            indexes = _schema_objects(db)
             merge_database(db, root / "b.db", "t", backup=False)
             again = merge_database(db, root / "b.db", "t", backup=False)
             assert not again.changed, "merging twice must change nothing"
             assert db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+            assert _schema_objects(db) == indexes, "indexes rebuilt for a bulk write come back as they were"
+            assert summaries.current(db.conn) == summaries.expected(db.conn), "the summaries are exact after a merge"
         with open_database(root / "ba.db") as db:
             merge_database(db, root / "a.db", "t", backup=False)
         ab, ba = _records(root / "ab.db"), _records(root / "ba.db")
@@ -246,6 +253,31 @@ def test_a_cancelled_merge_writes_nothing(tmp_path):
         return total == 0  # let checking and planning run, cancel once rows are being written
 
     with open_database(tmp_path / "a.db") as a:
+        objects = _schema_objects(a)
         with pytest.raises(Cancelled):
             merge_database(a, tmp_path / "b.db", "t", backup=False, progress=cancel_during_writes)
+        assert _schema_objects(a) == objects, "indexes and triggers dropped for the bulk write are back"
     assert _records(tmp_path / "a.db") == before and calls
+
+
+def test_a_merge_stopped_while_indexes_are_rebuilt_leaves_them_as_they_were(tmp_path):
+    from champion_desk.store.importing import Cancelled
+
+    base = _base(tmp_path / "a.db")
+    _copy(tmp_path / "a.db", tmp_path / "b.db")
+    with open_database(tmp_path / "b.db") as b:
+        for i in range(30):  # many times the two colleagues a holds: staff's own indexes are dropped for the write
+            records.insert(b, "staff", {"display_name": f"Colleague {i}", "unit_id": base["unit"]}, "t")
+    before = _records(tmp_path / "a.db")
+    with open_database(tmp_path / "a.db") as a:
+        objects = _schema_objects(a)
+        assert any(row[0] == "index" and row[2] == "staff" and row[3] for row in objects)
+        with pytest.raises(Cancelled):
+            merge_database(a, tmp_path / "b.db", "t", backup=False, progress=lambda done, total: total == 0)
+        assert _schema_objects(a) == objects
+        assert summaries.current(a.conn) == summaries.expected(a.conn)
+    assert _records(tmp_path / "a.db") == before
+    with open_database(tmp_path / "a.db") as a:
+        merge_database(a, tmp_path / "b.db", "t", backup=False)
+        assert _schema_objects(a) == objects
+        assert a.scalar("SELECT count(*) FROM staff") == 32
