@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (QAction, QCloseEvent, QColor, QDesktopServices, QGuiApplication, QIcon, QKeySequence, QPainter,
-                           QPalette, QPixmap)
+from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (QAction, QCloseEvent, QColor, QDesktopServices, QGuiApplication, QIcon, QIconEngine, QKeySequence,
+                           QPainter, QPalette, QPixmap)
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -32,8 +33,10 @@ from champion_desk.paths import resource_path
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.pages.base import Page
 from champion_desk.ui.pages.operations import DeletionHistory, open_record
-from champion_desk.ui.scope_bar import ScopeBar
 from champion_desk.ui.settings import Settings
+
+if TYPE_CHECKING:
+    from champion_desk.ui.scope_bar import ScopeBar
 
 
 @dataclass(frozen=True)
@@ -70,31 +73,59 @@ def icon(name: str) -> QIcon:
     return QIcon(str(path)) if path.exists() else QIcon()
 
 
+class _PageIconEngine(QIconEngine):
+    """Draws a page icon from its SVG at the size and screen scale asked for, on first use.
+
+    The selected row gets the strokes in the highlighted-text colour (blue would vanish on the
+    blue highlight). Rendering only what is painted keeps start-up light: every icon at every
+    common scale up front was most of the navigation's cost.
+    """
+
+    def __init__(self, normal: bytes, selected: bytes) -> None:
+        super().__init__()
+        self._svg = {False: normal, True: selected}
+        self._pixmaps: dict[tuple[int, int, bool, float], QPixmap] = {}
+
+    def clone(self) -> QIconEngine:  # Qt override
+        return _PageIconEngine(self._svg[False], self._svg[True])
+
+    def _render(self, size: QSize, mode: QIcon.Mode, scale: float) -> QPixmap:
+        selected = mode == QIcon.Mode.Selected
+        key = (size.width(), size.height(), selected, scale)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            from PySide6.QtSvg import QSvgRenderer
+
+            pixmap = QPixmap(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)))
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            QSvgRenderer(QByteArray(self._svg[selected])).render(painter)
+            painter.end()
+            pixmap.setDevicePixelRatio(scale)
+            self._pixmaps[key] = pixmap
+        return pixmap
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:  # Qt override
+        return self._render(size, mode, 1.0)
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:  # Qt override
+        return self._render(size, mode, scale)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:  # Qt override
+        device = painter.device()
+        scale = device.devicePixelRatioF() if device is not None else 1.0
+        painter.drawPixmap(rect, self._render(rect.size(), mode, scale))
+
+
 def nav_icon(name: str, selected: QColor) -> QIcon:
     """Return a page icon that is redrawn in ``selected`` (the highlighted-text colour) when its
-    navigation row is selected: the blue strokes would vanish on the blue highlight.
-
-    Both modes are pixmaps rendered at every common screen scale (100 % to 300 %), so the
-    selected look holds on high-DPI screens too (mixing an SVG engine with added pixmaps does not).
-    """
-    from PySide6.QtSvg import QSvgRenderer
-
+    navigation row is selected, sharp at any screen scale (an empty icon if the file is missing)."""
     path = resource_path("icons", f"{name}.svg")
     if not path.exists():
         return QIcon()
     text = path.read_text(encoding="utf-8")
-    result = QIcon()
-    for mode, svg in ((QIcon.Mode.Normal, text), (QIcon.Mode.Selected, text.replace(ICON_COLOUR, selected.name()))):
-        renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-        for size in (20, 25, 30, 35, 40, 50, 60):
-            pixmap = QPixmap(size, size)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(pixmap)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            renderer.render(painter)
-            painter.end()
-            result.addPixmap(pixmap, mode)
-    return result
+    return QIcon(_PageIconEngine(text.encode("utf-8"), text.replace(ICON_COLOUR, selected.name()).encode("utf-8")))
 
 
 def page_class(spec: PageSpec) -> type[Page]:
@@ -150,14 +181,12 @@ class MainWindow(QMainWindow):
         self._closed = False
         self.nav.currentRowChanged.connect(self._on_nav_row)
 
-        self.scope_bar = ScopeBar(context, self, preset=settings.scope_preset)
-        self.scope_bar.preset_chosen.connect(lambda key: setattr(self.settings, "scope_preset", key))
+        self._scope_bar: ScopeBar | None = None  # built with the first page other than Home
         self.stack = QStackedWidget(self)
         right = QWidget(self)
-        box = QVBoxLayout(right)
-        box.setContentsMargins(12, 8, 12, 4)
-        box.addWidget(self.scope_bar)
-        box.addWidget(self.stack, 1)
+        self._right_box = QVBoxLayout(right)
+        self._right_box.setContentsMargins(12, 8, 12, 4)
+        self._right_box.addWidget(self.stack, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.nav)
@@ -169,7 +198,6 @@ class MainWindow(QMainWindow):
 
         self._build_status_bar()
         self._build_menus()
-        self.setTabOrder(self.nav, self.scope_bar)
 
         context.user_changed.connect(lambda *_: self._update_user())
         context.database_replaced.connect(lambda *_: self._update_title())
@@ -252,9 +280,32 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "Open &data folder", self.open_data_folder, tip="Show the folder holding the database and its backups")
 
     # --- pages ---------------------------------------------------------------------------------
+    @property
+    def scope_bar(self) -> ScopeBar:
+        """The period, unit and tool pickers above the pages that list by period (built on first use).
+
+        Home does not show it, so a start on Home does without it; it is built before any other
+        page, so the remembered period is the shared scope before a page reads it.
+        """
+        return self._ensure_scope_bar()
+
+    def _ensure_scope_bar(self) -> ScopeBar:
+        if self._scope_bar is None:
+            from champion_desk.ui.scope_bar import ScopeBar
+
+            bar = ScopeBar(self.context, self, preset=self.settings.scope_preset)
+            bar.preset_chosen.connect(lambda key: setattr(self.settings, "scope_preset", key))
+            bar.setVisible(False)
+            self._right_box.insertWidget(0, bar)
+            self.setTabOrder(self.nav, bar)
+            self._scope_bar = bar
+        return self._scope_bar
+
     def page(self, name: str) -> Page:
         """Return the page called ``name``, building it the first time."""
         if name not in self.pages:
+            if name != "home":
+                self._ensure_scope_bar()
             spec = next(s for s in PAGES if s.name == name)
             self.pages[name] = self._build_page(spec)
             self.stack.addWidget(self.pages[name])
@@ -262,10 +313,9 @@ class MainWindow(QMainWindow):
 
     def _build_page(self, spec: PageSpec) -> Page:
         from champion_desk.ui.pages.home import HomePage
-        from champion_desk.ui.pages.record_list import RecordListPage
 
         cls = page_class(spec)
-        if issubclass(cls, RecordListPage):
+        if cls.lists_records:
             page = cls(self.context, self, deletions=self.deletions)
             self._restore_layout(page)
         else:
@@ -299,7 +349,9 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(row)
             self.nav.blockSignals(False)
         self.stack.setCurrentWidget(page)
-        self.scope_bar.setVisible(bool(getattr(page, "uses_scope", False)))
+        uses_scope = bool(getattr(page, "uses_scope", False))
+        if uses_scope or self._scope_bar is not None:
+            self.scope_bar.setVisible(uses_scope)
         self.settings.last_page = name
         page.on_shown()
         self.page_changed.emit(name)

@@ -32,6 +32,25 @@ def test_every_page_builds_on_an_empty_database(qtbot, context, settings):
     assert win.nav.count() == len(PAGE_NAMES)
 
 
+def test_page_icons_are_sharp_at_any_scale_and_light_when_selected(qtbot, context, settings):
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QColor, QIcon
+
+    from champion_desk.ui.main_window import ICON_COLOUR, nav_icon
+
+    icon = nav_icon("home", QColor("#ffffff"))
+    for scale in (1.0, 1.5, 2.0):
+        pixmap = icon.pixmap(QSize(20, 20), scale)
+        assert pixmap.width() == round(20 * scale) and pixmap.devicePixelRatio() == scale
+
+    def colours(mode):
+        image = icon.pixmap(QSize(40, 40), 1.0, mode).toImage()
+        return {image.pixelColor(x, y).name() for x in range(40) for y in range(40) if image.pixelColor(x, y).alpha() == 255}
+
+    assert ICON_COLOUR.lower() in colours(QIcon.Mode.Normal)
+    assert "#ffffff" in colours(QIcon.Mode.Selected) and ICON_COLOUR.lower() not in colours(QIcon.Mode.Selected)
+
+
 def test_every_page_builds_on_demo_data(qtbot, demo_db, settings):
     from champion_desk.ui.context import AppContext
 
@@ -57,6 +76,23 @@ def test_scope_bar_only_on_pages_that_list_by_period(window):
     assert window.scope_bar.isVisible()
     window.show_page("home")
     assert not window.scope_bar.isVisible()
+
+
+def test_the_scope_bar_waits_for_the_first_list_page_and_brings_the_remembered_period(qtbot, ward_context, settings):
+    from champion_desk.ui.scope_bar import ScopeBar
+
+    settings.scope_preset = "3m"
+    win = MainWindow(ward_context, settings)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_page("home")
+    assert win.findChild(ScopeBar) is None  # Home does not use it: a start on Home does without it
+    win.show_page("briefing")  # reads the shared scope without showing the bar
+    assert (ward_context.scope.date_to - ward_context.scope.date_from).days < 95
+    win.show_page("training")
+    assert win.scope_bar.isVisible() and win.scope_bar.preset() == "3m"
+    win.show_page("home")
+    assert not win.scope_bar.isVisible()
 
 
 def test_delete_then_undo(qtbot, window, ward):

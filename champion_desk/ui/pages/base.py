@@ -16,6 +16,9 @@ class Page(QWidget):
 
     name = ""
     title = ""
+    # A list of records: it deletes through the window's shared undo history, and the window
+    # restores its remembered column widths and splitter.
+    lists_records = False
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

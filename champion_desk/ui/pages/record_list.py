@@ -281,6 +281,7 @@ class RecordListPage(Page):
     noun: ClassVar[str] = "record"
     model_class: ClassVar[type[RecordTableModel]] = RecordTableModel
     uses_scope: ClassVar[bool] = True
+    lists_records: ClassVar[bool] = True
     intro: ClassVar[str] = ""
     filters_row: ClassVar[bool] = False  # True: search and filters above the table, buttons beside it
 
