@@ -17,7 +17,7 @@ from typing import Any
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import Theme, values
 from champion_desk.errors import ValidationError
-from champion_desk.store.database import Database
+from champion_desk.store.database import Database, translate_errors
 
 Period = tuple[dt.date, dt.date]
 
@@ -439,14 +439,20 @@ def concern_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[
 
     # Days to resolution counted per period and number of days: a few hundred rows, however many incidents.
     params = f.params()
-    sql = f"""{_periods_cte(periods, params)}
-        SELECT p.i AS i, julianday(i.resolved_on) - julianday(i.occurred_on) AS days, count(*) AS n
-          FROM p JOIN incident i ON i.resolved_on BETWEEN p.ps AND p.pe
-         WHERE {live}
-         GROUP BY p.i, days"""
+    if f.unit_ids is None and f.tool_ids is None:  # the store keeps these counts over all units and tools
+        sql = f"""{_periods_cte(periods, params)}
+            SELECT p.i, d.days, sum(d.incidents) FROM p JOIN summary_resolution_total d ON d.resolved_on BETWEEN p.ps AND p.pe
+             GROUP BY p.i, d.days"""
+    else:
+        sql = f"""{_periods_cte(periods, params)}
+            SELECT p.i, julianday(i.resolved_on) - julianday(i.occurred_on) AS days, count(*)
+              FROM p JOIN incident i ON i.resolved_on BETWEEN p.ps AND p.pe
+             WHERE {live}
+             GROUP BY p.i, days"""
     histograms: list[list[tuple[float, int]]] = [[] for _ in periods]
-    for r in db.query(sql, params):
-        histograms[r["i"]].append((r["days"], r["n"]))
+    with translate_errors():
+        for i, days, n in db.conn.execute(sql, params):
+            histograms[i].append((days, n))
 
     rows = []
     for n in range(len(periods)):

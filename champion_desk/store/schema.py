@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -269,6 +269,14 @@ def _version_6(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 6")
 
 
+def _version_7(db: sqlite_utils.Database) -> None:
+    """Days to resolution over all units and tools, by the day resolved, for the dashboard."""
+    from champion_desk.store import summaries
+
+    summaries.create(db.conn, 7)
+    db.execute("PRAGMA user_version = 7")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -280,6 +288,7 @@ def migrations():
     steps(name="0004_series_indexes")(_version_4)
     steps(name="0005_summaries")(_version_5)
     steps(name="0006_summary_totals")(_version_6)
+    steps(name="0007_resolution_totals")(_version_7)
     return steps
 
 

@@ -17,7 +17,9 @@ and to colleagues, never to attendances:
   that day and those closed that day;
 - ``summary_training_total``, ``summary_checkin_total``, ``summary_incident_total``: the same days
   over all units and tools, the dashboard's usual scope, which then reads one row a day;
-- ``summary_latest_pulse``: each unit and tool's latest live readiness pulse.
+- ``summary_latest_pulse``: each unit and tool's latest live readiness pulse;
+- ``summary_resolution_total``: over all units and tools, how many live concerns resolved on a day
+  took how many days.
 
 Triggers on the record tables keep them exact through every write: a new attendance, check-in or
 concern just adds to its cells (cheap, so saves and imports stay fast); any other write recounts
@@ -107,10 +109,16 @@ TABLE_DDL: dict[str, str] = {
     pulse_id TEXT NOT NULL,
     taken_on TEXT NOT NULL,
     PRIMARY KEY (unit_id, tool_id)) WITHOUT ROWID""",
+    # Version 7: days to resolution over all units and tools, by the day resolved.
+    "summary_resolution_total": """CREATE TABLE summary_resolution_total (
+    resolved_on TEXT NOT NULL,
+    days REAL NOT NULL,
+    incidents INTEGER NOT NULL,
+    PRIMARY KEY (resolved_on, days)) WITHOUT ROWID""",
 }
 TABLES: tuple[str, ...] = tuple(TABLE_DDL)
 # The schema version that added each table (schema.py's migrations).
-ADDED_IN: dict[int, tuple[str, ...]] = {5: TABLES[:6], 6: TABLES[6:]}
+ADDED_IN: dict[int, tuple[str, ...]] = {5: TABLES[:6], 6: TABLES[6:10], 7: TABLES[10:]}
 
 INDEX_DDL: tuple[str, ...] = (
     # Coverage over all tools: the live staff of some units, with their first days, read from the index.
@@ -284,6 +292,21 @@ def _recount_latest_pulse(*rows: str) -> str:
     return f"""
         DELETE FROM summary_latest_pulse WHERE (unit_id, tool_id) IN ({pairs});
         INSERT INTO summary_latest_pulse {_LATEST_PULSE_COUNT.format(where=f" AND (pu.unit_id, pu.tool_id) IN ({pairs})")};"""
+
+
+# Days from raised to resolved of the live concerns resolved on a day, as median_days_to_resolution counts them.
+_RESOLUTION_COUNT = """
+    SELECT i.resolved_on, julianday(i.resolved_on) - julianday(i.occurred_on) AS days, count(*)
+      FROM incident i WHERE i.deleted_at IS NULL AND i.resolved_on IS NOT NULL{where}
+     GROUP BY i.resolved_on, days"""
+
+
+def _recount_resolutions(*rows: str) -> str:
+    """Recount the days to resolution of the days OLD/NEW incident rows were resolved on."""
+    days = ", ".join(f"{r}.resolved_on" for r in rows)
+    return f"""
+        DELETE FROM summary_resolution_total WHERE resolved_on IN ({days});
+        INSERT INTO summary_resolution_total {_RESOLUTION_COUNT.format(where=f" AND i.resolved_on IN ({days})")};"""
 
 
 def _recount_days(keys: str) -> str:
@@ -482,6 +505,22 @@ _TRIGGERS_6 |= {
 TRIGGERS_ADDED_IN[6] = tuple(_TRIGGERS_6)
 TRIGGER_DDL |= _TRIGGERS_6
 
+# Version 7: days to resolution follow the incidents.
+_TRIGGERS_7 = {
+    "summary_resolution_insert": f"""CREATE TRIGGER summary_resolution_insert AFTER INSERT ON incident BEGIN
+        {_recount_resolutions("NEW")}
+    END""",
+    "summary_resolution_update": f"""CREATE TRIGGER summary_resolution_update
+        AFTER UPDATE OF id, occurred_on, resolved_on, deleted_at ON incident BEGIN
+        {_recount_resolutions("OLD", "NEW")}
+    END""",
+    "summary_resolution_delete": f"""CREATE TRIGGER summary_resolution_delete AFTER DELETE ON incident BEGIN
+        {_recount_resolutions("OLD")}
+    END""",
+}
+TRIGGERS_ADDED_IN[7] = tuple(_TRIGGERS_7)
+TRIGGER_DDL |= _TRIGGERS_7
+
 # From scratch, in dependency order (coverage reads the first-training rows, totals their cells).
 _FULL_COUNT: dict[str, str] = {
     # Each session's attendances added up first (one pass over an index): three times faster.
@@ -500,6 +539,7 @@ _FULL_COUNT: dict[str, str] = {
     "summary_incident_day": _INCIDENT_DAY_COUNT.format(raised="", closed=""),
     **{total: count.format(where="") for total, count in _TOTAL_COUNT.items()},
     "summary_latest_pulse": _LATEST_PULSE_COUNT.format(where=""),
+    "summary_resolution_total": _RESOLUTION_COUNT.format(where=""),
 }
 
 
