@@ -119,6 +119,69 @@ def read_snapshot(conn: sqlite3.Connection, with_audit: bool = False) -> Snapsho
     return Snapshot(tables, erased, audit)
 
 
+_CHUNK = 500  # ids bound to one IN (...) query
+
+
+def read_target(conn: sqlite3.Connection, other: Snapshot) -> Snapshot:
+    """Read the records of this file that merging ``other`` into it can change (one read transaction).
+
+    :func:`union` of the result and ``other`` gives every changed record exactly as with the whole
+    file, and the records left unread are the ones it would keep as they are: the natural-key
+    tables are read whole; of the others, the rows ``other`` also holds, the rows pointing at a
+    record reconciled into another, and the attendances at sessions both files hold. When either
+    file erased a colleague whose name ``other`` still holds, everything is read (the name is then
+    scrubbed from free text anywhere).
+    """
+    started = not conn.in_transaction
+    if started:
+        conn.execute("BEGIN")
+    try:
+        mine = _read_natural_keys(conn)
+        keys_only = Snapshot({t: other.tables[t] if t in NATURAL_KEYS else {} for t in ORDER}, other.erased)
+        _, remap, erased_names, _ = union(mine, keys_only)
+        if erased_names:
+            return read_snapshot(conn)
+        shared_sessions: set[str] = set()
+        for table in ORDER:
+            if table in NATURAL_KEYS:
+                continue
+            select = f"SELECT {', '.join(columns(table))} FROM {table}"
+            ids = {r[0] for r in conn.execute(f"SELECT id FROM {table}")}
+            shared = other.tables[table].keys() & ids
+            if table == "training_session":
+                shared_sessions = shared
+            lookups = [("id", shared)] + ([("session_id", shared_sessions)] if table == "attendance" else [])
+            if sum(len(values) for _, values in lookups) * 4 > len(ids) or len(remap) > _CHUNK:
+                # Many rows wanted: one pass over the table costs less than looking each up.
+                mine.tables[table] = {r[0]: r for r in conn.execute(select)}
+                continue
+            rows = mine.tables[table]
+            pointing = [column for column, target in REFERENCES.get(table, {}).items() if target in NATURAL_KEYS]
+            if remap and pointing:
+                keys = list(remap)
+                where = " OR ".join(f"{column} IN ({', '.join('?' * len(keys))})" for column in pointing)
+                rows.update((r[0], r) for r in conn.execute(f"{select} WHERE {where}", keys * len(pointing)))
+            for column, values in lookups:
+                values = list(values)
+                for at in range(0, len(values), _CHUNK):
+                    chunk = values[at : at + _CHUNK]
+                    rows.update((r[0], r) for r in conn.execute(f"{select} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk))
+    finally:
+        if started:
+            conn.execute("COMMIT")
+    return mine
+
+
+def _read_natural_keys(conn: sqlite3.Connection) -> Snapshot:
+    """Return the natural-key tables whole, the erased ids and the audit ids; every other table empty."""
+    tables: Tables = {t: {} for t in ORDER}
+    for table in NATURAL_KEYS:
+        tables[table] = {r[0]: r for r in conn.execute(f"SELECT {', '.join(columns(table))} FROM {table}")}
+    erased = {r[0] for r in conn.execute(
+        'SELECT record_id FROM audit WHERE action = ? AND "table" = ?', (erasure.ERASE_ACTION, "staff"))}
+    return Snapshot(tables, erased, {r[0]: () for r in conn.execute("SELECT id FROM audit")})
+
+
 def newer(a: Row, b: Row) -> Row:
     """Return the winning version of one record: newer ``updated_at``, then tombstone, then a fixed order.
 
@@ -351,14 +414,11 @@ def merge_database(
 
 def _merge(db: Database, other_path: Path, actor: str, worker: ThreadPoolExecutor, dry_run: bool, backup: bool,
            progress: Callable[[int, int], None] | None) -> MergeReport:
-    # The other file's integrity check runs inside SQLite, without the GIL: this file is read
-    # meanwhile. Its records are only used once the worker has checked and read it whole.
-    pending = worker.submit(_read_other, other_path)
-    fingerprint = data_fingerprint(db)
-    ours = read_snapshot(db.conn)
-    other = pending.result()
+    other = _read_other(other_path)
     # Checking, reading and planning have no row counts to show; these calls let Cancel stop them.
     report_progress(progress, 0, 0)
+    fingerprint = data_fingerprint(db)
+    ours = read_target(db.conn, other)
     plan = plan_merge(ours, other)
     del ours  # half a gigabyte at trust scale, not needed while the rows are written
     report = MergeReport(other_path, plan.counts, plan.changed)
@@ -369,7 +429,7 @@ def _merge(db: Database, other_path: Path, actor: str, worker: ThreadPoolExecuto
     # The summaries are recounted once at the end, not by their triggers row by row (summaries.py).
     with merging.links_checked_at_end(db), db.transaction(), summaries.rebuilt_after(db):
         if data_fingerprint(db) != fingerprint:
-            plan = plan_merge(read_snapshot(db.conn), other)
+            plan = plan_merge(read_target(db.conn, other), other)
             report.counts = plan.counts
         if plan.to_erase:
             erasure.scrub_everywhere(db, plan.to_erase, plan.erased_names)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from champion_desk.errors import ConflictError, StoreError
-from champion_desk.exchange.merge import merge_database
+from champion_desk.exchange.merge import merge_database, plan_merge, read_snapshot, read_target
 from champion_desk.store import erasure, records, summaries
 from champion_desk.store.database import open_database
 from champion_desk.store.schema import RECORD_TABLES
@@ -106,6 +106,7 @@ def test_merge_is_symmetric_idempotent_and_keeps_tombstones(ops_a, ops_b):
         _copy(root / "a.db", root / "ab.db")
         _copy(root / "b.db", root / "ba.db")
         with open_database(root / "ab.db") as db:
+            _check_partial_read_plans_the_same(db, root / "b.db")
             indexes = _schema_objects(db)
             merge_database(db, root / "b.db", "t", backup=False)
             again = merge_database(db, root / "b.db", "t", backup=False)
@@ -120,6 +121,20 @@ def test_merge_is_symmetric_idempotent_and_keeps_tombstones(ops_a, ops_b):
         # The other file is never changed.
         assert _records(root / "a.db") == a_before and _records(root / "b.db") == b_before
         _check_tombstones_and_erasures(root, ab)
+
+
+def _check_partial_read_plans_the_same(db, other_path: Path) -> None:
+    conn = sqlite3.connect(other_path)
+    try:
+        other = read_snapshot(conn, with_audit=True)
+    finally:
+        conn.close()
+    partial, whole = plan_merge(read_target(db.conn, other), other), plan_merge(read_snapshot(db.conn), other)
+    for table in whole.upserts:  # the same rows; the order is the apply's to choose
+        assert sorted(partial.upserts[table], key=repr) == sorted(whole.upserts[table], key=repr), table
+        assert sorted(partial.removals[table]) == sorted(whole.removals[table]), table
+    assert (partial.audit_rows, partial.to_erase, partial.erased_names) == (whole.audit_rows, whole.to_erase, whole.erased_names)
+    assert {t: vars(c) for t, c in partial.counts.items()} == {t: vars(c) for t, c in whole.counts.items()}
 
 
 def _check_tombstones_and_erasures(root: Path, merged: dict[str, list]) -> None:
@@ -281,3 +296,31 @@ def test_a_merge_stopped_while_indexes_are_rebuilt_leaves_them_as_they_were(tmp_
         merge_database(a, tmp_path / "b.db", "t", backup=False)
         assert _schema_objects(a) == objects
         assert a.scalar("SELECT count(*) FROM staff") == 32
+
+
+def test_reading_only_what_a_merge_can_change_plans_the_same_as_reading_everything(tmp_path):
+    base = _base(tmp_path / "a.db")
+
+    def session(db, staff: str) -> str:
+        with db.transaction():
+            sid = records.insert(db, "training_session", {"tool_id": base["tool"], "unit_id": base["unit"], "trainer_id": base["champion"],
+                                                          "held_on": "2026-11-01", "minutes": 30, "format": "demo"}, "t")
+            records.insert(db, "attendance", {"session_id": sid, "staff_id": staff}, "t")
+        return sid
+
+    with open_database(tmp_path / "a.db") as a:
+        shared = session(a, base["champion"])
+    _copy(tmp_path / "a.db", tmp_path / "b.db")
+    with open_database(tmp_path / "a.db") as a:
+        for _ in range(10):  # sessions only a holds: few of a's rows are shared, so they are looked up
+            session(a, base["champion"])
+        records.insert(a, "attendance", {"session_id": shared, "staff_id": base["other"]}, "t")
+    with open_database(tmp_path / "b.db") as b:
+        records.update(b, "training_session", shared, {"minutes": 45}, "t")
+        records.insert(b, "attendance", {"session_id": shared, "staff_id": base["other"]}, "t")  # the same person, twice
+        records.insert(b, "unit", {"name": "base  WARD"}, "t")  # reconciled with a's unit: references re-pointed
+    with open_database(tmp_path / "a.db") as a:
+        _check_partial_read_plans_the_same(a, tmp_path / "b.db")
+        report = merge_database(a, tmp_path / "b.db", "t", backup=False)
+        assert report.counts["attendance"].reconciled == 1 and report.counts["unit"].reconciled == 1
+        assert a.scalar("SELECT minutes FROM training_session WHERE id = ?", (shared,)) == 45
