@@ -118,15 +118,15 @@ def ratio(part: float | None, whole: float | None) -> float | None:
     return round((part or 0) / whole, 2)
 
 
-def _cells(f: Filter, table: str) -> tuple[str, str]:
-    """Return the summary table a scope reads (its ``*_total`` day totals when every unit and tool counts) and its filter.
+def _cells(f: Filter, cells: str, totals: str) -> tuple[str, str]:
+    """Return the summary table a scope reads and its WHERE body: ``totals`` when every unit and tool counts.
 
-    The per-day, unit and tool cells serve any scope; over all units and tools the day totals the
-    store keeps beside them hold the same sums in one row a day.
+    The per-day, unit and tool ``cells`` serve any scope; over all units and tools the day
+    ``totals`` the store keeps beside them hold the same sums in one row a day.
     """
     if f.unit_ids is None and f.tool_ids is None:
-        return table.replace("_day", "_total"), "1 = 1"
-    return table, f"1 = 1{f.unit_and_tool('d')}"
+        return totals, "1 = 1"
+    return cells, f"1 = 1{f.unit_and_tool('d')}"
 
 
 def _periods_cte(periods: Sequence[Period], params: dict[str, Any]) -> str:
@@ -323,7 +323,7 @@ def training_activity(db: Database, f: Filter, periods: Sequence[Period]) -> lis
     # Read from the per-day, unit and tool summary the store keeps (store/summaries.py), which holds
     # exactly these counts of live sessions and their live attendances: no attendance row is read.
     params = f.params()
-    table, cells = _cells(f, "summary_training_day")
+    table, cells = _cells(f, "summary_training_day", "summary_training_total")
     sql = f"""{_periods_cte(periods, params)}
         SELECT p.i AS i, sum(d.sessions) AS sessions, sum(d.attendances) AS attendances,
                sum(d.uplift_sum) AS uplift_sum, sum(d.uplift_n) AS uplift_n
@@ -411,7 +411,7 @@ def concern_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[
     # (store/summaries.py): per day, unit, tool and theme, the incidents raised that day (and how
     # many have a response) and those closed that day (resolved, on max(occurred_on, resolved_on)).
     params = f.params()
-    table, cells = _cells(f, "summary_incident_day")
+    table, cells = _cells(f, "summary_incident_day", "summary_incident_total")
     sql = f"""{_periods_cte(periods, params)}
         SELECT p.i AS i, d.theme AS theme, sum(d.raised) AS n, sum(d.responded) AS responded
           FROM p JOIN {table} d ON d.day BETWEEN p.ps AND p.pe
@@ -486,7 +486,7 @@ def mentoring_figures(db: Database, f: Filter, periods: Sequence[Period]) -> lis
     # check-ins counted per day, tool and mentee's unit, and each live pairing's stalled stretches
     # [stalled_from, stalled_until), so no check-in row is read.
     params = f.params()
-    table, cells = _cells(f, "summary_checkin_day")
+    table, cells = _cells(f, "summary_checkin_day", "summary_checkin_total")
     sql = f"""{_periods_cte(periods, params)}
         SELECT p.i AS i, sum(d.checkins) AS n FROM p JOIN {table} d ON d.held_on BETWEEN p.ps AND p.pe
          WHERE {cells} GROUP BY p.i"""

@@ -84,7 +84,7 @@ def series_set(db: Database, names: Sequence[str], scope: Scope, bucket: str = "
     ``concurrent``: the grouped aggregates (training activity, concerns, readiness), which return few rows,
     are read meanwhile in a worker thread on a second, read-only connection to the same file,
     opened for this call and closed before it returns. SQLite runs them without Python's GIL,
-    while this thread reads the row-by-row queries (coverage, check-ins). Not for an in-memory
+    while this thread reads staff coverage and mentoring. Not for an in-memory
     database, inside an open transaction (a second connection would not see its changes), or when
     the second connection cannot be opened: then all is read on ``db``. ``trace``, if given, is
     the second connection's trace callback (the benchmarks capture a redraw's SQL with it).
