@@ -16,6 +16,7 @@ from champion_desk.errors import CorruptDatabaseError, StoreError
 from champion_desk.store import summaries
 
 _STAMP = "%Y%m%dT%H%M%S%fZ"
+_CHECK_CACHE_KIB = -262144  # up to 256 MB, taken only as pages are read, freed when the check's connection closes
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{12}Z)-(?P<reason>[a-z-]+)\.db$")
 
 
@@ -222,6 +223,9 @@ def check_foreign_file(path: Path, check_links: bool = True, check_text: bool = 
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise CorruptDatabaseError(f"{path} cannot be opened ({_one_line(exc)}).") from exc
     try:
+        # integrity_check looks every row up in each of its indexes: with the default 2 MB page cache
+        # most lookups are reads from the OS. Trust scale: 1.9 s of CPU (0.8 s system), 1.5 s with room.
+        conn.execute(f"PRAGMA cache_size = {_CHECK_CACHE_KIB}")
         result = conn.execute("PRAGMA integrity_check(5)").fetchall()
         if result != [("ok",)]:
             raise CorruptDatabaseError(f"{path} is damaged: {_one_line('; '.join(r[0] for r in result))}")
