@@ -180,7 +180,7 @@ def apply(db, ids: dict[str, list[str]], write: tuple) -> None:
             raise
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(writes=st.lists(WRITES, min_size=4, max_size=30))
 def test_summaries_equal_a_recount_after_any_writes(tmp_path_factory, writes):
     db = open_database(tmp_path_factory.mktemp("s") / "desk.db")
