@@ -59,10 +59,16 @@ class BackgroundRead(QThread):
             db.conn.interrupt()
 
 
-def _stop_all() -> None:
+def _stop_all(timeout_ms: int = 30000) -> None:
+    # SQLite's interrupt stops only the statement running at that moment: a read caught between
+    # two statements (or still importing what it computes with) would run to its end. Repeat it
+    # until the read ends.
     for read in list(_RUNNING):
+        waited = 0
         read.interrupt()
-        read.wait(30000)
+        while not read.wait(20) and waited < timeout_ms:
+            waited += 20
+            read.interrupt()
 
 
 def start_read(path: Path, fn: Callable[[Any], Any], on_loaded: Callable[[Any], None],

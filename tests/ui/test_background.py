@@ -1,0 +1,35 @@
+"""Background reads: results come back to the UI thread; quitting stops a read instead of waiting."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from champion_desk.ui import background
+
+HEAVY = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT count(*) FROM n"
+
+
+def test_a_read_comes_back_by_signal(qtbot, db):
+    got = []
+    read = background.start_read(db.path, lambda d: d.scalar("SELECT 41 + 1"), got.append, lambda message: None)
+    qtbot.waitUntil(lambda: got == [42])
+    read.wait()
+
+
+def test_stopping_ends_a_read_caught_between_two_statements(qtbot, db):
+    started, done, failed = threading.Event(), [], []
+
+    def many_statements(d):
+        started.set()
+        for i in range(500):
+            time.sleep(0.005)  # between statements: a single interrupt landing here is lost
+            d.conn.execute(HEAVY).fetchall()
+            done.append(i)
+        return len(done)
+
+    read = background.start_read(db.path, many_statements, lambda result: None, failed.append)
+    assert started.wait(30)
+    background._stop_all()
+    assert read.isFinished()
+    assert len(done) < 500 and not failed  # stopped part-way, and an interrupt is not reported as a failure
