@@ -8,6 +8,7 @@ import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -284,16 +285,23 @@ def checked_copy(path: Path, check_links: bool = True, check_text: bool = True) 
     from champion_desk.store.schema import SCHEMA_VERSION
 
     path = Path(path)
-    version = check_foreign_file(path, check_links, check_text)
-    with tempfile.TemporaryDirectory(prefix="champion-desk-") as folder:
+    with tempfile.TemporaryDirectory(prefix="champion-desk-") as folder, ThreadPoolExecutor(max_workers=1) as pool:
+        # The backup API copies pages without reading what they say, so the copy is made while the
+        # file is checked (both run in SQLite, without the GIL); nothing opens it until the check passed.
+        checking = pool.submit(check_foreign_file, path, check_links, check_text)
         copy = Path(folder) / "copy.db"
-        source = open_foreign(path)
+        failed = None
         try:
-            _backup_into(source, copy)
+            source = open_foreign(path)
+            try:
+                _backup_into(source, copy)
+            finally:
+                source.close()
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            raise CorruptDatabaseError(f"{path} could not be read ({_one_line(exc)}).") from exc
-        finally:
-            source.close()
+            failed = exc
+        version = checking.result()  # the check's refusal comes first, as when it ran alone
+        if failed is not None:
+            raise CorruptDatabaseError(f"{path} could not be read ({_one_line(failed)}).") from failed
         if version < SCHEMA_VERSION:
             try:
                 # The copy is private and temporary: migrate it directly, without the usual backup first.
