@@ -420,7 +420,7 @@ def _merge(db: Database, other_path: Path, actor: str, worker: ThreadPoolExecuto
     fingerprint = data_fingerprint(db)
     ours = read_target(db.conn, other)
     plan = plan_merge(ours, other)
-    del ours  # half a gigabyte at trust scale, not needed while the rows are written
+    del ours  # not needed while the rows are written (all of this file when a name is to be scrubbed)
     report = MergeReport(other_path, plan.counts, plan.changed)
     if dry_run or not plan.changed:
         return report
