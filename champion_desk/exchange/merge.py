@@ -356,19 +356,26 @@ def _incoming_audit(target: Snapshot, other: Snapshot, erased_names: set[str]) -
     return rows
 
 
-def _read_other(other_path: Path) -> Snapshot:
-    """Check another ward's file, copy it privately and return every record of the copy."""
+@contextmanager
+def _read_other(other_path: Path) -> Iterator[Snapshot]:
+    """Copy another ward's file privately and yield every record of the copy, while the file is checked.
+
+    What the block works out from the records stands only once the check passed: leaving the
+    block waits for it, and a refusal replaces the block's outcome (``checked_copy``'s
+    ``read_while_checked``). So reading and planning overlap the check instead of following it.
+    """
     # Broken links in the other file are caught by the check of the merged result, unreadable
     # text by reading every row below: neither needs a pass of its own over a large file.
-    with checked_copy(other_path, check_links=False, check_text=False) as copy:
+    with checked_copy(other_path, check_links=False, check_text=False, read_while_checked=True) as copy:
         conn = sqlite3.connect(f"file:{copy.as_posix()}?mode=ro", uri=True)
         try:
-            return read_snapshot(conn, with_audit=True)
+            other = read_snapshot(conn, with_audit=True)
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             # Only the kind of damage is named: SQLite's message quotes the stored text (maybe a concern).
             raise CorruptDatabaseError(f"{other_path} could not be read: it is damaged ({exc.__class__.__name__}).") from exc
         finally:
             conn.close()
+        yield other
 
 
 @contextmanager
@@ -414,13 +421,14 @@ def merge_database(
 
 def _merge(db: Database, other_path: Path, actor: str, worker: ThreadPoolExecutor, dry_run: bool, backup: bool,
            progress: Callable[[int, int], None] | None) -> MergeReport:
-    other = _read_other(other_path)
-    # Checking, reading and planning have no row counts to show; these calls let Cancel stop them.
-    report_progress(progress, 0, 0)
-    fingerprint = data_fingerprint(db)
-    ours = read_target(db.conn, other)
-    plan = plan_merge(ours, other)
-    del ours  # not needed while the rows are written (all of this file when a name is to be scrubbed)
+    with _read_other(other_path) as other:
+        # Checking, reading and planning have no row counts to show; these calls let Cancel stop them.
+        report_progress(progress, 0, 0)
+        fingerprint = data_fingerprint(db)
+        ours = read_target(db.conn, other)
+        plan = plan_merge(ours, other)
+        del ours  # not needed while the rows are written (all of this file when a name is to be scrubbed)
+    # Only now is the other file known to pass its check (see _read_other).
     report = MergeReport(other_path, plan.counts, plan.changed)
     if dry_run or not plan.changed:
         return report

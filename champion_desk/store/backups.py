@@ -273,12 +273,20 @@ def check_shape(conn: sqlite3.Connection, path: Path) -> None:
 
 
 @contextmanager
-def checked_copy(path: Path, check_links: bool = True, check_text: bool = True) -> Iterator[Path]:
+def checked_copy(path: Path, check_links: bool = True, check_text: bool = True,
+                 read_while_checked: bool = False) -> Iterator[Path]:
     """Yield a private, checked, up-to-date copy of a database file from elsewhere; delete it afterwards.
 
     The original is only ever read. An older schema is migrated in the copy; a newer one is refused.
     ``check_links=False`` skips the whole-file link check for callers that check their result
     (a merge). Raises what :func:`check_foreign_file` raises.
+
+    ``read_while_checked``: when the copy already has this version's schema and tables, it is
+    yielded while the check still runs, and the block's outcome stands only once the check passed:
+    leaving the block waits for it, and a refusal replaces whatever the block returned or raised.
+    For a caller that only reads the copy inside the block and acts on it after (a merge reads and
+    plans there; a trust-scale integrity_check takes a second and a half). SQLite reads a damaged
+    file without harm: it reports errors, which the check's refusal then explains.
     """
     from champion_desk.errors import NotADeskDatabaseError
     from champion_desk.store.database import Database, connect, migrate_schema
@@ -287,7 +295,8 @@ def checked_copy(path: Path, check_links: bool = True, check_text: bool = True) 
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="champion-desk-") as folder, ThreadPoolExecutor(max_workers=1) as pool:
         # The backup API copies pages without reading what they say, so the copy is made while the
-        # file is checked (both run in SQLite, without the GIL); nothing opens it until the check passed.
+        # file is checked (both run in SQLite, without the GIL); nothing opens it until the check
+        # passed, unless the caller reads while it is checked (see above).
         checking = pool.submit(check_foreign_file, path, check_links, check_text)
         copy = Path(folder) / "copy.db"
         failed = None
@@ -299,22 +308,52 @@ def checked_copy(path: Path, check_links: bool = True, check_text: bool = True) 
                 source.close()
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             failed = exc
-        version = checking.result()  # the check's refusal comes first, as when it ran alone
-        if failed is not None:
-            raise CorruptDatabaseError(f"{path} could not be read ({_one_line(failed)}).") from failed
-        if version < SCHEMA_VERSION:
+        early = read_while_checked and failed is None and _has_current_shape(copy, path)
+        if not early:
+            version = checking.result()  # the check's refusal comes first, as when it ran alone
+            if failed is not None:
+                raise CorruptDatabaseError(f"{path} could not be read ({_one_line(failed)}).") from failed
+            if version < SCHEMA_VERSION:
+                try:
+                    # The copy is private and temporary: migrate it directly, without the usual backup first.
+                    with Database(connect(copy), copy, readonly=False) as private:
+                        migrate_schema(private)
+                except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+                    raise NotADeskDatabaseError(f"{path} has an older schema that cannot be upgraded ({_one_line(exc)}).") from exc
+            conn = sqlite3.connect(copy)
             try:
-                # The copy is private and temporary: migrate it directly, without the usual backup first.
-                with Database(connect(copy), copy, readonly=False) as private:
-                    migrate_schema(private)
-            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-                raise NotADeskDatabaseError(f"{path} has an older schema that cannot be upgraded ({_one_line(exc)}).") from exc
-        conn = sqlite3.connect(copy)
+                check_shape(conn, path)
+            finally:
+                conn.close()
+            yield copy
+            return
+        try:
+            yield copy
+        except BaseException:
+            checking.result()  # a refusal of the file explains a failed read better than the read's own error
+            raise
+        checking.result()
+
+
+def _has_current_shape(copy: Path, path: Path) -> bool:
+    """True when an unchecked copy claims this version's schema and has its tables and columns.
+
+    Anything else (an older schema to migrate, a file that is not ours) waits for the check.
+    """
+    from champion_desk.store.database import check_header
+    from champion_desk.store.schema import SCHEMA_VERSION
+
+    try:
+        if check_header(copy) != SCHEMA_VERSION:
+            return False
+        conn = sqlite3.connect(f"file:{copy.as_posix()}?mode=ro", uri=True)
         try:
             check_shape(conn, path)
         finally:
             conn.close()
-        yield copy
+    except Exception:  # noqa: BLE001 - the check that follows says what is wrong
+        return False
+    return True
 
 
 def restore_database(db, source: Path, backup_folder: Path | None = None) -> Path:

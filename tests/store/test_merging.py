@@ -324,3 +324,31 @@ def test_reading_only_what_a_merge_can_change_plans_the_same_as_reading_everythi
         report = merge_database(a, tmp_path / "b.db", "t", backup=False)
         assert report.counts["attendance"].reconciled == 1 and report.counts["unit"].reconciled == 1
         assert a.scalar("SELECT minutes FROM training_session WHERE id = ?", (shared,)) == 45
+
+
+def test_a_file_that_fails_its_check_is_refused_even_though_it_was_read_while_checked(tmp_path):
+    """The merge reads and plans while integrity_check runs; a refusal must still replace that plan.
+
+    A byte flipped inside one copy of a unit's name leaves every page well formed (quick_check
+    passes, reading works) but the table and its unique index disagree: only integrity_check sees it.
+    """
+    from champion_desk.errors import CorruptDatabaseError
+
+    other = tmp_path / "other.db"
+    with open_database(other) as db:
+        records.insert(db, "unit", {"name": "Quokka Ward"}, "test")
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(other.read_bytes())
+    at = data.index(b"Quokka Ward")
+    data[at] = ord("X")
+    other.write_bytes(bytes(data))
+    conn = sqlite3.connect(other)
+    assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
+    conn.close()
+
+    with open_database(tmp_path / "ours.db") as db:
+        before = _records(tmp_path / "ours.db")
+        with pytest.raises(CorruptDatabaseError, match="damaged"):
+            merge_database(db, other, "test")
+    assert _records(tmp_path / "ours.db") == before
