@@ -13,8 +13,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("init", help="create an empty database (does nothing if it exists)")
     p.set_defaults(handler=cmd_init)
 
-    p = subparsers.add_parser("check", help="check integrity, links, file identity, schema version; print counts")
+    p = subparsers.add_parser("check", help="check integrity, links, file identity, schema version, summaries; print counts")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--repair", action="store_true",
+                   help="if the summary tables disagree with the records, back up, recount them, and check again")
     p.set_defaults(handler=cmd_check)
 
     p = subparsers.add_parser("stats", help="print the key figures for a scope (see README: Figures)")
@@ -39,9 +41,17 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from champion_desk.store.health import check_database
+    from champion_desk.store.health import SUMMARIES_PROBLEM, check_database, repair_summaries
 
     report = check_database(args_path(args))
+    if args.repair and report.stale_summaries and all(p.startswith(SUMMARIES_PROBLEM) for p in report.problems):
+        from champion_desk.store.backups import backup_database
+
+        with open_for_command(args, readonly=False) as db:
+            backup = backup_database(db, reason="before-repair")
+            repaired = repair_summaries(db)
+        print(f"Recounted {', '.join(repaired) or 'nothing'} (a backup taken first: {backup}).", file=sys.stderr)
+        report = check_database(args_path(args))
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:

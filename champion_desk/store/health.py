@@ -1,4 +1,4 @@
-"""Whole-file health check: integrity, foreign keys, file identity, schema version, counts."""
+"""Whole-file health check: integrity, foreign keys, file identity, schema version, summaries, counts."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from champion_desk.errors import StoreError
-from champion_desk.store.database import check_header, untrusted_connection
+from champion_desk.store import summaries
+from champion_desk.store.database import Database, check_header, untrusted_connection
 from champion_desk.store.schema import APPLICATION_ID, RECORD_TABLES, SCHEMA_VERSION
+
+# Said when the summaries disagree with the records: the one problem `check --repair` mends.
+SUMMARIES_PROBLEM = "the summary tables the figures are read from disagree with the records"
 
 
 @dataclass
@@ -21,6 +25,7 @@ class HealthReport:
     foreign_key_errors: int = 0
     application_id: int | None = None
     schema_version: int | None = None
+    stale_summaries: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -31,7 +36,7 @@ class HealthReport:
         return {
             "path": str(self.path), "ok": self.ok, "problems": self.problems, "integrity": self.integrity,
             "foreign_key_errors": self.foreign_key_errors, "application_id": self.application_id,
-            "schema_version": self.schema_version, "counts": self.counts,
+            "schema_version": self.schema_version, "stale_summaries": self.stale_summaries, "counts": self.counts,
         }
 
     def lines(self) -> list[str]:
@@ -40,6 +45,7 @@ class HealthReport:
         out.append(f"foreign keys: {'ok' if not self.foreign_key_errors else f'{self.foreign_key_errors} broken links'}")
         out.append(f"application id: {'Champion Desk' if self.application_id == APPLICATION_ID else self.application_id}")
         out.append(f"schema version: {self.schema_version} (this app: {SCHEMA_VERSION})")
+        out.append(f"summaries: {'ok' if not self.stale_summaries else 'out of step (' + ', '.join(self.stale_summaries) + ')'}")
         for table, n in self.counts.items():
             out.append(f"  {table:<18} {n:>8}")
         out.append("All checks passed." if self.ok else "PROBLEMS: " + "; ".join(self.problems))
@@ -99,6 +105,10 @@ def check_database(path: Path) -> HealthReport:
             if report.foreign_key_errors:
                 report.problems.append(f"{report.foreign_key_errors} records point at missing records")
             if report.schema_version == SCHEMA_VERSION:
+                report.stale_summaries = stale_summaries(conn)
+                if report.stale_summaries:
+                    report.problems.append(f"{SUMMARIES_PROBLEM} ({', '.join(report.stale_summaries)}): "
+                                           "`champion-desk check --repair` recounts them")
                 for table in RECORD_TABLES:
                     report.counts[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()[0]
                 report.counts["audit"] = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
@@ -106,3 +116,25 @@ def check_database(path: Path) -> HealthReport:
         report.integrity = "unreadable"
         report.problems.append(f"the file is damaged: {' '.join(str(exc).split())}")
     return report
+
+
+def stale_summaries(conn: sqlite3.Connection) -> list[str]:
+    """Return the summary tables whose rows differ from a recount of the records (none when all agree).
+
+    Triggers keep them exact, so a difference means the file was changed by something that is not
+    Champion Desk (or a bug): the dashboard and briefing would then show figures the records do not.
+    """
+    want, have = summaries.expected(conn), summaries.current(conn)
+    return [table for table in summaries.TABLES if want[table] != have[table]]
+
+
+def repair_summaries(db: Database) -> list[str]:
+    """Recount the summaries that disagree with the records, in one transaction; return their names.
+
+    Only derived data changes: the records are read, never written.
+    """
+    stale = stale_summaries(db.conn)
+    if stale:
+        with summaries.rebuilt_after(db):
+            pass
+    return stale

@@ -53,6 +53,43 @@ def test_check_passes_on_a_good_file_and_fails_on_a_broken_one(db_path):
     assert "1 records point at missing records" in bad.stdout
 
 
+def test_check_finds_summaries_out_of_step_and_repair_recounts_them(db_path):
+    import datetime as dt
+
+    from champion_desk.domain.demo import generate_demo
+
+    with open_database(db_path) as db:
+        generate_demo(db, "ward", end=dt.date(2026, 6, 30))
+    good = json.loads(run("--db", str(db_path), "check", "--json", check=True).stdout)
+    assert good["stale_summaries"] == []
+    # Changed behind the app's back (the triggers are not there to see it): one day's training count.
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE summary_training_day SET attendances = attendances + 1 "
+                 "WHERE (held_on, unit_id, tool_id) = (SELECT held_on, unit_id, tool_id FROM summary_training_day LIMIT 1)")
+    conn.commit()
+    conn.close()
+    bad = run("--db", str(db_path), "check")
+    assert bad.returncode == 1
+    assert "summaries: out of step (summary_training_day" in bad.stdout
+    assert "check --repair" in bad.stdout
+    fixed = run("--db", str(db_path), "check", "--repair")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "Recounted summary_training_day" in fixed.stderr and "before-repair" in fixed.stderr
+    assert "All checks passed." in fixed.stdout
+
+
+def test_repair_leaves_a_file_with_other_problems_alone(db_path):
+    run("--db", str(db_path), "init", check=True)
+    conn = sqlite3.connect(db_path)
+    conn.execute("INSERT INTO staff (id, created_at, updated_at, display_name, unit_id) VALUES ('s', 'x', 'x', 'A', 'nope')")
+    conn.commit()
+    conn.close()
+    before = db_path.read_bytes()
+    result = run("--db", str(db_path), "check", "--repair")
+    assert result.returncode == 1 and "Recounted" not in result.stderr
+    assert db_path.read_bytes() == before
+
+
 def test_expected_failures_are_one_line_without_traceback(tmp_path):
     other = tmp_path / "notes.txt"
     other.write_text("not a database" * 20)
