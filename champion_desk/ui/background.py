@@ -8,6 +8,7 @@ signal. Quitting interrupts any read still running instead of waiting for it to 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,17 +33,25 @@ class BackgroundRead(QThread):
         super().__init__()
         self.path, self.fn = path, fn
         self._db = None
+        # interrupt() runs in the UI thread while run() closes the connection in this one: without
+        # the lock it could pick up ``_db`` just before close() and call interrupt() on a closed
+        # connection, which raises out of the aboutToQuit slot and leaves later reads running.
+        self._db_lock = threading.Lock()
 
     def run(self) -> None:  # Qt override
         from champion_desk.store.database import open_database
 
         try:
-            self._db = open_database(self.path, readonly=True)
+            db = open_database(self.path, readonly=True)
+            with self._db_lock:
+                self._db = db
             try:
-                result = self.fn(self._db)
+                result = self.fn(db)
             finally:
-                self._db.close()
-                self._db = None
+                # Cleared and closed under the lock, so interrupt() sees an open connection or none.
+                with self._db_lock:
+                    self._db = None
+                    db.close()
         except sqlite3.OperationalError as exc:
             if "interrupted" not in str(exc):
                 self.failed.emit(str(exc))
@@ -54,9 +63,9 @@ class BackgroundRead(QThread):
 
     def interrupt(self) -> None:
         """Stop a query in progress (the read then ends without a result)."""
-        db = self._db
-        if db is not None:
-            db.conn.interrupt()
+        with self._db_lock:
+            if self._db is not None:
+                self._db.conn.interrupt()
 
 
 def _stop_all(timeout_ms: int = 30000) -> None:
