@@ -66,7 +66,7 @@ def window(qtbot, ward_context, settings):
 
 
 @pytest.fixture
-def demo_db(tmp_path):
+def demo_db(tmp_path, finish_background_work):
     """Return a database filled with ward-scale demo data (fast), closed after the test."""
     from champion_desk.domain.demo import generate_demo
     from champion_desk.store.database import open_database
@@ -74,4 +74,5 @@ def demo_db(tmp_path):
     database = open_database(tmp_path / "demo.db")
     generate_demo(database, "ward")
     yield database
+    finish_background_work()  # pages started work on this connection: see tests/conftest.py
     database.close()

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from champion_desk.domain.scope import Scope
 from champion_desk.store import records
+from champion_desk.ui import workers
 from champion_desk.ui.main_window import PAGE_NAMES, MainWindow
 from tests.factories import session_values
 
@@ -87,12 +88,17 @@ def test_the_scope_bar_waits_for_the_first_list_page_and_brings_the_remembered_p
     win.show()
     win.show_page("home")
     assert win.findChild(ScopeBar) is None  # Home does not use it: a start on Home does without it
-    win.show_page("briefing")  # reads the shared scope without showing the bar
+    briefing = win.show_page("briefing")  # reads the shared scope: the bar is built, then shown
     assert (ward_context.scope.date_to - ward_context.scope.date_from).days < 95
+    assert win.scope_bar.isVisible() and win.scope_bar.preset() == "3m"
+    # Showing it makes its preview in a thread on this test's connection: wait for that, or the
+    # test ends with the thread still querying a connection about to be closed.
+    briefing._operation.wait()
     win.show_page("training")
     assert win.scope_bar.isVisible() and win.scope_bar.preset() == "3m"
     win.show_page("home")
     assert not win.scope_bar.isVisible()
+    assert not workers._RUNNING  # no work of this test outlives it
 
 
 def test_delete_then_undo(qtbot, window, ward):
