@@ -404,7 +404,7 @@ def concern_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[
     per theme, every theme present in documented order (a theme outside the list counts as "other").
     concerns_open: in-scope incidents with occurred_on <= the period's end and resolved_on empty or
     after it. median_days_to_resolution: median of resolved_on - occurred_on in days over in-scope
-    incidents resolved within the period (2 dp; None if none). response_rate: share of
+    incidents resolved within the period whose two dates are real dates (2 dp; None if none). response_rate: share of
     concerns_raised with a non-blank response (4 dp; None if none raised).
     """
     # Raised, responded and open counts come from the per-day summary the store keeps
@@ -447,8 +447,8 @@ def concern_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[
         sql = f"""{_periods_cte(periods, params)}
             SELECT p.i, julianday(i.resolved_on) - julianday(i.occurred_on) AS days, count(*)
               FROM p JOIN incident i ON i.resolved_on BETWEEN p.ps AND p.pe
-             WHERE {live}
-             GROUP BY p.i, days"""
+             WHERE {live} AND julianday(i.resolved_on) - julianday(i.occurred_on) IS NOT NULL
+             GROUP BY p.i, days"""  # a date julianday() cannot read (month 13, day 32) took no days, as in the store's count
     histograms: list[list[tuple[float, int]]] = [[] for _ in periods]
     with translate_errors():
         for i, days, n in db.conn.execute(sql, params):

@@ -255,7 +255,11 @@ def _one_line(error: object) -> str:
 
 
 def check_shape(conn: sqlite3.Connection, path: Path) -> None:
-    """Raise NotADeskDatabaseError unless the file holds exactly the documented tables and columns."""
+    """Raise NotADeskDatabaseError unless the file holds exactly the documented tables and columns.
+
+    The summary tables' shape is not checked here: a merge never reads them, and a restore builds
+    them again from this version's DDL (:func:`summaries.recreate`) before the file is used.
+    """
     from champion_desk.errors import NotADeskDatabaseError
     from champion_desk.store.schema import TABLE_DDL, columns
 
@@ -375,6 +379,17 @@ def restore_database(db, source: Path, backup_folder: Path | None = None) -> Pat
         page_size = db.scalar("PRAGMA page_size")
         conn = sqlite3.connect(copy, isolation_level=None)
         try:
+            # The file's summary tables and triggers are not trusted (forged figures, a lost trigger,
+            # a table without its key): they are built again from this version's DDL and recounted
+            # in the private copy, before anything replaces this database.
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                summaries.recreate(conn)
+                conn.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                from champion_desk.errors import NotADeskDatabaseError
+
+                raise NotADeskDatabaseError(f"{source}'s summaries cannot be recounted ({_one_line(exc)}).") from exc
             if conn.execute("PRAGMA page_size").fetchone()[0] != page_size:
                 # A WAL database cannot change its page size, so the copy is rebuilt to match.
                 conn.execute(f"PRAGMA page_size = {int(page_size)}")

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -277,6 +277,18 @@ def _version_7(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 7")
 
 
+def _version_8(db: sqlite_utils.Database) -> None:
+    """The days-to-resolution triggers skip dates julianday() cannot read (month 13, day 32 pass the CHECK).
+
+    Every trigger is recreated, so a version 7 file's triggers read as this version words them.
+    No figure changes: a version 7 file cannot hold such a resolved concern (its trigger refused it).
+    """
+    from champion_desk.store import summaries
+
+    summaries.create(db.conn, 8)
+    db.execute("PRAGMA user_version = 8")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -289,6 +301,7 @@ def migrations():
     steps(name="0005_summaries")(_version_5)
     steps(name="0006_summary_totals")(_version_6)
     steps(name="0007_resolution_totals")(_version_7)
+    steps(name="0008_resolution_dates")(_version_8)
     return steps
 
 

@@ -295,18 +295,27 @@ def _recount_latest_pulse(*rows: str) -> str:
 
 
 # Days from raised to resolved of the live concerns resolved on a day, as median_days_to_resolution counts them.
+# The schema's date check is a pattern (month 13 or day 32 pass it) and julianday() of such a date is
+# NULL: those concerns took no number of days, so they are left out here and in the metric alike
+# (version 8; docs/figures.md).
 _RESOLUTION_COUNT = """
+    SELECT i.resolved_on, julianday(i.resolved_on) - julianday(i.occurred_on) AS days, count(*)
+      FROM incident i WHERE i.deleted_at IS NULL AND i.resolved_on IS NOT NULL
+       AND julianday(i.resolved_on) - julianday(i.occurred_on) IS NOT NULL{where}
+     GROUP BY i.resolved_on, days"""
+# Version 7's count, which failed on such a date: its triggers' text, still found in version 7 files.
+_RESOLUTION_COUNT_7 = """
     SELECT i.resolved_on, julianday(i.resolved_on) - julianday(i.occurred_on) AS days, count(*)
       FROM incident i WHERE i.deleted_at IS NULL AND i.resolved_on IS NOT NULL{where}
      GROUP BY i.resolved_on, days"""
 
 
-def _recount_resolutions(*rows: str) -> str:
+def _recount_resolutions(*rows: str, count: str = _RESOLUTION_COUNT) -> str:
     """Recount the days to resolution of the days OLD/NEW incident rows were resolved on."""
     days = ", ".join(f"{r}.resolved_on" for r in rows)
     return f"""
         DELETE FROM summary_resolution_total WHERE resolved_on IN ({days});
-        INSERT INTO summary_resolution_total {_RESOLUTION_COUNT.format(where=f" AND i.resolved_on IN ({days})")};"""
+        INSERT INTO summary_resolution_total {count.format(where=f" AND i.resolved_on IN ({days})")};"""
 
 
 def _recount_days(keys: str) -> str:
@@ -505,21 +514,34 @@ _TRIGGERS_6 |= {
 TRIGGERS_ADDED_IN[6] = tuple(_TRIGGERS_6)
 TRIGGER_DDL |= _TRIGGERS_6
 
-# Version 7: days to resolution follow the incidents.
-_TRIGGERS_7 = {
-    "summary_resolution_insert": f"""CREATE TRIGGER summary_resolution_insert AFTER INSERT ON incident BEGIN
-        {_recount_resolutions("NEW")}
+
+def _resolution_triggers(count: str) -> dict[str, str]:
+    """Return the triggers that keep days to resolution exact, recounting with ``count``."""
+    return {
+        "summary_resolution_insert": f"""CREATE TRIGGER summary_resolution_insert AFTER INSERT ON incident BEGIN
+        {_recount_resolutions("NEW", count=count)}
     END""",
-    "summary_resolution_update": f"""CREATE TRIGGER summary_resolution_update
+        "summary_resolution_update": f"""CREATE TRIGGER summary_resolution_update
         AFTER UPDATE OF id, occurred_on, resolved_on, deleted_at ON incident BEGIN
-        {_recount_resolutions("OLD", "NEW")}
+        {_recount_resolutions("OLD", "NEW", count=count)}
     END""",
-    "summary_resolution_delete": f"""CREATE TRIGGER summary_resolution_delete AFTER DELETE ON incident BEGIN
-        {_recount_resolutions("OLD")}
+        "summary_resolution_delete": f"""CREATE TRIGGER summary_resolution_delete AFTER DELETE ON incident BEGIN
+        {_recount_resolutions("OLD", count=count)}
     END""",
-}
+    }
+
+
+# Version 7: days to resolution follow the incidents (worded as version 8 has them: see below).
+_TRIGGERS_7 = _resolution_triggers(_RESOLUTION_COUNT)
 TRIGGERS_ADDED_IN[7] = tuple(_TRIGGERS_7)
 TRIGGER_DDL |= _TRIGGERS_7
+# Version 8 rewords the resolution triggers (dates julianday() cannot read are skipped) and adds no
+# table; its migration recreates every trigger. A version 7 file from elsewhere still holds the old
+# wording until the private copy is migrated, so that wording is ours too (is_own_trigger).
+ADDED_IN[8] = ()
+TRIGGERS_ADDED_IN[8] = ()
+_FORMER_TRIGGER_DDL: dict[str, tuple[str, ...]] = {
+    name: (ddl,) for name, ddl in _resolution_triggers(_RESOLUTION_COUNT_7).items()}
 
 # From scratch, in dependency order (coverage reads the first-training rows, totals their cells).
 _FULL_COUNT: dict[str, str] = {
@@ -576,13 +598,33 @@ def is_own_trigger(name: str, sql: str | None) -> bool:
     A file from elsewhere may hold these and nothing else that runs code: SQLite keeps a trigger's
     text as it was created, so any other body is refused.
     """
-    return sql is not None and TRIGGER_DDL.get(name) == sql
+    return sql is not None and (TRIGGER_DDL.get(name) == sql or sql in _FORMER_TRIGGER_DDL.get(name, ()))
 
 
 def drop_triggers(conn: sqlite3.Connection) -> None:
     """Drop the summaries' triggers: the summaries go stale until :func:`rebuild` runs."""
     for name in TRIGGER_DDL:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def recreate(conn: sqlite3.Connection) -> None:
+    """Drop every summary table and trigger, create them as this version does, and recount them.
+
+    For a file from elsewhere before it replaces this one (a restore): its summaries may have been
+    edited (forged figures stay wrong for good, as the triggers only add to them), lost a trigger,
+    or come back with another shape (without its key, every later save fails). Rebuilding them
+    from this version's DDL and the record tables trusts none of that. Call it inside a
+    transaction; about a second or two at trust scale.
+    """
+    drop_triggers(conn)
+    for table in TABLES:  # their indexes go with them
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    for ddl in TABLE_DDL.values():
+        conn.execute(ddl)
+    for ddl in INDEX_DDL:
+        conn.execute(ddl)
+    rebuild(conn)
+    create_triggers(conn)
 
 
 # Page cache while recounting: the record tables' indexes are read whole (KiB, negative as SQLite counts).

@@ -338,3 +338,20 @@ def test_median_from_counted_values_matches_the_textbook_median():
         histogram = [(float(v), rnd.randint(1, 4)) for v in rnd.sample(range(-3, 120), rnd.randint(1, 8))]
         flat = [v for v, n in histogram for _ in range(n)]
         assert _median(histogram) == round(statistics.median(flat), 2)
+
+
+def test_a_concern_dated_on_no_real_day_is_left_out_of_days_to_resolution_in_every_scope(db, trust):
+    # The schema's date check is a pattern: '2026-02-00' and '2026-13-01' pass it, and julianday()
+    # of them is NULL. Such a concern took no number of days (docs/figures.md), whichever way the
+    # figure is read: from the store's totals (all units and tools) or per unit.
+    units = tuple(r["name"] for r in db.query("SELECT name FROM unit WHERE deleted_at IS NULL"))
+    every = Scope(Q1.date_from, Q1.date_to, units)
+    before = stats(db, Q1)["median_days_to_resolution"], stats(db, every)["median_days_to_resolution"]
+    unit, tool = db.query("SELECT i.unit_id, i.tool_id FROM incident i WHERE i.deleted_at IS NULL LIMIT 1")[0].values()
+    with db.transaction():
+        for n, (occurred, resolved) in enumerate([("2026-01-10", "2026-02-00"), ("2026-01-00", "2026-02-10"),
+                                                   ("2026-13-01", "2026-03-01")]):
+            db.conn.execute("INSERT INTO incident (id, created_at, updated_at, unit_id, tool_id, occurred_on, theme, resolved_on)"
+                            " VALUES (?, 'x', 'x', ?, ?, ?, 'other', ?)", (f"bad{n}", unit, tool, occurred, resolved))
+    assert (stats(db, Q1)["median_days_to_resolution"], stats(db, every)["median_days_to_resolution"]) == before
+    assert before[0] == before[1]

@@ -66,7 +66,7 @@ def test_reopening_does_not_migrate_again(db_path):
     applied = db.query("SELECT name FROM _sqlite_migrations")
     assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps", "0003_metric_indexes", "0004_series_indexes",
                                              "0005_summaries", "0006_summary_totals",
-                                             "0007_resolution_totals"]
+                                             "0007_resolution_totals", "0008_resolution_dates"]
     db.close()
 
 
@@ -172,7 +172,7 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
         db.conn.execute(f"DROP TABLE {table}")
     for table in schema.ADDED_IN[2]:
         db.conn.execute(f"DROP TABLE {table}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries', '0006_summary_totals', '0007_resolution_totals')")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates')")
     for version in (4, 3):  # undo versions 4 and 3: drop their indexes, restore the earlier ones
         for ddl in schema.ADDED_INDEXES[version]:
             if ddl.startswith("CREATE"):

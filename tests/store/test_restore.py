@@ -153,3 +153,43 @@ def test_an_older_file_is_upgraded_in_a_private_copy_for_restore_and_merge(db, t
         restore_database(db, old, tmp_path / "bk")
         assert db.schema_version() == SCHEMA_VERSION and [u["name"] for u in records.find(db, "unit")] == ["Old ward"]
     assert _digest(old) == digest
+
+
+def _restored(db, ward, tmp_path, spoil) -> str:
+    """Back up ``db`` holding a session, spoil the backup's summaries with ``spoil``, restore it; return the session."""
+    from tests.factories import session_values
+
+    session = records.insert(db, "training_session", session_values(ward), "t")
+    records.insert(db, "attendance", {"session_id": session, "staff_id": ward["a"], "confidence_before": 2,
+                                      "confidence_after": 4}, "t")
+    backup = backup_database(db, tmp_path / "bk", reason="manual")
+    conn = sqlite3.connect(backup)
+    conn.executescript(spoil)
+    conn.close()
+    restore_database(db, backup, tmp_path / "bk")
+    return session
+
+
+def test_a_restore_recounts_forged_summaries_and_brings_back_a_lost_trigger(db, ward, tmp_path):
+    from champion_desk.store import summaries
+
+    session = _restored(db, ward, tmp_path, "UPDATE summary_training_day SET attendances = 999; DROP TRIGGER summary_attendance_insert;")
+    assert summaries.current(db.conn) == summaries.expected(db.conn)
+    assert dict(db.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()) == summaries.TRIGGER_DDL
+    person = records.insert(db, "staff", {"display_name": "New colleague"}, "t")
+    records.insert(db, "attendance", {"session_id": session, "staff_id": person, "signed_off": 1}, "t")
+    assert summaries.current(db.conn) == summaries.expected(db.conn)
+
+
+def test_a_restore_rebuilds_a_summary_table_of_another_shape(db, ward, tmp_path):
+    # Without its key, every later attendance save failed (ON CONFLICT matches no key).
+    from champion_desk.store import summaries
+
+    session = _restored(db, ward, tmp_path, """DROP TABLE summary_first_training;
+        CREATE TABLE summary_first_training (staff_id TEXT, tool_id TEXT, first_on TEXT, first_signed_on TEXT);
+        DROP INDEX summary_pairing_stall_until; DROP TABLE summary_resolution_total;""")
+    shapes = dict(db.conn.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE 'summary_%' AND type <> 'trigger'").fetchall())
+    assert shapes == summaries.TABLE_DDL | {ddl.split()[2]: ddl for ddl in summaries.INDEX_DDL}
+    person = records.insert(db, "staff", {"display_name": "New colleague"}, "t")
+    records.insert(db, "attendance", {"session_id": session, "staff_id": person, "signed_off": 1}, "t")
+    assert summaries.current(db.conn) == summaries.expected(db.conn)
