@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 CACHE = Path(tempfile.gettempdir()) / "champion-desk-perf"
 DEMO_END = "2026-06-30"  # fixed, so a cached demo stays valid from day to day
 PYTHON = sys.executable
+PROCESS_TIMEOUT_S = 120
 
 
 @dataclass
@@ -225,15 +227,36 @@ def timed_process(cmd: list[str], env: dict[str, str]) -> tuple[float, float, fl
     """
     start = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = proc.stderr.read().decode(errors="replace")
-    _, status, usage = os.wait4(proc.pid, 0)
+    # A window that never goes idle (a dialog waiting for an answer: e.g. a bundle older than the
+    # database's schema) would hang the run; it is stopped and reported instead.
+    watchdog = threading.Timer(PROCESS_TIMEOUT_S, proc.kill)
+    watchdog.start()
+    try:
+        err = proc.stderr.read().decode(errors="replace")
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        watchdog.cancel()
     elapsed = time.monotonic() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     proc.stderr.close()
+    if proc.returncode == -9 and elapsed >= PROCESS_TIMEOUT_S:
+        raise RuntimeError(f"{' '.join(cmd[-4:])} was still running after {PROCESS_TIMEOUT_S} s (waiting for an answer?): {err.strip()[-300:]}")
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[-4:])} exited {proc.returncode}: {err.strip()[-500:]}")
     shown = [float(line.split()[1]) - start for line in err.splitlines() if line.startswith("shown-and-idle ")]
     return elapsed, usage.ru_maxrss / 1024, (shown[0] if shown else None)
+
+
+def shown_after(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run a GUI process; return (seconds from spawn to shown and idle, seconds to exit).
+
+    Both the app and the floor report that moment; one that does not is an error, not a sample
+    of a different measure.
+    """
+    total, _, shown = timed_process(cmd, env)
+    if shown is None:
+        raise RuntimeError(f"{' '.join(cmd[-4:])} never reported shown-and-idle")
+    return shown, total
 
 
 def app_process(db: Path, page: str) -> list[str]:
@@ -259,11 +282,10 @@ def bench_startup(args, work: Path) -> list[Figure]:
     timed_process(floor_cmd, env)
     app, floor, app_exit = [], [], []
     for _ in range(args.runs):  # interleaved, so both see the same machine load
-        total, _, shown = timed_process(app_process(db, "home"), env)
-        app.append(shown if shown is not None else total)
+        shown, total = shown_after(app_process(db, "home"), env)
+        app.append(shown)
         app_exit.append(total)
-        total, _, shown = timed_process(floor_cmd, env)
-        floor.append(shown if shown is not None else total)
+        floor.append(shown_after(floor_cmd, env)[0])
     ratios = [a / statistics.median(floor) for a in app]
     note = (f"app {statistics.median(app):.3f} s vs floor {statistics.median(floor):.3f} s (bare QMainWindow + PlotWidget), "
             f"spawn to shown and idle; the app's process exits at {statistics.median(app_exit):.3f} s")
@@ -315,10 +337,8 @@ def bench_bundle(args, work: Path) -> list[Figure]:
     timed_process(app_process(db, "home"), env)
     bundled, source = [], []
     for _ in range(args.runs):  # interleaved, so both see the same machine load
-        total, _, shown = timed_process(frozen, env)
-        bundled.append(shown if shown is not None else total)
-        total, _, shown = timed_process(app_process(db, "home"), env)
-        source.append(shown if shown is not None else total)
+        bundled.append(shown_after(frozen, env)[0])
+        source.append(shown_after(app_process(db, "home"), env)[0])
     ratios = [b / statistics.median(source) for b in bundled]
     return [Figure("B1. bundle folder size (dist/champion-desk)", [size], 200.0, "MB"),
             Figure("B2. bundle start-up ÷ python -m champion_desk (hospital, Home)", ratios, 1.2, "x",
