@@ -291,8 +291,18 @@ def migrate_schema(db: Database) -> None:
     """Apply pending migrations, each in its own transaction."""
     from champion_desk.store import schema
 
-    with translate_errors():
-        schema.migrations().apply(db.utils)
+    before = db.schema_version()
+    try:
+        with translate_errors():
+            schema.migrations().apply(db.utils)
+    except sqlite3.DatabaseError as exc:
+        # Each step is its own transaction: the failed one left nothing behind. Without this the
+        # app stopped at start-up with a bare SQLite error and no word about the file's state.
+        raise StoreError(
+            f"The file could not be upgraded from schema {before} to {schema.SCHEMA_VERSION} "
+            f"({exc.__class__.__name__}: {' '.join(str(exc).split())}). It stays at schema "
+            f"{db.schema_version()}, unchanged by the failed step; the backup taken before the upgrade is in its backups folder."
+        ) from exc
     if db.schema_version() != schema.SCHEMA_VERSION:
         raise StoreError(
             f"Migration left schema version {db.schema_version()}, expected {schema.SCHEMA_VERSION}."

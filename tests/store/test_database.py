@@ -229,3 +229,26 @@ def test_check_finds_stored_text_that_is_not_utf8_without_quoting_it(db_path):
     report = check_database(db_path)
     assert report.integrity == "ok" and not report.ok
     assert report.problems == ["stored text that is not valid UTF-8 in unit.site"]
+
+
+def test_a_migration_step_that_fails_is_reported_and_leaves_the_file_at_its_version(db_path, monkeypatch):
+    """A file that cannot be upgraded is refused with a message, not a bare SQLite error at start-up."""
+    import sqlite3
+
+    from champion_desk.errors import StoreError
+    from champion_desk.store import schema
+
+    db = open_database(db_path)
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_resolution_dates'")
+    db.conn.execute("PRAGMA user_version = 7")
+    db.close()
+
+    def failing_step(_db):
+        raise sqlite3.OperationalError("no such table: summary_checkin_day")
+
+    monkeypatch.setattr(schema, "_version_8", failing_step)
+    with pytest.raises(StoreError, match=r"could not be upgraded from schema 7 to 8 .*no such table.*stays at schema 7"):
+        open_database(db_path)
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
+    conn.close()
