@@ -322,8 +322,10 @@ def checked_copy(path: Path, check_links: bool = True, check_text: bool = True,
                     # The copy is private and temporary: migrate it directly, without the usual backup first.
                     with Database(connect(copy), copy, readonly=False) as private:
                         migrate_schema(private)
-                except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-                    raise NotADeskDatabaseError(f"{path} has an older schema that cannot be upgraded ({_one_line(exc)}).") from exc
+                except (sqlite3.DatabaseError, UnicodeDecodeError, StoreError) as exc:
+                    # The SQLite error itself: migrate_schema's wording speaks of the user's own file and backup.
+                    reason = exc.__cause__ if isinstance(exc, StoreError) and exc.__cause__ is not None else exc
+                    raise NotADeskDatabaseError(f"{path} has an older schema that cannot be upgraded ({_one_line(reason)}).") from exc
             conn = sqlite3.connect(copy)
             try:
                 check_shape(conn, path)
