@@ -41,16 +41,16 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from champion_desk.store.health import SUMMARIES_PROBLEM, check_database, repair_summaries
+    from champion_desk.store.health import check_database, repair_summaries
 
     report = check_database(args_path(args))
-    if args.repair and report.stale_summaries and all(p.startswith(SUMMARIES_PROBLEM) for p in report.problems):
+    if args.repair and report.only_summaries_stale:
         from champion_desk.store.backups import backup_database
 
         with open_for_command(args, readonly=False) as db:
             backup = backup_database(db, reason="before-repair")
-            repaired = repair_summaries(db)
-        print(f"Recounted {', '.join(repaired) or 'nothing'} (a backup taken first: {backup}).", file=sys.stderr)
+            repair_summaries(db)
+        print(f"Recounted {', '.join(report.stale_summaries)} (a backup taken first: {backup}).", file=sys.stderr)
         report = check_database(args_path(args))
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))

@@ -11,9 +11,6 @@ from champion_desk.store import summaries
 from champion_desk.store.database import Database, check_header, untrusted_connection
 from champion_desk.store.schema import APPLICATION_ID, RECORD_TABLES, SCHEMA_VERSION
 
-# Said when the summaries disagree with the records: the one problem `check --repair` mends.
-SUMMARIES_PROBLEM = "the summary tables the figures are read from disagree with the records"
-
 
 @dataclass
 class HealthReport:
@@ -31,6 +28,11 @@ class HealthReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def only_summaries_stale(self) -> bool:
+        """True when out-of-step summaries are the one problem (the one ``check --repair`` mends)."""
+        return bool(self.stale_summaries) and len(self.problems) == 1
 
     def as_dict(self) -> dict:
         return {
@@ -107,7 +109,8 @@ def check_database(path: Path) -> HealthReport:
             if report.schema_version == SCHEMA_VERSION:
                 report.stale_summaries = stale_summaries(conn)
                 if report.stale_summaries:
-                    report.problems.append(f"{SUMMARIES_PROBLEM} ({', '.join(report.stale_summaries)}): "
+                    report.problems.append("the summary tables the figures are read from disagree with the records "
+                                           f"({', '.join(report.stale_summaries)}): "
                                            "`champion-desk check --repair` recounts them")
                 for table in RECORD_TABLES:
                     report.counts[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()[0]
@@ -128,13 +131,10 @@ def stale_summaries(conn: sqlite3.Connection) -> list[str]:
     return [table for table in summaries.TABLES if want[table] != have[table]]
 
 
-def repair_summaries(db: Database) -> list[str]:
-    """Recount the summaries that disagree with the records, in one transaction; return their names.
+def repair_summaries(db: Database) -> None:
+    """Recount every summary from the records, in one transaction (after ``check`` found them out of step).
 
     Only derived data changes: the records are read, never written.
     """
-    stale = stale_summaries(db.conn)
-    if stale:
-        with summaries.rebuilt_after(db):
-            pass
-    return stale
+    with summaries.rebuilt_after(db):
+        pass
