@@ -28,7 +28,7 @@ from champion_desk.domain.vocab import Barrier, ConcernStatus, PairingStatus, Se
 from champion_desk.errors import ChampionDeskError, ValidationError
 from champion_desk.domain.listings import DEMO_NOTE
 from champion_desk.store import records, summaries
-from champion_desk.store.database import Database
+from champion_desk.store.database import Database, page_cache
 from champion_desk.store.schema import RECORD_TABLES
 
 Progress = Callable[[int, int], bool]
@@ -660,18 +660,13 @@ def generate_demo(
     note = f"{DEMO_NOTE}: {scale} scale, seed {seed}, ending {end.isoformat()}"
     # A bigger page cache for this one big write keeps the random-id indexes in memory: about a
     # third less work at trust scale. Only this connection's setting; it is put back afterwards.
-    cache_size = int(db.scalar("PRAGMA cache_size"))
-    db.conn.execute(f"PRAGMA cache_size = {-_WRITE_CACHE_KIB}")
-    try:
-        # Summaries are counted once at the end rather than row by row (seconds at trust scale).
-        with db.transaction(), summaries.rebuilt_after(db):
-            check_empty(db)
-            for table in WRITE_ORDER:
-                counts[table] = records.bulk_insert(db, table, feed(tables[table]), actor, action="create", note=note)
-                written += counts[table]
-                tick(_GENERATION_SHARE + (PROGRESS_TOTAL - _GENERATION_SHARE) * written // total_rows)
-    finally:
-        db.conn.execute(f"PRAGMA cache_size = {cache_size}")
+    # Summaries are counted once at the end rather than row by row (seconds at trust scale).
+    with page_cache(db.conn, _WRITE_CACHE_KIB), db.transaction(), summaries.rebuilt_after(db):
+        check_empty(db)
+        for table in WRITE_ORDER:
+            counts[table] = records.bulk_insert(db, table, feed(tables[table]), actor, action="create", note=note)
+            written += counts[table]
+            tick(_GENERATION_SHARE + (PROGRESS_TOTAL - _GENERATION_SHARE) * written // total_rows)
     tick(PROGRESS_TOTAL)
     return {
         "scale": scale,

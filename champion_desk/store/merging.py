@@ -15,7 +15,7 @@ from typing import Any
 
 from champion_desk.errors import ConflictError, StoreError
 from champion_desk.store import records
-from champion_desk.store.database import Database
+from champion_desk.store.database import Database, page_cache
 from champion_desk.store.importing import Progress, report_progress
 from champion_desk.store.schema import RECORD_TABLES, TABLE_DDL, columns
 
@@ -60,7 +60,7 @@ def merge_order() -> tuple[str, ...]:
 
 
 _BATCH = 2000
-MERGE_CACHE_KIB = -262144  # 256 MB of page cache while a merge runs (negative: KiB, as SQLite counts)
+MERGE_CACHE_KIB = 262144  # 256 MB of page cache while a merge runs
 # Rebuilding a table's secondary indexes costs in proportion to the rows it ends with; keeping them
 # up costs in proportion to the rows written, each a random B-tree insert. Measured at trust scale
 # (2 cores, trust-seed1 + seed2), rebuilding won from about 3 rows written per 4 already held:
@@ -69,7 +69,7 @@ REBUILD_INDEXES_FROM = 0.75
 # CREATE INDEX sorts in runs as large as the page cache: with the merge's 256 MB one a single run
 # outgrows the CPU caches; 16 MB runs merged afterwards built the trust-scale attendance indexes
 # in 1.3 s instead of 1.6 s (measured 4-16 MB alike; 2 MB slower).
-INDEX_SORT_CACHE_KIB = -16000
+INDEX_SORT_CACHE_KIB = 16000
 
 
 def apply_merge(
@@ -93,12 +93,8 @@ def apply_merge(
     total = sum(len(v) for v in upserts.values()) or 1
     done = 0
     # Inserting 400,000 rows with random (UUID) keys thrashes the default 2 MB page cache.
-    cache = db.scalar("PRAGMA cache_size")
-    db.conn.execute(f"PRAGMA cache_size = {MERGE_CACHE_KIB}")
-    try:
+    with page_cache(db.conn, MERGE_CACHE_KIB):
         _apply(db, order, upserts, removals, audit_rows, actor, summary, progress, total)
-    finally:
-        db.conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def _apply(db: Database, order: Sequence[str], upserts: Mapping[str, Sequence[tuple]], removals: Mapping[str, Sequence[str]],
@@ -182,13 +178,9 @@ def _indexes_rebuilt_if_bulk(db: Database, table: str, writing: int) -> Iterator
     for name, _ in indexes:
         db.conn.execute(f'DROP INDEX "{name}"')
     yield
-    cache = db.conn.execute("PRAGMA cache_size").fetchone()[0]
-    db.conn.execute(f"PRAGMA cache_size = {INDEX_SORT_CACHE_KIB}")
-    try:
+    with page_cache(db.conn, INDEX_SORT_CACHE_KIB):
         for _, sql in indexes:
             db.conn.execute(sql)
-    finally:
-        db.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     names = {name for name, _ in indexes}
     kept = [s for s in stats if s[1] in names]
     if kept:

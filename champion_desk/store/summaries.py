@@ -37,10 +37,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from champion_desk.store.database import Database
+from champion_desk.store.database import Database, page_cache
 
 TABLE_DDL: dict[str, str] = {
     "summary_training_day": """CREATE TABLE summary_training_day (
@@ -628,7 +626,7 @@ def recreate(conn: sqlite3.Connection) -> None:
 
 
 # Page cache while recounting: the record tables' indexes are read whole (KiB, negative as SQLite counts).
-REBUILD_CACHE_KIB = -262144
+REBUILD_CACHE_KIB = 262144
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
@@ -637,14 +635,10 @@ def rebuild(conn: sqlite3.Connection) -> None:
     About a second at trust scale, with a page cache big enough to hold the indexes it reads: with
     the default 2 MB it thrashes and takes ten times as long.
     """
-    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute(f"PRAGMA cache_size = {min(REBUILD_CACHE_KIB, cache) if cache < 0 else REBUILD_CACHE_KIB}")
-    try:
+    with page_cache(conn, REBUILD_CACHE_KIB):
         for table, select in _FULL_COUNT.items():
             conn.execute(f"DELETE FROM {table}")
             conn.execute(f"INSERT INTO {table} {select}")
-    finally:
-        conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def expected(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
