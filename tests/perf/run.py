@@ -259,6 +259,21 @@ def shown_after(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return shown, total
 
 
+def interleaved_starts(commands: list[list[str]], env: dict[str, str], runs: int) -> list[tuple[list[float], list[float]]]:
+    """Start each command ``runs`` times, taking turns so all see the same machine load; return,
+    per command, (seconds to shown and idle, seconds to exit) of each run. One warm-up start each
+    first, so no command pays for filling the page cache."""
+    for cmd in commands:
+        timed_process(cmd, env)
+    out: list[tuple[list[float], list[float]]] = [([], []) for _ in commands]
+    for _ in range(runs):
+        for cmd, (shown, exits) in zip(commands, out):
+            first, total = shown_after(cmd, env)
+            shown.append(first)
+            exits.append(total)
+    return out
+
+
 def app_process(db: Path, page: str) -> list[str]:
     """The real app (as `champion-desk --db DB --page PAGE`), quitting once its window is shown and idle."""
     return [PYTHON, "-m", "champion_desk", "--db", str(db), "--page", page]
@@ -277,15 +292,7 @@ def bench_startup(args, work: Path) -> list[Figure]:
     db = scratch_copy(db_file, work, "startup.db")
     config = seeded_config(db, work)
     env = gui_env(config) | {"CHAMPION_DESK_EXIT_WHEN_SHOWN": "1"}
-    floor_cmd = [PYTHON, str(PROBE), "floor"]
-    timed_process(app_process(db, "home"), env)  # warm the page cache for both
-    timed_process(floor_cmd, env)
-    app, floor, app_exit = [], [], []
-    for _ in range(args.runs):  # interleaved, so both see the same machine load
-        shown, total = shown_after(app_process(db, "home"), env)
-        app.append(shown)
-        app_exit.append(total)
-        floor.append(shown_after(floor_cmd, env)[0])
+    (app, app_exit), (floor, _) = interleaved_starts([app_process(db, "home"), [PYTHON, str(PROBE), "floor"]], env, args.runs)
     ratios = [a / statistics.median(floor) for a in app]
     note = (f"app {statistics.median(app):.3f} s vs floor {statistics.median(floor):.3f} s (bare QMainWindow + PlotWidget), "
             f"spawn to shown and idle; the app's process exits at {statistics.median(app_exit):.3f} s")
@@ -333,12 +340,7 @@ def bench_bundle(args, work: Path) -> list[Figure]:
     config = seeded_config(db, work)
     env = gui_env(config) | {"CHAMPION_DESK_EXIT_WHEN_SHOWN": "1"}
     frozen = [str(folder / "champion-desk"), "--db", str(db), "--page", "home"]
-    timed_process(frozen, env)  # warm the page cache for both
-    timed_process(app_process(db, "home"), env)
-    bundled, source = [], []
-    for _ in range(args.runs):  # interleaved, so both see the same machine load
-        bundled.append(shown_after(frozen, env)[0])
-        source.append(shown_after(app_process(db, "home"), env)[0])
+    (bundled, _), (source, _) = interleaved_starts([frozen, app_process(db, "home")], env, args.runs)
     ratios = [b / statistics.median(source) for b in bundled]
     return [Figure("B1. bundle folder size (dist/champion-desk)", [size], 200.0, "MB"),
             Figure("B2. bundle start-up ÷ python -m champion_desk (hospital, Home)", ratios, 1.2, "x",
