@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -212,6 +212,16 @@ ADDED_INDEXES: dict[int, tuple[str, ...]] = {
         "DROP INDEX pairing_started",
         "CREATE INDEX pairing_started ON pairing(started_on, deleted_at, ended_on, tool_id, mentee_id, id)",
     ),
+    # Who signed off an attendance, and who raised a concern, is blank in most rows (about 88% and
+    # 80% in the demos). The indexes serve lookups of one colleague (their journey, the checks when a
+    # colleague is deleted: "= ?" implies IS NOT NULL, so SQLite still uses them), and need no
+    # entries for blanks. A trust-scale merge builds the attendance one 0.2 s faster.
+    9: (
+        "DROP INDEX attendance_signed_off_by",
+        "CREATE INDEX attendance_signed_off_by ON attendance(signed_off_by) WHERE signed_off_by IS NOT NULL",
+        "DROP INDEX incident_raised_by",
+        "CREATE INDEX incident_raised_by ON incident(raised_by) WHERE raised_by IS NOT NULL",
+    ),
 }
 
 RECORD_TABLES: tuple[str, ...] = tuple(t for t in TABLE_DDL if t != "audit")
@@ -289,6 +299,13 @@ def _version_8(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 8")
 
 
+def _version_9(db: sqlite_utils.Database) -> None:
+    """Indexes on mostly blank links (signed off by, raised by) leave the blanks out."""
+    for ddl in ADDED_INDEXES[9]:
+        db.execute(ddl)
+    db.execute("PRAGMA user_version = 9")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -302,6 +319,7 @@ def migrations():
     steps(name="0006_summary_totals")(_version_6)
     steps(name="0007_resolution_totals")(_version_7)
     steps(name="0008_resolution_dates")(_version_8)
+    steps(name="0009_sparse_link_indexes")(_version_9)
     return steps
 
 

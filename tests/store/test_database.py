@@ -66,7 +66,7 @@ def test_reopening_does_not_migrate_again(db_path):
     applied = db.query("SELECT name FROM _sqlite_migrations")
     assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps", "0003_metric_indexes", "0004_series_indexes",
                                              "0005_summaries", "0006_summary_totals",
-                                             "0007_resolution_totals", "0008_resolution_dates"]
+                                             "0007_resolution_totals", "0008_resolution_dates", "0009_sparse_link_indexes"]
     db.close()
 
 
@@ -166,14 +166,14 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
 
     db = open_database(db_path)
     records.insert(db, "unit", {"name": "Ward 1"}, "test")
-    # Make it a version 1 file again: drop what versions 2 and 5 to 7 added and forget those migrations.
+    # Make it a version 1 file again: drop what versions 2 to 9 added and forget those migrations.
     summaries.drop_triggers(db.conn)
     for table in summaries.TABLES:
         db.conn.execute(f"DROP TABLE {table}")
     for table in schema.ADDED_IN[2]:
         db.conn.execute(f"DROP TABLE {table}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates')")
-    for version in (4, 3):  # undo versions 4 and 3: drop their indexes, restore the earlier ones
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates', '0009_sparse_link_indexes')")
+    for version in (9, 4, 3):  # undo versions 9, 4 and 3: drop their indexes, restore the earlier ones
         for ddl in schema.ADDED_INDEXES[version]:
             if ddl.startswith("CREATE"):
                 name = ddl.split()[2]
@@ -238,17 +238,18 @@ def test_a_migration_step_that_fails_is_reported_and_leaves_the_file_at_its_vers
     from champion_desk.errors import StoreError
     from champion_desk.store import schema
 
+    last, before = schema.SCHEMA_VERSION, schema.SCHEMA_VERSION - 1
     db = open_database(db_path)
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_resolution_dates'")
-    db.conn.execute("PRAGMA user_version = 7")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name LIKE ?", (f"{last:04d}_%",))
+    db.conn.execute(f"PRAGMA user_version = {before}")
     db.close()
 
     def failing_step(_db):
         raise sqlite3.OperationalError("no such table: summary_checkin_day")
 
-    monkeypatch.setattr(schema, "_version_8", failing_step)
-    with pytest.raises(StoreError, match=r"could not be upgraded from schema 7 to 8 .*no such table.*stays at schema 7"):
+    monkeypatch.setattr(schema, f"_version_{last}", failing_step)
+    with pytest.raises(StoreError, match=rf"could not be upgraded from schema {before} to {last} .*no such table.*stays at schema {before}"):
         open_database(db_path)
     conn = sqlite3.connect(db_path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == before
     conn.close()

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from champion_desk.errors import NotADeskDatabaseError
-from champion_desk.store import backups, erasure, records, summaries
+from champion_desk.store import backups, erasure, records, schema, summaries
 from champion_desk.store.database import open_database
 
 DAYS = ["2026-01-05", "2026-01-31", "2026-02-01", "2026-03-15"]
@@ -261,17 +261,17 @@ def test_rebuilt_after_joins_the_callers_transaction(db):
 
 
 def make_version_4(db) -> None:
-    """Make an open file a version 4 one again: no summaries, no triggers, migrations 5 to 8 forgotten."""
+    """Make an open file a version 4 one again: no summaries, no triggers, migrations 5 to 9 forgotten."""
     summaries.drop_triggers(db.conn)
     for table in summaries.TABLES:
         db.conn.execute(f"DROP TABLE {table}")
     db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN"
-                    " ('0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates')")
+                    " ('0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates',"
+                    " '0009_sparse_link_indexes')")
     db.conn.execute("PRAGMA user_version = 4")
 
 
 def test_the_migration_fills_the_summaries_of_an_existing_file(db_path, tmp_path):
-    from champion_desk.store import schema
 
     db = open_database(db_path)
     ids = build(db)
@@ -282,7 +282,7 @@ def test_the_migration_fills_the_summaries_of_an_existing_file(db_path, tmp_path
     make_version_4(db)
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
-    assert db.schema_version() == schema.SCHEMA_VERSION == 8
+    assert db.schema_version() == schema.SCHEMA_VERSION
     assert db.query("SELECT first_on, first_signed_on FROM summary_first_training WHERE staff_id = ? AND tool_id = ?",
                     (ids["staff"][3], ids["tool"][0])) == [{"first_on": DAYS[2], "first_signed_on": DAYS[2]}]
     assert_exact(db)
@@ -295,7 +295,7 @@ def test_a_file_from_elsewhere_may_hold_the_summary_triggers_and_no_others(db_pa
     db.close()
     copy = tmp_path / "copy.db"
     backups.copy_verified(sqlite3.connect(db_path), copy)
-    assert backups.check_foreign_file(copy) == 8
+    assert backups.check_foreign_file(copy) == schema.SCHEMA_VERSION
     conn = sqlite3.connect(copy)
     conn.execute("DROP TRIGGER summary_staff_delete")
     conn.execute("CREATE TRIGGER summary_staff_delete AFTER DELETE ON staff BEGIN DELETE FROM unit; END")
@@ -349,7 +349,7 @@ def test_a_version_4_file_holding_a_concern_dated_on_no_real_day_opens(db_path, 
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
     try:
-        assert db.schema_version() == 8
+        assert db.schema_version() == schema.SCHEMA_VERSION
         assert_exact(db)
     finally:
         db.close()
@@ -364,7 +364,7 @@ def test_a_version_7_file_from_elsewhere_is_accepted_and_its_triggers_reworded(d
         for name, (ddl,) in summaries._FORMER_TRIGGER_DDL.items():
             db.conn.execute(f"DROP TRIGGER {name}")
             db.conn.execute(ddl)
-        db.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_resolution_dates'")
+        db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0008_resolution_dates', '0009_sparse_link_indexes')")
         db.conn.execute("PRAGMA user_version = 7")
     db.close()
     assert backups.check_foreign_file(db_path) == 7
