@@ -121,6 +121,17 @@ def page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
 
 
 @contextmanager
+def sort_helper_threads(conn: sqlite3.Connection, threads: int) -> Iterator[None]:
+    """Let SQLite sort with up to ``threads`` helper threads on ``conn`` for the block (CREATE INDEX, big GROUP BYs)."""
+    previous = conn.execute("PRAGMA threads").fetchone()[0]
+    conn.execute(f"PRAGMA threads = {int(threads)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA threads = {int(previous)}")
+
+
+@contextmanager
 def translate_errors() -> Iterator[None]:
     """Turn SQLite's low-level errors into the specific errors the user is shown."""
     try:
