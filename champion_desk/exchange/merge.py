@@ -30,7 +30,7 @@ from pathlib import Path
 
 from champion_desk.errors import ChampionDeskError, CorruptDatabaseError
 from champion_desk.store import erasure, merging, summaries
-from champion_desk.store.backups import backup_database, checked_copy
+from champion_desk.store.backups import CopyUnderCheck, backup_database, checked_copy
 from champion_desk.store.database import Database, connect
 from champion_desk.store.importing import data_fingerprint, report_progress
 from champion_desk.store.schema import columns
@@ -75,10 +75,11 @@ class MergePlan:
     to_erase: list[str]
     erased_names: set[str]
     counts: dict[str, TableCounts]
+    copies: dict[str, merging.CopiedRows] = field(default_factory=dict)  # new rows taken as they are from the other file
 
     @property
     def changed(self) -> bool:
-        return any(self.upserts.values()) or any(self.removals.values()) or bool(self.audit_rows)
+        return any(self.upserts.values()) or any(self.removals.values()) or bool(self.audit_rows) or bool(self.copies)
 
 
 @dataclass
@@ -315,6 +316,7 @@ def plan_merge(target: Snapshot, other: Snapshot) -> MergePlan:
     upserts: dict[str, list[Row]] = {}
     removals: dict[str, list[str]] = {}
     counts: dict[str, TableCounts] = {}
+    copies: dict[str, merging.CopiedRows] = {}
     for table in ORDER:
         before, after = target.tables[table], final[table]
         c = counts[table] = TableCounts(reconciled=reconciled[table])
@@ -329,11 +331,33 @@ def plan_merge(target: Snapshot, other: Snapshot) -> MergePlan:
                 c.added += 1
             else:
                 c.updated += 1
+        copied = _copied_as_they_are(table, changed, before, other.tables[table])
+        if copied is not None:
+            copies[table] = copied
+            skipped = set(copied.skipped)
+            changed = [row for row in changed if row[ID] in before or row[ID] in skipped]
         upserts[table] = changed
         removals[table] = [record_id for record_id in before if record_id not in after]
     to_erase = sorted(i for i in other.erased if i in target.tables["staff"] and not _is_erased(target.tables["staff"][i]))
     audit_rows = _incoming_audit(target, other, erased_names)
-    return MergePlan(upserts, removals, audit_rows, to_erase, erased_names, counts)
+    return MergePlan(upserts, removals, audit_rows, to_erase, erased_names, counts, copies)
+
+
+# Copying new rows in SQL pays once a table has this many, and at least twice as many as the other
+# file's rows that must be left out of the copy (each of those is bound from Python instead).
+COPY_IN_SQL_FROM = 1000
+
+
+def _copied_as_they_are(table: str, changed: list[Row], before: dict[str, Row], theirs: dict[str, Row]) -> merging.CopiedRows | None:
+    """Return the new rows of ``table`` that the other file holds exactly (re-pointed, scrubbed or dropped ones are not), when worth copying in SQL."""
+    if table in NATURAL_KEYS or len(changed) < COPY_IN_SQL_FROM:
+        return None  # natural-key rows may have to make way for each other (merging._free_natural_keys)
+    # "is": the union keeps the very tuple it read from the other file unless it made a new version.
+    verbatim = {row[ID] for row in changed if row[ID] not in before and theirs.get(row[ID]) is row}
+    skipped = [record_id for record_id in theirs if record_id not in verbatim]
+    if len(verbatim) < COPY_IN_SQL_FROM or len(skipped) * 2 > len(verbatim):
+        return None
+    return merging.CopiedRows(len(verbatim), skipped)
 
 
 def _incoming_audit(target: Snapshot, other: Snapshot, erased_names: set[str]) -> list[Row]:
@@ -357,17 +381,18 @@ def _incoming_audit(target: Snapshot, other: Snapshot, erased_names: set[str]) -
 
 
 @contextmanager
-def _read_other(other_path: Path) -> Iterator[Snapshot]:
-    """Copy another ward's file privately and yield every record of the copy, while the file is checked.
+def _read_other(other_path: Path) -> Iterator[tuple[Snapshot, CopyUnderCheck]]:
+    """Copy another ward's file privately and yield every record of the copy, and the copy, while the file is checked.
 
-    What the block works out from the records stands only once the check passed: leaving the
-    block waits for it, and a refusal replaces the block's outcome (``checked_copy``'s
-    ``read_while_checked``). So reading and planning overlap the check instead of following it.
+    What the block works out from the records may be acted on only after the copy's
+    ``wait_until_checked()``; leaving the block waits for the check too, and a refusal replaces
+    the block's outcome (``checked_copy``'s ``read_while_checked``). So reading and planning
+    overlap the check instead of following it. The copy lasts as long as the block.
     """
     # Broken links in the other file are caught by the check of the merged result, unreadable
     # text by reading every row below: neither needs a pass of its own over a large file.
     with checked_copy(other_path, check_links=False, check_text=False, read_while_checked=True) as copy:
-        conn = sqlite3.connect(f"file:{copy.as_posix()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{copy.path.as_posix()}?mode=ro", uri=True)
         try:
             other = read_snapshot(conn, with_audit=True)
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
@@ -375,7 +400,7 @@ def _read_other(other_path: Path) -> Iterator[Snapshot]:
             raise CorruptDatabaseError(f"{other_path} could not be read: it is damaged ({exc.__class__.__name__}).") from exc
         finally:
             conn.close()
-        yield other
+        yield other, copy
 
 
 @contextmanager
@@ -421,31 +446,34 @@ def merge_database(
 
 def _merge(db: Database, other_path: Path, actor: str, worker: ThreadPoolExecutor, dry_run: bool, backup: bool,
            progress: Callable[[int, int], None] | None) -> MergeReport:
-    with _read_other(other_path) as other:
+    with _read_other(other_path) as (other, copy):
         # Checking, reading and planning have no row counts to show; these calls let Cancel stop them.
         report_progress(progress, 0, 0)
         fingerprint = data_fingerprint(db)
         ours = read_target(db.conn, other)
         plan = plan_merge(ours, other)
         del ours  # not needed while the rows are written (all of this file when a name is to be scrubbed)
-    # Only now is the other file known to pass its check (see _read_other).
-    report = MergeReport(other_path, plan.counts, plan.changed)
-    if dry_run or not plan.changed:
-        return report
-    report_progress(progress, 0, 0)
-    backing_up = worker.submit(_backup_before_merge, Path(db.path)) if backup and db.path is not None else None
-    # The summaries are recounted once at the end, not by their triggers row by row (summaries.py).
-    with merging.links_checked_at_end(db), db.transaction(), summaries.rebuilt_after(db):
-        if data_fingerprint(db) != fingerprint:
-            plan = plan_merge(read_target(db.conn, other), other)
-            report.counts = plan.counts
-        if plan.to_erase:
-            erasure.scrub_everywhere(db, plan.to_erase, plan.erased_names)
-        summary = {"from": other_path.name, **{t: vars(c) for t, c in plan.counts.items() if any(vars(c).values())}}
-        merging.apply_merge(db, ORDER, plan.upserts, plan.removals, plan.audit_rows, actor, summary, progress)
-        if backing_up is not None:
-            # Nothing is committed until the backup is written and verified; a failed backup rolls the merge back.
-            report.backup = backing_up.result()
+        copy.wait_until_checked()  # only now is the other file known to pass its check
+        report = MergeReport(other_path, plan.counts, plan.changed)
+        if dry_run or not plan.changed:
+            return report
+        report_progress(progress, 0, 0)
+        backing_up = worker.submit(_backup_before_merge, Path(db.path)) if backup and db.path is not None else None
+        # The summaries are recounted once at the end, not by their triggers row by row (summaries.py).
+        # New rows the other file holds as they are copied from it in SQL (plan.copies).
+        with (merging.links_checked_at_end(db), merging.attached(db, copy.path) as source, db.transaction(),
+              summaries.rebuilt_after(db)):
+            if data_fingerprint(db) != fingerprint:
+                plan = plan_merge(read_target(db.conn, other), other)
+                report.counts = plan.counts
+            if plan.to_erase:
+                erasure.scrub_everywhere(db, plan.to_erase, plan.erased_names)
+            summary = {"from": other_path.name, **{t: vars(c) for t, c in plan.counts.items() if any(vars(c).values())}}
+            merging.apply_merge(db, ORDER, plan.upserts, plan.removals, plan.audit_rows, actor, summary, progress,
+                                plan.copies, source)
+            if backing_up is not None:
+                # Nothing is committed until the backup is written and verified; a failed backup rolls the merge back.
+                report.backup = backing_up.result()
     if plan.to_erase:
         erasure.purge_deleted_bytes(db)
     report.written = True

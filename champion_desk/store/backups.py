@@ -7,7 +7,7 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -276,21 +276,29 @@ def check_shape(conn: sqlite3.Connection, path: Path) -> None:
             raise NotADeskDatabaseError(f"{path}: table {table} does not have the documented columns.")
 
 
+@dataclass(frozen=True)
+class CopyUnderCheck:
+    """A private copy yielded while its original may still be checked (``checked_copy(read_while_checked=True)``)."""
+
+    path: Path
+    wait_until_checked: Callable[[], object]  # returns once the check passed; raises its refusal
+
+
 @contextmanager
 def checked_copy(path: Path, check_links: bool = True, check_text: bool = True,
-                 read_while_checked: bool = False) -> Iterator[Path]:
+                 read_while_checked: bool = False) -> Iterator[Path] | Iterator[CopyUnderCheck]:
     """Yield a private, checked, up-to-date copy of a database file from elsewhere; delete it afterwards.
 
     The original is only ever read. An older schema is migrated in the copy; a newer one is refused.
     ``check_links=False`` skips the whole-file link check for callers that check their result
     (a merge). Raises what :func:`check_foreign_file` raises.
 
-    ``read_while_checked``: when the copy already has this version's schema and tables, it is
-    yielded while the check still runs, and the block's outcome stands only once the check passed:
-    leaving the block waits for it, and a refusal replaces whatever the block returned or raised.
-    For a caller that only reads the copy inside the block and acts on it after (a merge reads and
-    plans there; a trust-scale integrity_check takes a second and a half). SQLite reads a damaged
-    file without harm: it reports errors, which the check's refusal then explains.
+    ``read_while_checked``: yields a :class:`CopyUnderCheck`. When the copy already has this
+    version's schema and tables, it is yielded while the check still runs: the block may read it,
+    but must call ``wait_until_checked()`` before it acts on what it read (a merge reads and plans
+    first; a trust-scale integrity_check takes a second and a half). Leaving the block waits for
+    the check too, and a refusal replaces whatever the block returned or raised. SQLite reads a
+    damaged file without harm: it reports errors, which the check's refusal then explains.
     """
     from champion_desk.errors import NotADeskDatabaseError
     from champion_desk.store.database import Database, connect, migrate_schema
@@ -331,10 +339,10 @@ def checked_copy(path: Path, check_links: bool = True, check_text: bool = True,
                 check_shape(conn, path)
             finally:
                 conn.close()
-            yield copy
+            yield CopyUnderCheck(copy, checking.result) if read_while_checked else copy
             return
         try:
-            yield copy
+            yield CopyUnderCheck(copy, checking.result)
         except BaseException:
             checking.result()  # a refusal of the file explains a failed read better than the read's own error
             raise

@@ -11,6 +11,8 @@ import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from champion_desk.errors import ConflictError, StoreError
@@ -75,6 +77,34 @@ INDEX_SORT_CACHE_KIB = 16000
 INDEX_SORT_THREADS = 2
 
 
+@dataclass(frozen=True)
+class CopiedRows:
+    """A table's new rows to copy as they are, in SQL, from the same table of an attached file.
+
+    For the bulk of a merge (a whole other ward's attendances): binding each row from Python costs
+    twice what SQLite takes to copy it.
+    """
+
+    count: int  # the rows this copy writes
+    skipped: Sequence[str]  # ids of the attached table's rows that are not to be copied
+
+
+@contextmanager
+def attached(db: Database, path: Path, name: str = "merge_source") -> Iterator[str]:
+    """Attach the database file at ``path``, read-only, as schema ``name`` for the block.
+
+    Outside a transaction (SQLite cannot detach inside one). The connection's ``trusted_schema =
+    OFF`` keeps anything the file defines (views, triggers) from running functions.
+    """
+    if db.conn.in_transaction:
+        raise StoreError("A file can only be attached outside a transaction.")
+    db.conn.execute(f"ATTACH DATABASE ? AS {name}", (f"file:{path.as_posix()}?mode=ro",))
+    try:
+        yield name
+    finally:
+        db.conn.execute(f"DETACH DATABASE {name}")
+
+
 def apply_merge(
     db: Database,
     order: Sequence[str],
@@ -84,23 +114,30 @@ def apply_merge(
     actor: str,
     summary: Mapping[str, Any],
     progress: Progress | None = None,
+    copies: Mapping[str, CopiedRows] | None = None,
+    source: str | None = None,
 ) -> None:
     """Write a merge plan in the caller's (or a new) transaction.
 
     ``upserts[table]`` are whole rows in schema column order (``order`` lists parents before
     children), inserted or replacing the row with the same id; ``removals[table]`` are ids to delete outright (duplicates that were reconciled
     into another record, whose references the upserts re-point); ``audit_rows`` are audit rows in
-    schema order, added when their id is new. Raises ConflictError when the result would break a
-    reference or uniqueness rule (nothing is then written).
+    schema order, added when their id is new. ``copies[table]`` are new rows to copy from the
+    same table in the attached schema ``source`` (see :class:`CopiedRows`). Raises ConflictError
+    when the result would break a reference or uniqueness rule (nothing is then written).
     """
-    total = sum(len(v) for v in upserts.values()) or 1
+    copies = copies or {}
+    if copies and source is None:
+        raise StoreError("Rows to copy need the attached file to copy them from.")
+    total = sum(len(v) for v in upserts.values()) + sum(c.count for c in copies.values()) or 1
     # Inserting 400,000 rows with random (UUID) keys thrashes the default 2 MB page cache.
     with page_cache(db.conn, MERGE_CACHE_KIB):
-        _apply(db, order, upserts, removals, audit_rows, actor, summary, progress, total)
+        _apply(db, order, upserts, removals, audit_rows, actor, summary, progress, total, copies, source)
 
 
 def _apply(db: Database, order: Sequence[str], upserts: Mapping[str, Sequence[tuple]], removals: Mapping[str, Sequence[str]],
-           audit_rows: Sequence[tuple], actor: str, summary: Mapping[str, Any], progress: Progress | None, total: int) -> None:
+           audit_rows: Sequence[tuple], actor: str, summary: Mapping[str, Any], progress: Progress | None, total: int,
+           copies: Mapping[str, CopiedRows], source: str | None) -> None:
     done = 0
     with db.transaction():
         try:
@@ -112,13 +149,14 @@ def _apply(db: Database, order: Sequence[str], upserts: Mapping[str, Sequence[tu
                     _delete(db, table, removals.get(table, ()))
             for table in order:
                 rows = upserts.get(table, ())
+                copied = copies.get(table)
                 _free_natural_keys(db, table, rows, removals.get(table, ()))
-                if not rows:
+                if not rows and copied is None:
                     continue
                 cols = columns(table)
                 sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
                        f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols[1:])}")
-                with _indexes_rebuilt_if_bulk(db, table, len(rows)) as rebuilt:
+                with _indexes_rebuilt_if_bulk(db, table, len(rows) + (copied.count if copied else 0)) as rebuilt:
                     # Kept indexes: tombstones first, so a live row never meets the live row it replaces
                     # in a unique index; then by the first field (a parent id), so index inserts land
                     # near each other. Rebuilt indexes are sorted when they are made: order is moot.
@@ -127,6 +165,11 @@ def _apply(db: Database, order: Sequence[str], upserts: Mapping[str, Sequence[tu
                         db.conn.executemany(sql, ordered[start : start + _BATCH])
                         done += len(ordered[start : start + _BATCH])
                         report_progress(progress, done, total)
+                    if copied is not None:
+                        # After the upserts: a copied live attendance may take the place of one they tombstone.
+                        _copy_rows(db, table, copied, source)
+                        done += copied.count
+                        report_progress(progress, done, total)
             for table in reversed(order):
                 if table in NATURAL_KEYS:
                     _delete(db, table, removals.get(table, ()))
@@ -134,7 +177,9 @@ def _apply(db: Database, order: Sequence[str], upserts: Mapping[str, Sequence[tu
             db.conn.executemany(
                 f'INSERT OR IGNORE INTO audit ({", ".join(chr(34) + c + chr(34) for c in audit_cols)}) '
                 f'VALUES ({", ".join("?" for _ in audit_cols)})', audit_rows)
-            broken = db.conn.execute("PRAGMA foreign_key_check").fetchone()
+            if copies:
+                db.conn.execute("DROP TABLE temp.merge_skipped")
+            broken = db.conn.execute("PRAGMA main.foreign_key_check").fetchone()
         except sqlite3.IntegrityError as exc:
             raise ConflictError("id", "integrity", f"The merge would break a rule of the database ({exc}); nothing was merged.") from exc
         if broken:
@@ -190,6 +235,20 @@ def _indexes_rebuilt_if_bulk(db: Database, table: str, writing: int) -> Iterator
     kept = [s for s in stats if s[1] in names]
     if kept:
         db.conn.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", kept)
+
+
+def _copy_rows(db: Database, table: str, copied: CopiedRows, source: str | None) -> None:
+    """Copy ``table``'s rows from the attached ``source``, all but ``copied.skipped``; check the count."""
+    db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_skipped (id TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.conn.execute("DELETE FROM temp.merge_skipped")
+    db.conn.executemany("INSERT INTO temp.merge_skipped (id) VALUES (?)", [(i,) for i in copied.skipped])
+    cols = ", ".join(columns(table))
+    written = db.conn.execute(f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM {source}.{table} "
+                              "WHERE id NOT IN (SELECT id FROM temp.merge_skipped)").rowcount
+    if written != copied.count:
+        # The file changed since it was read and planned: the plan no longer describes it.
+        raise StoreError(f"The other file's {table} records are not the ones read for the merge "
+                         f"({written} to copy, {copied.count} expected); nothing was merged.")
 
 
 def _delete(db: Database, table: str, ids: Sequence[str]) -> None:

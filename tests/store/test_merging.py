@@ -5,12 +5,14 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from champion_desk.errors import ConflictError, StoreError
+from champion_desk.exchange import merge as merge_module
 from champion_desk.exchange.merge import merge_database, plan_merge, read_snapshot, read_target
 from champion_desk.store import erasure, records, summaries
 from champion_desk.store.database import open_database
@@ -95,6 +97,18 @@ def _apply(db, base: dict[str, str], ops: list[tuple]) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ops_a=st.lists(operation, max_size=8), ops_b=st.lists(operation, max_size=8))
 def test_merge_is_symmetric_idempotent_and_keeps_tombstones(ops_a, ops_b):
+    _check_merge_properties(ops_a, ops_b)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops_a=st.lists(operation, max_size=8), ops_b=st.lists(operation, max_size=8))
+def test_the_properties_hold_when_new_rows_are_copied_in_sql(ops_a, ops_b):
+    # A real merge copies only from a thousand rows on; here every table with new rows may.
+    with mock.patch.object(merge_module, "COPY_IN_SQL_FROM", 1):
+        _check_merge_properties(ops_a, ops_b)
+
+
+def _check_merge_properties(ops_a: list[tuple], ops_b: list[tuple]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         base = _base(root / "base.db")
@@ -134,6 +148,8 @@ def _check_partial_read_plans_the_same(db, other_path: Path) -> None:
         assert sorted(partial.upserts[table], key=repr) == sorted(whole.upserts[table], key=repr), table
         assert sorted(partial.removals[table]) == sorted(whole.removals[table]), table
     assert (partial.audit_rows, partial.to_erase, partial.erased_names) == (whole.audit_rows, whole.to_erase, whole.erased_names)
+    assert {t: (c.count, sorted(c.skipped)) for t, c in partial.copies.items()} == {
+        t: (c.count, sorted(c.skipped)) for t, c in whole.copies.items()}
     assert {t: vars(c) for t, c in partial.counts.items()} == {t: vars(c) for t, c in whole.counts.items()}
 
 
@@ -352,3 +368,59 @@ def test_a_file_that_fails_its_check_is_refused_even_though_it_was_read_while_ch
         with pytest.raises(CorruptDatabaseError, match="damaged"):
             merge_database(db, other, "test")
     assert _records(tmp_path / "ours.db") == before
+
+
+def _ward_with_new_sessions(tmp_path: Path) -> tuple[dict[str, str], Path, Path]:
+    """Return a base and two files: b holds 12 new sessions with attendances, one naming a colleague a erased."""
+    base = _base(tmp_path / "a.db")
+    with open_database(tmp_path / "a.db") as a:
+        named = records.insert(a, "staff", {"display_name": "Ann Lee", "unit_id": base["unit"], "staff_ref": "N1"}, "t")
+    _copy(tmp_path / "a.db", tmp_path / "b.db")
+    with open_database(tmp_path / "b.db") as b:
+        for i in range(12):
+            with b.transaction():
+                sid = records.insert(b, "training_session", {
+                    "tool_id": base["tool"], "unit_id": base["unit"], "trainer_id": base["champion"], "held_on": f"2026-10-{i + 1:02d}",
+                    "minutes": 30, "format": "demo", "notes": "with Ann Lee" if i == 0 else f"session {i}"}, "t")
+                records.insert(b, "attendance", {"session_id": sid, "staff_id": base["other"], "confidence_before": 2,
+                                                 "confidence_after": 4, "signed_off": 1, "signed_off_by": base["champion"]}, "t")
+    with open_database(tmp_path / "a.db") as a:
+        records.update(a, "staff", base["other"], {"role": "nurse"}, "t")
+        erasure.erase_staff(a, named, "t", purge=False)
+    return base, tmp_path / "a.db", tmp_path / "b.db"
+
+
+def test_new_rows_copied_in_sql_leave_the_same_records_as_rows_bound_one_by_one(tmp_path):
+    _, a_path, b_path = _ward_with_new_sessions(tmp_path)
+    _copy(a_path, tmp_path / "bound.db")
+    with open_database(b_path) as b:
+        other = read_snapshot(b.conn, with_audit=True)
+    with mock.patch.object(merge_module, "COPY_IN_SQL_FROM", 5):
+        with open_database(a_path) as a:
+            plan = plan_merge(read_target(a.conn, other), other)
+            # The scrubbed session is bound from Python; the other 11 and their attendances are copied.
+            assert plan.copies["training_session"].count == 11 and len(plan.copies["training_session"].skipped) == 1
+            assert plan.copies["attendance"].count == 12
+            merge_database(a, b_path, "t", backup=False)
+            assert summaries.current(a.conn) == summaries.expected(a.conn)
+            assert a.conn.execute("SELECT name FROM pragma_database_list WHERE name NOT IN ('main', 'temp')").fetchall() == []
+            assert not merge_database(a, b_path, "t", backup=False).changed
+    with mock.patch.object(merge_module, "COPY_IN_SQL_FROM", 10**9):
+        with open_database(tmp_path / "bound.db") as bound:
+            merge_database(bound, b_path, "t", backup=False)
+    copied, bound_records = _records(a_path), _records(tmp_path / "bound.db")
+    assert copied == bound_records
+    assert not any(b"Ann Lee" in repr(rows).encode() for rows in copied.values())
+
+
+def test_a_copy_that_does_not_match_its_plan_writes_nothing(tmp_path):
+    from champion_desk.store import merging
+
+    _, a_path, b_path = _ward_with_new_sessions(tmp_path)
+    before = _records(a_path)
+    with open_database(a_path) as a, merging.attached(a, b_path) as source:
+        with pytest.raises(StoreError, match="not the ones read for the merge"):
+            # The file holds 12 new sessions, not 13: as if it had changed since it was read.
+            merging.apply_merge(a, merge_module.ORDER, {}, {}, [], "t", {}, None,
+                                {"training_session": merging.CopiedRows(13, [])}, source)
+    assert _records(a_path) == before
