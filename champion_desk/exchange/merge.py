@@ -323,20 +323,27 @@ def plan_merge(target: Snapshot, other: Snapshot) -> MergePlan:
         get = before.get
         # Most rows are the very tuple read from the target; "is" settles them without comparing fields.
         changed = [row for record_id, row in after.items() if (old := get(record_id)) is not row and old != row]
+        theirs = other.tables[table].get
+        bound: list[Row] = []  # the changed rows but those new here and taken as the other file holds them
         for row in changed:
-            old = before.get(row[ID])
-            if row[DELETED] is not None and (old is None or old[DELETED] is None):
+            old = get(row[ID])
+            if old is None:
+                if row[DELETED] is None:
+                    c.added += 1
+                else:
+                    c.deleted += 1
+                # "is": the union keeps the very tuple it read from the other file unless it made a new version.
+                if theirs(row[ID]) is row:
+                    continue
+            elif row[DELETED] is not None and old[DELETED] is None:
                 c.deleted += 1
-            elif old is None:
-                c.added += 1
             else:
                 c.updated += 1
-        copied = _copied_as_they_are(table, changed, before, other.tables[table])
+            bound.append(row)
+        copied = _copied_as_they_are(table, len(changed) - len(bound), before, after, other.tables[table])
         if copied is not None:
             copies[table] = copied
-            skipped = set(copied.skipped)
-            changed = [row for row in changed if row[ID] in before or row[ID] in skipped]
-        upserts[table] = changed
+        upserts[table] = changed if copied is None else bound
         removals[table] = [record_id for record_id in before if record_id not in after]
     to_erase = sorted(i for i in other.erased if i in target.tables["staff"] and not _is_erased(target.tables["staff"][i]))
     audit_rows = _incoming_audit(target, other, erased_names)
@@ -348,16 +355,20 @@ def plan_merge(target: Snapshot, other: Snapshot) -> MergePlan:
 COPY_IN_SQL_FROM = 1000
 
 
-def _copied_as_they_are(table: str, changed: list[Row], before: dict[str, Row], theirs: dict[str, Row]) -> merging.CopiedRows | None:
-    """Return the new rows of ``table`` that the other file holds exactly (re-pointed, scrubbed or dropped ones are not), when worth copying in SQL."""
-    if table in NATURAL_KEYS or len(changed) < COPY_IN_SQL_FROM:
+def _copied_as_they_are(table: str, verbatim: int, before: dict[str, Row], after: dict[str, Row],
+                        theirs: dict[str, Row]) -> merging.CopiedRows | None:
+    """Return the ``verbatim`` new rows of ``table`` the other file holds exactly as CopiedRows, when worth copying in SQL.
+
+    The rows re-pointed, scrubbed or dropped by the union, and those this file already holds, are
+    left out of the copy.
+    """
+    if table in NATURAL_KEYS or verbatim < COPY_IN_SQL_FROM:
         return None  # natural-key rows may have to make way for each other (merging._free_natural_keys)
-    # "is": the union keeps the very tuple it read from the other file unless it made a new version.
-    verbatim = {row[ID] for row in changed if row[ID] not in before and theirs.get(row[ID]) is row}
-    skipped = [record_id for record_id in theirs if record_id not in verbatim]
-    if len(verbatim) < COPY_IN_SQL_FROM or len(skipped) * 2 > len(verbatim):
+    get = after.get
+    skipped = [record_id for record_id, row in theirs.items() if get(record_id) is not row or record_id in before]
+    if len(skipped) * 2 > verbatim:
         return None
-    return merging.CopiedRows(len(verbatim), skipped)
+    return merging.CopiedRows(verbatim, skipped)
 
 
 def _incoming_audit(target: Snapshot, other: Snapshot, erased_names: set[str]) -> list[Row]:
