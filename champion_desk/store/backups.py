@@ -49,8 +49,15 @@ def _quick_check(path: Path) -> None:
 
 
 def _backup_into(source: sqlite3.Connection, path: Path) -> None:
+    """Copy ``source`` into a new file at ``path``, fast and not yet durable.
+
+    Every caller writes a file nobody uses until it was checked: copy_verified fsyncs it before
+    moving it into place, checked_copy's copy is private and deleted after use. So the copy's own
+    transaction need not sync (half the time of a trust-scale copy: 0.45 s -> 0.21 s).
+    """
     dest = sqlite3.connect(path)
     try:
+        dest.execute("PRAGMA synchronous = OFF")
         source.backup(dest)
         # A copy is a single file: switch it out of WAL so it can be moved or copied anywhere.
         dest.execute("PRAGMA journal_mode = DELETE")
