@@ -76,6 +76,7 @@ class MergePlan:
     erased_names: set[str]
     counts: dict[str, TableCounts]
     copies: dict[str, merging.CopiedRows] = field(default_factory=dict)  # new rows taken as they are from the other file
+    dropped: dict[str, list[str]] = field(default_factory=dict)  # ids of the other file's records the result leaves out
 
     @property
     def changed(self) -> bool:
@@ -317,6 +318,7 @@ def plan_merge(target: Snapshot, other: Snapshot) -> MergePlan:
     removals: dict[str, list[str]] = {}
     counts: dict[str, TableCounts] = {}
     copies: dict[str, merging.CopiedRows] = {}
+    dropped: dict[str, list[str]] = {}
     for table in ORDER:
         before, after = target.tables[table], final[table]
         c = counts[table] = TableCounts(reconciled=reconciled[table])
@@ -345,9 +347,14 @@ def plan_merge(target: Snapshot, other: Snapshot) -> MergePlan:
             copies[table] = copied
         upserts[table] = changed if copied is None else bound
         removals[table] = [record_id for record_id in before if record_id not in after]
+        if table in _REFERENCED:
+            dropped[table] = [record_id for record_id in other.tables[table] if record_id not in after]
     to_erase = sorted(i for i in other.erased if i in target.tables["staff"] and not _is_erased(target.tables["staff"][i]))
     audit_rows = _incoming_audit(target, other, erased_names)
-    return MergePlan(upserts, removals, audit_rows, to_erase, erased_names, counts, copies)
+    return MergePlan(upserts, removals, audit_rows, to_erase, erased_names, counts, copies, dropped)
+
+
+_REFERENCED = {parent for links in REFERENCES.values() for parent in links.values()}
 
 
 # Copying new rows in SQL pays once a table has this many, and at least twice as many as the other
@@ -400,9 +407,10 @@ def _read_other(other_path: Path) -> Iterator[tuple[Snapshot, CopyUnderCheck]]:
     the block's outcome (``checked_copy``'s ``read_while_checked``). So reading and planning
     overlap the check instead of following it. The copy lasts as long as the block.
     """
-    # Broken links in the other file are caught by the check of the merged result, unreadable
-    # text by reading every row below: neither needs a pass of its own over a large file.
-    with checked_copy(other_path, check_links=False, check_text=False, read_while_checked=True) as copy:
+    # Its links are checked (beside reading and planning): the rows copied from it as they are
+    # are not looked at again (merging._first_broken_link). Unreadable text is found by reading
+    # every row below, so that needs no pass of its own.
+    with checked_copy(other_path, check_links=True, check_text=False, read_while_checked=True) as copy:
         conn = sqlite3.connect(f"file:{copy.path.as_posix()}?mode=ro", uri=True)
         try:
             other = read_snapshot(conn, with_audit=True)
@@ -481,7 +489,7 @@ def _merge(db: Database, other_path: Path, actor: str, worker: ThreadPoolExecuto
                 erasure.scrub_everywhere(db, plan.to_erase, plan.erased_names)
             summary = {"from": other_path.name, **{t: vars(c) for t, c in plan.counts.items() if any(vars(c).values())}}
             merging.apply_merge(db, ORDER, plan.upserts, plan.removals, plan.audit_rows, actor, summary, progress,
-                                plan.copies, source)
+                                plan.copies, source, plan.dropped)
             if backing_up is not None:
                 # Nothing is committed until the backup is written and verified; a failed backup rolls the merge back.
                 report.backup = backing_up.result()

@@ -424,3 +424,61 @@ def test_a_copy_that_does_not_match_its_plan_writes_nothing(tmp_path):
             merging.apply_merge(a, merge_module.ORDER, {}, {}, [], "t", {}, None,
                                 {"training_session": merging.CopiedRows(13, [])}, source)
     assert _records(a_path) == before
+
+
+def _attendance_row(db, **changes) -> tuple:
+    from champion_desk.store.schema import columns
+
+    cols = columns("attendance")
+    row = dict(zip(cols, db.conn.execute(f"SELECT {', '.join(cols)} FROM attendance LIMIT 1").fetchone()))
+    return tuple({**row, **changes}[c] for c in cols)
+
+
+@pytest.mark.parametrize(("written", "whole_table_from"), [(1, 10.0), (40, 0.0)], ids=["looked up row by row", "whole table checked"])
+def test_a_merge_that_would_write_a_broken_link_writes_nothing(tmp_path, written, whole_table_from):
+    import uuid
+
+    from champion_desk.store import merging
+
+    _, a_path, _ = _ward_with_new_sessions(tmp_path)
+    with open_database(a_path) as a:
+        session = records.insert(a, "training_session", {"tool_id": a.scalar("SELECT id FROM tool"), "unit_id": a.scalar("SELECT id FROM unit"),
+                                 "trainer_id": a.scalar("SELECT id FROM staff LIMIT 1"), "held_on": "2026-10-01", "minutes": 30, "format": "demo"}, "t")
+        for staff in a.conn.execute("SELECT id FROM staff").fetchall():
+            records.insert(a, "attendance", {"session_id": session, "staff_id": staff[0]}, "t")
+        stamp = a.scalar("SELECT updated_at FROM attendance LIMIT 1")
+        # Deleted ones, so that many of one colleague at one session break no other rule.
+        rows = [_attendance_row(a, id=str(uuid.uuid4()), deleted_at=stamp, session_id=session if i else "no-such-session")
+                for i in range(written)]
+    before = _records(a_path)
+    with (open_database(a_path) as a, merging.links_checked_at_end(a),
+          mock.patch.object(merging, "_CHECK_WHOLE_TABLE_FROM", whole_table_from)):
+        with pytest.raises(ConflictError, match="attendance records pointing at missing records"):
+            merging.apply_merge(a, merge_module.ORDER, {"attendance": rows}, {}, [], "t", {})
+    assert _records(a_path) == before
+
+
+def test_a_merge_that_would_leave_a_record_pointing_at_a_gone_one_writes_nothing(tmp_path):
+    from champion_desk.store import merging
+
+    base, a_path, _ = _ward_with_new_sessions(tmp_path)
+    before = _records(a_path)
+    with open_database(a_path) as a, merging.links_checked_at_end(a):
+        # Nothing is written, but the plan says the ward is gone: its colleagues would point at no ward.
+        with pytest.raises(ConflictError, match="pointing at missing records"):
+            merging.apply_merge(a, merge_module.ORDER, {}, {}, [], "t", {}, gone={"unit": [base["unit"]]})
+    assert _records(a_path) == before
+
+
+def test_another_file_with_broken_links_is_refused_before_anything_is_merged(tmp_path):
+    from champion_desk.errors import CorruptDatabaseError
+
+    _, a_path, b_path = _ward_with_new_sessions(tmp_path)
+    conn = sqlite3.connect(b_path)
+    conn.execute("UPDATE attendance SET session_id = 'no-such-session' WHERE rowid = (SELECT max(rowid) FROM attendance)")
+    conn.commit()
+    conn.close()
+    before = _records(a_path)
+    with open_database(a_path) as a, pytest.raises(CorruptDatabaseError, match="point at missing records"):
+        merge_database(a, b_path, "t", backup=False)
+    assert _records(a_path) == before
