@@ -30,9 +30,10 @@ def test_quick_start_has_exactly_two_commands():
 
 
 def test_the_data_model_page_names_every_table_and_column():
-    from champion_desk.store.schema import TABLE_DDL, columns
+    from champion_desk.store.schema import SCHEMA_VERSION, TABLE_DDL, columns
 
     page = (Path(__file__).resolve().parent.parent / "docs" / "data-model.md").read_text(encoding="utf-8")
+    assert f"schema version {SCHEMA_VERSION} in `PRAGMA user_version`" in page
     for table in TABLE_DDL:
         row = next((line for line in page.splitlines() if line.startswith(f"| `{table}` |")), None)
         assert row is not None, f"docs/data-model.md lacks table {table}"
