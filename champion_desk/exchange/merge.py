@@ -94,10 +94,11 @@ class MergeReport:
     backup: Path | None = None
 
     def lines(self) -> list[str]:
-        out = [f"Merge from {self.other}:", f"  {'table':<18}{'added':>8}{'updated':>9}{'deleted':>9}{'reconciled':>12}"]
+        width = max(len(t) for t in ORDER) + 2
+        out = [f"Merge from {self.other}:", f"  {'table':<{width}}{'added':>8}{'updated':>9}{'deleted':>9}{'reconciled':>12}"]
         for table in ORDER:
             c = self.counts[table]
-            out.append(f"  {table:<18}{c.added:>8}{c.updated:>9}{c.deleted:>9}{c.reconciled:>12}")
+            out.append(f"  {table:<{width}}{c.added:>8}{c.updated:>9}{c.deleted:>9}{c.reconciled:>12}")
         if self.backup:
             out.append(f"A backup taken before the merge: {self.backup}")
         return out

@@ -243,8 +243,10 @@ def check_foreign_file(path: Path, check_links: bool = True, check_text: bool = 
                      if kind not in ("table", "index") and not (kind == "trigger" and summaries.is_own_trigger(name, sql)))
         if odd:
             raise NotADeskDatabaseError(f"{path} holds objects Champion Desk never creates ({', '.join(odd[:5])}); it is refused.")
-        if check_links and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
-            raise CorruptDatabaseError(f"{path} has records that point at missing records; it is refused.")
+        broken = conn.execute("PRAGMA foreign_key_check").fetchone() if check_links else None
+        if broken is not None:
+            # The table says where; the missing record's id would mean nothing to a ward manager.
+            raise CorruptDatabaseError(f"{path} has {broken[0]} records that point at missing {broken[2]} records; it is refused.")
         where = _undecodable_text(conn) if check_text else None
         if where:
             raise CorruptDatabaseError(f"{path} is damaged: a stored text in {where} is unreadable; it is refused.")

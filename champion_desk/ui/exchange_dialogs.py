@@ -142,8 +142,9 @@ class MergeDialog(QDialog):
         self.report: Any = None
         self.setWindowTitle("Merge a ward database")
         intro = QLabel("Bring another ward PC's Champion Desk file into this one. The other file is only read, "
-                       "never changed. Records edited on both PCs keep the newest edit; units, tools and colleagues "
-                       "entered on both (same name or staff number) become one.", self)
+                       "never changed. Records edited on both PCs keep the newest edit; units and tools entered on "
+                       "both with the same name become one, and so do colleagues with the same staff number "
+                       "(two colleagues who only share a name stay two people).", self)
         intro.setWordWrap(True)
         row, self.path = _file_row(self, "The other ward's database file (.db)", self.browse)
         self.check_button = QPushButton("Check the file", self)
@@ -154,7 +155,9 @@ class MergeDialog(QDialog):
         self.table.setAccessibleName("What the merge would change")
         self.table.setHorizontalHeaderLabels(["Table", "Added", "Updated", "Deleted", "Merged duplicates"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # The table names take the room left; each count column is as wide as its heading ("Merged duplicates").
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.merge_button = buttons.addButton("Merge", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -202,10 +205,18 @@ class MergeDialog(QDialog):
         if self.preview_report is None:
             self.status.setText("The file was not merged (see the message).")
             return
-        self._show(self.preview_report)
+        # A merge that changes nothing may still fold the other file's duplicate units into ours
+        # again; counting those under "Nothing to merge" read as a contradiction.
         if self.preview_report.changed:
+            self._show(self.preview_report)
+        else:
+            self.table.setRowCount(0)
+        if self.preview_report.changed:
+            merged = any(c.reconciled for c in self.preview_report.counts.values())
             self.status.setText("The file passed its checks. This is what merging it would change "
-                                "(nothing has been written yet). Press Merge to go ahead; a backup is taken first.")
+                                "(nothing has been written yet). Press Merge to go ahead; a backup is taken first."
+                                + (" Updated includes records moved onto a unit, tool or colleague that became one."
+                                   if merged else ""))
         else:
             self.status.setText("Nothing to merge: this database already holds everything in that file.")
         self.merge_button.setEnabled(self.preview_report.changed)
@@ -220,7 +231,8 @@ class MergeDialog(QDialog):
         self._show(self.report)
         self.context.notify_changed("*")
         self.context.status_message.emit(f"Merged {Path(self.path.text()).name}.")
-        QMessageBox.information(self, "Merge", "Merged. A backup of the database as it was before is in the backups folder.")
+        backup = f" A backup of the database as it was before: {self.report.backup.name} (in the backups folder)." if self.report.backup else ""
+        QMessageBox.information(self, "Merge", f"Merged.{backup}")
         self.accept()
 
 

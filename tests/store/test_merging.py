@@ -479,6 +479,6 @@ def test_another_file_with_broken_links_is_refused_before_anything_is_merged(tmp
     conn.commit()
     conn.close()
     before = _records(a_path)
-    with open_database(a_path) as a, pytest.raises(CorruptDatabaseError, match="point at missing records"):
+    with open_database(a_path) as a, pytest.raises(CorruptDatabaseError, match="has attendance records that point at missing training_session records"):
         merge_database(a, b_path, "t", backup=False)
     assert _records(a_path) == before

@@ -32,7 +32,7 @@ def test_export_dialog_writes_a_workbook(qtbot, ward_context, tmp_path, messages
     assert not dialog.path.text().endswith(".xlsx")
 
 
-def test_merge_dialog_previews_then_merges(qtbot, ward_context, tmp_path):
+def test_merge_dialog_previews_then_merges(qtbot, ward_context, tmp_path, messages):
     other = tmp_path / "ward9.db"
     with open_database(other) as db:
         records.insert(db, "unit", {"name": "Ward 9"}, "t")
@@ -46,6 +46,13 @@ def test_merge_dialog_previews_then_merges(qtbot, ward_context, tmp_path):
     with qtbot.waitSignal(ward_context.data_changed):
         dialog.merge()
     assert records.find(ward_context.db, "unit", name="Ward 9")
+    assert messages[-1][0] == "information" and "before-merge" in messages[-1][2], "the message names the backup"
+    again = MergeDialog(ward_context)
+    qtbot.addWidget(again)
+    again.path.setText(str(other))
+    again.check()
+    assert "Nothing to merge" in again.status.text() and again.table.rowCount() == 0
+    assert not again.merge_button.isEnabled()
 
 
 def test_merge_dialog_shows_a_refusal(qtbot, ward_context, tmp_path, messages):
