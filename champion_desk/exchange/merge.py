@@ -23,7 +23,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
@@ -312,8 +312,12 @@ def _scrub_names(final: Tables, names: set[str]) -> None:
                 rows[record_id] = tuple(fixed)
 
 
-def plan_merge(target: Snapshot, other: Snapshot) -> MergePlan:
-    """Return what must be written into ``target`` so it holds the union of both files."""
+def plan_merge(target: Snapshot, other: Snapshot, copies_allowed: bool = True) -> MergePlan:
+    """Return what must be written into ``target`` so it holds the union of both files.
+
+    ``copies_allowed=False``: every row is to be written from Python (the other file cannot be
+    attached to copy from).
+    """
     final, remap, erased_names, reconciled = union(target, other)
     upserts: dict[str, list[Row]] = {}
     removals: dict[str, list[str]] = {}
@@ -343,7 +347,7 @@ def plan_merge(target: Snapshot, other: Snapshot) -> MergePlan:
             else:
                 c.updated += 1
             bound.append(row)
-        copied = _copied_as_they_are(table, len(changed) - len(bound), before, after, other.tables[table])
+        copied = _copied_as_they_are(table, len(changed) - len(bound), before, after, other.tables[table]) if copies_allowed else None
         if copied is not None:
             copies[table] = copied
         upserts[table] = changed if copied is None else bound
@@ -471,7 +475,7 @@ def _merge(db: Database, other_path: Path, actor: str, worker: ThreadPoolExecuto
         report_progress(progress, 0, 0)
         fingerprint = data_fingerprint(db)
         ours = read_target(db.conn, other)
-        plan = plan_merge(ours, other)
+        plan = plan_merge(ours, other, copies_allowed=merging.can_attach(db, copy.path))
         del ours  # not needed while the rows are written (all of this file when a name is to be scrubbed)
         copy.wait_until_checked()  # only now is the other file known to pass its check
         report = MergeReport(other_path, plan.counts, plan.changed)
@@ -481,10 +485,10 @@ def _merge(db: Database, other_path: Path, actor: str, worker: ThreadPoolExecuto
         backing_up = worker.submit(_backup_before_merge, Path(db.path)) if backup and db.path is not None else None
         # The summaries are recounted once at the end, not by their triggers row by row (summaries.py).
         # New rows the other file holds as they are copied from it in SQL (plan.copies).
-        with (merging.links_checked_at_end(db), merging.attached(db, copy.path) as source, db.transaction(),
-              summaries.rebuilt_after(db)):
+        with (merging.links_checked_at_end(db), merging.attached(db, copy.path) if plan.copies else nullcontext() as source,
+              db.transaction(), summaries.rebuilt_after(db)):
             if data_fingerprint(db) != fingerprint:
-                plan = plan_merge(read_target(db.conn, other), other)
+                plan = plan_merge(read_target(db.conn, other), other, copies_allowed=source is not None)
                 report.counts = plan.counts
             if plan.to_erase:
                 erasure.scrub_everywhere(db, plan.to_erase, plan.erased_names)

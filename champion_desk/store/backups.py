@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import sqlite3
@@ -78,7 +79,7 @@ def copy_verified(source: sqlite3.Connection, target: Path) -> Path:
     try:
         _backup_into(source, tmp)
         _quick_check(tmp)
-        with open(tmp, "rb") as fh:
+        with open(tmp, "r+b") as fh:  # Windows syncs only a file open for writing
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except sqlite3.Error as exc:
@@ -279,10 +280,41 @@ def check_shape(conn: sqlite3.Connection, path: Path) -> None:
         raise NotADeskDatabaseError(
             f"{path} does not have Champion Desk's tables ({'missing ' + ', '.join(missing) if missing else 'extra ' + ', '.join(extra)})."
         )
+    reference = _declared_shape()
     for table in TABLE_DDL:
         found = tuple(r[1] for r in conn.execute(f'PRAGMA table_info("{table}")'))
         if found != columns(table):
             raise NotADeskDatabaseError(f"{path}: table {table} does not have the documented columns.")
+        if _table_shape(conn, table) != reference[table]:
+            # A merge copies rows trusting the file's own link check, which only checks the links
+            # the file declares, compared as its keys are collated: those must be ours.
+            raise NotADeskDatabaseError(f"{path}: table {table} does not declare the documented types, keys and links.")
+
+
+def _table_shape(conn: sqlite3.Connection, table: str) -> tuple:
+    """Return what decides how a table's values are stored and matched: column types, links, key collations."""
+    types = tuple((r[1], r[2].upper()) for r in conn.execute(f'PRAGMA table_info("{table}")'))
+    links = tuple(sorted((r[2], r[3], r[4]) for r in conn.execute(f'PRAGMA foreign_key_list("{table}")')))
+    keys = []
+    for _, name, unique, origin, _ in conn.execute(f'PRAGMA index_list("{table}")').fetchall():
+        if origin in ("pk", "u"):
+            cols = tuple((r[2], r[4]) for r in conn.execute(f'PRAGMA index_xinfo("{name}")') if r[5])
+            keys.append((origin, unique, cols))
+    return types, links, tuple(sorted(keys))
+
+
+@functools.cache
+def _declared_shape() -> dict[str, tuple]:
+    """Return :func:`_table_shape` of every documented table as this version creates it."""
+    from champion_desk.store.schema import TABLE_DDL
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        for ddl in TABLE_DDL.values():
+            conn.execute(ddl)
+        return {table: _table_shape(conn, table) for table in TABLE_DDL}
+    finally:
+        conn.close()
 
 
 @dataclass(frozen=True)
@@ -299,8 +331,8 @@ def checked_copy(path: Path, check_links: bool = True, check_text: bool = True,
     """Yield a private, checked, up-to-date copy of a database file from elsewhere; delete it afterwards.
 
     The original is only ever read. An older schema is migrated in the copy; a newer one is refused.
-    ``check_links=False`` skips the whole-file link check for callers that check their result
-    (a merge). Raises what :func:`check_foreign_file` raises.
+    ``check_links=False`` skips the whole-file link check for callers that check the links of what
+    they take another way. Raises what :func:`check_foreign_file` raises.
 
     ``read_while_checked``: yields a :class:`CopyUnderCheck`. When the copy already has this
     version's schema and tables, it is yielded while the check still runs: the block may read it,

@@ -73,7 +73,7 @@ REBUILD_INDEXES_FROM = 0.75
 # in 1.3 s instead of 1.6 s (measured 4-16 MB alike; 2 MB slower).
 INDEX_SORT_CACHE_KIB = 16000
 # Those runs are sorted by helper threads as well as the merge's own: about 0.15 s off the
-# trust-scale attendance indexes on 2 cores (the other core is otherwise idle by then).
+# trust-scale attendance indexes on 2 cores (the other core has at most the before-merge backup then).
 INDEX_SORT_THREADS = 2
 
 
@@ -98,11 +98,27 @@ def attached(db: Database, path: Path, name: str = "merge_source") -> Iterator[s
     """
     if db.conn.in_transaction:
         raise StoreError("A file can only be attached outside a transaction.")
+    if db.conn.execute("SELECT 1 FROM pragma_database_list WHERE name = ?", (name,)).fetchone():
+        db.conn.execute(f"DETACH DATABASE {name}")  # left by a merge whose detach failed (see below)
     db.conn.execute(f"ATTACH DATABASE ? AS {name}", (f"file:{path.as_posix()}?mode=ro",))
     try:
         yield name
+    except BaseException:
+        try:
+            db.conn.execute(f"DETACH DATABASE {name}")
+        except sqlite3.Error:
+            pass  # e.g. "locked" while another statement is open: the block's own error is the one to tell
+        raise
+    db.conn.execute(f"DETACH DATABASE {name}")
+
+
+def can_attach(db: Database, path: Path) -> bool:
+    """True when the file at ``path`` can be attached to ``db``: SQLite attaches only files of the same text encoding."""
+    other = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    try:
+        return other.execute("PRAGMA encoding").fetchone() == db.conn.execute("PRAGMA encoding").fetchone()
     finally:
-        db.conn.execute(f"DETACH DATABASE {name}")
+        other.close()
 
 
 def apply_merge(
@@ -196,10 +212,11 @@ def _apply(db: Database, order: Sequence[str], upserts: Mapping[str, Sequence[tu
 
 @contextmanager
 def links_checked_at_end(db: Database) -> Iterator[None]:
-    """Switch per-row reference checks off for a bulk merge; :func:`apply_merge` checks them all at the end.
+    """Switch per-row reference checks off for a bulk merge; :func:`apply_merge` checks the links at the end.
 
     Checking 300,000 attendance links one insert at a time costs more than half of a trust-scale
-    merge; one ``foreign_key_check`` before commit costs half a second and refuses the same things.
+    merge; checking before commit what the merge wrote (:func:`_first_broken_link`) refuses the
+    same broken links.
     Must be entered outside a transaction (SQLite ignores the pragma inside one).
     """
     if db.conn.in_transaction:
@@ -254,8 +271,10 @@ def _first_broken_link(db: Database, upserts: Mapping[str, Sequence[tuple]], gon
     Looks only where a merge can break a link, instead of a whole-file foreign_key_check (half a
     second at trust scale, mostly the copied attendances): the rows written from Python, and links
     to the ``gone`` ids. Rows copied as they are point at records their own file holds (it passed
-    its link check); each of those is in the result unless it is gone. Rows the merge did not
-    write were checked when they were written (foreign keys are on for every other write).
+    its link check, and declares the same links and key collations: backups.check_shape); each of
+    those is in the result unless it is gone. Rows the merge did not write are left to ``check``:
+    the app writes with foreign keys on, and a link already broken in this file (by another tool)
+    is not the merge's to refuse.
     """
     for table, rows in upserts.items():
         links = REFERENCES.get(table, {})

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from champion_desk.errors import ConflictError, StoreError
+from champion_desk.errors import ConflictError, NotADeskDatabaseError, StoreError
 from champion_desk.exchange import merge as merge_module
 from champion_desk.exchange.merge import merge_database, plan_merge, read_snapshot, read_target
 from champion_desk.store import erasure, records, summaries
-from champion_desk.store.database import open_database
+from champion_desk.store.database import Database, migrate_schema, open_database
 from champion_desk.store.schema import RECORD_TABLES
 
 UNIT_NAMES = ["Ward 1", "Ward 2", "ward 1", "ICU"]
@@ -482,3 +482,49 @@ def test_another_file_with_broken_links_is_refused_before_anything_is_merged(tmp
     with open_database(a_path) as a, pytest.raises(CorruptDatabaseError, match="has attendance records that point at missing training_session records"):
         merge_database(a, b_path, "t", backup=False)
     assert _records(a_path) == before
+
+
+def test_another_file_that_declares_other_links_is_refused(tmp_path):
+    # Its own link check would pass rows whose colleague is missing: a merge copying them must not trust it.
+    _, a_path, b_path = _ward_with_new_sessions(tmp_path)
+    conn = sqlite3.connect(b_path)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = replace(sql, 'REFERENCES staff(id)', '') WHERE name = 'attendance'")
+    conn.commit()
+    conn.close()
+    before = _records(a_path)
+    with open_database(a_path) as a, pytest.raises(NotADeskDatabaseError, match="attendance does not declare the documented"):
+        merge_database(a, b_path, "t", backup=False)
+    assert _records(a_path) == before
+
+
+def test_a_merge_replanned_inside_its_transaction_writes_the_same(tmp_path):
+    _, a_path, b_path = _ward_with_new_sessions(tmp_path)
+    _copy(a_path, tmp_path / "plain.db")
+    with open_database(tmp_path / "plain.db") as plain:
+        merge_database(plain, b_path, "t", backup=False)
+    with (mock.patch.object(merge_module, "COPY_IN_SQL_FROM", 5),
+          mock.patch.object(merge_module, "data_fingerprint", side_effect=["read", "changed since"])):
+        with open_database(a_path) as a:
+            merge_database(a, b_path, "t", backup=False)
+    assert _records(a_path) == _records(tmp_path / "plain.db")
+
+
+def test_a_utf16_file_from_elsewhere_merges_without_copying_in_sql(tmp_path):
+    # SQLite attaches only files of the same text encoding; such a file is written row by row.
+    _, a_path, b_path = _ward_with_new_sessions(tmp_path)
+    wide = tmp_path / "wide.db"
+    conn = sqlite3.connect(wide, isolation_level=None)
+    conn.execute("PRAGMA encoding = 'UTF-16le'")  # before the first table is made, which fixes it
+    with Database(conn, wide, readonly=False) as fresh:
+        migrate_schema(fresh)
+    with mock.patch.object(merge_module, "COPY_IN_SQL_FROM", 5):
+        with open_database(wide) as w:
+            assert w.scalar("PRAGMA encoding") == "UTF-16le"
+            merge_database(w, b_path, "t", backup=False)  # now it holds b's records, in UTF-16
+        _copy(a_path, tmp_path / "plain.db")
+        with open_database(tmp_path / "plain.db") as plain:
+            merge_database(plain, b_path, "t", backup=False)
+        with open_database(a_path) as a:
+            merge_database(a, wide, "t", backup=False)
+    assert _records(a_path) == _records(tmp_path / "plain.db")
