@@ -8,6 +8,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -244,10 +245,8 @@ def check_foreign_file(path: Path, check_links: bool = True, check_text: bool = 
                      if kind not in ("table", "index") and not (kind == "trigger" and summaries.is_own_trigger(name, sql)))
         if odd:
             raise NotADeskDatabaseError(f"{path} holds objects Champion Desk never creates ({', '.join(odd[:5])}); it is refused.")
-        broken = conn.execute("PRAGMA foreign_key_check").fetchone() if check_links else None
-        if broken is not None:
-            # The table says where; the missing record's id would mean nothing to a ward manager.
-            raise CorruptDatabaseError(f"{path} has {broken[0]} records that point at missing {broken[2]} records; it is refused.")
+        if check_links:
+            _refuse_broken_links(conn, path)
         where = _undecodable_text(conn) if check_text else None
         if where:
             raise CorruptDatabaseError(f"{path} is damaged: a stored text in {where} is unreadable; it is refused.")
@@ -350,9 +349,10 @@ def checked_copy(path: Path, check_links: bool = True, check_text: bool = True,
         # The backup API copies pages without reading what they say, so the copy is made while the
         # file is checked (both run in SQLite, without the GIL); nothing opens it until the check
         # passed, unless the caller reads while it is checked (see above).
-        checking = pool.submit(check_foreign_file, path, check_links, check_text)
         copy = Path(folder) / "copy.db"
+        copied = threading.Event()
         failed = None
+        checking = pool.submit(_check_original_and_copy, path, copy, copied, check_links, check_text)
         try:
             source = open_foreign(path)
             try:
@@ -361,6 +361,8 @@ def checked_copy(path: Path, check_links: bool = True, check_text: bool = True,
                 source.close()
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             failed = exc
+        finally:
+            copied.set()
         early = read_while_checked and failed is None and _has_current_shape(copy, path)
         if not early:
             version = checking.result()  # the check's refusal comes first, as when it ran alone
@@ -388,6 +390,33 @@ def checked_copy(path: Path, check_links: bool = True, check_text: bool = True,
             checking.result()  # a refusal of the file explains a failed read better than the read's own error
             raise
         checking.result()
+
+
+def _check_original_and_copy(path: Path, copy: Path, copied: threading.Event, check_links: bool, check_text: bool) -> int:
+    """Check the original (:func:`check_foreign_file`), then the links of the copy once it is made.
+
+    The links are checked in the copy, which is what the caller uses: a merge takes rows from it
+    without looking at their links again, so they must hold in that very copy.
+    """
+    version = check_foreign_file(path, check_links=False, check_text=check_text)
+    copied.wait()
+    if check_links and copy.exists():  # no copy: the copy's own failure is reported
+        conn = sqlite3.connect(f"file:{copy.as_posix()}?mode=ro", uri=True)
+        try:
+            conn.execute(f"PRAGMA cache_size = {_CHECK_CACHE_KIB}")
+            _refuse_broken_links(conn, path)
+        except sqlite3.DatabaseError as exc:
+            raise CorruptDatabaseError(f"{path} is damaged ({_one_line(exc)}).") from exc
+        finally:
+            conn.close()
+    return version
+
+
+def _refuse_broken_links(conn: sqlite3.Connection, path: Path) -> None:
+    broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+    if broken is not None:
+        # The table says where; the missing record's id would mean nothing to a ward manager.
+        raise CorruptDatabaseError(f"{path} has {broken[0]} records that point at missing {broken[2]} records; it is refused.")
 
 
 def _has_current_shape(copy: Path, path: Path) -> bool:
