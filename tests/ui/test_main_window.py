@@ -288,3 +288,20 @@ def test_new_record_is_selected_or_explained(qtbot, window, ward, monkeypatch):
     qtbot.waitUntil(lambda: page.records.selected_ids() == [first])
     page.records.new_record()
     qtbot.waitUntil(lambda: any("outside the period" in m for m in messages))
+
+
+def test_needs_attention_keeps_counts_in_view_without_a_sideways_scroll(qtbot, window):
+    from champion_desk.domain.attention import Group, Item
+
+    home = window.show_page("home")
+    window.resize(1000, 700)
+    # The page's own read shows its groups when it ends; let it end first.
+    qtbot.waitUntil(lambda: home.tree.topLevelItemCount() and "·" in home.tree.topLevelItem(0).text(0), timeout=5000)
+    long = "Mentoring pairings stalled (30 days without a check-in) on a ward whose name is long"
+    home.show_attention([Group("stalled", long, 1234, [Item("pairing", "p1", "Someone mentoring someone else " * 4, "Ward " * 10)])])
+    qtbot.wait(10)
+    top = home.tree.topLevelItem(0)
+    assert top.text(0).startswith("1,234 · ") and top.toolTip(0) == f"{long}: 1,234"
+    assert top.child(0).toolTip(0).startswith("Someone mentoring")
+    header = home.tree.header()
+    assert header.sectionSize(0) + header.sectionSize(1) <= home.tree.viewport().width()

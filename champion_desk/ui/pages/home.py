@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -94,8 +95,15 @@ class HomePage(Page):
         self.tree.setAccessibleName("Needs attention")
         self.tree.setHeaderLabels(["What", "Where"])
         self.tree.setRootIsDecorated(True)
-        self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
+        # Long titles end in "…" within the panel (the full text is their tooltip): sized to its
+        # text, the first column pushed "Where" and the counts past the edge, behind a sideways scroll.
+        self.tree.setUniformRowHeights(True)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.tree.header().resizeSection(1, 150)
         self.tree.itemActivated.connect(self._on_activated)
         hint = QLabel("Double-click an item, or select it and press Enter, to open it.", self)
         hint.setObjectName("hint")
@@ -190,12 +198,16 @@ class HomePage(Page):
         bold = QFont(self.tree.font())
         bold.setBold(True)
         for group in groups:
-            top = QTreeWidgetItem(self.tree, [f"{group.title}: {group.total}", ""])
+            # The count first: a heading cut short by a narrow panel still says how many.
+            top = QTreeWidgetItem(self.tree, [f"{group.total:,} · {group.title}", ""])
+            top.setToolTip(0, f"{group.title}: {group.total:,}")
             top.setFont(0, bold)
             top.setFirstColumnSpanned(True)
             top.setData(0, PAGE_ROLE, GROUP_PAGES.get(group.kind))
             for item in group.items:
                 child = QTreeWidgetItem(top, [item.title, item.detail])
+                child.setToolTip(0, item.title)
+                child.setToolTip(1, item.detail)
                 child.setData(0, TABLE_ROLE, item.table)
                 child.setData(0, ID_ROLE, item.record_id)
             if group.total > len(group.items):
@@ -204,7 +216,6 @@ class HomePage(Page):
             if not group.total:
                 QTreeWidgetItem(top, ["Nothing here. Well done.", ""]).setDisabled(True)
             top.setExpanded(bool(group.total))
-        self.tree.resizeColumnToContents(0)
 
     def _on_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         table, record_id = item.data(0, TABLE_ROLE), item.data(0, ID_ROLE)
