@@ -103,7 +103,7 @@ class HomePage(Page):
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        self.tree.header().resizeSection(1, 150)
+        self.tree.header().resizeSection(1, 120)
         self.tree.itemActivated.connect(self._on_activated)
         hint = QLabel("Double-click an item, or select it and press Enter, to open it.", self)
         hint.setObjectName("hint")
