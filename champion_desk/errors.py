@@ -7,6 +7,17 @@ class ChampionDeskError(Exception):
     """Base class for every error Champion Desk expects and reports to the user."""
 
 
+def one_line(error: object, limit: int = 300) -> str:
+    """Return a low-level error's text as one line of at most ``limit`` characters, for a user's message.
+
+    SQLite's messages can span lines (integrity_check) or quote a whole damaged trigger or table
+    definition: a refusal should say what went wrong in a line, not repeat the file's schema.
+    """
+    text = "; ".join(part.strip() for part in str(error).splitlines() if part.strip())
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class ValidationError(ChampionDeskError):
     """A value breaks a rule; names the field and the rule so the UI can show it beside the field."""
 

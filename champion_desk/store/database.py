@@ -17,6 +17,7 @@ from champion_desk.errors import (
     NotADeskDatabaseError,
     ReadOnlyDatabaseError,
     StoreError,
+    one_line,
 )
 from champion_desk.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
@@ -147,7 +148,7 @@ def translate_errors() -> Iterator[None]:
             # Never repeat the stored text: it may be a concern's wording.
             raise CorruptDatabaseError("The database file is damaged (stored text that is not valid UTF-8).") from exc
         if "malformed" in text or "not a database" in text or "corrupt" in text:
-            raise CorruptDatabaseError(f"The database file is damaged ({' '.join(str(exc).split())}).") from exc
+            raise CorruptDatabaseError(f"The database file is damaged ({one_line(exc)}).") from exc
         if "full" in text:
             raise DiskFullError(
                 "The disk is full: the last change was not saved. Free some space and try again."
@@ -326,7 +327,7 @@ def migrate_schema(db: Database) -> None:
         # app stopped at start-up with a bare SQLite error and no word about the file's state.
         raise StoreError(
             f"The file could not be upgraded from schema {before} to {schema.SCHEMA_VERSION} "
-            f"({exc.__class__.__name__}: {' '.join(str(exc).split())}). It stays at schema "
+            f"({exc.__class__.__name__}: {one_line(exc)}). It stays at schema "
             f"{db.schema_version()}, unchanged by the failed step; the backup taken before the upgrade is in its backups folder."
         ) from exc
     if db.schema_version() != schema.SCHEMA_VERSION:

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from champion_desk.errors import StoreError
+from champion_desk.errors import StoreError, one_line
 from champion_desk.store import summaries
 from champion_desk.store.database import Database, check_header, untrusted_connection
 from champion_desk.store.schema import APPLICATION_ID, RECORD_TABLES, SCHEMA_VERSION
@@ -117,7 +117,7 @@ def check_database(path: Path) -> HealthReport:
                 report.counts["audit"] = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
     except (StoreError, sqlite3.DatabaseError) as exc:
         report.integrity = "unreadable"
-        report.problems.append(f"the file is damaged: {' '.join(str(exc).split())}")
+        report.problems.append(f"the file is damaged: {one_line(exc)}")
     return report
 
 

@@ -60,11 +60,6 @@ _FOREIGN_MESSAGE = (
     "can hold newlines ('*** in database main ***\\nPage 3: btreeInitPage() returns error code 11'); "
     "join its lines with '; ' so the message stays one line"
 )
-_OPEN_MESSAGE = (
-    "store/database.py translate_errors(): SQLite's error text can quote a damaged table definition "
-    "with its line breaks ('malformed database schema (...) - near \"...\"'), so CorruptDatabaseError's "
-    "message spans lines; fold it onto one line (' '.join(str(exc).split())) and cap its length"
-)
 _UNDECODABLE = (
     "a stored text that is not valid UTF-8 passes integrity_check (SQLite never looks inside text) "
     "and then makes every read of that row raise sqlite3.OperationalError 'Could not decode to UTF-8 "
@@ -95,8 +90,6 @@ KNOWN_STORE_DEFECTS = {
         "shows a traceback, and its message quotes the stored text (a concern). Catch it while reading and "
         "raise MergeError/CorruptDatabaseError naming the table and column only"
     ),
-    "open: unclear message": _OPEN_MESSAGE,
-    "check: unclear message": _OPEN_MESSAGE,
     "merge: unclear message": _FOREIGN_MESSAGE,
     "restore: unclear message": _FOREIGN_MESSAGE,
 }

@@ -253,3 +253,18 @@ def test_a_migration_step_that_fails_is_reported_and_leaves_the_file_at_its_vers
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == before
     conn.close()
+
+
+def test_a_damaged_schema_is_reported_in_one_short_line():
+    """SQLite quotes a damaged trigger's whole text; the user gets one line that says what is wrong."""
+    import sqlite3
+
+    from champion_desk.errors import CorruptDatabaseError
+    from champion_desk.store.database import translate_errors
+
+    quoted = "SELECT d, t, u FROM (\n" + "SELECT c.held_on AS d FROM checkin c UNION " * 40 + ")"
+    with pytest.raises(CorruptDatabaseError) as raised, translate_errors():
+        raise sqlite3.DatabaseError(f"malformed database schema (summary_staff_delete) - unrecognized token: {quoted}")
+    message = str(raised.value)
+    assert message.startswith("The database file is damaged (malformed database schema (summary_staff_delete)")
+    assert "\n" not in message and len(message) < 400
