@@ -122,9 +122,6 @@ def read_snapshot(conn: sqlite3.Connection, with_audit: bool = False) -> Snapsho
     return Snapshot(tables, erased, audit)
 
 
-_CHUNK = 500  # ids bound to one IN (...) query
-
-
 def read_target(conn: sqlite3.Connection, other: Snapshot) -> Snapshot:
     """Read the records of this file that merging ``other`` into it can change (one read transaction).
 
@@ -154,7 +151,7 @@ def read_target(conn: sqlite3.Connection, other: Snapshot) -> Snapshot:
             if table == "training_session":
                 shared_sessions = shared
             lookups = [("id", shared)] + ([("session_id", shared_sessions)] if table == "attendance" else [])
-            if sum(len(values) for _, values in lookups) * 4 > len(ids) or len(remap) > _CHUNK:
+            if sum(len(values) for _, values in lookups) * 4 > len(ids) or len(remap) > merging.ID_CHUNK:
                 # Many rows wanted: one pass over the table costs less than looking each up.
                 mine.tables[table] = {r[0]: r for r in conn.execute(select)}
                 continue
@@ -166,8 +163,8 @@ def read_target(conn: sqlite3.Connection, other: Snapshot) -> Snapshot:
                 rows.update((r[0], r) for r in conn.execute(f"{select} WHERE {where}", keys * len(pointing)))
             for column, values in lookups:
                 values = list(values)
-                for at in range(0, len(values), _CHUNK):
-                    chunk = values[at : at + _CHUNK]
+                for at in range(0, len(values), merging.ID_CHUNK):
+                    chunk = values[at : at + merging.ID_CHUNK]
                     rows.update((r[0], r) for r in conn.execute(f"{select} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk))
     finally:
         if started:
@@ -331,14 +328,19 @@ def plan_merge(target: Snapshot, other: Snapshot, copies_allowed: bool = True) -
         # Most rows are the very tuple read from the target; "is" settles them without comparing fields.
         changed = [row for record_id, row in after.items() if (old := get(record_id)) is not row and old != row]
         theirs = other.tables[table].get
+        # A record reconciled with one of ours may keep the other file's id: to a reader it is
+        # ours, updated, not a new one (12 wards on both PCs must not read "7 added").
+        replacing = {keep for gone, keep in remap.items() if gone in before}
         bound: list[Row] = []  # the changed rows but those new here and taken as the other file holds them
         for row in changed:
             old = get(row[ID])
             if old is None:
-                if row[DELETED] is None:
-                    c.added += 1
-                else:
+                if row[DELETED] is not None:
                     c.deleted += 1
+                elif row[ID] in replacing:
+                    c.updated += 1
+                else:
+                    c.added += 1
                 # "is": the union keeps the very tuple it read from the other file unless it made a new version.
                 if theirs(row[ID]) is row:
                     continue

@@ -260,6 +260,7 @@ def _indexes_rebuilt_if_bulk(db: Database, table: str, writing: int) -> Iterator
         db.conn.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", kept)
 
 
+ID_CHUNK = 500  # ids bound to one IN (...) query
 # Up to this share of a table written from Python, its links are looked up row by row; above it
 # the whole table is checked (one pass costs less than that many lookups).
 _CHECK_WHOLE_TABLE_FROM = 0.125
@@ -286,8 +287,8 @@ def _first_broken_link(db: Database, upserts: Mapping[str, Sequence[tuple]], gon
                 return table
             continue
         ids = [r[0] for r in rows]
-        for at in range(0, len(ids), _CHUNK):
-            chunk = ids[at : at + _CHUNK]
+        for at in range(0, len(ids), ID_CHUNK):
+            chunk = ids[at : at + ID_CHUNK]
             missing = " OR ".join(f"(t.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.{parent} p WHERE p.id = t.{column}))"
                                   for column, parent in links.items())
             if db.conn.execute(f"SELECT 1 FROM main.{table} t WHERE t.id IN ({', '.join('?' * len(chunk))}) AND ({missing}) LIMIT 1",
@@ -296,15 +297,13 @@ def _first_broken_link(db: Database, upserts: Mapping[str, Sequence[tuple]], gon
     for child, links in REFERENCES.items():
         for column, parent in links.items():
             ids = gone.get(parent, ())
-            for at in range(0, len(ids), _CHUNK):
-                chunk = ids[at : at + _CHUNK]
+            for at in range(0, len(ids), ID_CHUNK):
+                chunk = ids[at : at + ID_CHUNK]
                 if db.conn.execute(f"SELECT 1 FROM main.{child} WHERE {column} IN ({', '.join('?' * len(chunk))}) LIMIT 1",
                                    chunk).fetchone():
                     return child
     return None
 
-
-_CHUNK = 500  # ids bound to one IN (...) query
 
 
 def _copy_rows(db: Database, table: str, copied: CopiedRows, source: str | None) -> None:

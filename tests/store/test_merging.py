@@ -191,6 +191,9 @@ def test_merge_reconciles_natural_keys_and_repoints(tmp_path):
     with open_database(tmp_path / "a.db") as a:
         report = merge_database(a, tmp_path / "b.db", "t")
         assert report.counts["unit"].reconciled == 1 and report.counts["staff"].reconciled == 1
+        # Whichever id the reconciled record keeps, this file already held it: updated, not added.
+        assert (report.counts["unit"].added, report.counts["unit"].updated) == (0, 1)
+        assert (report.counts["staff"].added, report.counts["staff"].updated) == (0, 1)
         assert report.backup is not None and report.backup.exists()
         unit_id, staff_id = min(ua, ub), min(sa, sb)
         assert [u["id"] for u in a.query("SELECT id FROM unit WHERE name LIKE 'ward 9'")] == [unit_id]
