@@ -79,6 +79,7 @@ class Desk(QObject):
 
         self._build(opened)
         self.window.show()
+        self._tell_if_upgraded(opened.db)
         # With a PIN set, nothing (not even "who is logging?") shows before it is typed.
         self.locker.wait_until_unlocked()
         name = page if page in PAGE_NAMES else self.settings.last_page
@@ -213,6 +214,14 @@ class Desk(QObject):
         self.context.set_database(db)
         self._choose_initial_user()
         self.window.statusBar().showMessage(f"Opened {db.path}", 8000)
+        self._tell_if_upgraded(db)
+
+    def _tell_if_upgraded(self, db: Database) -> None:
+        """Say in the status bar that opening upgraded the file, and where the copy of it as it was went."""
+        if db.upgraded_from is not None:
+            self.window.statusBar().showMessage(
+                "This logbook was upgraded for this version of Champion Desk; a backup of it as it was "
+                "is in the backups folder (File › Restore from backup).", 30000)
 
     # --- closing -------------------------------------------------------------------------------
     def backup_if_changed(self) -> Path | None:

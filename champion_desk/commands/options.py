@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import datetime as dt
 
 from champion_desk.domain.scope import Scope, parse_date
@@ -28,9 +29,15 @@ def scope_from_args(args: argparse.Namespace) -> Scope:
 def open_for_command(args: argparse.Namespace, *, create: bool = False, readonly: bool = False):
     """Open the database the global --db names; refuse to create one unless ``create``."""
     from champion_desk.cli import db_path
-    from champion_desk.store.database import open_database
+    from champion_desk.store.database import open_database, upgrade_notice
 
     path = db_path(args)
     if not create and not path.exists():
         raise FileNotFoundError(f"No database at {path}. Create one with 'champion-desk init' or 'champion-desk demo'.")
-    return open_database(path, create=create, readonly=readonly)
+    db = open_database(path, create=create, readonly=readonly)
+    notice = upgrade_notice(db)
+    if notice:
+        # On stderr: stdout may be JSON or CSV for another program, and "Dry run: nothing was
+        # written" must not read as if the upgrade had not happened either.
+        print(notice, file=sys.stderr)
+    return db

@@ -33,6 +33,9 @@ class Database:
         self.path = path
         self.readonly = readonly
         self._utils = None
+        # Set when opening upgraded the file's schema: the version it had, and the backup taken first.
+        self.upgraded_from: int | None = None
+        self.upgrade_backup: Path | None = None
 
     @property
     def utils(self):
@@ -289,7 +292,8 @@ def open_database(
             if not is_new and db.scalar("SELECT count(*) FROM sqlite_master") > 0:
                 from champion_desk.store.backups import backup_database, default_backup_dir
 
-                backup_database(db, backup_dir or default_backup_dir(path), reason="before-upgrade")
+                db.upgrade_backup = backup_database(db, backup_dir or default_backup_dir(path), reason="before-upgrade")
+                db.upgraded_from = version
             migrate_schema(db)
             # Copy the new header (application id, schema version) from the WAL into the file, so
             # the file names itself even to readers that only look at its first page.
@@ -298,6 +302,14 @@ def open_database(
         db.close()
         raise
     return db
+
+
+def upgrade_notice(db: Database) -> str | None:
+    """Return one line telling that opening upgraded the file (and where its backup is), or None."""
+    if db.upgraded_from is None or db.path is None:
+        return None
+    backup = f"; the file as it was is in {db.upgrade_backup}" if db.upgrade_backup else ""
+    return f"{db.path.name} was upgraded from schema {db.upgraded_from} to {SCHEMA_VERSION} when opened{backup}."
 
 
 def _verify_identity(db: Database, path: Path) -> int:

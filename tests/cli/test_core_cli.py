@@ -130,3 +130,21 @@ def test_headless_commands_never_import_qt(db_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "QT: []" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_command_that_upgrades_an_older_file_says_so_on_stderr(db_path, tmp_path):
+    # A dry run must not read as if nothing happened to the file: opening it upgraded it (after a backup).
+    run("--db", str(db_path), "init", check=True)
+    conn = sqlite3.connect(db_path)
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name LIKE ?", (f"{SCHEMA_VERSION:04d}_%",))
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.commit()
+    conn.close()
+    other = tmp_path / "other.db"
+    run("--db", str(other), "init", check=True)
+    result = run("--db", str(db_path), "merge", str(other), "--dry-run", check=True)
+    assert "Dry run" in result.stdout
+    assert f"was upgraded from schema {SCHEMA_VERSION - 1} to {SCHEMA_VERSION} when opened" in result.stderr
+    assert "before-upgrade" in result.stderr
+    again = run("--db", str(db_path), "stats", "--json", check=True)
+    assert again.stderr == "" and json.loads(again.stdout)

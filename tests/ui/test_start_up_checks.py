@@ -45,3 +45,24 @@ def test_only_a_plain_start_skips_the_subcommands():
     assert not _starts_the_gui(["--db", "x.db", "check"])
     assert not _starts_the_gui(["--help"])
     assert not _starts_the_gui(["--db"])  # the full parser reports the missing value
+
+
+def test_starting_on_an_older_file_says_it_was_upgraded(qtbot, db_path, settings, monkeypatch):
+    import sqlite3
+
+    from champion_desk.store.schema import SCHEMA_VERSION
+
+    open_database(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name LIKE ?", (f"{SCHEMA_VERSION:04d}_%",))
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.commit()
+    conn.close()
+    desk = _start(settings, monkeypatch, db_path, [])
+    qtbot.addWidget(desk.window)
+    assert "upgraded for this version" in desk.window.statusBar().currentMessage()
+    desk.shutdown()
+    again = _start(settings, monkeypatch, db_path, [])
+    qtbot.addWidget(again.window)
+    assert "upgraded" not in again.window.statusBar().currentMessage()
+    again.shutdown()
