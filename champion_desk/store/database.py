@@ -6,7 +6,7 @@ import os
 import sqlite3
 import struct
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -109,30 +109,29 @@ class Database:
         self.close()
 
 
-@contextmanager
-def page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
+def page_cache(conn: sqlite3.Connection, kib: int) -> AbstractContextManager[None]:
     """Give ``conn`` a page cache of ``kib`` KiB for the block, then put its own size back.
 
     For one big read or write (a merge, a recount, demo data): SQLite's default 2 MB thrashes on
     indexes with random keys. Only this connection's setting changes.
     """
-    previous = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute(f"PRAGMA cache_size = {-int(kib)}")  # negative: KiB rather than pages
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA cache_size = {int(previous)}")
+    return _pragma_for_block(conn, "cache_size", -int(kib))  # negative: KiB rather than pages
+
+
+def sort_helper_threads(conn: sqlite3.Connection, threads: int) -> AbstractContextManager[None]:
+    """Let SQLite sort with up to ``threads`` helper threads on ``conn`` for the block (CREATE INDEX, big GROUP BYs)."""
+    return _pragma_for_block(conn, "threads", int(threads))
 
 
 @contextmanager
-def sort_helper_threads(conn: sqlite3.Connection, threads: int) -> Iterator[None]:
-    """Let SQLite sort with up to ``threads`` helper threads on ``conn`` for the block (CREATE INDEX, big GROUP BYs)."""
-    previous = conn.execute("PRAGMA threads").fetchone()[0]
-    conn.execute(f"PRAGMA threads = {int(threads)}")
+def _pragma_for_block(conn: sqlite3.Connection, pragma: str, value: int) -> Iterator[None]:
+    """Set an integer pragma of ``conn`` for the block, then put the connection's own value back."""
+    previous = conn.execute(f"PRAGMA {pragma}").fetchone()[0]
+    conn.execute(f"PRAGMA {pragma} = {value}")
     try:
         yield
     finally:
-        conn.execute(f"PRAGMA threads = {int(previous)}")
+        conn.execute(f"PRAGMA {pragma} = {int(previous)}")
 
 
 @contextmanager
