@@ -395,7 +395,7 @@ def _check_original_and_copy(path: Path, copy: Path, copied: threading.Event, ch
     version = check_foreign_file(path, check_links=False, check_text=check_text)
     copied.wait()
     if check_links and copy.exists():  # no copy: the copy's own failure is reported
-        conn = sqlite3.connect(f"file:{copy.as_posix()}?mode=ro", uri=True)
+        conn = open_foreign(copy)
         try:
             conn.execute(f"PRAGMA cache_size = {_CHECK_CACHE_KIB}")
             _refuse_broken_links(conn, path)

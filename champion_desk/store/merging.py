@@ -17,6 +17,7 @@ from typing import Any
 
 from champion_desk.errors import ConflictError, StoreError
 from champion_desk.store import records
+from champion_desk.store.backups import open_foreign
 from champion_desk.store.database import Database, page_cache, sort_helper_threads
 from champion_desk.store.importing import Progress, report_progress
 from champion_desk.store.schema import RECORD_TABLES, TABLE_DDL, columns
@@ -114,7 +115,7 @@ def attached(db: Database, path: Path, name: str = "merge_source") -> Iterator[s
 
 def can_attach(db: Database, path: Path) -> bool:
     """True when the file at ``path`` can be attached to ``db``: SQLite attaches only files of the same text encoding."""
-    other = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    other = open_foreign(path)
     try:
         return other.execute("PRAGMA encoding").fetchone() == db.conn.execute("PRAGMA encoding").fetchone()
     finally:
@@ -237,10 +238,7 @@ def _indexes_rebuilt_if_bulk(db: Database, table: str, writing: int) -> Iterator
     the data. A unique index refuses duplicates when it is created instead of row by row (an
     IntegrityError either way). The primary key and UNIQUE columns (unnamed indexes) always stay.
     """
-    # The largest rowid stands in for the row count: count(*) walks a whole index (0.2 s for a
-    # trust's attendances), and deleted rows only make the estimate err towards keeping indexes.
-    held = db.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
-    if writing < held * REBUILD_INDEXES_FROM:
+    if writing < _rows_held(db, table) * REBUILD_INDEXES_FROM:
         yield False
         return
     indexes = db.conn.execute(
@@ -281,8 +279,7 @@ def _first_broken_link(db: Database, upserts: Mapping[str, Sequence[tuple]], gon
         links = REFERENCES.get(table, {})
         if not rows or not links:
             continue
-        held = db.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM main.{table}").fetchone()[0]
-        if len(rows) > held * _CHECK_WHOLE_TABLE_FROM:
+        if len(rows) > _rows_held(db, table) * _CHECK_WHOLE_TABLE_FROM:
             if db.conn.execute(f"PRAGMA main.foreign_key_check({table})").fetchone() is not None:
                 return table
             continue
@@ -304,6 +301,15 @@ def _first_broken_link(db: Database, upserts: Mapping[str, Sequence[tuple]], gon
                     return child
     return None
 
+
+
+def _rows_held(db: Database, table: str) -> int:
+    """Return about how many rows this file's ``table`` holds, to choose between ways of writing or checking it.
+
+    The largest rowid stands in for the count: count(*) walks a whole index (0.2 s for a trust's
+    attendances), and deleted rows only make the estimate a little high.
+    """
+    return db.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM main.{table}").fetchone()[0]
 
 
 def _copy_rows(db: Database, table: str, copied: CopiedRows, source: str | None) -> None:
