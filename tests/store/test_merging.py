@@ -473,32 +473,34 @@ def test_a_merge_that_would_leave_a_record_pointing_at_a_gone_one_writes_nothing
     assert _records(a_path) == before
 
 
-def test_another_file_with_broken_links_is_refused_before_anything_is_merged(tmp_path):
-    from champion_desk.errors import CorruptDatabaseError
-
+def _refused_after_damaging_the_other_file(tmp_path: Path, statements: list[str], error: type, match: str) -> None:
+    """Damage b with ``statements`` (run as a foreign tool would), then check merging it is refused and changes nothing."""
     _, a_path, b_path = _ward_with_new_sessions(tmp_path)
     conn = sqlite3.connect(b_path)
-    conn.execute("UPDATE attendance SET session_id = 'no-such-session' WHERE rowid = (SELECT max(rowid) FROM attendance)")
+    for statement in statements:
+        conn.execute(statement)
     conn.commit()
     conn.close()
     before = _records(a_path)
-    with open_database(a_path) as a, pytest.raises(CorruptDatabaseError, match="has attendance records that point at missing training_session records"):
+    with open_database(a_path) as a, pytest.raises(error, match=match):
         merge_database(a, b_path, "t", backup=False)
     assert _records(a_path) == before
+
+
+def test_another_file_with_broken_links_is_refused_before_anything_is_merged(tmp_path):
+    from champion_desk.errors import CorruptDatabaseError
+
+    _refused_after_damaging_the_other_file(
+        tmp_path, ["UPDATE attendance SET session_id = 'no-such-session' WHERE rowid = (SELECT max(rowid) FROM attendance)"],
+        CorruptDatabaseError, "has attendance records that point at missing training_session records")
 
 
 def test_another_file_that_declares_other_links_is_refused(tmp_path):
     # Its own link check would pass rows whose colleague is missing: a merge copying them must not trust it.
-    _, a_path, b_path = _ward_with_new_sessions(tmp_path)
-    conn = sqlite3.connect(b_path)
-    conn.execute("PRAGMA writable_schema = ON")
-    conn.execute("UPDATE sqlite_master SET sql = replace(sql, 'REFERENCES staff(id)', '') WHERE name = 'attendance'")
-    conn.commit()
-    conn.close()
-    before = _records(a_path)
-    with open_database(a_path) as a, pytest.raises(NotADeskDatabaseError, match="attendance does not declare the documented"):
-        merge_database(a, b_path, "t", backup=False)
-    assert _records(a_path) == before
+    _refused_after_damaging_the_other_file(
+        tmp_path, ["PRAGMA writable_schema = ON",
+                   "UPDATE sqlite_master SET sql = replace(sql, 'REFERENCES staff(id)', '') WHERE name = 'attendance'"],
+        NotADeskDatabaseError, "attendance does not declare the documented")
 
 
 def test_a_merge_replanned_inside_its_transaction_writes_the_same(tmp_path):
