@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from champion_desk.errors import ChampionDeskError
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 from champion_desk.ui.settings import APPLICATION, ORGANISATION, Settings
 
 
@@ -26,20 +26,16 @@ def audit_count(db: Database) -> int:
 
 
 def resolve_db_path(explicit: Path | None, settings: Settings) -> Path:
-    """Return the database to open: --db, else $CHAMPION_DESK_DB, else the last one opened here
-    (if it still exists), else the default path."""
-    import os
+    """Return the database to open: --db, else $CHAMPION_DESK_DB, else the last one opened on this PC
+    (the same choice every command makes), else the default path."""
+    from champion_desk.paths import DB_ENV, chosen_db_path, remembered_db_path
 
-    from champion_desk.paths import DB_ENV, default_db_path
-
-    if explicit is not None:
-        return Path(explicit).expanduser()
-    if os.environ.get(DB_ENV):
-        return default_db_path()
-    last = settings.last_database
-    if last is not None and last.exists():
-        return last
-    return default_db_path()
+    if explicit is None and not os.environ.get(DB_ENV) and remembered_db_path() is None:
+        # Remembered by an earlier version in the Qt settings only.
+        last = settings.last_database
+        if last is not None and last.exists():
+            return last
+    return chosen_db_path(explicit)
 
 
 class Desk(QObject):
@@ -122,7 +118,10 @@ class Desk(QObject):
     def _remember_open(self, db: Database) -> None:
         self._audit_at_open = audit_count(db)
         if db.path is not None:
+            from champion_desk.paths import remember_db_path
+
             self.settings.last_database = db.path.resolve()
+            remember_db_path(db.path)
 
     # --- who is logging ------------------------------------------------------------------------
     def _choose_initial_user(self, demo_summary: dict[str, Any] | None = None) -> None:

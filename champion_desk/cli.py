@@ -67,13 +67,6 @@ def _starts_the_gui(argv: Sequence[str]) -> bool:
     return True
 
 
-def db_path(args: argparse.Namespace) -> Path:
-    """Return the database path chosen by --db, the environment or the default."""
-    from champion_desk.paths import default_db_path
-
-    return args.db.expanduser() if args.db else default_db_path()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)

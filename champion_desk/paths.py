@@ -24,12 +24,59 @@ def log_dir() -> Path:
     return user_log_path(APP_DIR_NAME, appauthor=False)
 
 
+DEFAULT_DB_NAME = "champion-desk.db"
+# Plain text in the data folder, so the commands (which never load Qt's settings) read it too.
+LAST_LOGBOOK_FILE = "last-logbook.txt"
+
+
 def default_db_path() -> Path:
     """Return the database used when neither --db nor CHAMPION_DESK_DB names one."""
     env = os.environ.get(DB_ENV)
     if env:
         return Path(env).expanduser()
-    return data_dir() / "champion-desk.db"
+    return data_dir() / DEFAULT_DB_NAME
+
+
+def demo_db_path(target: Path) -> Path:
+    """Return where demo data goes: a file of its own beside the real logbook ``target``."""
+    return target.with_name(f"{target.stem}-demo{target.suffix}")
+
+
+def is_demo_path(path: Path) -> bool:
+    """Return True for a logbook file named as demo data (``demo_db_path`` of some logbook)."""
+    return Path(path).stem.endswith("-demo")
+
+
+def remembered_db_path() -> Path | None:
+    """Return the logbook the app last opened on this PC, if it still exists."""
+    try:
+        text = (data_dir() / LAST_LOGBOOK_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    path = Path(text) if text else None
+    return path if path is not None and path.is_file() else None
+
+
+def remember_db_path(path: Path) -> None:
+    """Record ``path`` as the logbook the app opened last (best effort: a read-only home keeps the old one)."""
+    folder = data_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{LAST_LOGBOOK_FILE}.{os.getpid()}"
+        tmp.write_text(str(Path(path).resolve()), encoding="utf-8")
+        os.replace(tmp, folder / LAST_LOGBOOK_FILE)
+    except OSError:
+        pass
+
+
+def chosen_db_path(explicit: Path | None) -> Path:
+    """Return the logbook to use: ``explicit`` (--db), else $CHAMPION_DESK_DB, else the one the app
+    last opened on this PC, else the default in the data folder. The app and every command agree."""
+    if explicit is not None:
+        return Path(explicit).expanduser()
+    if os.environ.get(DB_ENV):
+        return default_db_path()
+    return remembered_db_path() or default_db_path()
 
 
 def resource_path(*parts: str) -> Path:

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from champion_desk.commands.options import add_scope_options, open_for_command, scope_from_args
+from champion_desk.commands.options import add_scope_options, db_path, open_for_command, refuse_protected_output, scope_from_args
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,24 +30,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from champion_desk.cli import db_path
-
     path = db_path(args)
     existed = path.exists() and path.stat().st_size > 0
-    db = open_for_command(args, create=True)
-    db.close()
+    with open_for_command(args, write=True, create=True):
+        pass
     print(f"{'Database already exists' if existed else 'Created database'}: {path}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from champion_desk.store.backups import default_backup_dir, remove_leftovers
     from champion_desk.store.health import check_database, repair_summaries
 
-    report = check_database(args_path(args))
+    path = args_path(args)
+    for leftover in remove_leftovers(default_backup_dir(path)):
+        print(f"Removed {leftover.name}, a copy left by an interrupted backup or merge.", file=sys.stderr)
+    report = check_database(path)
     if args.repair and report.only_summaries_stale:
         from champion_desk.store.backups import backup_database
 
-        with open_for_command(args, readonly=False) as db:
+        with open_for_command(args, write=True) as db:
             backup = backup_database(db, reason="before-repair")
             repair_summaries(db)
         print(f"Recounted {', '.join(report.stale_summaries)} (a backup taken first: {backup}).", file=sys.stderr)
@@ -61,8 +63,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def args_path(args: argparse.Namespace):
-    from champion_desk.cli import db_path
-
     path = db_path(args)
     if not path.exists():
         raise FileNotFoundError(f"No database at {path}.")
@@ -73,7 +73,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from champion_desk.domain.metrics import stats
 
     scope = scope_from_args(args)
-    with open_for_command(args, readonly=False) as db:
+    with open_for_command(args, write=False) as db:
         figures = stats(db, scope)
     if args.json:
         json.dump(figures, sys.stdout, indent=2, ensure_ascii=False)
@@ -95,7 +95,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from champion_desk.store.backups import backup_database
 
-    with open_for_command(args) as db:
-        path = backup_database(db, to=args.to, reason="manual") if args.to else backup_database(db, reason="manual")
+    target = refuse_protected_output(args, args.to) if args.to else None
+    # Read-only: a backup can be taken beside the running app.
+    with open_for_command(args, write=False) as db:
+        path = backup_database(db, to=target, reason="manual") if target else backup_database(db, reason="manual")
     print(f"Backup written and checked: {path}")
     return 0

@@ -24,13 +24,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from champion_desk.cli import db_path
-    from champion_desk.commands.options import open_for_command
+    from champion_desk.commands.options import db_path, open_for_command
     from champion_desk.domain.demo import generate_demo
 
     end = parse_date(args.end, "end") if args.end else None
     started = time.perf_counter()
-    with open_for_command(args, create=True) as db:
+    with open_for_command(args, write=True, create=True) as db:
         summary = generate_demo(db, args.scale, seed=args.seed, end=end, actor="demo")
     elapsed = time.perf_counter() - started
     counts = summary["counts"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from champion_desk.commands.options import open_for_command
+from champion_desk.commands.options import db_path, open_for_command, refuse_protected_output
 from champion_desk.errors import ChampionDeskError
 
 # The audit actor for changes made from the command line (no one is "logged in" there).
@@ -68,13 +68,12 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     for name, cols in guessed.items():
         if name not in mapping and not taken.intersection(cols):
             mapping[name] = cols
-    from champion_desk.cli import db_path
     from champion_desk.store.database import memory_database
 
     # A new ward starts from its HR roster, so the database is created when missing (a dry run
     # against a missing database checks the file against an empty one and creates nothing).
     missing = not db_path(args).exists()
-    with (memory_database() if args.dry_run and missing else open_for_command(args, create=True)) as db:
+    with (memory_database() if args.dry_run and missing else open_for_command(args, write=not args.dry_run, create=not args.dry_run)) as db:
         plan = roster.import_roster(db, table, mapping, CLI_ACTOR, skip_invalid=args.skip_invalid, dry_run=args.dry_run)
     print(f"Roster: {table.path.name} ({table.describe()})")
     for name in roster.FIELDS:
@@ -101,7 +100,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from champion_desk.exchange.export import export_database
 
     fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
-    with open_for_command(args) as db:
+    refuse_protected_output(args, args.out)
+    with open_for_command(args, write=False) as db:
         result = export_database(db, args.out, fmt, full=args.full)
     print(f"Exported to {result.path}:")
     for table, n in result.counts.items():
@@ -115,7 +115,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
-    from champion_desk.cli import db_path
     from champion_desk.store.backups import default_backup_dir, list_backups
 
     folder = default_backup_dir(db_path(args))
@@ -130,11 +129,11 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from champion_desk.store.backups import restore_database
+    from champion_desk.store.foreign import restore_database
 
     if not args.yes:
         raise CommandRefused("restore replaces the whole database; add --yes to confirm (a backup of the current one is kept).")
-    with open_for_command(args) as db:
+    with open_for_command(args, write=True) as db:
         result = restore_database(db, args.path)
     print(f"Restored from {args.path}.")
     print(f"The previous contents were backed up to {result}.")
@@ -144,7 +143,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_merge(args: argparse.Namespace) -> int:
     from champion_desk.exchange.merge import merge_database
 
-    with open_for_command(args) as db:
+    with open_for_command(args, write=not args.dry_run) as db:
         report = merge_database(db, args.other, CLI_ACTOR, dry_run=args.dry_run)
     for line in report.lines():
         print(line)
@@ -158,7 +157,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_export_person(args: argparse.Namespace) -> int:
     from champion_desk.exchange.person import export_person, find_person
 
-    with open_for_command(args) as db:
+    refuse_protected_output(args, args.out)
+    with open_for_command(args, write=False) as db:
         person = find_person(db, args.ref)
         counts = export_person(db, person["id"], args.out)
     print(f"Wrote every record naming this colleague to {args.out}:")
@@ -172,7 +172,7 @@ def cmd_erase_person(args: argparse.Namespace) -> int:
 
     if not args.yes:
         raise CommandRefused("erase-person removes this colleague's personal data for good; add --yes to confirm.")
-    with open_for_command(args) as db:
+    with open_for_command(args, write=True) as db:
         result = erase_person_by_ref(db, args.ref, CLI_ACTOR)
     for line in result.lines():
         print(line)

@@ -22,7 +22,7 @@ def cmd_next_steps(args: argparse.Namespace) -> int:
     from champion_desk.domain.next_steps import suggestions
 
     scope = scope_from_args(args)
-    with open_for_command(args) as db:
+    with open_for_command(args, write=False) as db:
         found = suggestions(db, scope, today=scope.date_to, include_hidden=args.all)
     shown = found[: args.limit] if args.limit > 0 else found
     if args.json:

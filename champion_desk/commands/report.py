@@ -6,7 +6,7 @@ import argparse
 import getpass
 from pathlib import Path
 
-from champion_desk.commands.options import add_scope_options, open_for_command, scope_from_args
+from champion_desk.commands.options import add_scope_options, open_for_command, refuse_protected_output, scope_from_args
 from champion_desk.domain.privacy import DEFAULT_K, MIN_K
 
 
@@ -54,7 +54,8 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     from champion_desk.report.briefing import make_briefing
 
     scope = scope_from_args(args)
-    with open_for_command(args) as db:  # not read-only: an older file is upgraded (after a backup) first
+    refuse_protected_output(args, args.out)
+    with open_for_command(args, write=False) as db:
         pages = make_briefing(db, scope, args.out, k=args.k, paper=args.paper, made_by=_made_by(args))
     print(f"Briefing written: {args.out} ({pages} pages, {scope.describe()})")
     return 0
@@ -64,7 +65,8 @@ def cmd_poster(args: argparse.Namespace) -> int:
     from champion_desk.report.poster import make_poster
 
     scope = scope_from_args(args)
-    with open_for_command(args) as db:  # not read-only: an older file is upgraded (after a backup) first
+    refuse_protected_output(args, args.out)
+    with open_for_command(args, write=False) as db:
         make_poster(db, scope, args.out, k=args.k, paper=args.paper, made_by=_made_by(args))
     print(f"Poster written: {args.out} ({scope.describe()})")
     return 0

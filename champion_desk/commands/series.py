@@ -31,7 +31,7 @@ def cmd_series(args: argparse.Namespace) -> int:
     from champion_desk.domain.series import series
 
     scope = scope_from_args(args)
-    with open_for_command(args) as db:
+    with open_for_command(args, write=False) as db:
         rows = series(db, args.name, scope, args.bucket)
     if args.format == "csv":
         write_series_csv(rows, sys.stdout, ROW_KEYS[args.name])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from champion_desk.domain.vocab import RESOLVED_STATUSES
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 
 CONCERN_OPEN_DAYS = 14
 STALL_DAYS = 30

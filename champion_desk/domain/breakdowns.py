@@ -13,7 +13,7 @@ from champion_desk.domain import metrics
 from champion_desk.domain.scope import Scope, months_before
 from champion_desk.domain.vocab import Barrier, values
 from champion_desk.errors import NotFoundError
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 
 ADKAR: tuple[str, ...] = values(Barrier)
 BARRIER_BELOW = 3

@@ -22,7 +22,7 @@ from champion_desk.domain.privacy import HIDDEN_SHARE, NameRedactor, Suppressor
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, Barrier, Theme, values
 from champion_desk.errors import ChampionDeskError
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 
 THEMES = values(Theme)
 BARRIERS = values(Barrier)

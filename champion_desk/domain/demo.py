@@ -28,7 +28,7 @@ from champion_desk.domain.vocab import Barrier, ConcernStatus, PairingStatus, Se
 from champion_desk.errors import ChampionDeskError, ValidationError
 from champion_desk.domain.listings import DEMO_NOTE
 from champion_desk.store import records, summaries
-from champion_desk.store.database import Database, page_cache
+from champion_desk.store.connection import Database, page_cache
 from champion_desk.store.schema import RECORD_TABLES
 
 Progress = Callable[[int, int], bool]

@@ -13,7 +13,7 @@ from typing import Any
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, is_manager_role
 from champion_desk.domain import metrics
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 
 Row = dict[str, Any]
 

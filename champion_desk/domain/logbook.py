@@ -12,7 +12,7 @@ from typing import Any
 from champion_desk.domain.validation import identifier_findings, validate
 from champion_desk.errors import PatientIdentifierWarning, ValidationError
 from champion_desk.store import records
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 
 # The schema's defaults, applied before validation so a new record is judged as it will be stored.
 DEFAULTS: dict[str, dict[str, Any]] = {

@@ -17,7 +17,7 @@ from typing import Any
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import Theme, values
 from champion_desk.errors import ValidationError
-from champion_desk.store.database import Database, translate_errors
+from champion_desk.store.connection import Database, translate_errors
 
 Period = tuple[dt.date, dt.date]
 

@@ -24,7 +24,7 @@ from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, Barrier, Theme
 from champion_desk.errors import ValidationError
 from champion_desk.store import records
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 
 HIGH, MEDIUM, LOW = 3, 2, 1
 SEVERITY_NAMES = {HIGH: "high", MEDIUM: "medium", LOW: "low"}

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 
 # Letters NFKD does not split into a base letter and an accent; folded so "Lukasz" finds "Łukasz".
 _EXTRA_FOLDS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i"})

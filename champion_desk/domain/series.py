@@ -17,7 +17,7 @@ from champion_desk.domain import breakdowns, metrics
 from champion_desk.domain.metrics import Period
 from champion_desk.domain.scope import Scope
 from champion_desk.errors import ValidationError
-from champion_desk.store.database import Database, connect
+from champion_desk.store.connection import Database, connect
 
 BUCKETS = ("week", "month")
 SERIES = ("training", "concerns", "mentoring", "units", "readiness")

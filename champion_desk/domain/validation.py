@@ -9,7 +9,7 @@ from typing import Any
 from champion_desk.domain import vocab
 from champion_desk.domain.identifiers import find_identifiers
 from champion_desk.errors import ValidationError
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 
 NAME_MAX = 120
 SHORT_TEXT_MAX = 200

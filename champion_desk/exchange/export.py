@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from champion_desk.errors import ChampionDeskError
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 from champion_desk.store.importing import report_progress
 from champion_desk.store.schema import RECORD_TABLES, columns
 

@@ -13,7 +13,7 @@ The rule set (issue 6), as one pure function of the two files, :func:`union`:
 
 Because the result depends only on the set of versions, merging twice changes nothing and
 merging A into B gives the same records as B into A. The other file is untrusted: it is checked
-and copied (store.backups.checked_copy) and only the copy is read.
+and copied (store.foreign.checked_copy) and only the copy is read.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from pathlib import Path
 
 from champion_desk.errors import ChampionDeskError, CorruptDatabaseError
 from champion_desk.store import erasure, merging, summaries
-from champion_desk.store.backups import CopyUnderCheck, backup_database, checked_copy
-from champion_desk.store.database import Database, connect
+from champion_desk.store.backups import backup_database, default_backup_dir
+from champion_desk.store.foreign import CopyUnderCheck, checked_copy
+from champion_desk.store.connection import Database, connect
 from champion_desk.store.importing import data_fingerprint, report_progress
 from champion_desk.store.schema import columns
 
@@ -406,18 +407,19 @@ def _incoming_audit(target: Snapshot, other: Snapshot, erased_names: set[str]) -
 
 
 @contextmanager
-def _read_other(other_path: Path) -> Iterator[tuple[Snapshot, CopyUnderCheck]]:
+def _read_other(other_path: Path, scratch_in: Path | None) -> Iterator[tuple[Snapshot, CopyUnderCheck]]:
     """Copy another ward's file privately and yield every record of the copy, and the copy, while the file is checked.
 
     What the block works out from the records may be acted on only after the copy's
     ``wait_until_checked()``; leaving the block waits for the check too, and a refusal replaces
     the block's outcome (``checked_copy``'s ``read_while_checked``). So reading and planning
-    overlap the check instead of following it. The copy lasts as long as the block.
+    overlap the check instead of following it. The copy lasts as long as the block, in ``scratch_in``.
     """
     # Its links are checked (beside reading and planning): the rows copied from it as they are
     # are not looked at again (merging._first_broken_link). Unreadable text is found by reading
     # every row below, so that needs no pass of its own.
-    with checked_copy(other_path, check_links=True, check_text=False, read_while_checked=True) as copy:
+    with checked_copy(other_path, check_links=True, check_text=False, read_while_checked=True,
+                      scratch_in=scratch_in) as copy:
         conn = sqlite3.connect(f"file:{copy.path.as_posix()}?mode=ro", uri=True)
         try:
             other = read_snapshot(conn, with_audit=True)
@@ -472,7 +474,9 @@ def merge_database(
 
 def _merge(db: Database, other_path: Path, actor: str, worker: ThreadPoolExecutor, dry_run: bool, backup: bool,
            progress: Callable[[int, int], None] | None) -> MergeReport:
-    with _read_other(other_path) as (other, copy):
+    # The private copy lives in the logbook's backups folder, where a later run removes a killed one's.
+    scratch = default_backup_dir(db.path) if db.path is not None else None
+    with _read_other(other_path, scratch) as (other, copy):
         # Checking, reading and planning have no row counts to show; these calls let Cancel stop them.
         report_progress(progress, 0, 0)
         fingerprint = data_fingerprint(db)

@@ -18,7 +18,7 @@ from typing import Any
 from champion_desk.errors import NotFoundError
 from champion_desk.store import erasure
 from champion_desk.store.merging import REFERENCES
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 from champion_desk.store.schema import RECORD_TABLES
 
 FORMAT_VERSION = 1

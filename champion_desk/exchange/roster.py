@@ -22,7 +22,8 @@ from champion_desk.errors import ChampionDeskError, ValidationError
 from champion_desk.exchange.tabular import TableFile, TableFileError, read_table
 from champion_desk.store import importing, records
 from champion_desk.store.importing import data_fingerprint, report_progress
-from champion_desk.store.database import Database, memory_database
+from champion_desk.store.connection import Database
+from champion_desk.store.database import memory_database
 
 FIELDS = ("staff_ref", "display_name", "role", "unit", "is_champion", "active")
 FIELD_LABELS = {

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from champion_desk.errors import NotFoundError, StoreError
 from champion_desk.store import records
-from champion_desk.store.database import Database, translate_errors
+from champion_desk.store.connection import Database, translate_errors
 from champion_desk.store.schema import RECORD_TABLES, TABLE_DDL, columns
 
 ERASED_NAME = "Erased colleague"

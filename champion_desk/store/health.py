@@ -8,7 +8,8 @@ from pathlib import Path
 
 from champion_desk.errors import StoreError, one_line
 from champion_desk.store import summaries
-from champion_desk.store.database import Database, check_header, untrusted_connection
+from champion_desk.store.connection import Database, untrusted_connection
+from champion_desk.store.database import check_header
 from champion_desk.store.schema import APPLICATION_ID, RECORD_TABLES, SCHEMA_VERSION
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from champion_desk.errors import ChampionDeskError
 from champion_desk.store import records
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 from champion_desk.store.schema import columns
 
 Progress = Callable[[int, int], object]

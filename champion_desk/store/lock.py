@@ -22,7 +22,7 @@ import socket
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from champion_desk.errors import StoreError
@@ -47,6 +47,9 @@ class LockOwner:
     # When the process started (Linux: clock ticks since boot), so a pid reused by another
     # program after a crash does not keep a dead lock alive; '' where it cannot be told.
     started: str = ""
+    # The identity of the logbook file the lock was taken on (``connection.logbook_identity``): a
+    # -wal a killed holder left is then known to be that logbook's, not a file copied over it.
+    logbook: str = ""
 
     def since_local(self) -> str:
         """Return ``since`` as local time, e.g. '14:02 on 26 Nov 2026' (or as stored if unparsable)."""
@@ -176,7 +179,7 @@ def _read_file(path: Path) -> LockOwner | None:
         return LockOwner(
             user=str(data["user"]), host=str(data["host"]), pid=int(data["pid"]),
             since=str(data["since"]), boot=str(data.get("boot", "")), app=str(data.get("app", APP_NAME)),
-            started=str(data.get("started", "")),
+            started=str(data.get("started", "")), logbook=str(data.get("logbook", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -257,6 +260,22 @@ class DatabaseLock:
             except OSError:
                 pass  # a read-only folder or a vanished file: nothing more to do
 
+    def record_logbook(self, identity: str) -> None:
+        """Write the identity of the logbook into the held lock (for a file created after it was taken)."""
+        if self.released or not identity or self.owner.logbook == identity or read_owner(self.db_path) != self.owner:
+            return
+        owner = replace(self.owner, logbook=identity)
+        fd, tmp_name = tempfile.mkstemp(prefix=".lock-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(json.dumps(asdict(owner), indent=1).encode("utf-8"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp_name, self.path)
+            self.owner = owner
+        except OSError:
+            Path(tmp_name).unlink(missing_ok=True)  # the lock as taken still holds; only the identity is missing
+
     def __enter__(self) -> DatabaseLock:
         return self
 
@@ -264,16 +283,19 @@ class DatabaseLock:
         self.release()
 
 
-def acquire(db_path: Path | str, *, force: bool = False, owner: LockOwner | None = None) -> DatabaseLock:
+def acquire(db_path: Path | str, *, force: bool = False, owner: LockOwner | None = None, logbook: str = "") -> DatabaseLock:
     """Take the lock of a database for this process and return it.
 
     A stale lock (see :func:`is_stale`) is taken over. ``force`` breaks any lock: only after the
     user confirmed that the other PC no longer has it open. Raises DatabaseLockedError naming
-    who has it open; ``stale_unknown`` on the error is True when that is another PC.
+    who has it open; ``stale_unknown`` on the error is True when that is another PC. ``logbook``
+    is recorded in the lock as the identity of the file it is taken on.
     """
     db_path = Path(db_path)
     path = lock_path(db_path)
     owner = owner or current_owner()
+    if logbook:
+        owner = replace(owner, logbook=logbook)
     for _attempt in range(3):
         if _write_new(path, owner):
             if read_owner(db_path) == owner:

@@ -17,8 +17,8 @@ from typing import Any
 
 from champion_desk.errors import ConflictError, StoreError
 from champion_desk.store import records
-from champion_desk.store.backups import open_foreign
-from champion_desk.store.database import Database, page_cache, sort_helper_threads
+from champion_desk.store.connection import open_foreign
+from champion_desk.store.connection import Database, page_cache, sort_helper_threads
 from champion_desk.store.importing import Progress, report_progress
 from champion_desk.store.schema import RECORD_TABLES, TABLE_DDL, columns
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from champion_desk.errors import ConflictError, NotFoundError, StoreError
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 from champion_desk.store.schema import RECORD_TABLES, columns
 
 SYSTEM_FIELDS = ("id", "created_at", "updated_at", "deleted_at")

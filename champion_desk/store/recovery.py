@@ -16,6 +16,7 @@ from pathlib import Path
 
 from champion_desk.errors import ChampionDeskError, StoreError
 from champion_desk.store.backups import BackupInfo, copy_verified, default_backup_dir, list_backups
+from champion_desk.store.connection import remove_created_companions, sqlite_connect
 from champion_desk.store.database import check_header
 
 QUICK_CHECK_ROWS = 5
@@ -68,10 +69,9 @@ def diagnose(path: Path | str, thorough: bool = False) -> str | None:
     """
     path = Path(path)
     check_header(path)
-    companions = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
-    existed = {c for c in companions if c.exists()}
+    existed = {c: c.exists() for c in (Path(f"{path}-wal"), Path(f"{path}-shm"))}
     try:
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        conn = sqlite_connect(f"file:{path.as_posix()}?mode=ro", path)
     except sqlite3.Error as exc:
         return f"cannot be opened ({exc})"
     try:
@@ -83,21 +83,12 @@ def diagnose(path: Path | str, thorough: bool = False) -> str | None:
         return "the file's table definitions are damaged"
     finally:
         conn.close()
-        _remove_created(companions, existed)
+        # A read-only connection to a WAL-mode file creates -wal/-shm it cannot delete on close:
+        # leave the folder as it was found.
+        remove_created_companions(path, existed)
     if rows == [("ok",)]:
         return None
     return "; ".join(" ".join(str(r[0]).split()) for r in rows)
-
-
-def _remove_created(companions: list[Path], existed: set[Path]) -> None:
-    # A read-only connection to a WAL-mode file creates -wal/-shm it cannot delete on close; leave
-    # the folder as it was found (only an empty -wal, which holds nothing, is removed).
-    wal = companions[0]
-    if wal in existed or (wal.exists() and wal.stat().st_size > 0):
-        return
-    for companion in companions:
-        if companion not in existed:
-            companion.unlink(missing_ok=True)
 
 
 def backup_is_good(backup: Path) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from champion_desk.store import summaries
+
 if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually runs.
     import sqlite_utils
 
@@ -265,24 +267,18 @@ def _version_4(db: sqlite_utils.Database) -> None:
 
 def _version_5(db: sqlite_utils.Database) -> None:
     """Summary tables the dashboard reads at trust scale, filled from the records, kept by triggers."""
-    from champion_desk.store import summaries
-
     summaries.create(db.conn, 5)
     db.execute("PRAGMA user_version = 5")
 
 
 def _version_6(db: sqlite_utils.Database) -> None:
     """Day totals over all units and tools, and each unit and tool's latest pulse, for the dashboard."""
-    from champion_desk.store import summaries
-
     summaries.create(db.conn, 6)
     db.execute("PRAGMA user_version = 6")
 
 
 def _version_7(db: sqlite_utils.Database) -> None:
     """Days to resolution over all units and tools, by the day resolved, for the dashboard."""
-    from champion_desk.store import summaries
-
     summaries.create(db.conn, 7)
     db.execute("PRAGMA user_version = 7")
 
@@ -293,8 +289,6 @@ def _version_8(db: sqlite_utils.Database) -> None:
     Every trigger is recreated, so a version 7 file's triggers read as this version words them.
     No figure changes: a version 7 file cannot hold such a resolved concern (its trigger refused it).
     """
-    from champion_desk.store import summaries
-
     summaries.create(db.conn, 8)
     db.execute("PRAGMA user_version = 8")
 

@@ -38,7 +38,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from champion_desk.store.database import Database, page_cache
+from champion_desk.store.connection import Database, page_cache
 
 TABLE_DDL: dict[str, str] = {
     "summary_training_day": """CREATE TABLE summary_training_day (

@@ -39,10 +39,10 @@ class BackgroundRead(QThread):
         self._db_lock = threading.Lock()
 
     def run(self) -> None:  # Qt override
-        from champion_desk.store.database import open_database
+        from champion_desk.store.frontdoor import open_reader
 
         try:
-            db = open_database(self.path, readonly=True)
+            db = open_reader(self.path)
             with self._db_lock:
                 self._db = db
             try:

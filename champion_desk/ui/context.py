@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QObject, Signal
 
 from champion_desk.domain.scope import Scope
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 
 
 class AppContext(QObject):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from champion_desk.ui.context import AppContext
 
@@ -66,7 +66,9 @@ def export_person(context: AppContext, parent: QWidget | None, staff_id: str) ->
 
     person = records.get(context.db, "staff", staff_id, include_deleted=True)
     suggested = Path.home() / f"{person['staff_ref'] or 'colleague'}-data.json"
-    name, _ = QFileDialog.getSaveFileName(parent, f"Save {person['display_name']}'s data as", str(suggested), "JSON (*.json)")
+    from champion_desk.ui.widgets.save_path import ask_save_path
+
+    name = ask_save_path(parent, f"Save {person['display_name']}'s data as", suggested, "JSON (*.json)", context.db.path)
     if not name:
         return None
     counts = run_operation(parent, "Export their data", without_progress, write_export, context.db, staff_id, Path(name))

@@ -111,10 +111,12 @@ class ExportDialog(QDialog):
         self.path.setText(str(path.with_suffix(".xlsx") if self.fmt() == "xlsx" else path.with_suffix("")))
 
     def browse(self) -> None:
+        from champion_desk.ui.widgets.save_path import ask_save_path
+
         if self.fmt() == "xlsx":
-            name, _ = QFileDialog.getSaveFileName(self, "Save the workbook as", self.path.text(), "Excel workbook (*.xlsx)")
+            name = ask_save_path(self, "Save the workbook as", self.path.text(), "Excel workbook (*.xlsx)", self.context.db.path)
         else:
-            name = QFileDialog.getExistingDirectory(self, "Choose a folder for the CSV files", self.path.text())
+            name = ask_save_path(self, "Choose a folder for the CSV files", self.path.text(), "", self.context.db.path, folder=True)
         if name:
             self.path.setText(name)
 
@@ -284,7 +286,7 @@ class RestoreDialog(QDialog):
             self.restore(Path(name))
 
     def restore(self, path: Path | None = None) -> None:
-        from champion_desk.store.backups import restore_database
+        from champion_desk.store.foreign import restore_database
         from champion_desk.store.database import open_database
 
         if path is None:

@@ -9,7 +9,9 @@ from typing import Any
 from PySide6.QtWidgets import QCommandLinkButton, QDialog, QFileDialog, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from champion_desk.errors import ChampionDeskError
-from champion_desk.store.database import Database, open_database
+from champion_desk.paths import demo_db_path
+from champion_desk.store.connection import Database
+from champion_desk.store.database import open_database
 from champion_desk.ui.workers import OperationCancelled, run_with_progress
 
 CREATE, OPEN, DEMO = "create", "open", "demo"
@@ -102,16 +104,11 @@ def create_demo(target: Path, parent: QWidget | None, scale: str | None = None) 
     return FirstRunResult(db, summary)
 
 
-def demo_path(target: Path) -> Path:
-    """Return where demo data goes: a file of its own beside the real logbook."""
-    return target.with_name(f"{target.stem}-demo{target.suffix}")
-
-
 def setup_database(choice: str, target: Path, parent: QWidget | None = None, open_path: Path | None = None) -> FirstRunResult | None:
     """Carry out a first-run choice; return the open database, or None when the user backed out.
 
     CREATE creates ``target``; OPEN opens ``open_path`` (asking for it when not given); DEMO fills
-    a file of its own beside ``target`` (``demo_path``) with demo data. Raises ChampionDeskError (or OSError) when the file cannot be used.
+    a file of its own beside ``target`` (``paths.demo_db_path``) with demo data. Raises ChampionDeskError (or OSError) when the file cannot be used.
     """
     if choice == CREATE:
         return FirstRunResult(open_database(target, create=True))
@@ -120,7 +117,7 @@ def setup_database(choice: str, target: Path, parent: QWidget | None = None, ope
         return FirstRunResult(open_database(path, create=False)) if path else None
     if choice == DEMO:
         # Never into the real logbook's file: made-up records must not mix with real work later.
-        return create_demo(demo_path(target), parent)
+        return create_demo(demo_db_path(target), parent)
     raise ValueError(f"Unknown first-run choice {choice!r}")
 
 

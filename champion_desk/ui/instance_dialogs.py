@@ -1,45 +1,32 @@
-"""Opening a database safely on a shared ward PC: who has it open, network folders, damaged files.
+"""The app's answers to the front door's questions (``store/frontdoor.py``), as message boxes.
 
-``open_with_safeguards`` is the one call the app makes instead of ``open_database``: it warns
-about a network folder, takes the one-instance lock (offering read-only when someone else has
-the database open), and offers to restore the latest good backup when the file is damaged,
-keeping the damaged file aside as Firefox does. The questions go through an ``Asker`` so tests
-(and a future non-modal UI) can answer them without message boxes.
+The rules of opening a logbook on a shared ward PC (network folder, one-instance lock, a stale
+log set aside, damage and restore) live in the store, where every command follows them too;
+this module only asks the person: "open read-only?", "open anyway?", "restore the backup?".
+``open_with_safeguards`` is the app's call: the front door, with failures shown in a box.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from champion_desk.errors import ChampionDeskError, CorruptDatabaseError
+from champion_desk.errors import ChampionDeskError
+from champion_desk.store import frontdoor
 from champion_desk.store import lock as locking
 from champion_desk.store import recovery
-from champion_desk.store.backups import BackupInfo, default_backup_dir
-from champion_desk.store.database import Database, open_database
-from champion_desk.store.location import NetworkLocation, network_location
+from champion_desk.store.backups import BackupInfo
+from champion_desk.store.frontdoor import LockedChoice, Logbook
+from champion_desk.store.location import NetworkLocation
+
+# The app's name for a logbook opened through the front door (its database and its lock).
+OpenedDatabase = Logbook
 
 
-class LockedChoice(Enum):
-    READ_ONLY = "read-only"
-    TAKE_OVER = "take-over"  # only offered when the other instance is on another PC
-    CANCEL = "cancel"
-
-
-class Asker(Protocol):
-    """The questions ``open_with_safeguards`` may ask; each returns the user's answer."""
-
-    def locked(self, error: locking.DatabaseLockedError) -> LockedChoice: ...
-
-    def network(self, location: NetworkLocation) -> bool: ...
-
-    def damaged(self, path: Path, problem: str, backup: BackupInfo | None) -> bool: ...
-
-    def restored(self, result: recovery.RecoveryResult) -> None: ...
+class Asker(frontdoor.Asker, Protocol):
+    """The front door's questions plus the one the app alone needs: tell that opening failed."""
 
     def failed(self, path: Path, message: str) -> None: ...
 
@@ -136,90 +123,20 @@ class MessageBoxAsker:
     def failed(self, path: Path, message: str) -> None:
         QMessageBox.warning(self.parent, "Could not open the logbook", f"{path}\n\n{message}")
 
-
-@dataclass
-class OpenedDatabase:
-    """A database opened by :func:`open_with_safeguards`, with the lock to release when closing it."""
-
-    db: Database
-    lock: locking.DatabaseLock | None
-
-    @property
-    def readonly(self) -> bool:
-        return self.db.readonly
-
-    def close(self) -> None:
-        """Close the database, then give up the lock (in that order, so no one opens it mid-close)."""
-        try:
-            self.db.close()
-        finally:
-            if self.lock is not None:
-                self.lock.release()
+    def notice(self, message: str) -> None:
+        QMessageBox.information(self.parent, "Opening the logbook", message)
 
 
 def open_with_safeguards(path: Path | str, asker: Asker, *, create: bool = False,
-                         backup_dir: Path | None = None, verify: bool = True) -> OpenedDatabase | None:
-    """Open a database after the shared-PC checks; return it, or None when the user backed out.
+                         backup_dir: Path | None = None, verify: bool = True) -> Logbook | None:
+    """Open a logbook for the app through the front door; return it, or None when the user backed out.
 
-    Order: network warning (before anything is written beside the file), then the lock, then the
-    damage check with an offer to restore (skipped when ``verify`` is False: the caller knows the
-    file is untouched since a clean close), then ``open_database``. Problems are reported through
-    ``asker.failed`` and give None.
+    Problems are shown through ``asker.failed`` and give None. ``verify`` is False when the file is
+    exactly as this PC last closed it cleanly (the damage check reads the whole file).
     """
     path = Path(path).expanduser()
-    where = network_location(path)
-    if where is not None and not asker.network(where):
-        return None
-    held: locking.DatabaseLock | None = None
-    readonly = False
     try:
-        if create:
-            path.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes beside the new file
-        held = locking.acquire(path)
-    except locking.DatabaseLockedError as exc:
-        choice = asker.locked(exc)
-        if choice is LockedChoice.CANCEL:
-            return None
-        if choice is LockedChoice.TAKE_OVER:
-            held = locking.acquire(path, force=True)
-        else:
-            readonly = True
-    except OSError as exc:
-        # The folder cannot take a lock file (read-only folder, full disk): read-only is all it can do.
-        readonly = True
-        if not path.exists():
-            asker.failed(path, f"The folder cannot be written ({exc.strerror or exc}).")
-            return None
-    try:
-        if verify and path.exists() and path.stat().st_size > 0 and not readonly:
-            problem = _damage(path)
-            if problem is not None:
-                backup = recovery.latest_good_backup(backup_dir or default_backup_dir(path))
-                if not asker.damaged(path, problem, backup) or backup is None:
-                    _release(held)
-                    return None
-                asker.restored(recovery.restore_latest_backup(path, backup_dir))
-        db = open_database(path, create=create, readonly=readonly, backup_dir=backup_dir)
+        return frontdoor.open_logbook(path, asker, write=True, create=create, verify=verify, backup_dir=backup_dir)
     except (ChampionDeskError, OSError) as exc:
-        _release(held)
         asker.failed(path, str(exc))
         return None
-    except BaseException:
-        _release(held)
-        raise
-    return OpenedDatabase(db, held)
-
-
-def _damage(path: Path) -> str | None:
-    # A file that is not ours at all is not "damaged": open_database refuses it with its own message.
-    try:
-        return recovery.diagnose(path)
-    except CorruptDatabaseError as exc:
-        return str(exc)
-    except ChampionDeskError:
-        return None
-
-
-def _release(held: locking.DatabaseLock | None) -> None:
-    if held is not None:
-        held.release()

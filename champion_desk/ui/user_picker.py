@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from champion_desk.domain import listings
 from champion_desk.domain.vocab import ROLE_SUGGESTIONS
 from champion_desk.errors import ChampionDeskError, ValidationError
-from champion_desk.store.database import Database
+from champion_desk.store.connection import Database
 
 USER_KEYS = ("id", "display_name", "role", "is_champion", "unit")
 

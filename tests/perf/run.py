@@ -106,7 +106,8 @@ def demo_db(scale: str, seed: int) -> tuple[Path, float | None]:
 
 def upgrade_cached(path: Path) -> None:
     """Bring a cached demo built by an older version up to the current schema (once, in place)."""
-    from champion_desk.store.database import open_database, read_header
+    from champion_desk.store.connection import read_header
+    from champion_desk.store.database import open_database
     from champion_desk.store.schema import SCHEMA_VERSION
 
     if read_header(path)[0] >= SCHEMA_VERSION:

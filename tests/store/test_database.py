@@ -260,7 +260,7 @@ def test_a_damaged_schema_is_reported_in_one_short_line():
     import sqlite3
 
     from champion_desk.errors import CorruptDatabaseError
-    from champion_desk.store.database import translate_errors
+    from champion_desk.store.connection import translate_errors
 
     quoted = "SELECT d, t, u FROM (\n" + "SELECT c.held_on AS d FROM checkin c UNION " * 40 + ")"
     with pytest.raises(CorruptDatabaseError) as raised, translate_errors():

@@ -15,7 +15,8 @@ from champion_desk.errors import ConflictError, NotADeskDatabaseError, StoreErro
 from champion_desk.exchange import merge as merge_module
 from champion_desk.exchange.merge import merge_database, plan_merge, read_snapshot, read_target
 from champion_desk.store import erasure, records, summaries
-from champion_desk.store.database import Database, migrate_schema, open_database
+from champion_desk.store.connection import Database
+from champion_desk.store.database import migrate_schema, open_database
 from champion_desk.store.schema import RECORD_TABLES
 
 UNIT_NAMES = ["Ward 1", "Ward 2", "ward 1", "ICU"]

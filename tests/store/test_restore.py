@@ -10,7 +10,8 @@ import pytest
 
 from champion_desk.errors import CorruptDatabaseError, NewerVersionError, NotADeskDatabaseError
 from champion_desk.store import records
-from champion_desk.store.backups import backup_database, checked_copy, list_backups, restore_database
+from champion_desk.store.backups import backup_database, list_backups
+from champion_desk.store.foreign import checked_copy, restore_database
 from champion_desk.store.database import open_database
 from champion_desk.store.schema import APPLICATION_ID, TABLE_DDL
 

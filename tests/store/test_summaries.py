@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from champion_desk.errors import NotADeskDatabaseError
-from champion_desk.store import backups, erasure, records, schema, summaries
+from champion_desk.store import backups, erasure, foreign, records, schema, summaries
 from champion_desk.store.database import open_database
 
 DAYS = ["2026-01-05", "2026-01-31", "2026-02-01", "2026-03-15"]
@@ -295,14 +295,14 @@ def test_a_file_from_elsewhere_may_hold_the_summary_triggers_and_no_others(db_pa
     db.close()
     copy = tmp_path / "copy.db"
     backups.copy_verified(sqlite3.connect(db_path), copy)
-    assert backups.check_foreign_file(copy) == schema.SCHEMA_VERSION
+    assert foreign.check_foreign_file(copy) == schema.SCHEMA_VERSION
     conn = sqlite3.connect(copy)
     conn.execute("DROP TRIGGER summary_staff_delete")
     conn.execute("CREATE TRIGGER summary_staff_delete AFTER DELETE ON staff BEGIN DELETE FROM unit; END")
     conn.commit()
     conn.close()
     with pytest.raises(NotADeskDatabaseError):
-        backups.check_foreign_file(copy)
+        foreign.check_foreign_file(copy)
 
 
 def test_the_data_model_page_describes_every_summary_table_and_column():
@@ -367,8 +367,8 @@ def test_a_version_7_file_from_elsewhere_is_accepted_and_its_triggers_reworded(d
         db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0008_resolution_dates', '0009_sparse_link_indexes')")
         db.conn.execute("PRAGMA user_version = 7")
     db.close()
-    assert backups.check_foreign_file(db_path) == 7
-    with backups.checked_copy(db_path) as copy:
+    assert foreign.check_foreign_file(db_path) == 7
+    with foreign.checked_copy(db_path) as copy:
         conn = sqlite3.connect(copy)
         try:
             found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())

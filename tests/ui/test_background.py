@@ -39,7 +39,7 @@ def test_interrupting_a_read_that_is_closing_its_connection_does_not_raise(qtbot
     # The read's close() is held open just after the connection closed, the moment before the old
     # code cleared ``_db``: an interrupt() landing there used a closed connection and raised
     # ProgrammingError out of the aboutToQuit slot. Now it waits for close-and-clear and finds none.
-    from champion_desk.store.database import Database
+    from champion_desk.store.connection import Database
 
     closed = threading.Event()
     real_close = Database.close

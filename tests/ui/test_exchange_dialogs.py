@@ -105,3 +105,19 @@ def test_erase_person_can_be_cancelled(qtbot, ward_context, ward, monkeypatch):
         b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole).click())
     assert not exchange_actions.erase_person(ward_context, None, ward["a"])
     assert records.get(ward_context.db, "staff", ward["a"])["display_name"] == "Nguyễn Thị Mai"
+
+
+def test_an_output_is_never_saved_over_the_logbook(qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from champion_desk.ui.widgets.save_path import ask_save_path
+
+    logbook = tmp_path / "ward.db"
+    open_database(logbook).close()
+    answers = iter([(str(logbook), ""), (str(tmp_path / "backups" / "x.xlsx"), ""), (str(tmp_path / "fine.xlsx"), "")])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: next(answers))
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    chosen = ask_save_path(None, "Save the workbook as", tmp_path / "x.xlsx", "Excel workbook (*.xlsx)", logbook)
+    assert chosen == (tmp_path / "fine.xlsx").resolve()
+    assert len(warnings) == 2 and "ward.db" in warnings[0] and "backups folder" in warnings[1]

@@ -6,7 +6,7 @@ import pytest
 
 from champion_desk.app import Desk, audit_count
 from champion_desk.store import records
-from champion_desk.store.backups import list_backups, default_backup_dir
+from champion_desk.store.backups import default_backup_dir, list_backups
 from champion_desk.store.database import open_database
 from champion_desk.ui import first_run
 from champion_desk.ui.first_run import CREATE, DEMO, OPEN, FirstRunDialog, setup_database

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QPlainTextEdit, QP
 
 from champion_desk import crashlog
 from champion_desk.domain import pin
+from champion_desk.store import frontdoor
 from champion_desk.store import lock as locking
 from champion_desk.store import records
 from champion_desk.store.backups import BackupInfo, backup_database
@@ -51,6 +52,9 @@ class ScriptedAsker:
 
     def failed(self, path, message):
         self.asked.append(("failed", message))
+
+    def notice(self, message):
+        self.asked.append(("notice", message))
 
 
 def _make(path: Path) -> None:
@@ -92,7 +96,7 @@ def test_lock_from_another_pc_can_be_taken_over_when_the_user_says_so(db_path):
 def test_network_folder_is_warned_about_before_anything_is_written(db_path, monkeypatch):
     _make(db_path)
     where = NetworkLocation(db_path, "an NFS network share", "/mnt/wards")
-    monkeypatch.setattr(instance_dialogs, "network_location", lambda path: where)
+    monkeypatch.setattr(frontdoor, "network_location", lambda path: where)
     assert open_with_safeguards(db_path, ScriptedAsker(network=False)) is None
     assert not locking.lock_path(db_path).exists()
     opened = open_with_safeguards(db_path, ScriptedAsker(network=True))

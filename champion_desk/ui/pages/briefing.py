@@ -18,7 +18,6 @@ from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,6 +34,7 @@ from champion_desk.domain.privacy import DEFAULT_K, MIN_K
 from champion_desk.domain.scope import Scope
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.pages.base import Page
+from champion_desk.ui.widgets.save_path import ask_save_path
 
 PREVIEW_DPI = 72
 PRINT_DPI = 300
@@ -253,7 +253,7 @@ class BriefingPage(Page):
         return path
 
     def save_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Save briefing", str(Path.home() / self.suggested_name()), "PDF (*.pdf)")
+        name = ask_save_path(self, "Save briefing", Path.home() / self.suggested_name(), "PDF (*.pdf)", self.context.db.path)
         if name:
             try:
                 self.save_to(Path(name))
@@ -306,7 +306,7 @@ class BriefingPage(Page):
         from champion_desk.report.poster import make_poster
         from champion_desk.ui.workers import run_with_progress
 
-        name, _ = QFileDialog.getSaveFileName(self, "Save poster", str(Path.home() / self.suggested_name("poster")), "PDF (*.pdf)")
+        name = ask_save_path(self, "Save poster", Path.home() / self.suggested_name("poster"), "PDF (*.pdf)", self.context.db.path)
         if not name:
             return
         scope, k, paper, made_by = self.options()
