@@ -67,6 +67,26 @@ def _starts_the_gui(argv: Sequence[str]) -> bool:
     return True
 
 
+def describe_os_error(exc: OSError) -> str:
+    """Return one line for a file-system error: the path, what went wrong, and what to do."""
+    import errno
+
+    if not exc.filename and exc.args and not exc.strerror:
+        return str(exc)  # raised by the app itself with its own sentence
+    where = f"{exc.filename}: " if exc.filename else ""
+    what = exc.strerror or str(exc)
+    advice = {
+        errno.ENOSPC: "free some space on that disk and try again; nothing half-written was kept",
+        errno.EACCES: "that file or folder cannot be written by you; choose another place",
+        errno.EPERM: "that file or folder cannot be written by you; choose another place",
+        errno.EROFS: "that disk is read-only; choose another place",
+        errno.ENAMETOOLONG: "choose a shorter file name",
+        errno.ENOENT: "check the path",
+        errno.EISDIR: "that is a folder; give a file name",
+    }.get(exc.errno)
+    return f"{where}{what}" + (f" ({advice})." if advice else ".")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -82,8 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ChampionDeskError as exc:
         print(f"champion-desk: error: {exc}", file=sys.stderr)
         return 1
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-        print(f"champion-desk: error: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"champion-desk: error: {describe_os_error(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("champion-desk: interrupted; nothing half-written was kept.", file=sys.stderr)

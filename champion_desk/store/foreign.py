@@ -16,7 +16,7 @@ from champion_desk.errors import CorruptDatabaseError, NotADeskDatabaseError, Re
 from champion_desk.store import summaries
 from champion_desk.store.backups import backup_database, copy_into, default_backup_dir, scratch_folder
 from champion_desk.store.connection import Database, connect, open_foreign, translate_errors
-from champion_desk.store.database import check_header, migrate_schema
+from champion_desk.store.database import check_header, memory_database, migrate_schema
 from champion_desk.store.schema import SCHEMA_VERSION, TABLE_DDL, columns
 
 _CHECK_CACHE_KIB = -262144  # up to 256 MB, taken only as pages are read, freed when the check's connection closes
@@ -116,6 +116,38 @@ def check_shape(conn: sqlite3.Connection, path: Path) -> None:
             # A merge copies rows trusting the file's own link check, which only checks the links
             # the file declares, compared as its keys are collated: those must be ours.
             raise NotADeskDatabaseError(f"{path}: table {table} does not declare the documented types, keys and links.")
+    _refuse_other_definitions(conn, path)
+
+
+def _definitions(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """Return the definition (whitespace folded) of every documented table and of every index on one."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index')").fetchall()
+    return {(kind, name): " ".join((sql or "").split()) for kind, name, table, sql in rows
+            if table in TABLE_DDL and not name.startswith("sqlite_autoindex_")}
+
+
+@functools.cache
+def _declared_definitions() -> dict[tuple[str, str], str]:
+    """Return :func:`_definitions` of a logbook this version creates (the same as one it upgrades)."""
+    db = memory_database()
+    try:
+        return _definitions(db.conn)
+    finally:
+        db.close()
+
+
+def _refuse_other_definitions(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file whose tables or indexes are defined otherwise than this version defines them.
+
+    An extra CHECK, a changed default or a missing index would make later saves fail, or figures
+    differ, long after the file was let in; so every definition must be this version's, word for word.
+    """
+    found, declared = _definitions(conn), _declared_definitions()
+    for key in sorted(set(found) | set(declared)):
+        if found.get(key) != declared.get(key):
+            kind, name = key
+            how = "is missing" if key not in found else "is not Champion Desk's" if key not in declared else "is defined differently"
+            raise NotADeskDatabaseError(f"{path}: {kind} {name} {how} (constraints, defaults or indexes changed by another program); it is refused.")
 
 
 def _table_shape(conn: sqlite3.Connection, table: str) -> tuple:
