@@ -65,16 +65,14 @@ def merge_order() -> tuple[str, ...]:
 _BATCH = 2000
 MERGE_CACHE_KIB = 262144  # 256 MB of page cache while a merge runs
 # Rebuilding a table's secondary indexes costs in proportion to the rows it ends with; keeping them
-# up costs in proportion to the rows written, each a random B-tree insert. Measured at trust scale
-# (2 cores, trust-seed1 + seed2), rebuilding won from about 3 rows written per 4 already held:
-# sessions and incidents at 9 in 10 saved a third of their time, attendance at 1 in 2 lost 15%.
+# up costs in proportion to the rows written, each a random B-tree insert. Rebuilding wins once
+# about 3 rows are written per 4 already held (measured at trust scale; `make perf` row 6b).
 REBUILD_INDEXES_FROM = 0.75
-# CREATE INDEX sorts in runs as large as the page cache: with the merge's 256 MB one a single run
-# outgrows the CPU caches; 16 MB runs merged afterwards built the trust-scale attendance indexes
-# in 1.3 s instead of 1.6 s (measured 4-16 MB alike; 2 MB slower).
+# CREATE INDEX sorts in runs as large as the page cache: with the merge's big cache a single run
+# outgrows the CPU caches, so runs of a few MB merged afterwards are faster.
 INDEX_SORT_CACHE_KIB = 16000
-# Those runs are sorted by helper threads as well as the merge's own: about 0.15 s off the
-# trust-scale attendance indexes on 2 cores (the other core has at most the before-merge backup then).
+# Those runs are sorted by helper threads as well as the merge's own (the other core has at most
+# the before-merge backup to do then).
 INDEX_SORT_THREADS = 2
 
 
@@ -306,8 +304,8 @@ def _first_broken_link(db: Database, upserts: Mapping[str, Sequence[tuple]], gon
 def _rows_held(db: Database, table: str) -> int:
     """Return about how many rows this file's ``table`` holds, to choose between ways of writing or checking it.
 
-    The largest rowid stands in for the count: count(*) walks a whole index (0.2 s for a trust's
-    attendances), and deleted rows only make the estimate a little high.
+    The largest rowid stands in for the count: count(*) walks a whole index, and deleted rows only
+    make the estimate a little high.
     """
     return db.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM main.{table}").fetchone()[0]
 
