@@ -58,7 +58,7 @@ def buckets(scope: Scope, bucket: str) -> list[Period]:
         raise ValidationError(
             "bucket", f"at most {MAX_BUCKETS:,} per series",
             f"bucket: {first.isoformat()} to {last.isoformat()} makes {count:,} {bucket}s; a series has at most "
-            f"{MAX_BUCKETS:,} (choose a shorter period{' or --bucket month' if bucket == 'week' else ''})",
+            f"{MAX_BUCKETS:,} (choose a shorter period{', or months instead of weeks' if bucket == 'week' else ''})",
         )
     out: list[Period] = []
     start = scope.date_from
