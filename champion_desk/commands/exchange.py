@@ -24,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    "join columns with + (display_name=Forename+Surname)")
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     p.add_argument("--skip-invalid", action="store_true", help="write the valid rows, report the invalid ones")
+    p.add_argument("--encoding", metavar="NAME",
+                   help="a CSV's encoding when it has no byte-order mark and is not UTF-8 (cp1252 for older Excel)")
     p.set_defaults(handler=cmd_import_roster)
 
     p = subparsers.add_parser("export", help="export every table's live records to CSV files or one XLSX workbook")
@@ -60,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cmd_import_roster(args: argparse.Namespace) -> int:
     from champion_desk.exchange import roster
 
-    table = roster.read_roster(args.file)
+    table = roster.read_roster(args.file, args.encoding)
     mapping = roster.parse_map_options(args.map, table.headers) if args.map else {}
     # Fields not named by --map are still matched by their usual header names.
     guessed = roster.guess_mapping(table.headers)
@@ -81,6 +83,8 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
         print(f"  {name:<13} <- {' + '.join(repr(c) for c in cols) if cols else '(not in the file)'}")
     for problem in plan.problems:
         print(problem)
+    for warning in plan.warnings:
+        print(warning)
     if plan.new_units:
         print(f"New units{'' if plan.written else ' (would be created)'}: {', '.join(plan.new_units)}")
     print(plan.summary())

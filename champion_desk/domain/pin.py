@@ -1,8 +1,9 @@
 """The optional app PIN and idle auto-lock: hashing, checking, and the wrong-try back-off policy.
 
-Pure Python, no Qt, no storage: the UI keeps the string :func:`hash_pin` returns (proposed:
-``security/pin_hash`` in the per-user settings file) and the auto-lock minutes
-(``security/auto_lock_minutes``). The PIN itself is never stored or logged. It is hashed with
+Pure Python, no Qt, no storage: the UI keeps the string :func:`hash_pin` returns
+(``security/pin_hash`` in the per-user settings file), the auto-lock minutes
+(``security/auto_lock_minutes``) and the wrong-try record :meth:`PinAttempts.resume` reads back
+(``security/pin_failures``, ``security/pin_last_failure``), so a restart does not clear a wait. The PIN itself is never stored or logged. It is hashed with
 ``hashlib.scrypt`` and a random salt per PIN, so two wards with the same PIN have different
 hashes and a copied settings file does not give the PIN away without a costly search.
 
@@ -15,8 +16,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from champion_desk.errors import ValidationError
@@ -98,19 +101,43 @@ def delay_after(failures: int) -> float:
     """
     if failures < FREE_TRIES:
         return 0.0
-    return min(FIRST_DELAY_SECONDS * 2 ** (failures - FREE_TRIES), MAX_DELAY_SECONDS)
+    # The exponent is capped: a count read back from a settings file may be absurdly large.
+    return min(FIRST_DELAY_SECONDS * 2 ** min(failures - FREE_TRIES, 16), MAX_DELAY_SECONDS)
 
 
 @dataclass
 class PinAttempts:
     """Counts wrong tries at the lock screen and says how long the next try must wait.
 
-    ``clock`` is ``time.monotonic`` by default, so changing the PC's clock cannot skip a wait.
+    ``clock`` is ``time.monotonic`` by default, so changing the PC's clock cannot skip a wait
+    while the app runs. ``last_failure`` is the wall-clock time (``wall``) of the last wrong try:
+    with ``failures`` it is what a restart needs (:meth:`resume`). ``on_change`` is called after
+    every try that changes the count, for the caller to store it at once.
     """
 
     failures: int = 0
     blocked_until: float = 0.0
-    clock: object = field(default=time.monotonic, repr=False)
+    last_failure: float = 0.0
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    wall: Callable[[], float] = field(default=time.time, repr=False)
+    on_change: Callable[[PinAttempts], None] | None = field(default=None, repr=False)
+
+    @classmethod
+    def resume(cls, failures: int, last_failure: float, *, clock: Callable[[], float] = time.monotonic,
+               wall: Callable[[], float] = time.time, on_change: Callable[[PinAttempts], None] | None = None) -> PinAttempts:
+        """Return the attempts a previous run left: ``failures`` wrong PINs, the last at wall time ``last_failure``.
+
+        The wait still owed is the back-off less the time since the last failure. A last failure
+        in the future (the clock was set back) or unreadable counts as now, so the whole wait
+        starts again: setting the clock back never shortens it.
+        """
+        failures = max(0, min(int(failures), 10_000))
+        now = wall()
+        if not math.isfinite(last_failure) or last_failure > now:
+            last_failure = now
+        owed = delay_after(failures) - (now - last_failure) if failures else 0.0
+        blocked_until = clock() + owed if owed > 0 else 0.0
+        return cls(failures, blocked_until, last_failure if failures else 0.0, clock, wall, on_change)
 
     def wait_seconds(self) -> float:
         """Return how many seconds remain before another try is allowed (0 when allowed now)."""
@@ -125,11 +152,18 @@ class PinAttempts:
         if self.wait_seconds() > 0:
             return False
         if verify_pin(pin, stored):
+            changed = self.failures != 0
             self.failures = 0
             self.blocked_until = 0.0
+            self.last_failure = 0.0
+            if changed and self.on_change is not None:
+                self.on_change(self)
             return True
         self.failures += 1
         self.blocked_until = self.clock() + delay_after(self.failures)
+        self.last_failure = self.wall()
+        if self.on_change is not None:
+            self.on_change(self)
         return False
 
 

@@ -8,14 +8,26 @@ from dataclasses import dataclass, field
 from champion_desk.errors import ValidationError
 
 
+# Dates a user may ask about. Python's dates end at 9999-12-31, so a period or a bucket computed past
+# a date near that end overflowed (a traceback); nothing on a ward is logged outside these years.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2199, 12, 31)
+
+
 def parse_date(text: str | dt.date, field_name: str = "date") -> dt.date:
-    """Parse ``YYYY-MM-DD``; raise ValidationError naming the field otherwise."""
+    """Parse ``YYYY-MM-DD`` in the years 1900 to 2199; raise ValidationError naming the field otherwise."""
     if isinstance(text, dt.date):
-        return text
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise ValidationError(field_name, "must be a date written YYYY-MM-DD", f"{field_name}: {text!r} is not a date written YYYY-MM-DD") from None
+        day = text
+    else:
+        try:
+            day = dt.date.fromisoformat(str(text).strip())
+        except ValueError:
+            raise ValidationError(field_name, "must be a date written YYYY-MM-DD",
+                                  f"{field_name}: {text!r} is not a date written YYYY-MM-DD") from None
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(field_name, f"must be in the years {EARLIEST.year} to {LATEST.year}",
+                              f"{field_name}: {day.isoformat()} is not in the years {EARLIEST.year} to {LATEST.year}")
+    return day
 
 
 def months_before(day: dt.date, months: int) -> dt.date:

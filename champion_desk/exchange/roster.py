@@ -48,11 +48,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 FIRST_NAMES = ("first name", "forename", "forenames", "given name", "first")
 LAST_NAMES = ("last name", "surname", "family name", "last")
 
-# ESR-style assignment statuses included: a suspended colleague is still in post.
-_TRUE = {"yes", "y", "true", "t", "1", "x", "active", "current", "in post", "champion",
-         "active assignment", "suspend assignment", "suspended"}
-_FALSE = {"no", "n", "false", "f", "0", "inactive", "leaver", "left", "terminated", "not active", "",
-          "terminate assignment", "inactive assignment", "end assignment"}
+# Yes/no words for the champion column.
+_YES = {"yes", "y", "true", "t", "1", "x", "champion"}
+_NO = {"no", "n", "false", "f", "0"}
+
+# The HR status words the "In post" column may hold, and whether each counts as in post. Every word
+# is read by this table alone, so a status HR adds later is an error on its line, never a guess.
+# A suspended colleague is not working on the ward (and cannot be trained there), so is not in
+# post: counting them would lower every unit's coverage. README "HR status words" shows this table.
+STATUS_WORDS: dict[str, int] = {
+    **{word: 1 for word in ("yes", "y", "true", "1", "active", "current", "in post", "active assignment", "acting up")},
+    **{word: 0 for word in ("no", "n", "false", "0", "inactive", "not active", "leaver", "left", "terminated",
+                            "suspended", "suspend assignment", "terminate assignment", "inactive assignment",
+                            "end assignment")},
+}
 
 Mapping_ = dict[str, tuple[str, ...]]  # field -> the column(s) it is read from
 
@@ -160,6 +169,7 @@ class ImportPlan:
     mapping: Mapping_
     rows: list[PlannedRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)  # rows imported, with something to check
     new_units: list[str] = field(default_factory=list)
     written: bool = False
     fingerprint: tuple[int, int] = (0, 0)
@@ -184,13 +194,18 @@ class ImportPlan:
 
 
 def parse_flag(text: str) -> int | str:
-    """Return 1/0 for the yes/no words rosters use (yes, Y, true, 1, Active, Leaver…); else the text."""
+    """Return 1/0 for the yes/no words rosters use (yes, Y, true, 1, x…); else the text as given."""
     word = text.strip().lower()
-    if word in _TRUE:
+    if word in _YES:
         return 1
-    if word in _FALSE:
+    if word in _NO:
         return 0
     return text.strip()
+
+
+def parse_status(text: str) -> int | None:
+    """Return 1 (in post) or 0 for a word of ``STATUS_WORDS`` (any case, spaces trimmed); None for another word."""
+    return STATUS_WORDS.get(" ".join(text.lower().split()))
 
 
 def _cells(table: TableFile, mapping: Mapping_) -> tuple[dict[str, list[int]], int]:
@@ -237,9 +252,15 @@ def plan_import(db: Database, table: TableFile, mapping: Mapping_, progress: Cal
             continue
         raw = {name: " ".join(cells[p].strip() for p in pos if cells[p].strip()) for name, pos in positions.items()}
         values = normalise(raw)
-        for flag in ("is_champion", "active"):
-            if flag in values and values[flag] is not None:
-                values[flag] = parse_flag(values[flag])
+        if values.get("is_champion") is not None:
+            values["is_champion"] = parse_flag(values["is_champion"])
+        if values.get("active") is not None:
+            status = parse_status(values["active"])
+            if status is None:
+                found.append(RowProblem(line, "active", "is not an HR status word Champion Desk knows",
+                                        f"got {values.pop('active')!r}; the README lists the words"))
+            else:
+                values["active"] = status
         ref, name = values.get("staff_ref"), values.get("display_name")
         if ref is not None:
             if ref.casefold() in seen_refs:
@@ -288,6 +309,9 @@ def plan_import(db: Database, table: TableFile, mapping: Mapping_, progress: Cal
             continue
         shown = {**given, "unit": unit_name} if unit_name is not None else given
         shown.pop("unit_id", None)
+        if "unit" in positions and unit_name is None and (existing is None or existing["unit_id"] is None):
+            # Such a colleague counts in every all-units figure and in no unit's: say so, by line.
+            plan.warnings.append(RowProblem(line, "unit", "empty, imported without a unit"))
         if existing is None:
             plan.rows.append(PlannedRow(line, "add", shown))
             continue
@@ -360,12 +384,12 @@ def _write(db: Database, plan: ImportPlan, actor: str, progress: Callable[[int, 
     importing.write_batch(db, "staff", added, changed, actor, progress=progress)
 
 
-def read_roster(path: Path | str) -> TableFile:
-    """Read a roster file (CSV or XLSX). Raises TableFileError, FileNotFoundError."""
-    return read_table(path)
+def read_roster(path: Path | str, encoding: str | None = None) -> TableFile:
+    """Read a roster file (CSV or XLSX; ``encoding`` for a CSV that is not UTF-8). Raises TableFileError, FileNotFoundError."""
+    return read_table(path, encoding)
 
 
 __all__ = [
     "FIELDS", "FIELD_LABELS", "ImportPlan", "PlannedRow", "RosterError", "RowProblem", "TableFileError",
-    "guess_mapping", "import_roster", "parse_flag", "parse_map_options", "plan_import", "read_roster",
+    "STATUS_WORDS", "guess_mapping", "import_roster", "parse_flag", "parse_map_options", "parse_status", "plan_import", "read_roster",
 ]

@@ -43,8 +43,11 @@ HINTS = {
     "role": "Job title, e.g. Staff Nurse.",
     "unit": "Ward or department. New ones are created.",
     "is_champion": "Yes/No: is this colleague a champion?",
-    "active": "Yes/No or Active/Leaver: are they still in post?",
+    "active": "An HR status (Active Assignment, Suspended, Leaver…) or Yes/No: are they in post?",
 }
+# A CSV without a byte-order mark is read as UTF-8 unless the user names its encoding here.
+ENCODINGS = (("UTF-8 (or marked in the file)", ""), ("Windows-1252 (older Excel on Windows)", "cp1252"),
+             ("UTF-16 without a mark", "utf-16"), ("Latin-1 (ISO 8859-1)", "latin-1"))
 
 
 class ImportWizard(QWizard):
@@ -91,12 +94,22 @@ class FilePage(QWizardPage):
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
+        self.encoding = QComboBox(self)
+        self.encoding.setAccessibleName("Text encoding of a CSV file")
+        for label, name in ENCODINGS:
+            self.encoding.addItem(label, name)
+        self.encoding.currentIndexChanged.connect(self.read_file)
+        encoding_row = QHBoxLayout()
+        encoding_row.addWidget(QLabel("Text encoding (CSV only):", self))
+        encoding_row.addWidget(self.encoding)
+        encoding_row.addStretch(1)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Roster file:", self))
         layout.addLayout(row)
+        layout.addLayout(encoding_row)
         layout.addWidget(self.status)
         layout.addStretch(1)
         if path is not None:
@@ -115,7 +128,7 @@ class FilePage(QWizardPage):
         self.wiz.table = None
         if text:
             try:
-                self.wiz.table = roster.read_roster(Path(text))
+                self.wiz.table = roster.read_roster(Path(text), self.encoding.currentData() or None)
             except (ChampionDeskError, OSError) as exc:
                 self.status.setStyleSheet("color: #a00;")
                 self.status.setText(f"This file cannot be imported: {exc}")
@@ -207,9 +220,9 @@ class MappingPage(QWizardPage):
                 parts = [cells[index[col]].strip() for col in mapping.get(name, ()) if index[col] < len(cells)]
                 text = " ".join(p for p in parts if p)
                 if name in ("is_champion", "active") and text:
-                    flag = roster.parse_flag(text)
+                    flag = roster.parse_flag(text) if name == "is_champion" else roster.parse_status(text)
                     # Show how the word is read; the file's own word too when it is not plain yes/no.
-                    word = {1: "yes", 0: "no"}.get(flag, "? not yes or no")
+                    word = {1: "yes", 0: "no"}.get(flag, "? not yes or no" if name == "is_champion" else "? unknown status")
                     text = word if text.lower() in ("yes", "no") else f"{word} ({text})"
                 self.preview.setItem(r, c, QTableWidgetItem(text))
         self.completeChanged.emit()
@@ -246,6 +259,14 @@ class ReportPage(QWizardPage):
         layout.addWidget(self.problems_label)
         layout.addWidget(self.problems, 1)
         layout.addWidget(self.skip)
+        self.warnings_label = QLabel("Rows that will be imported, but check them (line numbers as in the file):", self)
+        self.warnings = QPlainTextEdit(self)
+        self.warnings.setReadOnly(True)
+        self.warnings.setAccessibleName("Rows imported with a warning")
+        layout.addWidget(self.warnings_label)
+        layout.addWidget(self.warnings, 1)
+        self.warnings_label.setVisible(False)
+        self.warnings.setVisible(False)
 
     def initializePage(self) -> None:  # Qt override
         from PySide6.QtWidgets import QApplication
@@ -274,6 +295,9 @@ class ReportPage(QWizardPage):
         self.problems.setPlainText("\n".join(p.described(plan.mapping) for p in plan.problems))
         for widget in (self.problems, self.problems_label, self.skip):
             widget.setVisible(has_problems)
+        self.warnings.setPlainText("\n".join(str(w) for w in plan.warnings))
+        for widget in (self.warnings, self.warnings_label):
+            widget.setVisible(bool(plan.warnings))
         self.skip.setChecked(False)
         if has_problems:
             self.details.setText(self.details.text() + " Fix these rows in the file and import it again, "

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from champion_desk.errors import ValidationError
 
 from champion_desk.domain import pin
+from champion_desk.ui.settings import Settings
 
 # Input that counts as "someone is here".
 _ACTIVITY = {
@@ -81,6 +82,8 @@ class LockScreen(QWidget):
         self._wait_timer = QTimer(self)
         self._wait_timer.setInterval(1000)
         self._wait_timer.timeout.connect(self.refresh_wait)
+        if self.attempts.wait_seconds() > 0:
+            self.refresh_wait()  # a wait owed from before a restart shows at once
 
     def try_unlock(self) -> None:
         """Check the typed PIN (unless a wait is in force); emit ``unlocked`` when it is right."""
@@ -215,13 +218,14 @@ class AppLocker(QObject):
     unlocked = Signal()
 
     def __init__(self, window: QWidget, pin_hash: Callable[[], str | None], minutes: Callable[[], int],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, settings: Settings | None = None) -> None:
         super().__init__(parent or window)
         self.window = window
         self.pin_hash = pin_hash
         self.minutes = minutes
         self.screen: LockScreen | None = None
-        self.attempts = pin.PinAttempts()  # survives re-locking: waiting cannot be skipped by idling
+        # Survives re-locking and restarts: waiting cannot be skipped by idling or by a kill.
+        self.attempts = remembered_attempts(settings)
         # Without a PIN nothing can lock, so there is no idle time to count.
         self.watcher = IdleWatcher((minutes() or 0) if pin_hash() else 0, parent=self)
         self.watcher.idle_timeout.connect(self.lock)
@@ -270,6 +274,14 @@ class AppLocker(QObject):
             self.screen = None
         self.watcher.set_minutes(self.minutes() or 0)
         self.unlocked.emit()
+
+
+def remembered_attempts(settings: Settings | None = None) -> pin.PinAttempts:
+    """Return the wrong-PIN record this PC's settings keep, storing every change back at once."""
+    settings = settings or Settings()
+    failures, last_failure = settings.pin_failures
+    return pin.PinAttempts.resume(
+        failures, last_failure, on_change=lambda a: settings.set_pin_failures(a.failures, a.last_failure))
 
 
 def _digits_edit(name: str) -> QLineEdit:
@@ -328,8 +340,8 @@ class PinSetupDialog(QDialog):
         buttons.accepted.connect(self.try_accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        # Same back-off as the lock screen, so this dialog is no way round it.
-        self.attempts = pin.PinAttempts()
+        # Same back-off and record as the lock screen, so this dialog is no way round it.
+        self.attempts = remembered_attempts()
 
     def try_accept(self) -> None:
         """Check the entries; accept with the new hash and minutes, or say what is wrong.

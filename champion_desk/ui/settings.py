@@ -107,6 +107,26 @@ class Settings:
         self._set("security/pin_hash", value)
 
     @property
+    def pin_failures(self) -> tuple[int, float]:
+        """Return the wrong PINs in a row and the wall-clock time of the last (0, 0.0 when none).
+
+        An unreadable record (a hand-edited file) reads as five wrong tries just now, so editing
+        the file cannot clear a wait.
+        """
+        from champion_desk.domain.pin import FREE_TRIES
+
+        try:
+            return int(self._get("security/pin_failures", 0)), float(self._get("security/pin_last_failure", 0.0))
+        except (TypeError, ValueError):
+            return FREE_TRIES, float("nan")
+
+    def set_pin_failures(self, failures: int, last_failure: float) -> None:
+        """Keep the wrong-try record, on disk at once: a wait must survive the app being killed."""
+        self._set("security/pin_failures", int(failures) or None)
+        self._set("security/pin_last_failure", float(last_failure) if failures else None)
+        self.sync()
+
+    @property
     def auto_lock_minutes(self) -> int:
         """Return the idle minutes before the app locks (0 = never; only with a PIN set)."""
         from champion_desk.domain.pin import DEFAULT_AUTO_LOCK_MINUTES, check_auto_lock_minutes

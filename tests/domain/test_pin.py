@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from champion_desk.domain import pin
 from champion_desk.errors import ValidationError
@@ -63,6 +65,40 @@ def test_attempts_wait_after_five_wrong_tries_and_reset_on_success():
     now[0] += 60
     assert attempts.attempt("1357", stored)
     assert attempts.failures == 0 and attempts.wait_seconds() == 0
+
+
+def test_a_resumed_record_owes_the_rest_of_the_wait():
+    changes = []
+    wall = [1_000_000.0]
+    attempts = pin.PinAttempts(wall=lambda: wall[0], on_change=lambda a: changes.append((a.failures, a.last_failure)))
+    stored = pin.hash_pin("1357", **FAST)
+    for _ in range(5):
+        attempts.attempt("0000", stored)
+    assert changes[-1] == (5, 1_000_000.0) and len(changes) == 5
+    # A restart ten seconds later: twenty seconds are still owed, and the right PIN is refused meanwhile.
+    wall[0] += 10
+    mono = [50.0]
+    again = pin.PinAttempts.resume(*changes[-1], clock=lambda: mono[0], wall=lambda: wall[0])
+    assert again.wait_seconds() == 20
+    assert not again.attempt("1357", stored)
+    mono[0] += 20
+    assert again.attempt("1357", stored) and again.failures == 0
+
+
+@pytest.mark.parametrize("last_failure", [2_000_000.0, float("nan"), float("inf"), float("-inf")])
+def test_a_clock_set_back_or_an_unreadable_time_restarts_the_whole_wait(last_failure):
+    again = pin.PinAttempts.resume(6, last_failure, clock=lambda: 0.0, wall=lambda: 1_000_000.0)
+    assert again.wait_seconds() == pin.delay_after(6) == 60
+
+
+@given(st.integers(-5, 10**12), st.floats(-1e12, 1e12, allow_nan=False))
+def test_a_resumed_wait_is_never_longer_than_the_back_off_nor_shorter_than_what_is_left(failures, elapsed):
+    now = 1_000_000.0
+    again = pin.PinAttempts.resume(failures, now - elapsed, clock=lambda: 0.0, wall=lambda: now)
+    full = pin.delay_after(max(0, min(failures, 10_000)))
+    assert 0 <= again.wait_seconds() <= pin.MAX_DELAY_SECONDS
+    # Wall times are floats: "now - (now - elapsed)" is elapsed to within a rounding.
+    assert again.wait_seconds() == pytest.approx(full if elapsed <= 0 else max(0.0, full - elapsed), abs=1e-6)
 
 
 def test_auto_lock_policy():

@@ -6,11 +6,13 @@ import datetime as dt
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from champion_desk.domain import metrics
 from champion_desk.domain.metrics import THEMES, stats
 from champion_desk.domain.scope import Scope
-from champion_desk.domain.series import ROW_KEYS, SERIES_KEYS, buckets, series
+from champion_desk.domain.series import MAX_BUCKETS, ROW_KEYS, SERIES_KEYS, buckets, series
 from champion_desk.domain.vocab import Theme
 from champion_desk.errors import ValidationError
 from champion_desk.store import records
@@ -43,6 +45,30 @@ def test_month_buckets_are_calendar_months_clipped_to_the_scope():
     assert spans(buckets(Scope(D("2023-12-31"), D("2024-02-29")), "month")) == [
         ("2023-12-31", "2023-12-31"), ("2024-01-01", "2024-01-31"), ("2024-02-01", "2024-02-29"),
     ]
+
+
+@given(st.dates(dt.date(1900, 1, 1), dt.date(2199, 12, 31)), st.integers(0, 9000), st.sampled_from(("week", "month")))
+@settings(max_examples=200, deadline=None)
+def test_too_many_buckets_are_refused_before_any_is_made(start, days, bucket):
+    scope = Scope(start, min(start + dt.timedelta(days=days), dt.date(2199, 12, 31)))
+    try:
+        made = buckets(scope, bucket)
+    except ValidationError as exc:
+        assert exc.field == "bucket" and f"a series has at most {MAX_BUCKETS:,}" in str(exc)
+        assert days > 7 * (MAX_BUCKETS - 1) if bucket == "week" else days > 28 * (MAX_BUCKETS - 1)
+    else:
+        assert len(made) <= MAX_BUCKETS
+
+
+@pytest.mark.parametrize("bucket, end", [("week", dt.date(2023, 1, 1)), ("month", dt.date(2099, 12, 31))])
+def test_the_bucket_limit_is_exact(bucket, end):
+    # 2000-01-03 is a Monday: weeks and months both start on the first day.
+    start = dt.date(2000, 1, 3) if bucket == "week" else dt.date(2000, 1, 1)
+    step = dt.timedelta(days=7) if bucket == "week" else None
+    last_allowed = start + step * MAX_BUCKETS - dt.timedelta(days=1) if step else dt.date(2099, 12, 31)
+    assert len(buckets(Scope(start, last_allowed), bucket)) == MAX_BUCKETS
+    with pytest.raises(ValidationError, match=f"makes {MAX_BUCKETS + 1:,} {bucket}s"):
+        buckets(Scope(start, last_allowed + dt.timedelta(days=1)), bucket)
 
 
 def test_unknown_bucket_or_series_is_refused(db):

@@ -6,10 +6,22 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from champion_desk.exchange.roster import RosterError, guess_mapping, import_roster, parse_flag, plan_import, read_roster
+from champion_desk.exchange.roster import (
+    STATUS_WORDS,
+    RosterError,
+    guess_mapping,
+    import_roster,
+    parse_flag,
+    parse_status,
+    plan_import,
+    read_roster,
+)
 from champion_desk.exchange.tabular import TableFileError
 from champion_desk.store import records
+from tests.exchange import bad_rosters, workbooks
 
 DATA = Path(__file__).parent / "data"
 HR = DATA / "hr_roster.csv"
@@ -50,10 +62,58 @@ def test_forename_and_surname_make_the_name():
     assert guess_mapping(["Forename", "Surname", "Staff No"])["display_name"] == ("Forename", "Surname")
 
 
-@pytest.mark.parametrize("text, value", [("yes", 1), ("Y", 1), ("true", 1), ("1", 1), ("Active", 1),
-                                         ("no", 0), ("N", 0), ("false", 0), ("0", 0), ("Leaver", 0), ("maybe", "maybe")])
+@pytest.mark.parametrize("text, value", [("yes", 1), ("Y", 1), ("true", 1), ("1", 1), ("x", 1),
+                                         ("no", 0), ("N", 0), ("false", 0), ("0", 0), ("maybe", "maybe"), ("Active", "Active")])
 def test_flags(text, value):
     assert parse_flag(text) == value
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Active Assignment", 1), ("  active   assignment ", 1), ("Acting Up", 1), ("Active", 1), ("Yes", 1),
+    ("Suspend Assignment", 0), ("Suspended", 0), ("SUSPENDED", 0), ("Leaver", 0), ("Terminate Assignment", 0), ("No", 0),
+    ("On Secondment", None), ("maybe", None), ("Activ", None),
+])
+def test_status_words_are_read_by_the_table_alone(text, value):
+    assert parse_status(text) == value
+
+
+def test_the_readme_lists_exactly_the_status_words():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**HR status words.**", 1)[1].split("\n**", 1)[0]
+    listed = {}
+    for line in section.splitlines():
+        if line.startswith("| in post") or line.startswith("| not in post"):
+            value = 1 if line.startswith("| in post") else 0
+            for word in line.split("|")[2].split(","):
+                listed[word.strip().strip("`").lower()] = value
+    assert listed == STATUS_WORDS
+
+
+def test_suspended_and_unknown_statuses(db, tmp_path):
+    f = tmp_path / "r.csv"
+    f.write_text("Staff No,Name,Ward,Assignment Status\nS1,Ann Lee,Ward 2,Suspend Assignment\n"
+                 "S2,Bo Chan,Ward 2,Suspended\nS3,Cy Dee,Ward 2,Active Assignment\nS4,Di Eve,Ward 2,On Secondment\n",
+                 encoding="utf-8")
+    plan = _import(db, f)
+    assert [str(p) for p in plan.problems] == [
+        "line 5: active: is not an HR status word Champion Desk knows (got 'On Secondment'; the README lists the words)"]
+    assert plan.written is False and records.count(db, "staff") == 0
+    _import(db, f, skip_invalid=True)
+    assert {s["staff_ref"]: s["active"] for s in records.find(db, "staff")} == {"S1": 0, "S2": 0, "S3": 1}
+
+
+def test_an_empty_unit_is_a_warning_naming_the_line(db, tmp_path):
+    f = tmp_path / "r.csv"
+    f.write_text('Staff No,Employee Name,Position,Organisation\nK1,"Ok, Name",Consultant,\nK2,Ann Lee,Nurse,Ward 2\n',
+                 encoding="utf-8")
+    plan = _import(db, f)
+    assert [str(w) for w in plan.warnings] == ["line 2: unit: empty, imported without a unit"]
+    assert plan.written and not plan.problems
+    # Once the colleague has a unit, a blank cell keeps it, so there is nothing to warn about.
+    f.write_text('Staff No,Employee Name,Position,Organisation\nK1,"Ok, Name",Consultant,Ward 3\n', encoding="utf-8")
+    _import(db, f)
+    f.write_text('Staff No,Employee Name,Position,Organisation\nK1,"Ok, Name",Consultant,\n', encoding="utf-8")
+    assert _import(db, f).warnings == []
 
 
 def test_import_adds_staff_and_units_then_reimport_changes_nothing(db):
@@ -151,7 +211,8 @@ def test_encodings_delimiters_and_line_ends(tmp_path, encoding, newline, delimit
         rows.append(["B3", "Łukasz Nowak", "Ward 4"])
     path = tmp_path / "r.csv"
     path.write_bytes(newline.join(delimiter.join(r) for r in rows).encode(encoding) + newline.encode(encoding))
-    table = read_roster(path)
+    # Without a byte-order mark only UTF-8 is assumed: older Excel's code page must be named.
+    table = read_roster(path, encoding="cp1252" if encoding == "cp1252" else None)
     assert table.headers == ["Staff No", "Name", "Ward"]
     assert [line for line, _ in table.rows] == list(range(2, len(rows) + 1))
     assert table.rows[0][1][1] == "Siobhán Ó Briain"
@@ -186,23 +247,71 @@ def test_xlsx_roster(db, tmp_path):
     assert records.find(db, "staff", staff_ref="20002")[0]["active"] == 0
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "is empty"),
-    (b"   \r\n\r\n", "is empty"),
-    (b"Staff No,Name\r\n", "no rows"),
-    (bytes(range(256)) * 40, "not"),
-    (b"PK\x03\x04" + b"\x00garbage" * 50, "not a readable Excel workbook"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old-style Excel"),
-    (b"SQLite format 3\x00" + b"\x00" * 2000, "not a text file"),
-    (b"Name,Ward\n\x81\x8d\x8f\x90\x9d\n", "not readable text"),
-])
-def test_malformed_files_are_refused_clearly(db, tmp_path, content, message):
-    path = tmp_path / "roster.csv"
-    path.write_bytes(content)
+@pytest.mark.parametrize("name, write, message", [(c[1], c[2], c[3]) for c in bad_rosters.CASES],
+                         ids=[c[0] for c in bad_rosters.CASES])
+def test_malformed_files_are_refused_clearly(db, tmp_path, name, write, message):
+    path = tmp_path / name
+    write(path)
     before = _snapshot(db)
     with pytest.raises(TableFileError, match=message):
         _import(db, path)
     assert _snapshot(db) == before
+
+
+def test_a_mixed_encoding_file_is_refused_naming_the_line_of_the_first_bad_byte(db, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes("Staff No,Name\nG1,Gráinne Ó Súilleabháin\nG2,Zoë Adams\n".encode()
+                     + "G3,Siobhán Ó Briain\n".encode("cp1252"))
+    with pytest.raises(TableFileError, match=r"r.csv, line 4: byte 0xE1 is not UTF-8 text"):
+        read_roster(path)
+    # Named as Windows-1252, its UTF-8 lines would read as "GrÃ¡inne": refused too, by line.
+    with pytest.raises(TableFileError, match=r"r.csv, line 2: holds UTF-8 text though it was read as cp1252"):
+        read_roster(path, encoding="cp1252")
+
+
+@given(st.lists(st.text(st.characters(codec="cp1252", exclude_categories=("Cc", "Cs")), min_size=1, max_size=12),
+                min_size=1, max_size=6), st.integers(0, 5))
+@settings(max_examples=60, deadline=None)
+def test_one_foreign_byte_anywhere_names_its_line(names, where):
+    import tempfile
+
+    lines = ["Staff No,Name", *(f"Z{n},{name.replace(',', ' ').strip() or 'x'}" for n, name in enumerate(names))]
+    where = 1 + where % (len(lines) - 1)
+    lines[where] += "\xe9"  # é, written below as one Windows-1252 byte in an otherwise UTF-8 file
+    raw = "\n".join(lines[:where]).encode() + b"\n" + lines[where].encode("cp1252") + b"\n" + "\n".join(lines[where + 1:]).encode()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.csv"
+        path.write_bytes(raw)
+        try:
+            read_roster(path)
+        except TableFileError as exc:
+            first_bad = next(n for n, line in enumerate(raw.split(b"\n"), 1) if not _is_utf8(line))
+            assert f"line {first_bad}:" in str(exc)
+        else:
+            raise AssertionError("a file mixing encodings was read")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def test_an_unknown_encoding_is_one_line(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("Staff No,Name\nA1,Ann\n", encoding="utf-8")
+    with pytest.raises(TableFileError, match="encoding: 'klingon' is not a text encoding"):
+        read_roster(path, encoding="klingon")
+
+
+def test_a_declared_sheet_size_is_not_believed(tmp_path):
+    path = tmp_path / "roster.xlsx"
+    rows = [b'<row r="2"><c r="A2" t="inlineStr"><is><t>A1</t></is></c><c r="B2" t="inlineStr"><is><t>Ann</t></is></c></row>']
+    workbooks.write_workbook(path, workbooks.sheet_xml(rows, dimension="A1:XFD1048576"), zip64=False)
+    table = read_roster(path)
+    assert table.headers == ["Staff No", "Name"] and table.rows == [(2, ["A1", "Ann"])]
 
 
 def test_a_50_mb_file_is_refused_without_reading_it(db, tmp_path):

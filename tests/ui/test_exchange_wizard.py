@@ -76,6 +76,24 @@ def test_wizard_refuses_a_bad_file_on_the_first_page(qtbot, context, tmp_path):
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled() is False
 
 
+def test_wizard_reads_an_older_excel_csv_once_its_encoding_is_chosen(qtbot, context, tmp_path):
+    f = tmp_path / "r.csv"
+    f.write_bytes("Staff No,Name,Ward,Status\nW1,Siobhán Ó Briain,,Suspended\n".encode("cp1252"))
+    wizard = _wizard(qtbot, context, f)
+    assert not wizard.file_page.isComplete()
+    assert "line 2: byte 0xE1 is not UTF-8 text" in wizard.file_page.status.text()
+    encoding = wizard.file_page.encoding
+    encoding.setCurrentIndex(encoding.findData("cp1252"))
+    assert wizard.file_page.isComplete()
+    wizard.next()
+    assert wizard.mapping_page.preview.item(0, 1).text() == "Siobhán Ó Briain"
+    assert wizard.mapping_page.preview.item(0, 5).text() == "no (Suspended)"
+    wizard.next()
+    report = wizard.report_page
+    assert report.warnings.isVisible() and not report.problems.isVisible()
+    assert report.warnings.toPlainText() == "line 2: unit: empty, imported without a unit"
+
+
 def test_reimport_has_nothing_to_do(qtbot, context):
     from champion_desk.exchange.roster import guess_mapping, import_roster, read_roster
 
