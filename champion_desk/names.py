@@ -7,8 +7,9 @@ its words, "Surname, First" as rosters give it, first name next to surname witho
 names, the surname with its particle ("Ó Súilleabháin", "van der Berg"), and the staff number.
 Matching is by whole words, longest form first.
 
-A single word of a name (3+ letters, not a particle) is a match on its own unless it is a word of
-a place name: "Ward" alone stays when there is a "Cedar Ward", and place names (units, tools)
+A single word of a name (3+ letters, not a particle) is a match on its own unless it is also an
+everyday word ("Will", "Brown") or a word of a place name: "Ward" alone stays when there is a
+"Cedar Ward", and place names (units, tools)
 and the names to keep (champions) are never touched, even where a hidden name shares a word.
 """
 
@@ -32,6 +33,17 @@ PARTICLES = frozenset({
     "da", "do", "dos", "das", "du", "la", "le", "bin", "ibn", "al", "el", "ter", "ten", "st",
 })
 MIN_WORD = 3
+# Names that are also everyday words of a ward's notes ("we will", "a brown envelope", "ward
+# round"): alone they are words, so only the whole name (or first name next to surname) matches.
+WORDS_TOO = frozenset("""
+    will may can mark bill pat sue rose grace hope joy faith june april august guy jack rob frank dean
+    drew gene art ray bob don pearl ruby summer dawn amber holly ivy iris lily sky rich penny chase
+    hunter carter baker cook ward hall king young green brown white black wood hill lane long moore
+    little bell price bond mason page rush wise sharp day best love fox lamb swan nice gray grey read
+    reading field fields bank banks rice lee wing rich christian sterling stone street park parks
+    march bay west east north south short tall small major miles rivers brook lord knight bishop
+    sage sunny star nurse doctor mann power fish bush cross land bird kind close hart port gold
+    """.split())
 
 _HIDE, _KEEP = 1, 0
 
@@ -52,46 +64,51 @@ def _is_gap(gap: str, comma_ok: bool) -> bool:
     return all(c.isspace() or c in _JOINERS or (comma_ok and c == ",") for c in gap)
 
 
-def name_forms(name: str) -> set[tuple[tuple[str, ...], bool]]:
+@functools.lru_cache(maxsize=16384)
+def name_forms(name: str) -> frozenset[tuple[tuple[str, ...], bool]]:
     """Return the word sequences a name is written as, each with whether a comma may separate its words.
 
     "Adams, Zoë" gives ("adams", "zoe") with commas allowed and ("zoe", "adams"); "Anna Maria van
     der Berg" gives the whole name, ("anna", "berg"), ("van", "der", "berg"), ("anna", "van", "der",
-    "berg"); "O'Brien-Kelly" gives
-    ("o", "brien", "kelly"), ("o", "brien") and ("obrien",).
+    "berg"); "O'Brien-Kelly" gives ("o", "brien", "kelly"), ("o", "brien") and ("obrien",).
     """
     name = unicodedata.normalize("NFKC", name or "").strip()
-    full = words(name)
-    if not full:
-        return set()
-    forms: set[tuple[tuple[str, ...], bool]] = {(full, "," in name)}
     last, comma, first = name.partition(",")
     ordered = f"{first} {last}" if comma and words(first) and words(last) else name
-    spaced = [w for w in (words(part) for part in ordered.split()) if w]
-    forms.add((tuple(t for w in spaced for t in w), False))
+    parts = ordered.split()
+    part_words = [words(part) for part in parts]
+    spaced = [w for w in part_words if w]
+    if not spaced:
+        return frozenset()
+    forms: set[tuple[tuple[str, ...], bool]] = {(tuple(t for w in spaced for t in w), False)}
+    if ordered is not name:
+        forms.add((words(name), True))  # as the roster wrote it: "Adams, Zoë"
     if len(spaced) >= 3:
         forms.add((spaced[0] + spaced[-1], False))  # first name next to surname, middle names left out
-    for i in range(1, len(spaced)):
-        if all(t in PARTICLES for t in spaced[i]) and i + 1 < len(spaced):
+    for i in range(1, len(spaced) - 1):
+        if all(t in PARTICLES for t in spaced[i]):
             run = tuple(t for w in spaced[i:] for t in w)
             forms.update({(run, False), (spaced[0] + run, False)})  # "van der Berg", "Anna van der Berg"
             break
-    for part in ordered.split():
+    for part, found in zip(parts, part_words):
+        if len(found) < 2:
+            continue  # a plain word: no hyphen or apostrophe inside
         for piece in [part, *_SPLIT_HYPHENS.split(part)]:
             piece_words = words(piece)
             if len(piece_words) > 1:
                 forms.add((piece_words, False))
                 forms.add((("".join(piece_words),), False))  # "OBrien" as some notes write "O'Brien"
-    return forms
+    return frozenset(forms)
 
 
 def single_words(name: str) -> set[str]:
-    """Return the words of a name that are a match on their own: 3+ letters and not a particle."""
-    return {w for w in words(unicodedata.normalize("NFKC", name or "")) if len(w) >= MIN_WORD and w not in PARTICLES}
+    """Return the words of a name that are a match on their own: 3+ letters, not a particle, not an everyday word."""
+    return {w for w in words(unicodedata.normalize("NFKC", name or ""))
+            if len(w) >= MIN_WORD and w not in PARTICLES and w not in WORDS_TOO}
 
 
-def _holds(sequence: tuple[str, ...], key: tuple[str, ...]) -> bool:
-    return any(sequence[i:i + len(key)] == key for i in range(len(sequence) - len(key) + 1))
+def _holds_any(sequence: tuple[str, ...], keys: set[tuple[str, ...]], longest: int) -> bool:
+    return any(sequence[i:j] in keys for i in range(len(sequence)) for j in range(i + 2, min(len(sequence), i + longest) + 1))
 
 
 class NameMatcher:
@@ -108,16 +125,18 @@ class NameMatcher:
                  places: Iterable[str] = (), not_alone: Iterable[str] = (), alone: bool = True) -> None:
         hide, refs = [h for h in hide if h], [r for r in refs if r and words(r)]
         self._names, self._refs = hide, refs
-        whole = {key for name in hide for key, _ in name_forms(name) if len(key) > 1} | {words(r) for r in refs}
+        forms_of = {name: name_forms(name) for name in hide}
+        whole = {key for found in forms_of.values() for key, _ in found if len(key) > 1} | {words(r) for r in refs}
+        longest = max((len(key) for key in whole), default=0)
         # A place named after a colleague ("Mo Ali's old ward") names them: it is no place to spare.
-        places = [p for p in places if p and not any(_holds(words(p), key) for key in whole)]
+        places = [p for p in places if p and not _holds_any(words(p), whole, longest)]
         barred = {w for p in places for w in words(p)} | {fold(w) for w in not_alone if w}
         forms: dict[tuple[str, ...], tuple[int, bool]] = {}
         if alone:
             for name in hide:
                 forms.update(((w,), (_HIDE, False)) for w in single_words(name) if w not in barred)
-        for name in hide:
-            for key, comma_ok in name_forms(name):
+        for found in forms_of.values():
+            for key, comma_ok in found:
                 if len(key) > 1 or key[0] not in barred:
                     forms[key] = (_HIDE, comma_ok or forms.get(key, (0, False))[1])
         for ref in refs:

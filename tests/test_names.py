@@ -86,3 +86,8 @@ def test_places_holding_a_surname_are_never_altered(first, last):
 def test_forms_of_a_name_with_a_particle():
     keys = {k for k, _ in name_forms("Seán Ó Súilleabháin")}
     assert ("sean", "o", "suilleabhain") in keys and ("o", "suilleabhain") in keys and ("sean", "suilleabhain") in keys
+
+
+def test_a_name_that_is_an_everyday_word_matches_only_as_a_whole_name():
+    m = NameMatcher(["Will Brown"])
+    assert m.replace("We will send the brown folder; Will Brown signed", X) == "We will send the brown folder; [x] signed"

@@ -238,7 +238,9 @@ def name_redactor(db: Database) -> NameRedactor:
     from champion_desk.store.erasure import ERASED_NAME
 
     earlier: dict[str, list[str]] = {}
-    for row in db.query('SELECT record_id, changes FROM audit WHERE "table" = \'staff\' AND changes LIKE \'%display_name%\''):
+    # Through the audit's record index, staff row by staff row: the audit of a trust is large.
+    for row in db.query('SELECT a.record_id, a.changes FROM staff s CROSS JOIN audit a ON a.record_id = s.id'
+                        ' WHERE a."table" = \'staff\' AND a.changes LIKE \'%display_name%\''):
         try:
             value = json.loads(row["changes"]).get("display_name")
         except (ValueError, AttributeError):

@@ -161,7 +161,12 @@ def scrub_json(text: str | None, matcher: NameMatcher) -> str | None:
 
 
 def _json_names_in(text: str | None, matcher: NameMatcher) -> bool:
-    return text is not None and scrub_json(text, matcher) != text
+    if text is None:
+        return False
+    if "\\" not in text:
+        # No escapes: the JSON text holds each string as written, and quotes never join a name's words.
+        return matcher.search(text)
+    return scrub_json(text, matcher) != text
 
 
 def erased_ids(db: Database) -> set[str]:
