@@ -306,3 +306,28 @@ def test_after_erasure_no_spelling_of_a_generated_name_is_anywhere_in_the_file(n
             assert records.get(db, "unit", unit)["name"] == f"Cedar {core}"
             assert records.get(db, "tool", tool)["name"] == f"{core} Scribe"
             assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+
+
+def test_the_command_says_what_is_left_and_running_it_again_by_the_id_finishes(db_path, monkeypatch):
+    import contextlib
+    import io
+
+    from champion_desk import cli
+    from tests.factories import make_ward
+
+    with open_database(db_path) as db:
+        staff_id = make_ward(db)["a"]
+
+    def run(*args: str) -> tuple[int, str]:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            code = cli.main(["--db", str(db_path), *args])
+        return code, out.getvalue()
+
+    with monkeypatch.context() as m:
+        m.setattr(erasure, "purge_deleted_bytes", lambda db: erasure.FULL)  # the file could not grow
+        code, out = run("erase-person", "E100", "--yes")
+    assert code == 1
+    assert "Not finished: the disk is full" in out and f"champion-desk erase-person {staff_id} --yes" in out
+    code, out = run("erase-person", staff_id, "--yes")
+    assert code == 0 and "already erased" in out and "now cleared" in out
