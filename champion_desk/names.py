@@ -40,7 +40,7 @@ WORDS_TOO = frozenset("""
     drew gene art ray bob don pearl ruby summer dawn amber holly ivy iris lily sky rich penny chase
     hunter carter baker cook ward hall king young green brown white black wood hill lane long moore
     little bell price bond mason page rush wise sharp day best love fox lamb swan nice gray grey read
-    reading field fields bank banks rice lee wing rich christian sterling stone street park parks
+    reading field fields bank banks rice lee wing christian sterling stone street park parks
     march bay west east north south short tall small major miles rivers brook lord knight bishop
     sage sunny star nurse doctor mann power fish bush cross land bird kind close hart port gold
     """.split())

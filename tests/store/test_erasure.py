@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
+import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
 
 from champion_desk.domain.logbook import save_session
 from champion_desk.errors import StoreError
 from champion_desk.exchange.person import erase_person_by_ref, export_person, find_person
+from champion_desk.names import fold
 from champion_desk.store import erasure, records
+from champion_desk.store.database import open_database
 from tests.factories import TODAY, session_values
+from tests.test_names import full_name, spellings
 
 NAME = "Nguyễn Thị Mai"
 
@@ -111,23 +119,12 @@ def test_an_erased_colleague_cannot_be_restored(db, busy_ward):
 
 # --- every column, every form -----------------------------------------------------------------
 
-import shutil  # noqa: E402
-import sqlite3  # noqa: E402
-import tempfile  # noqa: E402
-import unicodedata  # noqa: E402
-
-from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
-
-from champion_desk.names import fold  # noqa: E402
-from champion_desk.store.database import open_database  # noqa: E402
-from tests.test_names import full_name, spellings  # noqa: E402
-
 SPELLED = unicodedata.normalize("NFD", "NGUYỄN  thị\nMAI")  # decomposed, other case, double space, line break
 
 
 def _fill_every_table(db, ward) -> None:
     """Give every table with free text a row (the ward has units, tools and staff already)."""
-    session = save_session(db, session_values(ward), [{"staff_id": ward["b"]}], "t", today=TODAY)
+    save_session(db, session_values(ward), [{"staff_id": ward["b"]}], "t", today=TODAY)
     records.insert(db, "rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "live", "since": "2026-10-01"}, "t")
     records.insert(db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-02",
                                     "theme": "other"}, "t")
@@ -137,7 +134,6 @@ def _fill_every_table(db, ward) -> None:
     records.insert(db, "story", {"tool_id": ward["tool"], "told_on": "2026-11-11", "title": "Quicker notes"}, "t")
     records.insert(db, "setting", {"key": "test.note", "value": "x"}, "t")
     records.insert(db, "suggestion_response", {"suggestion_key": "k", "decision": "dismissed"}, "t")
-    assert session
 
 
 SCHEMA_COLUMNS = [(t, c) for t, cols in erasure.schema_text_columns().items() for c in cols]
