@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from champion_desk.errors import DiskFullError, NotFoundError, StoreError
+from champion_desk.errors import ConflictError, DiskFullError, NotFoundError, StoreError
 from champion_desk.names import NameMatcher, words
 from champion_desk.store import records
 from champion_desk.store.database import Database, translate_errors
@@ -261,7 +261,13 @@ def scrub_everywhere(db: Database, staff_ids: Sequence[str], names: Iterable[str
             if table == "staff" and staff_ids:
                 sql += f" AND id NOT IN ({own})"  # their own row becomes the tombstone below
                 params += list(staff_ids)
-            texts += db.conn.execute(sql, params).rowcount
+            try:
+                texts += db.conn.execute(sql, params).rowcount
+            except sqlite3.IntegrityError as exc:
+                # Two unit or tool names that differ only by the erased name would become one.
+                raise ConflictError(f"{table}.{column}", "unique after erasure",
+                                    f"Erasing would leave two {table} records with the same {column}; rename one "
+                                    "of them first. Nothing was erased.") from exc
     for row in db.query("SELECT id, actor, changes FROM audit WHERE erasure_names_in(actor) OR erasure_json_names_in(changes)"):
         actor = ERASED_NAME if matcher.fullmatch(row["actor"]) else scrub(row["actor"], matcher)
         db.conn.execute("UPDATE audit SET actor = ?, changes = ? WHERE id = ?", (actor, scrub_json(row["changes"], matcher), row["id"]))
@@ -324,7 +330,7 @@ def erase_staff(db: Database, staff_id: str, actor: str, purge: bool = True) -> 
 
     With ``purge`` (the default) old copies of the bytes are then removed from the file and its
     WAL (see :func:`purge_deleted_bytes`). Raises NotFoundError, StoreError (DiskFullError: nothing
-    was changed).
+    was changed; ConflictError: two unit or tool names would become one, nothing was changed).
     """
     with db.transaction():
         row = db.one("SELECT * FROM staff WHERE id = ?", (staff_id,))

@@ -327,3 +327,14 @@ def test_the_command_says_what_is_left_and_running_it_again_by_the_id_finishes(d
     assert "Not finished: the disk is full" in out and f"champion-desk erase-person {staff_id} --yes" in out
     code, out = run("erase-person", staff_id, "--yes")
     assert code == 0 and "already erased" in out and "now cleared" in out
+
+
+def test_place_names_that_would_become_one_stop_the_erasure_with_nothing_changed(db, ward):
+    from champion_desk.errors import ConflictError
+
+    records.insert(db, "unit", {"name": f"{NAME}'s old ward"}, "t")
+    records.insert(db, "unit", {"name": "E100's old ward"}, "t")
+    with pytest.raises(ConflictError, match="rename one of them first. Nothing was erased") as caught:
+        erase_person_by_ref(db, "E100", "t")
+    assert caught.value.field == "unit.name"
+    assert records.get(db, "staff", ward["a"])["display_name"] == NAME
