@@ -316,11 +316,12 @@ def _varint_size(value: int) -> int:
     return size
 
 
-def _check_room(db: Database, pages_before: int) -> None:
+def _check_room(db: Database) -> None:
     """Refuse (so the transaction rolls back) when the checkpoint after it could not grow the file."""
-    if db.path is None:
+    if db.path is None or not db.path.exists():
         return
-    grown = (int(db.scalar("PRAGMA page_count")) - pages_before) * int(db.scalar("PRAGMA page_size"))
+    # The checkpoint writes every page the database now has into the file: beyond its end, it needs room.
+    grown = int(db.scalar("PRAGMA page_count")) * int(db.scalar("PRAGMA page_size")) - db.path.stat().st_size
     if grown > 0 and shutil.disk_usage(db.path.parent).free < grown + _SPARE_BYTES:
         raise DiskFullError("The disk is full: nothing was erased. Free some space and try again.")
 
@@ -338,7 +339,6 @@ def erase_staff(db: Database, staff_id: str, actor: str, purge: bool = True) -> 
             raise NotFoundError(f"No colleague with id {staff_id}.")
         if is_erased_row(row):
             raise StoreError("This colleague's personal data has already been erased.")
-        pages_before = int(db.scalar("PRAGMA page_count"))
         now = records.utc_now()
         matcher = erasure_matcher(db, [staff_id])
         texts, removed, scrubbed = scrub_everywhere(db, [staff_id], (), matcher)
@@ -346,7 +346,7 @@ def erase_staff(db: Database, staff_id: str, actor: str, purge: bool = True) -> 
         # Someone erasing their own data must not sign the erasure with their name.
         records.write_audit(db, ERASED_NAME if matcher.fullmatch(actor) else actor, "staff", staff_id, ERASE_ACTION, {})
         zero_free_pages(db)
-        _check_room(db, pages_before)
+        _check_room(db)
     result = ErasureResult(staff_id, texts, removed, scrubbed)
     if purge:
         result.purge_problem = purge_deleted_bytes(db)
