@@ -338,3 +338,51 @@ def test_place_names_that_would_become_one_stop_the_erasure_with_nothing_changed
         erase_person_by_ref(db, "E100", "t")
     assert caught.value.field == "unit.name"
     assert records.get(db, "staff", ward["a"])["display_name"] == NAME
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """Yield a folder on a 3 MB tmpfs of its own (Linux, as root), or skip."""
+    import os
+    import subprocess
+
+    folder = tmp_path / "small"
+    folder.mkdir()
+    if os.name != "posix" or os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("a small tmpfs needs Linux and root")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_on_a_really_full_disk_nothing_is_erased_then_with_room_all_of_it(small_disk):
+    import os
+
+    from champion_desk.errors import DiskFullError
+
+    path = small_disk / "desk.db"
+    with open_database(path) as db:
+        tool = records.insert(db, "tool", {"name": "Scribe"}, "t")
+        records.insert(db, "staff", {"display_name": "Al Bo", "staff_ref": "E5"}, "t")
+        for _ in range(30):
+            records.insert(db, "story", {"tool_id": tool, "told_on": "2026-11-11", "title": "t",
+                                         "summary": " ".join(["Al Bo"] * 800)}, "t")
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        filler = os.open(small_disk / "filler", os.O_WRONLY | os.O_CREAT)
+        try:
+            while True:
+                os.write(filler, b"\0" * 4096)
+        except OSError:
+            pass
+        finally:
+            os.close(filler)
+        with pytest.raises(DiskFullError, match="nothing was erased"):
+            erase_person_by_ref(db, "E5", "t")
+        assert db.scalar("SELECT count(*) FROM staff WHERE display_name = 'Al Bo' AND staff_ref = 'E5'") == 1
+        assert db.scalar("SELECT count(*) FROM story WHERE summary LIKE 'Al Bo%'") == 30
+        (small_disk / "filler").unlink()
+        report = erase_person_by_ref(db, "E5", "t")
+        assert report.result.purge_problem is None
+        assert b"Al Bo" not in _raw(path)
