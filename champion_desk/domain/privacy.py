@@ -21,7 +21,6 @@ Concerns are raised in confidence, so the briefing must not let a reader single 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -235,27 +234,14 @@ def name_redactor(db: Database) -> NameRedactor:
     Hidden: every other colleague's name (deleted ones too), every name they had before (their
     staff record's audit rows hold it) and their staff number. Unit and tool names are places.
     """
-    from champion_desk.store.erasure import ERASED_NAME
+    from champion_desk.store.erasure import place_names, recorded_names
 
-    earlier: dict[str, list[str]] = {}
-    # Through the audit's record index, staff row by staff row: the audit of a trust is large.
-    for row in db.query('SELECT a.record_id, a.changes FROM staff s CROSS JOIN audit a ON a.record_id = s.id'
-                        ' WHERE a."table" = \'staff\' AND a.changes LIKE \'%display_name%\''):
-        try:
-            value = json.loads(row["changes"]).get("display_name")
-        except (ValueError, AttributeError):
-            continue
-        for name in value if isinstance(value, list) else [value]:
-            if isinstance(name, str) and name.strip():
-                earlier.setdefault(row["record_id"], []).append(name)
     named, unnamed, refs = [], [], []
-    for person in db.query("SELECT id, display_name, staff_ref, is_champion, deleted_at FROM staff"):
+    recorded = recorded_names(db)
+    for person in db.query("SELECT id, display_name, is_champion, deleted_at FROM staff"):
         if may_name(person):
             named.append(person["display_name"])
-        else:
-            unnamed += [n for n in (person["display_name"], *earlier.get(person["id"], ())) if n != ERASED_NAME]
-            refs.append(person["staff_ref"])
-    places = [r["name"] for r in db.query(
-        "SELECT name FROM unit UNION ALL SELECT site FROM unit WHERE site IS NOT NULL"
-        " UNION ALL SELECT name FROM tool UNION ALL SELECT vendor FROM tool WHERE vendor IS NOT NULL")]
-    return NameRedactor(unnamed, named, places=places, refs=refs)
+        elif person["id"] in recorded:
+            unnamed += recorded[person["id"]]["display_name"]
+            refs += recorded[person["id"]]["staff_ref"]
+    return NameRedactor(unnamed, named, places=place_names(db), refs=refs)

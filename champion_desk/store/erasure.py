@@ -180,35 +180,53 @@ def is_erased_row(row: dict) -> bool:
     return row["display_name"] == ERASED_NAME and row["deleted_at"] is not None and row["staff_ref"] is None
 
 
-def names_of(db: Database, staff_ids: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Return every name and staff number the colleagues have had: their rows now, and every value their audit records.
+def recorded_names(db: Database, staff_ids: Sequence[str] | None = None) -> dict[str, dict[str, list[str]]]:
+    """Return, per staff id, every display name and staff number its row has and its audit recorded.
 
     A rename's audit row keeps the old name (``{"display_name": [old, new]}``), a record's
-    creation the first one, so an erasure finds names the staff row no longer shows.
+    creation or import the first one, so names the staff row no longer shows are found. ``None``
+    reads every colleague. The result maps id -> {"display_name": [...], "staff_ref": [...]}.
     """
-    names: list[str] = []
-    refs: list[str] = []
+    where, params = ("", []) if staff_ids is None else (
+        f" WHERE s.id IN ({', '.join('?' for _ in staff_ids) or 'NULL'})", list(staff_ids))
+    found: dict[str, dict[str, list[str]]] = {}
 
-    def collect(value: Any, into: list[str]) -> None:
+    def collect(staff_id: str, field: str, value: Any) -> None:
         for v in value if isinstance(value, list) else [value]:
-            if isinstance(v, str) and v.strip():
-                into.append(v)
+            if isinstance(v, str) and v.strip() and v != ERASED_NAME:
+                values = found.setdefault(staff_id, {"display_name": [], "staff_ref": []})[field]
+                if v not in values:
+                    values.append(v)
 
-    for staff_id in staff_ids:
-        row = db.one("SELECT display_name, staff_ref FROM staff WHERE id = ?", (staff_id,))
-        if row:
-            collect(row["display_name"], names)
-            collect(row["staff_ref"], refs)
-        for audit in db.query('SELECT changes FROM audit WHERE "table" = ? AND record_id = ?', ("staff", staff_id)):
-            try:
-                changes = json.loads(audit["changes"] or "{}")
-            except ValueError:
-                continue
-            if isinstance(changes, dict):
-                collect(changes.get("display_name"), names)
-                collect(changes.get("staff_ref"), refs)
-    names = [n for n in dict.fromkeys(names) if n != ERASED_NAME]
-    return names, list(dict.fromkeys(refs))
+    for row in db.query(f"SELECT s.id, s.display_name, s.staff_ref FROM staff s{where}", params):
+        collect(row["id"], "display_name", row["display_name"])
+        collect(row["id"], "staff_ref", row["staff_ref"])
+    # Through the audit's record index, staff row by staff row: the audit of a trust is large.
+    for row in db.query(f'SELECT s.id, a.changes FROM staff s CROSS JOIN audit a ON a.record_id = s.id{where}'
+                        f'{" AND" if where else " WHERE"} a."table" = \'staff\'', params):
+        try:
+            changes = json.loads(row["changes"] or "{}")
+        except ValueError:
+            continue
+        if isinstance(changes, dict):
+            for field in ("display_name", "staff_ref"):
+                collect(row["id"], field, changes.get(field))
+    return found
+
+
+def names_of(db: Database, staff_ids: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Return every name and every staff number the colleagues have had (see :func:`recorded_names`)."""
+    found = recorded_names(db, staff_ids).values()
+    names = [n for person in found for n in person["display_name"]]
+    refs = [r for person in found for r in person["staff_ref"]]
+    return list(dict.fromkeys(names)), list(dict.fromkeys(refs))
+
+
+def place_names(db: Database) -> list[str]:
+    """Return every unit and tool name, site and vendor (deleted ones too): places, never a colleague's name."""
+    sql = " UNION ALL ".join(f"SELECT {column} AS name FROM {table} WHERE {column} IS NOT NULL"
+                             for table, cols in PLACE_COLUMNS.items() for column in cols)
+    return [r["name"] for r in db.query(sql)]
 
 
 def erasure_matcher(db: Database, staff_ids: Sequence[str]) -> NameMatcher:
@@ -221,9 +239,7 @@ def erasure_matcher(db: Database, staff_ids: Sequence[str]) -> NameMatcher:
     marks = ", ".join("?" for _ in staff_ids) or "NULL"
     others = [r["display_name"] for r in db.query(
         f"SELECT display_name FROM staff WHERE id NOT IN ({marks}) AND display_name != ?", [*staff_ids, ERASED_NAME])]
-    places = [r["name"] for r in db.query(
-        "SELECT name FROM unit UNION ALL SELECT site FROM unit WHERE site IS NOT NULL"
-        " UNION ALL SELECT name FROM tool UNION ALL SELECT vendor FROM tool WHERE vendor IS NOT NULL")]
+    places = place_names(db)
     shared = {w for other in others if other not in names for w in words(other)}
     return NameMatcher(names, refs=refs, places=places, not_alone=shared)
 
