@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from champion_desk.domain import breakdowns, listings, metrics, next_steps, series
-from champion_desk.domain.privacy import HIDDEN_SHARE, NameRedactor, Suppressor
+from champion_desk.domain.privacy import HIDDEN_SHARE, NameRedactor, Suppressor, name_redactor
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, Barrier, Theme, values
 from champion_desk.errors import ChampionDeskError
@@ -239,14 +239,8 @@ def pick_stories(stories: list[dict[str, Any]], limit: int = STORIES_SHOWN) -> l
 
 
 def redactor(db: Database) -> NameRedactor:
-    """Return a NameRedactor that hides every non-champion's name and keeps champions' names."""
-    people = db.query("SELECT display_name, is_champion FROM staff WHERE deleted_at IS NULL")
-    champions_ = [p["display_name"] for p in people if p["is_champion"]]
-    others = [p["display_name"] for p in people if not p["is_champion"]]
-    # Words of unit and tool names ("Ward", "Scribe") are place and product words, not names.
-    places = db.query("SELECT name FROM unit WHERE deleted_at IS NULL UNION SELECT name FROM tool WHERE deleted_at IS NULL")
-    words = {w for r in places for w in r["name"].split()}
-    return NameRedactor(others, champions_, not_names=words)
+    """Return a NameRedactor that hides every non-champion's name and keeps champions' and place names."""
+    return name_redactor(db)
 
 
 def concerns_by_unit(db: Database, f: metrics.Filter) -> dict[str, int]:

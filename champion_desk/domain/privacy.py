@@ -15,15 +15,20 @@ Concerns are raised in confidence, so the briefing must not let a reader single 
   only printed when neither count is small.
 * **Names.** Only champions may be named (they are the contacts staff are told to ask); who raised
   a concern, concern descriptions and owners are never printed; other staff names found in free
-  text that is printed (responses) are replaced by "a colleague".
+  text that is printed (responses) are replaced by "a colleague", in any case, spacing or accent
+  form (``champion_desk.names``), while unit and tool names ("Cedar Ward") stay as written.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from champion_desk.names import NameMatcher
+
+if TYPE_CHECKING:
+    from champion_desk.store.database import Database
 
 DEFAULT_K = 5
 MIN_K = 2
@@ -204,60 +209,39 @@ def may_name(person: Mapping[str, Any]) -> bool:
     return bool(person.get("is_champion")) and not person.get("deleted_at")
 
 
-_WORD = re.compile(r"\w+")
-
-
-def _name_parts(name: str) -> list[str]:
-    """Return the words of a name, as the redactor matches them ("Ó", "Briain", "Nguyễn"...)."""
-    return _WORD.findall(name or "")
-
-
 class NameRedactor:
-    """Replace the names of people who may not be named (any part of 3+ letters) in free text.
+    """Replace the names of people who may not be named in free text with "a colleague".
 
-    Matching is by whole words, longest name first, through set look-ups rather than one regular
-    expression of thousands of alternatives: a trust has 6,000 staff and a briefing reads every
-    response of the year, so this stays linear in the length of the text.
+    Matching is ``champion_desk.names.NameMatcher``'s, the same as erasure's: any case, accents
+    composed or not, any spacing, whole words, a word of 3+ letters alone too unless it is a word
+    of a place (``not_names``, ``places``). ``named`` (champions) and ``places`` (unit and tool
+    names) are never replaced, even where a hidden name shares a word with them. Look-ups go
+    word by word through a dictionary, so a trust's 6,000 names cost no more per text than ten.
     """
 
-    def __init__(self, unnamed: Iterable[str], named: Iterable[str] = (), not_names: Iterable[str] = ()) -> None:
-        skip = {w.casefold() for w in not_names}
-        # Full names (as word tuples) to hide; single words of 3+ letters to hide; champions' full
-        # names to keep even where a colleague shares one of their words (a first name, say).
-        self._hide: set[tuple[str, ...]] = set()
-        for name in unnamed:
-            parts = tuple(_name_parts(name))
-            if parts:
-                self._hide.add(parts)
-                self._hide.update((p,) for p in parts if len(p) >= 3 and p.casefold() not in skip)
-        self._keep = {tuple(_name_parts(n)) for n in named if _name_parts(n)}
-        self._longest = max((len(t) for t in self._hide | self._keep), default=0)
+    def __init__(self, unnamed: Iterable[str], named: Iterable[str] = (), not_names: Iterable[str] = (),
+                 places: Iterable[str] = (), refs: Iterable[str | None] = ()) -> None:
+        self._matcher = NameMatcher(unnamed, refs=refs, keep=named, places=places, not_alone=not_names)
 
     def __call__(self, text: str | None) -> str:
         """Return ``text`` with every unnamed person's name replaced by "a colleague"."""
-        if not text or not self._hide:
-            return text or ""
-        words = list(_WORD.finditer(text))
-        out: list[str] = []
-        last = 0
-        i = 0
-        while i < len(words):
-            for size in range(min(self._longest, len(words) - i), 0, -1):
-                run = words[i:i + size]
-                # A name's words are separated by spaces, hyphens or apostrophes, never by punctuation.
-                if any(text[a.end():b.start()].strip(" -'’") for a, b in zip(run, run[1:])):
-                    continue
-                key = tuple(m.group(0) for m in run)
-                if key in self._keep:
-                    i += size
-                    break
-                if key in self._hide:
-                    out.append(text[last:run[0].start()])
-                    out.append(REDACTED_NAME)
-                    last = run[-1].end()
-                    i += size
-                    break
-            else:
-                i += 1
-        out.append(text[last:])
-        return "".join(out)
+        return self._matcher.replace(text, REDACTED_NAME) or ""
+
+
+def name_redactor(db: Database) -> NameRedactor:
+    """Return the NameRedactor for everything printed from ``db``: only live champions stay named.
+
+    Hidden: every other colleague's name (deleted ones too), every name they had before (their
+    staff record's audit rows hold it) and their staff number. Unit and tool names are places.
+    """
+    from champion_desk.store.erasure import place_names, recorded_names
+
+    named, unnamed, refs = [], [], []
+    recorded = recorded_names(db)
+    for person in db.query("SELECT id, display_name, is_champion, deleted_at FROM staff"):
+        if may_name(person):
+            named.append(person["display_name"])
+        elif person["id"] in recorded:
+            unnamed += recorded[person["id"]]["display_name"]
+            refs += recorded[person["id"]]["staff_ref"]
+    return NameRedactor(unnamed, named, places=place_names(db), refs=refs)

@@ -72,19 +72,16 @@ def live_rows(db: Database, table: str, full: bool = False) -> list[tuple]:
 
 def _redact_names(db: Database, tables: dict[str, list[tuple]]) -> None:
     """Replace colleagues' names (all but champions') in every free-text column kept in the manager export."""
-    from champion_desk.domain.privacy import NameRedactor, may_name
-    from champion_desk.domain.validation import FREE_TEXT_FIELDS
+    from champion_desk.domain.privacy import name_redactor
+    from champion_desk.store.erasure import PLACE_COLUMNS, text_columns
 
-    staff = db.query("SELECT display_name, is_champion, deleted_at FROM staff")
-    redact = NameRedactor((s["display_name"] for s in staff if not may_name(s)),
-                          (s["display_name"] for s in staff if may_name(s)))
+    redact = name_redactor(db)
     for table, rows in tables.items():
-        if table == "staff":
-            continue  # names there are emptied by MANAGER_BLANKED
         cols = export_columns(table)
         blanked = MANAGER_BLANKED.get(table, {})
-        # Free text only: unit and tool names stay, even where a surname is also a word ("Ward").
-        positions = [cols.index(c) for c in FREE_TEXT_FIELDS.get(table, ()) if c in cols and c not in blanked]
+        # Unit and tool names stay, even where a surname is also a word ("Cedar Ward").
+        positions = [cols.index(c) for c in text_columns(table)
+                     if c in cols and c not in blanked and c not in PLACE_COLUMNS.get(table, ())]
         for i, row in enumerate(rows):
             if any(row[p] for p in positions):
                 fixed = list(row)

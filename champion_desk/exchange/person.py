@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from champion_desk.errors import NotFoundError
+from champion_desk.errors import DiskFullError, NotFoundError
 from champion_desk.store import erasure
 from champion_desk.store.merging import REFERENCES
 from champion_desk.store.connection import Database
@@ -81,6 +81,11 @@ def export_person(db: Database, staff_id: str, out: Path | str) -> dict[str, int
     return {k: (len(v) if isinstance(v, list) else 1) for k, v in data.items() if v}
 
 
+# What to close when the old copies could not be cleared: anything else reading the file.
+_WHAT_TO_CLOSE = ("another program still has this database open (another Champion Desk window, DB Browser "
+                  "for SQLite, Datasette or sqlite3)")
+
+
 @dataclass
 class EraseReport:
     """What erase-person did, for the command line and the confirmation message."""
@@ -88,26 +93,52 @@ class EraseReport:
     staff_id: str
     result: erasure.ErasureResult
     backups_folder: Path | None
+    already_erased: bool = False
 
     def lines(self) -> list[str]:
-        out = [f"Erased the personal data of colleague {self.staff_id}.",
-               f"  free-text mentions removed: {self.result.texts_scrubbed}",
-               f"  audit entries removed: {self.result.audit_removed}, anonymised: {self.result.audit_scrubbed}",
-               "  Their attendance, mentoring and concern records remain, linked to an anonymous tombstone."]
-        if not self.result.checkpoint_complete:
-            out.append("  Warning: another program has this database open; close it and run erase-person again "
-                       "to clear old copies from the write-ahead log.")
+        """Return the report as lines: what was erased, and what is still to do, if anything."""
+        if self.already_erased:
+            out = [f"Colleague {self.staff_id} was already erased."]
+        else:
+            out = [f"Erased the personal data of colleague {self.staff_id}.",
+                   f"  free-text mentions removed: {self.result.texts_scrubbed}",
+                   f"  audit entries removed: {self.result.audit_removed}, anonymised: {self.result.audit_scrubbed}",
+                   "  Their attendance, mentoring and concern records remain, linked to an anonymous tombstone."]
+        again = f"`champion-desk erase-person {self.staff_id} --yes`"
+        if self.result.purge_problem == erasure.BUSY:
+            out.append(f"  Not finished: {_WHAT_TO_CLOSE}, so old copies of the erased text are still in the file "
+                       f"and its write-ahead log. Close it, then run {again} again to clear them.")
+        elif self.result.purge_problem == erasure.FULL:
+            out.append("  Not finished: the disk is full, so old copies of the erased text are still in the file "
+                       f"and its write-ahead log. Free some space, then run {again} again to clear them.")
+        elif self.already_erased:
+            out.append("  Old copies of the erased text are now cleared from the file and its write-ahead log.")
         if self.backups_folder and self.backups_folder.exists():
             out.append(f"  Older backups in {self.backups_folder} still hold their data until thinned or deleted.")
         return out
 
 
 def erase_person(db: Database, staff_id: str, actor: str) -> EraseReport:
-    """Erase a colleague's personal data (see store.erasure); return an EraseReport."""
+    """Erase a colleague's personal data (see store.erasure); return an EraseReport.
+
+    For a colleague already erased, only the clearing of old copies is repeated (it cannot finish
+    while another program reads the file). Raises NotFoundError, StoreError; DiskFullError when
+    the disk is full, and then nothing was erased.
+    """
     from champion_desk.store.backups import default_backup_dir
 
-    result = erasure.erase_staff(db, staff_id, actor)
-    return EraseReport(staff_id, result, default_backup_dir(db.path) if db.path else None)
+    backups = default_backup_dir(db.path) if db.path else None
+    row = db.one("SELECT * FROM staff WHERE id = ?", (staff_id,))
+    if row is not None and erasure.is_erased_row(row):
+        problem = erasure.purge_deleted_bytes(db)
+        result = erasure.ErasureResult(staff_id, 0, 0, 0, problem is None, problem)
+        return EraseReport(staff_id, result, backups, already_erased=True)
+    try:
+        result = erasure.erase_staff(db, staff_id, actor)
+    except DiskFullError as exc:
+        raise DiskFullError("The disk is full: nothing was erased, the colleague's data is as it was. "
+                            "Free some space and try again.") from exc
+    return EraseReport(staff_id, result, backups)
 
 
 def erase_person_by_ref(db: Database, ref: str, actor: str) -> EraseReport:

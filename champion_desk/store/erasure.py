@@ -2,78 +2,169 @@
 
 What stays: the staff row's id (as a tombstone named ``ERASED_NAME``, no staff number or role, so
 attendance, mentoring and concern counts still add up) and every record that points at it. What
-goes: their name and staff number wherever they appear (free text of every table, audit actors,
-audit change logs), the audit rows about their own record, and — after the transaction — every
-old copy of those bytes in the WAL and in free pages (``secure_delete`` zeroes freed cells; a
-checkpoint, VACUUM and a truncating checkpoint remove the rest).
+goes: every form of their current and earlier names and their staff number (see
+``champion_desk.names``) in every free-text column of every table, as SQLite reports the columns
+(``PRAGMA table_xinfo``), in the audit log's actors and change logs, and the audit rows about
+their own record. Then no old copy of those bytes may stay: ``secure_delete`` zeroes freed cells
+and pages as the transaction frees them, free pages left by earlier writes are overwritten with
+zeros in the same transaction, VACUUM (when the disk has room) rewrites the file, and a
+truncating checkpoint moves the new pages into the file over the old ones and empties the WAL.
+
+Everything up to the checkpoint is one transaction: on a full disk nothing changes. The
+checkpoint cannot finish while another connection reads an older snapshot; erasing the tombstone
+again (by its id) then only repeats the clean-up.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from champion_desk.errors import NotFoundError, StoreError
-from champion_desk.store import records
+from champion_desk.errors import ConflictError, DiskFullError, NotFoundError, StoreError
+from champion_desk.names import NameMatcher, words
+from champion_desk.store import records, schema, summaries
 from champion_desk.store.connection import Database, translate_errors
-from champion_desk.store.schema import RECORD_TABLES, TABLE_DDL, columns
 
 ERASED_NAME = "Erased colleague"
 ERASED_TEXT = "[erased]"
 ERASE_ACTION = "erase"
-# Columns that hold ids, timestamps or fixed vocabulary, never names typed by a person.
-_NOT_FREE_TEXT = re.compile(r"(^id$|_id$|_at$|_on$|_by$)")
+# Columns that hold ids, timestamps, dates or day keys, never names typed by a person.
+_NOT_FREE_TEXT = re.compile(r"(^id$|_id$|_at$|_on$|_by$|^day$|^since$|^until$|_from$|_until$)")
+# Written by the program alone: which migrations ran (sqlite-utils' own table).
+BOOKKEEPING_TABLES = ("_sqlite_migrations",)
+# Fixed vocabulary, held to a list by the forms (some by CHECK): a replacement would break them.
+FIXED_VOCABULARY: dict[str, tuple[str, ...]] = {
+    "tool": ("stage",), "rollout": ("stage",), "training_session": ("format",),
+    "incident": ("theme", "barrier", "severity", "status"), "pairing": ("status",),
+    "suggestion_response": ("suggestion_key", "decision"), "setting": ("key",),
+    "summary_incident_day": ("theme",), "summary_incident_total": ("theme",),
+}
+# Place and product names lose only a whole name or staff number, never a word alone: a unit may be
+# "Cedar Ward" while Stacey Ward works there.
+PLACE_COLUMNS: dict[str, tuple[str, ...]] = {"unit": ("name", "site"), "tool": ("name", "vendor")}
+# Who a staff row is: the erased colleague's own row becomes the tombstone, a namesake's stays theirs.
+_IDENTITY: dict[str, tuple[str, ...]] = {"staff": ("display_name", "staff_ref")}
+# The audit log is scrubbed field by field (its actor is replaced whole, its changes as JSON).
+_AUDIT = "audit"
+_TEXT_TYPES = ("CHAR", "CLOB", "TEXT")
+_FILL_TABLE = "erasure_zero_fill"
+# Room kept beyond what the erasure adds to the file, so the checkpoint after it cannot run out.
+_SPARE_BYTES = 1 << 20
 
 
 @dataclass
 class ErasureResult:
-    """What an erasure changed."""
+    """What an erasure changed, and whether old copies of the bytes are gone (``purge_problem`` None)."""
 
     staff_id: str
     texts_scrubbed: int
     audit_removed: int
     audit_scrubbed: int
     checkpoint_complete: bool = True
+    purge_problem: str | None = None
+
+
+def is_free_text(table: str, column: dict[str, Any], references: set[str]) -> bool:
+    """Return True when a column (a ``PRAGMA table_xinfo`` row) may hold text a person typed."""
+    name, kind = column["name"], (column["type"] or "").upper()
+    textual = not kind or any(t in kind for t in _TEXT_TYPES)
+    return (textual and not column["pk"] and column["hidden"] == 0 and name not in references
+            and not _NOT_FREE_TEXT.search(name) and name not in FIXED_VOCABULARY.get(table, ())
+            and name not in _IDENTITY.get(table, ()))
+
+
+def free_text_columns(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """Return, for every table of the connected file but the audit log, its free-text columns (as SQLite reports them)."""
+    out: dict[str, tuple[str, ...]] = {}
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")]
+    for table in tables:
+        if table == _AUDIT or table in BOOKKEEPING_TABLES:
+            continue
+        cur = conn.execute("SELECT * FROM pragma_table_xinfo(?)", (table,))
+        names = [d[0] for d in cur.description]
+        cols = [dict(zip(names, row)) for row in cur.fetchall()]
+        references = {r[0] for r in conn.execute("SELECT \"from\" FROM pragma_foreign_key_list(?)", (table,))}
+        found = tuple(c["name"] for c in cols if is_free_text(table, c, references))
+        if found:
+            out[table] = found
+    return out
+
+
+@lru_cache(maxsize=1)
+def schema_text_columns() -> dict[str, tuple[str, ...]]:
+    """Return the free-text columns of every table the schema defines, as SQLite reports them for its DDL."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for ddl in (*schema.TABLE_DDL.values(), *summaries.TABLE_DDL.values()):
+            conn.execute(ddl)
+        return free_text_columns(conn)
+    finally:
+        conn.close()
 
 
 def text_columns(table: str) -> tuple[str, ...]:
-    """Return the columns of a table where a person's name could have been typed."""
-    kinds = {}
-    for line in TABLE_DDL[table].splitlines():
-        parts = line.strip().strip(",").split()
-        if len(parts) >= 2:
-            kinds[parts[0].strip('"')] = parts[1]
-    return tuple(c for c in columns(table) if kinds.get(c) == "TEXT" and not _NOT_FREE_TEXT.search(c))
+    """Return the columns of a schema table where a person's name could have been typed (read through SQLite)."""
+    return schema_text_columns().get(table, ())
 
 
-def name_variants(name: str) -> list[str]:
-    """Return a name and how notes would write it: HR rosters give 'Adams, Zoë', notes say 'Zoë Adams'."""
-    raw, name = name.strip(), " ".join(name.split())
-    last, comma, first = name.partition(",")
-    flipped = [f"{first.strip()} {last.strip()}"] if comma and first.strip() and last.strip() else []
-    return list(dict.fromkeys([raw, name, *flipped]))
+def name_pattern(names: Iterable[str | None]) -> NameMatcher | None:
+    """Return a matcher of the whole forms of these names (no single words), or None when there are none."""
+    matcher = NameMatcher([n for n in names if n and n.strip()], alone=False)
+    return matcher if matcher else None
 
 
-def name_pattern(names: Iterable[str]) -> re.Pattern | None:
-    """Return a case-insensitive pattern matching any of the names (and their variants) as whole words, or None."""
-    words = sorted({v for n in names if n and n.strip() for v in name_variants(n)}, key=len, reverse=True)
-    if not words:
-        return None
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
-
-
-def scrub(text: str | None, pattern: re.Pattern | None) -> str | None:
-    """Return text with every match of ``pattern`` replaced by ``[erased]``."""
+def scrub(text: str | None, pattern: NameMatcher | None) -> str | None:
+    """Return text with every name ``pattern`` finds replaced by ``[erased]``."""
     if text is None or pattern is None:
         return text
-    return pattern.sub(ERASED_TEXT, text)
+    return pattern.replace(text, ERASED_TEXT)
 
 
 def json_forms(names: Iterable[str]) -> list[str]:
     """Return names as they appear inside JSON text (audit changes): escaped as json.dumps writes them."""
     return [json.dumps(n, ensure_ascii=False)[1:-1] for n in names if n]
+
+
+def scrub_json(text: str | None, matcher: NameMatcher) -> str | None:
+    """Return a JSON document (audit changes) with names replaced in every string it holds.
+
+    The document is read and written again (as ``records.write_audit`` writes it), so a name with
+    a line break or an escaped accent inside the JSON text is found too.
+    """
+    if text is None:
+        return None
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return scrub(text, matcher)
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return matcher.replace(value, ERASED_TEXT)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {walk(k): walk(v) for k, v in value.items()}
+        return value
+
+    cleaned = walk(document)
+    return text if cleaned == document else json.dumps(cleaned, ensure_ascii=False, default=str)
+
+
+def _json_names_in(text: str | None, matcher: NameMatcher) -> bool:
+    if text is None:
+        return False
+    if "\\" not in text:
+        # No escapes: the JSON text holds each string as written, and quotes never join a name's words.
+        return matcher.search(text)
+    return scrub_json(text, matcher) != text
 
 
 def erased_ids(db: Database) -> set[str]:
@@ -87,34 +178,114 @@ def is_erased_row(row: dict) -> bool:
     return row["display_name"] == ERASED_NAME and row["deleted_at"] is not None and row["staff_ref"] is None
 
 
-def scrub_everywhere(db: Database, staff_ids: Sequence[str], names: Iterable[str]) -> tuple[int, int, int]:
+def recorded_names(db: Database, staff_ids: Sequence[str] | None = None) -> dict[str, dict[str, list[str]]]:
+    """Return, per staff id, every display name and staff number its row has and its audit recorded.
+
+    A rename's audit row keeps the old name (``{"display_name": [old, new]}``), a record's
+    creation or import the first one, so names the staff row no longer shows are found. ``None``
+    reads every colleague. The result maps id -> {"display_name": [...], "staff_ref": [...]}.
+    """
+    where, params = ("", []) if staff_ids is None else (
+        f" WHERE s.id IN ({', '.join('?' for _ in staff_ids) or 'NULL'})", list(staff_ids))
+    found: dict[str, dict[str, list[str]]] = {}
+
+    def collect(staff_id: str, field: str, value: Any) -> None:
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str) and v.strip() and v != ERASED_NAME:
+                values = found.setdefault(staff_id, {"display_name": [], "staff_ref": []})[field]
+                if v not in values:
+                    values.append(v)
+
+    for row in db.query(f"SELECT s.id, s.display_name, s.staff_ref FROM staff s{where}", params):
+        collect(row["id"], "display_name", row["display_name"])
+        collect(row["id"], "staff_ref", row["staff_ref"])
+    # Through the audit's record index, staff row by staff row: the audit of a trust is large.
+    for row in db.query(f'SELECT s.id, a.changes FROM staff s CROSS JOIN audit a ON a.record_id = s.id{where}'
+                        f'{" AND" if where else " WHERE"} a."table" = \'staff\'', params):
+        try:
+            changes = json.loads(row["changes"] or "{}")
+        except ValueError:
+            continue
+        if isinstance(changes, dict):
+            for field in ("display_name", "staff_ref"):
+                collect(row["id"], field, changes.get(field))
+    return found
+
+
+def names_of(db: Database, staff_ids: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Return every name and every staff number the colleagues have had (see :func:`recorded_names`)."""
+    found = recorded_names(db, staff_ids).values()
+    names = [n for person in found for n in person["display_name"]]
+    refs = [r for person in found for r in person["staff_ref"]]
+    return list(dict.fromkeys(names)), list(dict.fromkeys(refs))
+
+
+def place_names(db: Database) -> list[str]:
+    """Return every unit and tool name, site and vendor (deleted ones too): places, never a colleague's name."""
+    sql = " UNION ALL ".join(f"SELECT {column} AS name FROM {table} WHERE {column} IS NOT NULL"
+                             for table, cols in PLACE_COLUMNS.items() for column in cols)
+    return [r["name"] for r in db.query(sql)]
+
+
+def erasure_matcher(db: Database, staff_ids: Sequence[str]) -> NameMatcher:
+    """Return the matcher of these colleagues' names, numbers and name words, sparing places and namesakes.
+
+    A word of their name is not erased alone when another colleague's name holds it too ("Mai"
+    of Nguyễn Thị Mai when there is a Mai Tran): alone, it names nobody in particular.
+    """
+    names, refs = names_of(db, staff_ids)
+    marks = ", ".join("?" for _ in staff_ids) or "NULL"
+    others = [r["display_name"] for r in db.query(
+        f"SELECT display_name FROM staff WHERE id NOT IN ({marks}) AND display_name != ?", [*staff_ids, ERASED_NAME])]
+    places = place_names(db)
+    shared = {w for other in others if other not in names for w in words(other)}
+    return NameMatcher(names, refs=refs, places=places, not_alone=shared)
+
+
+def scrub_everywhere(db: Database, staff_ids: Sequence[str], names: Iterable[str],
+                     matcher: NameMatcher | None = None) -> tuple[int, int, int]:
     """Remove names from every free-text column and the audit log; drop audit rows about ``staff_ids``.
 
-    Callers hold the transaction. Returns (texts scrubbed, audit rows removed, audit rows scrubbed).
+    ``matcher`` defaults to the whole forms of ``names``. Callers hold the transaction. Returns
+    (texts scrubbed, audit rows removed, audit rows scrubbed).
     """
-    names = [n for n in names if n and n.strip()]
-    pattern = name_pattern(names)
-    json_pattern = name_pattern(json_forms(names))
+    matcher = matcher if matcher is not None else name_pattern(names)
     texts = removed = scrubbed = 0
     now = records.utc_now()
-    if pattern is not None:
-        # SQLite's LIKE folds case for ASCII only; a Python function finds 'NGUYỄN' as well as 'Nguyễn'.
-        db.conn.create_function("names_erased_in", 1, lambda t: t is not None and bool(pattern.search(t)), deterministic=True)
-        db.conn.create_function("names_erased_in_json", 1, lambda t: t is not None and bool(json_pattern.search(t)), deterministic=True)
-        # Other colleagues' own rows are left alone: a namesake must not lose their name.
-        for table in (t for t in RECORD_TABLES if t != "staff"):
-            for column in text_columns(table):
-                for row in db.query(f"SELECT id, {column} AS text FROM {table} WHERE names_erased_in({column})"):
-                    db.conn.execute(f"UPDATE {table} SET {column} = ?, updated_at = ? WHERE id = ?",
-                                    (scrub(row["text"], pattern), now, row["id"]))
-                    texts += 1
     for staff_id in staff_ids:
         removed += db.conn.execute("DELETE FROM audit WHERE record_id = ?", (staff_id,)).rowcount
-    if pattern is not None:
-        for row in db.query("SELECT id, actor, changes FROM audit WHERE names_erased_in(actor) OR names_erased_in_json(changes)"):
-            actor = ERASED_NAME if pattern.fullmatch(row["actor"].strip()) else scrub(row["actor"], pattern)
-            db.conn.execute("UPDATE audit SET actor = ?, changes = ? WHERE id = ?", (actor, scrub(row["changes"], json_pattern), row["id"]))
-            scrubbed += 1
+    if matcher is None:
+        return texts, removed, scrubbed
+    # SQLite's LIKE folds case for ASCII only and knows nothing of NFD: the matching is Python's.
+    db.conn.create_function("erasure_names_in", 1, lambda t: isinstance(t, str) and matcher.search(t), deterministic=True)
+    db.conn.create_function("erasure_scrub", 1, lambda t: scrub(t, matcher) if isinstance(t, str) else t, deterministic=True)
+    db.conn.create_function("erasure_json_names_in", 1, lambda t: isinstance(t, str) and _json_names_in(t, matcher), deterministic=True)
+    whole = matcher.whole_names()
+    db.conn.create_function("erasure_whole_names_in", 1, lambda t: isinstance(t, str) and whole.search(t), deterministic=True)
+    db.conn.create_function("erasure_whole_scrub", 1, lambda t: scrub(t, whole) if isinstance(t, str) else t, deterministic=True)
+    own = ", ".join("?" for _ in staff_ids)
+    for table, cols in free_text_columns(db.conn).items():
+        table_cols = {r[1] for r in db.conn.execute("SELECT * FROM pragma_table_xinfo(?)", (table,))}
+        stamp = ", updated_at = ?" if "updated_at" in table_cols else ""
+        for column in cols:
+            kind = "whole_" if column in PLACE_COLUMNS.get(table, ()) else ""
+            sql = (f'UPDATE "{table}" SET "{column}" = erasure_{kind}scrub("{column}"){stamp}'
+                   f' WHERE erasure_{kind}names_in("{column}")')
+            params: list[Any] = [now] if stamp else []
+            if table == "staff" and staff_ids:
+                sql += f" AND id NOT IN ({own})"  # their own row becomes the tombstone below
+                params += list(staff_ids)
+            try:
+                texts += db.conn.execute(sql, params).rowcount
+            except sqlite3.IntegrityError as exc:
+                # Two unit or tool names that differ only by the erased name would become one.
+                raise ConflictError(f"{table}.{column}", "unique after erasure",
+                                    f"Erasing would leave two {table} records with the same {column}; rename one "
+                                    "of them first. Nothing was erased.") from exc
+    for row in db.query("SELECT id, actor, changes FROM audit WHERE erasure_names_in(actor) OR erasure_json_names_in(changes)"):
+        actor = ERASED_NAME if matcher.fullmatch(row["actor"]) else scrub(row["actor"], matcher)
+        db.conn.execute("UPDATE audit SET actor = ?, changes = ? WHERE id = ?", (actor, scrub_json(row["changes"], matcher), row["id"]))
+        scrubbed += 1
     return texts, removed, scrubbed
 
 
@@ -127,11 +298,54 @@ def anonymise_staff(db: Database, staff_id: str, at: str) -> None:
     )
 
 
+def zero_free_pages(db: Database) -> None:
+    """Overwrite the file's free pages with zeros (callers hold the transaction).
+
+    Pages freed before ``secure_delete`` was on (by another program, or an older file) may still
+    hold a name. A table holding one zero-filled blob takes up every free page, and dropping it
+    frees them again, zeroed, without the extra room a VACUUM needs (a whole second copy).
+    """
+    free = db.scalar("PRAGMA freelist_count")
+    if not free:
+        return
+    db.conn.execute(f"CREATE TABLE {_FILL_TABLE} (b BLOB)")
+    pages = int(db.scalar("PRAGMA freelist_count"))
+    if pages:
+        usable = int(db.scalar("PRAGMA page_size"))
+        # SQLite keeps `min_local` bytes of a long row in its table page and puts the rest on
+        # overflow pages of usable-4 bytes each: this length fills exactly `pages` of them.
+        min_local = (usable - 12) * 32 // 255 - 23
+        payload = min_local + pages * (usable - 4)
+        length = payload - 1 - _varint_size(2 * payload + 12)
+        length = payload - 1 - _varint_size(2 * length + 12)
+        db.conn.execute(f"INSERT INTO {_FILL_TABLE} VALUES (zeroblob(?))", (length,))
+    db.conn.execute(f"DROP TABLE {_FILL_TABLE}")
+
+
+def _varint_size(value: int) -> int:
+    size = 1
+    while value >= 0x80 and size < 9:
+        value >>= 7
+        size += 1
+    return size
+
+
+def _check_room(db: Database) -> None:
+    """Refuse (so the transaction rolls back) when the checkpoint after it could not grow the file."""
+    if db.path is None or not db.path.exists():
+        return
+    # The checkpoint writes every page the database now has into the file: beyond its end, it needs room.
+    grown = int(db.scalar("PRAGMA page_count")) * int(db.scalar("PRAGMA page_size")) - db.path.stat().st_size
+    if grown > 0 and shutil.disk_usage(db.path.parent).free < grown + _SPARE_BYTES:
+        raise DiskFullError("The disk is full: nothing was erased. Free some space and try again.")
+
+
 def erase_staff(db: Database, staff_id: str, actor: str, purge: bool = True) -> ErasureResult:
     """Erase one colleague's personal data in one transaction; return what changed.
 
-    With ``purge`` (the default) old copies of the bytes are then removed from the WAL and free
-    pages (see :func:`purge_deleted_bytes`). Raises NotFoundError, StoreError.
+    With ``purge`` (the default) old copies of the bytes are then removed from the file and its
+    WAL (see :func:`purge_deleted_bytes`). Raises NotFoundError, StoreError (DiskFullError: nothing
+    was changed; ConflictError: two unit or tool names would become one, nothing was changed).
     """
     with db.transaction():
         row = db.one("SELECT * FROM staff WHERE id = ?", (staff_id,))
@@ -140,28 +354,45 @@ def erase_staff(db: Database, staff_id: str, actor: str, purge: bool = True) -> 
         if is_erased_row(row):
             raise StoreError("This colleague's personal data has already been erased.")
         now = records.utc_now()
-        names = [row["display_name"], row["staff_ref"]]
-        texts, removed, scrubbed = scrub_everywhere(db, [staff_id], names)
+        matcher = erasure_matcher(db, [staff_id])
+        texts, removed, scrubbed = scrub_everywhere(db, [staff_id], (), matcher)
         anonymise_staff(db, staff_id, now)
         # Someone erasing their own data must not sign the erasure with their name.
-        own = name_pattern(names)
-        records.write_audit(db, ERASED_NAME if own and own.fullmatch(actor.strip()) else actor, "staff", staff_id, ERASE_ACTION, {})
+        records.write_audit(db, ERASED_NAME if matcher.fullmatch(actor) else actor, "staff", staff_id, ERASE_ACTION, {})
+        zero_free_pages(db)
+        _check_room(db)
     result = ErasureResult(staff_id, texts, removed, scrubbed)
     if purge:
-        result.checkpoint_complete = purge_deleted_bytes(db)
+        result.purge_problem = purge_deleted_bytes(db)
+        result.checkpoint_complete = result.purge_problem is None
     return result
 
 
-def purge_deleted_bytes(db: Database) -> bool:
-    """Remove old copies of changed data from the WAL and free pages; return True when complete.
+BUSY = "busy"
+FULL = "full"
 
-    A checkpoint copies the WAL into the file, VACUUM rewrites the file without free pages, and a
-    truncating checkpoint empties the WAL. Returns False when another connection kept the WAL busy.
+
+def purge_deleted_bytes(db: Database) -> str | None:
+    """Clear old copies of changed data from the file and its WAL; return None when done, else BUSY or FULL.
+
+    When the disk has room for a second copy of the file, VACUUM rewrites it (dropping deleted
+    text another program left inside pages without ``secure_delete``); then a truncating
+    checkpoint writes the new pages over the old ones and empties the WAL. BUSY: another
+    connection is reading an older snapshot, whose pages SQLite must keep. FULL: the file could
+    not grow by the pages the WAL adds.
     """
     if db.path is None:
-        return True
-    with translate_errors():
-        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.conn.execute("VACUUM")
-        busy, _, _ = db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    return busy == 0
+        return None
+    size = db.path.stat().st_size if db.path.exists() else 0
+    if shutil.disk_usage(db.path.parent).free > 2 * size + _SPARE_BYTES:
+        try:
+            with translate_errors():
+                db.conn.execute("VACUUM")
+        except DiskFullError:
+            pass  # the erasure is whole without it: secure_delete and zero_free_pages cleared what it freed
+    try:
+        with translate_errors():
+            busy, _, _ = db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except DiskFullError:
+        return FULL
+    return BUSY if busy else None

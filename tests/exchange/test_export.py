@@ -86,3 +86,20 @@ def test_manager_export_redacts_names_in_free_text_but_not_unit_names(db, filled
     story = (tmp_path / "out" / "story.csv").read_text(encoding="utf-8-sig")
     assert "Łukasz" not in story and "a colleague saved an hour" in story
     assert "Ward 7" in (tmp_path / "out" / "unit.csv").read_text(encoding="utf-8-sig")
+
+
+def test_manager_export_hides_every_spelling_in_every_free_text_column_and_keeps_place_names(db, filled, tmp_path):
+    cedar = records.insert(db, "unit", {"name": "Cedar Ward", "specialty": "Stacey Ward's old specialty"}, "t")
+    stacey = records.insert(db, "staff", {"display_name": "Stacey Ward", "unit_id": cedar, "staff_ref": "E77"}, "t")
+    records.update(db, "staff", filled["b"], {"display_name": "Siobhán Kelly"}, "t")  # renamed: Ó Briain is an earlier name
+    records.insert(db, "incident", {"tool_id": filled["tool"], "unit_id": cedar, "occurred_on": "2026-11-01",
+                                    "theme": "other", "response": "Met SIOBHÁN Ó\nBRIAIN on Cedar Ward"}, "t")
+    records.insert(db, "suggestion_response", {"suggestion_key": "k", "decision": "dismissed",
+                                               "reason": "stacey  ward (E77) is on leave"}, "t")
+    export_database(db, tmp_path / "out", "csv")
+    text = {p.stem: p.read_text(encoding="utf-8-sig") for p in (tmp_path / "out").glob("*.csv")}
+    assert "a colleague (a colleague) is on leave" in text["suggestion_response"]
+    assert "Met a colleague on Cedar Ward" in text["incident"]
+    assert "a colleague's old specialty" in text["unit"]
+    assert text["unit"].count("Cedar Ward") == 1 and "Cedar a colleague" not in "".join(text.values())
+    assert stacey and "E77" not in "".join(text.values())

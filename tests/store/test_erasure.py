@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
+import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
 
 from champion_desk.domain.logbook import save_session
 from champion_desk.errors import StoreError
 from champion_desk.exchange.person import erase_person_by_ref, export_person, find_person
+from champion_desk.names import fold
 from champion_desk.store import erasure, records
+from champion_desk.store.database import open_database
 from tests.factories import TODAY, session_values
+from tests.test_names import full_name, spellings
 
 NAME = "Nguyễn Thị Mai"
 
@@ -107,3 +115,274 @@ def test_an_erased_colleague_cannot_be_restored(db, busy_ward):
         records.undelete(db, "staff", busy_ward["a"], "x")
     assert err.value.rule == "erased records cannot be restored"
     assert records.get(db, "staff", busy_ward["a"], include_deleted=True)["deleted_at"]
+
+
+# --- every column, every form -----------------------------------------------------------------
+
+SPELLED = unicodedata.normalize("NFD", "NGUYỄN  thị\nMAI")  # decomposed, other case, double space, line break
+
+
+def _fill_every_table(db, ward) -> None:
+    """Give every table with free text a row (the ward has units, tools and staff already)."""
+    save_session(db, session_values(ward), [{"staff_id": ward["b"]}], "t", today=TODAY)
+    records.insert(db, "rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "live", "since": "2026-10-01"}, "t")
+    records.insert(db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-02",
+                                    "theme": "other"}, "t")
+    pairing = records.insert(db, "pairing", {"mentor_id": ward["champion"], "mentee_id": ward["b"], "tool_id": ward["tool"],
+                                             "started_on": "2026-11-03"}, "t")
+    records.insert(db, "checkin", {"pairing_id": pairing, "held_on": "2026-11-10"}, "t")
+    records.insert(db, "story", {"tool_id": ward["tool"], "told_on": "2026-11-11", "title": "Quicker notes"}, "t")
+    records.insert(db, "setting", {"key": "test.note", "value": "x"}, "t")
+    records.insert(db, "suggestion_response", {"suggestion_key": "k", "decision": "dismissed"}, "t")
+
+
+SCHEMA_COLUMNS = [(t, c) for t, cols in erasure.schema_text_columns().items() for c in cols]
+
+
+def test_the_columns_come_from_sqlite_and_include_the_ones_ddl_parsing_missed(db):
+    assert erasure.free_text_columns(db.conn) == erasure.schema_text_columns()
+    for missed in (("checkin", "note"), ("story", "source"), ("unit", "specialty"), ("suggestion_response", "reason")):
+        assert missed in SCHEMA_COLUMNS
+
+
+@pytest.mark.parametrize(("table", "column"), SCHEMA_COLUMNS, ids=[f"{t}.{c}" for t, c in SCHEMA_COLUMNS])
+def test_a_name_in_any_text_column_is_erased(db, ward, table, column):
+    _fill_every_table(db, ward)
+    target = db.scalar(f"SELECT min(rowid) FROM {table} WHERE id != ?", (ward["a"],))
+    db.conn.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (f"{SPELLED} and E100 were here", target))
+    erase_person_by_ref(db, "E100", "t")
+    value = db.scalar(f"SELECT {column} FROM {table} WHERE rowid = ?", (target,))
+    assert value == "[erased] and [erased] were here"
+    raw = _raw(db.path)
+    for needle in (SPELLED, "E100", NAME, unicodedata.normalize("NFD", NAME)):
+        assert needle.encode() not in raw
+
+
+def test_a_column_added_later_is_covered_without_being_listed(db, ward):
+    db.conn.execute("ALTER TABLE pulse ADD COLUMN comment TEXT")
+    pulse = records.insert(db, "pulse", {"unit_id": ward["unit"], "tool_id": ward["tool"], "taken_on": "2026-11-01",
+                                         "respondents": 6}, "t")
+    db.conn.execute("UPDATE pulse SET comment = ? WHERE id = ?", (f"asked {NAME.lower()}", pulse))
+    erase_person_by_ref(db, "E100", "t")
+    assert db.scalar("SELECT comment FROM pulse WHERE id = ?", (pulse,)) == "asked [erased]"
+
+
+def test_earlier_names_and_their_audit_actor_are_erased(db, ward):
+    records.insert(db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-02",
+                                    "theme": "other", "response": "Met Mai Nguyen-Smith again"}, "Mai Nguyen-Smith")
+    records.update(db, "staff", ward["a"], {"display_name": "Mai Nguyen-Smith"}, "t")
+    records.update(db, "staff", ward["a"], {"display_name": NAME}, "t")  # renamed back: the earlier name is in the audit only
+    erase_person_by_ref(db, "E100", "t")
+    raw = _raw(db.path)
+    assert b"Nguyen-Smith" not in raw and NAME.encode() not in raw
+    assert db.scalar("SELECT count(*) FROM audit WHERE actor = ?", (erasure.ERASED_NAME,)) >= 1
+
+
+def test_free_pages_left_by_another_program_are_cleared(db, ward):
+    # Another program deleted a long note without secure_delete: its pages still hold the name.
+    other = sqlite3.connect(db.path)
+    other.execute("PRAGMA secure_delete = OFF")
+    story = records.insert(db, "story", {"tool_id": ward["tool"], "told_on": "2026-11-11", "title": "t"}, "t")
+    other.execute("UPDATE story SET summary = ? WHERE id = ?", (f"{NAME} said " * 400, story))
+    other.commit()
+    other.execute("UPDATE story SET summary = NULL WHERE id = ?", (story,))
+    other.commit()
+    other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    other.close()
+    assert NAME.encode() in _raw(db.path) and db.scalar("PRAGMA freelist_count") > 0
+    erasure.erase_staff(db, ward["a"], "t")
+    assert NAME.encode() not in _raw(db.path)
+
+
+def test_zeroing_free_pages_leaves_none_with_old_bytes(db, ward):
+    other = sqlite3.connect(db.path)
+    other.execute("PRAGMA secure_delete = OFF")
+    other.execute("CREATE TABLE scratch (t TEXT)")
+    other.execute("INSERT INTO scratch VALUES (?)", ("SECRET-PAGE " * 5000,))
+    other.execute("DROP TABLE scratch")
+    other.commit()
+    other.close()
+    free = db.scalar("PRAGMA freelist_count")
+    assert free > 10
+    with db.transaction():
+        erasure.zero_free_pages(db)
+    assert db.scalar("PRAGMA freelist_count") >= free  # the pages are free again, not used up
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert b"SECRET-PAGE" not in _raw(db.path)
+
+
+def test_a_reader_holding_old_pages_is_named_and_erasing_again_by_id_finishes(db, busy_ward, capsys):
+    reader = sqlite3.connect(db.path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM staff").fetchone()  # a read transaction on the old snapshot
+    db.conn.execute("PRAGMA busy_timeout = 50")
+    report = erase_person_by_ref(db, "E100", "t")
+    text = "\n".join(report.lines())
+    assert report.result.purge_problem == erasure.BUSY and not report.result.checkpoint_complete
+    assert "another program still has this database open" in text
+    assert f"champion-desk erase-person {busy_ward['a']} --yes" in text
+    assert NAME.encode() in _raw(db.path)  # the old pages are really still there: the message is true
+    reader.execute("COMMIT")
+    reader.close()
+    again = erase_person_by_ref(db, busy_ward["a"], "t")  # by the id it printed
+    assert again.already_erased and again.result.purge_problem is None
+    assert "now cleared" in "\n".join(again.lines())
+    assert NAME.encode() not in _raw(db.path)
+
+
+def test_on_a_full_disk_nothing_is_erased_and_the_message_says_so(db, ward):
+    from champion_desk.errors import DiskFullError
+
+    story = records.insert(db, "story", {"tool_id": ward["tool"], "told_on": "2026-11-11", "title": "t",
+                                         "summary": " ".join(["Al Bo"] * 3000)}, "t")
+    person = records.insert(db, "staff", {"display_name": "Al Bo", "staff_ref": "E5"}, "t")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.execute(f"PRAGMA max_page_count = {db.scalar('PRAGMA page_count')}")
+    with pytest.raises(DiskFullError) as caught:
+        erase_person_by_ref(db, "E5", "t")
+    assert "nothing was erased" in str(caught.value)
+    assert records.get(db, "staff", person)["display_name"] == "Al Bo"
+    assert "Al Bo" in records.get(db, "story", story)["summary"]
+    db.conn.execute("PRAGMA max_page_count = 1073741823")
+    report = erase_person_by_ref(db, "E5", "t")  # with room again it runs whole
+    assert report.result.purge_problem is None and b"Al Bo" not in _raw(db.path)
+
+
+def test_when_the_checkpoint_would_not_fit_on_the_disk_nothing_is_erased(db, ward, monkeypatch):
+    from collections import namedtuple
+
+    from champion_desk.errors import DiskFullError
+
+    records.insert(db, "story", {"tool_id": ward["tool"], "told_on": "2026-11-11", "title": "t",
+                                 "summary": " ".join(["Al Bo"] * 3000)}, "t")
+    records.insert(db, "staff", {"display_name": "Al Bo", "staff_ref": "E5"}, "t")
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(erasure.shutil, "disk_usage", lambda _: usage(10**9, 10**9, 0))
+    with pytest.raises(DiskFullError, match="nothing was erased"):
+        erase_person_by_ref(db, "E5", "t")
+    assert db.scalar("SELECT count(*) FROM staff WHERE display_name = 'Al Bo'") == 1
+
+
+_TEMPLATE: dict[str, Path] = {}
+
+
+def _template() -> Path:
+    """Return an empty database file to copy (creating one per example would dominate the run)."""
+    if "path" not in _TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="erasure-template-"))
+        open_database(folder / "t.db").close()
+        _TEMPLATE["path"] = folder / "t.db"
+    return _TEMPLATE["path"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(full_name)
+def test_after_erasure_no_spelling_of_a_generated_name_is_anywhere_in_the_file(name):
+    first, _, last = name.partition(" ")
+    core = last.split()[-1].split("'")[-1].split("-")[0]
+    assume(fold(first) not in {"cedar", "scribe"} and fold(core) not in {"cedar", "scribe"})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "desk.db"
+        shutil.copy(_template(), path)
+        with open_database(path) as db:
+            unit = records.insert(db, "unit", {"name": f"Cedar {core}"}, "t")
+            tool = records.insert(db, "tool", {"name": f"{core} Scribe"}, "t")
+            person = records.insert(db, "staff", {"display_name": name, "unit_id": unit, "staff_ref": "E42"}, "t")
+            trainer = records.insert(db, "staff", {"display_name": "Zoë Adams", "is_champion": 1}, "t")
+            notes = " / ".join(spellings(name))
+            save_session(db, {"tool_id": tool, "unit_id": unit, "trainer_id": trainer, "held_on": "2026-11-20",
+                              "minutes": 30, "format": "hands-on", "notes": f"With {notes}"}, [{"staff_id": person}],
+                         spellings(name)[3], today=TODAY)
+            erase_person_by_ref(db, "E42", "t")
+            raw = _raw(path)
+            for spelling in spellings(name):
+                for form in {spelling, unicodedata.normalize("NFC", spelling), unicodedata.normalize("NFD", spelling)}:
+                    assert form.encode() not in raw, (name, form)
+            assert b"E42" not in raw
+            assert records.get(db, "unit", unit)["name"] == f"Cedar {core}"
+            assert records.get(db, "tool", tool)["name"] == f"{core} Scribe"
+            assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+
+
+def test_the_command_says_what_is_left_and_running_it_again_by_the_id_finishes(db_path, monkeypatch):
+    import contextlib
+    import io
+
+    from champion_desk import cli
+    from tests.factories import make_ward
+
+    with open_database(db_path) as db:
+        staff_id = make_ward(db)["a"]
+
+    def run(*args: str) -> tuple[int, str]:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            code = cli.main(["--db", str(db_path), *args])
+        return code, out.getvalue()
+
+    with monkeypatch.context() as m:
+        m.setattr(erasure, "purge_deleted_bytes", lambda db: erasure.FULL)  # the file could not grow
+        code, out = run("erase-person", "E100", "--yes")
+    assert code == 1
+    assert "Not finished: the disk is full" in out and f"champion-desk erase-person {staff_id} --yes" in out
+    code, out = run("erase-person", staff_id, "--yes")
+    assert code == 0 and "already erased" in out and "now cleared" in out
+
+
+def test_place_names_that_would_become_one_stop_the_erasure_with_nothing_changed(db, ward):
+    from champion_desk.errors import ConflictError
+
+    records.insert(db, "unit", {"name": f"{NAME}'s old ward"}, "t")
+    records.insert(db, "unit", {"name": "E100's old ward"}, "t")
+    with pytest.raises(ConflictError, match="rename one of them first. Nothing was erased") as caught:
+        erase_person_by_ref(db, "E100", "t")
+    assert caught.value.field == "unit.name"
+    assert records.get(db, "staff", ward["a"])["display_name"] == NAME
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """Yield a folder on a 3 MB tmpfs of its own (Linux, as root), or skip."""
+    import os
+    import subprocess
+
+    folder = tmp_path / "small"
+    folder.mkdir()
+    if os.name != "posix" or os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("a small tmpfs needs Linux and root")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_on_a_really_full_disk_nothing_is_erased_then_with_room_all_of_it(small_disk):
+    import os
+
+    from champion_desk.errors import DiskFullError
+
+    path = small_disk / "desk.db"
+    with open_database(path) as db:
+        tool = records.insert(db, "tool", {"name": "Scribe"}, "t")
+        records.insert(db, "staff", {"display_name": "Al Bo", "staff_ref": "E5"}, "t")
+        for _ in range(30):
+            records.insert(db, "story", {"tool_id": tool, "told_on": "2026-11-11", "title": "t",
+                                         "summary": " ".join(["Al Bo"] * 800)}, "t")
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        filler = os.open(small_disk / "filler", os.O_WRONLY | os.O_CREAT)
+        try:
+            while True:
+                os.write(filler, b"\0" * 4096)
+        except OSError:
+            pass
+        finally:
+            os.close(filler)
+        with pytest.raises(DiskFullError, match="nothing was erased"):
+            erase_person_by_ref(db, "E5", "t")
+        assert db.scalar("SELECT count(*) FROM staff WHERE display_name = 'Al Bo' AND staff_ref = 'E5'") == 1
+        assert db.scalar("SELECT count(*) FROM story WHERE summary LIKE 'Al Bo%'") == 30
+        (small_disk / "filler").unlink()
+        report = erase_person_by_ref(db, "E5", "t")
+        assert report.result.purge_problem is None
+        assert b"Al Bo" not in _raw(path)
