@@ -29,6 +29,7 @@ from typing import Any
 from champion_desk.errors import ConflictError, DiskFullError, NotFoundError, StoreError
 from champion_desk.names import NameMatcher, words
 from champion_desk.store import records, schema, summaries
+from champion_desk.store.backups import default_backup_dir, remove_leftovers
 from champion_desk.store.connection import Database, translate_errors
 
 ERASED_NAME = "Erased colleague"
@@ -383,6 +384,8 @@ def purge_deleted_bytes(db: Database) -> str | None:
     """
     if db.path is None:
         return None
+    # A copy a killed backup or merge left in the backups folder holds the name as it was.
+    remove_leftovers(default_backup_dir(db.path))
     size = db.path.stat().st_size if db.path.exists() else 0
     if shutil.disk_usage(db.path.parent).free > 2 * size + _SPARE_BYTES:
         try:

@@ -386,3 +386,26 @@ def test_on_a_really_full_disk_nothing_is_erased_then_with_room_all_of_it(small_
         report = erase_person_by_ref(db, "E5", "t")
         assert report.result.purge_problem is None
         assert b"Al Bo" not in _raw(path)
+
+
+def test_erasure_removes_what_a_killed_backup_or_merge_left_in_the_backups_folder(tmp_path):
+    import subprocess
+    import sys
+
+    from champion_desk.store.backups import default_backup_dir
+    from champion_desk.store.database import open_database
+
+    db = open_database(tmp_path / "ward.db")
+    staff = records.insert(db, "staff", {"display_name": "Gráinne Leftover", "staff_ref": "L1"}, "t")
+    folder = default_backup_dir(db.path)
+    folder.mkdir()
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    partial = folder / f".partial-{child.pid}-x.db"
+    partial.write_bytes("Gráinne Leftover".encode())
+    scratch = folder / f".scratch-{child.pid}-y"
+    scratch.mkdir()
+    (scratch / "copy.db").write_bytes("Gráinne Leftover".encode())
+    erasure.erase_staff(db, staff, "t")
+    db.close()
+    assert not partial.exists() and not scratch.exists()
