@@ -88,7 +88,11 @@ def upgrade_notice(db: Database) -> str | None:
     if db.upgraded_from is None or db.path is None:
         return None
     backup = f"; the file as it was is in {db.upgrade_backup}" if db.upgrade_backup else ""
-    return f"{db.path.name} was upgraded from schema {db.upgraded_from} to {SCHEMA_VERSION} when opened{backup}."
+    repaired = db.scalar("SELECT count(*) FROM audit WHERE actor = ? AND action = ?",
+                         (schema.DATE_REPAIR_ACTOR, schema.DATE_REPAIR_ACTION)) if db.upgraded_from < 10 else 0
+    dates = (f"; {repaired} impossible date{'s' if repaired != 1 else ''} (such as 30 February) became the nearest real day, "
+             "the audit log keeps what each was") if repaired else ""
+    return f"{db.path.name} was upgraded from schema {db.upgraded_from} to {SCHEMA_VERSION} when opened{backup}{dates}."
 
 
 def _verify_identity(db: Database, path: Path) -> int:

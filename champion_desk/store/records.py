@@ -64,6 +64,9 @@ def conflict_error(table: str, exc: sqlite3.IntegrityError, values: Mapping[str,
         return ConflictError("id", "must refer to existing records", f"{table}: a linked record does not exist.")
     if "CHECK constraint failed" in text:
         field = text.rsplit(":", 1)[-1].strip().split()[0]
+        if "date(" in text:
+            return ConflictError(field, "a real calendar date",
+                                 f"{field.replace('_', ' ')}: {values.get(field)!r} is not a real calendar date (YYYY-MM-DD).")
         return ConflictError(field, "out of range", f"{field.replace('_', ' ')}: value is out of the allowed range.")
     if "NOT NULL constraint failed" in text:
         field = text.rsplit(".", 1)[-1]

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -24,7 +24,15 @@ _RECORD = """
     updated_at TEXT NOT NULL,
     deleted_at TEXT"""
 
-_DATE = "CHECK ({0} IS NULL OR {0} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')"
+# A stored date is a real calendar day: date(d, '+0 days') normalises 2026-02-30 to 2026-03-02 and
+# gives NULL for 2026-13-01, so only a real day comes back as itself (plain date(d) echoes it).
+_DATE = ("CHECK ({0} IS NULL OR ({0} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]' "
+         "AND date({0}, '+0 days') IS {0}))")
+# What schemas 1-9 stored: the shape of a date, not that it is one.
+_DATE_SHAPE_ONLY = "CHECK ({0} IS NULL OR {0} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')"
+# The audit actor and action of a date the upgrade to schema 10 corrected.
+DATE_REPAIR_ACTOR = "schema upgrade"
+DATE_REPAIR_ACTION = "update"
 _BOOL = "CHECK ({0} IN (0, 1))"
 
 
@@ -300,6 +308,71 @@ def _version_9(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 9")
 
 
+def date_columns() -> dict[str, tuple[str, ...]]:
+    """Return the date columns of each documented table (those declared with the date CHECK)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for table in TABLE_DDL:
+        cols = tuple(c for c in columns(table) if _DATE.format(c) in TABLE_DDL[table])
+        if cols:
+            found[table] = cols
+    return found
+
+
+def nearest_real_date(text: str) -> str:
+    """Return the real day nearest to a date-shaped ``text``: month 00 -> 01, 13+ -> 12, a day past the month's end -> its last."""
+    import calendar
+
+    year, month, day = int(text[0:4]), int(text[5:7]), int(text[8:10])
+    year = min(max(year, 1), 9999)
+    month = min(max(month, 1), 12)
+    day = min(max(day, 1), calendar.monthrange(year, month)[1])
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _version_10(db: sqlite_utils.Database) -> None:
+    """Stored dates are real calendar days (a CHECK with SQLite's date() round trip).
+
+    Schemas 1-9 checked only the shape, so 2026-02-30 could arrive by a merge or another tool. Each
+    such date is corrected to the nearest real day and the value it had is kept in an audit row
+    (actor "schema upgrade"), so nothing is dropped and the upgrade can say
+    what it did. The CHECK is then added to each table's stored definition, word for word as a
+    new file declares it: SQLite allows that edit of the schema text when no row breaks the new rule.
+    """
+    import json
+    import uuid
+
+    conn = db.conn
+    now = conn.execute("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')").fetchone()[0]
+    for table, cols in date_columns().items():
+        present = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
+        if not present:
+            continue  # a table a later version adds
+        for col in (c for c in cols if c in present):
+            bad = conn.execute(f'SELECT id, "{col}" FROM "{table}" WHERE "{col}" IS NOT NULL '
+                               f'AND date("{col}", \'+0 days\') IS NOT "{col}"').fetchall()
+            for record_id, value in bad:
+                fixed = nearest_real_date(value)
+                conn.execute(f'UPDATE "{table}" SET "{col}" = ? WHERE id = ?', (fixed, record_id))
+                conn.execute('INSERT INTO audit (id, at, actor, "table", record_id, action, changes) VALUES (?, ?, ?, ?, ?, ?, ?)',
+                             (str(uuid.uuid4()), now, DATE_REPAIR_ACTOR, table, record_id, DATE_REPAIR_ACTION,
+                              json.dumps({col: [value, fixed]})))
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        for table, cols in date_columns().items():
+            row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+            if row is None:
+                continue
+            sql = row[0]
+            for col in cols:
+                sql = sql.replace(_DATE_SHAPE_ONLY.format(col), _DATE.format(col))
+            conn.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?", (sql, table))
+        version = conn.execute("PRAGMA schema_version").fetchone()[0]
+        conn.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    db.execute("PRAGMA user_version = 10")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -314,6 +387,7 @@ def migrations():
     steps(name="0007_resolution_totals")(_version_7)
     steps(name="0008_resolution_dates")(_version_8)
     steps(name="0009_sparse_link_indexes")(_version_9)
+    steps(name="0010_real_calendar_dates")(_version_10)
     return steps
 
 

@@ -66,7 +66,8 @@ def test_reopening_does_not_migrate_again(db_path):
     applied = db.query("SELECT name FROM _sqlite_migrations")
     assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps", "0003_metric_indexes", "0004_series_indexes",
                                              "0005_summaries", "0006_summary_totals",
-                                             "0007_resolution_totals", "0008_resolution_dates", "0009_sparse_link_indexes"]
+                                             "0007_resolution_totals", "0008_resolution_dates", "0009_sparse_link_indexes",
+                                             "0010_real_calendar_dates"]
     db.close()
 
 
@@ -172,7 +173,8 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
         db.conn.execute(f"DROP TABLE {table}")
     for table in schema.ADDED_IN[2]:
         db.conn.execute(f"DROP TABLE {table}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates', '0009_sparse_link_indexes')")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates', '0009_sparse_link_indexes', '0010_real_calendar_dates')")
+    _declare_dates_by_shape_only(db.conn)
     for version in (9, 4, 3):  # undo versions 9, 4 and 3: drop their indexes, restore the earlier ones
         for ddl in schema.ADDED_INDEXES[version]:
             if ddl.startswith("CREATE"):
@@ -189,6 +191,77 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
     assert db.query("SELECT * FROM suggestion_response") == []
     db.close()
     assert [c.reason for c in list_backups(tmp_path / "bk")] == ["before-upgrade"]
+    _assert_defined_as_a_new_file(db_path)
+
+
+def _declare_dates_by_shape_only(conn) -> None:
+    """Make the stored table definitions say what schemas 1-9 said of dates (their shape only)."""
+    from champion_desk.store import schema
+
+    conn.execute("PRAGMA writable_schema = ON")
+    for table, cols in schema.date_columns().items():
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        if sql is None:
+            continue
+        text = sql[0]
+        for col in cols:
+            text = text.replace(schema._DATE.format(col), schema._DATE_SHAPE_ONLY.format(col))
+        conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = ?", (text, table))
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute(f"PRAGMA schema_version = {version + 1}")
+    conn.execute("PRAGMA writable_schema = OFF")
+
+
+def _assert_defined_as_a_new_file(path) -> None:
+    # Restore and merge compare another file's definitions with a new file's word for word: an
+    # upgraded file must match them, or every upgraded ward would be refused.
+    from champion_desk.store.connection import open_foreign
+    from champion_desk.store.database import memory_database
+
+    def definitions(conn):
+        return {(t, n, " ".join((s or "").split())) for t, n, s in conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name != '_sqlite_migrations'")}
+
+    fresh = memory_database()
+    conn = open_foreign(path)
+    try:
+        assert definitions(conn) == definitions(fresh.conn)
+    finally:
+        conn.close()
+        fresh.close()
+
+
+def test_impossible_dates_are_corrected_by_the_upgrade_and_kept_in_the_audit(db_path, tmp_path):
+    from champion_desk.store import records, schema
+    from champion_desk.store.database import upgrade_notice
+
+    db = open_database(db_path)
+    ward = records.insert(db, "unit", {"name": "Ward 1"}, "test")
+    tool = records.insert(db, "tool", {"name": "Scribe"}, "test")
+    db.conn.execute("PRAGMA ignore_check_constraints = ON")  # as a version 9 file could hold them
+    ids = {}
+    for day in ("2026-02-30", "2026-13-01", "2026-04-00", "2026-03-15"):
+        ids[day] = records.insert(db, "incident", {"unit_id": ward, "tool_id": tool, "occurred_on": day,
+                                                   "theme": "workload and time"}, "test")
+    db.conn.execute("PRAGMA ignore_check_constraints = OFF")
+    _declare_dates_by_shape_only(db.conn)
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0010_real_calendar_dates'")
+    db.conn.execute("PRAGMA user_version = 9")
+    db.close()
+    db = open_database(db_path, backup_dir=tmp_path / "bk")
+    got = {day: db.scalar("SELECT occurred_on FROM incident WHERE id = ?", (rid,)) for day, rid in ids.items()}
+    assert got == {"2026-02-30": "2026-02-28", "2026-13-01": "2026-12-01", "2026-04-00": "2026-04-01", "2026-03-15": "2026-03-15"}
+    kept = {r["record_id"]: r["changes"] for r in db.query("SELECT record_id, changes FROM audit WHERE action = ?",
+                                                            (schema.DATE_REPAIR_ACTION,))}
+    assert kept == {ids["2026-02-30"]: '{"occurred_on": ["2026-02-30", "2026-02-28"]}',
+                    ids["2026-13-01"]: '{"occurred_on": ["2026-13-01", "2026-12-01"]}',
+                    ids["2026-04-00"]: '{"occurred_on": ["2026-04-00", "2026-04-01"]}'}
+    assert "3 impossible dates" in upgrade_notice(db)
+    with pytest.raises(Exception, match="occurred on: '2026-02-30' is not a real calendar date"):
+        records.update(db, "incident", ids["2026-03-15"], {"occurred_on": "2026-02-30"}, "test")
+    assert db.scalar("PRAGMA integrity_check") == "ok"
+    db.close()
+    _assert_defined_as_a_new_file(db_path)
 
 
 def test_a_new_file_is_not_backed_up_before_its_first_migration(db_path):

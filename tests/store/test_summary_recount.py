@@ -37,6 +37,9 @@ MENTEES = ["s-unit-a", "s-unit-b", "s-no-unit", "s-gone"]  # the last has no sta
 def conn(db):
     """Return the connection of a fresh file with summary upkeep off and foreign keys unchecked."""
     db.conn.execute("PRAGMA foreign_keys = OFF")  # a pairing whose mentee is gone must count too
+    # Schema 10 refuses days that are no real day; a file from before it (read before its upgrade)
+    # or written by another tool with checks off can still hold them, and the counts must agree.
+    db.conn.execute("PRAGMA ignore_check_constraints = ON")
     summaries.drop_triggers(db.conn)
     for staff_id, unit in [("s-unit-a", "u-a"), ("s-unit-b", "u-b"), ("s-no-unit", None)]:
         db.conn.execute("INSERT INTO staff (id, created_at, updated_at, display_name, unit_id) VALUES (?, ?, ?, ?, ?)",
@@ -131,6 +134,7 @@ def test_the_files_summaries_are_rebuilt_with_the_same_rows(db):
     # The bulk path (rebuild) and the per-row path (triggers) leave the same summaries behind.
     conn = db.conn
     conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA ignore_check_constraints = ON")  # days a file from before schema 10 may hold
     add_pairing(conn, "p", "s-gone", "t", "2026-01-01", None)
     for n, day in enumerate(["2026-01-02", "2026-02-10", "2026-02-10", "2026-02-30", "2026-13-01", "2026-05-01"]):
         add_checkin(conn, f"c{n}", "p", day)
