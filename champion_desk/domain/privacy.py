@@ -2,6 +2,11 @@
 
 Concerns are raised in confidence, so the briefing must not let a reader single anyone out:
 
+* **What is protected.** Only counts of people or of what people said (``PEOPLE_FIGURES``: concerns,
+  their themes, barriers and outcomes, attendees, sign-offs, confidence scores, pulse respondents,
+  mentees) are suppressed. Counts of activities (``ACTIVITY_FIGURES``: sessions held, minutes of
+  training, check-ins held, stories, roadmap stages) identify nobody and print as they are: a ward
+  that held 3 sessions says so.
 * **Primary suppression.** Every count from 1 to k-1 (k = 5 by default) prints as "fewer than k".
   Zero is printed: it identifies nobody and an honest zero matters ("no concerns this month").
 * **Secondary (complementary) suppression.** When a row of counts is printed beside its total, a
@@ -29,6 +34,17 @@ DEFAULT_K = 5
 MIN_K = 2
 REDACTED_NAME = "a colleague"
 HIDDEN_SHARE = "not shown"
+
+# Figures that count people, or what people said: small values are hidden (docs/figures.md).
+PEOPLE_FIGURES = frozenset({
+    "staff_active", "training_coverage", "signed_off_staff", "attendances", "confidence_uplift",
+    "concerns_raised", "concerns_by_theme", "concerns_open", "concerns_by_unit", "barriers",
+    "median_days_to_resolution", "response_rate", "pairings_active", "stalled_pairings", "refreshers_due",
+    "respondents", "unanswered",
+})
+# Figures that count activities: nobody can be singled out by them, so they are never hidden.
+# Champions are named on every briefing, so their number hides nothing either.
+ACTIVITY_FIGURES = frozenset({"sessions", "minutes", "checkins", "stories", "stages", "champions_active"})
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,20 @@ class Suppressor:
     def is_small(self, n: int | None) -> bool:
         """Return True for a count that must not be printed (1..k-1)."""
         return n is not None and 0 < n < self.k
+
+    @staticmethod
+    def protects(key: str) -> bool:
+        """Return True when figure ``key`` counts people or what they said (small values are hidden).
+
+        An unknown key is protected: a new figure is hidden until it is classed as an activity.
+        """
+        return key not in ACTIVITY_FIGURES
+
+    def figure(self, key: str, n: int | None, blank: str = "–") -> Cell:
+        """Return the printable cell of figure ``key``: an activity prints as it is, people as :meth:`count`."""
+        if n is not None and not self.protects(key):
+            return Cell(n, False, f"{int(n):,}")
+        return self.count(n, blank)
 
     def count(self, n: int | None, blank: str = "–") -> Cell:
         """Return the printable cell of one count (``blank`` when there is no figure)."""
@@ -174,12 +204,16 @@ class Suppressor:
         """Return a chart series with every small value replaced by None (the chart leaves a gap)."""
         return [None if self.is_small(v) else v for v in values]
 
-    def marks(self, values: Sequence[int | None], total: int | None) -> tuple[list[int | None], list[str | None]]:
+    def marks(self, values: Sequence[int | None], total: int | None,
+              key: str | None = None) -> tuple[list[int | None], list[str | None]]:
         """Return a bar series safe beside its printed ``total``, and the mark for each hidden bar.
 
         A bar's height is a count like any other: small ones are hidden (mark "<k"), and since the
         bars add up to the total printed elsewhere, shielding bars are hidden too (mark "–").
+        Bars of an activity figure ``key`` (sessions held, check-ins) are all drawn.
         """
+        if key is not None and not self.protects(key):
+            return list(values), [None] * len(values)
         raw = [int(v or 0) for v in values]
         cells, _ = self.table(raw, total if total is not None else sum(raw))
         shown = [None if c.suppressed else v for c, v in zip(cells, values)]

@@ -384,8 +384,8 @@ class Briefing:
 
     def _count_tile(self, label: str, key: str) -> tuple[str, Cell, str]:
         cur, prev = self.data.figures.get(key), self.data.previous.get(key)
-        cell = self.sup.count(cur)
-        change = self.sup.change(cur, prev)
+        cell = self.sup.figure(key, cur)
+        change = self.sup.change(cur, prev, is_count=self.sup.protects(key))
         if change is None:
             note = f"previous period: {self.sup.wording}" if self.sup.is_small(prev) else \
                    ("no comparison with small numbers" if cell.suppressed else "no previous figure")
@@ -463,15 +463,25 @@ class Briefing:
                                    ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), gap)]))
         f = self.data.figures
         facts = []
-        if f.get("median_days_to_resolution") is not None:
+        if self.median_days_printable():
             facts.append(f"concerns resolved in the period took a median of {f['median_days_to_resolution']:.0f} days")
-        if f.get("confidence_uplift") is not None:
+        if self.confidence_printable():
             facts.append(f"confidence after training rose by {f['confidence_uplift']:+.1f} points on a 1–5 scale")
         lead = (f"Figures for {esc(period_text(self.data.scope.date_from, self.data.scope.date_to))}, "
                 f"each compared with {esc(self.previous_label())}.")
         if facts:
             lead += " " + esc("; ".join(facts)).capitalize() + "."
         return [*self.heading("Key figures"), self.p(lead, "lead"), outer, self.small_note()]
+
+    def median_days_printable(self) -> bool:
+        """Return True when the median days to resolution may print: a median of a few concerns is one of them."""
+        f = self.data.figures
+        return f.get("median_days_to_resolution") is not None and not self.sup.is_small(f.get("concerns_raised"))
+
+    def confidence_printable(self) -> bool:
+        """Return True when the confidence uplift may print: a mean of a few people's scores is close to theirs."""
+        f = self.data.figures
+        return f.get("confidence_uplift") is not None and not self.sup.is_small(f.get("attendances"))
 
     # training -------------------------------------------------------------------------------------
 
@@ -509,7 +519,7 @@ class Briefing:
 
     def _bars(self, rows: Sequence[dict[str, Any]], key: str) -> tuple[list[int | None], list[str | None]]:
         """Return per-bucket counts that add up to the period's printed figure, safely hidden, with marks."""
-        return self.sup.marks([r.get(key) for r in rows], self.data.figures.get(key))
+        return self.sup.marks([r.get(key) for r in rows], self.data.figures.get(key), key)
 
     def bars_note(self, marks: Sequence[str | None], rows: Sequence[dict[str, Any]] = (),
                   bucket: str = "month") -> list[Flowable]:
@@ -527,7 +537,7 @@ class Briefing:
         if not f.get("sessions"):
             out.append(self.empty("No training sessions were logged in this period."))
         else:
-            sessions = self.sup.count(f["sessions"]).text
+            sessions = self.sup.figure("sessions", f["sessions"]).text
             attendances = self.sup.count(f.get("attendances")).text
             signed = self.sup.count(f.get("signed_off_staff")).text
             out.append(self.lead(f"We ran <b>{esc(sessions)}</b> training sessions with <b>{esc(attendances)}</b> "
@@ -605,7 +615,7 @@ class Briefing:
             return out + [self.empty("No concerns were logged in this period, and none is open.")]
         bits = [f"<b>{esc(self.sup.count(raised).text)}</b> concerns were raised in this period and "
                 f"<b>{esc(self.sup.count(f.get('concerns_open')).text)}</b> were still open at its end."]
-        if f.get("median_days_to_resolution") is not None:
+        if self.median_days_printable():
             bits.append(f"Concerns resolved in the period took a median of "
                         f"<b>{f['median_days_to_resolution']:.0f} days</b> from being raised.")
         out.append(self.lead(" ".join(bits)))
@@ -729,7 +739,7 @@ class Briefing:
             return out + [self.empty("No mentoring pairings were active in this period.")]
         out.append(self.lead(
             f"<b>{esc(self.sup.count(f.get('pairings_active')).text)}</b> mentoring pairings were active at the end of the "
-            f"period, with <b>{esc(self.sup.count(f.get('checkins')).text)}</b> check-ins. "
+            f"period, with <b>{esc(self.sup.figure('checkins', f.get('checkins')).text)}</b> check-ins. "
             f"<b>{esc(self.sup.count(f.get('stalled_pairings')).text)}</b> had no check-in for 30 days: champions "
             "will pick these up."))
         labels = [bucket_label(r, d.bucket) for r in d.mentoring]

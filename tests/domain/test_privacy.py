@@ -142,3 +142,19 @@ def test_the_bar_hidden_beside_a_small_one_is_the_smallest_other_not_a_large_one
     shown, marks = Suppressor(5).marks([4, 74, 71, 86, 0, 90], total=325)
     assert marks == ["<5", None, "–", None, None, None]
     assert shown == [None, 74, None, 86, 0, 90]
+
+
+def test_activities_print_as_they_are_and_people_and_unknown_figures_are_hidden():
+    sup = Suppressor(5)
+    for key in ("sessions", "minutes", "checkins", "stories", "stages"):
+        assert sup.figure(key, 3).text == "3" and not sup.figure(key, 3).suppressed
+    for key in ("attendances", "concerns_raised", "signed_off_staff", "respondents", "a_new_figure"):
+        assert sup.figure(key, 3).text == "fewer than 5"
+    assert sup.figure("sessions", None).text == "–"
+
+
+def test_bars_of_an_activity_are_all_drawn_and_bars_of_people_are_not():
+    sup = Suppressor(5)
+    assert sup.marks([1, 2, 30], 33, "sessions") == ([1, 2, 30], [None, None, None])
+    shown, marks = sup.marks([1, 2, 30], 33, "attendances")
+    assert shown[:2] == [None, None] and marks[:2] == ["<5", "<5"]

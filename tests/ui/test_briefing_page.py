@@ -49,7 +49,7 @@ def test_options_reach_the_pdf(page):
     page.made_by.setText("Zoë Adams")
     make(page)
     text = pdf_text(page.pdf)
-    assert "SESSIONS HELD\nfewer than 10" in text and "Zoë Adams" in text
+    assert "fewer than 10 concerns raised" in text and "Zoë Adams" in text
     assert SECRET_NAME not in text
 
 
