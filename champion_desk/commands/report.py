@@ -7,7 +7,7 @@ import getpass
 from pathlib import Path
 
 from champion_desk.commands.options import add_scope_options, open_for_command, scope_from_args
-from champion_desk.domain.privacy import DEFAULT_K, MIN_K
+from champion_desk.domain.privacy import DEFAULT_K, MIN_K, meeting_scope
 
 
 def _k(text: str) -> int:
@@ -56,7 +56,7 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     scope = scope_from_args(args)
     with open_for_command(args) as db:  # not read-only: an older file is upgraded (after a backup) first
         pages = make_briefing(db, scope, args.out, k=args.k, paper=args.paper, made_by=_made_by(args))
-    print(f"Briefing written: {args.out} ({pages} pages, {scope.describe()})")
+    print(f"Briefing written: {args.out} ({pages} pages, {meeting_scope(scope).describe()})")
     return 0
 
 
@@ -66,5 +66,5 @@ def cmd_poster(args: argparse.Namespace) -> int:
     scope = scope_from_args(args)
     with open_for_command(args) as db:  # not read-only: an older file is upgraded (after a backup) first
         make_poster(db, scope, args.out, k=args.k, paper=args.paper, made_by=_made_by(args))
-    print(f"Poster written: {args.out} ({scope.describe()})")
+    print(f"Poster written: {args.out} ({meeting_scope(scope).describe()})")
     return 0

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from champion_desk.domain import breakdowns, listings, metrics, next_steps, series
-from champion_desk.domain.privacy import HIDDEN_SHARE, NameRedactor, Suppressor
+from champion_desk.domain.privacy import HIDDEN_SHARE, NameRedactor, Suppressor, previous_scope
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, Barrier, Theme, values
 from champion_desk.errors import ChampionDeskError
@@ -59,6 +59,7 @@ class BriefingData:
     theme_bucket: str
     figures: dict[str, Any]
     previous: dict[str, Any]
+    previous_scope: Scope | None = None  # the period ``previous`` covers
     training: list[dict[str, Any]] = field(default_factory=list)
     concerns: list[dict[str, Any]] = field(default_factory=list)
     concern_themes: list[dict[str, Any]] = field(default_factory=list)
@@ -145,7 +146,8 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
                         figures=metrics.stats(db, scope), previous={})
     if full:
         step(15, "Trends")
-        data.previous = metrics.stats(db, scope.previous())
+        data.previous_scope = previous_scope(scope)
+        data.previous = metrics.stats(db, data.previous_scope)
         # Every chart and table of the briefing reads these rows, so a stub at either end of the
         # period is merged once, here, and page 2 and page 3 show the same buckets.
         data.training = merge_stubs(series.series(db, "training", scope, bucket), bucket)

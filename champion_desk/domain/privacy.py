@@ -25,10 +25,13 @@ Concerns are raised in confidence, so the briefing must not let a reader single 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from champion_desk.domain.scope import Scope
 
 DEFAULT_K = 5
 MIN_K = 2
@@ -229,6 +232,51 @@ class Suppressor:
         skip = set(hidden)
         return [key for key in keys if key not in skip
                 and not any(self.is_small(int(row.get(key) or 0)) for row in rows)]
+
+
+# --- whole periods -------------------------------------------------------------------------------
+
+# The mean length of a month in days: a period of 89 to 92 days is three months.
+MONTH_DAYS = 30.44
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _months_back(first: dt.date, months: int) -> dt.date:
+    """Return the 1st of the month ``months`` calendar months before ``first`` (itself a 1st)."""
+    year, month = divmod(first.year * 12 + first.month - 1 - months, 12)
+    return dt.date(year, month + 1, 1)
+
+
+def is_whole_months(scope: Scope) -> bool:
+    """Return True when a scope runs from the 1st of a month to the last day of a month."""
+    return scope.date_from.day == 1 and scope.date_to == _month_end(scope.date_to)
+
+
+def meeting_scope(scope: Scope) -> Scope:
+    """Return the whole calendar months a meeting output covers for the period asked for.
+
+    Two outputs that differ by a day give that day's concerns away by subtraction, so the briefing,
+    the poster and the default export only ever cover whole months: the last N months that have
+    ended by ``date_to`` (N is the period's length in months, at least 1). Weeks are not offered:
+    weeks and months together can still be subtracted down to a day or two at a month's end.
+    """
+    end = scope.date_to if scope.date_to == _month_end(scope.date_to) else \
+        scope.date_to.replace(day=1) - dt.timedelta(days=1)
+    months = max(1, round(scope.days / MONTH_DAYS))
+    start = _months_back(end.replace(day=1), months - 1)
+    return scope.with_dates(start, end)
+
+
+def previous_scope(scope: Scope) -> Scope:
+    """Return the period a briefing compares with: the same number of whole months before, else as many days."""
+    if not is_whole_months(scope):
+        return scope.previous()
+    months = (scope.date_to.year - scope.date_from.year) * 12 + scope.date_to.month - scope.date_from.month + 1
+    end = scope.date_from - dt.timedelta(days=1)
+    return scope.with_dates(_months_back(scope.date_from, months), end)
 
 
 # --- names ---------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from champion_desk.domain.briefing_data import NOT_RECORDED, BriefingData, Progress, next_step_whys, report_progress
-from champion_desk.domain.privacy import DEFAULT_K, Cell, Suppressor
+from champion_desk.domain.privacy import DEFAULT_K, MONTH_DAYS, Cell, Suppressor, is_whole_months, meeting_scope
 from champion_desk.report import charts
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR
 from champion_desk.report.styles import (
@@ -316,7 +316,10 @@ class Briefing:
                       f"{self.k - 1}, or a figure it could be worked out from, is never printed.", "note")
 
     def previous_label(self) -> str:
-        prev = self.data.scope.previous()
+        prev = self.data.previous_scope or self.data.scope.previous()
+        if is_whole_months(prev):
+            months = round(prev.days / MONTH_DAYS)
+            return f"the previous {months} month{'s' if months != 1 else ''} ({period_text(prev.date_from, prev.date_to)})"
         return f"the previous {self.data.scope.days} days ({period_text(prev.date_from, prev.date_to)})"
 
     # sections ------------------------------------------------------------------------------------
@@ -1028,9 +1031,9 @@ def build_briefing(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K,
 
 def make_briefing(db: Any, scope: Any, out: Path | BinaryIO, k: int = DEFAULT_K, paper: str = "a4",
                   made_by: str = "", today: dt.date | None = None, progress: Progress | None = None) -> int:
-    """Collect the data of ``scope`` from ``db`` and write the briefing; return its page count."""
+    """Collect the data of ``scope``, made whole months (``privacy.meeting_scope``), and write the briefing; return its page count."""
     from champion_desk.domain.briefing_data import collect
 
-    data = collect(db, scope, made_by=made_by, today=today, progress=progress)
+    data = collect(db, meeting_scope(scope), made_by=made_by, today=today, progress=progress)
     return build_briefing(data, out, k=k, paper=paper, progress=progress)
 

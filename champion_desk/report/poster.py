@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from champion_desk.domain.briefing_data import BriefingData, Progress, report_progress
-from champion_desk.domain.privacy import DEFAULT_K, Suppressor
+from champion_desk.domain.privacy import DEFAULT_K, Suppressor, meeting_scope
 from champion_desk.report.briefing import CONFIDENTIAL, count_words, esc, nice_date, period_text, scope_line
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR, register_fonts
 from champion_desk.report.styles import ACCENT, INK, MUTED, PAPER_TINT, PAPERS, PRIMARY, RULE, table_style
@@ -208,5 +208,5 @@ def make_poster(db: Any, scope: Any, out: Path | BinaryIO, k: int = DEFAULT_K, p
     """Collect the data of ``scope`` from ``db`` and write the poster."""
     from champion_desk.domain.briefing_data import collect
 
-    build_poster(collect(db, scope, made_by=made_by, today=today, progress=progress, full=False), out, k=k, paper=paper,
+    build_poster(collect(db, meeting_scope(scope), made_by=made_by, today=today, progress=progress, full=False), out, k=k, paper=paper,
                  progress=progress)

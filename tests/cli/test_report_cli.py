@@ -30,8 +30,20 @@ def test_briefing_writes_a_pdf_for_the_scope(sample_path, tmp_path, capsys):
     assert code == 0
     assert "Briefing written" in capsys.readouterr().out
     text = pdf_text(out)
-    assert "Ward 9 · all tools · 1 Sep 2026 to 26 Nov 2026" in text
+    # A meeting output covers whole months: the three that had ended by 26 Nov.
+    assert "Ward 9 · all tools · 1 Aug 2026 to 31 Oct 2026" in text
     assert "Zoë Adams" in text
+
+
+def test_two_briefings_ending_a_day_apart_cover_the_same_months(sample_path, tmp_path, capsys):
+    texts = []
+    for end in ("2026-11-29", "2026-11-30"):
+        out = tmp_path / f"{end}.pdf"
+        assert main(["--db", str(sample_path), "briefing", "--out", str(out), "--from", "2026-09-01", "--to", end]) == 0
+        texts.append(pdf_text(out).replace(end, ""))
+    assert "1 Aug 2026 to 31 Oct 2026" in texts[0] and "1 Sep 2026 to 30 Nov 2026" in texts[1]
+    out = capsys.readouterr().out
+    assert "2026-08-01 to 2026-10-31" in out and "2026-09-01 to 2026-11-30" in out
 
 
 def test_briefing_default_period_is_the_last_three_months(sample_path, tmp_path, capsys):

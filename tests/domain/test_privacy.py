@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
@@ -158,3 +159,36 @@ def test_bars_of_an_activity_are_all_drawn_and_bars_of_people_are_not():
     assert sup.marks([1, 2, 30], 33, "sessions") == ([1, 2, 30], [None, None, None])
     shown, marks = sup.marks([1, 2, 30], 33, "attendances")
     assert shown[:2] == [None, None] and marks[:2] == ["<5", "<5"]
+
+
+# --- whole periods ---------------------------------------------------------------------------------
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from champion_desk.domain.privacy import is_whole_months, meeting_scope, previous_scope
+from champion_desk.domain.scope import Scope
+
+
+def test_a_meeting_covers_the_whole_months_ended_by_its_last_day():
+    assert meeting_scope(Scope(dt.date(2026, 9, 8), dt.date(2026, 12, 7))) == Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))
+    assert meeting_scope(Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))) == Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))
+    assert meeting_scope(Scope(dt.date(2026, 11, 20), dt.date(2026, 11, 29))) == Scope(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    year = meeting_scope(Scope(dt.date(2025, 12, 8), dt.date(2026, 12, 7), units=("Ward 9",)))
+    assert (year.date_from, year.date_to, year.units) == (dt.date(2025, 12, 1), dt.date(2026, 11, 30), ("Ward 9",))
+
+
+def test_the_previous_period_is_as_many_whole_months_before():
+    assert previous_scope(Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))) == Scope(dt.date(2026, 6, 1), dt.date(2026, 8, 31))
+    assert previous_scope(Scope(dt.date(2026, 1, 1), dt.date(2026, 1, 31))) == Scope(dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+
+
+@given(st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), st.integers(0, 800))
+def test_any_period_becomes_whole_months_ended_by_its_last_day(end, days):
+    asked = Scope(end - dt.timedelta(days=days), end)
+    got = meeting_scope(asked)
+    assert is_whole_months(got) and got.date_to <= end and (end - got.date_to).days < 31
+    assert abs(got.days - asked.days) <= 31 + 16  # about as long as asked: rounded to whole months
+    before = previous_scope(got)
+    assert is_whole_months(before) and before.date_to + dt.timedelta(days=1) == got.date_from
+    assert abs(before.days - got.days) <= 3 * max(1, round(got.days / 30.44))  # months differ by up to 3 days
