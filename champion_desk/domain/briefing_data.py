@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from champion_desk.domain import breakdowns, listings, metrics, next_steps, series
-from champion_desk.domain.privacy import HIDDEN_SHARE, NameRedactor, Suppressor, previous_scope
+from champion_desk.domain.privacy import HIDDEN_SHARE, Cell, NameRedactor, Protection, Suppressor, previous_scope
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, Barrier, Theme, values
 from champion_desk.errors import ChampionDeskError
@@ -66,6 +66,11 @@ class BriefingData:
     mentoring: list[dict[str, Any]] = field(default_factory=list)
     units: list[dict[str, Any]] = field(default_factory=list)
     concerns_by_unit: dict[str, int] = field(default_factory=dict)
+    # Concerns raised over every unit (scope's tools), by unit id and theme / barrier: what
+    # ``concern_protection`` decides on, so all outputs of a period hide the same entries.
+    concern_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    previous_concern_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    unit_ids: dict[str, str] = field(default_factory=dict)  # names of the (live) units in scope -> ids
     barriers: dict[str, int] = field(default_factory=dict)
     responses: dict[str, list[str]] = field(default_factory=dict)
     readiness: list[dict[str, Any]] = field(default_factory=list)
@@ -162,6 +167,12 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
     f = metrics.resolve(db, scope)
     data.concerns_by_unit = concerns_by_unit(db, f)
     data.barriers = barrier_mix(db, f)
+    data.concern_table = concern_table(db, f)
+    if full:
+        data.previous_concern_table = concern_table(db, metrics.resolve(db, data.previous_scope or scope.previous()))
+    data.unit_ids = {r["name"]: r["id"] for r in db.query(
+        f"SELECT id, name FROM unit u WHERE u.deleted_at IS NULL{f.units('u.id')} ORDER BY name COLLATE NOCASE",
+        f.params())}
     redact = redactor(db)
     data.responses = responses_by_theme(db, f, redact)
     step(50, "Stories, roadmap and champions")
@@ -259,6 +270,90 @@ def concerns_by_unit(db: Database, f: metrics.Filter) -> dict[str, int]:
              WHERE i.deleted_at IS NULL AND i.occurred_on BETWEEN :d_from AND :d_to{f.unit_and_tool('i')}
              GROUP BY i.unit_id""", f.params())}
     return {u["name"]: int(counts.get(u["id"], 0)) for u in units}
+
+
+NO_UNIT = "(no unit)"
+ALL_UNITS = "(all units)"
+
+
+def concern_table(db: Database, f: metrics.Filter) -> dict[str, dict[tuple[str, str], int]]:
+    """Return concerns raised in the period over every unit (deleted ones too), tools as scoped, as two
+    tables: keyed (unit id, theme), every unit and theme present (zeros included), and keyed
+    (ALL_UNITS, barrier).
+
+    Every unit is read whatever the scope's units: a one-unit briefing must hide what the all-units
+    briefing and the other units' briefings of the same period would let be worked back. Barriers
+    are printed for all units together only: per unit, beside the themes per unit, they would make a
+    three-way table whose hidden cells the two-way tables' sums can pin down.
+    """
+    rows = db.query(
+        f"""SELECT coalesce(i.unit_id, '{NO_UNIT}') AS unit, i.theme, i.barrier, count(*) AS n FROM incident i
+             WHERE i.deleted_at IS NULL AND i.occurred_on BETWEEN :d_from AND :d_to{f.tools('i.tool_id')}
+             GROUP BY 1, 2, 3""", f.params())
+    units = {r["id"] for r in db.query("SELECT id FROM unit WHERE deleted_at IS NULL")} | {r["unit"] for r in rows}
+    themes = {(u, t): 0 for u in units for t in THEMES}
+    barriers = {(ALL_UNITS, b): 0 for b in (*BARRIERS, NOT_RECORDED)}
+    for r in rows:
+        theme = r["theme"] if r["theme"] in THEMES else Theme.OTHER.value
+        barrier = r["barrier"] if r["barrier"] in BARRIERS else NOT_RECORDED
+        themes[(r["unit"], theme)] += r["n"]
+        barriers[(ALL_UNITS, barrier)] += r["n"]
+    return {"theme": themes, "barrier": barriers}
+
+
+@dataclass(frozen=True)
+class ConcernFigures:
+    """The concern counts one output prints, each decided by ``privacy.Protection`` over every unit."""
+
+    total: Cell
+    themes: dict[str, Cell]
+    barriers: dict[str, Cell]  # all-units outputs only (empty otherwise)
+    units: dict[str, Cell]  # by unit name; all-units outputs only (empty otherwise)
+    previous_total: Cell | None
+
+
+_PLANS: dict[tuple[int, int], tuple[dict[str, dict[tuple[str, str], int]], Protection]] = {}
+
+
+def protection(table: dict[str, dict[tuple[str, str], int]], k: int) -> Protection:
+    """Return the Protection of a period's concern tables, worked out once per tables and threshold.
+
+    A briefing asks several times (figures, next steps), and a test of every unit's briefing asks
+    once per unit: at a trust's scale each working-out is a noticeable fraction of a second.
+    """
+    cached = _PLANS.get((id(table), k))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    if len(_PLANS) > 16:
+        _PLANS.clear()
+    plan = Protection(table, k)
+    _PLANS[(id(table), k)] = (table, plan)
+    return plan
+
+
+def concern_figures(data: BriefingData, k: int) -> ConcernFigures:
+    """Return the concern counts ``data``'s output may print with threshold ``k``.
+
+    Suppression is decided on the tables of every unit, so what this output hides stays hidden
+    whatever the all-units briefing and every other unit's briefing of the period print.
+    """
+    rows = None if not data.scope.units else list(data.unit_ids.values())
+    table = data.concern_table
+    if not table:  # data put together by hand (a layout test): the scope's own figures as one unit
+        rows = None
+        by_theme = data.figures.get("concerns_by_theme") or {}
+        table = {"theme": {(NO_UNIT, t): int(by_theme.get(t) or 0) for t in THEMES},
+                 "barrier": {(ALL_UNITS, b): int(data.barriers.get(b) or 0) for b in (*BARRIERS, NOT_RECORDED)}}
+    plan = protection(table, k)
+    themes = {t: plan.cell("theme", rows, t) for t in THEMES}
+    barriers = {b: plan.cell("barrier", [ALL_UNITS], b) for b in (*BARRIERS, NOT_RECORDED)} if rows is None else {}
+    units: dict[str, Cell] = {}
+    if rows is None:
+        units = {name: plan.cell("theme", [uid]) for name, uid in data.unit_ids.items()}
+    previous = None
+    if data.previous_concern_table:
+        previous = protection(data.previous_concern_table, k).cell("theme", rows)
+    return ConcernFigures(plan.cell("theme", rows), themes, barriers, units, previous)
 
 
 def barrier_mix(db: Database, f: metrics.Filter) -> dict[str, int]:
@@ -576,10 +671,10 @@ def next_step_whys(steps: list[dict[str, Any]], data: BriefingData, sup: Suppres
 def _hidden_parts(steps: list[dict[str, Any]], data: BriefingData, sup: Suppressor) -> dict[int, str]:
     """Return {step index: printed text} for the counts the why must hide (small or shielding)."""
     f = data.figures
-    raised = f.get("concerns_raised") or 0
     by_theme = f.get("concerns_by_theme") or {}
-    theme_cells, _ = sup.counts_with_total(dict(by_theme), raised)
-    unit_cells, _ = sup.counts_with_total({u: n for u, n in data.concerns_by_unit.items() if n}, raised)
+    figures = concern_figures(data, sup.k)
+    theme_cells, unit_cells = figures.themes, figures.units
+    plan = protection(data.concern_table, sup.k) if data.concern_table else None
     groups: dict[tuple[str, str], tuple[int, bool, list[int]]] = {}
 
     def add(group: tuple[str, str], total: int, total_hidden: bool, index: int) -> None:
@@ -599,6 +694,12 @@ def _hidden_parts(steps: list[dict[str, Any]], data: BriefingData, sup: Suppress
             counts[n] = int(fig.get("stalled_pairings") or 0)
             add(("stalled", ""), int(f.get("stalled_pairings") or 0), False, n)
     hide = {n for n, v in counts.items() if sup.is_small(v)}
+    for n, s in enumerate(steps):
+        # A unit's count of a theme is an entry of the table every output of the period shares.
+        uid = data.unit_ids.get(s["unit"])
+        if plan is not None and s["rule"] == "theme_rising" and uid is not None \
+                and plan.cell("theme", [uid], str(s["figures"].get("theme"))).suppressed:
+            hide.add(n)
     for total, total_hidden, members in groups.values():
         if total_hidden:
             hide.update(m for m in members if counts[m])

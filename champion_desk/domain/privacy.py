@@ -234,6 +234,221 @@ class Suppressor:
                 and not any(self.is_small(int(row.get(key) or 0)) for row in rows)]
 
 
+# --- protection across outputs ----------------------------------------------------------------------
+
+MARGIN = "*"
+Entry = tuple[str, str]
+
+
+def _bridges(hidden: Iterable[Entry]) -> list[Entry]:
+    """Return the hidden entries that are bridges of the graph rows–columns they form, in sorted order.
+
+    An entry of a table whose every row and column sum is published (margins included, as entries
+    of the margin row and column) can be worked out exactly when, and only when, no cycle of hidden
+    entries runs through it: the solutions of the sums differ along cycles (+1, −1, +1, −1…).
+    """
+    adjacency: dict[tuple[str, str], list[tuple[tuple[str, str], Entry]]] = {}
+    for entry in sorted(hidden):
+        r, c = ("r", entry[0]), ("c", entry[1])
+        adjacency.setdefault(r, []).append((c, entry))
+        adjacency.setdefault(c, []).append((r, entry))
+    order: dict[tuple[str, str], int] = {}
+    low: dict[tuple[str, str], int] = {}
+    out: list[Entry] = []
+    for root in adjacency:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack = [(root, None, iter(adjacency[root]))]
+        while stack:
+            node, via, edges = stack[-1]
+            for nxt, entry in edges:
+                if entry == via:
+                    continue
+                if nxt in order:
+                    low[node] = min(low[node], order[nxt])
+                else:
+                    order[nxt] = low[nxt] = len(order)
+                    stack.append((nxt, entry, iter(adjacency[nxt])))
+                    break
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        out.append(via)  # type: ignore[arg-type]
+    return sorted(out)
+
+
+def _component(hidden: set[Entry], start: tuple[str, str]) -> tuple[set[str], set[str]]:
+    """Return the rows and columns joined to ``start`` by hidden entries."""
+    rows: set[str] = set()
+    cols: set[str] = set()
+    todo = [start]
+    while todo:
+        kind, name = todo.pop()
+        seen = rows if kind == "r" else cols
+        if name in seen:
+            continue
+        seen.add(name)
+        for r, c in hidden:
+            if kind == "r" and r == name and c not in cols:
+                todo.append(("c", c))
+            elif kind == "c" and c == name and r not in rows:
+                todo.append(("r", r))
+    return rows, cols
+
+
+class Protection:
+    """Decide which entries of linked count tables no meeting output may print, consistently across outputs.
+
+    Each table counts the same concerns by unit (rows) and by one other dimension (columns: theme,
+    ADKAR barrier…). Together the outputs of one period print every entry and every margin: each
+    unit's own briefing its row, the all-units briefing the column totals, the unit totals and the
+    grand total. So suppression is decided once, on the whole table, and every output reads it:
+
+    * primary: entries (and margins) from 1 to k-1;
+    * complementary: while a hidden entry is a bridge (no cycle of hidden entries through it, so
+      the published sums give it exactly), the cheapest entries that close a cycle through it are
+      hidden too (inner entries before unit and theme totals, those before the grand total, small
+      counts before large ones); a margin so hidden is a total not printed;
+    * and in every row and column whose total is printed, the interval rule of
+      :meth:`Suppressor.counts_with_total` (small entries lie in 1..k-1).
+
+    Linked tables share the unit totals and the grand total: one hidden in one table is hidden in all.
+    """
+
+    def __init__(self, tables: Mapping[str, Mapping[Entry, int]], k: int = DEFAULT_K) -> None:
+        self.sup = Suppressor(k)
+        self.entries: dict[str, dict[Entry, int]] = {name: self._with_margins(cells) for name, cells in tables.items()}
+        shared: set[Entry] = set()
+        self.hidden: dict[str, set[Entry]] = {}
+        while True:
+            for name, entries in self.entries.items():
+                self.hidden[name] = self._protect(entries, {e for e in shared if e in entries})
+            now = {e for hidden in self.hidden.values() for e in hidden if e[1] == MARGIN}
+            if now <= shared:
+                break
+            shared |= now
+
+    @staticmethod
+    def _with_margins(cells: Mapping[Entry, int]) -> dict[Entry, int]:
+        rows = sorted({r for r, _ in cells})
+        cols = sorted({c for _, c in cells})
+        out = {(r, c): int(cells.get((r, c), 0)) for r in rows for c in cols}
+        for r in rows:
+            out[(r, MARGIN)] = sum(out[(r, c)] for c in cols)
+        for c in cols:
+            out[(MARGIN, c)] = sum(out[(r, c)] for r in rows)
+        out[(MARGIN, MARGIN)] = sum(out[(r, MARGIN)] for r in rows)
+        return out
+
+    def _protect(self, entries: dict[Entry, int], hidden: set[Entry]) -> set[Entry]:
+        hidden = set(hidden) | {e for e, n in entries.items() if self.sup.is_small(n)}
+        while True:
+            bridges = [b for b in _bridges(hidden) if entries[b]]  # a hidden zero gives nothing away
+            if bridges:
+                more = self._partner(entries, hidden, bridges[0])
+            else:
+                line = self._pinned_line(entries, hidden)
+                more = [line] if line else []
+            if not more:
+                return hidden
+            hidden.update(more)
+
+    @staticmethod
+    def _cost(entries: dict[Entry, int], entry: Entry) -> float:
+        """Return what hiding ``entry`` costs readers: an inner entry least, a unit or column total more,
+        the grand total most (it is the first figure a meeting looks at); a zero is hidden only when
+        nothing else will do, and among equals the smaller count goes first."""
+        if not entries[entry]:
+            return 1000.0
+        weight = 10.0 if entry == (MARGIN, MARGIN) else 2.0 if MARGIN in entry else 1.0
+        return weight + entries[entry] / (1.0 + max(entries.values()))
+
+    def _partner(self, entries: dict[Entry, int], hidden: set[Entry], bridge: Entry) -> list[Entry]:
+        """Return the cheapest entries to hide so that a cycle of hidden entries runs through ``bridge``.
+
+        A shortest path (Dijkstra) from the bridge's row to its column over every other entry,
+        hidden ones free, closes the cycle.
+        """
+        import heapq
+
+        start, goal = ("r", bridge[0]), ("c", bridge[1])
+        adjacency: dict[tuple[str, str], list[tuple[tuple[str, str], Entry]]] = {}
+        for entry in entries:
+            if entry == bridge:
+                continue
+            r, c = ("r", entry[0]), ("c", entry[1])
+            adjacency.setdefault(r, []).append((c, entry))
+            adjacency.setdefault(c, []).append((r, entry))
+        best: dict[tuple[str, str], float] = {start: 0.0}
+        came: dict[tuple[str, str], tuple[tuple[str, str], Entry]] = {}
+        queue: list[tuple[float, tuple[str, str]]] = [(0.0, start)]
+        while queue:
+            cost, node = heapq.heappop(queue)
+            if node == goal:
+                break
+            if cost > best.get(node, float("inf")):
+                continue
+            for nxt, entry in adjacency.get(node, ()):
+                step = 0.0 if entry in hidden else self._cost(entries, entry)
+                if cost + step < best.get(nxt, float("inf")):
+                    best[nxt] = cost + step
+                    came[nxt] = (node, entry)
+                    heapq.heappush(queue, (cost + step, nxt))
+        if goal not in came:
+            return []
+        path: list[Entry] = []
+        node = goal
+        while node != start:
+            node, entry = came[node]
+            if entry not in hidden:
+                path.append(entry)
+        return path
+
+    def _pinned_line(self, entries: dict[Entry, int], hidden: set[Entry]) -> Entry | None:
+        """Return an entry to hide in a row or column whose printed total still pins a small entry."""
+        lines: dict[tuple[int, str], list[Entry]] = {}
+        for e in entries:
+            if e[0] != MARGIN or e[1] != MARGIN:
+                if e[1] != MARGIN:
+                    lines.setdefault((0, e[0]), []).append(e)
+                if e[0] != MARGIN:
+                    lines.setdefault((1, e[1]), []).append(e)
+        for (axis, name), members in sorted(lines.items()):
+            total_entry = (name, MARGIN) if axis == 0 else (MARGIN, name)
+            if total_entry in hidden:
+                continue
+            counts = {e: entries[e] for e in members}
+            small = {e for e in members if e in hidden and self.sup.is_small(entries[e])}
+            shield = {e for e in members if e in hidden} - small
+            if self.sup._pinned(counts, small, shield, entries[total_entry]):  # type: ignore[arg-type]
+                free = [e for e in members if e not in hidden and entries[e]]
+                return min(free, key=lambda e: self._cost(entries, e)) if free else total_entry
+        return None
+
+    def cell(self, table: str, rows: Sequence[str] | None, col: str = MARGIN) -> Cell:
+        """Return the printable cell of ``table`` for the units ``rows`` (None: all) and column ``col``.
+
+        Several units print their sum only when none of their entries is hidden.
+        """
+        entries, hidden = self.entries[table], self.hidden[table]
+        keys = [(MARGIN, col)] if rows is None else [(r, col) for r in rows if (r, col) in entries]
+        value = sum(entries.get(key, 0) for key in keys)
+        if self.sup.is_small(value):
+            return Cell(value, True, self.sup.wording, small=True)
+        if any(key in hidden and entries[key] for key in keys):
+            return Cell(value, True, HIDDEN_SHARE)
+        return self.sup.count(value)
+
+    def cells(self, table: str, rows: Sequence[str] | None) -> dict[str, Cell]:
+        """Return the printable cell of every column of ``table`` (margin left out) for the units ``rows``."""
+        cols = sorted({c for _, c in self.entries[table] if c != MARGIN})
+        return {c: self.cell(table, rows, c) for c in cols}
+
+
 # --- whole periods -------------------------------------------------------------------------------
 
 # The mean length of a month in days: a period of 89 to 92 days is three months.

@@ -27,7 +27,14 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from champion_desk.domain.briefing_data import NOT_RECORDED, BriefingData, Progress, next_step_whys, report_progress
+from champion_desk.domain.briefing_data import (
+    NOT_RECORDED,
+    BriefingData,
+    Progress,
+    concern_figures,
+    next_step_whys,
+    report_progress,
+)
 from champion_desk.domain.privacy import DEFAULT_K, MONTH_DAYS, Cell, Suppressor, is_whole_months, meeting_scope
 from champion_desk.report import charts
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR
@@ -240,6 +247,8 @@ class Briefing:
         self.data = data
         self.sup = Suppressor(k)
         self.k = self.sup.k
+        # Concern counts are decided over every unit, so no other briefing of the period uncovers them.
+        self.concern = concern_figures(data, self.k)
         self.paper = paper
         self.pagesize = PAPERS[paper]
         self.width = self.pagesize[0] - 2 * MARGIN
@@ -396,6 +405,17 @@ class Briefing:
             note = f"{change} on previous period" if change != "no change" else "same as previous period"
         return label, cell, note
 
+    def _concerns_tile(self) -> tuple[str, Cell, str]:
+        cell, prev = self.concern.total, self.concern.previous_total
+        if prev is None:
+            note = "no previous figure"
+        elif cell.suppressed or prev.suppressed:
+            note = f"previous period: {prev.text}" if prev.suppressed else "no comparison with small numbers"
+        else:
+            change = self.sup.change(cell.value, prev.value)
+            note = f"{change} on previous period" if change != "no change" else "same as previous period"
+        return "Concerns raised", cell, note
+
     def _share_cell(self, figures: dict[str, Any], share_key: str, whole_key: str) -> Cell:
         whole = figures.get(whole_key)
         frac = figures.get(share_key)
@@ -436,7 +456,7 @@ class Briefing:
             self._share_tile("Training coverage", "training_coverage", "staff_active"),
             self._count_tile("Sessions held", "sessions"),
             self._ratio_tile(),
-            self._count_tile("Concerns raised", "concerns_raised"),
+            self._concerns_tile(),
             self._count_tile("Concerns still open", "concerns_open"),
             self._share_tile("Concerns with a response", "response_rate", "concerns_raised"),
             self._count_tile("Active mentoring pairings", "pairings_active"),
@@ -616,7 +636,7 @@ class Briefing:
         raised = f.get("concerns_raised") or 0
         if not raised and not f.get("concerns_open"):
             return out + [self.empty("No concerns were logged in this period, and none is open.")]
-        bits = [f"<b>{esc(self.sup.count(raised).text)}</b> concerns were raised in this period and "
+        bits = [f"<b>{esc(self.concern.total.text)}</b> concerns were raised in this period and "
                 f"<b>{esc(self.sup.count(f.get('concerns_open')).text)}</b> were still open at its end."]
         if self.median_days_printable():
             bits.append(f"Concerns resolved in the period took a median of "
@@ -628,12 +648,16 @@ class Briefing:
         half = (self.width - 6 * mm) / 2
         line = self.chart_or_note(backlog, backlog_small, f"{d.bucket}'s backlog",
                                   lambda: charts.line_chart(labels, [backlog], half, 50 * mm, colours=(ACCENT,)), 50 * mm)
-        cells, _ = self.sup.counts_with_total(d.barriers, raised)
+        cells = self.concern.barriers
         keys = list(d.barriers)
-        bar = charts.hbar_chart([k.capitalize() for k in keys],
-                                [None if cells[k].suppressed else d.barriers[k] for k in keys],
-                                half, 50 * mm, colour=PRIMARY,
-                                hidden=[cells[k].text if cells[k].suppressed else None for k in keys])
+        if cells:
+            bar: Flowable = charts.hbar_chart([k.capitalize() for k in keys],
+                                              [None if cells[k].suppressed else d.barriers[k] for k in keys],
+                                              half, 50 * mm, colour=PRIMARY,
+                                              hidden=[cells[k].text if cells[k].suppressed else None for k in keys])
+        else:
+            bar = self.p("The ADKAR barriers behind concerns are shown for all units together: a unit's own, "
+                         "beside its themes, could give a small number away.", "note")
         out.append(KeepTogether([self._chart_pair(("Open concerns at each " + d.bucket + "’s end", line),
                                                   ("ADKAR barrier behind the concerns", bar)),
                                  self.p("<br/>".join(esc(x) for x in (edge_note(d.concerns, d.bucket), ADKAR_NOTE) if x),
@@ -649,8 +673,12 @@ class Briefing:
         present = [t for t in by_theme if any(r["concerns_by_theme"].get(t) for r in rows)]
         if not present:
             return []
+        if d.scope.units:
+            # Each unit's months, beside the all-units chart and the other units' charts, would be
+            # a table of its own to protect: units get the theme totals, the trust the chart.
+            return []
         # A theme hidden in "You said, we did" stays hidden here too, whatever its monthly counts.
-        cells, _ = self.sup.counts_with_total(dict(by_theme), d.figures.get("concerns_raised"))
+        cells = self.concern.themes
         drawn = self.sup.drawable([r["concerns_by_theme"] for r in rows], present,
                                   hidden=[t for t in by_theme if cells[t].suppressed])
         left_out = len(present) - len(drawn)
@@ -678,7 +706,7 @@ class Briefing:
         if not any(by_unit.values()) or len(by_unit) == 1:
             return []  # one unit's row would only repeat the total above
         shown = {u: n for u, n in by_unit.items() if n}
-        cells, total = self.sup.counts_with_total(shown, self.data.figures.get("concerns_raised"))
+        cells, total = self.concern.units, self.concern.total
         quiet = len(by_unit) - len(shown)
         notes = [self.p(f"{quiet} unit{'s' if quiet != 1 else ''} in scope raised no concerns in this period.", "note")] \
             if quiet else []
@@ -710,7 +738,7 @@ class Briefing:
         out.append(self.p("For each theme: how many concerns staff raised in this period, and what was done on "
                           "concerns addressed or closed. Responses are as recorded; concerns themselves are never "
                           "quoted.", "lead"))
-        cells, _ = self.sup.counts_with_total(dict(by_theme), d.figures.get("concerns_raised"))
+        cells = self.concern.themes
         themes = [t for t in by_theme if by_theme[t] or d.responses.get(t)]
         themes.sort(key=lambda t: -(by_theme.get(t) or 0))
         rows = []

@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table
 
-from champion_desk.domain.briefing_data import BriefingData, Progress, report_progress
+from champion_desk.domain.briefing_data import BriefingData, Progress, concern_figures, report_progress
 from champion_desk.domain.privacy import DEFAULT_K, Suppressor, meeting_scope
 from champion_desk.report.briefing import CONFIDENTIAL, count_words, esc, nice_date, period_text, scope_line
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR, register_fonts
@@ -54,7 +54,7 @@ class Poster:
     def themes(self, top: int = TOP_THEMES, shown: int = RESPONSES_SHOWN) -> list[Flowable]:
         d = self.data
         by_theme = d.figures.get("concerns_by_theme", {})
-        cells, _ = self.sup.counts_with_total(dict(by_theme), d.figures.get("concerns_raised"))
+        cells = concern_figures(d, self.sup.k).themes
         ranked = sorted((t for t in by_theme if by_theme[t]), key=lambda t: -by_theme[t])[:top]
         if not ranked:
             return [Paragraph("No concerns were raised in this period. If something about a new tool worries you, "
