@@ -33,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("briefing", help="write the PDF briefing for a staff meeting (default: the last 3 months)")
     _common(p)
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size (default a4)")
+    p.add_argument("--pages", choices=("1", "all"), default="all",
+                   help="1: the one-page summary for a ward's staff meeting; all: the full briefing (default)")
     p.set_defaults(handler=cmd_briefing)
 
     p = subparsers.add_parser("poster", help="write a one-page 'You said, we did' poster for the noticeboard")
@@ -55,8 +57,9 @@ def cmd_briefing(args: argparse.Namespace) -> int:
 
     scope = scope_from_args(args)
     with open_for_command(args) as db:  # not read-only: an older file is upgraded (after a backup) first
-        pages = make_briefing(db, scope, args.out, k=args.k, paper=args.paper, made_by=_made_by(args))
-    print(f"Briefing written: {args.out} ({pages} pages, {meeting_scope(scope).describe()})")
+        pages = make_briefing(db, scope, args.out, k=args.k, paper=args.paper, made_by=_made_by(args),
+                              one_page=args.pages == "1")
+    print(f"Briefing written: {args.out} ({pages} page{'s' if pages != 1 else ''}, {meeting_scope(scope).describe()})")
     return 0
 
 

@@ -129,11 +129,13 @@ def bucket_for(scope: Scope) -> str:
 
 
 def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None = None,
-            progress: Progress | None = None, full: bool = True) -> BriefingData:
+            progress: Progress | None = None, full: bool = True, bucket: str | None = None) -> BriefingData:
     """Return the BriefingData of a scope (raises ValidationError for an unknown unit or tool name).
 
     ``full=False`` collects only what the poster prints (figures, responses, upcoming sessions,
     champions): no previous period, series, unit tables, readiness, stories or roadmap.
+
+    ``bucket`` ("week" or "month") sets the charts' buckets; by default weeks up to about a quarter.
 
     ``progress(done, 100)`` is called between steps (see ``report_progress``); cancelling raises
     BriefingCancelled.
@@ -143,7 +145,7 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
 
     db = ReadCache(db)  # type: ignore[assignment]  # stats and breakdowns repeat some queries
     today = today or dt.date.today()
-    bucket = bucket_for(scope)
+    bucket = bucket or bucket_for(scope)
     step(5, "Key figures")
     # Theme counts per week are mostly small (hidden); months keep more of them printable.
     theme_bucket = "month" if scope.days > 45 else "week"

@@ -451,20 +451,11 @@ class Briefing:
             note = f"{'+' if change > 0 else '−'}{abs(change):.1f} on previous period"
         return "Staff per champion", cell, note
 
-    def key_figures(self) -> list[Flowable]:
-        tiles = [
-            self._share_tile("Training coverage", "training_coverage", "staff_active"),
-            self._count_tile("Sessions held", "sessions"),
-            self._ratio_tile(),
-            self._concerns_tile(),
-            self._count_tile("Concerns still open", "concerns_open"),
-            self._share_tile("Concerns with a response", "response_rate", "concerns_raised"),
-            self._count_tile("Active mentoring pairings", "pairings_active"),
-            self._count_tile("Stalled pairings", "stalled_pairings"),
-            self._count_tile("Success stories", "stories"),
-        ]
+    def tile_grid(self, tiles: Sequence[tuple[str, Cell, str]]) -> Table:
+        """Return figure tiles (label, value, change note) in rows of three."""
+        per_row = 3
         gap = 4 * mm
-        tile_w = (self.width - 2 * gap) / 3
+        tile_w = (self.width - (per_row - 1) * gap) / per_row
         cells = []
         for label, cell, note in tiles:
             value_style = "tile_value" if len(cell.text) <= 9 else "tile_value_small"
@@ -479,11 +470,26 @@ class Briefing:
                 ("VALIGN", (0, 1), (-1, 1), "MIDDLE"),
             ]))
             cells.append(inner)
-        grid = [cells[i:i + 3] for i in range(0, len(cells), 3)]
-        outer = Table(grid, colWidths=[tile_w + gap] * 2 + [tile_w], hAlign="LEFT")
+        grid = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+        outer = Table(grid, colWidths=[tile_w + gap] * (per_row - 1) + [tile_w], hAlign="LEFT")
         outer.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), gap),
                                    ("RIGHTPADDING", (1, 0), (1, -1), gap), ("RIGHTPADDING", (2, 0), (2, -1), 0),
                                    ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), gap)]))
+        return outer
+
+    def key_figures(self) -> list[Flowable]:
+        tiles = [
+            self._share_tile("Training coverage", "training_coverage", "staff_active"),
+            self._count_tile("Sessions held", "sessions"),
+            self._ratio_tile(),
+            self._concerns_tile(),
+            self._count_tile("Concerns still open", "concerns_open"),
+            self._share_tile("Concerns with a response", "response_rate", "concerns_raised"),
+            self._count_tile("Active mentoring pairings", "pairings_active"),
+            self._count_tile("Stalled pairings", "stalled_pairings"),
+            self._count_tile("Success stories", "stories"),
+        ]
+        outer = self.tile_grid(tiles)
         f = self.data.figures
         facts = []
         if self.median_days_printable():
@@ -1058,10 +1064,17 @@ def build_briefing(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K,
 
 
 def make_briefing(db: Any, scope: Any, out: Path | BinaryIO, k: int = DEFAULT_K, paper: str = "a4",
-                  made_by: str = "", today: dt.date | None = None, progress: Progress | None = None) -> int:
-    """Collect the data of ``scope``, made whole months (``privacy.meeting_scope``), and write the briefing; return its page count."""
+                  made_by: str = "", today: dt.date | None = None, progress: Progress | None = None,
+                  one_page: bool = False) -> int:
+    """Collect the data of ``scope``, made whole months (``privacy.meeting_scope``), and write the briefing
+    (``one_page``: the one-page summary, ``report.summary``); return its page count."""
     from champion_desk.domain.briefing_data import collect
 
-    data = collect(db, meeting_scope(scope), made_by=made_by, today=today, progress=progress)
+    data = collect(db, meeting_scope(scope), made_by=made_by, today=today, progress=progress,
+                   bucket="month" if one_page else None)
+    if one_page:
+        from champion_desk.report.summary import build_summary
+
+        return build_summary(data, out, k=k, paper=paper, progress=progress)
     return build_briefing(data, out, k=k, paper=paper, progress=progress)
 

@@ -89,3 +89,11 @@ def test_report_commands_import_no_qt(sample_path, tmp_path):
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     a, b, qt = json.loads(done.stdout.strip().splitlines()[-1])
     assert (a, b, qt) == (0, 0, [])
+
+
+def test_briefing_pages_1_writes_the_one_page_summary(sample_path, tmp_path, capsys):
+    out = tmp_path / "summary.pdf"
+    assert main(["--db", str(sample_path), "briefing", "--out", str(out), "--pages", "1", "--unit", "Ward 9",
+                 "--from", "2026-09-01", "--to", "2026-11-30"]) == 0
+    assert "(1 page," in capsys.readouterr().out
+    assert page_count(out.read_bytes()) == 1 and "Ward 9: AI tools summary" in pdf_text(out)
