@@ -81,6 +81,9 @@ ADKAR_NOTE = ("ADKAR: awareness of the change, desire to take part, knowledge of
               "reinforcement so it sticks.")
 # Beyond these, sections summarise: a trust's year holds thousands of stories and hundreds of pulses.
 READINESS_ROWS = 24
+# A response is cut at a word with "…" beyond this many characters: a theme's four responses share
+# one table row, which cannot run over a page (3,990 characters each stopped the briefing).
+RESPONSE_CHARS = 900
 # A rollout stage with more units than this prints as a count ("Live on 55 units").
 ROADMAP_NAMES = 12
 CHAMPION_ROWS = 40
@@ -180,6 +183,25 @@ def count_words(cell: Cell, n: int, what: str = "concern", verb: str = " raised"
     if cell.suppressed and not cell.small:
         return f"{what}s{verb}: number not shown"
     return f"{cell.text} {what}{'s' if n != 1 or cell.suppressed else ''}{verb}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """Return ``text`` cut at the last whole word within ``limit`` characters, marked with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def theme_order(themes: Sequence[str], counts: dict[str, int], cells: dict[str, Cell]) -> list[str]:
+    """Return themes most raised first; hidden ones after the printed ones, in their own order.
+
+    Ordered by their true counts, hidden themes would tell which of two "fewer than 5" is larger.
+    """
+    order = {t: n for n, t in enumerate(counts)}
+    return sorted(themes, key=lambda t: (1, 0, order.get(t, 99)) if cells[t].suppressed
+                  else (0, -(counts.get(t) or 0), order.get(t, 99)))
 
 
 def score_colour(score: float) -> colors.Color:
@@ -745,8 +767,7 @@ class Briefing:
                           "concerns addressed or closed. Responses are as recorded; concerns themselves are never "
                           "quoted.", "lead"))
         cells = self.concern.themes
-        themes = [t for t in by_theme if by_theme[t] or d.responses.get(t)]
-        themes.sort(key=lambda t: -(by_theme.get(t) or 0))
+        themes = theme_order([t for t in by_theme if by_theme[t] or d.responses.get(t)], by_theme, cells)
         rows = []
         for t in themes:
             n = by_theme.get(t) or 0
@@ -764,7 +785,7 @@ class Briefing:
         responses = self.data.responses.get(theme, [])[: 1 if suppressed else RESPONSES_PER_THEME]
         if not responses:
             return self.p("Being worked on: responses will be reported at the next briefing.", "note")
-        text = "<br/>".join(f"• {esc(r)}" for r in responses)
+        text = "<br/>".join(f"• {esc(shorten(r, RESPONSE_CHARS))}" for r in responses)
         return self.p(text, "cell")
 
     # mentoring ------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, SimpleDocTempla
 
 from champion_desk.domain.briefing_data import BriefingData, Progress, concern_figures, report_progress
 from champion_desk.domain.privacy import DEFAULT_K, Suppressor, meeting_scope
-from champion_desk.report.briefing import CONFIDENTIAL, count_words, esc, nice_date, period_text, scope_line
+from champion_desk.report.briefing import CONFIDENTIAL, count_words, esc, nice_date, period_text, scope_line, shorten
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR, register_fonts
 from champion_desk.report.styles import ACCENT, INK, MUTED, PAPER_TINT, PAPERS, PRIMARY, RULE, table_style
 
@@ -29,6 +29,8 @@ RESPONSES_SHOWN = 2
 UNITS_SHOWN = 8
 SESSIONS_SHOWN = 4
 NEXT_SHOWN = 2
+# Read from across a room: a response is cut at a word with "…" beyond this many characters.
+RESPONSE_CHARS = 320
 A4_WIDTH = PAPERS["a4"][0]
 
 
@@ -67,7 +69,7 @@ class Poster:
             # A hidden count gets one response at most (as in the briefing), so none narrows it down.
             responses = d.responses.get(t, [])[: 1 if cells[t].suppressed else shown]
             if responses:
-                did = [Paragraph(f"• {esc(r)}", self.style(12.5, leading=1.3, spaceAfter=3 * self.scale)) for r in responses]
+                did = [Paragraph(f"• {esc(shorten(r, RESPONSE_CHARS))}", self.style(12.5, leading=1.3, spaceAfter=3 * self.scale)) for r in responses]
             else:
                 did = [Paragraph("We are working on it: the answer will be on the next poster.", self.style(12.5, OBLIQUE, MUTED))]
             rows.append([said, did])

@@ -27,6 +27,8 @@ from champion_desk.report.briefing import (
     numbered_canvas,
     period_text,
     scope_line,
+    shorten,
+    theme_order,
 )
 from champion_desk.report.fonts import REGULAR
 from champion_desk.report.styles import MARGIN
@@ -38,15 +40,6 @@ SESSIONS_SHOWN = 3
 STEPS_SHOWN = 3
 # A response longer than this is cut at a word with "…": the page holds three themes' worth.
 RESPONSE_CHARS = 240
-
-
-def shorten(text: str, limit: int) -> str:
-    """Return ``text`` cut at the last whole word within ``limit`` characters, marked with "…"."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
-    return cut.rstrip(" ,;:.") + "…"
 
 
 class Summary(Briefing):
@@ -99,7 +92,7 @@ class Summary(Briefing):
         d = self.data
         by_theme = d.figures.get("concerns_by_theme", {})
         cells = self.concern.themes
-        themes = sorted((t for t in by_theme if by_theme[t] or d.responses.get(t)), key=lambda t: -(by_theme.get(t) or 0))
+        themes = theme_order([t for t in by_theme if by_theme[t] or d.responses.get(t)], by_theme, cells)
         out: list[Flowable] = [self.sub("You said, we did")]
         if not themes:
             return out + [self.empty("No concerns were raised in this period. Worried about a tool? Tell a champion: "
