@@ -366,7 +366,7 @@ class Briefing:
             ("Units", ", ".join(d.scope.units) if d.scope.units else "All units"),
             ("Tools", ", ".join(d.scope.tools) if d.scope.tools else "All tools"),
             ("Made on", nice_date(d.made_on)),
-            ("Made by", d.made_by or "—"),
+            *([("Made by", d.made_by)] if d.made_by else []),
         ]
         rows = [[self.p(esc(k), "cell_head"), self.p(esc(v), "cover_meta")] for k, v in meta]
         t = Table(rows, colWidths=[28 * mm, self.width - 28 * mm], hAlign="LEFT")

@@ -97,3 +97,26 @@ def test_briefing_pages_1_writes_the_one_page_summary(sample_path, tmp_path, cap
                  "--from", "2026-09-01", "--to", "2026-11-30"]) == 0
     assert "(1 page," in capsys.readouterr().out
     assert page_count(out.read_bytes()) == 1 and "Ward 9: AI tools summary" in pdf_text(out)
+
+
+def test_made_by_is_the_person_logging_on_this_pc_else_left_out(sample_path, tmp_path):
+    import getpass
+
+    from champion_desk.store.database import open_database
+    from champion_desk.ui.settings import Settings
+
+    out = tmp_path / "nobody.pdf"
+    assert main(["--db", str(sample_path), "briefing", "--out", str(out)]) == 0
+    text = pdf_text(out)
+    assert "Made by" not in text and f"\n{getpass.getuser()}\n" not in text  # never the login name
+    with open_database(sample_path) as db:
+        zoe = db.scalar("SELECT id FROM staff WHERE display_name = 'Zoë Adams'")
+    settings = Settings()  # what the app writes when Zoë logs on this PC
+    settings.set_user_for(sample_path, zoe)
+    settings.sync()
+    out = tmp_path / "zoe.pdf"
+    assert main(["--db", str(sample_path), "briefing", "--out", str(out)]) == 0
+    assert "Made by\nZoë Adams\n" in pdf_text(out)
+    out = tmp_path / "by.pdf"
+    assert main(["--db", str(sample_path), "briefing", "--out", str(out), "--by", "Ward Manager"]) == 0
+    assert "Made by\nWard Manager\n" in pdf_text(out)
