@@ -18,7 +18,7 @@ ALLOWED = {
     "ui": {"report", "exchange", "domain", "store", "app"},
     "commands": {"report", "exchange", "domain", "store", "cli"},
 }
-SHARED = {"errors", "paths", "crashlog", "__init__"}
+SHARED = {"errors", "paths", "crashlog", "outfiles", "__init__"}
 QT_PACKAGES = ("PySide6", "pyqtgraph", "shiboken6")
 QT_ALLOWED_FILES = {"app.py"}
 

@@ -17,13 +17,12 @@ complete copy, not for sharing.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from champion_desk import outfiles
 from champion_desk.errors import ChampionDeskError
 from champion_desk.store.database import Database
 from champion_desk.store.importing import report_progress
@@ -187,30 +186,18 @@ def export_database(
     return result
 
 
-def _replace_into(target: Path, write: Callable[[Path], None]) -> None:
-    fd, name = tempfile.mkstemp(prefix=".partial-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _write_csv(folder: Path, tables: dict[str, list[tuple]], progress: Callable[[int, int], None] | None) -> None:
     import csv
 
-    folder.mkdir(parents=True, exist_ok=True)
-    for done, (table, rows) in enumerate(tables.items(), start=1):
-        def write(tmp: Path, table: str = table, rows: list[tuple] = rows) -> None:
-            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+    # Every table is written before any is moved into place: a full disk leaves the folder as it was,
+    # never this month's incident counts beside last month's staff list.
+    with outfiles.replacing_files(folder, [f"{t}.csv" for t in tables]) as paths:
+        for done, (table, rows) in enumerate(tables.items(), start=1):
+            with open(paths[f"{table}.csv"], "w", encoding="utf-8-sig", newline="") as fh:
                 writer = csv.writer(fh)
                 writer.writerow(export_columns(table))
                 writer.writerows([safe_text(v) for v in row] for row in rows)
-
-        _replace_into(folder / f"{table}.csv", write)
-        report_progress(progress, done, len(tables))
+            report_progress(progress, done, len(tables))
 
 
 def _write_xlsx(path: Path, tables: dict[str, list[tuple]], progress: Callable[[int, int], None] | None) -> None:
@@ -244,4 +231,5 @@ def _write_xlsx(path: Path, tables: dict[str, list[tuple]], progress: Callable[[
             report_progress(progress, done, len(tables))
         workbook.save(tmp)
 
-    _replace_into(path, write)
+    with outfiles.replacing(path) as tmp:
+        write(tmp)

@@ -36,6 +36,7 @@ from champion_desk.domain.briefing_data import (
     report_progress,
 )
 from champion_desk.domain.privacy import DEFAULT_K, MONTH_DAYS, Cell, Suppressor, is_whole_months, meeting_scope
+from champion_desk import outfiles
 from champion_desk.report import charts
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR
 from champion_desk.report.styles import (
@@ -1073,11 +1074,12 @@ def build_briefing(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K,
     report_progress(progress, 70)
     briefing = Briefing(data, k, paper)
     if isinstance(out, Path):
-        # Build in memory first so a failure or cancel never leaves a half-written file behind.
+        # Built in memory, then written beside the target and moved into place: a failure, a cancel
+        # or a full disk leaves last month's file (or none), never half of one.
         buffer = io.BytesIO()
         pages = briefing.build(buffer)
         report_progress(progress, 95)
-        out.write_bytes(buffer.getvalue())
+        outfiles.write_bytes(out, buffer.getvalue())
     else:
         pages = briefing.build(out)
     report_progress(progress, 100)

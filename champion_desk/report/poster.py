@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table
 
+from champion_desk import outfiles
 from champion_desk.domain.briefing_data import BriefingData, Progress, concern_figures, report_progress
 from champion_desk.domain.privacy import DEFAULT_K, Suppressor, meeting_scope
 from champion_desk.report.briefing import CONFIDENTIAL, count_words, esc, nice_date, period_text, scope_line, shorten
@@ -199,7 +200,7 @@ def build_poster(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K, p
     poster.build(buffer)
     report_progress(progress, 95)
     if isinstance(out, Path):
-        out.write_bytes(buffer.getvalue())
+        outfiles.write_bytes(out, buffer.getvalue())  # whole or not at all
     else:
         out.write(buffer.getvalue())
     report_progress(progress, 100)

@@ -14,6 +14,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepInFrame, SimpleDocTemplate, Spacer
 
+from champion_desk import outfiles
 from champion_desk.domain.briefing_data import Progress, report_progress
 from champion_desk.domain.privacy import DEFAULT_K
 from champion_desk.report import charts
@@ -165,7 +166,7 @@ def build_summary(data: Any, out: Any, k: int = DEFAULT_K, paper: str = "a4", pr
     pages = Summary(data, k, paper).build(buffer)
     report_progress(progress, 95)
     if isinstance(out, Path):
-        out.write_bytes(buffer.getvalue())
+        outfiles.write_bytes(out, buffer.getvalue())  # whole or not at all
     else:
         out.write(buffer.getvalue())
     report_progress(progress, 100)

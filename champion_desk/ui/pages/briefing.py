@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from champion_desk import outfiles
 from champion_desk.domain.privacy import DEFAULT_K, MIN_K, meeting_scope
 from champion_desk.domain.scope import Scope
 from champion_desk.ui.context import AppContext
@@ -271,7 +272,7 @@ class BriefingPage(Page):
         """Write the previewed PDF to ``path``; return it."""
         if self.pdf is None:
             raise RuntimeError("Make the preview first.")
-        path.write_bytes(self.pdf)
+        outfiles.write_bytes(path, self.pdf)  # whole or not at all: a full disk keeps the old file
         self.briefing_saved.emit(str(path))
         self.context.status_message.emit(f"Briefing saved: {path}")
         return path
