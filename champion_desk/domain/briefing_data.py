@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from champion_desk.domain import breakdowns, listings, metrics, next_steps, series
-from champion_desk.domain.privacy import HIDDEN_SHARE, Cell, NameRedactor, Protection, Suppressor, previous_scope
+from champion_desk.domain.privacy import (
+    HIDDEN_SHARE,
+    MARGIN,
+    Cell,
+    NameRedactor,
+    Protection,
+    Suppressor,
+    previous_scope,
+)
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, Barrier, Theme, values
 from champion_desk.errors import ChampionDeskError
@@ -71,6 +79,10 @@ class BriefingData:
     concern_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     previous_concern_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     unit_ids: dict[str, str] = field(default_factory=dict)  # names of the (live) units in scope -> ids
+    # Counts of people per unit (every unit) at the period's end, and at the previous period's: what
+    # ``people_figures`` decides on, as ``concern_table`` for concerns.
+    people_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    previous_people_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     barriers: dict[str, int] = field(default_factory=dict)
     responses: dict[str, list[str]] = field(default_factory=dict)
     readiness: list[dict[str, Any]] = field(default_factory=list)
@@ -171,7 +183,10 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
     data.barriers = barrier_mix(db, f)
     data.concern_table = concern_table(db, f)
     if full:
-        data.previous_concern_table = concern_table(db, metrics.resolve(db, data.previous_scope or scope.previous()))
+        previous = data.previous_scope or scope.previous()
+        data.previous_concern_table = concern_table(db, metrics.resolve(db, previous))
+        data.people_table = people_table(db, scope)
+        data.previous_people_table = people_table(db, previous, with_refreshers=False)
     data.unit_ids = {r["name"]: r["id"] for r in db.query(
         f"SELECT id, name FROM unit u WHERE u.deleted_at IS NULL{f.units('u.id')} ORDER BY name COLLATE NOCASE",
         f.params())}
@@ -301,6 +316,75 @@ def concern_table(db: Database, f: metrics.Filter) -> dict[str, dict[tuple[str, 
         themes[(r["unit"], theme)] += r["n"]
         barriers[(ALL_UNITS, barrier)] += r["n"]
     return {"theme": themes, "barrier": barriers}
+
+
+# Counts of people per unit that the briefing prints for each unit and for all units together.
+PEOPLE_BY_UNIT = ("staff_active", "covered", "signed_off_staff", "refreshers_due", "attendances")
+COUNT = "n"
+
+
+def people_table(db: Database, scope: Scope, with_refreshers: bool = True) -> dict[str, dict[tuple[str, str], int]]:
+    """Return, per figure of PEOPLE_BY_UNIT, {(unit id, COUNT): people} over every live unit (tools as
+    scoped), those of no live unit under NO_UNIT: each one-column table sums to the all-units figure,
+    as ``stats`` counts it (``covered`` is the numerator of training coverage; staff figures are at
+    the period's end, attendances over the period by the session's unit).
+    """
+    everyone = dataclasses.replace(scope, units=())
+    f = metrics.resolve(db, everyone)
+    live = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM unit WHERE deleted_at IS NULL")}
+    tables: dict[str, dict[tuple[str, str], int]] = {
+        key: {(uid, COUNT): 0 for uid in (*live, NO_UNIT)} for key in PEOPLE_BY_UNIT}
+    for r in metrics.staff_by_unit(db, f, scope.date_to):
+        uid = r["unit_id"] if r["unit_id"] in live else NO_UNIT
+        for key in ("staff_active", "covered", "signed_off_staff"):
+            tables[key][(uid, COUNT)] += int(r.get(key) or 0)
+    for r in db.query(
+        f"""SELECT ts.unit_id, count(*) AS n FROM attendance a JOIN training_session ts ON ts.id = a.session_id
+             WHERE a.deleted_at IS NULL AND ts.deleted_at IS NULL
+               AND ts.held_on BETWEEN :d_from AND :d_to{f.tools('ts.tool_id')} GROUP BY ts.unit_id""", f.params()):
+        uid = r["unit_id"] if r["unit_id"] in live else NO_UNIT
+        tables["attendances"][(uid, COUNT)] += int(r["n"])
+    if with_refreshers:
+        ids = {name: uid for uid, name in live.items()}
+        for r in breakdowns.refreshers_due(db, everyone):
+            tables["refreshers_due"][(ids.get(r["unit"], NO_UNIT), COUNT)] += 1
+    else:
+        del tables["refreshers_due"]
+    return tables
+
+
+def _few_untrained(staff: dict[tuple[str, str], int], k: int) -> Callable[[str, tuple[str, str], int], bool]:
+    """Return the extra rule for the ``covered`` table: hidden where the untrained (staff - covered) are few."""
+    sup = Suppressor(k)
+
+    def rule(table: str, entry: tuple[str, str], covered: int) -> bool:
+        if table != "covered":
+            return False
+        # The staff of the same entry: one unit's, or (a margin) every unit's.
+        total = sum(n for (row, col), n in staff.items()
+                    if entry[0] in (MARGIN, row) and entry[1] in (MARGIN, col))
+        return sup.is_small(total - covered)
+
+    return rule
+
+
+def people_figures(data: BriefingData, k: int, previous: bool = False) -> dict[str, dict[str | None, Cell]]:
+    """Return, per figure of PEOPLE_BY_UNIT, the printable cell of each unit in scope (by name) and, under
+    None, of the output's own figure (the unit's, or all units' together), each decided on every
+    unit's table so no other output of the period uncovers it. Empty without ``people_table``.
+    """
+    table = data.previous_people_table if previous else data.people_table
+    if not table:
+        return {}
+    out: dict[str, dict[str | None, Cell]] = {}
+    rows = None if not data.scope.units else list(data.unit_ids.values())
+    staff = {e: n for e, n in table["staff_active"].items()}
+    for key, cells in table.items():
+        plan = Protection({key: cells}, k, also_hidden=_few_untrained(staff, k))
+        figures: dict[str | None, Cell] = {name: plan.cell(key, [uid], COUNT) for name, uid in data.unit_ids.items()}
+        figures[None] = plan.cell(key, rows, COUNT)
+        out[key] = figures
+    return out
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -319,14 +319,19 @@ class Protection:
     Linked tables share the unit totals and the grand total: one hidden in one table is hidden in all.
     """
 
-    def __init__(self, tables: Mapping[str, Mapping[Entry, int]], k: int = DEFAULT_K) -> None:
+    def __init__(self, tables: Mapping[str, Mapping[Entry, int]], k: int = DEFAULT_K,
+                 also_hidden: Callable[[str, Entry, int], bool] | None = None) -> None:
+        """``also_hidden(table, entry, value)`` marks further entries hidden from the start (e.g. the
+        trained people of a unit whose untrained ones are few)."""
         self.sup = Suppressor(k)
         self.entries: dict[str, dict[Entry, int]] = {name: self._with_margins(cells) for name, cells in tables.items()}
         shared: set[Entry] = set()
         self.hidden: dict[str, set[Entry]] = {}
+        first = {name: {e for e, n in entries.items() if also_hidden and also_hidden(name, e, n)}
+                 for name, entries in self.entries.items()}
         while True:
             for name, entries in self.entries.items():
-                self.hidden[name] = self._protect(entries, {e for e in shared if e in entries})
+                self.hidden[name] = self._protect(entries, first[name] | {e for e in shared if e in entries})
             now = {e for hidden in self.hidden.values() for e in hidden if e[1] == MARGIN}
             if now <= shared:
                 break

@@ -33,9 +33,18 @@ from champion_desk.domain.briefing_data import (
     Progress,
     concern_figures,
     next_step_whys,
+    people_figures,
     report_progress,
 )
-from champion_desk.domain.privacy import DEFAULT_K, MONTH_DAYS, Cell, Suppressor, is_whole_months, meeting_scope
+from champion_desk.domain.privacy import (
+    DEFAULT_K,
+    HIDDEN_SHARE,
+    MONTH_DAYS,
+    Cell,
+    Suppressor,
+    is_whole_months,
+    meeting_scope,
+)
 from champion_desk import outfiles
 from champion_desk.report import charts
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR
@@ -272,6 +281,9 @@ class Briefing:
         self.k = self.sup.k
         # Concern counts are decided over every unit, so no other briefing of the period uncovers them.
         self.concern = concern_figures(data, self.k)
+        # Likewise counts of people per unit (staff, trained, signed off, refreshers due).
+        self.people = people_figures(data, self.k)
+        self.people_before = people_figures(data, self.k, previous=True)
         self.paper = paper
         self.pagesize = PAPERS[paper]
         self.width = self.pagesize[0] - 2 * MARGIN
@@ -419,6 +431,8 @@ class Briefing:
 
     def _count_tile(self, label: str, key: str) -> tuple[str, Cell, str]:
         cur, prev = self.data.figures.get(key), self.data.previous.get(key)
+        if key in self.people:
+            return self._people_tile(label, key)
         cell = self.sup.figure(key, cur)
         change = self.sup.change(cur, prev, is_count=self.sup.protects(key))
         if change is None:
@@ -427,6 +441,29 @@ class Briefing:
         else:
             note = f"{change} on previous period" if change != "no change" else "same as previous period"
         return label, cell, note
+
+    def _people_tile(self, label: str, key: str) -> tuple[str, Cell, str]:
+        """Return a tile of people per unit: hidden, and compared, as every output of the period decides."""
+        cell = self.people[key][None]
+        prev = self.people_before.get(key, {}).get(None)
+        if prev is None:
+            note = "no previous figure"
+        elif cell.suppressed or prev.suppressed:
+            note = f"previous period: {prev.text}" if prev.suppressed else "no comparison with small numbers"
+        else:
+            change = self.sup.change(cell.value, prev.value)
+            note = f"{change} on previous period" if change != "no change" else "same as previous period"
+        return label, cell, note
+
+    def coverage_cell(self, unit: str | None = None, previous: bool = False) -> Cell:
+        """Return the training coverage of ``unit`` (None: the output's own) from the people counts."""
+        people = self.people_before if previous else self.people
+        covered, staff = people["covered"][unit], people["staff_active"][unit]
+        if not staff.value:
+            return Cell(None, False, "–")
+        if covered.suppressed or staff.suppressed:
+            return Cell(covered.value / staff.value, True, HIDDEN_SHARE)
+        return self.sup.share(covered.value, staff.value)
 
     def _concerns_tile(self) -> tuple[str, Cell, str]:
         cell, prev = self.concern.total, self.concern.previous_total
@@ -446,8 +483,12 @@ class Briefing:
         return self.sup.share(part, whole)
 
     def _share_tile(self, label: str, share_key: str, whole_key: str) -> tuple[str, Cell, str]:
-        cur = self._share_cell(self.data.figures, share_key, whole_key)
-        prev = self._share_cell(self.data.previous, share_key, whole_key)
+        if share_key == "training_coverage" and self.people:
+            cur = self.coverage_cell()
+            prev = self.coverage_cell(previous=True) if self.people_before else Cell(None, False, "–")
+        else:
+            cur = self._share_cell(self.data.figures, share_key, whole_key)
+            prev = self._share_cell(self.data.previous, share_key, whole_key)
         if cur.value is None or prev.value is None or cur.suppressed or prev.suppressed:
             note = "no comparison" if cur.value is not None else "no figure this period"
         else:
@@ -461,11 +502,14 @@ class Briefing:
         ratio = f.get("staff_per_champion")
         if ratio is None:
             return "Staff per champion", Cell(None, False, "no champion yet"), "name a champion for each unit"
-        if self.sup.is_small(f.get("staff_active")):
+        staff_hidden = self.people["staff_active"][None].suppressed if self.people else self.sup.is_small(f.get("staff_active"))
+        if staff_hidden:
             return "Staff per champion", Cell(ratio, True, "not shown"), "small numbers"
         cell = Cell(ratio, False, f"{ratio:.1f}")
         prev = pf.get("staff_per_champion")
-        change = None if prev is None or self.sup.is_small(pf.get("staff_active")) else ratio - prev
+        prev_hidden = self.people_before["staff_active"][None].suppressed if self.people_before \
+            else self.sup.is_small(pf.get("staff_active"))
+        change = None if prev is None or prev_hidden else ratio - prev
         if change is None:
             note = "no previous figure"
         elif abs(change) < 0.05:
@@ -590,8 +634,12 @@ class Briefing:
             out.append(self.empty("No training sessions were logged in this period."))
         else:
             sessions = self.sup.figure("sessions", f["sessions"]).text
-            attendances = self.sup.count(f.get("attendances")).text
-            signed = self.sup.count(f.get("signed_off_staff")).text
+            if self.people:
+                attendances = self.people["attendances"][None].text
+                signed = self.people["signed_off_staff"][None].text
+            else:
+                attendances = self.sup.count(f.get("attendances")).text
+                signed = self.sup.count(f.get("signed_off_staff")).text
             out.append(self.lead(f"We ran <b>{esc(sessions)}</b> training sessions with <b>{esc(attendances)}</b> "
                               f"attendances. <b>{esc(signed)}</b> colleagues have now had their competency signed off.",
                               ))
@@ -618,21 +666,27 @@ class Briefing:
         units = self.data.units
         if not units:
             return []
-        staff, _ = self.sup.table([u["staff_active"] for u in units], None)
         champs = [Cell(u["champions_active"], False, f"{u['champions_active']:,}") for u in units]
-        signed, signed_total = self.sup.table([u["signed_off_staff"] for u in units], None)
-        due, due_total = self.sup.table([u["refreshers_due"] for u in units], None)
-        total_staff = sum(u["staff_active"] for u in units)
-        staff_total = self.sup.count(total_staff)
+        if self.people:  # decided over every unit, as every output of the period prints them
+            staff = [self.people["staff_active"][u["unit"]] for u in units]
+            signed = [self.people["signed_off_staff"][u["unit"]] for u in units]
+            due = [self.people["refreshers_due"][u["unit"]] for u in units]
+            staff_total, signed_total = self.people["staff_active"][None], self.people["signed_off_staff"][None]
+            due_total = self.people["refreshers_due"][None]
+        else:
+            staff, _ = self.sup.table([u["staff_active"] for u in units], None)
+            signed, signed_total = self.sup.table([u["signed_off_staff"] for u in units], None)
+            due, due_total = self.sup.table([u["refreshers_due"] for u in units], None)
+            staff_total = self.sup.count(sum(u["staff_active"] for u in units))
         rows = []
         for n, u in enumerate(units):
             covered = None if u["training_coverage"] is None else round(u["training_coverage"] * u["staff_active"])
-            cov = self.sup.share(covered, u["staff_active"])
+            cov = self.coverage_cell(u["unit"]) if self.people else self.sup.share(covered, u["staff_active"])
             ratio = "–" if u["staff_per_champion"] is None else (
                 "not shown" if staff[n].suppressed else f"{u['staff_per_champion']:.1f}")
             rows.append([u["unit"], staff[n].text, champs[n].text, ratio, cov.text, signed[n].text, due[n].text])
         f = self.data.figures
-        cov_total = self._share_cell(f, "training_coverage", "staff_active")
+        cov_total = self.coverage_cell() if self.people else self._share_cell(f, "training_coverage", "staff_active")
         ratio_total = "–" if f.get("staff_per_champion") is None else (
             "not shown" if staff_total.suppressed else f"{f['staff_per_champion']:.1f}")
         if len(units) > 1:  # one unit's total row would only repeat it

@@ -73,17 +73,20 @@ class Summary(Briefing):
         values, marks = self._bars(d.training, "sessions")
         bars = self.chart_or_note(values, [bool(m) for m in marks], f"{d.bucket}'s number of sessions",
                                   lambda: charts.bar_chart(labels, values, half, 40 * mm, marks=marks), 40 * mm)
-        covered = self._share_cell(f, "training_coverage", "staff_active")
-        staff = self.sup.count(f.get("staff_active"))
-        signed = self.sup.count(f.get("signed_off_staff"))
-        due = sum(int(u.get("refreshers_due") or 0) for u in d.units)
+        if self.people:
+            covered, staff = self.coverage_cell(), self.people["staff_active"][None]
+            signed, due_cell = self.people["signed_off_staff"][None], self.people["refreshers_due"][None]
+        else:
+            covered = self._share_cell(f, "training_coverage", "staff_active")
+            staff, signed = self.sup.count(f.get("staff_active")), self.sup.count(f.get("signed_off_staff"))
+            due_cell = self.sup.count(sum(int(u.get("refreshers_due") or 0) for u in d.units))
+        due = int(due_cell.value or 0)
         lines = [f"<b>{esc(covered.text)}</b> of the unit's <b>{esc(staff.text)}</b> staff have been trained on "
                  "the tools in scope.",
                  f"<b>{esc(signed.text)}</b> have had their competency signed off."]
         if self.confidence_printable():
             lines.append(f"Confidence after training rose by <b>{f['confidence_uplift']:+.1f}</b> points on a 1–5 scale.")
         if d.units:
-            due_cell = self.sup.count(due)
             one = due == 1 and not due_cell.suppressed
             lines.append(f"<b>{esc(due_cell.text)}</b> refresher{' is' if one else 's are'} due.")
         trained = [self.p(line, "body") for line in lines]

@@ -24,6 +24,8 @@ from champion_desk.domain.briefing_data import (
     BriefingData,
     collect,
     concern_figures,
+    people_figures,
+    people_table,
 )
 from champion_desk.domain.demo import generate_demo
 from champion_desk.domain.privacy import DEFAULT_K, meeting_scope
@@ -46,7 +48,10 @@ def demo_db(request, tmp_path_factory):
 
 def outputs(db, period: tuple[dt.date, dt.date]) -> tuple[BriefingData, list[BriefingData]]:
     """Return the structured all-units briefing of a period and every one-unit briefing of it."""
-    everyone = collect(db, meeting_scope(Scope(*period)), full=False)
+    scope = meeting_scope(Scope(*period))
+    everyone = collect(db, scope, full=False)
+    # The people counts per unit, as a full briefing collects them (left out above: it is the slow part).
+    everyone.people_table = people_table(db, scope)
     singles = []
     for name, uid in everyone.unit_ids.items():
         # The concern tables cover every unit whatever the scope (checked below for one unit), so
@@ -116,3 +121,32 @@ def test_no_hidden_concern_count_is_determined_by_the_printed_ones(demo_db, peri
     given_away = [names[i] for i in determined(published, hidden)]
     assert given_away == []
     assert determined(published + [hidden[0]], hidden[:1]) == [0]
+
+
+@pytest.mark.parametrize("period", PERIODS[1:3], ids=lambda p: f"{p[0]}..{p[1]}")
+def test_no_hidden_count_of_people_per_unit_is_determined_by_the_printed_ones(demo_db, period, request):
+    """Staff, trained, signed off, refreshers due and attendances: each unit's own briefing prints its
+    own, the all-units one every unit's and the total."""
+    everyone, singles = outputs(demo_db, period)
+    for key, cells in everyone.people_table.items():
+        units = sorted({u for u, _ in cells})
+        # Staff of no unit are printed nowhere, but a reader may well know there are none: known.
+        published, hidden, names = [np.array([float(u == NO_UNIT) for u in units])], [], []
+        for data in (everyone, *singles):
+            figures = people_figures(data, DEFAULT_K)[key]
+            for name, cell in figures.items():
+                if name is not None and data is not everyone:
+                    continue  # a one-unit briefing prints its own figure only
+                rows = units if name is None and data is everyone else \
+                    [data.unit_ids[name]] if name is not None else list(data.unit_ids.values())
+                vec = np.array([float(u in rows) for u in units])
+                if cell.suppressed and cell.value:
+                    hidden.append(vec)
+                    names.append(f"{key}: {name or ', '.join(data.scope.units) or 'all units'} = {cell.value}")
+                elif not cell.suppressed:
+                    published.append(vec)
+        given_away = [names[i] for i in determined(published, hidden)]
+        assert given_away == [], key
+    if request.node.callspec.params["demo_db"] == "hospital":  # the trust's units are all large
+        assert any(c.suppressed for f in people_figures(everyone, DEFAULT_K).values() for c in f.values()), \
+            "the demo should hold a hidden count of people, or the check proves nothing"
