@@ -319,15 +319,15 @@ def concern_table(db: Database, f: metrics.Filter) -> dict[str, dict[tuple[str, 
 
 
 # Counts of people per unit that the briefing prints for each unit and for all units together.
-PEOPLE_BY_UNIT = ("staff_active", "covered", "signed_off_staff", "refreshers_due", "attendances")
+PEOPLE_BY_UNIT = ("staff_active", "covered", "signed_off_staff", "refreshers_due", "attendances", "concerns_open")
 COUNT = "n"
 
 
 def people_table(db: Database, scope: Scope, with_refreshers: bool = True) -> dict[str, dict[tuple[str, str], int]]:
     """Return, per figure of PEOPLE_BY_UNIT, {(unit id, COUNT): people} over every live unit (tools as
     scoped), those of no live unit under NO_UNIT: each one-column table sums to the all-units figure,
-    as ``stats`` counts it (``covered`` is the numerator of training coverage; staff figures are at
-    the period's end, attendances over the period by the session's unit).
+    as ``stats`` counts it (``covered`` is the numerator of training coverage; staff figures and open
+    concerns are at the period's end, attendances over the period by the session's unit).
     """
     everyone = dataclasses.replace(scope, units=())
     f = metrics.resolve(db, everyone)
@@ -344,6 +344,14 @@ def people_table(db: Database, scope: Scope, with_refreshers: bool = True) -> di
                AND ts.held_on BETWEEN :d_from AND :d_to{f.tools('ts.tool_id')} GROUP BY ts.unit_id""", f.params()):
         uid = r["unit_id"] if r["unit_id"] in live else NO_UNIT
         tables["attendances"][(uid, COUNT)] += int(r["n"])
+    # Open at the period's end as ``metrics`` counts it: raised by then, not resolved by then (an
+    # empty but not null resolved_on closes a concern the day it is raised, as in the summaries).
+    for r in db.query(
+        f"""SELECT i.unit_id, count(*) AS n FROM incident i
+             WHERE i.deleted_at IS NULL AND i.occurred_on <= :d_to{f.tools('i.tool_id')}
+               AND (i.resolved_on IS NULL OR i.resolved_on > :d_to) GROUP BY i.unit_id""", f.params()):
+        uid = r["unit_id"] if r["unit_id"] in live else NO_UNIT
+        tables["concerns_open"][(uid, COUNT)] += int(r["n"])
     if with_refreshers:
         ids = {name: uid for uid, name in live.items()}
         for r in breakdowns.refreshers_due(db, everyone):

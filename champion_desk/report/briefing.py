@@ -455,6 +455,12 @@ class Briefing:
             note = f"{change} on previous period" if change != "no change" else "same as previous period"
         return label, cell, note
 
+    def still_open(self) -> Cell:
+        """Return the concerns still open at the period's end, hidden as every output of the period decides."""
+        if self.people:
+            return self.people["concerns_open"][None]
+        return self.sup.count(self.data.figures.get("concerns_open"))
+
     def coverage_cell(self, unit: str | None = None, previous: bool = False) -> Cell:
         """Return the training coverage of ``unit`` (None: the output's own) from the people counts."""
         people = self.people_before if previous else self.people
@@ -720,7 +726,7 @@ class Briefing:
         if not raised and not f.get("concerns_open"):
             return out + [self.empty("No concerns were logged in this period, and none is open.")]
         bits = [f"<b>{esc(self.concern.total.text)}</b> concerns were raised in this period and "
-                f"<b>{esc(self.sup.count(f.get('concerns_open')).text)}</b> were still open at its end."]
+                f"<b>{esc(self.still_open().text)}</b> were still open at its end."]
         if self.median_days_printable():
             bits.append(f"Concerns resolved in the period took a median of "
                         f"<b>{f['median_days_to_resolution']:.0f} days</b> from being raised.")

@@ -282,3 +282,27 @@ def test_response_gists_ignore_tools_units_numbers_and_follow_ups():
     assert briefing_data.same_gist(gist("Switched off prompts in the sepsis alert."),
                                    gist("Switched off prompts in the scribe."))
     assert not briefing_data.same_gist(gist("Added night-shift training slots."), gist("Added a consent script."))
+
+
+def test_people_per_unit_are_the_figures_stats_gives_each_unit_and_all_units(db):
+    """The per-unit tables the protection decides on hold exactly what each unit's briefing prints."""
+    import dataclasses
+    import datetime as dt
+
+    from champion_desk.domain.briefing_data import COUNT, NO_UNIT, people_table
+    from champion_desk.domain.demo import generate_demo
+    from champion_desk.domain.metrics import stats
+    from champion_desk.domain.scope import Scope
+
+    generate_demo(db, "hospital", seed=3, end=dt.date(2026, 11, 30))
+    scope = Scope(dt.date(2026, 6, 1), dt.date(2026, 8, 31))
+    table = people_table(db, scope)
+    names = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM unit")}
+    for key in ("staff_active", "signed_off_staff", "attendances", "concerns_open"):
+        assert sum(table[key].values()) == stats(db, scope)[key], key
+    for uid, name in names.items():
+        one = stats(db, dataclasses.replace(scope, units=(name,)))
+        for key in ("staff_active", "signed_off_staff", "attendances", "concerns_open"):
+            assert table[key][(uid, COUNT)] == one[key], (name, key)
+        assert table["covered"][(uid, COUNT)] == round((one["training_coverage"] or 0) * one["staff_active"])
+    assert all(n == 0 for key in table for (u, _), n in table[key].items() if u == NO_UNIT)
