@@ -319,7 +319,8 @@ def concern_table(db: Database, f: metrics.Filter) -> dict[str, dict[tuple[str, 
 
 
 # Counts of people per unit that the briefing prints for each unit and for all units together.
-PEOPLE_BY_UNIT = ("staff_active", "covered", "signed_off_staff", "refreshers_due", "attendances", "concerns_open")
+PEOPLE_BY_UNIT = ("staff_active", "covered", "signed_off_staff", "refreshers_due", "attendances", "concerns_open",
+                  "pairings_active", "stalled_pairings")
 COUNT = "n"
 
 
@@ -352,6 +353,20 @@ def people_table(db: Database, scope: Scope, with_refreshers: bool = True) -> di
                AND (i.resolved_on IS NULL OR i.resolved_on > :d_to) GROUP BY i.unit_id""", f.params()):
         uid = r["unit_id"] if r["unit_id"] in live else NO_UNIT
         tables["concerns_open"][(uid, COUNT)] += int(r["n"])
+    # Mentoring, by the mentee's unit, as ``metrics`` counts it: active at the end, and of those,
+    # the ones in a stalled stretch on that day (the store's summary of stalled stretches).
+    mentee_unit = "(SELECT m.unit_id FROM staff m WHERE m.id = pr.mentee_id)"
+    for r in db.query(
+        f"""SELECT {mentee_unit} AS unit_id, count(*) AS n FROM pairing pr
+             WHERE {f.pairing('pr')} AND pr.started_on <= :d_to AND (pr.ended_on IS NULL OR pr.ended_on > :d_to)
+             GROUP BY 1""", f.params()):
+        tables["pairings_active"][(r["unit_id"] if r["unit_id"] in live else NO_UNIT, COUNT)] += int(r["n"])
+    for r in db.query(
+        f"""SELECT {mentee_unit} AS unit_id, count(*) AS n FROM summary_pairing_stall st
+              JOIN pairing pr ON pr.id = st.pairing_id
+             WHERE {f.pairing('pr')} AND st.stalled_from <= :d_to AND st.stalled_until > :d_to GROUP BY 1""",
+            f.params()):
+        tables["stalled_pairings"][(r["unit_id"] if r["unit_id"] in live else NO_UNIT, COUNT)] += int(r["n"])
     if with_refreshers:
         ids = {name: uid for uid, name in live.items()}
         for r in breakdowns.refreshers_due(db, everyone):
@@ -788,11 +803,15 @@ def _hidden_parts(steps: list[dict[str, Any]], data: BriefingData, sup: Suppress
             counts[n] = int(fig.get("stalled_pairings") or 0)
             add(("stalled", ""), int(f.get("stalled_pairings") or 0), False, n)
     hide = {n for n, v in counts.items() if sup.is_small(v)}
+    stalled = people_figures(data, sup.k).get("stalled_pairings", {})
     for n, s in enumerate(steps):
-        # A unit's count of a theme is an entry of the table every output of the period shares.
+        # A unit's count of a theme, or of stalled pairings, is an entry of a table every output of
+        # the period shares: hidden here where it is hidden there.
         uid = data.unit_ids.get(s["unit"])
         if plan is not None and s["rule"] == "theme_rising" and uid is not None \
                 and plan.cell("theme", [uid], str(s["figures"].get("theme"))).suppressed:
+            hide.add(n)
+        if s["rule"] == "stalled_pairings" and s["unit"] in stalled and stalled[s["unit"]].suppressed:
             hide.add(n)
     for total, total_hidden, members in groups.values():
         if total_hidden:

@@ -856,10 +856,12 @@ class Briefing:
         out = self.heading("Mentoring")
         if not f.get("pairings_active") and not f.get("checkins"):
             return out + [self.empty("No mentoring pairings were active in this period.")]
+        keys = ("pairings_active", "stalled_pairings")
+        active, stalled = (self.people[key][None] if self.people else self.sup.count(f.get(key)) for key in keys)
         out.append(self.lead(
-            f"<b>{esc(self.sup.count(f.get('pairings_active')).text)}</b> mentoring pairings were active at the end of the "
+            f"<b>{esc(active.text)}</b> mentoring pairings were active at the end of the "
             f"period, with <b>{esc(self.sup.figure('checkins', f.get('checkins')).text)}</b> check-ins. "
-            f"<b>{esc(self.sup.count(f.get('stalled_pairings')).text)}</b> had no check-in for 30 days: champions "
+            f"<b>{esc(stalled.text)}</b> had no check-in for 30 days: champions "
             "will pick these up."))
         labels = [bucket_label(r, d.bucket) for r in d.mentoring]
         checkins, marks = self._bars(d.mentoring, "checkins")

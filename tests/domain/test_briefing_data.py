@@ -298,11 +298,12 @@ def test_people_per_unit_are_the_figures_stats_gives_each_unit_and_all_units(db)
     scope = Scope(dt.date(2026, 6, 1), dt.date(2026, 8, 31))
     table = people_table(db, scope)
     names = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM unit")}
-    for key in ("staff_active", "signed_off_staff", "attendances", "concerns_open"):
+    keys = ("staff_active", "signed_off_staff", "attendances", "concerns_open", "pairings_active", "stalled_pairings")
+    for key in keys:
         assert sum(table[key].values()) == stats(db, scope)[key], key
     for uid, name in names.items():
         one = stats(db, dataclasses.replace(scope, units=(name,)))
-        for key in ("staff_active", "signed_off_staff", "attendances", "concerns_open"):
+        for key in keys:
             assert table[key][(uid, COUNT)] == one[key], (name, key)
         assert table["covered"][(uid, COUNT)] == round((one["training_coverage"] or 0) * one["staff_active"])
     assert all(n == 0 for key in table for (u, _), n in table[key].items() if u == NO_UNIT)
