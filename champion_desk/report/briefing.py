@@ -607,17 +607,37 @@ class Briefing:
             text = f"Every {what} is {self.sup.wording}, so this chart is not drawn."
         else:
             text = f"Nothing to chart: no {what} in this period."
-        # A short box: a sentence needs no chart-sized hole around it.
+        return self.note_box(text, height)
+
+    def _series_counts(self, rows: Sequence[dict[str, Any]], key: str) -> tuple[list[int | None], list[bool]]:
+        """Return a series of states (open concerns, active pairings) with small points left out.
+
+        The last point is the figure at the period's end, which every output of the period decides
+        on together (``people_figures``): hidden here where it is hidden there.
+        """
+        raw = [r.get(key) for r in rows]
+        values, small = self.sup.series(raw), [self.sup.is_small(v) for v in raw]
+        if values and key in self.people and self.people[key][None].suppressed:
+            values[-1], small[-1] = None, True
+        return values, small
+
+    def unit_line_note(self, height: float) -> Flowable:
+        """Return the note drawn in place of a line of people over time in an output for chosen units.
+
+        Beside the all-units line and the other units' lines, a unit's own would be a table of its
+        own to protect, week by week: the figure at the period's end is given above instead.
+        """
+        return self.note_box("Drawn for all units together in the all-units briefing: a unit's own line, beside "
+                             "the others', could give a small number away. The figure at the period's end is above.",
+                             height)
+
+    def note_box(self, text: str, height: float) -> Table:
+        """Return a short tinted box holding a sentence, in a chart's place (no chart-sized hole around it)."""
         note = Table([[self.p(esc(text), "note")]], colWidths=[(self.width - 6 * mm) / 2],
-                      rowHeights=[min(height, 22 * mm)])
+                     rowHeights=[min(height, 22 * mm)])
         note.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 10)]))
         return note
-
-    def _series_counts(self, rows: Sequence[dict[str, Any]], key: str) -> tuple[list[int | None], list[bool]]:
-        """Return a series of states (open concerns, active pairings) with small points left out."""
-        raw = [r.get(key) for r in rows]
-        return self.sup.series(raw), [self.sup.is_small(v) for v in raw]
 
     def _bars(self, rows: Sequence[dict[str, Any]], key: str) -> tuple[list[int | None], list[str | None]]:
         """Return per-bucket counts that add up to the period's printed figure, safely hidden, with marks."""
@@ -657,10 +677,12 @@ class Briefing:
             # Each point is a share of staff: hidden when it would give away a small count of people.
             cells = [self._share_cell(r | {"staff_active": f.get("staff_active")}, "training_coverage", "staff_active")
                      for r in d.training]
+            if cells and self.people and self.coverage_cell().suppressed:
+                cells[-1] = self.coverage_cell()  # the period's end: as every output of the period prints it
             coverage = [None if c.suppressed or c.value is None else 100 * c.value for c in cells]
-            line = self.chart_or_note(coverage, [c.suppressed for c in cells], "point of the coverage line",
-                                      lambda: charts.line_chart(labels, [coverage], half, 52 * mm, percent=True, ymax=100),
-                                      52 * mm)
+            line = self.unit_line_note(52 * mm) if d.scope.units and self.people else self.chart_or_note(
+                coverage, [c.suppressed for c in cells], "point of the coverage line",
+                lambda: charts.line_chart(labels, [coverage], half, 52 * mm, percent=True, ymax=100), 52 * mm)
             pair = self._chart_pair((f"Sessions per {d.bucket}", bars), ("Training coverage (staff trained)", line))
             # The note says which days the edge bars hold and what the marks mean: it stays with the charts.
             out.append(KeepTogether([pair, *self.bars_note(marks if any(values) else (), d.training, d.bucket)]))
@@ -714,8 +736,8 @@ class Briefing:
         if not rows:
             return out + [self.empty("No sessions are booked yet: ask your champion (see “Your champions”).")]
         w = self.width
-        return out + [self.table(["Date", "Unit", "Tool", "Topic", "Trainer"], rows,
-                                 [w * 0.14, w * 0.2, w * 0.18, w * 0.28, w * 0.2])]
+        table = self.table(["Date", "Unit", "Tool", "Topic", "Trainer"], rows, [w * 0.14, w * 0.2, w * 0.18, w * 0.28, w * 0.2])
+        return [KeepTogether(out + [table])]  # the heading never sits alone at a page's foot
 
     # concerns -------------------------------------------------------------------------------------
 
@@ -735,8 +757,9 @@ class Briefing:
         labels = [bucket_label(r, d.bucket) for r in d.concerns]
         backlog, backlog_small = self._series_counts(d.concerns, "concerns_open")
         half = (self.width - 6 * mm) / 2
-        line = self.chart_or_note(backlog, backlog_small, f"{d.bucket}'s backlog",
-                                  lambda: charts.line_chart(labels, [backlog], half, 50 * mm, colours=(ACCENT,)), 50 * mm)
+        line = self.unit_line_note(50 * mm) if d.scope.units and self.people else self.chart_or_note(
+            backlog, backlog_small, f"{d.bucket}'s backlog",
+            lambda: charts.line_chart(labels, [backlog], half, 50 * mm, colours=(ACCENT,)), 50 * mm)
         cells = self.concern.barriers
         keys = list(d.barriers)
         if cells:
@@ -870,8 +893,9 @@ class Briefing:
         bars = self.chart_or_note(checkins, [m == f"<{self.k}" for m in marks], f"{d.bucket}'s number of check-ins",
                                   lambda: charts.bar_chart(labels, checkins, half, 48 * mm, colour=GOOD, marks=marks),
                                   48 * mm)
-        line = self.chart_or_note(active, active_small, f"{d.bucket}'s number of active pairings",
-                                  lambda: charts.line_chart(labels, [active], half, 48 * mm, colours=(GOOD,)), 48 * mm)
+        line = self.unit_line_note(48 * mm) if d.scope.units and self.people else self.chart_or_note(
+            active, active_small, f"{d.bucket}'s number of active pairings",
+            lambda: charts.line_chart(labels, [active], half, 48 * mm, colours=(GOOD,)), 48 * mm)
         out.append(KeepTogether([self._chart_pair((f"Check-ins per {d.bucket}", bars), ("Active pairings", line)),
                                  *self.bars_note(marks if any(checkins) else (), d.mentoring, d.bucket)]))
         return out
