@@ -237,8 +237,15 @@ class BriefingPage(Page):
         self.images = result["images"]
         self.made_for = chosen
         scope = chosen[0]
+        from champion_desk.report.briefing import period_text
+
         pages = f"{result['pages']} page{'s' if result['pages'] != 1 else ''}"
-        self.status.setText(f"{pages} · {meeting_scope(scope).describe()} · counts under {chosen[1]} hidden.")
+        covered = meeting_scope(scope)
+        units = ", ".join(covered.units) if covered.units else "all units"
+        tools = ", ".join(covered.tools) if covered.tools else "all tools"
+        # A meeting output covers whole months: say which, as the scope bar may show other days.
+        self.status.setText(f"{pages} · whole months {period_text(covered.date_from, covered.date_to)} · {units} · "
+                            f"{tools} · counts under {chosen[1]} hidden.")
         while self.pages_layout.count():
             item = self.pages_layout.takeAt(0)
             if item.widget():
