@@ -835,11 +835,15 @@ def _why(n: int, s: dict[str, Any], sup: Suppressor, hidden: dict[int, str]) -> 
     if rule == "theme_rising":
         theme = str(fig.get("theme") or "")
         now = hidden.get(n) or sup.count(fig.get("this_period")).text
-        previous = "none" if not fig.get("previous_period") else sup.count(fig.get("previous_period")).text
         if now == HIDDEN_SHARE:
             return (f"{theme.capitalize()} concerns{on} rose this period to at least twice the previous {s['days']} "
                     "days (the number is not shown, so that a small one elsewhere cannot be worked out).")
-        return f"{theme.capitalize()} concerns{on}: {now} this period, against {previous} in the previous {s['days']} days."
+        if not fig.get("previous_period"):
+            return f"{theme.capitalize()} concerns{on}: {now} this period, against none in the previous {s['days']} days."
+        # The previous count is of the rule's own window (the same number of days just before), which
+        # differs from the briefing's previous whole months by a day or two: printed, the two could
+        # be subtracted down to those days.
+        return f"{theme.capitalize()} concerns{on}: {now} this period, up on the previous {s['days']} days."
     if rule == "low_coverage":
         share, staff = fig.get("training_coverage"), fig.get("staff_active")
         covered = None if share is None or staff is None else round(share * staff)

@@ -307,3 +307,16 @@ def test_people_per_unit_are_the_figures_stats_gives_each_unit_and_all_units(db)
             assert table[key][(uid, COUNT)] == one[key], (name, key)
         assert table["covered"][(uid, COUNT)] == round((one["training_coverage"] or 0) * one["staff_active"])
     assert all(n == 0 for key in table for (u, _), n in table[key].items() if u == NO_UNIT)
+
+
+def test_a_rising_theme_s_why_never_prints_the_count_of_the_rule_s_own_previous_window(sample_db):
+    """The rule compares with the same number of days before; the briefing with whole months before.
+    Both printed, the two previous counts would differ by the concerns of a day or two."""
+    from champion_desk.domain.privacy import Suppressor
+
+    data = collect(sample_db, SCOPE, today=TODAY)
+    step = {"key": "theme_rising:x:2026-11", "rule": "theme_rising", "unit": "Ward 9", "tool": "", "action": "",
+            "strategy": "", "severity": "medium", "days": 91,
+            "figures": {"theme": "workload and time", "this_period": 7, "previous_period": 3}}
+    (why,) = briefing_data.next_step_whys([step], data, Suppressor(5))
+    assert "up on the previous 91 days" in why and "3" not in why.replace("91", "")
