@@ -319,4 +319,7 @@ def test_a_rising_theme_s_why_never_prints_the_count_of_the_rule_s_own_previous_
             "strategy": "", "severity": "medium", "days": 91,
             "figures": {"theme": "workload and time", "this_period": 7, "previous_period": 3}}
     (why,) = briefing_data.next_step_whys([step], data, Suppressor(5))
-    assert "up on the previous 91 days" in why and "3" not in why.replace("91", "")
+    assert "the previous 91 days" in why and "3" not in why.replace("91", "")
+    # Where this period's count may print, it does, and the previous one still does not.
+    assert briefing_data._why(0, step, Suppressor(5), {}) == \
+        "Workload and time concerns on Ward 9: 7 this period, up on the previous 91 days."
