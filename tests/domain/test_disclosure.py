@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 
 from champion_desk.domain.briefing_data import (
-    ALL_UNITS,
     BARRIERS,
     NO_UNIT,
     NOT_RECORDED,
