@@ -39,6 +39,7 @@ THEMES_SHOWN = 3
 RESPONSES_SHOWN = 2
 SESSIONS_SHOWN = 3
 STEPS_SHOWN = 3
+UNITS_SHOWN = 8  # units whose champions are listed when the summary covers several
 # A response longer than this is cut at a word with "…": the page holds three themes' worth.
 RESPONSE_CHARS = 240
 
@@ -81,7 +82,8 @@ class Summary(Briefing):
             staff, signed = self.sup.count(f.get("staff_active")), self.sup.count(f.get("signed_off_staff"))
             due_cell = self.sup.count(sum(int(u.get("refreshers_due") or 0) for u in d.units))
         due = int(due_cell.value or 0)
-        lines = [f"<b>{esc(covered.text)}</b> of the unit's <b>{esc(staff.text)}</b> staff have been trained on "
+        whose = "the unit's" if len(d.scope.units) == 1 else "the"
+        lines = [f"<b>{esc(covered.text)}</b> of {whose} <b>{esc(staff.text)}</b> staff have been trained on "
                  "the tools in scope.",
                  f"<b>{esc(signed.text)}</b> have had their competency signed off."]
         if self.confidence_printable():
@@ -130,8 +132,16 @@ class Summary(Briefing):
             label = "Agreed:" if d.next_steps_agreed else "Suggested (not yet agreed):"
             steps = [f"• {esc(shorten(s['action'], 140))}" for s in d.next_steps[:STEPS_SHOWN]]
             left.append(self.p(f"<b>{label}</b><br/>" + "<br/>".join(steps), "body"))
-        names = [f"<b>{esc(c['name'])}</b>" + (f" ({esc(c['role'])})" if c.get("role") else "")
-                 + ("" if len(d.scope.units) == 1 else f", {esc(c['unit'])}") for c in d.champions]
+        if len(d.scope.units) == 1:
+            names = [f"<b>{esc(c['name'])}</b>" + (f" ({esc(c['role'])})" if c.get("role") else "") for c in d.champions]
+        else:  # one line per unit keeps a hospital's champions readable on the page
+            by_unit: dict[str, list[str]] = {}
+            for c in d.champions:
+                by_unit.setdefault(c["unit"] or "Other", []).append(c["name"])
+            names = [f"{esc(unit)}: <b>{esc(', '.join(people))}</b>" for unit, people in list(by_unit.items())[:UNITS_SHOWN]]
+            if len(by_unit) > UNITS_SHOWN:
+                more = len(by_unit) - UNITS_SHOWN
+                names.append(f"<i>and the champions of {more} more unit{'s' if more != 1 else ''}: see the full briefing</i>")
         right = [self.p("<br/>".join(names) if names else "<i>No champion named yet: ask your ward manager.</i>",
                         "body"),
                  self.p("Ask them about a tool, a worry you would like to raise in confidence, or a session.", "note")]
