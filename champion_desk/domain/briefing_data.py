@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from champion_desk.domain import breakdowns, listings, metrics, next_steps, series
-from champion_desk.domain.privacy import HIDDEN_SHARE, NameRedactor, Suppressor, name_redactor
+from champion_desk.domain.privacy import (
+    HIDDEN_SHARE,
+    MARGIN,
+    Cell,
+    NameRedactor,
+    Protection,
+    Suppressor,
+    name_redactor,
+    previous_scope,
+)
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, Barrier, Theme, values
 from champion_desk.errors import ChampionDeskError
@@ -59,12 +68,22 @@ class BriefingData:
     theme_bucket: str
     figures: dict[str, Any]
     previous: dict[str, Any]
+    previous_scope: Scope | None = None  # the period ``previous`` covers
     training: list[dict[str, Any]] = field(default_factory=list)
     concerns: list[dict[str, Any]] = field(default_factory=list)
     concern_themes: list[dict[str, Any]] = field(default_factory=list)
     mentoring: list[dict[str, Any]] = field(default_factory=list)
     units: list[dict[str, Any]] = field(default_factory=list)
     concerns_by_unit: dict[str, int] = field(default_factory=dict)
+    # Concerns raised over every unit (scope's tools), by unit id and theme / barrier: what
+    # ``concern_protection`` decides on, so all outputs of a period hide the same entries.
+    concern_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    previous_concern_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    unit_ids: dict[str, str] = field(default_factory=dict)  # names of the (live) units in scope -> ids
+    # Counts of people per unit (every unit) at the period's end, and at the previous period's: what
+    # ``people_figures`` decides on, as ``concern_table`` for concerns.
+    people_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    previous_people_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     barriers: dict[str, int] = field(default_factory=dict)
     responses: dict[str, list[str]] = field(default_factory=dict)
     readiness: list[dict[str, Any]] = field(default_factory=list)
@@ -123,11 +142,13 @@ def bucket_for(scope: Scope) -> str:
 
 
 def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None = None,
-            progress: Progress | None = None, full: bool = True) -> BriefingData:
+            progress: Progress | None = None, full: bool = True, bucket: str | None = None) -> BriefingData:
     """Return the BriefingData of a scope (raises ValidationError for an unknown unit or tool name).
 
     ``full=False`` collects only what the poster prints (figures, responses, upcoming sessions,
     champions): no previous period, series, unit tables, readiness, stories or roadmap.
+
+    ``bucket`` ("week" or "month") sets the charts' buckets; by default weeks up to about a quarter.
 
     ``progress(done, 100)`` is called between steps (see ``report_progress``); cancelling raises
     BriefingCancelled.
@@ -137,7 +158,7 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
 
     db = ReadCache(db)  # type: ignore[assignment]  # stats and breakdowns repeat some queries
     today = today or dt.date.today()
-    bucket = bucket_for(scope)
+    bucket = bucket or bucket_for(scope)
     step(5, "Key figures")
     # Theme counts per week are mostly small (hidden); months keep more of them printable.
     theme_bucket = "month" if scope.days > 45 else "week"
@@ -145,7 +166,8 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
                         figures=metrics.stats(db, scope), previous={})
     if full:
         step(15, "Trends")
-        data.previous = metrics.stats(db, scope.previous())
+        data.previous_scope = previous_scope(scope)
+        data.previous = metrics.stats(db, data.previous_scope)
         # Every chart and table of the briefing reads these rows, so a stub at either end of the
         # period is merged once, here, and page 2 and page 3 show the same buckets.
         data.training = merge_stubs(series.series(db, "training", scope, bucket), bucket)
@@ -160,6 +182,15 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
     f = metrics.resolve(db, scope)
     data.concerns_by_unit = concerns_by_unit(db, f)
     data.barriers = barrier_mix(db, f)
+    data.concern_table = concern_table(db, f)
+    if full:
+        previous = data.previous_scope or scope.previous()
+        data.previous_concern_table = concern_table(db, metrics.resolve(db, previous))
+        data.people_table = people_table(db, scope)
+        data.previous_people_table = people_table(db, previous, with_refreshers=False)
+    data.unit_ids = {r["name"]: r["id"] for r in db.query(
+        f"SELECT id, name FROM unit u WHERE u.deleted_at IS NULL{f.units('u.id')} ORDER BY name COLLATE NOCASE",
+        f.params())}
     redact = redactor(db)
     data.responses = responses_by_theme(db, f, redact)
     step(50, "Stories, roadmap and champions")
@@ -251,6 +282,182 @@ def concerns_by_unit(db: Database, f: metrics.Filter) -> dict[str, int]:
              WHERE i.deleted_at IS NULL AND i.occurred_on BETWEEN :d_from AND :d_to{f.unit_and_tool('i')}
              GROUP BY i.unit_id""", f.params())}
     return {u["name"]: int(counts.get(u["id"], 0)) for u in units}
+
+
+NO_UNIT = "(no unit)"
+ALL_UNITS = "(all units)"
+
+
+def concern_table(db: Database, f: metrics.Filter) -> dict[str, dict[tuple[str, str], int]]:
+    """Return concerns raised in the period over every unit (deleted ones too), tools as scoped, as two
+    tables: keyed (unit id, theme), every unit and theme present (zeros included), and keyed
+    (ALL_UNITS, barrier).
+
+    Every unit is read whatever the scope's units: a one-unit briefing must hide what the all-units
+    briefing and the other units' briefings of the same period would let be worked back. Barriers
+    are printed for all units together only: per unit, beside the themes per unit, they would make a
+    three-way table whose hidden cells the two-way tables' sums can pin down.
+    """
+    rows = db.query(
+        f"""SELECT coalesce(i.unit_id, '{NO_UNIT}') AS unit, i.theme, i.barrier, count(*) AS n FROM incident i
+             WHERE i.deleted_at IS NULL AND i.occurred_on BETWEEN :d_from AND :d_to{f.tools('i.tool_id')}
+             GROUP BY 1, 2, 3""", f.params())
+    units = {r["id"] for r in db.query("SELECT id FROM unit WHERE deleted_at IS NULL")} | {r["unit"] for r in rows}
+    themes = {(u, t): 0 for u in units for t in THEMES}
+    barriers = {(ALL_UNITS, b): 0 for b in (*BARRIERS, NOT_RECORDED)}
+    for r in rows:
+        theme = r["theme"] if r["theme"] in THEMES else Theme.OTHER.value
+        barrier = r["barrier"] if r["barrier"] in BARRIERS else NOT_RECORDED
+        themes[(r["unit"], theme)] += r["n"]
+        barriers[(ALL_UNITS, barrier)] += r["n"]
+    return {"theme": themes, "barrier": barriers}
+
+
+# Counts of people per unit that the briefing prints for each unit and for all units together.
+PEOPLE_BY_UNIT = ("staff_active", "covered", "signed_off_staff", "refreshers_due", "attendances", "concerns_open",
+                  "pairings_active", "stalled_pairings")
+COUNT = "n"
+
+
+def people_table(db: Database, scope: Scope, with_refreshers: bool = True) -> dict[str, dict[tuple[str, str], int]]:
+    """Return, per figure of PEOPLE_BY_UNIT, {(unit id, COUNT): people} over every live unit (tools as
+    scoped), those of no live unit under NO_UNIT: each one-column table sums to the all-units figure,
+    as ``stats`` counts it (``covered`` is the numerator of training coverage; staff figures and open
+    concerns are at the period's end, attendances over the period by the session's unit).
+    """
+    everyone = dataclasses.replace(scope, units=())
+    f = metrics.resolve(db, everyone)
+    live = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM unit WHERE deleted_at IS NULL")}
+    tables: dict[str, dict[tuple[str, str], int]] = {
+        key: {(uid, COUNT): 0 for uid in (*live, NO_UNIT)} for key in PEOPLE_BY_UNIT}
+    for r in metrics.staff_by_unit(db, f, scope.date_to):
+        uid = r["unit_id"] if r["unit_id"] in live else NO_UNIT
+        for key in ("staff_active", "covered", "signed_off_staff"):
+            tables[key][(uid, COUNT)] += int(r.get(key) or 0)
+    for r in db.query(
+        f"""SELECT ts.unit_id, count(*) AS n FROM attendance a JOIN training_session ts ON ts.id = a.session_id
+             WHERE a.deleted_at IS NULL AND ts.deleted_at IS NULL
+               AND ts.held_on BETWEEN :d_from AND :d_to{f.tools('ts.tool_id')} GROUP BY ts.unit_id""", f.params()):
+        uid = r["unit_id"] if r["unit_id"] in live else NO_UNIT
+        tables["attendances"][(uid, COUNT)] += int(r["n"])
+    # Open at the period's end as ``metrics`` counts it: raised by then, not resolved by then (an
+    # empty but not null resolved_on closes a concern the day it is raised, as in the summaries).
+    for r in db.query(
+        f"""SELECT i.unit_id, count(*) AS n FROM incident i
+             WHERE i.deleted_at IS NULL AND i.occurred_on <= :d_to{f.tools('i.tool_id')}
+               AND (i.resolved_on IS NULL OR i.resolved_on > :d_to) GROUP BY i.unit_id""", f.params()):
+        uid = r["unit_id"] if r["unit_id"] in live else NO_UNIT
+        tables["concerns_open"][(uid, COUNT)] += int(r["n"])
+    # Mentoring, by the mentee's unit, as ``metrics`` counts it: active at the end, and of those,
+    # the ones in a stalled stretch on that day (the store's summary of stalled stretches).
+    mentee_unit = "(SELECT m.unit_id FROM staff m WHERE m.id = pr.mentee_id)"
+    for r in db.query(
+        f"""SELECT {mentee_unit} AS unit_id, count(*) AS n FROM pairing pr
+             WHERE {f.pairing('pr')} AND pr.started_on <= :d_to AND (pr.ended_on IS NULL OR pr.ended_on > :d_to)
+             GROUP BY 1""", f.params()):
+        tables["pairings_active"][(r["unit_id"] if r["unit_id"] in live else NO_UNIT, COUNT)] += int(r["n"])
+    for r in db.query(
+        f"""SELECT {mentee_unit} AS unit_id, count(*) AS n FROM summary_pairing_stall st
+              JOIN pairing pr ON pr.id = st.pairing_id
+             WHERE {f.pairing('pr')} AND st.stalled_from <= :d_to AND st.stalled_until > :d_to GROUP BY 1""",
+            f.params()):
+        tables["stalled_pairings"][(r["unit_id"] if r["unit_id"] in live else NO_UNIT, COUNT)] += int(r["n"])
+    if with_refreshers:
+        ids = {name: uid for uid, name in live.items()}
+        for r in breakdowns.refreshers_due(db, everyone):
+            tables["refreshers_due"][(ids.get(r["unit"], NO_UNIT), COUNT)] += 1
+    else:
+        del tables["refreshers_due"]
+    return tables
+
+
+def _few_untrained(staff: dict[tuple[str, str], int], k: int) -> Callable[[str, tuple[str, str], int], bool]:
+    """Return the extra rule for the ``covered`` table: hidden where the untrained (staff - covered) are few."""
+    sup = Suppressor(k)
+
+    def rule(table: str, entry: tuple[str, str], covered: int) -> bool:
+        if table != "covered":
+            return False
+        # The staff of the same entry: one unit's, or (a margin) every unit's.
+        total = sum(n for (row, col), n in staff.items()
+                    if entry[0] in (MARGIN, row) and entry[1] in (MARGIN, col))
+        return sup.is_small(total - covered)
+
+    return rule
+
+
+def people_figures(data: BriefingData, k: int, previous: bool = False) -> dict[str, dict[str | None, Cell]]:
+    """Return, per figure of PEOPLE_BY_UNIT, the printable cell of each unit in scope (by name) and, under
+    None, of the output's own figure (the unit's, or all units' together), each decided on every
+    unit's table so no other output of the period uncovers it. Empty without ``people_table``.
+    """
+    table = data.previous_people_table if previous else data.people_table
+    if not table:
+        return {}
+    out: dict[str, dict[str | None, Cell]] = {}
+    rows = None if not data.scope.units else list(data.unit_ids.values())
+    staff = {e: n for e, n in table["staff_active"].items()}
+    for key, cells in table.items():
+        plan = Protection({key: cells}, k, also_hidden=_few_untrained(staff, k))
+        figures: dict[str | None, Cell] = {name: plan.cell(key, [uid], COUNT) for name, uid in data.unit_ids.items()}
+        figures[None] = plan.cell(key, rows, COUNT)
+        out[key] = figures
+    return out
+
+
+@dataclass(frozen=True)
+class ConcernFigures:
+    """The concern counts one output prints, each decided by ``privacy.Protection`` over every unit."""
+
+    total: Cell
+    themes: dict[str, Cell]
+    barriers: dict[str, Cell]  # all-units outputs only (empty otherwise)
+    units: dict[str, Cell]  # by unit name; all-units outputs only (empty otherwise)
+    previous_total: Cell | None
+
+
+_PLANS: dict[tuple[int, int], tuple[dict[str, dict[tuple[str, str], int]], Protection]] = {}
+
+
+def protection(table: dict[str, dict[tuple[str, str], int]], k: int) -> Protection:
+    """Return the Protection of a period's concern tables, worked out once per tables and threshold.
+
+    A briefing asks several times (figures, next steps), and a test of every unit's briefing asks
+    once per unit: at a trust's scale each working-out is a noticeable fraction of a second.
+    """
+    cached = _PLANS.get((id(table), k))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    if len(_PLANS) > 16:
+        _PLANS.clear()
+    plan = Protection(table, k)
+    _PLANS[(id(table), k)] = (table, plan)
+    return plan
+
+
+def concern_figures(data: BriefingData, k: int) -> ConcernFigures:
+    """Return the concern counts ``data``'s output may print with threshold ``k``.
+
+    Suppression is decided on the tables of every unit, so what this output hides stays hidden
+    whatever the all-units briefing and every other unit's briefing of the period print.
+    """
+    rows = None if not data.scope.units else list(data.unit_ids.values())
+    table = data.concern_table
+    if not table:  # data put together by hand (a layout test): the scope's own figures as one unit
+        rows = None
+        by_theme = data.figures.get("concerns_by_theme") or {}
+        table = {"theme": {(NO_UNIT, t): int(by_theme.get(t) or 0) for t in THEMES},
+                 "barrier": {(ALL_UNITS, b): int(data.barriers.get(b) or 0) for b in (*BARRIERS, NOT_RECORDED)}}
+    plan = protection(table, k)
+    themes = {t: plan.cell("theme", rows, t) for t in THEMES}
+    barriers = {b: plan.cell("barrier", [ALL_UNITS], b) for b in (*BARRIERS, NOT_RECORDED)} if rows is None else {}
+    units: dict[str, Cell] = {}
+    if rows is None:
+        units = {name: plan.cell("theme", [uid]) for name, uid in data.unit_ids.items()}
+    previous = None
+    if data.previous_concern_table:
+        previous = protection(data.previous_concern_table, k).cell("theme", rows)
+    return ConcernFigures(plan.cell("theme", rows), themes, barriers, units, previous)
 
 
 def barrier_mix(db: Database, f: metrics.Filter) -> dict[str, int]:
@@ -568,10 +775,10 @@ def next_step_whys(steps: list[dict[str, Any]], data: BriefingData, sup: Suppres
 def _hidden_parts(steps: list[dict[str, Any]], data: BriefingData, sup: Suppressor) -> dict[int, str]:
     """Return {step index: printed text} for the counts the why must hide (small or shielding)."""
     f = data.figures
-    raised = f.get("concerns_raised") or 0
     by_theme = f.get("concerns_by_theme") or {}
-    theme_cells, _ = sup.counts_with_total(dict(by_theme), raised)
-    unit_cells, _ = sup.counts_with_total({u: n for u, n in data.concerns_by_unit.items() if n}, raised)
+    figures = concern_figures(data, sup.k)
+    theme_cells, unit_cells = figures.themes, figures.units
+    plan = protection(data.concern_table, sup.k) if data.concern_table else None
     groups: dict[tuple[str, str], tuple[int, bool, list[int]]] = {}
 
     def add(group: tuple[str, str], total: int, total_hidden: bool, index: int) -> None:
@@ -591,6 +798,16 @@ def _hidden_parts(steps: list[dict[str, Any]], data: BriefingData, sup: Suppress
             counts[n] = int(fig.get("stalled_pairings") or 0)
             add(("stalled", ""), int(f.get("stalled_pairings") or 0), False, n)
     hide = {n for n, v in counts.items() if sup.is_small(v)}
+    stalled = people_figures(data, sup.k).get("stalled_pairings", {})
+    for n, s in enumerate(steps):
+        # A unit's count of a theme, or of stalled pairings, is an entry of a table every output of
+        # the period shares: hidden here where it is hidden there.
+        uid = data.unit_ids.get(s["unit"])
+        if plan is not None and s["rule"] == "theme_rising" and uid is not None \
+                and plan.cell("theme", [uid], str(s["figures"].get("theme"))).suppressed:
+            hide.add(n)
+        if s["rule"] == "stalled_pairings" and s["unit"] in stalled and stalled[s["unit"]].suppressed:
+            hide.add(n)
     for total, total_hidden, members in groups.values():
         if total_hidden:
             hide.update(m for m in members if counts[m])
@@ -613,11 +830,15 @@ def _why(n: int, s: dict[str, Any], sup: Suppressor, hidden: dict[int, str]) -> 
     if rule == "theme_rising":
         theme = str(fig.get("theme") or "")
         now = hidden.get(n) or sup.count(fig.get("this_period")).text
-        previous = "none" if not fig.get("previous_period") else sup.count(fig.get("previous_period")).text
         if now == HIDDEN_SHARE:
             return (f"{theme.capitalize()} concerns{on} rose this period to at least twice the previous {s['days']} "
                     "days (the number is not shown, so that a small one elsewhere cannot be worked out).")
-        return f"{theme.capitalize()} concerns{on}: {now} this period, against {previous} in the previous {s['days']} days."
+        if not fig.get("previous_period"):
+            return f"{theme.capitalize()} concerns{on}: {now} this period, against none in the previous {s['days']} days."
+        # The previous count is of the rule's own window (the same number of days just before), which
+        # differs from the briefing's previous whole months by a day or two: printed, the two could
+        # be subtracted down to those days.
+        return f"{theme.capitalize()} concerns{on}: {now} this period, up on the previous {s['days']} days."
     if rule == "low_coverage":
         share, staff = fig.get("training_coverage"), fig.get("staff_active")
         covered = None if share is None or staff is None else round(share * staff)

@@ -2,6 +2,11 @@
 
 Concerns are raised in confidence, so the briefing must not let a reader single anyone out:
 
+* **What is protected.** Only counts of people or of what people said (``PEOPLE_FIGURES``: concerns,
+  their themes, barriers and outcomes, attendees, sign-offs, confidence scores, pulse respondents,
+  mentees) are suppressed. Counts of activities (``ACTIVITY_FIGURES``: sessions held, minutes of
+  training, check-ins held, stories, roadmap stages) identify nobody and print as they are: a ward
+  that held 3 sessions says so.
 * **Primary suppression.** Every count from 1 to k-1 (k = 5 by default) prints as "fewer than k".
   Zero is printed: it identifies nobody and an honest zero matters ("no concerns this month").
 * **Secondary (complementary) suppression.** When a row of counts is printed beside its total, a
@@ -21,7 +26,9 @@ Concerns are raised in confidence, so the briefing must not let a reader single 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,10 +37,23 @@ from champion_desk.names import NameMatcher
 if TYPE_CHECKING:
     from champion_desk.store.database import Database
 
+from champion_desk.domain.scope import Scope
+
 DEFAULT_K = 5
 MIN_K = 2
 REDACTED_NAME = "a colleague"
 HIDDEN_SHARE = "not shown"
+
+# Figures that count people, or what people said: small values are hidden (docs/figures.md).
+PEOPLE_FIGURES = frozenset({
+    "staff_active", "training_coverage", "signed_off_staff", "attendances", "confidence_uplift",
+    "concerns_raised", "concerns_by_theme", "concerns_open", "concerns_by_unit", "barriers",
+    "median_days_to_resolution", "response_rate", "pairings_active", "stalled_pairings", "refreshers_due",
+    "respondents", "unanswered",
+})
+# Figures that count activities: nobody can be singled out by them, so they are never hidden.
+# Champions are named on every briefing, so their number hides nothing either.
+ACTIVITY_FIGURES = frozenset({"sessions", "minutes", "checkins", "stories", "stages", "champions_active"})
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,20 @@ class Suppressor:
     def is_small(self, n: int | None) -> bool:
         """Return True for a count that must not be printed (1..k-1)."""
         return n is not None and 0 < n < self.k
+
+    @staticmethod
+    def protects(key: str) -> bool:
+        """Return True when figure ``key`` counts people or what they said (small values are hidden).
+
+        An unknown key is protected: a new figure is hidden until it is classed as an activity.
+        """
+        return key not in ACTIVITY_FIGURES
+
+    def figure(self, key: str, n: int | None, blank: str = "–") -> Cell:
+        """Return the printable cell of figure ``key``: an activity prints as it is, people as :meth:`count`."""
+        if n is not None and not self.protects(key):
+            return Cell(n, False, f"{int(n):,}")
+        return self.count(n, blank)
 
     def count(self, n: int | None, blank: str = "–") -> Cell:
         """Return the printable cell of one count (``blank`` when there is no figure)."""
@@ -179,12 +213,16 @@ class Suppressor:
         """Return a chart series with every small value replaced by None (the chart leaves a gap)."""
         return [None if self.is_small(v) else v for v in values]
 
-    def marks(self, values: Sequence[int | None], total: int | None) -> tuple[list[int | None], list[str | None]]:
+    def marks(self, values: Sequence[int | None], total: int | None,
+              key: str | None = None) -> tuple[list[int | None], list[str | None]]:
         """Return a bar series safe beside its printed ``total``, and the mark for each hidden bar.
 
         A bar's height is a count like any other: small ones are hidden (mark "<k"), and since the
         bars add up to the total printed elsewhere, shielding bars are hidden too (mark "–").
+        Bars of an activity figure ``key`` (sessions held, check-ins) are all drawn.
         """
+        if key is not None and not self.protects(key):
+            return list(values), [None] * len(values)
         raw = [int(v or 0) for v in values]
         cells, _ = self.table(raw, total if total is not None else sum(raw))
         shown = [None if c.suppressed else v for c, v in zip(cells, values)]
@@ -200,6 +238,271 @@ class Suppressor:
         skip = set(hidden)
         return [key for key in keys if key not in skip
                 and not any(self.is_small(int(row.get(key) or 0)) for row in rows)]
+
+
+# --- protection across outputs ----------------------------------------------------------------------
+
+MARGIN = "*"
+Entry = tuple[str, str]
+
+
+def _bridges(hidden: Iterable[Entry]) -> list[Entry]:
+    """Return the hidden entries that are bridges of the graph rows–columns they form, in sorted order.
+
+    An entry of a table whose every row and column sum is published (margins included, as entries
+    of the margin row and column) can be worked out exactly when, and only when, no cycle of hidden
+    entries runs through it: the solutions of the sums differ along cycles (+1, −1, +1, −1…).
+    """
+    adjacency: dict[tuple[str, str], list[tuple[tuple[str, str], Entry]]] = {}
+    for entry in sorted(hidden):
+        r, c = ("r", entry[0]), ("c", entry[1])
+        adjacency.setdefault(r, []).append((c, entry))
+        adjacency.setdefault(c, []).append((r, entry))
+    order: dict[tuple[str, str], int] = {}
+    low: dict[tuple[str, str], int] = {}
+    out: list[Entry] = []
+    for root in adjacency:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack = [(root, None, iter(adjacency[root]))]
+        while stack:
+            node, via, edges = stack[-1]
+            for nxt, entry in edges:
+                if entry == via:
+                    continue
+                if nxt in order:
+                    low[node] = min(low[node], order[nxt])
+                else:
+                    order[nxt] = low[nxt] = len(order)
+                    stack.append((nxt, entry, iter(adjacency[nxt])))
+                    break
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        out.append(via)  # type: ignore[arg-type]
+    return sorted(out)
+
+
+def _component(hidden: set[Entry], start: tuple[str, str]) -> tuple[set[str], set[str]]:
+    """Return the rows and columns joined to ``start`` by hidden entries."""
+    rows: set[str] = set()
+    cols: set[str] = set()
+    todo = [start]
+    while todo:
+        kind, name = todo.pop()
+        seen = rows if kind == "r" else cols
+        if name in seen:
+            continue
+        seen.add(name)
+        for r, c in hidden:
+            if kind == "r" and r == name and c not in cols:
+                todo.append(("c", c))
+            elif kind == "c" and c == name and r not in rows:
+                todo.append(("r", r))
+    return rows, cols
+
+
+class Protection:
+    """Decide which entries of linked count tables no meeting output may print, consistently across outputs.
+
+    Each table counts the same concerns by unit (rows) and by one other dimension (columns: theme,
+    ADKAR barrier…). Together the outputs of one period print every entry and every margin: each
+    unit's own briefing its row, the all-units briefing the column totals, the unit totals and the
+    grand total. So suppression is decided once, on the whole table, and every output reads it:
+
+    * primary: entries (and margins) from 1 to k-1;
+    * complementary: while a hidden entry is a bridge (no cycle of hidden entries through it, so
+      the published sums give it exactly), the cheapest entries that close a cycle through it are
+      hidden too (inner entries before unit and theme totals, those before the grand total, small
+      counts before large ones); a margin so hidden is a total not printed;
+    * and in every row and column whose total is printed, the interval rule of
+      :meth:`Suppressor.counts_with_total` (small entries lie in 1..k-1).
+
+    Linked tables share the unit totals and the grand total: one hidden in one table is hidden in all.
+    """
+
+    def __init__(self, tables: Mapping[str, Mapping[Entry, int]], k: int = DEFAULT_K,
+                 also_hidden: Callable[[str, Entry, int], bool] | None = None) -> None:
+        """``also_hidden(table, entry, value)`` marks further entries hidden from the start (e.g. the
+        trained people of a unit whose untrained ones are few)."""
+        self.sup = Suppressor(k)
+        self.entries: dict[str, dict[Entry, int]] = {name: self._with_margins(cells) for name, cells in tables.items()}
+        shared: set[Entry] = set()
+        self.hidden: dict[str, set[Entry]] = {}
+        first = {name: {e for e, n in entries.items() if also_hidden and also_hidden(name, e, n)}
+                 for name, entries in self.entries.items()}
+        while True:
+            for name, entries in self.entries.items():
+                self.hidden[name] = self._protect(entries, first[name] | {e for e in shared if e in entries})
+            now = {e for hidden in self.hidden.values() for e in hidden if e[1] == MARGIN}
+            if now <= shared:
+                break
+            shared |= now
+
+    @staticmethod
+    def _with_margins(cells: Mapping[Entry, int]) -> dict[Entry, int]:
+        rows = sorted({r for r, _ in cells})
+        cols = sorted({c for _, c in cells})
+        out = {(r, c): int(cells.get((r, c), 0)) for r in rows for c in cols}
+        for r in rows:
+            out[(r, MARGIN)] = sum(out[(r, c)] for c in cols)
+        for c in cols:
+            out[(MARGIN, c)] = sum(out[(r, c)] for r in rows)
+        out[(MARGIN, MARGIN)] = sum(out[(r, MARGIN)] for r in rows)
+        return out
+
+    def _protect(self, entries: dict[Entry, int], hidden: set[Entry]) -> set[Entry]:
+        hidden = set(hidden) | {e for e, n in entries.items() if self.sup.is_small(n)}
+        while True:
+            bridges = [b for b in _bridges(hidden) if entries[b]]  # a hidden zero gives nothing away
+            if bridges:
+                more = self._partner(entries, hidden, bridges[0])
+            else:
+                line = self._pinned_line(entries, hidden)
+                more = [line] if line else []
+            if not more:
+                return hidden
+            hidden.update(more)
+
+    @staticmethod
+    def _cost(entries: dict[Entry, int], entry: Entry) -> float:
+        """Return what hiding ``entry`` costs readers: an inner entry least, a unit or column total more,
+        the grand total most (it is the first figure a meeting looks at); a zero is hidden only when
+        nothing else will do, and among equals the smaller count goes first."""
+        if not entries[entry]:
+            return 1000.0
+        weight = 10.0 if entry == (MARGIN, MARGIN) else 2.0 if MARGIN in entry else 1.0
+        return weight + entries[entry] / (1.0 + max(entries.values()))
+
+    def _partner(self, entries: dict[Entry, int], hidden: set[Entry], bridge: Entry) -> list[Entry]:
+        """Return the cheapest entries to hide so that a cycle of hidden entries runs through ``bridge``.
+
+        A shortest path (Dijkstra) from the bridge's row to its column over every other entry,
+        hidden ones free, closes the cycle.
+        """
+        import heapq
+
+        start, goal = ("r", bridge[0]), ("c", bridge[1])
+        adjacency: dict[tuple[str, str], list[tuple[tuple[str, str], Entry]]] = {}
+        for entry in entries:
+            if entry == bridge:
+                continue
+            r, c = ("r", entry[0]), ("c", entry[1])
+            adjacency.setdefault(r, []).append((c, entry))
+            adjacency.setdefault(c, []).append((r, entry))
+        best: dict[tuple[str, str], float] = {start: 0.0}
+        came: dict[tuple[str, str], tuple[tuple[str, str], Entry]] = {}
+        queue: list[tuple[float, tuple[str, str]]] = [(0.0, start)]
+        while queue:
+            cost, node = heapq.heappop(queue)
+            if node == goal:
+                break
+            if cost > best.get(node, float("inf")):
+                continue
+            for nxt, entry in adjacency.get(node, ()):
+                step = 0.0 if entry in hidden else self._cost(entries, entry)
+                if cost + step < best.get(nxt, float("inf")):
+                    best[nxt] = cost + step
+                    came[nxt] = (node, entry)
+                    heapq.heappush(queue, (cost + step, nxt))
+        if goal not in came:
+            return []
+        path: list[Entry] = []
+        node = goal
+        while node != start:
+            node, entry = came[node]
+            if entry not in hidden:
+                path.append(entry)
+        return path
+
+    def _pinned_line(self, entries: dict[Entry, int], hidden: set[Entry]) -> Entry | None:
+        """Return an entry to hide in a row or column whose printed total still pins a small entry."""
+        lines: dict[tuple[int, str], list[Entry]] = {}
+        for e in entries:
+            if e[0] != MARGIN or e[1] != MARGIN:
+                if e[1] != MARGIN:
+                    lines.setdefault((0, e[0]), []).append(e)
+                if e[0] != MARGIN:
+                    lines.setdefault((1, e[1]), []).append(e)
+        for (axis, name), members in sorted(lines.items()):
+            total_entry = (name, MARGIN) if axis == 0 else (MARGIN, name)
+            if total_entry in hidden:
+                continue
+            counts = {e: entries[e] for e in members}
+            small = {e for e in members if e in hidden and self.sup.is_small(entries[e])}
+            shield = {e for e in members if e in hidden} - small
+            if self.sup._pinned(counts, small, shield, entries[total_entry]):  # type: ignore[arg-type]
+                free = [e for e in members if e not in hidden and entries[e]]
+                return min(free, key=lambda e: self._cost(entries, e)) if free else total_entry
+        return None
+
+    def cell(self, table: str, rows: Sequence[str] | None, col: str = MARGIN) -> Cell:
+        """Return the printable cell of ``table`` for the units ``rows`` (None: all) and column ``col``.
+
+        Several units print their sum only when none of their entries is hidden.
+        """
+        entries, hidden = self.entries[table], self.hidden[table]
+        keys = [(MARGIN, col)] if rows is None else [(r, col) for r in rows if (r, col) in entries]
+        value = sum(entries.get(key, 0) for key in keys)
+        if self.sup.is_small(value):
+            return Cell(value, True, self.sup.wording, small=True)
+        if any(key in hidden and entries[key] for key in keys):
+            return Cell(value, True, HIDDEN_SHARE)
+        return self.sup.count(value)
+
+    def cells(self, table: str, rows: Sequence[str] | None) -> dict[str, Cell]:
+        """Return the printable cell of every column of ``table`` (margin left out) for the units ``rows``."""
+        cols = sorted({c for _, c in self.entries[table] if c != MARGIN})
+        return {c: self.cell(table, rows, c) for c in cols}
+
+
+# --- whole periods -------------------------------------------------------------------------------
+
+# The mean length of a month in days: a period of 89 to 92 days is three months.
+MONTH_DAYS = 30.44
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _months_back(first: dt.date, months: int) -> dt.date:
+    """Return the 1st of the month ``months`` calendar months before ``first`` (itself a 1st)."""
+    year, month = divmod(first.year * 12 + first.month - 1 - months, 12)
+    return dt.date(year, month + 1, 1)
+
+
+def is_whole_months(scope: Scope) -> bool:
+    """Return True when a scope runs from the 1st of a month to the last day of a month."""
+    return scope.date_from.day == 1 and scope.date_to == _month_end(scope.date_to)
+
+
+def meeting_scope(scope: Scope) -> Scope:
+    """Return the whole calendar months a meeting output covers for the period asked for.
+
+    Two outputs that differ by a day give that day's concerns away by subtraction, so the briefing,
+    the poster and the default export only ever cover whole months: the last N months that have
+    ended by ``date_to`` (N is the period's length in months, at least 1). Weeks are not offered:
+    weeks and months together can still be subtracted down to a day or two at a month's end.
+    """
+    end = scope.date_to if scope.date_to == _month_end(scope.date_to) else \
+        scope.date_to.replace(day=1) - dt.timedelta(days=1)
+    months = max(1, round(scope.days / MONTH_DAYS))
+    start = _months_back(end.replace(day=1), months - 1)
+    return scope.with_dates(start, end)
+
+
+def previous_scope(scope: Scope) -> Scope:
+    """Return the period a briefing compares with: the same number of whole months before, else as many days."""
+    if not is_whole_months(scope):
+        return scope.previous()
+    months = (scope.date_to.year - scope.date_from.year) * 12 + scope.date_to.month - scope.date_from.month + 1
+    end = scope.date_from - dt.timedelta(days=1)
+    return scope.with_dates(_months_back(scope.date_from, months), end)
 
 
 # --- names ---------------------------------------------------------------------------------------

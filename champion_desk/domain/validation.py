@@ -16,6 +16,20 @@ SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 4000
 PLANNED_DAYS_AHEAD = 366
 
+# The longest text each field takes (the rules below check it on every save); a merge refuses a
+# file holding longer text, which the app could not have saved and the briefing need not lay out.
+TEXT_LIMITS: dict[str, dict[str, int]] = {
+    "unit": {"name": NAME_MAX, "site": NAME_MAX, "specialty": NAME_MAX},
+    "staff": {"display_name": NAME_MAX, "role": 80, "staff_ref": 40},
+    "tool": {"name": NAME_MAX, "vendor": NAME_MAX, "purpose": LONG_TEXT_MAX},
+    "training_session": {"topic": SHORT_TEXT_MAX, "notes": LONG_TEXT_MAX},
+    "incident": {"description": LONG_TEXT_MAX, "root_cause": LONG_TEXT_MAX, "response": LONG_TEXT_MAX, "owner": NAME_MAX},
+    "pairing": {"goal": 500},
+    "checkin": {"note": LONG_TEXT_MAX},
+    "story": {"title": SHORT_TEXT_MAX, "summary": LONG_TEXT_MAX, "measure": SHORT_TEXT_MAX, "value": 60,
+              "source": SHORT_TEXT_MAX},
+}
+
 # Free-text fields checked for patient identifiers before saving.
 FREE_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "training_session": ("topic", "notes"),

@@ -7,19 +7,22 @@ the champion can offer follow-up).
 
 By default the export is fit to hand to a manager (issue 9): colleagues other than champions
 appear without name or staff number, and concern text and free notes (which name people) are
-left empty; the columns stay, so the layout is the same either way. ``full=True`` keeps them:
-the champion's own complete copy, not for sharing.
+left empty; the columns stay, so the layout is the same either way. Concerns are not listed one
+by one (a unit's four concerns with their dates single people out): ``concern_counts`` gives how
+many were raised per unit, month and theme, under the briefing's rules (``privacy.Protection``,
+whole months only). ``full=True`` keeps everything, concerns one by one: the champion's own
+complete copy, not for sharing.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from champion_desk import outfiles
 from champion_desk.errors import ChampionDeskError
 from champion_desk.store.connection import Database
 from champion_desk.store.importing import report_progress
@@ -35,6 +38,9 @@ MANAGER_BLANKED: dict[str, dict[str, str]] = {
     "checkin": {"note": "NULL"},
 }
 FORMATS = ("csv", "xlsx")
+# The manager export's table of concern counts, in place of the concerns themselves.
+CONCERN_COUNTS = "concern_counts"
+CONCERN_COUNT_COLUMNS = ("unit", "month", "theme", "concerns")
 # Text starting with these is run as a formula by Excel (CSV injection); a leading apostrophe stops it.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,6 +59,8 @@ class ExportResult:
 
 def export_columns(table: str) -> tuple[str, ...]:
     """Return the columns exported for a table: the documented ones minus the confidential ones."""
+    if table == CONCERN_COUNTS:
+        return CONCERN_COUNT_COLUMNS
     return tuple(c for c in columns(table) if c not in EXCLUDED_COLUMNS.get(table, ()))
 
 
@@ -91,6 +99,45 @@ def _redact_names(db: Database, tables: dict[str, list[tuple]]) -> None:
                 rows[i] = tuple(fixed)
 
 
+def concern_count_rows(db: Database, today: dt.date | None = None) -> list[tuple]:
+    """Return (unit, month, theme, concerns) for every unit, whole month ended by ``today`` and theme with
+    concerns raised, by month, unit and theme; ``concerns`` is the count or, where the briefing's rules
+    hide it, its printed words ("fewer than 5", "not shown").
+
+    Each month is protected as a one-month briefing of all tools is, so the export and the briefings
+    hide the same entries; the month still running is left out (tomorrow's export would differ by a day).
+    """
+    from champion_desk.domain import metrics
+    from champion_desk.domain.briefing_data import NO_UNIT, THEMES, concern_table
+    from champion_desk.domain.privacy import DEFAULT_K, Protection
+    from champion_desk.domain.scope import Scope
+
+    today = today or dt.date.today()
+    first = db.scalar("SELECT min(occurred_on) FROM incident WHERE deleted_at IS NULL")
+    if not first:
+        return []
+    names = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM unit")} | {NO_UNIT: NO_UNIT}
+    try:
+        month = dt.date.fromisoformat(str(first)[:7] + "-01")
+    except ValueError:
+        return []
+    rows: list[tuple] = []
+    while True:
+        end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        if end >= today:
+            break
+        tables = concern_table(db, metrics.resolve(db, Scope(month, end)))
+        plan = Protection(tables, DEFAULT_K)
+        for uid in sorted({u for u, _ in tables["theme"]}, key=lambda u: names.get(u, u).casefold()):
+            for theme in THEMES:
+                cell = plan.cell("theme", [uid], theme)
+                if cell.value:
+                    rows.append((names.get(uid, uid), f"{month:%Y-%m}", theme,
+                                 cell.text if cell.suppressed else int(cell.value)))
+        month = end + dt.timedelta(days=1)
+    return rows
+
+
 def db_snapshot(db: Database, read: Callable[[], Any]) -> Any:
     """Run ``read`` inside one read transaction, so every table is seen as of the same moment."""
     if db.conn.in_transaction:
@@ -123,6 +170,8 @@ def export_database(
     tables = db_snapshot(db, lambda: {t: live_rows(db, t, full) for t in RECORD_TABLES})
     if not full:
         _redact_names(db, tables)
+        del tables["incident"]
+        tables[CONCERN_COUNTS] = db_snapshot(db, lambda: concern_count_rows(db))
     try:
         if fmt == "csv":
             _write_csv(out, tables, progress)
@@ -134,30 +183,18 @@ def export_database(
     return result
 
 
-def _replace_into(target: Path, write: Callable[[Path], None]) -> None:
-    fd, name = tempfile.mkstemp(prefix=".partial-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _write_csv(folder: Path, tables: dict[str, list[tuple]], progress: Callable[[int, int], None] | None) -> None:
     import csv
 
-    folder.mkdir(parents=True, exist_ok=True)
-    for done, (table, rows) in enumerate(tables.items(), start=1):
-        def write(tmp: Path, table: str = table, rows: list[tuple] = rows) -> None:
-            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+    # Every table is written before any is moved into place: a full disk leaves the folder as it was,
+    # never this month's incident counts beside last month's staff list.
+    with outfiles.replacing_files(folder, [f"{t}.csv" for t in tables]) as paths:
+        for done, (table, rows) in enumerate(tables.items(), start=1):
+            with open(paths[f"{table}.csv"], "w", encoding="utf-8-sig", newline="") as fh:
                 writer = csv.writer(fh)
                 writer.writerow(export_columns(table))
                 writer.writerows([safe_text(v) for v in row] for row in rows)
-
-        _replace_into(folder / f"{table}.csv", write)
-        report_progress(progress, done, len(tables))
+            report_progress(progress, done, len(tables))
 
 
 def _write_xlsx(path: Path, tables: dict[str, list[tuple]], progress: Callable[[int, int], None] | None) -> None:
@@ -191,4 +228,5 @@ def _write_xlsx(path: Path, tables: dict[str, list[tuple]], progress: Callable[[
             report_progress(progress, done, len(tables))
         workbook.save(tmp)
 
-    _replace_into(path, write)
+    with outfiles.replacing(path) as tmp:
+        write(tmp)

@@ -428,7 +428,29 @@ def _read_other(other_path: Path, scratch_in: Path | None) -> Iterator[tuple[Sna
             raise CorruptDatabaseError(f"{other_path} could not be read: it is damaged ({exc.__class__.__name__}).") from exc
         finally:
             conn.close()
+        check_text_lengths(other, other_path)
         yield other, copy
+
+
+def check_text_lengths(snapshot: Snapshot, path: Path) -> None:
+    """Raise MergeError when a record of ``snapshot`` holds text longer than the app lets anyone save.
+
+    Such a file was not written by Champion Desk's own rules (domain.validation.TEXT_LIMITS), and
+    its text would not fit where the app shows it. The message names the table, the field and the
+    rule, never the text (it may be a concern).
+    """
+    from champion_desk.domain.validation import TEXT_LIMITS
+
+    for table, limits in TEXT_LIMITS.items():
+        cols = columns(table)
+        checks = [(cols.index(f), f, limit) for f, limit in limits.items() if f in cols]
+        for row in snapshot.tables.get(table, {}).values():
+            for i, field_name, limit in checks:
+                value = row[i]
+                if isinstance(value, str) and len(value) > limit:
+                    raise MergeError(
+                        f"{path.name} was not merged: {table} {field_name} (record {row[ID]}) is {len(value):,} "
+                        f"characters; at most {limit:,} are allowed.")
 
 
 @contextmanager

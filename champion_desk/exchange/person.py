@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from champion_desk import outfiles
 from champion_desk.errors import DiskFullError, NotFoundError
 from champion_desk.store import erasure
 from champion_desk.store.merging import REFERENCES
@@ -69,15 +68,8 @@ def export_person(db: Database, staff_id: str, out: Path | str) -> dict[str, int
         "concerns they raised (incident.raised_by) and audit entries about them or made by them.",
         "records": data,
     }
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".partial-", suffix=".json", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(document, fh, ensure_ascii=False, indent=2)
-        os.replace(name, out)
-    finally:
-        Path(name).unlink(missing_ok=True)
+    with outfiles.replacing(Path(out)) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(document, fh, ensure_ascii=False, indent=2)
     return {k: (len(v) if isinstance(v, list) else 1) for k, v in data.items() if v}
 
 

@@ -27,8 +27,25 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from champion_desk.domain.briefing_data import NOT_RECORDED, BriefingData, Progress, next_step_whys, report_progress
-from champion_desk.domain.privacy import DEFAULT_K, Cell, Suppressor
+from champion_desk.domain.briefing_data import (
+    NOT_RECORDED,
+    BriefingData,
+    Progress,
+    concern_figures,
+    next_step_whys,
+    people_figures,
+    report_progress,
+)
+from champion_desk.domain.privacy import (
+    DEFAULT_K,
+    HIDDEN_SHARE,
+    MONTH_DAYS,
+    Cell,
+    Suppressor,
+    is_whole_months,
+    meeting_scope,
+)
+from champion_desk import outfiles
 from champion_desk.report import charts
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR
 from champion_desk.report.styles import (
@@ -74,6 +91,9 @@ ADKAR_NOTE = ("ADKAR: awareness of the change, desire to take part, knowledge of
               "reinforcement so it sticks.")
 # Beyond these, sections summarise: a trust's year holds thousands of stories and hundreds of pulses.
 READINESS_ROWS = 24
+# A response is cut at a word with "…" beyond this many characters: a theme's four responses share
+# one table row, which cannot run over a page (3,990 characters each stopped the briefing).
+RESPONSE_CHARS = 900
 # A rollout stage with more units than this prints as a count ("Live on 55 units").
 ROADMAP_NAMES = 12
 CHAMPION_ROWS = 40
@@ -175,6 +195,25 @@ def count_words(cell: Cell, n: int, what: str = "concern", verb: str = " raised"
     return f"{cell.text} {what}{'s' if n != 1 or cell.suppressed else ''}{verb}"
 
 
+def shorten(text: str, limit: int) -> str:
+    """Return ``text`` cut at the last whole word within ``limit`` characters, marked with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def theme_order(themes: Sequence[str], counts: dict[str, int], cells: dict[str, Cell]) -> list[str]:
+    """Return themes most raised first; hidden ones after the printed ones, in their own order.
+
+    Ordered by their true counts, hidden themes would tell which of two "fewer than 5" is larger.
+    """
+    order = {t: n for n, t in enumerate(counts)}
+    return sorted(themes, key=lambda t: (1, 0, order.get(t, 99)) if cells[t].suppressed
+                  else (0, -(counts.get(t) or 0), order.get(t, 99)))
+
+
 def score_colour(score: float) -> colors.Color:
     """Return the cell tint of an ADKAR mean: red below 3 (a barrier), amber to 3.4, green from 3.5."""
     return SCORE_COLOURS[0] if score < 3 else SCORE_COLOURS[1] if score < 3.5 else SCORE_COLOURS[2]
@@ -240,6 +279,11 @@ class Briefing:
         self.data = data
         self.sup = Suppressor(k)
         self.k = self.sup.k
+        # Concern counts are decided over every unit, so no other briefing of the period uncovers them.
+        self.concern = concern_figures(data, self.k)
+        # Likewise counts of people per unit (staff, trained, signed off, refreshers due).
+        self.people = people_figures(data, self.k)
+        self.people_before = people_figures(data, self.k, previous=True)
         self.paper = paper
         self.pagesize = PAPERS[paper]
         self.width = self.pagesize[0] - 2 * MARGIN
@@ -316,7 +360,10 @@ class Briefing:
                       f"{self.k - 1}, or a figure it could be worked out from, is never printed.", "note")
 
     def previous_label(self) -> str:
-        prev = self.data.scope.previous()
+        prev = self.data.previous_scope or self.data.scope.previous()
+        if is_whole_months(prev):
+            months = round(prev.days / MONTH_DAYS)
+            return f"the previous {months} month{'s' if months != 1 else ''} ({period_text(prev.date_from, prev.date_to)})"
         return f"the previous {self.data.scope.days} days ({period_text(prev.date_from, prev.date_to)})"
 
     # sections ------------------------------------------------------------------------------------
@@ -332,7 +379,7 @@ class Briefing:
             ("Units", ", ".join(d.scope.units) if d.scope.units else "All units"),
             ("Tools", ", ".join(d.scope.tools) if d.scope.tools else "All tools"),
             ("Made on", nice_date(d.made_on)),
-            ("Made by", d.made_by or "—"),
+            *([("Made by", d.made_by)] if d.made_by else []),
         ]
         rows = [[self.p(esc(k), "cell_head"), self.p(esc(v), "cover_meta")] for k, v in meta]
         t = Table(rows, colWidths=[28 * mm, self.width - 28 * mm], hAlign="LEFT")
@@ -384,14 +431,56 @@ class Briefing:
 
     def _count_tile(self, label: str, key: str) -> tuple[str, Cell, str]:
         cur, prev = self.data.figures.get(key), self.data.previous.get(key)
-        cell = self.sup.count(cur)
-        change = self.sup.change(cur, prev)
+        if key in self.people:
+            return self._people_tile(label, key)
+        cell = self.sup.figure(key, cur)
+        change = self.sup.change(cur, prev, is_count=self.sup.protects(key))
         if change is None:
             note = f"previous period: {self.sup.wording}" if self.sup.is_small(prev) else \
                    ("no comparison with small numbers" if cell.suppressed else "no previous figure")
         else:
             note = f"{change} on previous period" if change != "no change" else "same as previous period"
         return label, cell, note
+
+    def _people_tile(self, label: str, key: str) -> tuple[str, Cell, str]:
+        """Return a tile of people per unit: hidden, and compared, as every output of the period decides."""
+        cell = self.people[key][None]
+        prev = self.people_before.get(key, {}).get(None)
+        if prev is None:
+            note = "no previous figure"
+        elif cell.suppressed or prev.suppressed:
+            note = f"previous period: {prev.text}" if prev.suppressed else "no comparison with small numbers"
+        else:
+            change = self.sup.change(cell.value, prev.value)
+            note = f"{change} on previous period" if change != "no change" else "same as previous period"
+        return label, cell, note
+
+    def still_open(self) -> Cell:
+        """Return the concerns still open at the period's end, hidden as every output of the period decides."""
+        if self.people:
+            return self.people["concerns_open"][None]
+        return self.sup.count(self.data.figures.get("concerns_open"))
+
+    def coverage_cell(self, unit: str | None = None, previous: bool = False) -> Cell:
+        """Return the training coverage of ``unit`` (None: the output's own) from the people counts."""
+        people = self.people_before if previous else self.people
+        covered, staff = people["covered"][unit], people["staff_active"][unit]
+        if not staff.value:
+            return Cell(None, False, "–")
+        if covered.suppressed or staff.suppressed:
+            return Cell(covered.value / staff.value, True, HIDDEN_SHARE)
+        return self.sup.share(covered.value, staff.value)
+
+    def _concerns_tile(self) -> tuple[str, Cell, str]:
+        cell, prev = self.concern.total, self.concern.previous_total
+        if prev is None:
+            note = "no previous figure"
+        elif cell.suppressed or prev.suppressed:
+            note = f"previous period: {prev.text}" if prev.suppressed else "no comparison with small numbers"
+        else:
+            change = self.sup.change(cell.value, prev.value)
+            note = f"{change} on previous period" if change != "no change" else "same as previous period"
+        return "Concerns raised", cell, note
 
     def _share_cell(self, figures: dict[str, Any], share_key: str, whole_key: str) -> Cell:
         whole = figures.get(whole_key)
@@ -400,8 +489,12 @@ class Briefing:
         return self.sup.share(part, whole)
 
     def _share_tile(self, label: str, share_key: str, whole_key: str) -> tuple[str, Cell, str]:
-        cur = self._share_cell(self.data.figures, share_key, whole_key)
-        prev = self._share_cell(self.data.previous, share_key, whole_key)
+        if share_key == "training_coverage" and self.people:
+            cur = self.coverage_cell()
+            prev = self.coverage_cell(previous=True) if self.people_before else Cell(None, False, "–")
+        else:
+            cur = self._share_cell(self.data.figures, share_key, whole_key)
+            prev = self._share_cell(self.data.previous, share_key, whole_key)
         if cur.value is None or prev.value is None or cur.suppressed or prev.suppressed:
             note = "no comparison" if cur.value is not None else "no figure this period"
         else:
@@ -415,11 +508,14 @@ class Briefing:
         ratio = f.get("staff_per_champion")
         if ratio is None:
             return "Staff per champion", Cell(None, False, "no champion yet"), "name a champion for each unit"
-        if self.sup.is_small(f.get("staff_active")):
+        staff_hidden = self.people["staff_active"][None].suppressed if self.people else self.sup.is_small(f.get("staff_active"))
+        if staff_hidden:
             return "Staff per champion", Cell(ratio, True, "not shown"), "small numbers"
         cell = Cell(ratio, False, f"{ratio:.1f}")
         prev = pf.get("staff_per_champion")
-        change = None if prev is None or self.sup.is_small(pf.get("staff_active")) else ratio - prev
+        prev_hidden = self.people_before["staff_active"][None].suppressed if self.people_before \
+            else self.sup.is_small(pf.get("staff_active"))
+        change = None if prev is None or prev_hidden else ratio - prev
         if change is None:
             note = "no previous figure"
         elif abs(change) < 0.05:
@@ -428,20 +524,11 @@ class Briefing:
             note = f"{'+' if change > 0 else '−'}{abs(change):.1f} on previous period"
         return "Staff per champion", cell, note
 
-    def key_figures(self) -> list[Flowable]:
-        tiles = [
-            self._share_tile("Training coverage", "training_coverage", "staff_active"),
-            self._count_tile("Sessions held", "sessions"),
-            self._ratio_tile(),
-            self._count_tile("Concerns raised", "concerns_raised"),
-            self._count_tile("Concerns still open", "concerns_open"),
-            self._share_tile("Concerns with a response", "response_rate", "concerns_raised"),
-            self._count_tile("Active mentoring pairings", "pairings_active"),
-            self._count_tile("Stalled pairings", "stalled_pairings"),
-            self._count_tile("Success stories", "stories"),
-        ]
+    def tile_grid(self, tiles: Sequence[tuple[str, Cell, str]]) -> Table:
+        """Return figure tiles (label, value, change note) in rows of three."""
+        per_row = 3
         gap = 4 * mm
-        tile_w = (self.width - 2 * gap) / 3
+        tile_w = (self.width - (per_row - 1) * gap) / per_row
         cells = []
         for label, cell, note in tiles:
             value_style = "tile_value" if len(cell.text) <= 9 else "tile_value_small"
@@ -456,22 +543,47 @@ class Briefing:
                 ("VALIGN", (0, 1), (-1, 1), "MIDDLE"),
             ]))
             cells.append(inner)
-        grid = [cells[i:i + 3] for i in range(0, len(cells), 3)]
-        outer = Table(grid, colWidths=[tile_w + gap] * 2 + [tile_w], hAlign="LEFT")
+        grid = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+        outer = Table(grid, colWidths=[tile_w + gap] * (per_row - 1) + [tile_w], hAlign="LEFT")
         outer.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), gap),
                                    ("RIGHTPADDING", (1, 0), (1, -1), gap), ("RIGHTPADDING", (2, 0), (2, -1), 0),
                                    ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), gap)]))
+        return outer
+
+    def key_figures(self) -> list[Flowable]:
+        tiles = [
+            self._share_tile("Training coverage", "training_coverage", "staff_active"),
+            self._count_tile("Sessions held", "sessions"),
+            self._ratio_tile(),
+            self._concerns_tile(),
+            self._count_tile("Concerns still open", "concerns_open"),
+            self._share_tile("Concerns with a response", "response_rate", "concerns_raised"),
+            self._count_tile("Active mentoring pairings", "pairings_active"),
+            self._count_tile("Stalled pairings", "stalled_pairings"),
+            self._count_tile("Success stories", "stories"),
+        ]
+        outer = self.tile_grid(tiles)
         f = self.data.figures
         facts = []
-        if f.get("median_days_to_resolution") is not None:
+        if self.median_days_printable():
             facts.append(f"concerns resolved in the period took a median of {f['median_days_to_resolution']:.0f} days")
-        if f.get("confidence_uplift") is not None:
+        if self.confidence_printable():
             facts.append(f"confidence after training rose by {f['confidence_uplift']:+.1f} points on a 1–5 scale")
         lead = (f"Figures for {esc(period_text(self.data.scope.date_from, self.data.scope.date_to))}, "
                 f"each compared with {esc(self.previous_label())}.")
         if facts:
             lead += " " + esc("; ".join(facts)).capitalize() + "."
         return [*self.heading("Key figures"), self.p(lead, "lead"), outer, self.small_note()]
+
+    def median_days_printable(self) -> bool:
+        """Return True when the median days to resolution may print: a median of a few concerns is one of them."""
+        f = self.data.figures
+        return f.get("median_days_to_resolution") is not None and not self.sup.is_small(f.get("concerns_raised"))
+
+    def confidence_printable(self) -> bool:
+        """Return True when the confidence uplift may print: a mean of a few people's scores is close to theirs."""
+        f = self.data.figures
+        return f.get("confidence_uplift") is not None and not self.sup.is_small(f.get("attendances"))
 
     # training -------------------------------------------------------------------------------------
 
@@ -495,21 +607,41 @@ class Briefing:
             text = f"Every {what} is {self.sup.wording}, so this chart is not drawn."
         else:
             text = f"Nothing to chart: no {what} in this period."
-        # A short box: a sentence needs no chart-sized hole around it.
+        return self.note_box(text, height)
+
+    def _series_counts(self, rows: Sequence[dict[str, Any]], key: str) -> tuple[list[int | None], list[bool]]:
+        """Return a series of states (open concerns, active pairings) with small points left out.
+
+        The last point is the figure at the period's end, which every output of the period decides
+        on together (``people_figures``): hidden here where it is hidden there.
+        """
+        raw = [r.get(key) for r in rows]
+        values, small = self.sup.series(raw), [self.sup.is_small(v) for v in raw]
+        if values and key in self.people and self.people[key][None].suppressed:
+            values[-1], small[-1] = None, True
+        return values, small
+
+    def unit_line_note(self, height: float) -> Flowable:
+        """Return the note drawn in place of a line of people over time in an output for chosen units.
+
+        Beside the all-units line and the other units' lines, a unit's own would be a table of its
+        own to protect, week by week: the figure at the period's end is given above instead.
+        """
+        return self.note_box("Drawn for all units together in the all-units briefing: a unit's own line, beside "
+                             "the others', could give a small number away. The figure at the period's end is above.",
+                             height)
+
+    def note_box(self, text: str, height: float) -> Table:
+        """Return a short tinted box holding a sentence, in a chart's place (no chart-sized hole around it)."""
         note = Table([[self.p(esc(text), "note")]], colWidths=[(self.width - 6 * mm) / 2],
-                      rowHeights=[min(height, 22 * mm)])
+                     rowHeights=[min(height, 22 * mm)])
         note.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 10)]))
         return note
 
-    def _series_counts(self, rows: Sequence[dict[str, Any]], key: str) -> tuple[list[int | None], list[bool]]:
-        """Return a series of states (open concerns, active pairings) with small points left out."""
-        raw = [r.get(key) for r in rows]
-        return self.sup.series(raw), [self.sup.is_small(v) for v in raw]
-
     def _bars(self, rows: Sequence[dict[str, Any]], key: str) -> tuple[list[int | None], list[str | None]]:
         """Return per-bucket counts that add up to the period's printed figure, safely hidden, with marks."""
-        return self.sup.marks([r.get(key) for r in rows], self.data.figures.get(key))
+        return self.sup.marks([r.get(key) for r in rows], self.data.figures.get(key), key)
 
     def bars_note(self, marks: Sequence[str | None], rows: Sequence[dict[str, Any]] = (),
                   bucket: str = "month") -> list[Flowable]:
@@ -527,9 +659,13 @@ class Briefing:
         if not f.get("sessions"):
             out.append(self.empty("No training sessions were logged in this period."))
         else:
-            sessions = self.sup.count(f["sessions"]).text
-            attendances = self.sup.count(f.get("attendances")).text
-            signed = self.sup.count(f.get("signed_off_staff")).text
+            sessions = self.sup.figure("sessions", f["sessions"]).text
+            if self.people:
+                attendances = self.people["attendances"][None].text
+                signed = self.people["signed_off_staff"][None].text
+            else:
+                attendances = self.sup.count(f.get("attendances")).text
+                signed = self.sup.count(f.get("signed_off_staff")).text
             out.append(self.lead(f"We ran <b>{esc(sessions)}</b> training sessions with <b>{esc(attendances)}</b> "
                               f"attendances. <b>{esc(signed)}</b> colleagues have now had their competency signed off.",
                               ))
@@ -541,10 +677,12 @@ class Briefing:
             # Each point is a share of staff: hidden when it would give away a small count of people.
             cells = [self._share_cell(r | {"staff_active": f.get("staff_active")}, "training_coverage", "staff_active")
                      for r in d.training]
+            if cells and self.people and self.coverage_cell().suppressed:
+                cells[-1] = self.coverage_cell()  # the period's end: as every output of the period prints it
             coverage = [None if c.suppressed or c.value is None else 100 * c.value for c in cells]
-            line = self.chart_or_note(coverage, [c.suppressed for c in cells], "point of the coverage line",
-                                      lambda: charts.line_chart(labels, [coverage], half, 52 * mm, percent=True, ymax=100),
-                                      52 * mm)
+            line = self.unit_line_note(52 * mm) if d.scope.units and self.people else self.chart_or_note(
+                coverage, [c.suppressed for c in cells], "point of the coverage line",
+                lambda: charts.line_chart(labels, [coverage], half, 52 * mm, percent=True, ymax=100), 52 * mm)
             pair = self._chart_pair((f"Sessions per {d.bucket}", bars), ("Training coverage (staff trained)", line))
             # The note says which days the edge bars hold and what the marks mean: it stays with the charts.
             out.append(KeepTogether([pair, *self.bars_note(marks if any(values) else (), d.training, d.bucket)]))
@@ -556,21 +694,27 @@ class Briefing:
         units = self.data.units
         if not units:
             return []
-        staff, _ = self.sup.table([u["staff_active"] for u in units], None)
         champs = [Cell(u["champions_active"], False, f"{u['champions_active']:,}") for u in units]
-        signed, signed_total = self.sup.table([u["signed_off_staff"] for u in units], None)
-        due, due_total = self.sup.table([u["refreshers_due"] for u in units], None)
-        total_staff = sum(u["staff_active"] for u in units)
-        staff_total = self.sup.count(total_staff)
+        if self.people:  # decided over every unit, as every output of the period prints them
+            staff = [self.people["staff_active"][u["unit"]] for u in units]
+            signed = [self.people["signed_off_staff"][u["unit"]] for u in units]
+            due = [self.people["refreshers_due"][u["unit"]] for u in units]
+            staff_total, signed_total = self.people["staff_active"][None], self.people["signed_off_staff"][None]
+            due_total = self.people["refreshers_due"][None]
+        else:
+            staff, _ = self.sup.table([u["staff_active"] for u in units], None)
+            signed, signed_total = self.sup.table([u["signed_off_staff"] for u in units], None)
+            due, due_total = self.sup.table([u["refreshers_due"] for u in units], None)
+            staff_total = self.sup.count(sum(u["staff_active"] for u in units))
         rows = []
         for n, u in enumerate(units):
             covered = None if u["training_coverage"] is None else round(u["training_coverage"] * u["staff_active"])
-            cov = self.sup.share(covered, u["staff_active"])
+            cov = self.coverage_cell(u["unit"]) if self.people else self.sup.share(covered, u["staff_active"])
             ratio = "–" if u["staff_per_champion"] is None else (
                 "not shown" if staff[n].suppressed else f"{u['staff_per_champion']:.1f}")
             rows.append([u["unit"], staff[n].text, champs[n].text, ratio, cov.text, signed[n].text, due[n].text])
         f = self.data.figures
-        cov_total = self._share_cell(f, "training_coverage", "staff_active")
+        cov_total = self.coverage_cell() if self.people else self._share_cell(f, "training_coverage", "staff_active")
         ratio_total = "–" if f.get("staff_per_champion") is None else (
             "not shown" if staff_total.suppressed else f"{f['staff_per_champion']:.1f}")
         if len(units) > 1:  # one unit's total row would only repeat it
@@ -592,8 +736,8 @@ class Briefing:
         if not rows:
             return out + [self.empty("No sessions are booked yet: ask your champion (see “Your champions”).")]
         w = self.width
-        return out + [self.table(["Date", "Unit", "Tool", "Topic", "Trainer"], rows,
-                                 [w * 0.14, w * 0.2, w * 0.18, w * 0.28, w * 0.2])]
+        table = self.table(["Date", "Unit", "Tool", "Topic", "Trainer"], rows, [w * 0.14, w * 0.2, w * 0.18, w * 0.28, w * 0.2])
+        return [KeepTogether(out + [table])]  # the heading never sits alone at a page's foot
 
     # concerns -------------------------------------------------------------------------------------
 
@@ -603,9 +747,9 @@ class Briefing:
         raised = f.get("concerns_raised") or 0
         if not raised and not f.get("concerns_open"):
             return out + [self.empty("No concerns were logged in this period, and none is open.")]
-        bits = [f"<b>{esc(self.sup.count(raised).text)}</b> concerns were raised in this period and "
-                f"<b>{esc(self.sup.count(f.get('concerns_open')).text)}</b> were still open at its end."]
-        if f.get("median_days_to_resolution") is not None:
+        bits = [f"<b>{esc(self.concern.total.text)}</b> concerns were raised in this period and "
+                f"<b>{esc(self.still_open().text)}</b> were still open at its end."]
+        if self.median_days_printable():
             bits.append(f"Concerns resolved in the period took a median of "
                         f"<b>{f['median_days_to_resolution']:.0f} days</b> from being raised.")
         out.append(self.lead(" ".join(bits)))
@@ -613,14 +757,19 @@ class Briefing:
         labels = [bucket_label(r, d.bucket) for r in d.concerns]
         backlog, backlog_small = self._series_counts(d.concerns, "concerns_open")
         half = (self.width - 6 * mm) / 2
-        line = self.chart_or_note(backlog, backlog_small, f"{d.bucket}'s backlog",
-                                  lambda: charts.line_chart(labels, [backlog], half, 50 * mm, colours=(ACCENT,)), 50 * mm)
-        cells, _ = self.sup.counts_with_total(d.barriers, raised)
+        line = self.unit_line_note(50 * mm) if d.scope.units and self.people else self.chart_or_note(
+            backlog, backlog_small, f"{d.bucket}'s backlog",
+            lambda: charts.line_chart(labels, [backlog], half, 50 * mm, colours=(ACCENT,)), 50 * mm)
+        cells = self.concern.barriers
         keys = list(d.barriers)
-        bar = charts.hbar_chart([k.capitalize() for k in keys],
-                                [None if cells[k].suppressed else d.barriers[k] for k in keys],
-                                half, 50 * mm, colour=PRIMARY,
-                                hidden=[cells[k].text if cells[k].suppressed else None for k in keys])
+        if cells:
+            bar: Flowable = charts.hbar_chart([k.capitalize() for k in keys],
+                                              [None if cells[k].suppressed else d.barriers[k] for k in keys],
+                                              half, 50 * mm, colour=PRIMARY,
+                                              hidden=[cells[k].text if cells[k].suppressed else None for k in keys])
+        else:
+            bar = self.p("The ADKAR barriers behind concerns are shown for all units together: a unit's own, "
+                         "beside its themes, could give a small number away.", "note")
         out.append(KeepTogether([self._chart_pair(("Open concerns at each " + d.bucket + "’s end", line),
                                                   ("ADKAR barrier behind the concerns", bar)),
                                  self.p("<br/>".join(esc(x) for x in (edge_note(d.concerns, d.bucket), ADKAR_NOTE) if x),
@@ -636,8 +785,12 @@ class Briefing:
         present = [t for t in by_theme if any(r["concerns_by_theme"].get(t) for r in rows)]
         if not present:
             return []
+        if d.scope.units:
+            # Each unit's months, beside the all-units chart and the other units' charts, would be
+            # a table of its own to protect: units get the theme totals, the trust the chart.
+            return []
         # A theme hidden in "You said, we did" stays hidden here too, whatever its monthly counts.
-        cells, _ = self.sup.counts_with_total(dict(by_theme), d.figures.get("concerns_raised"))
+        cells = self.concern.themes
         drawn = self.sup.drawable([r["concerns_by_theme"] for r in rows], present,
                                   hidden=[t for t in by_theme if cells[t].suppressed])
         left_out = len(present) - len(drawn)
@@ -665,7 +818,7 @@ class Briefing:
         if not any(by_unit.values()) or len(by_unit) == 1:
             return []  # one unit's row would only repeat the total above
         shown = {u: n for u, n in by_unit.items() if n}
-        cells, total = self.sup.counts_with_total(shown, self.data.figures.get("concerns_raised"))
+        cells, total = self.concern.units, self.concern.total
         quiet = len(by_unit) - len(shown)
         notes = [self.p(f"{quiet} unit{'s' if quiet != 1 else ''} in scope raised no concerns in this period.", "note")] \
             if quiet else []
@@ -697,9 +850,8 @@ class Briefing:
         out.append(self.p("For each theme: how many concerns staff raised in this period, and what was done on "
                           "concerns addressed or closed. Responses are as recorded; concerns themselves are never "
                           "quoted.", "lead"))
-        cells, _ = self.sup.counts_with_total(dict(by_theme), d.figures.get("concerns_raised"))
-        themes = [t for t in by_theme if by_theme[t] or d.responses.get(t)]
-        themes.sort(key=lambda t: -(by_theme.get(t) or 0))
+        cells = self.concern.themes
+        themes = theme_order([t for t in by_theme if by_theme[t] or d.responses.get(t)], by_theme, cells)
         rows = []
         for t in themes:
             n = by_theme.get(t) or 0
@@ -717,7 +869,7 @@ class Briefing:
         responses = self.data.responses.get(theme, [])[: 1 if suppressed else RESPONSES_PER_THEME]
         if not responses:
             return self.p("Being worked on: responses will be reported at the next briefing.", "note")
-        text = "<br/>".join(f"• {esc(r)}" for r in responses)
+        text = "<br/>".join(f"• {esc(shorten(r, RESPONSE_CHARS))}" for r in responses)
         return self.p(text, "cell")
 
     # mentoring ------------------------------------------------------------------------------------
@@ -727,10 +879,12 @@ class Briefing:
         out = self.heading("Mentoring")
         if not f.get("pairings_active") and not f.get("checkins"):
             return out + [self.empty("No mentoring pairings were active in this period.")]
+        keys = ("pairings_active", "stalled_pairings")
+        active, stalled = (self.people[key][None] if self.people else self.sup.count(f.get(key)) for key in keys)
         out.append(self.lead(
-            f"<b>{esc(self.sup.count(f.get('pairings_active')).text)}</b> mentoring pairings were active at the end of the "
-            f"period, with <b>{esc(self.sup.count(f.get('checkins')).text)}</b> check-ins. "
-            f"<b>{esc(self.sup.count(f.get('stalled_pairings')).text)}</b> had no check-in for 30 days: champions "
+            f"<b>{esc(active.text)}</b> mentoring pairings were active at the end of the "
+            f"period, with <b>{esc(self.sup.figure('checkins', f.get('checkins')).text)}</b> check-ins. "
+            f"<b>{esc(stalled.text)}</b> had no check-in for 30 days: champions "
             "will pick these up."))
         labels = [bucket_label(r, d.bucket) for r in d.mentoring]
         checkins, marks = self._bars(d.mentoring, "checkins")
@@ -739,8 +893,9 @@ class Briefing:
         bars = self.chart_or_note(checkins, [m == f"<{self.k}" for m in marks], f"{d.bucket}'s number of check-ins",
                                   lambda: charts.bar_chart(labels, checkins, half, 48 * mm, colour=GOOD, marks=marks),
                                   48 * mm)
-        line = self.chart_or_note(active, active_small, f"{d.bucket}'s number of active pairings",
-                                  lambda: charts.line_chart(labels, [active], half, 48 * mm, colours=(GOOD,)), 48 * mm)
+        line = self.unit_line_note(48 * mm) if d.scope.units and self.people else self.chart_or_note(
+            active, active_small, f"{d.bucket}'s number of active pairings",
+            lambda: charts.line_chart(labels, [active], half, 48 * mm, colours=(GOOD,)), 48 * mm)
         out.append(KeepTogether([self._chart_pair((f"Check-ins per {d.bucket}", bars), ("Active pairings", line)),
                                  *self.bars_note(marks if any(checkins) else (), d.mentoring, d.bucket)]))
         return out
@@ -1005,11 +1160,12 @@ def build_briefing(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K,
     report_progress(progress, 70)
     briefing = Briefing(data, k, paper)
     if isinstance(out, Path):
-        # Build in memory first so a failure or cancel never leaves a half-written file behind.
+        # Built in memory, then written beside the target and moved into place: a failure, a cancel
+        # or a full disk leaves last month's file (or none), never half of one.
         buffer = io.BytesIO()
         pages = briefing.build(buffer)
         report_progress(progress, 95)
-        out.write_bytes(buffer.getvalue())
+        outfiles.write_bytes(out, buffer.getvalue())
     else:
         pages = briefing.build(out)
     report_progress(progress, 100)
@@ -1017,10 +1173,17 @@ def build_briefing(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K,
 
 
 def make_briefing(db: Any, scope: Any, out: Path | BinaryIO, k: int = DEFAULT_K, paper: str = "a4",
-                  made_by: str = "", today: dt.date | None = None, progress: Progress | None = None) -> int:
-    """Collect the data of ``scope`` from ``db`` and write the briefing; return its page count."""
+                  made_by: str = "", today: dt.date | None = None, progress: Progress | None = None,
+                  one_page: bool = False) -> int:
+    """Collect the data of ``scope``, made whole months (``privacy.meeting_scope``), and write the briefing
+    (``one_page``: the one-page summary, ``report.summary``); return its page count."""
     from champion_desk.domain.briefing_data import collect
 
-    data = collect(db, scope, made_by=made_by, today=today, progress=progress)
+    data = collect(db, meeting_scope(scope), made_by=made_by, today=today, progress=progress,
+                   bucket="month" if one_page else None)
+    if one_page:
+        from champion_desk.report.summary import build_summary
+
+        return build_summary(data, out, k=k, paper=paper, progress=progress)
     return build_briefing(data, out, k=k, paper=paper, progress=progress)
 

@@ -18,9 +18,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table
 
-from champion_desk.domain.briefing_data import BriefingData, Progress, report_progress
-from champion_desk.domain.privacy import DEFAULT_K, Suppressor
-from champion_desk.report.briefing import CONFIDENTIAL, count_words, esc, nice_date, period_text, scope_line
+from champion_desk import outfiles
+from champion_desk.domain.briefing_data import BriefingData, Progress, concern_figures, report_progress
+from champion_desk.domain.privacy import DEFAULT_K, Suppressor, meeting_scope
+from champion_desk.report.briefing import CONFIDENTIAL, count_words, esc, nice_date, period_text, scope_line, shorten
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR, register_fonts
 from champion_desk.report.styles import ACCENT, INK, MUTED, PAPER_TINT, PAPERS, PRIMARY, RULE, table_style
 
@@ -29,6 +30,8 @@ RESPONSES_SHOWN = 2
 UNITS_SHOWN = 8
 SESSIONS_SHOWN = 4
 NEXT_SHOWN = 2
+# Read from across a room: a response is cut at a word with "…" beyond this many characters.
+RESPONSE_CHARS = 320
 A4_WIDTH = PAPERS["a4"][0]
 
 
@@ -54,7 +57,7 @@ class Poster:
     def themes(self, top: int = TOP_THEMES, shown: int = RESPONSES_SHOWN) -> list[Flowable]:
         d = self.data
         by_theme = d.figures.get("concerns_by_theme", {})
-        cells, _ = self.sup.counts_with_total(dict(by_theme), d.figures.get("concerns_raised"))
+        cells = concern_figures(d, self.sup.k).themes
         ranked = sorted((t for t in by_theme if by_theme[t]), key=lambda t: -by_theme[t])[:top]
         if not ranked:
             return [Paragraph("No concerns were raised in this period. If something about a new tool worries you, "
@@ -67,7 +70,7 @@ class Poster:
             # A hidden count gets one response at most (as in the briefing), so none narrows it down.
             responses = d.responses.get(t, [])[: 1 if cells[t].suppressed else shown]
             if responses:
-                did = [Paragraph(f"• {esc(r)}", self.style(12.5, leading=1.3, spaceAfter=3 * self.scale)) for r in responses]
+                did = [Paragraph(f"• {esc(shorten(r, RESPONSE_CHARS))}", self.style(12.5, leading=1.3, spaceAfter=3 * self.scale)) for r in responses]
             else:
                 did = [Paragraph("We are working on it: the answer will be on the next poster.", self.style(12.5, OBLIQUE, MUTED))]
             rows.append([said, did])
@@ -197,7 +200,7 @@ def build_poster(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K, p
     poster.build(buffer)
     report_progress(progress, 95)
     if isinstance(out, Path):
-        out.write_bytes(buffer.getvalue())
+        outfiles.write_bytes(out, buffer.getvalue())  # whole or not at all
     else:
         out.write(buffer.getvalue())
     report_progress(progress, 100)
@@ -208,5 +211,5 @@ def make_poster(db: Any, scope: Any, out: Path | BinaryIO, k: int = DEFAULT_K, p
     """Collect the data of ``scope`` from ``db`` and write the poster."""
     from champion_desk.domain.briefing_data import collect
 
-    build_poster(collect(db, scope, made_by=made_by, today=today, progress=progress, full=False), out, k=k, paper=paper,
+    build_poster(collect(db, meeting_scope(scope), made_by=made_by, today=today, progress=progress, full=False), out, k=k, paper=paper,
                  progress=progress)

@@ -231,7 +231,7 @@ def test_db_paths_that_cannot_be_a_logbook_are_refused_in_one_line(tmp_path, kin
     ("{db}", "choose another file name"),
     ("{db}-wal", "choose another file name"),
     ("{backups}/x.pdf", "backups folder"),
-    ("/proc/no/such/folder/x.pdf", r"/proc/no/such/folder/x\.pdf.*(No such file|check the path)"),
+    ("/proc/no/such/folder/x.pdf", r"/proc/no.*(No such file|check the path)"),
     ("{long}", r"(File name too long|shorter file name)"),
 ])
 @pytest.mark.parametrize("command", ["briefing", "poster", "export", "export-person"])

@@ -30,8 +30,20 @@ def test_briefing_writes_a_pdf_for_the_scope(sample_path, tmp_path, capsys):
     assert code == 0
     assert "Briefing written" in capsys.readouterr().out
     text = pdf_text(out)
-    assert "Ward 9 · all tools · 1 Sep 2026 to 26 Nov 2026" in text
+    # A meeting output covers whole months: the three that had ended by 26 Nov.
+    assert "Ward 9 · all tools · 1 Aug 2026 to 31 Oct 2026" in text
     assert "Zoë Adams" in text
+
+
+def test_two_briefings_ending_a_day_apart_cover_the_same_months(sample_path, tmp_path, capsys):
+    texts = []
+    for end in ("2026-11-29", "2026-11-30"):
+        out = tmp_path / f"{end}.pdf"
+        assert main(["--db", str(sample_path), "briefing", "--out", str(out), "--from", "2026-09-01", "--to", end]) == 0
+        texts.append(pdf_text(out).replace(end, ""))
+    assert "1 Aug 2026 to 31 Oct 2026" in texts[0] and "1 Sep 2026 to 30 Nov 2026" in texts[1]
+    out = capsys.readouterr().out
+    assert "2026-08-01 to 2026-10-31" in out and "2026-09-01 to 2026-11-30" in out
 
 
 def test_briefing_default_period_is_the_last_three_months(sample_path, tmp_path, capsys):
@@ -77,3 +89,34 @@ def test_report_commands_import_no_qt(sample_path, tmp_path):
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     a, b, qt = json.loads(done.stdout.strip().splitlines()[-1])
     assert (a, b, qt) == (0, 0, [])
+
+
+def test_briefing_pages_1_writes_the_one_page_summary(sample_path, tmp_path, capsys):
+    out = tmp_path / "summary.pdf"
+    assert main(["--db", str(sample_path), "briefing", "--out", str(out), "--pages", "1", "--unit", "Ward 9",
+                 "--from", "2026-09-01", "--to", "2026-11-30"]) == 0
+    assert "(1 page," in capsys.readouterr().out
+    assert page_count(out.read_bytes()) == 1 and "Ward 9: AI tools summary" in pdf_text(out)
+
+
+def test_made_by_is_the_person_logging_on_this_pc_else_left_out(sample_path, tmp_path):
+    import getpass
+
+    from champion_desk.store.database import open_database
+    from champion_desk.ui.settings import Settings
+
+    out = tmp_path / "nobody.pdf"
+    assert main(["--db", str(sample_path), "briefing", "--out", str(out)]) == 0
+    text = pdf_text(out)
+    assert "Made by" not in text and f"\n{getpass.getuser()}\n" not in text  # never the login name
+    with open_database(sample_path) as db:
+        zoe = db.scalar("SELECT id FROM staff WHERE display_name = 'Zoë Adams'")
+    settings = Settings()  # what the app writes when Zoë logs on this PC
+    settings.set_user_for(sample_path, zoe)
+    settings.sync()
+    out = tmp_path / "zoe.pdf"
+    assert main(["--db", str(sample_path), "briefing", "--out", str(out)]) == 0
+    assert "Made by\nZoë Adams\n" in pdf_text(out)
+    out = tmp_path / "by.pdf"
+    assert main(["--db", str(sample_path), "briefing", "--out", str(out), "--by", "Ward Manager"]) == 0
+    assert "Made by\nWard Manager\n" in pdf_text(out)

@@ -282,3 +282,44 @@ def test_response_gists_ignore_tools_units_numbers_and_follow_ups():
     assert briefing_data.same_gist(gist("Switched off prompts in the sepsis alert."),
                                    gist("Switched off prompts in the scribe."))
     assert not briefing_data.same_gist(gist("Added night-shift training slots."), gist("Added a consent script."))
+
+
+def test_people_per_unit_are_the_figures_stats_gives_each_unit_and_all_units(db):
+    """The per-unit tables the protection decides on hold exactly what each unit's briefing prints."""
+    import dataclasses
+    import datetime as dt
+
+    from champion_desk.domain.briefing_data import COUNT, NO_UNIT, people_table
+    from champion_desk.domain.demo import generate_demo
+    from champion_desk.domain.metrics import stats
+    from champion_desk.domain.scope import Scope
+
+    generate_demo(db, "hospital", seed=3, end=dt.date(2026, 11, 30))
+    scope = Scope(dt.date(2026, 6, 1), dt.date(2026, 8, 31))
+    table = people_table(db, scope)
+    names = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM unit")}
+    keys = ("staff_active", "signed_off_staff", "attendances", "concerns_open", "pairings_active", "stalled_pairings")
+    for key in keys:
+        assert sum(table[key].values()) == stats(db, scope)[key], key
+    for uid, name in names.items():
+        one = stats(db, dataclasses.replace(scope, units=(name,)))
+        for key in keys:
+            assert table[key][(uid, COUNT)] == one[key], (name, key)
+        assert table["covered"][(uid, COUNT)] == round((one["training_coverage"] or 0) * one["staff_active"])
+    assert all(n == 0 for key in table for (u, _), n in table[key].items() if u == NO_UNIT)
+
+
+def test_a_rising_theme_s_why_never_prints_the_count_of_the_rule_s_own_previous_window(sample_db):
+    """The rule compares with the same number of days before; the briefing with whole months before.
+    Both printed, the two previous counts would differ by the concerns of a day or two."""
+    from champion_desk.domain.privacy import Suppressor
+
+    data = collect(sample_db, SCOPE, today=TODAY)
+    step = {"key": "theme_rising:x:2026-11", "rule": "theme_rising", "unit": "Ward 9", "tool": "", "action": "",
+            "strategy": "", "severity": "medium", "days": 91,
+            "figures": {"theme": "workload and time", "this_period": 7, "previous_period": 3}}
+    (why,) = briefing_data.next_step_whys([step], data, Suppressor(5))
+    assert "the previous 91 days" in why and "3" not in why.replace("91", "")
+    # Where this period's count may print, it does, and the previous one still does not.
+    assert briefing_data._why(0, step, Suppressor(5), {}) == \
+        "Workload and time concerns on Ward 9: 7 this period, up on the previous 91 days."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
@@ -163,3 +164,117 @@ def test_name_redactor_of_a_database_hides_earlier_names_and_numbers_and_spares_
     redact = name_redactor(db)
     text = "Zoë Adams, stacey ward (e77) and Siobhán Ó Briain met on Cedar Ward"
     assert redact(text) == "Zoë Adams, a colleague (a colleague) and a colleague met on Cedar Ward"
+
+
+def test_activities_print_as_they_are_and_people_and_unknown_figures_are_hidden():
+    sup = Suppressor(5)
+    for key in ("sessions", "minutes", "checkins", "stories", "stages"):
+        assert sup.figure(key, 3).text == "3" and not sup.figure(key, 3).suppressed
+    for key in ("attendances", "concerns_raised", "signed_off_staff", "respondents", "a_new_figure"):
+        assert sup.figure(key, 3).text == "fewer than 5"
+    assert sup.figure("sessions", None).text == "–"
+
+
+def test_bars_of_an_activity_are_all_drawn_and_bars_of_people_are_not():
+    sup = Suppressor(5)
+    assert sup.marks([1, 2, 30], 33, "sessions") == ([1, 2, 30], [None, None, None])
+    shown, marks = sup.marks([1, 2, 30], 33, "attendances")
+    assert shown[:2] == [None, None] and marks[:2] == ["<5", "<5"]
+
+
+# --- whole periods ---------------------------------------------------------------------------------
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from champion_desk.domain.privacy import is_whole_months, meeting_scope, previous_scope
+from champion_desk.domain.scope import Scope
+
+
+def test_a_meeting_covers_the_whole_months_ended_by_its_last_day():
+    assert meeting_scope(Scope(dt.date(2026, 9, 8), dt.date(2026, 12, 7))) == Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))
+    assert meeting_scope(Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))) == Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))
+    assert meeting_scope(Scope(dt.date(2026, 11, 20), dt.date(2026, 11, 29))) == Scope(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    year = meeting_scope(Scope(dt.date(2025, 12, 8), dt.date(2026, 12, 7), units=("Ward 9",)))
+    assert (year.date_from, year.date_to, year.units) == (dt.date(2025, 12, 1), dt.date(2026, 11, 30), ("Ward 9",))
+
+
+def test_the_previous_period_is_as_many_whole_months_before():
+    assert previous_scope(Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))) == Scope(dt.date(2026, 6, 1), dt.date(2026, 8, 31))
+    assert previous_scope(Scope(dt.date(2026, 1, 1), dt.date(2026, 1, 31))) == Scope(dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+
+
+@given(st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), st.integers(0, 800))
+def test_any_period_becomes_whole_months_ended_by_its_last_day(end, days):
+    asked = Scope(end - dt.timedelta(days=days), end)
+    got = meeting_scope(asked)
+    assert is_whole_months(got) and got.date_to <= end and (end - got.date_to).days < 31
+    assert abs(got.days - asked.days) <= 31 + 16  # about as long as asked: rounded to whole months
+    before = previous_scope(got)
+    assert is_whole_months(before) and before.date_to + dt.timedelta(days=1) == got.date_from
+    assert abs(before.days - got.days) <= 3 * max(1, round(got.days / 30.44))  # months differ by up to 3 days
+
+
+# --- protection across outputs ---------------------------------------------------------------------
+
+import numpy as np
+
+from champion_desk.domain.briefing_data import ALL_UNITS
+from champion_desk.domain.privacy import MARGIN, Protection
+from tests.domain.disclosure import determined
+
+
+def _audit(atoms: dict[tuple[str, str, str], int], k: int = 5) -> tuple[Protection, list[str]]:
+    """Protect the unit × theme and unit × barrier tables of ``atoms``; return what the sums give away."""
+    # A reader knows the units, themes and barriers, not which combinations occur: every one is an unknown.
+    keys = list(itertools.product(*(sorted({key[i] for key in atoms}) for i in range(3))))
+    units = sorted({u for u, _, _ in keys})
+    tables = {"theme": {}, "barrier": {}}
+    for (u, t, b), n in atoms.items():
+        tables["theme"][(u, t)] = tables["theme"].get((u, t), 0) + n
+        tables["barrier"][(ALL_UNITS, b)] = tables["barrier"].get((ALL_UNITS, b), 0) + n
+    plan = Protection(tables, k)
+
+    def vector(table: str, entry: tuple[str, str]) -> np.ndarray:
+        axis = 1 if table == "theme" else 2
+        return np.array([float((entry[0] in (MARGIN, ALL_UNITS, key[0])) and (entry[1] in (MARGIN, key[axis])))
+                         for key in keys])
+
+    published, hidden, names = [], [], []
+    for table, entries in plan.entries.items():
+        for entry, n in entries.items():
+            if entry in plan.hidden[table] and n:
+                hidden.append(vector(table, entry))
+                names.append(f"{table} {entry} = {n}")
+            elif entry not in plan.hidden[table]:
+                published.append(vector(table, entry))
+    assert units
+    return plan, [names[i] for i in determined(published, hidden)]
+
+
+def test_the_issue_s_example_a_small_unit_and_its_shield_stay_hidden_whatever_the_one_unit_briefings_print():
+    # Children's Ward 4, Stroke Unit 6, others 398 in all: the total and the others once gave 4 away.
+    atoms = {("children", "job security", "desire"): 4, ("stroke", "job security", "desire"): 6,
+             ("cedar", "job security", "desire"): 200, ("rowan", "workload and time", "ability"): 198}
+    plan, given_away = _audit(atoms)
+    assert given_away == []
+    assert plan.cell("theme", ["children"]).text == "fewer than 5"
+    assert plan.cell("theme", ["stroke"]).suppressed or plan.cell("theme", None).suppressed
+
+
+@given(st.dictionaries(st.tuples(st.sampled_from("abcd"), st.sampled_from("xyz"), st.sampled_from("pq")),
+                       st.sampled_from([0, 1, 2, 3, 4, 5, 6, 9, 20]), min_size=1, max_size=24))
+def test_no_hidden_entry_of_linked_tables_is_fixed_by_the_published_ones(atoms):
+    plan, given_away = _audit(atoms)
+    assert given_away == [], given_away
+    for table, entries in plan.entries.items():
+        for entry, n in entries.items():
+            if 0 < n < 5:
+                assert entry in plan.hidden[table]
+
+
+def test_the_audit_finds_a_cell_given_away_by_a_total():
+    """The audit itself can fail: a lone hidden cell beside its printed totals is found."""
+    vectors = [np.array([1.0, 0.0]), np.array([1.0, 1.0])]  # cell b printed; a + b printed
+    assert determined(vectors, [np.array([0.0, 1.0]), np.array([1.0, 0.0])]) == [0, 1]
+    assert determined(vectors[1:], [np.array([1.0, 0.0])]) == []

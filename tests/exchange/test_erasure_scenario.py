@@ -101,7 +101,12 @@ def test_a_renamed_colleague_named_everywhere_leaves_no_trace_and_places_stay(tm
     assert code == 0, err
     exported = {p.stem: p.read_text(encoding="utf-8-sig") for p in (tmp_path / "out").glob("*.csv")}
     assert "Cedar Ward" in exported["unit"] and "Cedar a colleague" not in "".join(exported.values())
-    assert "Met [erased] and a colleague on Cedar Ward; time added" in exported["incident"]
+    # Concerns are counted per unit, month and theme in a manager's export, never listed.
+    assert "incident" not in exported and "Cedar Ward" in exported["concern_counts"]
+    code, _, err = _cli("--db", str(path), "export", "--out", str(tmp_path / "full"), "--format", "csv", "--full")
+    assert code == 0, err
+    full = (tmp_path / "full" / "incident.csv").read_text(encoding="utf-8-sig")
+    assert "Met [erased] and" in full and "on Cedar Ward; time added" in full
     assert "Stacey" not in "".join(exported.values())
 
     code, _, err = _cli("--db", str(path), "briefing", "--out", str(tmp_path / "b.pdf"), "--suppress-below", "2")

@@ -99,7 +99,42 @@ def test_manager_export_hides_every_spelling_in_every_free_text_column_and_keeps
     export_database(db, tmp_path / "out", "csv")
     text = {p.stem: p.read_text(encoding="utf-8-sig") for p in (tmp_path / "out").glob("*.csv")}
     assert "a colleague (a colleague) is on leave" in text["suggestion_response"]
-    assert "Met a colleague on Cedar Ward" in text["incident"]
+    assert "incident" not in text  # concerns are counted, never listed, in a manager's export
+    assert "SIOBH" not in "".join(text.values()).upper()
     assert "a colleague's old specialty" in text["unit"]
     assert text["unit"].count("Cedar Ward") == 1 and "Cedar a colleague" not in "".join(text.values())
     assert stacey and "E77" not in "".join(text.values())
+
+
+def test_the_default_export_counts_concerns_per_unit_month_and_theme_instead_of_listing_them(db, filled, tmp_path):
+    result = export_database(db, tmp_path / "out", "csv")
+    assert not (tmp_path / "out" / "incident.csv").exists() and "incident" not in result.counts
+    with open(tmp_path / "out" / "concern_counts.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    # One concern in November 2026 on Ward 7: a count, hidden, and no date finer than the month.
+    assert rows == [["unit", "month", "theme", "concerns"], ["Ward 7", "2026-11", "job security", "fewer than 5"]]
+    export_database(db, tmp_path / "full", "csv", full=True)
+    assert (tmp_path / "full" / "incident.csv").exists() and not (tmp_path / "full" / "concern_counts.csv").exists()
+
+
+def test_export_counts_hide_what_the_one_month_briefings_hide_and_leave_out_the_running_month(db, tmp_path):
+    import dataclasses
+    import datetime as dt
+
+    from champion_desk.domain.briefing_data import collect, concern_figures
+    from champion_desk.domain.scope import Scope
+    from champion_desk.exchange.export import concern_count_rows
+    from tests.report.sample import build_sample
+
+    build_sample(db)
+    rows = concern_count_rows(db, today=dt.date(2026, 11, 26))
+    assert {r[1] for r in rows} == {"2026-09", "2026-10"}  # November is still running on the 26th
+    for month, end in (("2026-09", dt.date(2026, 9, 30)), ("2026-10", dt.date(2026, 10, 31))):
+        everyone = collect(db, Scope(dt.date.fromisoformat(month + "-01"), end), full=False)
+        for name, uid in everyone.unit_ids.items():
+            one = dataclasses.replace(everyone, scope=dataclasses.replace(everyone.scope, units=(name,)),
+                                      unit_ids={name: uid})
+            briefing = {t: c.text for t, c in concern_figures(one, 5).themes.items() if c.value}
+            exported = {r[2]: str(r[3]) for r in rows if r[0] == name and r[1] == month}
+            assert exported == briefing, (month, name)
+    assert len(rows) >= 3, "the sample should give the comparison something to compare"

@@ -109,12 +109,12 @@ def test_manager_export_names_only_champions_and_quotes_no_concern(planted, tmp_
     code, _, err = _cli("--db", str(db_path), "export", "--out", str(out), "--format", "csv")
     assert code == 0, err
     files = {p.name: p.read_text(encoding="utf-8-sig") for p in out.glob("*.csv")}
-    assert "incident.csv" in files and "audit.csv" not in files
-    header = next(csv.reader(io.StringIO(files["incident.csv"])))
-    assert "raised_by" not in header
+    # Concerns are counted per unit, month and theme, never listed one by one.
+    assert "incident.csv" not in files and "concern_counts.csv" in files and "audit.csv" not in files
     raisers = {staff_ids[n] for n in NON_CHAMPIONS}
-    rows = list(csv.DictReader(io.StringIO(files["incident.csv"])))
-    assert rows and all(not (set(r.values()) & raisers) for r in rows), "a raised_by id is in the export"
+    rows = list(csv.DictReader(io.StringIO(files["concern_counts.csv"])))
+    assert rows and list(rows[0]) == ["unit", "month", "theme", "concerns"]
+    assert all(not (set(r.values()) & raisers) for r in rows), "a raised_by id is in the export"
     everything = "\n".join(files.values())
     leaks = [w for w in (*DISTINCT_NAME_WORDS, *CONCERN_WORDS) if w in everything]
     assert not leaks, f"the manager's export holds {leaks}"

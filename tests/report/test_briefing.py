@@ -12,7 +12,7 @@ from champion_desk.domain.briefing_data import collect
 from champion_desk.domain.metrics import stats
 from champion_desk.domain.privacy import Suppressor
 from champion_desk.domain.scope import Scope
-from champion_desk.report.briefing import CONFIDENTIAL, SECTIONS, build_briefing
+from champion_desk.report.briefing import CONFIDENTIAL, SECTIONS, Briefing, build_briefing
 from tests.factories import TODAY
 from tests.report.pdf_text import fonts, page_count, pdf_text
 from tests.report.sample import SCOPE, SECRET_DESCRIPTION, SECRET_NAME, SECRET_OWNER, UNICODE_CHAMPIONS
@@ -52,7 +52,7 @@ def test_key_figure_tiles_equal_stats(module_sample_db, sample_text):
     for label, key in (("SESSIONS HELD", "sessions"), ("CONCERNS RAISED", "concerns_raised"),
                        ("CONCERNS STILL OPEN", "concerns_open"), ("ACTIVE MENTORING PAIRINGS", "pairings_active"),
                        ("STALLED PAIRINGS", "stalled_pairings"), ("SUCCESS STORIES", "stories")):
-        assert f"{label}\n{sup.count(figures[key]).text}\n" in sample_text, label
+        assert f"{label}\n{sup.figure(key, figures[key]).text}\n" in sample_text, label
     covered = round(figures["training_coverage"] * figures["staff_active"])
     assert f"TRAINING COVERAGE\n{sup.share(covered, figures['staff_active']).text}\n" in sample_text
     assert f"STAFF PER CHAMPION\n{figures['staff_per_champion']:.1f}\n" in sample_text
@@ -134,7 +134,9 @@ def test_every_font_is_embedded_and_is_dejavu(sample_pdf):
 
 def test_a_larger_k_hides_more(module_sample_db):
     text = pdf_text(render(module_sample_db, k=10))
-    assert "SESSIONS HELD\nfewer than 10\n" in text
+    # 15 concerns, 12 of them on Ward 9: at k = 10 Ward 7's 3 hide as well as the themes under 10.
+    assert "CONCERNS RAISED\n15\n" in text and "SESSIONS HELD\n6\n" in text
+    assert "fewer than 10 concerns raised" in text
 
 
 def test_letter_paper(module_sample_db):
@@ -163,8 +165,23 @@ def test_empty_database_makes_a_briefing(db):
 def test_charts_leave_out_themes_and_bars_that_would_give_a_small_count_away(flat_text):
     # Every theme of the sample has a small month, so the theme chart says so instead of drawing.
     assert "so this chart is not drawn; each theme's total is in “You said, we did”" in flat_text
-    # One session a week: every bar is small, and the chart says so rather than drawing "<5" marks.
-    assert "Every week's number of sessions is fewer than 5, so this chart is not drawn." in flat_text
+    # One session a week: sessions held count an activity, not people, so every bar is drawn.
+    assert "number of sessions is fewer than" not in flat_text
+
+
+def test_activity_counts_print_as_they_are_and_people_counts_stay_hidden(module_sample_db):
+    """Three sessions on a ward is a fact about the ward, not about anyone; three concerns are not."""
+    data = collect(module_sample_db, Scope(SCOPE.date_from, SCOPE.date_to, units=("Ward 9",)))
+    data.figures["sessions"], data.figures["checkins"], data.figures["concerns_raised"] = 3, 2, 3
+    data.training = data.training[:3]
+    for row in data.training:
+        row["sessions"] = 1
+    b = Briefing(data)
+    tiles = {label: cell for label, cell, _ in (b._count_tile("Sessions", "sessions"),
+                                                b._count_tile("Concerns", "concerns_raised"))}
+    assert tiles["Sessions"].text == "3" and tiles["Concerns"].text == "fewer than 5"
+    values, marks = b._bars(data.training, "sessions")
+    assert values == [1, 1, 1] and not any(marks)
 
 
 # --- a stub bucket at the start of the period (the GUI's "last 12 months") ---------------------------

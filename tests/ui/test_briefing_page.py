@@ -49,7 +49,7 @@ def test_options_reach_the_pdf(page):
     page.made_by.setText("Zoë Adams")
     make(page)
     text = pdf_text(page.pdf)
-    assert "SESSIONS HELD\nfewer than 10" in text and "Zoë Adams" in text
+    assert "fewer than 10 concerns raised" in text and "Zoë Adams" in text
     assert SECRET_NAME not in text
 
 
@@ -89,3 +89,21 @@ def test_an_unknown_unit_is_reported_not_raised(page, messages):
     with pytest.raises(Exception):
         page._operation.wait()
     assert "Nowhere" in page.status.text()
+
+
+def test_one_unit_gets_the_one_page_summary_unless_the_manager_chose(page):
+    import dataclasses
+
+    page.context.scope = dataclasses.replace(SCOPE, units=("Ward 9",))
+    page.default_length()
+    assert page.options()[4] is True
+    make(page)
+    assert page_count(page.pdf) == 1 and "1 page ·" in page.status.text()
+    page.context.scope = SCOPE
+    page.default_length()
+    assert page.options()[4] is False
+    page.length.setCurrentIndex(page.length.findData(True))
+    page.length.activated.emit(page.length.currentIndex())  # as a click does
+    page.context.scope = dataclasses.replace(SCOPE, units=("Ward 7", "Ward 9"))
+    page.default_length()
+    assert page.options()[4] is True

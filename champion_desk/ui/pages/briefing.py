@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from champion_desk.domain.privacy import DEFAULT_K, MIN_K
+from champion_desk import outfiles
+from champion_desk.domain.privacy import DEFAULT_K, MIN_K, meeting_scope
 from champion_desk.domain.scope import Scope
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.pages.base import Page
@@ -39,6 +40,7 @@ from champion_desk.ui.widgets.save_path import ask_save_path
 PREVIEW_DPI = 72
 PRINT_DPI = 300
 PAPERS = (("a4", "A4"), ("letter", "US Letter"))
+LENGTHS = ((True, "One-page summary"), (False, "Full briefing"))
 
 
 def pdfium_available() -> bool:
@@ -70,12 +72,13 @@ def render_pages(pdf: bytes, dpi: float) -> list[QImage]:
     return images
 
 
-def make_preview(db: Any, scope: Scope, k: int, paper: str, made_by: str, progress=None) -> dict[str, Any]:
+def make_preview(db: Any, scope: Scope, k: int, paper: str, made_by: str, progress=None,
+                 one_page: bool = False) -> dict[str, Any]:
     """Make the briefing in memory and render its pages; return {"pdf", "pages", "images"} (runs in a worker)."""
     from champion_desk.report.briefing import make_briefing
 
     buffer = io.BytesIO()
-    pages = make_briefing(db, scope, buffer, k=k, paper=paper, made_by=made_by, progress=progress)
+    pages = make_briefing(db, scope, buffer, k=k, paper=paper, made_by=made_by, progress=progress, one_page=one_page)
     pdf = buffer.getvalue()
     images = render_pages(pdf, PREVIEW_DPI) if pdfium_available() else []
     return {"pdf": pdf, "pages": pages, "images": images}
@@ -112,6 +115,15 @@ class BriefingPage(Page):
         for key, label in PAPERS:
             self.paper.addItem(label, key)
         self.paper.setAccessibleName("Paper size")
+        self.length = QComboBox(self)
+        for key, label in LENGTHS:
+            self.length.addItem(label, key)
+        self.length.setAccessibleName("Length")
+        self.length.setToolTip("One page for a ward's staff meeting; the full briefing for a trust meeting")
+        # Until the manager picks a length, one unit gets the one-page summary and more get the full briefing.
+        self.length_chosen = False
+        self.length.activated.connect(self._length_picked)
+        self.default_length()
         self.made_by = QLineEdit(self)
         self.made_by.setPlaceholderText("your name, printed on the cover")
         self.made_by.setAccessibleName("Made by")
@@ -126,13 +138,14 @@ class BriefingPage(Page):
         self.open_button.clicked.connect(self.open_in_viewer)
         self.print_button.clicked.connect(self.print_briefing)
         self.poster_button.clicked.connect(self.save_poster_dialog)
-        for widget in (self.k_spin, self.paper):
+        for widget in (self.k_spin, self.paper, self.length):
             signal = widget.valueChanged if isinstance(widget, QSpinBox) else widget.currentIndexChanged
             signal.connect(self._options_changed)
         self.made_by.editingFinished.connect(self._options_changed)
 
         options = QHBoxLayout()
-        for label, widget in (("Hide counts below", self.k_spin), ("Paper", self.paper), ("Made by", self.made_by)):
+        for label, widget in (("Length", self.length), ("Hide counts below", self.k_spin), ("Paper", self.paper),
+                              ("Made by", self.made_by)):
             text = QLabel(label, self)
             text.setBuddy(widget)
             options.addWidget(text)
@@ -171,10 +184,19 @@ class BriefingPage(Page):
         self._set_ready(False)
 
     # --- state ---------------------------------------------------------------------------------
-    def options(self) -> tuple[Scope, int, str, str]:
-        """Return (scope, k, paper, made by) as chosen now."""
+    def options(self) -> tuple[Scope, int, str, str, bool]:
+        """Return (scope, k, paper, made by, one page) as chosen now."""
         made_by = self.made_by.text().strip() or self.context.actor
-        return self.context.scope, self.k_spin.value(), self.paper.currentData(), "" if made_by == "unknown" else made_by
+        return (self.context.scope, self.k_spin.value(), self.paper.currentData(),
+                "" if made_by == "unknown" else made_by, bool(self.length.currentData()))
+
+    def _length_picked(self, *_: object) -> None:
+        self.length_chosen = True
+
+    def default_length(self) -> None:
+        """Choose the one-page summary for one unit and the full briefing otherwise, unless the manager chose."""
+        if not self.length_chosen:
+            self.length.setCurrentIndex(self.length.findData(len(self.context.scope.units) == 1))
 
     def _set_ready(self, ready: bool) -> None:
         for button in (self.save_button, self.open_button):
@@ -190,6 +212,7 @@ class BriefingPage(Page):
     def refresh(self) -> None:  # Page override: the scope or the data changed
         if not self.made_by.text() and self.context.actor != "unknown":
             self.made_by.setText(self.context.actor)
+        self.default_length()
         self.make()
 
     # --- making --------------------------------------------------------------------------------
@@ -197,9 +220,10 @@ class BriefingPage(Page):
         """Make the briefing for the chosen options off the UI thread, then show its pages."""
         from champion_desk.ui.workers import run_with_progress
 
-        scope, k, paper, made_by = self.options()
-        op = run_with_progress(self, "Making the briefing", make_preview, self.context.db, scope, k, paper, made_by)
-        op.succeeded.connect(lambda result, chosen=(scope, k, paper, made_by): self._show(result, chosen))
+        scope, k, paper, made_by, one_page = chosen = self.options()
+        op = run_with_progress(self, "Making the briefing", make_preview, self.context.db, scope, k, paper, made_by,
+                               one_page=one_page)
+        op.succeeded.connect(lambda result, chosen=chosen: self._show(result, chosen))
         op.failed.connect(self._failed)
         op.cancelled.connect(lambda: self.status.setText("Cancelled: the preview was not updated."))
         self._operation = op  # keep it alive until it reports
@@ -213,7 +237,15 @@ class BriefingPage(Page):
         self.images = result["images"]
         self.made_for = chosen
         scope = chosen[0]
-        self.status.setText(f"{result['pages']} pages · {scope.describe()} · counts under {chosen[1]} hidden.")
+        from champion_desk.report.briefing import period_text
+
+        pages = f"{result['pages']} page{'s' if result['pages'] != 1 else ''}"
+        covered = meeting_scope(scope)
+        units = ", ".join(covered.units) if covered.units else "all units"
+        tools = ", ".join(covered.tools) if covered.tools else "all tools"
+        # A meeting output covers whole months: say which, as the scope bar may show other days.
+        self.status.setText(f"{pages} · whole months {period_text(covered.date_from, covered.date_to)} · {units} · "
+                            f"{tools} · counts under {chosen[1]} hidden.")
         while self.pages_layout.count():
             item = self.pages_layout.takeAt(0)
             if item.widget():
@@ -247,7 +279,7 @@ class BriefingPage(Page):
         """Write the previewed PDF to ``path``; return it."""
         if self.pdf is None:
             raise RuntimeError("Make the preview first.")
-        path.write_bytes(self.pdf)
+        outfiles.write_bytes(path, self.pdf)  # whole or not at all: a full disk keeps the old file
         self.briefing_saved.emit(str(path))
         self.context.status_message.emit(f"Briefing saved: {path}")
         return path
@@ -309,7 +341,7 @@ class BriefingPage(Page):
         name = ask_save_path(self, "Save poster", Path.home() / self.suggested_name("poster"), "PDF (*.pdf)", self.context.db.path)
         if not name:
             return
-        scope, k, paper, made_by = self.options()
+        scope, k, paper, made_by, _ = self.options()
         op = run_with_progress(self, "Making the poster", make_poster, self.context.db, scope, Path(name), k=k,
                                paper="a4", made_by=made_by, today=dt.date.today())
         op.succeeded.connect(lambda _: self.context.status_message.emit(f"Poster saved: {name}"))
