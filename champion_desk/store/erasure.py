@@ -121,7 +121,9 @@ def scrub_everywhere(db: Database, staff_ids: Sequence[str], names: Iterable[str
 def anonymise_staff(db: Database, staff_id: str, at: str) -> None:
     """Turn a staff row into an erasure tombstone (callers hold the transaction)."""
     db.conn.execute(
+        # The signing PIN goes with the person: nobody may sign as an erased colleague.
         "UPDATE staff SET display_name = ?, role = NULL, staff_ref = NULL, active = 0, updated_at = ?,"
+        " signing_pin_hash = NULL, signing_pin_failures = NULL, signing_pin_wait_until = NULL,"
         " deleted_at = coalesce(deleted_at, ?) WHERE id = ?",
         (ERASED_NAME, at, at, staff_id),
     )
