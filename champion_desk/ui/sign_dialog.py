@@ -133,8 +133,9 @@ def confirm_identity(db: Database, staff_id: str, parent: QWidget | None = None)
     """Ask the signing PIN of someone who has one before working as them; True when right (or they have none)."""
     if not signing.has_signing_pin(db, staff_id):
         return True
-    dialog = SignDialog(db, staff_id, "This colleague has a signing PIN: type it to work as them. "
-                                      "Signatures will still ask for it each time.",
+    name = db.scalar("SELECT display_name FROM staff WHERE id = ?", (staff_id,))
+    dialog = SignDialog(db, staff_id, f"{name} has a signing PIN: type it to log as them. "
+                                      "Each countersign and sign-off will ask for it again.",
                         action="Continue", allow_unverified=False, parent=parent)
     try:
         return dialog.exec() == QDialog.DialogCode.Accepted and dialog.signature is not None

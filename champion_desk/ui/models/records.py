@@ -222,13 +222,6 @@ class RecordTableModel(QAbstractTableModel):
 SIGNATURE_TAGS = {"pin": "PIN ✓", "unverified": "unverified", "before signatures": "before signatures"}
 
 
-def signed_by_text(name: str | None, state: str | None) -> str:
-    """Return a signer's name with how they signed, e.g. 'Łukasz Nowak (PIN ✓)'; '' when not signed."""
-    if not name:
-        return ""
-    return f"{name} ({SIGNATURE_TAGS[state]})" if state in SIGNATURE_TAGS else name
-
-
 def signed_off_text(signed: int | None, verified: int | None) -> str:
     """Return how many attendees were signed off, and how many of them by PIN when not all or none."""
     if not signed:
@@ -255,9 +248,10 @@ class SessionTableModel(RecordTableModel):
         Column("signed_off", "Signed off", "int", "Attendees whose competency was signed off (how many by the signer's PIN)",
                display=lambda r: signed_off_text(r.get("signed_off"), r.get("signed_off_verified"))),
         Column("confidence_uplift", "Confidence +", "signed", "Mean confidence after minus before (1–5 scale)"),
-        Column("verified_by_name", "Countersigned by", "name",
-               "The manager who countersigned the session, and whether their signing PIN verified it",
-               display=lambda r: signed_by_text(r.get("verified_by_name"), r.get("verified_signature"))),
+        Column("verified_signature", "Countersign", "text",
+               "How the countersign was signed: with the manager's signing PIN, unverified (no PIN), or before signatures",
+               display=lambda r: SIGNATURE_TAGS.get(r.get("verified_signature") or "", "")),
+        Column("verified_by_name", "Countersigned by", "name", "The manager who countersigned the session"),
     )
 
     def extra_search_text(self, row: Row) -> str:
