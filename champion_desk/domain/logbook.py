@@ -194,6 +194,17 @@ def attendance_signers(db: Database, session_id: str | None, attendees: Iterable
     return signers
 
 
+def check_countersign(db: Database, session_ids: Iterable[str], manager_id: str, on: dt.date | None = None) -> None:
+    """Raise the ValidationError countersigning these sessions would raise, writing nothing.
+
+    Lets the app say "not your own session" before it asks for a PIN that could not sign anyway.
+    """
+    on = on or dt.date.today()
+    for session_id in session_ids:
+        values = {"verified_by": manager_id, "verified_on": on.isoformat()}
+        validate(db, "training_session", _full_record(db, "training_session", values, session_id), session_id, on)
+
+
 def countersign(
     db: Database, session_ids: Iterable[str], signature: Signature, actor: str, on: dt.date | None = None
 ) -> int:

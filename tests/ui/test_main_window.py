@@ -162,12 +162,13 @@ def test_manager_countersigns_but_not_their_own(qtbot, window, ward, messages):
     window.context.set_user(find_user(window.context.db, ward["manager"]))
     assert page.countersign_button.isVisible()
     page.records.select_ids([own])
-    answers = SignAnswers("")  # the manager has no signing PIN: signed unverified
+    answers = SignAnswers()  # refused before any PIN is asked
     assert page.countersign_selected() == 0
+    assert answers.titles == []
     assert messages and "own trainer" in messages[-1][2]
     page.records.view.clearSelection()
     page.records.select_ids(ids)
-    answers = SignAnswers("")
+    answers = SignAnswers("")  # the manager has no signing PIN: signed unverified
     assert page.countersign_selected() == 2
     assert answers.titles == ["Countersign as Łukasz Nowak"]
     page.countersign_filter.setCurrentIndex(1)  # awaiting countersign

@@ -76,6 +76,11 @@ class TrainingPage(RecordListPage):
         # Imported here: the Training page opens without it; only signing needs the PIN dialog.
         from champion_desk.ui.sign_dialog import ask_signature
 
+        try:
+            logbook.check_countersign(self.context.db, ids, user["id"])
+        except ChampionDeskError as exc:
+            show_error(self, "Not countersigned", exc)
+            return 0
         count = f"{len(ids)} session{'s' if len(ids) != 1 else ''}"
         signature = ask_signature(self.context.db, user["id"],
                                   f"Countersign {count}: you confirm they took place as logged.", "Countersign", self)
