@@ -56,16 +56,21 @@ def _refuse_signing_fields(values: Mapping[str, Any]) -> None:
                                   f"{field.replace('_', ' ')} is set only by signing with a PIN, not edited.")
 
 
+def _signature_changed(db: Database, table: str, full: Mapping[str, Any], record_id: str | None) -> bool:
+    """Return True when saving ``full`` adds a signature or changes who signed, what or when."""
+    signer_field, covered, _state = SIGNED[table]
+    if record_id is None:
+        return full.get(signer_field) is not None
+    current = records.get(db, table, record_id)
+    return any(full.get(f) != current.get(f) for f in covered)
+
+
 def _sign(db: Database, table: str, full: dict[str, Any], clean: dict[str, Any], record_id: str | None,
           signatures: Mapping[str, Signature]) -> None:
     """Record how a new or changed signature was signed (in ``clean`` and ``full``); raise when it needs a PIN."""
-    if table not in SIGNED:
+    if table not in SIGNED or not _signature_changed(db, table, full, record_id):
         return
-    signer_field, covered, state_field = SIGNED[table]
-    current = records.get(db, table, record_id) if record_id is not None else {}
-    changed = any(full.get(f) != current.get(f) for f in covered) if current else full.get(signer_field) is not None
-    if not changed:
-        return
+    signer_field, _covered, state_field = SIGNED[table]
     signer = full.get(signer_field)
     state = None if signer is None else signing.signature_state(db, signer, signatures.get(signer), signer_field)
     clean[state_field] = full[state_field] = state
@@ -73,12 +78,8 @@ def _sign(db: Database, table: str, full: dict[str, Any], clean: dict[str, Any],
 
 def signatures_needed(db: Database, table: str, values: Mapping[str, Any], record_id: str | None) -> str | None:
     """Return the signer whose signature saving ``values`` would add or change (None when no signature changes)."""
-    signer_field, covered, _state = SIGNED[table]
-    clean = normalise(values)
-    full = _full_record(db, table, clean, record_id)
-    current = records.get(db, table, record_id) if record_id is not None else {}
-    changed = any(full.get(f) != current.get(f) for f in covered) if current else full.get(signer_field) is not None
-    return full.get(signer_field) if changed else None
+    full = _full_record(db, table, normalise(values), record_id)
+    return full.get(SIGNED[table][0]) if _signature_changed(db, table, full, record_id) else None
 
 
 def _full_record(db: Database, table: str, values: dict[str, Any], record_id: str | None) -> dict[str, Any]:
