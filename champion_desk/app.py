@@ -155,10 +155,18 @@ class Desk(QObject):
         self.settings.sync()
 
     def switch_user(self) -> None:
+        """Ask who is logging; someone with a signing PIN must type it before the app works as them."""
+        from champion_desk.ui.sign_dialog import confirm_identity
+
         current = self.context.current_user["id"] if self.context.current_user else None
         user = self.ask_user(current)
-        if user is not None:
-            self.set_user(user)
+        if user is None or user["id"] == current:
+            return
+        if not confirm_identity(self.context.db, user["id"], self.window):
+            self.context.status_message.emit(f"Still logging as {self.context.current_user['display_name']}."
+                                             if self.context.current_user else "Nobody chosen.")
+            return
+        self.set_user(user)
 
     # --- app PIN ----------------------------------------------------------------------------------
     def lock_now(self) -> None:

@@ -159,7 +159,8 @@ def refreshers_due(db: Database, scope: Scope, within_days: int = 0) -> list[dic
 def journey(db: Database, staff_id: str) -> list[dict[str, Any]]:
     """Return every live record that names a colleague, in date order.
 
-    Rows: date, kind, summary, table, record_id. Kinds: "trained" (ran a session), "countersigned"
+    Rows: date, kind, summary, table, record_id; a countersign's or sign-off's summary ends with how
+    it was signed (verified by PIN, unverified, recorded before signatures). Kinds: "trained" (ran a session), "countersigned"
     (verified a session), "attended", "signed off" (their own sign-off), "signed off a colleague",
     "raised a concern", "logged a concern", "mentoring" (as mentor), "mentored" (as mentee) and
     "check-in" (of a pairing they are in). Deleted records are left out. Raises NotFoundError when
@@ -170,23 +171,26 @@ def journey(db: Database, staff_id: str) -> list[dict[str, Any]]:
     tool_unit = "JOIN tool t ON t.id = ts.tool_id JOIN unit u ON u.id = ts.unit_id"
     about = "ts.format || ' session on ' || t.name || ' (' || u.name || ')'"
     name = "(SELECT display_name FROM staff WHERE id = {0})"
+    # A signature says how it was signed, so an unverified one never reads as verified.
+    how = ("(CASE {0} WHEN 'pin' THEN ' (verified by PIN)' WHEN 'unverified' THEN ' (unverified: no PIN)'"
+           " WHEN 'before signatures' THEN ' (recorded before signatures)' ELSE '' END)")
     sql = f"""
         SELECT ts.held_on AS date, 'trained' AS kind, 'Ran a ' || {about} AS summary, 'training_session' AS tbl, ts.id AS record_id
           FROM training_session ts {tool_unit} WHERE ts.trainer_id = :sid AND ts.deleted_at IS NULL
         UNION ALL
-        SELECT coalesce(ts.verified_on, ts.held_on), 'countersigned', 'Countersigned a ' || {about}, 'training_session', ts.id
+        SELECT coalesce(ts.verified_on, ts.held_on), 'countersigned', 'Countersigned a ' || {about} || {how.format('ts.verified_signature')}, 'training_session', ts.id
           FROM training_session ts {tool_unit} WHERE ts.verified_by = :sid AND ts.deleted_at IS NULL
         UNION ALL
         SELECT ts.held_on, 'attended', 'Attended a ' || {about}, 'attendance', a.id
           FROM attendance a JOIN training_session ts ON ts.id = a.session_id {tool_unit}
          WHERE a.staff_id = :sid AND a.deleted_at IS NULL AND ts.deleted_at IS NULL
         UNION ALL
-        SELECT coalesce(a.signed_off_on, ts.held_on), 'signed off', 'Signed off as competent on ' || t.name, 'attendance', a.id
+        SELECT coalesce(a.signed_off_on, ts.held_on), 'signed off', 'Signed off as competent on ' || t.name || {how.format('a.signed_off_signature')}, 'attendance', a.id
           FROM attendance a JOIN training_session ts ON ts.id = a.session_id {tool_unit}
          WHERE a.staff_id = :sid AND a.signed_off = 1 AND a.deleted_at IS NULL AND ts.deleted_at IS NULL
         UNION ALL
         SELECT coalesce(a.signed_off_on, ts.held_on), 'signed off a colleague',
-               'Signed off ' || {name.format('a.staff_id')} || ' on ' || t.name, 'attendance', a.id
+               'Signed off ' || {name.format('a.staff_id')} || ' on ' || t.name || {how.format('a.signed_off_signature')}, 'attendance', a.id
           FROM attendance a JOIN training_session ts ON ts.id = a.session_id {tool_unit}
          WHERE a.signed_off_by = :sid AND a.signed_off = 1 AND a.deleted_at IS NULL AND ts.deleted_at IS NULL
         UNION ALL

@@ -824,6 +824,7 @@ class _Generator:
                 staff_id = self.record(
                     "staff", start, display_name=person_name, role=role, unit_id=unit_id,
                     staff_ref=f"E{refs[s]}", is_champion=1 if part == "champion" else 0, active=1 if active else 0,
+                    signing_pin_hash=None, signing_pin_failures=None, signing_pin_wait_until=None,
                 )
                 self.staff_id.append(staff_id)
                 self.staff_name.append(person_name)
@@ -946,7 +947,7 @@ class _Generator:
         self.record("training_session", self.end, tool_id=self.tool_id[ro.tool], unit_id=ro.unit.id,
                     trainer_id=self.staff_id[rng.choice(ro.unit.champions)], held_on=self.iso(day),
                     minutes=rng.choice((30, 45, 60)), format=fmt.value, topic=topic, notes=None,
-                    verified_by=None, verified_on=None)
+                    verified_by=None, verified_on=None, verified_signature=None)
 
     def build_training(self, ro: _Rollout) -> None:
         """Create one unit's sessions for one tool: first attendances follow the S-curve, refreshers follow sign-offs."""
@@ -1057,6 +1058,7 @@ class _Generator:
             "training_session", day, tool_id=tool_id, unit_id=unit.id, trainer_id=self.staff_id[trainer],
             held_on=self.iso(day), minutes=minutes, format=fmt.value, topic=topic, notes=notes,
             verified_by=verified_by, verified_on=verified_on,
+            verified_signature="unverified" if verified_by else None,
         )
         signs = fmt in (SessionFormat.HANDS_ON, SessionFormat.ONE_TO_ONE)
         record_confidence = fmt is not SessionFormat.HUDDLE or rng.random() < 0.5
@@ -1090,6 +1092,7 @@ class _Generator:
                     "session_id": session_id, "staff_id": self.staff_id[s], "confidence_before": before,
                     "confidence_after": after, "signed_off": signed_off, "signed_off_by": by,
                     "signed_off_on": self.iso(on) if on is not None else None,
+                    "signed_off_signature": "unverified" if signed_off else None,
                 })
         return signed
 

@@ -42,7 +42,8 @@ def sessions(db: Database, scope: Scope | None = None, today: dt.date | None = N
 
     Planned sessions (after today) are listed too whenever the period reaches today, so a session
     logged ahead never seems lost. Each row also has ``attendees``, ``signed_off`` (attendees
-    signed off), ``confidence_uplift`` (mean after − before over attendees with both),
+    signed off; ``signed_off_verified`` of them by PIN), ``verified_signature`` (how the countersign
+    was signed), ``confidence_uplift`` (mean after − before over attendees with both),
     ``countersigned`` (0/1) and ``planned`` (1 when after today).
     """
     today_iso = (today or dt.date.today()).isoformat()
@@ -55,11 +56,13 @@ def sessions(db: Database, scope: Scope | None = None, today: dt.date | None = N
     return db.query(
         f"""SELECT s.id, s.held_on, s.tool_id, t.name AS tool, s.unit_id, u.name AS unit,
                    s.trainer_id, tr.display_name AS trainer, s.format, s.minutes, s.topic,
-                   s.verified_by, v.display_name AS verified_by_name, s.verified_on,
+                   s.verified_by, v.display_name AS verified_by_name, s.verified_on, s.verified_signature,
                    (s.verified_by IS NOT NULL) AS countersigned, (s.held_on > :today) AS planned,
                    (SELECT count(*) FROM attendance a WHERE a.session_id = s.id AND a.deleted_at IS NULL) AS attendees,
                    (SELECT count(*) FROM attendance a WHERE a.session_id = s.id AND a.deleted_at IS NULL
                                                         AND a.signed_off = 1) AS signed_off,
+                   (SELECT count(*) FROM attendance a WHERE a.session_id = s.id AND a.deleted_at IS NULL
+                                                        AND a.signed_off_signature = 'pin') AS signed_off_verified,
                    (SELECT round(avg(a.confidence_after - a.confidence_before), 1) FROM attendance a
                      WHERE a.session_id = s.id AND a.deleted_at IS NULL) AS confidence_uplift
               FROM training_session s

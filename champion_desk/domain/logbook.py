@@ -9,6 +9,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from champion_desk.domain import signing
+from champion_desk.domain.signing import Signature
 from champion_desk.domain.validation import identifier_findings, validate
 from champion_desk.errors import PatientIdentifierWarning, ValidationError
 from champion_desk.store import records
@@ -38,6 +40,48 @@ def normalise(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Each signed record: (the signer, the fields a signature covers, where how it was signed is kept).
+SIGNED: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "training_session": ("verified_by", ("verified_by", "verified_on"), "verified_signature"),
+    "attendance": ("signed_off_by", ("signed_off", "signed_off_by", "signed_off_on"), "signed_off_signature"),
+}
+# Set only through domain/signing.py, never with a record's other fields.
+SIGNING_ONLY = ("signing_pin_hash", "signing_pin_failures", "signing_pin_wait_until", "verified_signature", "signed_off_signature")
+
+
+def _refuse_signing_fields(values: Mapping[str, Any]) -> None:
+    for field in SIGNING_ONLY:
+        if field in values:
+            raise ValidationError(field, "set only by signing",
+                                  f"{field.replace('_', ' ')} is set only by signing with a PIN, not edited.")
+
+
+def _signature_changed(db: Database, table: str, full: Mapping[str, Any], record_id: str | None) -> bool:
+    """Return True when saving ``full`` adds a signature or changes who signed, what or when."""
+    signer_field, covered, _state = SIGNED[table]
+    if record_id is None:
+        return full.get(signer_field) is not None
+    current = records.get(db, table, record_id)
+    return any(full.get(f) != current.get(f) for f in covered)
+
+
+def _sign(db: Database, table: str, full: dict[str, Any], clean: dict[str, Any], record_id: str | None,
+          signatures: Mapping[str, Signature]) -> None:
+    """Record how a new or changed signature was signed (in ``clean`` and ``full``); raise when it needs a PIN."""
+    if table not in SIGNED or not _signature_changed(db, table, full, record_id):
+        return
+    signer_field, _covered, state_field = SIGNED[table]
+    signer = full.get(signer_field)
+    state = None if signer is None else signing.signature_state(db, signer, signatures.get(signer), signer_field)
+    clean[state_field] = full[state_field] = state
+
+
+def signatures_needed(db: Database, table: str, values: Mapping[str, Any], record_id: str | None) -> str | None:
+    """Return the signer whose signature saving ``values`` would add or change (None when no signature changes)."""
+    full = _full_record(db, table, normalise(values), record_id)
+    return full.get(SIGNED[table][0]) if _signature_changed(db, table, full, record_id) else None
+
+
 def _full_record(db: Database, table: str, values: dict[str, Any], record_id: str | None) -> dict[str, Any]:
     if record_id is None:
         return {**DEFAULTS.get(table, {}), **values}
@@ -54,17 +98,23 @@ def save(
     record_id: str | None = None,
     acknowledge_identifiers: bool = False,
     today: dt.date | None = None,
+    signatures: Mapping[str, Signature] | None = None,
 ) -> str:
     """Create (no ``record_id``) or update a record after checking every rule; return its id.
 
+    A new or changed countersign or sign-off is stored as verified only with a Signature from
+    :func:`signing.sign_as` for its signer (``signatures`` by staff id); by someone with a signing
+    PIN it is refused without one, by someone without a PIN it is stored as unverified.
     Raises ValidationError naming the field and rule; PatientIdentifierWarning when free text
     looks like a patient identifier and ``acknowledge_identifiers`` is False; NotFoundError.
     Nothing is written unless everything passes.
     """
     clean = normalise(values)
+    _refuse_signing_fields(clean)
     with db.transaction():
         full = _full_record(db, table, clean, record_id)
         validate(db, table, full, record_id, today)
+        _sign(db, table, full, clean, record_id, signatures or {})
         findings = identifier_findings(table, full, today)
         if findings and not acknowledge_identifiers:
             raise PatientIdentifierWarning(findings)
@@ -87,11 +137,13 @@ def save_session(
     session_id: str | None = None,
     acknowledge_identifiers: bool = False,
     today: dt.date | None = None,
+    signatures: Mapping[str, Signature] | None = None,
 ) -> str:
     """Save a training session and exactly this list of attendees in one transaction; return its id.
 
     Each attendee is a mapping with ``staff_id`` and optionally confidence_before/after,
     signed_off, signed_off_by, signed_off_on. Attendees no longer listed are tombstoned.
+    New or changed sign-offs are signed with ``signatures`` (see :func:`save`).
     An attendee's broken rule is raised with field ``attendees.N.FIELD`` (N from 0).
     """
     rows = [normalise(a) for a in attendees]
@@ -110,7 +162,7 @@ def save_session(
         raise ValidationError("attendees", "at least one attendee once the session is held",
                               "Add who attended: a session already held needs at least one attendee.")
     with db.transaction():
-        session_id = save(db, "training_session", session, actor, session_id, acknowledge_identifiers, today)
+        session_id = save(db, "training_session", session, actor, session_id, acknowledge_identifiers, today, signatures)
         current = {a["staff_id"]: a for a in records.find(db, "attendance", session_id=session_id)}
         for staff_id, existing in current.items():
             if staff_id not in seen:
@@ -120,7 +172,7 @@ def save_session(
             fields["session_id"] = session_id
             existing = current.get(row["staff_id"])
             try:
-                save(db, "attendance", fields, actor, existing["id"] if existing else None, True, today)
+                save(db, "attendance", fields, actor, existing["id"] if existing else None, True, today, signatures)
             except ValidationError as exc:
                 raise ValidationError(
                     f"attendees.{index}.{exc.field}", exc.rule, f"{_attendee_name(db, row['staff_id'])}: {exc.message}"
@@ -128,19 +180,46 @@ def save_session(
     return session_id
 
 
-def countersign(
-    db: Database, session_ids: Iterable[str], manager_id: str, actor: str, on: dt.date | None = None
-) -> int:
-    """Countersign sessions as ``manager_id`` in one transaction; return how many were signed.
+def attendance_signers(db: Database, session_id: str | None, attendees: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Return who would sign a new or changed sign-off if these attendees were saved (each once, in order)."""
+    current = {a["staff_id"]: a["id"] for a in records.find(db, "attendance", session_id=session_id)} if session_id else {}
+    signers: list[str] = []
+    for row in attendees:
+        values = {k: v for k, v in row.items() if k not in ("id", "staff_id")}
+        if row.get("staff_id") in current:
+            signer = signatures_needed(db, "attendance", values, current[row["staff_id"]])
+        else:
+            signer = normalise(row).get("signed_off_by") if normalise(row).get("signed_off") else None
+        if signer and signer not in signers:
+            signers.append(signer)
+    return signers
 
-    Raises ValidationError (e.g. the manager trained one of them: field ``verified_by``).
+
+def check_countersign(db: Database, session_ids: Iterable[str], manager_id: str, on: dt.date | None = None) -> None:
+    """Raise the ValidationError countersigning these sessions would raise, writing nothing.
+
+    Lets the app say "not your own session" before it asks for a PIN that could not sign anyway.
+    """
+    on = on or dt.date.today()
+    for session_id in session_ids:
+        values = {"verified_by": manager_id, "verified_on": on.isoformat()}
+        validate(db, "training_session", _full_record(db, "training_session", values, session_id), session_id, on)
+
+
+def countersign(
+    db: Database, session_ids: Iterable[str], signature: Signature, actor: str, on: dt.date | None = None
+) -> int:
+    """Countersign sessions as the signature's signer in one transaction; return how many were signed.
+
+    The signature comes from :func:`signing.sign_as` (verified by PIN, or unverified for someone
+    with no PIN). Raises ValidationError (e.g. the manager trained one of them: field ``verified_by``).
     """
     on = on or dt.date.today()
     count = 0
     with db.transaction():
         for session_id in session_ids:
-            save(db, "training_session", {"verified_by": manager_id, "verified_on": on.isoformat()}, actor, session_id,
-                 acknowledge_identifiers=True, today=on)
+            save(db, "training_session", {"verified_by": signature.staff_id, "verified_on": on.isoformat()}, actor, session_id,
+                 acknowledge_identifiers=True, today=on, signatures={signature.staff_id: signature})
             count += 1
     return count
 

@@ -155,12 +155,12 @@ def attendees(db: Database, session_id: str) -> list[dict[str, Any]]:
     """Return a session's live attendances with each colleague's name and staff number, by name.
 
     Each dict: the attendance fields (staff_id, confidence_before/after, signed_off, signed_off_by,
-    signed_off_on) plus display_name, staff_ref and signed_off_by_name.
+    signed_off_on, signed_off_signature) plus display_name, staff_ref and signed_off_by_name.
     """
     return db.query(
         """SELECT a.id, a.staff_id, a.confidence_before, a.confidence_after, a.signed_off, a.signed_off_by,
                   a.signed_off_on, s.display_name, s.staff_ref, s.role, u.name AS unit_name,
-                  so.display_name AS signed_off_by_name
+                  so.display_name AS signed_off_by_name, a.signed_off_signature
            FROM attendance a
            JOIN staff s ON s.id = a.staff_id
            LEFT JOIN unit u ON u.id = s.unit_id

@@ -28,7 +28,11 @@ from champion_desk.store.connection import Database
 from champion_desk.store.importing import report_progress
 from champion_desk.store.schema import RECORD_TABLES, columns
 
-EXCLUDED_COLUMNS: dict[str, tuple[str, ...]] = {"incident": ("raised_by",)}
+# A signing PIN's hash never leaves the file: a 4-digit PIN is found from it by trying all 10,000.
+EXCLUDED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "incident": ("raised_by",),
+    "staff": ("signing_pin_hash", "signing_pin_failures", "signing_pin_wait_until"),
+}
 # In the manager export these columns are emptied (SQL giving the value exported instead).
 _CHAMPIONS_ONLY = "CASE WHEN is_champion = 1 THEN {0} END"
 MANAGER_BLANKED: dict[str, dict[str, str]] = {

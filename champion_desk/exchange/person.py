@@ -37,6 +37,9 @@ def person_records(db: Database, staff_id: str) -> dict[str, Any]:
     person = db.one("SELECT * FROM staff WHERE id = ?", (staff_id,))
     if person is None:
         raise NotFoundError(f"No colleague with id {staff_id}.")
+    # Whether they have a signing PIN is their data; its hash is not (it gives the PIN away offline).
+    person = {k: v for k, v in person.items() if k != "signing_pin_hash"}
+    person["has_signing_pin"] = db.scalar("SELECT signing_pin_hash IS NOT NULL FROM staff WHERE id = ?", (staff_id,))
     found: dict[str, Any] = {"staff": person}
     if person["unit_id"]:
         found["unit"] = db.one("SELECT * FROM unit WHERE id = ?", (person["unit_id"],))

@@ -41,7 +41,8 @@ _NOT_FREE_TEXT = re.compile(r"(^id$|_id$|_at$|_on$|_by$|^day$|^since$|^until$|_f
 BOOKKEEPING_TABLES = ("_sqlite_migrations",)
 # Fixed vocabulary, held to a list by the forms (some by CHECK): a replacement would break them.
 FIXED_VOCABULARY: dict[str, tuple[str, ...]] = {
-    "tool": ("stage",), "rollout": ("stage",), "training_session": ("format",),
+    "tool": ("stage",), "rollout": ("stage",), "training_session": ("format", "verified_signature"),
+    "attendance": ("signed_off_signature",),
     "incident": ("theme", "barrier", "severity", "status"), "pairing": ("status",),
     "suggestion_response": ("suggestion_key", "decision"), "setting": ("key",),
     "summary_incident_day": ("theme",), "summary_incident_total": ("theme",),
@@ -293,7 +294,9 @@ def scrub_everywhere(db: Database, staff_ids: Sequence[str], names: Iterable[str
 def anonymise_staff(db: Database, staff_id: str, at: str) -> None:
     """Turn a staff row into an erasure tombstone (callers hold the transaction)."""
     db.conn.execute(
+        # The signing PIN goes with the person: nobody may sign as an erased colleague.
         "UPDATE staff SET display_name = ?, role = NULL, staff_ref = NULL, active = 0, updated_at = ?,"
+        " signing_pin_hash = NULL, signing_pin_failures = NULL, signing_pin_wait_until = NULL,"
         " deleted_at = coalesce(deleted_at, ?) WHERE id = ?",
         (ERASED_NAME, at, at, staff_id),
     )

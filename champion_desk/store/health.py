@@ -25,6 +25,8 @@ class HealthReport:
     schema_version: int | None = None
     stale_summaries: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # Live signatures whose signer is gone: {"countersigns"/"sign-offs": {"deleted"/"erased"/"missing": n}}.
+    orphaned_signatures: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -40,6 +42,7 @@ class HealthReport:
             "path": str(self.path), "ok": self.ok, "problems": self.problems, "integrity": self.integrity,
             "foreign_key_errors": self.foreign_key_errors, "application_id": self.application_id,
             "schema_version": self.schema_version, "stale_summaries": self.stale_summaries, "counts": self.counts,
+            "signatures_without_signer": self.orphaned_signatures,
         }
 
     def lines(self) -> list[str]:
@@ -51,6 +54,9 @@ class HealthReport:
         out.append(f"summaries: {'ok' if not self.stale_summaries else 'out of step (' + ', '.join(self.stale_summaries) + ')'}")
         for table, n in self.counts.items():
             out.append(f"  {table:<18} {n:>8}")
+        for kind, by in self.orphaned_signatures.items():
+            how = ", ".join(f"{n} {why}" for why, n in by.items())
+            out.append(f"note: {sum(by.values())} {kind} signed by someone no longer on the staff list ({how})")
         out.append("All checks passed." if self.ok else "PROBLEMS: " + "; ".join(self.problems))
         return out
 
@@ -116,10 +122,35 @@ def check_database(path: Path) -> HealthReport:
                 for table in RECORD_TABLES:
                     report.counts[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()[0]
                 report.counts["audit"] = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+                report.orphaned_signatures = signatures_without_signer(conn)
     except (StoreError, sqlite3.DatabaseError) as exc:
         report.integrity = "unreadable"
         report.problems.append(f"the file is damaged: {one_line(exc)}")
     return report
+
+
+_SIGNED = {"countersigns": ("training_session", "verified_by"), "sign-offs": ("attendance", "signed_off_by")}
+
+
+def signatures_without_signer(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:
+    """Return live countersigns and sign-offs whose signer was erased, deleted or is missing, by why.
+
+    Not damage (a colleague who left may be deleted), but such a signature can no longer be put
+    to its signer, so ``check`` says how many there are.
+    """
+    found: dict[str, dict[str, int]] = {}
+    for kind, (table, signer) in _SIGNED.items():
+        rows = conn.execute(
+            f"""SELECT CASE WHEN p.id IS NULL THEN 'missing'
+                           WHEN EXISTS (SELECT 1 FROM audit WHERE record_id = p.id AND action = 'erase') THEN 'erased'
+                           ELSE 'deleted' END AS why, count(*)
+                FROM {table} AS t LEFT JOIN staff AS p ON p.id = t.{signer}
+                WHERE t.deleted_at IS NULL AND t.{signer} IS NOT NULL AND (p.id IS NULL OR p.deleted_at IS NOT NULL)
+                GROUP BY why ORDER BY why"""
+        ).fetchall()
+        if rows:
+            found[kind] = {why: n for why, n in rows}
+    return found
 
 
 def stale_summaries(conn: sqlite3.Connection) -> list[str]:

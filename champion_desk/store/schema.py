@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -34,6 +34,9 @@ _DATE_SHAPE_ONLY = "CHECK ({0} IS NULL OR {0} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0
 DATE_REPAIR_ACTOR = "schema upgrade"
 DATE_REPAIR_ACTION = "update"
 _BOOL = "CHECK ({0} IN (0, 1))"
+# How a countersign or sign-off was signed: with the signer's PIN, without one, or before version 10.
+SIGNATURE_STATES = ("pin", "unverified", "before signatures")
+_SIGNATURE = "{0} TEXT CHECK ({0} IS NULL OR {0} IN ('pin', 'unverified', 'before signatures'))"
 
 
 def _date(column: str, required: bool = False) -> str:
@@ -63,7 +66,10 @@ TABLE_DDL: dict[str, str] = {
     unit_id TEXT REFERENCES unit(id),
     staff_ref TEXT UNIQUE,
     {_bool('is_champion', 0)},
-    {_bool('active', 1)})""",
+    {_bool('active', 1)},
+    signing_pin_hash TEXT,
+    signing_pin_failures INTEGER CHECK (signing_pin_failures IS NULL OR signing_pin_failures >= 0),
+    signing_pin_wait_until TEXT)""",
     "tool": f"""CREATE TABLE tool ({_RECORD},
     name TEXT NOT NULL UNIQUE,
     vendor TEXT,
@@ -86,7 +92,8 @@ TABLE_DDL: dict[str, str] = {
     topic TEXT,
     notes TEXT,
     verified_by TEXT REFERENCES staff(id),
-    {_date('verified_on')})""",
+    {_date('verified_on')},
+    {_SIGNATURE.format('verified_signature')})""",
     "attendance": f"""CREATE TABLE attendance ({_RECORD},
     session_id TEXT NOT NULL REFERENCES training_session(id),
     staff_id TEXT NOT NULL REFERENCES staff(id),
@@ -94,7 +101,8 @@ TABLE_DDL: dict[str, str] = {
     {_scale('confidence_after')},
     {_bool('signed_off', 0)},
     signed_off_by TEXT REFERENCES staff(id),
-    {_date('signed_off_on')})""",
+    {_date('signed_off_on')},
+    {_SIGNATURE.format('signed_off_signature')})""",
     "incident": f"""CREATE TABLE incident ({_RECORD},
     tool_id TEXT NOT NULL REFERENCES tool(id),
     unit_id TEXT NOT NULL REFERENCES unit(id),
@@ -373,6 +381,36 @@ def _version_10(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 10")
 
 
+# Columns version 11 adds (they are also in TABLE_DDL, last, so a new file has them in the same order).
+SIGNATURE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "staff": ("signing_pin_hash", "signing_pin_failures", "signing_pin_wait_until"),
+    "training_session": ("verified_signature",),
+    "attendance": ("signed_off_signature",),
+}
+
+
+def _version_11(db: sqlite_utils.Database) -> None:
+    """Signing PINs on staff and how each countersign and sign-off was signed.
+
+    A new file already has the columns (the initial schema is written from TABLE_DDL), so only
+    the missing ones are added. Signatures already in the file could not have been checked:
+    they are marked 'before signatures', never 'pin'.
+    """
+    for table, added in SIGNATURE_COLUMNS.items():
+        have = {r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall()}
+        for column in added:
+            if column not in have:
+                line = next(d.strip().rstrip(",") for d in TABLE_DDL[table].splitlines() if d.split()[:1] == [column])
+                # The table's last column line also carries the CREATE TABLE's closing parenthesis.
+                definition = line[:-1] if line.count(")") > line.count("(") else line
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {definition}")
+    db.execute("UPDATE training_session SET verified_signature = 'before signatures'"
+               " WHERE verified_by IS NOT NULL AND verified_signature IS NULL")
+    db.execute("UPDATE attendance SET signed_off_signature = 'before signatures'"
+               " WHERE signed_off = 1 AND signed_off_signature IS NULL")
+    db.execute("PRAGMA user_version = 11")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -388,6 +426,7 @@ def migrations():
     steps(name="0008_resolution_dates")(_version_8)
     steps(name="0009_sparse_link_indexes")(_version_9)
     steps(name="0010_real_calendar_dates")(_version_10)
+    steps(name="0011_signatures")(_version_11)
     return steps
 
 

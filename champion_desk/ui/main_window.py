@@ -255,6 +255,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Lock now", self.lock_requested.emit, "Ctrl+L", "Cover the screen until the PIN is typed")
         self._action(file_menu, "App &PIN and auto-lock…", self.pin_setup_requested.emit,
                      tip="Set a PIN so the app locks itself when left idle on a shared PC")
+        self._action(file_menu, "My &signing PIN…", self.set_signing_pin,
+                     tip="Set or change the PIN that verifies your countersigns and sign-offs")
         file_menu.addSeparator()
         self._action(file_menu, "&Print briefing…", lambda _=False: self.show_page("briefing").print_briefing(),
                      QKeySequence.StandardKey.Print, "Print the briefing for the staff meeting")
@@ -399,6 +401,16 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Backup failed", str(exc))
             return
         self.statusBar().showMessage(f"Backup written and checked: {path}", 10000)
+
+    def set_signing_pin(self) -> str:
+        """Set or change the signing PIN of who is logging (or, with a second person, a colleague's)."""
+        from champion_desk.ui.signing_pin_dialog import set_signing_pin
+
+        user = self.context.current_user
+        done = set_signing_pin(self.context.db, user["id"] if user else None, self.context.actor, self)
+        if done:
+            self.context.status_message.emit(done)
+        return done
 
     def show_about(self) -> None:
         path = self.context.db.path or "in memory"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from champion_desk.domain import logbook
+from champion_desk.domain import logbook, signing
 from champion_desk.domain.validation import problems, validate
 from champion_desk.errors import PatientIdentifierWarning, ValidationError
 from champion_desk.store import records
@@ -68,9 +68,9 @@ def test_scales_are_one_to_five(db, ward):
 def test_countersign_not_by_own_trainer(db, ward):
     sid = logbook.save(db, "training_session", session_values(ward), "t", today=TODAY)
     with pytest.raises(ValidationError) as err:
-        logbook.countersign(db, [sid], ward["champion"], "t", on=TODAY)
+        logbook.countersign(db, [sid], signing.sign_as(db, ward["champion"], None), "t", on=TODAY)
     assert (err.value.field, err.value.rule) == ("verified_by", "must not be the session's own trainer")
-    assert logbook.countersign(db, [sid], ward["manager"], "t", on=TODAY) == 1
+    assert logbook.countersign(db, [sid], signing.sign_as(db, ward["manager"], None), "t", on=TODAY) == 1
     assert records.get(db, "training_session", sid)["verified_by"] == ward["manager"]
 
 

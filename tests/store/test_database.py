@@ -31,11 +31,14 @@ def test_new_database_has_every_pragma(db):
 def test_every_documented_table_and_column_exists(db):
     expected = {
         "unit": {"name", "site", "specialty"},
-        "staff": {"display_name", "role", "unit_id", "staff_ref", "is_champion", "active"},
+        "staff": {"display_name", "role", "unit_id", "staff_ref", "is_champion", "active",
+                  "signing_pin_hash", "signing_pin_failures", "signing_pin_wait_until"},
         "tool": {"name", "vendor", "purpose", "stage", "go_live_on", "refresher_months"},
         "rollout": {"tool_id", "unit_id", "stage", "since"},
-        "training_session": {"tool_id", "unit_id", "trainer_id", "held_on", "minutes", "format", "topic", "notes", "verified_by", "verified_on"},
-        "attendance": {"session_id", "staff_id", "confidence_before", "confidence_after", "signed_off", "signed_off_by", "signed_off_on"},
+        "training_session": {"tool_id", "unit_id", "trainer_id", "held_on", "minutes", "format", "topic", "notes", "verified_by", "verified_on",
+                             "verified_signature"},
+        "attendance": {"session_id", "staff_id", "confidence_before", "confidence_after", "signed_off", "signed_off_by", "signed_off_on",
+                       "signed_off_signature"},
         "incident": {"tool_id", "unit_id", "reported_by", "raised_by", "occurred_on", "theme", "barrier", "severity", "description", "root_cause", "status", "response", "owner", "resolved_on"},
         "pairing": {"mentor_id", "mentee_id", "tool_id", "started_on", "goal", "progress", "status", "ended_on"},
         "checkin": {"pairing_id", "held_on", "minutes", "confidence", "note"},
@@ -67,7 +70,7 @@ def test_reopening_does_not_migrate_again(db_path):
     assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps", "0003_metric_indexes", "0004_series_indexes",
                                              "0005_summaries", "0006_summary_totals",
                                              "0007_resolution_totals", "0008_resolution_dates", "0009_sparse_link_indexes",
-                                             "0010_real_calendar_dates"]
+                                             "0010_real_calendar_dates", "0011_signatures"]
     db.close()
 
 
@@ -173,7 +176,7 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
         db.conn.execute(f"DROP TABLE {table}")
     for table in schema.ADDED_IN[2]:
         db.conn.execute(f"DROP TABLE {table}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates', '0009_sparse_link_indexes', '0010_real_calendar_dates')")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates', '0009_sparse_link_indexes', '0010_real_calendar_dates', '0011_signatures')")
     _declare_dates_by_shape_only(db.conn)
     for version in (9, 4, 3):  # undo versions 9, 4 and 3: drop their indexes, restore the earlier ones
         for ddl in schema.ADDED_INDEXES[version]:
@@ -245,7 +248,7 @@ def test_impossible_dates_are_corrected_by_the_upgrade_and_kept_in_the_audit(db_
                                                    "theme": "workload and time"}, "test")
     db.conn.execute("PRAGMA ignore_check_constraints = OFF")
     _declare_dates_by_shape_only(db.conn)
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0010_real_calendar_dates'")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0010_real_calendar_dates', '0011_signatures')")
     db.conn.execute("PRAGMA user_version = 9")
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")

@@ -11,6 +11,7 @@ from champion_desk.domain import logbook
 from champion_desk.store import records
 from champion_desk.ui.dialogs.staff import StaffDialog
 from tests.factories import session_values
+from tests.ui.signing_helpers import SignAnswers
 from tests.ui.test_dialog_base import make_dialog
 
 VALID_NHS_NUMBER = "943 476 5919"  # the NHS's published test number: passes the check digit
@@ -53,9 +54,11 @@ def test_log_a_session_with_three_attendees_by_keyboard(qtbot, ward_context, db,
     rows[0].signed.setFocus()
     qtbot.keyClick(rows[0].signed, Qt.Key.Key_Space)
     qtbot.keyClicks(dialog.fields["topic"].widget, "Checking drafts")
+    answers = SignAnswers("")  # the champion has no signing PIN: the sign-off is stored as unverified
     qtbot.keyClick(dialog.fields["topic"].widget, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     assert dialog.saved_id, dialog.banner.message()
+    assert answers.titles == ["Sign off as Zoë Adams"]
     session = records.get(db, "training_session", dialog.saved_id)
     assert session["topic"] == "Checking drafts" and session["trainer_id"] == ward["champion"]
     attended = {a["staff_id"]: a for a in records.find(db, "attendance", session_id=dialog.saved_id)}
@@ -63,6 +66,7 @@ def test_log_a_session_with_three_attendees_by_keyboard(qtbot, ward_context, db,
     first = attended[ward["a"]]
     assert (first["confidence_before"], first["confidence_after"], first["signed_off"]) == (2, 4, 1)
     assert first["signed_off_by"] == ward["champion"] and first["signed_off_on"] == session["held_on"]
+    assert first["signed_off_signature"] == "unverified"
     assert attended[ama]["confidence_after"] == 5 and attended[ama]["confidence_before"] is None
     assert attended[ward["b"]]["signed_off"] == 0
 

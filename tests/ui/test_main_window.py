@@ -11,6 +11,7 @@ from champion_desk.store import records
 from champion_desk.ui import workers
 from champion_desk.ui.main_window import PAGE_NAMES, MainWindow
 from tests.factories import session_values
+from tests.ui.signing_helpers import SignAnswers
 
 
 def _sessions(context, ward, n=3):
@@ -161,15 +162,21 @@ def test_manager_countersigns_but_not_their_own(qtbot, window, ward, messages):
     window.context.set_user(find_user(window.context.db, ward["manager"]))
     assert page.countersign_button.isVisible()
     page.records.select_ids([own])
+    answers = SignAnswers()  # refused before any PIN is asked
     assert page.countersign_selected() == 0
+    assert answers.titles == []
     assert messages and "own trainer" in messages[-1][2]
     page.records.view.clearSelection()
     page.records.select_ids(ids)
+    answers = SignAnswers("")  # the manager has no signing PIN: signed unverified
     assert page.countersign_selected() == 2
+    assert answers.titles == ["Countersign as Łukasz Nowak"]
     page.countersign_filter.setCurrentIndex(1)  # awaiting countersign
     assert [r["id"] for r in page.records.proxy.visible_rows()] == [own]
     signed = window.context.db.query("SELECT verified_by FROM training_session WHERE id IN (?, ?)", ids)
     assert {r["verified_by"] for r in signed} == {ward["manager"]}
+    states = window.context.db.query("SELECT verified_signature FROM training_session WHERE id IN (?, ?)", ids)
+    assert {r["verified_signature"] for r in states} == {"unverified"}
 
 
 def test_people_page_shows_a_colleagues_raised_concerns_only_there(window, ward):

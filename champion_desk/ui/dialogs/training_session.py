@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from champion_desk.domain import logbook, pickers, validation, vocab
+from champion_desk.domain.signing import Signature
 from champion_desk.domain.validation import SHORT_TEXT_MAX
 from champion_desk.errors import ConflictError, ValidationError
 from champion_desk.ui.dialogs.base import RecordDialog
@@ -97,10 +98,34 @@ class TrainingSessionDialog(RecordDialog):
                     found.append(ValidationError(f"attendees.{index}.{problem.field}", problem.rule, problem.message))
         return found
 
+    def save(self) -> bool:
+        self._signatures: dict[str, Signature] = {}  # asked once per save, even if identifiers are confirmed after
+        return super().save()
+
     def write(self, values: dict[str, Any], acknowledge_identifiers: bool) -> str:
         attendances = [{k: a[k] for k in ATTENDANCE_FIELDS} for a in self.attendees.value()]
+        self._ask_signatures(attendances)
         return logbook.save_session(self.db, values, attendances, self.context.actor, self.record_id,
-                                    acknowledge_identifiers=acknowledge_identifiers)
+                                    acknowledge_identifiers=acknowledge_identifiers, signatures=self._signatures)
+
+    def _ask_signatures(self, attendances: list[dict[str, Any]]) -> None:
+        """Ask the PIN of whoever signs a new or changed sign-off; raise (nothing saved) when they do not sign."""
+        from champion_desk.ui.sign_dialog import ask_signature
+
+        signatures = getattr(self, "_signatures", {})
+        self._signatures = signatures
+        for signer in logbook.attendance_signers(self.db, self.record_id, attendances):
+            if signer in signatures:
+                continue
+            names = [self.attendees.rows[i].person["display_name"] for i, a in enumerate(attendances)
+                     if a["signed_off"] and a["signed_off_by"] == signer]
+            signature = ask_signature(self.db, signer, f"Sign off the competency of {', '.join(names)}: you checked "
+                                      "they can use the tool safely.", "Sign off", self)
+            if signature is None:
+                index = next(i for i, a in enumerate(attendances) if a["signed_off"] and a["signed_off_by"] == signer)
+                raise ValidationError(f"attendees.{index}.signed_off", "not signed",
+                                      "Not signed: the sign-off needs the signer's PIN (or untick it).")
+            signatures[signer] = signature
 
     def show_problem(self, problem: ValidationError | ConflictError) -> QWidget | None:
         if problem.field.startswith("attendees."):

@@ -218,6 +218,19 @@ class RecordTableModel(QAbstractTableModel):
         return text if len(text) > 30 else None
 
 
+# Short enough for a list column; the journey and tooltips say it in full (signing.LABELS).
+SIGNATURE_TAGS = {"pin": "PIN ✓", "unverified": "unverified", "before signatures": "before signatures"}
+
+
+def signed_off_text(signed: int | None, verified: int | None) -> str:
+    """Return how many attendees were signed off, and how many of them by PIN when not all or none."""
+    if not signed:
+        return _format("int", signed)
+    if verified and verified == signed:
+        return f"{signed} (PIN ✓)"
+    return f"{signed} ({verified} by PIN)" if verified else f"{signed} (none by PIN)"
+
+
 class SessionTableModel(RecordTableModel):
     """Training sessions (``listings.sessions``)."""
 
@@ -232,8 +245,12 @@ class SessionTableModel(RecordTableModel):
         Column("format", "Format"),
         Column("minutes", "Minutes", "int"),
         Column("attendees", "Attendees", "int"),
-        Column("signed_off", "Signed off", "int", "Attendees whose competency was signed off"),
+        Column("signed_off", "Signed off", "int", "Attendees whose competency was signed off (how many by the signer's PIN)",
+               display=lambda r: signed_off_text(r.get("signed_off"), r.get("signed_off_verified"))),
         Column("confidence_uplift", "Confidence +", "signed", "Mean confidence after minus before (1–5 scale)"),
+        Column("verified_signature", "Countersign", "text",
+               "How the countersign was signed: with the manager's signing PIN, unverified (no PIN), or before signatures",
+               display=lambda r: SIGNATURE_TAGS.get(r.get("verified_signature") or "", "")),
         Column("verified_by_name", "Countersigned by", "name", "The manager who countersigned the session"),
     )
 

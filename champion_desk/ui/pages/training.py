@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from champion_desk.domain import listings, logbook
+from champion_desk.domain import listings, logbook, signing
 from champion_desk.domain.vocab import is_manager_role
 from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.context import AppContext
@@ -73,11 +73,25 @@ class TrainingPage(RecordListPage):
         ids = [r["id"] for r in self.records.selected_rows() if not r["countersigned"]]
         if not ids:
             return 0
+        # Imported here: the Training page opens without it; only signing needs the PIN dialog.
+        from champion_desk.ui.sign_dialog import ask_signature
+
         try:
-            signed = logbook.countersign(self.context.db, ids, user["id"], self.context.actor)
+            logbook.check_countersign(self.context.db, ids, user["id"])
+        except ChampionDeskError as exc:
+            show_error(self, "Not countersigned", exc)
+            return 0
+        count = f"{len(ids)} session{'s' if len(ids) != 1 else ''}"
+        signature = ask_signature(self.context.db, user["id"],
+                                  f"Countersign {count}: you confirm they took place as logged.", "Countersign", self)
+        if signature is None:
+            return 0
+        try:
+            signed = logbook.countersign(self.context.db, ids, signature, self.context.actor)
         except ChampionDeskError as exc:
             show_error(self, "Not countersigned", exc)
             return 0
         self.context.notify_changed(self.table)
-        self.context.status_message.emit(f"Countersigned {signed} session{'s' if signed != 1 else ''}.")
+        how = "verified by PIN" if signature.state == signing.VERIFIED else "unverified: no signing PIN"
+        self.context.status_message.emit(f"Countersigned {signed} session{'s' if signed != 1 else ''} ({how}).")
         return signed

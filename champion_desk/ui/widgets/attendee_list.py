@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from champion_desk.domain import signing
 from champion_desk.ui.widgets.field_error import FieldErrorLabel
 from champion_desk.ui.widgets.fields import CheckField, DateField
 from champion_desk.ui.widgets.scale import SCALE_HINT, ScalePicker
@@ -113,7 +114,8 @@ class AttendeeRow(QWidget):
         already = bool(self.record.get("signed_off")) or self.signed.isChecked()
         self.signed.setEnabled(already or (self.signer_id is not None and not planned))
         if self.record.get("signed_off_by_name"):
-            self.signed.setToolTip(f"Signed off by {self.record['signed_off_by_name']}")
+            how = signing.label(self.record.get("signed_off_signature"))
+            self.signed.setToolTip(f"Signed off by {self.record['signed_off_by_name']}" + (f": {how}" if how else ""))
         elif self.signer_id is None:
             self.signed.setToolTip("Choose who is logging (status bar) to sign off competencies.")
         else:
