@@ -29,7 +29,10 @@ TRAINING_KEYS = ("sessions", "attendances", "training_coverage", "signed_off_sta
 CONCERN_KEYS = ("concerns_raised", "concerns_by_theme", "concerns_open", "median_days_to_resolution", "response_rate")
 MENTORING_KEYS = ("pairings_active", "checkins", "stalled_pairings")
 STORY_KEYS = ("stories",)
-FIGURE_KEYS = STAFF_KEYS + TRAINING_KEYS + CONCERN_KEYS + MENTORING_KEYS + STORY_KEYS
+ADOPTION_KEYS = ("usage_eligible", "usage_active", "adoption_rate", "usage_tiers", "trained_not_using", "using_not_signed_off")
+FIGURE_KEYS = STAFF_KEYS + TRAINING_KEYS + CONCERN_KEYS + MENTORING_KEYS + STORY_KEYS + ADOPTION_KEYS
+TIERS = ("high", "medium", "low", "none", "dropped")
+ACTIVE_DAYS = 28  # "in use" means used in the 28 days up to the period's end: four weeks, as the tiers count
 
 # Characters that make a response "blank" besides spaces (SQLite's trim() strips only spaces by default).
 _BLANK = "' ' || char(9, 10, 13)"
@@ -526,6 +529,115 @@ def story_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[di
     return [{"stories": found.get(n, 0)} for n in range(len(periods))]
 
 
+# --- adoption ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UsageFacts:
+    """What the adoption figures read for a scope, once for every period.
+
+    ``staff``: in-scope live staff (id -> unit id). ``tools``: in-scope live tools with any usage
+    imported (a live usage row, any day). ``stages``:
+    per (unit, tool), the rollout stages (not deleted) as (since, stage) in the order they apply.
+    ``days``: per (staff, tool), the sorted days with use (count > 0, not deleted) in the span the
+    periods need. ``firsts``: per (staff, tool), the day of the first training and first sign-off
+    (``summary_first_training``).
+    """
+
+    staff: dict[str, str | None]
+    tools: tuple[str, ...]
+    stages: dict[tuple[str, str], list[tuple[str, str]]]
+    days: dict[tuple[str, str], list[str]]
+    firsts: dict[tuple[str, str], tuple[str | None, str | None]]
+
+    def stage(self, unit_id: str | None, tool_id: str, at: str) -> str | None:
+        """Return the tool's stage on the unit on ``at``: the latest rollout row with ``since <= at``."""
+        rows = self.stages.get((unit_id, tool_id)) if unit_id else None
+        if not rows:
+            return None
+        k = bisect.bisect_right([since for since, _ in rows], at)
+        return rows[k - 1][1] if k else None
+
+    def used(self, staff_id: str, tool_id: str, first: str, last: str) -> bool:
+        """Return True when the colleague used the tool on a day in [first, last]."""
+        days = self.days.get((staff_id, tool_id))
+        if not days:
+            return False
+        k = bisect.bisect_left(days, first)
+        return k < len(days) and days[k] <= last
+
+
+def usage_facts(db: Database, f: Filter, periods: Sequence[Period]) -> UsageFacts:
+    """Read what ``adoption_figures`` needs for the periods (see ``UsageFacts``)."""
+    params = f.params()
+    staff = {r["id"]: r["unit_id"] for r in db.query(f"SELECT s.id, s.unit_id FROM staff s WHERE {_live_staff(f)}", params)}
+    # A tool whose use was never imported has no adoption to measure: its staff are not "not using" it.
+    tools = tuple(r["id"] for r in db.query(
+        f"SELECT t.id FROM tool t WHERE t.deleted_at IS NULL{f.tools('t.id')}"
+        " AND EXISTS (SELECT 1 FROM usage u WHERE u.tool_id = t.id AND u.deleted_at IS NULL) ORDER BY t.id", params))
+    stages: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    # Same day: the later-entered row is the stage that applies (as on Tools & roadmap).
+    for r in db.query(f"SELECT r.unit_id, r.tool_id, r.since, r.stage FROM rollout r WHERE r.deleted_at IS NULL{f.tools('r.tool_id')}"
+                      " ORDER BY r.since, r.created_at, r.id", params):
+        stages.setdefault((r["unit_id"], r["tool_id"]), []).append((r["since"], r["stage"]))
+    first = min(min(start, end - dt.timedelta(days=ACTIVE_DAYS - 1)) for start, end in periods)
+    last = max(end for _, end in periods)
+    days: dict[tuple[str, str], list[str]] = {}
+    rows = db.conn.execute(
+        f"SELECT u.staff_id, u.tool_id, u.day FROM usage u WHERE u.deleted_at IS NULL AND u.count > 0"
+        f" AND u.day BETWEEN :lo AND :hi{f.tools('u.tool_id')} ORDER BY u.day",
+        params | {"lo": first.isoformat(), "hi": last.isoformat()})
+    for staff_id, tool_id, day in rows:
+        if staff_id in staff:
+            days.setdefault((staff_id, tool_id), []).append(day)
+    firsts = {(r["staff_id"], r["tool_id"]): (r["first_on"], r["first_signed_on"])
+              for r in db.query(f"SELECT ft.staff_id, ft.tool_id, ft.first_on, ft.first_signed_on FROM summary_first_training ft"
+                                f" WHERE 1 = 1{f.tools('ft.tool_id')}", params)}
+    return UsageFacts(staff, tools, stages, days, firsts)
+
+
+def adoption_figures(db: Database, f: Filter, periods: Sequence[Period], facts: UsageFacts | None = None) -> list[dict[str, Any]]:
+    """Return per period: usage_eligible, usage_active, adoption_rate, usage_tiers, trained_not_using, using_not_signed_off.
+
+    Counted over pairs of a colleague and a tool (one colleague and two tools are two pairs).
+    usage_eligible: live active staff of in-scope units, with each in-scope live tool that has usage
+    imported (any live usage row, any day) and whose rollout
+    stage on their unit on the period's end is live. usage_active: of those, pairs with use
+    (count > 0) on a day in the 28 days up to the end. adoption_rate: usage_active /
+    usage_eligible (4 dp; None if none eligible). usage_tiers: the eligible pairs by the 7-day
+    blocks of those 28 days with use: high 4, medium 2-3, low 1; with none, dropped when used
+    earlier in the period, else none. trained_not_using: eligible pairs trained on the tool by the
+    end (``summary_first_training``) and not active. using_not_signed_off: pairs of live active
+    in-scope staff and in-scope tools with use in the period and no sign-off on the tool by the end.
+    """
+    facts = facts or usage_facts(db, f, periods)
+    rows = []
+    for start, end in periods:
+        at, since = end.isoformat(), start.isoformat()
+        blocks = [((end - dt.timedelta(days=7 * k + 6)).isoformat(), (end - dt.timedelta(days=7 * k)).isoformat()) for k in range(4)]
+        before = (end - dt.timedelta(days=ACTIVE_DAYS)).isoformat()
+        tiers = dict.fromkeys(TIERS, 0)
+        eligible = active = trained_idle = unsigned = 0
+        for staff_id, unit_id in facts.staff.items():
+            for tool_id in facts.tools:
+                first_on, first_signed = facts.firsts.get((staff_id, tool_id), (None, None))
+                if facts.used(staff_id, tool_id, since, at) and not (first_signed and first_signed <= at):
+                    unsigned += 1
+                if facts.stage(unit_id, tool_id, at) != "live":
+                    continue
+                eligible += 1
+                weeks = sum(facts.used(staff_id, tool_id, a, b) for a, b in blocks)
+                if weeks:
+                    active += 1
+                    tiers["high" if weeks == 4 else "medium" if weeks >= 2 else "low"] += 1
+                else:
+                    tiers["dropped" if facts.used(staff_id, tool_id, since, before) else "none"] += 1
+                    if first_on and first_on <= at:
+                        trained_idle += 1
+        rows.append({"usage_eligible": eligible, "usage_active": active, "adoption_rate": share(active, eligible),
+                     "usage_tiers": tiers, "trained_not_using": trained_idle, "using_not_signed_off": unsigned})
+    return rows
+
+
 # --- everything ----------------------------------------------------------------------------------
 
 def scope_dict(scope: Scope) -> dict[str, Any]:
@@ -552,4 +664,5 @@ def stats(db: Database, scope: Scope) -> dict[str, Any]:
     figures.update(concern_figures(db, f, period)[0])
     figures.update(mentoring_figures(db, f, period)[0])
     figures.update(story_figures(db, f, period)[0])
+    figures.update(adoption_figures(db, f, period)[0])
     return figures
