@@ -102,3 +102,33 @@ def test_the_demo_adoption_series_equals_stats_and_the_lagging_unit_uses_least(d
     assert min(rated, key=rated.get) == summary["lagging_unit"]
     tiers = stats(db, scope)["usage_tiers"]
     assert all(tiers[t] > 0 for t in ("high", "medium", "low", "dropped"))
+
+
+def _suggested(db, rule: str, scope: Scope = SCOPE) -> list:
+    from champion_desk.domain.next_steps import suggestions
+
+    return [s for s in suggestions(db, scope, today=scope.date_to) if s.rule == rule]
+
+
+def test_use_without_sign_off_suggests_a_sign_off_session_per_unit_with_counts_only(db, adoption_ward):
+    found = _suggested(db, "using_not_signed_off")
+    assert [(s.unit, s.figures["using_not_signed_off"], s.severity_name) for s in found] == [("Ward 7", 3, "high"), ("Ward 8", 1, "high")]
+    assert "Colleague" not in found[0].signal and found[0].target["prefill"]["format"] == "hands-on"
+
+
+def test_trained_but_not_using_suggests_a_refresher_or_mentor_from_the_threshold(db, adoption_ward):
+    from champion_desk.domain.next_steps import set_threshold
+
+    assert _suggested(db, "trained_not_using") == []  # b and M: 2, below the default 3
+    set_threshold(db, "trained_not_using_min", 2, "t")
+    (found,) = _suggested(db, "trained_not_using")
+    assert (found.unit, found.figures["trained_not_using"]) == ("Ward 7", 2)
+
+
+def test_a_fall_in_adoption_after_go_live_suggests_a_listening_session(db, adoption_ward):
+    assert _suggested(db, "adoption_drop") == []  # adoption rose: 1 of 6 on 29 Oct, 3 of 6 on 26 Nov
+    for key in ("a", "b", "manager", "c"):
+        records.insert(db, "usage", {"staff_id": adoption_ward[key], "tool_id": adoption_ward["tool"], "day": "2026-10-20", "count": 1}, "t")
+    (found,) = _suggested(db, "adoption_drop")  # 4 of 6 on 29 Oct, 3 of 6 on 26 Nov
+    assert (found.unit, found.figures["adoption_before"], found.figures["adoption_rate"]) == ("Ward 7", 0.6667, 0.5)
+    assert found.target["page"] == "concerns"
