@@ -44,6 +44,8 @@ HINTS = {
     "unit": "Ward or department. New ones are created.",
     "is_champion": "Yes/No: is this colleague a champion?",
     "active": "Yes/No or Active/Leaver: are they still in post?",
+    "email": "Work e-mail: usage imports match colleagues on it.",
+    "login": "Login name: usage imports match colleagues on it.",
 }
 
 

@@ -175,3 +175,12 @@ def test_the_command_prints_the_plan_and_refuses_invalid_rows(db_path, tmp_path,
     captured = capsys.readouterr()
     assert "line 2: count: must be a whole number, 0 or more (got '-1')" in captured.out
     assert "nothing was written" in captured.err
+
+
+def test_a_colleagues_own_use_is_in_their_subject_access_export(db, people, tmp_path):
+    from champion_desk.exchange.person import person_records
+
+    _import(db, _file(tmp_path, "Staff number,Date,Count\nE100,2026-11-02,4\nE101,2026-11-02,1\n"))
+    found = person_records(db, people["a"])
+    assert [(r["day"], r["count"]) for r in found["usage"]] == [("2026-11-02", 4)]
+    assert found["staff"]["email"] == "Mai.Nguyen@nhs.net"
