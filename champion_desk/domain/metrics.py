@@ -612,30 +612,55 @@ def adoption_figures(db: Database, f: Filter, periods: Sequence[Period], facts: 
     facts = facts or usage_facts(db, f, periods)
     rows = []
     for start, end in periods:
-        at, since = end.isoformat(), start.isoformat()
-        blocks = [((end - dt.timedelta(days=7 * k + 6)).isoformat(), (end - dt.timedelta(days=7 * k)).isoformat()) for k in range(4)]
-        before = (end - dt.timedelta(days=ACTIVE_DAYS)).isoformat()
         tiers = dict.fromkeys(TIERS, 0)
         eligible = active = trained_idle = unsigned = 0
-        for staff_id, unit_id in facts.staff.items():
-            for tool_id in facts.tools:
-                first_on, first_signed = facts.firsts.get((staff_id, tool_id), (None, None))
-                if facts.used(staff_id, tool_id, since, at) and not (first_signed and first_signed <= at):
-                    unsigned += 1
-                if facts.stage(unit_id, tool_id, at) != "live":
-                    continue
-                eligible += 1
-                weeks = sum(facts.used(staff_id, tool_id, a, b) for a, b in blocks)
-                if weeks:
-                    active += 1
-                    tiers["high" if weeks == 4 else "medium" if weeks >= 2 else "low"] += 1
-                else:
-                    tiers["dropped" if facts.used(staff_id, tool_id, since, before) else "none"] += 1
-                    if first_on and first_on <= at:
-                        trained_idle += 1
+        for pair in usage_pairs(facts, start, end):
+            unsigned += pair.used_in_period and not pair.signed_off
+            if not pair.eligible:
+                continue
+            eligible += 1
+            tiers[pair.tier] += 1
+            if pair.weeks:
+                active += 1
+            elif pair.trained:
+                trained_idle += 1
         rows.append({"usage_eligible": eligible, "usage_active": active, "adoption_rate": share(active, eligible),
                      "usage_tiers": tiers, "trained_not_using": trained_idle, "using_not_signed_off": unsigned})
     return rows
+
+
+@dataclass(frozen=True)
+class UsagePair:
+    """One colleague and one tool over a period, as the adoption figures see them (see ``adoption_figures``)."""
+
+    staff_id: str
+    tool_id: str
+    unit_id: str | None
+    eligible: bool  # the tool is live on their unit on the period's end
+    weeks: int  # 7-day blocks of the last 28 days with use (0-4)
+    tier: str  # high, medium, low, none or dropped
+    trained: bool  # trained on the tool by the end
+    signed_off: bool  # signed off on the tool by the end
+    used_in_period: bool
+
+
+def usage_pairs(facts: UsageFacts, start: dt.date, end: dt.date):
+    """Yield a ``UsagePair`` for every in-scope colleague and tool: the one reading of the definitions."""
+    at, since = end.isoformat(), start.isoformat()
+    blocks = [((end - dt.timedelta(days=7 * k + 6)).isoformat(), (end - dt.timedelta(days=7 * k)).isoformat()) for k in range(4)]
+    before = (end - dt.timedelta(days=ACTIVE_DAYS)).isoformat()
+    for staff_id, unit_id in facts.staff.items():
+        for tool_id in facts.tools:
+            first_on, first_signed = facts.firsts.get((staff_id, tool_id), (None, None))
+            eligible = facts.stage(unit_id, tool_id, at) == "live"
+            weeks = sum(facts.used(staff_id, tool_id, a, b) for a, b in blocks) if eligible else 0
+            if weeks:
+                tier = "high" if weeks == 4 else "medium" if weeks >= 2 else "low"
+            else:
+                tier = "dropped" if eligible and facts.used(staff_id, tool_id, since, before) else "none"
+            yield UsagePair(staff_id, tool_id, unit_id, eligible, weeks, tier,
+                            bool(first_on and first_on <= at), bool(first_signed and first_signed <= at),
+                            facts.used(staff_id, tool_id, since, at))
 
 
 # --- everything ----------------------------------------------------------------------------------

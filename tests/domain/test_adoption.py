@@ -132,3 +132,20 @@ def test_a_fall_in_adoption_after_go_live_suggests_a_listening_session(db, adopt
     (found,) = _suggested(db, "adoption_drop")  # 4 of 6 on 29 Oct, 3 of 6 on 26 Nov
     assert (found.unit, found.figures["adoption_before"], found.figures["adoption_rate"]) == ("Ward 7", 0.6667, 0.5)
     assert found.target["page"] == "concerns"
+
+
+def test_adoption_by_unit_and_by_training_add_up_to_stats(db, adoption_ward):
+    from champion_desk.domain.adoption import adoption_by_training, adoption_by_unit, go_lives
+
+    pairing = records.insert(db, "pairing", {"mentor_id": adoption_ward["champion"], "mentee_id": adoption_ward["a"],
+                                             "tool_id": adoption_ward["tool"], "started_on": "2026-10-21"}, "t")
+    assert pairing
+    units = adoption_by_unit(db, SCOPE)
+    assert [(r["unit"], r["usage_eligible"], r["usage_active"], r["adoption_rate"], r["using_not_signed_off"]) for r in units] == [
+        ("Ward 7", 6, 3, 0.5, 3), ("Ward 8", 0, 0, None, 1)]
+    groups = {r["group"]: (r["usage_eligible"], r["usage_active"]) for r in adoption_by_training(db, SCOPE)}
+    # a mentored and active; b and M trained in the (hands-on) session, neither active; C, c, f untrained, C and f active.
+    assert groups == {"mentored": (1, 1), "trained hands-on": (2, 0), "trained otherwise": (0, 0), "not trained": (3, 2)}
+    assert go_lives(db, Scope(SCOPE.date_from, SCOPE.date_to, ("Ward 7",))) == [
+        {"date": "2026-10-01", "label": "Sepsis live 1 Oct 2026"}, {"date": "2026-10-15", "label": "Scribe live 15 Oct 2026"}]
+    assert go_lives(db, SCOPE) == []  # the tools' own go-live dates are not set
