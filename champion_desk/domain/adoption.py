@@ -86,18 +86,19 @@ def adoption_by_unit(db: Database, scope: Scope) -> list[dict[str, Any]]:
 def go_lives(db: Database, scope: Scope) -> list[dict[str, Any]]:
     """Return the go-live days to mark on an adoption chart, within the scope's dates: date and label.
 
-    With one unit in scope, each in-scope tool's first live rollout day on it; otherwise each
-    in-scope tool's ``go_live_on``.
+    Only tools with usage imported (as the figures count them). With one unit in scope, each such
+    tool's first live rollout day on it; otherwise each such tool's ``go_live_on``.
     """
     f = metrics.resolve(db, scope)
     lo, hi = scope.date_from.isoformat(), scope.date_to.isoformat()
+    used = " AND EXISTS (SELECT 1 FROM usage x WHERE x.tool_id = t.id AND x.deleted_at IS NULL)"
     if f.unit_ids is not None and len(f.unit_ids) == 1:
         rows = db.query(
             f"""SELECT min(r.since) AS day, t.name AS tool FROM rollout r JOIN tool t ON t.id = r.tool_id
-                 WHERE r.deleted_at IS NULL AND t.deleted_at IS NULL AND r.stage = 'live'{f.units('r.unit_id')}{f.tools('r.tool_id')}
+                 WHERE r.deleted_at IS NULL AND t.deleted_at IS NULL AND r.stage = 'live'{used}{f.units('r.unit_id')}{f.tools('r.tool_id')}
                  GROUP BY t.id""", f.params())
     else:
-        rows = db.query(f"SELECT go_live_on AS day, name AS tool FROM tool t WHERE deleted_at IS NULL{f.tools('t.id')}", f.params())
+        rows = db.query(f"SELECT go_live_on AS day, name AS tool FROM tool t WHERE deleted_at IS NULL{used}{f.tools('t.id')}", f.params())
     found = [r for r in rows if r["day"] and lo <= r["day"] <= hi]
     return [{"date": r["day"], "label": f"{r['tool']} live {dt.date.fromisoformat(r['day']):%-d %b %Y}"}
             for r in sorted(found, key=lambda r: (r["day"], r["tool"]))]

@@ -535,8 +535,8 @@ def story_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[di
 class UsageFacts:
     """What the adoption figures read for a scope, once for every period.
 
-    ``staff``: in-scope live staff (id -> unit id). ``tools``: in-scope live tools with any usage
-    imported (a live usage row, any day). ``stages``:
+    ``staff``: in-scope live staff (id -> unit id). ``tools``: in-scope live tools with usage
+    imported, each with the day its usage starts (its earliest live usage row). ``stages``:
     per (unit, tool), the rollout stages (not deleted) as (since, stage) in the order they apply.
     ``days``: per (staff, tool), the sorted days with use (count > 0, not deleted) in the span the
     periods need. ``firsts``: per (staff, tool), the day of the first training and first sign-off
@@ -544,7 +544,7 @@ class UsageFacts:
     """
 
     staff: dict[str, str | None]
-    tools: tuple[str, ...]
+    tools: dict[str, str]
     stages: dict[tuple[str, str], list[tuple[str, str]]]
     days: dict[tuple[str, str], list[str]]
     firsts: dict[tuple[str, str], tuple[str | None, str | None]]
@@ -570,10 +570,10 @@ def usage_facts(db: Database, f: Filter, periods: Sequence[Period]) -> UsageFact
     """Read what ``adoption_figures`` needs for the periods (see ``UsageFacts``)."""
     params = f.params()
     staff = {r["id"]: r["unit_id"] for r in db.query(f"SELECT s.id, s.unit_id FROM staff s WHERE {_live_staff(f)}", params)}
-    # A tool whose use was never imported has no adoption to measure: its staff are not "not using" it.
-    tools = tuple(r["id"] for r in db.query(
-        f"SELECT t.id FROM tool t WHERE t.deleted_at IS NULL{f.tools('t.id')}"
-        " AND EXISTS (SELECT 1 FROM usage u WHERE u.tool_id = t.id AND u.deleted_at IS NULL) ORDER BY t.id", params))
+    # Before a tool's usage export starts there is no use to measure: its staff are not "not using" it.
+    tools = {r["id"]: r["first"] for r in db.query(
+        f"SELECT t.id, (SELECT min(u.day) FROM usage u WHERE u.tool_id = t.id AND u.deleted_at IS NULL) AS first"
+        f" FROM tool t WHERE t.deleted_at IS NULL{f.tools('t.id')} ORDER BY t.id", params) if r["first"]}
     stages: dict[tuple[str, str], list[tuple[str, str]]] = {}
     # Same day: the later-entered row is the stage that applies (as on Tools & roadmap).
     for r in db.query(f"SELECT r.unit_id, r.tool_id, r.since, r.stage FROM rollout r WHERE r.deleted_at IS NULL{f.tools('r.tool_id')}"
@@ -599,8 +599,8 @@ def adoption_figures(db: Database, f: Filter, periods: Sequence[Period], facts: 
     """Return per period: usage_eligible, usage_active, adoption_rate, usage_tiers, trained_not_using, using_not_signed_off.
 
     Counted over pairs of a colleague and a tool (one colleague and two tools are two pairs).
-    usage_eligible: live active staff of in-scope units, with each in-scope live tool that has usage
-    imported (any live usage row, any day) and whose rollout
+    usage_eligible: live active staff of in-scope units, with each in-scope live tool whose usage
+    export has started by the end (its earliest live usage row, any count) and whose rollout
     stage on their unit on the period's end is live. usage_active: of those, pairs with use
     (count > 0) on a day in the 28 days up to the end. adoption_rate: usage_active /
     usage_eligible (4 dp; None if none eligible). usage_tiers: the eligible pairs by the 7-day
@@ -649,8 +649,9 @@ def usage_pairs(facts: UsageFacts, start: dt.date, end: dt.date):
     at, since = end.isoformat(), start.isoformat()
     blocks = [((end - dt.timedelta(days=7 * k + 6)).isoformat(), (end - dt.timedelta(days=7 * k)).isoformat()) for k in range(4)]
     before = (end - dt.timedelta(days=ACTIVE_DAYS)).isoformat()
+    tools = [tool_id for tool_id, starts in facts.tools.items() if starts <= at]
     for staff_id, unit_id in facts.staff.items():
-        for tool_id in facts.tools:
+        for tool_id in tools:
             first_on, first_signed = facts.firsts.get((staff_id, tool_id), (None, None))
             eligible = facts.stage(unit_id, tool_id, at) == "live"
             weeks = sum(facts.used(staff_id, tool_id, a, b) for a, b in blocks) if eligible else 0

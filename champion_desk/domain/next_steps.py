@@ -489,7 +489,7 @@ def _adoption_by_unit(c: _Context, periods: list[metrics.Period]) -> dict[tuple[
         staff = {s: u for s, u in facts.staff.items() if u == unit_id}
         for tool_id in facts.tools:
             if staff and tool_id in c.tools:
-                one = metrics.UsageFacts(staff, (tool_id,), facts.stages, facts.days, facts.firsts)
+                one = metrics.UsageFacts(staff, {tool_id: facts.tools[tool_id]}, facts.stages, facts.days, facts.firsts)
                 out[(unit_id, tool_id)] = metrics.adoption_figures(c.db, c.f, periods, one)
     return out
 

@@ -146,6 +146,17 @@ def test_adoption_by_unit_and_by_training_add_up_to_stats(db, adoption_ward):
     groups = {r["group"]: (r["usage_eligible"], r["usage_active"]) for r in adoption_by_training(db, SCOPE)}
     # a mentored and active; b and M trained in the (hands-on) session, neither active; C, c, f untrained, C and f active.
     assert groups == {"mentored": (1, 1), "trained hands-on": (2, 0), "trained otherwise": (0, 0), "not trained": (3, 2)}
-    assert go_lives(db, Scope(SCOPE.date_from, SCOPE.date_to, ("Ward 7",))) == [
-        {"date": "2026-10-01", "label": "Sepsis live 1 Oct 2026"}, {"date": "2026-10-15", "label": "Scribe live 15 Oct 2026"}]
+    # Sepsis went live on Ward 7 on 1 Oct, but its use is not imported: only Scribe's go-live is marked.
+    assert go_lives(db, Scope(SCOPE.date_from, SCOPE.date_to, ("Ward 7",))) == [{"date": "2026-10-15", "label": "Scribe live 15 Oct 2026"}]
     assert go_lives(db, SCOPE) == []  # the tools' own go-live dates are not set
+
+
+def test_a_tool_counts_only_once_its_usage_export_has_started(db, adoption_ward):
+    scope = Scope(dt.date(2026, 10, 1), dt.date(2026, 10, 20))
+    assert stats(db, scope)["usage_eligible"] == 6  # live from 15 Oct; the export starts with b's 10 Oct row
+    (row,) = db.query("SELECT id FROM usage WHERE day = '2026-10-10'")
+    records.delete(db, "usage", row["id"], "t")
+    # Now the export starts on 30 Oct: on 20 Oct there is no use to measure, not an adoption of 0.
+    assert _adoption(stats(db, scope)) == {"usage_eligible": 0, "usage_active": 0, "adoption_rate": None,
+                                           "usage_tiers": dict.fromkeys(("high", "medium", "low", "none", "dropped"), 0),
+                                           "trained_not_using": 0, "using_not_signed_off": 0}

@@ -71,7 +71,7 @@ def _assert_drawn_from_series(page, scope: Scope, bucket: str) -> None:
 
 
 def test_dashboard_builds_offscreen_with_demo_data(page):
-    assert set(page.charts) == {"training", "concerns", "mentoring", "units", "readiness"}
+    assert set(page.charts) == {"training", "concerns", "mentoring", "units", "readiness", "adoption"}
     assert not page.is_showing_message()
     assert not any(chart.is_showing_message() for chart in page.charts.values())
     _assert_drawn_from_series(page, page.context.scope, "month")

@@ -19,3 +19,36 @@ def test_a_colleagues_own_use_shows_on_their_page_and_nobody_elses(db, ward):
     assert "Mar 2026" not in page  # older than the last 6 months
     other = person_html(db, {**records.get(db, "staff", ward["b"]), "unit": "Ward 7"}, today=dt.date(2026, 11, 26))
     assert "No use imported in the last 6 months." in other and "7 uses" not in other
+
+
+def test_the_comparison_by_preparation_hides_small_groups_and_shows_counts():
+    from champion_desk.ui.charts.adoption_chart import comparison_html
+
+    groups = [{"group": "mentored", "usage_eligible": 3, "usage_active": 3},
+              {"group": "trained hands-on", "usage_eligible": 40, "usage_active": 30},
+              {"group": "trained otherwise", "usage_eligible": 12, "usage_active": 9},
+              {"group": "not trained", "usage_eligible": 0, "usage_active": 0}]
+    text = comparison_html(groups, "26 Nov 2026")
+    assert "mentored: not shown (fewer than 5 colleagues)" in text
+    assert "trained hands-on: <b>75%</b> of 40" in text
+    assert "trained otherwise: not shown (12 colleagues)" in text  # 3 non-users would be given away
+    assert "not trained: nobody" in text
+
+
+def test_the_dashboard_draws_adoption_with_coverage_and_go_live(qtbot, db):
+    from champion_desk.domain.demo import generate_demo
+    from champion_desk.domain.scope import Scope
+    from champion_desk.ui.context import AppContext
+    from champion_desk.ui.pages.dashboard import DashboardPage
+
+    generate_demo(db, "ward", seed=2, end=dt.date(2026, 11, 26))
+    context = AppContext(db, Scope(dt.date(2025, 11, 27), dt.date(2026, 11, 26)))
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    page.refresh()
+    chart = page.charts["adoption"]
+    assert not chart.is_showing_message()
+    rows = page.rows["adoption"]
+    assert all(r["training_coverage"] == t["training_coverage"] for r, t in zip(rows, page.rows["training"]))
+    assert [m.label.toPlainText() for m in chart.markers] and all(" live " in m.label.toPlainText() for m in chart.markers)
+    assert "by how colleagues were prepared" in chart.comparison.text()

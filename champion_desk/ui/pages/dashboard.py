@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # The series each chart draws, in the order they are fetched and laid out.
-CHART_SERIES = ("training", "concerns", "mentoring", "units", "readiness")
+CHART_SERIES = ("training", "concerns", "mentoring", "units", "readiness", "adoption")
 # Series with one row per unit over the whole scope: the bucket does not change them.
 UNBUCKETED_SERIES = ("units", "readiness")
 BUCKETS = (("month", "By month"), ("week", "By week"))
@@ -155,6 +155,7 @@ class DashboardPage(Page):
                 "widen the period or choose other units."
             )
         else:
+            self._prepare_adoption(scope)
             for name, chart in self.charts.items():
                 chart.show_rows(self.rows[name], scope, self.bucket)
             self.body.setCurrentWidget(self.scroll)
@@ -186,6 +187,7 @@ class DashboardPage(Page):
                 self.grid.addWidget(self.charts[name], 0, 2 * column, 1, 2, top)
             self.grid.addWidget(self.charts["units"], 1, 0, 1, 3, top)
             self.grid.addWidget(self.charts["readiness"], 1, 3, 1, 3, top)
+            self.grid.addWidget(self.charts["adoption"], 2, 0, 1, 6, top)
         else:
             for row, name in enumerate(CHART_SERIES):
                 self.grid.addWidget(self.charts[name], row, 0, 1, 6, top)
@@ -206,6 +208,15 @@ class DashboardPage(Page):
             self._unbucketed = (scope, {name: rows.pop(name) for name in UNBUCKETED_SERIES})
         return rows | self._unbucketed[1]
 
+    def _prepare_adoption(self, scope: Scope) -> None:
+        """Give the adoption chart training coverage per bucket, the comparison by preparation and the go-live days."""
+        from champion_desk.domain import adoption
+
+        coverage = {(r["start"], r["end"]): r["training_coverage"] for r in self.rows["training"]}
+        self.rows["adoption"] = [{**r, "training_coverage": coverage.get((r["start"], r["end"]))} for r in self.rows["adoption"]]
+        db = self.context.db
+        self.charts["adoption"].set_context(adoption.adoption_by_training(db, scope), adoption.go_lives(db, scope), scope.date_to)
+
     def _forget_unbucketed(self, *_: object) -> None:
         self._unbucketed = None
 
@@ -221,6 +232,7 @@ class DashboardPage(Page):
         """Build the chart widgets once, on first use: this is where pyqtgraph gets imported."""
         if self.charts:
             return
+        from champion_desk.ui.charts.adoption_chart import AdoptionChart
         from champion_desk.ui.charts.concerns_chart import ConcernsChart
         from champion_desk.ui.charts.mentoring_chart import MentoringChart
         from champion_desk.ui.charts.readiness_chart import ReadinessChart
@@ -233,6 +245,7 @@ class DashboardPage(Page):
             "mentoring": MentoringChart(self.grid_host),
             "units": UnitsChart(self.grid_host),
             "readiness": ReadinessChart(self.grid_host),
+            "adoption": AdoptionChart(self.grid_host),
         }
         self._arrange()
         for chart in self.charts.values():
