@@ -6,9 +6,11 @@ The same flow as the roster import (``exchange/roster.py``), whose reading, head
 
 Users are matched to colleagues by staff number, e-mail or login, whatever their case; a user who
 matches no colleague is reported by line and never becomes one (a vendor's export lists doctors,
-students and agency staff the ward does not log). The file's days are replaced: for every tool and
-day a readable line names, what the file says is what is kept, so re-importing the same file
-changes nothing and a newer export of the same days corrects them.
+students and agency staff the ward does not log). The file's days are replaced for the
+colleagues it names: for every tool and day a readable line gives, what the file says about them
+is what is kept (one it names on other days but not on this one had no use that day), so
+re-importing the same file changes nothing and a newer export of the same days corrects them.
+Colleagues the file never names keep their stored use: one ward's export leaves other wards alone.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from champion_desk.errors import ChampionDeskError
-from champion_desk.exchange.roster import Mapping_, RowProblem, guess_mapping as _guess, parse_map_options as _parse_map
+from champion_desk.exchange.roster import Mapping_, RowProblem, normalise_header
+from champion_desk.exchange.roster import guess_mapping as _guess
+from champion_desk.exchange.roster import parse_map_options as _parse_map
 from champion_desk.exchange.tabular import TableFile, read_table
 from champion_desk.store import importing, records
 from champion_desk.store.database import Database
@@ -29,7 +33,7 @@ from champion_desk.store.importing import data_fingerprint, report_progress
 
 IDENTIFIERS = ("staff_ref", "email", "login")
 FIELDS = (*IDENTIFIERS, "day", "count", "tool")
-FIELD_LABELS = {"staff_ref": "Staff number", "email": "E-mail", "login": "Login", "day": "Day (or week's Monday)",
+FIELD_LABELS = {"staff_ref": "Staff number", "email": "E-mail", "login": "Login", "day": "Day",
                 "count": "Count", "tool": "Tool"}
 
 # Header names the tools' exports use, best first (compared as roster.normalise_header writes them).
@@ -87,9 +91,21 @@ def parse_count(text: str) -> int | None:
     return None
 
 
+# Words that mark a column of counts when no header matches a synonym exactly ("Encounters Documented").
+COUNT_WORDS = ("count", "uses", "encounters", "notes", "alerts", "acknowledged", "sessions", "events", "drafts", "total")
+
+
 def guess_mapping(headers: Sequence[str]) -> Mapping_:
     """Return the columns that look like each usage field, by common export header names."""
-    return _guess(headers, FIELDS, SYNONYMS)
+    mapping = _guess(headers, FIELDS, SYNONYMS)
+    if "count" not in mapping:
+        taken = {c for cols in mapping.values() for c in cols}
+        for header in headers:
+            words = normalise_header(header).split()
+            if header not in taken and any(w in COUNT_WORDS for w in words):
+                mapping["count"] = (header,)
+                break
+    return mapping
 
 
 def parse_map_options(options: Sequence[str], headers: Sequence[str]) -> Mapping_:
@@ -276,8 +292,13 @@ def plan_usage(db: Database, table: TableFile, mapping: Mapping_, tool: str | No
 
 
 def _compare_with_stored(db: Database, plan: UsagePlan, covered: set[tuple[str, str]]) -> None:
-    """Mark each planned line add, update or unchanged, and list stored rows of the covered days to remove."""
-    if not covered:
+    """Mark each planned line add, update or unchanged, and list stored rows of the covered days to remove.
+
+    Only the colleagues the file names are replaced: an export of one ward (or one clinic's
+    users) must not wipe the rest of the hospital's use on the same days.
+    """
+    named = {use.staff_id for use in plan.rows}
+    if not covered or not named:
         return
     stored: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for tool_id in sorted({t for t, _ in covered}):
@@ -286,7 +307,7 @@ def _compare_with_stored(db: Database, plan: UsagePlan, covered: set[tuple[str, 
             "SELECT id, staff_id, tool_id, day, count FROM usage WHERE deleted_at IS NULL AND tool_id = ? AND day BETWEEN ? AND ?"
             " ORDER BY created_at, id", (tool_id, days[0], days[-1]))
         for row in rows:
-            if (row["tool_id"], row["day"]) in covered:
+            if (row["tool_id"], row["day"]) in covered and row["staff_id"] in named:
                 stored.setdefault((row["staff_id"], row["tool_id"], row["day"]), []).append(row)
     for use in plan.rows:
         rows = stored.pop((use.staff_id, use.tool_id, use.day), [])

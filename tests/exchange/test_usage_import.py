@@ -97,13 +97,24 @@ def test_re_importing_the_same_file_changes_nothing(db, people, tmp_path):
     assert db.scalar("SELECT count(*) FROM audit") == audit_before
 
 
-def test_a_newer_export_replaces_the_days_it_covers_and_leaves_other_days(db, people, tmp_path):
-    _import(db, _file(tmp_path, "Staff number,Date,Count\nE100,2026-11-02,4\nE101,2026-11-02,1\nE101,2026-11-03,2\n"))
-    plan = _import(db, _file(tmp_path, "Staff number,Date,Count\nE100,2026-11-02,6\n", "newer.csv"))
-    assert plan.counts["updated"] == 1 and plan.counts["removed"] == 1
-    # 2 Nov now holds only what the newer file says; 3 Nov, which it does not cover, is kept.
-    assert _stored(db) == [("Nguyễn Thị Mai", "2026-11-02", 6), ("Siobhán Ó Briain", "2026-11-03", 2)]
+def test_a_newer_export_replaces_the_days_it_covers_for_the_colleagues_it_names(db, people, tmp_path):
+    _import(db, _file(tmp_path, "Staff number,Date,Count\nE100,2026-11-02,4\nE101,2026-11-02,1\nE101,2026-11-03,2\n"
+                                "E100,2026-11-04,1\n"))
+    plan = _import(db, _file(tmp_path, "Staff number,Date,Count\nE100,2026-11-02,6\nE100,2026-11-03,1\nE101,2026-11-03,2\n",
+                             "newer.csv"))
+    assert plan.counts == {"added": 1, "updated": 1, "unchanged": 1, "removed": 1, "unmatched": 0, "invalid": 0}
+    # 2 Nov: E100 corrected; E101, named in the file but not on 2 Nov, had no use that day.
+    # 4 Nov, which the newer file does not cover, is kept.
+    assert _stored(db) == [("Nguyễn Thị Mai", "2026-11-02", 6), ("Nguyễn Thị Mai", "2026-11-03", 1),
+                           ("Siobhán Ó Briain", "2026-11-03", 2), ("Nguyễn Thị Mai", "2026-11-04", 1)]
     assert db.scalar("SELECT count(*) FROM usage WHERE deleted_at IS NOT NULL") == 1
+
+
+def test_an_export_of_some_colleagues_leaves_the_others_use_on_the_same_days(db, people, tmp_path):
+    _import(db, _file(tmp_path, "Staff number,Date,Count\nE100,2026-11-02,4\nE101,2026-11-02,1\n"))
+    plan = _import(db, _file(tmp_path, "Staff number,Date,Count\nE100,2026-11-02,5\n", "one-ward.csv"))
+    assert plan.counts["removed"] == 0
+    assert _stored(db) == [("Nguyễn Thị Mai", "2026-11-02", 5), ("Siobhán Ó Briain", "2026-11-02", 1)]
 
 
 def test_a_tool_column_names_each_rows_tool_and_an_unknown_tool_option_is_refused(db, people, tmp_path):
@@ -139,7 +150,7 @@ def test_the_import_is_all_or_nothing_when_a_write_fails(db, people, tmp_path, m
 
     monkeypatch.setattr(usage.records, "delete", fail)
     _import(db, table)
-    newer = _file(tmp_path, "Staff number,Date,Count\nE100,2026-11-02,5\n", "newer.csv")
+    newer = _file(tmp_path, "Staff number,Date,Count\nE100,2026-11-02,5\nE101,2026-11-03,1\n", "newer.csv")
     with pytest.raises(RuntimeError):
         _import(db, newer)
     assert _stored(db) == [("Nguyễn Thị Mai", "2026-11-02", 4), ("Siobhán Ó Briain", "2026-11-02", 1)]
@@ -184,3 +195,8 @@ def test_a_colleagues_own_use_is_in_their_subject_access_export(db, people, tmp_
     found = person_records(db, people["a"])
     assert [(r["day"], r["count"]) for r in found["usage"]] == [("2026-11-02", 4)]
     assert found["staff"]["email"] == "Mai.Nguyen@nhs.net"
+
+
+def test_a_count_column_is_found_by_its_words_when_no_synonym_matches_exactly():
+    mapping = usage.guess_mapping(["Employee ID", "Activity Date", "Encounters Documented", "Department"])
+    assert mapping == {"staff_ref": ("Employee ID",), "day": ("Activity Date",), "count": ("Encounters Documented",)}

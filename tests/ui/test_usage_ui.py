@@ -52,3 +52,50 @@ def test_the_dashboard_draws_adoption_with_coverage_and_go_live(qtbot, db):
     assert all(r["training_coverage"] == t["training_coverage"] for r, t in zip(rows, page.rows["training"]))
     assert [m.label.toPlainText() for m in chart.markers] and all(" live " in m.label.toPlainText() for m in chart.markers)
     assert "by how colleagues were prepared" in chart.comparison.text()
+
+
+def test_the_usage_wizard_says_trust_first_matches_users_and_imports(qtbot, ward_context, ward, tmp_path):
+    from champion_desk.ui.usage_wizard import UsageWizard
+
+    db = ward_context.db
+    records.update(db, "staff", ward["a"], {"email": "mai.nguyen@nhs.net"}, "t")
+    records.update(db, "staff", ward["b"], {"email": "siobhan.obriain@nhs.net"}, "t")
+    path = tmp_path / "scribe-export.csv"
+    path.write_text("User Principal Name;Activity Date;Notes Drafted\n"
+                    "MAI.NGUYEN@nhs.net;02/11/2026;4\nsiobhan.obriain@nhs.net;3 Nov 2026;2\nlocum.doctor@nhs.net;02/11/2026;7\n",
+                    encoding="utf-8")
+    wizard = UsageWizard(ward_context, None, path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert "never to rank anyone" in wizard.file_page.findChild(type(wizard.file_page.status), "trustFirst").text()
+    assert wizard.file_page.isComplete()
+    assert "Usage file:" in [label.text() for label in wizard.file_page.findChildren(type(wizard.file_page.status))]
+    wizard.next()
+    page = wizard.mapping_page
+    assert page.tool_combo.currentText() == "Scribe"  # the only tool
+    assert (page.combos["email"].currentText(), page.combos["day"].currentText(), page.combos["count"].currentText()) == (
+        "User Principal Name", "Activity Date", "Notes Drafted")
+    assert page.preview.item(0, 3).text() == "2 Nov 2026"
+    assert page.isComplete()
+    wizard.next()
+    report = wizard.report_page
+    assert "2 to add" in report.summary.text()
+    assert report.unmatched.toPlainText() == "line 4: email: matches no colleague (no colleague is created) (locum.doctor@nhs.net)"
+    assert records.count(db, "usage") == 0
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=10_000)
+    assert "added 2" in wizard.done_page.text.text()
+    assert records.count(db, "usage") == 2 and records.count(db, "staff") == 4  # the locum was not added
+
+
+def test_file_menu_offers_import_usage(qtbot, context):
+    from PySide6.QtWidgets import QMenu, QWidget
+
+    from champion_desk.ui.exchange_actions import add_file_menu_actions
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    menu = QMenu(parent)
+    add_file_menu_actions(menu, context, parent)
+    assert "Import &usage…" in [a.text() for a in menu.actions()]
