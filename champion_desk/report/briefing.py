@@ -236,8 +236,9 @@ def _cover_band(canvas: Canvas, doc: SimpleDocTemplate) -> None:
 class Briefing:
     """Lay out one briefing from BriefingData with suppression threshold ``k``."""
 
-    def __init__(self, data: BriefingData, k: int = DEFAULT_K, paper: str = "a4") -> None:
+    def __init__(self, data: BriefingData, k: int = DEFAULT_K, paper: str = "a4", adoption: Any = None) -> None:
         self.data = data
+        self.adoption_data = adoption  # report.adoption_section.AdoptionData, when the make read it
         self.sup = Suppressor(k)
         self.k = self.sup.k
         self.paper = paper
@@ -961,9 +962,14 @@ class Briefing:
 
     # the whole document ---------------------------------------------------------------------------
 
+    def adoption(self) -> list[Flowable]:
+        from champion_desk.report.adoption_section import section
+
+        return section(self, self.adoption_data)
+
     def story(self) -> list[Flowable]:
         out: list[Flowable] = []
-        for part in (self.cover, self.key_figures, self.training, self.concerns, self.you_said, self.mentoring,
+        for part in (self.cover, self.key_figures, self.training, self.adoption, self.concerns, self.you_said, self.mentoring,
                      self.readiness, self.stories, self.roadmap, self.next_steps, self.champions):
             out += part()
         return out
@@ -995,7 +1001,7 @@ class Briefing:
 
 
 def build_briefing(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K, paper: str = "a4",
-                   progress: Progress | None = None) -> int:
+                   progress: Progress | None = None, adoption: Any = None) -> int:
     """Write the briefing PDF for ``data`` to ``out``; return its page count.
 
     Raises ValueError for k < 2 or an unknown paper size, BriefingCancelled when ``progress`` cancels.
@@ -1003,7 +1009,7 @@ def build_briefing(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K,
     if paper not in ("a4", "letter"):
         raise ValueError(f"paper must be a4 or letter, not {paper!r}")
     report_progress(progress, 70)
-    briefing = Briefing(data, k, paper)
+    briefing = Briefing(data, k, paper, adoption)
     if isinstance(out, Path):
         # Build in memory first so a failure or cancel never leaves a half-written file behind.
         buffer = io.BytesIO()
@@ -1021,6 +1027,8 @@ def make_briefing(db: Any, scope: Any, out: Path | BinaryIO, k: int = DEFAULT_K,
     """Collect the data of ``scope`` from ``db`` and write the briefing; return its page count."""
     from champion_desk.domain.briefing_data import collect
 
+    from champion_desk.report import adoption_section
+
     data = collect(db, scope, made_by=made_by, today=today, progress=progress)
-    return build_briefing(data, out, k=k, paper=paper, progress=progress)
+    return build_briefing(data, out, k=k, paper=paper, progress=progress, adoption=adoption_section.collect(db, scope))
 
