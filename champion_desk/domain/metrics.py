@@ -610,23 +610,75 @@ def adoption_figures(db: Database, f: Filter, periods: Sequence[Period], facts: 
     in-scope staff and in-scope tools with use in the period and no sign-off on the tool by the end.
     """
     facts = facts or usage_facts(db, f, periods)
+    if not facts.tools:
+        return [_adoption_row(0, 0, dict.fromkeys(TIERS, 0), 0, 0) for _ in periods]
+    import numpy as np  # only here: a trust-scale weekly series counts ~10^5 pairs x 53 weeks
+
+    # Most pairs have no use and no training: each is eligible or not and then "none", nothing
+    # more; they are counted per unit. The others are counted at once for each period over arrays
+    # (one entry per pair), exactly as ``usage_pairs`` reads one pair (a test checks they agree).
+    known = sorted(key for key in facts.days.keys() | facts.firsts.keys() if key[1] in facts.tools and key[0] in facts.staff)
+    headcount: dict[str | None, int] = {}
+    for unit_id in facts.staff.values():
+        headcount[unit_id] = headcount.get(unit_id, 0) + 1
+    ordinal: dict[str, int] = {}
+
+    def day(text: str | None, missing: int) -> int:
+        if text is None:
+            return missing
+        if text not in ordinal:
+            ordinal[text] = dt.date.fromisoformat(text).toordinal()
+        return ordinal[text]
+
+    never = 10**7  # after any date: "not by this end"
+    span = 2 * never
+    first_on = np.array([day(facts.firsts.get(k, (None, None))[0], never) for k in known], dtype=np.int64)
+    first_signed = np.array([day(facts.firsts.get(k, (None, None))[1], never) for k in known], dtype=np.int64)
+    tool_starts = np.array([day(facts.tools[k[1]], never) for k in known], dtype=np.int64)
+    # Every pair's use days, as one sorted array of pair * span + day: a range query per pair is two
+    # searchsorted calls over all pairs at once.
+    uses = np.array(sorted(n * span + day(d, never) for n, k in enumerate(known) for d in facts.days.get(k, ())), dtype=np.int64)
+    base = np.arange(len(known), dtype=np.int64) * span
+    combos = sorted({(facts.staff[s], t) for s, t in known}, key=lambda c: (c[0] or "", c[1]))
+    index = {c: n for n, c in enumerate(combos)}
+    combo_of = np.array([index[(facts.staff[s], t)] for s, t in known], dtype=np.int64)
+
+    seen: dict[tuple[int, int], np.ndarray] = {}
+
+    def used(lo: int, hi: int) -> np.ndarray:
+        # Weekly buckets share their 7-day blocks (a week's last block is the next week's second).
+        if (lo, hi) not in seen:
+            seen[(lo, hi)] = np.searchsorted(uses, base + hi, side="right") > np.searchsorted(uses, base + lo, side="left")
+        return seen[(lo, hi)]
+
     rows = []
     for start, end in periods:
-        tiers = dict.fromkeys(TIERS, 0)
-        eligible = active = trained_idle = unsigned = 0
-        for pair in usage_pairs(facts, start, end):
-            unsigned += pair.used_in_period and not pair.signed_off
-            if not pair.eligible:
-                continue
-            eligible += 1
-            tiers[pair.tier] += 1
-            if pair.weeks:
-                active += 1
-            elif pair.trained:
-                trained_idle += 1
-        rows.append({"usage_eligible": eligible, "usage_active": active, "adoption_rate": share(active, eligible),
-                     "usage_tiers": tiers, "trained_not_using": trained_idle, "using_not_signed_off": unsigned})
+        at, e, s0 = end.isoformat(), end.toordinal(), start.toordinal()
+        eligible = sum(n for unit_id, n in headcount.items() for tool_id, starts in facts.tools.items()
+                       if starts <= at and facts.stage(unit_id, tool_id, at) == "live")
+        live = np.array([facts.stage(u, t, at) == "live" for u, t in combos], dtype=bool)
+        counted = tool_starts <= e
+        pair_live = counted & live[combo_of] if len(known) else counted
+        weeks = sum(used(e - 7 * k - 6, e - 7 * k).astype(np.int64) for k in range(4)) * pair_live
+        in_period = counted & used(s0, e)
+        unsigned = int(np.count_nonzero(in_period & (first_signed > e)))
+        tiers = {
+            "high": int(np.count_nonzero(weeks == 4)),
+            "medium": int(np.count_nonzero((weeks == 2) | (weeks == 3))),
+            "low": int(np.count_nonzero(weeks == 1)),
+            "none": 0,
+            "dropped": int(np.count_nonzero(pair_live & (weeks == 0) & used(s0, e - ACTIVE_DAYS))),
+        }
+        active = tiers["high"] + tiers["medium"] + tiers["low"]
+        trained_idle = int(np.count_nonzero(pair_live & (weeks == 0) & (first_on <= e)))
+        tiers["none"] = eligible - active - tiers["dropped"]
+        rows.append(_adoption_row(eligible, active, tiers, trained_idle, unsigned))
     return rows
+
+
+def _adoption_row(eligible: int, active: int, tiers: dict[str, int], trained_idle: int, unsigned: int) -> dict[str, Any]:
+    return {"usage_eligible": eligible, "usage_active": active, "adoption_rate": share(active, eligible),
+            "usage_tiers": tiers, "trained_not_using": trained_idle, "using_not_signed_off": unsigned}
 
 
 @dataclass(frozen=True)
@@ -644,24 +696,29 @@ class UsagePair:
     used_in_period: bool
 
 
-def usage_pairs(facts: UsageFacts, start: dt.date, end: dt.date):
-    """Yield a ``UsagePair`` for every in-scope colleague and tool: the one reading of the definitions."""
+def usage_pairs(facts: UsageFacts, start: dt.date, end: dt.date, only: Sequence[tuple[str, str]] | None = None):
+    """Yield a ``UsagePair`` for every in-scope colleague and tool (or the (staff, tool) pairs ``only``
+    names): the one reading of the definitions."""
     at, since = end.isoformat(), start.isoformat()
     blocks = [((end - dt.timedelta(days=7 * k + 6)).isoformat(), (end - dt.timedelta(days=7 * k)).isoformat()) for k in range(4)]
     before = (end - dt.timedelta(days=ACTIVE_DAYS)).isoformat()
     tools = [tool_id for tool_id, starts in facts.tools.items() if starts <= at]
-    for staff_id, unit_id in facts.staff.items():
-        for tool_id in tools:
-            first_on, first_signed = facts.firsts.get((staff_id, tool_id), (None, None))
-            eligible = facts.stage(unit_id, tool_id, at) == "live"
-            weeks = sum(facts.used(staff_id, tool_id, a, b) for a, b in blocks) if eligible else 0
-            if weeks:
-                tier = "high" if weeks == 4 else "medium" if weeks >= 2 else "low"
-            else:
-                tier = "dropped" if eligible and facts.used(staff_id, tool_id, since, before) else "none"
-            yield UsagePair(staff_id, tool_id, unit_id, eligible, weeks, tier,
-                            bool(first_on and first_on <= at), bool(first_signed and first_signed <= at),
-                            facts.used(staff_id, tool_id, since, at))
+    if only is None:
+        pairs = ((staff_id, tool_id) for staff_id in facts.staff for tool_id in tools)
+    else:
+        pairs = (key for key in only if key[0] in facts.staff and facts.tools.get(key[1], "9999") <= at)
+    for staff_id, tool_id in pairs:
+        unit_id = facts.staff[staff_id]
+        first_on, first_signed = facts.firsts.get((staff_id, tool_id), (None, None))
+        eligible = facts.stage(unit_id, tool_id, at) == "live"
+        weeks = sum(facts.used(staff_id, tool_id, a, b) for a, b in blocks) if eligible else 0
+        if weeks:
+            tier = "high" if weeks == 4 else "medium" if weeks >= 2 else "low"
+        else:
+            tier = "dropped" if eligible and facts.used(staff_id, tool_id, since, before) else "none"
+        yield UsagePair(staff_id, tool_id, unit_id, eligible, weeks, tier,
+                        bool(first_on and first_on <= at), bool(first_signed and first_signed <= at),
+                        facts.used(staff_id, tool_id, since, at))
 
 
 # --- everything ----------------------------------------------------------------------------------

@@ -160,3 +160,36 @@ def test_a_tool_counts_only_once_its_usage_export_has_started(db, adoption_ward)
     assert _adoption(stats(db, scope)) == {"usage_eligible": 0, "usage_active": 0, "adoption_rate": None,
                                            "usage_tiers": dict.fromkeys(("high", "medium", "low", "none", "dropped"), 0),
                                            "trained_not_using": 0, "using_not_signed_off": 0}
+
+
+def _by_pairs(facts, start: dt.date, end: dt.date) -> dict:
+    """Count the figures one pair at a time from metrics.usage_pairs, as docs/figures.md reads."""
+    from champion_desk.domain.metrics import TIERS, usage_pairs
+
+    tiers, eligible, active, idle, unsigned = dict.fromkeys(TIERS, 0), 0, 0, 0, 0
+    for pair in usage_pairs(facts, start, end):
+        unsigned += pair.used_in_period and not pair.signed_off
+        if pair.eligible:
+            eligible += 1
+            tiers[pair.tier] += 1
+            active += pair.weeks > 0
+            idle += pair.weeks == 0 and pair.trained
+    return {"usage_eligible": eligible, "usage_active": active, "usage_tiers": tiers, "trained_not_using": idle,
+            "using_not_signed_off": unsigned}
+
+
+@pytest.mark.parametrize("units", [(), ("Oak Ward",)])
+def test_the_counted_figures_equal_a_pair_by_pair_reading_on_the_demo(db, units):
+    from champion_desk.domain import metrics
+    from champion_desk.domain.demo import generate_demo
+
+    generate_demo(db, "hospital", seed=5, end=dt.date(2026, 11, 26))
+    scope = Scope(dt.date(2025, 11, 1), dt.date(2026, 11, 26), units)
+    f = metrics.resolve(db, scope)
+    periods = buckets(scope, "week")[::5] + [(dt.date(2026, 3, 1), dt.date(2026, 11, 26))]
+    facts = metrics.usage_facts(db, f, periods)
+    rows = metrics.adoption_figures(db, f, periods, facts)
+    for (start, end), row in zip(periods, rows):
+        expected = _by_pairs(facts, start, end)
+        assert {k: row[k] for k in expected} == expected, (start, end)
+    assert any(r["usage_tiers"]["dropped"] for r in rows) and any(r["using_not_signed_off"] for r in rows)
