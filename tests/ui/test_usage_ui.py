@@ -89,13 +89,3 @@ def test_the_usage_wizard_says_trust_first_matches_users_and_imports(qtbot, ward
     assert records.count(db, "usage") == 2 and records.count(db, "staff") == 4  # the locum was not added
 
 
-def test_file_menu_offers_import_usage(qtbot, context):
-    from PySide6.QtWidgets import QMenu, QWidget
-
-    from champion_desk.ui.exchange_actions import add_file_menu_actions
-
-    parent = QWidget()
-    qtbot.addWidget(parent)
-    menu = QMenu(parent)
-    add_file_menu_actions(menu, context, parent)
-    assert "Import &usage…" in [a.text() for a in menu.actions()]
