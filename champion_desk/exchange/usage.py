@@ -38,8 +38,9 @@ FIELD_LABELS = {"staff_ref": "Staff number", "email": "E-mail", "login": "Login"
 
 # Header names the tools' exports use, best first (compared as roster.normalise_header writes them).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "staff_ref": ("staff ref", "staff number", "staff no", "staff id", "employee number", "employee no", "employee id",
-                  "assignment number", "esr number", "payroll number", "person number"),
+    "staff_ref": ("staff ref", "staff reference", "staff number", "staff no", "staff id", "employee number", "employee no",
+                  "employee id", "employee ref", "assignment number", "assignment no", "esr number", "payroll number",
+                  "person number"),
     "email": ("email", "e mail", "email address", "e mail address", "user email", "mail", "upn", "user principal name"),
     "login": ("login", "login name", "login id", "username", "user name", "user id", "userid", "user", "account",
               "account name", "network id", "network login", "windows login", "smartcard id"),

@@ -200,3 +200,6 @@ def test_a_colleagues_own_use_is_in_their_subject_access_export(db, people, tmp_
 def test_a_count_column_is_found_by_its_words_when_no_synonym_matches_exactly():
     mapping = usage.guess_mapping(["Employee ID", "Activity Date", "Encounters Documented", "Department"])
     assert mapping == {"staff_ref": ("Employee ID",), "day": ("Activity Date",), "count": ("Encounters Documented",)}
+    mapping = usage.guess_mapping(["Assignment No.", "Week Commencing", "Alerts Acknowledged", "Product"])
+    assert mapping == {"staff_ref": ("Assignment No.",), "day": ("Week Commencing",), "count": ("Alerts Acknowledged",),
+                       "tool": ("Product",)}
