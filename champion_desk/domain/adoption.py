@@ -19,12 +19,6 @@ GROUPS = ("mentored", "trained hands-on", "trained otherwise", "not trained")
 HANDS_ON_FORMATS = ("hands-on", "one-to-one")
 
 
-def _pairs(db: Database, scope: Scope) -> tuple[metrics.Filter, list[metrics.UsagePair]]:
-    f = metrics.resolve(db, scope)
-    facts = metrics.usage_facts(db, f, [(scope.date_from, scope.date_to)])
-    return f, list(metrics.usage_pairs(facts, scope.date_from, scope.date_to))
-
-
 def adoption_by_training(db: Database, scope: Scope) -> list[dict[str, Any]]:
     """Return per group of ``GROUPS``: group, usage_eligible, usage_active and adoption_rate on the scope's end.
 
@@ -33,19 +27,29 @@ def adoption_by_training(db: Database, scope: Scope) -> list[dict[str, Any]]:
     session (not deleted) of the tool held on or before the end in a hands-on or one-to-one format;
     else "trained otherwise" — any such attendance; else "not trained".
     """
-    f, pairs = _pairs(db, scope)
+    f = metrics.resolve(db, scope)
+    period = [(scope.date_from, scope.date_to)]
+    facts = metrics.usage_facts(db, f, period)
     at = scope.date_to.isoformat()
     mentored = {(r["mentee_id"], r["tool_id"]) for r in db.query(
         "SELECT DISTINCT mentee_id, tool_id FROM pairing WHERE deleted_at IS NULL AND started_on <= ?", (at,))}
-    formats: dict[tuple[str, str], bool] = {}
-    for r in db.query(
-            f"""SELECT a.staff_id, ts.tool_id, max(ts.format IN ({', '.join('?' for _ in HANDS_ON_FORMATS)})) AS hands_on
-                  FROM attendance a JOIN training_session ts ON ts.id = a.session_id
-                 WHERE a.deleted_at IS NULL AND ts.deleted_at IS NULL AND ts.held_on <= ?
-                 GROUP BY a.staff_id, ts.tool_id""", (*HANDS_ON_FORMATS, at)):
-        formats[(r["staff_id"], r["tool_id"])] = bool(r["hands_on"])
+    # Trained at all is the coverage summary's first training day; only hands-on needs the sessions,
+    # and only those of the tools whose use is counted.
+    tools = sorted(facts.tools)
+    hands_on = {(r["staff_id"], r["tool_id"]) for r in db.query(
+        f"""SELECT DISTINCT a.staff_id, ts.tool_id FROM training_session ts JOIN attendance a ON a.session_id = ts.id
+             WHERE ts.deleted_at IS NULL AND a.deleted_at IS NULL AND ts.held_on <= ?
+               AND ts.format IN ({', '.join('?' for _ in HANDS_ON_FORMATS)}) AND ts.tool_id IN ({', '.join('?' for _ in tools)})""",
+        (at, *HANDS_ON_FORMATS, *tools))} if tools else set()
+    formats = {key: key in hands_on for key, (first_on, _) in facts.firsts.items() if first_on and first_on <= at}
+    (cells,) = metrics.adoption_cells(db, f, period, facts)
+    eligible = sum(cell["usage_eligible"] for cell in cells.values())
     counts = {g: [0, 0] for g in GROUPS}
-    for pair in pairs:
+    # A pair with no use, no training and no mentoring can only be eligible and "not trained": those
+    # are what is left of the eligible count once the others are read one by one.
+    others = sorted({k for k in (*facts.pairs, *facts.firsts, *mentored, *formats)
+                     if k[0] in facts.staff and k[1] in facts.tools})
+    for pair in metrics.usage_pairs(facts, scope.date_from, scope.date_to, others):
         if not pair.eligible:
             continue
         key = (pair.staff_id, pair.tool_id)
@@ -57,6 +61,7 @@ def adoption_by_training(db: Database, scope: Scope) -> list[dict[str, Any]]:
             group = GROUPS[3]
         counts[group][0] += 1
         counts[group][1] += pair.weeks > 0
+    counts[GROUPS[3]][0] += eligible - sum(n for n, _ in counts.values())
     return [{"group": g, "usage_eligible": n, "usage_active": a, "adoption_rate": metrics.share(a, n)}
             for g, (n, a) in counts.items()]
 
@@ -65,21 +70,21 @@ def adoption_by_unit(db: Database, scope: Scope) -> list[dict[str, Any]]:
     """Return per unit in scope with anyone eligible or using without sign-off, by name: unit,
     usage_eligible, usage_active, adoption_rate and using_not_signed_off, each as ``stats`` gives it
     with that unit alone."""
-    f, pairs = _pairs(db, scope)
+    f = metrics.resolve(db, scope)
     names = {r["id"]: r["name"] for r in db.query(f"SELECT id, name FROM unit u WHERE deleted_at IS NULL{f.units('u.id')}", f.params())}
-    rows: dict[str, dict[str, Any]] = {}
-    for pair in pairs:
-        if pair.unit_id not in names:
-            continue
-        row = rows.setdefault(pair.unit_id, {"unit": names[pair.unit_id], "usage_eligible": 0, "usage_active": 0,
-                                             "using_not_signed_off": 0})
-        row["usage_eligible"] += pair.eligible
-        row["usage_active"] += pair.eligible and pair.weeks > 0
-        row["using_not_signed_off"] += pair.used_in_period and not pair.signed_off
+    (cells,) = metrics.adoption_cells(db, f, [(scope.date_from, scope.date_to)])
+    totals: dict[str, dict[str, int]] = {}
+    for (unit_id, _tool_id), cell in cells.items():
+        if unit_id in names:
+            total = totals.setdefault(unit_id, dict.fromkeys(cell, 0))
+            for key, n in cell.items():
+                total[key] += n
     out = []
-    for row in sorted(rows.values(), key=lambda r: r["unit"].casefold()):
+    for unit_id, total in sorted(totals.items(), key=lambda item: names[item[0]].casefold()):
+        row = metrics.adoption_cell_figures(total)
         if row["usage_eligible"] or row["using_not_signed_off"]:
-            out.append({**row, "adoption_rate": metrics.share(row["usage_active"], row["usage_eligible"])})
+            out.append({"unit": names[unit_id], **{k: row[k] for k in ("usage_eligible", "usage_active", "adoption_rate",
+                                                                         "using_not_signed_off")}})
     return out
 
 

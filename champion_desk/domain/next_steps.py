@@ -221,6 +221,7 @@ class _Context:
     t: dict[str, float]
     units: dict[str, str]  # unit id -> name, units in scope
     tools: dict[str, str]  # tool id -> name, tools in scope
+    cache: dict[Any, Any] = field(default_factory=dict)  # what several rules read, read once
 
 
 def _fmt_share(x: float | None) -> str:
@@ -482,16 +483,16 @@ def rule_story_gap(c: _Context) -> list[Suggestion]:
 
 
 def _adoption_by_unit(c: _Context, periods: list[metrics.Period]) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """Return {(unit_id, tool_id): metrics.adoption_figures} with that one unit and tool in scope, read once."""
-    facts = metrics.usage_facts(c.db, c.f, periods)
-    out = {}
-    for unit_id in c.units:
-        staff = {s: u for s, u in facts.staff.items() if u == unit_id}
-        for tool_id in facts.tools:
-            if staff and tool_id in c.tools:
-                one = metrics.UsageFacts(staff, {tool_id: facts.tools[tool_id]}, facts.stages, facts.days, facts.firsts)
-                out[(unit_id, tool_id)] = metrics.adoption_figures(c.db, c.f, periods, one)
-    return out
+    """Return {(unit_id, tool_id): metrics.adoption_figures} with that one unit and tool in scope, read once per rule set."""
+    key = ("adoption", tuple(periods))
+    if key not in c.cache:
+        found: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for cells in metrics.adoption_cells(c.db, c.f, periods):
+            for (unit_id, tool_id), cell in cells.items():
+                if unit_id in c.units and tool_id in c.tools:
+                    found.setdefault((unit_id, tool_id), []).append(metrics.adoption_cell_figures(cell))
+        c.cache[key] = found
+    return c.cache[key]
 
 
 def rule_using_not_signed_off(c: _Context) -> list[Suggestion]:
