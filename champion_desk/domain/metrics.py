@@ -534,6 +534,7 @@ def story_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[di
 
 _SPAN = 10**7  # day ordinals are below this: a pair's use days are stored as pair * _SPAN + ordinal
 _NEVER = _SPAN - 1  # "no such day yet": after any real date
+_EPOCH = dt.date(1970, 1, 1).toordinal()  # numpy's datetime64[D] counts days from here
 
 
 def _ordinal(day: str | None) -> int:
@@ -602,20 +603,26 @@ def usage_facts(db: Database, f: Filter, periods: Sequence[Period]) -> UsageFact
         stages.setdefault((r["unit_id"], r["tool_id"]), []).append((r["since"], r["stage"]))
     first = min(min(start, end - dt.timedelta(days=ACTIVE_DAYS - 1)) for start, end in periods)
     last = max(end for _, end in periods)
-    # Both reads walk the covering index usage_staff in (staff, tool, day) order: the first gives
-    # each pair and how many days it has, the second only the days, as ordinals, so no row of a
-    # trust's year (~300k) becomes more than one integer. Staff out of scope are dropped later.
+    # One read walks the covering index usage_staff in (staff, tool, day) order and gives each pair
+    # with its days as one text: a trust's year (~300k rows) becomes ~8k Python rows, and numpy
+    # reads the dates (~0.1 s instead of ~0.4 s for a row and a julianday() per use).
     span = params | {"lo": first.isoformat(), "hi": last.isoformat()}
-    where = (f"u.deleted_at IS NULL AND u.count > 0 AND u.day BETWEEN :lo AND :hi AND julianday(u.day) IS NOT NULL"
-             f"{f.tools('u.tool_id')}")
-    counted = db.conn.execute(f"SELECT u.staff_id, u.tool_id, count(*) FROM usage u INDEXED BY usage_staff WHERE {where}"
-                              " GROUP BY u.staff_id, u.tool_id ORDER BY u.staff_id, u.tool_id", span).fetchall()
-    pairs = {(staff_id, tool_id): n for n, (staff_id, tool_id, _) in enumerate(counted)}
-    days = np.array(db.conn.execute(
-        f"SELECT CAST(julianday(u.day) - 1721424.5 AS INTEGER) FROM usage u INDEXED BY usage_staff WHERE {where}"
-        " ORDER BY u.staff_id, u.tool_id, u.day", span).fetchall(), dtype=np.int64).reshape(-1)
-    owner = np.repeat(np.arange(len(counted), dtype=np.int64), [n for _, _, n in counted])
-    uses = owner * _SPAN + days  # sorted already: pairs in order, days in order within each
+    where = f"u.deleted_at IS NULL AND u.count > 0 AND u.day BETWEEN :lo AND :hi{f.tools('u.tool_id')}"
+    grouped = db.conn.execute(f"SELECT u.staff_id, u.tool_id, group_concat(u.day, ',') FROM usage u INDEXED BY usage_staff"
+                              f" WHERE {where} GROUP BY u.staff_id, u.tool_id ORDER BY u.staff_id, u.tool_id", span).fetchall()
+    try:
+        days = np.array(",".join(r[2] for r in grouped).split(","), dtype="datetime64[D]").astype(np.int64) + _EPOCH
+    except ValueError:
+        # A stored day that is no real date (month 13 passes the schema's check) is no day of use.
+        grouped = db.conn.execute(f"SELECT u.staff_id, u.tool_id, group_concat(u.day, ',') FROM usage u INDEXED BY usage_staff"
+                                  f" WHERE {where} AND julianday(u.day) IS NOT NULL GROUP BY u.staff_id, u.tool_id"
+                                  " ORDER BY u.staff_id, u.tool_id", span).fetchall()
+        days = np.array(",".join(r[2] for r in grouped).split(","), dtype="datetime64[D]").astype(np.int64) + _EPOCH
+    if not grouped:
+        days = np.zeros(0, dtype=np.int64)
+    pairs = {(staff_id, tool_id): n for n, (staff_id, tool_id, _) in enumerate(grouped)}
+    owner = np.repeat(np.arange(len(grouped), dtype=np.int64), [text.count(",") + 1 for _, _, text in grouped])
+    uses = np.sort(owner * _SPAN + days)  # group_concat's order within a pair is not promised
     firsts = {(r["staff_id"], r["tool_id"]): (r["first_on"], r["first_signed_on"])
               for r in db.query(f"SELECT ft.staff_id, ft.tool_id, ft.first_on, ft.first_signed_on FROM summary_first_training ft"
                                 f" WHERE ft.staff_id IN ({live_staff}){f.tools('ft.tool_id')}", params)

@@ -193,3 +193,12 @@ def test_the_counted_figures_equal_a_pair_by_pair_reading_on_the_demo(db, units)
         expected = _by_pairs(facts, start, end)
         assert {k: row[k] for k in expected} == expected, (start, end)
     assert any(r["usage_tiers"]["dropped"] for r in rows) and any(r["using_not_signed_off"] for r in rows)
+
+
+def test_a_stored_day_that_is_no_real_date_is_no_day_of_use(db, adoption_ward):
+    before = _adoption(stats(db, SCOPE))
+    # Day 32 passes the schema's date check (and sorts inside the period); a file from elsewhere may hold one.
+    db.conn.execute("UPDATE usage SET day = '2026-10-32' WHERE day = '2026-11-01'")  # f's only use
+    after = _adoption(stats(db, SCOPE))
+    assert after["usage_active"] == before["usage_active"] - 1
+    assert after["usage_tiers"]["low"] == before["usage_tiers"]["low"] - 1
