@@ -584,8 +584,31 @@ class UsageFacts:
         return k < len(uses) and uses[k] <= n * _SPAN + _ordinal(last)
 
 
+# The last facts read, with what they were read for: the dashboard asks for the adoption series,
+# then the comparison by preparation, over the same scope and unchanged data (0.3 s saved at trust scale).
+_last_facts: tuple[tuple[Any, ...], dt.date, dt.date, UsageFacts] | None = None
+
+
 def usage_facts(db: Database, f: Filter, periods: Sequence[Period]) -> UsageFacts:
-    """Read what ``adoption_figures`` needs for the periods (see ``UsageFacts``)."""
+    """Read what ``adoption_figures`` needs for the periods (see ``UsageFacts``).
+
+    Facts read earlier on the same connection, for the same scope and a span covering these
+    periods, are reused while the data has not changed (``PRAGMA data_version`` for other
+    connections' commits, ``total_changes`` for this one's writes).
+    """
+    global _last_facts
+    first = min(min(start, end - dt.timedelta(days=ACTIVE_DAYS - 1)) for start, end in periods)
+    last = max(end for _, end in periods)
+    key = (id(db.conn), db.scalar("PRAGMA data_version"), db.conn.total_changes, f)
+    cached = _last_facts
+    if cached is not None and cached[0] == key and cached[1] <= first and last <= cached[2]:
+        return cached[3]
+    facts = _read_usage_facts(db, f, first, last)
+    _last_facts = (key, first, last, facts)
+    return facts
+
+
+def _read_usage_facts(db: Database, f: Filter, first: dt.date, last: dt.date) -> UsageFacts:
     import numpy as np  # only when adoption is asked for: ~0.1 s to import
 
     params = f.params()
@@ -601,8 +624,6 @@ def usage_facts(db: Database, f: Filter, periods: Sequence[Period]) -> UsageFact
     for r in db.query(f"SELECT r.unit_id, r.tool_id, r.since, r.stage FROM rollout r WHERE r.deleted_at IS NULL{f.tools('r.tool_id')}"
                       " ORDER BY r.since, r.created_at, r.id", params):
         stages.setdefault((r["unit_id"], r["tool_id"]), []).append((r["since"], r["stage"]))
-    first = min(min(start, end - dt.timedelta(days=ACTIVE_DAYS - 1)) for start, end in periods)
-    last = max(end for _, end in periods)
     # One read walks the covering index usage_staff in (staff, tool, day) order and gives each pair
     # with its days as one text: a trust's year (~300k rows) becomes ~8k Python rows, and numpy
     # reads the dates (~0.1 s instead of ~0.4 s for a row and a julianday() per use).

@@ -45,7 +45,8 @@ def test_the_dashboard_draws_adoption_with_coverage_and_go_live(qtbot, db):
     context = AppContext(db, Scope(dt.date(2025, 11, 27), dt.date(2026, 11, 26)))
     page = DashboardPage(context)
     qtbot.addWidget(page)
-    page.refresh()
+    with qtbot.waitSignal(page.adoption_shown, timeout=20_000):
+        page.refresh()  # the adoption chart is read in the background, after the others are drawn
     chart = page.charts["adoption"]
     assert not chart.is_showing_message()
     rows = page.rows["adoption"]

@@ -31,9 +31,20 @@ log = logging.getLogger(__name__)
 CHART_SERIES = ("training", "concerns", "mentoring", "units", "readiness", "adoption")
 # Series with one row per unit over the whole scope: the bucket does not change them.
 UNBUCKETED_SERIES = ("units", "readiness")
+# Read in the background after the others are drawn: at trust scale it takes ~0.5 s, the rest ~40 ms.
+LATER_SERIES = ("adoption",)
 BUCKETS = (("month", "By month"), ("week", "By week"))
 # Below this page width three charts side by side get too narrow to read: stack them instead.
 WIDE_LAYOUT_MIN_WIDTH = 1500
+
+
+def read_adoption(db: Any, scope: Scope, bucket: str) -> dict[str, Any]:
+    """Return what the adoption chart draws: the series rows, the comparison by preparation, the go-live days."""
+    from champion_desk.domain import adoption
+    from champion_desk.domain.series import series
+
+    return {"rows": series(db, "adoption", scope, bucket), "groups": adoption.adoption_by_training(db, scope),
+            "go_lives": adoption.go_lives(db, scope)}
 
 
 def is_empty(rows_by_series: dict[str, list[dict[str, Any]]]) -> bool:
@@ -66,6 +77,7 @@ class DashboardPage(Page):
 
     drill_down_requested = Signal(str, dict)
     redrawn = Signal(dict)  # timings in ms: {"series_ms", "draw_ms"} after every redraw
+    adoption_shown = Signal()  # the adoption chart, read after the others, is drawn
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -155,9 +167,10 @@ class DashboardPage(Page):
                 "widen the period or choose other units."
             )
         else:
-            self._prepare_adoption(scope)
             for name, chart in self.charts.items():
-                chart.show_rows(self.rows[name], scope, self.bucket)
+                if name not in LATER_SERIES:
+                    chart.show_rows(self.rows[name], scope, self.bucket)
+            self._load_adoption(scope)
             self.body.setCurrentWidget(self.scroll)
         drawn = time.perf_counter()
         self.last_timings = {"series_ms": (fetched - started) * 1000, "draw_ms": (drawn - fetched) * 1000}
@@ -198,7 +211,7 @@ class DashboardPage(Page):
     def _fetch(self, scope: Scope) -> dict[str, list[dict[str, Any]]]:
         """Return every chart's series rows for the scope and the page's bucket."""
         db = self.context.db
-        names = [name for name in CHART_SERIES if name not in UNBUCKETED_SERIES]
+        names = [name for name in CHART_SERIES if name not in UNBUCKETED_SERIES + LATER_SERIES]
         if self._unbucketed is None or self._unbucketed[0] != scope:
             names += UNBUCKETED_SERIES
         # One call for the whole redraw, so what several series share is read once, the grouped
@@ -208,14 +221,40 @@ class DashboardPage(Page):
             self._unbucketed = (scope, {name: rows.pop(name) for name in UNBUCKETED_SERIES})
         return rows | self._unbucketed[1]
 
-    def _prepare_adoption(self, scope: Scope) -> None:
-        """Give the adoption chart training coverage per bucket, the comparison by preparation and the go-live days."""
-        from champion_desk.domain import adoption
+    def _load_adoption(self, scope: Scope) -> None:
+        """Read the adoption series, the comparison by preparation and the go-live days, then draw them.
 
-        coverage = {(r["start"], r["end"]): r["training_coverage"] for r in self.rows["training"]}
-        self.rows["adoption"] = [{**r, "training_coverage": coverage.get((r["start"], r["end"]))} for r in self.rows["adoption"]]
+        In the background on a connection of its own when the database is a file and no write is
+        open (the result of an older scope is dropped); otherwise here.
+        """
+        chart = self.charts["adoption"]
+        self._adoption_wanted = wanted = (scope, self.bucket)
         db = self.context.db
-        self.charts["adoption"].set_context(adoption.adoption_by_training(db, scope), adoption.go_lives(db, scope), scope.date_to)
+        if db.path is None or db.conn.in_transaction:
+            self._show_adoption(wanted, read_adoption(db, scope, self.bucket))
+            return
+        from champion_desk.ui.background import start_read
+
+        chart.message_label.setText("Reading the tools' usage…")
+        chart.stack.setCurrentWidget(chart.message_label)
+        start_read(db.path, lambda other: read_adoption(other, scope, self.bucket),
+                   lambda found: self._show_adoption(wanted, found),
+                   lambda message: self._show_adoption(wanted, None, message))
+
+    def _show_adoption(self, wanted: tuple[Scope, str], found: dict[str, Any] | None, failure: str = "") -> None:
+        if wanted != getattr(self, "_adoption_wanted", None) or not self.charts:
+            return  # the scope or bucket changed meanwhile: a newer read is on its way
+        chart = self.charts["adoption"]
+        scope, bucket = wanted
+        if found is None:
+            chart.message_label.setText(f"The adoption chart could not be read: {failure}")
+            chart.stack.setCurrentWidget(chart.message_label)
+            return
+        coverage = {(r["start"], r["end"]): r["training_coverage"] for r in self.rows.get("training", [])}
+        self.rows["adoption"] = [{**r, "training_coverage": coverage.get((r["start"], r["end"]))} for r in found["rows"]]
+        chart.set_context(found["groups"], found["go_lives"], scope.date_to)
+        chart.show_rows(self.rows["adoption"], scope, bucket)
+        self.adoption_shown.emit()
 
     def _forget_unbucketed(self, *_: object) -> None:
         self._unbucketed = None
