@@ -789,6 +789,7 @@ class _Generator:
         index = {staff_id: s for s, staff_id in enumerate(self.staff_id)}
         sessions = {r["id"]: r for r in self.rows["training_session"]}
         trained: dict[tuple[int, str], tuple[int, bool]] = {}  # (staff, tool id) -> (first day, hands-on ever)
+        signed: dict[tuple[int, str], int] = {}  # (staff, tool id) -> first sign-off day
         for a in self.rows["attendance"]:
             ts = sessions[a["session_id"]]
             key = (index[a["staff_id"]], ts["tool_id"])
@@ -796,6 +797,8 @@ class _Generator:
             hands_on = ts["format"] in (SessionFormat.HANDS_ON.value, SessionFormat.ONE_TO_ONE.value)
             first, had = trained.get(key, (day, False))
             trained[key] = (min(first, day), had or hands_on)
+            if a["signed_off"]:
+                signed[key] = min(signed.get(key, day), day)
         mentored = {(index[p["mentee_id"]], p["tool_id"]) for p in self.rows["pairing"]}
         window = self.end - 7 * USAGE_WEEKS
         usage = self.rows["usage"]
@@ -809,12 +812,17 @@ class _Generator:
                 if not self.staff_active[s]:
                     continue
                 first, hands_on = trained.get((s, tool_id), (None, False))
+                # Most wards give access once a colleague is signed off; a few get in before (the
+                # safety signal the next steps look for), more on the lagging unit.
+                early = 0.1 if ro.unit.lagging else 0.008
                 if first is None:
-                    if rng.random() > (0.08 if ro.unit.lagging else 0.3):
+                    if rng.random() > early:
                         continue
                     begins, weights = ro.live + rng.randint(21, 120), (0.05, 0.3, 0.65)
                 else:
-                    begins = max(ro.live, first) + rng.randint(0, 14)
+                    if (s, tool_id) not in signed and rng.random() > early * 3:
+                        continue
+                    begins = max(ro.live, signed.get((s, tool_id), first)) + rng.randint(0, 14)
                     weights = (0.45, 0.3, 0.25) if hands_on else (0.3, 0.35, 0.35)
                     if (s, tool_id) in mentored:
                         weights = (0.65, 0.25, 0.1)

@@ -51,6 +51,7 @@ THRESHOLDS: dict[str, Threshold] = {
     "stalled_min": Threshold(1, 1, 100, "stalled pairings on a unit before a check-in reminder"),
     "refresher_within_days": Threshold(30, 0, 365, "days ahead to look for sign-offs due a refresher"),
     "story_gap_days": Threshold(90, 14, 730, "days a live unit may go without a success story"),
+    "unsigned_use_min": Threshold(3, 1, 100, "colleagues on a unit using a tool without a competency sign-off before a sign-off session is suggested"),
     "trained_not_using_min": Threshold(3, 1, 100, "colleagues on a unit trained on a live tool but not using it in the last 28 days before a refresher or mentor is suggested"),
     "adoption_drop": Threshold(0.15, 0.05, 1.0, "a fall in a unit's adoption rate over the last 28 days (a share, 0.15 = 15 points) that calls for a listening session"),
 }
@@ -496,12 +497,13 @@ def _adoption_by_unit(c: _Context, periods: list[metrics.Period]) -> dict[tuple[
 
 
 def rule_using_not_signed_off(c: _Context) -> list[Suggestion]:
-    """Colleagues on a unit using a tool in the period with no competency sign-off on it
-    (metrics.using_not_signed_off) → a sign-off session, high severity: unsupervised use is a safety risk."""
+    """At least unsigned_use_min colleagues on a unit using a tool in the period with no competency
+    sign-off on it (metrics.using_not_signed_off) → a sign-off session, high severity: unsupervised
+    use is a safety risk."""
     out = []
     for (unit_id, tool_id), (row,) in sorted(_adoption_by_unit(c, [(c.scope.date_from, c.scope.date_to)]).items()):
         n = row["using_not_signed_off"]
-        if not n:
+        if not n or n < c.t["unsigned_use_min"]:
             continue
         unit, tool = c.units[unit_id], c.tools[tool_id]
         out.append(Suggestion(

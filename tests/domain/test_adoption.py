@@ -111,8 +111,13 @@ def _suggested(db, rule: str, scope: Scope = SCOPE) -> list:
 
 
 def test_use_without_sign_off_suggests_a_sign_off_session_per_unit_with_counts_only(db, adoption_ward):
+    from champion_desk.domain.next_steps import set_threshold
+
+    found = _suggested(db, "using_not_signed_off")  # Ward 8's one is below the default 3
+    assert [(s.unit, s.figures["using_not_signed_off"], s.severity_name) for s in found] == [("Ward 7", 3, "high")]
+    set_threshold(db, "unsigned_use_min", 1, "t")
     found = _suggested(db, "using_not_signed_off")
-    assert [(s.unit, s.figures["using_not_signed_off"], s.severity_name) for s in found] == [("Ward 7", 3, "high"), ("Ward 8", 1, "high")]
+    assert [(s.unit, s.figures["using_not_signed_off"]) for s in found] == [("Ward 7", 3), ("Ward 8", 1)]
     assert "Colleague" not in found[0].signal and found[0].target["prefill"]["format"] == "hands-on"
 
 
