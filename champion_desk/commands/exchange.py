@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("import-roster", help="import staff from an HR roster (CSV or XLSX)")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                   help="read FIELD (staff_ref, display_name, role, unit, is_champion, active) from COLUMN; "
+                   help="read FIELD (staff_ref, display_name, role, unit, is_champion, active, email, login) from COLUMN; "
                    "join columns with + (display_name=Forename+Surname)")
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     p.add_argument("--skip-invalid", action="store_true", help="write the valid rows, report the invalid ones")

@@ -216,3 +216,20 @@ def journey(db: Database, staff_id: str) -> list[dict[str, Any]]:
         ORDER BY 1, 2, 5"""
     rows = db.query(sql, {"sid": staff_id})
     return [{"date": r["date"], "kind": r["kind"], "summary": r["summary"], "table": r["tbl"], "record_id": r["record_id"]} for r in rows]
+
+
+def person_usage(db: Database, staff_id: str, months: int = 6, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Return one colleague's own use of each tool per calendar month, newest first, for their journey only.
+
+    Rows: tool, month (``YYYY-MM``), days (days with use, count > 0) and uses (the sum of counts),
+    over usage rows not deleted in the last ``months`` months up to ``today``. Never shown to
+    managers: every output for them counts use by unit (README, "Trust first").
+    """
+    today = today or dt.date.today()
+    since = months_before(today, months - 1).replace(day=1)
+    return db.query(
+        """SELECT t.name AS tool, substr(u.day, 1, 7) AS month, count(DISTINCT u.day) AS days, sum(u.count) AS uses
+             FROM usage u JOIN tool t ON t.id = u.tool_id
+            WHERE u.staff_id = ? AND u.deleted_at IS NULL AND u.count > 0 AND u.day BETWEEN ? AND ?
+            GROUP BY t.name, month ORDER BY month DESC, t.name""",
+        (staff_id, since.isoformat(), today.isoformat()))

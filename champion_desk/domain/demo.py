@@ -36,8 +36,12 @@ Progress = Callable[[int, int], bool]
 # Tables in the order foreign keys need them written.
 WRITE_ORDER = (
     "unit", "staff", "tool", "rollout", "training_session", "attendance",
-    "incident", "pairing", "checkin", "pulse", "story",
+    "incident", "pairing", "checkin", "pulse", "story", "usage",
 )
+USAGE_TOOLS = 2  # the first tools of a scale come with a vendor usage export (weekly, the last year)
+USAGE_WEEKS = 52
+# Share of weeks with use, by tier; who lands in which tier follows their training (see build_usage).
+_TIER_WEEKS = {"high": 0.95, "medium": 0.6, "low": 0.28}
 PROGRESS_TOTAL = 1000
 _GENERATION_SHARE = 550  # progress points spent building rows; the rest is writing them
 _WRITE_CACHE_KIB = 65536  # page cache while writing (64 MiB; SQLite's default is 2 MiB)
@@ -695,6 +699,7 @@ class _Generator:
     def __init__(self, spec: ScaleSpec, seed: int, end: dt.date, report: Callable[[float], None]) -> None:
         self.spec = spec
         self.rng = random.Random(f"champion-desk-demo:{seed}")
+        self.rng_seed = seed
         self.end = end.toordinal()
         self.start = months_before(end, 12 * spec.years) + dt.timedelta(days=1)
         self.report = report
@@ -711,9 +716,9 @@ class _Generator:
 
     # ---- small helpers ---------------------------------------------------------------------
 
-    def new_id(self) -> str:
+    def new_id(self, rng: random.Random | None = None) -> str:
         """Return a version-4 UUID drawn from the seeded stream (same seed, same ids)."""
-        n = self.rng.getrandbits(128)
+        n = (rng or self.rng).getrandbits(128)
         n = (n & ~(0xF000 << 64)) | (0x4000 << 64)
         n = (n & ~(0xC000 << 48)) | (0x8000 << 48)
         h = f"{n:032x}"
@@ -771,6 +776,72 @@ class _Generator:
                 self.build_stories(ro)
             self.build_pairings(unit, by_unit.get(unit.index, []))
             self.report(0.05 + 0.95 * n / len(self.units))
+        self.build_usage()
+
+    def build_usage(self) -> None:
+        """Create the weekly usage of the tools that export it, over the last year, after the rest of the story.
+
+        Use starts when a colleague is trained (or, untrained, rarely and late) on a unit where the
+        tool is live; hands-on training and mentoring make high use likelier; the lagging unit uses
+        the tool least; a few users drop out. A stream of its own leaves every other table as it was.
+        """
+        rng = random.Random(f"champion-desk-demo-usage:{self.rng_seed}")
+        index = {staff_id: s for s, staff_id in enumerate(self.staff_id)}
+        sessions = {r["id"]: r for r in self.rows["training_session"]}
+        trained: dict[tuple[int, str], tuple[int, bool]] = {}  # (staff, tool id) -> (first day, hands-on ever)
+        signed: dict[tuple[int, str], int] = {}  # (staff, tool id) -> first sign-off day
+        for a in self.rows["attendance"]:
+            ts = sessions[a["session_id"]]
+            key = (index[a["staff_id"]], ts["tool_id"])
+            day = dt.date.fromisoformat(ts["held_on"]).toordinal()
+            hands_on = ts["format"] in (SessionFormat.HANDS_ON.value, SessionFormat.ONE_TO_ONE.value)
+            first, had = trained.get(key, (day, False))
+            trained[key] = (min(first, day), had or hands_on)
+            if a["signed_off"]:
+                signed[key] = min(signed.get(key, day), day)
+        mentored = {(index[p["mentee_id"]], p["tool_id"]) for p in self.rows["pairing"]}
+        window = self.end - 7 * USAGE_WEEKS
+        usage = self.rows["usage"]
+        for ro in self.rollouts:
+            if ro.tool not in self.spec.tools[:USAGE_TOOLS] or ro.live is None or ro.live > self.end:
+                continue
+            tool_id = self.tool_id[ro.tool]
+            source = f"{TOOLS[ro.tool].name} usage export"
+            stop_all = ro.paused if ro.paused is not None else self.end
+            for s in ro.unit.staff:
+                if not self.staff_active[s]:
+                    continue
+                first, hands_on = trained.get((s, tool_id), (None, False))
+                # Most wards give access once a colleague is signed off; a few get in before (the
+                # safety signal the next steps look for), more on the lagging unit.
+                early = 0.1 if ro.unit.lagging else 0.008
+                if first is None:
+                    if rng.random() > early:
+                        continue
+                    begins, weights = ro.live + rng.randint(21, 120), (0.05, 0.3, 0.65)
+                else:
+                    if (s, tool_id) not in signed and rng.random() > early * 3:
+                        continue
+                    begins = max(ro.live, signed.get((s, tool_id), first)) + rng.randint(0, 14)
+                    weights = (0.45, 0.3, 0.25) if hands_on else (0.3, 0.35, 0.35)
+                    if (s, tool_id) in mentored:
+                        weights = (0.65, 0.25, 0.1)
+                    if ro.unit.lagging:
+                        weights = (weights[0] * 0.3, weights[1], weights[2] * 2 + 0.3)
+                tier = rng.choices(("high", "medium", "low"), weights)[0]
+                stop = stop_all
+                if rng.random() < (0.18 if ro.unit.lagging else 0.08):
+                    stop = rng.randint(begins, max(begins, self.end))  # dropped out
+                monday = max(begins, window)
+                monday -= (monday - 1) % 7  # ordinal 1 is a Monday
+                while monday <= min(stop, self.end):
+                    if monday >= begins - 6 and rng.random() < _TIER_WEEKS[tier]:
+                        count = rng.randint(1, {"high": 40, "medium": 18, "low": 6}[tier])
+                        created = self.stamp(min(self.end, monday + 7), 9 * 60)
+                        usage.append({"id": self.new_id(rng), "created_at": created, "updated_at": created,
+                                      "deleted_at": None, "staff_id": self.staff_id[s], "tool_id": tool_id,
+                                      "day": self.iso(monday), "count": count, "source": source})
+                    monday += 7
 
     def unit_catalogue(self) -> list[tuple[str, str, str]]:
         """Return ``spec.units`` (name, specialty, kind): named departments first, then wards."""
@@ -825,6 +896,7 @@ class _Generator:
                     "staff", start, display_name=person_name, role=role, unit_id=unit_id,
                     staff_ref=f"E{refs[s]}", is_champion=1 if part == "champion" else 0, active=1 if active else 0,
                     signing_pin_hash=None, signing_pin_failures=None, signing_pin_wait_until=None,
+                    email=None, login=None,
                 )
                 self.staff_id.append(staff_id)
                 self.staff_name.append(person_name)

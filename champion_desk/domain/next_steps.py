@@ -51,6 +51,9 @@ THRESHOLDS: dict[str, Threshold] = {
     "stalled_min": Threshold(1, 1, 100, "stalled pairings on a unit before a check-in reminder"),
     "refresher_within_days": Threshold(30, 0, 365, "days ahead to look for sign-offs due a refresher"),
     "story_gap_days": Threshold(90, 14, 730, "days a live unit may go without a success story"),
+    "unsigned_use_min": Threshold(3, 1, 100, "colleagues on a unit using a tool without a competency sign-off before a sign-off session is suggested"),
+    "trained_not_using_min": Threshold(3, 1, 100, "colleagues on a unit trained on a live tool but not using it in the last 28 days before a refresher or mentor is suggested"),
+    "adoption_drop": Threshold(0.15, 0.05, 1.0, "a fall in a unit's adoption rate over the last 28 days (a share, 0.15 = 15 points) that calls for a listening session"),
 }
 
 # What each rising theme calls for: (strategy, action template, where the action button goes).
@@ -219,6 +222,7 @@ class _Context:
     t: dict[str, float]
     units: dict[str, str]  # unit id -> name, units in scope
     tools: dict[str, str]  # tool id -> name, tools in scope
+    cache: dict[Any, Any] = field(default_factory=dict)  # what several rules read, read once
 
 
 def _fmt_share(x: float | None) -> str:
@@ -479,9 +483,98 @@ def rule_story_gap(c: _Context) -> list[Suggestion]:
     return out
 
 
+def _adoption_by_unit(c: _Context, periods: list[metrics.Period]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Return {(unit_id, tool_id): metrics.adoption_figures} with that one unit and tool in scope, read once per rule set."""
+    key = ("adoption", tuple(periods))
+    if key not in c.cache:
+        found: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for cells in metrics.adoption_cells(c.db, c.f, periods):
+            for (unit_id, tool_id), cell in cells.items():
+                if unit_id in c.units and tool_id in c.tools:
+                    found.setdefault((unit_id, tool_id), []).append(metrics.adoption_cell_figures(cell))
+        c.cache[key] = found
+    return c.cache[key]
+
+
+def rule_using_not_signed_off(c: _Context) -> list[Suggestion]:
+    """At least unsigned_use_min colleagues on a unit using a tool in the period with no competency
+    sign-off on it (metrics.using_not_signed_off) → a sign-off session, high severity: unsupervised
+    use is a safety risk."""
+    out = []
+    for (unit_id, tool_id), (row,) in sorted(_adoption_by_unit(c, [(c.scope.date_from, c.scope.date_to)]).items()):
+        n = row["using_not_signed_off"]
+        if not n or n < c.t["unsigned_use_min"]:
+            continue
+        unit, tool = c.units[unit_id], c.tools[tool_id]
+        out.append(Suggestion(
+            key=f"using_not_signed_off:{unit_id}:{tool_id}:{c.scope.date_to:%Y-%m}", rule="using_not_signed_off", unit=unit, tool=tool,
+            signal=f"{n} colleague{'s' if n != 1 else ''} on {unit} used {tool} in the period without a competency sign-off",
+            figures={"using_not_signed_off": n},
+            strategy="Competence before use: a supervised sign-off",
+            action=f"Book a hands-on {tool} sign-off session on {unit} for the colleagues already using it.",
+            severity=HIGH, weight=n,
+            target=_target(c, "training_session", unit_id, tool_id, {}),
+        ))
+    return out
+
+
+def rule_trained_not_using(c: _Context) -> list[Suggestion]:
+    """At least trained_not_using_min colleagues on a unit trained on a tool that is live there but
+    with no use in the last 28 days (metrics.trained_not_using) → a hands-on refresher or a mentor."""
+    out = []
+    for (unit_id, tool_id), (row,) in sorted(_adoption_by_unit(c, [(c.scope.date_from, c.scope.date_to)]).items()):
+        n = row["trained_not_using"]
+        if n < c.t["trained_not_using_min"]:
+            continue
+        unit, tool = c.units[unit_id], c.tools[tool_id]
+        out.append(Suggestion(
+            key=f"trained_not_using:{unit_id}:{tool_id}:{c.scope.date_to:%Y-%m}", rule="trained_not_using", unit=unit, tool=tool,
+            signal=f"{n} colleagues on {unit} trained on {tool} have not used it in the last 28 days "
+                   f"(adoption {_fmt_share(row['adoption_rate'])})",
+            figures={"trained_not_using": n, "usage_eligible": row["usage_eligible"], "adoption_rate": row["adoption_rate"]},
+            strategy="Hands-on practice and a trusted peer turn training into use",
+            action=f"Offer a hands-on {tool} refresher on {unit}, or pair those colleagues with a mentor.",
+            severity=MEDIUM, weight=n,
+            target=_target(c, "training_session", unit_id, tool_id, {}),
+        ))
+    return out
+
+
+def rule_adoption_drop(c: _Context) -> list[Suggestion]:
+    """A unit where a live tool's adoption rate on the scope's end is at least adoption_drop below its
+    rate 28 days earlier (after go-live: eligible colleagues on both days) → a listening session on
+    the unit's open concerns about the tool."""
+    end = c.scope.date_to
+    earlier = end - dt.timedelta(days=metrics.ACTIVE_DAYS)
+    periods = [(min(c.scope.date_from, earlier), earlier), (c.scope.date_from, end)]
+    out = []
+    for (unit_id, tool_id), (before, now) in sorted(_adoption_by_unit(c, periods).items()):
+        if before["adoption_rate"] is None or now["adoption_rate"] is None:
+            continue
+        fall = before["adoption_rate"] - now["adoption_rate"]
+        if fall < c.t["adoption_drop"] - 1e-9:
+            continue
+        unit, tool = c.units[unit_id], c.tools[tool_id]
+        open_ = c.db.scalar("SELECT count(*) FROM incident WHERE deleted_at IS NULL AND unit_id = ? AND tool_id = ?"
+                            " AND occurred_on <= ? AND (resolved_on IS NULL OR resolved_on > ?)",
+                            (unit_id, tool_id, end.isoformat(), end.isoformat()))
+        out.append(Suggestion(
+            key=f"adoption_drop:{unit_id}:{tool_id}:{end:%Y-%m}", rule="adoption_drop", unit=unit, tool=tool,
+            signal=f"{tool} adoption on {unit} fell from {_fmt_share(before['adoption_rate'])} to "
+                   f"{_fmt_share(now['adoption_rate'])} in 28 days; {open_} concern{'s' if open_ != 1 else ''} about it open",
+            figures={"adoption_before": before["adoption_rate"], "adoption_rate": now["adoption_rate"], "concerns_open": open_},
+            strategy="Open dialogue with a visible response",
+            action=f"Hold a listening session on {unit} about {tool}: go through its open concerns and report back what will change.",
+            severity=MEDIUM, weight=fall * 100,
+            target=_target(c, "concerns", unit_id, tool_id, {"unit": unit, "status": "unresolved"}),
+        ))
+    return out
+
+
 RULES: tuple[Callable[[_Context], list[Suggestion]], ...] = (
     rule_theme_rising, rule_low_coverage, rule_unanswered_concerns, rule_champion_ratio,
     rule_stalled_pairings, rule_readiness_barrier, rule_refreshers_due, rule_story_gap,
+    rule_using_not_signed_off, rule_trained_not_using, rule_adoption_drop,
 )
 
 

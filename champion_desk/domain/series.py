@@ -23,13 +23,14 @@ BUCKETS = ("week", "month")
 # Enough for 100 years by month or 23 by week. Each bucket costs a little in every grouped query and
 # chart, and more than linearly: 15,600 weeks took 5.7 s, 105,000 (from year 1) 326 s.
 MAX_BUCKETS = 1200
-SERIES = ("training", "concerns", "mentoring", "units", "readiness")
+SERIES = ("training", "concerns", "mentoring", "units", "readiness", "adoption")
 
 # The figures each time series carries, named exactly as in ``stats``.
 SERIES_KEYS: dict[str, tuple[str, ...]] = {
     "training": metrics.TRAINING_KEYS,
     "concerns": metrics.CONCERN_KEYS,
     "mentoring": metrics.MENTORING_KEYS,
+    "adoption": metrics.ADOPTION_KEYS,
 }
 
 # Every key of a row of each series, in order (the CSV header even when there are no rows).
@@ -142,6 +143,8 @@ def series_set(db: Database, names: Sequence[str], scope: Scope, bucket: str = "
         out["training"] = _rows(periods, "training", figures)
     if "concerns" in names:
         out["concerns"] = _rows(periods, "concerns", aside.get("concerns") or metrics.concern_figures(db, f, periods))
+    if "adoption" in names:
+        out["adoption"] = _rows(periods, "adoption", metrics.adoption_figures(db, f, periods))
     if "readiness" in names:
         readiness = aside.get("readiness")
         out["readiness"] = [edges | row for row in (breakdowns.readiness(db, scope) if readiness is None else readiness)]

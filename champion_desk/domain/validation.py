@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -50,6 +51,7 @@ REFERENCES: dict[str, dict[str, str]] = {
     "checkin": {"pairing_id": "pairing"},
     "pulse": {"unit_id": "unit", "tool_id": "tool"},
     "story": {"tool_id": "tool", "unit_id": "unit"},
+    "usage": {"staff_id": "staff", "tool_id": "tool"},
 }
 
 
@@ -170,6 +172,10 @@ class _Checker:
             self.fail(field, "must be unique", f"Another {what} already has {_label(field)} {value!r}{hint}.")
 
 
+# One "@" with text either side and a dot in the domain: enough to catch a name typed in the column.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
 def _label(field: str) -> str:
     return {"training_session": "training session", "held_on": "date", "occurred_on": "date",
             "told_on": "date", "taken_on": "date", "started_on": "start date", "ended_on": "end date",
@@ -196,6 +202,11 @@ def _staff(c: _Checker) -> None:
     c.text("staff_ref", 40)
     c.boolean("is_champion")
     c.boolean("active")
+    c.text("email", 254)
+    c.text("login", 80)
+    email = c.get("email")
+    if isinstance(email, str) and not _EMAIL.fullmatch(email.strip()):
+        c.fail("email", "must be an e-mail address (name@domain)", f"e-mail must be an address like name@nhs.net (got {email!r}).")
     c.references()
     c.unique("staff_ref", "colleague")
 
@@ -209,6 +220,14 @@ def _tool(c: _Checker) -> None:
     c.date("go_live_on", future_days=5 * 366)
     c.integer("refresher_months", 1, 60)
     c.unique("name", "tool")
+
+
+def _usage(c: _Checker) -> None:
+    c.required("staff_id", "tool_id")
+    c.date("day", required=True)
+    c.integer("count", 0, None, required=True)
+    c.text("source", NAME_MAX)
+    c.references()
 
 
 def _rollout(c: _Checker) -> None:
@@ -342,7 +361,7 @@ def _story(c: _Checker) -> None:
 _RULES: dict[str, Callable[[_Checker], None]] = {
     "unit": _unit, "staff": _staff, "tool": _tool, "rollout": _rollout, "training_session": _training_session,
     "attendance": _attendance, "incident": _incident, "pairing": _pairing, "checkin": _checkin,
-    "pulse": _pulse, "story": _story,
+    "pulse": _pulse, "story": _story, "usage": _usage,
 }
 
 

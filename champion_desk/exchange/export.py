@@ -36,10 +36,12 @@ EXCLUDED_COLUMNS: dict[str, tuple[str, ...]] = {
 # In the manager export these columns are emptied (SQL giving the value exported instead).
 _CHAMPIONS_ONLY = "CASE WHEN is_champion = 1 THEN {0} END"
 MANAGER_BLANKED: dict[str, dict[str, str]] = {
-    "staff": {"display_name": _CHAMPIONS_ONLY.format("display_name"), "staff_ref": _CHAMPIONS_ONLY.format("staff_ref")},
+    "staff": {c: _CHAMPIONS_ONLY.format(c) for c in ("display_name", "staff_ref", "email", "login")},
     "incident": {"description": "NULL", "root_cause": "NULL", "owner": "NULL"},
     "training_session": {"notes": "NULL"},
     "checkin": {"note": "NULL"},
+    # One colleague's use of a tool is theirs (README, "Trust first"): a manager sees use, not who.
+    "usage": {"staff_id": "NULL"},
 }
 FORMATS = ("csv", "xlsx")
 # The manager export's table of concern counts, in place of the concerns themselves.

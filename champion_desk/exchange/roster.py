@@ -25,10 +25,10 @@ from champion_desk.store.importing import data_fingerprint, report_progress
 from champion_desk.store.connection import Database
 from champion_desk.store.database import memory_database
 
-FIELDS = ("staff_ref", "display_name", "role", "unit", "is_champion", "active")
+FIELDS = ("staff_ref", "display_name", "role", "unit", "is_champion", "active", "email", "login")
 FIELD_LABELS = {
     "staff_ref": "Staff number", "display_name": "Name", "role": "Role", "unit": "Unit (ward)",
-    "is_champion": "Champion", "active": "In post",
+    "is_champion": "Champion", "active": "In post", "email": "E-mail", "login": "Login",
 }
 
 # Header names HR systems use, best first; compared after lower-casing and dropping punctuation.
@@ -43,6 +43,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
              "location", "organisation", "organization"),
     "is_champion": ("is champion", "champion", "ai champion", "unit champion", "digital champion"),
     "active": ("active", "status", "employment status", "assignment status", "current", "in post"),
+    # How the tools' usage exports name a colleague (exchange/usage.py matches on them).
+    "email": ("email", "e mail", "email address", "e mail address", "work email", "nhsmail", "nhs mail"),
+    "login": ("login", "login name", "username", "user name", "network login", "network id", "windows login"),
 }
 # When a roster has no whole-name column, its first and last name columns make one.
 FIRST_NAMES = ("first name", "forename", "forenames", "given name", "first")
@@ -75,21 +78,25 @@ def normalise_header(text: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower().replace("no.", "no ")).split())
 
 
-def guess_mapping(headers: Sequence[str]) -> Mapping_:
-    """Return the columns that look like each field, by common HR header names (first match wins)."""
+def guess_mapping(headers: Sequence[str], fields: Sequence[str] = FIELDS,
+                  synonyms: Mapping[str, Sequence[str]] = SYNONYMS) -> Mapping_:
+    """Return the columns that look like each field, by common HR header names (first match wins).
+
+    ``fields`` and ``synonyms`` let another import (a tool's usage export) match its own fields.
+    """
     normal = {}
     for header in headers:
         normal.setdefault(normalise_header(header), header)
     mapping: Mapping_ = {}
     used: set[str] = set()
-    for name in FIELDS:
-        for synonym in SYNONYMS[name]:
+    for name in fields:
+        for synonym in synonyms[name]:
             header = normal.get(synonym)
             if header is not None and header not in used:
                 mapping[name] = (header,)
                 used.add(header)
                 break
-    if "display_name" not in mapping:
+    if "display_name" in fields and "display_name" not in mapping:
         first = next((normal[s] for s in FIRST_NAMES if s in normal), None)
         last = next((normal[s] for s in LAST_NAMES if s in normal), None)
         if first and last:
@@ -97,7 +104,7 @@ def guess_mapping(headers: Sequence[str]) -> Mapping_:
     return mapping
 
 
-def parse_map_options(options: Sequence[str], headers: Sequence[str]) -> Mapping_:
+def parse_map_options(options: Sequence[str], headers: Sequence[str], fields: Sequence[str] = FIELDS) -> Mapping_:
     """Turn ``FIELD=COLUMN`` options (``display_name=First+Surname`` joins columns) into a mapping.
 
     Raises RosterError for an unknown field or a column the file does not have.
@@ -106,8 +113,8 @@ def parse_map_options(options: Sequence[str], headers: Sequence[str]) -> Mapping
     for option in options:
         name, sep, column = option.partition("=")
         name = name.strip()
-        if not sep or name not in FIELDS:
-            raise RosterError(f"--map {option!r}: write FIELD=COLUMN, FIELD one of {', '.join(FIELDS)}.")
+        if not sep or name not in fields:
+            raise RosterError(f"--map {option!r}: write FIELD=COLUMN, FIELD one of {', '.join(fields)}.")
         mapping[name] = tuple(c.strip() for c in column.split("+")) if column.strip() else ()
     _check_columns(mapping, headers)
     return mapping

@@ -275,8 +275,9 @@ def _cover_band(canvas: Canvas, doc: SimpleDocTemplate) -> None:
 class Briefing:
     """Lay out one briefing from BriefingData with suppression threshold ``k``."""
 
-    def __init__(self, data: BriefingData, k: int = DEFAULT_K, paper: str = "a4") -> None:
+    def __init__(self, data: BriefingData, k: int = DEFAULT_K, paper: str = "a4", adoption: Any = None) -> None:
         self.data = data
+        self.adoption_data = adoption  # report.adoption_section.AdoptionData, when the make read it
         self.sup = Suppressor(k)
         self.k = self.sup.k
         # Concern counts are decided over every unit, so no other briefing of the period uncovers them.
@@ -1116,9 +1117,14 @@ class Briefing:
 
     # the whole document ---------------------------------------------------------------------------
 
+    def adoption(self) -> list[Flowable]:
+        from champion_desk.report.adoption_section import section
+
+        return section(self, self.adoption_data)
+
     def story(self) -> list[Flowable]:
         out: list[Flowable] = []
-        for part in (self.cover, self.key_figures, self.training, self.concerns, self.you_said, self.mentoring,
+        for part in (self.cover, self.key_figures, self.training, self.adoption, self.concerns, self.you_said, self.mentoring,
                      self.readiness, self.stories, self.roadmap, self.next_steps, self.champions):
             out += part()
         return out
@@ -1150,7 +1156,7 @@ class Briefing:
 
 
 def build_briefing(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K, paper: str = "a4",
-                   progress: Progress | None = None) -> int:
+                   progress: Progress | None = None, adoption: Any = None) -> int:
     """Write the briefing PDF for ``data`` to ``out``; return its page count.
 
     Raises ValueError for k < 2 or an unknown paper size, BriefingCancelled when ``progress`` cancels.
@@ -1158,7 +1164,7 @@ def build_briefing(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K,
     if paper not in ("a4", "letter"):
         raise ValueError(f"paper must be a4 or letter, not {paper!r}")
     report_progress(progress, 70)
-    briefing = Briefing(data, k, paper)
+    briefing = Briefing(data, k, paper, adoption)
     if isinstance(out, Path):
         # Built in memory, then written beside the target and moved into place: a failure, a cancel
         # or a full disk leaves last month's file (or none), never half of one.
@@ -1179,11 +1185,14 @@ def make_briefing(db: Any, scope: Any, out: Path | BinaryIO, k: int = DEFAULT_K,
     (``one_page``: the one-page summary, ``report.summary``); return its page count."""
     from champion_desk.domain.briefing_data import collect
 
+    from champion_desk.report import adoption_section
+
     data = collect(db, meeting_scope(scope), made_by=made_by, today=today, progress=progress,
                    bucket="month" if one_page else None)
     if one_page:
         from champion_desk.report.summary import build_summary
 
         return build_summary(data, out, k=k, paper=paper, progress=progress)
-    return build_briefing(data, out, k=k, paper=paper, progress=progress)
+    return build_briefing(data, out, k=k, paper=paper, progress=progress,
+                          adoption=adoption_section.collect(db, meeting_scope(scope)))
 

@@ -297,9 +297,12 @@ def anonymise_staff(db: Database, staff_id: str, at: str) -> None:
         # The signing PIN goes with the person: nobody may sign as an erased colleague.
         "UPDATE staff SET display_name = ?, role = NULL, staff_ref = NULL, active = 0, updated_at = ?,"
         " signing_pin_hash = NULL, signing_pin_failures = NULL, signing_pin_wait_until = NULL,"
-        " deleted_at = coalesce(deleted_at, ?) WHERE id = ?",
+        " email = NULL, login = NULL, deleted_at = coalesce(deleted_at, ?) WHERE id = ?",
         (ERASED_NAME, at, at, staff_id),
     )
+    # Their use of the tools goes too (tombstoned, so a merge with another PC's copy honours it).
+    db.conn.execute("UPDATE usage SET count = 0, source = NULL, updated_at = ?, deleted_at = coalesce(deleted_at, ?)"
+                    " WHERE staff_id = ?", (at, at, staff_id))
 
 
 def zero_free_pages(db: Database) -> None:

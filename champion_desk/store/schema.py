@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -69,7 +69,9 @@ TABLE_DDL: dict[str, str] = {
     {_bool('active', 1)},
     signing_pin_hash TEXT,
     signing_pin_failures INTEGER CHECK (signing_pin_failures IS NULL OR signing_pin_failures >= 0),
-    signing_pin_wait_until TEXT)""",
+    signing_pin_wait_until TEXT,
+    email TEXT,
+    login TEXT)""",
     "tool": f"""CREATE TABLE tool ({_RECORD},
     name TEXT NOT NULL UNIQUE,
     vendor TEXT,
@@ -152,6 +154,14 @@ TABLE_DDL: dict[str, str] = {
     measure TEXT,
     value TEXT,
     source TEXT)""",
+    # One row per colleague, tool and day (a weekly export's rows fall on the week's Monday): how
+    # many times the tool's own records say they used it. Imported, never typed (exchange/usage.py).
+    "usage": f"""CREATE TABLE usage ({_RECORD},
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    tool_id TEXT NOT NULL REFERENCES tool(id),
+    {_date('day', required=True)},
+    count INTEGER NOT NULL CHECK (count >= 0),
+    source TEXT)""",
     "setting": f"""CREATE TABLE setting ({_RECORD},
     key TEXT NOT NULL UNIQUE,
     value TEXT NOT NULL)""",
@@ -198,7 +208,9 @@ INDEX_DDL: list[str] = [
 ]
 
 # Tables and indexes added by each later schema version (the initial migration creates the rest).
-ADDED_IN: dict[int, tuple[str, ...]] = {2: ("setting", "suggestion_response")}
+ADDED_IN: dict[int, tuple[str, ...]] = {2: ("setting", "suggestion_response"), 12: ("usage",)}
+# Columns added to an existing table by a later version (a new file gets them from TABLE_DDL).
+ADDED_COLUMNS: dict[int, tuple[tuple[str, str, str], ...]] = {12: (("staff", "email", "TEXT"), ("staff", "login", "TEXT"))}
 ADDED_INDEXES: dict[int, tuple[str, ...]] = {
     2: ("CREATE INDEX suggestion_response_key ON suggestion_response(suggestion_key)",),
     # Covering indexes for coverage and uplift, and the links a colleague's journey follows (which
@@ -239,6 +251,16 @@ ADDED_INDEXES: dict[int, tuple[str, ...]] = {
         "CREATE INDEX attendance_signed_off_by ON attendance(signed_off_by) WHERE signed_off_by IS NOT NULL",
         "DROP INDEX incident_raised_by",
         "CREATE INDEX incident_raised_by ON incident(raised_by) WHERE raised_by IS NOT NULL",
+    ),
+    # A usage import finds a colleague by e-mail or login (most rows leave them blank) and the rows
+    # stored for each day of its file; the adoption figures read every colleague's days in pair
+    # order (covering: a trust's year is ~300k rows), and a colleague's journey their own rows. Not unique: two ward PCs may import the same export, and
+    # the figures count days with use, so a merged duplicate changes none of them.
+    12: (
+        "CREATE INDEX staff_email ON staff(email COLLATE NOCASE) WHERE email IS NOT NULL",
+        "CREATE INDEX staff_login ON staff(login COLLATE NOCASE) WHERE login IS NOT NULL",
+        "CREATE INDEX usage_tool_day ON usage(tool_id, day, deleted_at, count, staff_id)",
+        "CREATE INDEX usage_staff ON usage(staff_id, tool_id, day, count, deleted_at)",
     ),
 }
 
@@ -411,6 +433,24 @@ def _version_11(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 11")
 
 
+def _version_12(db: sqlite_utils.Database) -> None:
+    """Tool usage imported from the tools' exports, and e-mail and login on staff to match its users."""
+    for table, column, kind in ADDED_COLUMNS[12]:
+        present = {r[1] for r in db.conn.execute(f'PRAGMA table_info("{table}")')}
+        # A file created at this version already has them (the initial schema is TABLE_DDL).
+        if column not in present:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    # Each part is skipped when present, so a file whose step was half-recorded elsewhere still upgrades.
+    present = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
+    for table in ADDED_IN[12]:
+        if table not in present:
+            db.execute(TABLE_DDL[table])
+    for ddl in ADDED_INDEXES[12]:
+        if ddl.split()[2] not in present:
+            db.execute(ddl)
+    db.execute("PRAGMA user_version = 12")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -427,6 +467,7 @@ def migrations():
     steps(name="0009_sparse_link_indexes")(_version_9)
     steps(name="0010_real_calendar_dates")(_version_10)
     steps(name="0011_signatures")(_version_11)
+    steps(name="0012_usage")(_version_12)
     return steps
 
 

@@ -15,9 +15,10 @@ from champion_desk.ui.context import AppContext
 
 
 def add_file_menu_actions(menu: QMenu, context: AppContext, parent: QWidget) -> None:
-    """Add Import roster…, Export…, Merge a ward database… and Restore from backup… to ``menu``."""
+    """Add Import roster…, Import usage…, Export…, Merge a ward database… and Restore from backup… to ``menu``."""
     entries = (
         ("&Import roster…", import_roster, "Add or update staff from an HR roster (CSV or Excel)"),
+        ("Import &usage…", import_usage, "Read a tool's usage export (CSV or Excel) and match its users to colleagues"),
         ("&Export…", export_data, "Export every table for Excel (one workbook, or CSV files)"),
         ("&Merge a ward database…", merge_ward, "Bring another ward PC's Champion Desk file into this one"),
         ("&Restore from backup…", restore_backup, "Replace this database with one of its backups"),
@@ -35,6 +36,13 @@ def import_roster(context: AppContext, parent: QWidget | None) -> None:
     from champion_desk.ui.import_wizard import ImportWizard
 
     ImportWizard(context, parent).exec()
+
+
+def import_usage(context: AppContext, parent: QWidget | None) -> None:
+    """Open the usage import wizard."""
+    from champion_desk.ui.usage_wizard import UsageWizard
+
+    UsageWizard(context, parent).exec()
 
 
 def export_data(context: AppContext, parent: QWidget | None) -> None:

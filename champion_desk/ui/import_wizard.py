@@ -44,6 +44,8 @@ HINTS = {
     "unit": "Ward or department. New ones are created.",
     "is_champion": "Yes/No: is this colleague a champion?",
     "active": "An HR status (Active Assignment, Suspended, Leaver…) or Yes/No: are they in post?",
+    "email": "Work e-mail: usage imports match colleagues on it.",
+    "login": "Login name: usage imports match colleagues on it.",
 }
 # A CSV without a byte-order mark is read as UTF-8 unless the user names its encoding here.
 ENCODINGS = (("UTF-8 (or marked in the file)", ""), ("Windows-1252 (older Excel on Windows)", "cp1252"),

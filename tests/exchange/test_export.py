@@ -138,3 +138,17 @@ def test_export_counts_hide_what_the_one_month_briefings_hide_and_leave_out_the_
             exported = {r[2]: str(r[3]) for r in rows if r[0] == name and r[1] == month}
             assert exported == briefing, (month, name)
     assert len(rows) >= 3, "the sample should give the comparison something to compare"
+
+
+def test_the_manager_export_says_how_a_tool_was_used_but_not_by_whom(db, filled, tmp_path):
+    records.update(db, "staff", filled["a"], {"email": "mai.nguyen@nhs.net", "login": "mnguyen"}, "t")
+    records.insert(db, "usage", {"staff_id": filled["a"], "tool_id": filled["tool"], "day": "2026-11-02", "count": 4}, "t")
+    export_database(db, tmp_path / "out", "csv")
+    with open(tmp_path / "out" / "usage.csv", encoding="utf-8-sig", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert (row["staff_id"], row["day"], row["count"]) == ("", "2026-11-02", "4")
+    text = "".join(p.read_text(encoding="utf-8-sig") for p in (tmp_path / "out").glob("*.csv"))
+    assert "mai.nguyen@nhs.net" not in text and "mnguyen" not in text
+    export_database(db, tmp_path / "full", "csv", full=True)
+    with open(tmp_path / "full" / "usage.csv", encoding="utf-8-sig", newline="") as fh:
+        assert next(csv.DictReader(fh))["staff_id"] == filled["a"]

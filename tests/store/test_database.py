@@ -32,7 +32,7 @@ def test_every_documented_table_and_column_exists(db):
     expected = {
         "unit": {"name", "site", "specialty"},
         "staff": {"display_name", "role", "unit_id", "staff_ref", "is_champion", "active",
-                  "signing_pin_hash", "signing_pin_failures", "signing_pin_wait_until"},
+                  "signing_pin_hash", "signing_pin_failures", "signing_pin_wait_until", "email", "login"},
         "tool": {"name", "vendor", "purpose", "stage", "go_live_on", "refresher_months"},
         "rollout": {"tool_id", "unit_id", "stage", "since"},
         "training_session": {"tool_id", "unit_id", "trainer_id", "held_on", "minutes", "format", "topic", "notes", "verified_by", "verified_on",
@@ -44,6 +44,7 @@ def test_every_documented_table_and_column_exists(db):
         "checkin": {"pairing_id", "held_on", "minutes", "confidence", "note"},
         "pulse": {"unit_id", "tool_id", "taken_on", "respondents", "awareness", "desire", "knowledge", "ability", "reinforcement"},
         "story": {"tool_id", "unit_id", "told_on", "title", "summary", "measure", "value", "source"},
+        "usage": {"staff_id", "tool_id", "day", "count", "source"},
         "setting": {"key", "value"},
         "suggestion_response": {"suggestion_key", "decision", "until", "reason", "decided_by"},
         "audit": {"at", "actor", "table", "record_id", "action", "changes"},
@@ -70,7 +71,7 @@ def test_reopening_does_not_migrate_again(db_path):
     assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps", "0003_metric_indexes", "0004_series_indexes",
                                              "0005_summaries", "0006_summary_totals",
                                              "0007_resolution_totals", "0008_resolution_dates", "0009_sparse_link_indexes",
-                                             "0010_real_calendar_dates", "0011_signatures"]
+                                             "0010_real_calendar_dates", "0011_signatures", "0012_usage"]
     db.close()
 
 
@@ -170,13 +171,13 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
 
     db = open_database(db_path)
     records.insert(db, "unit", {"name": "Ward 1"}, "test")
-    # Make it a version 1 file again: drop what versions 2 to 9 added and forget those migrations.
+    # Make it a version 1 file again: drop what versions 2 to 9 added and forget those migrations (version 10 skips what is there).
     summaries.drop_triggers(db.conn)
     for table in summaries.TABLES:
         db.conn.execute(f"DROP TABLE {table}")
     for table in schema.ADDED_IN[2]:
         db.conn.execute(f"DROP TABLE {table}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates', '0009_sparse_link_indexes', '0010_real_calendar_dates', '0011_signatures')")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates', '0009_sparse_link_indexes', '0010_real_calendar_dates', '0011_signatures', '0012_usage')")
     _declare_dates_by_shape_only(db.conn)
     for version in (9, 4, 3):  # undo versions 9, 4 and 3: drop their indexes, restore the earlier ones
         for ddl in schema.ADDED_INDEXES[version]:
@@ -248,7 +249,7 @@ def test_impossible_dates_are_corrected_by_the_upgrade_and_kept_in_the_audit(db_
                                                    "theme": "workload and time"}, "test")
     db.conn.execute("PRAGMA ignore_check_constraints = OFF")
     _declare_dates_by_shape_only(db.conn)
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0010_real_calendar_dates', '0011_signatures')")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0010_real_calendar_dates', '0011_signatures', '0012_usage')")
     db.conn.execute("PRAGMA user_version = 9")
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
@@ -344,3 +345,30 @@ def test_a_damaged_schema_is_reported_in_one_short_line():
     message = str(raised.value)
     assert message.startswith("The database file is damaged (malformed database schema (summary_staff_delete)")
     assert "\n" not in message and len(message) < 400
+
+
+def test_a_version_11_file_gains_usage_and_staff_email_and_login_keeping_its_colleagues(db_path, tmp_path):
+    from champion_desk.store import records, schema
+
+    db = open_database(db_path)
+    unit = records.insert(db, "unit", {"name": "Ward 1"}, "test")
+    records.insert(db, "staff", {"display_name": "Ada", "unit_id": unit, "staff_ref": "E1"}, "test")
+    # Make it a version 11 file again: what version 12 added goes, and the migration is forgotten.
+    for ddl in schema.ADDED_INDEXES[12]:
+        db.conn.execute(f"DROP INDEX {ddl.split()[2]}")
+    db.conn.execute("DROP TABLE usage")
+    for table, column, _ in schema.ADDED_COLUMNS[12]:
+        db.conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0012_usage'")
+    db.conn.execute("PRAGMA user_version = 11")
+    db.close()
+    db = open_database(db_path, backup_dir=tmp_path / "bk")
+    assert db.schema_version() == 12
+    assert db.query("SELECT display_name, staff_ref, email, login FROM staff") == [
+        {"display_name": "Ada", "staff_ref": "E1", "email": None, "login": None}]
+    assert [r[1] for r in db.conn.execute("PRAGMA table_info(staff)")][-2:] == ["email", "login"]
+    assert db.query("SELECT * FROM usage") == []
+    indexes = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"usage_tool_day", "usage_staff", "staff_email", "staff_login"} <= indexes
+    db.close()
+    _assert_defined_as_a_new_file(db_path)

@@ -134,6 +134,19 @@ def _fill_every_table(db, ward) -> None:
     records.insert(db, "story", {"tool_id": ward["tool"], "told_on": "2026-11-11", "title": "Quicker notes"}, "t")
     records.insert(db, "setting", {"key": "test.note", "value": "x"}, "t")
     records.insert(db, "suggestion_response", {"suggestion_key": "k", "decision": "dismissed"}, "t")
+    records.insert(db, "usage", {"staff_id": ward["b"], "tool_id": ward["tool"], "day": "2026-11-02", "count": 3}, "t")
+
+
+def test_erasure_removes_the_colleagues_use_of_the_tools_and_their_email_and_login(db, ward):
+    records.update(db, "staff", ward["a"], {"email": "mai.nguyen@nhs.net", "login": "mnguyen"}, "t")
+    theirs = records.insert(db, "usage", {"staff_id": ward["a"], "tool_id": ward["tool"], "day": "2026-11-02", "count": 4}, "t")
+    other = records.insert(db, "usage", {"staff_id": ward["b"], "tool_id": ward["tool"], "day": "2026-11-02", "count": 2}, "t")
+    erase_person_by_ref(db, "E100", "t")
+    assert db.scalar("SELECT deleted_at FROM usage WHERE id = ?", (theirs,)) is not None  # a tombstone: merges honour it
+    assert db.scalar("SELECT deleted_at FROM usage WHERE id = ?", (other,)) is None
+    assert db.one("SELECT email, login FROM staff WHERE id = ?", (ward["a"],)) == {"email": None, "login": None}
+    raw = _raw(db.path)
+    assert b"mai.nguyen@nhs.net" not in raw and b"mnguyen" not in raw
 
 
 SCHEMA_COLUMNS = [(t, c) for t, cols in erasure.schema_text_columns().items() for c in cols]

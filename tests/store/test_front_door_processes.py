@@ -118,6 +118,7 @@ WRITE_COMMANDS = [
     ("merge", "{other}"),
     ("erase-person", "X123", "--yes"),
     ("init",),
+    ("import-usage", "{roster}", "--tool", "Scribe"),
 ]
 
 

@@ -37,7 +37,8 @@ def logged(db, ward):
 
 NEW_VALUES = {
     "unit": {"name": "Ward 12"},
-    "staff": {"display_name": "Kofi Boateng", "staff_ref": "E300", "role": "midwife"},
+    "staff": {"display_name": "Kofi Boateng", "staff_ref": "E300", "role": "midwife", "email": "kofi.boateng@nhs.net",
+              "login": "kboateng"},
     "tool": {"name": "Sepsis alert", "refresher_months": 6},
     "rollout": {"stage": "live"},
     "training_session": {"topic": "First look"},

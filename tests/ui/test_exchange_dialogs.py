@@ -14,11 +14,11 @@ from champion_desk.ui import exchange_actions
 from champion_desk.ui.exchange_dialogs import ExportDialog, MergeDialog, RestoreDialog
 
 
-def test_file_menu_gets_the_four_actions(qtbot, context):
+def test_file_menu_gets_the_exchange_actions(qtbot, context):
     menu = QMenu()
     exchange_actions.add_file_menu_actions(menu, context, menu)
     assert [a.text() for a in menu.actions()] == [
-        "&Import roster…", "&Export…", "&Merge a ward database…", "&Restore from backup…"]
+        "&Import roster…", "Import &usage…", "&Export…", "&Merge a ward database…", "&Restore from backup…"]
 
 
 def test_export_dialog_writes_a_workbook(qtbot, ward_context, tmp_path, messages):

@@ -11,7 +11,7 @@ from champion_desk.ui.widgets.fields import CheckField, SuggestedTextField, Text
 
 
 class StaffDialog(RecordDialog):
-    """A colleague: name, role, unit, staff number, champion, active. Only what the job needs."""
+    """A colleague: name, role, unit, staff number, e-mail, login, champion, active. Only what the job needs."""
 
     table = "staff"
     noun = "colleague"
@@ -23,6 +23,11 @@ class StaffDialog(RecordDialog):
         self.unit_field(optional=True)
         self.add_field("staff_ref", "Staff &number", TextField(40, "Optional, e.g. E1042"),
                        hint="Optional. Must be unique; lets you find them by number.")
+        # How a tool's usage export names them (File › Import usage… matches on these).
+        self.add_field("email", "&E-mail", TextField(254, "Optional, e.g. name@nhs.net"),
+                       hint="Optional. Usage imports match colleagues on it.")
+        self.add_field("login", "&Login", TextField(80, "Optional, as the tools know them"),
+                       hint="Optional. Usage imports match colleagues on it.")
         self.add_field("is_champion", "", CheckField("&Champion (can train and mentor)"))
         self.add_field("active", "", CheckField("&Active (works here now)"))
 

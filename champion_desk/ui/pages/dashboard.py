@@ -28,12 +28,23 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # The series each chart draws, in the order they are fetched and laid out.
-CHART_SERIES = ("training", "concerns", "mentoring", "units", "readiness")
+CHART_SERIES = ("training", "concerns", "mentoring", "units", "readiness", "adoption")
 # Series with one row per unit over the whole scope: the bucket does not change them.
 UNBUCKETED_SERIES = ("units", "readiness")
+# Read in the background after the others are drawn: at trust scale it takes ~0.5 s, the rest ~40 ms.
+LATER_SERIES = ("adoption",)
 BUCKETS = (("month", "By month"), ("week", "By week"))
 # Below this page width three charts side by side get too narrow to read: stack them instead.
 WIDE_LAYOUT_MIN_WIDTH = 1500
+
+
+def read_adoption(db: Any, scope: Scope, bucket: str) -> dict[str, Any]:
+    """Return what the adoption chart draws: the series rows, the comparison by preparation, the go-live days."""
+    from champion_desk.domain import adoption
+    from champion_desk.domain.series import series
+
+    return {"rows": series(db, "adoption", scope, bucket), "groups": adoption.adoption_by_training(db, scope),
+            "go_lives": adoption.go_lives(db, scope)}
 
 
 def is_empty(rows_by_series: dict[str, list[dict[str, Any]]]) -> bool:
@@ -66,6 +77,7 @@ class DashboardPage(Page):
 
     drill_down_requested = Signal(str, dict)
     redrawn = Signal(dict)  # timings in ms: {"series_ms", "draw_ms"} after every redraw
+    adoption_shown = Signal()  # the adoption chart, read after the others, is drawn
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -156,7 +168,9 @@ class DashboardPage(Page):
             )
         else:
             for name, chart in self.charts.items():
-                chart.show_rows(self.rows[name], scope, self.bucket)
+                if name not in LATER_SERIES:
+                    chart.show_rows(self.rows[name], scope, self.bucket)
+            self._load_adoption(scope)
             self.body.setCurrentWidget(self.scroll)
         drawn = time.perf_counter()
         self.last_timings = {"series_ms": (fetched - started) * 1000, "draw_ms": (drawn - fetched) * 1000}
@@ -186,6 +200,7 @@ class DashboardPage(Page):
                 self.grid.addWidget(self.charts[name], 0, 2 * column, 1, 2, top)
             self.grid.addWidget(self.charts["units"], 1, 0, 1, 3, top)
             self.grid.addWidget(self.charts["readiness"], 1, 3, 1, 3, top)
+            self.grid.addWidget(self.charts["adoption"], 2, 0, 1, 6, top)
         else:
             for row, name in enumerate(CHART_SERIES):
                 self.grid.addWidget(self.charts[name], row, 0, 1, 6, top)
@@ -196,7 +211,7 @@ class DashboardPage(Page):
     def _fetch(self, scope: Scope) -> dict[str, list[dict[str, Any]]]:
         """Return every chart's series rows for the scope and the page's bucket."""
         db = self.context.db
-        names = [name for name in CHART_SERIES if name not in UNBUCKETED_SERIES]
+        names = [name for name in CHART_SERIES if name not in UNBUCKETED_SERIES + LATER_SERIES]
         if self._unbucketed is None or self._unbucketed[0] != scope:
             names += UNBUCKETED_SERIES
         # One call for the whole redraw, so what several series share is read once, the grouped
@@ -205,6 +220,41 @@ class DashboardPage(Page):
         if self._unbucketed is None or self._unbucketed[0] != scope:
             self._unbucketed = (scope, {name: rows.pop(name) for name in UNBUCKETED_SERIES})
         return rows | self._unbucketed[1]
+
+    def _load_adoption(self, scope: Scope) -> None:
+        """Read the adoption series, the comparison by preparation and the go-live days, then draw them.
+
+        In the background on a connection of its own when the database is a file and no write is
+        open (the result of an older scope is dropped); otherwise here.
+        """
+        chart = self.charts["adoption"]
+        self._adoption_wanted = wanted = (scope, self.bucket)
+        db = self.context.db
+        if db.path is None or db.conn.in_transaction:
+            self._show_adoption(wanted, read_adoption(db, scope, self.bucket))
+            return
+        from champion_desk.ui.background import start_read
+
+        chart.message_label.setText("Reading the tools' usage…")
+        chart.stack.setCurrentWidget(chart.message_label)
+        start_read(db.path, lambda other: read_adoption(other, scope, self.bucket),
+                   lambda found: self._show_adoption(wanted, found),
+                   lambda message: self._show_adoption(wanted, None, message))
+
+    def _show_adoption(self, wanted: tuple[Scope, str], found: dict[str, Any] | None, failure: str = "") -> None:
+        if wanted != getattr(self, "_adoption_wanted", None) or not self.charts:
+            return  # the scope or bucket changed meanwhile: a newer read is on its way
+        chart = self.charts["adoption"]
+        scope, bucket = wanted
+        if found is None:
+            chart.message_label.setText(f"The adoption chart could not be read: {failure}")
+            chart.stack.setCurrentWidget(chart.message_label)
+            return
+        coverage = {(r["start"], r["end"]): r["training_coverage"] for r in self.rows.get("training", [])}
+        self.rows["adoption"] = [{**r, "training_coverage": coverage.get((r["start"], r["end"]))} for r in found["rows"]]
+        chart.set_context(found["groups"], found["go_lives"], scope.date_to)
+        chart.show_rows(self.rows["adoption"], scope, bucket)
+        self.adoption_shown.emit()
 
     def _forget_unbucketed(self, *_: object) -> None:
         self._unbucketed = None
@@ -221,6 +271,7 @@ class DashboardPage(Page):
         """Build the chart widgets once, on first use: this is where pyqtgraph gets imported."""
         if self.charts:
             return
+        from champion_desk.ui.charts.adoption_chart import AdoptionChart
         from champion_desk.ui.charts.concerns_chart import ConcernsChart
         from champion_desk.ui.charts.mentoring_chart import MentoringChart
         from champion_desk.ui.charts.readiness_chart import ReadinessChart
@@ -233,6 +284,7 @@ class DashboardPage(Page):
             "mentoring": MentoringChart(self.grid_host),
             "units": UnitsChart(self.grid_host),
             "readiness": ReadinessChart(self.grid_host),
+            "adoption": AdoptionChart(self.grid_host),
         }
         self._arrange()
         for chart in self.charts.values():

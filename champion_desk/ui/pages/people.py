@@ -71,6 +71,14 @@ def person_html(db, person: dict[str, Any], today: dt.date | None = None) -> str
         "None recorded.",
     ))
 
+    use = breakdowns.person_usage(db, person["id"], today=today)
+    parts.append(_section(
+        "Their own use of the tools (shown only here, to offer help)",
+        [f"{esc(r['tool'])} — {esc(dt.date.fromisoformat(r['month'] + '-01').strftime('%b %Y'))}: "
+         f"used on {r['days']} day{'s' if r['days'] != 1 else ''} ({r['uses']} use{'s' if r['uses'] != 1 else ''})" for r in use],
+        "No use imported in the last 6 months.",
+    ))
+
     rows = [r for r in breakdowns.journey(db, person["id"]) if r.get("kind") != "raised a concern"]
     shown = rows[-JOURNEY_LIMIT:][::-1]  # newest first; the journey comes in date order
     lines = [f"{esc(format_date(str(r.get('date') or '')))}: {esc(str(r.get('summary') or r.get('kind') or ''))}"
