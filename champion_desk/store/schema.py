@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -136,6 +136,23 @@ TABLE_DDL: dict[str, str] = {
     measure TEXT,
     value TEXT,
     source TEXT)""",
+    "idea": f"""CREATE TABLE idea ({_RECORD},
+    tool_id TEXT REFERENCES tool(id),
+    unit_id TEXT NOT NULL REFERENCES unit(id),
+    suggested_by TEXT REFERENCES staff(id),
+    {_date('raised_on', required=True)},
+    title TEXT NOT NULL,
+    description TEXT,
+    status TEXT NOT NULL DEFAULT 'new',
+    status_reason TEXT,
+    {_date('status_on')},
+    led_to_rollout_id TEXT REFERENCES rollout(id),
+    led_to_story_id TEXT REFERENCES story(id))""",
+    "idea_support": f"""CREATE TABLE idea_support ({_RECORD},
+    idea_id TEXT NOT NULL REFERENCES idea(id),
+    {_date('backed_on', required=True)},
+    backers INTEGER NOT NULL DEFAULT 1 CHECK (backers BETWEEN 1 AND 1000),
+    backed_by TEXT REFERENCES staff(id))""",
     "setting": f"""CREATE TABLE setting ({_RECORD},
     key TEXT NOT NULL UNIQUE,
     value TEXT NOT NULL)""",
@@ -182,7 +199,7 @@ INDEX_DDL: list[str] = [
 ]
 
 # Tables and indexes added by each later schema version (the initial migration creates the rest).
-ADDED_IN: dict[int, tuple[str, ...]] = {2: ("setting", "suggestion_response")}
+ADDED_IN: dict[int, tuple[str, ...]] = {2: ("setting", "suggestion_response"), 10: ("idea", "idea_support")}
 ADDED_INDEXES: dict[int, tuple[str, ...]] = {
     2: ("CREATE INDEX suggestion_response_key ON suggestion_response(suggestion_key)",),
     # Covering indexes for coverage and uplift (trust-scale stats about 200 -> 140 ms), and the
@@ -223,6 +240,14 @@ ADDED_INDEXES: dict[int, tuple[str, ...]] = {
         "CREATE INDEX attendance_signed_off_by ON attendance(signed_off_by) WHERE signed_off_by IS NOT NULL",
         "DROP INDEX incident_raised_by",
         "CREATE INDEX incident_raised_by ON incident(raised_by) WHERE raised_by IS NOT NULL",
+    ),
+    # Staff ideas: the list and the figures read them by date; support is summed per idea; who
+    # suggested or backed one is looked up for a colleague's journey and erasure (mostly blank).
+    10: (
+        "CREATE INDEX idea_raised ON idea(raised_on, deleted_at, unit_id, tool_id, status)",
+        "CREATE INDEX idea_suggested_by ON idea(suggested_by) WHERE suggested_by IS NOT NULL",
+        "CREATE INDEX idea_support_idea ON idea_support(idea_id, deleted_at, backers, backed_by)",
+        "CREATE INDEX idea_support_backed_by ON idea_support(backed_by) WHERE backed_by IS NOT NULL",
     ),
 }
 
@@ -300,6 +325,15 @@ def _version_9(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 9")
 
 
+def _version_10(db: sqlite_utils.Database) -> None:
+    """Staff ideas for the roadmap, and who backed them (issue 24)."""
+    for table in ADDED_IN[10]:
+        db.execute(TABLE_DDL[table])
+    for ddl in ADDED_INDEXES[10]:
+        db.execute(ddl)
+    db.execute("PRAGMA user_version = 10")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -314,6 +348,7 @@ def migrations():
     steps(name="0007_resolution_totals")(_version_7)
     steps(name="0008_resolution_dates")(_version_8)
     steps(name="0009_sparse_link_indexes")(_version_9)
+    steps(name="0010_ideas")(_version_10)
     return steps
 
 

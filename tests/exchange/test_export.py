@@ -86,3 +86,25 @@ def test_manager_export_redacts_names_in_free_text_but_not_unit_names(db, filled
     story = (tmp_path / "out" / "story.csv").read_text(encoding="utf-8-sig")
     assert "Łukasz" not in story and "a colleague saved an hour" in story
     assert "Ward 7" in (tmp_path / "out" / "unit.csv").read_text(encoding="utf-8-sig")
+
+
+def test_who_suggested_or_backed_an_idea_is_in_the_full_export_only(db, filled, tmp_path):
+    from champion_desk.domain.ideas import back_idea, save_idea
+
+    idea = save_idea(db, {"unit_id": filled["unit"], "raised_on": "2026-11-01", "suggested_by": filled["a"],
+                          "title": "Drafts for letters", "description": "Nguyễn Thị Mai would pilot it"}, "t")
+    back_idea(db, idea, "t", "2026-11-02", backed_by=filled["b"])
+    back_idea(db, idea, "t", "2026-11-02", backers=4)
+
+    def read(folder: str, table: str) -> list[dict]:
+        with open(tmp_path / folder / f"{table}.csv", encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    export_database(db, tmp_path / "full", "csv", full=True)
+    export_database(db, tmp_path / "manager", "csv")
+    assert read("full", "idea")[0]["suggested_by"] == filled["a"]
+    assert {r["backed_by"] for r in read("full", "idea_support")} == {filled["b"], ""}
+    manager = read("manager", "idea")
+    assert manager[0]["suggested_by"] == "" and manager[0]["title"] == "Drafts for letters"
+    assert "Nguyễn" not in manager[0]["description"]
+    assert sorted((r["backed_by"], r["backers"]) for r in read("manager", "idea_support")) == [("", "1"), ("", "4")]

@@ -107,3 +107,22 @@ def test_an_erased_colleague_cannot_be_restored(db, busy_ward):
         records.undelete(db, "staff", busy_ward["a"], "x")
     assert err.value.rule == "erased records cannot be restored"
     assert records.get(db, "staff", busy_ward["a"], include_deleted=True)["deleted_at"]
+
+
+def test_erasure_covers_ideas_she_suggested_backed_or_is_named_in(db, busy_ward):
+    from champion_desk.domain.ideas import back_idea, save_idea, support
+
+    ward = busy_ward
+    hers = save_idea(db, {"unit_id": ward["unit"], "raised_on": "2026-11-04", "suggested_by": ward["a"],
+                          "title": f"{NAME}'s idea: drafts for letters", "description": f"Ask {NAME} how",
+                          "status": "not now", "status_reason": f"{NAME} is on leave"}, "Zoë Adams", today=TODAY)
+    other = save_idea(db, {"unit_id": ward["unit"], "raised_on": "2026-11-04", "title": "Night-shift huddles"},
+                      "Zoë Adams", today=TODAY)
+    back_idea(db, other, NAME, "2026-11-05", backed_by=ward["a"], today=TODAY)
+    erase_person_by_ref(db, "E100", "Zoë Adams")
+    assert NAME.encode() not in _raw(db.path)
+    row = records.get(db, "idea", hers)
+    assert (row["title"], row["description"], row["status_reason"]) == (
+        "[erased]'s idea: drafts for letters", "Ask [erased] how", "[erased] is on leave")
+    assert row["suggested_by"] == ward["a"]  # the link stays, to an anonymous tombstone
+    assert support(db, other) == 1, "her backing still counts, without her name"
