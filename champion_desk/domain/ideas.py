@@ -12,9 +12,8 @@ from champion_desk.store.connection import Database
 
 # Support counts every anonymous backer, and each named colleague once even if two ward PCs both
 # logged their backing (a merge keeps both rows: they are different records).
-SUPPORT_SQL = """
-    SELECT coalesce(sum(CASE WHEN backed_by IS NULL THEN backers END), 0) + count(DISTINCT backed_by)
-      FROM idea_support WHERE idea_id = {idea} AND deleted_at IS NULL"""
+SUPPORT_SQL = """SELECT coalesce(sum(CASE WHEN backed_by IS NULL THEN backers END), 0) + count(DISTINCT backed_by)
+  FROM idea_support WHERE idea_id = {idea} AND deleted_at IS NULL"""
 
 
 def save_idea(
@@ -33,17 +32,24 @@ def save_idea(
     PatientIdentifierWarning, NotFoundError.
     """
     today = today or dt.date.today()
-    clean = normalise(values)
     with db.transaction():
-        if idea_id is None:
-            clean.setdefault("status_on", clean.get("raised_on"))
-        else:
-            current = records.get(db, "idea", idea_id)
-            if "status" in clean and clean["status"] != current["status"] and "status_on" not in clean:
-                clean["status_on"] = today.isoformat()
-        if clean.get("status") not in (None, "not now") and "status_reason" not in clean:
-            clean["status_reason"] = None  # a reason explains "not now"; it would mislead beside another status
-        return save(db, "idea", clean, actor, idea_id, acknowledge_identifiers, today)
+        current = records.get(db, "idea", idea_id) if idea_id is not None else None
+        return save(db, "idea", dated(values, current, today), actor, idea_id, acknowledge_identifiers, today)
+
+
+def dated(values: Mapping[str, Any], current: Mapping[str, Any] | None, today: dt.date) -> dict[str, Any]:
+    """Return an idea's values (normalised) with ``status_on`` set as :func:`save_idea` stores it.
+
+    For a form to check an idea exactly as it will be saved.
+    """
+    clean = normalise(values)
+    if current is None:
+        clean.setdefault("status_on", clean.get("raised_on"))
+    elif "status" in clean and clean["status"] != current["status"]:
+        clean.setdefault("status_on", today.isoformat())
+        if clean["status"] != "not now":
+            clean.setdefault("status_reason", None)  # the old reason explained a status the idea has left
+    return clean
 
 
 def back_idea(
