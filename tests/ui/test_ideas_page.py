@@ -68,6 +68,6 @@ def test_the_ideas_page_lists_the_most_backed_first_and_sorts_by_age(qtbot, ward
     titles = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
     assert titles == ["Many backers", "Few backers", "None yet"]
     model = page.records.model
-    page.records.view.sortByColumn(model.COL_AGE_DAYS, Qt.SortOrder.AscendingOrder)
+    page.records.view.sortByColumn(model.COL_RAISED_ON, Qt.SortOrder.DescendingOrder)  # youngest first
     assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["None yet", "Few backers", "Many backers"]
     assert "3 ideas, 3 waiting for a decision, 0 done" in page.summary(page.load_rows())

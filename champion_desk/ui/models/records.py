@@ -323,10 +323,11 @@ class IdeaTableModel(RecordTableModel):
     COLUMNS = (
         Column("title", "Idea", "name"),
         Column("support", "Backers", "int", "Colleagues backing the idea"),
+        # Sorting by this date is sorting by age; a column of ages beside it would crowd out the title.
         Column("raised_on", "Raised on", "date"),
-        Column("age_days", "Age (days)", "int", "Days since the idea was raised"),
         Column("status", "Status"),
-        Column("days_in_status", "Days in status", "int", "Days since its status last changed"),
+        # Right after the status it reads as "days at that status"; a longer header narrows the title.
+        Column("days_in_status", "Days", "int", "Days since its status last changed"),
         Column("tool", "Tool", "name"),
         Column("unit", "Unit", "name"),
     )
