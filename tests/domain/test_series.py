@@ -122,8 +122,8 @@ def test_rows_equal_stats_on_the_hand_fixture(db, units, tools):
     build_trust(db)
     # From mid-December to mid-May: clipped first and last weeks and months, empty weeks in April and May.
     scope = Scope(D("2025-12-17"), D("2026-05-13"), units, tools)
-    assert assert_rows_equal_stats(db, scope, "week") > 3 * 20
-    assert assert_rows_equal_stats(db, scope, "month") == 3 * 6
+    assert assert_rows_equal_stats(db, scope, "week") > len(SERIES_KEYS) * 20
+    assert assert_rows_equal_stats(db, scope, "month") == len(SERIES_KEYS) * 6
     # Scopes whose first bucket ends on the day something opens: I2 raised on Sunday 1 Feb, P2 started
     # on Sunday 1 Mar (a one-day first week), so the running counts must not count them twice.
     for start in ("2026-02-01", "2026-03-01"):
@@ -179,6 +179,14 @@ def build_random(db, seed: int) -> None:
                 cid = records.insert(db, "checkin", {"pairing_id": pid, "held_on": later(started, 250)}, "t")
                 maybe_delete("checkin", cid)
             maybe_delete("pairing", pid)
+        # Last, so the rows above stay as they were before ideas existed.
+        for _ in range(50):
+            raised = day()
+            status = rnd.choice(["new", "under consideration", "planned", "done", "not now"])
+            idea = records.insert(db, "idea", {"unit_id": rnd.choice(units), "tool_id": rnd.choice([*tools, None]),
+                                               "raised_on": raised, "status_on": later(raised, 120), "title": "idea",
+                                               "status": status, "status_reason": "later" if status == "not now" else None}, "t")
+            maybe_delete("idea", idea)
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -197,6 +205,8 @@ def test_random_fixture_has_something_in_most_buckets(db):
     assert sum(1 for r in rows if r["concerns_raised"]) >= 9
     mentoring = series(db, "mentoring", Scope(D("2025-03-19"), D("2026-02-10")), "month")
     assert any(r["stalled_pairings"] for r in mentoring) and any(r["checkins"] for r in mentoring)
+    ideas = series(db, "ideas", Scope(D("2025-03-19"), D("2026-02-10")), "month")
+    assert sum(1 for r in ideas if r["ideas_raised"]) >= 9 and sum(1 for r in ideas if r["ideas_done"]) >= 4
 
 
 def test_units_series_carries_the_scope_and_each_unit(db):
@@ -246,7 +256,7 @@ def test_rows_equal_stats_on_the_demo_data(tmp_path):
     end = D("2026-11-26")
     with open_database(tmp_path / "ward.db") as ward:
         generate_demo(ward, "ward", seed=1, end=end)
-        assert assert_rows_equal_stats(ward, Scope.last_months(12, end), "week") == 3 * 53
+        assert assert_rows_equal_stats(ward, Scope.last_months(12, end), "week") == len(SERIES_KEYS) * 53
     with open_database(tmp_path / "hospital.db") as hospital:
         generate_demo(hospital, "hospital", seed=1, end=end)
         unit = hospital.scalar("SELECT name FROM unit ORDER BY name LIMIT 1")
