@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from champion_desk.domain import breakdowns, listings, metrics, next_steps, series
+from champion_desk.domain import breakdowns, idea_report, listings, metrics, next_steps, series
 from champion_desk.domain.privacy import HIDDEN_SHARE, NameRedactor, Suppressor
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, Barrier, Theme, values
@@ -70,6 +70,8 @@ class BriefingData:
     readiness: list[dict[str, Any]] = field(default_factory=list)
     stories: list[dict[str, Any]] = field(default_factory=list)
     stories_total: int = 0
+    # "You suggested, we did": ideas planned or done in the period (domain/idea_report.py), no names.
+    ideas: dict[str, Any] = field(default_factory=dict)
     roadmap: list[dict[str, Any]] = field(default_factory=list)
     champions: list[dict[str, Any]] = field(default_factory=list)
     upcoming: list[dict[str, Any]] = field(default_factory=list)
@@ -162,6 +164,7 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
     data.barriers = barrier_mix(db, f)
     redact = redactor(db)
     data.responses = responses_by_theme(db, f, redact)
+    data.ideas = idea_report.ideas_acted_on(db, f, redact)
     step(50, "Stories, roadmap and champions")
     stories = listings.stories(db, scope) if full else []
     data.stories_total = len(stories)

@@ -566,7 +566,7 @@ _IDEAS = (
     ("A quick-reference card beside each PC", "A one-page card on the wall for {tool}, for bank and agency staff."),
     ("Train night staff at handover", "Night staff miss the day sessions; a 15-minute slot at the 20:00 handover."),
     ("Let patients hear what {tool} is for", "A short script for telling patients what {tool} does before we use it."),
-    ("Turn off the duplicate alert", "{tool} alerts twice for the same thing; one alert would be trusted more."),
+    ("Turn off the duplicate alert", "The same warning comes twice from {tool}; one alert would be trusted more."),
     ("Super-user on every shift", "Name one confident colleague per shift that others can ask about {tool}."),
     ("Share the time saved each month", "Show the minutes {tool} saved at the staff meeting, so we see it working."),
     ("Headsets for the busy bays", "Background noise in the bays garbles {tool}; a few headsets would help."),
@@ -1281,7 +1281,8 @@ class _Generator:
             idea = self.record(
                 "idea", day, updated=decided, tool_id=self.tool_id[ro.tool] if rng.random() < 0.8 else None,
                 unit_id=ro.unit.id, suggested_by=suggester,
-                raised_on=self.iso(day), title=title.format(tool=ro.tool), description=description.format(tool=ro.tool),
+                raised_on=self.iso(day), title=title.format(tool=TOOLS[ro.tool].short),
+                description=description.format(tool=TOOLS[ro.tool].short),
                 status=status, status_reason=rng.choice(_NOT_NOW_REASONS) if status == "not now" else None,
                 status_on=self.iso(decided), led_to_rollout_id=None, led_to_story_id=None,
             )

@@ -61,6 +61,12 @@ class Filter:
         """Return ``AND column IN (...)`` for the scope's tools, or nothing when all tools count."""
         return _in(column, "t", self.tool_ids)
 
+    def tool_or_any(self, column: str) -> str:
+        """Return the tool clause for a record whose empty tool means "any tool" (an idea): in every tool's scope."""
+        if self.tool_ids is None:
+            return ""
+        return f" AND ({column} IS NULL OR {column} IN ({_names('t', self.tool_ids)}))"
+
     def unit_and_tool(self, alias: str) -> str:
         """Return the clauses for a record carrying ``unit_id`` and ``tool_id`` (session, incident, story)."""
         return self.units(f"{alias}.unit_id") + self.tools(f"{alias}.tool_id")
@@ -539,7 +545,7 @@ def idea_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[dic
     ideas_raised; ideas_done: ideas whose status is done, dated (status_on) in the period.
     """
     params = f.params()
-    tools = "" if f.tool_ids is None else f" AND (i.tool_id IS NULL OR i.tool_id IN ({_names('t', f.tool_ids)}))"
+    tools = f.tool_or_any("i.tool_id")
     sql = f"""{_periods_cte(periods, params)}
         SELECT p.i AS i, i.status AS status, count(*) AS n, 'raised' AS kind
           FROM p JOIN idea i ON i.raised_on BETWEEN p.ps AND p.pe
