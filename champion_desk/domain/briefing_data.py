@@ -430,18 +430,19 @@ def upcoming_sessions(db: Database, f: metrics.Filter, today: dt.date, redact: N
 PROPOSALS_SHOWN = 6
 PROPOSALS_PER_RULE = 2
 # Rules whose suggestions are never of high severity (see next_steps): they rank after every high one.
-MEDIUM_AT_MOST = {"stalled_pairings", "refreshers_due", "story_gap"}
+MEDIUM_AT_MOST = {"stalled_pairings", "refreshers_due", "story_gap", "ideas_waiting"}
 # Agreed actions printed; more than this reads as a backlog (the rest are on Home).
 AGREED_SHOWN = 12
 # Above this many units in scope, proposals come from the quick rules only: at a trust's scale the
 # coverage and mentoring rules cost seconds, beyond the briefing's budget (Home lists them all).
 FULL_RULES_MAX_UNITS = 15
 QUICK_RULES = ("theme_rising", "unanswered_concerns", "champion_ratio", "readiness_barrier", "refreshers_due",
-               "story_gap")
+               "story_gap", "ideas_waiting")
 # The first word of a suggestion key names its rule; the second is the unit's id (next_steps keys).
 KEY_RULES = {"theme_rising": "theme_rising", "low_coverage": "low_coverage", "unanswered": "unanswered_concerns",
              "champion_ratio": "champion_ratio", "stalled": "stalled_pairings", "barrier": "readiness_barrier",
-             "refreshers": "refreshers_due", "story_gap": "story_gap"}
+             "refreshers": "refreshers_due", "story_gap": "story_gap",
+             "ideas_waiting": "ideas_waiting"}
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
@@ -670,6 +671,11 @@ def _why(n: int, s: dict[str, Any], sup: Suppressor, hidden: dict[int, str]) -> 
         return f"{count.text.capitalize() if count.suppressed else count.text} {tool} {noun}{on} due a refresher{when}."
     if rule == "story_gap":
         return f"No success story about {tool} from {unit} in the last {fig.get('days')} days, though it is live there."
+    if rule == "ideas_waiting":
+        count = sup.count(fig.get("waiting"))
+        noun = "idea" if fig.get("waiting") == 1 and not count.suppressed else "ideas"
+        return (f"{count.text.capitalize() if count.suppressed else count.text} staff {noun}{on} waiting more than "
+                f"{fig.get('days')} days for a decision.")
     return "Suggested from this period's figures."
 
 

@@ -38,6 +38,7 @@ def ideas_db(tmp_path_factory):
     _idea(db, ids, "Card beside each PC", 200, "done", 150, backers=9)  # done before the period
     _idea(db, ids, "Patient leaflet", 30, "not now", 5, backers=12)  # not acted on
     _idea(db, ids, "Quick-reference video", 20, "under consideration", 20, backers=6)
+    _idea(db, ids, "Coffee-break demos", 80, "new", 80)  # waiting for a decision since long before the 30 days
     yield db
     db.close()
 
@@ -93,3 +94,15 @@ def test_the_poster_shows_the_ideas_without_names(ideas_db):
     text = pdf_text(out.getvalue())
     assert "You suggested, we did" in text and "Headsets for the busy bays" in text
     assert SECRET_NAME not in text and "Patient leaflet" not in text
+
+
+def test_an_agreed_ideas_waiting_step_prints_its_why_with_the_count_hidden(ideas_db):
+    # Last in the module: it records a response in the shared database.
+    from champion_desk.domain import next_steps
+
+    [step] = [s for s in next_steps.suggestions(ideas_db, SCOPE, today=TODAY) if s.rule == "ideas_waiting"]
+    assert step.figures["waiting"] == 1 and step.unit == "Ward 9"
+    next_steps.respond(ideas_db, step.key, "agreed", "t", today=TODAY)
+    text = " ".join(_briefing(ideas_db).split())
+    assert "Fewer than 5 staff ideas on Ward 9 waiting more than 30 days for a decision." in text
+    assert "Decide on the waiting ideas from Ward 9" in text
