@@ -344,7 +344,7 @@ def _idea(c: _Checker) -> None:
         # Staff are owed a why when their idea is put aside; a bare "not now" reads as "no".
         if c.get("status_reason") is None:
             c.fail("status_reason", "is required when the idea is 'not now'",
-                   "Reason is required when an idea is set to 'not now': say why, for the colleague who suggested it.")
+                   "Reason is required for 'not now': say why.")
     c.references()
 
 

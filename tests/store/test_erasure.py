@@ -126,3 +126,17 @@ def test_erasure_covers_ideas_she_suggested_backed_or_is_named_in(db, busy_ward)
         "[erased]'s idea: drafts for letters", "Ask [erased] how", "[erased] is on leave")
     assert row["suggested_by"] == ward["a"]  # the link stays, to an anonymous tombstone
     assert support(db, other) == 1, "her backing still counts, without her name"
+
+
+def test_export_person_has_the_ideas_she_suggested_or_backed(db, ward):
+    from champion_desk.domain.ideas import back_idea, save_idea
+    from champion_desk.exchange.person import person_records
+
+    hers = save_idea(db, {"unit_id": ward["unit"], "raised_on": "2026-11-04", "suggested_by": ward["a"],
+                          "title": "Drafts for letters"}, "t", today=TODAY)
+    other = save_idea(db, {"unit_id": ward["unit"], "raised_on": "2026-11-04", "title": "Huddles"}, "t", today=TODAY)
+    back_idea(db, other, "t", "2026-11-05", backed_by=ward["a"], today=TODAY)
+    back_idea(db, other, "t", "2026-11-05", backers=4, today=TODAY)
+    found = person_records(db, ward["a"])
+    assert [r["id"] for r in found["idea"]] == [hers]
+    assert [(r["idea_id"], r["backed_by"]) for r in found["idea_support"]] == [(other, ward["a"])]

@@ -71,3 +71,11 @@ def test_the_ideas_page_lists_the_most_backed_first_and_sorts_by_age(qtbot, ward
     page.records.view.sortByColumn(model.COL_RAISED_ON, Qt.SortOrder.DescendingOrder)  # youngest first
     assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["None yet", "Few backers", "Many backers"]
     assert "3 ideas, 3 waiting for a decision, 0 done" in page.summary(page.load_rows())
+
+
+def test_all_time_reaches_back_to_the_first_idea(db, ward):
+    from champion_desk.ui.scope_bar import earliest_record_date
+
+    assert earliest_record_date(db) is None
+    _idea(db, ward, "Older than any session", "2024-03-05")
+    assert earliest_record_date(db) == dt.date(2024, 3, 5)
