@@ -107,3 +107,17 @@ def test_deleting_an_idea_can_be_undone(db, ward):
     assert records.count(db, "idea") == 1
     actions = [r["action"] for r in db.query("SELECT action FROM audit WHERE record_id = ? ORDER BY at", (idea,))]
     assert actions == ["create", "delete", "undelete"]
+
+
+def test_a_colleagues_journey_shows_the_ideas_they_suggested_or_backed(db, ward):
+    from champion_desk.domain.breakdowns import journey
+
+    hers = save_idea(db, idea_values(ward), "Zoë", today=TODAY)
+    other = save_idea(db, idea_values(ward, suggested_by=ward["b"], title="Huddles at handover"), "Zoë", today=TODAY)
+    back_idea(db, other, "Zoë", "2026-11-09", backed_by=ward["a"], today=TODAY)
+    gone = save_idea(db, idea_values(ward, title="Withdrawn"), "Zoë", today=TODAY)
+    logbook.delete(db, "idea", gone, "Zoë")
+    rows = [r for r in journey(db, ward["a"]) if r["table"] == "idea"]
+    assert [(r["date"], r["kind"], r["record_id"]) for r in rows] == [
+        ("2026-11-02", "suggested an idea", hers), ("2026-11-09", "backed an idea", other)]
+    assert rows[1]["summary"] == "Backed “Huddles at handover” (new)"
