@@ -28,7 +28,7 @@ def command_modules() -> list[str]:
     names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
     return [f"{package.__name__}.{n}" for n in names if n != "options"]
 
-PAGES = ("home", "training", "concerns", "mentoring", "stories", "readiness", "people", "tools", "dashboard", "briefing")
+PAGES = ("home", "training", "concerns", "mentoring", "stories", "ideas", "readiness", "people", "tools", "dashboard", "briefing")
 
 
 def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:

@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``series`` subcommand."""
     p = subparsers.add_parser(
         "series",
-        help="a figure series per week or month (training, concerns, mentoring, units, readiness, adoption); see docs/figures.md",
+        help="a figure series per week or month (training, concerns, mentoring, units, readiness, adoption, ideas); see docs/figures.md",
         description="Print one row per week or month with the figures of 'stats' over that bucket's dates "
         "(units and readiness: one row per unit, or per unit and tool, over the whole period).",
     )

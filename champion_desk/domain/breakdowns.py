@@ -162,8 +162,9 @@ def journey(db: Database, staff_id: str) -> list[dict[str, Any]]:
     Rows: date, kind, summary, table, record_id; a countersign's or sign-off's summary ends with how
     it was signed (verified by PIN, unverified, recorded before signatures). Kinds: "trained" (ran a session), "countersigned"
     (verified a session), "attended", "signed off" (their own sign-off), "signed off a colleague",
-    "raised a concern", "logged a concern", "mentoring" (as mentor), "mentored" (as mentee) and
-    "check-in" (of a pairing they are in). Deleted records are left out. Raises NotFoundError when
+    "raised a concern", "logged a concern", "mentoring" (as mentor), "mentored" (as mentee),
+    "check-in" (of a pairing they are in), "suggested an idea" and "backed an idea" (both with the
+    idea as their record). Deleted records are left out. Raises NotFoundError when
     no staff record (live or deleted) has that id.
     """
     if db.scalar("SELECT 1 FROM staff WHERE id = ?", (staff_id,)) is None:
@@ -213,6 +214,13 @@ def journey(db: Database, staff_id: str) -> list[dict[str, Any]]:
                'checkin', c.id
           FROM checkin c JOIN pairing pr ON pr.id = c.pairing_id JOIN tool t ON t.id = pr.tool_id
          WHERE (pr.mentor_id = :sid OR pr.mentee_id = :sid) AND c.deleted_at IS NULL AND pr.deleted_at IS NULL
+        UNION ALL
+        SELECT d.raised_on, 'suggested an idea', 'Suggested “' || d.title || '” (' || d.status || ')', 'idea', d.id
+          FROM idea d WHERE d.suggested_by = :sid AND d.deleted_at IS NULL
+        UNION ALL
+        SELECT b.backed_on, 'backed an idea', 'Backed “' || d.title || '” (' || d.status || ')', 'idea', d.id
+          FROM idea_support b JOIN idea d ON d.id = b.idea_id
+         WHERE b.backed_by = :sid AND b.deleted_at IS NULL AND d.deleted_at IS NULL
         ORDER BY 1, 2, 5"""
     rows = db.query(sql, {"sid": staff_id})
     return [{"date": r["date"], "kind": r["kind"], "summary": r["summary"], "table": r["tbl"], "record_id": r["record_id"]} for r in rows]

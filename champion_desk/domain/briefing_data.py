@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from champion_desk.domain import breakdowns, listings, metrics, next_steps, series
+from champion_desk.domain import breakdowns, idea_report, listings, metrics, next_steps, series
 from champion_desk.domain.privacy import (
     HIDDEN_SHARE,
     MARGIN,
@@ -89,6 +89,8 @@ class BriefingData:
     readiness: list[dict[str, Any]] = field(default_factory=list)
     stories: list[dict[str, Any]] = field(default_factory=list)
     stories_total: int = 0
+    # "You suggested, we did": ideas planned or done in the period (domain/idea_report.py), no names.
+    ideas: dict[str, Any] = field(default_factory=dict)
     roadmap: list[dict[str, Any]] = field(default_factory=list)
     champions: list[dict[str, Any]] = field(default_factory=list)
     upcoming: list[dict[str, Any]] = field(default_factory=list)
@@ -193,6 +195,7 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
         f.params())}
     redact = redactor(db)
     data.responses = responses_by_theme(db, f, redact)
+    data.ideas = idea_report.ideas_acted_on(db, f, redact)
     step(50, "Stories, roadmap and champions")
     stories = listings.stories(db, scope) if full else []
     data.stories_total = len(stories)
@@ -628,18 +631,19 @@ def upcoming_sessions(db: Database, f: metrics.Filter, today: dt.date, redact: N
 PROPOSALS_SHOWN = 6
 PROPOSALS_PER_RULE = 2
 # Rules whose suggestions are never of high severity (see next_steps): they rank after every high one.
-MEDIUM_AT_MOST = {"stalled_pairings", "refreshers_due", "story_gap"}
+MEDIUM_AT_MOST = {"stalled_pairings", "refreshers_due", "story_gap", "ideas_waiting"}
 # Agreed actions printed; more than this reads as a backlog (the rest are on Home).
 AGREED_SHOWN = 12
 # Above this many units in scope, proposals come from the quick rules only: at a trust's scale the
 # coverage and mentoring rules cost seconds, beyond the briefing's budget (Home lists them all).
 FULL_RULES_MAX_UNITS = 15
 QUICK_RULES = ("theme_rising", "unanswered_concerns", "champion_ratio", "readiness_barrier", "refreshers_due",
-               "story_gap")
+               "story_gap", "ideas_waiting")
 # The first word of a suggestion key names its rule; the second is the unit's id (next_steps keys).
 KEY_RULES = {"theme_rising": "theme_rising", "low_coverage": "low_coverage", "unanswered": "unanswered_concerns",
              "champion_ratio": "champion_ratio", "stalled": "stalled_pairings", "barrier": "readiness_barrier",
-             "refreshers": "refreshers_due", "story_gap": "story_gap"}
+             "refreshers": "refreshers_due", "story_gap": "story_gap",
+             "ideas_waiting": "ideas_waiting"}
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
@@ -882,6 +886,11 @@ def _why(n: int, s: dict[str, Any], sup: Suppressor, hidden: dict[int, str]) -> 
         return f"{count.text.capitalize() if count.suppressed else count.text} {tool} {noun}{on} due a refresher{when}."
     if rule == "story_gap":
         return f"No success story about {tool} from {unit} in the last {fig.get('days')} days, though it is live there."
+    if rule == "ideas_waiting":
+        count = sup.count(fig.get("waiting"))
+        noun = "idea" if fig.get("waiting") == 1 and not count.suppressed else "ideas"
+        return (f"{count.text.capitalize() if count.suppressed else count.text} staff {noun}{on} waiting more than "
+                f"{fig.get('days')} days for a decision.")
     return "Suggested from this period's figures."
 
 

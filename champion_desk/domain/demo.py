@@ -36,7 +36,7 @@ Progress = Callable[[int, int], bool]
 # Tables in the order foreign keys need them written.
 WRITE_ORDER = (
     "unit", "staff", "tool", "rollout", "training_session", "attendance",
-    "incident", "pairing", "checkin", "pulse", "story", "usage",
+    "incident", "pairing", "checkin", "pulse", "story", "usage", "idea", "idea_support",
 )
 USAGE_TOOLS = 2  # the first tools of a scale come with a vendor usage export (weekly, the last year)
 USAGE_WEEKS = 52
@@ -565,6 +565,18 @@ _CHECKIN_NOTES = (
      "Ready for sign-off; used {tool} unprompted all week.",
      "Used {tool} on every shift this fortnight without needing help."),
 )
+_IDEAS = (
+    ("Use {tool} for discharge letters too", "Could {tool} draft the discharge letter while we finish the notes?"),
+    ("A quick-reference card beside each PC", "A one-page card on the wall for {tool}, for bank and agency staff."),
+    ("Train night staff at handover", "Night staff miss the day sessions; a 15-minute slot at the 20:00 handover."),
+    ("Let patients hear what {tool} is for", "A short script for telling patients what {tool} does before we use it."),
+    ("Turn off the duplicate alert", "The same warning comes twice from {tool}; one alert would be trusted more."),
+    ("Super-user on every shift", "Name one confident colleague per shift that others can ask about {tool}."),
+    ("Share the time saved each month", "Show the minutes {tool} saved at the staff meeting, so we see it working."),
+    ("Headsets for the busy bays", "Background noise in the bays garbles {tool}; a few headsets would help."),
+)
+_NOT_NOW_REASONS = ("Waiting for the supplier's next release", "No budget this year; raised with the matron",
+                    "Information governance must approve it first", "Revisit after go-live on every unit")
 _ENDED_NOTES = ("Pairing ended: moved to permanent nights; will pick up again later.", "Pairing ended: long-term leave.",
                 "Pairing ended by agreement; will restart later.")
 _MEETING_STARTS = (8 * 60 + 30, 10 * 60, 11 * 60 + 30, 13 * 60 + 30, 14 * 60, 15 * 60 + 30, 19 * 60 + 30)
@@ -698,6 +710,7 @@ class _Generator:
 
     def __init__(self, spec: ScaleSpec, seed: int, end: dt.date, report: Callable[[float], None]) -> None:
         self.spec = spec
+        self.seed = seed
         self.rng = random.Random(f"champion-desk-demo:{seed}")
         self.rng_seed = seed
         self.end = end.toordinal()
@@ -776,6 +789,11 @@ class _Generator:
                 self.build_stories(ro)
             self.build_pairings(unit, by_unit.get(unit.index, []))
             self.report(0.05 + 0.95 * n / len(self.units))
+        # Ideas draw from a stream of their own, so adding them left every other demo row as it was.
+        main, self.rng = self.rng, random.Random(f"champion-desk-demo-ideas:{self.seed}")
+        for ro in self.rollouts:
+            self.build_ideas(ro)
+        self.rng = main
         self.build_usage()
 
     def build_usage(self) -> None:
@@ -1316,6 +1334,42 @@ class _Generator:
             if ro.unit.lagging:
                 break
             day += rng.randint(150, 300)
+
+    def build_ideas(self, ro: _Rollout) -> None:
+        """Staff ideas from the announcement on: older ones have been decided, some backed by a show of hands."""
+        rng = self.rng
+        day = ro.announce + rng.randint(10, 60)
+        staff = ro.unit.staff
+        while day <= self.end:
+            title, description = rng.choice(_IDEAS)
+            age = self.end - day
+            if age > 240:
+                status = rng.choice(("done", "done", "planned", "not now"))
+            elif age > 90:
+                status = rng.choice(("planned", "under consideration", "not now", "done"))
+            elif age > 30:
+                status = rng.choice(("new", "under consideration", "planned"))
+            else:
+                status = "new"
+            suggester = self.staff_id[rng.choice(staff)] if staff and rng.random() < 0.6 else None
+            decided = day if status == "new" else min(self.end, day + rng.randint(7, max(8, min(age, 120))))
+            idea = self.record(
+                "idea", day, updated=decided, tool_id=self.tool_id[ro.tool] if rng.random() < 0.8 else None,
+                unit_id=ro.unit.id, suggested_by=suggester,
+                raised_on=self.iso(day), title=title.format(tool=TOOLS[ro.tool].short),
+                description=description.format(tool=TOOLS[ro.tool].short),
+                status=status, status_reason=rng.choice(_NOT_NOW_REASONS) if status == "not now" else None,
+                status_on=self.iso(decided), led_to_rollout_id=None, led_to_story_id=None,
+            )
+            meeting = min(self.end, day + rng.randint(3, 21))
+            if rng.random() < 0.7:
+                self.record("idea_support", meeting, idea_id=idea, backed_on=self.iso(meeting),
+                            backers=rng.randint(1, 12), backed_by=None)
+            backer = self.staff_id[rng.choice(staff)] if staff else None
+            if backer is not None and backer != suggester and rng.random() < 0.4:
+                self.record("idea_support", meeting, idea_id=idea, backed_on=self.iso(meeting), backers=1,
+                            backed_by=backer)
+            day += rng.randint(45, 150)
 
     # ---- mentoring ---------------------------------------------------------------------------
 

@@ -294,3 +294,32 @@ def units(db: Database) -> list[Row]:
 def tool_names(db: Database) -> list[str]:
     """Return the names of live tools, for scope pickers."""
     return [r["name"] for r in db.query("SELECT name FROM tool WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE")]
+
+
+def ideas(db: Database, scope: Scope | None = None, today: dt.date | None = None) -> list[Row]:
+    """Return staff ideas raised in the scope, with tool (``Any tool`` when for every tool) and unit names.
+
+    Each row also has ``support`` (colleagues backing it, as ``domain.ideas`` counts them),
+    ``age_days`` (days since raised) and ``days_in_status`` (days since its status last changed).
+    An idea for any tool is in every tool's scope. Who suggested it is not listed: it is shown
+    only in the idea's own form, for the champion to report back.
+    """
+    from champion_desk.domain.ideas import SUPPORT_SQL
+
+    where, params = _scope_sql(scope, "i.raised_on", "u.name", None)
+    if scope is not None and scope.tools:
+        keys = [f"t{n}" for n in range(len(scope.tools))]
+        where += f" AND (i.tool_id IS NULL OR t.name IN ({', '.join(':' + k for k in keys)}))"
+        params.update(zip(keys, scope.tools))
+    params["today"] = (today or dt.date.today()).isoformat()
+    return db.query(
+        f"""SELECT i.id, i.raised_on, i.title, i.description, i.status, i.status_reason, i.status_on,
+                   i.tool_id, coalesce(t.name, 'Any tool') AS tool, i.unit_id, u.name AS unit,
+                   ({SUPPORT_SQL.format(idea='i.id')}) AS support,
+                   CAST(julianday(:today) - julianday(i.raised_on) AS INTEGER) AS age_days,
+                   CAST(julianday(:today) - julianday(coalesce(i.status_on, i.raised_on)) AS INTEGER) AS days_in_status
+              FROM idea i JOIN unit u ON u.id = i.unit_id LEFT JOIN tool t ON t.id = i.tool_id
+             WHERE i.deleted_at IS NULL{where}
+             ORDER BY i.raised_on DESC""",
+        params,
+    )

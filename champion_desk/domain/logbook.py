@@ -23,6 +23,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "incident": {"severity": "medium", "status": "open"},
     "pairing": {"progress": 0, "status": "active"},
     "attendance": {"signed_off": 0},
+    "idea": {"status": "new"},
+    "idea_support": {"backers": 1},
 }
 
 

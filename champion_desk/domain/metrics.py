@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from champion_desk.domain.scope import Scope
-from champion_desk.domain.vocab import Theme, values
+from champion_desk.domain.vocab import IdeaStatus, Theme, values
 from champion_desk.errors import ValidationError
 from champion_desk.store.connection import Database, translate_errors
 
 Period = tuple[dt.date, dt.date]
 
 THEMES: tuple[str, ...] = values(Theme)
+IDEA_STATUSES: tuple[str, ...] = values(IdeaStatus)
 STALL_DAYS = 30  # store/summaries.py counts stalled stretches with the same 30 days
 
 STAFF_KEYS = ("staff_active", "champions_active", "staff_per_champion")
@@ -30,8 +31,9 @@ TRAINING_KEYS = ("sessions", "attendances", "training_coverage", "signed_off_sta
 CONCERN_KEYS = ("concerns_raised", "concerns_by_theme", "concerns_open", "median_days_to_resolution", "response_rate")
 MENTORING_KEYS = ("pairings_active", "checkins", "stalled_pairings")
 STORY_KEYS = ("stories",)
+IDEA_KEYS = ("ideas_raised", "ideas_done", "ideas_by_status")
 ADOPTION_KEYS = ("usage_eligible", "usage_active", "adoption_rate", "usage_tiers", "trained_not_using", "using_not_signed_off")
-FIGURE_KEYS = STAFF_KEYS + TRAINING_KEYS + CONCERN_KEYS + MENTORING_KEYS + STORY_KEYS + ADOPTION_KEYS
+FIGURE_KEYS = STAFF_KEYS + TRAINING_KEYS + CONCERN_KEYS + MENTORING_KEYS + STORY_KEYS + ADOPTION_KEYS + IDEA_KEYS
 TIERS = ("high", "medium", "low", "none", "dropped")
 ACTIVE_DAYS = 28  # "in use" means used in the 28 days up to the period's end: four weeks, as the tiers count
 
@@ -62,6 +64,12 @@ class Filter:
     def tools(self, column: str) -> str:
         """Return ``AND column IN (...)`` for the scope's tools, or nothing when all tools count."""
         return _in(column, "t", self.tool_ids)
+
+    def tool_or_any(self, column: str) -> str:
+        """Return the tool clause for a record whose empty tool means "any tool" (an idea): in every tool's scope."""
+        if self.tool_ids is None:
+            return ""
+        return f" AND ({column} IS NULL OR {column} IN ({_names('t', self.tool_ids)}))"
 
     def unit_and_tool(self, alias: str) -> str:
         """Return the clauses for a record carrying ``unit_id`` and ``tool_id`` (session, incident, story)."""
@@ -795,6 +803,38 @@ def usage_pairs(facts: UsageFacts, start: dt.date, end: dt.date, only: Sequence[
         yield UsagePair(staff_id, tool_id, unit_id, eligible, weeks, tier,
                         bool(first_on and first_on <= at), bool(first_signed and first_signed <= at),
                         facts.used(staff_id, tool_id, since, at))
+# --- ideas -------------------------------------------------------------------------------------
+
+def idea_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[dict[str, Any]]:
+    """Return per period: ideas_raised, ideas_done, ideas_by_status.
+
+    In scope: ideas not deleted, unit in scope, tool in scope or for any tool (an idea for every
+    tool belongs to each tool's scope). ideas_raised: raised_on in the period; ideas_by_status:
+    those ideas by their status now, every status present (zeros too), adding up to
+    ideas_raised; ideas_done: ideas whose status is done, dated (status_on) in the period.
+    """
+    params = f.params()
+    tools = f.tool_or_any("i.tool_id")
+    sql = f"""{_periods_cte(periods, params)}
+        SELECT p.i AS i, i.status AS status, count(*) AS n, 'raised' AS kind
+          FROM p JOIN idea i ON i.raised_on BETWEEN p.ps AND p.pe
+         WHERE i.deleted_at IS NULL{f.units('i.unit_id')}{tools} GROUP BY p.i, i.status
+        UNION ALL
+        SELECT p.i, 'done', count(*), 'done'
+          FROM p JOIN idea i ON i.status = 'done' AND i.status_on BETWEEN p.ps AND p.pe
+         WHERE i.deleted_at IS NULL{f.units('i.unit_id')}{tools} GROUP BY p.i"""
+    out = [{"ideas_raised": 0, "ideas_done": 0, "ideas_by_status": dict.fromkeys(IDEA_STATUSES, 0)}
+           for _ in periods]
+    for row in db.query(sql, params):
+        figures = out[row["i"]]
+        if row["kind"] == "done":
+            figures["ideas_done"] = row["n"]
+        else:
+            figures["ideas_raised"] += row["n"]
+            # A status outside the vocabulary (a newer file merged in) still counts as raised.
+            if row["status"] in figures["ideas_by_status"]:
+                figures["ideas_by_status"][row["status"]] = row["n"]
+    return out
 
 
 # --- everything ----------------------------------------------------------------------------------
@@ -811,8 +851,9 @@ def stats(db: Database, scope: Scope) -> dict[str, Any]:
     ``staff_figures``; sessions, attendances, training_coverage, signed_off_staff, confidence_uplift
     as in ``training_figures``; concerns_* , median_days_to_resolution, response_rate as in
     ``concern_figures``; pairings_active, checkins, stalled_pairings as in ``mentoring_figures``;
-    stories as in ``story_figures`` — each over the period [from, to]. Raises ValidationError for an
-    unknown unit or tool name.
+    stories as in ``story_figures``; ideas_raised, ideas_done, ideas_by_status as in
+    ``idea_figures`` — each over the period [from, to]. Raises ValidationError for an unknown unit
+    or tool name.
     """
     f = resolve(db, scope)
     period = [(scope.date_from, scope.date_to)]
@@ -824,4 +865,5 @@ def stats(db: Database, scope: Scope) -> dict[str, Any]:
     figures.update(mentoring_figures(db, f, period)[0])
     figures.update(story_figures(db, f, period)[0])
     figures.update(adoption_figures(db, f, period)[0])
+    figures.update(idea_figures(db, f, period)[0])
     return figures

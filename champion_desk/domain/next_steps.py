@@ -21,7 +21,7 @@ from typing import Any
 
 from champion_desk.domain import breakdowns, metrics
 from champion_desk.domain.scope import Scope
-from champion_desk.domain.vocab import RESOLVED_STATUSES, Barrier, Theme
+from champion_desk.domain.vocab import RESOLVED_STATUSES, WAITING_IDEA_STATUSES, Barrier, Theme
 from champion_desk.errors import ValidationError
 from champion_desk.store import records
 from champion_desk.store.connection import Database
@@ -54,6 +54,7 @@ THRESHOLDS: dict[str, Threshold] = {
     "unsigned_use_min": Threshold(3, 1, 100, "colleagues on a unit using a tool without a competency sign-off before a sign-off session is suggested"),
     "trained_not_using_min": Threshold(3, 1, 100, "colleagues on a unit trained on a live tool but not using it in the last 28 days before a refresher or mentor is suggested"),
     "adoption_drop": Threshold(0.15, 0.05, 1.0, "a fall in a unit's adoption rate over the last 28 days (a share, 0.15 = 15 points) that calls for a listening session"),
+    "idea_wait_days": Threshold(30, 1, 365, "days a staff idea may wait for a decision (new or under consideration) without a status change"),
 }
 
 # What each rising theme calls for: (strategy, action template, where the action button goes).
@@ -571,10 +572,44 @@ def rule_adoption_drop(c: _Context) -> list[Suggestion]:
     return out
 
 
+def rule_ideas_waiting(c: _Context) -> list[Suggestion]:
+    """Staff ideas in scope (tool in scope or any tool) still new or under consideration whose status
+    has not changed for more than idea_wait_days by the scope's end → decide and tell staff."""
+    days = int(c.t["idea_wait_days"])
+    params = {**c.f.params(), "cutoff": (c.scope.date_to - dt.timedelta(days=days)).isoformat()}
+    waiting = ", ".join(f"'{s.value}'" for s in WAITING_IDEA_STATUSES)
+    rows = c.db.query(
+        f"""SELECT i.unit_id, count(*) AS n, min(i.status_on) AS oldest, min(i.raised_on) AS first_raised
+              FROM idea i
+             WHERE i.deleted_at IS NULL AND i.status IN ({waiting}) AND i.status_on < :cutoff
+               AND i.raised_on <= :d_to{c.f.units('i.unit_id')}{c.f.tool_or_any('i.tool_id')}
+             GROUP BY i.unit_id""", params)
+    out = []
+    for row in rows:
+        unit = c.units.get(row["unit_id"])
+        if unit is None:
+            continue
+        n = row["n"]
+        out.append(Suggestion(
+            key=f"ideas_waiting:{row['unit_id']}", rule="ideas_waiting", unit=unit, tool=_only_tool(c),
+            signal=f"{n} staff idea{'s' if n != 1 else ''} on {unit} waiting more than {days} days for a decision "
+                   f"(oldest unchanged since {row['oldest']})",
+            figures={"waiting": n, "oldest": row["oldest"], "days": days},
+            strategy="Involve staff early: an idea heard and answered, even with 'not now', keeps them shaping the roll-out",
+            action=f"Decide on the waiting ideas from {unit} (plan it, or 'not now' with a reason) and tell the colleagues who suggested them.",
+            severity=MEDIUM if n >= 5 else LOW,
+            weight=n,
+            # From the first waiting idea's day, so the list shows every idea the suggestion counts.
+            target={"page": "ideas", "filters": {**_dates(c), "from": min(row["first_raised"], c.scope.date_from.isoformat()),
+                                                 "unit": unit, "units": [unit], "status": "waiting"}},
+        ))
+    return out
+
+
 RULES: tuple[Callable[[_Context], list[Suggestion]], ...] = (
     rule_theme_rising, rule_low_coverage, rule_unanswered_concerns, rule_champion_ratio,
     rule_stalled_pairings, rule_readiness_barrier, rule_refreshers_due, rule_story_gap,
-    rule_using_not_signed_off, rule_trained_not_using, rule_adoption_drop,
+    rule_using_not_signed_off, rule_trained_not_using, rule_adoption_drop, rule_ideas_waiting,
 )
 
 

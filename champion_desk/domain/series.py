@@ -23,7 +23,7 @@ BUCKETS = ("week", "month")
 # Enough for 100 years by month or 23 by week. Each bucket costs a little in every grouped query and
 # chart, and more than linearly: 15,600 weeks took 5.7 s, 105,000 (from year 1) 326 s.
 MAX_BUCKETS = 1200
-SERIES = ("training", "concerns", "mentoring", "units", "readiness", "adoption")
+SERIES = ("training", "concerns", "mentoring", "units", "readiness", "adoption", "ideas")
 
 # The figures each time series carries, named exactly as in ``stats``.
 SERIES_KEYS: dict[str, tuple[str, ...]] = {
@@ -31,6 +31,7 @@ SERIES_KEYS: dict[str, tuple[str, ...]] = {
     "concerns": metrics.CONCERN_KEYS,
     "mentoring": metrics.MENTORING_KEYS,
     "adoption": metrics.ADOPTION_KEYS,
+    "ideas": metrics.IDEA_KEYS,
 }
 
 # Every key of a row of each series, in order (the CSV header even when there are no rows).
@@ -78,7 +79,7 @@ def buckets(scope: Scope, bucket: str) -> list[Period]:
 def series(db: Database, name: str, scope: Scope, bucket: str = "month") -> list[dict[str, Any]]:
     """Return the rows of one series over a scope.
 
-    ``training``, ``concerns`` and ``mentoring``: one row per bucket (see ``buckets``) holding
+    ``training``, ``concerns``, ``mentoring`` and ``ideas``: one row per bucket (see ``buckets``) holding
     ``start`` and ``end`` (ISO dates) and the figures of ``SERIES_KEYS[name]``, each equal to
     ``stats(db, scope.with_dates(start, end))[key]``. ``units``: one row per unit in scope over the
     whole scope (``breakdowns.unit_breakdown`` without refreshers_due); ``readiness``: the latest pulse per unit and tool
@@ -134,6 +135,8 @@ def series_set(db: Database, names: Sequence[str], scope: Scope, bucket: str = "
             out["units"] = [edges | row for row in breakdowns.unit_breakdown(db, scope, with_refreshers=False, staff_rows=staff_rows)]
         if "mentoring" in names:
             out["mentoring"] = _rows(periods, "mentoring", metrics.mentoring_figures(db, f, periods))
+        if "ideas" in names:
+            out["ideas"] = _rows(periods, "ideas", metrics.idea_figures(db, f, periods))
     finally:
         aside = later.result() if later is not None else None  # always wait: the worker holds a connection
     if aside is None:

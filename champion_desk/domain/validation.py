@@ -39,6 +39,7 @@ FREE_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "checkin": ("note",),
     "story": ("title", "summary", "measure", "value", "source"),
     "tool": ("purpose",),
+    "idea": ("title", "description", "status_reason"),
 }
 
 REFERENCES: dict[str, dict[str, str]] = {
@@ -52,6 +53,9 @@ REFERENCES: dict[str, dict[str, str]] = {
     "pulse": {"unit_id": "unit", "tool_id": "tool"},
     "story": {"tool_id": "tool", "unit_id": "unit"},
     "usage": {"staff_id": "staff", "tool_id": "tool"},
+    "idea": {"tool_id": "tool", "unit_id": "unit", "suggested_by": "staff", "led_to_rollout_id": "rollout",
+             "led_to_story_id": "story"},
+    "idea_support": {"idea_id": "idea", "backed_by": "staff"},
 }
 
 
@@ -184,6 +188,9 @@ def _label(field: str) -> str:
             "pairing_id": "pairing", "session_id": "session", "resolved_on": "resolved date",
             "verified_by": "countersigned by", "verified_on": "countersign date",
             "signed_off_by": "signed off by", "signed_off_on": "sign-off date", "go_live_on": "go-live date",
+            "raised_on": "date", "status_on": "status date", "status_reason": "reason",
+            "led_to_rollout_id": "roadmap stage", "led_to_story_id": "story", "idea_id": "idea",
+            "backed_on": "date", "backed_by": "backed by",
             }.get(field, field.replace("_", " "))
 
 
@@ -358,10 +365,48 @@ def _story(c: _Checker) -> None:
     c.references()
 
 
+def _idea(c: _Checker) -> None:
+    c.required("unit_id", "title")
+    raised = c.date("raised_on", required=True)
+    c.text("title", SHORT_TEXT_MAX)
+    c.text("description", LONG_TEXT_MAX)
+    c.text("status_reason", SHORT_TEXT_MAX)
+    c.choice("status", vocab.IdeaStatus)
+    c.not_before("status_on", c.date("status_on", required=True), "raised_on", raised)
+    if c.get("status") == vocab.IdeaStatus.NOT_NOW:
+        # Staff are owed a why when their idea is put aside; a bare "not now" reads as "no".
+        if c.get("status_reason") is None:
+            c.fail("status_reason", "is required when the idea is 'not now'",
+                   "Reason is required for 'not now': say why.")
+    c.references()
+
+
+def _idea_support(c: _Checker) -> None:
+    c.required("idea_id")
+    backed = c.date("backed_on", required=True)
+    c.integer("backers", 1, 1000, required=True)
+    rows = c.references()
+    idea = rows.get("idea_id")
+    if idea:
+        c.not_before("backed_on", backed, "raised_on", dt.date.fromisoformat(idea["raised_on"]))
+    if c.get("backed_by") is not None:
+        if c.get("backers") not in (None, 1):
+            c.fail("backers", "must be 1 when a colleague is named",
+                   "Backers must be 1 when you name who backed the idea; log a group's show of hands without names.")
+        if idea and c.get("backed_by") == idea["suggested_by"]:
+            c.fail("backed_by", "must not be who suggested the idea", "Whoever suggested the idea already counts as behind it.")
+        clash = c.db.scalar(
+            "SELECT count(*) FROM idea_support WHERE idea_id = ? AND backed_by = ? AND deleted_at IS NULL AND id IS NOT ?",
+            (c.get("idea_id"), c.get("backed_by"), c.record_id),
+        )
+        if clash:
+            c.fail("backed_by", "one backing per colleague per idea", "This colleague has already backed this idea.")
+
+
 _RULES: dict[str, Callable[[_Checker], None]] = {
     "unit": _unit, "staff": _staff, "tool": _tool, "rollout": _rollout, "training_session": _training_session,
     "attendance": _attendance, "incident": _incident, "pairing": _pairing, "checkin": _checkin,
-    "pulse": _pulse, "story": _story, "usage": _usage,
+    "pulse": _pulse, "story": _story, "usage": _usage, "idea": _idea, "idea_support": _idea_support,
 }
 
 

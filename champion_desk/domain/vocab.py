@@ -70,6 +70,22 @@ class PairingStatus(StrEnum):
     ENDED = "ended"
 
 
+class IdeaStatus(StrEnum):
+    """Where a staff idea stands on the roadmap; ``not now`` always carries a reason."""
+
+    NEW = "new"
+    UNDER_CONSIDERATION = "under consideration"
+    PLANNED = "planned"
+    DONE = "done"
+    NOT_NOW = "not now"
+
+
+# Ideas still waiting for a decision (the next-step rule watches these for a status change).
+WAITING_IDEA_STATUSES = (IdeaStatus.NEW, IdeaStatus.UNDER_CONSIDERATION)
+# Ideas a briefing reports back to staff as "You suggested, we did".
+ACTED_IDEA_STATUSES = (IdeaStatus.PLANNED, IdeaStatus.DONE)
+
+
 # Suggestions offered for ``staff.role``; the field itself is free text (rosters vary).
 ROLE_SUGGESTIONS = (
     "nurse", "midwife", "healthcare assistant", "doctor", "allied health professional",

@@ -3,7 +3,10 @@
 Columns are the documented ones (DESIGN.md), in schema order, with two exceptions made on purpose:
 the ``audit`` table is not exported (its ``actor`` and ``changes`` hold names and concern text),
 and ``incident.raised_by`` is left out (who raised a concern is confidential; it exists only so
-the champion can offer follow-up).
+the champion can offer follow-up). Who suggested or backed a staff idea (``idea.suggested_by``,
+``idea_support.backed_by``) is like who raised a concern, but a colleague chose to put their name
+to an idea, so the champion's full copy keeps it; the manager export empties it, and the idea's
+description (in the colleague's own words), keeping the title.
 
 By default the export is fit to hand to a manager (issue 9): colleagues other than champions
 appear without name or staff number, and concern text and free notes (which name people) are
@@ -42,6 +45,9 @@ MANAGER_BLANKED: dict[str, dict[str, str]] = {
     "checkin": {"note": "NULL"},
     # One colleague's use of a tool is theirs (README, "Trust first"): a manager sees use, not who.
     "usage": {"staff_id": "NULL"},
+    # The title is what a meeting sees; the description is in the colleague's own words, like a concern's.
+    "idea": {"suggested_by": "NULL", "description": "NULL"},
+    "idea_support": {"backed_by": "NULL"},
 }
 FORMATS = ("csv", "xlsx")
 # The manager export's table of concern counts, in place of the concerns themselves.

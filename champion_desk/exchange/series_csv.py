@@ -6,10 +6,10 @@ import csv
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from champion_desk.domain.metrics import THEMES, TIERS
+from champion_desk.domain.metrics import IDEA_STATUSES, THEMES, TIERS
 
-# Nested figures and their parts, in the documented order.
-_SPREAD = {"concerns_by_theme": THEMES, "usage_tiers": TIERS}
+# Figures that are a count per item of a fixed list, spread over one column per item, in the documented order.
+SPREAD: dict[str, tuple[str, ...]] = {"concerns_by_theme": THEMES, "usage_tiers": TIERS, "ideas_by_status": IDEA_STATUSES}
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def write_series_csv(rows: Sequence[dict[str, Any]], out: TextIO, keys: Sequence
     columns: list[str] = []
     if keys is not None:
         for key in keys:
-            columns += [f"{key}.{part}" for part in _SPREAD[key]] if key in _SPREAD else [key]
+            columns += [f"{key}.{item}" for item in SPREAD[key]] if key in SPREAD else [key]
     else:
         for r in flat:
             columns.extend(k for k in r if k not in columns)

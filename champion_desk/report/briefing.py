@@ -68,7 +68,7 @@ from champion_desk.report.styles import (
 
 TITLE = "Staff briefing: AI tools on our wards"
 CONFIDENTIAL = "Confidential: for staff meetings"
-SECTIONS = ("Key figures", "Training", "Concerns", "You said, we did", "Mentoring", "Readiness",
+SECTIONS = ("Key figures", "Training", "Concerns", "You said, we did", "You suggested, we did", "Mentoring", "Readiness",
             "Success stories", "Roadmap", "Next steps", "Your champions")
 # The cover's contents: what each section tells staff.
 SECTION_NOTES = {
@@ -76,6 +76,7 @@ SECTION_NOTES = {
     "Training": "Sessions run, how many colleagues are trained and signed off, unit by unit.",
     "Concerns": "What staff raised, by theme and over time, and how fast it was resolved.",
     "You said, we did": "For each theme, what was done about the concerns raised.",
+    "You suggested, we did": "Staff ideas for the tools that were planned or put in place.",
     "Mentoring": "Pairings of champions and colleagues, and their check-ins.",
     "Readiness": "Where each unit stands with each tool, and where support should go.",
     "Success stories": "What the tools changed on our wards, with the evidence.",
@@ -404,7 +405,8 @@ class Briefing:
         # What each section holds, as a contents list: a manager sees at once what to talk through.
         rows = [[self.p(f"<b>{esc(section)}</b>", "body"), self.p(esc(SECTION_NOTES[section]), "body")]
                 for section in SECTIONS]
-        contents = Table(rows, colWidths=[42 * mm, self.width - 42 * mm], hAlign="LEFT")
+        # Wide enough for the longest section name, "You suggested, we did", on one line.
+        contents = Table(rows, colWidths=[48 * mm, self.width - 48 * mm], hAlign="LEFT")
         contents.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                       ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                                       ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE)]))
@@ -873,6 +875,11 @@ class Briefing:
         text = "<br/>".join(f"• {esc(shorten(r, RESPONSE_CHARS))}" for r in responses)
         return self.p(text, "cell")
 
+    def you_suggested(self) -> list[Flowable]:
+        from champion_desk.report.ideas_section import briefing_section
+
+        return briefing_section(self)
+
     # mentoring ------------------------------------------------------------------------------------
 
     def mentoring(self) -> list[Flowable]:
@@ -1124,7 +1131,7 @@ class Briefing:
 
     def story(self) -> list[Flowable]:
         out: list[Flowable] = []
-        for part in (self.cover, self.key_figures, self.training, self.adoption, self.concerns, self.you_said, self.mentoring,
+        for part in (self.cover, self.key_figures, self.training, self.adoption, self.concerns, self.you_said, self.you_suggested, self.mentoring,
                      self.readiness, self.stories, self.roadmap, self.next_steps, self.champions):
             out += part()
         return out

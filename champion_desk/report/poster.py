@@ -113,7 +113,9 @@ class Poster:
             more = len(by_unit) - UNITS_SHOWN
             champs.append(f"<i>and the champions of {more} more unit{'s' if more != 1 else ''}: see the staff briefing</i>")
         gap = Spacer(1, 5 * mm * self.scale)
-        return [self.box("Next training sessions", sessions, "None booked yet: ask a champion for a session."), gap,
+        from champion_desk.report.ideas_section import poster_box
+
+        return [*poster_box(self), self.box("Next training sessions", sessions, "None booked yet: ask a champion for a session."), gap,
                 self.box("Whom to ask", champs, "Ask your ward manager who your champion is.")]
 
     def body(self, top: int = TOP_THEMES, shown: int = RESPONSES_SHOWN, with_next: bool = True) -> list[Flowable]:

@@ -43,7 +43,7 @@ BOOKKEEPING_TABLES = ("_sqlite_migrations",)
 FIXED_VOCABULARY: dict[str, tuple[str, ...]] = {
     "tool": ("stage",), "rollout": ("stage",), "training_session": ("format", "verified_signature"),
     "attendance": ("signed_off_signature",),
-    "incident": ("theme", "barrier", "severity", "status"), "pairing": ("status",),
+    "incident": ("theme", "barrier", "severity", "status"), "pairing": ("status",), "idea": ("status",),
     "suggestion_response": ("suggestion_key", "decision"), "setting": ("key",),
     "summary_incident_day": ("theme",), "summary_incident_total": ("theme",),
 }

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -162,6 +162,23 @@ TABLE_DDL: dict[str, str] = {
     {_date('day', required=True)},
     count INTEGER NOT NULL CHECK (count >= 0),
     source TEXT)""",
+    "idea": f"""CREATE TABLE idea ({_RECORD},
+    tool_id TEXT REFERENCES tool(id),
+    unit_id TEXT NOT NULL REFERENCES unit(id),
+    suggested_by TEXT REFERENCES staff(id),
+    {_date('raised_on', required=True)},
+    title TEXT NOT NULL,
+    description TEXT,
+    status TEXT NOT NULL DEFAULT 'new',
+    status_reason TEXT,
+    {_date('status_on')},
+    led_to_rollout_id TEXT REFERENCES rollout(id),
+    led_to_story_id TEXT REFERENCES story(id))""",
+    "idea_support": f"""CREATE TABLE idea_support ({_RECORD},
+    idea_id TEXT NOT NULL REFERENCES idea(id),
+    {_date('backed_on', required=True)},
+    backers INTEGER NOT NULL DEFAULT 1 CHECK (backers BETWEEN 1 AND 1000),
+    backed_by TEXT REFERENCES staff(id))""",
     "setting": f"""CREATE TABLE setting ({_RECORD},
     key TEXT NOT NULL UNIQUE,
     value TEXT NOT NULL)""",
@@ -208,7 +225,7 @@ INDEX_DDL: list[str] = [
 ]
 
 # Tables and indexes added by each later schema version (the initial migration creates the rest).
-ADDED_IN: dict[int, tuple[str, ...]] = {2: ("setting", "suggestion_response"), 12: ("usage",)}
+ADDED_IN: dict[int, tuple[str, ...]] = {2: ("setting", "suggestion_response"), 12: ("usage",), 13: ("idea", "idea_support")}
 # Columns added to an existing table by a later version (a new file gets them from TABLE_DDL).
 ADDED_COLUMNS: dict[int, tuple[tuple[str, str, str], ...]] = {12: (("staff", "email", "TEXT"), ("staff", "login", "TEXT"))}
 ADDED_INDEXES: dict[int, tuple[str, ...]] = {
@@ -261,6 +278,14 @@ ADDED_INDEXES: dict[int, tuple[str, ...]] = {
         "CREATE INDEX staff_login ON staff(login COLLATE NOCASE) WHERE login IS NOT NULL",
         "CREATE INDEX usage_tool_day ON usage(tool_id, day, deleted_at, count, staff_id)",
         "CREATE INDEX usage_staff ON usage(staff_id, tool_id, day, count, deleted_at)",
+    ),
+    # Staff ideas: the list and the figures read them by date; support is summed per idea; who
+    # suggested or backed one is looked up for a colleague's journey and erasure (mostly blank).
+    13: (
+        "CREATE INDEX idea_raised ON idea(raised_on, deleted_at, unit_id, tool_id, status)",
+        "CREATE INDEX idea_suggested_by ON idea(suggested_by) WHERE suggested_by IS NOT NULL",
+        "CREATE INDEX idea_support_idea ON idea_support(idea_id, deleted_at, backers, backed_by)",
+        "CREATE INDEX idea_support_backed_by ON idea_support(backed_by) WHERE backed_by IS NOT NULL",
     ),
 }
 
@@ -451,6 +476,19 @@ def _version_12(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 12")
 
 
+def _version_13(db: sqlite_utils.Database) -> None:
+    """Staff ideas for the roadmap, and who backed them."""
+    # Each part is skipped when present, as version 12 does, so a half-recorded step still upgrades.
+    present = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
+    for table in ADDED_IN[13]:
+        if table not in present:
+            db.execute(TABLE_DDL[table])
+    for ddl in ADDED_INDEXES[13]:
+        if ddl.split()[2] not in present:
+            db.execute(ddl)
+    db.execute("PRAGMA user_version = 13")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -468,6 +506,7 @@ def migrations():
     steps(name="0010_real_calendar_dates")(_version_10)
     steps(name="0011_signatures")(_version_11)
     steps(name="0012_usage")(_version_12)
+    steps(name="0013_ideas")(_version_13)
     return steps
 
 

@@ -55,6 +55,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("concerns", "Concerns", "champion_desk.ui.pages.concerns", "ConcernsPage"),
     PageSpec("mentoring", "Mentoring", "champion_desk.ui.pages.mentoring", "MentoringPage"),
     PageSpec("stories", "Stories", "champion_desk.ui.pages.stories", "StoriesPage"),
+    PageSpec("ideas", "Ideas", "champion_desk.ui.pages.ideas", "IdeasPage"),
     PageSpec("readiness", "Readiness", "champion_desk.ui.pages.readiness", "ReadinessPage"),
     PageSpec("people", "People", "champion_desk.ui.pages.people", "PeoplePage"),
     PageSpec("tools", "Tools & roadmap", "champion_desk.ui.pages.tools", "ToolsPage"),
@@ -274,8 +275,10 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         for number, spec in enumerate(PAGES, start=1):
-            # "&" marks a shortcut letter in a menu: "Tools & roadmap" needs it doubled.
-            self._action(view_menu, spec.title.replace("&", "&&"), lambda _=False, n=spec.name: self.show_page(n), f"Alt+{number % 10}")
+            # "&" marks a shortcut letter in a menu: "Tools & roadmap" needs it doubled. Alt+1 … Alt+0
+            # go to the first ten pages; the briefing, last, has Ctrl+P.
+            self._action(view_menu, spec.title.replace("&", "&&"), lambda _=False, n=spec.name: self.show_page(n),
+                         f"Alt+{number % 10}" if number <= 10 else None)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About Champion Desk", self.show_about)

@@ -29,7 +29,7 @@ def earliest_record_date(db) -> dt.date | None:
     sql = " UNION ALL ".join(
         f"SELECT min({column}) AS d FROM {table} WHERE deleted_at IS NULL"
         for table, column in (("training_session", "held_on"), ("incident", "occurred_on"), ("pairing", "started_on"),
-                              ("pulse", "taken_on"), ("story", "told_on"))
+                              ("pulse", "taken_on"), ("story", "told_on"), ("idea", "raised_on"))
     )
     found = [r["d"] for r in db.query(sql) if r["d"]]
     return dt.date.fromisoformat(min(found)) if found else None

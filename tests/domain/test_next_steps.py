@@ -154,6 +154,33 @@ def test_story_gap_on_a_live_unit(db, unit):
     assert s.target == {"dialog": "story", "prefill": {"unit_id": unit["unit"], "tool_id": unit["tool"]}}
 
 
+def idea(db, w, raised_on, status="new", status_on=None, **extra):
+    values = {"unit_id": w["unit"], "tool_id": w["tool"], "raised_on": raised_on, "title": "Headsets",
+              "status": status, "status_on": status_on or raised_on, **extra}
+    return records.insert(db, "idea", values, "t")
+
+
+def test_ideas_waiting_longer_than_the_threshold_without_a_status_change(db, unit):
+    idea(db, unit, day(100), "under consideration", status_on=day(30))  # exactly 30 days: not longer
+    idea(db, unit, day(200), "planned", status_on=day(150))  # decided
+    idea(db, unit, day(120), "not now", status_on=day(110), status_reason="No budget")
+    idea(db, unit, day(5))  # new, but only for 5 days
+    gone = idea(db, unit, day(90))
+    records.delete(db, "idea", gone, "t")
+    assert rules(db, "ideas_waiting") == []
+    idea(db, unit, day(200), "new", tool_id=None)  # any tool, raised long before the scope
+    idea(db, unit, day(45), "under consideration", status_on=day(31))
+    [s] = rules(db, "ideas_waiting")
+    assert s.figures == {"waiting": 2, "oldest": day(200), "days": 30}
+    assert (s.severity, s.unit) == (next_steps.LOW, "Ward 7")
+    # The drill-down starts at the first waiting idea, so the Ideas page lists both.
+    assert s.target == {"page": "ideas", "filters": {"from": day(200), "to": END.isoformat(), "units": ["Ward 7"],
+                                                     "tools": [], "unit": "Ward 7", "status": "waiting"}}
+    next_steps.set_threshold(db, "idea_wait_days", 60, "t")
+    [s] = rules(db, "ideas_waiting")
+    assert s.figures["waiting"] == 1
+
+
 def test_dismiss_and_snooze_persist_and_can_be_withdrawn(db, unit):
     story(db, unit, day(200))
     [s] = rules(db, "story_gap")

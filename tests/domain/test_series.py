@@ -205,6 +205,14 @@ def build_random(db, seed: int) -> None:
                 cid = records.insert(db, "checkin", {"pairing_id": pid, "held_on": later(started, 250)}, "t")
                 maybe_delete("checkin", cid)
             maybe_delete("pairing", pid)
+        # Last, so the rows above stay as they were before ideas existed.
+        for _ in range(50):
+            raised = day()
+            status = rnd.choice(["new", "under consideration", "planned", "done", "not now"])
+            idea = records.insert(db, "idea", {"unit_id": rnd.choice(units), "tool_id": rnd.choice([*tools, None]),
+                                               "raised_on": raised, "status_on": later(raised, 120), "title": "idea",
+                                               "status": status, "status_reason": "later" if status == "not now" else None}, "t")
+            maybe_delete("idea", idea)
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -223,6 +231,8 @@ def test_random_fixture_has_something_in_most_buckets(db):
     assert sum(1 for r in rows if r["concerns_raised"]) >= 9
     mentoring = series(db, "mentoring", Scope(D("2025-03-19"), D("2026-02-10")), "month")
     assert any(r["stalled_pairings"] for r in mentoring) and any(r["checkins"] for r in mentoring)
+    ideas = series(db, "ideas", Scope(D("2025-03-19"), D("2026-02-10")), "month")
+    assert sum(1 for r in ideas if r["ideas_raised"]) >= 9 and sum(1 for r in ideas if r["ideas_done"]) >= 4
 
 
 def test_units_series_carries_the_scope_and_each_unit(db):

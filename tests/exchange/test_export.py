@@ -152,3 +152,23 @@ def test_the_manager_export_says_how_a_tool_was_used_but_not_by_whom(db, filled,
     export_database(db, tmp_path / "full", "csv", full=True)
     with open(tmp_path / "full" / "usage.csv", encoding="utf-8-sig", newline="") as fh:
         assert next(csv.DictReader(fh))["staff_id"] == filled["a"]
+def test_who_suggested_or_backed_an_idea_is_in_the_full_export_only(db, filled, tmp_path):
+    from champion_desk.domain.ideas import back_idea, save_idea
+
+    idea = save_idea(db, {"unit_id": filled["unit"], "raised_on": "2026-11-01", "suggested_by": filled["a"],
+                          "title": "Drafts for letters", "description": "Nguyễn Thị Mai would pilot it"}, "t")
+    back_idea(db, idea, "t", "2026-11-02", backed_by=filled["b"])
+    back_idea(db, idea, "t", "2026-11-02", backers=4)
+
+    def read(folder: str, table: str) -> list[dict]:
+        with open(tmp_path / folder / f"{table}.csv", encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    export_database(db, tmp_path / "full", "csv", full=True)
+    export_database(db, tmp_path / "manager", "csv")
+    assert read("full", "idea")[0]["suggested_by"] == filled["a"]
+    assert {r["backed_by"] for r in read("full", "idea_support")} == {filled["b"], ""}
+    manager = read("manager", "idea")
+    assert manager[0]["suggested_by"] == "" and manager[0]["title"] == "Drafts for letters"
+    assert manager[0]["description"] == "" and read("full", "idea")[0]["description"] == "Nguyễn Thị Mai would pilot it"
+    assert sorted((r["backed_by"], r["backers"]) for r in read("manager", "idea_support")) == [("", "1"), ("", "4")]

@@ -65,6 +65,17 @@ def planted(db_path):
             "resolved_on": occurred if resolved else None,
             "response": f"{RESPONSE}; Siobhán Ó Briain helped" if resolved else None, "owner": "Łukasz Nowak",
         }, "t", acknowledge_identifiers=True, today=today)
+    from champion_desk.domain.ideas import back_idea, save_idea
+
+    # Meeting outputs cover whole months: the ideas are done in the last whole month before today.
+    done_on = today.replace(day=1) - dt.timedelta(days=5)
+    for n in range(6):  # ideas suggested and backed by name, done in the period: "You suggested, we did"
+        raised = (done_on - dt.timedelta(days=35 + n)).isoformat()
+        idea = save_idea(db, {"unit_id": ward["unit"], "tool_id": ward["tool"], "raised_on": raised,
+                              "title": f"Headsets for bay {n}, as Nguyễn Thị Mai asked", "description": CONCERN,
+                              "suggested_by": (ward["a"], ward["b"], ward["manager"])[n % 3], "status": "done",
+                              "status_on": done_on.isoformat()}, "t", today=today)
+        back_idea(db, idea, "t", raised, backed_by=(ward["b"], ward["manager"], ward["a"])[n % 3], today=today)
     staff_ids = {r["display_name"]: r["id"] for r in db.query("SELECT id, display_name FROM staff")}
     db.close()
     return db_path, ward, staff_ids
@@ -99,6 +110,7 @@ def test_briefing_and_poster_name_no_one_but_champions_and_quote_no_concern(plan
     # The planted records did reach the page (the response, the champion as contact), so their
     # names and concern text being absent means they were left out, not that nothing was printed.
     assert "hands-on session" in text and "Adams" in text, "planted records not printed: the check would prove nothing"
+    assert "Headsets for bay" in text, "planted ideas not printed: the check would prove nothing"
     _assert_clean(text, staff_ids, command)
 
 
@@ -115,6 +127,9 @@ def test_manager_export_names_only_champions_and_quotes_no_concern(planted, tmp_
     rows = list(csv.DictReader(io.StringIO(files["concern_counts.csv"])))
     assert rows and list(rows[0]) == ["unit", "month", "theme", "concerns"]
     assert all(not (set(r.values()) & raisers) for r in rows), "a raised_by id is in the export"
+    for table in ("idea", "idea_support"):
+        rows = list(csv.DictReader(io.StringIO(files[f"{table}.csv"])))
+        assert rows and all(not (set(r.values()) & raisers) for r in rows), f"who suggested or backed is in {table}.csv"
     everything = "\n".join(files.values())
     leaks = [w for w in (*DISTINCT_NAME_WORDS, *CONCERN_WORDS) if w in everything]
     assert not leaks, f"the manager's export holds {leaks}"

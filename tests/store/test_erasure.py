@@ -135,6 +135,8 @@ def _fill_every_table(db, ward) -> None:
     records.insert(db, "setting", {"key": "test.note", "value": "x"}, "t")
     records.insert(db, "suggestion_response", {"suggestion_key": "k", "decision": "dismissed"}, "t")
     records.insert(db, "usage", {"staff_id": ward["b"], "tool_id": ward["tool"], "day": "2026-11-02", "count": 3}, "t")
+    records.insert(db, "idea", {"unit_id": ward["unit"], "raised_on": "2026-11-04", "title": "Drafts for letters",
+                                "status": "new"}, "t")
 
 
 def test_erasure_removes_the_colleagues_use_of_the_tools_and_their_email_and_login(db, ward):
@@ -422,3 +424,36 @@ def test_erasure_removes_what_a_killed_backup_or_merge_left_in_the_backups_folde
     erasure.erase_staff(db, staff, "t")
     db.close()
     assert not partial.exists() and not scratch.exists()
+
+
+def test_erasure_covers_ideas_she_suggested_backed_or_is_named_in(db, busy_ward):
+    from champion_desk.domain.ideas import back_idea, save_idea, support
+
+    ward = busy_ward
+    hers = save_idea(db, {"unit_id": ward["unit"], "raised_on": "2026-11-04", "suggested_by": ward["a"],
+                          "title": f"{NAME}'s idea: drafts for letters", "description": f"Ask {NAME} how",
+                          "status": "not now", "status_reason": f"{NAME} is on leave"}, "Zoë Adams", today=TODAY)
+    other = save_idea(db, {"unit_id": ward["unit"], "raised_on": "2026-11-04", "title": "Night-shift huddles"},
+                      "Zoë Adams", today=TODAY)
+    back_idea(db, other, NAME, "2026-11-05", backed_by=ward["a"], today=TODAY)
+    erase_person_by_ref(db, "E100", "Zoë Adams")
+    assert NAME.encode() not in _raw(db.path)
+    row = records.get(db, "idea", hers)
+    assert (row["title"], row["description"], row["status_reason"]) == (
+        "[erased]'s idea: drafts for letters", "Ask [erased] how", "[erased] is on leave")
+    assert row["suggested_by"] == ward["a"]  # the link stays, to an anonymous tombstone
+    assert support(db, other) == 1, "her backing still counts, without her name"
+
+
+def test_export_person_has_the_ideas_she_suggested_or_backed(db, ward):
+    from champion_desk.domain.ideas import back_idea, save_idea
+    from champion_desk.exchange.person import person_records
+
+    hers = save_idea(db, {"unit_id": ward["unit"], "raised_on": "2026-11-04", "suggested_by": ward["a"],
+                          "title": "Drafts for letters"}, "t", today=TODAY)
+    other = save_idea(db, {"unit_id": ward["unit"], "raised_on": "2026-11-04", "title": "Huddles"}, "t", today=TODAY)
+    back_idea(db, other, "t", "2026-11-05", backed_by=ward["a"], today=TODAY)
+    back_idea(db, other, "t", "2026-11-05", backers=4, today=TODAY)
+    found = person_records(db, ward["a"])
+    assert [r["id"] for r in found["idea"]] == [hers]
+    assert [(r["idea_id"], r["backed_by"]) for r in found["idea_support"]] == [(other, ward["a"])]

@@ -62,6 +62,8 @@ operation = st.one_of(
     st.tuples(st.just("undelete"), st.integers(0, 9)),
     st.tuples(st.just("session"), st.integers(0, 9), st.integers(0, 9)),
     st.tuples(st.just("erase"), st.integers(0, 9)),
+    st.tuples(st.just("idea"), st.integers(0, 9), st.sampled_from(["new", "planned", "done"])),
+    st.tuples(st.just("back"), st.integers(0, 9), st.integers(0, 9)),
 )
 
 
@@ -87,6 +89,15 @@ def _apply(db, base: dict[str, str], ops: list[tuple]) -> None:
                                          "trainer_id": base["champion"], "held_on": "2026-11-01", "minutes": 30,
                                          "format": "demo", "notes": "with Ann Lee"}, "t")
                     records.insert(db, "attendance", {"session_id": sid, "staff_id": pick(op[2])}, "t")
+            elif op[0] == "idea":
+                records.insert(db, "idea", {"unit_id": base["unit"], "tool_id": base["tool"], "raised_on": "2026-11-01",
+                                            "status_on": "2026-11-01", "title": "Drafts for Ann Lee's letters",
+                                            "suggested_by": pick(op[1]), "status": op[2]}, "t")
+            elif op[0] == "back":
+                ideas = [r["id"] for r in db.query("SELECT id FROM idea ORDER BY created_at, id")]
+                if ideas:
+                    records.insert(db, "idea_support", {"idea_id": ideas[op[1] % len(ideas)], "backed_on": "2026-11-02",
+                                                        "backers": 1, "backed_by": pick(op[2])}, "t")
             elif op[0] == "erase":
                 target = pick(op[1])
                 if target not in (base["champion"],):
@@ -202,6 +213,27 @@ def test_merge_reconciles_natural_keys_and_repoints(tmp_path):
         assert person["role"] == "nurse" and person["unit_id"] == unit_id  # newest values, re-pointed unit
         assert records.get(a, "training_session", sid)["unit_id"] == unit_id
         assert records.find(a, "attendance", session_id=sid)[0]["staff_id"] == staff_id
+        assert a.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_ideas_merge_with_their_newest_status_and_a_colleague_backing_on_two_pcs_counts_once(tmp_path):
+    from champion_desk.domain.ideas import back_idea, save_idea, support
+
+    base = _base(tmp_path / "base.db")
+    with open_database(tmp_path / "base.db") as db:
+        idea = save_idea(db, {"unit_id": base["unit"], "raised_on": "2026-11-01", "title": "Scribe for letters"}, "t")
+    _copy(tmp_path / "base.db", tmp_path / "a.db")
+    _copy(tmp_path / "base.db", tmp_path / "b.db")
+    for side, status in (("a", "under consideration"), ("b", "planned")):
+        with open_database(tmp_path / f"{side}.db") as db:
+            person = records.insert(db, "staff", {"display_name": "Ann Lee", "staff_ref": "E7"}, "t")
+            back_idea(db, idea, "t", "2026-11-05", backed_by=person)
+            back_idea(db, idea, "t", "2026-11-05", backers=3)
+            save_idea(db, {"status": status}, "t", idea)
+    with open_database(tmp_path / "a.db") as a:
+        merge_database(a, tmp_path / "b.db", "t", backup=False)
+        assert records.get(a, "idea", idea)["status"] == "planned", "the later edit wins"
+        assert support(a, idea) == 1 + 3 + 3, "Ann once, and each PC's show of hands"
         assert a.conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 

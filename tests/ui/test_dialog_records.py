@@ -31,6 +31,8 @@ def logged(db, ward):
     ids["pulse"] = save("pulse", {"unit_id": ward["unit"], "tool_id": ward["tool"], "taken_on": "2026-11-01",
                                   "respondents": 9, **SCORES})
     ids["story"] = save("story", {"tool_id": ward["tool"], "told_on": "2026-11-05", "title": "Handover ten minutes shorter"})
+    ids["idea"] = save("idea", {"unit_id": ward["unit"], "raised_on": "2026-11-03", "status_on": "2026-11-03",
+                                "title": "Scribe for discharge letters"})
     ids["staff"] = ward["a"]
     return ids
 
@@ -47,6 +49,7 @@ NEW_VALUES = {
     "checkin": {"note": "Went through corrections", "confidence": 4},
     "pulse": {"respondents": 14, **SCORES},
     "story": {"title": "Fewer missed observations", "value": "-20%"},
+    "idea": {"title": "Quick-reference card by each PC", "status": "under consideration"},
 }
 EDITS = {
     "unit": {"site": "North wing"},
@@ -59,6 +62,7 @@ EDITS = {
     "checkin": {"minutes": 20},
     "pulse": {"ability": 3.3},
     "story": {"summary": "Night team report it at every handover"},
+    "idea": {"description": "Bank staff asked for it twice"},
 }
 
 

@@ -312,3 +312,26 @@ def test_needs_attention_keeps_counts_in_view_without_a_sideways_scroll(qtbot, w
     assert top.child(0).toolTip(0).startswith("Someone mentoring")
     header = home.tree.header()
     assert header.sectionSize(0) + header.sectionSize(1) <= home.tree.viewport().width()
+
+
+def test_ctrl_5_logs_an_idea_and_the_ideas_page_deletes_and_undoes_by_keyboard(qtbot, window, ward, monkeypatch):
+    from champion_desk.domain.ideas import save_idea
+
+    opened = []
+    monkeypatch.setattr(window, "quick_log", lambda table: opened.append(table))
+    action = next(a for m in window.menuBar().actions() if m.text() == "&Log" for a in m.menu().actions()
+                  if a.shortcut().toString() == "Ctrl+5")
+    action.trigger()
+    assert opened == ["idea"] and action.text() == "Log an idea…"
+    db = window.context.db
+    ids = [save_idea(db, {"unit_id": ward["unit"], "raised_on": dt.date.today().isoformat(), "title": t}, "t")
+           for t in ("Card by each PC", "Headsets")]
+    page = window.show_page("ideas")
+    assert page.records.model.rowCount() == 2
+    page.records.select_ids([ids[0]])
+    page.records.view.setFocus()
+    qtbot.keyClick(page.records.view, Qt.Key.Key_Delete)
+    assert page.records.model.rowCount() == 1
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.records.model.rowCount() == 2
+    assert records.get(db, "idea", ids[0])["deleted_at"] is None

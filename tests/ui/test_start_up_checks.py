@@ -50,10 +50,12 @@ def test_only_a_plain_start_skips_the_subcommands():
 def test_starting_on_an_older_file_says_it_was_upgraded(qtbot, db_path, settings, monkeypatch):
     import sqlite3
 
-    from champion_desk.store.schema import SCHEMA_VERSION
+    from champion_desk.store.schema import ADDED_IN, SCHEMA_VERSION
 
     open_database(db_path).close()
     conn = sqlite3.connect(db_path)
+    for table in ADDED_IN.get(SCHEMA_VERSION, ()):  # so the latest migration can add it again
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("DELETE FROM _sqlite_migrations WHERE name LIKE ?", (f"{SCHEMA_VERSION:04d}_%",))
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     conn.commit()

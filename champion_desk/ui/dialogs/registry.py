@@ -26,6 +26,7 @@ DIALOGS: dict[str, str] = {
     "checkin": "checkin:CheckinDialog",
     "pulse": "pulse:PulseDialog",
     "story": "story:StoryDialog",
+    "idea": "idea:IdeaDialog",
 }
 
 

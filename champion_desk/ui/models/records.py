@@ -332,6 +332,27 @@ class StoryTableModel(RecordTableModel):
         return " ".join(filter(None, (row.get("summary"), row.get("source"))))
 
 
+class IdeaTableModel(RecordTableModel):
+    """Staff ideas (``listings.ideas``), most backed first; there is deliberately no "suggested by" column."""
+
+    NOUN = ("idea", "ideas")
+    DEFAULT_SORT = ("support", Qt.SortOrder.DescendingOrder)
+    COLUMNS = (
+        Column("title", "Idea", "name"),
+        Column("support", "Backers", "int", "Colleagues backing the idea"),
+        # Sorting by this date is sorting by age; a column of ages beside it would crowd out the title.
+        Column("raised_on", "Raised on", "date"),
+        Column("status", "Status"),
+        # Right after the status it reads as "days at that status"; a longer header narrows the title.
+        Column("days_in_status", "Days", "int", "Days since its status last changed"),
+        Column("tool", "Tool", "name"),
+        Column("unit", "Unit", "name"),
+    )
+
+    def extra_search_text(self, row: Row) -> str:
+        return " ".join(filter(None, (row.get("description"), row.get("status_reason"))))
+
+
 class PulseTableModel(RecordTableModel):
     """Readiness pulses (``listings.pulses``), ADKAR means on a 1–5 scale."""
 

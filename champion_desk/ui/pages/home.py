@@ -31,6 +31,7 @@ QUICK_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Log a concern", "incident", "Ctrl+2"),
     ("Log a mentoring check-in", "checkin", "Ctrl+3"),
     ("Add a success story", "story", "Ctrl+4"),
+    ("Log an idea", "idea", "Ctrl+5"),
 )
 # Where the "and N more" line of each attention group leads.
 ITEMS_PER_GROUP = 5  # the rest sit behind "and N more", so every group stays in view
