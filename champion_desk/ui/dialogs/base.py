@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +35,7 @@ from champion_desk.domain import logbook, pickers, validation, vocab
 from champion_desk.errors import ChampionDeskError, ConflictError, PatientIdentifierWarning, ValidationError
 from champion_desk.store import records
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.screen_fit import fit_to_screen
 from champion_desk.ui.widgets.field_error import FieldErrorLabel
 from champion_desk.ui.widgets.fields import ChoiceField, DateField, vocab_choices
 from champion_desk.ui.widgets.optional_date import OptionalDateEdit
@@ -111,7 +112,7 @@ class RecordDialog(QDialog):
 
         self.load(prefill or {})
         hint = self.sizeHint()
-        self.resize(max(self.min_width, hint.width()), hint.height())
+        fit_to_screen(self, QSize(max(self.min_width, hint.width()), hint.height()))
         self._snapshot = self.form_state()
         self.update_tab_order()
         for keys in SAVE_KEYS:

@@ -298,6 +298,7 @@ class RecordListPage(Page):
         self.heading.setAccessibleName(f"{self.title} page")
         self.counts = QLabel(self)
         self.counts.setObjectName("pageCounts")
+        self.counts.setWordWrap(True)  # wraps rather than widening the page past a 1024 px screen
         self.counts.setAccessibleName(f"{self.title} counts")
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(f"Search {self.model_class.NOUN[1]}…  (Ctrl+F)")
@@ -386,7 +387,7 @@ class RecordListPage(Page):
         combo = QComboBox(self)
         # Sized for short entries, so long ones (roles, units) never widen the page beyond the screen.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(10)
+        combo.setMinimumContentsLength(7)  # four filters, search and a button fit a 1024 px screen
         combo.setAccessibleName(label)
         combo.setToolTip(label)
         for text, accepts in options:
