@@ -147,7 +147,7 @@ class NextStepsPanel(QWidget):
             return
         self.tree.clear()
         QTreeWidgetItem(self.tree, ["", "Working out suggestions…", ""])
-        self.caption.setText(f"For {self.scope().describe()}.")
+        self.caption.setText(f"For {self.scope().caption()}.")
         path = self.context.db.path
         if path is None:  # an in-memory database cannot be opened twice: compute here
             self._show(_rules().suggestions(self.context.db, self.scope(), self.today(), self.hidden_box.isChecked()))

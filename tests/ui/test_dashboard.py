@@ -135,7 +135,7 @@ def test_empty_scope_shows_a_message_not_empty_axes(qtbot, context):
     assert page.is_showing_message()
     text = page.message.text()
     assert text.startswith("No training, concerns or mentoring recorded for ")
-    assert context.scope.describe() in text and "widen the period or choose other units" in text
+    assert context.scope.caption() in text and "widen the period or choose other units" in text
 
 
 def test_export_png_and_csv_write_files(page, tmp_path):

@@ -187,7 +187,7 @@ class ChartPanel(QWidget):
         shown = [w for w in controls if w is not None and w.isVisible()]
         if self.scope is not None:
             by = (" · by month" if self.bucket == "month" else " · by week") if self.bucketed else ""
-            self.scope_caption.setText(f"{self.scope.describe()}{by}")
+            self.scope_caption.setText(f"{self.scope.caption()}{by}")
         self.scope_caption.setVisible(self.scope is not None)
         for widget in shown:
             widget.setVisible(False)

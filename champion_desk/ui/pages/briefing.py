@@ -213,7 +213,7 @@ class BriefingPage(Page):
         self.images = result["images"]
         self.made_for = chosen
         scope = chosen[0]
-        self.status.setText(f"{result['pages']} pages · {scope.describe()} · counts under {chosen[1]} hidden.")
+        self.status.setText(f"{result['pages']} pages · {scope.caption()} · counts under {chosen[1]} hidden.")
         while self.pages_layout.count():
             item = self.pages_layout.takeAt(0)
             if item.widget():

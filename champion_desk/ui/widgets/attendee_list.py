@@ -56,8 +56,7 @@ class AttendeeRow(QWidget):
         self.before = _fixed(ScalePicker(), SCALE_WIDTH)
         self.after = _fixed(ScalePicker(), SCALE_WIDTH)
         self.signed = _fixed(CheckField(""), TICK_WIDTH)
-        self.sign_date = _fixed(DateField(), DATE_WIDTH)
-        self.sign_date.setDisplayFormat("d MMM yy")
+        self.sign_date = _fixed(DateField(calendar_button=False), DATE_WIDTH)
         self.remove = _fixed(QToolButton(), REMOVE_WIDTH)
         self.remove.setText("✕")
         self.remove.setToolTip(f"Remove {name} from this session")
@@ -93,7 +92,7 @@ class AttendeeRow(QWidget):
             widget.edited.connect(self.edited)
         self.signed.toggled.connect(self._sync_date_enabled)
         self.after.edited.connect(lambda: self._sync_enabled(self._session_date))
-        self.sign_date.dateChanged.connect(self._on_date_changed)
+        self.sign_date.edited.connect(self._on_date_changed)
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
 
     def _sync_date_enabled(self) -> None:
@@ -281,7 +280,14 @@ class AttendeeList(QWidget):
             self.add_person(person, record)
 
     def input_problem(self) -> str | None:
-        return self.picker.input_problem()
+        problem = self.picker.input_problem()
+        if problem:
+            return problem
+        for row in self.rows:
+            date_problem = row.sign_date.input_problem() if row.signed.isChecked() else None
+            if date_problem:
+                return f"{row.person['display_name']}, sign-off date: {date_problem}"
+        return None
 
     def clear_errors(self) -> None:
         self.message.clear_message()
