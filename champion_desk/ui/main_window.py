@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
         context.database_replaced.connect(lambda *_: self._update_title())
         context.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.deletions.changed.connect(self._update_undo)
+        context.record_saved.connect(self._on_record_saved)
         self._update_user()
         self._update_title()
         self._update_undo()
@@ -255,7 +256,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.undo_button = QPushButton("Undo", self)
-        self.undo_button.setAccessibleName("Undo the last delete")
+        self.undo_button.setAccessibleName("Undo the last change")
         self.undo_button.clicked.connect(self.undo)
         self.user_label = QLabel(self)
         self.user_label.setAccessibleName("Who is logging")
@@ -421,7 +422,7 @@ class MainWindow(QMainWindow):
             page.focus_search()
 
     def undo(self) -> None:
-        """Undo the last delete (restore the records)."""
+        """Undo the last delete (restore the records) or take back the record just saved."""
         try:
             self.deletions.undo()
         except ChampionDeskError as exc:
@@ -460,13 +461,23 @@ class MainWindow(QMainWindow):
         else:
             self.user_label.setText("Nobody chosen as the person logging")
 
+    def _on_record_saved(self, table: str, record_id: str, new: bool, description: str) -> None:
+        # Every save is confirmed where the eye goes after a form closes; a new record can be
+        # taken back at once (a form saved by mistake from Home).
+        if new:
+            self.deletions.added(table, record_id, description)
+        else:
+            self.statusBar().showMessage(f"Saved your changes to the {description}.", 8000)
+
     def _update_undo(self) -> None:
         can = self.deletions.can_undo()
         self.undo_button.setVisible(can)
         self.undo_action.setEnabled(can)
-        text = f"Undo delete of {self.deletions.last_description()}" if can else "Undo"
-        self.undo_action.setText(text if len(text) < 60 else "Undo the last delete")
+        what = "new" if self.deletions.last_is_addition() else "delete of"
+        text = f"Undo {what} {self.deletions.last_description()}" if can else "Undo"
+        self.undo_action.setText(text if len(text) < 60 else "Undo the last change")
         self.undo_button.setToolTip(text)
+        self.undo_button.setAccessibleName(text)
 
     def _update_title(self) -> None:
         path = self.context.db.path

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from champion_desk.domain import logbook, pickers, validation, vocab
+from champion_desk.domain.dates import format_uk_date
 from champion_desk.errors import ChampionDeskError, ConflictError, PatientIdentifierWarning, ValidationError
 from champion_desk.store import records
 from champion_desk.ui.context import AppContext
@@ -404,13 +405,27 @@ class RecordDialog(QDialog):
         except ChampionDeskError as error:
             self.banner.show_message(f"Not saved — {error} Nothing was lost: your entries are still here.")
             return False
+        was_new = self.record is None and self.saved_id is None
         self.saved_id = saved_id
         self.record_id = saved_id
         self._snapshot = self.form_state()
         self.context.notify_changed(self.table)
         self.record_saved.emit(saved_id)
+        self.context.record_saved.emit(self.table, saved_id, was_new, self.saved_description())
         super().accept()
         return True
+
+    def saved_description(self) -> str:
+        """Return what was saved, for the status bar: the noun and its date ('concern of 2 Nov 2026').
+
+        Never free text: the status bar is seen by whoever passes the screen, and a concern's
+        words are confidential.
+        """
+        for field in self.fields.values():
+            widget = field.widget.date_edit if isinstance(field.widget, OptionalDateEdit) else field.widget
+            if isinstance(widget, DateField) and widget.value():
+                return f"{self.noun} of {format_uk_date(widget.value())}"
+        return self.noun
 
     def clear_problems(self) -> None:
         """Hide every field message and the banner."""

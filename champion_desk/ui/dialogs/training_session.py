@@ -76,6 +76,10 @@ class TrainingSessionDialog(RecordDialog):
             return self.attendees.picker
         return super().first_focus()
 
+    def saved_description(self) -> str:
+        count = len(self.attendees.rows)
+        return f"{super().saved_description()} with {count} attendee{'' if count == 1 else 's'}"
+
     # -- new colleague inline ------------------------------------------------------------------
     def add_new_colleague(self, name: str = "") -> str | None:
         """Add a colleague not listed yet (name, unit, role, staff number) and list them as attending."""
