@@ -246,8 +246,10 @@ class RecordDialog(QDialog):
         return self.add_field(name, label, ChoiceField(choices))
 
     def vocab_field(self, name: str, label: str, enum: type[StrEnum], empty_label: str | None = None) -> ChoiceField:
-        """Add a choice over one of the documented vocabularies."""
-        return self.add_field(name, label, ChoiceField(vocab_choices(vocab.values(enum)), empty_label=empty_label))
+        """Add a choice over one of the documented vocabularies, with its one-line hint and each value's meaning."""
+        choices = [(f"{text} — {vocab.VALUE_HINTS[value]}" if value in vocab.VALUE_HINTS else text, value)
+                   for text, value in vocab_choices(vocab.values(enum))]
+        return self.add_field(name, label, ChoiceField(choices, empty_label=empty_label), hint=vocab.FIELD_HINTS.get(enum))
 
     def date_field(self, name: str, label: str = "&Date") -> DateField:
         """Add a required date (today by default)."""

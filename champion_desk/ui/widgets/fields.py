@@ -121,6 +121,37 @@ class ChoiceField(QComboBox):
         self.setCurrentIndex(max(index, 0) if self.count() else -1)
 
 
+class SearchableChoiceField(ChoiceField):
+    """A long list of choices that can be searched by typing any part of an entry ("mai" finds "… → Nguyễn Thị Mai")."""
+
+    def __init__(self, choices: Iterable[tuple[str, Any]] = (), empty_label: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(choices, empty_label, parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = self.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.lineEdit().setPlaceholderText("Type part of a name")
+        self.lineEdit().editingFinished.connect(self._settle)
+
+    def _settle(self) -> None:
+        # Text typed but not picked: take the one entry it names, else show the choice again,
+        # so what is shown is always what will be saved.
+        text = self.currentText().strip().casefold()
+        matching = [i for i in range(self.count()) if text and text in self.itemText(i).casefold()]
+        index = matching[0] if len(matching) == 1 else self.currentIndex()
+        self.setCurrentIndex(index)
+        self.setEditText(self.itemText(index) if index >= 0 else "")
+
+    def input_problem(self) -> str | None:
+        """Return why the typed text is not one of the entries, or None."""
+        text = self.currentText().strip()
+        if not text or (self.currentIndex() >= 0 and text == self.itemText(self.currentIndex())):
+            return None
+        return f"“{text}” is not in the list: pick an entry (type part of a name to find it)."
+
+
 def vocab_choices(values: Iterable[str]) -> list[tuple[str, str]]:
     """Return (label, value) pairs for a vocabulary: stored lower case, shown capitalised."""
     return [(value[:1].upper() + value[1:], value) for value in values]
