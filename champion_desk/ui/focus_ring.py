@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QRectF, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QFocusFrame, QWidget
+from shiboken6 import isValid
 
 RING_WIDTH = 3
 
@@ -35,15 +36,27 @@ class FocusRingTracker(QObject):
 
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
+        self._app = app
         self.ring = FocusRing()
         app.focusChanged.connect(self._focus_moved)
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        # The ring lives beside the widget it surrounds, so it goes when that window is deleted
+        # (a closed dialog): a new one is made for the next widget.
+        if not isValid(self.ring):
+            self.ring = FocusRing()
         # A widget that lives inside another control (a combo box's line edit) is ringed as that control.
-        target = new.focusProxy() or new if new is not None else None
+        target = (new.focusProxy() or new) if new is not None and isValid(new) else None
         while target is not None and target.parentWidget() is not None and target.parentWidget().focusProxy() is target:
             target = target.parentWidget()
         self.ring.setWidget(target if target is not None and target.parentWidget() is not None else None)
+
+    def remove(self) -> None:
+        """Stop ringing the focus (tests: the application outlives each of them)."""
+        self._app.focusChanged.disconnect(self._focus_moved)
+        if isValid(self.ring):
+            self.ring.setWidget(None)
+            self.ring.deleteLater()
 
 
 def install_focus_ring(app: QApplication) -> FocusRingTracker:

@@ -44,5 +44,12 @@ def test_the_ring_follows_the_focus_in_light_and_dark(qtbot):
             assert tracker.ring.widget() is widget  # the combo's and spin box's inner line edits count as them
             assert tracker.ring.isVisible()
             assert _ring_pixels(widget, tracker.ring, palette.color(QPalette.ColorRole.Highlight)) >= 2
-    tracker.ring.setWidget(None)
-    tracker.deleteLater()
+    window.close()
+    window.deleteLater()
+    QApplication.processEvents()  # the window, and the ring beside its widget, are deleted
+    button2 = QPushButton("Another window")
+    qtbot.addWidget(button2)
+    button2.show()
+    button2.setFocus()
+    QApplication.processEvents()  # a new ring is made: no error on the deleted one
+    tracker.remove()

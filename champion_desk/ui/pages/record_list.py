@@ -32,6 +32,7 @@ from champion_desk.ui.models.proxy import RecordFilterProxy, RowFilter
 from champion_desk.ui.models.records import RecordTableModel, Row
 from champion_desk.ui.pages.base import Page
 from champion_desk.ui.pages.operations import DeletionHistory, open_record, show_error
+from champion_desk.ui.widgets.fields import enable_clear_button
 
 Prefill = Callable[[], "dict[str, Any] | None"]
 
@@ -303,7 +304,7 @@ class RecordListPage(Page):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(f"Search {self.model_class.NOUN[1]}…  (Ctrl+F)")
         self.search.setAccessibleName(f"Search {self.model_class.NOUN[1]}")
-        self.search.setClearButtonEnabled(True)
+        enable_clear_button(self.search)
         self.search.setMinimumWidth(180)
         self.search.textChanged.connect(self._on_search)
         self.search.returnPressed.connect(self.records.view.setFocus)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtGui import QAction, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -36,6 +36,14 @@ def compact(widget: QWidget, min_width: int = 120) -> None:
     """Keep a number or date box at its natural width instead of stretching across the form."""
     widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     widget.setMinimumWidth(min_width)
+
+
+def enable_clear_button(edit: QLineEdit) -> None:
+    """Show the line edit's clear button, named "Clear" so a screen reader announces more than "button"."""
+    edit.setClearButtonEnabled(True)
+    action = edit.findChild(QAction, "_q_qlineeditclearaction")  # Qt's own name for it
+    if action is not None:
+        action.setText("Clear")
 
 
 def to_qdate(value: str | dt.date | None) -> QDate:
@@ -275,6 +283,7 @@ class DateField(QLineEdit):
         if calendar_button:
             action = self.addAction(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown),
                                     QLineEdit.ActionPosition.TrailingPosition)
+            action.setText("Open a calendar")  # what a screen reader says for the button
             action.setToolTip("Open a calendar (Alt+↓)")
             action.triggered.connect(self.open_calendar)
         self.textChanged.connect(self.edited)
