@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLineEdit,
+    QScrollArea,
     QWidget,
 )
 
@@ -86,6 +87,11 @@ def main(db_path: str) -> list[str]:
         for bar, way in ((window.page_scroll.horizontalScrollBar(), "sideways"), (window.page_scroll.verticalScrollBar(), "down")):
             if bar.maximum() > 0:
                 found.append(f"page {spec.name}: scrolls {way} by {bar.maximum()} px")
+        # A panel may scroll down (a long list of charts), never sideways: what is off to the side is not seen.
+        for area in window.pages[spec.name].findChildren(QScrollArea):
+            if area.isVisible() and area.horizontalScrollBar().maximum() > 0:
+                found.append(f"page {spec.name}: {area.objectName() or 'a panel'} scrolls sideways by "
+                             f"{area.horizontalScrollBar().maximum()} px")
     dialogs = [(f"dialog {table}", lambda t=table: dialog_class(t)(context, parent=window)) for table in DIALOGS]
     dialogs += [("welcome", lambda: FirstRunDialog(Path(db_path), window)),
                 ("who is logging", lambda: UserPickerDialog(db, None, window))]
