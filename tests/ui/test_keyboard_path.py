@@ -121,3 +121,69 @@ def test_ticks_dates_and_remove_are_off_the_tab_chain_but_reached_with_arrows(qt
     assert QApplication.focusWidget() is row.after
     QTest.keyClick(row.before, Qt.Key.Key_Left)
     assert QApplication.focusWidget() is row.remove  # wraps round to ✕ (the disabled date is skipped)
+
+
+def _run_in_dialog(keys: Keyboard, shortcut, steps) -> list:
+    """Press ``shortcut`` in the main window, then run ``steps(dialog)`` once the form has the keyboard."""
+    dialogs = []
+
+    def when_ready():
+        dialog = QApplication.activeModalWidget()
+        focus = QApplication.focusWidget()
+        if dialog is None or focus is None or focus.window() is not dialog:
+            QTimer.singleShot(10, when_ready)
+            return
+        dialogs.append(dialog)
+        try:
+            steps(dialog)
+        finally:
+            if dialog.isVisible():
+                dialog.done(0)
+
+    QTimer.singleShot(0, when_ready)
+    keys.key(shortcut, Qt.KeyboardModifier.ControlModifier)
+    return dialogs
+
+
+def test_a_concern_takes_few_keys_besides_its_words(qtbot, window, db):
+    keys = Keyboard()
+    words = "Worried about recordings"
+
+    def steps(dialog):
+        keys.type("p")  # Theme: the first letter picks "Privacy and data"
+        keys.key(Qt.Key.Key_Tab)
+        keys.type("k")  # ADKAR barrier: "Knowledge"
+        for _ in range(4):  # severity, unit, tool and date keep their defaults
+            keys.key(Qt.Key.Key_Tab)
+        keys.key(Qt.Key.Key_Tab)
+        QTest.keyClicks(QApplication.focusWidget(), words)  # the description: words, not counted as keys
+        keys.key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    dialogs = _run_in_dialog(keys, Qt.Key.Key_2, steps)
+    assert dialogs and dialogs[0].saved_id, "the concern was not saved"
+    saved = db.one("SELECT theme, barrier, description FROM incident WHERE id = ?", (dialogs[0].saved_id,))
+    assert dict(saved) == {"theme": "privacy and data", "barrier": "knowledge", "description": words}
+    assert keys.count <= KEY_BUDGET, f"{keys.count} keys"
+
+
+def test_a_check_in_on_your_own_pairing_takes_few_keys_besides_its_note(qtbot, window, db, ward):
+    from champion_desk.domain import logbook
+
+    pairing = logbook.save(db, "pairing", {"mentor_id": ward["champion"], "mentee_id": ward["a"], "tool_id": ward["tool"],
+                                           "started_on": "2026-10-01"}, "t")
+    keys = Keyboard()
+
+    def steps(dialog):
+        keys.key(Qt.Key.Key_Tab)  # the pairing is already yours; the date is today
+        keys.key(Qt.Key.Key_Tab)
+        keys.type("20")  # minutes
+        keys.key(Qt.Key.Key_Tab)
+        keys.type("4")  # confidence, and on to the note
+        QTest.keyClicks(QApplication.focusWidget(), "Practised corrections")
+        keys.key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    dialogs = _run_in_dialog(keys, Qt.Key.Key_3, steps)
+    assert dialogs and dialogs[0].saved_id, "the check-in was not saved"
+    saved = db.one("SELECT pairing_id, minutes, confidence, note FROM checkin WHERE id = ?", (dialogs[0].saved_id,))
+    assert dict(saved) == {"pairing_id": pairing, "minutes": 20, "confidence": 4, "note": "Practised corrections"}
+    assert keys.count <= KEY_BUDGET, f"{keys.count} keys"
