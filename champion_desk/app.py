@@ -284,7 +284,15 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     qss = resource_path("style.qss")
     if qss.exists():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    global _focus_ring
+    if _focus_ring is None:
+        from champion_desk.ui.focus_ring import install_focus_ring
+
+        _focus_ring = install_focus_ring(app)
     return app
+
+
+_focus_ring = None  # the one focus-ring tracker, kept alive beside the application
 
 
 # Set to 1 to quit as soon as the main window is shown and the event loop is idle: the start-up

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from champion_desk.domain.dates import format_uk_date
 from champion_desk.domain.vocab import RESOLVED_STATUSES
 from champion_desk.store.connection import Database
 
@@ -40,14 +41,6 @@ class Group:
     title: str
     total: int
     items: list[Item] = field(default_factory=list)
-
-
-def _day(iso: str | None) -> str:
-    """Return an ISO date as '2 Dec 2024' (unambiguous on any ward PC)."""
-    if not iso:
-        return ""
-    day = dt.date.fromisoformat(str(iso)[:10])
-    return f"{day.day} {day.strftime('%b %Y')}"
 
 
 def _days(since: str | None, today: dt.date) -> int:
@@ -112,7 +105,7 @@ def awaiting_countersign(db: Database, today: dt.date, limit: int = DEFAULT_LIMI
         (today.isoformat(), limit),
     )
     items = [
-        Item("training_session", r["id"], f"{r['tool']} {r['format']} session on {_day(r['held_on'])} by {r['trainer']}",
+        Item("training_session", r["id"], f"{r['tool']} {r['format']} session on {format_uk_date(r['held_on'])} by {r['trainer']}",
              r["unit"], r["held_on"])
         for r in rows
     ]
@@ -128,9 +121,9 @@ def _refresher_row(row: dict[str, Any], today: dt.date | None = None) -> Item | 
     tool = row.get("tool") or row.get("tool_name") or ""
     due = row.get("due_on") or row.get("due") or row.get("refresher_due")
     due = due.isoformat() if isinstance(due, dt.date) else due
-    when = f"due {_day(due)}" if due else "due"
+    when = f"due {format_uk_date(due)}" if due else "due"
     if due and today is not None and str(due) < today.isoformat():
-        when = f"overdue since {_day(due)}"
+        when = f"overdue since {format_uk_date(due)}"
     title = f"{name}: {tool} refresher {when}" if tool else f"{name}: refresher {when}"
     return Item("staff", str(staff_id), title, row.get("unit") or "", due)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from champion_desk.domain.dates import format_uk_date
 from champion_desk.errors import ValidationError
 
 
@@ -80,8 +81,18 @@ class Scope:
         """Return the same dates and units over other tools."""
         return Scope(self.date_from, self.date_to, self.units, tuple(tools))
 
-    def describe(self) -> str:
-        """Return a one-line human description, e.g. '2026-01-01 to 2026-03-31 · all units · all tools'."""
+    def _which(self) -> str:
         units = ", ".join(self.units) if self.units else "all units"
         tools = ", ".join(self.tools) if self.tools else "all tools"
-        return f"{self.date_from.isoformat()} to {self.date_to.isoformat()} · {units} · {tools}"
+        return f"{units} · {tools}"
+
+    def describe(self) -> str:
+        """Return a one-line human description, e.g. '2026-01-01 to 2026-03-31 · all units · all tools'."""
+        return f"{self.date_from.isoformat()} to {self.date_to.isoformat()} · {self._which()}"
+
+    def caption(self) -> str:
+        """Return the description a person reads on screen, e.g. '1 Jan 2026 to 31 Mar 2026 · all units · all tools'.
+
+        :meth:`describe` keeps ISO dates for the command line and its JSON, as the CLI writes dates.
+        """
+        return f"{format_uk_date(self.date_from)} to {format_uk_date(self.date_to)} · {self._which()}"

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from champion_desk.domain import vocab
+from champion_desk.domain.dates import format_uk_date
 from champion_desk.domain.identifiers import find_identifiers
 from champion_desk.errors import ValidationError
 from champion_desk.store.connection import Database
@@ -141,13 +142,13 @@ class _Checker:
             if future_days:
                 self.fail(field, f"at most {future_days} days ahead", f"{_label(field)} is too far ahead (at most {future_days} days).")
             else:
-                self.fail(field, "must not be in the future", f"{_label(field)} ({value}) must not be in the future.")
+                self.fail(field, "must not be in the future", f"{_label(field)} ({format_uk_date(day)}) must not be in the future.")
             return None
         return day
 
     def not_before(self, field: str, day: dt.date | None, other_field: str, other: dt.date | None) -> None:
         if day and other and day < other:
-            self.fail(field, f"must not be before {_label(other_field)}", f"{_label(field)} ({day}) must not be before {_label(other_field)} ({other}).")
+            self.fail(field, f"must not be before {_label(other_field)}", f"{_label(field)} ({format_uk_date(day)}) must not be before {_label(other_field)} ({format_uk_date(other)}).")
 
     def references(self) -> dict[str, dict[str, Any]]:
         """Check every link points at a live record; return the linked rows by field."""

@@ -86,6 +86,38 @@ WAITING_IDEA_STATUSES = (IdeaStatus.NEW, IdeaStatus.UNDER_CONSIDERATION)
 ACTED_IDEA_STATUSES = (IdeaStatus.PLANNED, IdeaStatus.DONE)
 
 
+# One line on what each coded field means, shown as its hint in the forms.
+FIELD_HINTS: dict[type[StrEnum], str] = {
+    Theme: "What the concern is mostly about: choose the closest, or Other.",
+    Barrier: "ADKAR: where the person is stuck — Awareness (why?), Desire (want to?), Knowledge (how?), "
+             "Ability (can do it?), Reinforcement (keeps doing it?).",
+    Severity: "How much it gets in the way of care or of the rollout if nothing is done.",
+    ConcernStatus: "Open, in progress, addressed (a response given) or closed.",
+    SessionFormat: "How the session was run.",
+    ToolStage: "Where the tool stands: planned, pilot (a few staff, with support), live, paused or retired.",
+    PairingStatus: "Active while they meet; paused, completed or ended otherwise.",
+}
+
+# What each value means, shown beside it in a drop-down.
+VALUE_HINTS: dict[str, str] = {
+    "awareness": "does not yet see why the change is needed",
+    "desire": "sees why, but does not want it (yet)",
+    "knowledge": "wants it, but does not know how",
+    "ability": "knows how, but cannot yet do it on shift",
+    "reinforcement": "did it, but is slipping back to old ways",
+    "hands-on": "trying the tool with a trainer",
+    "demo": "watching it shown",
+    "huddle": "a few minutes at a ward huddle",
+    "e-learning": "an online module",
+    "one-to-one": "one person, coached",
+    "planned": "not started yet",
+    "pilot": "a few staff, with support",
+    "live": "in everyday use",
+    "paused": "stopped for now",
+    "retired": "no longer used",
+}
+
+
 # Suggestions offered for ``staff.role``; the field itself is free text (rosters vary).
 ROLE_SUGGESTIONS = (
     "nurse", "midwife", "healthcare assistant", "doctor", "allied health professional",

@@ -22,6 +22,7 @@ class AppContext(QObject):
     user_changed = Signal(object)  # the new current user (dict: id, display_name, role) or None
     database_replaced = Signal(object)  # the new Database after File > New/Open/Restore
     status_message = Signal(str)
+    record_saved = Signal(str, str, bool, str)  # table, record id, whether new, what was saved (no free text)
 
     def __init__(self, db: Database, scope: Scope | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.screen_fit import fit_to_screen
 
 
 def run_operation(parent: QWidget, title: str, fn: Any, *args: Any, **kwargs: Any) -> Any | None:
@@ -174,7 +175,7 @@ class MergeDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
         self.path.textChanged.connect(lambda: self.merge_button.setEnabled(False))
-        self.resize(660, 640)
+        fit_to_screen(self, QSize(660, 640))
 
     def browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Choose the other ward's database", str(Path.home()),
@@ -277,7 +278,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(other, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(buttons)
-        self.resize(560, 420)
+        fit_to_screen(self, QSize(560, 420))
 
     def choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Choose a backup file", str(Path.home()),

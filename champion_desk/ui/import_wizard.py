@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from champion_desk.errors import ChampionDeskError
 from champion_desk.exchange import roster
 from champion_desk.exchange.tabular import TableFile
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.screen_fit import fit_to_screen
 
 PREVIEW_ROWS = 8
 NOT_IN_FILE = "(not in the file)"
@@ -74,7 +75,7 @@ class ImportWizard(QWizard):
         self.done_page = DonePage(self)
         for page in (self.file_page, self.mapping_page, self.report_page, self.confirm_page, self.done_page):
             self.addPage(page)
-        self.resize(900, 660)
+        fit_to_screen(self, QSize(900, 660))
 
 
 class FilePage(QWizardPage):

@@ -11,16 +11,18 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (QAction, QCloseEvent, QColor, QDesktopServices, QGuiApplication, QIcon, QIconEngine, QKeySequence,
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (QAction, QCloseEvent, QColor, QDesktopServices, QIcon, QIconEngine, QKeySequence,
                            QPainter, QPalette, QPixmap)
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -32,6 +34,7 @@ from champion_desk.errors import ChampionDeskError
 from champion_desk.paths import resource_path
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.pages.base import Page
+from champion_desk.ui.screen_fit import room_for
 from champion_desk.ui.pages.operations import DeletionHistory, open_record
 from champion_desk.ui.settings import Settings
 
@@ -136,11 +139,38 @@ def page_class(spec: PageSpec) -> type[Page]:
 
 def first_window_size(widget: QWidget) -> QSize:
     """Return the size of a first window: most of the screen, so wide lists need no scrolling."""
-    screen = widget.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        return QSize(1180, 760)
-    room = screen.availableGeometry()
-    return QSize(max(1180, int(room.width() * 0.9)), max(760, int(room.height() * 0.9))).boundedTo(room.size())
+    room = room_for(widget)
+    wide = QSize(max(1180, int(room.width() * 0.95)), max(760, int(room.height() * 0.95)))
+    return wide.boundedTo(room)
+
+
+class _PageHolder(QWidget):
+    """Holds the page stack in the page scroll area, asking only for the pages' minimum size.
+
+    Given the stack itself, the scroll area would ask for the height its word-wrapped labels
+    prefer at that width (the stack's layout has a height-for-width) and scroll pages that fit.
+    """
+
+    def __init__(self, stack: QStackedWidget) -> None:
+        super().__init__()
+        self.stack = stack
+        stack.setParent(self)
+
+    def minimumSizeHint(self) -> QSize:  # Qt override
+        return self.stack.minimumSizeHint()
+
+    def sizeHint(self) -> QSize:  # Qt override
+        return self.stack.minimumSizeHint()
+
+    def resizeEvent(self, event) -> None:  # Qt override
+        self.stack.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:  # Qt override
+        # The stack's minimum changed (a page was built, a page's layout grew): tell the scroll area.
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().event(event)
 
 
 class MainWindow(QMainWindow):
@@ -187,7 +217,14 @@ class MainWindow(QMainWindow):
         right = QWidget(self)
         self._right_box = QVBoxLayout(right)
         self._right_box.setContentsMargins(12, 8, 12, 4)
-        self._right_box.addWidget(self.stack, 1)
+        # Pages fit a 1024 px screen; at 200 % scaling, or in a window made smaller, a page
+        # scrolls instead of pushing the window (and its status bar) past the screen's edge.
+        self.page_scroll = QScrollArea(right)
+        self.page_scroll.setObjectName("pageScroll")
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setWidget(_PageHolder(self.stack))
+        self._right_box.addWidget(self.page_scroll, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.nav)
@@ -204,6 +241,7 @@ class MainWindow(QMainWindow):
         context.database_replaced.connect(lambda *_: self._update_title())
         context.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.deletions.changed.connect(self._update_undo)
+        context.record_saved.connect(self._on_record_saved)
         self._update_user()
         self._update_title()
         self._update_undo()
@@ -219,7 +257,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.undo_button = QPushButton("Undo", self)
-        self.undo_button.setAccessibleName("Undo the last delete")
+        self.undo_button.setAccessibleName("Undo the last change")
         self.undo_button.clicked.connect(self.undo)
         self.user_label = QLabel(self)
         self.user_label.setAccessibleName("Who is logging")
@@ -389,7 +427,7 @@ class MainWindow(QMainWindow):
             page.focus_search()
 
     def undo(self) -> None:
-        """Undo the last delete (restore the records)."""
+        """Undo the last delete (restore the records) or take back the record just saved."""
         try:
             self.deletions.undo()
         except ChampionDeskError as exc:
@@ -438,13 +476,23 @@ class MainWindow(QMainWindow):
         else:
             self.user_label.setText("Nobody chosen as the person logging")
 
+    def _on_record_saved(self, table: str, record_id: str, new: bool, description: str) -> None:
+        # Every save is confirmed where the eye goes after a form closes; a new record can be
+        # taken back at once (a form saved by mistake from Home).
+        if new:
+            self.deletions.added(table, record_id, description)
+        else:
+            self.statusBar().showMessage(f"Saved your changes to the {description}.", 8000)
+
     def _update_undo(self) -> None:
         can = self.deletions.can_undo()
         self.undo_button.setVisible(can)
         self.undo_action.setEnabled(can)
-        text = f"Undo delete of {self.deletions.last_description()}" if can else "Undo"
-        self.undo_action.setText(text if len(text) < 60 else "Undo the last delete")
+        what = "new" if self.deletions.last_is_addition() else "delete of"
+        text = f"Undo {what} {self.deletions.last_description()}" if can else "Undo"
+        self.undo_action.setText(text if len(text) < 60 else "Undo the last change")
         self.undo_button.setToolTip(text)
+        self.undo_button.setAccessibleName(text)
 
     def _update_title(self) -> None:
         path = self.context.db.path

@@ -103,19 +103,24 @@ class NextStepsPanel(QWidget):
         self.hidden_box.setAccessibleName("Include snoozed and dismissed suggestions")
         self.hidden_box.toggled.connect(lambda *_: self.reload())
 
-        buttons = QHBoxLayout()
+        # Two rows: in one, the five answers and the two view switches need 750 px, more than
+        # the panel has beside "Needs attention" on a 1024 px ward screen.
+        answers = QHBoxLayout()
         for button in (self.do_button, self.agree_button, self.snooze_button, self.dismiss_button, self.withdraw_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.hidden_box)
-        buttons.addWidget(self.more_button)
+            answers.addWidget(button)
+        answers.addStretch(1)
+        view = QHBoxLayout()
+        view.addWidget(self.hidden_box)
+        view.addStretch(1)
+        view.addWidget(self.more_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(title)
         layout.addWidget(self.caption)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.detail)
-        layout.addLayout(buttons)
+        layout.addLayout(answers)
+        layout.addLayout(view)
         self._update_buttons()
 
     def _button(self, text: str, tip: str, slot) -> QPushButton:
@@ -142,7 +147,7 @@ class NextStepsPanel(QWidget):
             return
         self.tree.clear()
         QTreeWidgetItem(self.tree, ["", "Working out suggestions…", ""])
-        self.caption.setText(f"For {self.scope().describe()}.")
+        self.caption.setText(f"For {self.scope().caption()}.")
         path = self.context.db.path
         if path is None:  # an in-memory database cannot be opened twice: compute here
             self._show(_rules().suggestions(self.context.db, self.scope(), self.today(), self.hidden_box.isChecked()))

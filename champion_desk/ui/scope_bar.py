@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
-from champion_desk.domain import listings
+from champion_desk.domain import dates, listings
 from champion_desk.domain.scope import Scope, months_before
 from champion_desk.errors import ValidationError
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.widgets.fields import DateField
 
 # Preset key → label; the dates are computed from today when chosen.
 PRESETS: tuple[tuple[str, str], ...] = (
@@ -43,14 +44,6 @@ def preset_dates(key: str, today: dt.date, earliest: dt.date | None = None) -> t
         return min(earliest or today, today), today
     months = {"3m": 3, "6m": 6, "12m": 12}[key]
     return months_before(today, months) + dt.timedelta(days=1), today
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(day: QDate) -> dt.date:
-    return dt.date(day.year(), day.month(), day.day())
 
 
 class NamePicker(QToolButton):
@@ -126,13 +119,12 @@ class ScopeBar(QWidget):
         self.period.setAccessibleName("Period")
         for key, label in PRESETS:
             self.period.addItem(label, key)
-        self.date_from = QDateEdit(self)
-        self.date_to = QDateEdit(self)
+        self.date_from = DateField(self)
+        self.date_to = DateField(self)
         for edit, label in ((self.date_from, "From date"), (self.date_to, "To date")):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
             edit.setAccessibleName(label)
-            edit.dateChanged.connect(self._on_dates_edited)
+            # Applied when a whole date is in: each key press of a typed date would re-scope the page.
+            edit.committed.connect(self._on_dates_edited)
         self.units = NamePicker("All units", "units", self)
         self.tools = NamePicker("All tools", "tools", self)
         self.units.selection_changed.connect(self.apply)
@@ -172,13 +164,13 @@ class ScopeBar(QWidget):
 
     def show_scope(self, scope: Scope) -> None:
         """Show a scope set elsewhere (a chart's drill-down, a suggestion) without re-applying it."""
-        shown = (_pydate(self.date_from.date()), _pydate(self.date_to.date()), self.units.chosen(), self.tools.chosen())
-        if shown == (scope.date_from, scope.date_to, scope.units, scope.tools):
+        shown = (self.date_from.value(), self.date_to.value(), self.units.chosen(), self.tools.chosen())
+        if shown == (scope.date_from.isoformat(), scope.date_to.isoformat(), scope.units, scope.tools):
             return
         self._loading = True
         try:
-            self.date_from.setDate(_qdate(scope.date_from))
-            self.date_to.setDate(_qdate(scope.date_to))
+            self.date_from.set_value(scope.date_from)
+            self.date_to.set_value(scope.date_to)
             self.units.set_chosen(scope.units)
             self.tools.set_chosen(scope.tools)
             self.period.blockSignals(True)
@@ -221,8 +213,8 @@ class ScopeBar(QWidget):
             earliest = earliest_record_date(self.context.db) if key == "all" else None
             start, end = preset_dates(key, self.today(), earliest)
             self._loading = True
-            self.date_from.setDate(_qdate(start))
-            self.date_to.setDate(_qdate(end))
+            self.date_from.set_value(start)
+            self.date_to.set_value(end)
             self._loading = False
         self.apply()
 
@@ -240,7 +232,8 @@ class ScopeBar(QWidget):
         if self._loading:
             return
         try:
-            scope = Scope(_pydate(self.date_from.date()), _pydate(self.date_to.date()),
+            scope = Scope(dates.parse_uk_date(self.date_from.text(), self.today(), "date_from"),
+                          dates.parse_uk_date(self.date_to.text(), self.today(), "date_to"),
                           self.units.chosen(), self.tools.chosen())
         except ValidationError as exc:
             self.error.setText(exc.message)

@@ -28,6 +28,7 @@ from champion_desk.domain import listings
 from champion_desk.domain.vocab import ROLE_SUGGESTIONS
 from champion_desk.errors import ChampionDeskError, ValidationError
 from champion_desk.store.connection import Database
+from champion_desk.ui.widgets.fields import enable_clear_button
 
 USER_KEYS = ("id", "display_name", "role", "is_champion", "unit")
 
@@ -67,7 +68,7 @@ class UserPickerDialog(QDialog):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Type part of your name…")
         self.search.setAccessibleName("Search names")
-        self.search.setClearButtonEnabled(True)
+        enable_clear_button(self.search)
         self.everyone = QCheckBox("Show all staff, not only champions and managers", self)
         self.everyone.setAccessibleName("Show all staff")
         self.list = QListWidget(self)

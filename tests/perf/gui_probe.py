@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """GUI measurements for tests/perf/run.py, each run as its own process (offscreen Qt).
 
-    gui_probe.py floor                 the start-up floor: a bare QMainWindow holding one pyqtgraph
+    gui_probe.py floor [--stay]        the start-up floor: a bare QMainWindow holding one pyqtgraph
                                        PlotWidget, shown, quitting once the event loop is idle (the
-                                       same way CHAMPION_DESK_EXIT_WHEN_SHOWN=1 quits the real app)
+                                       same way CHAMPION_DESK_EXIT_WHEN_SHOWN=1 quits the real app);
+                                       with --stay it runs until stopped (timed from outside)
     gui_probe.py seed-settings DB      remember a user for DB in this PC's settings (under the
                                        caller's XDG_CONFIG_HOME), so the app starts without asking
     gui_probe.py redraw DB END RUNS    the dashboard in process: redraws after scope changes, and
@@ -38,6 +39,9 @@ def floor() -> int:
     window.setCentralWidget(pg.PlotWidget())
     window.resize(1180, 760)
     window.show()
+    if "--stay" in sys.argv:  # timed from outside (run.py's X server figure): stays until stopped
+        return app.exec()
+
     def done() -> None:  # as champion_desk.app.quit_when_idle
         print(f"shown-and-idle {time.monotonic()}", file=sys.stderr, flush=True)
         app.quit()

@@ -16,8 +16,11 @@ plain connection; 7 is the peak RSS of the real app opened on the dashboard; 8 d
 redraw by the same redraw of the hospital demo. The bundle figures (issue 7) measure the folder
 `make bundle` last built (dist/champion-desk; skipped when there is none): its size, and its GUI's
 start-up to the Home page of the hospital demo against `python -m champion_desk`, interleaved.
+1x times start-up as users see it: the same two programs on a real X server (an Xvfb of the run's
+own, QT_QPA_PLATFORM=xcb), from spawn until a window of the process is visible, seen from outside
+with xdotool (needs Xvfb and xdotool; reported as missed without them).
 Usage: `.venv/bin/python tests/perf/run.py [--runs N] [--only NAME]...` with NAME one of demo,
-startup, dashboard, stats, save, briefing, exchange, bundle.
+startup, startup-x, dashboard, stats, save, briefing, exchange, bundle.
 """
 
 from __future__ import annotations
@@ -304,6 +307,79 @@ def bench_startup(args, work: Path) -> list[Figure]:
     return [Figure("1. start-up to the Home page ÷ floor, whole process", ratios, 0.8, "x", note)]
 
 
+# --- start-up as users see it: a real X server, timed from outside ---------------------------------
+
+VISIBLE_POLL_S = 0.005
+
+
+def start_x_server() -> tuple[subprocess.Popen, str]:
+    """Start an Xvfb on a free display (it picks the number); return it and its DISPLAY value."""
+    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
+        raise RuntimeError("needs Xvfb and xdotool (Debian: apt-get install xvfb xdotool libxcb-icccm4 libxcb-keysyms1)")
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                              pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        server.kill()
+        raise RuntimeError("Xvfb did not start")
+    return server, f":{number}"
+
+
+def visible_after(cmd: list[str], env: dict[str, str]) -> float:
+    """Spawn a GUI process; return seconds until one of its windows is mapped and visible on the X
+    server (polled with xdotool, as a person would see it), then stop the process."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while time.monotonic() - start < PROCESS_TIMEOUT_S:
+            found = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(proc.pid)], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if found.returncode == 0:
+                return time.monotonic() - start
+            if proc.poll() is not None:
+                raise RuntimeError(f"{' '.join(cmd[-4:])} exited {proc.returncode} before a window was visible")
+            time.sleep(VISIBLE_POLL_S)
+        raise RuntimeError(f"{' '.join(cmd[-4:])} showed no window within {PROCESS_TIMEOUT_S} s")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def startup_on_x(db: Path, config: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Return (app, floor) seconds from spawn to a visible window on an Xvfb, interleaved, after one warm-up each."""
+    server, display = start_x_server()
+    try:
+        env = gui_env(config) | {"QT_QPA_PLATFORM": "xcb", "DISPLAY": display}
+        commands = [app_process(db, "home"), [PYTHON, str(PROBE), "floor", "--stay"]]
+        for cmd in commands:
+            visible_after(cmd, env)
+        app, floor = [], []
+        for _ in range(runs):
+            app.append(visible_after(commands[0], env))
+            floor.append(visible_after(commands[1], env))
+        return app, floor
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def bench_startup_x(args, work: Path) -> list[Figure]:
+    db_file, _ = demo_db("trust", args.seed)
+    db = scratch_copy(db_file, work, "startup.db")
+    app, floor = startup_on_x(db, seeded_config(db, work), args.runs)
+    ratios = [a / statistics.median(floor) for a in app]
+    note = (f"app {statistics.median(app):.3f} s vs floor {statistics.median(floor):.3f} s (bare QMainWindow + PlotWidget), "
+            "spawn to a visible window on Xvfb (QT_QPA_PLATFORM=xcb), seen from outside with xdotool")
+    return [Figure("1x. start-up to a visible window on an X server ÷ floor", ratios, 0.8, "x", note)]
+
+
 def probe_redraw(db: Path, runs: int) -> dict:
     out = subprocess.run([PYTHON, str(PROBE), "redraw", str(db), DEMO_END, str(runs)], env=gui_env(db.parent / "config"),
                          cwd=ROOT, check=True, capture_output=True, text=True)
@@ -355,6 +431,7 @@ def bench_bundle(args, work: Path) -> list[Figure]:
 BENCHMARKS: list[tuple[str, Callable]] = [
     ("demo", bench_demo_generation),
     ("startup", bench_startup),
+    ("startup-x", bench_startup_x),
     ("dashboard", bench_dashboard),
     ("stats", bench_stats),
     ("save", bench_save_session),

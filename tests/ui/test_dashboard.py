@@ -10,6 +10,7 @@ import sys
 import pytest
 from PySide6.QtCore import Qt
 
+from champion_desk.domain.briefing_data import merge_stubs
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.series import series
 
@@ -44,22 +45,22 @@ def _heights(bars) -> list[float]:
 
 
 def _assert_drawn_from_series(page, scope: Scope, bucket: str) -> None:
-    """Every chart's plot items hold exactly the domain series' figures for the scope."""
+    """Every chart's plot items hold exactly the domain series' figures for the scope (edge stubs merged)."""
     db = page.context.db
-    training = series(db, "training", scope, bucket)
+    training = merge_stubs(series(db, "training", scope, bucket), bucket)  # a stub edge is merged, as in the briefing
     assert _heights(page.charts["training"].sessions) == [r["sessions"] for r in training]
     assert _heights(page.charts["training"].attendances) == [r["attendances"] for r in training]
     _, coverage = page.charts["training"].coverage_line.getData()
     expected = [100 * r["training_coverage"] if r["training_coverage"] is not None else None for r in training]
     assert [None if c != c else pytest.approx(c) for c in coverage] == expected  # NaN marks an empty figure
 
-    concerns = series(db, "concerns", scope, bucket)
+    concerns = merge_stubs(series(db, "concerns", scope, bucket), bucket)  # a stub edge is merged, as in the briefing
     for theme, bars in page.charts["concerns"].theme_bars.items():
         assert _heights(bars) == [r["concerns_by_theme"][theme] for r in concerns]
     _, backlog = page.charts["concerns"].backlog_line.getData()
     assert list(backlog) == [r["concerns_open"] for r in concerns]
 
-    mentoring = series(db, "mentoring", scope, bucket)
+    mentoring = merge_stubs(series(db, "mentoring", scope, bucket), bucket)  # a stub edge is merged, as in the briefing
     assert _heights(page.charts["mentoring"].checkins) == [r["checkins"] for r in mentoring]
     assert _heights(page.charts["mentoring"].stalled) == [r["stalled_pairings"] for r in mentoring]
     _, active = page.charts["mentoring"].active_line.getData()
@@ -137,7 +138,7 @@ def test_empty_scope_shows_a_message_not_empty_axes(qtbot, context):
     assert page.is_showing_message()
     text = page.message.text()
     assert text.startswith("No training, concerns or mentoring recorded for ")
-    assert context.scope.describe() in text and "widen the period or choose other units" in text
+    assert context.scope.caption() in text and "widen the period or choose other units" in text
 
 
 def test_export_png_and_csv_write_files(page, tmp_path):

@@ -50,7 +50,7 @@ def test_checkin_picker_shows_mentor_mentee_and_tool(qtbot, ward_context, db, wa
     pairing = _pair(db, ward, ward["a"])
     dialog = make_dialog(qtbot, ward_context, "checkin")
     picker = dialog.fields["pairing_id"].widget
-    assert _items(picker) == ["Zoë Adams → Nguyễn Thị Mai (Scribe)"]
+    assert _items(picker) == ["— choose a pairing —", "Zoë Adams → Nguyễn Thị Mai (Scribe)"]
     assert picker.value() == pairing  # the user's own pairing by default
 
 

@@ -99,6 +99,6 @@ def test_the_scope_bar_shows_a_scope_set_by_a_drill_down(qtbot, db, ward):
     qtbot.addWidget(bar)
     context.set_scope(Scope(dt.date(2026, 8, 27), END, ("Ward 7",), ()))
     assert bar.preset() == "custom"
-    assert (bar.date_from.date().toPython(), bar.date_to.date().toPython()) == (dt.date(2026, 8, 27), END)
+    assert (bar.date_from.value(), bar.date_to.value()) == (dt.date(2026, 8, 27).isoformat(), END.isoformat())
     assert bar.units.chosen() == ("Ward 7",)
     assert context.scope == Scope(dt.date(2026, 8, 27), END, ("Ward 7",), ())  # shown, not changed

@@ -78,6 +78,8 @@ class ChartPanel(QWidget):
 
         self.title_label = QLabel(self.title)
         self.title_label.setFont(projector_font(palette.TITLE_POINT_SIZE, bold=True))
+        # A long title wraps rather than widening the chart past a 1024 px screen (the page scrolled sideways).
+        self.title_label.setWordWrap(True)
         self.png_button = QPushButton("Export PNG")
         self.csv_button = QPushButton("Export data (CSV)")
         self.png_button.setToolTip(f"Save the {self.title.lower()} chart as a picture")
@@ -187,7 +189,7 @@ class ChartPanel(QWidget):
         shown = [w for w in controls if w is not None and w.isVisible()]
         if self.scope is not None:
             by = (" · by month" if self.bucket == "month" else " · by week") if self.bucketed else ""
-            self.scope_caption.setText(f"{self.scope.describe()}{by}")
+            self.scope_caption.setText(f"{self.scope.caption()}{by}")
         self.scope_caption.setVisible(self.scope is not None)
         for widget in shown:
             widget.setVisible(False)

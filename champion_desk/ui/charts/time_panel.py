@@ -10,6 +10,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
+from champion_desk.domain.briefing_data import merge_stubs
+from champion_desk.domain.scope import Scope
 from champion_desk.ui.charts import palette
 from champion_desk.ui.charts.bars import BarsItem, hover_points, line
 from champion_desk.ui.charts.panel import ChartPanel, projector_font, style_plot
@@ -18,6 +20,11 @@ from champion_desk.ui.charts.panel import ChartPanel, projector_font, style_plot
 FILL = 0.8
 # Room one month label ("Sep", "2026") needs on the date axis at the projector font size, in pixels.
 MONTH_LABEL_PX = 44
+# About how wide one character of a tick label is at the projector font, and the least gap between two.
+LABEL_CHAR_PX = 10
+LABEL_GAP_PX = 10
+# How far an edge bar's label may reach past the ends of the date axis, in pixels.
+EDGE_LABEL_OVERFLOW_PX = 48
 
 
 def _timestamp(day: dt.date) -> float:
@@ -36,7 +43,7 @@ def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def date_ticks(first: dt.date, last: dt.date, width_px: float) -> list[list[tuple[float, str]]]:
-    """Return axis tick levels for [first, last]: months ("2026" for January, else "Feb") where they fit,
+    """Return axis tick levels for [first, last]: months ("Jan 2026" for January, else "Feb") where they fit,
     else every 3rd or 6th month, else years with unlabelled quarters.
 
     DateAxisItem picks its own spacing and, on a chart a third of the screen wide, shows only years
@@ -46,11 +53,65 @@ def date_ticks(first: dt.date, last: dt.date, width_px: float) -> list[list[tupl
     fits = max(1, int(width_px // MONTH_LABEL_PX))
     for step in (1, 2, 3, 6):
         if len(months) <= fits * step:
-            return [[(_timestamp(m), str(m.year) if m.month == 1 else m.strftime("%b"))
+            return [[(_timestamp(m), f"{m:%b %Y}" if m.month == 1 else m.strftime("%b"))
                      for m in months if (m.month - 1) % step == 0], []]
     years = [m for m in months if m.month == 1]
     quarters = [(_timestamp(m), "") for m in months if m.month in (4, 7, 10)]
     return [[(_timestamp(m), str(m.year)) for m in years], quarters]
+
+
+def _short_range(start: dt.date, end: dt.date) -> str:
+    """Return "1–7 Dec", "8 Dec–31 Jan" or "8 Dec 2025–31 Jan 2026" (a year only when it changes)."""
+    if start.year != end.year:
+        return f"{start.day} {start:%b %Y}–{end.day} {end:%b %Y}"
+    if start.month != end.month:
+        return f"{start.day} {start:%b}–{end.day} {end:%b}"
+    return f"{start.day}–{end.day} {end:%b}"
+
+
+def month_ticks(rows: Sequence[dict[str, Any]], width_px: float) -> list[list[tuple[float, str]]]:
+    """Return one tick per monthly bar, under its middle, naming what it holds.
+
+    A whole month is named by its month ("Mar"; the year too on the first bar and on January,
+    "Jan 2026", so a year is never shown alone in a month's place). A first or last bar that the
+    period clips, or that holds a merged stub, is named by its real dates ("8–31 Dec", "1 Nov–7 Dec").
+    Names that would overlap on a chart ``width_px`` wide are left out: the edge bars' first, then
+    every 2nd, 3rd or 6th month, whichever leaves them apart.
+    """
+    named = []
+    for index, row in enumerate(rows):
+        start, end = dt.date.fromisoformat(row["start"]), dt.date.fromisoformat(row["end"])
+        whole = start.day == 1 and end.month == start.month and (end + dt.timedelta(days=1)).day == 1
+        if not whole:
+            text = _short_range(start, end)
+        elif index == 0 or start.month == 1:
+            text = f"{start:%b %Y}"
+        else:
+            text = f"{start:%b}"
+        named.append(((_timestamp(start) + _timestamp(end + dt.timedelta(days=1))) / 2, text))
+    if not named:
+        return [[], []]
+    left = _timestamp(dt.date.fromisoformat(rows[0]["start"]))
+    right = _timestamp(dt.date.fromisoformat(rows[-1]["end"]) + dt.timedelta(days=1))
+    scale = width_px / max(right - left, 1.0)
+
+    def span(tick: tuple[float, str]) -> tuple[float, float]:
+        centre, half = (tick[0] - left) * scale, (len(tick[1]) * LABEL_CHAR_PX + LABEL_GAP_PX) / 2
+        return centre - half, centre + half
+
+    last = len(named) - 1
+    for step in (1, 2, 3, 6, 12):
+        chosen = [named[i] for i in sorted({0, last} | set(range(0, last, step)))]
+        kept: list[tuple[float, str]] = []
+        for tick in chosen:  # the edges win a clash with their neighbours
+            if kept and span(kept[-1])[1] > span(tick)[0]:
+                if tick is named[last]:
+                    kept[-1] = tick
+                continue
+            kept.append(tick)
+        if len(kept) == len(chosen):
+            break
+    return [kept, []]
 
 
 def bucket_label(row: dict[str, Any], bucket: str) -> str:
@@ -84,7 +145,9 @@ class TimeChartPanel(ChartPanel):
         self.plot = widget.getPlotItem()
         self.right_views: list[tuple[pg.ViewBox, object]] = []
         style_plot(self.plot, left_label=self.left_label)
-        self.date_axis.setStyle(tickFont=projector_font())
+        # An edge bar's dates ("1 Nov–7 Dec") are wider than the bar: let them reach a little past
+        # the axis's ends instead of being dropped.
+        self.date_axis.setStyle(tickFont=projector_font(), hideOverlappingLabels=EDGE_LABEL_OVERFLOW_PX)
         self.plot.vb.sigResized.connect(self._update_date_ticks)
         self.build_items()
         return widget
@@ -183,8 +246,19 @@ class TimeChartPanel(ChartPanel):
         if not self.rows:
             return
         width = self.plot.vb.width() or 500.0  # before the first layout: a typical chart's width
+        if self.bucket == "month":
+            self.date_axis.setTicks(month_ticks(self.rows, width))
+            return
         first, last = dt.date.fromisoformat(self.rows[0]["start"]), dt.date.fromisoformat(self.rows[-1]["end"])
         self.date_axis.setTicks(date_ticks(first, last, width))
+
+    def show_rows(self, rows: list[dict[str, Any]], scope: Scope, bucket: str) -> None:
+        """Draw a series, a first or last stub of under half a month or week merged into its neighbour.
+
+        As the briefing does (``briefing_data.merge_stubs``): a 'last 12 months' period ending on the
+        7th would otherwise end in a sliver of a bar, its small count looking like a collapse.
+        """
+        super().show_rows(merge_stubs(rows, bucket), scope, bucket)
 
     def fit_y(self, top: float, view: pg.ViewBox | None = None) -> None:
         """Start a count axis at 0 with room above the tallest mark (at least 1 so zeros still show an axis)."""

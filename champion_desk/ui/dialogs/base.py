@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from champion_desk.domain import logbook, pickers, validation, vocab
+from champion_desk.domain.dates import format_uk_date
 from champion_desk.errors import ChampionDeskError, ConflictError, PatientIdentifierWarning, ValidationError
 from champion_desk.store import records
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.screen_fit import fit_to_screen
 from champion_desk.ui.widgets.field_error import FieldErrorLabel
 from champion_desk.ui.widgets.fields import ChoiceField, DateField, vocab_choices
 from champion_desk.ui.widgets.optional_date import OptionalDateEdit
@@ -111,7 +113,7 @@ class RecordDialog(QDialog):
 
         self.load(prefill or {})
         hint = self.sizeHint()
-        self.resize(max(self.min_width, hint.width()), hint.height())
+        fit_to_screen(self, QSize(max(self.min_width, hint.width()), hint.height()))
         self._snapshot = self.form_state()
         self.update_tab_order()
         for keys in SAVE_KEYS:
@@ -244,8 +246,10 @@ class RecordDialog(QDialog):
         return self.add_field(name, label, ChoiceField(choices))
 
     def vocab_field(self, name: str, label: str, enum: type[StrEnum], empty_label: str | None = None) -> ChoiceField:
-        """Add a choice over one of the documented vocabularies."""
-        return self.add_field(name, label, ChoiceField(vocab_choices(vocab.values(enum)), empty_label=empty_label))
+        """Add a choice over one of the documented vocabularies, with its one-line hint and each value's meaning."""
+        choices = [(f"{text} — {vocab.VALUE_HINTS[value]}" if value in vocab.VALUE_HINTS else text, value)
+                   for text, value in vocab_choices(vocab.values(enum))]
+        return self.add_field(name, label, ChoiceField(choices, empty_label=empty_label), hint=vocab.FIELD_HINTS.get(enum))
 
     def date_field(self, name: str, label: str = "&Date") -> DateField:
         """Add a required date (today by default)."""
@@ -403,13 +407,27 @@ class RecordDialog(QDialog):
         except ChampionDeskError as error:
             self.banner.show_message(f"Not saved — {error} Nothing was lost: your entries are still here.")
             return False
+        was_new = self.record is None and self.saved_id is None
         self.saved_id = saved_id
         self.record_id = saved_id
         self._snapshot = self.form_state()
         self.context.notify_changed(self.table)
         self.record_saved.emit(saved_id)
+        self.context.record_saved.emit(self.table, saved_id, was_new, self.saved_description())
         super().accept()
         return True
+
+    def saved_description(self) -> str:
+        """Return what was saved, for the status bar: the noun and its date ('concern of 2 Nov 2026').
+
+        Never free text: the status bar is seen by whoever passes the screen, and a concern's
+        words are confidential.
+        """
+        for field in self.fields.values():
+            widget = field.widget.date_edit if isinstance(field.widget, OptionalDateEdit) else field.widget
+            if isinstance(widget, DateField) and widget.value():
+                return f"{self.noun} of {format_uk_date(widget.value())}"
+        return self.noun
 
     def clear_problems(self) -> None:
         """Hide every field message and the banner."""

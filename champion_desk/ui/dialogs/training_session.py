@@ -67,6 +67,20 @@ class TrainingSessionDialog(RecordDialog):
         if self.record:
             self.attendees.set_value(pickers.attendees(self.db, self.record["id"]))
 
+    def first_focus(self) -> QWidget | None:
+        """Start a new session on the attendee box when the session itself is already filled in.
+
+        Tool, unit, trainer and date default to the most used tool, your unit, you and today:
+        most sessions are logged straight after they are held, so the names come first.
+        """
+        if self.record is None and all(self.fields[name].widget.value() for name in ("tool_id", "unit_id", "trainer_id", "held_on")):
+            return self.attendees.picker
+        return super().first_focus()
+
+    def saved_description(self) -> str:
+        count = len(self.attendees.rows)
+        return f"{super().saved_description()} with {count} attendee{'' if count == 1 else 's'}"
+
     # -- new colleague inline ------------------------------------------------------------------
     def add_new_colleague(self, name: str = "") -> str | None:
         """Add a colleague not listed yet (name, unit, role, staff number) and list them as attending."""

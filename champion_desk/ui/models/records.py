@@ -8,13 +8,14 @@ one type per column (ISO dates, numbers), so sorting runs in Qt without Python c
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from champion_desk.domain.dates import format_uk_date
 
 Row = dict[str, Any]
 _Index = QModelIndex | QPersistentModelIndex
@@ -41,13 +42,7 @@ def fold(text: str) -> str:
 
 def format_date(value: str | None) -> str:
     """Return an ISO date as ``20 Nov 2026`` (unambiguous on any ward PC), or '' when empty."""
-    if not value:
-        return ""
-    try:
-        day = dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return f"{day.day} {day.strftime('%b %Y')}"
+    return format_uk_date(value)
 
 
 def _format(kind: str, value: Any) -> str:

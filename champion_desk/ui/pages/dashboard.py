@@ -152,7 +152,7 @@ class DashboardPage(Page):
         """Fetch every series for the scope and redraw the charts in place (timed: series vs drawing)."""
         self._ensure_charts()
         scope = self.context.scope
-        self.scope_label.setText(scope.describe())
+        self.scope_label.setText(scope.caption())
         started = time.perf_counter()
         try:
             self.rows = self._fetch(scope)
@@ -163,7 +163,7 @@ class DashboardPage(Page):
         fetched = time.perf_counter()
         if is_empty(self.rows):
             self._show_message(
-                f"No training, concerns or mentoring recorded for {scope.describe()} — "
+                f"No training, concerns or mentoring recorded for {scope.caption()} — "
                 "widen the period or choose other units."
             )
         else:

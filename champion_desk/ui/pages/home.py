@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHeaderView,
@@ -35,6 +35,7 @@ QUICK_ACTIONS: tuple[tuple[str, str, str], ...] = (
 )
 # Where the "and N more" line of each attention group leads.
 ITEMS_PER_GROUP = 5  # the rest sit behind "and N more", so every group stays in view
+SIDE_BY_SIDE_WIDTH = 960  # the page width from which suggestions and "Needs attention" sit side by side
 GROUP_PAGES = {"concerns": "concerns", "pairings": "mentoring", "countersign": "training", "refreshers": "people"}
 
 TABLE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -118,7 +119,8 @@ class HomePage(Page):
         attention_layout.addWidget(attention_title)
         attention_layout.addWidget(self.tree, 1)
         attention_layout.addWidget(hint)
-        # Side by side on a wide screen: what to do next, and what is overdue.
+        # Side by side on a wide screen, one above the other on a narrow one (see resizeEvent):
+        # what to do next, and what is overdue.
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("homeSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -137,6 +139,14 @@ class HomePage(Page):
         layout.addWidget(self.splitter, 1)
         context.user_changed.connect(lambda *_: self._update_greeting())
         self._update_greeting()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        # Side by side the two panels need about 820 px: on a 1024 px ward screen beside the
+        # navigation they would push the window past the screen's edge.
+        wanted = Qt.Orientation.Horizontal if event.size().width() >= SIDE_BY_SIDE_WIDTH else Qt.Orientation.Vertical
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
+        super().resizeEvent(event)
 
     def _update_greeting(self) -> None:
         user = self.context.current_user

@@ -35,8 +35,17 @@ class Deletion:
     description: str
 
 
+@dataclass(frozen=True)
+class Addition:
+    """One undoable new record (a form just saved): undone by deleting it, as Delete would."""
+
+    table: str
+    record_ids: tuple[str, ...]
+    description: str
+
+
 class DeletionHistory(QObject):
-    """Deletes records as tombstones and undoes the latest deletes (Edit > Undo, Ctrl+Z)."""
+    """Deletes records as tombstones and undoes the latest deletes or new records (Edit > Undo, Ctrl+Z)."""
 
     changed = Signal()  # the undo stack grew or shrank
     undone = Signal(object)  # the Deletion just undone
@@ -44,7 +53,7 @@ class DeletionHistory(QObject):
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self._done: list[Deletion] = []
+        self._done: list[Deletion | Addition] = []
         # Undo must never restore into another file than the one it deleted from.
         context.database_replaced.connect(self.clear)
 
@@ -66,6 +75,14 @@ class DeletionHistory(QObject):
         self.context.status_message.emit(f"Deleted {description}. Press Ctrl+Z to undo.")
         return done
 
+    def added(self, table: str, record_id: str, description: str) -> Addition:
+        """Remember a record just saved as new, so Undo can take it back; say so in the status bar."""
+        done = Addition(table, (record_id,), description)
+        self._done.append(done)
+        self.changed.emit()
+        self.context.status_message.emit(f"Saved the {description}. Press Ctrl+Z (or Undo) to take it back.")
+        return done
+
     def can_undo(self) -> bool:
         """Return True when there is a delete to undo."""
         return bool(self._done)
@@ -74,22 +91,28 @@ class DeletionHistory(QObject):
         """Return what the next undo would restore, or ''."""
         return self._done[-1].description if self._done else ""
 
-    def undo(self) -> Deletion | None:
-        """Restore the latest deleted records; return what was restored (None if nothing to undo)."""
+    def undo(self) -> Deletion | Addition | None:
+        """Restore the latest deleted records, or delete the latest new one; return it (None if nothing to undo)."""
         if not self._done:
             return None
         from champion_desk.domain import logbook
 
         last = self._done[-1]
+        undo = logbook.delete if isinstance(last, Addition) else logbook.restore
         with self.context.db.transaction():
             for record_id in last.record_ids:
-                logbook.restore(self.context.db, last.table, record_id, self.context.actor)
+                undo(self.context.db, last.table, record_id, self.context.actor)
         self._done.pop()
         self.changed.emit()
         self.context.notify_changed(last.table)
-        self.context.status_message.emit(f"Restored {last.description}.")
+        said = f"Took back the {last.description} just saved." if isinstance(last, Addition) else f"Restored {last.description}."
+        self.context.status_message.emit(said)
         self.undone.emit(last)
         return last
+
+    def last_is_addition(self) -> bool:
+        """Return True when the next undo takes back a record just saved (not a delete)."""
+        return bool(self._done) and isinstance(self._done[-1], Addition)
 
     def clear(self, *_: object) -> None:
         """Forget every undoable delete."""

@@ -9,7 +9,7 @@ import datetime as dt
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -31,6 +31,7 @@ from champion_desk.ui.models.proxy import equals
 from champion_desk.ui.models.records import StaffTableModel, UnitTableModel, format_date
 from champion_desk.ui.pages.operations import DeletionHistory, open_record, show_error
 from champion_desk.ui.pages.record_list import RecordListPage, RecordTable
+from champion_desk.ui.screen_fit import fit_to_screen
 
 REFRESHER_WITHIN_DAYS = 30
 JOURNEY_LIMIT = 200
@@ -95,7 +96,7 @@ class UnitsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Units")
         self.setAccessibleName("Units")
-        self.resize(780, 440)
+        fit_to_screen(self, QSize(780, 440))
         self.table = RecordTable(context, "unit", UnitTableModel(self), deletions, "unit", lambda r: r["name"], self)
         intro = QLabel("Wards and departments. Colleagues, sessions and concerns each belong to one.", self)
         intro.setWordWrap(True)

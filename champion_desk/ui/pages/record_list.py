@@ -32,6 +32,7 @@ from champion_desk.ui.models.proxy import RecordFilterProxy, RowFilter
 from champion_desk.ui.models.records import RecordTableModel, Row
 from champion_desk.ui.pages.base import Page
 from champion_desk.ui.pages.operations import DeletionHistory, open_record, show_error
+from champion_desk.ui.widgets.fields import enable_clear_button
 
 Prefill = Callable[[], "dict[str, Any] | None"]
 
@@ -298,11 +299,12 @@ class RecordListPage(Page):
         self.heading.setAccessibleName(f"{self.title} page")
         self.counts = QLabel(self)
         self.counts.setObjectName("pageCounts")
+        self.counts.setWordWrap(True)  # wraps rather than widening the page past a 1024 px screen
         self.counts.setAccessibleName(f"{self.title} counts")
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(f"Search {self.model_class.NOUN[1]}…  (Ctrl+F)")
         self.search.setAccessibleName(f"Search {self.model_class.NOUN[1]}")
-        self.search.setClearButtonEnabled(True)
+        enable_clear_button(self.search)
         self.search.setMinimumWidth(180)
         self.search.textChanged.connect(self._on_search)
         self.search.returnPressed.connect(self.records.view.setFocus)
@@ -386,7 +388,7 @@ class RecordListPage(Page):
         combo = QComboBox(self)
         # Sized for short entries, so long ones (roles, units) never widen the page beyond the screen.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(10)
+        combo.setMinimumContentsLength(7)  # four filters, search and a button fit a 1024 px screen
         combo.setAccessibleName(label)
         combo.setToolTip(label)
         for text, accepts in options:

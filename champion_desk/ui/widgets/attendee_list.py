@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -57,8 +58,7 @@ class AttendeeRow(QWidget):
         self.before = _fixed(ScalePicker(), SCALE_WIDTH)
         self.after = _fixed(ScalePicker(), SCALE_WIDTH)
         self.signed = _fixed(CheckField(""), TICK_WIDTH)
-        self.sign_date = _fixed(DateField(), DATE_WIDTH)
-        self.sign_date.setDisplayFormat("d MMM yy")
+        self.sign_date = _fixed(DateField(calendar_button=False), DATE_WIDTH)
         self.remove = _fixed(QToolButton(), REMOVE_WIDTH)
         self.remove.setText("✕")
         self.remove.setToolTip(f"Remove {name} from this session")
@@ -75,6 +75,9 @@ class AttendeeRow(QWidget):
         line.addWidget(self.name_label, 1)
         for widget in (self.before, self.after, self.signed, self.sign_date, self.remove):
             line.addWidget(widget)
+            widget.installEventFilter(self)
+        for widget in (self.signed, self.sign_date, self.remove):
+            widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # out of the Tab chain, reached with ←/→
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(1)
@@ -94,7 +97,7 @@ class AttendeeRow(QWidget):
             widget.edited.connect(self.edited)
         self.signed.toggled.connect(self._sync_date_enabled)
         self.after.edited.connect(lambda: self._sync_enabled(self._session_date))
-        self.sign_date.dateChanged.connect(self._on_date_changed)
+        self.sign_date.edited.connect(self._on_date_changed)
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
 
     def _sync_date_enabled(self) -> None:
@@ -147,7 +150,27 @@ class AttendeeRow(QWidget):
             field, self.signed if field.startswith("signed") else self.before)
 
     def focus_widgets(self) -> list[QWidget]:
+        """Return the row's controls in the Tab chain: the two scores."""
+        return [self.before, self.after]
+
+    def row_widgets(self) -> list[QWidget]:
+        """Return every control of the row, left to right (←/→ move between them)."""
         return [self.before, self.after, self.signed, self.sign_date, self.remove]
+
+    def eventFilter(self, watched, event) -> bool:  # Qt override: ←/→ across the row
+        if event.type() == QEvent.Type.KeyPress and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            step = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}.get(event.key())
+            # In the date, the arrows move the cursor until it reaches the text's edge.
+            if step and isinstance(watched, QLineEdit):
+                at_edge = watched.cursorPosition() == (0 if step < 0 else len(watched.text()))
+                step = step if at_edge and not watched.hasSelectedText() else None
+            if step:
+                controls = [w for w in self.row_widgets() if w.isEnabled()]
+                if watched in controls:
+                    target = controls[(controls.index(watched) + step) % len(controls)]
+                    target.setFocus(Qt.FocusReason.OtherFocusReason)
+                    return True
+        return super().eventFilter(watched, event)
 
 
 class AttendeeList(QWidget):
@@ -283,7 +306,14 @@ class AttendeeList(QWidget):
             self.add_person(person, record)
 
     def input_problem(self) -> str | None:
-        return self.picker.input_problem()
+        problem = self.picker.input_problem()
+        if problem:
+            return problem
+        for row in self.rows:
+            date_problem = row.sign_date.input_problem() if row.signed.isChecked() else None
+            if date_problem:
+                return f"{row.person['display_name']}, sign-off date: {date_problem}"
+        return None
 
     def clear_errors(self) -> None:
         self.message.clear_message()
@@ -305,7 +335,10 @@ class AttendeeList(QWidget):
         self.setAccessibleName(label)
 
     def focus_widgets(self) -> list[QWidget]:
-        widgets: list[QWidget] = [self.picker, self.new_button]
+        # Tab goes from the adder through every score, then "New colleague…": the scores are
+        # what is typed for each attendee; ticks, dates and ✕ are reached with ←/→ in a row.
+        widgets: list[QWidget] = [self.picker]
         for row in self.rows:
             widgets.extend(row.focus_widgets())
+        widgets.append(self.new_button)
         return widgets

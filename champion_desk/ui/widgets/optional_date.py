@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
-from champion_desk.ui.widgets.fields import EARLIEST, DateField, to_qdate
+from champion_desk.ui.widgets.fields import DateField
 
 NOT_SET = "not set"
 
@@ -27,8 +27,6 @@ class OptionalDateEdit(QWidget):
         super().__init__(parent)
         self.toggle = QCheckBox(toggle_text, self)
         self.date_edit = DateField(self)
-        self.date_edit.setMinimumDate(EARLIEST.addDays(-1))
-        self.date_edit.setSpecialValueText(NOT_SET)
         self.default: str | dt.date | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -41,14 +39,16 @@ class OptionalDateEdit(QWidget):
         self._show_unset()
 
     def _show_unset(self) -> None:
-        self.date_edit.setDate(self.date_edit.minimumDate())
+        self.date_edit.clear_value()
+        self.date_edit.setPlaceholderText(NOT_SET)
         self.date_edit.setEnabled(False)
 
     def _on_toggled(self, checked: bool) -> None:
         if checked:
             self.date_edit.setEnabled(True)
-            if self.date_edit.date() == self.date_edit.minimumDate():
-                self.date_edit.setDate(to_qdate(self.default))
+            self.date_edit.setPlaceholderText("dd/mm/yyyy")
+            if not self.date_edit.text().strip():
+                self.date_edit.set_value(self.default)
         else:
             self._show_unset()
         self.edited.emit()
@@ -71,6 +71,10 @@ class OptionalDateEdit(QWidget):
             self.date_edit.set_value(value)
             self.toggle.setChecked(True)
             self.date_edit.setEnabled(True)
+
+    def input_problem(self) -> str | None:
+        """Return why a set date's text is not a date, or None."""
+        return self.date_edit.input_problem() if self.toggle.isChecked() else None
 
     def set_accessible_label(self, label: str) -> None:
         self.setAccessibleName(label)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from champion_desk.domain.pickers import fold, match_staff
+from champion_desk.ui.widgets.fields import enable_clear_button
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
 NEW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -49,7 +50,7 @@ class StaffPicker(QLineEdit):
         self._chosen: dict[str, Any] | None = None
         self.preferred_unit_id: str | None = None  # colleagues of this unit are listed first
         self.setPlaceholderText("Type a name or staff number")
-        self.setClearButtonEnabled(True)
+        enable_clear_button(self)
         self._model = QStandardItemModel(self)
         # The picker filters by itself (accent-blind, by name or number), so the completer shows
         # every row it is given and is only the pop-up.

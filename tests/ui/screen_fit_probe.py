@@ -1,0 +1,115 @@
+"""Open every page and dialog on the screen Qt was given and print, as JSON, what does not fit.
+
+Run by ``test_screen_fit.py`` in a process of its own, because the screen's size is fixed when
+Qt starts (``QT_QPA_PLATFORM=offscreen:configfile=...``). Usage: ``python screen_fit_probe.py DB``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QScrollArea,
+    QWidget,
+)
+
+CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox)
+
+
+def settle(app: QApplication) -> None:
+    """Let layouts and deferred resizes run."""
+    for _ in range(3):
+        app.processEvents()
+
+
+def inside_scroll_area(widget: QWidget, top: QWidget) -> bool:
+    """Return True when ``widget`` sits in a scrolling list or panel (it is reached by scrolling it)."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not top:
+        if isinstance(parent.parentWidget(), QAbstractScrollArea) and parent is parent.parentWidget().viewport():
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def problems_of(window: QWidget, where: str, screen: QRect, skip_scrolled: bool = True) -> list[str]:
+    """Return what does not fit: the window outside the screen, a control cut off or outside the window."""
+    found = []
+    frame = window.frameGeometry()
+    if not screen.contains(frame):
+        found.append(f"{where}: window {frame.getRect()} is not inside the screen {screen.getRect()}")
+    area = window.rect()
+    for control in window.findChildren(QWidget):
+        if not isinstance(control, CONTROLS) or not control.isVisible() or control.window() is not window:
+            continue
+        if skip_scrolled and inside_scroll_area(control, window):
+            continue
+        name = control.accessibleName() or control.objectName() or type(control).__name__
+        box = QRect(control.mapTo(window, QPoint(0, 0)), control.size())
+        if not area.contains(box):
+            found.append(f"{where}: {name!r} at {box.getRect()} is outside the window {area.getRect()}")
+        elif control.visibleRegion().boundingRect() != control.rect():
+            found.append(f"{where}: {name!r} is cut off (shows {control.visibleRegion().boundingRect().getRect()})")
+    return found
+
+
+def main(db_path: str) -> list[str]:
+    """Open the main window, every page and the dialogs; return every problem found."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from champion_desk.store.database import open_database
+    from champion_desk.ui.context import AppContext
+    from champion_desk.ui.dialogs.registry import DIALOGS, dialog_class
+    from champion_desk.ui.first_run import FirstRunDialog
+    from champion_desk.ui.main_window import PAGES, MainWindow
+    from champion_desk.ui.settings import Settings
+    from champion_desk.ui.user_picker import UserPickerDialog
+
+    screen = app.primaryScreen().availableGeometry()
+    db = open_database(db_path)
+    context = AppContext(db)
+    window = MainWindow(context, Settings(Path(db_path).with_suffix(".ini")))
+    window.show()
+    settle(app)
+    found = []
+    for spec in PAGES:
+        window.show_page(spec.name)
+        settle(app)
+        found += problems_of(window, f"page {spec.name}", screen)
+        for bar, way in ((window.page_scroll.horizontalScrollBar(), "sideways"), (window.page_scroll.verticalScrollBar(), "down")):
+            if bar.maximum() > 0:
+                found.append(f"page {spec.name}: scrolls {way} by {bar.maximum()} px")
+        # A panel may scroll down (a long list of charts), never sideways: what is off to the side is not seen.
+        for area in window.pages[spec.name].findChildren(QScrollArea):
+            if area.isVisible() and area.horizontalScrollBar().maximum() > 0:
+                found.append(f"page {spec.name}: {area.objectName() or 'a panel'} scrolls sideways by "
+                             f"{area.horizontalScrollBar().maximum()} px")
+    dialogs = [(f"dialog {table}", lambda t=table: dialog_class(t)(context, parent=window)) for table in DIALOGS]
+    dialogs += [("welcome", lambda: FirstRunDialog(Path(db_path), window)),
+                ("who is logging", lambda: UserPickerDialog(db, None, window))]
+    for where, build in dialogs:
+        dialog = build()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        dialog.show()
+        settle(app)
+        found += problems_of(dialog, where, screen)
+        dialog.hide()
+        dialog.deleteLater()
+    window.close()
+    # Quitting the event loop stops the pages' background reads (aboutToQuit), as the app does.
+    QTimer.singleShot(0, app.quit)
+    app.exec()
+    db.close()
+    return found
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1])))
