@@ -206,6 +206,20 @@ def bulk_insert(db: Database, table: str, rows: Iterable[Mapping[str, Any]], act
     return count
 
 
+def put_setting(db: Database, key: str, value: str, actor: str) -> None:
+    """Store a shared setting (audited; restored if it was deleted) in one transaction."""
+    # The id is derived from the key so the same setting made on two PCs merges as one record.
+    setting_id = f"setting:{key}"
+    with db.transaction():
+        existing = db.one("SELECT id, deleted_at FROM setting WHERE id = ?", (setting_id,))
+        if existing is None:
+            insert(db, "setting", {"key": key, "value": value}, actor, record_id=setting_id)
+            return
+        if existing["deleted_at"]:
+            undelete(db, "setting", setting_id, actor)
+        update(db, "setting", setting_id, {"value": value}, actor)
+
+
 def count(db: Database, table: str) -> int:
     """Return how many live records a table holds."""
     _check_table(table)

@@ -1,0 +1,40 @@
+"""Data-protection subcommands: retention (what the rules remove, and removing it)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from champion_desk.commands.options import open_for_command
+
+# The audit actor for changes made from the command line (as commands/exchange.py records it).
+CLI_ACTOR = "command line"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("retention", help="list (--dry-run) or remove (--apply) what the retention rules say goes")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="list what would go (counts and kinds), write nothing (the default)")
+    mode.add_argument("--apply", action="store_true", help="remove it, erasure-grade, in one audited transaction")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+    p.set_defaults(handler=cmd_retention)
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from champion_desk.domain import retention
+
+    with open_for_command(args, write=args.apply) as db:
+        values = retention.rules(db)
+        cut = retention.cutoffs(values)
+        due = retention.apply(db, CLI_ACTOR) if args.apply else retention.plan(db)
+    if args.json:
+        print(json.dumps({"applied": bool(args.apply), "rules": values, "cutoffs": vars(cut), "removed": due.counts()}, indent=2))
+        return 0
+    print("Retention rules in force:")
+    for line in retention.rule_lines(values):
+        print(f"  {line}")
+    for line in retention.describe(due.counts(), cut, applied=args.apply):
+        print(line)
+    if not args.apply:
+        print("Dry run: nothing was removed. 'champion-desk retention --apply' removes it.")
+    return 0
