@@ -68,16 +68,22 @@ class RetentionPlan:
 def plan(db: Database, cutoffs: Cutoffs) -> RetentionPlan:
     """Return what the rules remove from ``db`` as of these cut-off dates (reads only)."""
     result = RetentionPlan()
-    result.raised_by = [r["id"] for r in db.query(
-        f"SELECT id FROM incident WHERE raised_by IS NOT NULL AND {_CLOSED} AND resolved_on < ? ORDER BY id",
-        (cutoffs.raised_by_before,))]
-    uncleared = " OR ".join(f"(coalesce({c}, '') NOT IN ('', '{CLEARED_TEXT}'))" for c in CONCERN_TEXT)
-    result.concern_text = [r["id"] for r in db.query(
-        f"SELECT id FROM incident WHERE {_CLOSED} AND resolved_on < ? AND ({uncleared}) ORDER BY id",
-        (cutoffs.text_before,))]
+    raised = db.query(f"SELECT id, raised_by FROM incident WHERE {_CLOSED} AND resolved_on < ?", (cutoffs.raised_by_before,))
+    # A field cleared here may still be in the audit a merge brought (the other PC's record of it).
+    in_audit = _audit_holding(db, [r["id"] for r in raised if r["raised_by"] is None], ("raised_by",), None)
+    result.raised_by = sorted(r["id"] for r in raised if r["raised_by"] is not None or r["id"] in in_audit)
+    closed = db.query(f"SELECT id, {', '.join(CONCERN_TEXT)} FROM incident WHERE {_CLOSED} AND resolved_on < ?",
+                      (cutoffs.text_before,))
+    uncleared = {r["id"] for r in closed if any(r[c] not in (None, "", CLEARED_TEXT) for c in CONCERN_TEXT)}
+    in_audit = _audit_holding(db, [r["id"] for r in closed if r["id"] not in uncleared], CONCERN_TEXT, CLEARED_TEXT)
+    result.concern_text = sorted(uncleared | in_audit)
     result.leavers = _leavers(db, cutoffs.leaver_before)
     result.tombstones = _tombstones(db, cutoffs.tombstone_before, set(result.leavers))
     return result
+
+
+def _uncleared() -> str:
+    return " OR ".join(f"coalesce({c}, '') NOT IN ('', '{CLEARED_TEXT}')" for c in CONCERN_TEXT)
 
 
 def _leavers(db: Database, before: str) -> list[str]:
@@ -113,6 +119,25 @@ def _tombstones(db: Database, before: str, leavers: set[str]) -> dict[str, list[
             candidates -= held
         going[table] = candidates
     return {t: sorted(going[t]) for t in schema.RECORD_TABLES if going.get(t)}
+
+
+def _audit_holding(db: Database, ids: Sequence[str], fields: Sequence[str], replacement: Any) -> set[str]:
+    """Return those of ``ids`` whose audit rows still record a value of ``fields`` other than ``replacement``."""
+    found: set[str] = set()
+    like = " OR ".join("changes LIKE ?" for _ in fields)
+    for chunk in _chunks(ids):
+        marks = ", ".join("?" for _ in chunk)
+        for row in db.query(f"SELECT record_id, changes FROM audit WHERE record_id IN ({marks}) AND ({like})",
+                            [*chunk, *(f'%"{f}"%' for f in fields)]):
+            try:
+                changes = json.loads(row["changes"] or "{}")
+            except ValueError:
+                found.add(row["record_id"])
+                continue
+            if isinstance(changes, dict) and any(
+                    _replace(changes[f], replacement) != changes[f] for f in fields if f in changes):
+                found.add(row["record_id"])
+    return found
 
 
 def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -161,12 +186,12 @@ def apply(db: Database, cutoffs: Cutoffs, actor: str, rules: Mapping[str, Any]) 
             return due
         now = records.utc_now()
         for chunk in _chunks(due.raised_by):
-            db.conn.execute(f"UPDATE incident SET raised_by = NULL, updated_at = ? WHERE id IN ({', '.join('?' for _ in chunk)})",
+            db.conn.execute(f"UPDATE incident SET raised_by = NULL, updated_at = ? WHERE raised_by IS NOT NULL AND id IN ({', '.join('?' for _ in chunk)})",
                             [now, *chunk])
         _blank_audit(db, due.raised_by, ["raised_by"], None)
         sets = ", ".join(f"{c} = CASE WHEN coalesce({c}, '') = '' THEN {c} ELSE '{CLEARED_TEXT}' END" for c in CONCERN_TEXT)
         for chunk in _chunks(due.concern_text):
-            db.conn.execute(f"UPDATE incident SET {sets}, updated_at = ? WHERE id IN ({', '.join('?' for _ in chunk)})",
+            db.conn.execute(f"UPDATE incident SET {sets}, updated_at = ? WHERE ({_uncleared()}) AND id IN ({', '.join('?' for _ in chunk)})",
                             [now, *chunk])
         _blank_audit(db, due.concern_text, CONCERN_TEXT, CLEARED_TEXT)
         if due.leavers:
