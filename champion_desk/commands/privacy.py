@@ -1,11 +1,13 @@
-"""Data-protection subcommands: retention (what the rules remove, and removing it)."""
+"""Data-protection subcommands: retention (what the rules remove, and removing it) and privacy-report."""
 
 from __future__ import annotations
 
 import argparse
 import json
 
-from champion_desk.commands.options import open_for_command
+from pathlib import Path
+
+from champion_desk.commands.options import db_path, open_for_command, refuse_protected_output
 
 # The audit actor for changes made from the command line (as commands/exchange.py records it).
 CLI_ACTOR = "command line"
@@ -18,6 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     mode.add_argument("--apply", action="store_true", help="remove it, erasure-grade, in one audited transaction")
     p.add_argument("--json", action="store_true", help="print the counts as JSON")
     p.set_defaults(handler=cmd_retention)
+
+    p = subparsers.add_parser("privacy-report", help="write the data-protection report (PDF) for the trust's DPIA")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    p.set_defaults(handler=cmd_privacy_report)
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
@@ -37,4 +44,16 @@ def cmd_retention(args: argparse.Namespace) -> int:
         print(line)
     if not args.apply:
         print("Dry run: nothing was removed. 'champion-desk retention --apply' removes it.")
+    return 0
+
+
+def cmd_privacy_report(args: argparse.Namespace) -> int:
+    from champion_desk.domain.data_protection import protection_facts
+    from champion_desk.report.privacy_report import build_privacy_report
+
+    refuse_protected_output(args, args.out)
+    with open_for_command(args, write=False) as db:
+        facts = protection_facts(db, db_path(args).resolve())
+    pages = build_privacy_report(facts, args.out, args.paper)
+    print(f"Wrote the data-protection report ({pages} page(s)) to {args.out}")
     return 0
