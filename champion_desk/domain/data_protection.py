@@ -13,6 +13,7 @@ from pathlib import Path
 from champion_desk.domain import retention
 from champion_desk.domain.privacy import DEFAULT_K, Suppressor
 from champion_desk.store import erasure
+from champion_desk.store.records import EXPORT_ACTION, SUBJECT_ACCESS
 from champion_desk.store import retention as store_retention
 from champion_desk.store.backups import default_backup_dir, list_backups
 from champion_desk.store.connection import Database
@@ -86,6 +87,7 @@ class ProtectionFacts:
     due: dict
     erasures: list[tuple[str, int]]  # (day, colleagues erased on request)
     retention_erasures: int
+    exports: list[tuple[str, int]]  # (day, subject-access exports written)
     backup_folder: str
     backups: int
     oldest_backup: str | None
@@ -118,6 +120,9 @@ def protection_facts(db: Database, path: Path | None, today: dt.date | None = No
             by_rule += 1
         else:
             by_day[row["day"]] = by_day.get(row["day"], 0) + 1
+    exports = [(r["day"], r["n"]) for r in db.query(
+        'SELECT substr(at, 1, 10) AS day, count(*) AS n FROM audit WHERE action = ? AND record_id = ? GROUP BY day ORDER BY day',
+        (EXPORT_ACTION, SUBJECT_ACCESS))]
     values = retention.rules(db)
     folder = default_backup_dir(path) if path is not None else None
     found = list_backups(folder) if folder is not None and folder.is_dir() else []
@@ -125,5 +130,5 @@ def protection_facts(db: Database, path: Path | None, today: dt.date | None = No
     return ProtectionFacts(
         made_on=today, logbook=path.name if path is not None else "(in memory)", holdings=holdings, rules=values,
         runs=store_retention.last_runs(db), due=retention.plan(db, today).counts(), erasures=sorted(by_day.items()),
-        retention_erasures=by_rule, backup_folder=str(folder) if folder else "(none)",
+        retention_erasures=by_rule, exports=exports, backup_folder=str(folder) if folder else "(none)",
         backups=len(found), oldest_backup=stamps[0] if stamps else None, newest_backup=stamps[-1] if stamps else None, k=k)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from champion_desk.errors import DiskFullError, NotFoundError
-from champion_desk.store import erasure
+from champion_desk.store import erasure, records
 from champion_desk.store.merging import REFERENCES
 from champion_desk.store.connection import Database
 from champion_desk.store.schema import RECORD_TABLES
@@ -59,8 +59,12 @@ def person_records(db: Database, staff_id: str) -> dict[str, Any]:
     return found
 
 
-def export_person(db: Database, staff_id: str, out: Path | str) -> dict[str, int]:
-    """Write every record naming a colleague to a JSON file; return how many rows each section has."""
+def export_person(db: Database, staff_id: str, out: Path | str, actor: str | None = None) -> dict[str, int]:
+    """Write every record naming a colleague to a JSON file; return how many rows each section has.
+
+    With ``actor`` the export is recorded in the audit log (its date, not whose data), once the
+    file is in place, so the data-protection report can count subject-access requests answered.
+    """
     data = person_records(db, staff_id)
     document = {
         "format": "champion-desk person export", "version": FORMAT_VERSION,
@@ -78,6 +82,9 @@ def export_person(db: Database, staff_id: str, out: Path | str) -> dict[str, int
         os.replace(name, out)
     finally:
         Path(name).unlink(missing_ok=True)
+    if actor is not None:
+        with db.transaction():
+            records.write_audit(db, actor, "staff", records.SUBJECT_ACCESS, records.EXPORT_ACTION, {})
     return {k: (len(v) if isinstance(v, list) else 1) for k, v in data.items() if v}
 
 

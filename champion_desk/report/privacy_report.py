@@ -87,8 +87,13 @@ def story(f: ProtectionFacts, width: float) -> list[Any]:
     else:
         out.append(_p("No colleague has been erased on request in this logbook."))
     out.append(_p(f"Leavers erased by the retention rules: {f.retention_erasures}."))
-    out.append(_p("Subject-access exports (export-person, People › Export their data…) are not recorded in the logbook "
-                  "by this version; keep the trust's own log of requests answered.", "small"))
+    if f.exports:
+        out.append(_table(["day", "subject-access exports written (export-person, People › Export their data…)"],
+                          [[d, str(n)] for d, n in f.exports], [0.3 * width, 0.7 * width]))
+    else:
+        out.append(_p("No subject-access export has been written from this logbook."))
+    out.append(_p("Each is recorded by its date only, never whose data it held. Exports written before schema "
+                  "version 10 were not recorded.", "small"))
     out += [
         _p("6. Backups", "h2"),
         _p(f"Backups are kept in {f.backup_folder} beside the logbook: {f.backups} now"

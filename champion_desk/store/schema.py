@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -151,7 +151,7 @@ TABLE_DDL: dict[str, str] = {
     actor TEXT NOT NULL,
     "table" TEXT NOT NULL,
     record_id TEXT NOT NULL,
-    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'undelete', 'erase', 'import', 'merge')),
+    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'undelete', 'erase', 'import', 'merge', 'export')),
     changes TEXT NOT NULL DEFAULT '{}')""",
 }
 
@@ -300,6 +300,20 @@ def _version_9(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 9")
 
 
+def _version_10(db: sqlite_utils.Database) -> None:
+    """The audit log may record subject-access exports (action 'export'), so the report can count them.
+
+    SQLite cannot change a CHECK in place: the old table is renamed, the documented one created
+    (its DDL word for word, as a merge compares it) and the rows copied. Nothing points at audit.
+    """
+    db.execute("ALTER TABLE audit RENAME TO audit_before_v10")
+    db.execute(TABLE_DDL["audit"])
+    db.execute("INSERT INTO audit SELECT * FROM audit_before_v10")
+    db.execute("DROP TABLE audit_before_v10")  # its index goes with it
+    db.execute("CREATE INDEX audit_record ON audit(record_id)")
+    db.execute("PRAGMA user_version = 10")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -314,6 +328,7 @@ def migrations():
     steps(name="0007_resolution_totals")(_version_7)
     steps(name="0008_resolution_dates")(_version_8)
     steps(name="0009_sparse_link_indexes")(_version_9)
+    steps(name="0010_audit_exports")(_version_10)
     return steps
 
 

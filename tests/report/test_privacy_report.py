@@ -7,7 +7,7 @@ import re
 
 from champion_desk.domain import retention
 from champion_desk.domain.data_protection import protection_facts
-from champion_desk.exchange.person import erase_person_by_ref
+from champion_desk.exchange.person import erase_person_by_ref, export_person
 from champion_desk.report.privacy_report import build_privacy_report
 from champion_desk.store.backups import backup_database
 from tests.factories import TODAY
@@ -25,6 +25,7 @@ def _flat(text: str) -> str:
 def test_report_answers_each_question_without_a_name(db, kept_ward, tmp_path):
     retention.set_rule(db, "tombstone_months", 18, "Łukasz Nowak")
     backup_database(db, reason="manual")
+    export_person(db, kept_ward["b"], tmp_path / "siobhan.json", "Zoë Adams")  # answered, then erased
     erase_person_by_ref(db, "E101", "Zoë Adams")
     retention.apply(db, "Zoë Adams", TODAY)
     out = tmp_path / "dp.pdf"
@@ -45,5 +46,7 @@ def test_report_answers_each_question_without_a_name(db, kept_ward, tmp_path):
     assert "Last applied" in text and "1 leaver(s) erased" in text
     assert f"{dt.date.today().isoformat()} 1" in text  # the erasure on request: the day it ran, and how many
     assert "Leavers erased by the retention rules: 1." in text
+    assert facts.exports == [(dt.date.today().isoformat(), 1)]  # still counted after the erasure
+    assert "subject-access exports written" in text
     assert "backups beside the logbook: 1 now" in text.replace("Backups are kept in", "").replace(str(db.path.parent / "backups"), "backups")
     assert "synchronous=FULL" in text
