@@ -113,10 +113,15 @@ def _tombstones(db: Database, before: str, leavers: set[str]) -> dict[str, list[
         if table == "staff":
             candidates -= erased
         for child, column in pointing.get(table, []):
+            if not candidates:
+                break
             gone = going.get(child, set())
-            held = {r[column] for r in db.query(f"SELECT id, {column} FROM {child} WHERE {column} IS NOT NULL")
-                    if r["id"] not in gone}
-            candidates -= held
+            # Only the rows pointing at a candidate are read: the links are indexed, the tables large.
+            for chunk in _chunks(sorted(candidates)):
+                marks = ", ".join("?" for _ in chunk)
+                held = {r[column] for r in db.query(f"SELECT id, {column} FROM {child} WHERE {column} IN ({marks})", list(chunk))
+                        if r["id"] not in gone}
+                candidates -= held
         going[table] = candidates
     return {t: sorted(going[t]) for t in schema.RECORD_TABLES if going.get(t)}
 
