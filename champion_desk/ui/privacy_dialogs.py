@@ -72,7 +72,10 @@ class RetentionDialog(QDialog):
                        "They are applied when the app closes after a change. Every change is recorded in the audit log.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.setMinimumWidth(560)
         form = QFormLayout()
+        # Long explanations wrap under their box instead of being squeezed beside it.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.spins: dict[str, QSpinBox] = {}
         for name, rule in retention.RULES.items():
             spin = QSpinBox(self)
@@ -82,8 +85,9 @@ class RetentionDialog(QDialog):
             spin.setToolTip(rule.meaning)
             spin.setAccessibleName(name.replace("_", " "))
             self.spins[name] = spin
-            label = QLabel(rule.meaning[0].upper() + rule.meaning[1:] + f" (default {rule.default} {rule.unit})")
+            label = QLabel(rule.meaning[0].upper() + rule.meaning[1:] + f" (default {rule.default} {rule.unit}):")
             label.setWordWrap(True)
+            label.setBuddy(spin)
             form.addRow(label, spin)
         layout.addLayout(form)
         self.error = QLabel("")
