@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from pathlib import Path
 
@@ -33,7 +34,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
     with open_for_command(args, write=args.apply) as db:
         values = retention.rules(db)
         cut = retention.cutoffs(values)
-        due = retention.apply(db, CLI_ACTOR) if args.apply else retention.plan(db)
+        # Run again after a busy or full disk, it finishes clearing the old copies even with nothing due.
+        due = retention.apply(db, CLI_ACTOR, purge_when_empty=True) if args.apply else retention.plan(db)
     if args.json:
         print(json.dumps({"applied": bool(args.apply), "rules": values, "cutoffs": vars(cut), "removed": due.counts()}, indent=2))
         return 0
@@ -44,6 +46,14 @@ def cmd_retention(args: argparse.Namespace) -> int:
         print(line)
     if not args.apply:
         print("Dry run: nothing was removed. 'champion-desk retention --apply' removes it.")
+    elif due.purge_problem is not None:
+        from champion_desk.store.erasure import BUSY
+
+        why = ("another program still has this database open (another Champion Desk window, DB Browser for SQLite, "
+               "Datasette or sqlite3)" if due.purge_problem == BUSY else "the disk is full")
+        print(f"Old copies of what was removed are still in the file because {why}; close it (or free some space) "
+              "and run 'champion-desk retention --apply' again.", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -92,10 +92,10 @@ def plan(db: Database, today: dt.date | None = None) -> store_retention.Retentio
     return store_retention.plan(db, cutoffs(rules(db), today))
 
 
-def apply(db: Database, actor: str, today: dt.date | None = None) -> store_retention.RetentionPlan:
-    """Apply the rules in force in one audited transaction, erasure-grade; return what went."""
+def apply(db: Database, actor: str, today: dt.date | None = None, purge_when_empty: bool = False) -> store_retention.RetentionPlan:
+    """Apply the rules in force in one audited transaction, erasure-grade; return what went (see ``store.retention.apply``)."""
     values = rules(db)
-    return store_retention.apply(db, cutoffs(values, today), actor, values)
+    return store_retention.apply(db, cutoffs(values, today), actor, values, purge_when_empty)
 
 
 def describe(removed: dict[str, Any], cut: store_retention.Cutoffs, applied: bool) -> list[str]:

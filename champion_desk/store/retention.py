@@ -53,6 +53,7 @@ class RetentionPlan:
     concern_text: list[str] = field(default_factory=list)
     leavers: list[str] = field(default_factory=list)
     tombstones: dict[str, list[str]] = field(default_factory=dict)
+    purge_problem: str | None = None  # after applying: None, or erasure.BUSY / erasure.FULL (old copies remain)
 
     @property
     def empty(self) -> bool:
@@ -178,46 +179,53 @@ def _replace(value: Any, replacement: Any) -> Any:
     return value if value in (None, "") else replacement
 
 
-def apply(db: Database, cutoffs: Cutoffs, actor: str, rules: Mapping[str, Any]) -> RetentionPlan:
+def apply(db: Database, cutoffs: Cutoffs, actor: str, rules: Mapping[str, Any], purge_when_empty: bool = False) -> RetentionPlan:
     """Remove what the rules make due, in one transaction with one audit row; return what went.
 
     ``rules`` (the values in force) are recorded in the run's audit row with the counts. Old
-    copies of the bytes are then cleared from the file and its WAL. Raises DiskFullError (nothing
-    changed) and ConflictError as ``erasure.erase_staff`` does.
+    copies of the bytes are then cleared from the file and its WAL; ``purge_problem`` says when
+    they could not be yet (another reader, a full disk). ``purge_when_empty`` clears them even when
+    nothing was due, so running again finishes an earlier run's clean-up. Raises DiskFullError
+    (nothing changed) and ConflictError as ``erasure.erase_staff`` does.
     """
     with db.transaction():
         due = plan(db, cutoffs)
-        if due.empty:
-            return due
-        now = records.utc_now()
-        for chunk in _chunks(due.raised_by):
-            db.conn.execute(f"UPDATE incident SET raised_by = NULL, updated_at = ? WHERE raised_by IS NOT NULL AND id IN ({', '.join('?' for _ in chunk)})",
-                            [now, *chunk])
-        _blank_audit(db, due.raised_by, ["raised_by"], None)
-        sets = ", ".join(f"{c} = CASE WHEN coalesce({c}, '') = '' THEN {c} ELSE '{CLEARED_TEXT}' END" for c in CONCERN_TEXT)
-        for chunk in _chunks(due.concern_text):
-            db.conn.execute(f"UPDATE incident SET {sets}, updated_at = ? WHERE ({_uncleared()}) AND id IN ({', '.join('?' for _ in chunk)})",
-                            [now, *chunk])
-        _blank_audit(db, due.concern_text, CONCERN_TEXT, CLEARED_TEXT)
-        if due.leavers:
-            matcher = erasure.erasure_matcher(db, due.leavers)
-            erasure.scrub_everywhere(db, due.leavers, (), matcher)
-            # A leaver still chosen as who is logging must not sign their own erasure with their name.
-            actor = erasure.ERASED_NAME if matcher.fullmatch(actor) else actor
-            for staff_id in due.leavers:
-                erasure.anonymise_staff(db, staff_id, now)
-                records.write_audit(db, actor, "staff", staff_id, erasure.ERASE_ACTION, {"rule": "leaver"})
-        # Children before parents, so no link is ever left pointing at a purged row.
-        for table in reversed(merging.merge_order()):
-            ids = due.tombstones.get(table, [])
-            for chunk in _chunks(ids):
-                db.conn.execute(f"DELETE FROM {table} WHERE id IN ({', '.join('?' for _ in chunk)})", list(chunk))
-            _blank_audit(db, ids, None, None)
-        records.write_audit(db, actor, "setting", RUN_RECORD, erasure.ERASE_ACTION,
-                            {"rules": dict(rules), "removed": due.counts()})
-        erasure.zero_free_pages(db)
-    erasure.purge_deleted_bytes(db)
+        if not due.empty:
+            _remove(db, due, actor, rules)
+    if not due.empty or purge_when_empty:
+        due.purge_problem = erasure.purge_deleted_bytes(db)
     return due
+
+
+def _remove(db: Database, due: RetentionPlan, actor: str, rules: Mapping[str, Any]) -> None:
+    """Write what ``due`` lists as gone, with the run's audit row (callers hold the transaction)."""
+    now = records.utc_now()
+    for chunk in _chunks(due.raised_by):
+        db.conn.execute(f"UPDATE incident SET raised_by = NULL, updated_at = ? WHERE raised_by IS NOT NULL AND id IN ({', '.join('?' for _ in chunk)})",
+                        [now, *chunk])
+    _blank_audit(db, due.raised_by, ["raised_by"], None)
+    sets = ", ".join(f"{c} = CASE WHEN coalesce({c}, '') = '' THEN {c} ELSE '{CLEARED_TEXT}' END" for c in CONCERN_TEXT)
+    for chunk in _chunks(due.concern_text):
+        db.conn.execute(f"UPDATE incident SET {sets}, updated_at = ? WHERE ({_uncleared()}) AND id IN ({', '.join('?' for _ in chunk)})",
+                        [now, *chunk])
+    _blank_audit(db, due.concern_text, CONCERN_TEXT, CLEARED_TEXT)
+    if due.leavers:
+        matcher = erasure.erasure_matcher(db, due.leavers)
+        erasure.scrub_everywhere(db, due.leavers, (), matcher)
+        # A leaver still chosen as who is logging must not sign their own erasure with their name.
+        actor = erasure.ERASED_NAME if matcher.fullmatch(actor) else actor
+        for staff_id in due.leavers:
+            erasure.anonymise_staff(db, staff_id, now)
+            records.write_audit(db, actor, "staff", staff_id, erasure.ERASE_ACTION, {"rule": "leaver"})
+    # Children before parents, so no link is ever left pointing at a purged row.
+    for table in reversed(merging.merge_order()):
+        ids = due.tombstones.get(table, [])
+        for chunk in _chunks(ids):
+            db.conn.execute(f"DELETE FROM {table} WHERE id IN ({', '.join('?' for _ in chunk)})", list(chunk))
+        _blank_audit(db, ids, None, None)
+    records.write_audit(db, actor, "setting", RUN_RECORD, erasure.ERASE_ACTION,
+                        {"rules": dict(rules), "removed": due.counts()})
+    erasure.zero_free_pages(db)
 
 
 def last_runs(db: Database, limit: int = 10) -> list[dict[str, Any]]:

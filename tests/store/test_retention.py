@@ -165,3 +165,21 @@ def test_a_bad_rule_value_is_refused_naming_the_rule(db, name, value, rule):
         retention.set_rule(db, name, value, "t")
     assert caught.value.field == name and caught.value.rule == rule
     assert db.scalar("SELECT count(*) FROM setting") == 0
+
+
+def test_a_reader_holding_old_pages_is_reported_and_a_second_run_finishes(db, kept_ward):
+    import sqlite3
+
+    reader = sqlite3.connect(db.path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM staff").fetchone()  # holds a snapshot with the leaver's name
+    try:
+        due = retention.apply(db, "t", TODAY)
+        assert due.leavers and due.purge_problem == erasure.BUSY
+        assert retention.apply(db, "t", TODAY).purge_problem is None  # nothing due, nothing purged: as the app's close
+    finally:
+        reader.close()
+    assert LEAVER.encode() in _raw(db.path)
+    finished = retention.apply(db, "t", TODAY, purge_when_empty=True)
+    assert finished.empty and finished.purge_problem is None
+    assert LEAVER.encode() not in _raw(db.path)
