@@ -240,10 +240,25 @@ class Desk(QObject):
             return None
         return backup_database(db, reason="on-close")
 
+    def apply_retention_if_changed(self) -> None:
+        """Apply the retention rules when anything changed since the database was opened (before the on-close backup)."""
+        from champion_desk.domain.retention import apply
+
+        db = self.context.db
+        if db.path is None or db.readonly or audit_count(db) == self._audit_at_open:
+            return
+        apply(db, self.context.actor)
+
     def close_database(self) -> None:
         """Back up the open database if it changed, then close it (a failed backup is reported)."""
         if self.context is None or self.opened is None:
             return
+        try:
+            self.apply_retention_if_changed()
+        except (ChampionDeskError, OSError) as exc:
+            QMessageBox.warning(self.window, "Retention rules not applied",
+                                f"The retention rules could not be applied on closing: {exc}\nNothing was removed; "
+                                "they are tried again next time.")
         try:
             self.backup_if_changed()
         except (ChampionDeskError, OSError) as exc:

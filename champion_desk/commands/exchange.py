@@ -162,9 +162,10 @@ def cmd_export_person(args: argparse.Namespace) -> int:
     from champion_desk.exchange.person import export_person, find_person
 
     refuse_protected_output(args, args.out)
-    with open_for_command(args, write=False) as db:
+    # A writer: the export is recorded (date only) for the data-protection report.
+    with open_for_command(args, write=True) as db:
         person = find_person(db, args.ref)
-        counts = export_person(db, person["id"], args.out)
+        counts = export_person(db, person["id"], args.out, CLI_ACTOR)
     print(f"Wrote every record naming this colleague to {args.out}:")
     for section, n in counts.items():
         print(f"  {section:<22} {n:>6}")

@@ -149,17 +149,7 @@ def set_threshold(db: Database, name: str, value: float, actor: str) -> None:
         raise ValidationError(name, "must be a number", f"{name}: {value!r} is not a number.") from None
     if not t.low <= number <= t.high:
         raise ValidationError(name, f"between {t.low:g} and {t.high:g}", f"{name} must be between {t.low:g} and {t.high:g} (got {number:g}).")
-    key = SETTING_PREFIX + name
-    # The id is derived from the key so the same setting made on two PCs merges as one record.
-    setting_id = f"setting:{key}"
-    with db.transaction():
-        existing = db.one("SELECT id, deleted_at FROM setting WHERE id = ?", (setting_id,))
-        if existing is None:
-            records.insert(db, "setting", {"key": key, "value": json.dumps(number)}, actor, record_id=setting_id)
-        else:
-            if existing["deleted_at"]:
-                records.undelete(db, "setting", setting_id, actor)
-            records.update(db, "setting", setting_id, {"value": json.dumps(number)}, actor)
+    records.put_setting(db, SETTING_PREFIX + name, json.dumps(number), actor)
 
 
 # --- responses (agree, dismiss, snooze) ----------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 
 from champion_desk import outfiles
 from champion_desk.errors import DiskFullError, NotFoundError
-from champion_desk.store import erasure
+from champion_desk.store import erasure, records
 from champion_desk.store.merging import REFERENCES
 from champion_desk.store.connection import Database
 from champion_desk.store.schema import RECORD_TABLES
@@ -61,8 +61,12 @@ def person_records(db: Database, staff_id: str) -> dict[str, Any]:
     return found
 
 
-def export_person(db: Database, staff_id: str, out: Path | str) -> dict[str, int]:
-    """Write every record naming a colleague to a JSON file; return how many rows each section has."""
+def export_person(db: Database, staff_id: str, out: Path | str, actor: str | None = None) -> dict[str, int]:
+    """Write every record naming a colleague to a JSON file; return how many rows each section has.
+
+    With ``actor`` the export is recorded in the audit log (its date, not whose data), once the
+    file is in place, so the data-protection report can count subject-access requests answered.
+    """
     data = person_records(db, staff_id)
     document = {
         "format": "champion-desk person export", "version": FORMAT_VERSION,
@@ -73,6 +77,9 @@ def export_person(db: Database, staff_id: str, out: Path | str) -> dict[str, int
     }
     with outfiles.replacing(Path(out)) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         json.dump(document, fh, ensure_ascii=False, indent=2)
+    if actor is not None:
+        with db.transaction():
+            records.write_audit(db, actor, "staff", records.SUBJECT_ACCESS, records.EXPORT_ACTION, {})
     return {k: (len(v) if isinstance(v, list) else 1) for k, v in data.items() if v}
 
 

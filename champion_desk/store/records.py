@@ -15,6 +15,10 @@ from champion_desk.store.connection import Database
 from champion_desk.store.schema import RECORD_TABLES, columns
 
 SYSTEM_FIELDS = ("id", "created_at", "updated_at", "deleted_at")
+# A subject-access export's audit row (schema 10): its record_id never says whose data, so an
+# erasure of that colleague leaves the count of requests answered standing.
+EXPORT_ACTION = "export"
+SUBJECT_ACCESS = "subject-access"
 
 
 def new_id() -> str:
@@ -207,6 +211,20 @@ def bulk_insert(db: Database, table: str, rows: Iterable[Mapping[str, Any]], act
             raise conflict_error(table, exc, {}) from exc
         write_audit(db, actor, table, "*", action, {"rows": count, "note": note} if note else {"rows": count})
     return count
+
+
+def put_setting(db: Database, key: str, value: str, actor: str) -> None:
+    """Store a shared setting (audited; restored if it was deleted) in one transaction."""
+    # The id is derived from the key so the same setting made on two PCs merges as one record.
+    setting_id = f"setting:{key}"
+    with db.transaction():
+        existing = db.one("SELECT id, deleted_at FROM setting WHERE id = ?", (setting_id,))
+        if existing is None:
+            insert(db, "setting", {"key": key, "value": value}, actor, record_id=setting_id)
+            return
+        if existing["deleted_at"]:
+            undelete(db, "setting", setting_id, actor)
+        update(db, "setting", setting_id, {"value": value}, actor)
 
 
 def count(db: Database, table: str) -> int:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -194,7 +194,7 @@ TABLE_DDL: dict[str, str] = {
     actor TEXT NOT NULL,
     "table" TEXT NOT NULL,
     record_id TEXT NOT NULL,
-    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'undelete', 'erase', 'import', 'merge')),
+    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'undelete', 'erase', 'import', 'merge', 'export')),
     changes TEXT NOT NULL DEFAULT '{}')""",
 }
 
@@ -489,6 +489,20 @@ def _version_13(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 13")
 
 
+def _version_14(db: sqlite_utils.Database) -> None:
+    """The audit log may record subject-access exports (action 'export'), so the report can count them.
+
+    SQLite cannot change a CHECK in place: the old table is renamed, the documented one created
+    (its DDL word for word, as a merge compares it) and the rows copied. Nothing points at audit.
+    """
+    db.execute("ALTER TABLE audit RENAME TO audit_before_v14")
+    db.execute(TABLE_DDL["audit"])
+    db.execute("INSERT INTO audit SELECT * FROM audit_before_v14")
+    db.execute("DROP TABLE audit_before_v14")  # its index goes with it
+    db.execute("CREATE INDEX audit_record ON audit(record_id)")
+    db.execute("PRAGMA user_version = 14")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -507,6 +521,7 @@ def migrations():
     steps(name="0011_signatures")(_version_11)
     steps(name="0012_usage")(_version_12)
     steps(name="0013_ideas")(_version_13)
+    steps(name="0014_audit_exports")(_version_14)
     return steps
 
 

@@ -79,7 +79,8 @@ def export_person(context: AppContext, parent: QWidget | None, staff_id: str) ->
     name = ask_save_path(parent, f"Save {person['display_name']}'s data as", suggested, "JSON (*.json)", context.db.path)
     if not name:
         return None
-    counts = run_operation(parent, "Export their data", without_progress, write_export, context.db, staff_id, Path(name))
+    counts = run_operation(parent, "Export their data", without_progress, write_export, context.db, staff_id, Path(name),
+                           context.actor)
     if counts is None:
         return None
     QMessageBox.information(parent, "Export their data",

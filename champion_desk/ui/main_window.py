@@ -321,6 +321,9 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About Champion Desk", self.show_about)
         self._action(help_menu, "Open &data folder", self.open_data_folder, tip="Show the folder holding the database and its backups")
+        from champion_desk.ui import privacy_dialogs
+
+        privacy_dialogs.add_help_menu_actions(help_menu, self.context, self)
 
     # --- pages ---------------------------------------------------------------------------------
     @property

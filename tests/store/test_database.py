@@ -74,7 +74,7 @@ def test_reopening_does_not_migrate_again(db_path):
     assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps", "0003_metric_indexes", "0004_series_indexes",
                                              "0005_summaries", "0006_summary_totals",
                                              "0007_resolution_totals", "0008_resolution_dates", "0009_sparse_link_indexes",
-                                             "0010_real_calendar_dates", "0011_signatures", "0012_usage", "0013_ideas"]
+                                             "0010_real_calendar_dates", "0011_signatures", "0012_usage", "0013_ideas", "0014_audit_exports"]
     db.close()
 
 
@@ -180,7 +180,7 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
         db.conn.execute(f"DROP TABLE {table}")
     for table in schema.ADDED_IN[2] + schema.ADDED_IN[13]:
         db.conn.execute(f"DROP TABLE {table}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates', '0009_sparse_link_indexes', '0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas')")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates', '0009_sparse_link_indexes', '0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas', '0014_audit_exports')")
     _declare_dates_by_shape_only(db.conn)
     for version in (9, 4, 3):  # undo versions 9, 4 and 3: drop their indexes, restore the earlier ones
         for ddl in schema.ADDED_INDEXES[version]:
@@ -252,7 +252,7 @@ def test_impossible_dates_are_corrected_by_the_upgrade_and_kept_in_the_audit(db_
                                                    "theme": "workload and time"}, "test")
     db.conn.execute("PRAGMA ignore_check_constraints = OFF")
     _declare_dates_by_shape_only(db.conn)
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas')")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas', '0014_audit_exports')")
     db.conn.execute("PRAGMA user_version = 9")
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
@@ -362,11 +362,11 @@ def test_a_version_11_file_gains_usage_and_staff_email_and_login_keeping_its_col
     db.conn.execute("DROP TABLE usage")
     for table, column, _ in schema.ADDED_COLUMNS[12]:
         db.conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0012_usage', '0013_ideas')")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0012_usage', '0013_ideas', '0014_audit_exports')")
     db.conn.execute("PRAGMA user_version = 11")
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
-    assert db.schema_version() == 13
+    assert db.schema_version() == schema.SCHEMA_VERSION
     assert db.query("SELECT display_name, staff_ref, email, login FROM staff") == [
         {"display_name": "Ada", "staff_ref": "E1", "email": None, "login": None}]
     assert [r[1] for r in db.conn.execute("PRAGMA table_info(staff)")][-2:] == ["email", "login"]

@@ -183,12 +183,13 @@ def test_a_log_with_a_broken_header_is_set_aside(tmp_path):
     ["poster", "--out", "{db}"],
     ["export", "--format", "xlsx", "--out", "{db}"],
     ["export-person", "X1", "--out", "{db}"],
+    ["privacy-report", "--out", "{db}"],
     ["backup", "--to", "{db}"],
     ["briefing", "--out", "{db}-wal"],
     ["briefing", "--out", "{db}.lock"],
     ["briefing", "--out", "{backups}/mine.pdf"],
     ["briefing", "--out", "{alias}"],
-], ids=["briefing", "poster", "export", "export-person", "backup", "wal", "lock", "backups", "symlink"])
+], ids=["briefing", "poster", "export", "export-person", "privacy-report", "backup", "wal", "lock", "backups", "symlink"])
 def test_no_output_may_overwrite_the_logbook_or_its_files(tmp_path, command):
     path = _logbook(tmp_path / "ward.db", "Cedar Ward")
     db = open_database(path)

@@ -269,7 +269,7 @@ def make_version_4(db) -> None:
         db.conn.execute(f"DROP TABLE {table}")
     db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN"
                     " ('0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates',"
-                    " '0009_sparse_link_indexes', '0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas')")
+                    " '0009_sparse_link_indexes', '0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas', '0014_audit_exports')")
     db.conn.execute("PRAGMA user_version = 4")
 
 
@@ -374,7 +374,7 @@ def test_a_version_7_file_from_elsewhere_is_accepted_and_its_triggers_reworded(d
         for table in schema.ADDED_IN[13]:
             db.conn.execute(f"DROP TABLE {table}")
         db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0008_resolution_dates', '0009_sparse_link_indexes',"
-                        " '0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas')")
+                        " '0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas', '0014_audit_exports')")
         db.conn.execute("PRAGMA user_version = 7")
     db.close()
     assert foreign.check_foreign_file(db_path) == 7

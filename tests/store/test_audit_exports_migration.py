@@ -1,0 +1,44 @@
+"""Schema 14: a version 13 file's audit log is rebuilt to accept subject-access exports, every row kept."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from champion_desk.store import records, schema
+from champion_desk.store.database import open_database
+
+V13_AUDIT = schema.TABLE_DDL["audit"].replace(", 'export'))", "))")
+
+
+def _as_version_13(db) -> None:
+    db.conn.execute("ALTER TABLE audit RENAME TO audit_new")
+    db.conn.execute(V13_AUDIT)
+    db.conn.execute("INSERT INTO audit SELECT * FROM audit_new")
+    db.conn.execute("DROP TABLE audit_new")
+    db.conn.execute("CREATE INDEX audit_record ON audit(record_id)")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0014_audit_exports'")
+    db.conn.execute("PRAGMA user_version = 13")
+
+
+def test_a_version_13_audit_log_is_rebuilt_with_its_rows(db_path, tmp_path):
+    assert V13_AUDIT != schema.TABLE_DDL["audit"]
+    db = open_database(db_path)
+    records.insert(db, "unit", {"name": "Ward 1"}, "Zoë Adams")
+    _as_version_13(db)
+    with pytest.raises(sqlite3.IntegrityError):  # what version 13 refused
+        records.write_audit(db, "t", "staff", records.SUBJECT_ACCESS, records.EXPORT_ACTION, {})
+    before = db.query("SELECT * FROM audit ORDER BY id")
+    db.close()
+    db = open_database(db_path, backup_dir=tmp_path / "bk")
+    try:
+        assert db.schema_version() == 14
+        assert db.query("SELECT * FROM audit ORDER BY id") == before
+        assert db.scalar("SELECT sql FROM sqlite_schema WHERE name = 'audit'") == schema.TABLE_DDL["audit"]
+        assert db.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'audit_record'") == 1
+        with db.transaction():
+            records.write_audit(db, "t", "staff", records.SUBJECT_ACCESS, records.EXPORT_ACTION, {})
+        assert db.scalar("PRAGMA integrity_check") == "ok"
+    finally:
+        db.close()
