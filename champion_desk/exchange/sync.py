@@ -116,6 +116,13 @@ def snapshot_name(identity: str, ward_name: str) -> str:
     return f"{SNAPSHOT_PREFIX}{portable(ward_name)}-{digits or portable(identity)}{SNAPSHOT_SUFFIX}"
 
 
+def _earlier_names(folder: Path, identity: str, own: str) -> list[Path]:
+    """Return this logbook's snapshots under a name it no longer writes (a conflicted copy is not one)."""
+    tail = snapshot_name(identity, "x")[len(SNAPSHOT_PREFIX) + 1 :]  # "-<identity digits>.db"
+    return [p for p in folder.glob(f"{SNAPSHOT_PREFIX}*{tail}") if p.name != own
+            and re.fullmatch(re.escape(SNAPSHOT_PREFIX) + r"[A-Za-z0-9-]+" + re.escape(tail), p.name)]
+
+
 def find_snapshots(folder: Path, own: str | None = None) -> list[Path]:
     """Return the snapshots in ``folder`` to merge, oldest change (file time) first, without the one named ``own``.
 
@@ -137,10 +144,11 @@ def find_snapshots(folder: Path, own: str | None = None) -> list[Path]:
     return [path for _, _, path in sorted(found)]
 
 
-def folder_trust(folder: Path, create: bool = True) -> str:
-    """Return the trust id the folder's marker holds; with ``create``, make the marker when there is none.
+def folder_trust(folder: Path, joined: str | None = None) -> str:
+    """Return the trust id the folder's marker holds; make the marker when there is none.
 
-    Raises SyncError for a marker that cannot be read.
+    A new marker holds ``joined`` (the trust this logbook already syncs for: a new USB stick for
+    the same trust), else a new trust id. Raises SyncError for a marker that cannot be read.
     """
     marker = folder / MARKER
     if marker.exists():
@@ -151,9 +159,7 @@ def folder_trust(folder: Path, create: bool = True) -> str:
         if not isinstance(trust, str) or not trust:
             raise SyncError(f"{marker} holds no trust id; it is left as it is.")
         return trust
-    if not create:
-        raise SyncError(f"{folder} has never been synced with (no {MARKER}).")
-    trust = str(uuid.uuid4())
+    trust = joined or str(uuid.uuid4())
     _write_whole(marker, json.dumps({"trust_id": trust, "created_at": records.utc_now(), "created_on": pc_name()},
                                     indent=2).encode("utf-8"))
     return trust
@@ -203,13 +209,16 @@ def sync_folder(db: Database, folder: Path | str, actor: str, *, ward_name: str 
     mine = syncing.own_row(db.conn, identity)
     # A folder another PC shares: only copies older than an hour are another's killed ones.
     remove_leftovers(folder, shared=True)
-    trust = folder_trust(folder, create=mine is None or mine.trust_id is None)
+    trust = folder_trust(folder, joined=mine.trust_id if mine else None)
     if mine is not None and mine.trust_id and mine.trust_id != trust:
         raise SyncError(f"{folder} belongs to another trust ({trust}); this logbook syncs for {mine.trust_id}. Nothing was changed.")
     ward = ward_name or (mine.ward_name if mine else None) or default_ward_name(db)
     report = SyncReport(folder, trust, ward, on_line=on_line)
     own_name = snapshot_name(identity, ward)
     report.snapshot = _write_snapshot(db, folder, own_name, identity, trust, ward, actor)
+    for earlier in _earlier_names(folder, identity, own_name):
+        # Written under a former ward name: it would be merged by every PC as a stale copy.
+        earlier.unlink(missing_ok=True)
     report.add(SyncLine(report.snapshot, "written", f"this logbook's snapshot ({ward} on {pc_name()})"))
     snapshots = find_snapshots(folder, own=own_name)
     total = max(1, len(snapshots)) * _STEPS

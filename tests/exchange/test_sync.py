@@ -133,6 +133,9 @@ def test_the_snapshot_has_a_stable_portable_name_and_the_folder_a_trust(three_pc
     assert all(c.isascii() and (c.isalnum() or c in "-.") for c in name)
     assert json.loads((folder / MARKER).read_text())["trust_id"] == first.trust_id == second.trust_id
     assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == [], "no temporary name is left"
+    renamed = _sync(pcs[0], folder, ward_name="Ward 7B")
+    assert not first.snapshot.exists() and renamed.snapshot.exists(), "the snapshot under the former name goes"
+    _sync(pcs[0], folder, ward_name="Ward 7B: Renal/Dialysis ÅÉ*?")
     with open_database(pcs[0]) as db:
         own = syncing.own_row(db.conn, logbook_identity(db.conn))
         assert (own.trust_id, own.ward_name) == (first.trust_id, "Ward 7B: Renal/Dialysis ÅÉ*?")
@@ -199,12 +202,15 @@ def test_damaged_foreign_newer_and_other_trust_snapshots_are_skipped_and_left_as
 
 def test_a_logbook_of_one_trust_is_refused_by_another_trusts_folder(three_pcs, tmp_path):
     folder, pcs = three_pcs
-    _sync(pcs[0], folder)
+    trust = _sync(pcs[0], folder).trust_id
     other = tmp_path / "other"
     other.mkdir()
     _sync(pcs[1], other)
     with pytest.raises(SyncError, match="another trust"):
         _sync(pcs[1], folder)
+    new_stick = tmp_path / "new-stick"
+    new_stick.mkdir()
+    assert _sync(pcs[0], new_stick).trust_id == trust, "an empty folder takes the trust of the logbook that syncs into it"
 
 
 def test_a_snapshot_killed_half_written_is_ignored_and_cleaned_up_later(three_pcs):
