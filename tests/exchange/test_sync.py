@@ -260,3 +260,25 @@ def test_sync_status_lists_each_ward_with_days_since_it_synced(three_pcs):
         later = sync_status(db, today=today + dt.timedelta(days=8))
         assert all(w.stale and w.days_ago == 8 for w in later)
         assert not any(w.stale for w in sync_status(db, today=today + dt.timedelta(days=7)))
+
+
+def test_cancel_keeps_the_snapshots_merged_before_and_rolls_back_the_one_under_way(three_pcs):
+    folder, pcs = three_pcs
+    _sync(pcs[0], folder)
+    _sync(pcs[1], folder)
+    calls = {"merges started": 0}
+
+    def progress(done: int, total: int) -> bool:
+        # 1000 steps per snapshot: the first merge's last write reports 1000, the second merge's
+        # start reports 1000 again (no rows counted yet); cancel at that second report.
+        if done == 1000:
+            calls["merges started"] += 1
+        return calls["merges started"] < 2
+
+    report = _sync(pcs[2], folder, progress=progress)
+    assert report.cancelled
+    assert [line.outcome for line in report.lines] == ["written", "merged", "skipped"]
+    assert "cancelled" in report.lines[-1].message
+    with open_database(pcs[2]) as db:
+        units = {u["name"] for u in records.find(db, "unit")}
+    assert units == {"Ward C", "Ward A"}, "the first ward's snapshot stays merged, the second was rolled back"

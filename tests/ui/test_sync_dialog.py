@@ -48,3 +48,23 @@ def test_the_dialog_syncs_the_open_logbook_and_lists_the_wards(qtbot, ward_conte
 def test_the_file_menu_opens_it(window):
     file_menu = window.menuBar().actions()[0].menu()
     assert "S&ync with folder…" in [a.text() for a in file_menu.actions()]
+
+
+def test_cancel_says_what_was_kept(qtbot, ward_context, tmp_path, monkeypatch, messages):
+    from champion_desk.ui import workers
+
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    real = workers.run_with_progress
+
+    def cancelled_at_once(*args, **kwargs):
+        operation = real(*args, **kwargs)
+        operation.cancel()  # what the Cancel button does
+        return operation
+
+    monkeypatch.setattr(workers, "run_with_progress", cancelled_at_once)
+    dialog = SyncDialog(ward_context)
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(folder))
+    dialog.sync()
+    assert messages[-1][0] == "information" and "stay merged" in messages[-1][2]
