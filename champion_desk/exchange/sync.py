@@ -28,7 +28,7 @@ from pathlib import Path
 from champion_desk.errors import ChampionDeskError, one_line
 from champion_desk.exchange.merge import merge_database
 from champion_desk.store import records, syncing
-from champion_desk.store.backups import copy_verified, remove_leftovers
+from champion_desk.store.backups import copy_verified, default_backup_dir, remove_leftovers
 from champion_desk.store.connection import Database, file_logbook_identity, logbook_identity
 from champion_desk.store.database import check_header
 from champion_desk.store.importing import Cancelled
@@ -203,6 +203,10 @@ def sync_folder(db: Database, folder: Path | str, actor: str, *, ward_name: str 
         raise SyncError(f"No folder at {folder}.")
     if db.path is not None and Path(db.path).resolve().parent == folder.resolve():
         raise SyncError(f"{folder} holds the logbook itself; sync with a folder of its own (the live logbook never lives there).")
+    backups = default_backup_dir(Path(db.path)).resolve() if db.path is not None else None
+    if backups is not None and (folder.resolve() == backups or backups in folder.resolve().parents):
+        # Thinning would delete snapshots there, and the backups would be merged as wards.
+        raise SyncError(f"{folder} is the logbook's backups folder; sync with a folder of its own.")
     identity = logbook_identity(db.conn)
     if not identity:
         raise SyncError("This logbook has no identity to sync under.")

@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
         """Open File › Sync with folder… (where each ward stands; sync now)."""
         from champion_desk.ui.sync_dialog import SyncDialog
 
-        SyncDialog(self.context, self).exec()
+        SyncDialog(self.context, self, settings=self.settings).exec()
 
     def _build_menus(self) -> None:
         from champion_desk.ui import exchange_actions

@@ -35,6 +35,7 @@ from champion_desk.store import syncing
 from champion_desk.store.connection import logbook_identity
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.models.records import Column, RecordTableModel
+from champion_desk.ui.settings import Settings
 
 # The red resources/style.qss gives a broken rule beside its field: one red for "needs doing".
 STALE_COLOUR = QColor("#d13438")
@@ -77,9 +78,10 @@ class SyncStatusTableModel(RecordTableModel):
 class SyncDialog(QDialog):
     """Choose the sync folder and this logbook's ward name, sync, and see where every ward stands."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None, settings: Settings | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.settings = settings
         self.report: SyncReport | None = None
         self.setWindowTitle("Sync with folder")
         intro = QLabel("Write this logbook into a sync folder (a USB stick, a shared drive, or a folder Syncthing or "
@@ -134,6 +136,8 @@ class SyncDialog(QDialog):
         layout.addWidget(self.log)
         layout.addWidget(buttons)
         self.ward.setText(self._ward_name())
+        if settings is not None and settings.sync_folder is not None:
+            self.folder.setText(str(settings.sync_folder))
         self.refresh()
         self.resize(760, 560)
 
@@ -181,6 +185,8 @@ class SyncDialog(QDialog):
         except (ChampionDeskError, OSError) as exc:
             show_error(self, "Sync: not done", exc if isinstance(exc, ChampionDeskError) else ChampionDeskError(str(exc)))
             return
+        if self.settings is not None:
+            self.settings.sync_folder = Path(text)  # a USB stick mounts at the same place next week
         if self.report is not None:
             self.log.setPlainText("\n".join(self.report.text_lines()))
             if self.report.merged:

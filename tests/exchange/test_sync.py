@@ -230,10 +230,13 @@ def test_a_snapshot_killed_half_written_is_ignored_and_cleaned_up_later(three_pc
     assert live.exists(), "a recent copy may be another PC's, still being written: left alone"
 
 
-def test_a_folder_holding_the_logbook_itself_is_refused(three_pcs):
+def test_a_folder_holding_the_logbook_itself_or_its_backups_is_refused(three_pcs):
     _, pcs = three_pcs
     with pytest.raises(SyncError, match="holds the logbook itself"):
         _sync(pcs[0], pcs[0].parent)
+    (pcs[0].parent / "backups").mkdir()
+    with pytest.raises(SyncError, match="backups folder"):
+        _sync(pcs[0], pcs[0].parent / "backups")
 
 
 def test_a_snapshot_merged_before_and_not_written_since_is_not_read_again(three_pcs):

@@ -45,6 +45,19 @@ def test_the_dialog_syncs_the_open_logbook_and_lists_the_wards(qtbot, ward_conte
     assert "merged" in dialog.log.toPlainText() and "rows came across" in dialog.log.toPlainText()
 
 
+def test_the_folder_is_remembered_on_this_pc(qtbot, ward_context, tmp_path, settings):
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    dialog = SyncDialog(ward_context, settings=settings)
+    qtbot.addWidget(dialog)
+    assert dialog.folder.text() == ""
+    dialog.folder.setText(str(folder))
+    dialog.sync()
+    again = SyncDialog(ward_context, settings=settings)
+    qtbot.addWidget(again)
+    assert again.folder.text() == str(folder)
+
+
 def test_the_file_menu_opens_it(window):
     file_menu = window.menuBar().actions()[0].menu()
     assert "S&ync with folder…" in [a.text() for a in file_menu.actions()]
