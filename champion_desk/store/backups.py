@@ -29,6 +29,10 @@ _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{12}Z)-(?P<reason>[a-z-]+)\
 _IN_PROGRESS = re.compile(r"^\.(?:partial|scratch)-(?P<pid>\d+)-")
 # A copy in progress older than this is a leftover even if its process id is in use again.
 LEFTOVER_AFTER_SECONDS = 6 * 3600
+# In a folder other PCs write too (a sync folder on a shared drive or a synced one), a process id
+# says nothing about their copies: only age tells a killed copy from one being written. A
+# hospital-sized snapshot is written in seconds; an hour leaves room for a slow USB stick.
+SHARED_LEFTOVER_AFTER_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -172,11 +176,13 @@ def thin_backups(folder: Path, now: dt.datetime | None = None, stem: str | None 
     return removed
 
 
-def remove_leftovers(folder: Path) -> list[Path]:
+def remove_leftovers(folder: Path, shared: bool = False) -> list[Path]:
     """Remove the copies in progress that killed runs left in ``folder``; return what was removed.
 
     A copy belongs to a run that is over when its process is gone, or when it is older than
     :data:`LEFTOVER_AFTER_SECONDS` (a process id can be reused). Copies of live runs stay.
+    ``shared``: other PCs write into ``folder`` too, so only copies older than
+    :data:`SHARED_LEFTOVER_AFTER_SECONDS` are removed, whatever their process id.
     """
     removed: list[Path] = []
     if not Path(folder).is_dir():
@@ -190,7 +196,10 @@ def remove_leftovers(folder: Path) -> list[Path]:
             age = now - path.lstat().st_mtime
         except OSError:
             continue
-        if pid_alive(int(match["pid"])) and age < LEFTOVER_AFTER_SECONDS:
+        if shared:
+            if age < SHARED_LEFTOVER_AFTER_SECONDS:
+                continue
+        elif pid_alive(int(match["pid"])) and age < LEFTOVER_AFTER_SECONDS:
             continue
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)

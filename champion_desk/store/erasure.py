@@ -49,7 +49,8 @@ FIXED_VOCABULARY: dict[str, tuple[str, ...]] = {
 }
 # Place and product names lose only a whole name or staff number, never a word alone: a unit may be
 # "Cedar Ward" while Stacey Ward works there.
-PLACE_COLUMNS: dict[str, tuple[str, ...]] = {"unit": ("name", "site"), "tool": ("name", "vendor")}
+PLACE_COLUMNS: dict[str, tuple[str, ...]] = {"unit": ("name", "site"), "tool": ("name", "vendor"),
+                                             "sync_peer": ("ward_name", "pc_name")}
 # Who a staff row is: the erased colleague's own row becomes the tombstone, a namesake's stays theirs.
 _IDENTITY: dict[str, tuple[str, ...]] = {"staff": ("display_name", "staff_ref")}
 # The audit log is scrubbed field by field (its actor is replaced whole, its changes as JSON).

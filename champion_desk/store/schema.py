@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -188,6 +188,19 @@ TABLE_DDL: dict[str, str] = {
     {_date('until')},
     reason TEXT,
     decided_by TEXT REFERENCES staff(id))""",
+    # One ward logbook as some logbook knows it (sync folders, issue 23): ``logbook_id`` is the
+    # logbook described, ``seen_by`` the one that recorded the row (equal for a logbook's own row,
+    # which it updates each time it writes its snapshot). The id is derived from the pair, so every
+    # copy of a row merges by id and no two PCs ever write the same row.
+    "sync_peer": f"""CREATE TABLE sync_peer ({_RECORD},
+    logbook_id TEXT NOT NULL,
+    seen_by TEXT NOT NULL,
+    trust_id TEXT,
+    ward_name TEXT NOT NULL,
+    pc_name TEXT,
+    last_written_at TEXT,
+    last_merged_at TEXT,
+    rows_received INTEGER NOT NULL DEFAULT 0 CHECK (rows_received >= 0))""",
     "audit": """CREATE TABLE audit (
     id TEXT PRIMARY KEY NOT NULL,
     at TEXT NOT NULL,
@@ -225,7 +238,7 @@ INDEX_DDL: list[str] = [
 ]
 
 # Tables and indexes added by each later schema version (the initial migration creates the rest).
-ADDED_IN: dict[int, tuple[str, ...]] = {2: ("setting", "suggestion_response"), 12: ("usage",), 13: ("idea", "idea_support")}
+ADDED_IN: dict[int, tuple[str, ...]] = {2: ("setting", "suggestion_response"), 12: ("usage",), 13: ("idea", "idea_support"), 15: ("sync_peer",)}
 # Columns added to an existing table by a later version (a new file gets them from TABLE_DDL).
 ADDED_COLUMNS: dict[int, tuple[tuple[str, str, str], ...]] = {12: (("staff", "email", "TEXT"), ("staff", "login", "TEXT"))}
 ADDED_INDEXES: dict[int, tuple[str, ...]] = {
@@ -287,11 +300,13 @@ ADDED_INDEXES: dict[int, tuple[str, ...]] = {
         "CREATE INDEX idea_support_idea ON idea_support(idea_id, deleted_at, backers, backed_by)",
         "CREATE INDEX idea_support_backed_by ON idea_support(backed_by) WHERE backed_by IS NOT NULL",
     ),
+    # sync-status lists each logbook's rows together.
+    15: ("CREATE INDEX sync_peer_logbook ON sync_peer(logbook_id, seen_by)",),
 }
 
 RECORD_TABLES: tuple[str, ...] = tuple(t for t in TABLE_DDL if t != "audit")
 # The records a champion logs (DESIGN.md's data model); the rest support next-step suggestions.
-LOGBOOK_TABLES: tuple[str, ...] = tuple(t for t in RECORD_TABLES if t not in ("setting", "suggestion_response"))
+LOGBOOK_TABLES: tuple[str, ...] = tuple(t for t in RECORD_TABLES if t not in ("setting", "suggestion_response", "sync_peer"))
 
 
 def _initial_schema(db: sqlite_utils.Database) -> None:
@@ -503,6 +518,18 @@ def _version_14(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 14")
 
 
+def _version_15(db: sqlite_utils.Database) -> None:
+    """Sync folders: where each ward's logbook stands (``sync_peer``), merged like any record."""
+    # IF NOT EXISTS: a file that holds the table but lost its version mark (reset by another tool)
+    # upgrades again keeping its rows. SQLite stores the definition without the clause, so the
+    # file's definitions still read word for word as ours (foreign.check_shape).
+    for table in ADDED_IN[15]:
+        db.execute(TABLE_DDL[table].replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
+    for ddl in ADDED_INDEXES[15]:
+        db.execute(ddl.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+    db.execute("PRAGMA user_version = 15")
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
@@ -522,6 +549,7 @@ def migrations():
     steps(name="0012_usage")(_version_12)
     steps(name="0013_ideas")(_version_13)
     steps(name="0014_audit_exports")(_version_14)
+    steps(name="0015_sync_peer")(_version_15)
     return steps
 
 

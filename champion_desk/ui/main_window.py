@@ -279,6 +279,12 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
+    def open_sync_dialog(self) -> None:
+        """Open File › Sync with folder… (where each ward stands; sync now)."""
+        from champion_desk.ui.sync_dialog import SyncDialog
+
+        SyncDialog(self.context, self, settings=self.settings).exec()
+
     def _build_menus(self) -> None:
         from champion_desk.ui import exchange_actions
         from champion_desk.ui.pages.home import QUICK_ACTIONS
@@ -300,6 +306,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Print briefing…", lambda _=False: self.show_page("briefing").print_briefing(),
                      QKeySequence.StandardKey.Print, "Print the briefing for the staff meeting")
         exchange_actions.add_file_menu_actions(file_menu, self.context, self)
+        self._action(file_menu, "S&ync with folder…", self.open_sync_dialog,
+                     tip="Sync this logbook with the other wards' through a USB stick or shared folder")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 

@@ -81,6 +81,16 @@ class Settings:
         self._set("database/last", str(path) if path else None)
 
     @property
+    def sync_folder(self) -> Path | None:
+        """The folder File › Sync with folder… used last on this PC (a USB stick's mount point, a shared folder)."""
+        text = self._get("sync/folder")
+        return Path(text) if text else None
+
+    @sync_folder.setter
+    def sync_folder(self, path: Path | None) -> None:
+        self._set("sync/folder", str(path) if path else None)
+
+    @property
     def clean_close(self) -> str | None:
         """The signature of the database file as this PC last closed it cleanly (recovery.file_signature)."""
         return self._get("database/clean_close") or None

@@ -23,6 +23,7 @@ COUNTS = {
     "kills_during_saves": (200, 24),
     "kills_during_import": (50, 8),
     "kills_during_merge": (50, 8),
+    "kills_during_sync": (50, 6),
     "wal_offsets": (100, 40),
     "malformed_files": (500, 100),
 }

@@ -18,7 +18,7 @@ def _as_version_13(db) -> None:
     db.conn.execute("INSERT INTO audit SELECT * FROM audit_new")
     db.conn.execute("DROP TABLE audit_new")
     db.conn.execute("CREATE INDEX audit_record ON audit(record_id)")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0014_audit_exports'")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0014_audit_exports', '0015_sync_peer')")
     db.conn.execute("PRAGMA user_version = 13")
 
 
@@ -33,7 +33,7 @@ def test_a_version_13_audit_log_is_rebuilt_with_its_rows(db_path, tmp_path):
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
     try:
-        assert db.schema_version() == 14
+        assert db.schema_version() == schema.SCHEMA_VERSION
         assert db.query("SELECT * FROM audit ORDER BY id") == before
         assert db.scalar("SELECT sql FROM sqlite_schema WHERE name = 'audit'") == schema.TABLE_DDL["audit"]
         assert db.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'audit_record'") == 1

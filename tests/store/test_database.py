@@ -50,6 +50,7 @@ def test_every_documented_table_and_column_exists(db):
         "idea_support": {"idea_id", "backed_on", "backers", "backed_by"},
         "setting": {"key", "value"},
         "suggestion_response": {"suggestion_key", "decision", "until", "reason", "decided_by"},
+        "sync_peer": {"logbook_id", "seen_by", "trust_id", "ward_name", "pc_name", "last_written_at", "last_merged_at", "rows_received"},
         "audit": {"at", "actor", "table", "record_id", "action", "changes"},
     }
     assert set(TABLE_DDL) == set(expected)
@@ -74,7 +75,7 @@ def test_reopening_does_not_migrate_again(db_path):
     assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps", "0003_metric_indexes", "0004_series_indexes",
                                              "0005_summaries", "0006_summary_totals",
                                              "0007_resolution_totals", "0008_resolution_dates", "0009_sparse_link_indexes",
-                                             "0010_real_calendar_dates", "0011_signatures", "0012_usage", "0013_ideas", "0014_audit_exports"]
+                                             "0010_real_calendar_dates", "0011_signatures", "0012_usage", "0013_ideas", "0014_audit_exports", "0015_sync_peer"]
     db.close()
 
 
@@ -174,13 +175,13 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
 
     db = open_database(db_path)
     records.insert(db, "unit", {"name": "Ward 1"}, "test")
-    # Make it a version 1 file again: drop what versions 2 to 9 added and forget those migrations (version 10 skips what is there).
+    # Make it a version 1 file again: drop what later versions added and forget those migrations.
     summaries.drop_triggers(db.conn)
     for table in summaries.TABLES:
         db.conn.execute(f"DROP TABLE {table}")
-    for table in schema.ADDED_IN[2] + schema.ADDED_IN[13]:
+    for table in (t for tables in schema.ADDED_IN.values() for t in tables):
         db.conn.execute(f"DROP TABLE {table}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0002_next_steps', '0003_metric_indexes', '0004_series_indexes', '0005_summaries', '0006_summary_totals', '0007_resolution_totals', '0008_resolution_dates', '0009_sparse_link_indexes', '0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas', '0014_audit_exports')")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name != '0001_initial_schema'")
     _declare_dates_by_shape_only(db.conn)
     for version in (9, 4, 3):  # undo versions 9, 4 and 3: drop their indexes, restore the earlier ones
         for ddl in schema.ADDED_INDEXES[version]:
@@ -252,7 +253,7 @@ def test_impossible_dates_are_corrected_by_the_upgrade_and_kept_in_the_audit(db_
                                                    "theme": "workload and time"}, "test")
     db.conn.execute("PRAGMA ignore_check_constraints = OFF")
     _declare_dates_by_shape_only(db.conn)
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas', '0014_audit_exports')")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas', '0014_audit_exports', '0015_sync_peer')")
     db.conn.execute("PRAGMA user_version = 9")
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
@@ -362,7 +363,7 @@ def test_a_version_11_file_gains_usage_and_staff_email_and_login_keeping_its_col
     db.conn.execute("DROP TABLE usage")
     for table, column, _ in schema.ADDED_COLUMNS[12]:
         db.conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0012_usage', '0013_ideas', '0014_audit_exports')")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0012_usage', '0013_ideas', '0014_audit_exports', '0015_sync_peer')")
     db.conn.execute("PRAGMA user_version = 11")
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")

@@ -137,6 +137,8 @@ def _fill_every_table(db, ward) -> None:
     records.insert(db, "usage", {"staff_id": ward["b"], "tool_id": ward["tool"], "day": "2026-11-02", "count": 3}, "t")
     records.insert(db, "idea", {"unit_id": ward["unit"], "raised_on": "2026-11-04", "title": "Drafts for letters",
                                 "status": "new"}, "t")
+    db.conn.execute("INSERT INTO sync_peer (id, created_at, updated_at, logbook_id, seen_by, ward_name, pc_name)"
+                    " VALUES ('p1', 'x', 'x', 'l1', 'l2', 'Cedar Ward', 'WARD-PC-3')")
 
 
 def test_erasure_removes_the_colleagues_use_of_the_tools_and_their_email_and_login(db, ward):

@@ -117,6 +117,7 @@ WRITE_COMMANDS = [
     ("restore", "{backup}", "--yes"),
     ("merge", "{other}"),
     ("erase-person", "X123", "--yes"),
+    ("sync", "{folder}"),
     ("init",),
     ("import-usage", "{roster}", "--tool", "Scribe"),
 ]
@@ -134,7 +135,9 @@ def test_every_write_command_refuses_beside_the_app(logbook_file, tmp_path, comm
 
     backup_database(src, to=backup)
     src.close()
-    args = [a.format(roster=roster, other=other, backup=backup) for a in command]
+    folder = tmp_path / "sync-folder"
+    folder.mkdir()
+    args = [a.format(roster=roster, other=other, backup=backup, folder=folder) for a in command]
     holder = _start_holder(logbook_file)
     try:
         before = logbook_file.read_bytes()

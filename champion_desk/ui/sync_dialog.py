@@ -1,0 +1,194 @@
+"""File › Sync with folder…: where each ward stands, and a sync with a USB stick or shared folder.
+
+The sync runs on the app's own open logbook behind the cancellable progress dialog (ui.workers),
+like a merge; the table lists every ward logbook this one knows of, red past the threshold.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from champion_desk.errors import ChampionDeskError
+from champion_desk.exchange.sync import STALE_AFTER_DAYS, SyncReport, WardStatus, default_ward_name, sync_folder, sync_status
+from champion_desk.store import syncing
+from champion_desk.store.connection import logbook_identity
+from champion_desk.ui.context import AppContext
+from champion_desk.ui.models.records import Column, RecordTableModel
+from champion_desk.ui.settings import Settings
+
+# The red resources/style.qss gives a broken rule beside its field: one red for "needs doing".
+STALE_COLOUR = QColor("#d13438")
+
+
+def synced_ago(days: int | None) -> str:
+    """Return "today", "1 day ago", "N days ago" or "never"."""
+    if days is None:
+        return "never"
+    if days <= 0:
+        return "today"
+    return "1 day ago" if days == 1 else f"{days} days ago"
+
+
+def _rows(wards: list[WardStatus]) -> list[dict[str, Any]]:
+    return [{**w.as_dict(), "id": w.logbook_id,
+             "ward": w.ward_name + (" (this logbook)" if w.is_this_logbook else ""),
+             "last_merged": (w.last_merged_here or "")[:10] or None} for w in wards]
+
+
+class SyncStatusTableModel(RecordTableModel):
+    """Every ward logbook this one knows of (``exchange.sync.sync_status``); stale ones in red."""
+
+    NOUN = ("ward", "wards")
+    COLUMNS = (
+        Column("ward", "Ward", "name"),
+        Column("pc_name", "PC", "name"),
+        Column("days_ago", "Last synced", "int", f"When it last wrote its snapshot; red after {STALE_AFTER_DAYS} days",
+               display=lambda r: synced_ago(r.get("days_ago"))),
+        Column("last_merged", "Merged here", "date", "When this logbook last merged its snapshot"),
+        Column("rows_received", "Rows came across", "int", "Records it brought into this logbook, over all syncs"),
+    )
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # Qt override
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and self.row(index.row()).get("stale"):
+            return QBrush(STALE_COLOUR)
+        return super().data(index, role)
+
+
+class SyncDialog(QDialog):
+    """Choose the sync folder and this logbook's ward name, sync, and see where every ward stands."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None, settings: Settings | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.settings = settings
+        self.report: SyncReport | None = None
+        self.setWindowTitle("Sync with folder")
+        intro = QLabel("Write this logbook into a sync folder (a USB stick, a shared drive, or a folder Syncthing or "
+                       "OneDrive keeps in step) and bring in every other ward's logbook found there. Each ward's file "
+                       "is merged whole or not at all; a damaged or another trust's file is skipped and left as it is. "
+                       "The folder then holds this whole logbook, concerns included: keep it as safe as this PC.", self)
+        intro.setWordWrap(True)
+        self.folder = QLineEdit(self)
+        self.folder.setPlaceholderText("The sync folder")
+        self.folder.setAccessibleName("Sync folder")
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self.browse)
+        self.ward = QLineEdit(self)
+        self.ward.setAccessibleName("This logbook's ward name")
+        self.ward.setToolTip("The name other PCs see for this logbook (remembered)")
+        form = QFormLayout()
+        folder_row = QWidget(self)
+        line = QHBoxLayout(folder_row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.folder, 1)
+        line.addWidget(browse)
+        form.addRow("Sync &folder:", folder_row)
+        form.addRow("This &ward:", self.ward)
+        self.model = SyncStatusTableModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Where each ward stands")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.log = QPlainTextEdit(self)
+        self.log.setReadOnly(True)
+        self.log.setAccessibleName("What the last sync did, file by file")
+        self.log.setPlaceholderText("What the sync did, file by file, appears here.")
+        self.log.setMaximumHeight(130)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.sync_button = buttons.addButton("&Sync now", QDialogButtonBox.ButtonRole.ActionRole)
+        self.sync_button.clicked.connect(self.sync)
+        buttons.rejected.connect(self.reject)
+        if context.db.readonly:
+            self.sync_button.setEnabled(False)
+            self.sync_button.setToolTip("This logbook is open read-only: a sync writes into it.")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.log)
+        layout.addWidget(buttons)
+        self.ward.setText(self._ward_name())
+        if settings is not None and settings.sync_folder is not None:
+            self.folder.setText(str(settings.sync_folder))
+        self.refresh()
+        self.resize(760, 560)
+
+    def _ward_name(self) -> str:
+        own = syncing.own_row(self.context.db.conn, logbook_identity(self.context.db.conn))
+        return own.ward_name if own else default_ward_name(self.context.db)
+
+    def refresh(self) -> None:
+        """Show where every ward stands now."""
+        wards = sync_status(self.context.db)
+        self.model.set_rows(_rows(wards))
+        stale = [w.ward_name for w in wards if w.stale]
+        if not wards:
+            self.summary.setText("This logbook has never synced. Choose the folder and press Sync now.")
+        elif stale:
+            self.summary.setText(f"{len(wards)} ward logbooks known; {len(stale)} not synced for over "
+                                 f"{STALE_AFTER_DAYS} days (in red): {', '.join(stale)}.")
+        else:
+            self.summary.setText(f"{len(wards)} ward logbooks known; every one synced within {STALE_AFTER_DAYS} days.")
+
+    def browse(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "Choose the sync folder", self.folder.text() or str(Path.home()))
+        if name:
+            self.folder.setText(name)
+
+    def sync(self) -> None:
+        """Run the sync behind the progress dialog, then show its lines and the new status."""
+        from champion_desk.ui.pages.operations import show_error
+        from champion_desk.ui.workers import OperationCancelled, run_with_progress
+
+        text = self.folder.text().strip()
+        if not text:
+            self.folder.setFocus()
+            return
+        operation = run_with_progress(self, "Syncing", sync_folder, self.context.db, Path(text), self.context.actor,
+                                      ward_name=self.ward.text().strip() or None,
+                                      label="Writing this logbook and merging the other wards' files…")
+        try:
+            self.report = operation.wait()
+        except OperationCancelled:
+            QMessageBox.information(self, "Sync", "Cancelled. Ward files merged before you pressed Cancel stay merged; "
+                                    "the one under way was not merged.")
+            self.report = None
+            self.context.data_changed.emit("*")
+        except (ChampionDeskError, OSError) as exc:
+            show_error(self, "Sync: not done", exc if isinstance(exc, ChampionDeskError) else ChampionDeskError(str(exc)))
+            return
+        if self.settings is not None:
+            self.settings.sync_folder = Path(text)  # a USB stick mounts at the same place next week
+        if self.report is not None:
+            self.log.setPlainText("\n".join(self.report.text_lines()))
+            if self.report.merged:
+                self.context.data_changed.emit("*")
+        self.refresh()

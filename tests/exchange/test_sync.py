@@ -1,0 +1,287 @@
+"""Sync through a folder: three simulated ward PCs converge; odd files in the folder are skipped and left as they are."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from champion_desk.exchange import sync
+from champion_desk.exchange.sync import MARKER, SyncError, find_snapshots, snapshot_name, sync_folder, sync_status
+from champion_desk.store import records, syncing
+from champion_desk.store.backups import SHARED_LEFTOVER_AFTER_SECONDS
+from champion_desk.store.connection import logbook_identity
+from champion_desk.store.database import open_database
+from champion_desk.store.schema import RECORD_TABLES
+
+# What every PC must end up holding alike. sync_peer and audit are left out: each sync records
+# its own row and audit entry, so the last PC to sync always holds one the others have not seen yet.
+COMPARED = tuple(t for t in RECORD_TABLES if t != "sync_peer")
+
+
+def _records(path: Path) -> dict[str, list]:
+    conn = sqlite3.connect(path)
+    try:
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in COMPARED}
+    finally:
+        conn.close()
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _ward(path: Path, name: str) -> Path:
+    """Create a ward PC's own logbook: its unit, the trust's tool (created apart on each PC), a champion."""
+    with open_database(path) as db:
+        unit = records.insert(db, "unit", {"name": name}, "t")
+        tool = records.insert(db, "tool", {"name": "Scribe"}, "t")
+        records.insert(db, "staff", {"display_name": f"Champion of {name}", "unit_id": unit, "is_champion": 1}, "t")
+        records.insert(db, "story", {"tool_id": tool, "unit_id": unit, "told_on": "2026-11-01", "title": f"{name} saved time"}, "t")
+    return path
+
+
+def _sync(path: Path, folder: Path, **kwargs) -> sync.SyncReport:
+    with open_database(path, backup_dir=path.parent / "bk") as db:
+        return sync_folder(db, folder, "t", **kwargs)
+
+
+def _edit(path: Path, step: int, choice: int) -> None:
+    """Make one edit on a PC: add a story, edit a record it holds (its own or another ward's), or delete one."""
+    with open_database(path) as db:
+        stories = [r["id"] for r in records.find(db, "story")]
+        if choice == 0 or not stories:
+            unit = records.find(db, "unit")[0]["id"]
+            tool = records.find(db, "tool")[0]["id"]
+            records.insert(db, "story", {"tool_id": tool, "unit_id": unit, "told_on": "2026-11-02", "title": f"story {step}"}, "t")
+        elif choice == 1:
+            records.update(db, "story", stories[step % len(stories)], {"summary": f"edited at step {step} on {path.stem}"}, "t")
+        else:
+            records.delete(db, "story", stories[step % len(stories)], "t")
+
+
+def _three_wards(tmp_path: Path) -> tuple[Path, list[Path]]:
+    """Return a sync folder and three ward PCs' logbooks, each in a folder of its own."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    pcs = []
+    for name in ("Ward A", "Ward B", "Ward C"):
+        (tmp_path / name).mkdir()
+        pcs.append(_ward(tmp_path / name / "champion-desk.db", name))
+    return folder, pcs
+
+
+@pytest.fixture
+def three_pcs(tmp_path):
+    return _three_wards(tmp_path)
+
+
+def _settle(folder: Path, pcs: list[Path]) -> None:
+    # One round in a fixed order carries everything to the last PC; a second brings it back to the others.
+    for path in pcs + pcs[:-1]:
+        _sync(path, folder)
+
+
+def test_three_pcs_converge_with_edits_and_deletions(three_pcs):
+    folder, pcs = three_pcs
+    for round_no, order in enumerate([(0, 1, 2), (2, 0, 1), (1, 2, 0)]):
+        for i in order:
+            _edit(pcs[i], round_no * 10 + i, (round_no + i) % 3)
+            _sync(pcs[i], folder)
+    deleted = None
+    with open_database(pcs[1]) as db:
+        deleted = records.find(db, "story")[0]["id"]
+        records.delete(db, "story", deleted, "t")
+    _settle(folder, pcs)
+    held = [_records(p) for p in pcs]
+    assert held[0] == held[1] == held[2]
+    assert {r[4] for r in held[0]["unit"]} == {"Ward A", "Ward B", "Ward C"}
+    assert len(held[0]["tool"]) == 1, "the tool created apart on each PC is one record everywhere"
+    for path in pcs:
+        with open_database(path) as db:
+            assert records.get(db, "story", deleted, include_deleted=True)["deleted_at"] is not None
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rounds=st.lists(st.tuples(st.permutations([0, 1, 2]), st.lists(st.integers(0, 2), min_size=3, max_size=3)),
+                       min_size=1, max_size=3))
+def test_any_order_of_syncs_converges(tmp_path_factory, rounds):
+    folder, pcs = _three_wards(tmp_path_factory.mktemp("pcs"))
+    for step, (order, choices) in enumerate(rounds):
+        for i in order:
+            _edit(pcs[i], step * 3 + i, choices[i])
+            _sync(pcs[i], folder)
+    _settle(folder, pcs)
+    held = [_records(p) for p in pcs]
+    assert held[0] == held[1] == held[2]
+
+
+def test_the_snapshot_has_a_stable_portable_name_and_the_folder_a_trust(three_pcs):
+    folder, pcs = three_pcs
+    first = _sync(pcs[0], folder, ward_name="Ward 7B: Renal/Dialysis ÅÉ*?")
+    second = _sync(pcs[0], folder)
+    assert first.snapshot == second.snapshot, "the same logbook writes the same file each time"
+    name = first.snapshot.name
+    assert name.startswith("champion-desk-Ward-7B-Renal-Dialysis-AE-") and name.endswith(".db")
+    assert all(c.isascii() and (c.isalnum() or c in "-.") for c in name)
+    assert json.loads((folder / MARKER).read_text())["trust_id"] == first.trust_id == second.trust_id
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == [], "no temporary name is left"
+    renamed = _sync(pcs[0], folder, ward_name="Ward 7B")
+    assert not first.snapshot.exists() and renamed.snapshot.exists(), "the snapshot under the former name goes"
+    _sync(pcs[0], folder, ward_name="Ward 7B: Renal/Dialysis ÅÉ*?")
+    with open_database(pcs[0]) as db:
+        own = syncing.own_row(db.conn, logbook_identity(db.conn))
+        assert (own.trust_id, own.ward_name) == (first.trust_id, "Ward 7B: Renal/Dialysis ÅÉ*?")
+        assert name == snapshot_name(logbook_identity(db.conn), own.ward_name)
+    conn = sqlite3.connect(first.snapshot)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete" and conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def test_a_conflicted_copy_left_by_a_sync_engine_is_merged(three_pcs):
+    folder, pcs = three_pcs
+    written = _sync(pcs[0], folder).snapshot
+    _edit(pcs[0], 99, 0)  # a story only the conflicted copy will hold
+    stem = written.name[: -len(".db")]
+    again = _sync(pcs[0], folder).snapshot
+    conflicted = [folder / f"{stem}.sync-conflict-20261207-101500-ABCDEFG.db", folder / f"{stem} (conflicted copy 2026-12-07).db"]
+    os.replace(again, conflicted[0])
+    _sync(pcs[0], folder)  # writes the plain name again
+    os.replace(folder / written.name, conflicted[1])
+    report = _sync(pcs[1], folder)
+    assert {line.path.name for line in report.merged} == {p.name for p in conflicted}
+    with open_database(pcs[1]) as db:
+        assert [s["title"] for s in records.find(db, "story") if s["title"] == "story 99"] == ["story 99"]
+
+
+def test_damaged_foreign_newer_and_other_trust_snapshots_are_skipped_and_left_as_they_are(three_pcs, tmp_path):
+    folder, pcs = three_pcs
+    # Ward C's snapshot, damaged on the way (never merged here before, so it must be read).
+    third = _sync(pcs[2], folder).snapshot
+    damaged = folder / "champion-desk-damaged-1.db"
+    data = bytearray(third.read_bytes())
+    third.unlink()
+    data[len(data) // 2 : len(data) // 2 + 4096] = os.urandom(4096)
+    damaged.write_bytes(bytes(data))
+    good = _sync(pcs[0], folder).snapshot
+    foreign = folder / "notes.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    newer = folder / "champion-desk-newer-2.db"
+    newer_bytes = bytearray(good.read_bytes())
+    newer_bytes[60:64] = (999).to_bytes(4, "big")  # user_version: a schema this version does not know
+    newer.write_bytes(bytes(newer_bytes))
+    # Another trust: a logbook that synced with another folder first.
+    other_folder = tmp_path / "other-trust"
+    other_folder.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    stranger = _ward(tmp_path / "elsewhere" / "champion-desk.db", "Ward Z")
+    other = _sync(stranger, other_folder).snapshot
+    planted = folder / other.name
+    planted.write_bytes(other.read_bytes())
+    before = {p.name: _digest(p) for p in folder.iterdir()}
+    report = _sync(pcs[1], folder)
+    skipped = {line.path.name: line.message for line in report.skipped}
+    assert set(skipped) == {damaged.name, foreign.name, newer.name, planted.name}
+    assert "another trust" in skipped[planted.name]
+    assert all("\n" not in m for m in skipped.values())
+    assert [line.path.name for line in report.merged] == [good.name]
+    for name, digest in before.items():
+        assert _digest(folder / name) == digest, f"{name} was changed"
+    with open_database(pcs[1]) as db:
+        assert "Ward Z" not in {u["name"] for u in records.find(db, "unit")}
+
+
+def test_a_logbook_of_one_trust_is_refused_by_another_trusts_folder(three_pcs, tmp_path):
+    folder, pcs = three_pcs
+    trust = _sync(pcs[0], folder).trust_id
+    other = tmp_path / "other"
+    other.mkdir()
+    _sync(pcs[1], other)
+    with pytest.raises(SyncError, match="another trust"):
+        _sync(pcs[1], folder)
+    new_stick = tmp_path / "new-stick"
+    new_stick.mkdir()
+    assert _sync(pcs[0], new_stick).trust_id == trust, "an empty folder takes the trust of the logbook that syncs into it"
+
+
+def test_a_snapshot_killed_half_written_is_ignored_and_cleaned_up_later(three_pcs):
+    folder, pcs = three_pcs
+    _sync(pcs[0], folder)
+    good = find_snapshots(folder)[0]
+    half = good.read_bytes()[: len(good.read_bytes()) // 2]
+    killed = folder / ".partial-4194301-abcd1234.db"  # a dead process (or another PC's) copy, cut short
+    killed.write_bytes(half)
+    live = folder / ".partial-4194302-efgh5678.db"  # another PC may be writing this one right now
+    live.write_bytes(half)
+    old = time.time() - SHARED_LEFTOVER_AFTER_SECONDS - 60
+    os.utime(killed, (old, old))
+    report = _sync(pcs[1], folder)
+    assert {line.path.name for line in report.lines} == {good.name, report.snapshot.name}
+    assert not killed.exists(), "a copy older than the limit is a killed one: removed"
+    assert live.exists(), "a recent copy may be another PC's, still being written: left alone"
+
+
+def test_a_folder_holding_the_logbook_itself_or_its_backups_is_refused(three_pcs):
+    _, pcs = three_pcs
+    with pytest.raises(SyncError, match="holds the logbook itself"):
+        _sync(pcs[0], pcs[0].parent)
+    (pcs[0].parent / "backups").mkdir()
+    with pytest.raises(SyncError, match="backups folder"):
+        _sync(pcs[0], pcs[0].parent / "backups")
+
+
+def test_a_snapshot_merged_before_and_not_written_since_is_not_read_again(three_pcs):
+    folder, pcs = three_pcs
+    _sync(pcs[0], folder)
+    assert len(_sync(pcs[1], folder).merged) == 1
+    again = _sync(pcs[1], folder)
+    assert [line.outcome for line in again.lines if line.path.name != again.snapshot.name] == ["up to date"]
+
+
+def test_sync_status_lists_each_ward_with_days_since_it_synced(three_pcs):
+    import datetime as dt
+
+    folder, pcs = three_pcs
+    for path in pcs:
+        _sync(path, folder)
+    _sync(pcs[0], folder)
+    with open_database(pcs[0]) as db:
+        today = dt.datetime.now(dt.timezone.utc).date()
+        wards = sync_status(db, today=today)
+        assert [w.ward_name for w in wards] == ["Ward A", "Ward B", "Ward C"] and wards[0].is_this_logbook
+        assert all(w.days_ago == 0 and not w.stale for w in wards)
+        assert wards[1].rows_received > 0 and wards[1].last_merged_here is not None
+        later = sync_status(db, today=today + dt.timedelta(days=8))
+        assert all(w.stale and w.days_ago == 8 for w in later)
+        assert not any(w.stale for w in sync_status(db, today=today + dt.timedelta(days=7)))
+
+
+def test_cancel_keeps_the_snapshots_merged_before_and_rolls_back_the_one_under_way(three_pcs):
+    folder, pcs = three_pcs
+    _sync(pcs[0], folder)
+    _sync(pcs[1], folder)
+    calls = {"merges started": 0}
+
+    def progress(done: int, total: int) -> bool:
+        # 1000 steps per snapshot: the first merge's last write reports 1000, the second merge's
+        # start reports 1000 again (no rows counted yet); cancel at that second report.
+        if done == 1000:
+            calls["merges started"] += 1
+        return calls["merges started"] < 2
+
+    report = _sync(pcs[2], folder, progress=progress)
+    assert report.cancelled
+    assert [line.outcome for line in report.lines] == ["written", "merged", "skipped"]
+    assert "cancelled" in report.lines[-1].message
+    with open_database(pcs[2]) as db:
+        units = {u["name"] for u in records.find(db, "unit")}
+    assert units == {"Ward C", "Ward A"}, "the first ward's snapshot stays merged, the second was rolled back"

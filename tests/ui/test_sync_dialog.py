@@ -1,0 +1,83 @@
+"""File › Sync with folder…: the status model alone, and the dialog syncing the app's own logbook."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from champion_desk.exchange.sync import WardStatus, sync_folder
+from champion_desk.store import records
+from champion_desk.store.database import open_database
+from champion_desk.ui.sync_dialog import STALE_COLOUR, SyncDialog, SyncStatusTableModel, _rows, synced_ago
+
+
+def _status(name: str, days: int | None, stale: bool, this: bool = False) -> WardStatus:
+    return WardStatus(f"id-{name}", name, "PC-1", None if days is None else "2026-12-01T10:00:00Z", None, 12, this, days, stale)
+
+
+def test_the_model_says_how_long_ago_and_colours_stale_wards_red(qapp):
+    model = SyncStatusTableModel()
+    model.set_rows(_rows([_status("Cedar", 0, False, this=True), _status("Birch", 9, True), _status("Ash", None, True)]))
+    texts = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+    assert texts[0][:3] == ["Cedar (this logbook)", "PC-1", "today"]
+    assert texts[1][2] == "9 days ago" and texts[2][2] == "never"
+    assert model.index(0, model.COL_DAYS_AGO).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert model.index(1, model.COL_DAYS_AGO).data(Qt.ItemDataRole.ForegroundRole).color() == STALE_COLOUR
+    assert [synced_ago(d) for d in (0, 1, 2)] == ["today", "1 day ago", "2 days ago"]
+
+
+def test_the_dialog_syncs_the_open_logbook_and_lists_the_wards(qtbot, ward_context, tmp_path):
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    other = tmp_path / "birch" / "desk.db"
+    other.parent.mkdir()
+    with open_database(other) as db:
+        records.insert(db, "unit", {"name": "Birch Ward"}, "t")
+        sync_folder(db, folder, "t")
+    dialog = SyncDialog(ward_context)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 0 and "never synced" in dialog.summary.text()
+    dialog.folder.setText(str(folder))
+    with qtbot.waitSignal(ward_context.data_changed):
+        dialog.sync()
+    assert records.find(ward_context.db, "unit", name="Birch Ward")
+    wards = [dialog.model.row(r)["ward_name"] for r in range(dialog.model.rowCount())]
+    assert wards[0] == dialog.ward.text() and "Birch Ward" in wards
+    assert "merged" in dialog.log.toPlainText() and "rows came across" in dialog.log.toPlainText()
+
+
+def test_the_folder_is_remembered_on_this_pc(qtbot, ward_context, tmp_path, settings):
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    dialog = SyncDialog(ward_context, settings=settings)
+    qtbot.addWidget(dialog)
+    assert dialog.folder.text() == ""
+    dialog.folder.setText(str(folder))
+    dialog.sync()
+    again = SyncDialog(ward_context, settings=settings)
+    qtbot.addWidget(again)
+    assert again.folder.text() == str(folder)
+
+
+def test_the_file_menu_opens_it(window):
+    file_menu = window.menuBar().actions()[0].menu()
+    assert "S&ync with folder…" in [a.text() for a in file_menu.actions()]
+
+
+def test_cancel_says_what_was_kept(qtbot, ward_context, tmp_path, monkeypatch, messages):
+    from champion_desk.ui import workers
+
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    real = workers.run_with_progress
+
+    def cancelled_at_once(*args, **kwargs):
+        operation = real(*args, **kwargs)
+        operation.cancel()  # what the Cancel button does
+        return operation
+
+    monkeypatch.setattr(workers, "run_with_progress", cancelled_at_once)
+    dialog = SyncDialog(ward_context)
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(folder))
+    dialog.sync()
+    assert messages[-1][0] == "information" and "stay merged" in messages[-1][2]
