@@ -163,8 +163,11 @@ class Desk(QObject):
         if user is None or user["id"] == current:
             return
         if not confirm_identity(self.context.db, user["id"], self.window):
-            self.context.status_message.emit(f"Still logging as {self.context.current_user['display_name']}."
-                                             if self.context.current_user else "Nobody chosen.")
+            self.context.status_message.emit(
+                f"Still logging as {self.context.current_user['display_name']}."
+                if self.context.current_user
+                else "Nobody chosen."
+            )
             return
         self.set_user(user)
 
@@ -172,8 +175,11 @@ class Desk(QObject):
     def lock_now(self) -> None:
         """Lock the app (File > Lock now); without a PIN, say how to set one."""
         if not self.locker.lock():
-            QMessageBox.information(self.window, "No PIN set",
-                                    "Set a PIN first (File > App PIN and auto-lock…); then the app can be locked.")
+            QMessageBox.information(
+                self.window,
+                "No PIN set",
+                "Set a PIN first (File > App PIN and auto-lock…); then the app can be locked.",
+            )
 
     def set_up_pin(self) -> None:
         """Set, change or remove the PIN and the auto-lock minutes (kept in this PC's settings)."""
@@ -228,7 +234,9 @@ class Desk(QObject):
         if db.upgraded_from is not None:
             self.window.statusBar().showMessage(
                 "This logbook was upgraded for this version of Champion Desk; a backup of it as it was "
-                "is in the backups folder (File › Restore from backup).", 30000)
+                "is in the backups folder (File › Restore from backup).",
+                30000,
+            )
 
     # --- closing -------------------------------------------------------------------------------
     def backup_if_changed(self) -> Path | None:
@@ -256,14 +264,20 @@ class Desk(QObject):
         try:
             self.apply_retention_if_changed()
         except (ChampionDeskError, OSError) as exc:
-            QMessageBox.warning(self.window, "Retention rules not applied",
-                                f"The retention rules could not be applied on closing: {exc}\nNothing was removed; "
-                                "they are tried again next time.")
+            QMessageBox.warning(
+                self.window,
+                "Retention rules not applied",
+                f"The retention rules could not be applied on closing: {exc}\nNothing was removed; "
+                "they are tried again next time.",
+            )
         try:
             self.backup_if_changed()
         except (ChampionDeskError, OSError) as exc:
-            QMessageBox.warning(self.window, "Backup on close failed",
-                                f"The automatic backup could not be written: {exc}\nYour data itself is saved.")
+            QMessageBox.warning(
+                self.window,
+                "Backup on close failed",
+                f"The automatic backup could not be written: {exc}\nYour data itself is saved.",
+            )
         if self.opened is not None:
             path, clean = self.opened.db.path, not self.opened.db.readonly
             self.opened.close()  # the database, then its lock

@@ -28,7 +28,20 @@ def command_modules() -> list[str]:
     names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
     return [f"{package.__name__}.{n}" for n in names if n != "options"]
 
-PAGES = ("home", "training", "concerns", "mentoring", "stories", "ideas", "readiness", "people", "tools", "dashboard", "briefing")
+
+PAGES = (
+    "home",
+    "training",
+    "concerns",
+    "mentoring",
+    "stories",
+    "ideas",
+    "readiness",
+    "people",
+    "tools",
+    "dashboard",
+    "briefing",
+)
 
 
 def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
@@ -40,7 +53,9 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
-        "--db", type=Path, default=None,
+        "--db",
+        type=Path,
+        default=None,
         help="database file (default: $CHAMPION_DESK_DB, else champion-desk.db in your data folder)",
     )
     parser.add_argument("--page", choices=PAGES, help="open the desktop app on this page")

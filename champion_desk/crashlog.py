@@ -33,7 +33,8 @@ _HANDLER_MARK = "_champion_desk_crashlog"
 # Words that may stay in a scrubbed message: they describe a programming error, never a person
 # or a concern. Everything else (names, concern text, values) becomes "…". Identifiers that
 # look like code (snake_case, dotted names, CamelCase exception names) are kept too, see _keep.
-SAFE_WORDS = frozenset("""
+SAFE_WORDS = frozenset(
+    """
 a an the of to in on at by for from with without into onto is are was were be been being not no
 nor or and but if then than as it its this that these those there has have had do does did can
 cannot could should would will may must might object objects attribute attributes method argument
@@ -51,7 +52,8 @@ recursion depth maximum exceeded memory overflow underflow unicode decode encode
 position character characters start end unterminated string format specifier conversion
 unsupported length size empty widget deleted already c++ underlying internal wrapped has been
 call called calling function functions signal slot thread main event loop qt pyside6 nan inf
-""".split())
+""".split()
+)
 
 _WORD = re.compile(r"[^\W_][\w.\-]*|_[\w.\-]+", re.UNICODE)
 _CODE_LIKE = re.compile(r"^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:Error|Exception|Warning))$")
@@ -85,7 +87,7 @@ def _frame_file(filename: str) -> str:
     parts = Path(filename).parts
     for anchor in ("champion_desk", "site-packages", "tests"):
         if anchor in parts:
-            return "/".join(parts[parts.index(anchor):])
+            return "/".join(parts[parts.index(anchor) :])
     return Path(filename).name
 
 
@@ -100,7 +102,9 @@ def format_exception(exc_type: type[BaseException], exc: BaseException | None, t
     current_type: type[BaseException] | None = exc_type
     current_tb = tb
     while current_type is not None and len(blocks) < 5:
-        lines = [f"{current_type.__module__}.{current_type.__qualname__}: {scrub(current) if current is not None else ''}"]
+        lines = [
+            f"{current_type.__module__}.{current_type.__qualname__}: {scrub(current) if current is not None else ''}"
+        ]
         # File, line and function only: not even the source line, which a developer can look up
         # and which could quote a literal (in a test, or a plug-in) that holds a name.
         for frame in traceback.StackSummary.extract(traceback.walk_tb(current_tb), limit=40, lookup_lines=False):
@@ -135,8 +139,13 @@ def log_path(folder: Path | None = None) -> Path:
     return Path(folder) / LOG_FILE
 
 
-def setup_logging(folder: Path | None = None, *, level: int = logging.INFO, max_bytes: int = MAX_BYTES,
-                  backup_count: int = BACKUP_COUNT) -> Path:
+def setup_logging(
+    folder: Path | None = None,
+    *,
+    level: int = logging.INFO,
+    max_bytes: int = MAX_BYTES,
+    backup_count: int = BACKUP_COUNT,
+) -> Path:
     """Send the app's log records to a rotating file in ``folder``; return the log file's path.
 
     Safe to call twice (the handler is replaced, not duplicated). If the folder cannot be
@@ -166,8 +175,11 @@ def log_crash(exc_type: type[BaseException], exc: BaseException | None, tb: Trac
     """Write one scrubbed crash record to the log; return its short reference (shown to the user)."""
     ref = uuid.uuid4().hex[:8]
     logging.getLogger(f"{LOGGER}.crash").error(
-        "crash %s at %s (pid %s)\n%s", ref, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        os.getpid(), format_exception(exc_type, exc, tb),
+        "crash %s at %s (pid %s)\n%s",
+        ref,
+        dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        os.getpid(),
+        format_exception(exc_type, exc, tb),
     )
     return ref
 
@@ -200,8 +212,10 @@ def install_excepthook(on_crash: CrashCallback | None = None, folder: Path | Non
             except Exception:
                 pass
         else:
-            print(f"champion-desk: unexpected error ({exc_type.__name__}); details in the log, ref {ref}.",
-                  file=sys.stderr)
+            print(
+                f"champion-desk: unexpected error ({exc_type.__name__}); details in the log, ref {ref}.",
+                file=sys.stderr,
+            )
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:

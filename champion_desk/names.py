@@ -28,14 +28,44 @@ _APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4"
 _JOINERS = frozenset(_HYPHENS + _APOSTROPHES + "\u200b\u200c\u200d\u2060\ufeff")
 _SPLIT_HYPHENS = re.compile(f"[{re.escape(_HYPHENS)}]")
 # Particles of surnames: never a match alone, and they start a surname run ("Ó Súilleabháin").
-PARTICLES = frozenset({
-    "o", "ni", "nic", "mac", "mc", "ua", "ap", "van", "von", "der", "den", "de", "del", "della", "di",
-    "da", "do", "dos", "das", "du", "la", "le", "bin", "ibn", "al", "el", "ter", "ten", "st",
-})
+PARTICLES = frozenset(
+    {
+        "o",
+        "ni",
+        "nic",
+        "mac",
+        "mc",
+        "ua",
+        "ap",
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "la",
+        "le",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "ter",
+        "ten",
+        "st",
+    }
+)
 MIN_WORD = 3
 # Names that are also everyday words of a ward's notes ("we will", "a brown envelope", "ward
 # round"): alone they are words, so only the whole name (or first name next to surname) matches.
-WORDS_TOO = frozenset("""
+WORDS_TOO = frozenset(
+    """
     will may can mark bill pat sue rose grace hope joy faith june april august guy jack rob frank dean
     drew gene art ray bob don pearl ruby summer dawn amber holly ivy iris lily sky rich penny chase
     hunter carter baker cook ward hall king young green brown white black wood hill lane long moore
@@ -43,7 +73,8 @@ WORDS_TOO = frozenset("""
     reading field fields bank banks rice lee wing christian sterling stone street park parks
     march bay west east north south short tall small major miles rivers brook lord knight bishop
     sage sunny star nurse doctor mann power fish bush cross land bird kind close hart port gold
-    """.split())
+    """.split()
+)
 
 _HIDE, _KEEP = 1, 0
 
@@ -103,12 +134,17 @@ def name_forms(name: str) -> frozenset[tuple[tuple[str, ...], bool]]:
 
 def single_words(name: str) -> set[str]:
     """Return the words of a name that are a match on their own: 3+ letters, not a particle, not an everyday word."""
-    return {w for w in words(unicodedata.normalize("NFKC", name or ""))
-            if len(w) >= MIN_WORD and w not in PARTICLES and w not in WORDS_TOO}
+    return {
+        w
+        for w in words(unicodedata.normalize("NFKC", name or ""))
+        if len(w) >= MIN_WORD and w not in PARTICLES and w not in WORDS_TOO
+    }
 
 
 def _holds_any(sequence: tuple[str, ...], keys: set[tuple[str, ...]], longest: int) -> bool:
-    return any(sequence[i:j] in keys for i in range(len(sequence)) for j in range(i + 2, min(len(sequence), i + longest) + 1))
+    return any(
+        sequence[i:j] in keys for i in range(len(sequence)) for j in range(i + 2, min(len(sequence), i + longest) + 1)
+    )
 
 
 class NameMatcher:
@@ -121,8 +157,15 @@ class NameMatcher:
     ``alone=False`` matches whole names and staff numbers only.
     """
 
-    def __init__(self, hide: Iterable[str] = (), refs: Iterable[str | None] = (), keep: Iterable[str] = (),
-                 places: Iterable[str] = (), not_alone: Iterable[str] = (), alone: bool = True) -> None:
+    def __init__(
+        self,
+        hide: Iterable[str] = (),
+        refs: Iterable[str | None] = (),
+        keep: Iterable[str] = (),
+        places: Iterable[str] = (),
+        not_alone: Iterable[str] = (),
+        alone: bool = True,
+    ) -> None:
         hide, refs = [h for h in hide if h], [r for r in refs if r and words(r)]
         self._names, self._refs = hide, refs
         forms_of = {name: name_forms(name) for name in hide}
@@ -167,8 +210,11 @@ class NameMatcher:
         while i < len(found):
             for key, action, comma_ok in self._by_first.get(found[i][2], ()):
                 end = i + len(key)
-                if end <= len(found) and all(found[i + j][2] == key[j] for j in range(1, len(key))) and all(
-                        _is_gap(text[found[j][1]:found[j + 1][0]], comma_ok) for j in range(i, end - 1)):
+                if (
+                    end <= len(found)
+                    and all(found[i + j][2] == key[j] for j in range(1, len(key)))
+                    and all(_is_gap(text[found[j][1] : found[j + 1][0]], comma_ok) for j in range(i, end - 1))
+                ):
                     if action == _HIDE:
                         yield found[i][0], found[end - 1][1]
                     i = end

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +18,24 @@ def bundle(tmp_path_factory) -> Path:
     pytest.importorskip("PyInstaller", reason="the bundle extra is not installed")
     work = tmp_path_factory.mktemp("bundle")
     result = subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-         "--distpath", str(work / "dist"), "--workpath", str(work / "build"), str(ROOT / "build.spec")],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "build"),
+            str(ROOT / "build.spec"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     folder = work / "dist" / "champion-desk"
@@ -65,7 +79,12 @@ def test_the_bundled_gui_shows_its_main_window(bundle, tmp_path):
     champion = db.scalar("SELECT id FROM staff WHERE display_name = ?", (summary["champion"],))
     db.close()
     config = tmp_path / "config"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(config), "CHAMPION_DESK_EXIT_WHEN_SHOWN": "1"}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(config),
+        "CHAMPION_DESK_EXIT_WHEN_SHOWN": "1",
+    }
     # Who is logging, remembered as the app remembers it, so no dialog waits for an answer.
     old = os.environ.get("XDG_CONFIG_HOME")
     os.environ["XDG_CONFIG_HOME"] = str(config)
@@ -82,8 +101,13 @@ def test_the_bundled_gui_shows_its_main_window(bundle, tmp_path):
     # of the bundle fails there, as a crash report in the log rather than a failed exit.
     env["XDG_STATE_HOME"] = str(tmp_path / "state")
     for page in ("home", "dashboard", "briefing"):
-        result = subprocess.run([str(bundle / "champion-desk"), "--db", str(db_path), "--page", page],
-                                capture_output=True, text=True, env=env, timeout=120)
+        result = subprocess.run(
+            [str(bundle / "champion-desk"), "--db", str(db_path), "--page", page],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr[-2000:]
         assert "Traceback" not in result.stderr
         assert Settings(config / "ChampionDesk" / "champion-desk.ini").last_page == page  # the window ran its page

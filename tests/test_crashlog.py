@@ -59,7 +59,7 @@ def test_excepthook_logs_type_and_frames_but_no_concern_text_names_or_values(log
     for secret in (CONCERN, NAME, "Zoë", "Adams", "Okonkwo", "frightened", STAFF_REF, "4471"):
         assert secret not in text, secret
     assert "disk" in text  # the programming words of the message survive to help a fix
-    (ref, summary, path), = seen
+    ((ref, summary, path),) = seen
     assert summary == "RuntimeError" and ref in text and path == log_folder / crashlog.LOG_FILE
 
 
@@ -106,13 +106,16 @@ def test_default_folder_is_the_users_log_folder():
     assert crashlog.log_path() == log_dir() / crashlog.LOG_FILE
 
 
-@pytest.mark.parametrize("message, kept, gone", [
-    ("'Zoë Adams' is not a champion", ["is not a"], ["Zoë", "Adams"]),
-    ("no such table: staff_member", ["no such table", "staff_member"], []),
-    ("NHS 943 476 5919 in notes", ["in"], ["943", "5919", "notes"]),
-    ("database disk image is malformed", ["database disk image is malformed"], []),
-    ("Siobhán said the AI is wrong", [], ["Siobhán", "said", "AI", "wrong"]),
-])
+@pytest.mark.parametrize(
+    "message, kept, gone",
+    [
+        ("'Zoë Adams' is not a champion", ["is not a"], ["Zoë", "Adams"]),
+        ("no such table: staff_member", ["no such table", "staff_member"], []),
+        ("NHS 943 476 5919 in notes", ["in"], ["943", "5919", "notes"]),
+        ("database disk image is malformed", ["database disk image is malformed"], []),
+        ("Siobhán said the AI is wrong", [], ["Siobhán", "said", "AI", "wrong"]),
+    ],
+)
 def test_scrub(message, kept, gone):
     out = crashlog.scrub(message)
     for word in kept:

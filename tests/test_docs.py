@@ -25,8 +25,10 @@ def test_quick_start_has_exactly_two_commands():
     match = re.search(r"^#+\s*quick\s*start.*?$(.*?)^```[^\n]*\n(.*?)^```", README, re.I | re.M | re.S)
     assert match, "no Quick start code block"
     commands = [line for line in match.group(2).splitlines() if line.strip() and not line.strip().startswith("#")]
-    assert commands == ["make run    # sets up .venv, installs the app, starts it on your default database",
-                        "make test   # sets up .venv with the test extras, runs the whole test suite"]
+    assert commands == [
+        "make run    # sets up .venv, installs the app, starts it on your default database",
+        "make test   # sets up .venv with the test extras, runs the whole test suite",
+    ]
 
 
 def test_the_data_model_page_names_every_table_and_column():

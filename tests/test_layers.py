@@ -19,8 +19,14 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 def _lint(root: Path) -> subprocess.CompletedProcess:
     # The package is found from ``root`` (its own copy), never from the installed one.
     env = {**os.environ, "PYTHONPATH": str(root)}
-    return subprocess.run([str(LINT_IMPORTS), "--config", str(root / "pyproject.toml"), "--no-cache"],
-                          cwd=root, capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(root / "pyproject.toml"), "--no-cache"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_every_contract_is_kept():
@@ -43,13 +49,17 @@ def copy_of_the_package(tmp_path):
     return tmp_path
 
 
-@pytest.mark.parametrize("module, planted, broken", [
-    ("store/records.py", "from champion_desk.domain import metrics", "Layers point one way"),
-    ("domain/metrics.py", "import PySide6", "Qt only in the GUI"),
-    ("report/charts.py", "from champion_desk.exchange import export", "Layers point one way"),
-    ("store/connection.py", "from champion_desk.store import frontdoor", "The store reads from the bottom up"),
-    ("commands/core.py", "def f():\n    from champion_desk.ui import context", "Layers point one way"),
-], ids=["store-to-domain", "qt-in-domain", "report-to-exchange", "store-circle", "commands-to-ui-inside-a-function"])
+@pytest.mark.parametrize(
+    "module, planted, broken",
+    [
+        ("store/records.py", "from champion_desk.domain import metrics", "Layers point one way"),
+        ("domain/metrics.py", "import PySide6", "Qt only in the GUI"),
+        ("report/charts.py", "from champion_desk.exchange import export", "Layers point one way"),
+        ("store/connection.py", "from champion_desk.store import frontdoor", "The store reads from the bottom up"),
+        ("commands/core.py", "def f():\n    from champion_desk.ui import context", "Layers point one way"),
+    ],
+    ids=["store-to-domain", "qt-in-domain", "report-to-exchange", "store-circle", "commands-to-ui-inside-a-function"],
+)
 def test_a_planted_upward_import_breaks_a_contract(copy_of_the_package, module, planted, broken):
     target = copy_of_the_package / "champion_desk" / module
     target.write_text(target.read_text(encoding="utf-8") + "\n" + planted + "\n", encoding="utf-8")

@@ -106,9 +106,11 @@ def _person(path: Path, db_path: Path, out: Path) -> None:
         export_person(db, db.scalar("SELECT id FROM staff WHERE display_name = 'Zoë Adams'"), out)
 
 
-@pytest.mark.parametrize("write,name", [(_briefing, "b.pdf"), (_summary, "s.pdf"), (_poster, "p.pdf"),
-                                        (_xlsx, "e.xlsx"), (_person, "zoe.json")],
-                         ids=["briefing", "summary", "poster", "xlsx export", "person export"])
+@pytest.mark.parametrize(
+    "write,name",
+    [(_briefing, "b.pdf"), (_summary, "s.pdf"), (_poster, "p.pdf"), (_xlsx, "e.xlsx"), (_person, "zoe.json")],
+    ids=["briefing", "summary", "poster", "xlsx export", "person export"],
+)
 def test_a_disk_that_fills_while_an_output_is_written_leaves_the_old_file(db, db_path, tmp_path, write, name):
     build_sample(db)
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

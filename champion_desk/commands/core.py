@@ -6,17 +6,28 @@ import argparse
 import json
 import sys
 
-from champion_desk.commands.options import add_scope_options, db_path, open_for_command, refuse_protected_output, scope_from_args
+from champion_desk.commands.options import (
+    add_scope_options,
+    db_path,
+    open_for_command,
+    refuse_protected_output,
+    scope_from_args,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("init", help="create an empty database (does nothing if it exists)")
     p.set_defaults(handler=cmd_init)
 
-    p = subparsers.add_parser("check", help="check integrity, links, file identity, schema version, summaries; print counts")
+    p = subparsers.add_parser(
+        "check", help="check integrity, links, file identity, schema version, summaries; print counts"
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--repair", action="store_true",
-                   help="if the summary tables disagree with the records, back up, recount them, and check again")
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="if the summary tables disagree with the records, back up, recount them, and check again",
+    )
     p.set_defaults(handler=cmd_check)
 
     p = subparsers.add_parser("stats", help="print the key figures for a scope (see README: Figures)")
@@ -25,7 +36,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_stats)
 
     p = subparsers.add_parser("backup", help="write a verified backup of the database")
-    p.add_argument("--to", type=str, metavar="PATH", help="write the backup exactly here (default: the backups folder beside the database)")
+    p.add_argument(
+        "--to",
+        type=str,
+        metavar="PATH",
+        help="write the backup exactly here (default: the backups folder beside the database)",
+    )
     p.set_defaults(handler=cmd_backup)
 
 

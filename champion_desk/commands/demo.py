@@ -15,9 +15,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Write deterministic demo data into an empty database (created if missing). The same "
         "scale, seed and end date always give the same data.",
     )
-    p.add_argument("--scale", choices=("ward", "hospital", "trust"), default="hospital",
-                   help="ward: 1 unit, 40 staff, 1 year; hospital: 12 units, 900 staff, 2 years; "
-                   "trust: 60 units, 6,000 staff, 5 years (default: hospital)")
+    p.add_argument(
+        "--scale",
+        choices=("ward", "hospital", "trust"),
+        default="hospital",
+        help="ward: 1 unit, 40 staff, 1 year; hospital: 12 units, 900 staff, 2 years; "
+        "trust: 60 units, 6,000 staff, 5 years (default: hospital)",
+    )
     p.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
     p.add_argument("--end", metavar="YYYY-MM-DD", help="last day of the story (default: today)")
     p.set_defaults(handler=cmd_demo)
@@ -33,11 +37,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         summary = generate_demo(db, args.scale, seed=args.seed, end=end, actor="demo")
     elapsed = time.perf_counter() - started
     counts = summary["counts"]
-    print(f"Demo data written to {db_path(args)} in {elapsed:.1f} s "
-          f"({summary['scale']} scale, seed {summary['seed']}, {summary['start']} to {summary['end']}):")
+    print(
+        f"Demo data written to {db_path(args)} in {elapsed:.1f} s "
+        f"({summary['scale']} scale, seed {summary['seed']}, {summary['start']} to {summary['end']}):"
+    )
     print("  " + ", ".join(f"{table.replace('_', ' ')} {n:,}" for table, n in counts.items()))
     if summary["lagging_unit"]:
         print(f"Lagging unit: {summary['lagging_unit']} (one champion, low coverage, job-security concerns).")
-    print(f"Log in as champion {summary['champion']} ({summary['champion_unit']}) "
-          f"or ward manager {summary['manager']}.")
+    print(
+        f"Log in as champion {summary['champion']} ({summary['champion_unit']}) or ward manager {summary['manager']}."
+    )
     return 0

@@ -19,20 +19,31 @@ class CommandRefused(ChampionDeskError):
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("import-roster", help="import staff from an HR roster (CSV or XLSX)")
     p.add_argument("file", type=Path, metavar="FILE")
-    p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                   help="read FIELD (staff_ref, display_name, role, unit, is_champion, active, email, login) from COLUMN; "
-                   "join columns with + (display_name=Forename+Surname)")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="read FIELD (staff_ref, display_name, role, unit, is_champion, active, email, login) from COLUMN; "
+        "join columns with + (display_name=Forename+Surname)",
+    )
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     p.add_argument("--skip-invalid", action="store_true", help="write the valid rows, report the invalid ones")
-    p.add_argument("--encoding", metavar="NAME",
-                   help="a CSV's encoding when it has no byte-order mark and is not UTF-8 (cp1252 for older Excel)")
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="a CSV's encoding when it has no byte-order mark and is not UTF-8 (cp1252 for older Excel)",
+    )
     p.set_defaults(handler=cmd_import_roster)
 
     p = subparsers.add_parser("export", help="export every table's live records to CSV files or one XLSX workbook")
     p.add_argument("--out", type=Path, required=True, metavar="PATH", help="a folder (csv) or a .xlsx file")
     p.add_argument("--format", choices=("csv", "xlsx"), help="default: xlsx when PATH ends in .xlsx, else csv")
-    p.add_argument("--full", action="store_true",
-                   help="keep every colleague's name and the concern text (your own copy; the default export is fit for a manager)")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="keep every colleague's name and the concern text (your own copy; the default export is fit for a manager)",
+    )
     p.set_defaults(handler=cmd_export)
 
     p = subparsers.add_parser("backups", help="list the backups beside the database, newest first")
@@ -75,7 +86,11 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     # A new ward starts from its HR roster, so the database is created when missing (a dry run
     # against a missing database checks the file against an empty one and creates nothing).
     missing = not db_path(args).exists()
-    with (memory_database() if args.dry_run and missing else open_for_command(args, write=not args.dry_run, create=not args.dry_run)) as db:
+    with (
+        memory_database()
+        if args.dry_run and missing
+        else open_for_command(args, write=not args.dry_run, create=not args.dry_run)
+    ) as db:
         plan = roster.import_roster(db, table, mapping, CLI_ACTOR, skip_invalid=args.skip_invalid, dry_run=args.dry_run)
     print(f"Roster: {table.path.name} ({table.describe()})")
     for name in roster.FIELDS:
@@ -110,11 +125,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"Exported to {result.path}:")
     for table, n in result.counts.items():
         print(f"  {table:<18} {n:>8}")
-    print("The audit table is not exported (it holds names and concern text); "
-          "incident.raised_by is left out (who raised a concern is confidential).")
+    print(
+        "The audit table is not exported (it holds names and concern text); "
+        "incident.raised_by is left out (who raised a concern is confidential)."
+    )
     if not args.full:
-        print("Fit for a manager: only champions are named, and concern text and notes are left empty "
-              "(use --full for your own complete copy).")
+        print(
+            "Fit for a manager: only champions are named, and concern text and notes are left empty "
+            "(use --full for your own complete copy)."
+        )
     return 0
 
 
@@ -128,7 +147,9 @@ def cmd_backups(args: argparse.Namespace) -> int:
         return 0
     print(f"Backups in {folder} (newest first):")
     for b in found:
-        print(f"  {b.taken_at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}  {b.reason:<16} {b.size / 1024:>9.0f} KB  {b.path.name}")
+        print(
+            f"  {b.taken_at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}  {b.reason:<16} {b.size / 1024:>9.0f} KB  {b.path.name}"
+        )
     return 0
 
 
@@ -136,7 +157,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from champion_desk.store.foreign import restore_database
 
     if not args.yes:
-        raise CommandRefused("restore replaces the whole database; add --yes to confirm (a backup of the current one is kept).")
+        raise CommandRefused(
+            "restore replaces the whole database; add --yes to confirm (a backup of the current one is kept)."
+        )
     with open_for_command(args, write=True) as db:
         result = restore_database(db, args.path)
     print(f"Restored from {args.path}.")

@@ -26,12 +26,19 @@ def cmd_next_steps(args: argparse.Namespace) -> int:
         found = suggestions(db, scope, today=scope.date_to, include_hidden=args.all)
     shown = found[: args.limit] if args.limit > 0 else found
     if args.json:
-        json.dump({"scope": scope.describe(), "suggestions": [s.as_dict() for s in shown]}, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(
+            {"scope": scope.describe(), "suggestions": [s.as_dict() for s in shown]},
+            sys.stdout,
+            indent=2,
+            ensure_ascii=False,
+        )
         sys.stdout.write("\n")
         return 0
     print(f"Next steps for {scope.describe()}: {len(found)} suggestion{'s' if len(found) != 1 else ''}")
     for n, s in enumerate(shown, 1):
         where = " · ".join(x for x in (s.unit, s.tool) if x)
         response = f" ({s.response['decision']})" if s.response else ""
-        print(f"\n{n}. [{s.severity_name}] {where}{response}\n   Do: {s.action}\n   Why: {s.signal}\n   Strategy: {s.strategy}")
+        print(
+            f"\n{n}. [{s.severity_name}] {where}{response}\n   Do: {s.action}\n   Why: {s.signal}\n   Strategy: {s.strategy}"
+        )
     return 0

@@ -19,10 +19,19 @@ if TYPE_CHECKING:
 
 def add_scope_options(parser: argparse.ArgumentParser, default_months: int) -> None:
     """Add --from/--to/--unit/--tool; the default period is the last ``default_months`` months."""
-    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help=f"first day (default: {default_months} months before --to)")
+    parser.add_argument(
+        "--from",
+        dest="date_from",
+        metavar="YYYY-MM-DD",
+        help=f"first day (default: {default_months} months before --to)",
+    )
     parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day, inclusive (default: today)")
-    parser.add_argument("--unit", dest="units", action="append", default=[], metavar="NAME", help="limit to this unit (repeatable)")
-    parser.add_argument("--tool", dest="tools", action="append", default=[], metavar="NAME", help="limit to this tool (repeatable)")
+    parser.add_argument(
+        "--unit", dest="units", action="append", default=[], metavar="NAME", help="limit to this unit (repeatable)"
+    )
+    parser.add_argument(
+        "--tool", dest="tools", action="append", default=[], metavar="NAME", help="limit to this tool (repeatable)"
+    )
     parser.set_defaults(default_months=default_months)
 
 

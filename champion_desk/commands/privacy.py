@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-
 from pathlib import Path
 
 from champion_desk.commands.options import db_path, open_for_command, refuse_protected_output
@@ -15,9 +14,13 @@ CLI_ACTOR = "command line"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("retention", help="list (--dry-run) or remove (--apply) what the retention rules say goes")
+    p = subparsers.add_parser(
+        "retention", help="list (--dry-run) or remove (--apply) what the retention rules say goes"
+    )
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--dry-run", action="store_true", help="list what would go (counts and kinds), write nothing (the default)")
+    mode.add_argument(
+        "--dry-run", action="store_true", help="list what would go (counts and kinds), write nothing (the default)"
+    )
     mode.add_argument("--apply", action="store_true", help="remove it, erasure-grade, in one audited transaction")
     p.add_argument("--json", action="store_true", help="print the counts as JSON")
     p.set_defaults(handler=cmd_retention)
@@ -37,7 +40,11 @@ def cmd_retention(args: argparse.Namespace) -> int:
         # Run again after a busy or full disk, it finishes clearing the old copies even with nothing due.
         due = retention.apply(db, CLI_ACTOR, purge_when_empty=True) if args.apply else retention.plan(db)
     if args.json:
-        print(json.dumps({"applied": bool(args.apply), "rules": values, "cutoffs": vars(cut), "removed": due.counts()}, indent=2))
+        print(
+            json.dumps(
+                {"applied": bool(args.apply), "rules": values, "cutoffs": vars(cut), "removed": due.counts()}, indent=2
+            )
+        )
         return 0
     print("Retention rules in force:")
     for line in retention.rule_lines(values):
@@ -49,10 +56,17 @@ def cmd_retention(args: argparse.Namespace) -> int:
     elif due.purge_problem is not None:
         from champion_desk.store.erasure import BUSY
 
-        why = ("another program still has this database open (another Champion Desk window, DB Browser for SQLite, "
-               "Datasette or sqlite3)" if due.purge_problem == BUSY else "the disk is full")
-        print(f"Old copies of what was removed are still in the file because {why}; close it (or free some space) "
-              "and run 'champion-desk retention --apply' again.", file=sys.stderr)
+        why = (
+            "another program still has this database open (another Champion Desk window, DB Browser for SQLite, "
+            "Datasette or sqlite3)"
+            if due.purge_problem == BUSY
+            else "the disk is full"
+        )
+        print(
+            f"Old copies of what was removed are still in the file because {why}; close it (or free some space) "
+            "and run 'champion-desk retention --apply' again.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -23,21 +23,40 @@ def _k(text: str) -> int:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help="the PDF to write (replaced if it exists)")
+    p.add_argument(
+        "--out", required=True, type=Path, metavar="FILE.pdf", help="the PDF to write (replaced if it exists)"
+    )
     add_scope_options(p, default_months=3)
-    p.add_argument("--suppress-below", dest="k", type=_k, default=DEFAULT_K, metavar="K",
-                   help=f"print counts from 1 to K-1 as 'fewer than K' (default {DEFAULT_K})")
-    p.add_argument("--by", dest="made_by", default=None, metavar="NAME",
-                   help="who made it, printed on the cover and in the PDF's author (default: the person logging "
-                        "on this PC in the app, else left out)")
+    p.add_argument(
+        "--suppress-below",
+        dest="k",
+        type=_k,
+        default=DEFAULT_K,
+        metavar="K",
+        help=f"print counts from 1 to K-1 as 'fewer than K' (default {DEFAULT_K})",
+    )
+    p.add_argument(
+        "--by",
+        dest="made_by",
+        default=None,
+        metavar="NAME",
+        help="who made it, printed on the cover and in the PDF's author (default: the person logging "
+        "on this PC in the app, else left out)",
+    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("briefing", help="write the PDF briefing for a staff meeting (default: the last 3 months)")
+    p = subparsers.add_parser(
+        "briefing", help="write the PDF briefing for a staff meeting (default: the last 3 months)"
+    )
     _common(p)
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size (default a4)")
-    p.add_argument("--pages", choices=("1", "all"), default="all",
-                   help="1: the one-page summary for a ward's staff meeting; all: the full briefing (default)")
+    p.add_argument(
+        "--pages",
+        choices=("1", "all"),
+        default="all",
+        help="1: the one-page summary for a ward's staff meeting; all: the full briefing (default)",
+    )
     p.set_defaults(handler=cmd_briefing)
 
     p = subparsers.add_parser("poster", help="write a one-page 'You said, we did' poster for the noticeboard")
@@ -88,8 +107,9 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     scope = scope_from_args(args)
     refuse_protected_output(args, args.out)
     with open_for_command(args, write=False) as db:
-        pages = make_briefing(db, scope, args.out, k=args.k, paper=args.paper, made_by=_made_by(args, db),
-                              one_page=args.pages == "1")
+        pages = make_briefing(
+            db, scope, args.out, k=args.k, paper=args.paper, made_by=_made_by(args, db), one_page=args.pages == "1"
+        )
     print(f"Briefing written: {args.out} ({pages} page{'s' if pages != 1 else ''}, {meeting_scope(scope).describe()})")
     return 0
 

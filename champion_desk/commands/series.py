@@ -20,7 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(units and readiness: one row per unit, or per unit and tool, over the whole period).",
     )
     p.add_argument("name", choices=SERIES, metavar="NAME", help=f"which series: {', '.join(SERIES)}")
-    p.add_argument("--bucket", choices=("week", "month"), required=True, help="ISO weeks (Monday to Sunday) or calendar months")
+    p.add_argument(
+        "--bucket", choices=("week", "month"), required=True, help="ISO weeks (Monday to Sunday) or calendar months"
+    )
     p.add_argument("--format", choices=("json", "csv"), default="json", help="output format (default: json)")
     add_scope_options(p, default_months=12)
     p.set_defaults(handler=cmd_series)

@@ -12,14 +12,31 @@ from champion_desk.commands.options import open_for_command
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("sync", help="write this logbook's snapshot into FOLDER and merge every other ward's snapshot there")
-    p.add_argument("folder", type=Path, metavar="FOLDER", help="a USB stick, a shared drive or a synced folder (never the logbook's own)")
-    p.add_argument("--ward", metavar="NAME", help="the name this logbook syncs under (remembered; default: its only unit's name, else this PC's)")
+    p = subparsers.add_parser(
+        "sync", help="write this logbook's snapshot into FOLDER and merge every other ward's snapshot there"
+    )
+    p.add_argument(
+        "folder",
+        type=Path,
+        metavar="FOLDER",
+        help="a USB stick, a shared drive or a synced folder (never the logbook's own)",
+    )
+    p.add_argument(
+        "--ward",
+        metavar="NAME",
+        help="the name this logbook syncs under (remembered; default: its only unit's name, else this PC's)",
+    )
     p.set_defaults(handler=cmd_sync)
 
     p = subparsers.add_parser("sync-status", help="list every ward logbook this one knows of and when each last synced")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--stale-after", type=int, default=None, metavar="DAYS", help="flag wards not synced for more than DAYS days (default 7)")
+    p.add_argument(
+        "--stale-after",
+        type=int,
+        default=None,
+        metavar="DAYS",
+        help="flag wards not synced for more than DAYS days (default 7)",
+    )
     p.set_defaults(handler=cmd_sync_status)
 
 
@@ -29,8 +46,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     with open_for_command(args, write=True) as db:
         print(f"Sync with {args.folder}:", flush=True)
         # Each file's line as soon as it is known: a hub merging 60 snapshots takes a while.
-        report = sync_folder(db, args.folder, CLI_ACTOR, ward_name=args.ward,
-                             on_line=lambda line: print("  " + line.text(), flush=True))
+        report = sync_folder(
+            db, args.folder, CLI_ACTOR, ward_name=args.ward, on_line=lambda line: print("  " + line.text(), flush=True)
+        )
     for line in report.text_lines():
         print(line)
     return 0

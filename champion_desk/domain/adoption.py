@@ -31,24 +31,37 @@ def adoption_by_training(db: Database, scope: Scope) -> list[dict[str, Any]]:
     period = [(scope.date_from, scope.date_to)]
     facts = metrics.usage_facts(db, f, period)
     at = scope.date_to.isoformat()
-    mentored = {(r["mentee_id"], r["tool_id"]) for r in db.query(
-        "SELECT DISTINCT mentee_id, tool_id FROM pairing WHERE deleted_at IS NULL AND started_on <= ?", (at,))}
+    mentored = {
+        (r["mentee_id"], r["tool_id"])
+        for r in db.query(
+            "SELECT DISTINCT mentee_id, tool_id FROM pairing WHERE deleted_at IS NULL AND started_on <= ?", (at,)
+        )
+    }
     # Trained at all is the coverage summary's first training day; only hands-on needs the sessions,
     # and only those of the tools whose use is counted.
     tools = sorted(facts.tools)
-    hands_on = {(r["staff_id"], r["tool_id"]) for r in db.query(
-        f"""SELECT DISTINCT a.staff_id, ts.tool_id FROM training_session ts JOIN attendance a ON a.session_id = ts.id
+    hands_on = (
+        {
+            (r["staff_id"], r["tool_id"])
+            for r in db.query(
+                f"""SELECT DISTINCT a.staff_id, ts.tool_id FROM training_session ts JOIN attendance a ON a.session_id = ts.id
              WHERE ts.deleted_at IS NULL AND a.deleted_at IS NULL AND ts.held_on <= ?
-               AND ts.format IN ({', '.join('?' for _ in HANDS_ON_FORMATS)}) AND ts.tool_id IN ({', '.join('?' for _ in tools)})""",
-        (at, *HANDS_ON_FORMATS, *tools))} if tools else set()
+               AND ts.format IN ({", ".join("?" for _ in HANDS_ON_FORMATS)}) AND ts.tool_id IN ({", ".join("?" for _ in tools)})""",
+                (at, *HANDS_ON_FORMATS, *tools),
+            )
+        }
+        if tools
+        else set()
+    )
     formats = {key: key in hands_on for key, (first_on, _) in facts.firsts.items() if first_on and first_on <= at}
     (cells,) = metrics.adoption_cells(db, f, period, facts)
     eligible = sum(cell["usage_eligible"] for cell in cells.values())
     counts = {g: [0, 0] for g in GROUPS}
     # A pair with no use, no training and no mentoring can only be eligible and "not trained": those
     # are what is left of the eligible count once the others are read one by one.
-    others = sorted({k for k in (*facts.pairs, *facts.firsts, *mentored, *formats)
-                     if k[0] in facts.staff and k[1] in facts.tools})
+    others = sorted(
+        {k for k in (*facts.pairs, *facts.firsts, *mentored, *formats) if k[0] in facts.staff and k[1] in facts.tools}
+    )
     for pair in metrics.usage_pairs(facts, scope.date_from, scope.date_to, others):
         if not pair.eligible:
             continue
@@ -62,8 +75,10 @@ def adoption_by_training(db: Database, scope: Scope) -> list[dict[str, Any]]:
         counts[group][0] += 1
         counts[group][1] += pair.weeks > 0
     counts[GROUPS[3]][0] += eligible - sum(n for n, _ in counts.values())
-    return [{"group": g, "usage_eligible": n, "usage_active": a, "adoption_rate": metrics.share(a, n)}
-            for g, (n, a) in counts.items()]
+    return [
+        {"group": g, "usage_eligible": n, "usage_active": a, "adoption_rate": metrics.share(a, n)}
+        for g, (n, a) in counts.items()
+    ]
 
 
 def adoption_by_unit(db: Database, scope: Scope) -> list[dict[str, Any]]:
@@ -71,7 +86,10 @@ def adoption_by_unit(db: Database, scope: Scope) -> list[dict[str, Any]]:
     usage_eligible, usage_active, adoption_rate and using_not_signed_off, each as ``stats`` gives it
     with that unit alone."""
     f = metrics.resolve(db, scope)
-    names = {r["id"]: r["name"] for r in db.query(f"SELECT id, name FROM unit u WHERE deleted_at IS NULL{f.units('u.id')}", f.params())}
+    names = {
+        r["id"]: r["name"]
+        for r in db.query(f"SELECT id, name FROM unit u WHERE deleted_at IS NULL{f.units('u.id')}", f.params())
+    }
     (cells,) = metrics.adoption_cells(db, f, [(scope.date_from, scope.date_to)])
     totals: dict[str, dict[str, int]] = {}
     for (unit_id, _tool_id), cell in cells.items():
@@ -83,8 +101,12 @@ def adoption_by_unit(db: Database, scope: Scope) -> list[dict[str, Any]]:
     for unit_id, total in sorted(totals.items(), key=lambda item: names[item[0]].casefold()):
         row = metrics.adoption_cell_figures(total)
         if row["usage_eligible"] or row["using_not_signed_off"]:
-            out.append({"unit": names[unit_id], **{k: row[k] for k in ("usage_eligible", "usage_active", "adoption_rate",
-                                                                         "using_not_signed_off")}})
+            out.append(
+                {
+                    "unit": names[unit_id],
+                    **{k: row[k] for k in ("usage_eligible", "usage_active", "adoption_rate", "using_not_signed_off")},
+                }
+            )
     return out
 
 
@@ -100,10 +122,17 @@ def go_lives(db: Database, scope: Scope) -> list[dict[str, Any]]:
     if f.unit_ids is not None and len(f.unit_ids) == 1:
         rows = db.query(
             f"""SELECT min(r.since) AS day, t.name AS tool FROM rollout r JOIN tool t ON t.id = r.tool_id
-                 WHERE r.deleted_at IS NULL AND t.deleted_at IS NULL AND r.stage = 'live'{used}{f.units('r.unit_id')}{f.tools('r.tool_id')}
-                 GROUP BY t.id""", f.params())
+                 WHERE r.deleted_at IS NULL AND t.deleted_at IS NULL AND r.stage = 'live'{used}{f.units("r.unit_id")}{f.tools("r.tool_id")}
+                 GROUP BY t.id""",
+            f.params(),
+        )
     else:
-        rows = db.query(f"SELECT go_live_on AS day, name AS tool FROM tool t WHERE deleted_at IS NULL{used}{f.tools('t.id')}", f.params())
+        rows = db.query(
+            f"SELECT go_live_on AS day, name AS tool FROM tool t WHERE deleted_at IS NULL{used}{f.tools('t.id')}",
+            f.params(),
+        )
     found = [r for r in rows if r["day"] and lo <= r["day"] <= hi]
-    return [{"date": r["day"], "label": f"{r['tool']} live {dt.date.fromisoformat(r['day']):%-d %b %Y}"}
-            for r in sorted(found, key=lambda r: (r["day"], r["tool"]))]
+    return [
+        {"date": r["day"], "label": f"{r['tool']} live {dt.date.fromisoformat(r['day']):%-d %b %Y}"}
+        for r in sorted(found, key=lambda r: (r["day"], r["tool"]))
+    ]

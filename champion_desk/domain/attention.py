@@ -47,10 +47,12 @@ def _days(since: str | None, today: dt.date) -> int:
     return (today - dt.date.fromisoformat(since)).days if since else 0
 
 
-def open_concerns(db: Database, today: dt.date, older_than_days: int = CONCERN_OPEN_DAYS, limit: int = DEFAULT_LIMIT) -> Group:
+def open_concerns(
+    db: Database, today: dt.date, older_than_days: int = CONCERN_OPEN_DAYS, limit: int = DEFAULT_LIMIT
+) -> Group:
     """Return concerns not addressed or closed, raised more than ``older_than_days`` days ago (oldest first)."""
     cut = (today - dt.timedelta(days=older_than_days)).isoformat()
-    where = f"""i.deleted_at IS NULL AND i.status NOT IN ({', '.join('?' for _ in _RESOLVED)}) AND i.occurred_on < ?"""
+    where = f"""i.deleted_at IS NULL AND i.status NOT IN ({", ".join("?" for _ in _RESOLVED)}) AND i.occurred_on < ?"""
     params = (*_RESOLVED, cut)
     total = db.scalar(f"SELECT count(*) FROM incident i WHERE {where}", params)
     rows = db.query(
@@ -60,8 +62,13 @@ def open_concerns(db: Database, today: dt.date, older_than_days: int = CONCERN_O
         (*params, limit),
     )
     items = [
-        Item("incident", r["id"], f"{r['theme'].capitalize()} concern, {r['status']} for {_days(r['occurred_on'], today)} days",
-             f"{r['unit']} · {r['tool']}", r["occurred_on"])
+        Item(
+            "incident",
+            r["id"],
+            f"{r['theme'].capitalize()} concern, {r['status']} for {_days(r['occurred_on'], today)} days",
+            f"{r['unit']} · {r['tool']}",
+            r["occurred_on"],
+        )
         for r in rows
     ]
     return Group("concerns", f"Concerns open more than {older_than_days} days", int(total or 0), items)
@@ -88,8 +95,15 @@ def stalled_pairings(db: Database, today: dt.date, days: int = STALL_DAYS, limit
     for r in rows:
         last = r["last_checkin"]
         since = f"no check-in for {_days(last, today)} days" if last else "no check-in yet"
-        items.append(Item("pairing", r["id"], f"{r['mentor']} mentoring {r['mentee']}: {since}", r["tool"],
-                          last or r["started_on"]))
+        items.append(
+            Item(
+                "pairing",
+                r["id"],
+                f"{r['mentor']} mentoring {r['mentee']}: {since}",
+                r["tool"],
+                last or r["started_on"],
+            )
+        )
     return Group("pairings", f"Mentoring pairings stalled ({days} days without a check-in)", int(total or 0), items)
 
 
@@ -105,8 +119,13 @@ def awaiting_countersign(db: Database, today: dt.date, limit: int = DEFAULT_LIMI
         (today.isoformat(), limit),
     )
     items = [
-        Item("training_session", r["id"], f"{r['tool']} {r['format']} session on {format_uk_date(r['held_on'])} by {r['trainer']}",
-             r["unit"], r["held_on"])
+        Item(
+            "training_session",
+            r["id"],
+            f"{r['tool']} {r['format']} session on {format_uk_date(r['held_on'])} by {r['trainer']}",
+            r["unit"],
+            r["held_on"],
+        )
         for r in rows
     ]
     return Group("countersign", "Sessions waiting for a manager's countersign", int(total or 0), items)
@@ -128,7 +147,9 @@ def _refresher_row(row: dict[str, Any], today: dt.date | None = None) -> Item | 
     return Item("staff", str(staff_id), title, row.get("unit") or "", due)
 
 
-def refreshers_due(db: Database, today: dt.date, within_days: int = REFRESHER_WITHIN_DAYS, limit: int = DEFAULT_LIMIT) -> Group:
+def refreshers_due(
+    db: Database, today: dt.date, within_days: int = REFRESHER_WITHIN_DAYS, limit: int = DEFAULT_LIMIT
+) -> Group:
     """Return colleagues whose refresher training falls due within ``within_days`` (as
     ``breakdowns.refreshers_due`` defines it; overdue ones included)."""
     from champion_desk.domain import breakdowns
@@ -138,11 +159,17 @@ def refreshers_due(db: Database, today: dt.date, within_days: int = REFRESHER_WI
     rows = breakdowns.refreshers_due(db, Scope(dt.date(1900, 1, 1), today), within_days)
     items = [i for i in (_refresher_row(dict(r), today) for r in rows) if i is not None]
     items.sort(key=lambda i: i.day or "")
-    return Group("refreshers", f"Refresher training overdue or due within {within_days} days", len(items), items[:limit])
+    return Group(
+        "refreshers", f"Refresher training overdue or due within {within_days} days", len(items), items[:limit]
+    )
 
 
 def needs_attention(db: Database, today: dt.date | None = None, limit: int = DEFAULT_LIMIT) -> list[Group]:
     """Return every group of things needing attention (empty groups included, in a fixed order)."""
     today = today or dt.date.today()
-    return [open_concerns(db, today, limit=limit), stalled_pairings(db, today, limit=limit),
-            refreshers_due(db, today, limit=limit), awaiting_countersign(db, today, limit=limit)]
+    return [
+        open_concerns(db, today, limit=limit),
+        stalled_pairings(db, today, limit=limit),
+        refreshers_due(db, today, limit=limit),
+        awaiting_countersign(db, today, limit=limit),
+    ]

@@ -19,8 +19,9 @@ ADKAR: tuple[str, ...] = values(Barrier)
 BARRIER_BELOW = 3
 
 
-def unit_breakdown(db: Database, scope: Scope, with_refreshers: bool = True,
-                   staff_rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def unit_breakdown(
+    db: Database, scope: Scope, with_refreshers: bool = True, staff_rows: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Return one row per unit in scope (all live units when the scope names none), by unit name.
 
     Rows: unit, staff_active, champions_active, staff_per_champion, training_coverage,
@@ -31,7 +32,9 @@ def unit_breakdown(db: Database, scope: Scope, with_refreshers: bool = True,
     """
     f = metrics.resolve(db, scope)
     marks = f.units("u.id")
-    units = db.query(f"SELECT id, name FROM unit u WHERE u.deleted_at IS NULL{marks} ORDER BY name COLLATE NOCASE, name", f.params())
+    units = db.query(
+        f"SELECT id, name FROM unit u WHERE u.deleted_at IS NULL{marks} ORDER BY name COLLATE NOCASE, name", f.params()
+    )
     if staff_rows is None:
         staff_rows = metrics.staff_by_unit(db, f, scope.date_to)
     by_unit = {r["unit_id"]: r for r in staff_rows}
@@ -43,14 +46,16 @@ def unit_breakdown(db: Database, scope: Scope, with_refreshers: bool = True,
         r = by_unit.get(unit["id"], {})
         staff = int(r.get("staff_active") or 0)
         champions = int(r.get("champions_active") or 0)
-        rows.append({
-            "unit": unit["name"],
-            "staff_active": staff,
-            "champions_active": champions,
-            "staff_per_champion": metrics.ratio(staff, champions),
-            "training_coverage": metrics.share(int(r.get("covered") or 0), staff),
-            "signed_off_staff": int(r.get("signed_off_staff") or 0),
-        })
+        rows.append(
+            {
+                "unit": unit["name"],
+                "staff_active": staff,
+                "champions_active": champions,
+                "staff_per_champion": metrics.ratio(staff, champions),
+                "training_coverage": metrics.share(int(r.get("covered") or 0), staff),
+                "signed_off_staff": int(r.get("signed_off_staff") or 0),
+            }
+        )
         if with_refreshers:
             rows[-1]["refreshers_due"] = due.get(unit["name"], 0)
     return rows
@@ -83,8 +88,10 @@ def readiness(db: Database, scope: Scope) -> list[dict[str, Any]]:
             f"""SELECT u.name AS unit, t.name AS tool, pu.taken_on, pu.respondents, {adkar}
                   FROM summary_latest_pulse l JOIN pulse pu ON pu.id = l.pulse_id
                   JOIN unit u ON u.id = l.unit_id JOIN tool t ON t.id = l.tool_id
-                 WHERE 1 = 1{f.unit_and_tool('l')}
-                 ORDER BY u.name, t.name""", f.params())
+                 WHERE 1 = 1{f.unit_and_tool("l")}
+                 ORDER BY u.name, t.name""",
+            f.params(),
+        )
         for row in rows:
             row["barrier_point"] = barrier_point(row)
         return rows
@@ -93,7 +100,7 @@ def readiness(db: Database, scope: Scope) -> list[dict[str, Any]]:
     sql = f"""
         WITH latest AS (
             SELECT pu.unit_id AS unit_id, pu.tool_id AS tool_id, max(pu.taken_on) AS taken_on FROM pulse pu
-             WHERE pu.deleted_at IS NULL AND pu.taken_on <= :d_to{f.unit_and_tool('pu')}
+             WHERE pu.deleted_at IS NULL AND pu.taken_on <= :d_to{f.unit_and_tool("pu")}
              GROUP BY pu.unit_id, pu.tool_id)
         SELECT u.name AS unit, t.name AS tool, pu.taken_on, pu.respondents, {adkar}
           FROM (SELECT pu.*, row_number() OVER (PARTITION BY pu.unit_id, pu.tool_id
@@ -140,7 +147,7 @@ def refreshers_due(db: Database, scope: Scope, within_days: int = 0) -> list[dic
               FROM {source}
              WHERE a.deleted_at IS NULL AND a.signed_off = 1 AND ts.deleted_at IS NULL AND {signed} <= :d_to
                AND a.staff_id IN ({live_staff})
-               AND ts.tool_id IN (SELECT t.id FROM tool t WHERE t.refresher_months IS NOT NULL{f.tools('t.id')})
+               AND ts.tool_id IN (SELECT t.id FROM tool t WHERE t.refresher_months IS NOT NULL{f.tools("t.id")})
              GROUP BY a.staff_id, ts.tool_id)
         SELECT s.id AS staff_id, s.display_name, u.name AS unit, t.name AS tool, t.refresher_months AS months,
                l.signed_off_on
@@ -173,25 +180,27 @@ def journey(db: Database, staff_id: str) -> list[dict[str, Any]]:
     about = "ts.format || ' session on ' || t.name || ' (' || u.name || ')'"
     name = "(SELECT display_name FROM staff WHERE id = {0})"
     # A signature says how it was signed, so an unverified one never reads as verified.
-    how = ("(CASE {0} WHEN 'pin' THEN ' (verified by PIN)' WHEN 'unverified' THEN ' (unverified: no PIN)'"
-           " WHEN 'before signatures' THEN ' (recorded before signatures)' ELSE '' END)")
+    how = (
+        "(CASE {0} WHEN 'pin' THEN ' (verified by PIN)' WHEN 'unverified' THEN ' (unverified: no PIN)'"
+        " WHEN 'before signatures' THEN ' (recorded before signatures)' ELSE '' END)"
+    )
     sql = f"""
         SELECT ts.held_on AS date, 'trained' AS kind, 'Ran a ' || {about} AS summary, 'training_session' AS tbl, ts.id AS record_id
           FROM training_session ts {tool_unit} WHERE ts.trainer_id = :sid AND ts.deleted_at IS NULL
         UNION ALL
-        SELECT coalesce(ts.verified_on, ts.held_on), 'countersigned', 'Countersigned a ' || {about} || {how.format('ts.verified_signature')}, 'training_session', ts.id
+        SELECT coalesce(ts.verified_on, ts.held_on), 'countersigned', 'Countersigned a ' || {about} || {how.format("ts.verified_signature")}, 'training_session', ts.id
           FROM training_session ts {tool_unit} WHERE ts.verified_by = :sid AND ts.deleted_at IS NULL
         UNION ALL
         SELECT ts.held_on, 'attended', 'Attended a ' || {about}, 'attendance', a.id
           FROM attendance a JOIN training_session ts ON ts.id = a.session_id {tool_unit}
          WHERE a.staff_id = :sid AND a.deleted_at IS NULL AND ts.deleted_at IS NULL
         UNION ALL
-        SELECT coalesce(a.signed_off_on, ts.held_on), 'signed off', 'Signed off as competent on ' || t.name || {how.format('a.signed_off_signature')}, 'attendance', a.id
+        SELECT coalesce(a.signed_off_on, ts.held_on), 'signed off', 'Signed off as competent on ' || t.name || {how.format("a.signed_off_signature")}, 'attendance', a.id
           FROM attendance a JOIN training_session ts ON ts.id = a.session_id {tool_unit}
          WHERE a.staff_id = :sid AND a.signed_off = 1 AND a.deleted_at IS NULL AND ts.deleted_at IS NULL
         UNION ALL
         SELECT coalesce(a.signed_off_on, ts.held_on), 'signed off a colleague',
-               'Signed off ' || {name.format('a.staff_id')} || ' on ' || t.name || {how.format('a.signed_off_signature')}, 'attendance', a.id
+               'Signed off ' || {name.format("a.staff_id")} || ' on ' || t.name || {how.format("a.signed_off_signature")}, 'attendance', a.id
           FROM attendance a JOIN training_session ts ON ts.id = a.session_id {tool_unit}
          WHERE a.signed_off_by = :sid AND a.signed_off = 1 AND a.deleted_at IS NULL AND ts.deleted_at IS NULL
         UNION ALL
@@ -203,10 +212,10 @@ def journey(db: Database, staff_id: str) -> list[dict[str, Any]]:
           FROM incident i JOIN tool t ON t.id = i.tool_id JOIN unit u ON u.id = i.unit_id
          WHERE i.reported_by = :sid AND i.deleted_at IS NULL
         UNION ALL
-        SELECT pr.started_on, 'mentoring', 'Began mentoring ' || {name.format('pr.mentee_id')} || ' on ' || t.name, 'pairing', pr.id
+        SELECT pr.started_on, 'mentoring', 'Began mentoring ' || {name.format("pr.mentee_id")} || ' on ' || t.name, 'pairing', pr.id
           FROM pairing pr JOIN tool t ON t.id = pr.tool_id WHERE pr.mentor_id = :sid AND pr.deleted_at IS NULL
         UNION ALL
-        SELECT pr.started_on, 'mentored', 'Mentored by ' || {name.format('pr.mentor_id')} || ' on ' || t.name, 'pairing', pr.id
+        SELECT pr.started_on, 'mentored', 'Mentored by ' || {name.format("pr.mentor_id")} || ' on ' || t.name, 'pairing', pr.id
           FROM pairing pr JOIN tool t ON t.id = pr.tool_id WHERE pr.mentee_id = :sid AND pr.deleted_at IS NULL
         UNION ALL
         SELECT c.held_on, 'check-in',
@@ -223,7 +232,10 @@ def journey(db: Database, staff_id: str) -> list[dict[str, Any]]:
          WHERE b.backed_by = :sid AND b.deleted_at IS NULL AND d.deleted_at IS NULL
         ORDER BY 1, 2, 5"""
     rows = db.query(sql, {"sid": staff_id})
-    return [{"date": r["date"], "kind": r["kind"], "summary": r["summary"], "table": r["tbl"], "record_id": r["record_id"]} for r in rows]
+    return [
+        {"date": r["date"], "kind": r["kind"], "summary": r["summary"], "table": r["tbl"], "record_id": r["record_id"]}
+        for r in rows
+    ]
 
 
 def person_usage(db: Database, staff_id: str, months: int = 6, today: dt.date | None = None) -> list[dict[str, Any]]:
@@ -240,4 +252,5 @@ def person_usage(db: Database, staff_id: str, months: int = 6, today: dt.date | 
              FROM usage u JOIN tool t ON t.id = u.tool_id
             WHERE u.staff_id = ? AND u.deleted_at IS NULL AND u.count > 0 AND u.day BETWEEN ? AND ?
             GROUP BY t.name, month ORDER BY month DESC, t.name""",
-        (staff_id, since.isoformat(), today.isoformat()))
+        (staff_id, since.isoformat(), today.isoformat()),
+    )

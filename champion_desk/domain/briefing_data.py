@@ -103,8 +103,10 @@ class BriefingData:
     def is_empty(self) -> bool:
         """Return True when nothing at all was logged in the period (the document says so plainly)."""
         f = self.figures
-        return not any(f.get(k) for k in ("sessions", "concerns_raised", "checkins", "stories", "pairings_active")) \
+        return (
+            not any(f.get(k) for k in ("sessions", "concerns_raised", "checkins", "stories", "pairings_active"))
             and not self.readiness
+        )
 
 
 class ReadCache:
@@ -143,8 +145,15 @@ def bucket_for(scope: Scope) -> str:
     return "week" if scope.days <= 100 else "month"
 
 
-def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None = None,
-            progress: Progress | None = None, full: bool = True, bucket: str | None = None) -> BriefingData:
+def collect(
+    db: Database,
+    scope: Scope,
+    made_by: str = "",
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    full: bool = True,
+    bucket: str | None = None,
+) -> BriefingData:
     """Return the BriefingData of a scope (raises ValidationError for an unknown unit or tool name).
 
     ``full=False`` collects only what the poster prints (figures, responses, upcoming sessions,
@@ -155,6 +164,7 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
     ``progress(done, 100)`` is called between steps (see ``report_progress``); cancelling raises
     BriefingCancelled.
     """
+
     def step(percent: int, text: str) -> None:
         report_progress(progress, percent)
 
@@ -164,8 +174,15 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
     step(5, "Key figures")
     # Theme counts per week are mostly small (hidden); months keep more of them printable.
     theme_bucket = "month" if scope.days > 45 else "week"
-    data = BriefingData(scope=scope, made_on=today, made_by=made_by, bucket=bucket, theme_bucket=theme_bucket,
-                        figures=metrics.stats(db, scope), previous={})
+    data = BriefingData(
+        scope=scope,
+        made_on=today,
+        made_by=made_by,
+        bucket=bucket,
+        theme_bucket=theme_bucket,
+        figures=metrics.stats(db, scope),
+        previous={},
+    )
     if full:
         step(15, "Trends")
         data.previous_scope = previous_scope(scope)
@@ -175,8 +192,11 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
         data.training = merge_stubs(series.series(db, "training", scope, bucket), bucket)
         data.concerns = merge_stubs(series.series(db, "concerns", scope, bucket), bucket)
         data.mentoring = merge_stubs(series.series(db, "mentoring", scope, bucket), bucket)
-        data.concern_themes = data.concerns if theme_bucket == bucket else \
-            merge_stubs(series.series(db, "concerns", scope, theme_bucket), theme_bucket)
+        data.concern_themes = (
+            data.concerns
+            if theme_bucket == bucket
+            else merge_stubs(series.series(db, "concerns", scope, theme_bucket), theme_bucket)
+        )
         step(30, "Units and readiness")
         data.units = breakdowns.unit_breakdown(db, scope)
         data.readiness = breakdowns.readiness(db, scope)
@@ -190,9 +210,13 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
         data.previous_concern_table = concern_table(db, metrics.resolve(db, previous))
         data.people_table = people_table(db, scope)
         data.previous_people_table = people_table(db, previous, with_refreshers=False)
-    data.unit_ids = {r["name"]: r["id"] for r in db.query(
-        f"SELECT id, name FROM unit u WHERE u.deleted_at IS NULL{f.units('u.id')} ORDER BY name COLLATE NOCASE",
-        f.params())}
+    data.unit_ids = {
+        r["name"]: r["id"]
+        for r in db.query(
+            f"SELECT id, name FROM unit u WHERE u.deleted_at IS NULL{f.units('u.id')} ORDER BY name COLLATE NOCASE",
+            f.params(),
+        )
+    }
     redact = redactor(db)
     data.responses = responses_by_theme(db, f, redact)
     data.ideas = idea_report.ideas_acted_on(db, f, redact)
@@ -200,8 +224,10 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
     stories = listings.stories(db, scope) if full else []
     data.stories_total = len(stories)
     data.stories = [
-        {k: (redact(r[k]) if k in ("title", "summary", "measure", "value") else r[k])
-         for k in ("told_on", "title", "summary", "measure", "value", "tool", "unit")}
+        {
+            k: (redact(r[k]) if k in ("title", "summary", "measure", "value") else r[k])
+            for k in ("told_on", "title", "summary", "measure", "value", "tool", "unit")
+        }
         for r in pick_stories(stories)
     ]
     data.roadmap = roadmap(db, f) if full else []
@@ -212,7 +238,8 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
     step(55, "Next steps")
     # The poster prints agreed actions only: a proposal is not "what we will do".
     data.next_steps, data.next_steps_agreed, data.next_steps_partial = agreed_next_steps(
-        db, scope, today, redact, proposals=full)
+        db, scope, today, redact, proposals=full
+    )
     step(60, "Laying out pages")
     return data
 
@@ -221,8 +248,16 @@ def collect(db: Database, scope: Scope, made_by: str = "", today: dt.date | None
 # dates add up; states ("at the bucket's end") are those of the merged bucket's end; figures that
 # neither add nor carry (medians, rates, means) are unknown for the merged bucket.
 FLOW_KEYS = {"sessions", "attendances", "concerns_raised", "concerns_by_theme", "checkins"}
-STATE_KEYS = {"training_coverage", "signed_off_staff", "concerns_open", "pairings_active", "stalled_pairings",
-              "staff_active", "champions_active", "staff_per_champion"}
+STATE_KEYS = {
+    "training_coverage",
+    "signed_off_staff",
+    "concerns_open",
+    "pairings_active",
+    "stalled_pairings",
+    "staff_active",
+    "champions_active",
+    "staff_per_champion",
+}
 # A first or last bucket shorter than this many days is merged into its neighbour (under half of it).
 STUB_DAYS = {"week": 4, "month": 15}
 
@@ -279,11 +314,19 @@ def redactor(db: Database) -> NameRedactor:
 
 def concerns_by_unit(db: Database, f: metrics.Filter) -> dict[str, int]:
     """Return concerns raised in the period per unit name (units in scope with none count 0), by name."""
-    units = db.query(f"SELECT id, name FROM unit u WHERE u.deleted_at IS NULL{f.units('u.id')} ORDER BY name COLLATE NOCASE", f.params())
-    counts = {r["unit_id"]: r["n"] for r in db.query(
-        f"""SELECT i.unit_id, count(*) AS n FROM incident i
-             WHERE i.deleted_at IS NULL AND i.occurred_on BETWEEN :d_from AND :d_to{f.unit_and_tool('i')}
-             GROUP BY i.unit_id""", f.params())}
+    units = db.query(
+        f"SELECT id, name FROM unit u WHERE u.deleted_at IS NULL{f.units('u.id')} ORDER BY name COLLATE NOCASE",
+        f.params(),
+    )
+    counts = {
+        r["unit_id"]: r["n"]
+        for r in db.query(
+            f"""SELECT i.unit_id, count(*) AS n FROM incident i
+             WHERE i.deleted_at IS NULL AND i.occurred_on BETWEEN :d_from AND :d_to{f.unit_and_tool("i")}
+             GROUP BY i.unit_id""",
+            f.params(),
+        )
+    }
     return {u["name"]: int(counts.get(u["id"], 0)) for u in units}
 
 
@@ -303,8 +346,10 @@ def concern_table(db: Database, f: metrics.Filter) -> dict[str, dict[tuple[str, 
     """
     rows = db.query(
         f"""SELECT coalesce(i.unit_id, '{NO_UNIT}') AS unit, i.theme, i.barrier, count(*) AS n FROM incident i
-             WHERE i.deleted_at IS NULL AND i.occurred_on BETWEEN :d_from AND :d_to{f.tools('i.tool_id')}
-             GROUP BY 1, 2, 3""", f.params())
+             WHERE i.deleted_at IS NULL AND i.occurred_on BETWEEN :d_from AND :d_to{f.tools("i.tool_id")}
+             GROUP BY 1, 2, 3""",
+        f.params(),
+    )
     units = {r["id"] for r in db.query("SELECT id FROM unit WHERE deleted_at IS NULL")} | {r["unit"] for r in rows}
     themes = {(u, t): 0 for u in units for t in THEMES}
     barriers = {(ALL_UNITS, b): 0 for b in (*BARRIERS, NOT_RECORDED)}
@@ -317,8 +362,16 @@ def concern_table(db: Database, f: metrics.Filter) -> dict[str, dict[tuple[str, 
 
 
 # Counts of people per unit that the briefing prints for each unit and for all units together.
-PEOPLE_BY_UNIT = ("staff_active", "covered", "signed_off_staff", "refreshers_due", "attendances", "concerns_open",
-                  "pairings_active", "stalled_pairings")
+PEOPLE_BY_UNIT = (
+    "staff_active",
+    "covered",
+    "signed_off_staff",
+    "refreshers_due",
+    "attendances",
+    "concerns_open",
+    "pairings_active",
+    "stalled_pairings",
+)
 COUNT = "n"
 
 
@@ -332,7 +385,8 @@ def people_table(db: Database, scope: Scope, with_refreshers: bool = True) -> di
     f = metrics.resolve(db, everyone)
     live = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM unit WHERE deleted_at IS NULL")}
     tables: dict[str, dict[tuple[str, str], int]] = {
-        key: {(uid, COUNT): 0 for uid in (*live, NO_UNIT)} for key in PEOPLE_BY_UNIT}
+        key: {(uid, COUNT): 0 for uid in (*live, NO_UNIT)} for key in PEOPLE_BY_UNIT
+    }
     for r in metrics.staff_by_unit(db, f, scope.date_to):
         uid = r["unit_id"] if r["unit_id"] in live else NO_UNIT
         for key in ("staff_active", "covered", "signed_off_staff"):
@@ -340,15 +394,19 @@ def people_table(db: Database, scope: Scope, with_refreshers: bool = True) -> di
     for r in db.query(
         f"""SELECT ts.unit_id, count(*) AS n FROM attendance a JOIN training_session ts ON ts.id = a.session_id
              WHERE a.deleted_at IS NULL AND ts.deleted_at IS NULL
-               AND ts.held_on BETWEEN :d_from AND :d_to{f.tools('ts.tool_id')} GROUP BY ts.unit_id""", f.params()):
+               AND ts.held_on BETWEEN :d_from AND :d_to{f.tools("ts.tool_id")} GROUP BY ts.unit_id""",
+        f.params(),
+    ):
         uid = r["unit_id"] if r["unit_id"] in live else NO_UNIT
         tables["attendances"][(uid, COUNT)] += int(r["n"])
     # Open at the period's end as ``metrics`` counts it: raised by then, not resolved by then (an
     # empty but not null resolved_on closes a concern the day it is raised, as in the summaries).
     for r in db.query(
         f"""SELECT i.unit_id, count(*) AS n FROM incident i
-             WHERE i.deleted_at IS NULL AND i.occurred_on <= :d_to{f.tools('i.tool_id')}
-               AND (i.resolved_on IS NULL OR i.resolved_on > :d_to) GROUP BY i.unit_id""", f.params()):
+             WHERE i.deleted_at IS NULL AND i.occurred_on <= :d_to{f.tools("i.tool_id")}
+               AND (i.resolved_on IS NULL OR i.resolved_on > :d_to) GROUP BY i.unit_id""",
+        f.params(),
+    ):
         uid = r["unit_id"] if r["unit_id"] in live else NO_UNIT
         tables["concerns_open"][(uid, COUNT)] += int(r["n"])
     # Mentoring, by the mentee's unit, as ``metrics`` counts it: active at the end, and of those,
@@ -356,14 +414,17 @@ def people_table(db: Database, scope: Scope, with_refreshers: bool = True) -> di
     mentee_unit = "(SELECT m.unit_id FROM staff m WHERE m.id = pr.mentee_id)"
     for r in db.query(
         f"""SELECT {mentee_unit} AS unit_id, count(*) AS n FROM pairing pr
-             WHERE {f.pairing('pr')} AND pr.started_on <= :d_to AND (pr.ended_on IS NULL OR pr.ended_on > :d_to)
-             GROUP BY 1""", f.params()):
+             WHERE {f.pairing("pr")} AND pr.started_on <= :d_to AND (pr.ended_on IS NULL OR pr.ended_on > :d_to)
+             GROUP BY 1""",
+        f.params(),
+    ):
         tables["pairings_active"][(r["unit_id"] if r["unit_id"] in live else NO_UNIT, COUNT)] += int(r["n"])
     for r in db.query(
         f"""SELECT {mentee_unit} AS unit_id, count(*) AS n FROM summary_pairing_stall st
               JOIN pairing pr ON pr.id = st.pairing_id
-             WHERE {f.pairing('pr')} AND st.stalled_from <= :d_to AND st.stalled_until > :d_to GROUP BY 1""",
-            f.params()):
+             WHERE {f.pairing("pr")} AND st.stalled_from <= :d_to AND st.stalled_until > :d_to GROUP BY 1""",
+        f.params(),
+    ):
         tables["stalled_pairings"][(r["unit_id"] if r["unit_id"] in live else NO_UNIT, COUNT)] += int(r["n"])
     if with_refreshers:
         ids = {name: uid for uid, name in live.items()}
@@ -382,8 +443,7 @@ def _few_untrained(staff: dict[tuple[str, str], int], k: int) -> Callable[[str, 
         if table != "covered":
             return False
         # The staff of the same entry: one unit's, or (a margin) every unit's.
-        total = sum(n for (row, col), n in staff.items()
-                    if entry[0] in (MARGIN, row) and entry[1] in (MARGIN, col))
+        total = sum(n for (row, col), n in staff.items() if entry[0] in (MARGIN, row) and entry[1] in (MARGIN, col))
         return sup.is_small(total - covered)
 
     return rule
@@ -449,8 +509,10 @@ def concern_figures(data: BriefingData, k: int) -> ConcernFigures:
     if not table:  # data put together by hand (a layout test): the scope's own figures as one unit
         rows = None
         by_theme = data.figures.get("concerns_by_theme") or {}
-        table = {"theme": {(NO_UNIT, t): int(by_theme.get(t) or 0) for t in THEMES},
-                 "barrier": {(ALL_UNITS, b): int(data.barriers.get(b) or 0) for b in (*BARRIERS, NOT_RECORDED)}}
+        table = {
+            "theme": {(NO_UNIT, t): int(by_theme.get(t) or 0) for t in THEMES},
+            "barrier": {(ALL_UNITS, b): int(data.barriers.get(b) or 0) for b in (*BARRIERS, NOT_RECORDED)},
+        }
     plan = protection(table, k)
     themes = {t: plan.cell("theme", rows, t) for t in THEMES}
     barriers = {b: plan.cell("barrier", [ALL_UNITS], b) for b in (*BARRIERS, NOT_RECORDED)} if rows is None else {}
@@ -468,15 +530,18 @@ def barrier_mix(db: Database, f: metrics.Filter) -> dict[str, int]:
     out = dict.fromkeys((*BARRIERS, NOT_RECORDED), 0)
     for r in db.query(
         f"""SELECT i.barrier, count(*) AS n FROM incident i
-             WHERE i.deleted_at IS NULL AND i.occurred_on BETWEEN :d_from AND :d_to{f.unit_and_tool('i')}
-             GROUP BY i.barrier""", f.params()):
+             WHERE i.deleted_at IS NULL AND i.occurred_on BETWEEN :d_from AND :d_to{f.unit_and_tool("i")}
+             GROUP BY i.barrier""",
+        f.params(),
+    ):
         key = r["barrier"] if r["barrier"] in out else NOT_RECORDED
         out[key] += r["n"]
     return out
 
 
-def responses_by_theme(db: Database, f: metrics.Filter, redact: NameRedactor,
-                       limit: int = RESPONSES_PER_THEME) -> dict[str, list[str]]:
+def responses_by_theme(
+    db: Database, f: metrics.Filter, redact: NameRedactor, limit: int = RESPONSES_PER_THEME
+) -> dict[str, list[str]]:
     """Return, per theme, up to ``limit`` distinct responses recorded on addressed/closed concerns (newest first).
 
     A concern counts when it was raised or resolved in the period. Only the response text is read,
@@ -488,12 +553,18 @@ def responses_by_theme(db: Database, f: metrics.Filter, redact: NameRedactor,
     statuses = ", ".join(f"'{s.value}'" for s in RESOLVED_STATUSES)
     rows = db.query(
         f"""SELECT i.theme, i.response FROM incident i
-             WHERE i.deleted_at IS NULL AND i.status IN ({statuses}){f.unit_and_tool('i')}
+             WHERE i.deleted_at IS NULL AND i.status IN ({statuses}){f.unit_and_tool("i")}
                AND (i.occurred_on BETWEEN :d_from AND :d_to OR i.resolved_on BETWEEN :d_from AND :d_to)
                AND trim(coalesce(i.response, '')) <> ''
-             ORDER BY coalesce(i.resolved_on, i.occurred_on) DESC, i.id""", f.params())
-    places = [r["name"] for r in db.query(
-        "SELECT name FROM unit WHERE deleted_at IS NULL UNION SELECT name FROM tool WHERE deleted_at IS NULL")]
+             ORDER BY coalesce(i.resolved_on, i.occurred_on) DESC, i.id""",
+        f.params(),
+    )
+    places = [
+        r["name"]
+        for r in db.query(
+            "SELECT name FROM unit WHERE deleted_at IS NULL UNION SELECT name FROM tool WHERE deleted_at IS NULL"
+        )
+    ]
     gist = response_gist(places)
     out: dict[str, list[str]] = {}
     gists: dict[str, list[str]] = {}
@@ -563,20 +634,30 @@ def roadmap(db: Database, f: metrics.Filter) -> list[dict[str, Any]]:
     """Return the tools in scope with stage, purpose, go-live date and current stage per unit in scope."""
     tools = db.query(
         f"""SELECT t.id, t.name, t.stage, t.purpose, t.go_live_on, t.vendor FROM tool t
-             WHERE t.deleted_at IS NULL{f.tools('t.id')} ORDER BY t.name COLLATE NOCASE""", f.params())
+             WHERE t.deleted_at IS NULL{f.tools("t.id")} ORDER BY t.name COLLATE NOCASE""",
+        f.params(),
+    )
     latest = db.query(
         f"""SELECT tool_id, unit, stage, since FROM (
                 SELECT r.tool_id, u.name AS unit, r.stage, r.since,
                        row_number() OVER (PARTITION BY r.tool_id, r.unit_id ORDER BY r.since DESC, r.created_at DESC) AS n
                   FROM rollout r JOIN unit u ON u.id = r.unit_id
-                 WHERE r.deleted_at IS NULL AND u.deleted_at IS NULL AND r.since <= :d_to{f.units('r.unit_id')}{f.tools('r.tool_id')})
-             WHERE n = 1 ORDER BY unit COLLATE NOCASE""", f.params())
+                 WHERE r.deleted_at IS NULL AND u.deleted_at IS NULL AND r.since <= :d_to{f.units("r.unit_id")}{f.tools("r.tool_id")})
+             WHERE n = 1 ORDER BY unit COLLATE NOCASE""",
+        f.params(),
+    )
     by_tool: dict[str, list[dict[str, Any]]] = {}
     for r in latest:
         by_tool.setdefault(r["tool_id"], []).append({"unit": r["unit"], "stage": r["stage"], "since": r["since"]})
     return [
-        {"tool": t["name"], "stage": t["stage"], "purpose": t["purpose"] or "", "go_live_on": t["go_live_on"],
-         "vendor": t["vendor"] or "", "units": by_tool.get(t["id"], [])}
+        {
+            "tool": t["name"],
+            "stage": t["stage"],
+            "purpose": t["purpose"] or "",
+            "go_live_on": t["go_live_on"],
+            "vendor": t["vendor"] or "",
+            "units": by_tool.get(t["id"], []),
+        }
         for t in tools
     ]
 
@@ -589,24 +670,34 @@ def champions(db: Database, f: metrics.Filter) -> list[dict[str, Any]]:
     """
     people = db.query(
         f"""SELECT s.id, s.display_name AS name, s.role, u.name AS unit FROM staff s LEFT JOIN unit u ON u.id = s.unit_id
-             WHERE s.deleted_at IS NULL AND s.active = 1 AND s.is_champion = 1{f.units('s.unit_id')}
-             ORDER BY u.name COLLATE NOCASE, s.display_name COLLATE NOCASE""", f.params())
+             WHERE s.deleted_at IS NULL AND s.active = 1 AND s.is_champion = 1{f.units("s.unit_id")}
+             ORDER BY u.name COLLATE NOCASE, s.display_name COLLATE NOCASE""",
+        f.params(),
+    )
     tools: dict[str, set[str]] = {}
     for r in db.query(
         f"""SELECT ts.trainer_id AS who, t.name AS tool FROM training_session ts JOIN tool t ON t.id = ts.tool_id
-             WHERE ts.deleted_at IS NULL AND t.deleted_at IS NULL{f.tools('ts.tool_id')}
+             WHERE ts.deleted_at IS NULL AND t.deleted_at IS NULL{f.tools("ts.tool_id")}
             UNION
             SELECT p.mentor_id AS who, t.name AS tool FROM pairing p JOIN tool t ON t.id = p.tool_id
-             WHERE p.deleted_at IS NULL AND t.deleted_at IS NULL{f.tools('p.tool_id')}""", f.params()):
+             WHERE p.deleted_at IS NULL AND t.deleted_at IS NULL{f.tools("p.tool_id")}""",
+        f.params(),
+    ):
         tools.setdefault(r["who"], set()).add(r["tool"])
     return [
-        {"name": p["name"], "unit": p["unit"] or "", "role": p["role"] or "", "tools": sorted(tools.get(p["id"], ()), key=str.casefold)}
+        {
+            "name": p["name"],
+            "unit": p["unit"] or "",
+            "role": p["role"] or "",
+            "tools": sorted(tools.get(p["id"], ()), key=str.casefold),
+        }
         for p in people
     ]
 
 
-def upcoming_sessions(db: Database, f: metrics.Filter, today: dt.date, redact: NameRedactor | None = None,
-                      limit: int = UPCOMING_LIMIT) -> list[dict[str, Any]]:
+def upcoming_sessions(
+    db: Database, f: metrics.Filter, today: dt.date, redact: NameRedactor | None = None, limit: int = UPCOMING_LIMIT
+) -> list[dict[str, Any]]:
     """Return the next planned sessions (held_on after today) in scope, soonest first.
 
     The trainer is named only when a champion (the privacy rule); otherwise ``trainer`` is "".
@@ -616,9 +707,10 @@ def upcoming_sessions(db: Database, f: metrics.Filter, today: dt.date, redact: N
                    CASE WHEN tr.is_champion = 1 AND tr.deleted_at IS NULL THEN tr.display_name ELSE '' END AS trainer
               FROM training_session ts JOIN tool t ON t.id = ts.tool_id JOIN unit u ON u.id = ts.unit_id
               JOIN staff tr ON tr.id = ts.trainer_id
-             WHERE ts.deleted_at IS NULL AND ts.held_on > :today{f.unit_and_tool('ts')}
+             WHERE ts.deleted_at IS NULL AND ts.held_on > :today{f.unit_and_tool("ts")}
              ORDER BY ts.held_on, u.name LIMIT :limit""",
-        f.params() | {"today": today.isoformat(), "limit": limit})
+        f.params() | {"today": today.isoformat(), "limit": limit},
+    )
     redact = redact or redactor(db)
     for r in rows:
         r["topic"] = redact(r["topic"])
@@ -637,18 +729,33 @@ AGREED_SHOWN = 12
 # Above this many units in scope, proposals come from the quick rules only: at a trust's scale the
 # coverage and mentoring rules cost seconds, beyond the briefing's budget (Home lists them all).
 FULL_RULES_MAX_UNITS = 15
-QUICK_RULES = ("theme_rising", "unanswered_concerns", "champion_ratio", "readiness_barrier", "refreshers_due",
-               "story_gap", "ideas_waiting")
+QUICK_RULES = (
+    "theme_rising",
+    "unanswered_concerns",
+    "champion_ratio",
+    "readiness_barrier",
+    "refreshers_due",
+    "story_gap",
+    "ideas_waiting",
+)
 # The first word of a suggestion key names its rule; the second is the unit's id (next_steps keys).
-KEY_RULES = {"theme_rising": "theme_rising", "low_coverage": "low_coverage", "unanswered": "unanswered_concerns",
-             "champion_ratio": "champion_ratio", "stalled": "stalled_pairings", "barrier": "readiness_barrier",
-             "refreshers": "refreshers_due", "story_gap": "story_gap",
-             "ideas_waiting": "ideas_waiting"}
+KEY_RULES = {
+    "theme_rising": "theme_rising",
+    "low_coverage": "low_coverage",
+    "unanswered": "unanswered_concerns",
+    "champion_ratio": "champion_ratio",
+    "stalled": "stalled_pairings",
+    "barrier": "readiness_barrier",
+    "refreshers": "refreshers_due",
+    "story_gap": "story_gap",
+    "ideas_waiting": "ideas_waiting",
+}
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
-def agreed_next_steps(db: Database, scope: Scope, today: dt.date, redact: NameRedactor | None = None,
-                      proposals: bool = True) -> tuple[list[dict[str, Any]], bool, bool]:
+def agreed_next_steps(
+    db: Database, scope: Scope, today: dt.date, redact: NameRedactor | None = None, proposals: bool = True
+) -> tuple[list[dict[str, Any]], bool, bool]:
     """Return (steps, agreed, partial): the suggestions in scope whose latest response is "agreed",
     or, when none is, the top PROPOSALS_SHOWN suggestions (most severe first; dismissed and snoozed
     ones left out), at most PROPOSALS_PER_RULE of one rule; with ``proposals=False``, agreed ones only.
@@ -662,8 +769,12 @@ def agreed_next_steps(db: Database, scope: Scope, today: dt.date, redact: NameRe
     """
     redact = redact or redactor(db)
     f = metrics.resolve(db, scope)
-    units = {r["id"]: r["name"] for r in db.query(
-        f"SELECT id, name FROM unit u WHERE deleted_at IS NULL{f.units('u.id')} ORDER BY name", f.params())}
+    units = {
+        r["id"]: r["name"]
+        for r in db.query(
+            f"SELECT id, name FROM unit u WHERE deleted_at IS NULL{f.units('u.id')} ORDER BY name", f.params()
+        )
+    }
     month = f"{scope.date_to:%Y-%m}"
     wanted_rules: set[str] = set()
     wanted_units: set[str] = set()
@@ -697,8 +808,10 @@ def agreed_next_steps(db: Database, scope: Scope, today: dt.date, redact: NameRe
         if len(first) < PROPOSALS_SHOWN or any(s.severity < next_steps.HIGH for s in first):
             found = sorted(found + run_rules(db, scope, today, rules & MEDIUM_AT_MOST, None), key=_order)
         steps = pick_proposals(found)
-    readiness = {(r["unit"], r["tool"], r["taken_on"]): r.get("respondents")
-                 for r in (breakdowns.readiness(db, scope) if any(s.rule == "readiness_barrier" for s in steps) else [])}
+    readiness = {
+        (r["unit"], r["tool"], r["taken_on"]): r.get("respondents")
+        for r in (breakdowns.readiness(db, scope) if any(s.rule == "readiness_barrier" for s in steps) else [])
+    }
     out = []
     for s in steps:
         figures = dict(s.figures)
@@ -706,14 +819,28 @@ def agreed_next_steps(db: Database, scope: Scope, today: dt.date, redact: NameRe
             figures["target"] = next_steps.thresholds(db)["coverage_target"]
         if s.rule == "readiness_barrier":
             figures["respondents"] = readiness.get((s.unit, s.tool, figures.get("taken_on")))
-        out.append({"key": s.key, "rule": s.rule, "unit": s.unit or "", "tool": s.tool or "",
-                    "action": redact(s.action), "strategy": redact(s.strategy), "severity": s.severity_name,
-                    "figures": figures, "days": scope.days})
+        out.append(
+            {
+                "key": s.key,
+                "rule": s.rule,
+                "unit": s.unit or "",
+                "tool": s.tool or "",
+                "action": redact(s.action),
+                "strategy": redact(s.strategy),
+                "severity": s.severity_name,
+                "figures": figures,
+                "days": scope.days,
+            }
+        )
     return out, agreed, partial
 
 
-def pick_proposals(found: list[next_steps.Suggestion], limit: int = PROPOSALS_SHOWN,
-                   per_rule: int = PROPOSALS_PER_RULE, fill: bool = True) -> list[next_steps.Suggestion]:
+def pick_proposals(
+    found: list[next_steps.Suggestion],
+    limit: int = PROPOSALS_SHOWN,
+    per_rule: int = PROPOSALS_PER_RULE,
+    fill: bool = True,
+) -> list[next_steps.Suggestion]:
     """Return the first ``limit`` suggestions in order, at most ``per_rule`` of one rule, so the list
     shows the range of what needs doing (six "recruit a champion" rows would hide the rest).
 
@@ -729,7 +856,7 @@ def pick_proposals(found: list[next_steps.Suggestion], limit: int = PROPOSALS_SH
             out.append(s)
     if fill:
         chosen = {id(s) for s in out}
-        out += [s for s in found if id(s) not in chosen][:limit - len(out)]
+        out += [s for s in found if id(s) not in chosen][: limit - len(out)]
     return sorted(out, key=_order)
 
 
@@ -739,8 +866,9 @@ def _order(s: next_steps.Suggestion) -> tuple[Any, ...]:
     return (-s.severity, -s.weight, order.get(s.rule, 99), s.unit or "", s.key)
 
 
-def run_rules(db: Database, scope: Scope, today: dt.date, rules: set[str],
-              unit_names: list[str] | None) -> list[next_steps.Suggestion]:
+def run_rules(
+    db: Database, scope: Scope, today: dt.date, rules: set[str], unit_names: list[str] | None
+) -> list[next_steps.Suggestion]:
     """Return ``next_steps.suggestions(db, scope, today)`` restricted to the named rules and units.
 
     Every rule reads each unit on its own, so a suggestion is the same whether the scope holds one
@@ -750,8 +878,14 @@ def run_rules(db: Database, scope: Scope, today: dt.date, rules: set[str],
     if unit_names is not None:
         scope = dataclasses.replace(scope, units=tuple(unit_names))
     f = metrics.resolve(db, scope)
-    units = {r["id"]: r["name"] for r in db.query(f"SELECT id, name FROM unit u WHERE deleted_at IS NULL{f.units('u.id')}", f.params())}
-    tools = {r["id"]: r["name"] for r in db.query(f"SELECT id, name FROM tool t WHERE deleted_at IS NULL{f.tools('t.id')}", f.params())}
+    units = {
+        r["id"]: r["name"]
+        for r in db.query(f"SELECT id, name FROM unit u WHERE deleted_at IS NULL{f.units('u.id')}", f.params())
+    }
+    tools = {
+        r["id"]: r["name"]
+        for r in db.query(f"SELECT id, name FROM tool t WHERE deleted_at IS NULL{f.tools('t.id')}", f.params())
+    }
     c = next_steps._Context(db, scope, f, next_steps.thresholds(db), units, tools)
     found = [s for rule in next_steps.RULES if rule.__name__.removeprefix("rule_") in rules for s in rule(c)]
     responses = next_steps.latest_responses(db)
@@ -797,7 +931,12 @@ def _hidden_parts(steps: list[dict[str, Any]], data: BriefingData, sup: Suppress
             cell = theme_cells.get(theme)
             add(("theme", theme), int(by_theme.get(theme) or 0), bool(cell and cell.suppressed and not cell.small), n)
             cell = unit_cells.get(unit)
-            add(("unit", unit), int(data.concerns_by_unit.get(unit) or 0), bool(cell and cell.suppressed and not cell.small), n)
+            add(
+                ("unit", unit),
+                int(data.concerns_by_unit.get(unit) or 0),
+                bool(cell and cell.suppressed and not cell.small),
+                n,
+            )
         elif s["rule"] == "stalled_pairings":
             counts[n] = int(fig.get("stalled_pairings") or 0)
             add(("stalled", ""), int(f.get("stalled_pairings") or 0), False, n)
@@ -807,8 +946,12 @@ def _hidden_parts(steps: list[dict[str, Any]], data: BriefingData, sup: Suppress
         # A unit's count of a theme, or of stalled pairings, is an entry of a table every output of
         # the period shares: hidden here where it is hidden there.
         uid = data.unit_ids.get(s["unit"])
-        if plan is not None and s["rule"] == "theme_rising" and uid is not None \
-                and plan.cell("theme", [uid], str(s["figures"].get("theme"))).suppressed:
+        if (
+            plan is not None
+            and s["rule"] == "theme_rising"
+            and uid is not None
+            and plan.cell("theme", [uid], str(s["figures"].get("theme"))).suppressed
+        ):
             hide.add(n)
         if s["rule"] == "stalled_pairings" and s["unit"] in stalled and stalled[s["unit"]].suppressed:
             hide.add(n)
@@ -835,10 +978,14 @@ def _why(n: int, s: dict[str, Any], sup: Suppressor, hidden: dict[int, str]) -> 
         theme = str(fig.get("theme") or "")
         now = hidden.get(n) or sup.count(fig.get("this_period")).text
         if now == HIDDEN_SHARE:
-            return (f"{theme.capitalize()} concerns{on} rose this period to at least twice the previous {s['days']} "
-                    "days (the number is not shown, so that a small one elsewhere cannot be worked out).")
+            return (
+                f"{theme.capitalize()} concerns{on} rose this period to at least twice the previous {s['days']} "
+                "days (the number is not shown, so that a small one elsewhere cannot be worked out)."
+            )
         if not fig.get("previous_period"):
-            return f"{theme.capitalize()} concerns{on}: {now} this period, against none in the previous {s['days']} days."
+            return (
+                f"{theme.capitalize()} concerns{on}: {now} this period, against none in the previous {s['days']} days."
+            )
         # The previous count is of the rule's own window (the same number of days just before), which
         # differs from the briefing's previous whole months by a day or two: printed, the two could
         # be subtracted down to those days.
@@ -868,8 +1015,10 @@ def _why(n: int, s: dict[str, Any], sup: Suppressor, hidden: dict[int, str]) -> 
         text = hidden.get(n) or sup.count(fig.get("stalled_pairings")).text
         noun = "pairing" if fig.get("stalled_pairings") == 1 and text not in (sup.wording, HIDDEN_SHARE) else "pairings"
         if text == HIDDEN_SHARE:
-            return (f"Mentoring pairings{on} with no check-in in 30 days (the number is not shown, so that a small "
-                    "one elsewhere cannot be worked out).")
+            return (
+                f"Mentoring pairings{on} with no check-in in 30 days (the number is not shown, so that a small "
+                "one elsewhere cannot be worked out)."
+            )
         return f"{text.capitalize() if text == sup.wording else text} mentoring {noun}{on} had no check-in in 30 days."
     if rule == "readiness_barrier":
         element = str(fig.get("barrier_point") or "")
@@ -889,8 +1038,10 @@ def _why(n: int, s: dict[str, Any], sup: Suppressor, hidden: dict[int, str]) -> 
     if rule == "ideas_waiting":
         count = sup.count(fig.get("waiting"))
         noun = "idea" if fig.get("waiting") == 1 and not count.suppressed else "ideas"
-        return (f"{count.text.capitalize() if count.suppressed else count.text} staff {noun}{on} waiting more than "
-                f"{fig.get('days')} days for a decision.")
+        return (
+            f"{count.text.capitalize() if count.suppressed else count.text} staff {noun}{on} waiting more than "
+            f"{fig.get('days')} days for a decision."
+        )
     return "Suggested from this period's figures."
 
 

@@ -13,44 +13,75 @@ from pathlib import Path
 from champion_desk.domain import retention
 from champion_desk.domain.privacy import DEFAULT_K, Suppressor
 from champion_desk.store import erasure
-from champion_desk.store.records import EXPORT_ACTION, SUBJECT_ACCESS
 from champion_desk.store import retention as store_retention
 from champion_desk.store.backups import default_backup_dir, list_backups
 from champion_desk.store.connection import Database
+from champion_desk.store.records import EXPORT_ACTION, SUBJECT_ACCESS
 
 # Per table: what personal data a row holds, and the SQL giving the ids of the people it concerns.
 _NOT_ERASED = f"SELECT id FROM staff WHERE NOT (display_name = '{erasure.ERASED_NAME}' AND deleted_at IS NOT NULL AND staff_ref IS NULL)"
 HOLDINGS: tuple[tuple[str, str, str], ...] = (
     ("staff", "name, role, unit, staff number, champion flag, in post or not", _NOT_ERASED),
-    ("attendance", "who came to a session; confidence before and after; competency sign-off and who signed it",
-     "SELECT staff_id FROM attendance UNION SELECT signed_off_by FROM attendance"),
-    ("training_session", "who ran a session (a champion), who countersigned it; notes",
-     "SELECT trainer_id FROM training_session UNION SELECT verified_by FROM training_session"),
-    ("incident", "who raised a concern (never printed) and who logged it; what it says, the response, its owner",
-     "SELECT raised_by FROM incident UNION SELECT reported_by FROM incident"),
-    ("pairing", "mentor and mentee, goal, progress", "SELECT mentor_id FROM pairing UNION SELECT mentee_id FROM pairing"),
-    ("checkin", "notes of a mentoring check-in (about the pairing's mentor and mentee)",
-     "SELECT p.mentor_id FROM checkin c JOIN pairing p ON p.id = c.pairing_id"
-     " UNION SELECT p.mentee_id FROM checkin c JOIN pairing p ON p.id = c.pairing_id"),
-    ("suggestion_response", "who decided on a suggested next step, and why", "SELECT decided_by FROM suggestion_response"),
+    (
+        "attendance",
+        "who came to a session; confidence before and after; competency sign-off and who signed it",
+        "SELECT staff_id FROM attendance UNION SELECT signed_off_by FROM attendance",
+    ),
+    (
+        "training_session",
+        "who ran a session (a champion), who countersigned it; notes",
+        "SELECT trainer_id FROM training_session UNION SELECT verified_by FROM training_session",
+    ),
+    (
+        "incident",
+        "who raised a concern (never printed) and who logged it; what it says, the response, its owner",
+        "SELECT raised_by FROM incident UNION SELECT reported_by FROM incident",
+    ),
+    (
+        "pairing",
+        "mentor and mentee, goal, progress",
+        "SELECT mentor_id FROM pairing UNION SELECT mentee_id FROM pairing",
+    ),
+    (
+        "checkin",
+        "notes of a mentoring check-in (about the pairing's mentor and mentee)",
+        "SELECT p.mentor_id FROM checkin c JOIN pairing p ON p.id = c.pairing_id"
+        " UNION SELECT p.mentee_id FROM checkin c JOIN pairing p ON p.id = c.pairing_id",
+    ),
+    (
+        "suggestion_response",
+        "who decided on a suggested next step, and why",
+        "SELECT decided_by FROM suggestion_response",
+    ),
 )
 PURPOSES = (
     "Planning and recording training on the AI tools a unit brings in, so every colleague is trained and signed off.",
-    "Hearing staff concerns about those tools and answering them (\"you said, we did\"); who raised a concern is "
+    'Hearing staff concerns about those tools and answering them ("you said, we did"); who raised a concern is '
     "kept only so a champion can follow up, and is never printed.",
     "Mentoring colleagues who are less confident with a tool, and checking in with them.",
     "Reporting progress to managers and staff meetings in counts, never about a named colleague.",
 )
 WHO_SEES = (
-    ("Champions on the ward PC", "everything in the logbook; the PC's own login protects the file, an optional app PIN "
-     "covers an unattended screen"),
-    ("Managers' outputs: briefing, poster, default export", "counts only; only champions are named; no concern is "
-     "quoted and no one who raised one is named; counts under 5 print as \"fewer than 5\" and figures they could be "
-     "worked back from are hidden"),
-    ("Full export (export --full)", "every live record with names and concern text: a champion's own copy; never the "
-     "audit log nor who raised a concern"),
-    ("Subject-access export (export-person)", "every record naming one colleague, concerns they raised included, "
-     "for that colleague"),
+    (
+        "Champions on the ward PC",
+        "everything in the logbook; the PC's own login protects the file, an optional app PIN "
+        "covers an unattended screen",
+    ),
+    (
+        "Managers' outputs: briefing, poster, default export",
+        "counts only; only champions are named; no concern is "
+        'quoted and no one who raised one is named; counts under 5 print as "fewer than 5" and figures they could be '
+        "worked back from are hidden",
+    ),
+    (
+        "Full export (export --full)",
+        "every live record with names and concern text: a champion's own copy; never the "
+        "audit log nor who raised a concern",
+    ),
+    (
+        "Subject-access export (export-person)",
+        "every record naming one colleague, concerns they raised included, for that colleague",
+    ),
     ("Ward merges", "another ward's logbook merged into this one holds the same kinds of data, under the same rules"),
 )
 PROTECTIONS = (
@@ -97,22 +128,44 @@ class ProtectionFacts:
 
 
 def _people(db: Database, sql: str, suppress: Suppressor) -> str:
-    n = int(db.scalar(f"WITH people(id) AS ({sql}) SELECT count(*) FROM people WHERE id IS NOT NULL AND id IN ({_NOT_ERASED})") or 0)
+    n = int(
+        db.scalar(
+            f"WITH people(id) AS ({sql}) SELECT count(*) FROM people WHERE id IS NOT NULL AND id IN ({_NOT_ERASED})"
+        )
+        or 0
+    )
     return suppress.count(n).text
 
 
-def protection_facts(db: Database, path: Path | None, today: dt.date | None = None, k: int = DEFAULT_K) -> ProtectionFacts:
+def protection_facts(
+    db: Database, path: Path | None, today: dt.date | None = None, k: int = DEFAULT_K
+) -> ProtectionFacts:
     """Return the facts of the data-protection report for ``db`` (reads only; no names, small counts hidden)."""
     today = today or dt.date.today()
     suppress = Suppressor(k)
-    holdings = [Holding(table, what, int(db.scalar(f"SELECT count(*) FROM {table}") or 0), _people(db, sql, suppress))
-                for table, what, sql in HOLDINGS]
-    actors = int(db.scalar("SELECT count(DISTINCT actor) FROM audit WHERE actor NOT IN (?, 'unknown', 'command line')",
-                           (erasure.ERASED_NAME,)) or 0)
-    holdings.append(Holding("audit", "who made each change (as chosen on the PC) and what changed",
-                            int(db.scalar("SELECT count(*) FROM audit") or 0), suppress.count(actors).text))
-    erase_rows = db.query('SELECT substr(at, 1, 10) AS day, changes FROM audit WHERE action = ? AND "table" = ? ORDER BY at',
-                          (erasure.ERASE_ACTION, "staff"))
+    holdings = [
+        Holding(table, what, int(db.scalar(f"SELECT count(*) FROM {table}") or 0), _people(db, sql, suppress))
+        for table, what, sql in HOLDINGS
+    ]
+    actors = int(
+        db.scalar(
+            "SELECT count(DISTINCT actor) FROM audit WHERE actor NOT IN (?, 'unknown', 'command line')",
+            (erasure.ERASED_NAME,),
+        )
+        or 0
+    )
+    holdings.append(
+        Holding(
+            "audit",
+            "who made each change (as chosen on the PC) and what changed",
+            int(db.scalar("SELECT count(*) FROM audit") or 0),
+            suppress.count(actors).text,
+        )
+    )
+    erase_rows = db.query(
+        'SELECT substr(at, 1, 10) AS day, changes FROM audit WHERE action = ? AND "table" = ? ORDER BY at',
+        (erasure.ERASE_ACTION, "staff"),
+    )
     by_day: dict[str, int] = {}
     by_rule = 0
     for row in erase_rows:
@@ -120,15 +173,30 @@ def protection_facts(db: Database, path: Path | None, today: dt.date | None = No
             by_rule += 1
         else:
             by_day[row["day"]] = by_day.get(row["day"], 0) + 1
-    exports = [(r["day"], r["n"]) for r in db.query(
-        'SELECT substr(at, 1, 10) AS day, count(*) AS n FROM audit WHERE action = ? AND record_id = ? GROUP BY day ORDER BY day',
-        (EXPORT_ACTION, SUBJECT_ACCESS))]
+    exports = [
+        (r["day"], r["n"])
+        for r in db.query(
+            "SELECT substr(at, 1, 10) AS day, count(*) AS n FROM audit WHERE action = ? AND record_id = ? GROUP BY day ORDER BY day",
+            (EXPORT_ACTION, SUBJECT_ACCESS),
+        )
+    ]
     values = retention.rules(db)
     folder = default_backup_dir(path) if path is not None else None
     found = list_backups(folder) if folder is not None and folder.is_dir() else []
     stamps = sorted(b.taken_at.date().isoformat() for b in found)
     return ProtectionFacts(
-        made_on=today, logbook=path.name if path is not None else "(in memory)", holdings=holdings, rules=values,
-        runs=store_retention.last_runs(db), due=retention.plan(db, today).counts(), erasures=sorted(by_day.items()),
-        retention_erasures=by_rule, exports=exports, backup_folder=str(folder) if folder else "(none)",
-        backups=len(found), oldest_backup=stamps[0] if stamps else None, newest_backup=stamps[-1] if stamps else None, k=k)
+        made_on=today,
+        logbook=path.name if path is not None else "(in memory)",
+        holdings=holdings,
+        rules=values,
+        runs=store_retention.last_runs(db),
+        due=retention.plan(db, today).counts(),
+        erasures=sorted(by_day.items()),
+        retention_erasures=by_rule,
+        exports=exports,
+        backup_folder=str(folder) if folder else "(none)",
+        backups=len(found),
+        oldest_backup=stamps[0] if stamps else None,
+        newest_backup=stamps[-1] if stamps else None,
+        k=k,
+    )

@@ -17,8 +17,20 @@ LATEST = dt.date(2100, 12, 31)
 EXAMPLES = "e.g. 15/03/2026, 15 Mar 2026, today, yesterday or mon"
 RULE = "must be a date, day first"
 
-MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-               "october", "november", "december")
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
@@ -124,6 +136,10 @@ def parse_uk_date(text: str, today: dt.date | None = None, field: str = "date") 
     """
     day = _parse(text, today or dt.date.today(), field)
     if not EARLIEST <= day <= LATEST:
-        raise ValidationError(field, RULE, f"{format_uk_date(day)} is outside the dates this logbook keeps "
-                                           f"({format_uk_date(EARLIEST)} to {format_uk_date(LATEST)}).")
+        raise ValidationError(
+            field,
+            RULE,
+            f"{format_uk_date(day)} is outside the dates this logbook keeps "
+            f"({format_uk_date(EARLIEST)} to {format_uk_date(LATEST)}).",
+        )
     return day

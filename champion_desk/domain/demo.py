@@ -23,10 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from champion_desk.domain.listings import DEMO_NOTE
 from champion_desk.domain.scope import months_before
 from champion_desk.domain.vocab import Barrier, ConcernStatus, PairingStatus, SessionFormat, Theme, ToolStage
 from champion_desk.errors import ChampionDeskError, ValidationError
-from champion_desk.domain.listings import DEMO_NOTE
 from champion_desk.store import records, summaries
 from champion_desk.store.connection import Database, page_cache
 from champion_desk.store.schema import RECORD_TABLES
@@ -35,8 +35,20 @@ Progress = Callable[[int, int], bool]
 
 # Tables in the order foreign keys need them written.
 WRITE_ORDER = (
-    "unit", "staff", "tool", "rollout", "training_session", "attendance",
-    "incident", "pairing", "checkin", "pulse", "story", "usage", "idea", "idea_support",
+    "unit",
+    "staff",
+    "tool",
+    "rollout",
+    "training_session",
+    "attendance",
+    "incident",
+    "pairing",
+    "checkin",
+    "pulse",
+    "story",
+    "usage",
+    "idea",
+    "idea_support",
 )
 USAGE_TOOLS = 2  # the first tools of a scale come with a vendor usage export (weekly, the last year)
 USAGE_WEEKS = 52
@@ -74,9 +86,15 @@ SCALES: dict[str, ScaleSpec] = {
     "ward": ScaleSpec(1, 40, 1, ("scribe", "sepsis"), (0.28, 0.72), 1, 0.85, 0.10, 0.30),
     "hospital": ScaleSpec(12, 900, 2, ("scribe", "sepsis", "admin"), (0.14, 0.42, 0.74), 4, 0.85, 0.10, 0.27),
     "trust": ScaleSpec(
-        60, 6000, 5,
+        60,
+        6000,
+        5,
         ("scribe", "sepsis", "deterioration", "admin", "triage", "imaging", "discharge", "rota"),
-        (0.08, 0.20, 0.32, 0.44, 0.54, 0.64, 0.76, 1.02), 6, 1.15, 0.13, 0.27,
+        (0.08, 0.20, 0.32, 0.44, 0.54, 0.64, 0.76, 1.02),
+        6,
+        1.15,
+        0.13,
+        0.27,
     ),
 }
 
@@ -86,7 +104,18 @@ SCALES: dict[str, ScaleSpec] = {
 # holds long digit runs, dates or codes, so nothing can be mistaken for a patient identifier.
 # --------------------------------------------------------------------------------------------
 
-ALL_KINDS = ("emergency", "acute", "ward", "critical", "maternity", "paeds", "imaging", "outpatient", "admin", "theatres")
+ALL_KINDS = (
+    "emergency",
+    "acute",
+    "ward",
+    "critical",
+    "maternity",
+    "paeds",
+    "imaging",
+    "outpatient",
+    "admin",
+    "theatres",
+)
 
 
 @dataclass(frozen=True)
@@ -112,154 +141,397 @@ class ToolInfo:
 _T = Theme
 TOOLS: dict[str, ToolInfo] = {
     "scribe": ToolInfo(
-        "scribe", "NoteWise Ambient Scribe", "Tessellate Health Ltd",
+        "scribe",
+        "NoteWise Ambient Scribe",
+        "Tessellate Health Ltd",
         "Listens during consultations and ward rounds (with the patient's consent) and drafts the clinical "
         "note for the clinician to check, edit and file.",
-        "the scribe", frozenset(['listening', 'drafting', 'patient']), 12, tuple(k for k in ALL_KINDS if k not in ("admin", "theatres")),
-        {_T.JOB_SECURITY: 6, _T.HUMAN_CONNECTION: 14, _T.ACCURACY_AND_TRUST: 20, _T.WORKLOAD_AND_TIME: 12,
-         _T.PRIVACY_AND_DATA: 18, _T.USABILITY_AND_TECHNICAL: 10, _T.ETHICS_AND_LIABILITY: 7, _T.TRAINING_GAP: 10, _T.OTHER: 3},
-        ("Checking and editing the scribe's draft note", "Getting consent before recording",
-         "Using the scribe on a busy ward round", "What to do when the scribe is down",
-         "Correcting medicines and doses in the draft", "Explaining the scribe to patients and families"),
-        ("Use the scribe for a full clinic and edit every draft before filing",
-         "Feel confident explaining the scribe to patients and asking for consent",
-         "Spot and correct errors in the scribe's drafts without help"),
-        ("Ran a hands-on session showing how to check and edit the scribe's draft before filing it.",
-         "Went through ten real-world style drafts together to show what the scribe gets wrong and how to fix it.",
-         "Reported the wrong medicine name to the vendor through the safety log; the fix came in the next update."),
-        (("Letters out before the patient leaves",
-          "On {unit}, clinic letters are now drafted during the consultation and checked before the patient goes home.",
-          "Minutes saved per shift on documentation", (14, 42), "", "Champion's timings over twenty shifts"),
-         ("More eye contact, fewer keyboards",
-          "Patients on {unit} told us the clinician looked at them, not the screen, since the scribe went live.",
-          "Patients who felt listened to (%)", (84, 97), "%", "Feedback cards collected over a month"),
-         ("Notes finished on time",
-          "Staff on {unit} leave on time more often now that notes are drafted as they go.",
-          "Shifts finishing on time (%)", (60, 85), "%", "Rota and overtime records")),
+        "the scribe",
+        frozenset(["listening", "drafting", "patient"]),
+        12,
+        tuple(k for k in ALL_KINDS if k not in ("admin", "theatres")),
+        {
+            _T.JOB_SECURITY: 6,
+            _T.HUMAN_CONNECTION: 14,
+            _T.ACCURACY_AND_TRUST: 20,
+            _T.WORKLOAD_AND_TIME: 12,
+            _T.PRIVACY_AND_DATA: 18,
+            _T.USABILITY_AND_TECHNICAL: 10,
+            _T.ETHICS_AND_LIABILITY: 7,
+            _T.TRAINING_GAP: 10,
+            _T.OTHER: 3,
+        },
+        (
+            "Checking and editing the scribe's draft note",
+            "Getting consent before recording",
+            "Using the scribe on a busy ward round",
+            "What to do when the scribe is down",
+            "Correcting medicines and doses in the draft",
+            "Explaining the scribe to patients and families",
+        ),
+        (
+            "Use the scribe for a full clinic and edit every draft before filing",
+            "Feel confident explaining the scribe to patients and asking for consent",
+            "Spot and correct errors in the scribe's drafts without help",
+        ),
+        (
+            "Ran a hands-on session showing how to check and edit the scribe's draft before filing it.",
+            "Went through ten real-world style drafts together to show what the scribe gets wrong and how to fix it.",
+            "Reported the wrong medicine name to the vendor through the safety log; the fix came in the next update.",
+        ),
+        (
+            (
+                "Letters out before the patient leaves",
+                "On {unit}, clinic letters are now drafted during the consultation and checked before the patient goes home.",
+                "Minutes saved per shift on documentation",
+                (14, 42),
+                "",
+                "Champion's timings over twenty shifts",
+            ),
+            (
+                "More eye contact, fewer keyboards",
+                "Patients on {unit} told us the clinician looked at them, not the screen, since the scribe went live.",
+                "Patients who felt listened to (%)",
+                (84, 97),
+                "%",
+                "Feedback cards collected over a month",
+            ),
+            (
+                "Notes finished on time",
+                "Staff on {unit} leave on time more often now that notes are drafted as they go.",
+                "Shifts finishing on time (%)",
+                (60, 85),
+                "%",
+                "Rota and overtime records",
+            ),
+        ),
     ),
     "sepsis": ToolInfo(
-        "sepsis", "SepsisWatch Alert", "Clearview Clinical AI",
+        "sepsis",
+        "SepsisWatch Alert",
+        "Clearview Clinical AI",
         "Flags patients whose observations and blood results suggest possible sepsis, so the team reviews them "
         "sooner. The clinician decides what to do.",
-        "the sepsis alert", frozenset(['alert', 'patient']), 6, ("emergency", "acute", "ward", "critical", "maternity", "paeds"),
-        {_T.JOB_SECURITY: 3, _T.HUMAN_CONNECTION: 4, _T.ACCURACY_AND_TRUST: 30, _T.WORKLOAD_AND_TIME: 22,
-         _T.PRIVACY_AND_DATA: 4, _T.USABILITY_AND_TECHNICAL: 10, _T.ETHICS_AND_LIABILITY: 12, _T.TRAINING_GAP: 12, _T.OTHER: 3},
-        ("What the sepsis alert means and how to respond", "Escalation steps after an alert",
-         "Overriding an alert and recording why", "Sepsis alert refresher with case studies",
-         "Working the alert into the observation round"),
-        ("Respond to sepsis alerts using the escalation steps without prompting",
-         "Explain to a new colleague why the alert fired and what to check",
-         "Record an override with a clear reason every time"),
-        ("Shared the audit of last month's sepsis alerts: most flagged patients did need a review.",
-         "Asked the digital team to review the alert threshold for this unit; the change was agreed at the safety group.",
-         "Showed at huddle how to override an alert and record why, so clinical judgement stays in charge."),
-        (("Antibiotics sooner",
-          "On {unit}, the alert prompts an earlier review and the time to first antibiotics has come down.",
-          "Median minutes from alert to antibiotics", (58, 34), "", "Monthly sepsis audit"),
-         ("Fewer missed escalations",
-          "Escalations on {unit} now happen within the hour far more often.",
-          "Escalations within the hour (%)", (86, 98), "%", "Ward safety audit")),
+        "the sepsis alert",
+        frozenset(["alert", "patient"]),
+        6,
+        ("emergency", "acute", "ward", "critical", "maternity", "paeds"),
+        {
+            _T.JOB_SECURITY: 3,
+            _T.HUMAN_CONNECTION: 4,
+            _T.ACCURACY_AND_TRUST: 30,
+            _T.WORKLOAD_AND_TIME: 22,
+            _T.PRIVACY_AND_DATA: 4,
+            _T.USABILITY_AND_TECHNICAL: 10,
+            _T.ETHICS_AND_LIABILITY: 12,
+            _T.TRAINING_GAP: 12,
+            _T.OTHER: 3,
+        },
+        (
+            "What the sepsis alert means and how to respond",
+            "Escalation steps after an alert",
+            "Overriding an alert and recording why",
+            "Sepsis alert refresher with case studies",
+            "Working the alert into the observation round",
+        ),
+        (
+            "Respond to sepsis alerts using the escalation steps without prompting",
+            "Explain to a new colleague why the alert fired and what to check",
+            "Record an override with a clear reason every time",
+        ),
+        (
+            "Shared the audit of last month's sepsis alerts: most flagged patients did need a review.",
+            "Asked the digital team to review the alert threshold for this unit; the change was agreed at the safety group.",
+            "Showed at huddle how to override an alert and record why, so clinical judgement stays in charge.",
+        ),
+        (
+            (
+                "Antibiotics sooner",
+                "On {unit}, the alert prompts an earlier review and the time to first antibiotics has come down.",
+                "Median minutes from alert to antibiotics",
+                (58, 34),
+                "",
+                "Monthly sepsis audit",
+            ),
+            (
+                "Fewer missed escalations",
+                "Escalations on {unit} now happen within the hour far more often.",
+                "Escalations within the hour (%)",
+                (86, 98),
+                "%",
+                "Ward safety audit",
+            ),
+        ),
     ),
     "deterioration": ToolInfo(
-        "deterioration", "EarlyWarn Deterioration Monitor", "Vitalis Analytics",
+        "deterioration",
+        "EarlyWarn Deterioration Monitor",
+        "Vitalis Analytics",
         "Turns routine observations into a risk trend and prompts escalation when a patient is getting worse.",
-        "the deterioration alert", frozenset(['alert', 'patient']), 12, ("acute", "ward", "critical", "maternity", "paeds"),
-        {_T.JOB_SECURITY: 4, _T.HUMAN_CONNECTION: 6, _T.ACCURACY_AND_TRUST: 26, _T.WORKLOAD_AND_TIME: 22,
-         _T.PRIVACY_AND_DATA: 4, _T.USABILITY_AND_TECHNICAL: 14, _T.ETHICS_AND_LIABILITY: 9, _T.TRAINING_GAP: 12, _T.OTHER: 3},
-        ("Reading the risk trend", "Escalating on a rising score", "When the trend and your judgement disagree",
-         "Deterioration monitor refresher"),
-        ("Read the risk trend at every observation round and escalate when it rises",
-         "Use the trend in the handover without prompting"),
-        ("Ran a huddle on reading the risk trend next to the observations, with worked examples.",
-         "Shared the outreach team's review of alerts from the last month at the safety huddle."),
-        (("Earlier calls to outreach",
-          "Nurses on {unit} call the outreach team earlier, before a crisis call is needed.",
-          "Escalations made before a crisis call (%)", (70, 90), "%", "Outreach team log"),
-         ("Calmer nights",
-          "Night staff on {unit} say the trend helps them decide who to check first.",
-          "Night staff who find the trend useful (%)", (72, 92), "%", "Staff survey")),
+        "the deterioration alert",
+        frozenset(["alert", "patient"]),
+        12,
+        ("acute", "ward", "critical", "maternity", "paeds"),
+        {
+            _T.JOB_SECURITY: 4,
+            _T.HUMAN_CONNECTION: 6,
+            _T.ACCURACY_AND_TRUST: 26,
+            _T.WORKLOAD_AND_TIME: 22,
+            _T.PRIVACY_AND_DATA: 4,
+            _T.USABILITY_AND_TECHNICAL: 14,
+            _T.ETHICS_AND_LIABILITY: 9,
+            _T.TRAINING_GAP: 12,
+            _T.OTHER: 3,
+        },
+        (
+            "Reading the risk trend",
+            "Escalating on a rising score",
+            "When the trend and your judgement disagree",
+            "Deterioration monitor refresher",
+        ),
+        (
+            "Read the risk trend at every observation round and escalate when it rises",
+            "Use the trend in the handover without prompting",
+        ),
+        (
+            "Ran a huddle on reading the risk trend next to the observations, with worked examples.",
+            "Shared the outreach team's review of alerts from the last month at the safety huddle.",
+        ),
+        (
+            (
+                "Earlier calls to outreach",
+                "Nurses on {unit} call the outreach team earlier, before a crisis call is needed.",
+                "Escalations made before a crisis call (%)",
+                (70, 90),
+                "%",
+                "Outreach team log",
+            ),
+            (
+                "Calmer nights",
+                "Night staff on {unit} say the trend helps them decide who to check first.",
+                "Night staff who find the trend useful (%)",
+                (72, 92),
+                "%",
+                "Staff survey",
+            ),
+        ),
     ),
     "admin": ToolInfo(
-        "admin", "Brightdesk Admin Assistant", "Brightdesk Software",
+        "admin",
+        "Brightdesk Admin Assistant",
+        "Brightdesk Software",
         "A chat assistant that drafts letters, rota emails and meeting notes from approved templates. "
         "No patient data is entered.",
-        "the admin assistant", frozenset(['drafting', 'admin']), 12, ALL_KINDS,
-        {_T.JOB_SECURITY: 20, _T.HUMAN_CONNECTION: 4, _T.ACCURACY_AND_TRUST: 12, _T.WORKLOAD_AND_TIME: 10,
-         _T.PRIVACY_AND_DATA: 20, _T.USABILITY_AND_TECHNICAL: 16, _T.ETHICS_AND_LIABILITY: 4, _T.TRAINING_GAP: 11, _T.OTHER: 3},
-        ("Drafting letters from approved templates", "What never to type into the admin assistant",
-         "Writing meeting notes with the assistant", "Checking a draft before sending"),
-        ("Draft routine letters with the assistant and check each one before sending",
-         "Use the assistant for meeting notes and share them the same day"),
-        ("Showed how to check a draft letter against the template before it goes out.",
-         "Collected the assistant's mistakes for a week and went through them at the team meeting."),
-        (("Admin time back",
-          "The admin team on {unit} now spend more time with families at the desk and less on letters.",
-          "Hours of admin saved per week", (4, 12), "", "Admin team time log"),
-         ("Meeting notes the same day",
-          "Team meeting notes on {unit} now go out the same afternoon.",
-          "Meeting notes shared within a day (%)", (80, 98), "%", "Team meeting records")),
+        "the admin assistant",
+        frozenset(["drafting", "admin"]),
+        12,
+        ALL_KINDS,
+        {
+            _T.JOB_SECURITY: 20,
+            _T.HUMAN_CONNECTION: 4,
+            _T.ACCURACY_AND_TRUST: 12,
+            _T.WORKLOAD_AND_TIME: 10,
+            _T.PRIVACY_AND_DATA: 20,
+            _T.USABILITY_AND_TECHNICAL: 16,
+            _T.ETHICS_AND_LIABILITY: 4,
+            _T.TRAINING_GAP: 11,
+            _T.OTHER: 3,
+        },
+        (
+            "Drafting letters from approved templates",
+            "What never to type into the admin assistant",
+            "Writing meeting notes with the assistant",
+            "Checking a draft before sending",
+        ),
+        (
+            "Draft routine letters with the assistant and check each one before sending",
+            "Use the assistant for meeting notes and share them the same day",
+        ),
+        (
+            "Showed how to check a draft letter against the template before it goes out.",
+            "Collected the assistant's mistakes for a week and went through them at the team meeting.",
+        ),
+        (
+            (
+                "Admin time back",
+                "The admin team on {unit} now spend more time with families at the desk and less on letters.",
+                "Hours of admin saved per week",
+                (4, 12),
+                "",
+                "Admin team time log",
+            ),
+            (
+                "Meeting notes the same day",
+                "Team meeting notes on {unit} now go out the same afternoon.",
+                "Meeting notes shared within a day (%)",
+                (80, 98),
+                "%",
+                "Team meeting records",
+            ),
+        ),
     ),
     "triage": ToolInfo(
-        "triage", "TriageAssist", "Meridian Decision Systems",
+        "triage",
+        "TriageAssist",
+        "Meridian Decision Systems",
         "Suggests a triage category from the presenting complaint and observations; the triage nurse decides.",
-        "the triage assistant", frozenset(['suggesting', 'patient']), 6, ("emergency", "acute"),
-        {_T.JOB_SECURITY: 18, _T.HUMAN_CONNECTION: 10, _T.ACCURACY_AND_TRUST: 24, _T.WORKLOAD_AND_TIME: 10,
-         _T.PRIVACY_AND_DATA: 4, _T.USABILITY_AND_TECHNICAL: 10, _T.ETHICS_AND_LIABILITY: 14, _T.TRAINING_GAP: 8, _T.OTHER: 2},
-        ("Reviewing the suggested triage category", "When to overrule the triage assistant",
-         "Triage assistant refresher with scenarios"),
-        ("Check and confirm the suggested triage category for every patient on a shift",
-         "Overrule the suggestion with confidence and record why"),
-        ("Ran scenario practice on when to overrule the triage assistant and how to record it.",
-         "Shared the audit comparing the assistant's categories with the triage nurses' decisions."),
-        (("Shorter wait to be seen",
-          "On {unit}, patients are triaged sooner since the assistant went live.",
-          "Minutes from arrival to triage", (15, 8), "", "Department dashboard"),),
+        "the triage assistant",
+        frozenset(["suggesting", "patient"]),
+        6,
+        ("emergency", "acute"),
+        {
+            _T.JOB_SECURITY: 18,
+            _T.HUMAN_CONNECTION: 10,
+            _T.ACCURACY_AND_TRUST: 24,
+            _T.WORKLOAD_AND_TIME: 10,
+            _T.PRIVACY_AND_DATA: 4,
+            _T.USABILITY_AND_TECHNICAL: 10,
+            _T.ETHICS_AND_LIABILITY: 14,
+            _T.TRAINING_GAP: 8,
+            _T.OTHER: 2,
+        },
+        (
+            "Reviewing the suggested triage category",
+            "When to overrule the triage assistant",
+            "Triage assistant refresher with scenarios",
+        ),
+        (
+            "Check and confirm the suggested triage category for every patient on a shift",
+            "Overrule the suggestion with confidence and record why",
+        ),
+        (
+            "Ran scenario practice on when to overrule the triage assistant and how to record it.",
+            "Shared the audit comparing the assistant's categories with the triage nurses' decisions.",
+        ),
+        (
+            (
+                "Shorter wait to be seen",
+                "On {unit}, patients are triaged sooner since the assistant went live.",
+                "Minutes from arrival to triage",
+                (15, 8),
+                "",
+                "Department dashboard",
+            ),
+        ),
     ),
     "imaging": ToolInfo(
-        "imaging", "RadiAssist Imaging", "Lumen Imaging AI",
-        "Highlights possible fractures and chest X-ray findings for the radiographer or doctor to confirm "
-        "or reject.",
-        "the imaging assistant", frozenset(['suggesting', 'patient']), 12, ("imaging", "emergency", "acute", "critical"),
-        {_T.JOB_SECURITY: 22, _T.HUMAN_CONNECTION: 3, _T.ACCURACY_AND_TRUST: 28, _T.WORKLOAD_AND_TIME: 10,
-         _T.PRIVACY_AND_DATA: 5, _T.USABILITY_AND_TECHNICAL: 12, _T.ETHICS_AND_LIABILITY: 10, _T.TRAINING_GAP: 8, _T.OTHER: 2},
-        ("Reading the imaging assistant's highlights", "Confirming or rejecting a flagged finding",
-         "Imaging assistant refresher"),
+        "imaging",
+        "RadiAssist Imaging",
+        "Lumen Imaging AI",
+        "Highlights possible fractures and chest X-ray findings for the radiographer or doctor to confirm or reject.",
+        "the imaging assistant",
+        frozenset(["suggesting", "patient"]),
+        12,
+        ("imaging", "emergency", "acute", "critical"),
+        {
+            _T.JOB_SECURITY: 22,
+            _T.HUMAN_CONNECTION: 3,
+            _T.ACCURACY_AND_TRUST: 28,
+            _T.WORKLOAD_AND_TIME: 10,
+            _T.PRIVACY_AND_DATA: 5,
+            _T.USABILITY_AND_TECHNICAL: 12,
+            _T.ETHICS_AND_LIABILITY: 10,
+            _T.TRAINING_GAP: 8,
+            _T.OTHER: 2,
+        },
+        (
+            "Reading the imaging assistant's highlights",
+            "Confirming or rejecting a flagged finding",
+            "Imaging assistant refresher",
+        ),
         ("Review flagged findings and record agreement or disagreement every time",),
-        ("Ran a session comparing the assistant's highlights with reporters' findings, including the misses.",
-         "Shared the radiology audit showing where the assistant helps and where it does not."),
-        (("Fractures spotted sooner",
-          "On {unit}, possible fractures are flagged for review while the patient is still in the department.",
-          "Reports turned round the same day (%)", (70, 92), "%", "Radiology reporting audit"),),
+        (
+            "Ran a session comparing the assistant's highlights with reporters' findings, including the misses.",
+            "Shared the radiology audit showing where the assistant helps and where it does not.",
+        ),
+        (
+            (
+                "Fractures spotted sooner",
+                "On {unit}, possible fractures are flagged for review while the patient is still in the department.",
+                "Reports turned round the same day (%)",
+                (70, 92),
+                "%",
+                "Radiology reporting audit",
+            ),
+        ),
     ),
     "discharge": ToolInfo(
-        "discharge", "DischargeDraft", "Tessellate Health Ltd",
+        "discharge",
+        "DischargeDraft",
+        "Tessellate Health Ltd",
         "Drafts the discharge summary from the notes for the doctor to review, correct and sign.",
-        "the discharge drafter", frozenset(['drafting', 'patient']), 12, ("acute", "ward"),
-        {_T.JOB_SECURITY: 8, _T.HUMAN_CONNECTION: 4, _T.ACCURACY_AND_TRUST: 26, _T.WORKLOAD_AND_TIME: 18,
-         _T.PRIVACY_AND_DATA: 8, _T.USABILITY_AND_TECHNICAL: 10, _T.ETHICS_AND_LIABILITY: 14, _T.TRAINING_GAP: 10, _T.OTHER: 2},
-        ("Reviewing and signing a drafted discharge summary", "Correcting medicines in a draft summary",
-         "Discharge drafter refresher"),
-        ("Review and sign drafted discharge summaries within the shift",
-         "Check medicines in every draft against the chart"),
-        ("Ran a hands-on session on checking the medicines section of a drafted summary.",
-         "Shared pharmacy's review of drafted summaries at the junior doctors' teaching."),
-        (("Home before lunch",
-          "On {unit}, more discharge summaries are ready before noon, so patients get home earlier.",
-          "Discharge summaries ready before noon (%)", (45, 75), "%", "Patient flow report"),),
+        "the discharge drafter",
+        frozenset(["drafting", "patient"]),
+        12,
+        ("acute", "ward"),
+        {
+            _T.JOB_SECURITY: 8,
+            _T.HUMAN_CONNECTION: 4,
+            _T.ACCURACY_AND_TRUST: 26,
+            _T.WORKLOAD_AND_TIME: 18,
+            _T.PRIVACY_AND_DATA: 8,
+            _T.USABILITY_AND_TECHNICAL: 10,
+            _T.ETHICS_AND_LIABILITY: 14,
+            _T.TRAINING_GAP: 10,
+            _T.OTHER: 2,
+        },
+        (
+            "Reviewing and signing a drafted discharge summary",
+            "Correcting medicines in a draft summary",
+            "Discharge drafter refresher",
+        ),
+        (
+            "Review and sign drafted discharge summaries within the shift",
+            "Check medicines in every draft against the chart",
+        ),
+        (
+            "Ran a hands-on session on checking the medicines section of a drafted summary.",
+            "Shared pharmacy's review of drafted summaries at the junior doctors' teaching.",
+        ),
+        (
+            (
+                "Home before lunch",
+                "On {unit}, more discharge summaries are ready before noon, so patients get home earlier.",
+                "Discharge summaries ready before noon (%)",
+                (45, 75),
+                "%",
+                "Patient flow report",
+            ),
+        ),
     ),
     "rota": ToolInfo(
-        "rota", "RotaSmart Optimiser", "ShiftWise Ltd",
-        "Proposes shift patterns that balance skill mix, requests and safe staffing for the ward manager "
-        "to review.",
-        "the rota optimiser", frozenset(['suggesting', 'rota']), 12, ALL_KINDS,
-        {_T.JOB_SECURITY: 14, _T.HUMAN_CONNECTION: 10, _T.ACCURACY_AND_TRUST: 12, _T.WORKLOAD_AND_TIME: 14,
-         _T.PRIVACY_AND_DATA: 10, _T.USABILITY_AND_TECHNICAL: 12, _T.ETHICS_AND_LIABILITY: 16, _T.TRAINING_GAP: 8, _T.OTHER: 4},
+        "rota",
+        "RotaSmart Optimiser",
+        "ShiftWise Ltd",
+        "Proposes shift patterns that balance skill mix, requests and safe staffing for the ward manager to review.",
+        "the rota optimiser",
+        frozenset(["suggesting", "rota"]),
+        12,
+        ALL_KINDS,
+        {
+            _T.JOB_SECURITY: 14,
+            _T.HUMAN_CONNECTION: 10,
+            _T.ACCURACY_AND_TRUST: 12,
+            _T.WORKLOAD_AND_TIME: 14,
+            _T.PRIVACY_AND_DATA: 10,
+            _T.USABILITY_AND_TECHNICAL: 12,
+            _T.ETHICS_AND_LIABILITY: 16,
+            _T.TRAINING_GAP: 8,
+            _T.OTHER: 4,
+        },
         ("Reading a proposed rota", "Entering requests and constraints"),
         ("Build next month's rota with the optimiser and check it for fairness",),
         ("Showed how requests are weighted, so the team can see the proposals are fair.",),
-        (("Fairer weekends",
-          "Requests on {unit} are met more often since the optimiser's first proposals.",
-          "Rota requests met (%)", (80, 95), "%", "Rota review"),),
+        (
+            (
+                "Fairer weekends",
+                "Requests on {unit} are met more often since the optimiser's first proposals.",
+                "Rota requests met (%)",
+                (80, 95),
+                "%",
+                "Rota review",
+            ),
+        ),
     ),
 }
 
@@ -287,85 +559,258 @@ UNITS: tuple[tuple[str, str, str], ...] = (
     ("Renal Unit", "Nephrology", "ward"),
 )
 _WARD_TREES = (
-    "Ash", "Birch", "Elm", "Hazel", "Holly", "Juniper", "Larch", "Maple", "Yew", "Alder", "Aspen",
-    "Bluebell", "Primrose", "Foxglove", "Heather", "Lavender", "Poppy", "Snowdrop", "Thistle", "Daffodil",
-    "Magnolia", "Hawthorn", "Sycamore", "Chestnut", "Laurel", "Linden", "Acorn", "Buttercup", "Clover",
-    "Iris", "Jasmine", "Orchid", "Sorrel", "Tulip", "Violet", "Cherry", "Hornbeam", "Poplar", "Spruce",
-    "Myrtle", "Campion", "Meadowsweet", "Harebell", "Speedwell", "Celandine",
+    "Ash",
+    "Birch",
+    "Elm",
+    "Hazel",
+    "Holly",
+    "Juniper",
+    "Larch",
+    "Maple",
+    "Yew",
+    "Alder",
+    "Aspen",
+    "Bluebell",
+    "Primrose",
+    "Foxglove",
+    "Heather",
+    "Lavender",
+    "Poppy",
+    "Snowdrop",
+    "Thistle",
+    "Daffodil",
+    "Magnolia",
+    "Hawthorn",
+    "Sycamore",
+    "Chestnut",
+    "Laurel",
+    "Linden",
+    "Acorn",
+    "Buttercup",
+    "Clover",
+    "Iris",
+    "Jasmine",
+    "Orchid",
+    "Sorrel",
+    "Tulip",
+    "Violet",
+    "Cherry",
+    "Hornbeam",
+    "Poplar",
+    "Spruce",
+    "Myrtle",
+    "Campion",
+    "Meadowsweet",
+    "Harebell",
+    "Speedwell",
+    "Celandine",
 )
 _WARD_SPECIALTIES = (
-    "Respiratory medicine", "Gastroenterology", "Elderly care", "Trauma and orthopaedics", "General surgery",
-    "Urology", "Diabetes and endocrinology", "Haematology", "Rehabilitation", "General medicine",
-    "Vascular surgery", "Ear, nose and throat", "Gynaecology", "Infectious diseases", "Neurology", "Cardiology",
+    "Respiratory medicine",
+    "Gastroenterology",
+    "Elderly care",
+    "Trauma and orthopaedics",
+    "General surgery",
+    "Urology",
+    "Diabetes and endocrinology",
+    "Haematology",
+    "Rehabilitation",
+    "General medicine",
+    "Vascular surgery",
+    "Ear, nose and throat",
+    "Gynaecology",
+    "Infectious diseases",
+    "Neurology",
+    "Cardiology",
 )
-_SITES = ("Northgate General Hospital", "Riverside Community Hospital", "St Anselm's Hospital", "Millbrook Treatment Centre")
+_SITES = (
+    "Northgate General Hospital",
+    "Riverside Community Hospital",
+    "St Anselm's Hospital",
+    "Millbrook Treatment Centre",
+)
 
 _ROLE_MIX: dict[str, tuple[tuple[str, int], ...]] = {
-    "default": (("nurse", 42), ("healthcare assistant", 22), ("doctor", 15), ("allied health professional", 8),
-                ("administrator", 7), ("pharmacist", 2), ("other", 4)),
-    "maternity": (("midwife", 50), ("healthcare assistant", 18), ("doctor", 14), ("nurse", 5), ("administrator", 8), ("other", 5)),
+    "default": (
+        ("nurse", 42),
+        ("healthcare assistant", 22),
+        ("doctor", 15),
+        ("allied health professional", 8),
+        ("administrator", 7),
+        ("pharmacist", 2),
+        ("other", 4),
+    ),
+    "maternity": (
+        ("midwife", 50),
+        ("healthcare assistant", 18),
+        ("doctor", 14),
+        ("nurse", 5),
+        ("administrator", 8),
+        ("other", 5),
+    ),
     "admin": (("administrator", 85), ("other", 15)),
-    "imaging": (("allied health professional", 50), ("doctor", 20), ("nurse", 10), ("administrator", 15), ("healthcare assistant", 5)),
+    "imaging": (
+        ("allied health professional", 50),
+        ("doctor", 20),
+        ("nurse", 10),
+        ("administrator", 15),
+        ("healthcare assistant", 5),
+    ),
     "outpatient": (("nurse", 35), ("doctor", 25), ("administrator", 25), ("healthcare assistant", 15)),
 }
 _CHAMPION_ROLES = ("nurse", "doctor", "midwife", "allied health professional", "administrator", "pharmacist")
-_UNIT_SIZE_WEIGHT = {"emergency": 1.7, "acute": 1.25, "critical": 1.35, "maternity": 1.3, "outpatient": 0.8,
-                     "admin": 0.55, "imaging": 0.9, "theatres": 1.2, "paeds": 1.0, "ward": 1.0}
+_UNIT_SIZE_WEIGHT = {
+    "emergency": 1.7,
+    "acute": 1.25,
+    "critical": 1.35,
+    "maternity": 1.3,
+    "outpatient": 0.8,
+    "admin": 0.55,
+    "imaging": 0.9,
+    "theatres": 1.2,
+    "paeds": 1.0,
+    "ward": 1.0,
+}
 
 # Given names (with f/m/x where a family name is gendered), family names, and a weight roughly
 # following the make-up of NHS staff. Names are combined within a culture, sometimes across.
 _NAMES: tuple[tuple[str, int, str, str], ...] = (
-    ("english", 28,
-     "Oliver Amelia Jack Charlotte Harry Sophie George Emily Thomas Hannah James Lucy William Grace Daniel Ellie "
-     "Samuel Chloe Joseph Rebecca Matthew Laura Zoë Alice Benjamin Jessica Luke Megan Adam Holly Ryan Katie Nathan "
-     "Abigail Joshua Rachel Callum Natalie Liam Bethany Jordan Paige Connor Kerry Dean Stacey Craig Gemma Lee Leanne",
-     "Smith Jones Taylor Brown Wilson Johnson Walker Wright Robinson Thompson Hughes Edwards Green Hall Wood Harris "
-     "Clarke Turner Hill Baker Fletcher Cooper Ward Morris King Allen Shaw Mason Parker Bennett Marsh Holmes Lawson "
-     "Barker Chapman Dixon Webb Palmer Fox Harding Bell Pearce Kemp Ashworth Pickering Rowe Sutton Dawson Booth"),
-    ("welsh", 4, "Rhys Cerys Dafydd Sioned Owain Bethan Gethin Ffion Iwan Angharad Llinos Emyr Gwen Aled Elin Geraint",
-     "Williams Davies Evans Thomas Roberts Lewis Morgan Griffiths Pritchard Llewellyn Pugh Prosser Howells Vaughan"),
-    ("scottish", 4, "Callum Eilidh Fraser Isla Hamish Morag Euan Kirsty Struan Mhairi Ruaridh Catriona",
-     "Macdonald Campbell Stewart Robertson MacLeod Ross Murray Sinclair Buchanan Cameron MacKenzie Gordon"),
-    ("irish", 6, "Siobhán Aoife Niamh Ciarán Seán Róisín Eoin Caoimhe Pádraig Orla Declan Gráinne Fionnuala Cathal Méabh Darragh",
-     "Murphy Kelly O'Sullivan Walsh Byrne Ryan O'Connor Kavanagh Doyle Brennan McCarthy Gallagher Ó_Súilleabháin Ní_Bhriain Lynch Fitzgerald"),
-    ("polish", 5, "Łukasz:m Agnieszka:f Katarzyna:f Piotr:m Małgorzata:f Tomasz:m Magdalena:f Paweł:m Joanna:f "
-     "Krzysztof:m Zofia:f Wojciech:m Ewa:f Michał:m Grzegorz:m Beata:f",
-     "Nowak Wójcik Kowalczyk Mazur Krawczyk Zając Król Wieczorek Kowalski|Kowalska Lewandowski|Lewandowska "
-     "Wiśniewski|Wiśniewska Zieliński|Zielińska Szymański|Szymańska Dąbrowski|Dąbrowska"),
-    ("yoruba", 5, "Adebayo Folake Oluwaseun Temitope Babajide Funmilayo Olumide Yetunde Adewale Bukola Ayodele Kehinde Tolulope Damilola",
-     "Adeyemi Ogunleye Adebisi Olaniyan Bakare Afolabi Oyelaran Adeleke Ogunbanjo Akinola Oladipo Balogun"),
-    ("igbo", 3, "Chinedu Ngozi Chiamaka Emeka Obinna Adaeze Ifeoma Uchenna Chidi Nkechi",
-     "Okafor Eze Nwosu Obi Okeke Onyekachi Nwachukwu Okonkwo Udeh Anyanwu"),
-    ("akan", 3, "Kwame Ama Kofi Abena Yaw Akosua Kwabena Efua Kojo Adwoa",
-     "Mensah Owusu Boateng Asante Osei Appiah Agyeman Amoah Darko Frimpong"),
-    ("punjabi", 4, "Harpreet Gurpreet Manpreet Jaspreet Simran Amarjit Rajinder Navdeep Balwinder Kiran Harjit Sukhdeep",
-     "Sandhu Gill Dhillon Sidhu Bains Grewal Johal Atwal Sangha Virdi Kaur Singh"),
-    ("indian", 5, "Priya Ravi Anjali Vikram Deepa Sanjay Meera Arjun Nisha Rahul Lakshmi Suresh Anitha Kavya Rohan Divya",
-     "Patel Shah Mehta Desai Sharma Joshi Rao Iyer Nair Menon Pillai Krishnan Reddy Gupta"),
-    ("kerala", 4, "Bincy Jincy Anju Jomon Sijo Reshma Shiji Tintu Jibin Soumya Ancy Libin",
-     "Varghese Kurian Mathew Joseph Abraham George Chacko Thomas Philip Jacob"),
-    ("pakistani_bangladeshi", 5, "Ayesha Imran Farah Bilal Sana Usman Nadia Hamza Rukhsana Tariq Shabnam Asif Rubina Faisal",
-     "Khan Hussain Ahmed Begum Rahman Chowdhury Malik Iqbal Akhtar Uddin Islam Mahmood"),
-    ("arabic", 3, "Omar Layla Youssef Fatima Khalid Mariam Hassan Noor Karim Huda Sami Rania",
-     "Haddad Al-Sayed Mansour Nasser Khoury Hamdan El-Amin Saleh Darwish Aziz"),
-    ("filipino", 6, "Maria_Cristina Jose Rowena Mark_Anthony Jennifer Rodel Maricel Arnel Liezel Joy Maria_Theresa Rommel Jocelyn Ramon",
-     "Santos Reyes Cruz Bautista Dela_Cruz Garcia Mendoza Villanueva Aquino Ramos Castillo Manalo Pascual Navarro"),
-    ("chinese", 3, "Wei Mei Jun Xiaoling Hao Yan Lei Jing Ying Ming Hui Ling",
-     "Chen Wang Li Zhang Liu Huang Wong Chan Lam Cheung Ng Lau"),
+    (
+        "english",
+        28,
+        "Oliver Amelia Jack Charlotte Harry Sophie George Emily Thomas Hannah James Lucy William Grace Daniel Ellie "
+        "Samuel Chloe Joseph Rebecca Matthew Laura Zoë Alice Benjamin Jessica Luke Megan Adam Holly Ryan Katie Nathan "
+        "Abigail Joshua Rachel Callum Natalie Liam Bethany Jordan Paige Connor Kerry Dean Stacey Craig Gemma Lee Leanne",
+        "Smith Jones Taylor Brown Wilson Johnson Walker Wright Robinson Thompson Hughes Edwards Green Hall Wood Harris "
+        "Clarke Turner Hill Baker Fletcher Cooper Ward Morris King Allen Shaw Mason Parker Bennett Marsh Holmes Lawson "
+        "Barker Chapman Dixon Webb Palmer Fox Harding Bell Pearce Kemp Ashworth Pickering Rowe Sutton Dawson Booth",
+    ),
+    (
+        "welsh",
+        4,
+        "Rhys Cerys Dafydd Sioned Owain Bethan Gethin Ffion Iwan Angharad Llinos Emyr Gwen Aled Elin Geraint",
+        "Williams Davies Evans Thomas Roberts Lewis Morgan Griffiths Pritchard Llewellyn Pugh Prosser Howells Vaughan",
+    ),
+    (
+        "scottish",
+        4,
+        "Callum Eilidh Fraser Isla Hamish Morag Euan Kirsty Struan Mhairi Ruaridh Catriona",
+        "Macdonald Campbell Stewart Robertson MacLeod Ross Murray Sinclair Buchanan Cameron MacKenzie Gordon",
+    ),
+    (
+        "irish",
+        6,
+        "Siobhán Aoife Niamh Ciarán Seán Róisín Eoin Caoimhe Pádraig Orla Declan Gráinne Fionnuala Cathal Méabh Darragh",
+        "Murphy Kelly O'Sullivan Walsh Byrne Ryan O'Connor Kavanagh Doyle Brennan McCarthy Gallagher Ó_Súilleabháin Ní_Bhriain Lynch Fitzgerald",
+    ),
+    (
+        "polish",
+        5,
+        "Łukasz:m Agnieszka:f Katarzyna:f Piotr:m Małgorzata:f Tomasz:m Magdalena:f Paweł:m Joanna:f "
+        "Krzysztof:m Zofia:f Wojciech:m Ewa:f Michał:m Grzegorz:m Beata:f",
+        "Nowak Wójcik Kowalczyk Mazur Krawczyk Zając Król Wieczorek Kowalski|Kowalska Lewandowski|Lewandowska "
+        "Wiśniewski|Wiśniewska Zieliński|Zielińska Szymański|Szymańska Dąbrowski|Dąbrowska",
+    ),
+    (
+        "yoruba",
+        5,
+        "Adebayo Folake Oluwaseun Temitope Babajide Funmilayo Olumide Yetunde Adewale Bukola Ayodele Kehinde Tolulope Damilola",
+        "Adeyemi Ogunleye Adebisi Olaniyan Bakare Afolabi Oyelaran Adeleke Ogunbanjo Akinola Oladipo Balogun",
+    ),
+    (
+        "igbo",
+        3,
+        "Chinedu Ngozi Chiamaka Emeka Obinna Adaeze Ifeoma Uchenna Chidi Nkechi",
+        "Okafor Eze Nwosu Obi Okeke Onyekachi Nwachukwu Okonkwo Udeh Anyanwu",
+    ),
+    (
+        "akan",
+        3,
+        "Kwame Ama Kofi Abena Yaw Akosua Kwabena Efua Kojo Adwoa",
+        "Mensah Owusu Boateng Asante Osei Appiah Agyeman Amoah Darko Frimpong",
+    ),
+    (
+        "punjabi",
+        4,
+        "Harpreet Gurpreet Manpreet Jaspreet Simran Amarjit Rajinder Navdeep Balwinder Kiran Harjit Sukhdeep",
+        "Sandhu Gill Dhillon Sidhu Bains Grewal Johal Atwal Sangha Virdi Kaur Singh",
+    ),
+    (
+        "indian",
+        5,
+        "Priya Ravi Anjali Vikram Deepa Sanjay Meera Arjun Nisha Rahul Lakshmi Suresh Anitha Kavya Rohan Divya",
+        "Patel Shah Mehta Desai Sharma Joshi Rao Iyer Nair Menon Pillai Krishnan Reddy Gupta",
+    ),
+    (
+        "kerala",
+        4,
+        "Bincy Jincy Anju Jomon Sijo Reshma Shiji Tintu Jibin Soumya Ancy Libin",
+        "Varghese Kurian Mathew Joseph Abraham George Chacko Thomas Philip Jacob",
+    ),
+    (
+        "pakistani_bangladeshi",
+        5,
+        "Ayesha Imran Farah Bilal Sana Usman Nadia Hamza Rukhsana Tariq Shabnam Asif Rubina Faisal",
+        "Khan Hussain Ahmed Begum Rahman Chowdhury Malik Iqbal Akhtar Uddin Islam Mahmood",
+    ),
+    (
+        "arabic",
+        3,
+        "Omar Layla Youssef Fatima Khalid Mariam Hassan Noor Karim Huda Sami Rania",
+        "Haddad Al-Sayed Mansour Nasser Khoury Hamdan El-Amin Saleh Darwish Aziz",
+    ),
+    (
+        "filipino",
+        6,
+        "Maria_Cristina Jose Rowena Mark_Anthony Jennifer Rodel Maricel Arnel Liezel Joy Maria_Theresa Rommel Jocelyn Ramon",
+        "Santos Reyes Cruz Bautista Dela_Cruz Garcia Mendoza Villanueva Aquino Ramos Castillo Manalo Pascual Navarro",
+    ),
+    (
+        "chinese",
+        3,
+        "Wei Mei Jun Xiaoling Hao Yan Lei Jing Ying Ming Hui Ling",
+        "Chen Wang Li Zhang Liu Huang Wong Chan Lam Cheung Ng Lau",
+    ),
     ("vietnamese", 2, "", ""),
-    ("greek", 2, "Georgios Eleni Dimitris Maria Nikos Katerina Yiannis Sofia Kostas Anastasia Christos Despina",
-     "Georgiou Nikolaou Christodoulou Konstantinou Ioannou Pappas Antoniou Charalambous Demetriou Papadakis"),
-    ("somali", 2, "Abdi Amina Mohamed Hodan Abdirahman Faadumo Ahmed Sahra Hassan Ifrah Yusuf Ubah",
-     "Farah Warsame Hersi Osman Jama Aden Ali Mohamud Ismail Abdullahi"),
-    ("shona_ndebele", 3, "Tendai Rudo Tatenda Chipo Farai Nyasha Tafadzwa Rutendo Blessing Precious",
-     "Moyo Ncube Dube Sibanda Ndlovu Mpofu Chikwanha Mutasa Nyathi Zulu"),
-    ("romanian", 2, "Ioana Andrei Elena Mihai Alexandra Cristian Raluca Bogdan", "Popescu Ionescu Popa Dumitru Stan Constantin Munteanu Dinu"),
-    ("portuguese", 2, "João Inês Tiago Beatriz Rui Mariana Diogo Catarina", "Silva Ferreira Pereira Oliveira Costa Rodrigues Sousa Carvalho"),
+    (
+        "greek",
+        2,
+        "Georgios Eleni Dimitris Maria Nikos Katerina Yiannis Sofia Kostas Anastasia Christos Despina",
+        "Georgiou Nikolaou Christodoulou Konstantinou Ioannou Pappas Antoniou Charalambous Demetriou Papadakis",
+    ),
+    (
+        "somali",
+        2,
+        "Abdi Amina Mohamed Hodan Abdirahman Faadumo Ahmed Sahra Hassan Ifrah Yusuf Ubah",
+        "Farah Warsame Hersi Osman Jama Aden Ali Mohamud Ismail Abdullahi",
+    ),
+    (
+        "shona_ndebele",
+        3,
+        "Tendai Rudo Tatenda Chipo Farai Nyasha Tafadzwa Rutendo Blessing Precious",
+        "Moyo Ncube Dube Sibanda Ndlovu Mpofu Chikwanha Mutasa Nyathi Zulu",
+    ),
+    (
+        "romanian",
+        2,
+        "Ioana Andrei Elena Mihai Alexandra Cristian Raluca Bogdan",
+        "Popescu Ionescu Popa Dumitru Stan Constantin Munteanu Dinu",
+    ),
+    (
+        "portuguese",
+        2,
+        "João Inês Tiago Beatriz Rui Mariana Diogo Catarina",
+        "Silva Ferreira Pereira Oliveira Costa Rodrigues Sousa Carvalho",
+    ),
     ("italian", 1, "Giulia Marco Francesca Luca Chiara Alessandro", "Rossi Bianchi Romano Colombo Ricci Esposito"),
     ("nepali", 1, "Sunita Bikash Anisha Prakash Sabina Rajesh", "Gurung Tamang Rai Limbu Thapa Shrestha"),
     ("turkish", 1, "Elif Mehmet Ayşe Emre Zeynep Burak", "Yılmaz Demir Kaya Şahin Çelik Aydın"),
-    ("caribbean", 3, "Marcia Delroy Sharon Winston Claudette Errol Beverley Leroy Paulette Desmond",
-     "Campbell Brown Williams Clarke Francis Grant Thompson Bailey Gordon Samuels"),
+    (
+        "caribbean",
+        3,
+        "Marcia Delroy Sharon Winston Claudette Errol Beverley Leroy Paulette Desmond",
+        "Campbell Brown Williams Clarke Francis Grant Thompson Bailey Gordon Samuels",
+    ),
 )
 _VIET_FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Huỳnh")
 _VIET_GIVEN_F = ("Mai", "Hương", "Lan", "Linh", "Thảo", "Hoa", "Ngọc", "Trang")
@@ -453,24 +898,65 @@ _DESCRIPTIONS: dict[str, tuple[str, ...]] = {
         "Unhappy that the roll-out of {tool} clashed with other changes on the ward.",
     ),
 }
-_WHERE = ("Raised at handover", "During the safety huddle", "On a night shift", "In the staff room",
-          "At the team meeting", "In a one-to-one with the champion", "After a training session",
-          "On the ward round", "By message to the champion")
-_AFTERWORD = ("", "", "", " Others on the shift felt the same.", " Two colleagues agreed.",
-              " Asked for it to go to the ward manager.", " Said it quietly after the huddle.",
-              " Has raised this before.")
+_WHERE = (
+    "Raised at handover",
+    "During the safety huddle",
+    "On a night shift",
+    "In the staff room",
+    "At the team meeting",
+    "In a one-to-one with the champion",
+    "After a training session",
+    "On the ward round",
+    "By message to the champion",
+)
+_AFTERWORD = (
+    "",
+    "",
+    "",
+    " Others on the shift felt the same.",
+    " Two colleagues agreed.",
+    " Asked for it to go to the ward manager.",
+    " Said it quietly after the huddle.",
+    " Has raised this before.",
+)
 _ROOT_CAUSES: dict[str, tuple[str, ...]] = {
-    _T.JOB_SECURITY: ("No clear message yet about what the tool means for roles.", "Rumours from another site.",
-                      "The business case talked about efficiency but not about people."),
-    _T.HUMAN_CONNECTION: ("Had not seen the tool used in a real consultation.", "Worry carried over from a poor experience elsewhere."),
-    _T.ACCURACY_AND_TRUST: ("Early version had a known fault, since fixed.", "Had not been shown how to review and correct the output.",
-                            "Alert threshold set too low for this unit."),
-    _T.WORKLOAD_AND_TIME: ("Double login on the shared computers.", "Training booked on the busiest shifts.",
-                           "Low-priority prompts switched on by default."),
-    _T.PRIVACY_AND_DATA: ("The information governance summary had not reached the ward.", "Consent script not yet in the ward folder."),
-    _T.USABILITY_AND_TECHNICAL: ("Old computers and weak Wi-Fi.", "Short session time-out.", "No shortcut on the shared desktop."),
-    _T.ETHICS_AND_LIABILITY: ("Accountability was not explained in the training.", "Professional guidance not yet shared."),
-    _T.TRAINING_GAP: ("Sessions only on day shifts.", "Joined after the training wave.", "Bank staff not on the training list."),
+    _T.JOB_SECURITY: (
+        "No clear message yet about what the tool means for roles.",
+        "Rumours from another site.",
+        "The business case talked about efficiency but not about people.",
+    ),
+    _T.HUMAN_CONNECTION: (
+        "Had not seen the tool used in a real consultation.",
+        "Worry carried over from a poor experience elsewhere.",
+    ),
+    _T.ACCURACY_AND_TRUST: (
+        "Early version had a known fault, since fixed.",
+        "Had not been shown how to review and correct the output.",
+        "Alert threshold set too low for this unit.",
+    ),
+    _T.WORKLOAD_AND_TIME: (
+        "Double login on the shared computers.",
+        "Training booked on the busiest shifts.",
+        "Low-priority prompts switched on by default.",
+    ),
+    _T.PRIVACY_AND_DATA: (
+        "The information governance summary had not reached the ward.",
+        "Consent script not yet in the ward folder.",
+    ),
+    _T.USABILITY_AND_TECHNICAL: (
+        "Old computers and weak Wi-Fi.",
+        "Short session time-out.",
+        "No shortcut on the shared desktop.",
+    ),
+    _T.ETHICS_AND_LIABILITY: (
+        "Accountability was not explained in the training.",
+        "Professional guidance not yet shared.",
+    ),
+    _T.TRAINING_GAP: (
+        "Sessions only on day shifts.",
+        "Joined after the training wave.",
+        "Bank staff not on the training list.",
+    ),
     _T.OTHER: ("Change fatigue after several projects at once.", "The reasons for the choice were never shared."),
 }
 _RESPONSES: dict[str, tuple[str, ...]] = {
@@ -531,10 +1017,19 @@ _RESPONSES: dict[str, tuple[str, ...]] = {
         "Raised it with the project board; the answer was shared at the next team meeting.",
     ),
 }
-_RESPONSE_AFTERWORD = ("", "", " Fed back at the team meeting.", " Added to the ward FAQ.",
-                       " Colleague said it helped.", " Checked back a fortnight later: concern settled.")
-_INTERIM_RESPONSES = ("Champion has arranged a follow-up conversation.", "Passed to the ward manager; reply expected this week.",
-                      "Logged with the digital team; waiting for their answer.")
+_RESPONSE_AFTERWORD = (
+    "",
+    "",
+    " Fed back at the team meeting.",
+    " Added to the ward FAQ.",
+    " Colleague said it helped.",
+    " Checked back a fortnight later: concern settled.",
+)
+_INTERIM_RESPONSES = (
+    "Champion has arranged a follow-up conversation.",
+    "Passed to the ward manager; reply expected this week.",
+    "Logged with the digital team; waiting for their answer.",
+)
 _BARRIER_BY_THEME: dict[str, tuple[tuple[str, int], ...]] = {
     _T.JOB_SECURITY: ((Barrier.DESIRE, 7), (Barrier.AWARENESS, 3)),
     _T.HUMAN_CONNECTION: ((Barrier.DESIRE, 6), (Barrier.AWARENESS, 2), (Barrier.ABILITY, 2)),
@@ -546,24 +1041,39 @@ _BARRIER_BY_THEME: dict[str, tuple[tuple[str, int], ...]] = {
     _T.TRAINING_GAP: ((Barrier.KNOWLEDGE, 7), (Barrier.ABILITY, 3)),
     _T.OTHER: ((Barrier.AWARENESS, 4), (Barrier.DESIRE, 4), (Barrier.REINFORCEMENT, 2)),
 }
-_HIGH_SEVERITY = {_T.JOB_SECURITY: 0.25, _T.ETHICS_AND_LIABILITY: 0.3, _T.ACCURACY_AND_TRUST: 0.2, _T.PRIVACY_AND_DATA: 0.15}
+_HIGH_SEVERITY = {
+    _T.JOB_SECURITY: 0.25,
+    _T.ETHICS_AND_LIABILITY: 0.3,
+    _T.ACCURACY_AND_TRUST: 0.2,
+    _T.PRIVACY_AND_DATA: 0.15,
+}
 
 _SESSION_NOTES = (
-    "Good questions about {theme}.", "Two colleagues asked for a follow-up one-to-one.",
-    "Ran over time: lots of hands-on practice.", "Used the ward computer; the seminar room was booked.",
-    "Covered the quick guide and the FAQ.", "Quiet shift, so everyone could take part.",
-    "Bank staff joined for the first time.", "Mostly questions about {theme}; answered most on the spot.",
+    "Good questions about {theme}.",
+    "Two colleagues asked for a follow-up one-to-one.",
+    "Ran over time: lots of hands-on practice.",
+    "Used the ward computer; the seminar room was booked.",
+    "Covered the quick guide and the FAQ.",
+    "Quiet shift, so everyone could take part.",
+    "Bank staff joined for the first time.",
+    "Mostly questions about {theme}; answered most on the spot.",
 )
 _CHECKIN_NOTES = (
-    ("Still nervous about {tool}; went through the basics again together.",
-     "Missed the last meeting because of staffing; restarted with a short practice.",
-     "Talked through worries about {tool} before trying it together."),
-    ("Using {tool} on some shifts now; practised the trickier cases together.",
-     "Practised correcting the output together; getting quicker.",
-     "Watched a shift together and agreed two things to work on."),
-    ("Confident with {tool}; now helping a colleague get started.",
-     "Ready for sign-off; used {tool} unprompted all week.",
-     "Used {tool} on every shift this fortnight without needing help."),
+    (
+        "Still nervous about {tool}; went through the basics again together.",
+        "Missed the last meeting because of staffing; restarted with a short practice.",
+        "Talked through worries about {tool} before trying it together.",
+    ),
+    (
+        "Using {tool} on some shifts now; practised the trickier cases together.",
+        "Practised correcting the output together; getting quicker.",
+        "Watched a shift together and agreed two things to work on.",
+    ),
+    (
+        "Confident with {tool}; now helping a colleague get started.",
+        "Ready for sign-off; used {tool} unprompted all week.",
+        "Used {tool} on every shift this fortnight without needing help.",
+    ),
 )
 _IDEAS = (
     ("Use {tool} for discharge letters too", "Could {tool} draft the discharge letter while we finish the notes?"),
@@ -575,16 +1085,24 @@ _IDEAS = (
     ("Share the time saved each month", "Show the minutes {tool} saved at the staff meeting, so we see it working."),
     ("Headsets for the busy bays", "Background noise in the bays garbles {tool}; a few headsets would help."),
 )
-_NOT_NOW_REASONS = ("Waiting for the supplier's next release", "No budget this year; raised with the matron",
-                    "Information governance must approve it first", "Revisit after go-live on every unit")
-_ENDED_NOTES = ("Pairing ended: moved to permanent nights; will pick up again later.", "Pairing ended: long-term leave.",
-                "Pairing ended by agreement; will restart later.")
+_NOT_NOW_REASONS = (
+    "Waiting for the supplier's next release",
+    "No budget this year; raised with the matron",
+    "Information governance must approve it first",
+    "Revisit after go-live on every unit",
+)
+_ENDED_NOTES = (
+    "Pairing ended: moved to permanent nights; will pick up again later.",
+    "Pairing ended: long-term leave.",
+    "Pairing ended by agreement; will restart later.",
+)
 _MEETING_STARTS = (8 * 60 + 30, 10 * 60, 11 * 60 + 30, 13 * 60 + 30, 14 * 60, 15 * 60 + 30, 19 * 60 + 30)
 
 
 # --------------------------------------------------------------------------------------------
 # Generation
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Unit:
@@ -646,12 +1164,18 @@ def generate_demo(
     database holds any record, DemoCancelled when cancelled; in every failure nothing is written.
     """
     if scale not in SCALES:
-        raise ValidationError("scale", f"must be one of: {', '.join(SCALES)}", f"scale: {scale!r} is not one of {', '.join(SCALES)}.")
+        raise ValidationError(
+            "scale", f"must be one of: {', '.join(SCALES)}", f"scale: {scale!r} is not one of {', '.join(SCALES)}."
+        )
     today = dt.date.today()
     end = end or today
     if end > today:
         # Records dated after today would break the rule every form enforces: nothing in the future.
-        raise ValidationError("end", "must not be in the future", f"end: {end.isoformat()} is in the future; demo data ends today at the latest.")
+        raise ValidationError(
+            "end",
+            "must not be in the future",
+            f"end: {end.isoformat()} is in the future; demo data ends today at the latest.",
+        )
 
     def tick(done: int) -> None:
         if progress is not None and progress(done, PROGRESS_TOTAL) is False:
@@ -754,9 +1278,12 @@ class _Generator:
         """Append a row created on ``day`` (last changed on ``updated``, if later); return its id."""
         created = self.stamp(day)
         record_id = self.new_id()
-        row = {"id": record_id, "created_at": created,
-               "updated_at": created if updated is None or updated <= day else self.stamp(updated),
-               "deleted_at": None}
+        row = {
+            "id": record_id,
+            "created_at": created,
+            "updated_at": created if updated is None or updated <= day else self.stamp(updated),
+            "deleted_at": None,
+        }
         row.update(values)
         self.rows[table].append(row)
         return record_id
@@ -856,9 +1383,19 @@ class _Generator:
                     if monday >= begins - 6 and rng.random() < _TIER_WEEKS[tier]:
                         count = rng.randint(1, {"high": 40, "medium": 18, "low": 6}[tier])
                         created = self.stamp(min(self.end, monday + 7), 9 * 60)
-                        usage.append({"id": self.new_id(rng), "created_at": created, "updated_at": created,
-                                      "deleted_at": None, "staff_id": self.staff_id[s], "tool_id": tool_id,
-                                      "day": self.iso(monday), "count": count, "source": source})
+                        usage.append(
+                            {
+                                "id": self.new_id(rng),
+                                "created_at": created,
+                                "updated_at": created,
+                                "deleted_at": None,
+                                "staff_id": self.staff_id[s],
+                                "tool_id": tool_id,
+                                "day": self.iso(monday),
+                                "count": count,
+                                "source": source,
+                            }
+                        )
                     monday += 7
 
     def unit_catalogue(self) -> list[tuple[str, str, str]]:
@@ -891,8 +1428,17 @@ class _Generator:
             site = sites[index * len(sites) // len(catalogue)]
             unit_id = self.record("unit", start, name=name, site=site, specialty=specialty)
             lagging = index == lagging_index
-            unit = _Unit(index, unit_id, name, kind, [], [], -1,
-                         engaged_share=0.45 if lagging else rng.uniform(0.72, 0.88), lagging=lagging)
+            unit = _Unit(
+                index,
+                unit_id,
+                name,
+                kind,
+                [],
+                [],
+                -1,
+                engaged_share=0.45 if lagging else rng.uniform(0.72, 0.88),
+                lagging=lagging,
+            )
             roles, role_weights = zip(*_ROLE_MIX.get(kind, _ROLE_MIX["default"]))
             people: list[tuple[str, str, str]] = []  # (name, role, part)
             if index == 0:
@@ -911,10 +1457,19 @@ class _Generator:
                 s = len(self.staff_id)
                 active = part != "staff" or rng.random() > 0.02
                 staff_id = self.record(
-                    "staff", start, display_name=person_name, role=role, unit_id=unit_id,
-                    staff_ref=f"E{refs[s]}", is_champion=1 if part == "champion" else 0, active=1 if active else 0,
-                    signing_pin_hash=None, signing_pin_failures=None, signing_pin_wait_until=None,
-                    email=None, login=None,
+                    "staff",
+                    start,
+                    display_name=person_name,
+                    role=role,
+                    unit_id=unit_id,
+                    staff_ref=f"E{refs[s]}",
+                    is_champion=1 if part == "champion" else 0,
+                    active=1 if active else 0,
+                    signing_pin_hash=None,
+                    signing_pin_failures=None,
+                    signing_pin_wait_until=None,
+                    email=None,
+                    login=None,
                 )
                 self.staff_id.append(staff_id)
                 self.staff_name.append(person_name)
@@ -968,19 +1523,37 @@ class _Generator:
             stage = ToolStage.LIVE if live_any else ToolStage.PILOT if pilot_any else ToolStage.PLANNED
             created = min(announce, end)
             self.tool_id[key] = self.record(
-                "tool", created, name=info.name, vendor=info.vendor, purpose=info.purpose, stage=stage.value,
-                go_live_on=self.iso(go_live) if go_live <= end else None, refresher_months=info.refresher_months,
+                "tool",
+                created,
+                name=info.name,
+                vendor=info.vendor,
+                purpose=info.purpose,
+                stage=stage.value,
+                go_live_on=self.iso(go_live) if go_live <= end else None,
+                refresher_months=info.refresher_months,
             )
             tool_rollouts = [
-                _Rollout(key, u, min(announce, end), pilot if pilot is not None and pilot <= end else None,
-                         live if live <= end else None, None)
+                _Rollout(
+                    key,
+                    u,
+                    min(announce, end),
+                    pilot if pilot is not None and pilot <= end else None,
+                    live if live <= end else None,
+                    None,
+                )
                 for u, pilot, live in sorted(plan, key=lambda p: (p[2], p[0].index))
             ]
             if not paused_done and key in ("sepsis", "deterioration"):
                 # One unit pauses the alert a couple of months after go-live (false alarms, taken up
                 # with the vendor): the latest go-live that leaves time for it.
-                candidates = [ro for ro in tool_rollouts if ro.live is not None and not ro.unit.lagging
-                              and ro.unit is not self.showcase and ro.live <= end - 75]
+                candidates = [
+                    ro
+                    for ro in tool_rollouts
+                    if ro.live is not None
+                    and not ro.unit.lagging
+                    and ro.unit is not self.showcase
+                    and ro.live <= end - 75
+                ]
                 if candidates:
                     ro = max(candidates, key=lambda r: (r.live, r.unit.index))
                     ro.paused = min(end - 14, ro.live + rng.randint(45, 75))
@@ -997,11 +1570,17 @@ class _Generator:
     def add_rollout_rows(self, ro: _Rollout) -> None:
         """Write a unit's stage history for a tool (planned, pilot, live, paused), up to the end."""
         tool_id = self.tool_id[ro.tool]
-        stages = [(ToolStage.PLANNED, ro.announce), (ToolStage.PILOT, ro.pilot), (ToolStage.LIVE, ro.live),
-                  (ToolStage.PAUSED, ro.paused)]
+        stages = [
+            (ToolStage.PLANNED, ro.announce),
+            (ToolStage.PILOT, ro.pilot),
+            (ToolStage.LIVE, ro.live),
+            (ToolStage.PAUSED, ro.paused),
+        ]
         for stage, since in stages:
             if since is not None and since <= self.end:
-                self.record("rollout", since, tool_id=tool_id, unit_id=ro.unit.id, stage=stage.value, since=self.iso(since))
+                self.record(
+                    "rollout", since, tool_id=tool_id, unit_id=ro.unit.id, stage=stage.value, since=self.iso(since)
+                )
 
     # ---- training ----------------------------------------------------------------------------
 
@@ -1031,13 +1610,28 @@ class _Generator:
         info = TOOLS[ro.tool]
         day = self.weekday(self.end + rng.randint(3, 24))
         fmt = rng.choice((SessionFormat.HANDS_ON, SessionFormat.HUDDLE, SessionFormat.DEMO))
-        topic = rng.choice((f"{info.name}: hands-on drop-in for colleagues not yet trained",
-                            f"{info.name}: refresher and what has changed",
-                            f"{info.name}: questions and answers"))
-        self.record("training_session", self.end, tool_id=self.tool_id[ro.tool], unit_id=ro.unit.id,
-                    trainer_id=self.staff_id[rng.choice(ro.unit.champions)], held_on=self.iso(day),
-                    minutes=rng.choice((30, 45, 60)), format=fmt.value, topic=topic, notes=None,
-                    verified_by=None, verified_on=None, verified_signature=None)
+        topic = rng.choice(
+            (
+                f"{info.name}: hands-on drop-in for colleagues not yet trained",
+                f"{info.name}: refresher and what has changed",
+                f"{info.name}: questions and answers",
+            )
+        )
+        self.record(
+            "training_session",
+            self.end,
+            tool_id=self.tool_id[ro.tool],
+            unit_id=ro.unit.id,
+            trainer_id=self.staff_id[rng.choice(ro.unit.champions)],
+            held_on=self.iso(day),
+            minutes=rng.choice((30, 45, 60)),
+            format=fmt.value,
+            topic=topic,
+            notes=None,
+            verified_by=None,
+            verified_on=None,
+            verified_signature=None,
+        )
 
     def build_training(self, ro: _Rollout) -> None:
         """Create one unit's sessions for one tool: first attendances follow the S-curve, refreshers follow sign-offs."""
@@ -1068,8 +1662,18 @@ class _Generator:
             outside = [c for other in self.units if other is not unit for c in other.champions]
             trainer = rng.choice(outside) if outside else unit.champions[0]
             attendees = [s for s in leads if s != trainer]
-            remember(self.add_session(ro, tool_id, ttt_day, trainer, SessionFormat.HANDS_ON, 90,
-                                      f"Train the trainer: {info.name} for unit champions", [(attendees, "lead")]))
+            remember(
+                self.add_session(
+                    ro,
+                    tool_id,
+                    ttt_day,
+                    trainer,
+                    SessionFormat.HANDS_ON,
+                    90,
+                    f"Train the trainer: {info.name} for unit champions",
+                    [(attendees, "lead")],
+                )
+            )
             pool.extend(attendees)
         days = self.session_days(ro, first, stop)
         if not days:
@@ -1122,12 +1726,31 @@ class _Generator:
             topic = rng.choice(info.topics)
             if not new and (due or day > ro.midpoint + 3 * ro.spread):
                 topic = f"Refresher: {topic[0].lower()}{topic[1:]}"
-            remember(self.add_session(ro, tool_id, day, trainer, fmt, minutes, topic,
-                                      [(new, "first"), (due, "refresher"), (repeats, "repeat")]))
+            remember(
+                self.add_session(
+                    ro,
+                    tool_id,
+                    day,
+                    trainer,
+                    fmt,
+                    minutes,
+                    topic,
+                    [(new, "first"), (due, "refresher"), (repeats, "repeat")],
+                )
+            )
             pool.extend(new)
 
-    def add_session(self, ro: _Rollout, tool_id: str, day: int, trainer: int, fmt: SessionFormat, minutes: int,
-                    topic: str, groups: list[tuple[list[int], str]]) -> list[tuple[int, int]]:
+    def add_session(
+        self,
+        ro: _Rollout,
+        tool_id: str,
+        day: int,
+        trainer: int,
+        fmt: SessionFormat,
+        minutes: int,
+        topic: str,
+        groups: list[tuple[list[int], str]],
+    ) -> list[tuple[int, int]]:
         """Add a session and its attendances; return (staff, day) for each sign-off given."""
         rng = self.rng
         unit = ro.unit
@@ -1140,14 +1763,32 @@ class _Generator:
             verified_by, verified_on = self.staff_id[unit.manager], self.iso(v)
         notes = None
         if rng.random() < 0.35:
-            theme = rng.choice(("consent", "checking the output", "what happens when it is down", "accountability",
-                                "where the data goes", "alerts on nights", "time pressures"))
+            theme = rng.choice(
+                (
+                    "consent",
+                    "checking the output",
+                    "what happens when it is down",
+                    "accountability",
+                    "where the data goes",
+                    "alerts on nights",
+                    "time pressures",
+                )
+            )
             notes = rng.choice(_SESSION_NOTES).format(theme=theme)
         minute = rng.choice(_MEETING_STARTS)
         session_id = self.record(
-            "training_session", day, tool_id=tool_id, unit_id=unit.id, trainer_id=self.staff_id[trainer],
-            held_on=self.iso(day), minutes=minutes, format=fmt.value, topic=topic, notes=notes,
-            verified_by=verified_by, verified_on=verified_on,
+            "training_session",
+            day,
+            tool_id=tool_id,
+            unit_id=unit.id,
+            trainer_id=self.staff_id[trainer],
+            held_on=self.iso(day),
+            minutes=minutes,
+            format=fmt.value,
+            topic=topic,
+            notes=notes,
+            verified_by=verified_by,
+            verified_on=verified_on,
             verified_signature="unverified" if verified_by else None,
         )
         signs = fmt in (SessionFormat.HANDS_ON, SessionFormat.ONE_TO_ONE)
@@ -1176,14 +1817,22 @@ class _Generator:
                     if signer != s:
                         signed_off, by, on = 1, self.staff_id[signer], min(self.end, day + rng.randint(0, 7))
                         signed.append((s, on))
-                attendance.append({
-                    "id": self.new_id(), "created_at": created,
-                    "updated_at": created if on is None or on == day else self.stamp(on), "deleted_at": None,
-                    "session_id": session_id, "staff_id": self.staff_id[s], "confidence_before": before,
-                    "confidence_after": after, "signed_off": signed_off, "signed_off_by": by,
-                    "signed_off_on": self.iso(on) if on is not None else None,
-                    "signed_off_signature": "unverified" if signed_off else None,
-                })
+                attendance.append(
+                    {
+                        "id": self.new_id(),
+                        "created_at": created,
+                        "updated_at": created if on is None or on == day else self.stamp(on),
+                        "deleted_at": None,
+                        "session_id": session_id,
+                        "staff_id": self.staff_id[s],
+                        "confidence_before": before,
+                        "confidence_after": after,
+                        "signed_off": signed_off,
+                        "signed_off_by": by,
+                        "signed_off_on": self.iso(on) if on is not None else None,
+                        "signed_off_signature": "unverified" if signed_off else None,
+                    }
+                )
         return signed
 
     # ---- concerns ----------------------------------------------------------------------------
@@ -1231,7 +1880,9 @@ class _Generator:
             high = _HIGH_SEVERITY.get(theme, 0.08) * (1.5 if lagging else 1.0)
             roll = rng.random()
             severity = "high" if roll < high else ("medium" if roll < high + 0.45 else "low")
-            text = rng.choice(_phrases(info, _DESCRIPTIONS, theme)).format(tool=tool_word, Tool=tool_word[0].upper() + tool_word[1:])
+            text = rng.choice(_phrases(info, _DESCRIPTIONS, theme)).format(
+                tool=tool_word, Tool=tool_word[0].upper() + tool_word[1:]
+            )
             description = f"{rng.choice(_WHERE)}: {text[0].lower()}{text[1:]}{rng.choice(_AFTERWORD)}"
             reporter = rng.choice(unit.champions)
             raised_by = self.staff_id[rng.choice(others)] if others and rng.random() < 0.2 else None
@@ -1258,10 +1909,22 @@ class _Generator:
                 elif rng.random() < 0.4:
                     owner = self.staff_name[reporter]
             self.record(
-                "incident", day, updated=resolved_on, tool_id=self.tool_id[ro.tool], unit_id=unit.id,
-                reported_by=self.staff_id[reporter], raised_by=raised_by, occurred_on=self.iso(day),
-                theme=theme.value, barrier=barrier, severity=severity,
-                description=description, root_cause=root_cause, status=status.value, response=response, owner=owner,
+                "incident",
+                day,
+                updated=resolved_on,
+                tool_id=self.tool_id[ro.tool],
+                unit_id=unit.id,
+                reported_by=self.staff_id[reporter],
+                raised_by=raised_by,
+                occurred_on=self.iso(day),
+                theme=theme.value,
+                barrier=barrier,
+                severity=severity,
+                description=description,
+                root_cause=root_cause,
+                status=status.value,
+                response=response,
+                owner=owner,
                 resolved_on=self.iso(resolved_on) if resolved_on is not None else None,
             )
 
@@ -1306,9 +1969,17 @@ class _Generator:
             values[1] = min(values[1], cap_desire)
             respondents = max(3, int(n_staff * rng.uniform(0.18, 0.45)))
             self.record(
-                "pulse", day, unit_id=ro.unit.id, tool_id=self.tool_id[ro.tool], taken_on=self.iso(day),
-                respondents=respondents, awareness=values[0], desire=values[1], knowledge=values[2],
-                ability=values[3], reinforcement=values[4],
+                "pulse",
+                day,
+                unit_id=ro.unit.id,
+                tool_id=self.tool_id[ro.tool],
+                taken_on=self.iso(day),
+                respondents=respondents,
+                awareness=values[0],
+                desire=values[1],
+                knowledge=values[2],
+                ability=values[3],
+                reinforcement=values[4],
             )
             day = self.weekday(day + rng.randint(52, 70))
 
@@ -1327,8 +1998,15 @@ class _Generator:
             settled = min(1.0, (day - ro.live) / 540)
             value = round(early + (settled_value - early) * (0.5 * settled + 0.5 * rng.random()))
             self.record(
-                "story", day, tool_id=self.tool_id[ro.tool], unit_id=ro.unit.id, told_on=self.iso(day),
-                title=title, summary=summary.format(unit=ro.unit.name), measure=measure, value=f"{value}{suffix}",
+                "story",
+                day,
+                tool_id=self.tool_id[ro.tool],
+                unit_id=ro.unit.id,
+                told_on=self.iso(day),
+                title=title,
+                summary=summary.format(unit=ro.unit.name),
+                measure=measure,
+                value=f"{value}{suffix}",
                 source=source,
             )
             if ro.unit.lagging:
@@ -1354,21 +2032,36 @@ class _Generator:
             suggester = self.staff_id[rng.choice(staff)] if staff and rng.random() < 0.6 else None
             decided = day if status == "new" else min(self.end, day + rng.randint(7, max(8, min(age, 120))))
             idea = self.record(
-                "idea", day, updated=decided, tool_id=self.tool_id[ro.tool] if rng.random() < 0.8 else None,
-                unit_id=ro.unit.id, suggested_by=suggester,
-                raised_on=self.iso(day), title=title.format(tool=TOOLS[ro.tool].short),
+                "idea",
+                day,
+                updated=decided,
+                tool_id=self.tool_id[ro.tool] if rng.random() < 0.8 else None,
+                unit_id=ro.unit.id,
+                suggested_by=suggester,
+                raised_on=self.iso(day),
+                title=title.format(tool=TOOLS[ro.tool].short),
                 description=description.format(tool=TOOLS[ro.tool].short),
-                status=status, status_reason=rng.choice(_NOT_NOW_REASONS) if status == "not now" else None,
-                status_on=self.iso(decided), led_to_rollout_id=None, led_to_story_id=None,
+                status=status,
+                status_reason=rng.choice(_NOT_NOW_REASONS) if status == "not now" else None,
+                status_on=self.iso(decided),
+                led_to_rollout_id=None,
+                led_to_story_id=None,
             )
             meeting = min(self.end, day + rng.randint(3, 21))
             if rng.random() < 0.7:
-                self.record("idea_support", meeting, idea_id=idea, backed_on=self.iso(meeting),
-                            backers=rng.randint(1, 12), backed_by=None)
+                self.record(
+                    "idea_support",
+                    meeting,
+                    idea_id=idea,
+                    backed_on=self.iso(meeting),
+                    backers=rng.randint(1, 12),
+                    backed_by=None,
+                )
             backer = self.staff_id[rng.choice(staff)] if staff else None
             if backer is not None and backer != suggester and rng.random() < 0.4:
-                self.record("idea_support", meeting, idea_id=idea, backed_on=self.iso(meeting), backers=1,
-                            backed_by=backer)
+                self.record(
+                    "idea_support", meeting, idea_id=idea, backed_on=self.iso(meeting), backers=1, backed_by=backer
+                )
             day += rng.randint(45, 150)
 
     # ---- mentoring ---------------------------------------------------------------------------
@@ -1414,8 +2107,9 @@ class _Generator:
             mentor = rng.choice(unit.champions)
             self.add_pairing(ro, unit, started, mentor, mentee, pairings)
 
-    def add_pairing(self, ro: _Rollout, unit: _Unit, started: int, mentor: int, mentee: int,
-                    pairings: list[dict[str, Any]]) -> None:
+    def add_pairing(
+        self, ro: _Rollout, unit: _Unit, started: int, mentor: int, mentee: int, pairings: list[dict[str, Any]]
+    ) -> None:
         """Add a pairing and its check-ins: completed, ended early, ongoing, or stalled."""
         rng = self.rng
         end = self.end
@@ -1463,13 +2157,22 @@ class _Generator:
         pairing_id = self.new_id()
         created = self.stamp(started)
         touched = ended_on if ended_on is not None else (days[-1] if days else started)
-        pairings.append({
-            "id": pairing_id, "created_at": created,
-            "updated_at": created if touched == started else self.stamp(touched), "deleted_at": None,
-            "mentor_id": self.staff_id[mentor], "mentee_id": self.staff_id[mentee], "tool_id": self.tool_id[ro.tool],
-            "started_on": self.iso(started), "goal": goal, "progress": progress, "status": status.value,
-            "ended_on": self.iso(ended_on) if ended_on is not None else None,
-        })
+        pairings.append(
+            {
+                "id": pairing_id,
+                "created_at": created,
+                "updated_at": created if touched == started else self.stamp(touched),
+                "deleted_at": None,
+                "mentor_id": self.staff_id[mentor],
+                "mentee_id": self.staff_id[mentee],
+                "tool_id": self.tool_id[ro.tool],
+                "started_on": self.iso(started),
+                "goal": goal,
+                "progress": progress,
+                "status": status.value,
+                "ended_on": self.iso(ended_on) if ended_on is not None else None,
+            }
+        )
         checkins = self.rows["checkin"]
         for k, day in enumerate(days):
             confidence = min(5, max(1, round(c0 + gain * (k + 1) / full + rng.uniform(-0.5, 0.5))))
@@ -1478,11 +2181,19 @@ class _Generator:
             if status is PairingStatus.ENDED and k == len(days) - 1:
                 note = rng.choice(_ENDED_NOTES)
             created = self.stamp(day)
-            checkins.append({
-                "id": self.new_id(), "created_at": created, "updated_at": created, "deleted_at": None,
-                "pairing_id": pairing_id, "held_on": self.iso(day), "minutes": rng.randrange(15, 50, 5),
-                "confidence": confidence, "note": note,
-            })
+            checkins.append(
+                {
+                    "id": self.new_id(),
+                    "created_at": created,
+                    "updated_at": created,
+                    "deleted_at": None,
+                    "pairing_id": pairing_id,
+                    "held_on": self.iso(day),
+                    "minutes": rng.randrange(15, 50, 5),
+                    "confidence": confidence,
+                    "note": note,
+                }
+            )
 
 
 _PHRASE_CACHE: dict[tuple[int, str, str], tuple[str, ...]] = {}
@@ -1504,7 +2215,13 @@ def _phrases(info: ToolInfo, table: dict[str, tuple[str, ...]], theme: str) -> t
     return found
 
 
-_FORMATS = (SessionFormat.HANDS_ON, SessionFormat.DEMO, SessionFormat.HUDDLE, SessionFormat.E_LEARNING, SessionFormat.ONE_TO_ONE)
+_FORMATS = (
+    SessionFormat.HANDS_ON,
+    SessionFormat.DEMO,
+    SessionFormat.HUDDLE,
+    SessionFormat.E_LEARNING,
+    SessionFormat.ONE_TO_ONE,
+)
 _FORMAT_WEIGHTS = (34, 18, 28, 8, 12)
 # How likely an attendee is signed off at a hands-on or one-to-one session, by why they came.
 _SIGN_CHANCE = {"lead": 0.95, "first": 0.75, "refresher": 0.85, "repeat": 0.15}

@@ -18,8 +18,9 @@ from champion_desk.store.connection import Database
 IDEAS_SHOWN = 8
 
 
-def ideas_acted_on(db: Database, f: metrics.Filter, redact: Callable[[str], str],
-                   limit: int = IDEAS_SHOWN) -> dict[str, Any]:
+def ideas_acted_on(
+    db: Database, f: metrics.Filter, redact: Callable[[str], str], limit: int = IDEAS_SHOWN
+) -> dict[str, Any]:
     """Return the ideas in scope planned or done in the period: counts by status and the few to print.
 
     An idea counts when its status is planned or done and its ``status_on`` falls in the period
@@ -33,11 +34,13 @@ def ideas_acted_on(db: Database, f: metrics.Filter, redact: Callable[[str], str]
     statuses = ", ".join(f"'{s.value}'" for s in ACTED_IDEA_STATUSES)
     rows = db.query(
         f"""SELECT i.title, i.status, i.status_on, coalesce(t.name, 'any tool') AS tool, u.name AS unit,
-                   ({SUPPORT_SQL.format(idea='i.id')}) AS support
+                   ({SUPPORT_SQL.format(idea="i.id")}) AS support
               FROM idea i JOIN unit u ON u.id = i.unit_id LEFT JOIN tool t ON t.id = i.tool_id
              WHERE i.deleted_at IS NULL AND i.status IN ({statuses})
-               AND i.status_on BETWEEN :d_from AND :d_to{f.units('i.unit_id')}{tools}
-             ORDER BY support DESC, i.status_on DESC, i.id""", params)
+               AND i.status_on BETWEEN :d_from AND :d_to{f.units("i.unit_id")}{tools}
+             ORDER BY support DESC, i.status_on DESC, i.id""",
+        params,
+    )
     by_status = {s.value: sum(1 for r in rows if r["status"] == s) for s in ACTED_IDEA_STATUSES}
     shown = [{**r, "title": redact(r["title"])} for r in rows[:limit]]
     return {"by_status": by_status, "total": len(rows), "ideas": shown}

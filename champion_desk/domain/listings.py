@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from champion_desk.domain import metrics
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, is_manager_role
-from champion_desk.domain import metrics
 from champion_desk.store.connection import Database
 
 Row = dict[str, Any]
@@ -20,7 +20,9 @@ Row = dict[str, Any]
 _RESOLVED_SQL = "(" + ", ".join(f"'{s.value}'" for s in RESOLVED_STATUSES) + ")"
 
 
-def _scope_sql(scope: Scope | None, date_sql: str | None, unit_name_sql: str | None, tool_name_sql: str | None) -> tuple[str, dict[str, Any]]:
+def _scope_sql(
+    scope: Scope | None, date_sql: str | None, unit_name_sql: str | None, tool_name_sql: str | None
+) -> tuple[str, dict[str, Any]]:
     """Return `` AND ...`` clauses and named params restricting dates, unit names and tool names."""
     if scope is None:
         return "", {}
@@ -152,8 +154,11 @@ def is_stalled(row: Row, at: dt.date) -> bool:
     it, and no check-in in the 30 days up to it."""
     cut = (at - dt.timedelta(days=metrics.STALL_DAYS)).isoformat()
     ended = row["ended_on"]
-    return (row["started_on"] < cut and (ended is None or ended > at.isoformat())
-            and (row["last_checkin"] is None or row["last_checkin"] <= cut))
+    return (
+        row["started_on"] < cut
+        and (ended is None or ended > at.isoformat())
+        and (row["last_checkin"] is None or row["last_checkin"] <= cut)
+    )
 
 
 DEMO_NOTE = "demo data"  # how the demo generator's audit rows describe what they wrote
@@ -161,14 +166,20 @@ DEMO_NOTE = "demo data"  # how the demo generator's audit rows describe what the
 
 def is_demo(db: Database) -> bool:
     """Return True when the database was filled by the demo generator (its audit says so)."""
-    return bool(db.scalar(
-        "SELECT EXISTS (SELECT 1 FROM audit WHERE record_id = '*' AND changes LIKE ?)", (f'%"note": "{DEMO_NOTE}:%',)))
+    return bool(
+        db.scalar(
+            "SELECT EXISTS (SELECT 1 FROM audit WHERE record_id = '*' AND changes LIKE ?)",
+            (f'%"note": "{DEMO_NOTE}:%',),
+        )
+    )
 
 
 def has_units_and_tools(db: Database) -> bool:
     """Return True when the logbook has at least one live unit and one live tool (it can be used)."""
-    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM tool WHERE deleted_at IS NULL)")
-                and db.scalar("SELECT EXISTS (SELECT 1 FROM unit WHERE deleted_at IS NULL)"))
+    return bool(
+        db.scalar("SELECT EXISTS (SELECT 1 FROM tool WHERE deleted_at IS NULL)")
+        and db.scalar("SELECT EXISTS (SELECT 1 FROM unit WHERE deleted_at IS NULL)")
+    )
 
 
 def checkins(db: Database, pairing_id: str) -> list[Row]:
@@ -200,7 +211,7 @@ def pulses(db: Database, scope: Scope | None = None) -> list[Row]:
     """Return readiness pulses taken in the scope; ``weakest`` names the lowest-scoring ADKAR element."""
     where, params = _scope_sql(scope, "p.taken_on", "u.name", "t.name")
     rows = db.query(
-        f"""SELECT p.id, p.taken_on, p.respondents, {', '.join('p.' + a for a in ADKAR)},
+        f"""SELECT p.id, p.taken_on, p.respondents, {", ".join("p." + a for a in ADKAR)},
                    p.unit_id, u.name AS unit, p.tool_id, t.name AS tool
               FROM pulse p JOIN unit u ON u.id = p.unit_id JOIN tool t ON t.id = p.tool_id
              WHERE p.deleted_at IS NULL{where}
@@ -226,7 +237,7 @@ def staff(db: Database, include_inactive: bool = True) -> list[Row]:
             SELECT s.id, s.display_name, s.role, s.unit_id, u.name AS unit, s.staff_ref, s.is_champion, s.active,
                    coalesce(tr.n, 0) AS sessions_attended, tr.last AS last_trained
               FROM staff s LEFT JOIN unit u ON u.id = s.unit_id LEFT JOIN trained tr ON tr.staff_id = s.id
-             WHERE s.deleted_at IS NULL{'' if include_inactive else ' AND s.active = 1'}
+             WHERE s.deleted_at IS NULL{"" if include_inactive else " AND s.active = 1"}
              ORDER BY s.display_name COLLATE NOCASE"""
     )
     for row in rows:
@@ -315,7 +326,7 @@ def ideas(db: Database, scope: Scope | None = None, today: dt.date | None = None
     return db.query(
         f"""SELECT i.id, i.raised_on, i.title, i.description, i.status, i.status_reason, i.status_on,
                    i.tool_id, coalesce(t.name, 'Any tool') AS tool, i.unit_id, u.name AS unit,
-                   ({SUPPORT_SQL.format(idea='i.id')}) AS support,
+                   ({SUPPORT_SQL.format(idea="i.id")}) AS support,
                    CAST(julianday(:today) - julianday(i.raised_on) AS INTEGER) AS age_days,
                    CAST(julianday(:today) - julianday(coalesce(i.status_on, i.raised_on)) AS INTEGER) AS days_in_status
               FROM idea i JOIN unit u ON u.id = i.unit_id LEFT JOIN tool t ON t.id = i.tool_id

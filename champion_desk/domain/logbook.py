@@ -48,14 +48,23 @@ SIGNED: dict[str, tuple[str, tuple[str, ...], str]] = {
     "attendance": ("signed_off_by", ("signed_off", "signed_off_by", "signed_off_on"), "signed_off_signature"),
 }
 # Set only through domain/signing.py, never with a record's other fields.
-SIGNING_ONLY = ("signing_pin_hash", "signing_pin_failures", "signing_pin_wait_until", "verified_signature", "signed_off_signature")
+SIGNING_ONLY = (
+    "signing_pin_hash",
+    "signing_pin_failures",
+    "signing_pin_wait_until",
+    "verified_signature",
+    "signed_off_signature",
+)
 
 
 def _refuse_signing_fields(values: Mapping[str, Any]) -> None:
     for field in SIGNING_ONLY:
         if field in values:
-            raise ValidationError(field, "set only by signing",
-                                  f"{field.replace('_', ' ')} is set only by signing with a PIN, not edited.")
+            raise ValidationError(
+                field,
+                "set only by signing",
+                f"{field.replace('_', ' ')} is set only by signing with a PIN, not edited.",
+            )
 
 
 def _signature_changed(db: Database, table: str, full: Mapping[str, Any], record_id: str | None) -> bool:
@@ -67,8 +76,14 @@ def _signature_changed(db: Database, table: str, full: Mapping[str, Any], record
     return any(full.get(f) != current.get(f) for f in covered)
 
 
-def _sign(db: Database, table: str, full: dict[str, Any], clean: dict[str, Any], record_id: str | None,
-          signatures: Mapping[str, Signature]) -> None:
+def _sign(
+    db: Database,
+    table: str,
+    full: dict[str, Any],
+    clean: dict[str, Any],
+    record_id: str | None,
+    signatures: Mapping[str, Signature],
+) -> None:
     """Record how a new or changed signature was signed (in ``clean`` and ``full``); raise when it needs a PIN."""
     if table not in SIGNED or not _signature_changed(db, table, full, record_id):
         return
@@ -152,19 +167,27 @@ def save_session(
     seen: dict[Any, int] = {}
     for index, row in enumerate(rows):
         if row.get("staff_id") is None:
-            raise ValidationError(f"attendees.{index}.staff_id", "is required", f"Attendee {index + 1}: choose a colleague.")
+            raise ValidationError(
+                f"attendees.{index}.staff_id", "is required", f"Attendee {index + 1}: choose a colleague."
+            )
         if row["staff_id"] in seen:
             raise ValidationError(
-                f"attendees.{index}.staff_id", "one attendance per person per session",
+                f"attendees.{index}.staff_id",
+                "one attendance per person per session",
                 f"{_attendee_name(db, row['staff_id'])} is listed twice.",
             )
         seen[row["staff_id"]] = index
     held_on = normalise(session).get("held_on")
     if not rows and isinstance(held_on, str) and held_on <= (today or dt.date.today()).isoformat():
-        raise ValidationError("attendees", "at least one attendee once the session is held",
-                              "Add who attended: a session already held needs at least one attendee.")
+        raise ValidationError(
+            "attendees",
+            "at least one attendee once the session is held",
+            "Add who attended: a session already held needs at least one attendee.",
+        )
     with db.transaction():
-        session_id = save(db, "training_session", session, actor, session_id, acknowledge_identifiers, today, signatures)
+        session_id = save(
+            db, "training_session", session, actor, session_id, acknowledge_identifiers, today, signatures
+        )
         current = {a["staff_id"]: a for a in records.find(db, "attendance", session_id=session_id)}
         for staff_id, existing in current.items():
             if staff_id not in seen:
@@ -184,7 +207,9 @@ def save_session(
 
 def attendance_signers(db: Database, session_id: str | None, attendees: Iterable[Mapping[str, Any]]) -> list[str]:
     """Return who would sign a new or changed sign-off if these attendees were saved (each once, in order)."""
-    current = {a["staff_id"]: a["id"] for a in records.find(db, "attendance", session_id=session_id)} if session_id else {}
+    current = (
+        {a["staff_id"]: a["id"] for a in records.find(db, "attendance", session_id=session_id)} if session_id else {}
+    )
     signers: list[str] = []
     for row in attendees:
         values = {k: v for k, v in row.items() if k not in ("id", "staff_id")}
@@ -220,8 +245,16 @@ def countersign(
     count = 0
     with db.transaction():
         for session_id in session_ids:
-            save(db, "training_session", {"verified_by": signature.staff_id, "verified_on": on.isoformat()}, actor, session_id,
-                 acknowledge_identifiers=True, today=on, signatures={signature.staff_id: signature})
+            save(
+                db,
+                "training_session",
+                {"verified_by": signature.staff_id, "verified_on": on.isoformat()},
+                actor,
+                session_id,
+                acknowledge_identifiers=True,
+                today=on,
+                signatures={signature.staff_id: signature},
+            )
             count += 1
     return count
 

@@ -9,8 +9,8 @@ a series row cannot drift from ``stats`` over its dates. Nothing here writes to 
 from __future__ import annotations
 
 import bisect
-import functools
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +32,14 @@ CONCERN_KEYS = ("concerns_raised", "concerns_by_theme", "concerns_open", "median
 MENTORING_KEYS = ("pairings_active", "checkins", "stalled_pairings")
 STORY_KEYS = ("stories",)
 IDEA_KEYS = ("ideas_raised", "ideas_done", "ideas_by_status")
-ADOPTION_KEYS = ("usage_eligible", "usage_active", "adoption_rate", "usage_tiers", "trained_not_using", "using_not_signed_off")
+ADOPTION_KEYS = (
+    "usage_eligible",
+    "usage_active",
+    "adoption_rate",
+    "usage_tiers",
+    "trained_not_using",
+    "using_not_signed_off",
+)
 FIGURE_KEYS = STAFF_KEYS + TRAINING_KEYS + CONCERN_KEYS + MENTORING_KEYS + STORY_KEYS + ADOPTION_KEYS + IDEA_KEYS
 TIERS = ("high", "medium", "low", "none", "dropped")
 ACTIVE_DAYS = 28  # "in use" means used in the 28 days up to the period's end: four weeks, as the tiers count
@@ -79,7 +86,9 @@ class Filter:
         """Return the in-scope test of a pairing: live, tool in scope, mentee's unit in scope."""
         sql = f"{alias}.deleted_at IS NULL" + self.tools(f"{alias}.tool_id")
         if self.unit_ids is not None:
-            sql += f" AND (SELECT m.unit_id FROM staff m WHERE m.id = {alias}.mentee_id) IN ({_names('u', self.unit_ids)})"
+            sql += (
+                f" AND (SELECT m.unit_id FROM staff m WHERE m.id = {alias}.mentee_id) IN ({_names('u', self.unit_ids)})"
+            )
         return sql
 
 
@@ -111,8 +120,11 @@ def _ids(db: Database, table: str, names: Sequence[str]) -> tuple[str, ...] | No
     if missing:
         known = sorted(r["name"] for r in db.query(f"SELECT name FROM {table} WHERE deleted_at IS NULL"))
         shown = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
-        raise ValidationError(table, f"must name an existing {table}",
-                              f"{table}: no {table} named {missing[0]!r}" + (f" (there are: {shown})" if known else ""))
+        raise ValidationError(
+            table,
+            f"must name an existing {table}",
+            f"{table}: no {table} named {missing[0]!r}" + (f" (there are: {shown})" if known else ""),
+        )
     return tuple(live[n] for n in wanted)
 
 
@@ -164,7 +176,9 @@ def _counts_at(deltas: list[dict[str, Any]], ends: Sequence[dt.date]) -> list[in
     return out
 
 
-def _state_counts(db: Database, f: Filter, ends: Sequence[dt.date], opened: str, closed: str, table: str, alias: str, where: str) -> list[int]:
+def _state_counts(
+    db: Database, f: Filter, ends: Sequence[dt.date], opened: str, closed: str, table: str, alias: str, where: str
+) -> list[int]:
     """Count records "open" at each end date: ``opened <= end`` and (``closed`` empty or ``> end``).
 
     The count at the earliest end is the definition itself. Later ends add one grouped query of
@@ -199,6 +213,7 @@ def _state_counts(db: Database, f: Filter, ends: Sequence[dt.date], opened: str,
 
 # --- staff ---------------------------------------------------------------------------------------
 
+
 def _qualifying(f: Filter) -> str:
     """Return the WHERE body of an attendance ``a`` at session ``ts`` that counts towards coverage (any unit)."""
     # "+" keeps SQLite walking a person's attendances (attendance_staff) rather than every session
@@ -225,10 +240,14 @@ def _people(f: Filter) -> str:
     """
     live = "c.live = 1" + f.units("c.unit_id")
     if f.tool_ids is None:
-        return f"SELECT c.unit_id, c.is_champion, c.first_on, c.first_signed_on FROM summary_staff_coverage c WHERE {live}"
+        return (
+            f"SELECT c.unit_id, c.is_champion, c.first_on, c.first_signed_on FROM summary_staff_coverage c WHERE {live}"
+        )
     firsts = "FROM summary_first_training ft WHERE ft.staff_id = c.staff_id" + f.tools("ft.tool_id")
-    return (f"SELECT c.unit_id, c.is_champion, (SELECT min(ft.first_on) {firsts}) AS first_on,"
-            f" (SELECT min(ft.first_signed_on) {firsts}) AS first_signed_on FROM summary_staff_coverage c WHERE {live}")
+    return (
+        f"SELECT c.unit_id, c.is_champion, (SELECT min(ft.first_on) {firsts}) AS first_on,"
+        f" (SELECT min(ft.first_signed_on) {firsts}) AS first_signed_on FROM summary_staff_coverage c WHERE {live}"
+    )
 
 
 def staff_by_unit(db: Database, f: Filter, at: dt.date) -> list[dict[str, Any]]:
@@ -281,8 +300,13 @@ class StaffCoverage:
         for group in self.groups:
             row = units.get(group["unit_id"])
             if row is None:
-                row = units[group["unit_id"]] = {"unit_id": group["unit_id"], "staff_active": 0, "champions_active": 0,
-                                                 "covered": 0, "signed_off_staff": 0}
+                row = units[group["unit_id"]] = {
+                    "unit_id": group["unit_id"],
+                    "staff_active": 0,
+                    "champions_active": 0,
+                    "covered": 0,
+                    "signed_off_staff": 0,
+                }
             n = group["n"]
             row["staff_active"] += n
             row["champions_active"] += n * group["is_champion"]
@@ -302,7 +326,9 @@ def staff_coverage(db: Database, f: Filter, first: dt.date, last: dt.date) -> St
                CASE WHEN first_signed_on <= :first THEN '' WHEN first_signed_on <= :last THEN first_signed_on END AS signed,
                count(*) AS n
           FROM ({_people(f)}) GROUP BY 1, 2, 3, 4"""
-    return StaffCoverage(first, last, db.query(sql, f.params() | {"first": first.isoformat(), "last": last.isoformat()}))
+    return StaffCoverage(
+        first, last, db.query(sql, f.params() | {"first": first.isoformat(), "last": last.isoformat()})
+    )
 
 
 def _staff_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -326,6 +352,7 @@ def staff_figures(db: Database, f: Filter, staff_rows: list[dict[str, Any]] | No
 
 # --- training ------------------------------------------------------------------------------------
 
+
 def training_activity(db: Database, f: Filter, periods: Sequence[Period]) -> list[dict[str, Any]]:
     """Return per period the part of ``training_figures`` read from the period's sessions.
 
@@ -347,8 +374,14 @@ def training_activity(db: Database, f: Filter, periods: Sequence[Period]) -> lis
     return [{k: by_period.get(n, empty)[k] for k in empty} for n in range(len(periods))]
 
 
-def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_rows: list[dict[str, Any]] | None = None,
-                     coverage: StaffCoverage | None = None, activity: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def training_figures(
+    db: Database,
+    f: Filter,
+    periods: Sequence[Period],
+    staff_rows: list[dict[str, Any]] | None = None,
+    coverage: StaffCoverage | None = None,
+    activity: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """Return per period: sessions, attendances, training_coverage, signed_off_staff, confidence_uplift.
 
     sessions: sessions not deleted, held_on in the period, session unit and tool in scope.
@@ -381,17 +414,20 @@ def training_figures(db: Database, f: Filter, periods: Sequence[Period], staff_r
 
     rows = []
     for n, r in enumerate(activity):
-        rows.append({
-            "sessions": r["sessions"],
-            "attendances": r["attendances"],
-            "training_coverage": share(covered[n], staff_active),
-            "signed_off_staff": signed[n],
-            "confidence_uplift": ratio(r["uplift_sum"], r["uplift_n"]),
-        })
+        rows.append(
+            {
+                "sessions": r["sessions"],
+                "attendances": r["attendances"],
+                "training_coverage": share(covered[n], staff_active),
+                "signed_off_staff": signed[n],
+                "confidence_uplift": ratio(r["uplift_sum"], r["uplift_n"]),
+            }
+        )
     return rows
 
 
 # --- concerns ------------------------------------------------------------------------------------
+
 
 def _median(histogram: Sequence[tuple[float, int]]) -> float | None:
     """Return the median of values given as (value, how many), rounded to 2 decimals, or None for none."""
@@ -445,7 +481,8 @@ def concern_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[
     later = db.query(
         f"""SELECT d.day AS day, sum(d.raised) - sum(d.closed) AS n FROM {table} d
              WHERE d.day > :first AND {cells} GROUP BY d.day ORDER BY d.day""",
-        f.params() | {"first": min(ends).isoformat()})
+        f.params() | {"first": min(ends).isoformat()},
+    )
     after_first = sum(r["n"] for r in later)
     open_ = [never - after_first + n for n in _counts_at(later, ends)]
 
@@ -469,17 +506,20 @@ def concern_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[
     rows = []
     for n in range(len(periods)):
         total = sum(raised[n].values())
-        rows.append({
-            "concerns_raised": total,
-            "concerns_by_theme": raised[n],
-            "concerns_open": open_[n],
-            "median_days_to_resolution": _median(histograms[n]),
-            "response_rate": share(responded[n], total),
-        })
+        rows.append(
+            {
+                "concerns_raised": total,
+                "concerns_by_theme": raised[n],
+                "concerns_open": open_[n],
+                "median_days_to_resolution": _median(histograms[n]),
+                "response_rate": share(responded[n], total),
+            }
+        )
     return rows
 
 
 # --- mentoring -----------------------------------------------------------------------------------
+
 
 def mentoring_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[dict[str, Any]]:
     """Return per period: pairings_active, checkins, stalled_pairings.
@@ -528,12 +568,13 @@ def mentoring_figures(db: Database, f: Filter, periods: Sequence[Period]) -> lis
 
 # --- stories -------------------------------------------------------------------------------------
 
+
 def story_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[dict[str, Any]]:
     """Return per period: stories — stories not deleted, told_on in the period, unit and tool in scope."""
     params = f.params()
     sql = f"""{_periods_cte(periods, params)}
         SELECT p.i AS i, count(*) AS n FROM p JOIN story st ON st.told_on BETWEEN p.ps AND p.pe
-         WHERE st.deleted_at IS NULL{f.unit_and_tool('st')} GROUP BY p.i"""
+         WHERE st.deleted_at IS NULL{f.unit_and_tool("st")} GROUP BY p.i"""
     found = {r["i"]: r["n"] for r in db.query(sql, params)}
     return [{"stories": found.get(n, 0)} for n in range(len(periods))]
 
@@ -621,45 +662,69 @@ def _read_usage_facts(db: Database, f: Filter, first: dt.date, last: dt.date) ->
 
     params = f.params()
     live_staff = f"SELECT s.id FROM staff s WHERE {_live_staff(f)}"
-    staff = {r["id"]: r["unit_id"] for r in db.query(f"SELECT s.id, s.unit_id FROM staff s WHERE {_live_staff(f)}", params)}
+    staff = {
+        r["id"]: r["unit_id"] for r in db.query(f"SELECT s.id, s.unit_id FROM staff s WHERE {_live_staff(f)}", params)
+    }
 
     # Before a tool's usage export starts there is no use to measure: its staff are not "not using" it.
-    tools = {r["id"]: r["first"] for r in db.query(
-        f"SELECT t.id, (SELECT min(u.day) FROM usage u WHERE u.tool_id = t.id AND u.deleted_at IS NULL) AS first"
-        f" FROM tool t WHERE t.deleted_at IS NULL{f.tools('t.id')} ORDER BY t.id", params) if r["first"]}
+    tools = {
+        r["id"]: r["first"]
+        for r in db.query(
+            f"SELECT t.id, (SELECT min(u.day) FROM usage u WHERE u.tool_id = t.id AND u.deleted_at IS NULL) AS first"
+            f" FROM tool t WHERE t.deleted_at IS NULL{f.tools('t.id')} ORDER BY t.id",
+            params,
+        )
+        if r["first"]
+    }
     stages: dict[tuple[str, str], list[tuple[str, str]]] = {}
     # Same day: the later-entered row is the stage that applies (as on Tools & roadmap).
-    for r in db.query(f"SELECT r.unit_id, r.tool_id, r.since, r.stage FROM rollout r WHERE r.deleted_at IS NULL{f.tools('r.tool_id')}"
-                      " ORDER BY r.since, r.created_at, r.id", params):
+    for r in db.query(
+        f"SELECT r.unit_id, r.tool_id, r.since, r.stage FROM rollout r WHERE r.deleted_at IS NULL{f.tools('r.tool_id')}"
+        " ORDER BY r.since, r.created_at, r.id",
+        params,
+    ):
         stages.setdefault((r["unit_id"], r["tool_id"]), []).append((r["since"], r["stage"]))
     # One read walks the covering index usage_staff in (staff, tool, day) order and gives each pair
     # with its days as one text: a trust's year (~300k rows) becomes ~8k Python rows, and numpy
     # reads the dates (~0.1 s instead of ~0.4 s for a row and a julianday() per use).
     span = params | {"lo": first.isoformat(), "hi": last.isoformat()}
     where = f"u.deleted_at IS NULL AND u.count > 0 AND u.day BETWEEN :lo AND :hi{f.tools('u.tool_id')}"
-    grouped = db.conn.execute(f"SELECT u.staff_id, u.tool_id, group_concat(u.day, ',') FROM usage u INDEXED BY usage_staff"
-                              f" WHERE {where} GROUP BY u.staff_id, u.tool_id ORDER BY u.staff_id, u.tool_id", span).fetchall()
+    grouped = db.conn.execute(
+        f"SELECT u.staff_id, u.tool_id, group_concat(u.day, ',') FROM usage u INDEXED BY usage_staff"
+        f" WHERE {where} GROUP BY u.staff_id, u.tool_id ORDER BY u.staff_id, u.tool_id",
+        span,
+    ).fetchall()
     try:
         days = np.array(",".join(r[2] for r in grouped).split(","), dtype="datetime64[D]").astype(np.int64) + _EPOCH
     except ValueError:
         # A stored day that is no real date (month 13 passes the schema's check) is no day of use.
-        grouped = db.conn.execute(f"SELECT u.staff_id, u.tool_id, group_concat(u.day, ',') FROM usage u INDEXED BY usage_staff"
-                                  f" WHERE {where} AND julianday(u.day) IS NOT NULL GROUP BY u.staff_id, u.tool_id"
-                                  " ORDER BY u.staff_id, u.tool_id", span).fetchall()
+        grouped = db.conn.execute(
+            f"SELECT u.staff_id, u.tool_id, group_concat(u.day, ',') FROM usage u INDEXED BY usage_staff"
+            f" WHERE {where} AND julianday(u.day) IS NOT NULL GROUP BY u.staff_id, u.tool_id"
+            " ORDER BY u.staff_id, u.tool_id",
+            span,
+        ).fetchall()
         days = np.array(",".join(r[2] for r in grouped).split(","), dtype="datetime64[D]").astype(np.int64) + _EPOCH
     if not grouped:
         days = np.zeros(0, dtype=np.int64)
     pairs = {(staff_id, tool_id): n for n, (staff_id, tool_id, _) in enumerate(grouped)}
     owner = np.repeat(np.arange(len(grouped), dtype=np.int64), [text.count(",") + 1 for _, _, text in grouped])
     uses = np.sort(owner * _SPAN + days)  # group_concat's order within a pair is not promised
-    firsts = {(r["staff_id"], r["tool_id"]): (r["first_on"], r["first_signed_on"])
-              for r in db.query(f"SELECT ft.staff_id, ft.tool_id, ft.first_on, ft.first_signed_on FROM summary_first_training ft"
-                                f" WHERE ft.staff_id IN ({live_staff}){f.tools('ft.tool_id')}", params)
-              if r["tool_id"] in tools}
+    firsts = {
+        (r["staff_id"], r["tool_id"]): (r["first_on"], r["first_signed_on"])
+        for r in db.query(
+            f"SELECT ft.staff_id, ft.tool_id, ft.first_on, ft.first_signed_on FROM summary_first_training ft"
+            f" WHERE ft.staff_id IN ({live_staff}){f.tools('ft.tool_id')}",
+            params,
+        )
+        if r["tool_id"] in tools
+    }
     return UsageFacts(staff, tools, stages, pairs, uses, firsts)
 
 
-def adoption_figures(db: Database, f: Filter, periods: Sequence[Period], facts: UsageFacts | None = None) -> list[dict[str, Any]]:
+def adoption_figures(
+    db: Database, f: Filter, periods: Sequence[Period], facts: UsageFacts | None = None
+) -> list[dict[str, Any]]:
     """Return per period: usage_eligible, usage_active, adoption_rate, usage_tiers, trained_not_using, using_not_signed_off.
 
     Counted over pairs of a colleague and a tool (one colleague and two tools are two pairs).
@@ -686,8 +751,9 @@ def adoption_figures(db: Database, f: Filter, periods: Sequence[Period], facts: 
 _CELL_KEYS = ("usage_eligible", "high", "medium", "low", "dropped", "trained_not_using", "using_not_signed_off")
 
 
-def adoption_cells(db: Database, f: Filter, periods: Sequence[Period], facts: UsageFacts | None = None
-                   ) -> list[dict[tuple[str | None, str], dict[str, int]]]:
+def adoption_cells(
+    db: Database, f: Filter, periods: Sequence[Period], facts: UsageFacts | None = None
+) -> list[dict[tuple[str | None, str], dict[str, int]]]:
     """Return per period, per (unit id, tool id) of the in-scope staff's units and the counted tools,
     the counts ``adoption_figures`` adds up: usage_eligible, high, medium, low, dropped,
     trained_not_using and using_not_signed_off — each the figure with that one unit and tool in scope.
@@ -700,7 +766,9 @@ def adoption_cells(db: Database, f: Filter, periods: Sequence[Period], facts: Us
     # Most pairs have no use and no training: each is eligible or not and then "none", nothing
     # more; they are counted per unit. The others are counted at once for each period over arrays
     # (one entry per pair), exactly as ``usage_pairs`` reads one pair (a test checks they agree).
-    known = sorted(key for key in facts.pairs.keys() | facts.firsts.keys() if key[1] in facts.tools and key[0] in facts.staff)
+    known = sorted(
+        key for key in facts.pairs.keys() | facts.firsts.keys() if key[1] in facts.tools and key[0] in facts.staff
+    )
     headcount: dict[str | None, int] = {}
     for unit_id in facts.staff.values():
         headcount[unit_id] = headcount.get(unit_id, 0) + 1
@@ -722,7 +790,9 @@ def adoption_cells(db: Database, f: Filter, periods: Sequence[Period], facts: Us
     def used(lo: int, hi: int) -> np.ndarray:
         # Weekly buckets share their 7-day blocks (a week's last block is the next week's second).
         if (lo, hi) not in seen:
-            seen[(lo, hi)] = np.searchsorted(uses, base + hi, side="right") > np.searchsorted(uses, base + lo, side="left")
+            seen[(lo, hi)] = np.searchsorted(uses, base + hi, side="right") > np.searchsorted(
+                uses, base + lo, side="left"
+            )
         return seen[(lo, hi)]
 
     def per_combo(mask: np.ndarray) -> np.ndarray:
@@ -758,11 +828,21 @@ def adoption_cell_figures(cell: dict[str, int]) -> dict[str, Any]:
 def _adoption_row(cell: dict[str, int]) -> dict[str, Any]:
     eligible = cell["usage_eligible"]
     active = cell["high"] + cell["medium"] + cell["low"]
-    tiers = {"high": cell["high"], "medium": cell["medium"], "low": cell["low"],
-             "none": eligible - active - cell["dropped"], "dropped": cell["dropped"]}
-    return {"usage_eligible": eligible, "usage_active": active, "adoption_rate": share(active, eligible),
-            "usage_tiers": tiers, "trained_not_using": cell["trained_not_using"],
-            "using_not_signed_off": cell["using_not_signed_off"]}
+    tiers = {
+        "high": cell["high"],
+        "medium": cell["medium"],
+        "low": cell["low"],
+        "none": eligible - active - cell["dropped"],
+        "dropped": cell["dropped"],
+    }
+    return {
+        "usage_eligible": eligible,
+        "usage_active": active,
+        "adoption_rate": share(active, eligible),
+        "usage_tiers": tiers,
+        "trained_not_using": cell["trained_not_using"],
+        "using_not_signed_off": cell["using_not_signed_off"],
+    }
 
 
 @dataclass(frozen=True)
@@ -784,7 +864,10 @@ def usage_pairs(facts: UsageFacts, start: dt.date, end: dt.date, only: Sequence[
     """Yield a ``UsagePair`` for every in-scope colleague and tool (or the (staff, tool) pairs ``only``
     names): the one reading of the definitions."""
     at, since = end.isoformat(), start.isoformat()
-    blocks = [((end - dt.timedelta(days=7 * k + 6)).isoformat(), (end - dt.timedelta(days=7 * k)).isoformat()) for k in range(4)]
+    blocks = [
+        ((end - dt.timedelta(days=7 * k + 6)).isoformat(), (end - dt.timedelta(days=7 * k)).isoformat())
+        for k in range(4)
+    ]
     before = (end - dt.timedelta(days=ACTIVE_DAYS)).isoformat()
     tools = [tool_id for tool_id, starts in facts.tools.items() if starts <= at]
     if only is None:
@@ -800,10 +883,21 @@ def usage_pairs(facts: UsageFacts, start: dt.date, end: dt.date, only: Sequence[
             tier = "high" if weeks == 4 else "medium" if weeks >= 2 else "low"
         else:
             tier = "dropped" if eligible and facts.used(staff_id, tool_id, since, before) else "none"
-        yield UsagePair(staff_id, tool_id, unit_id, eligible, weeks, tier,
-                        bool(first_on and first_on <= at), bool(first_signed and first_signed <= at),
-                        facts.used(staff_id, tool_id, since, at))
+        yield UsagePair(
+            staff_id,
+            tool_id,
+            unit_id,
+            eligible,
+            weeks,
+            tier,
+            bool(first_on and first_on <= at),
+            bool(first_signed and first_signed <= at),
+            facts.used(staff_id, tool_id, since, at),
+        )
+
+
 # --- ideas -------------------------------------------------------------------------------------
+
 
 def idea_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[dict[str, Any]]:
     """Return per period: ideas_raised, ideas_done, ideas_by_status.
@@ -818,13 +912,12 @@ def idea_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[dic
     sql = f"""{_periods_cte(periods, params)}
         SELECT p.i AS i, i.status AS status, count(*) AS n, 'raised' AS kind
           FROM p JOIN idea i ON i.raised_on BETWEEN p.ps AND p.pe
-         WHERE i.deleted_at IS NULL{f.units('i.unit_id')}{tools} GROUP BY p.i, i.status
+         WHERE i.deleted_at IS NULL{f.units("i.unit_id")}{tools} GROUP BY p.i, i.status
         UNION ALL
         SELECT p.i, 'done', count(*), 'done'
           FROM p JOIN idea i ON i.status = 'done' AND i.status_on BETWEEN p.ps AND p.pe
-         WHERE i.deleted_at IS NULL{f.units('i.unit_id')}{tools} GROUP BY p.i"""
-    out = [{"ideas_raised": 0, "ideas_done": 0, "ideas_by_status": dict.fromkeys(IDEA_STATUSES, 0)}
-           for _ in periods]
+         WHERE i.deleted_at IS NULL{f.units("i.unit_id")}{tools} GROUP BY p.i"""
+    out = [{"ideas_raised": 0, "ideas_done": 0, "ideas_by_status": dict.fromkeys(IDEA_STATUSES, 0)} for _ in periods]
     for row in db.query(sql, params):
         figures = out[row["i"]]
         if row["kind"] == "done":
@@ -839,9 +932,15 @@ def idea_figures(db: Database, f: Filter, periods: Sequence[Period]) -> list[dic
 
 # --- everything ----------------------------------------------------------------------------------
 
+
 def scope_dict(scope: Scope) -> dict[str, Any]:
     """Return the scope as plain data: from, to (ISO dates), units, tools (empty lists = all)."""
-    return {"from": scope.date_from.isoformat(), "to": scope.date_to.isoformat(), "units": list(scope.units), "tools": list(scope.tools)}
+    return {
+        "from": scope.date_from.isoformat(),
+        "to": scope.date_to.isoformat(),
+        "units": list(scope.units),
+        "tools": list(scope.tools),
+    }
 
 
 def stats(db: Database, scope: Scope) -> dict[str, Any]:

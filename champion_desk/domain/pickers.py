@@ -13,7 +13,9 @@ from typing import Any
 from champion_desk.store.connection import Database
 
 # Letters NFKD does not split into a base letter and an accent; folded so "Lukasz" finds "Łukasz".
-_EXTRA_FOLDS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i"})
+_EXTRA_FOLDS = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i"}
+)
 
 _STAFF_SQL = """
     SELECT s.id, s.display_name, s.role, s.unit_id, u.name AS unit_name, s.staff_ref,
@@ -63,7 +65,9 @@ def staff(db: Database, include_inactive: bool = False) -> list[dict[str, Any]]:
     Each dict: id, display_name, role, unit_id, unit_name, staff_ref, is_champion, active.
     """
     where = "s.deleted_at IS NULL" + ("" if include_inactive else " AND s.active = 1")
-    return [_without_deleted(row) for row in db.query(f"{_STAFF_SQL} WHERE {where} ORDER BY s.display_name COLLATE NOCASE")]
+    return [
+        _without_deleted(row) for row in db.query(f"{_STAFF_SQL} WHERE {where} ORDER BY s.display_name COLLATE NOCASE")
+    ]
 
 
 def staff_member(db: Database, staff_id: str | None) -> dict[str, Any] | None:
@@ -80,8 +84,9 @@ def _without_deleted(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def match_staff(people: Iterable[dict[str, Any]], text: str, limit: int = 12,
-                prefer_unit_id: str | None = None) -> list[dict[str, Any]]:
+def match_staff(
+    people: Iterable[dict[str, Any]], text: str, limit: int = 12, prefer_unit_id: str | None = None
+) -> list[dict[str, Any]]:
     """Return the people whose name or staff number matches what was typed, best matches first.
 
     Every typed word must start a word of the name or appear in the staff number, ignoring case
@@ -169,4 +174,3 @@ def attendees(db: Database, session_id: str) -> list[dict[str, Any]]:
            ORDER BY s.display_name COLLATE NOCASE""",
         (session_id,),
     )
-

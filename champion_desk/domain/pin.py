@@ -48,7 +48,8 @@ def check_pin_format(pin: str) -> None:
         raise ValidationError("pin", "digits only", "The PIN must be made of digits only.")
     if not PIN_MIN_LENGTH <= len(pin) <= PIN_MAX_LENGTH:
         raise ValidationError(
-            "pin", f"{PIN_MIN_LENGTH} to {PIN_MAX_LENGTH} digits",
+            "pin",
+            f"{PIN_MIN_LENGTH} to {PIN_MAX_LENGTH} digits",
             f"The PIN must be {PIN_MIN_LENGTH} to {PIN_MAX_LENGTH} digits long.",
         )
 
@@ -123,8 +124,15 @@ class PinAttempts:
     on_change: Callable[[PinAttempts], None] | None = field(default=None, repr=False)
 
     @classmethod
-    def resume(cls, failures: int, last_failure: float, *, clock: Callable[[], float] = time.monotonic,
-               wall: Callable[[], float] = time.time, on_change: Callable[[PinAttempts], None] | None = None) -> PinAttempts:
+    def resume(
+        cls,
+        failures: int,
+        last_failure: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+        on_change: Callable[[PinAttempts], None] | None = None,
+    ) -> PinAttempts:
         """Return the attempts a previous run left: ``failures`` wrong PINs, the last at wall time ``last_failure``.
 
         The wait still owed is the back-off less the time since the last failure. A last failure
@@ -171,7 +179,9 @@ def check_auto_lock_minutes(minutes: int) -> int:
     """Return the auto-lock minutes if allowed (0 = never); raise ValidationError otherwise."""
     if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes not in AUTO_LOCK_CHOICES_MINUTES:
         allowed = ", ".join(str(m) for m in AUTO_LOCK_CHOICES_MINUTES)
-        raise ValidationError("auto_lock_minutes", f"one of {allowed}", f"Auto-lock must be one of {allowed} minutes (0 = never).")
+        raise ValidationError(
+            "auto_lock_minutes", f"one of {allowed}", f"Auto-lock must be one of {allowed} minutes (0 = never)."
+        )
     return minutes
 
 

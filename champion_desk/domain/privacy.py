@@ -27,7 +27,6 @@ Concerns are raised in confidence, so the briefing must not let a reader single 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -45,12 +44,27 @@ REDACTED_NAME = "a colleague"
 HIDDEN_SHARE = "not shown"
 
 # Figures that count people, or what people said: small values are hidden (docs/figures.md).
-PEOPLE_FIGURES = frozenset({
-    "staff_active", "training_coverage", "signed_off_staff", "attendances", "confidence_uplift",
-    "concerns_raised", "concerns_by_theme", "concerns_open", "concerns_by_unit", "barriers",
-    "median_days_to_resolution", "response_rate", "pairings_active", "stalled_pairings", "refreshers_due",
-    "respondents", "unanswered",
-})
+PEOPLE_FIGURES = frozenset(
+    {
+        "staff_active",
+        "training_coverage",
+        "signed_off_staff",
+        "attendances",
+        "confidence_uplift",
+        "concerns_raised",
+        "concerns_by_theme",
+        "concerns_open",
+        "concerns_by_unit",
+        "barriers",
+        "median_days_to_resolution",
+        "response_rate",
+        "pairings_active",
+        "stalled_pairings",
+        "refreshers_due",
+        "respondents",
+        "unanswered",
+    }
+)
 # Figures that count activities: nobody can be singled out by them, so they are never hidden.
 # Champions are named on every briefing, so their number hides nothing either.
 ACTIVITY_FIGURES = frozenset({"sessions", "minutes", "checkins", "stories", "stages", "champions_active"})
@@ -128,8 +142,13 @@ class Suppressor:
             else:
                 total_hidden = True
         cells = {
-            key: (Cell(n, True, self.wording, small=True) if key in small
-                  else Cell(n, True, HIDDEN_SHARE) if key in shield else self.count(n))
+            key: (
+                Cell(n, True, self.wording, small=True)
+                if key in small
+                else Cell(n, True, HIDDEN_SHARE)
+                if key in shield
+                else self.count(n)
+            )
             for key, n in counts.items()
         }
         total_cell = Cell(total, True, self.wording, small=True) if total_hidden else self.count(total)
@@ -165,6 +184,7 @@ class Suppressor:
         shield = {key for key in hidden if key in parts and key not in small}
         if counts[rest_key] >= self.k:
             shield.add(rest_key)  # unknown to the reader, at least k
+
         def lone_hidden() -> bool:
             # With nothing else left of the total, a single hidden part is the total minus the
             # printed ones, whatever it is hidden for.
@@ -213,8 +233,9 @@ class Suppressor:
         """Return a chart series with every small value replaced by None (the chart leaves a gap)."""
         return [None if self.is_small(v) else v for v in values]
 
-    def marks(self, values: Sequence[int | None], total: int | None,
-              key: str | None = None) -> tuple[list[int | None], list[str | None]]:
+    def marks(
+        self, values: Sequence[int | None], total: int | None, key: str | None = None
+    ) -> tuple[list[int | None], list[str | None]]:
         """Return a bar series safe beside its printed ``total``, and the mark for each hidden bar.
 
         A bar's height is a count like any other: small ones are hidden (mark "<k"), and since the
@@ -236,8 +257,9 @@ class Suppressor:
         let them be worked back from the bar's height, so the others are left out altogether.
         """
         skip = set(hidden)
-        return [key for key in keys if key not in skip
-                and not any(self.is_small(int(row.get(key) or 0)) for row in rows)]
+        return [
+            key for key in keys if key not in skip and not any(self.is_small(int(row.get(key) or 0)) for row in rows)
+        ]
 
 
 # --- protection across outputs ----------------------------------------------------------------------
@@ -325,16 +347,22 @@ class Protection:
     Linked tables share the unit totals and the grand total: one hidden in one table is hidden in all.
     """
 
-    def __init__(self, tables: Mapping[str, Mapping[Entry, int]], k: int = DEFAULT_K,
-                 also_hidden: Callable[[str, Entry, int], bool] | None = None) -> None:
+    def __init__(
+        self,
+        tables: Mapping[str, Mapping[Entry, int]],
+        k: int = DEFAULT_K,
+        also_hidden: Callable[[str, Entry, int], bool] | None = None,
+    ) -> None:
         """``also_hidden(table, entry, value)`` marks further entries hidden from the start (e.g. the
         trained people of a unit whose untrained ones are few)."""
         self.sup = Suppressor(k)
         self.entries: dict[str, dict[Entry, int]] = {name: self._with_margins(cells) for name, cells in tables.items()}
         shared: set[Entry] = set()
         self.hidden: dict[str, set[Entry]] = {}
-        first = {name: {e for e, n in entries.items() if also_hidden and also_hidden(name, e, n)}
-                 for name, entries in self.entries.items()}
+        first = {
+            name: {e for e, n in entries.items() if also_hidden and also_hidden(name, e, n)}
+            for name, entries in self.entries.items()
+        }
         while True:
             for name, entries in self.entries.items():
                 self.hidden[name] = self._protect(entries, first[name] | {e for e in shared if e in entries})
@@ -489,8 +517,11 @@ def meeting_scope(scope: Scope) -> Scope:
     ended by ``date_to`` (N is the period's length in months, at least 1). Weeks are not offered:
     weeks and months together can still be subtracted down to a day or two at a month's end.
     """
-    end = scope.date_to if scope.date_to == _month_end(scope.date_to) else \
-        scope.date_to.replace(day=1) - dt.timedelta(days=1)
+    end = (
+        scope.date_to
+        if scope.date_to == _month_end(scope.date_to)
+        else scope.date_to.replace(day=1) - dt.timedelta(days=1)
+    )
     months = max(1, round(scope.days / MONTH_DAYS))
     start = _months_back(end.replace(day=1), months - 1)
     return scope.with_dates(start, end)
@@ -507,6 +538,7 @@ def previous_scope(scope: Scope) -> Scope:
 
 # --- names ---------------------------------------------------------------------------------------
 
+
 def may_name(person: Mapping[str, Any]) -> bool:
     """Return True when a staff record may be printed by name: a live champion, nobody else."""
     return bool(person.get("is_champion")) and not person.get("deleted_at")
@@ -522,8 +554,14 @@ class NameRedactor:
     word by word through a dictionary, so a trust's 6,000 names cost no more per text than ten.
     """
 
-    def __init__(self, unnamed: Iterable[str], named: Iterable[str] = (), not_names: Iterable[str] = (),
-                 places: Iterable[str] = (), refs: Iterable[str | None] = ()) -> None:
+    def __init__(
+        self,
+        unnamed: Iterable[str],
+        named: Iterable[str] = (),
+        not_names: Iterable[str] = (),
+        places: Iterable[str] = (),
+        refs: Iterable[str | None] = (),
+    ) -> None:
         self._matcher = NameMatcher(unnamed, refs=refs, keep=named, places=places, not_alone=not_names)
 
     def __call__(self, text: str | None) -> str:

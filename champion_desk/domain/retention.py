@@ -32,25 +32,47 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {
-    "raised_by_months": Rule(6, 1, 120, "months",
-                             "who raised a concern is cleared this many months after the concern closed (addressed or closed)"),
-    "leaver_months": Rule(12, 1, 120, "months",
-                          "a colleague who left (not in post, or deleted) is erased this many months after leaving, "
-                          "unless a champion of record (flagged champion, trainer of a session, mentor of a pairing)"),
-    "tombstone_months": Rule(12, 3, 120, "months",
-                             "a deleted record is purged this many months after its deletion (the merge horizon: "
-                             "every ward file must be merged within this time)"),
-    "concern_text_years": Rule(3, 1, 30, "years",
-                               "the free text of a closed concern (description, root cause, response, owner) is "
-                               "cleared this many years after it closed; the concern and its counts stay"),
+    "raised_by_months": Rule(
+        6,
+        1,
+        120,
+        "months",
+        "who raised a concern is cleared this many months after the concern closed (addressed or closed)",
+    ),
+    "leaver_months": Rule(
+        12,
+        1,
+        120,
+        "months",
+        "a colleague who left (not in post, or deleted) is erased this many months after leaving, "
+        "unless a champion of record (flagged champion, trainer of a session, mentor of a pairing)",
+    ),
+    "tombstone_months": Rule(
+        12,
+        3,
+        120,
+        "months",
+        "a deleted record is purged this many months after its deletion (the merge horizon: "
+        "every ward file must be merged within this time)",
+    ),
+    "concern_text_years": Rule(
+        3,
+        1,
+        30,
+        "years",
+        "the free text of a closed concern (description, root cause, response, owner) is "
+        "cleared this many years after it closed; the concern and its counts stay",
+    ),
 }
 
 
 def rules(db: Database) -> dict[str, int]:
     """Return every rule's value in force: the default, or what a manager stored."""
     values = {name: r.default for name, r in RULES.items()}
-    for row in db.query("SELECT key, value FROM setting WHERE deleted_at IS NULL AND key LIKE ?", (SETTING_PREFIX + "%",)):
-        name = row["key"][len(SETTING_PREFIX):]
+    for row in db.query(
+        "SELECT key, value FROM setting WHERE deleted_at IS NULL AND key LIKE ?", (SETTING_PREFIX + "%",)
+    ):
+        name = row["key"][len(SETTING_PREFIX) :]
         if name in RULES:
             try:
                 number = int(json.loads(row["value"]))
@@ -71,8 +93,11 @@ def set_rule(db: Database, name: str, value: Any, actor: str) -> None:
     except ValueError:
         raise ValidationError(name, "must be a whole number", f"{name}: {value!r} is not a whole number.") from None
     if not rule.low <= number <= rule.high:
-        raise ValidationError(name, f"between {rule.low} and {rule.high}",
-                              f"{name} must be between {rule.low} and {rule.high} {rule.unit} (got {number}).")
+        raise ValidationError(
+            name,
+            f"between {rule.low} and {rule.high}",
+            f"{name} must be between {rule.low} and {rule.high} {rule.unit} (got {number}).",
+        )
     records.put_setting(db, SETTING_PREFIX + name, json.dumps(number), actor)
 
 
@@ -92,7 +117,9 @@ def plan(db: Database, today: dt.date | None = None) -> store_retention.Retentio
     return store_retention.plan(db, cutoffs(rules(db), today))
 
 
-def apply(db: Database, actor: str, today: dt.date | None = None, purge_when_empty: bool = False) -> store_retention.RetentionPlan:
+def apply(
+    db: Database, actor: str, today: dt.date | None = None, purge_when_empty: bool = False
+) -> store_retention.RetentionPlan:
     """Apply the rules in force in one audited transaction, erasure-grade; return what went (see ``store.retention.apply``)."""
     values = rules(db)
     return store_retention.apply(db, cutoffs(values, today), actor, values, purge_when_empty)
@@ -114,5 +141,7 @@ def describe(removed: dict[str, Any], cut: store_retention.Cutoffs, applied: boo
 
 def rule_lines(values: dict[str, int]) -> list[str]:
     """Return one line per rule in force: its value and what it does."""
-    return [f"{name} = {values[name]} {rule.unit}{'' if values[name] != rule.default else ' (default)'}: {rule.meaning}"
-            for name, rule in RULES.items()]
+    return [
+        f"{name} = {values[name]} {rule.unit}{'' if values[name] != rule.default else ' (default)'}: {rule.meaning}"
+        for name, rule in RULES.items()
+    ]

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from champion_desk.domain.dates import format_uk_date
 from champion_desk.errors import ValidationError
 
-
 # Dates a user may ask about. Python's dates end at 9999-12-31, so a period or a bucket computed past
 # a date near that end overflowed (a traceback); nothing on a ward is logged outside these years.
 EARLIEST = dt.date(1900, 1, 1)
@@ -23,11 +22,17 @@ def parse_date(text: str | dt.date, field_name: str = "date") -> dt.date:
         try:
             day = dt.date.fromisoformat(str(text).strip())
         except ValueError:
-            raise ValidationError(field_name, "must be a date written YYYY-MM-DD",
-                                  f"{field_name}: {text!r} is not a date written YYYY-MM-DD") from None
+            raise ValidationError(
+                field_name,
+                "must be a date written YYYY-MM-DD",
+                f"{field_name}: {text!r} is not a date written YYYY-MM-DD",
+            ) from None
     if not EARLIEST <= day <= LATEST:
-        raise ValidationError(field_name, f"must be in the years {EARLIEST.year} to {LATEST.year}",
-                              f"{field_name}: {day.isoformat()} is not in the years {EARLIEST.year} to {LATEST.year}")
+        raise ValidationError(
+            field_name,
+            f"must be in the years {EARLIEST.year} to {LATEST.year}",
+            f"{field_name}: {day.isoformat()} is not in the years {EARLIEST.year} to {LATEST.year}",
+        )
     return day
 
 
@@ -55,7 +60,9 @@ class Scope:
 
     def __post_init__(self) -> None:
         if self.date_from > self.date_to:
-            raise ValidationError("from", "must not be after 'to'", f"from: {self.date_from} is after to: {self.date_to}")
+            raise ValidationError(
+                "from", "must not be after 'to'", f"from: {self.date_from} is after to: {self.date_to}"
+            )
 
     @classmethod
     def last_months(cls, months: int, today: dt.date | None = None, units=(), tools=()) -> Scope:

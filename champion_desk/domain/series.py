@@ -58,7 +58,8 @@ def buckets(scope: Scope, bucket: str) -> list[Period]:
         count = (last.year * 12 + last.month) - (first.year * 12 + first.month) + 1
     if count > MAX_BUCKETS:
         raise ValidationError(
-            "bucket", f"at most {MAX_BUCKETS:,} per series",
+            "bucket",
+            f"at most {MAX_BUCKETS:,} per series",
             f"bucket: {first.isoformat()} to {last.isoformat()} makes {count:,} {bucket}s; a series has at most "
             f"{MAX_BUCKETS:,} (choose a shorter period{', or months instead of weeks' if bucket == 'week' else ''})",
         )
@@ -89,8 +90,14 @@ def series(db: Database, name: str, scope: Scope, bucket: str = "month") -> list
     return series_set(db, (name,), scope, bucket)[name]
 
 
-def series_set(db: Database, names: Sequence[str], scope: Scope, bucket: str = "month", concurrent: bool = False,
-               trace: Callable[[str], None] | None = None) -> dict[str, list[dict[str, Any]]]:
+def series_set(
+    db: Database,
+    names: Sequence[str],
+    scope: Scope,
+    bucket: str = "month",
+    concurrent: bool = False,
+    trace: Callable[[str], None] | None = None,
+) -> dict[str, list[dict[str, Any]]]:
     """Return ``{name: series(db, name, scope, bucket)}`` for several series, computing what they share once.
 
     The dashboard draws every series of a scope at once: the scope's units and tools are resolved
@@ -108,7 +115,9 @@ def series_set(db: Database, names: Sequence[str], scope: Scope, bucket: str = "
     """
     for name in names:
         if name not in SERIES:
-            raise ValidationError("series", f"must be one of {', '.join(SERIES)}", f"series: {name!r} is not one of {', '.join(SERIES)}")
+            raise ValidationError(
+                "series", f"must be one of {', '.join(SERIES)}", f"series: {name!r} is not one of {', '.join(SERIES)}"
+            )
     periods = buckets(scope, bucket)
     f = metrics.resolve(db, scope)
     ends = [end for _, end in periods]
@@ -132,7 +141,10 @@ def series_set(db: Database, names: Sequence[str], scope: Scope, bucket: str = "
         edges = {"start": scope.date_from.isoformat(), "end": scope.date_to.isoformat()}
         if "units" in names:
             # The unit comparison chart needs no refresher counts, and they cost ~0.3 s at trust scale.
-            out["units"] = [edges | row for row in breakdowns.unit_breakdown(db, scope, with_refreshers=False, staff_rows=staff_rows)]
+            out["units"] = [
+                edges | row
+                for row in breakdowns.unit_breakdown(db, scope, with_refreshers=False, staff_rows=staff_rows)
+            ]
         if "mentoring" in names:
             out["mentoring"] = _rows(periods, "mentoring", metrics.mentoring_figures(db, f, periods))
         if "ideas" in names:
@@ -142,7 +154,9 @@ def series_set(db: Database, names: Sequence[str], scope: Scope, bucket: str = "
     if aside is None:
         aside = {}
     if "training" in names:
-        figures = metrics.training_figures(db, f, periods, staff_rows if first == last else None, coverage, aside.get("training"))
+        figures = metrics.training_figures(
+            db, f, periods, staff_rows if first == last else None, coverage, aside.get("training")
+        )
         out["training"] = _rows(periods, "training", figures)
     if "concerns" in names:
         out["concerns"] = _rows(periods, "concerns", aside.get("concerns") or metrics.concern_figures(db, f, periods))
@@ -150,7 +164,9 @@ def series_set(db: Database, names: Sequence[str], scope: Scope, bucket: str = "
         out["adoption"] = _rows(periods, "adoption", metrics.adoption_figures(db, f, periods))
     if "readiness" in names:
         readiness = aside.get("readiness")
-        out["readiness"] = [edges | row for row in (breakdowns.readiness(db, scope) if readiness is None else readiness)]
+        out["readiness"] = [
+            edges | row for row in (breakdowns.readiness(db, scope) if readiness is None else readiness)
+        ]
     return {name: out[name] for name in names}
 
 
@@ -173,8 +189,14 @@ def _worker() -> ThreadPoolExecutor:
         return _pool
 
 
-def _read_aside(path, scope: Scope, f: metrics.Filter, periods: Sequence[metrics.Period], names: tuple[str, ...],
-                trace: Callable[[str], None] | None) -> dict[str, list[dict[str, Any]]] | None:
+def _read_aside(
+    path,
+    scope: Scope,
+    f: metrics.Filter,
+    periods: Sequence[metrics.Period],
+    names: tuple[str, ...],
+    trace: Callable[[str], None] | None,
+) -> dict[str, list[dict[str, Any]]] | None:
     """Read the grouped aggregates of ``names`` on a connection of its own.
 
     Returns None when that connection cannot be opened or read (e.g. a read-only folder without

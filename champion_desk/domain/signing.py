@@ -27,7 +27,11 @@ from champion_desk.store.connection import Database
 VERIFIED = "pin"
 UNVERIFIED = "unverified"
 BEFORE_SIGNATURES = "before signatures"
-LABELS = {VERIFIED: "verified by PIN", UNVERIFIED: "unverified (no PIN)", BEFORE_SIGNATURES: "recorded before signatures"}
+LABELS = {
+    VERIFIED: "verified by PIN",
+    UNVERIFIED: "unverified (no PIN)",
+    BEFORE_SIGNATURES: "recorded before signatures",
+}
 
 
 def label(state: str | None) -> str:
@@ -51,7 +55,9 @@ def _utc_now() -> dt.datetime:
 def _person(db: Database, staff_id: str | None, field: str = "signer") -> dict[str, Any]:
     row = db.one("SELECT * FROM staff WHERE id = ? AND deleted_at IS NULL", (staff_id,)) if staff_id else None
     if row is None:
-        raise ValidationError(field, "must be a colleague on the staff list", "Choose a colleague who is on the staff list.")
+        raise ValidationError(
+            field, "must be a colleague on the staff list", "Choose a colleague who is on the staff list."
+        )
     return row
 
 
@@ -64,12 +70,16 @@ def has_signing_pin(db: Database, staff_id: str | None) -> bool:
 
 def anyone_has_signing_pin(db: Database) -> bool:
     """Return True when any live colleague in the logbook has a signing PIN."""
-    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM staff WHERE signing_pin_hash IS NOT NULL AND deleted_at IS NULL)"))
+    return bool(
+        db.scalar("SELECT EXISTS (SELECT 1 FROM staff WHERE signing_pin_hash IS NOT NULL AND deleted_at IS NULL)")
+    )
 
 
 def wait_seconds(db: Database, staff_id: str, now: dt.datetime | None = None) -> float:
     """Return how many seconds remain before this colleague's PIN may be tried again (0 when now)."""
-    row = db.one("SELECT signing_pin_failures AS failures, signing_pin_wait_until AS until FROM staff WHERE id = ?", (staff_id,))
+    row = db.one(
+        "SELECT signing_pin_failures AS failures, signing_pin_wait_until AS until FROM staff WHERE id = ?", (staff_id,)
+    )
     if row is None or not row["until"]:
         return 0.0
     try:
@@ -86,17 +96,25 @@ def _record_try(db: Database, staff_id: str, right: bool, now: dt.datetime | Non
     updated_at is left alone: a try is not an edit of the person, and must not win a merge over one.
     """
     with db.transaction():
-        failures = 0 if right else int(db.scalar("SELECT signing_pin_failures FROM staff WHERE id = ?", (staff_id,)) or 0) + 1
+        failures = (
+            0 if right else int(db.scalar("SELECT signing_pin_failures FROM staff WHERE id = ?", (staff_id,)) or 0) + 1
+        )
         delay = pin.delay_after(failures)
         until = ((now or _utc_now()) + dt.timedelta(seconds=delay)).isoformat() if delay else None
-        db.conn.execute("UPDATE staff SET signing_pin_failures = ?, signing_pin_wait_until = ? WHERE id = ?",
-                        (failures, until, staff_id))
+        db.conn.execute(
+            "UPDATE staff SET signing_pin_failures = ?, signing_pin_wait_until = ? WHERE id = ?",
+            (failures, until, staff_id),
+        )
         if not right:
-            records.write_audit(db, "", "staff", staff_id, "update", {"signing_pin": f"wrong PIN ({failures} in a row)"})
+            records.write_audit(
+                db, "", "staff", staff_id, "update", {"signing_pin": f"wrong PIN ({failures} in a row)"}
+            )
     return failures
 
 
-def check_pin(db: Database, staff_id: str, typed: str | None, field: str = "pin", now: dt.datetime | None = None) -> None:
+def check_pin(
+    db: Database, staff_id: str, typed: str | None, field: str = "pin", now: dt.datetime | None = None
+) -> None:
     """Check ``typed`` against this colleague's signing PIN, counting wrong tries; raise ValidationError(field, …).
 
     Call it outside a transaction: a wrong try is recorded even though what it guarded is not saved.
@@ -107,8 +125,9 @@ def check_pin(db: Database, staff_id: str, typed: str | None, field: str = "pin"
         raise ValidationError(field, "has no signing PIN", f"{name} has no signing PIN yet.")
     wait = wait_seconds(db, staff_id, now)
     if wait > 0:
-        raise ValidationError(field, "wait after wrong PINs",
-                              f"Too many wrong PINs for {name}. Try again in {int(wait + 0.999)} seconds.")
+        raise ValidationError(
+            field, "wait after wrong PINs", f"Too many wrong PINs for {name}. Try again in {int(wait + 0.999)} seconds."
+        )
     if not typed:
         raise ValidationError(field, "is required", f"Type {name}'s signing PIN.")
     right = pin.verify_pin(typed, person["signing_pin_hash"])
@@ -118,8 +137,13 @@ def check_pin(db: Database, staff_id: str, typed: str | None, field: str = "pin"
     if not right:
         left = pin.FREE_TRIES - failures
         wait = pin.delay_after(failures)
-        after = (f" Wait {int(wait)} seconds before trying again." if wait
-                 else f" {left} more tries before a wait." if left < pin.FREE_TRIES - 1 else "")
+        after = (
+            f" Wait {int(wait)} seconds before trying again."
+            if wait
+            else f" {left} more tries before a wait."
+            if left < pin.FREE_TRIES - 1
+            else ""
+        )
         raise ValidationError(field, "must be the signer's PIN", f"That is not {name}'s signing PIN.{after}")
 
 
@@ -131,8 +155,11 @@ def sign_as(db: Database, staff_id: str, typed: str | None, now: dt.datetime | N
     person = _person(db, staff_id)
     if not person["signing_pin_hash"]:
         if typed:
-            raise ValidationError("pin", "has no signing PIN",
-                                  f"{person['display_name']} has no signing PIN yet: leave the PIN empty to sign unverified.")
+            raise ValidationError(
+                "pin",
+                "has no signing PIN",
+                f"{person['display_name']} has no signing PIN yet: leave the PIN empty to sign unverified.",
+            )
         return Signature(staff_id, UNVERIFIED, person["display_name"])
     check_pin(db, staff_id, typed, "pin", now)
     return Signature(staff_id, VERIFIED, person["display_name"])
@@ -182,16 +209,22 @@ def set_signing_pin(
     else:
         if not authoriser_id or authoriser_id == staff_id:
             needed = "their current PIN or " if person["signing_pin_hash"] else ""
-            raise ValidationError("authoriser", "a second person must be present",
-                                  f"Setting {name}'s signing PIN needs {needed}a second person present: choose who is with them.")
+            raise ValidationError(
+                "authoriser",
+                "a second person must be present",
+                f"Setting {name}'s signing PIN needs {needed}a second person present: choose who is with them.",
+            )
         second = _person(db, authoriser_id, "authoriser")
         if second["signing_pin_hash"]:
             check_pin(db, authoriser_id, authoriser_pin, "authoriser_pin", now)
             role = "a manager" if is_manager_role(second.get("role")) else "a second person"
             how = f"with {role}, {second['display_name']}, confirming by PIN"
         elif anyone_has_signing_pin(db):
-            raise ValidationError("authoriser", "must have a signing PIN",
-                                  f"{second['display_name']} has no signing PIN: the second person must be someone who has one.")
+            raise ValidationError(
+                "authoriser",
+                "must have a signing PIN",
+                f"{second['display_name']} has no signing PIN: the second person must be someone who has one.",
+            )
         else:
             how = f"with {second['display_name']} present (the first signing PIN in this logbook)"
     with db.transaction():
@@ -201,7 +234,17 @@ def set_signing_pin(
             (pin.hash_pin(new_pin), records.utc_now(), staff_id),
         )
         # The hash never goes into the audit log: it is as good as the PIN to anyone who searches 10,000 PINs.
-        change = "reset" if person["signing_pin_hash"] and not current_pin else ("changed" if person["signing_pin_hash"] else "set")
-        records.write_audit(db, actor, "staff", staff_id, "update",
-                            {"signing_pin": change, "authorised": how, "authoriser_id": authoriser_id})
+        change = (
+            "reset"
+            if person["signing_pin_hash"] and not current_pin
+            else ("changed" if person["signing_pin_hash"] else "set")
+        )
+        records.write_audit(
+            db,
+            actor,
+            "staff",
+            staff_id,
+            "update",
+            {"signing_pin": change, "authorised": how, "authoriser_id": authoriser_id},
+        )
     return how

@@ -25,11 +25,21 @@ TEXT_LIMITS: dict[str, dict[str, int]] = {
     "staff": {"display_name": NAME_MAX, "role": 80, "staff_ref": 40},
     "tool": {"name": NAME_MAX, "vendor": NAME_MAX, "purpose": LONG_TEXT_MAX},
     "training_session": {"topic": SHORT_TEXT_MAX, "notes": LONG_TEXT_MAX},
-    "incident": {"description": LONG_TEXT_MAX, "root_cause": LONG_TEXT_MAX, "response": LONG_TEXT_MAX, "owner": NAME_MAX},
+    "incident": {
+        "description": LONG_TEXT_MAX,
+        "root_cause": LONG_TEXT_MAX,
+        "response": LONG_TEXT_MAX,
+        "owner": NAME_MAX,
+    },
     "pairing": {"goal": 500},
     "checkin": {"note": LONG_TEXT_MAX},
-    "story": {"title": SHORT_TEXT_MAX, "summary": LONG_TEXT_MAX, "measure": SHORT_TEXT_MAX, "value": 60,
-              "source": SHORT_TEXT_MAX},
+    "story": {
+        "title": SHORT_TEXT_MAX,
+        "summary": LONG_TEXT_MAX,
+        "measure": SHORT_TEXT_MAX,
+        "value": 60,
+        "source": SHORT_TEXT_MAX,
+    },
 }
 
 # Free-text fields checked for patient identifiers before saving.
@@ -54,8 +64,13 @@ REFERENCES: dict[str, dict[str, str]] = {
     "pulse": {"unit_id": "unit", "tool_id": "tool"},
     "story": {"tool_id": "tool", "unit_id": "unit"},
     "usage": {"staff_id": "staff", "tool_id": "tool"},
-    "idea": {"tool_id": "tool", "unit_id": "unit", "suggested_by": "staff", "led_to_rollout_id": "rollout",
-             "led_to_story_id": "story"},
+    "idea": {
+        "tool_id": "tool",
+        "unit_id": "unit",
+        "suggested_by": "staff",
+        "led_to_rollout_id": "rollout",
+        "led_to_story_id": "story",
+    },
     "idea_support": {"idea_id": "idea", "backed_by": "staff"},
 }
 
@@ -85,7 +100,11 @@ class _Checker:
         if value is not None and not isinstance(value, str):
             self.fail(field, "must be text")
         elif value and len(value) > limit:
-            self.fail(field, f"at most {limit} characters", f"{_label(field)} is {len(value)} characters; at most {limit} are allowed.")
+            self.fail(
+                field,
+                f"at most {limit} characters",
+                f"{_label(field)} is {len(value)} characters; at most {limit} are allowed.",
+            )
 
     def choice(self, field: str, enum: type, required: bool = True) -> None:
         value = self.get(field)
@@ -95,7 +114,11 @@ class _Checker:
             return
         allowed = vocab.values(enum)
         if value not in allowed:
-            self.fail(field, f"must be one of: {', '.join(allowed)}", f"{_label(field)} must be one of: {', '.join(allowed)} (got {value!r}).")
+            self.fail(
+                field,
+                f"must be one of: {', '.join(allowed)}",
+                f"{_label(field)} must be one of: {', '.join(allowed)} (got {value!r}).",
+            )
 
     def integer(self, field: str, low: int, high: int | None, required: bool = False) -> None:
         value = self.get(field)
@@ -118,7 +141,11 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(field, "must be a number", f"{_label(field)} must be a number (got {value!r}).")
         elif not low <= value <= high:
-            self.fail(field, f"between {low:g} and {high:g}", f"{_label(field)} must be between {low:g} and {high:g} (got {value}).")
+            self.fail(
+                field,
+                f"between {low:g} and {high:g}",
+                f"{_label(field)} must be between {low:g} and {high:g} (got {value}).",
+            )
 
     def boolean(self, field: str) -> None:
         value = self.values.get(field)
@@ -136,19 +163,35 @@ class _Checker:
         except ValueError:
             day = None
         if day is None or len(value) != 10:
-            self.fail(field, "must be a date written YYYY-MM-DD", f"{_label(field)} must be a date written YYYY-MM-DD (got {value!r}).")
+            self.fail(
+                field,
+                "must be a date written YYYY-MM-DD",
+                f"{_label(field)} must be a date written YYYY-MM-DD (got {value!r}).",
+            )
             return None
         if day > self.today + dt.timedelta(days=future_days):
             if future_days:
-                self.fail(field, f"at most {future_days} days ahead", f"{_label(field)} is too far ahead (at most {future_days} days).")
+                self.fail(
+                    field,
+                    f"at most {future_days} days ahead",
+                    f"{_label(field)} is too far ahead (at most {future_days} days).",
+                )
             else:
-                self.fail(field, "must not be in the future", f"{_label(field)} ({format_uk_date(day)}) must not be in the future.")
+                self.fail(
+                    field,
+                    "must not be in the future",
+                    f"{_label(field)} ({format_uk_date(day)}) must not be in the future.",
+                )
             return None
         return day
 
     def not_before(self, field: str, day: dt.date | None, other_field: str, other: dt.date | None) -> None:
         if day and other and day < other:
-            self.fail(field, f"must not be before {_label(other_field)}", f"{_label(field)} ({format_uk_date(day)}) must not be before {_label(other_field)} ({format_uk_date(other)}).")
+            self.fail(
+                field,
+                f"must not be before {_label(other_field)}",
+                f"{_label(field)} ({format_uk_date(day)}) must not be before {_label(other_field)} ({format_uk_date(other)}).",
+            )
 
     def references(self) -> dict[str, dict[str, Any]]:
         """Check every link points at a live record; return the linked rows by field."""
@@ -159,7 +202,11 @@ class _Checker:
                 continue
             row = self.db.one(f"SELECT * FROM {target} WHERE id = ? AND deleted_at IS NULL", (value,))
             if row is None:
-                self.fail(field, f"must name an existing {_label(target)}", f"{_label(field)}: no such {_label(target)} (it may have been deleted).")
+                self.fail(
+                    field,
+                    f"must name an existing {_label(target)}",
+                    f"{_label(field)}: no such {_label(target)} (it may have been deleted).",
+                )
             else:
                 rows[field] = row
         return rows
@@ -182,17 +229,39 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _label(field: str) -> str:
-    return {"training_session": "training session", "held_on": "date", "occurred_on": "date",
-            "told_on": "date", "taken_on": "date", "started_on": "start date", "ended_on": "end date",
-            "staff_ref": "staff number", "display_name": "name", "unit_id": "unit", "tool_id": "tool",
-            "trainer_id": "trainer", "mentor_id": "mentor", "mentee_id": "mentee", "staff_id": "colleague",
-            "pairing_id": "pairing", "session_id": "session", "resolved_on": "resolved date",
-            "verified_by": "countersigned by", "verified_on": "countersign date",
-            "signed_off_by": "signed off by", "signed_off_on": "sign-off date", "go_live_on": "go-live date",
-            "raised_on": "date", "status_on": "status date", "status_reason": "reason",
-            "led_to_rollout_id": "roadmap stage", "led_to_story_id": "story", "idea_id": "idea",
-            "backed_on": "date", "backed_by": "backed by",
-            }.get(field, field.replace("_", " "))
+    return {
+        "training_session": "training session",
+        "held_on": "date",
+        "occurred_on": "date",
+        "told_on": "date",
+        "taken_on": "date",
+        "started_on": "start date",
+        "ended_on": "end date",
+        "staff_ref": "staff number",
+        "display_name": "name",
+        "unit_id": "unit",
+        "tool_id": "tool",
+        "trainer_id": "trainer",
+        "mentor_id": "mentor",
+        "mentee_id": "mentee",
+        "staff_id": "colleague",
+        "pairing_id": "pairing",
+        "session_id": "session",
+        "resolved_on": "resolved date",
+        "verified_by": "countersigned by",
+        "verified_on": "countersign date",
+        "signed_off_by": "signed off by",
+        "signed_off_on": "sign-off date",
+        "go_live_on": "go-live date",
+        "raised_on": "date",
+        "status_on": "status date",
+        "status_reason": "reason",
+        "led_to_rollout_id": "roadmap stage",
+        "led_to_story_id": "story",
+        "idea_id": "idea",
+        "backed_on": "date",
+        "backed_by": "backed by",
+    }.get(field, field.replace("_", " "))
 
 
 def _unit(c: _Checker) -> None:
@@ -214,7 +283,11 @@ def _staff(c: _Checker) -> None:
     c.text("login", 80)
     email = c.get("email")
     if isinstance(email, str) and not _EMAIL.fullmatch(email.strip()):
-        c.fail("email", "must be an e-mail address (name@domain)", f"e-mail must be an address like name@nhs.net (got {email!r}).")
+        c.fail(
+            "email",
+            "must be an e-mail address (name@domain)",
+            f"e-mail must be an address like name@nhs.net (got {email!r}).",
+        )
     c.references()
     c.unique("staff_ref", "colleague")
 
@@ -255,12 +328,24 @@ def _training_session(c: _Checker) -> None:
     c.references()
     if c.get("verified_by") is not None:
         if c.get("verified_by") == c.get("trainer_id"):
-            c.fail("verified_by", "must not be the session's own trainer", "A session cannot be countersigned by its own trainer.")
+            c.fail(
+                "verified_by",
+                "must not be the session's own trainer",
+                "A session cannot be countersigned by its own trainer.",
+            )
         if held and held > c.today:
-            c.fail("verified_by", "only after the session is held", "A planned session cannot be countersigned before it is held.")
+            c.fail(
+                "verified_by",
+                "only after the session is held",
+                "A planned session cannot be countersigned before it is held.",
+            )
         c.not_before("verified_on", c.date("verified_on", required=True), "held_on", held)
     elif c.get("verified_on") is not None:
-        c.fail("verified_by", "is required with a countersign date", "Countersigned by is required when a countersign date is given.")
+        c.fail(
+            "verified_by",
+            "is required with a countersign date",
+            "Countersigned by is required when a countersign date is given.",
+        )
 
 
 def _attendance(c: _Checker) -> None:
@@ -273,23 +358,39 @@ def _attendance(c: _Checker) -> None:
     held = dt.date.fromisoformat(session["held_on"]) if session else None
     if held and held > c.today:
         if c.get("confidence_after") is not None:
-            c.fail("confidence_after", "only after the session is held", "Confidence after can be recorded once the session has been held.")
+            c.fail(
+                "confidence_after",
+                "only after the session is held",
+                "Confidence after can be recorded once the session has been held.",
+            )
         if c.get("signed_off"):
-            c.fail("signed_off", "only after the session is held", "Sign-off can be recorded once the session has been held.")
+            c.fail(
+                "signed_off",
+                "only after the session is held",
+                "Sign-off can be recorded once the session has been held.",
+            )
     if c.get("signed_off"):
         c.required("signed_off_by")
         if c.get("signed_off_by") is not None and c.get("signed_off_by") == c.get("staff_id"):
             c.fail("signed_off_by", "must not be the attendee", "Colleagues cannot sign off their own competency.")
         c.not_before("signed_off_on", c.date("signed_off_on", required=True), "held_on", held)
     elif c.get("signed_off_by") is not None or c.get("signed_off_on") is not None:
-        c.fail("signed_off", "must be ticked when a sign-off is recorded", "Tick 'signed off' to record who signed off and when.")
+        c.fail(
+            "signed_off",
+            "must be ticked when a sign-off is recorded",
+            "Tick 'signed off' to record who signed off and when.",
+        )
     if session and c.get("staff_id") is not None:
         clash = c.db.scalar(
             "SELECT count(*) FROM attendance WHERE session_id = ? AND staff_id = ? AND deleted_at IS NULL AND id IS NOT ?",
             (session["id"], c.get("staff_id"), c.record_id),
         )
         if clash:
-            c.fail("staff_id", "one attendance per person per session", "This colleague is already listed as attending this session.")
+            c.fail(
+                "staff_id",
+                "one attendance per person per session",
+                "This colleague is already listed as attending this session.",
+            )
 
 
 def _incident(c: _Checker) -> None:
@@ -307,9 +408,17 @@ def _incident(c: _Checker) -> None:
     status = c.get("status")
     if status in vocab.values(vocab.ConcernStatus):
         if status in vocab.RESOLVED_STATUSES and c.get("resolved_on") is None:
-            c.fail("resolved_on", "is required once a concern is addressed or closed", "Resolved date is required once the concern is addressed or closed.")
+            c.fail(
+                "resolved_on",
+                "is required once a concern is addressed or closed",
+                "Resolved date is required once the concern is addressed or closed.",
+            )
         if status not in vocab.RESOLVED_STATUSES and c.get("resolved_on") is not None:
-            c.fail("resolved_on", "must be empty while the concern is open", "Resolved date must be empty while the concern is open or in progress.")
+            c.fail(
+                "resolved_on",
+                "must be empty while the concern is open",
+                "Resolved date must be empty while the concern is open or in progress.",
+            )
     c.references()
 
 
@@ -326,12 +435,22 @@ def _pairing(c: _Checker) -> None:
         c.fail("mentee_id", "must not be the mentor", "A colleague cannot mentor themselves.")
     mentor = rows.get("mentor_id")
     if mentor and not mentor["is_champion"]:
-        c.fail("mentor_id", "must be a champion", f"{mentor['display_name']} is not a champion; mentors must be champions.")
+        c.fail(
+            "mentor_id", "must be a champion", f"{mentor['display_name']} is not a champion; mentors must be champions."
+        )
     status = c.get("status")
     if status in ("completed", "ended") and ended is None and c.get("ended_on") is None:
-        c.fail("ended_on", "is required once a pairing is completed or ended", "End date is required once the pairing is completed or ended.")
+        c.fail(
+            "ended_on",
+            "is required once a pairing is completed or ended",
+            "End date is required once the pairing is completed or ended.",
+        )
     if status in ("active", "paused") and c.get("ended_on") is not None:
-        c.fail("ended_on", "must be empty while the pairing is active or paused", "End date must be empty while the pairing is active or paused.")
+        c.fail(
+            "ended_on",
+            "must be empty while the pairing is active or paused",
+            "End date must be empty while the pairing is active or paused.",
+        )
 
 
 def _checkin(c: _Checker) -> None:
@@ -377,8 +496,9 @@ def _idea(c: _Checker) -> None:
     if c.get("status") == vocab.IdeaStatus.NOT_NOW:
         # Staff are owed a why when their idea is put aside; a bare "not now" reads as "no".
         if c.get("status_reason") is None:
-            c.fail("status_reason", "is required when the idea is 'not now'",
-                   "Reason is required for 'not now': say why.")
+            c.fail(
+                "status_reason", "is required when the idea is 'not now'", "Reason is required for 'not now': say why."
+            )
     c.references()
 
 
@@ -392,10 +512,17 @@ def _idea_support(c: _Checker) -> None:
         c.not_before("backed_on", backed, "raised_on", dt.date.fromisoformat(idea["raised_on"]))
     if c.get("backed_by") is not None:
         if c.get("backers") not in (None, 1):
-            c.fail("backers", "must be 1 when a colleague is named",
-                   "Backers must be 1 when you name who backed the idea; log a group's show of hands without names.")
+            c.fail(
+                "backers",
+                "must be 1 when a colleague is named",
+                "Backers must be 1 when you name who backed the idea; log a group's show of hands without names.",
+            )
         if idea and c.get("backed_by") == idea["suggested_by"]:
-            c.fail("backed_by", "must not be who suggested the idea", "Whoever suggested the idea already counts as behind it.")
+            c.fail(
+                "backed_by",
+                "must not be who suggested the idea",
+                "Whoever suggested the idea already counts as behind it.",
+            )
         clash = c.db.scalar(
             "SELECT count(*) FROM idea_support WHERE idea_id = ? AND backed_by = ? AND deleted_at IS NULL AND id IS NOT ?",
             (c.get("idea_id"), c.get("backed_by"), c.record_id),
@@ -405,20 +532,35 @@ def _idea_support(c: _Checker) -> None:
 
 
 _RULES: dict[str, Callable[[_Checker], None]] = {
-    "unit": _unit, "staff": _staff, "tool": _tool, "rollout": _rollout, "training_session": _training_session,
-    "attendance": _attendance, "incident": _incident, "pairing": _pairing, "checkin": _checkin,
-    "pulse": _pulse, "story": _story, "usage": _usage, "idea": _idea, "idea_support": _idea_support,
+    "unit": _unit,
+    "staff": _staff,
+    "tool": _tool,
+    "rollout": _rollout,
+    "training_session": _training_session,
+    "attendance": _attendance,
+    "incident": _incident,
+    "pairing": _pairing,
+    "checkin": _checkin,
+    "pulse": _pulse,
+    "story": _story,
+    "usage": _usage,
+    "idea": _idea,
+    "idea_support": _idea_support,
 }
 
 
-def problems(db: Database, table: str, values: Mapping[str, Any], record_id: str | None = None, today: dt.date | None = None) -> list[ValidationError]:
+def problems(
+    db: Database, table: str, values: Mapping[str, Any], record_id: str | None = None, today: dt.date | None = None
+) -> list[ValidationError]:
     """Return every rule the record (all its fields, as it would be saved) breaks; empty when valid."""
     checker = _Checker(db, table, values, record_id, today or dt.date.today())
     _RULES[table](checker)
     return checker.problems
 
 
-def validate(db: Database, table: str, values: Mapping[str, Any], record_id: str | None = None, today: dt.date | None = None) -> None:
+def validate(
+    db: Database, table: str, values: Mapping[str, Any], record_id: str | None = None, today: dt.date | None = None
+) -> None:
     """Raise the first ValidationError the record breaks (see :func:`problems` for all of them)."""
     found = problems(db, table, values, record_id, today)
     if found:

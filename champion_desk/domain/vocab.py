@@ -90,7 +90,7 @@ ACTED_IDEA_STATUSES = (IdeaStatus.PLANNED, IdeaStatus.DONE)
 FIELD_HINTS: dict[type[StrEnum], str] = {
     Theme: "What the concern is mostly about: choose the closest, or Other.",
     Barrier: "ADKAR: where the person is stuck — Awareness (why?), Desire (want to?), Knowledge (how?), "
-             "Ability (can do it?), Reinforcement (keeps doing it?).",
+    "Ability (can do it?), Reinforcement (keeps doing it?).",
     Severity: "How much it gets in the way of care or of the rollout if nothing is done.",
     ConcernStatus: "Open, in progress, addressed (a response given) or closed.",
     SessionFormat: "How the session was run.",
@@ -120,8 +120,16 @@ VALUE_HINTS: dict[str, str] = {
 
 # Suggestions offered for ``staff.role``; the field itself is free text (rosters vary).
 ROLE_SUGGESTIONS = (
-    "nurse", "midwife", "healthcare assistant", "doctor", "allied health professional",
-    "pharmacist", "administrator", "ward manager", "matron", "other",
+    "nurse",
+    "midwife",
+    "healthcare assistant",
+    "doctor",
+    "allied health professional",
+    "pharmacist",
+    "administrator",
+    "ward manager",
+    "matron",
+    "other",
 )
 MANAGER_ROLE_WORDS = ("manager", "matron", "lead", "director")
 

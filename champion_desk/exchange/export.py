@@ -87,7 +87,10 @@ def live_rows(db: Database, table: str, full: bool = False) -> list[tuple]:
     """Return the exported columns of a table's live records, oldest first (emptied as for a manager unless ``full``)."""
     blanked = {} if full else MANAGER_BLANKED.get(table, {})
     cols = ", ".join(f"{blanked[c]} AS {c}" if c in blanked else c for c in export_columns(table))
-    return [tuple(r) for r in db.conn.execute(f"SELECT {cols} FROM {table} WHERE deleted_at IS NULL ORDER BY created_at, id")]
+    return [
+        tuple(r)
+        for r in db.conn.execute(f"SELECT {cols} FROM {table} WHERE deleted_at IS NULL ORDER BY created_at, id")
+    ]
 
 
 def _redact_names(db: Database, tables: dict[str, list[tuple]]) -> None:
@@ -100,8 +103,11 @@ def _redact_names(db: Database, tables: dict[str, list[tuple]]) -> None:
         cols = export_columns(table)
         blanked = MANAGER_BLANKED.get(table, {})
         # Unit and tool names stay, even where a surname is also a word ("Cedar Ward").
-        positions = [cols.index(c) for c in text_columns(table)
-                     if c in cols and c not in blanked and c not in PLACE_COLUMNS.get(table, ())]
+        positions = [
+            cols.index(c)
+            for c in text_columns(table)
+            if c in cols and c not in blanked and c not in PLACE_COLUMNS.get(table, ())
+        ]
         for i, row in enumerate(rows):
             if any(row[p] for p in positions):
                 fixed = list(row)
@@ -144,8 +150,14 @@ def concern_count_rows(db: Database, today: dt.date | None = None) -> list[tuple
             for theme in THEMES:
                 cell = plan.cell("theme", [uid], theme)
                 if cell.value:
-                    rows.append((names.get(uid, uid), f"{month:%Y-%m}", theme,
-                                 cell.text if cell.suppressed else int(cell.value)))
+                    rows.append(
+                        (
+                            names.get(uid, uid),
+                            f"{month:%Y-%m}",
+                            theme,
+                            cell.text if cell.suppressed else int(cell.value),
+                        )
+                    )
         month = end + dt.timedelta(days=1)
     return rows
 

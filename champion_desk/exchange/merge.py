@@ -31,8 +31,8 @@ from pathlib import Path
 from champion_desk.errors import ChampionDeskError, CorruptDatabaseError
 from champion_desk.store import erasure, merging, summaries
 from champion_desk.store.backups import backup_database, default_backup_dir
-from champion_desk.store.foreign import CopyUnderCheck, checked_copy
 from champion_desk.store.connection import Database, connect
+from champion_desk.store.foreign import CopyUnderCheck, checked_copy
 from champion_desk.store.importing import data_fingerprint, report_progress
 from champion_desk.store.schema import columns
 
@@ -76,7 +76,9 @@ class MergePlan:
     to_erase: list[str]
     erased_names: set[str]
     counts: dict[str, TableCounts]
-    copies: dict[str, merging.CopiedRows] = field(default_factory=dict)  # new rows taken as they are from the other file
+    copies: dict[str, merging.CopiedRows] = field(
+        default_factory=dict
+    )  # new rows taken as they are from the other file
     dropped: dict[str, list[str]] = field(default_factory=dict)  # ids of the other file's records the result leaves out
 
     @property
@@ -96,7 +98,10 @@ class MergeReport:
 
     def lines(self) -> list[str]:
         width = max(len(t) for t in ORDER) + 2
-        out = [f"Merge from {self.other}:", f"  {'table':<{width}}{'added':>8}{'updated':>9}{'deleted':>9}{'reconciled':>12}"]
+        out = [
+            f"Merge from {self.other}:",
+            f"  {'table':<{width}}{'added':>8}{'updated':>9}{'deleted':>9}{'reconciled':>12}",
+        ]
         for table in ORDER:
             c = self.counts[table]
             out.append(f"  {table:<{width}}{c.added:>8}{c.updated:>9}{c.deleted:>9}{c.reconciled:>12}")
@@ -112,11 +117,18 @@ def read_snapshot(conn: sqlite3.Connection, with_audit: bool = False) -> Snapsho
         conn.execute("BEGIN")
     try:
         tables = {t: {r[0]: r for r in conn.execute(f"SELECT {', '.join(columns(t))} FROM {t}")} for t in ORDER}
-        erased = {r[0] for r in conn.execute(
-            'SELECT record_id FROM audit WHERE action = ? AND "table" = ?', (erasure.ERASE_ACTION, "staff"))}
+        erased = {
+            r[0]
+            for r in conn.execute(
+                'SELECT record_id FROM audit WHERE action = ? AND "table" = ?', (erasure.ERASE_ACTION, "staff")
+            )
+        }
         audit_cols = ", ".join(f'"{c}"' for c in columns("audit"))
-        audit = {r[0]: r for r in conn.execute(f"SELECT {audit_cols} FROM audit")} if with_audit else {
-            r[0]: () for r in conn.execute("SELECT id FROM audit")}
+        audit = (
+            {r[0]: r for r in conn.execute(f"SELECT {audit_cols} FROM audit")}
+            if with_audit
+            else {r[0]: () for r in conn.execute("SELECT id FROM audit")}
+        )
     finally:
         if started:
             conn.execute("COMMIT")
@@ -165,7 +177,10 @@ def read_target(conn: sqlite3.Connection, other: Snapshot) -> Snapshot:
                 values = list(values)
                 for at in range(0, len(values), merging.ID_CHUNK):
                     chunk = values[at : at + merging.ID_CHUNK]
-                    rows.update((r[0], r) for r in conn.execute(f"{select} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk))
+                    rows.update(
+                        (r[0], r)
+                        for r in conn.execute(f"{select} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk)
+                    )
     finally:
         if started:
             conn.execute("COMMIT")
@@ -186,7 +201,9 @@ def _shared_ids(conn: sqlite3.Connection, table: str, theirs: dict[str, Row]) ->
     shared: set[str] = set()
     for at in range(0, len(wanted), merging.ID_CHUNK):
         chunk = wanted[at : at + merging.ID_CHUNK]
-        shared.update(r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        shared.update(
+            r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+        )
     return shared, held
 
 
@@ -195,8 +212,12 @@ def _read_natural_keys(conn: sqlite3.Connection) -> Snapshot:
     tables: Tables = {t: {} for t in ORDER}
     for table in NATURAL_KEYS:
         tables[table] = {r[0]: r for r in conn.execute(f"SELECT {', '.join(columns(table))} FROM {table}")}
-    erased = {r[0] for r in conn.execute(
-        'SELECT record_id FROM audit WHERE action = ? AND "table" = ?', (erasure.ERASE_ACTION, "staff"))}
+    erased = {
+        r[0]
+        for r in conn.execute(
+            'SELECT record_id FROM audit WHERE action = ? AND "table" = ?', (erasure.ERASE_ACTION, "staff")
+        )
+    }
     return Snapshot(tables, erased, {r[0]: () for r in conn.execute("SELECT id FROM audit")})
 
 
@@ -367,14 +388,20 @@ def plan_merge(target: Snapshot, other: Snapshot, copies_allowed: bool = True) -
             else:
                 c.updated += 1
             bound.append(row)
-        copied = _copied_as_they_are(table, len(changed) - len(bound), before, after, other.tables[table]) if copies_allowed else None
+        copied = (
+            _copied_as_they_are(table, len(changed) - len(bound), before, after, other.tables[table])
+            if copies_allowed
+            else None
+        )
         if copied is not None:
             copies[table] = copied
         upserts[table] = changed if copied is None else bound
         removals[table] = [record_id for record_id in before if record_id not in after]
         if table in _REFERENCED:
             dropped[table] = [record_id for record_id in other.tables[table] if record_id not in after]
-    to_erase = sorted(i for i in other.erased if i in target.tables["staff"] and not _is_erased(target.tables["staff"][i]))
+    to_erase = sorted(
+        i for i in other.erased if i in target.tables["staff"] and not _is_erased(target.tables["staff"][i])
+    )
     audit_rows = _incoming_audit(target, other, erased_names)
     return MergePlan(upserts, removals, audit_rows, to_erase, erased_names, counts, copies, dropped)
 
@@ -387,8 +414,9 @@ _REFERENCED = {parent for links in REFERENCES.values() for parent in links.value
 COPY_IN_SQL_FROM = 1000
 
 
-def _copied_as_they_are(table: str, verbatim: int, before: dict[str, Row], after: dict[str, Row],
-                        theirs: dict[str, Row]) -> merging.CopiedRows | None:
+def _copied_as_they_are(
+    table: str, verbatim: int, before: dict[str, Row], after: dict[str, Row], theirs: dict[str, Row]
+) -> merging.CopiedRows | None:
     """Return the ``verbatim`` new rows of ``table`` the other file holds exactly as CopiedRows, when worth copying in SQL.
 
     The rows re-pointed, scrubbed or dropped by the union, and those this file already holds, are
@@ -416,7 +444,11 @@ def _incoming_audit(target: Snapshot, other: Snapshot, erased_names: set[str]) -
             continue
         if pattern is not None:
             fixed = list(row)
-            fixed[actor_at] = erasure.ERASED_NAME if pattern.fullmatch(row[actor_at].strip()) else erasure.scrub(row[actor_at], pattern)
+            fixed[actor_at] = (
+                erasure.ERASED_NAME
+                if pattern.fullmatch(row[actor_at].strip())
+                else erasure.scrub(row[actor_at], pattern)
+            )
             fixed[changes_at] = erasure.scrub(row[changes_at], json_pattern)
             row = tuple(fixed)
         rows.append(row)
@@ -435,14 +467,17 @@ def _read_other(other_path: Path, scratch_in: Path | None) -> Iterator[tuple[Sna
     # Its links are checked (beside reading and planning): the rows copied from it as they are
     # are not looked at again (merging._first_broken_link). Unreadable text is found by reading
     # every row below, so that needs no pass of its own.
-    with checked_copy(other_path, check_links=True, check_text=False, read_while_checked=True,
-                      scratch_in=scratch_in) as copy:
+    with checked_copy(
+        other_path, check_links=True, check_text=False, read_while_checked=True, scratch_in=scratch_in
+    ) as copy:
         conn = sqlite3.connect(f"file:{copy.path.as_posix()}?mode=ro", uri=True)
         try:
             other = read_snapshot(conn, with_audit=True)
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             # Only the kind of damage is named: SQLite's message quotes the stored text (maybe a concern).
-            raise CorruptDatabaseError(f"{other_path} could not be read: it is damaged ({exc.__class__.__name__}).") from exc
+            raise CorruptDatabaseError(
+                f"{other_path} could not be read: it is damaged ({exc.__class__.__name__})."
+            ) from exc
         finally:
             conn.close()
         check_text_lengths(other, other_path)
@@ -467,7 +502,8 @@ def check_text_lengths(snapshot: Snapshot, path: Path) -> None:
                 if isinstance(value, str) and len(value) > limit:
                     raise MergeError(
                         f"{path.name} was not merged: {table} {field_name} (record {row[ID]}) is {len(value):,} "
-                        f"characters; at most {limit:,} are allowed.")
+                        f"characters; at most {limit:,} are allowed."
+                    )
 
 
 @contextmanager
@@ -511,8 +547,15 @@ def merge_database(
         return _merge(db, other_path, actor, worker, dry_run, backup, progress)
 
 
-def _merge(db: Database, other_path: Path, actor: str, worker: ThreadPoolExecutor, dry_run: bool, backup: bool,
-           progress: Callable[[int, int], None] | None) -> MergeReport:
+def _merge(
+    db: Database,
+    other_path: Path,
+    actor: str,
+    worker: ThreadPoolExecutor,
+    dry_run: bool,
+    backup: bool,
+    progress: Callable[[int, int], None] | None,
+) -> MergeReport:
     # The private copy lives in the logbook's backups folder, where a later run removes a killed one's.
     scratch = default_backup_dir(db.path) if db.path is not None else None
     with _read_other(other_path, scratch) as (other, copy):
@@ -530,16 +573,31 @@ def _merge(db: Database, other_path: Path, actor: str, worker: ThreadPoolExecuto
         backing_up = worker.submit(_backup_before_merge, Path(db.path)) if backup and db.path is not None else None
         # The summaries are recounted once at the end, not by their triggers row by row (summaries.py).
         # New rows the other file holds as they are copied from it in SQL (plan.copies).
-        with (merging.links_checked_at_end(db), merging.attached(db, copy.path) if plan.copies else nullcontext() as source,
-              db.transaction(), summaries.rebuilt_after(db)):
+        with (
+            merging.links_checked_at_end(db),
+            merging.attached(db, copy.path) if plan.copies else nullcontext() as source,
+            db.transaction(),
+            summaries.rebuilt_after(db),
+        ):
             if data_fingerprint(db) != fingerprint:
                 plan = plan_merge(read_target(db.conn, other), other, copies_allowed=source is not None)
                 report.counts = plan.counts
             if plan.to_erase:
                 erasure.scrub_everywhere(db, plan.to_erase, plan.erased_names)
             summary = {"from": other_path.name, **{t: vars(c) for t, c in plan.counts.items() if any(vars(c).values())}}
-            merging.apply_merge(db, ORDER, plan.upserts, plan.removals, plan.audit_rows, actor, summary, progress,
-                                plan.copies, source, plan.dropped)
+            merging.apply_merge(
+                db,
+                ORDER,
+                plan.upserts,
+                plan.removals,
+                plan.audit_rows,
+                actor,
+                summary,
+                progress,
+                plan.copies,
+                source,
+                plan.dropped,
+            )
             if backing_up is not None:
                 # Nothing is committed until the backup is written and verified; a failed backup rolls the merge back.
                 report.backup = backing_up.result()

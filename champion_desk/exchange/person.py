@@ -16,8 +16,8 @@ from typing import Any
 from champion_desk import outfiles
 from champion_desk.errors import DiskFullError, NotFoundError
 from champion_desk.store import erasure, records
-from champion_desk.store.merging import REFERENCES
 from champion_desk.store.connection import Database
+from champion_desk.store.merging import REFERENCES
 from champion_desk.store.schema import RECORD_TABLES
 
 FORMAT_VERSION = 1
@@ -54,9 +54,11 @@ def person_records(db: Database, staff_id: str) -> dict[str, Any]:
     pairings = [p["id"] for p in found.get("pairing", [])]
     if pairings:
         marks = ", ".join("?" for _ in pairings)
-        found["checkin"] = db.query(f"SELECT * FROM checkin WHERE pairing_id IN ({marks}) ORDER BY held_on, id", pairings)
+        found["checkin"] = db.query(
+            f"SELECT * FROM checkin WHERE pairing_id IN ({marks}) ORDER BY held_on, id", pairings
+        )
     found["audit"] = db.query(
-        'SELECT * FROM audit WHERE record_id = ? OR actor = ? ORDER BY at, id', (staff_id, person["display_name"])
+        "SELECT * FROM audit WHERE record_id = ? OR actor = ? ORDER BY at, id", (staff_id, person["display_name"])
     )
     return found
 
@@ -69,7 +71,8 @@ def export_person(db: Database, staff_id: str, out: Path | str, actor: str | Non
     """
     data = person_records(db, staff_id)
     document = {
-        "format": "champion-desk person export", "version": FORMAT_VERSION,
+        "format": "champion-desk person export",
+        "version": FORMAT_VERSION,
         "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "note": "Every record in this Champion Desk database that names this colleague, including "
         "concerns they raised (incident.raised_by) and audit entries about them or made by them.",
@@ -84,8 +87,10 @@ def export_person(db: Database, staff_id: str, out: Path | str, actor: str | Non
 
 
 # What to close when the old copies could not be cleared: anything else reading the file.
-_WHAT_TO_CLOSE = ("another program still has this database open (another Champion Desk window, DB Browser "
-                  "for SQLite, Datasette or sqlite3)")
+_WHAT_TO_CLOSE = (
+    "another program still has this database open (another Champion Desk window, DB Browser "
+    "for SQLite, Datasette or sqlite3)"
+)
 
 
 @dataclass
@@ -102,17 +107,23 @@ class EraseReport:
         if self.already_erased:
             out = [f"Colleague {self.staff_id} was already erased."]
         else:
-            out = [f"Erased the personal data of colleague {self.staff_id}.",
-                   f"  free-text mentions removed: {self.result.texts_scrubbed}",
-                   f"  audit entries removed: {self.result.audit_removed}, anonymised: {self.result.audit_scrubbed}",
-                   "  Their attendance, mentoring and concern records remain, linked to an anonymous tombstone."]
+            out = [
+                f"Erased the personal data of colleague {self.staff_id}.",
+                f"  free-text mentions removed: {self.result.texts_scrubbed}",
+                f"  audit entries removed: {self.result.audit_removed}, anonymised: {self.result.audit_scrubbed}",
+                "  Their attendance, mentoring and concern records remain, linked to an anonymous tombstone.",
+            ]
         again = f"`champion-desk erase-person {self.staff_id} --yes`"
         if self.result.purge_problem == erasure.BUSY:
-            out.append(f"  Not finished: {_WHAT_TO_CLOSE}, so old copies of the erased text are still in the file "
-                       f"and its write-ahead log. Close it, then run {again} again to clear them.")
+            out.append(
+                f"  Not finished: {_WHAT_TO_CLOSE}, so old copies of the erased text are still in the file "
+                f"and its write-ahead log. Close it, then run {again} again to clear them."
+            )
         elif self.result.purge_problem == erasure.FULL:
-            out.append("  Not finished: the disk is full, so old copies of the erased text are still in the file "
-                       f"and its write-ahead log. Free some space, then run {again} again to clear them.")
+            out.append(
+                "  Not finished: the disk is full, so old copies of the erased text are still in the file "
+                f"and its write-ahead log. Free some space, then run {again} again to clear them."
+            )
         elif self.already_erased:
             out.append("  Old copies of the erased text are now cleared from the file and its write-ahead log.")
         if self.backups_folder and self.backups_folder.exists():
@@ -138,8 +149,9 @@ def erase_person(db: Database, staff_id: str, actor: str) -> EraseReport:
     try:
         result = erasure.erase_staff(db, staff_id, actor)
     except DiskFullError as exc:
-        raise DiskFullError("The disk is full: nothing was erased, the colleague's data is as it was. "
-                            "Free some space and try again.") from exc
+        raise DiskFullError(
+            "The disk is full: nothing was erased, the colleague's data is as it was. Free some space and try again."
+        ) from exc
     return EraseReport(staff_id, result, backups)
 
 

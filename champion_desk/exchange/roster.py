@@ -21,26 +21,65 @@ from champion_desk.domain.validation import problems
 from champion_desk.errors import ChampionDeskError, ValidationError
 from champion_desk.exchange.tabular import TableFile, TableFileError, read_table
 from champion_desk.store import importing, records
-from champion_desk.store.importing import data_fingerprint, report_progress
 from champion_desk.store.connection import Database
 from champion_desk.store.database import memory_database
+from champion_desk.store.importing import data_fingerprint, report_progress
 
 FIELDS = ("staff_ref", "display_name", "role", "unit", "is_champion", "active", "email", "login")
 FIELD_LABELS = {
-    "staff_ref": "Staff number", "display_name": "Name", "role": "Role", "unit": "Unit (ward)",
-    "is_champion": "Champion", "active": "In post", "email": "E-mail", "login": "Login",
+    "staff_ref": "Staff number",
+    "display_name": "Name",
+    "role": "Role",
+    "unit": "Unit (ward)",
+    "is_champion": "Champion",
+    "active": "In post",
+    "email": "E-mail",
+    "login": "Login",
 }
 
 # Header names HR systems use, best first; compared after lower-casing and dropping punctuation.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "staff_ref": ("staff ref", "staff reference", "staff number", "staff no", "staff id", "employee number",
-                  "employee no", "employee id", "employee ref", "assignment number", "assignment no",
-                  "person number", "payroll number", "esr number", "ref", "id"),
-    "display_name": ("display name", "full name", "name", "employee name", "staff name", "known as",
-                     "preferred name", "colleague"),
+    "staff_ref": (
+        "staff ref",
+        "staff reference",
+        "staff number",
+        "staff no",
+        "staff id",
+        "employee number",
+        "employee no",
+        "employee id",
+        "employee ref",
+        "assignment number",
+        "assignment no",
+        "person number",
+        "payroll number",
+        "esr number",
+        "ref",
+        "id",
+    ),
+    "display_name": (
+        "display name",
+        "full name",
+        "name",
+        "employee name",
+        "staff name",
+        "known as",
+        "preferred name",
+        "colleague",
+    ),
     "role": ("role", "job title", "position", "job role", "post", "position title", "occupation", "staff group"),
-    "unit": ("unit", "ward", "department", "ward department", "team", "cost centre", "cost center",
-             "location", "organisation", "organization"),
+    "unit": (
+        "unit",
+        "ward",
+        "department",
+        "ward department",
+        "team",
+        "cost centre",
+        "cost center",
+        "location",
+        "organisation",
+        "organization",
+    ),
     "is_champion": ("is champion", "champion", "ai champion", "unit champion", "digital champion"),
     "active": ("active", "status", "employment status", "assignment status", "current", "in post"),
     # How the tools' usage exports name a colleague (exchange/usage.py matches on them).
@@ -61,9 +100,25 @@ _NO = {"no", "n", "false", "f", "0"}
 # post: counting them would lower every unit's coverage. README "HR status words" shows this table.
 STATUS_WORDS: dict[str, int] = {
     **{word: 1 for word in ("yes", "y", "true", "1", "active", "current", "in post", "active assignment", "acting up")},
-    **{word: 0 for word in ("no", "n", "false", "0", "inactive", "not active", "leaver", "left", "terminated",
-                            "suspended", "suspend assignment", "terminate assignment", "inactive assignment",
-                            "end assignment")},
+    **{
+        word: 0
+        for word in (
+            "no",
+            "n",
+            "false",
+            "0",
+            "inactive",
+            "not active",
+            "leaver",
+            "left",
+            "terminated",
+            "suspended",
+            "suspend assignment",
+            "terminate assignment",
+            "inactive assignment",
+            "end assignment",
+        )
+    },
 }
 
 Mapping_ = dict[str, tuple[str, ...]]  # field -> the column(s) it is read from
@@ -78,8 +133,9 @@ def normalise_header(text: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower().replace("no.", "no ")).split())
 
 
-def guess_mapping(headers: Sequence[str], fields: Sequence[str] = FIELDS,
-                  synonyms: Mapping[str, Sequence[str]] = SYNONYMS) -> Mapping_:
+def guess_mapping(
+    headers: Sequence[str], fields: Sequence[str] = FIELDS, synonyms: Mapping[str, Sequence[str]] = SYNONYMS
+) -> Mapping_:
     """Return the columns that look like each field, by common HR header names (first match wins).
 
     ``fields`` and ``synonyms`` let another import (a tool's usage export) match its own fields.
@@ -124,7 +180,9 @@ def _check_columns(mapping: Mapping_, headers: Sequence[str]) -> None:
     for name, cols in mapping.items():
         for col in cols:
             if col not in headers:
-                raise RosterError(f"{name}: the file has no column {col!r} (its columns: {', '.join(h for h in headers if h)}).")
+                raise RosterError(
+                    f"{name}: the file has no column {col!r} (its columns: {', '.join(h for h in headers if h)})."
+                )
 
 
 def check_mapping(mapping: Mapping_, headers: Sequence[str]) -> None:
@@ -190,8 +248,12 @@ class ImportPlan:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {"added": self.count("add"), "updated": self.count("update"),
-                "unchanged": self.count("unchanged"), "invalid": self.invalid}
+        return {
+            "added": self.count("add"),
+            "updated": self.count("update"),
+            "unchanged": self.count("unchanged"),
+            "invalid": self.invalid,
+        }
 
     def has_changes(self) -> bool:
         return any(r.action != "unchanged" for r in self.rows)
@@ -226,7 +288,9 @@ def _field_of(error: ValidationError) -> str:
     return "unit" if error.field == "unit_id" else error.field
 
 
-def plan_import(db: Database, table: TableFile, mapping: Mapping_, progress: Callable[[int, int], None] | None = None) -> ImportPlan:
+def plan_import(
+    db: Database, table: TableFile, mapping: Mapping_, progress: Callable[[int, int], None] | None = None
+) -> ImportPlan:
     """Check every row against the staff rules and the file itself; return the ImportPlan (writes nothing).
 
     Raises RosterError when the mapping is unusable.
@@ -255,7 +319,11 @@ def plan_import(db: Database, table: TableFile, mapping: Mapping_, progress: Cal
             report_progress(progress, done, len(table.rows))
         found: list[RowProblem] = []
         if len(cells) < width or any(c.strip() for c in cells[width:]):
-            plan.problems.append(RowProblem(line, "row", f"has {len(cells)} cells but the header has {width}", "a missing or extra separator?"))
+            plan.problems.append(
+                RowProblem(
+                    line, "row", f"has {len(cells)} cells but the header has {width}", "a missing or extra separator?"
+                )
+            )
             continue
         raw = {name: " ".join(cells[p].strip() for p in pos if cells[p].strip()) for name, pos in positions.items()}
         values = normalise(raw)
@@ -264,25 +332,46 @@ def plan_import(db: Database, table: TableFile, mapping: Mapping_, progress: Cal
         if values.get("active") is not None:
             status = parse_status(values["active"])
             if status is None:
-                found.append(RowProblem(line, "active", "is not an HR status word Champion Desk knows",
-                                        f"got {values.pop('active')!r}; the README lists the words"))
+                found.append(
+                    RowProblem(
+                        line,
+                        "active",
+                        "is not an HR status word Champion Desk knows",
+                        f"got {values.pop('active')!r}; the README lists the words",
+                    )
+                )
             else:
                 values["active"] = status
         ref, name = values.get("staff_ref"), values.get("display_name")
         if ref is not None:
             if ref.casefold() in seen_refs:
-                found.append(RowProblem(line, "staff_ref", "must be unique in the file", f"{ref!r} is also on line {seen_refs[ref.casefold()]}"))
+                found.append(
+                    RowProblem(
+                        line,
+                        "staff_ref",
+                        "must be unique in the file",
+                        f"{ref!r} is also on line {seen_refs[ref.casefold()]}",
+                    )
+                )
             seen_refs.setdefault(ref.casefold(), line)
             existing = by_ref.get(ref.casefold())
         else:
             key = (name or "").casefold()
             if key and key in seen_names:
-                found.append(RowProblem(line, "display_name", "must be unique in the file when there is no staff number",
-                                        f"also on line {seen_names[key]}"))
+                found.append(
+                    RowProblem(
+                        line,
+                        "display_name",
+                        "must be unique in the file when there is no staff number",
+                        f"also on line {seen_names[key]}",
+                    )
+                )
             seen_names.setdefault(key, line)
             matches = by_name.get(key, [])
             if len(matches) > 1:
-                found.append(RowProblem(line, "staff_ref", "is required to tell apart colleagues with the same name", name))
+                found.append(
+                    RowProblem(line, "staff_ref", "is required to tell apart colleagues with the same name", name)
+                )
             existing = matches[0] if len(matches) == 1 else None
         unit_name = values.pop("unit", None)
         if unit_name is not None:
@@ -397,6 +486,19 @@ def read_roster(path: Path | str, encoding: str | None = None) -> TableFile:
 
 
 __all__ = [
-    "FIELDS", "FIELD_LABELS", "ImportPlan", "PlannedRow", "RosterError", "RowProblem", "TableFileError",
-    "STATUS_WORDS", "guess_mapping", "import_roster", "parse_flag", "parse_map_options", "parse_status", "plan_import", "read_roster",
+    "FIELDS",
+    "FIELD_LABELS",
+    "ImportPlan",
+    "PlannedRow",
+    "RosterError",
+    "RowProblem",
+    "TableFileError",
+    "STATUS_WORDS",
+    "guess_mapping",
+    "import_roster",
+    "parse_flag",
+    "parse_map_options",
+    "parse_status",
+    "plan_import",
+    "read_roster",
 ]

@@ -9,7 +9,11 @@ from typing import Any, TextIO
 from champion_desk.domain.metrics import IDEA_STATUSES, THEMES, TIERS
 
 # Figures that are a count per item of a fixed list, spread over one column per item, in the documented order.
-SPREAD: dict[str, tuple[str, ...]] = {"concerns_by_theme": THEMES, "usage_tiers": TIERS, "ideas_by_status": IDEA_STATUSES}
+SPREAD: dict[str, tuple[str, ...]] = {
+    "concerns_by_theme": THEMES,
+    "usage_tiers": TIERS,
+    "ideas_by_status": IDEA_STATUSES,
+}
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:

@@ -89,8 +89,11 @@ class SyncReport:
         out = [] if self.on_line else [f"Sync with {self.folder}:"] + ["  " + line.text() for line in self.lines]
         out.append(f"Trust {self.trust_id}; this logbook syncs as {self.ward_name}.")
         rows = sum(line.rows for line in self.merged)
-        out.append(f"{len(self.merged)} merged ({_rows(rows)} came across), {len(self.skipped)} skipped"
-                   + (", cancelled" if self.cancelled else "") + ".")
+        out.append(
+            f"{len(self.merged)} merged ({_rows(rows)} came across), {len(self.skipped)} skipped"
+            + (", cancelled" if self.cancelled else "")
+            + "."
+        )
         if self.backup:
             out.append(f"A backup taken before the first merge: {self.backup}")
         return out
@@ -119,8 +122,11 @@ def snapshot_name(identity: str, ward_name: str) -> str:
 def _earlier_names(folder: Path, identity: str, own: str) -> list[Path]:
     """Return this logbook's snapshots under a name it no longer writes (a conflicted copy is not one)."""
     tail = snapshot_name(identity, "x")[len(SNAPSHOT_PREFIX) + 1 :]  # "-<identity digits>.db"
-    return [p for p in folder.glob(f"{SNAPSHOT_PREFIX}*{tail}") if p.name != own
-            and re.fullmatch(re.escape(SNAPSHOT_PREFIX) + r"[A-Za-z0-9-]+" + re.escape(tail), p.name)]
+    return [
+        p
+        for p in folder.glob(f"{SNAPSHOT_PREFIX}*{tail}")
+        if p.name != own and re.fullmatch(re.escape(SNAPSHOT_PREFIX) + r"[A-Za-z0-9-]+" + re.escape(tail), p.name)
+    ]
 
 
 def find_snapshots(folder: Path, own: str | None = None) -> list[Path]:
@@ -160,8 +166,12 @@ def folder_trust(folder: Path, joined: str | None = None) -> str:
             raise SyncError(f"{marker} holds no trust id; it is left as it is.")
         return trust
     trust = joined or str(uuid.uuid4())
-    _write_whole(marker, json.dumps({"trust_id": trust, "created_at": records.utc_now(), "created_on": pc_name()},
-                                    indent=2).encode("utf-8"))
+    _write_whole(
+        marker,
+        json.dumps({"trust_id": trust, "created_at": records.utc_now(), "created_on": pc_name()}, indent=2).encode(
+            "utf-8"
+        ),
+    )
     return trust
 
 
@@ -185,9 +195,16 @@ def default_ward_name(db: Database) -> str:
     return units[0] if len(units) == 1 else pc_name()
 
 
-def sync_folder(db: Database, folder: Path | str, actor: str, *, ward_name: str | None = None,
-                progress: Callable[[int, int], object] | None = None, backup: bool = True,
-                on_line: Callable[[SyncLine], object] | None = None) -> SyncReport:
+def sync_folder(
+    db: Database,
+    folder: Path | str,
+    actor: str,
+    *,
+    ward_name: str | None = None,
+    progress: Callable[[int, int], object] | None = None,
+    backup: bool = True,
+    on_line: Callable[[SyncLine], object] | None = None,
+) -> SyncReport:
     """Write this logbook's snapshot into ``folder`` and merge every other snapshot there; return the SyncReport.
 
     Each merge is one transaction (:func:`merge_database`); a damaged, foreign, newer or other
@@ -202,7 +219,9 @@ def sync_folder(db: Database, folder: Path | str, actor: str, *, ward_name: str 
     if not folder.is_dir():
         raise SyncError(f"No folder at {folder}.")
     if db.path is not None and Path(db.path).resolve().parent == folder.resolve():
-        raise SyncError(f"{folder} holds the logbook itself; sync with a folder of its own (the live logbook never lives there).")
+        raise SyncError(
+            f"{folder} holds the logbook itself; sync with a folder of its own (the live logbook never lives there)."
+        )
     backups = default_backup_dir(Path(db.path)).resolve() if db.path is not None else None
     if backups is not None and (folder.resolve() == backups or backups in folder.resolve().parents):
         # Thinning would delete snapshots there, and the backups would be merged as wards.
@@ -215,7 +234,9 @@ def sync_folder(db: Database, folder: Path | str, actor: str, *, ward_name: str 
     remove_leftovers(folder, shared=True)
     trust = folder_trust(folder, joined=mine.trust_id if mine else None)
     if mine is not None and mine.trust_id and mine.trust_id != trust:
-        raise SyncError(f"{folder} belongs to another trust ({trust}); this logbook syncs for {mine.trust_id}. Nothing was changed.")
+        raise SyncError(
+            f"{folder} belongs to another trust ({trust}); this logbook syncs for {mine.trust_id}. Nothing was changed."
+        )
     ward = ward_name or (mine.ward_name if mine else None) or default_ward_name(db)
     report = SyncReport(folder, trust, ward, on_line=on_line)
     own_name = snapshot_name(identity, ward)
@@ -227,6 +248,7 @@ def sync_folder(db: Database, folder: Path | str, actor: str, *, ward_name: str 
     snapshots = find_snapshots(folder, own=own_name)
     total = max(1, len(snapshots)) * _STEPS
     for index, path in enumerate(snapshots):
+
         def step(done: int, of: int, base: int = index * _STEPS) -> object:
             share = done * _STEPS // of if of else 0
             return progress(base + share, total) if progress is not None else None
@@ -252,8 +274,16 @@ def _write_snapshot(db: Database, folder: Path, name: str, identity: str, trust:
     return copy_verified(db.conn, folder / name)
 
 
-def _merge_one(db: Database, path: Path, identity: str, trust: str, actor: str,
-               progress: Callable[[int, int], object], backup: bool, report: SyncReport) -> SyncLine:
+def _merge_one(
+    db: Database,
+    path: Path,
+    identity: str,
+    trust: str,
+    actor: str,
+    progress: Callable[[int, int], object],
+    backup: bool,
+    report: SyncReport,
+) -> SyncLine:
     """Merge one snapshot of the folder when it is this trust's and new here; return its line."""
     try:
         check_header(path)
@@ -266,12 +296,17 @@ def _merge_one(db: Database, path: Path, identity: str, trust: str, actor: str,
     except Exception as exc:  # noqa: BLE001 - sqlite3 errors of a damaged file: one line, never a traceback
         return SyncLine(path, "skipped", f"damaged ({exc.__class__.__name__}); left as it is")
     if peer is None or not peer.trust_id:
-        return SyncLine(path, "skipped", "not written by a sync (no trust recorded); left as it is "
-                        "(`champion-desk merge` takes a ward's file by hand)")
+        return SyncLine(
+            path,
+            "skipped",
+            "not written by a sync (no trust recorded); left as it is "
+            "(`champion-desk merge` takes a ward's file by hand)",
+        )
     if peer.trust_id != trust:
         return SyncLine(path, "skipped", f"belongs to another trust ({peer.trust_id}); left as it is")
-    seen = db.conn.execute("SELECT last_written_at FROM sync_peer WHERE id = ? AND deleted_at IS NULL",
-                           (syncing.row_id(theirs, identity),)).fetchone()
+    seen = db.conn.execute(
+        "SELECT last_written_at FROM sync_peer WHERE id = ? AND deleted_at IS NULL", (syncing.row_id(theirs, identity),)
+    ).fetchone()
     if seen is not None and seen[0] == peer.last_written_at and theirs != identity:
         return SyncLine(path, "up to date", f"{peer.ward_name}: merged before, not written again since")
     try:
@@ -316,7 +351,9 @@ class WardStatus:
         return dict(vars(self))
 
 
-def sync_status(db: Database, today: dt.date | None = None, stale_after_days: int = STALE_AFTER_DAYS) -> list[WardStatus]:
+def sync_status(
+    db: Database, today: dt.date | None = None, stale_after_days: int = STALE_AFTER_DAYS
+) -> list[WardStatus]:
     """Return every ward logbook this logbook knows of (itself first, then by name) and where it stands."""
     identity = logbook_identity(db.conn)
     today = today or dt.datetime.now(dt.timezone.utc).date()
@@ -330,7 +367,17 @@ def sync_status(db: Database, today: dt.date | None = None, stale_after_days: in
         newest = own or max(rows, key=lambda r: r.last_written_at or "")
         written = max((r.last_written_at for r in rows if r.last_written_at), default=None)
         days = (today - dt.date.fromisoformat(written[:10])).days if written else None
-        out.append(WardStatus(logbook_id, newest.ward_name, newest.pc_name, written, here.last_merged_at if here else None,
-                              here.rows_received if here else 0, logbook_id == identity, days,
-                              days is None or days > stale_after_days))
+        out.append(
+            WardStatus(
+                logbook_id,
+                newest.ward_name,
+                newest.pc_name,
+                written,
+                here.last_merged_at if here else None,
+                here.rows_received if here else 0,
+                logbook_id == identity,
+                days,
+                days is None or days > stale_after_days,
+            )
+        )
     return sorted(out, key=lambda s: (not s.is_this_logbook, s.ward_name.casefold(), s.logbook_id))

@@ -81,7 +81,9 @@ def read_table(path: Path | str, encoding: str | None = None) -> TableFile:
     if head.startswith(_ZIP_MAGIC):
         table = _read_xlsx(path)
     elif head.startswith(_OLE_MAGIC):
-        raise TableFileError(f"{path.name} is an old-style Excel .xls file; open it in Excel and save it as .xlsx or CSV.")
+        raise TableFileError(
+            f"{path.name} is an old-style Excel .xls file; open it in Excel and save it as .xlsx or CSV."
+        )
     else:
         table = _read_csv(path, path.read_bytes(), codec)
     if not table.rows:
@@ -130,10 +132,12 @@ def _decode(path: Path, raw: bytes, codec: codecs.CodecInfo | None = None) -> tu
         # Everything before the first bad byte decodes: count its line ends, in that encoding.
         line = body[: exc.start].decode(name, errors="replace").count("\n") + 1
         byte = body[exc.start]
-        advice = ("Save the whole roster again from Excel as 'CSV UTF-8'"
-                  + ("." if codec is not None or offset else
-                     ", or choose its encoding if it all comes from one older program "
-                     "(Windows-1252 for older Excel: --encoding cp1252)."))
+        advice = "Save the whole roster again from Excel as 'CSV UTF-8'" + (
+            "."
+            if codec is not None or offset
+            else ", or choose its encoding if it all comes from one older program "
+            "(Windows-1252 for older Excel: --encoding cp1252)."
+        )
         raise TableFileError(
             f"{path.name}, line {line}: byte 0x{byte:02X} is not {label} text; a roster must be in one encoding "
             f"throughout (this one is not {label}, or mixes encodings). {advice}"
@@ -176,7 +180,9 @@ def _read_csv(path: Path, raw: bytes, codec: codecs.CodecInfo | None = None) -> 
         raise TableFileError(f"{path.name} is empty: nothing to import.")
     text, encoding = _decode(path, raw, codec)
     if _looks_binary(text):
-        raise TableFileError(f"{path.name} is not a text file (it holds binary data); choose a CSV or Excel (.xlsx) roster.")
+        raise TableFileError(
+            f"{path.name} is not a text file (it holds binary data); choose a CSV or Excel (.xlsx) roster."
+        )
     delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
@@ -197,7 +203,9 @@ def _read_csv(path: Path, raw: bytes, codec: codecs.CodecInfo | None = None) -> 
     return TableFile(path, kind, headers, rows, header_line)
 
 
-def _collect(path: Path, numbered: Iterable[tuple[int, list[str]]]) -> tuple[list[str] | None, int, list[tuple[int, list[str]]]]:
+def _collect(
+    path: Path, numbered: Iterable[tuple[int, list[str]]]
+) -> tuple[list[str] | None, int, list[tuple[int, list[str]]]]:
     """Split numbered rows into the header (the first non-blank row) and the non-blank rows below it."""
     headers: list[str] | None = None
     header_line = 1
@@ -210,7 +218,9 @@ def _collect(path: Path, numbered: Iterable[tuple[int, list[str]]]) -> tuple[lis
             continue
         rows.append((line, cells))
         if len(rows) > MAX_ROWS:
-            raise TableFileError(f"{path.name} has more than {MAX_ROWS:,} rows; a roster is smaller. Is this the right file?")
+            raise TableFileError(
+                f"{path.name} has more than {MAX_ROWS:,} rows; a roster is smaller. Is this the right file?"
+            )
     return headers, header_line, rows
 
 
@@ -245,7 +255,9 @@ def check_workbook(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > 1000:
-                raise TableFileError(f"{path.name} holds {len(members):,} files; an Excel workbook holds a few dozen. Is this the right file?")
+                raise TableFileError(
+                    f"{path.name} holds {len(members):,} files; an Excel workbook holds a few dozen. Is this the right file?"
+                )
             declared = sum(m.file_size for m in members)
             if declared > MAX_XLSX_UNPACKED:
                 raise TableFileError(_too_big(path, declared))
@@ -273,9 +285,19 @@ def check_workbook(path: Path) -> None:
                             cells -= len(_CELL_TAG.findall(tail))
                 if cells > MAX_XLSX_CELLS:
                     raise TableFileError(_too_many_cells(path))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError,
-            zlib.error) as exc:
-        raise TableFileError(f"{path.name} is not a readable Excel workbook ({exc.__class__.__name__}); save it again as .xlsx or CSV.") from exc
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+        OSError,
+        ValueError,
+        zlib.error,
+    ) as exc:
+        raise TableFileError(
+            f"{path.name} is not a readable Excel workbook ({exc.__class__.__name__}); save it again as .xlsx or CSV."
+        ) from exc
 
 
 _CELL_TAG = re.compile(rb"<(?:\w{1,8}:)?c[\s/>]")
@@ -283,13 +305,17 @@ _CELL_TAG = re.compile(rb"<(?:\w{1,8}:)?c[\s/>]")
 
 def _too_many_cells(path: Path, line: int | None = None) -> str:
     where = f"{path.name}, line {line}" if line else path.name
-    return (f"{where}: the sheet holds more than {MAX_XLSX_CELLS:,} cells (rows × columns); a roster is smaller. "
-            "Is this the right file? Export only the staff list.")
+    return (
+        f"{where}: the sheet holds more than {MAX_XLSX_CELLS:,} cells (rows × columns); a roster is smaller. "
+        "Is this the right file? Export only the staff list."
+    )
 
 
 def _too_big(path: Path, size: int, prefix: str = "") -> str:
-    return (f"{path.name} unpacks to {prefix}{_mib(size)}; a roster workbook may unpack to at most "
-            f"{_mib(MAX_XLSX_UNPACKED)}. Is this the right file? Export only the staff list, or save it as CSV.")
+    return (
+        f"{path.name} unpacks to {prefix}{_mib(size)}; a roster workbook may unpack to at most "
+        f"{_mib(MAX_XLSX_UNPACKED)}. Is this the right file? Export only the staff list, or save it as CSV."
+    )
 
 
 def _read_xlsx(path: Path) -> TableFile:
@@ -299,17 +325,39 @@ def _read_xlsx(path: Path) -> TableFile:
     check_workbook(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, IndexError,
-            AttributeError, SyntaxError, EOFError, zlib.error) as exc:
-        raise TableFileError(f"{path.name} is not a readable Excel workbook ({exc.__class__.__name__}); save it again as .xlsx or CSV.") from exc
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        SyntaxError,
+        EOFError,
+        zlib.error,
+    ) as exc:
+        raise TableFileError(
+            f"{path.name} is not a readable Excel workbook ({exc.__class__.__name__}); save it again as .xlsx or CSV."
+        ) from exc
     try:
         sheet = workbook.active or workbook.worksheets[0]
         # The sheet's declared size ("A1:XFD1048576") is the file's word, not its content: without
         # it openpyxl yields the cells the XML holds, so a few bytes cannot stand for a billion cells.
         sheet.reset_dimensions()
         headers, header_line, rows = _collect(path, _sheet_rows(path, sheet))
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError, SyntaxError, EOFError,
-            zlib.error) as exc:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        SyntaxError,
+        EOFError,
+        zlib.error,
+    ) as exc:
         # SyntaxError: the XML parser's ParseError; IndexError: a cell naming a shared string the file lacks.
         raise TableFileError(f"{path.name} is a damaged Excel workbook ({exc.__class__.__name__}).") from exc
     finally:

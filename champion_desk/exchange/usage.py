@@ -33,26 +33,88 @@ from champion_desk.store.importing import data_fingerprint, report_progress
 
 IDENTIFIERS = ("staff_ref", "email", "login")
 FIELDS = (*IDENTIFIERS, "day", "count", "tool")
-FIELD_LABELS = {"staff_ref": "Staff number", "email": "E-mail", "login": "Login", "day": "Day",
-                "count": "Count", "tool": "Tool"}
+FIELD_LABELS = {
+    "staff_ref": "Staff number",
+    "email": "E-mail",
+    "login": "Login",
+    "day": "Day",
+    "count": "Count",
+    "tool": "Tool",
+}
 
 # Header names the tools' exports use, best first (compared as roster.normalise_header writes them).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "staff_ref": ("staff ref", "staff reference", "staff number", "staff no", "staff id", "employee number", "employee no",
-                  "employee id", "employee ref", "assignment number", "assignment no", "esr number", "payroll number",
-                  "person number"),
+    "staff_ref": (
+        "staff ref",
+        "staff reference",
+        "staff number",
+        "staff no",
+        "staff id",
+        "employee number",
+        "employee no",
+        "employee id",
+        "employee ref",
+        "assignment number",
+        "assignment no",
+        "esr number",
+        "payroll number",
+        "person number",
+    ),
     "email": ("email", "e mail", "email address", "e mail address", "user email", "mail", "upn", "user principal name"),
-    "login": ("login", "login name", "login id", "username", "user name", "user id", "userid", "user", "account",
-              "account name", "network id", "network login", "windows login", "smartcard id"),
-    "day": ("day", "date", "usage date", "activity date", "event date", "week", "week start", "week starting",
-            "week commencing", "week beginning", "week of", "period start"),
-    "count": ("count", "uses", "usage", "usage count", "use count", "encounters", "notes", "notes drafted",
-              "notes created", "alerts acknowledged", "acknowledgements", "events", "activity count", "sessions",
-              "total", "number"),
+    "login": (
+        "login",
+        "login name",
+        "login id",
+        "username",
+        "user name",
+        "user id",
+        "userid",
+        "user",
+        "account",
+        "account name",
+        "network id",
+        "network login",
+        "windows login",
+        "smartcard id",
+    ),
+    "day": (
+        "day",
+        "date",
+        "usage date",
+        "activity date",
+        "event date",
+        "week",
+        "week start",
+        "week starting",
+        "week commencing",
+        "week beginning",
+        "week of",
+        "period start",
+    ),
+    "count": (
+        "count",
+        "uses",
+        "usage",
+        "usage count",
+        "use count",
+        "encounters",
+        "notes",
+        "notes drafted",
+        "notes created",
+        "alerts acknowledged",
+        "acknowledgements",
+        "events",
+        "activity count",
+        "sessions",
+        "total",
+        "number",
+    ),
     "tool": ("tool", "tool name", "product", "application", "app", "module"),
 }
 
-_MONTHS = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS = {
+    m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?")
 _SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?: .*)?")
 _WORDED = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*[ -](\d{4})")
@@ -93,7 +155,18 @@ def parse_count(text: str) -> int | None:
 
 
 # Words that mark a column of counts when no header matches a synonym exactly ("Encounters Documented").
-COUNT_WORDS = ("count", "uses", "encounters", "notes", "alerts", "acknowledged", "sessions", "events", "drafts", "total")
+COUNT_WORDS = (
+    "count",
+    "uses",
+    "encounters",
+    "notes",
+    "alerts",
+    "acknowledged",
+    "sessions",
+    "events",
+    "drafts",
+    "total",
+)
 
 
 def guess_mapping(headers: Sequence[str]) -> Mapping_:
@@ -128,14 +201,20 @@ def check_mapping(mapping: Mapping_, headers: Sequence[str], default_tool: str |
     """Raise UsageError when the file gives no user, day or count, or neither a tool column nor --tool."""
     columns = ", ".join(h for h in headers if h)
     if not any(mapping.get(f) for f in IDENTIFIERS):
-        raise UsageError("No column names the user; choose one with --map staff_ref=COLUMN, --map email=COLUMN "
-                         f"or --map login=COLUMN (the file's columns: {columns}).")
+        raise UsageError(
+            "No column names the user; choose one with --map staff_ref=COLUMN, --map email=COLUMN "
+            f"or --map login=COLUMN (the file's columns: {columns})."
+        )
     for name, example in (("day", "Date"), ("count", "Encounters")):
         if not mapping.get(name):
-            raise UsageError(f"No column gives the {name}; choose it with --map {name}=COLUMN, e.g. {name}={example} "
-                             f"(the file's columns: {columns}).")
+            raise UsageError(
+                f"No column gives the {name}; choose it with --map {name}=COLUMN, e.g. {name}={example} "
+                f"(the file's columns: {columns})."
+            )
     if not mapping.get("tool") and not default_tool:
-        raise UsageError("Which tool is this usage of? Name it with --tool NAME (or map a tool column with --map tool=COLUMN).")
+        raise UsageError(
+            "Which tool is this usage of? Name it with --tool NAME (or map a tool column with --map tool=COLUMN)."
+        )
 
 
 @dataclass
@@ -172,8 +251,14 @@ class UsagePlan:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {"added": self.count("add"), "updated": self.count("update"), "unchanged": self.count("unchanged"),
-                "removed": len(self.removed), "unmatched": len(self.unmatched), "invalid": self.invalid}
+        return {
+            "added": self.count("add"),
+            "updated": self.count("update"),
+            "unchanged": self.count("unchanged"),
+            "removed": len(self.removed),
+            "unmatched": len(self.unmatched),
+            "invalid": self.invalid,
+        }
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -198,8 +283,14 @@ def _tools(db: Database) -> dict[str, dict[str, Any]]:
     return {t["name"].casefold(): t for t in db.query("SELECT id, name FROM tool WHERE deleted_at IS NULL")}
 
 
-def plan_usage(db: Database, table: TableFile, mapping: Mapping_, tool: str | None = None,
-               progress: Callable[[int, int], object] | None = None, today: dt.date | None = None) -> UsagePlan:
+def plan_usage(
+    db: Database,
+    table: TableFile,
+    mapping: Mapping_,
+    tool: str | None = None,
+    progress: Callable[[int, int], object] | None = None,
+    today: dt.date | None = None,
+) -> UsagePlan:
     """Check every line and match its user; return the UsagePlan (writes nothing).
 
     ``tool`` names the tool of every line whose tool cell is blank or missing. Raises UsageError
@@ -228,7 +319,11 @@ def plan_usage(db: Database, table: TableFile, mapping: Mapping_, tool: str | No
         if done % 500 == 0:
             report_progress(progress, done, len(table.rows))
         if len(cells) < width or any(c.strip() for c in cells[width:]):
-            plan.problems.append(RowProblem(line, "row", f"has {len(cells)} cells but the header has {width}", "a missing or extra separator?"))
+            plan.problems.append(
+                RowProblem(
+                    line, "row", f"has {len(cells)} cells but the header has {width}", "a missing or extra separator?"
+                )
+            )
             continue
         raw = {name: " ".join(cells[p].strip() for p in pos if cells[p].strip()) for name, pos in positions.items()}
         found: list[RowProblem] = []
@@ -262,13 +357,22 @@ def plan_usage(db: Database, table: TableFile, mapping: Mapping_, tool: str | No
         for name, value in given:
             ids = lookups[name].get(value.casefold(), [])
             if len(ids) > 1:
-                found.append(RowProblem(line, name, f"matches {len(ids)} colleagues; give each a distinct {FIELD_LABELS[name].lower()}", value))
+                found.append(
+                    RowProblem(
+                        line,
+                        name,
+                        f"matches {len(ids)} colleagues; give each a distinct {FIELD_LABELS[name].lower()}",
+                        value,
+                    )
+                )
             elif ids:
                 matched.add(ids[0])
             else:
                 unmatched.append((name, value))
         if len(matched) > 1:
-            found.append(RowProblem(line, "staff_ref", "names two different colleagues", ", ".join(v for _, v in given)))
+            found.append(
+                RowProblem(line, "staff_ref", "names two different colleagues", ", ".join(v for _, v in given))
+            )
         if found:
             plan.problems.extend(found)
             continue
@@ -278,14 +382,17 @@ def plan_usage(db: Database, table: TableFile, mapping: Mapping_, tool: str | No
             continue
         key = (matched.pop(), row_tool["id"], day.isoformat())
         if key in seen:
-            plan.problems.append(RowProblem(line, "day", "the same user, tool and day is already on another line",
-                                            f"line {seen[key]}"))
+            plan.problems.append(
+                RowProblem(line, "day", "the same user, tool and day is already on another line", f"line {seen[key]}")
+            )
             continue
         seen[key] = line
         plan.rows.append(PlannedUse(line, key[0], key[1], key[2], count, "add"))
-    if (table.rows and not plan.rows and plan.unmatched and not plan.problems):
-        raise UsageError(f"None of the {len(plan.unmatched)} users in {table.path.name} matches a colleague by staff number, "
-                         "e-mail or login. Check the mapping, or import a roster with those columns first.")
+    if table.rows and not plan.rows and plan.unmatched and not plan.problems:
+        raise UsageError(
+            f"None of the {len(plan.unmatched)} users in {table.path.name} matches a colleague by staff number, "
+            "e-mail or login. Check the mapping, or import a roster with those columns first."
+        )
     plan.days = len({d for _, d in covered})
     _compare_with_stored(db, plan, covered)
     plan.problems.sort(key=lambda p: p.line)
@@ -306,7 +413,9 @@ def _compare_with_stored(db: Database, plan: UsagePlan, covered: set[tuple[str, 
         days = sorted(d for t, d in covered if t == tool_id)
         rows = db.query(
             "SELECT id, staff_id, tool_id, day, count FROM usage WHERE deleted_at IS NULL AND tool_id = ? AND day BETWEEN ? AND ?"
-            " ORDER BY created_at, id", (tool_id, days[0], days[-1]))
+            " ORDER BY created_at, id",
+            (tool_id, days[0], days[-1]),
+        )
         for row in rows:
             if (row["tool_id"], row["day"]) in covered and row["staff_id"] in named:
                 stored.setdefault((row["staff_id"], row["tool_id"], row["day"]), []).append(row)
@@ -356,7 +465,13 @@ def _write(db: Database, plan: UsagePlan, actor: str, progress: Callable[[int, i
     added = []
     for use in plan.rows:
         if use.action == "add":
-            values = {"staff_id": use.staff_id, "tool_id": use.tool_id, "day": use.day, "count": use.count, "source": source}
+            values = {
+                "staff_id": use.staff_id,
+                "tool_id": use.tool_id,
+                "day": use.day,
+                "count": use.count,
+                "source": source,
+            }
             added.append(values)
     changed = [(u.record_id, {"count": u.count, "source": source}) for u in plan.rows if u.action == "update"]
     total = len(added) + len(changed) + len(plan.removed)
@@ -373,6 +488,18 @@ def read_usage(path: Path | str) -> TableFile:
 
 
 __all__ = [
-    "FIELDS", "FIELD_LABELS", "IDENTIFIERS", "PlannedUse", "UsageError", "UsagePlan", "complete_mapping",
-    "guess_mapping", "import_usage", "parse_count", "parse_day", "parse_map_options", "plan_usage", "read_usage",
+    "FIELDS",
+    "FIELD_LABELS",
+    "IDENTIFIERS",
+    "PlannedUse",
+    "UsageError",
+    "UsagePlan",
+    "complete_mapping",
+    "guess_mapping",
+    "import_usage",
+    "parse_count",
+    "parse_day",
+    "parse_map_options",
+    "plan_usage",
+    "read_usage",
 ]

@@ -20,7 +20,13 @@ from champion_desk.domain.scope import Scope
 if TYPE_CHECKING:
     from champion_desk.report.briefing import Briefing
 
-TIER_LABELS = (("high", "Every week"), ("medium", "2–3 weeks"), ("low", "1 week"), ("dropped", "Stopped"), ("none", "Not yet"))
+TIER_LABELS = (
+    ("high", "Every week"),
+    ("medium", "2–3 weeks"),
+    ("low", "1 week"),
+    ("dropped", "Stopped"),
+    ("none", "Not yet"),
+)
 
 
 @dataclass
@@ -61,32 +67,53 @@ def section(b: Briefing, data: AdoptionData | None) -> list[Flowable]:
         rate = f"<b>{esc(share.text)}</b> of them" if not share.suppressed else "a share not printed (small numbers)"
         each = " (a colleague counts once for each tool)" if data.tools > 1 else ""
         where = "a tool is live" if data.tools > 1 else "the tool is live"
-        out.append(b.lead(f"Of <b>{esc(sup.count(eligible).text)}</b> colleagues on units where {where}{each}, "
-                          f"{rate} used it in the four weeks to the end of the period (the tool's own usage records)."))
+        out.append(
+            b.lead(
+                f"Of <b>{esc(sup.count(eligible).text)}</b> colleagues on units where {where}{each}, "
+                f"{rate} used it in the four weeks to the end of the period (the tool's own usage records)."
+            )
+        )
     # The tiers are parts of the eligible count the lead prints: hidden as parts of a printed total.
     tiers = _column(b, [f["usage_tiers"][key] for key, _ in TIER_LABELS], eligible)
     w = b.width
     if eligible:
-        out.append(KeepTogether([
-            b.sub("How often, in those four weeks"),
-            b.table([label for _, label in TIER_LABELS] + ["All"], [[cell.text for cell in tiers] + [sup.count(eligible).text]],
-                    [w / 6] * 6, align_right=range(6)),
-            Spacer(1, 2 * mm),
-        ]))
+        out.append(
+            KeepTogether(
+                [
+                    b.sub("How often, in those four weeks"),
+                    b.table(
+                        [label for _, label in TIER_LABELS] + ["All"],
+                        [[cell.text for cell in tiers] + [sup.count(eligible).text]],
+                        [w / 6] * 6,
+                        align_right=range(6),
+                    ),
+                    Spacer(1, 2 * mm),
+                ]
+            )
+        )
     signals = []
     idle = sup.count(f["trained_not_using"])
     unsigned = sup.count(f["using_not_signed_off"])
     if f["trained_not_using"]:
-        signals.append(f"<b>{esc(idle.text)}</b> trained colleagues have not used it in the last four weeks: "
-                       "a hands-on refresher or a mentor can help.")
+        signals.append(
+            f"<b>{esc(idle.text)}</b> trained colleagues have not used it in the last four weeks: "
+            "a hands-on refresher or a mentor can help."
+        )
     if f["using_not_signed_off"]:
-        signals.append(f"<b>{esc(unsigned.text)}</b> colleagues used it without a competency sign-off: "
-                       "ask your champion for a sign-off session.")
+        signals.append(
+            f"<b>{esc(unsigned.text)}</b> colleagues used it without a competency sign-off: "
+            "ask your champion for a sign-off session."
+        )
     out += [b.p(s) for s in signals]
     out += _by_unit(b, data.units, f)
     out += _by_preparation(b, data.groups, f)
-    out.append(b.p("Counts by unit only: nobody's own use is printed, and no one is ranked. "
-                   + esc(f"“{sup.wording}” and “not shown” keep small numbers private."), "note"))
+    out.append(
+        b.p(
+            "Counts by unit only: nobody's own use is printed, and no one is ranked. "
+            + esc(f"“{sup.wording}” and “not shown” keep small numbers private."),
+            "note",
+        )
+    )
     return out
 
 
@@ -94,8 +121,14 @@ def _column(b: Briefing, values: list[int], total: int) -> list[Any]:
     """Return the cells of a column whose ``total`` is printed elsewhere (the lead), small parts and their shields hidden."""
     sup = b.sup
     hidden = sup.parts_to_hide({str(n): v for n, v in enumerate(values)}, total)
-    return [Cell(v, True, sup.wording, small=True) if str(n) in hidden and sup.is_small(v)
-            else Cell(v, True, HIDDEN_SHARE) if str(n) in hidden else sup.count(v) for n, v in enumerate(values)]
+    return [
+        Cell(v, True, sup.wording, small=True)
+        if str(n) in hidden and sup.is_small(v)
+        else Cell(v, True, HIDDEN_SHARE)
+        if str(n) in hidden
+        else sup.count(v)
+        for n, v in enumerate(values)
+    ]
 
 
 def _share(b: Briefing, part: Any, whole: Any) -> str:
@@ -111,11 +144,17 @@ def _by_unit(b: Briefing, units: list[dict[str, Any]], figures: dict[str, Any]) 
     eligible = _column(b, [u["usage_eligible"] for u in units], figures["usage_eligible"])
     using = _column(b, [u["usage_active"] for u in units], figures["usage_active"])
     unsigned = _column(b, [u["using_not_signed_off"] for u in units], figures["using_not_signed_off"])
-    rows = [[u["unit"], eligible[n].text, using[n].text, _share(b, using[n], eligible[n]), unsigned[n].text]
-            for n, u in enumerate(units)]
+    rows = [
+        [u["unit"], eligible[n].text, using[n].text, _share(b, using[n], eligible[n]), unsigned[n].text]
+        for n, u in enumerate(units)
+    ]
     w = b.width
-    table = b.table(["Unit", "Eligible", "Using (last 4 weeks)", "Adoption", "Using before sign-off"], rows,
-                    [w * 0.32, w * 0.14, w * 0.19, w * 0.14, w * 0.21], align_right=range(1, 5))
+    table = b.table(
+        ["Unit", "Eligible", "Using (last 4 weeks)", "Adoption", "Using before sign-off"],
+        rows,
+        [w * 0.32, w * 0.14, w * 0.19, w * 0.14, w * 0.21],
+        align_right=range(1, 5),
+    )
     block: list[Flowable] = [b.sub("By unit"), table]
     return [KeepTogether(block)] if len(rows) <= 16 else block
 
@@ -128,6 +167,16 @@ def _by_preparation(b: Briefing, groups: list[dict[str, Any]], figures: dict[str
     using = _column(b, [g["usage_active"] for g in shown], figures["usage_active"])
     rows = [[g["group"].capitalize(), sizes[n].text, _share(b, using[n], sizes[n])] for n, g in enumerate(shown)]
     w = b.width
-    return [KeepTogether([b.sub("Training → use: adoption by how colleagues were prepared"),
-                          b.table(["Prepared by", "Colleagues", "Using (last 4 weeks)"], rows, [w * 0.4, w * 0.25, w * 0.35],
-                                  align_right=(1, 2))])]
+    return [
+        KeepTogether(
+            [
+                b.sub("Training → use: adoption by how colleagues were prepared"),
+                b.table(
+                    ["Prepared by", "Colleagues", "Using (last 4 weeks)"],
+                    rows,
+                    [w * 0.4, w * 0.25, w * 0.35],
+                    align_right=(1, 2),
+                ),
+            ]
+        )
+    ]

@@ -27,8 +27,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
+from champion_desk import outfiles
 from champion_desk.domain.briefing_data import (
-    NOT_RECORDED,
     BriefingData,
     Progress,
     concern_figures,
@@ -45,9 +45,8 @@ from champion_desk.domain.privacy import (
     is_whole_months,
     meeting_scope,
 )
-from champion_desk import outfiles
 from champion_desk.report import charts
-from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR
+from champion_desk.report.fonts import BOLD, REGULAR
 from champion_desk.report.styles import (
     ACCENT,
     BAD,
@@ -58,7 +57,6 @@ from champion_desk.report.styles import (
     PAPER_TINT,
     PAPERS,
     PRIMARY,
-    PRIMARY_LIGHT,
     RULE,
     WARN,
     styles,
@@ -68,8 +66,19 @@ from champion_desk.report.styles import (
 
 TITLE = "Staff briefing: AI tools on our wards"
 CONFIDENTIAL = "Confidential: for staff meetings"
-SECTIONS = ("Key figures", "Training", "Concerns", "You said, we did", "You suggested, we did", "Mentoring", "Readiness",
-            "Success stories", "Roadmap", "Next steps", "Your champions")
+SECTIONS = (
+    "Key figures",
+    "Training",
+    "Concerns",
+    "You said, we did",
+    "You suggested, we did",
+    "Mentoring",
+    "Readiness",
+    "Success stories",
+    "Roadmap",
+    "Next steps",
+    "Your champions",
+)
 # The cover's contents: what each section tells staff.
 SECTION_NOTES = {
     "Key figures": "The period at a glance, each figure against the previous period.",
@@ -88,8 +97,10 @@ PROPOSALS_HEADING = "Suggested by Champion Desk (not yet agreed)"
 AGREED_HEADING = "What we agreed to do next"
 SEVERITY_COLOURS = {"high": BAD, "medium": WARN, "low": PRIMARY}
 ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
-ADKAR_NOTE = ("ADKAR: awareness of the change, desire to take part, knowledge of how, ability to do it, "
-              "reinforcement so it sticks.")
+ADKAR_NOTE = (
+    "ADKAR: awareness of the change, desire to take part, knowledge of how, ability to do it, "
+    "reinforcement so it sticks."
+)
 # Beyond these, sections summarise: a trust's year holds thousands of stories and hundreds of pulses.
 READINESS_ROWS = 24
 # A response is cut at a word with "…" beyond this many characters: a theme's four responses share
@@ -98,8 +109,13 @@ RESPONSE_CHARS = 900
 # A rollout stage with more units than this prints as a count ("Live on 55 units").
 ROADMAP_NAMES = 12
 CHAMPION_ROWS = 40
-SHORT_BARRIER = {"awareness": "Aware.", "desire": "Desire", "knowledge": "Knowl.", "ability": "Ability",
-                 "reinforcement": "Reinf."}
+SHORT_BARRIER = {
+    "awareness": "Aware.",
+    "desire": "Desire",
+    "knowledge": "Knowl.",
+    "ability": "Ability",
+    "reinforcement": "Reinf.",
+}
 SCORE_COLOURS = (colors.HexColor("#F6D5D1"), colors.HexColor("#FBEBC8"), colors.HexColor("#D6EBDD"))
 STAGE_ORDER = ("live", "pilot", "planned", "paused", "retired")
 STAGE_COLOURS = {"live": GOOD, "pilot": ACCENT, "planned": PRIMARY, "paused": WARN, "retired": MUTED}
@@ -107,8 +123,7 @@ STAGE_COLOURS = {"live": GOOD, "pilot": ACCENT, "planned": PRIMARY, "paused": WA
 
 def esc(text: Any) -> str:
     """Return text safe inside a reportlab Paragraph (which parses a little XML)."""
-    return (str(text if text is not None else "")
-            .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    return str(text if text is not None else "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def nice_date(value: str | dt.date | None) -> str:
@@ -174,8 +189,10 @@ def edge_note(rows: Sequence[dict[str, Any]], bucket: str) -> str:
         parts.append(("last", last))
     if not parts:
         return ""
-    texts = [f"{which} bar: {date_range(dt.date.fromisoformat(r['start']), dt.date.fromisoformat(r['end']))}"
-             for which, r in parts]
+    texts = [
+        f"{which} bar: {date_range(dt.date.fromisoformat(r['start']), dt.date.fromisoformat(r['end']))}"
+        for which, r in parts
+    ]
     text = " · ".join(texts) + "."
     return text[:1].upper() + text[1:]
 
@@ -211,8 +228,10 @@ def theme_order(themes: Sequence[str], counts: dict[str, int], cells: dict[str, 
     Ordered by their true counts, hidden themes would tell which of two "fewer than 5" is larger.
     """
     order = {t: n for n, t in enumerate(counts)}
-    return sorted(themes, key=lambda t: (1, 0, order.get(t, 99)) if cells[t].suppressed
-                  else (0, -(counts.get(t) or 0), order.get(t, 99)))
+    return sorted(
+        themes,
+        key=lambda t: (1, 0, order.get(t, 99)) if cells[t].suppressed else (0, -(counts.get(t) or 0), order.get(t, 99)),
+    )
 
 
 def score_colour(score: float) -> colors.Color:
@@ -221,6 +240,7 @@ def score_colour(score: float) -> colors.Color:
 
 
 # --- page furniture -----------------------------------------------------------------------------
+
 
 def numbered_canvas(footer_scope: str) -> type[Canvas]:
     """Return a Canvas class that writes the footer, with "page X of Y", once the page count is known."""
@@ -273,6 +293,7 @@ def _cover_band(canvas: Canvas, doc: SimpleDocTemplate) -> None:
 
 # --- building blocks ----------------------------------------------------------------------------
 
+
 class Briefing:
     """Lay out one briefing from BriefingData with suppression threshold ``k``."""
 
@@ -299,12 +320,15 @@ class Briefing:
     def lead(self, text: str) -> Paragraph:
         """Return a lead paragraph whose first letter is a capital ("fewer than 5" can start it)."""
         i = text.find(">", text.find("<b>")) + 1 if text.startswith("<b>") else 0
-        return self.p(text[:i] + text[i:i + 1].upper() + text[i + 1:], "lead")
+        return self.p(text[:i] + text[i : i + 1].upper() + text[i + 1 :], "lead")
 
     def heading(self, title: str) -> list[Flowable]:
         """Return a section heading that never sits alone at the bottom of a page."""
-        return [CondPageBreak(70 * mm), self.p(esc(title), "h1"),
-                HRFlowable(width="100%", thickness=1.2, color=PRIMARY, spaceBefore=0, spaceAfter=8)]
+        return [
+            CondPageBreak(70 * mm),
+            self.p(esc(title), "h1"),
+            HRFlowable(width="100%", thickness=1.2, color=PRIMARY, spaceBefore=0, spaceAfter=8),
+        ]
 
     def sub(self, title: str) -> Paragraph:
         return self.p(esc(title), "h2")
@@ -312,9 +336,16 @@ class Briefing:
     def empty(self, text: str) -> Paragraph:
         return self.p(esc(text), "empty")
 
-    def table(self, header: Sequence[str | Flowable], rows: Sequence[Sequence[Any]], widths: Sequence[float],
-              align_right: Sequence[int] = (), total_row: bool = False, extra: Sequence[tuple] = (),
-              notes: Sequence[Flowable] = ()) -> Table:
+    def table(
+        self,
+        header: Sequence[str | Flowable],
+        rows: Sequence[Sequence[Any]],
+        widths: Sequence[float],
+        align_right: Sequence[int] = (),
+        total_row: bool = False,
+        extra: Sequence[tuple] = (),
+        notes: Sequence[Flowable] = (),
+    ) -> Table:
         """Return a clean ruled table: bold muted header, light rules, numbers right-aligned.
 
         Number columns hold plain strings rather than Paragraphs: they never wrap, and a trust's
@@ -325,11 +356,19 @@ class Briefing:
         """
         right = set(align_right)
         last = len(rows) - 1
-        head = [h if isinstance(h, Flowable) else self.p(esc(h), "cell_head_r" if i in right else "cell_head")
-                for i, h in enumerate(header)]
-        body = [[c if isinstance(c, Flowable) else
-                 (str(c) if i in right else self.p(esc(c), "cell_bold" if total_row and r == last else "cell"))
-                 for i, c in enumerate(row)] for r, row in enumerate(rows)]
+        head = [
+            h if isinstance(h, Flowable) else self.p(esc(h), "cell_head_r" if i in right else "cell_head")
+            for i, h in enumerate(header)
+        ]
+        body = [
+            [
+                c
+                if isinstance(c, Flowable)
+                else (str(c) if i in right else self.p(esc(c), "cell_bold" if total_row and r == last else "cell"))
+                for i, c in enumerate(row)
+            ]
+            for r, row in enumerate(rows)
+        ]
         end = len(rows)  # the last row of the table proper; notes follow it
         note_rows = [[n, *[""] * (len(widths) - 1)] for n in notes]
         t = Table([head, *body, *note_rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
@@ -347,35 +386,50 @@ class Briefing:
         ]
         style += [("ALIGN", (col, 1), (col, -1), "RIGHT") for col in right]
         if total_row and rows:
-            style += [("LINEABOVE", (0, end), (-1, end), 0.8, INK), ("BACKGROUND", (0, end), (-1, end), PAPER_TINT),
-                      ("FONTNAME", (0, end), (-1, end), BOLD)]
+            style += [
+                ("LINEABOVE", (0, end), (-1, end), 0.8, INK),
+                ("BACKGROUND", (0, end), (-1, end), PAPER_TINT),
+                ("FONTNAME", (0, end), (-1, end), BOLD),
+            ]
         for r in range(end + 1, end + 1 + len(note_rows)):
-            style += [("SPAN", (0, r), (-1, r)), ("LEFTPADDING", (0, r), (-1, r), 0),
-                      ("TOPPADDING", (0, r), (-1, r), 5 if r == end + 1 else 2)]
+            style += [
+                ("SPAN", (0, r), (-1, r)),
+                ("LEFTPADDING", (0, r), (-1, r), 0),
+                ("TOPPADDING", (0, r), (-1, r), 5 if r == end + 1 else 2),
+            ]
         if note_rows and rows:
             style.append(("NOSPLIT", (0, end), (-1, -1)))
         t.setStyle(table_style(style + list(extra)))
         return t
 
     def small_note(self) -> Paragraph:
-        return self.p(f"“{self.sup.wording}” and “not shown” keep small numbers private: a count from 1 to "
-                      f"{self.k - 1}, or a figure it could be worked out from, is never printed.", "note")
+        return self.p(
+            f"“{self.sup.wording}” and “not shown” keep small numbers private: a count from 1 to "
+            f"{self.k - 1}, or a figure it could be worked out from, is never printed.",
+            "note",
+        )
 
     def previous_label(self) -> str:
         prev = self.data.previous_scope or self.data.scope.previous()
         if is_whole_months(prev):
             months = round(prev.days / MONTH_DAYS)
-            return f"the previous {months} month{'s' if months != 1 else ''} ({period_text(prev.date_from, prev.date_to)})"
+            return (
+                f"the previous {months} month{'s' if months != 1 else ''} ({period_text(prev.date_from, prev.date_to)})"
+            )
         return f"the previous {self.data.scope.days} days ({period_text(prev.date_from, prev.date_to)})"
 
     # sections ------------------------------------------------------------------------------------
 
     def cover(self) -> list[Flowable]:
         d = self.data
-        out: list[Flowable] = [Spacer(1, 14 * mm), self.p("Staff briefing", "cover_title"),
-                               self.p("AI tools on our wards", "cover_sub"), Spacer(1, 4 * mm),
-                               self.p(esc(period_text(d.scope.date_from, d.scope.date_to)), "cover_sub"),
-                               Spacer(1, 38 * mm)]
+        out: list[Flowable] = [
+            Spacer(1, 14 * mm),
+            self.p("Staff briefing", "cover_title"),
+            self.p("AI tools on our wards", "cover_sub"),
+            Spacer(1, 4 * mm),
+            self.p(esc(period_text(d.scope.date_from, d.scope.date_to)), "cover_sub"),
+            Spacer(1, 38 * mm),
+        ]
         meta = [
             ("Period", period_text(d.scope.date_from, d.scope.date_to)),
             ("Units", ", ".join(d.scope.units) if d.scope.units else "All units"),
@@ -385,31 +439,55 @@ class Briefing:
         ]
         rows = [[self.p(esc(k), "cell_head"), self.p(esc(v), "cover_meta")] for k, v in meta]
         t = Table(rows, colWidths=[28 * mm, self.width - 28 * mm], hAlign="LEFT")
-        t.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        t.setStyle(
+            table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ]
+            )
+        )
         out += [t, Spacer(1, 8 * mm)]
         if d.is_empty:
-            out.append(self.callout(
-                "Nothing was logged in this period",
-                "No training sessions, concerns, mentoring check-ins, success stories or readiness pulses "
-                "were recorded for this scope and period. The sections below say so one by one; the roadmap "
-                "and your champions are still listed so staff know whom to ask.", ACCENT))
+            out.append(
+                self.callout(
+                    "Nothing was logged in this period",
+                    "No training sessions, concerns, mentoring check-ins, success stories or readiness pulses "
+                    "were recorded for this scope and period. The sections below say so one by one; the roadmap "
+                    "and your champions are still listed so staff know whom to ask.",
+                    ACCENT,
+                )
+            )
             out.append(Spacer(1, 6 * mm))
-        out.append(self.callout(
-            "About this briefing",
-            "This briefing shows how the introduction of AI tools is going on our wards: the training "
-            "we ran, the concerns staff raised and what was done about them, mentoring, readiness, and "
-            "what comes next. Concerns are raised in confidence: nobody who raised one is named, no "
-            f"concern is quoted, and any count from 1 to {self.k - 1} is printed as “{self.sup.wording}”.",
-            PRIMARY))
+        out.append(
+            self.callout(
+                "About this briefing",
+                "This briefing shows how the introduction of AI tools is going on our wards: the training "
+                "we ran, the concerns staff raised and what was done about them, mentoring, readiness, and "
+                "what comes next. Concerns are raised in confidence: nobody who raised one is named, no "
+                f"concern is quoted, and any count from 1 to {self.k - 1} is printed as “{self.sup.wording}”.",
+                PRIMARY,
+            )
+        )
         # What each section holds, as a contents list: a manager sees at once what to talk through.
-        rows = [[self.p(f"<b>{esc(section)}</b>", "body"), self.p(esc(SECTION_NOTES[section]), "body")]
-                for section in SECTIONS]
+        rows = [
+            [self.p(f"<b>{esc(section)}</b>", "body"), self.p(esc(SECTION_NOTES[section]), "body")]
+            for section in SECTIONS
+        ]
         # Wide enough for the longest section name, "You suggested, we did", on one line.
         contents = Table(rows, colWidths=[48 * mm, self.width - 48 * mm], hAlign="LEFT")
-        contents.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                      ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                                      ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE)]))
+        contents.setStyle(
+            table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+                ]
+            )
+        )
         if d.is_empty:  # the "nothing was logged" callout takes the room: the sections in one line
             contents = self.p(" · ".join(esc(s) for s in SECTIONS), "body")
         out += [Spacer(1, 6 * mm if d.is_empty else 8 * mm), self.p("In this briefing", "h3"), contents, PageBreak()]
@@ -421,12 +499,19 @@ class Briefing:
     def card(self, blocks: Sequence[Flowable], colour: colors.Color, tinted: bool) -> Table:
         """Return blocks stacked in a full-width card with a coloured rule at the left (tinted: a filled box)."""
         t = Table([[b] for b in blocks], colWidths=[self.width], hAlign="LEFT")
-        style = [("LINEBEFORE", (0, 0), (0, -1), 3, colour), ("LEFTPADDING", (0, 0), (-1, -1), 10),
-                 ("RIGHTPADDING", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 1),
-                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+        style = [
+            ("LINEBEFORE", (0, 0), (0, -1), 3, colour),
+            ("LEFTPADDING", (0, 0), (-1, -1), 10),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ]
         if tinted:
-            style += [("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT), ("TOPPADDING", (0, 0), (-1, 0), 7),
-                      ("BOTTOMPADDING", (0, -1), (-1, -1), 8)]
+            style += [
+                ("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT),
+                ("TOPPADDING", (0, 0), (-1, 0), 7),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+            ]
         t.setStyle(table_style(style))
         return t
 
@@ -439,8 +524,11 @@ class Briefing:
         cell = self.sup.figure(key, cur)
         change = self.sup.change(cur, prev, is_count=self.sup.protects(key))
         if change is None:
-            note = f"previous period: {self.sup.wording}" if self.sup.is_small(prev) else \
-                   ("no comparison with small numbers" if cell.suppressed else "no previous figure")
+            note = (
+                f"previous period: {self.sup.wording}"
+                if self.sup.is_small(prev)
+                else ("no comparison with small numbers" if cell.suppressed else "no previous figure")
+            )
         else:
             note = f"{change} on previous period" if change != "no change" else "same as previous period"
         return label, cell, note
@@ -502,8 +590,11 @@ class Briefing:
             note = "no comparison" if cur.value is not None else "no figure this period"
         else:
             points = round(100 * (cur.value - prev.value))
-            note = "same as previous period" if points == 0 else \
-                f"{'+' if points > 0 else '−'}{abs(points)} points on previous period"
+            note = (
+                "same as previous period"
+                if points == 0
+                else f"{'+' if points > 0 else '−'}{abs(points)} points on previous period"
+            )
         return label, cur, note
 
     def _ratio_tile(self) -> tuple[str, Cell, str]:
@@ -511,13 +602,18 @@ class Briefing:
         ratio = f.get("staff_per_champion")
         if ratio is None:
             return "Staff per champion", Cell(None, False, "no champion yet"), "name a champion for each unit"
-        staff_hidden = self.people["staff_active"][None].suppressed if self.people else self.sup.is_small(f.get("staff_active"))
+        staff_hidden = (
+            self.people["staff_active"][None].suppressed if self.people else self.sup.is_small(f.get("staff_active"))
+        )
         if staff_hidden:
             return "Staff per champion", Cell(ratio, True, "not shown"), "small numbers"
         cell = Cell(ratio, False, f"{ratio:.1f}")
         prev = pf.get("staff_per_champion")
-        prev_hidden = self.people_before["staff_active"][None].suppressed if self.people_before \
+        prev_hidden = (
+            self.people_before["staff_active"][None].suppressed
+            if self.people_before
             else self.sup.is_small(pf.get("staff_active"))
+        )
         change = None if prev is None or prev_hidden else ratio - prev
         if change is None:
             note = "no previous figure"
@@ -535,22 +631,45 @@ class Briefing:
         cells = []
         for label, cell, note in tiles:
             value_style = "tile_value" if len(cell.text) <= 9 else "tile_value_small"
-            inner = Table([[self.p(esc(label.upper()), "tile_label")], [self.p(esc(cell.text), value_style)],
-                           [self.p(esc(note), "tile_change")]], colWidths=[tile_w], rowHeights=[12, 26, 22])
-            inner.setStyle(table_style([
-                ("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT),
-                ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT if cell.suppressed else PRIMARY),
-                ("LEFTPADDING", (0, 0), (-1, -1), 9), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, 0), 7), ("TOPPADDING", (0, 1), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("VALIGN", (0, 1), (-1, 1), "MIDDLE"),
-            ]))
+            inner = Table(
+                [
+                    [self.p(esc(label.upper()), "tile_label")],
+                    [self.p(esc(cell.text), value_style)],
+                    [self.p(esc(note), "tile_change")],
+                ],
+                colWidths=[tile_w],
+                rowHeights=[12, 26, 22],
+            )
+            inner.setStyle(
+                table_style(
+                    [
+                        ("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT),
+                        ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT if cell.suppressed else PRIMARY),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 9),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                        ("TOPPADDING", (0, 0), (-1, 0), 7),
+                        ("TOPPADDING", (0, 1), (-1, -1), 0),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("VALIGN", (0, 1), (-1, 1), "MIDDLE"),
+                    ]
+                )
+            )
             cells.append(inner)
-        grid = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+        grid = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
         outer = Table(grid, colWidths=[tile_w + gap] * (per_row - 1) + [tile_w], hAlign="LEFT")
-        outer.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), gap),
-                                   ("RIGHTPADDING", (1, 0), (1, -1), gap), ("RIGHTPADDING", (2, 0), (2, -1), 0),
-                                   ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), gap)]))
+        outer.setStyle(
+            table_style(
+                [
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (0, -1), gap),
+                    ("RIGHTPADDING", (1, 0), (1, -1), gap),
+                    ("RIGHTPADDING", (2, 0), (2, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), gap),
+                ]
+            )
+        )
         return outer
 
     def key_figures(self) -> list[Flowable]:
@@ -572,8 +691,10 @@ class Briefing:
             facts.append(f"concerns resolved in the period took a median of {f['median_days_to_resolution']:.0f} days")
         if self.confidence_printable():
             facts.append(f"confidence after training rose by {f['confidence_uplift']:+.1f} points on a 1–5 scale")
-        lead = (f"Figures for {esc(period_text(self.data.scope.date_from, self.data.scope.date_to))}, "
-                f"each compared with {esc(self.previous_label())}.")
+        lead = (
+            f"Figures for {esc(period_text(self.data.scope.date_from, self.data.scope.date_to))}, "
+            f"each compared with {esc(self.previous_label())}."
+        )
         if facts:
             lead += " " + esc("; ".join(facts)).capitalize() + "."
         return [*self.heading("Key figures"), self.p(lead, "lead"), outer, self.small_note()]
@@ -592,14 +713,30 @@ class Briefing:
 
     def _chart_pair(self, left: tuple[str, Flowable], right: tuple[str, Flowable]) -> Table:
         half = (self.width - 6 * mm) / 2
-        t = Table([[self.p(esc(left[0]), "h3"), self.p(esc(right[0]), "h3")], [left[1], right[1]]],
-                  colWidths=[half + 6 * mm, half], hAlign="LEFT")
-        t.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        t = Table(
+            [[self.p(esc(left[0]), "h3"), self.p(esc(right[0]), "h3")], [left[1], right[1]]],
+            colWidths=[half + 6 * mm, half],
+            hAlign="LEFT",
+        )
+        t.setStyle(
+            table_style(
+                [
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         return t
 
-    def chart_or_note(self, values: Sequence[float | None], small: Sequence[bool], what: str,
-                      draw: Callable[[], Flowable], height: float) -> Flowable:
+    def chart_or_note(
+        self,
+        values: Sequence[float | None],
+        small: Sequence[bool],
+        what: str,
+        draw: Callable[[], Flowable],
+        height: float,
+    ) -> Flowable:
         """Return the chart, or a short note in its place when every non-zero value is hidden.
 
         A chart of nothing but "<5" marks says less than a sentence does.
@@ -630,30 +767,43 @@ class Briefing:
         Beside the all-units line and the other units' lines, a unit's own would be a table of its
         own to protect, week by week: the figure at the period's end is given above instead.
         """
-        return self.note_box("Drawn for all units together in the all-units briefing: a unit's own line, beside "
-                             "the others', could give a small number away. The figure at the period's end is above.",
-                             height)
+        return self.note_box(
+            "Drawn for all units together in the all-units briefing: a unit's own line, beside "
+            "the others', could give a small number away. The figure at the period's end is above.",
+            height,
+        )
 
     def note_box(self, text: str, height: float) -> Table:
         """Return a short tinted box holding a sentence, in a chart's place (no chart-sized hole around it)."""
-        note = Table([[self.p(esc(text), "note")]], colWidths=[(self.width - 6 * mm) / 2],
-                     rowHeights=[min(height, 22 * mm)])
-        note.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 10)]))
+        note = Table(
+            [[self.p(esc(text), "note")]], colWidths=[(self.width - 6 * mm) / 2], rowHeights=[min(height, 22 * mm)]
+        )
+        note.setStyle(
+            table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ]
+            )
+        )
         return note
 
     def _bars(self, rows: Sequence[dict[str, Any]], key: str) -> tuple[list[int | None], list[str | None]]:
         """Return per-bucket counts that add up to the period's printed figure, safely hidden, with marks."""
         return self.sup.marks([r.get(key) for r in rows], self.data.figures.get(key), key)
 
-    def bars_note(self, marks: Sequence[str | None], rows: Sequence[dict[str, Any]] = (),
-                  bucket: str = "month") -> list[Flowable]:
+    def bars_note(
+        self, marks: Sequence[str | None], rows: Sequence[dict[str, Any]] = (), bucket: str = "month"
+    ) -> list[Flowable]:
         """Return the note under a chart: which days the first and last bars hold when they are not a
         whole week or month, and the key to the marks it shows (nothing when there is neither)."""
         bits = [esc(edge_note(rows, bucket))] if edge_note(rows, bucket) else []
         if any(marks):
-            bits.append(f"&lt;{self.k}: fewer than {self.k}, not drawn · –: not shown, so that a small number "
-                        "cannot be worked out from the total.")
+            bits.append(
+                f"&lt;{self.k}: fewer than {self.k}, not drawn · –: not shown, so that a small number "
+                "cannot be worked out from the total."
+            )
         return [self.p(" ".join(bits), "note")] if bits else []
 
     def training(self) -> list[Flowable]:
@@ -669,23 +819,41 @@ class Briefing:
             else:
                 attendances = self.sup.count(f.get("attendances")).text
                 signed = self.sup.count(f.get("signed_off_staff")).text
-            out.append(self.lead(f"We ran <b>{esc(sessions)}</b> training sessions with <b>{esc(attendances)}</b> "
-                              f"attendances. <b>{esc(signed)}</b> colleagues have now had their competency signed off.",
-                              ))
+            out.append(
+                self.lead(
+                    f"We ran <b>{esc(sessions)}</b> training sessions with <b>{esc(attendances)}</b> "
+                    f"attendances. <b>{esc(signed)}</b> colleagues have now had their competency signed off.",
+                )
+            )
             labels = [bucket_label(r, d.bucket) for r in d.training]
             values, marks = self._bars(d.training, "sessions")
             half = (self.width - 6 * mm) / 2
-            bars = self.chart_or_note(values, [m == f"<{self.k}" for m in marks], f"{d.bucket}'s number of sessions",
-                                      lambda: charts.bar_chart(labels, values, half, 52 * mm, marks=marks), 52 * mm)
+            bars = self.chart_or_note(
+                values,
+                [m == f"<{self.k}" for m in marks],
+                f"{d.bucket}'s number of sessions",
+                lambda: charts.bar_chart(labels, values, half, 52 * mm, marks=marks),
+                52 * mm,
+            )
             # Each point is a share of staff: hidden when it would give away a small count of people.
-            cells = [self._share_cell(r | {"staff_active": f.get("staff_active")}, "training_coverage", "staff_active")
-                     for r in d.training]
+            cells = [
+                self._share_cell(r | {"staff_active": f.get("staff_active")}, "training_coverage", "staff_active")
+                for r in d.training
+            ]
             if cells and self.people and self.coverage_cell().suppressed:
                 cells[-1] = self.coverage_cell()  # the period's end: as every output of the period prints it
             coverage = [None if c.suppressed or c.value is None else 100 * c.value for c in cells]
-            line = self.unit_line_note(52 * mm) if d.scope.units and self.people else self.chart_or_note(
-                coverage, [c.suppressed for c in cells], "point of the coverage line",
-                lambda: charts.line_chart(labels, [coverage], half, 52 * mm, percent=True, ymax=100), 52 * mm)
+            line = (
+                self.unit_line_note(52 * mm)
+                if d.scope.units and self.people
+                else self.chart_or_note(
+                    coverage,
+                    [c.suppressed for c in cells],
+                    "point of the coverage line",
+                    lambda: charts.line_chart(labels, [coverage], half, 52 * mm, percent=True, ymax=100),
+                    52 * mm,
+                )
+            )
             pair = self._chart_pair((f"Sessions per {d.bucket}", bars), ("Training coverage (staff trained)", line))
             # The note says which days the edge bars hold and what the marks mean: it stays with the charts.
             out.append(KeepTogether([pair, *self.bars_note(marks if any(values) else (), d.training, d.bucket)]))
@@ -713,33 +881,60 @@ class Briefing:
         for n, u in enumerate(units):
             covered = None if u["training_coverage"] is None else round(u["training_coverage"] * u["staff_active"])
             cov = self.coverage_cell(u["unit"]) if self.people else self.sup.share(covered, u["staff_active"])
-            ratio = "–" if u["staff_per_champion"] is None else (
-                "not shown" if staff[n].suppressed else f"{u['staff_per_champion']:.1f}")
+            ratio = (
+                "–"
+                if u["staff_per_champion"] is None
+                else ("not shown" if staff[n].suppressed else f"{u['staff_per_champion']:.1f}")
+            )
             rows.append([u["unit"], staff[n].text, champs[n].text, ratio, cov.text, signed[n].text, due[n].text])
         f = self.data.figures
         cov_total = self.coverage_cell() if self.people else self._share_cell(f, "training_coverage", "staff_active")
-        ratio_total = "–" if f.get("staff_per_champion") is None else (
-            "not shown" if staff_total.suppressed else f"{f['staff_per_champion']:.1f}")
+        ratio_total = (
+            "–"
+            if f.get("staff_per_champion") is None
+            else ("not shown" if staff_total.suppressed else f"{f['staff_per_champion']:.1f}")
+        )
         if len(units) > 1:  # one unit's total row would only repeat it
-            rows.append(["All units", staff_total.text, f"{sum(u['champions_active'] for u in units):,}", ratio_total,
-                         cov_total.text, signed_total.text, due_total.text])
+            rows.append(
+                [
+                    "All units",
+                    staff_total.text,
+                    f"{sum(u['champions_active'] for u in units):,}",
+                    ratio_total,
+                    cov_total.text,
+                    signed_total.text,
+                    due_total.text,
+                ]
+            )
         w = self.width
         widths = [w * 0.24, w * 0.12, w * 0.13, w * 0.13, w * 0.12, w * 0.12, w * 0.14]
-        table = self.table(["Unit", "Staff", "Champions", "Staff per champion", "Coverage", "Signed off",
-                            "Refreshers due"], rows, widths, align_right=range(1, 7), total_row=len(units) > 1)
+        table = self.table(
+            ["Unit", "Staff", "Champions", "Staff per champion", "Coverage", "Signed off", "Refreshers due"],
+            rows,
+            widths,
+            align_right=range(1, 7),
+            total_row=len(units) > 1,
+        )
         # A short table stays whole with its heading; a trust's long one may break (its header repeats).
         block: list[Flowable] = [self.sub("By unit"), table]
-        return [KeepTogether(block) if len(rows) <= 16 else block[0], *([] if len(rows) <= 16 else [table]),
-                Spacer(1, 2 * mm)]
+        return [
+            KeepTogether(block) if len(rows) <= 16 else block[0],
+            *([] if len(rows) <= 16 else [table]),
+            Spacer(1, 2 * mm),
+        ]
 
     def upcoming(self) -> list[Flowable]:
-        rows = [[nice_date(r["held_on"]), r["unit"], r["tool"], r["topic"] or r["format"], r["trainer"] or "a champion"]
-                for r in self.data.upcoming]
+        rows = [
+            [nice_date(r["held_on"]), r["unit"], r["tool"], r["topic"] or r["format"], r["trainer"] or "a champion"]
+            for r in self.data.upcoming
+        ]
         out: list[Flowable] = [self.sub("Next training sessions")]
         if not rows:
             return out + [self.empty("No sessions are booked yet: ask your champion (see “Your champions”).")]
         w = self.width
-        table = self.table(["Date", "Unit", "Tool", "Topic", "Trainer"], rows, [w * 0.14, w * 0.2, w * 0.18, w * 0.28, w * 0.2])
+        table = self.table(
+            ["Date", "Unit", "Tool", "Topic", "Trainer"], rows, [w * 0.14, w * 0.2, w * 0.18, w * 0.28, w * 0.2]
+        )
         return [KeepTogether(out + [table])]  # the heading never sits alone at a page's foot
 
     # concerns -------------------------------------------------------------------------------------
@@ -750,33 +945,59 @@ class Briefing:
         raised = f.get("concerns_raised") or 0
         if not raised and not f.get("concerns_open"):
             return out + [self.empty("No concerns were logged in this period, and none is open.")]
-        bits = [f"<b>{esc(self.concern.total.text)}</b> concerns were raised in this period and "
-                f"<b>{esc(self.still_open().text)}</b> were still open at its end."]
+        bits = [
+            f"<b>{esc(self.concern.total.text)}</b> concerns were raised in this period and "
+            f"<b>{esc(self.still_open().text)}</b> were still open at its end."
+        ]
         if self.median_days_printable():
-            bits.append(f"Concerns resolved in the period took a median of "
-                        f"<b>{f['median_days_to_resolution']:.0f} days</b> from being raised.")
+            bits.append(
+                f"Concerns resolved in the period took a median of "
+                f"<b>{f['median_days_to_resolution']:.0f} days</b> from being raised."
+            )
         out.append(self.lead(" ".join(bits)))
         out += self.theme_chart()
         labels = [bucket_label(r, d.bucket) for r in d.concerns]
         backlog, backlog_small = self._series_counts(d.concerns, "concerns_open")
         half = (self.width - 6 * mm) / 2
-        line = self.unit_line_note(50 * mm) if d.scope.units and self.people else self.chart_or_note(
-            backlog, backlog_small, f"{d.bucket}'s backlog",
-            lambda: charts.line_chart(labels, [backlog], half, 50 * mm, colours=(ACCENT,)), 50 * mm)
+        line = (
+            self.unit_line_note(50 * mm)
+            if d.scope.units and self.people
+            else self.chart_or_note(
+                backlog,
+                backlog_small,
+                f"{d.bucket}'s backlog",
+                lambda: charts.line_chart(labels, [backlog], half, 50 * mm, colours=(ACCENT,)),
+                50 * mm,
+            )
+        )
         cells = self.concern.barriers
         keys = list(d.barriers)
         if cells:
-            bar: Flowable = charts.hbar_chart([k.capitalize() for k in keys],
-                                              [None if cells[k].suppressed else d.barriers[k] for k in keys],
-                                              half, 50 * mm, colour=PRIMARY,
-                                              hidden=[cells[k].text if cells[k].suppressed else None for k in keys])
+            bar: Flowable = charts.hbar_chart(
+                [k.capitalize() for k in keys],
+                [None if cells[k].suppressed else d.barriers[k] for k in keys],
+                half,
+                50 * mm,
+                colour=PRIMARY,
+                hidden=[cells[k].text if cells[k].suppressed else None for k in keys],
+            )
         else:
-            bar = self.p("The ADKAR barriers behind concerns are shown for all units together: a unit's own, "
-                         "beside its themes, could give a small number away.", "note")
-        out.append(KeepTogether([self._chart_pair(("Open concerns at each " + d.bucket + "’s end", line),
-                                                  ("ADKAR barrier behind the concerns", bar)),
-                                 self.p("<br/>".join(esc(x) for x in (edge_note(d.concerns, d.bucket), ADKAR_NOTE) if x),
-                                        "note")]))
+            bar = self.p(
+                "The ADKAR barriers behind concerns are shown for all units together: a unit's own, "
+                "beside its themes, could give a small number away.",
+                "note",
+            )
+        out.append(
+            KeepTogether(
+                [
+                    self._chart_pair(
+                        ("Open concerns at each " + d.bucket + "’s end", line),
+                        ("ADKAR barrier behind the concerns", bar),
+                    ),
+                    self.p("<br/>".join(esc(x) for x in (edge_note(d.concerns, d.bucket), ADKAR_NOTE) if x), "note"),
+                ]
+            )
+        )
         out += self.concerns_by_unit()
         return out
 
@@ -794,24 +1015,39 @@ class Briefing:
             return []
         # A theme hidden in "You said, we did" stays hidden here too, whatever its monthly counts.
         cells = self.concern.themes
-        drawn = self.sup.drawable([r["concerns_by_theme"] for r in rows], present,
-                                  hidden=[t for t in by_theme if cells[t].suppressed])
+        drawn = self.sup.drawable(
+            [r["concerns_by_theme"] for r in rows], present, hidden=[t for t in by_theme if cells[t].suppressed]
+        )
         left_out = len(present) - len(drawn)
         title = self.p(f"Concerns raised per {d.theme_bucket}, by theme", "h3")
         if not drawn:
-            return [title, self.p(esc(f"Every theme had fewer than {self.k} concerns in some {d.theme_bucket}, so this "
-                                      "chart is not drawn; each theme's total is in “You said, we did”."), "note")]
+            return [
+                title,
+                self.p(
+                    esc(
+                        f"Every theme had fewer than {self.k} concerns in some {d.theme_bucket}, so this "
+                        "chart is not drawn; each theme's total is in “You said, we did”."
+                    ),
+                    "note",
+                ),
+            ]
         labels = [bucket_label(r, d.theme_bucket) for r in rows]
         segments = [{t: r["concerns_by_theme"].get(t) or 0 for t in drawn} for r in rows]
         all_themes = list(by_theme)
         colours = [theme_colour(all_themes.index(t)) for t in drawn]
         chart = charts.stacked_bars(labels, drawn, segments, colours, self.width, 62 * mm)
-        block: list[Flowable] = [title, chart, charts.legend([(t.capitalize(), c) for t, c in zip(drawn, colours)], self.width)]
+        block: list[Flowable] = [
+            title,
+            chart,
+            charts.legend([(t.capitalize(), c) for t, c in zip(drawn, colours)], self.width),
+        ]
         notes = [edge_note(rows, d.theme_bucket)]
         if left_out:
-            notes.append(f"{left_out} theme{'s are' if left_out != 1 else ' is'} not drawn: fewer than "
-                         f"{self.k} concerns in some {d.theme_bucket}, or hidden in “You said, we did” to "
-                         "protect a small number; each theme's total is in “You said, we did”.")
+            notes.append(
+                f"{left_out} theme{'s are' if left_out != 1 else ' is'} not drawn: fewer than "
+                f"{self.k} concerns in some {d.theme_bucket}, or hidden in “You said, we did” to "
+                "protect a small number; each theme's total is in “You said, we did”."
+            )
         if any(notes):
             block.append(self.p(esc(" ".join(n for n in notes if n)), "note"))
         return [KeepTogether(block), Spacer(1, 3 * mm)]
@@ -823,8 +1059,11 @@ class Briefing:
         shown = {u: n for u, n in by_unit.items() if n}
         cells, total = self.concern.units, self.concern.total
         quiet = len(by_unit) - len(shown)
-        notes = [self.p(f"{quiet} unit{'s' if quiet != 1 else ''} in scope raised no concerns in this period.", "note")] \
-            if quiet else []
+        notes = (
+            [self.p(f"{quiet} unit{'s' if quiet != 1 else ''} in scope raised no concerns in this period.", "note")]
+            if quiet
+            else []
+        )
         rows = [[u, cells[u].text] for u in shown]
         w = self.width
         if len(rows) > 16:
@@ -832,13 +1071,20 @@ class Briefing:
             half = (len(rows) + 1) // 2
             left, right = rows[:half], rows[half:] + [["", ""]] * (2 * half - len(rows))
             paired = [a + b for a, b in zip(left, right)] + [["All units", total.text, "", ""]]
-            table = self.table(["Unit", "Concerns", "Unit", "Concerns"], paired,
-                               [w * 0.34, w * 0.14, w * 0.38, w * 0.14], align_right=[1, 3], total_row=True,
-                               extra=[("LEFTPADDING", (2, 0), (2, -2 if notes else -1), w * 0.04)], notes=notes)
+            table = self.table(
+                ["Unit", "Concerns", "Unit", "Concerns"],
+                paired,
+                [w * 0.34, w * 0.14, w * 0.38, w * 0.14],
+                align_right=[1, 3],
+                total_row=True,
+                extra=[("LEFTPADDING", (2, 0), (2, -2 if notes else -1), w * 0.04)],
+                notes=notes,
+            )
         else:
             rows.append(["All units", total.text])
-            table = self.table(["Unit", "Concerns raised"], rows, [w * 0.5, w * 0.2], align_right=[1], total_row=True,
-                               notes=notes)
+            table = self.table(
+                ["Unit", "Concerns raised"], rows, [w * 0.5, w * 0.2], align_right=[1], total_row=True, notes=notes
+            )
         return [self.sub("Concerns raised by unit"), table]
 
     # you said, we did -----------------------------------------------------------------------------
@@ -848,11 +1094,20 @@ class Briefing:
         out = self.heading("You said, we did")
         by_theme = d.figures.get("concerns_by_theme", {})
         if not any(by_theme.values()) and not d.responses:
-            return out + [self.empty("No concerns were raised in this period. If something worries you about a tool, "
-                                     "tell your champion: every concern is logged in confidence.")]
-        out.append(self.p("For each theme: how many concerns staff raised in this period, and what was done on "
-                          "concerns addressed or closed. Responses are as recorded; concerns themselves are never "
-                          "quoted.", "lead"))
+            return out + [
+                self.empty(
+                    "No concerns were raised in this period. If something worries you about a tool, "
+                    "tell your champion: every concern is logged in confidence."
+                )
+            ]
+        out.append(
+            self.p(
+                "For each theme: how many concerns staff raised in this period, and what was done on "
+                "concerns addressed or closed. Responses are as recorded; concerns themselves are never "
+                "quoted.",
+                "lead",
+            )
+        )
         cells = self.concern.themes
         themes = theme_order([t for t in by_theme if by_theme[t] or d.responses.get(t)], by_theme, cells)
         rows = []
@@ -889,23 +1144,44 @@ class Briefing:
             return out + [self.empty("No mentoring pairings were active in this period.")]
         keys = ("pairings_active", "stalled_pairings")
         active, stalled = (self.people[key][None] if self.people else self.sup.count(f.get(key)) for key in keys)
-        out.append(self.lead(
-            f"<b>{esc(active.text)}</b> mentoring pairings were active at the end of the "
-            f"period, with <b>{esc(self.sup.figure('checkins', f.get('checkins')).text)}</b> check-ins. "
-            f"<b>{esc(stalled.text)}</b> had no check-in for 30 days: champions "
-            "will pick these up."))
+        out.append(
+            self.lead(
+                f"<b>{esc(active.text)}</b> mentoring pairings were active at the end of the "
+                f"period, with <b>{esc(self.sup.figure('checkins', f.get('checkins')).text)}</b> check-ins. "
+                f"<b>{esc(stalled.text)}</b> had no check-in for 30 days: champions "
+                "will pick these up."
+            )
+        )
         labels = [bucket_label(r, d.bucket) for r in d.mentoring]
         checkins, marks = self._bars(d.mentoring, "checkins")
         active, active_small = self._series_counts(d.mentoring, "pairings_active")
         half = (self.width - 6 * mm) / 2
-        bars = self.chart_or_note(checkins, [m == f"<{self.k}" for m in marks], f"{d.bucket}'s number of check-ins",
-                                  lambda: charts.bar_chart(labels, checkins, half, 48 * mm, colour=GOOD, marks=marks),
-                                  48 * mm)
-        line = self.unit_line_note(48 * mm) if d.scope.units and self.people else self.chart_or_note(
-            active, active_small, f"{d.bucket}'s number of active pairings",
-            lambda: charts.line_chart(labels, [active], half, 48 * mm, colours=(GOOD,)), 48 * mm)
-        out.append(KeepTogether([self._chart_pair((f"Check-ins per {d.bucket}", bars), ("Active pairings", line)),
-                                 *self.bars_note(marks if any(checkins) else (), d.mentoring, d.bucket)]))
+        bars = self.chart_or_note(
+            checkins,
+            [m == f"<{self.k}" for m in marks],
+            f"{d.bucket}'s number of check-ins",
+            lambda: charts.bar_chart(labels, checkins, half, 48 * mm, colour=GOOD, marks=marks),
+            48 * mm,
+        )
+        line = (
+            self.unit_line_note(48 * mm)
+            if d.scope.units and self.people
+            else self.chart_or_note(
+                active,
+                active_small,
+                f"{d.bucket}'s number of active pairings",
+                lambda: charts.line_chart(labels, [active], half, 48 * mm, colours=(GOOD,)),
+                48 * mm,
+            )
+        )
+        out.append(
+            KeepTogether(
+                [
+                    self._chart_pair((f"Check-ins per {d.bucket}", bars), ("Active pairings", line)),
+                    *self.bars_note(marks if any(checkins) else (), d.mentoring, d.bucket),
+                ]
+            )
+        )
         return out
 
     # readiness ------------------------------------------------------------------------------------
@@ -915,9 +1191,14 @@ class Briefing:
         out = self.heading("Readiness")
         if not rows_in:
             return out + [self.empty("No readiness pulse has been taken for this scope yet.")]
-        out.append(self.p("The latest readiness pulse for each unit and tool: mean scores from 1 (not at all) to 5 "
-                          "(fully), for each step of ADKAR. The <b>barrier point</b> is the first step scoring "
-                          "below 3: that is where support should go first.", "lead"))
+        out.append(
+            self.p(
+                "The latest readiness pulse for each unit and tool: mean scores from 1 (not at all) to 5 "
+                "(fully), for each step of ADKAR. The <b>barrier point</b> is the first step scoring "
+                "below 3: that is where support should go first.",
+                "lead",
+            )
+        )
         if len(rows_in) > READINESS_ROWS:
             return out + self.readiness_matrix()
         rows, extra = [], []
@@ -932,8 +1213,20 @@ class Briefing:
             respondents = self.sup.count(r.get("respondents"))
             if respondents.suppressed:
                 # Means over fewer than k people sit too close to individual answers.
-                rows.append([unit, r["tool"], when, respondents.text,
-                             self.p("not shown: too few people answered", "note"), "", "", "", "", "–"])
+                rows.append(
+                    [
+                        unit,
+                        r["tool"],
+                        when,
+                        respondents.text,
+                        self.p("not shown: too few people answered", "note"),
+                        "",
+                        "",
+                        "",
+                        "",
+                        "–",
+                    ]
+                )
                 extra.append(("SPAN", (4, r_i), (8, r_i)))
                 continue
             scores = []
@@ -946,13 +1239,24 @@ class Briefing:
             rows.append([unit, r["tool"], when, respondents.text, *scores, barrier])
         w = self.width
         widths = [w * 0.17, w * 0.17, w * 0.09, w * 0.12] + [w * 0.061] * 5 + [w * 0.145]
-        legend = charts.legend([("below 3: a barrier", SCORE_COLOURS[0]), ("3 to 3.4", SCORE_COLOURS[1]),
-                                ("3.5 and above", SCORE_COLOURS[2]),
-                                ("A awareness · D desire · K knowledge · A ability · R reinforcement", colors.white)],
-                               self.width - 8)
+        legend = charts.legend(
+            [
+                ("below 3: a barrier", SCORE_COLOURS[0]),
+                ("3 to 3.4", SCORE_COLOURS[1]),
+                ("3.5 and above", SCORE_COLOURS[2]),
+                ("A awareness · D desire · K knowledge · A ability · R reinforcement", colors.white),
+            ],
+            self.width - 8,
+        )
         # The legend is a row of the table, so it never starts a page on its own.
-        table = self.table(["Unit", "Tool", "Taken", "People", "A", "D", "K", "A", "R", "Barrier point"], rows,
-                           widths, align_right=range(3, 9), extra=extra, notes=[legend])
+        table = self.table(
+            ["Unit", "Tool", "Taken", "People", "A", "D", "K", "A", "R", "Barrier point"],
+            rows,
+            widths,
+            align_right=range(3, 9),
+            extra=extra,
+            notes=[legend],
+        )
         return out + [table]
 
     def readiness_matrix(self) -> list[Flowable]:
@@ -984,35 +1288,65 @@ class Briefing:
         small = [("FONTSIZE", (0, 0), (-1, -1), 7)]
         head = [self.p(esc(t), "cell_head_small") for t in tools]
         body = [[row[0], *[self.p(esc(c), "cell_small") for c in row[1:]]] for row in rows]
-        legend = charts.legend([("a score below 3", SCORE_COLOURS[0]), ("lowest 3 to 3.4", SCORE_COLOURS[1]),
-                                ("all 3.5 and above", SCORE_COLOURS[2])], self.width - 8)
-        table = self.table(["Unit", *head], body, [first] + [(w - first) / max(len(tools), 1)] * len(tools),
-                           extra=extra + small, notes=[legend])
-        return [self.p("Each cell is the barrier point of the unit's latest pulse for that tool (“Ready”: no step "
-                       "below 3; Aware. awareness, Knowl. knowledge, Reinf. reinforcement), tinted by its lowest "
-                       "score; an empty cell means no pulse yet.", "note"),
-                table]
+        legend = charts.legend(
+            [
+                ("a score below 3", SCORE_COLOURS[0]),
+                ("lowest 3 to 3.4", SCORE_COLOURS[1]),
+                ("all 3.5 and above", SCORE_COLOURS[2]),
+            ],
+            self.width - 8,
+        )
+        table = self.table(
+            ["Unit", *head],
+            body,
+            [first] + [(w - first) / max(len(tools), 1)] * len(tools),
+            extra=extra + small,
+            notes=[legend],
+        )
+        return [
+            self.p(
+                "Each cell is the barrier point of the unit's latest pulse for that tool (“Ready”: no step "
+                "below 3; Aware. awareness, Knowl. knowledge, Reinf. reinforcement), tinted by its lowest "
+                "score; an empty cell means no pulse yet.",
+                "note",
+            ),
+            table,
+        ]
 
     # stories --------------------------------------------------------------------------------------
 
     def stories(self) -> list[Flowable]:
         out = self.heading("Success stories")
         if not self.data.stories:
-            return out + [self.empty("No success stories were recorded in this period. Seen the tool help? Tell your champion.")]
+            return out + [
+                self.empty("No success stories were recorded in this period. Seen the tool help? Tell your champion.")
+            ]
         shown = self.data.stories
         total = max(self.data.stories_total, len(shown))
         if total > len(shown):
-            out.append(self.p(f"{total:,} success stories were recorded in this period; here are the "
-                              f"{len(shown)} most recent with a measured result. Ask your champion for the others.", "lead"))
+            out.append(
+                self.p(
+                    f"{total:,} success stories were recorded in this period; here are the "
+                    f"{len(shown)} most recent with a measured result. Ask your champion for the others.",
+                    "lead",
+                )
+            )
         for st in shown:
-            where = " · ".join(x for x in (st.get("unit") or "", st.get("tool") or "", nice_date(st.get("told_on"))) if x)
+            where = " · ".join(
+                x for x in (st.get("unit") or "", st.get("tool") or "", nice_date(st.get("told_on"))) if x
+            )
             parts: list[Flowable] = [self.p(f"<b>{esc(st['title'])}</b>", "body"), self.p(esc(where), "small")]
             if st.get("summary"):
                 parts.append(self.p(esc(st["summary"]), "body"))
             if st.get("measure") or st.get("value"):
                 # The measured value leads, in the accent colour: evidence is what persuades.
-                parts.append(self.p(f"<font color='#{ACCENT.hexval()[2:]}'><b>{esc(st.get('value') or '')}</b></font>"
-                                    f"  {esc(st.get('measure') or '')}", "body"))
+                parts.append(
+                    self.p(
+                        f"<font color='#{ACCENT.hexval()[2:]}'><b>{esc(st.get('value') or '')}</b></font>"
+                        f"  {esc(st.get('measure') or '')}",
+                        "body",
+                    )
+                )
             out += [KeepTogether([self.card(parts, GOOD, tinted=True)]), Spacer(1, 3 * mm)]
         return out
 
@@ -1022,12 +1356,17 @@ class Briefing:
         out = self.heading("Roadmap")
         if not self.data.roadmap:
             return out + [self.empty("No tools are recorded for this scope.")]
-        out.append(self.p("Each tool is introduced gradually, unit by unit: a pilot first, then live use once staff "
-                          "are trained and ready.", "lead"))
+        out.append(
+            self.p(
+                "Each tool is introduced gradually, unit by unit: a pilot first, then live use once staff "
+                "are trained and ready.",
+                "lead",
+            )
+        )
         for tool in self.data.roadmap:
             stage = tool["stage"] or "planned"
             colour = STAGE_COLOURS.get(stage, PRIMARY)
-            title = (f"<b>{esc(tool['tool'])}</b>  <font color='#{colour.hexval()[2:]}' size='8'><b>{esc(stage.upper())}</b></font>")
+            title = f"<b>{esc(tool['tool'])}</b>  <font color='#{colour.hexval()[2:]}' size='8'><b>{esc(stage.upper())}</b></font>"
             if tool.get("go_live_on"):
                 title += f"<font color='#{MUTED.hexval()[2:]}' size='8'>  · go-live {esc(nice_date(tool['go_live_on']))}</font>"
             block: list[Flowable] = [self.p(title, "body")]
@@ -1057,41 +1396,68 @@ class Briefing:
         out = self.heading("Next steps")
         out[0] = CondPageBreak(110 * mm)  # the lead, the sub-heading and two rows at least
         if not d.next_steps:
-            return out + [self.empty("Nothing calls for a change of course at the moment: no suggestion is open for "
-                                     "this scope. Keep going, and tell your champion what you notice.")]
+            return out + [
+                self.empty(
+                    "Nothing calls for a change of course at the moment: no suggestion is open for "
+                    "this scope. Keep going, and tell your champion what you notice."
+                )
+            ]
         if d.next_steps_agreed:
-            out.append(self.p("The actions agreed for the coming period, each with the figure that called for it.",
-                              "lead"))
+            out.append(
+                self.p("The actions agreed for the coming period, each with the figure that called for it.", "lead")
+            )
             out.append(self.sub(AGREED_HEADING))
         else:
-            out.append(self.p("No action has been agreed for this scope yet. From this period's figures, Champion "
-                              "Desk suggests the ones below, most pressing first: proposals for discussion at this "
-                              "meeting, not decisions.", "lead"))
+            out.append(
+                self.p(
+                    "No action has been agreed for this scope yet. From this period's figures, Champion "
+                    "Desk suggests the ones below, most pressing first: proposals for discussion at this "
+                    "meeting, not decisions.",
+                    "lead",
+                )
+            )
             out.append(self.sub(PROPOSALS_HEADING))
         whys = next_step_whys(d.next_steps, d, self.sup)
         rows, extra = [], []
         for n, (step, why) in enumerate(zip(d.next_steps, whys), start=1):
             where = " · ".join(x for x in (step["unit"], step["tool"]) if x)
-            rows.append([self.p(f"<b>{esc(step['action'])}</b>", "cell"),
-                         self.p(esc(where) or "All units", "cell"),
-                         self.p(esc(why) + f"<br/><font color='#{MUTED.hexval()[2:]}'><i>{esc(step['strategy'])}</i></font>",
-                                "cell")])
+            rows.append(
+                [
+                    self.p(f"<b>{esc(step['action'])}</b>", "cell"),
+                    self.p(esc(where) or "All units", "cell"),
+                    self.p(
+                        esc(why) + f"<br/><font color='#{MUTED.hexval()[2:]}'><i>{esc(step['strategy'])}</i></font>",
+                        "cell",
+                    ),
+                ]
+            )
             if not d.next_steps_agreed:
                 colour = SEVERITY_COLOURS.get(step["severity"], PRIMARY)
                 extra.append(("LINEBEFORE", (0, n), (0, n), 2.5, colour))
         w = self.width
-        out.append(self.table(["What we will do" if d.next_steps_agreed else "Suggested action", "Where", "Why"],
-                              rows, [w * 0.40, w * 0.20, w * 0.40], extra=extra))
+        out.append(
+            self.table(
+                ["What we will do" if d.next_steps_agreed else "Suggested action", "Where", "Why"],
+                rows,
+                [w * 0.40, w * 0.20, w * 0.40],
+                extra=extra,
+            )
+        )
         notes = []
         if not d.next_steps_agreed:
             notes.append("The coloured rule marks how pressing each is: red high, amber medium, teal low.")
             if d.next_steps_partial:
-                notes.append("For a scope this large the briefing draws on the quicker checks (concerns, champions, "
-                             "readiness, refreshers, stories); the full list, with coverage and mentoring, is on "
-                             "Champion Desk's Home page.")
-        notes.append("Agree, snooze or dismiss a suggestion on Champion Desk's Home page; agreed actions are listed "
-                     "here in the next briefing." if not d.next_steps_agreed else
-                     "Suggestions not yet agreed are on Champion Desk's Home page.")
+                notes.append(
+                    "For a scope this large the briefing draws on the quicker checks (concerns, champions, "
+                    "readiness, refreshers, stories); the full list, with coverage and mentoring, is on "
+                    "Champion Desk's Home page."
+                )
+        notes.append(
+            "Agree, snooze or dismiss a suggestion on Champion Desk's Home page; agreed actions are listed "
+            "here in the next briefing."
+            if not d.next_steps_agreed
+            else "Suggestions not yet agreed are on Champion Desk's Home page."
+        )
         out.append(Spacer(1, 2 * mm))
         out.append(self.p(esc(" ".join(notes)), "note"))
         # The heading keeps its lead and the table's first rows (CondPageBreak); a long table may then
@@ -1104,8 +1470,13 @@ class Briefing:
         out = self.heading("Your champions")
         if not self.data.champions:
             return out + [self.empty("No champion is named for this scope yet. Ask your ward manager.")]
-        out.append(self.p("Questions about a tool, a worry you would like to raise in confidence, or a session you "
-                          "would like to join: ask one of your champions.", "lead"))
+        out.append(
+            self.p(
+                "Questions about a tool, a worry you would like to raise in confidence, or a session you "
+                "would like to join: ask one of your champions.",
+                "lead",
+            )
+        )
         w = self.width
         if len(self.data.champions) > CHAMPION_ROWS:
             by_unit: dict[str, list[str]] = {}
@@ -1117,8 +1488,14 @@ class Briefing:
         rows = []
         for c in self.data.champions:
             # Every row names its unit, so a row carried over to the next page still says where.
-            rows.append([c["name"], c["unit"], c["role"],
-                         "all tools" if not c["tools"] or set(c["tools"]) >= all_tools else ", ".join(c["tools"])])
+            rows.append(
+                [
+                    c["name"],
+                    c["unit"],
+                    c["role"],
+                    "all tools" if not c["tools"] or set(c["tools"]) >= all_tools else ", ".join(c["tools"]),
+                ]
+            )
         w = self.width
         return out + [self.table(["Champion", "Unit", "Role", "Tools"], rows, [w * 0.28, w * 0.26, w * 0.2, w * 0.26])]
 
@@ -1131,8 +1508,21 @@ class Briefing:
 
     def story(self) -> list[Flowable]:
         out: list[Flowable] = []
-        for part in (self.cover, self.key_figures, self.training, self.adoption, self.concerns, self.you_said, self.you_suggested, self.mentoring,
-                     self.readiness, self.stories, self.roadmap, self.next_steps, self.champions):
+        for part in (
+            self.cover,
+            self.key_figures,
+            self.training,
+            self.adoption,
+            self.concerns,
+            self.you_said,
+            self.you_suggested,
+            self.mentoring,
+            self.readiness,
+            self.stories,
+            self.roadmap,
+            self.next_steps,
+            self.champions,
+        ):
             out += part()
         return out
 
@@ -1141,10 +1531,17 @@ class Briefing:
         d = self.data
         target: Any = str(out) if isinstance(out, Path) else out
         doc = SimpleDocTemplate(
-            target, pagesize=self.pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-            bottomMargin=MARGIN + 6 * mm, title=f"{TITLE}, {period_text(d.scope.date_from, d.scope.date_to)}",
-            subject=f"Staff briefing: {scope_line(d)}", author=d.made_by or "Champion Desk",
-            creator="Champion Desk", keywords="AI tools, staff briefing, you said we did",
+            target,
+            pagesize=self.pagesize,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN + 6 * mm,
+            title=f"{TITLE}, {period_text(d.scope.date_from, d.scope.date_to)}",
+            subject=f"Staff briefing: {scope_line(d)}",
+            author=d.made_by or "Champion Desk",
+            creator="Champion Desk",
+            keywords="AI tools, staff briefing, you said we did",
             # reportlab starts every page in Helvetica, which would be referenced un-embedded.
             initialFontName=REGULAR,
         )
@@ -1157,13 +1554,18 @@ class Briefing:
             _cover_band(canvas, doc_)
             count(canvas, doc_)
 
-        doc.build(self.story(), onFirstPage=first, onLaterPages=count,
-                  canvasmaker=numbered_canvas(scope_line(d)))
+        doc.build(self.story(), onFirstPage=first, onLaterPages=count, canvasmaker=numbered_canvas(scope_line(d)))
         return pages[0]
 
 
-def build_briefing(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K, paper: str = "a4",
-                   progress: Progress | None = None, adoption: Any = None) -> int:
+def build_briefing(
+    data: BriefingData,
+    out: Path | BinaryIO,
+    k: int = DEFAULT_K,
+    paper: str = "a4",
+    progress: Progress | None = None,
+    adoption: Any = None,
+) -> int:
     """Write the briefing PDF for ``data`` to ``out``; return its page count.
 
     Raises ValueError for k < 2 or an unknown paper size, BriefingCancelled when ``progress`` cancels.
@@ -1185,21 +1587,29 @@ def build_briefing(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K,
     return pages
 
 
-def make_briefing(db: Any, scope: Any, out: Path | BinaryIO, k: int = DEFAULT_K, paper: str = "a4",
-                  made_by: str = "", today: dt.date | None = None, progress: Progress | None = None,
-                  one_page: bool = False) -> int:
+def make_briefing(
+    db: Any,
+    scope: Any,
+    out: Path | BinaryIO,
+    k: int = DEFAULT_K,
+    paper: str = "a4",
+    made_by: str = "",
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    one_page: bool = False,
+) -> int:
     """Collect the data of ``scope``, made whole months (``privacy.meeting_scope``), and write the briefing
     (``one_page``: the one-page summary, ``report.summary``); return its page count."""
     from champion_desk.domain.briefing_data import collect
-
     from champion_desk.report import adoption_section
 
-    data = collect(db, meeting_scope(scope), made_by=made_by, today=today, progress=progress,
-                   bucket="month" if one_page else None)
+    data = collect(
+        db, meeting_scope(scope), made_by=made_by, today=today, progress=progress, bucket="month" if one_page else None
+    )
     if one_page:
         from champion_desk.report.summary import build_summary
 
         return build_summary(data, out, k=k, paper=paper, progress=progress)
-    return build_briefing(data, out, k=k, paper=paper, progress=progress,
-                          adoption=adoption_section.collect(db, meeting_scope(scope)))
-
+    return build_briefing(
+        data, out, k=k, paper=paper, progress=progress, adoption=adoption_section.collect(db, meeting_scope(scope))
+    )

@@ -155,12 +155,27 @@ def _marks(drawing: Drawing, chart, marks: Sequence[str | None]) -> None:
     slot = chart.width / n
     for i, mark in enumerate(marks):
         if mark:
-            drawing.add(String(chart.x + slot * (i + 0.5), chart.y + 2, mark, fontName=REGULAR,
-                               fontSize=6, fillColor=MUTED, textAnchor="middle"))
+            drawing.add(
+                String(
+                    chart.x + slot * (i + 0.5),
+                    chart.y + 2,
+                    mark,
+                    fontName=REGULAR,
+                    fontSize=6,
+                    fillColor=MUTED,
+                    textAnchor="middle",
+                )
+            )
 
 
-def bar_chart(labels: Sequence[str], values: Sequence[int | None], width: float, height: float,
-              colour: colors.Color = PRIMARY, marks: Sequence[str | None] = ()) -> Drawing:
+def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[int | None],
+    width: float,
+    height: float,
+    colour: colors.Color = PRIMARY,
+    marks: Sequence[str | None] = (),
+) -> Drawing:
     """Return a vertical bar chart; None values draw no bar, and ``marks`` say why at the baseline."""
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
@@ -178,9 +193,15 @@ def bar_chart(labels: Sequence[str], values: Sequence[int | None], width: float,
     return drawing
 
 
-def line_chart(labels: Sequence[str], series: Sequence[Sequence[float | None]], width: float, height: float,
-               colours: Sequence[colors.Color] = (PRIMARY,), percent: bool = False,
-               ymax: float | None = None) -> Drawing:
+def line_chart(
+    labels: Sequence[str],
+    series: Sequence[Sequence[float | None]],
+    width: float,
+    height: float,
+    colours: Sequence[colors.Color] = (PRIMARY,),
+    percent: bool = False,
+    ymax: float | None = None,
+) -> Drawing:
     """Return a line chart of one or more series; None leaves a gap (nothing is interpolated)."""
     drawing = Drawing(width, height)
     chart = HorizontalLineChart()
@@ -220,8 +241,14 @@ def line_chart(labels: Sequence[str], series: Sequence[Sequence[float | None]], 
     return drawing
 
 
-def stacked_bars(labels: Sequence[str], keys: Sequence[str], segments: Sequence[dict[str, int | None]],
-                 colours: Sequence[colors.Color], width: float, height: float) -> Drawing:
+def stacked_bars(
+    labels: Sequence[str],
+    keys: Sequence[str],
+    segments: Sequence[dict[str, int | None]],
+    colours: Sequence[colors.Color],
+    width: float,
+    height: float,
+) -> Drawing:
     """Return a stacked vertical bar chart: one series per key."""
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
@@ -242,8 +269,14 @@ def stacked_bars(labels: Sequence[str], keys: Sequence[str], segments: Sequence[
     return drawing
 
 
-def hbar_chart(labels: Sequence[str], values: Sequence[int | None], width: float, height: float,
-               colour: colors.Color = PRIMARY, hidden: Sequence[str | None] = ()) -> Drawing:
+def hbar_chart(
+    labels: Sequence[str],
+    values: Sequence[int | None],
+    width: float,
+    height: float,
+    colour: colors.Color = PRIMARY,
+    hidden: Sequence[str | None] = (),
+) -> Drawing:
     """Return a horizontal bar chart with the category names at the left and the value at each bar's end.
 
     ``hidden`` gives, per category, the words written in place of a hidden bar (None: no words).
@@ -281,8 +314,16 @@ def hbar_chart(labels: Sequence[str], values: Sequence[int | None], width: float
     for i, words in enumerate(hidden):
         if words:
             row = n - 1 - i
-            drawing.add(String(chart.x + 4, chart.y + slot * (row + 0.5) - 2.5, words,
-                               fontName=REGULAR, fontSize=7, fillColor=MUTED))
+            drawing.add(
+                String(
+                    chart.x + 4,
+                    chart.y + slot * (row + 0.5) - 2.5,
+                    words,
+                    fontName=REGULAR,
+                    fontSize=7,
+                    fillColor=MUTED,
+                )
+            )
     return drawing
 
 
@@ -307,4 +348,3 @@ def legend(items: Sequence[tuple[str, colors.Color]], width: float, font_size: f
         drawing.add(Rect(x, y, 8, 8, fillColor=colour, strokeColor=None))
         drawing.add(String(x + 12, y + 1, label, fontName=REGULAR, fontSize=font_size, fillColor=INK))
     return drawing
-

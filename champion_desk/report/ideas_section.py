@@ -20,8 +20,10 @@ if TYPE_CHECKING:
 
 TITLE = "You suggested, we did"
 POSTER_SHOWN = 3
-EMPTY = ("No staff idea was planned or put in place in this period. Have an idea for how a tool could help, "
-         "or where it should be used next? Tell your champion.")
+EMPTY = (
+    "No staff idea was planned or put in place in this period. Have an idea for how a tool could help, "
+    "or where it should be used next? Tell your champion."
+)
 
 
 def stands(idea: dict) -> str:
@@ -51,10 +53,22 @@ def briefing_section(b: Briefing) -> list[Flowable]:
         lead += f" Here are the {len(shown)} most backed."
     out.append(b.lead(lead))
     w = b.width
-    rows = [[b.p(f"<b>{esc(i['title'])}</b>", "cell"), f"{i['tool']} · {i['unit']}", stands(i),
-             b.sup.count(i["support"]).text] for i in shown]
-    table = b.table(["Idea", "Tool · unit", "Where it stands", "Backed by"], rows,
-                    [w * 0.42, w * 0.24, w * 0.2, w * 0.14], align_right=[3], notes=[b.small_note()])
+    rows = [
+        [
+            b.p(f"<b>{esc(i['title'])}</b>", "cell"),
+            f"{i['tool']} · {i['unit']}",
+            stands(i),
+            b.sup.count(i["support"]).text,
+        ]
+        for i in shown
+    ]
+    table = b.table(
+        ["Idea", "Tool · unit", "Where it stands", "Backed by"],
+        rows,
+        [w * 0.42, w * 0.24, w * 0.2, w * 0.14],
+        align_right=[3],
+        notes=[b.small_note()],
+    )
     return out + [table]
 
 
@@ -64,7 +78,8 @@ def poster_box(poster: Poster) -> list[Flowable]:
     if not ideas.get("total"):
         return []
     grey = f"#{MUTED.hexval()[2:]}"
-    lines = [f"<b>{esc(i['title'])}</b><font color='{grey}'> · {esc(stands(i)[:1].lower() + stands(i)[1:])}</font>"
-             for i in ideas["ideas"][:POSTER_SHOWN]]
+    lines = [
+        f"<b>{esc(i['title'])}</b><font color='{grey}'> · {esc(stands(i)[:1].lower() + stands(i)[1:])}</font>"
+        for i in ideas["ideas"][:POSTER_SHOWN]
+    ]
     return [poster.box(TITLE, lines, EMPTY), Spacer(1, 5 * mm * poster.scale)]
-

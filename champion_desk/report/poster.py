@@ -48,11 +48,13 @@ class Poster:
         self.margin = 16 * mm * self.scale
         self.width = self.pagesize[0] - 2 * self.margin
 
-    def style(self, size: float, font: str = REGULAR, colour: colors.Color = INK, leading: float = 1.25,
-              **kw: Any) -> ParagraphStyle:
+    def style(
+        self, size: float, font: str = REGULAR, colour: colors.Color = INK, leading: float = 1.25, **kw: Any
+    ) -> ParagraphStyle:
         size *= self.scale
-        return ParagraphStyle(f"p{size}{font}", fontName=font, fontSize=size, leading=size * leading,
-                              textColor=colour, **kw)
+        return ParagraphStyle(
+            f"p{size}{font}", fontName=font, fontSize=size, leading=size * leading, textColor=colour, **kw
+        )
 
     def themes(self, top: int = TOP_THEMES, shown: int = RESPONSES_SHOWN) -> list[Flowable]:
         d = self.data
@@ -60,27 +62,58 @@ class Poster:
         cells = concern_figures(d, self.sup.k).themes
         ranked = sorted((t for t in by_theme if by_theme[t]), key=lambda t: -by_theme[t])[:top]
         if not ranked:
-            return [Paragraph("No concerns were raised in this period. If something about a new tool worries you, "
-                              "tell a champion: every concern is heard in confidence.", self.style(15, OBLIQUE, MUTED))]
+            return [
+                Paragraph(
+                    "No concerns were raised in this period. If something about a new tool worries you, "
+                    "tell a champion: every concern is heard in confidence.",
+                    self.style(15, OBLIQUE, MUTED),
+                )
+            ]
         rows = []
         for t in ranked:
             n = by_theme[t]
-            said = [Paragraph(esc(t.capitalize()), self.style(17, BOLD, PRIMARY)),
-                    Paragraph(esc(count_words(cells[t], n, verb="")), self.style(11.5, REGULAR, MUTED))]
+            said = [
+                Paragraph(esc(t.capitalize()), self.style(17, BOLD, PRIMARY)),
+                Paragraph(esc(count_words(cells[t], n, verb="")), self.style(11.5, REGULAR, MUTED)),
+            ]
             # A hidden count gets one response at most (as in the briefing), so none narrows it down.
             responses = d.responses.get(t, [])[: 1 if cells[t].suppressed else shown]
             if responses:
-                did = [Paragraph(f"• {esc(shorten(r, RESPONSE_CHARS))}", self.style(12.5, leading=1.3, spaceAfter=3 * self.scale)) for r in responses]
+                did = [
+                    Paragraph(
+                        f"• {esc(shorten(r, RESPONSE_CHARS))}", self.style(12.5, leading=1.3, spaceAfter=3 * self.scale)
+                    )
+                    for r in responses
+                ]
             else:
-                did = [Paragraph("We are working on it: the answer will be on the next poster.", self.style(12.5, OBLIQUE, MUTED))]
+                did = [
+                    Paragraph(
+                        "We are working on it: the answer will be on the next poster.", self.style(12.5, OBLIQUE, MUTED)
+                    )
+                ]
             rows.append([said, did])
-        t = Table([[Paragraph("YOU SAID", self.style(10, BOLD, ACCENT)), Paragraph("WE DID", self.style(10, BOLD, ACCENT))],
-                   *rows], colWidths=[self.width * 0.34, self.width * 0.66])
-        t.setStyle(table_style([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 1), (-1, -1), 0.6, RULE),
-            ("TOPPADDING", (0, 1), (-1, -1), 7 * self.scale), ("BOTTOMPADDING", (0, 1), (-1, -1), 8 * self.scale),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), 10 * self.scale),
-        ]))
+        t = Table(
+            [
+                [
+                    Paragraph("YOU SAID", self.style(10, BOLD, ACCENT)),
+                    Paragraph("WE DID", self.style(10, BOLD, ACCENT)),
+                ],
+                *rows,
+            ],
+            colWidths=[self.width * 0.34, self.width * 0.66],
+        )
+        t.setStyle(
+            table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.6, RULE),
+                    ("TOPPADDING", (0, 1), (-1, -1), 7 * self.scale),
+                    ("BOTTOMPADDING", (0, 1), (-1, -1), 8 * self.scale),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (0, -1), 10 * self.scale),
+                ]
+            )
+        )
         return [t]
 
     def box(self, title: str, lines: list[str], empty: str) -> Table:
@@ -91,38 +124,65 @@ class Poster:
         else:
             body.append(Paragraph(esc(empty), self.style(11.5, OBLIQUE, MUTED)))
         t = Table([[body]], colWidths=[self.width])
-        t.setStyle(table_style([("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT), ("LINEABOVE", (0, 0), (-1, 0), 3, PRIMARY),
-                                ("LEFTPADDING", (0, 0), (-1, -1), 10 * self.scale), ("RIGHTPADDING", (0, 0), (-1, -1), 10 * self.scale),
-                                ("TOPPADDING", (0, 0), (-1, -1), 7 * self.scale), ("BOTTOMPADDING", (0, 0), (-1, -1), 9 * self.scale),
-                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        t.setStyle(
+            table_style(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT),
+                    ("LINEABOVE", (0, 0), (-1, 0), 3, PRIMARY),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 10 * self.scale),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 10 * self.scale),
+                    ("TOPPADDING", (0, 0), (-1, -1), 7 * self.scale),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 9 * self.scale),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         return t
 
     def lower(self) -> list[Flowable]:
         d = self.data
         grey = f"#{MUTED.hexval()[2:]}"
-        sessions = [f"<b>{esc(nice_date(s['held_on']))}</b>   {esc(s['tool'])} · {esc(s['unit'])}"
-                    + (f"<font color='{grey}'> · {esc(s['topic'])}</font>" if s.get("topic") else "")
-                    for s in d.upcoming[:SESSIONS_SHOWN]]
+        sessions = [
+            f"<b>{esc(nice_date(s['held_on']))}</b>   {esc(s['tool'])} · {esc(s['unit'])}"
+            + (f"<font color='{grey}'> · {esc(s['topic'])}</font>" if s.get("topic") else "")
+            for s in d.upcoming[:SESSIONS_SHOWN]
+        ]
         # One line per unit keeps a hospital's worth of champions readable on one page.
         by_unit: dict[str, list[str]] = {}
         for c in d.champions:
             by_unit.setdefault(c["unit"] or "Other", []).append(c["name"])
-        champs = [f"<font color='{grey}'>{esc(unit)}:</font> <b>{esc(', '.join(names))}</b>"
-                  for unit, names in list(by_unit.items())[:UNITS_SHOWN]]
+        champs = [
+            f"<font color='{grey}'>{esc(unit)}:</font> <b>{esc(', '.join(names))}</b>"
+            for unit, names in list(by_unit.items())[:UNITS_SHOWN]
+        ]
         if len(by_unit) > UNITS_SHOWN:
             more = len(by_unit) - UNITS_SHOWN
-            champs.append(f"<i>and the champions of {more} more unit{'s' if more != 1 else ''}: see the staff briefing</i>")
+            champs.append(
+                f"<i>and the champions of {more} more unit{'s' if more != 1 else ''}: see the staff briefing</i>"
+            )
         gap = Spacer(1, 5 * mm * self.scale)
         from champion_desk.report.ideas_section import poster_box
 
-        return [*poster_box(self), self.box("Next training sessions", sessions, "None booked yet: ask a champion for a session."), gap,
-                self.box("Whom to ask", champs, "Ask your ward manager who your champion is.")]
+        return [
+            *poster_box(self),
+            self.box("Next training sessions", sessions, "None booked yet: ask a champion for a session."),
+            gap,
+            self.box("Whom to ask", champs, "Ask your ward manager who your champion is."),
+        ]
 
     def body(self, top: int = TOP_THEMES, shown: int = RESPONSES_SHOWN, with_next: bool = True) -> list[Flowable]:
-        note = (f"Concerns are raised in confidence: nobody who raised one is named, and any count under "
-                f"{self.sup.k} shows as “{self.sup.wording}”.")
-        return [*self.themes(top, shown), Spacer(1, 3 * mm * self.scale), Paragraph(esc(note), self.style(9.5, OBLIQUE, MUTED)),
-                *(self.next_line() if with_next else []), Spacer(1, 7 * mm * self.scale), *self.lower()]
+        note = (
+            f"Concerns are raised in confidence: nobody who raised one is named, and any count under "
+            f"{self.sup.k} shows as “{self.sup.wording}”."
+        )
+        return [
+            *self.themes(top, shown),
+            Spacer(1, 3 * mm * self.scale),
+            Paragraph(esc(note), self.style(9.5, OBLIQUE, MUTED)),
+            *(self.next_line() if with_next else []),
+            Spacer(1, 7 * mm * self.scale),
+            *self.lower(),
+        ]
 
     def next_line(self) -> list[Flowable]:
         """Return one line of the actions agreed for the coming period (nothing when none is agreed)."""
@@ -132,9 +192,13 @@ class Poster:
         actions = [s["action"].rstrip(".") for s in d.next_steps[:NEXT_SHOWN]]
         more = len(d.next_steps) - len(actions)
         text = "; ".join(esc(a) for a in actions) + (f"; and {more} more (see the staff briefing)" if more > 0 else "")
-        return [Spacer(1, 5 * mm * self.scale),
-                Paragraph(f"<font color='#{ACCENT.hexval()[2:]}'><b>What we will do next:</b></font> {text}.",
-                          self.style(12.5, leading=1.3))]
+        return [
+            Spacer(1, 5 * mm * self.scale),
+            Paragraph(
+                f"<font color='#{ACCENT.hexval()[2:]}'><b>What we will do next:</b></font> {text}.",
+                self.style(12.5, leading=1.3),
+            ),
+        ]
 
     def fitting_body(self, height: float) -> list[Flowable]:
         """Return the fullest body that fits ``height``: fewer themes and responses before any shrinking.
@@ -164,12 +228,16 @@ class Poster:
         canvas.setFont(BOLD, 40 * self.scale)
         canvas.drawString(self.margin, h - band + 30 * mm * self.scale, "You said, we did")
         canvas.setFont(REGULAR, 14 * self.scale)
-        canvas.drawString(self.margin, h - band + 19 * mm * self.scale,
-                          "What staff told us about our new AI tools, and what was done")
+        canvas.drawString(
+            self.margin, h - band + 19 * mm * self.scale, "What staff told us about our new AI tools, and what was done"
+        )
         canvas.setFont(REGULAR, 11 * self.scale)
         units = ", ".join(d.scope.units) if d.scope.units else "All units"
-        canvas.drawString(self.margin, h - band + 10 * mm * self.scale,
-                          f"{units} · {period_text(d.scope.date_from, d.scope.date_to)}"[:120])
+        canvas.drawString(
+            self.margin,
+            h - band + 10 * mm * self.scale,
+            f"{units} · {period_text(d.scope.date_from, d.scope.date_to)}"[:120],
+        )
         # Footer: confidentiality first, as on the briefing.
         canvas.setFillColor(MUTED)
         canvas.setFont(BOLD, 8 * self.scale)
@@ -182,18 +250,29 @@ class Poster:
         d = self.data
         top = 62 * mm * self.scale + 10 * mm * self.scale
         doc = SimpleDocTemplate(
-            out, pagesize=self.pagesize, leftMargin=self.margin, rightMargin=self.margin,
-            topMargin=top, bottomMargin=20 * mm * self.scale, initialFontName=REGULAR,
+            out,
+            pagesize=self.pagesize,
+            leftMargin=self.margin,
+            rightMargin=self.margin,
+            topMargin=top,
+            bottomMargin=20 * mm * self.scale,
+            initialFontName=REGULAR,
             title=f"You said, we did: {period_text(d.scope.date_from, d.scope.date_to)}",
-            subject=f"Staff poster: {scope_line(d)}", author=d.made_by or "Champion Desk", creator="Champion Desk",
+            subject=f"Staff poster: {scope_line(d)}",
+            author=d.made_by or "Champion Desk",
+            creator="Champion Desk",
         )
         frame_h = self.pagesize[1] - top - 20 * mm * self.scale - 12  # the frame's own padding
-        doc.build([KeepInFrame(self.width, frame_h, self.fitting_body(frame_h), mode="shrink")],
-                  onFirstPage=self.header, onLaterPages=self.header)
+        doc.build(
+            [KeepInFrame(self.width, frame_h, self.fitting_body(frame_h), mode="shrink")],
+            onFirstPage=self.header,
+            onLaterPages=self.header,
+        )
 
 
-def build_poster(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K, paper: str = "a4",
-                 progress: Progress | None = None) -> None:
+def build_poster(
+    data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K, paper: str = "a4", progress: Progress | None = None
+) -> None:
     """Write the one-page poster PDF for ``data`` (ValueError for paper other than a4/a3)."""
     if paper not in ("a4", "a3"):
         raise ValueError(f"paper must be a4 or a3, not {paper!r}")
@@ -208,10 +287,23 @@ def build_poster(data: BriefingData, out: Path | BinaryIO, k: int = DEFAULT_K, p
     report_progress(progress, 100)
 
 
-def make_poster(db: Any, scope: Any, out: Path | BinaryIO, k: int = DEFAULT_K, paper: str = "a4",
-                made_by: str = "", today: dt.date | None = None, progress: Progress | None = None) -> None:
+def make_poster(
+    db: Any,
+    scope: Any,
+    out: Path | BinaryIO,
+    k: int = DEFAULT_K,
+    paper: str = "a4",
+    made_by: str = "",
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> None:
     """Collect the data of ``scope`` from ``db`` and write the poster."""
     from champion_desk.domain.briefing_data import collect
 
-    build_poster(collect(db, meeting_scope(scope), made_by=made_by, today=today, progress=progress, full=False), out, k=k, paper=paper,
-                 progress=progress)
+    build_poster(
+        collect(db, meeting_scope(scope), made_by=made_by, today=today, progress=progress, full=False),
+        out,
+        k=k,
+        paper=paper,
+        progress=progress,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -11,6 +12,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR, register_fonts
+
+if TYPE_CHECKING:  # the annotation only: platypus is imported when a style is built
+    from reportlab.platypus import TableStyle
 
 PAPERS = {"a4": A4, "letter": LETTER, "a3": A3}
 
@@ -29,8 +33,17 @@ BAD = colors.HexColor("#B42318")
 # One colour per concern theme, in documented theme order: Okabe-Ito hues (distinct for the
 # colour-blind and apart in greyscale), led by the document's teal.
 SERIES_COLOURS = [
-    colors.HexColor(c) for c in (
-        "#0F4C5C", "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#8D6A4F", "#6C757D",
+    colors.HexColor(c)
+    for c in (
+        "#0F4C5C",
+        "#E69F00",
+        "#56B4E9",
+        "#009E73",
+        "#CC79A7",
+        "#0072B2",
+        "#D55E00",
+        "#8D6A4F",
+        "#6C757D",
     )
 ]
 
@@ -49,36 +62,54 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, textColor=MUTED),
         "note": ParagraphStyle("note", parent=base, fontName=OBLIQUE, fontSize=8, leading=10.5, textColor=MUTED),
-        "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=17, leading=21, textColor=PRIMARY,
-                             spaceBefore=16, spaceAfter=6),
-        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=11.5, leading=15, textColor=INK,
-                             spaceBefore=8, spaceAfter=4),
-        "h3": ParagraphStyle("h3", parent=base, fontName=BOLD, fontSize=9.5, leading=13, textColor=PRIMARY,
-                             spaceBefore=4, spaceAfter=2),
+        "h1": ParagraphStyle(
+            "h1", parent=base, fontName=BOLD, fontSize=17, leading=21, textColor=PRIMARY, spaceBefore=16, spaceAfter=6
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontName=BOLD, fontSize=11.5, leading=15, textColor=INK, spaceBefore=8, spaceAfter=4
+        ),
+        "h3": ParagraphStyle(
+            "h3", parent=base, fontName=BOLD, fontSize=9.5, leading=13, textColor=PRIMARY, spaceBefore=4, spaceAfter=2
+        ),
         "lead": ParagraphStyle("lead", parent=base, fontSize=10.5, leading=15, textColor=INK, spaceAfter=6),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11),
         "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=BOLD, fontSize=8.5, leading=11),
         "cell_small": ParagraphStyle("cell_small", parent=base, fontSize=7, leading=8.5),
-        "cell_head_small": ParagraphStyle("cell_head_small", parent=base, fontName=BOLD, fontSize=6.5, leading=8,
-                                          textColor=MUTED),
-        "cell_head_r": ParagraphStyle("cell_head_r", parent=base, fontName=BOLD, fontSize=8, leading=10,
-                                      textColor=MUTED, alignment=2),
+        "cell_head_small": ParagraphStyle(
+            "cell_head_small", parent=base, fontName=BOLD, fontSize=6.5, leading=8, textColor=MUTED
+        ),
+        "cell_head_r": ParagraphStyle(
+            "cell_head_r", parent=base, fontName=BOLD, fontSize=8, leading=10, textColor=MUTED, alignment=2
+        ),
         "cell_head": ParagraphStyle("cell_head", parent=base, fontName=BOLD, fontSize=8, leading=10, textColor=MUTED),
-        "tile_label": ParagraphStyle("tile_label", parent=base, fontName=BOLD, fontSize=7.5, leading=9.5,
-                                     textColor=MUTED),
-        "tile_value": ParagraphStyle("tile_value", parent=base, fontName=BOLD, fontSize=19, leading=23,
-                                     textColor=PRIMARY),
-        "tile_value_small": ParagraphStyle("tile_value_small", parent=base, fontName=BOLD, fontSize=12.5,
-                                           leading=23, textColor=PRIMARY),
+        "tile_label": ParagraphStyle(
+            "tile_label", parent=base, fontName=BOLD, fontSize=7.5, leading=9.5, textColor=MUTED
+        ),
+        "tile_value": ParagraphStyle(
+            "tile_value", parent=base, fontName=BOLD, fontSize=19, leading=23, textColor=PRIMARY
+        ),
+        "tile_value_small": ParagraphStyle(
+            "tile_value_small", parent=base, fontName=BOLD, fontSize=12.5, leading=23, textColor=PRIMARY
+        ),
         "tile_change": ParagraphStyle("tile_change", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED),
-        "cover_title": ParagraphStyle("cover_title", parent=base, fontName=BOLD, fontSize=30, leading=36,
-                                      textColor=colors.white),
+        "cover_title": ParagraphStyle(
+            "cover_title", parent=base, fontName=BOLD, fontSize=30, leading=36, textColor=colors.white
+        ),
         "cover_sub": ParagraphStyle("cover_sub", parent=base, fontSize=13, leading=18, textColor=colors.white),
         "cover_meta": ParagraphStyle("cover_meta", parent=base, fontSize=10, leading=15, textColor=INK),
-        "quote": ParagraphStyle("quote", parent=base, fontSize=9.5, leading=13.5, leftIndent=10,
-                                bulletIndent=0, spaceAfter=3),
-        "empty": ParagraphStyle("empty", parent=base, fontName=OBLIQUE, fontSize=9.5, leading=13.5, textColor=MUTED,
-                                spaceBefore=2, spaceAfter=6),
+        "quote": ParagraphStyle(
+            "quote", parent=base, fontSize=9.5, leading=13.5, leftIndent=10, bulletIndent=0, spaceAfter=3
+        ),
+        "empty": ParagraphStyle(
+            "empty",
+            parent=base,
+            fontName=OBLIQUE,
+            fontSize=9.5,
+            leading=13.5,
+            textColor=MUTED,
+            spaceBefore=2,
+            spaceAfter=6,
+        ),
         "centre": ParagraphStyle("centre", parent=base, alignment=TA_CENTER),
     }
     return out
@@ -87,7 +118,7 @@ def styles() -> dict[str, ParagraphStyle]:
 MARGIN = 17 * mm
 
 
-def table_style(commands: list[tuple]) -> "TableStyle":
+def table_style(commands: list[tuple]) -> TableStyle:
     """Return a TableStyle whose cells default to DejaVu Sans.
 
     reportlab's table cells otherwise start in Helvetica, which would be referenced (un-embedded)

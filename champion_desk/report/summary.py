@@ -51,10 +51,14 @@ class Summary(Briefing):
         d = self.data
         where = ", ".join(d.scope.units) if d.scope.units else "All units"
         made = f"Made on {nice_date(d.made_on)}" + (f" by {d.made_by}" if d.made_by else "")
-        return [self.p(f"{esc(where)}: AI tools summary", "h1"),
-                self.p(esc(f"{period_text(d.scope.date_from, d.scope.date_to)}, against {self.previous_label()}. "
-                           f"{made}."), "small"),
-                Spacer(1, 3 * mm)]
+        return [
+            self.p(f"{esc(where)}: AI tools summary", "h1"),
+            self.p(
+                esc(f"{period_text(d.scope.date_from, d.scope.date_to)}, against {self.previous_label()}. {made}."),
+                "small",
+            ),
+            Spacer(1, 3 * mm),
+        ]
 
     def figures(self) -> list[Flowable]:
         tiles = [
@@ -72,8 +76,13 @@ class Summary(Briefing):
         half = (self.width - 6 * mm) / 2
         labels = [bucket_label(r, d.bucket) for r in d.training]
         values, marks = self._bars(d.training, "sessions")
-        bars = self.chart_or_note(values, [bool(m) for m in marks], f"{d.bucket}'s number of sessions",
-                                  lambda: charts.bar_chart(labels, values, half, 40 * mm, marks=marks), 40 * mm)
+        bars = self.chart_or_note(
+            values,
+            [bool(m) for m in marks],
+            f"{d.bucket}'s number of sessions",
+            lambda: charts.bar_chart(labels, values, half, 40 * mm, marks=marks),
+            40 * mm,
+        )
         if self.people:
             covered, staff = self.coverage_cell(), self.people["staff_active"][None]
             signed, due_cell = self.people["signed_off_staff"][None], self.people["refreshers_due"][None]
@@ -83,11 +92,15 @@ class Summary(Briefing):
             due_cell = self.sup.count(sum(int(u.get("refreshers_due") or 0) for u in d.units))
         due = int(due_cell.value or 0)
         whose = "the unit's" if len(d.scope.units) == 1 else "the"
-        lines = [f"<b>{esc(covered.text)}</b> of {whose} <b>{esc(staff.text)}</b> staff have been trained on "
-                 "the tools in scope.",
-                 f"<b>{esc(signed.text)}</b> have had their competency signed off."]
+        lines = [
+            f"<b>{esc(covered.text)}</b> of {whose} <b>{esc(staff.text)}</b> staff have been trained on "
+            "the tools in scope.",
+            f"<b>{esc(signed.text)}</b> have had their competency signed off.",
+        ]
         if self.confidence_printable():
-            lines.append(f"Confidence after training rose by <b>{f['confidence_uplift']:+.1f}</b> points on a 1–5 scale.")
+            lines.append(
+                f"Confidence after training rose by <b>{f['confidence_uplift']:+.1f}</b> points on a 1–5 scale."
+            )
         if d.units:
             one = due == 1 and not due_cell.suppressed
             lines.append(f"<b>{esc(due_cell.text)}</b> refresher{' is' if one else 's are'} due.")
@@ -101,56 +114,89 @@ class Summary(Briefing):
         themes = theme_order([t for t in by_theme if by_theme[t] or d.responses.get(t)], by_theme, cells)
         out: list[Flowable] = [self.sub("You said, we did")]
         if not themes:
-            return out + [self.empty("No concerns were raised in this period. Worried about a tool? Tell a champion: "
-                                     "every concern is logged in confidence.")]
+            return out + [
+                self.empty(
+                    "No concerns were raised in this period. Worried about a tool? Tell a champion: "
+                    "every concern is logged in confidence."
+                )
+            ]
         rows = []
         for t in themes[:THEMES_SHOWN]:
             said = f"<b>{esc(t.capitalize())}</b><br/>" + esc(count_words(cells[t], by_theme.get(t) or 0))
             responses = d.responses.get(t, [])[: 1 if cells[t].suppressed else RESPONSES_SHOWN]
-            did = "<br/>".join(f"• {esc(shorten(r, RESPONSE_CHARS))}" for r in responses) or \
-                "<i>Being worked on: responses will be reported at the next briefing.</i>"
+            did = (
+                "<br/>".join(f"• {esc(shorten(r, RESPONSE_CHARS))}" for r in responses)
+                or "<i>Being worked on: responses will be reported at the next briefing.</i>"
+            )
             rows.append([self.p(said, "cell"), self.p(did, "cell")])
         w = self.width
         more = len(themes) - THEMES_SHOWN
-        notes = [self.p(f"{more} more theme{'s' if more != 1 else ''} in the full briefing. {self.small_wording()}", "note")] \
-            if more > 0 else [self.p(self.small_wording(), "note")]
+        notes = (
+            [
+                self.p(
+                    f"{more} more theme{'s' if more != 1 else ''} in the full briefing. {self.small_wording()}", "note"
+                )
+            ]
+            if more > 0
+            else [self.p(self.small_wording(), "note")]
+        )
         return out + [self.table(["You said", "We did"], rows, [w * 0.3, w * 0.7], notes=notes)]
 
     def small_wording(self) -> str:
-        return (f"Nobody who raised a concern is named; a count from 1 to {self.k - 1} prints as "
-                f"“{self.sup.wording}”, and “not shown” hides a figure it could be worked out from.")
+        return (
+            f"Nobody who raised a concern is named; a count from 1 to {self.k - 1} prints as "
+            f"“{self.sup.wording}”, and “not shown” hides a figure it could be worked out from."
+        )
 
     def next_and_champions(self) -> list[Flowable]:
         d = self.data
-        half = (self.width - 6 * mm) / 2
         left: list[Flowable] = []
-        sessions = [f"<b>{esc(nice_date(s['held_on']))}</b> · {esc(s['tool'])}"
-                    + (f" · {esc(s['topic'])}" if s.get("topic") else "") for s in d.upcoming[:SESSIONS_SHOWN]]
-        left.append(self.p("<br/>".join(sessions) if sessions else "<i>No session booked yet: ask a champion.</i>", "body"))
+        sessions = [
+            f"<b>{esc(nice_date(s['held_on']))}</b> · {esc(s['tool'])}"
+            + (f" · {esc(s['topic'])}" if s.get("topic") else "")
+            for s in d.upcoming[:SESSIONS_SHOWN]
+        ]
+        left.append(
+            self.p("<br/>".join(sessions) if sessions else "<i>No session booked yet: ask a champion.</i>", "body")
+        )
         if d.next_steps:
             left.append(Spacer(1, 2 * mm))
             label = "Agreed:" if d.next_steps_agreed else "Suggested (not yet agreed):"
             steps = [f"• {esc(shorten(s['action'], 140))}" for s in d.next_steps[:STEPS_SHOWN]]
             left.append(self.p(f"<b>{label}</b><br/>" + "<br/>".join(steps), "body"))
         if len(d.scope.units) == 1:
-            names = [f"<b>{esc(c['name'])}</b>" + (f" ({esc(c['role'])})" if c.get("role") else "") for c in d.champions]
+            names = [
+                f"<b>{esc(c['name'])}</b>" + (f" ({esc(c['role'])})" if c.get("role") else "") for c in d.champions
+            ]
         else:  # one line per unit keeps a hospital's champions readable on the page
             by_unit: dict[str, list[str]] = {}
             for c in d.champions:
                 by_unit.setdefault(c["unit"] or "Other", []).append(c["name"])
-            names = [f"{esc(unit)}: <b>{esc(', '.join(people))}</b>" for unit, people in list(by_unit.items())[:UNITS_SHOWN]]
+            names = [
+                f"{esc(unit)}: <b>{esc(', '.join(people))}</b>" for unit, people in list(by_unit.items())[:UNITS_SHOWN]
+            ]
             if len(by_unit) > UNITS_SHOWN:
                 more = len(by_unit) - UNITS_SHOWN
-                names.append(f"<i>and the champions of {more} more unit{'s' if more != 1 else ''}: see the full briefing</i>")
-        right = [self.p("<br/>".join(names) if names else "<i>No champion named yet: ask your ward manager.</i>",
-                        "body"),
-                 self.p("Ask them about a tool, a worry you would like to raise in confidence, or a session.", "note")]
+                names.append(
+                    f"<i>and the champions of {more} more unit{'s' if more != 1 else ''}: see the full briefing</i>"
+                )
+        right = [
+            self.p("<br/>".join(names) if names else "<i>No champion named yet: ask your ward manager.</i>", "body"),
+            self.p("Ask them about a tool, a worry you would like to raise in confidence, or a session.", "note"),
+        ]
         return [self._chart_pair(("What comes next", left), ("Your champions", right))]
 
     def body(self) -> list[Flowable]:
         gap = Spacer(1, 3 * mm)
-        return [*self.title_block(), *self.figures(), *self.sessions_and_training(), gap, *self.you_said(), gap,
-                *self.next_and_champions()]
+        return [
+            *self.title_block(),
+            *self.figures(),
+            *self.sessions_and_training(),
+            gap,
+            *self.you_said(),
+            gap,
+            *self.next_and_champions(),
+        ]
 
     def build(self, out: Any) -> int:
         """Write the one-page PDF to ``out`` (a path or a binary file); return 1."""
@@ -158,15 +204,23 @@ class Summary(Briefing):
         target: Any = str(out) if not hasattr(out, "write") else out
         bottom = MARGIN + 6 * mm
         doc = SimpleDocTemplate(
-            target, pagesize=self.pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-            bottomMargin=bottom, title=f"{TITLE}: summary, {period_text(d.scope.date_from, d.scope.date_to)}",
-            subject=f"Staff briefing summary: {scope_line(d)}", author=d.made_by or "Champion Desk",
-            creator="Champion Desk", initialFontName=REGULAR,
+            target,
+            pagesize=self.pagesize,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=bottom,
+            title=f"{TITLE}: summary, {period_text(d.scope.date_from, d.scope.date_to)}",
+            subject=f"Staff briefing summary: {scope_line(d)}",
+            author=d.made_by or "Champion Desk",
+            creator="Champion Desk",
+            initialFontName=REGULAR,
         )
         height = self.pagesize[1] - MARGIN - bottom - 12  # the frame's own padding
         # Shrinks rather than spills: a page of long responses still prints as one page.
-        doc.build([KeepInFrame(self.width, height, self.body(), mode="shrink")],
-                  canvasmaker=numbered_canvas(scope_line(d)))
+        doc.build(
+            [KeepInFrame(self.width, height, self.body(), mode="shrink")], canvasmaker=numbered_canvas(scope_line(d))
+        )
         return 1
 
 
@@ -184,4 +238,3 @@ def build_summary(data: Any, out: Any, k: int = DEFAULT_K, paper: str = "a4", pr
         out.write(buffer.getvalue())
     report_progress(progress, 100)
     return pages
-

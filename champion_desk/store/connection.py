@@ -99,7 +99,9 @@ def refuse_unless_regular_file(path: Path) -> None:
     if stat.S_ISDIR(mode):
         raise NotADeskDatabaseError(f"{path} is a folder, not a database file.")
     if not stat.S_ISREG(mode):
-        raise NotADeskDatabaseError(f"{path} is not a regular file (a pipe, device or socket), so it is not a database.")
+        raise NotADeskDatabaseError(
+            f"{path} is not a regular file (a pipe, device or socket), so it is not a database."
+        )
 
 
 def read_header(path: Path | str) -> tuple[int, int]:
@@ -364,8 +366,9 @@ def logbook_identity(conn: sqlite3.Connection) -> str:
     backup keeps it, another ward's file (or a new one) has another. '' when there is none.
     """
     try:
-        row = conn.execute("SELECT applied_at FROM _sqlite_migrations WHERE migration_set = 'champion_desk' "
-                           "ORDER BY id LIMIT 1").fetchone()
+        row = conn.execute(
+            "SELECT applied_at FROM _sqlite_migrations WHERE migration_set = 'champion_desk' ORDER BY id LIMIT 1"
+        ).fetchone()
     except sqlite3.DatabaseError:
         return ""
     return str(row[0]) if row and row[0] else ""

@@ -25,9 +25,7 @@ def check_header(path: Path) -> int:
             user_version = conn.execute("PRAGMA user_version").fetchone()[0]
             application_id = conn.execute("PRAGMA application_id").fetchone()[0] & 0xFFFFFFFF
     if application_id != APPLICATION_ID:
-        raise NotADeskDatabaseError(
-            f"{path} is an SQLite file of another application, not a Champion Desk database."
-        )
+        raise NotADeskDatabaseError(f"{path} is an SQLite file of another application, not a Champion Desk database.")
     if user_version > SCHEMA_VERSION:
         raise NewerVersionError(
             f"{path} was written by a newer Champion Desk (schema {user_version}; this version "
@@ -88,10 +86,22 @@ def upgrade_notice(db: Database) -> str | None:
     if db.upgraded_from is None or db.path is None:
         return None
     backup = f"; the file as it was is in {db.upgrade_backup}" if db.upgrade_backup else ""
-    repaired = db.scalar("SELECT count(*) FROM audit WHERE actor = ? AND action = ?",
-                         (schema.DATE_REPAIR_ACTOR, schema.DATE_REPAIR_ACTION)) if db.upgraded_from < 10 else 0
-    dates = (f"; {repaired} impossible date{'s' if repaired != 1 else ''} (such as 30 February) became the nearest real day, "
-             "the audit log keeps what each was") if repaired else ""
+    repaired = (
+        db.scalar(
+            "SELECT count(*) FROM audit WHERE actor = ? AND action = ?",
+            (schema.DATE_REPAIR_ACTOR, schema.DATE_REPAIR_ACTION),
+        )
+        if db.upgraded_from < 10
+        else 0
+    )
+    dates = (
+        (
+            f"; {repaired} impossible date{'s' if repaired != 1 else ''} (such as 30 February) became the nearest real day, "
+            "the audit log keeps what each was"
+        )
+        if repaired
+        else ""
+    )
     return f"{db.path.name} was upgraded from schema {db.upgraded_from} to {SCHEMA_VERSION} when opened{backup}{dates}."
 
 
@@ -124,9 +134,7 @@ def migrate_schema(db: Database) -> None:
             f"{db.schema_version()}, unchanged by the failed step; the backup taken before the upgrade is in its backups folder."
         ) from exc
     if db.schema_version() != schema.SCHEMA_VERSION:
-        raise StoreError(
-            f"Migration left schema version {db.schema_version()}, expected {schema.SCHEMA_VERSION}."
-        )
+        raise StoreError(f"Migration left schema version {db.schema_version()}, expected {schema.SCHEMA_VERSION}.")
 
 
 def memory_database() -> Database:

@@ -41,16 +41,25 @@ _NOT_FREE_TEXT = re.compile(r"(^id$|_id$|_at$|_on$|_by$|^day$|^since$|^until$|_f
 BOOKKEEPING_TABLES = ("_sqlite_migrations",)
 # Fixed vocabulary, held to a list by the forms (some by CHECK): a replacement would break them.
 FIXED_VOCABULARY: dict[str, tuple[str, ...]] = {
-    "tool": ("stage",), "rollout": ("stage",), "training_session": ("format", "verified_signature"),
+    "tool": ("stage",),
+    "rollout": ("stage",),
+    "training_session": ("format", "verified_signature"),
     "attendance": ("signed_off_signature",),
-    "incident": ("theme", "barrier", "severity", "status"), "pairing": ("status",), "idea": ("status",),
-    "suggestion_response": ("suggestion_key", "decision"), "setting": ("key",),
-    "summary_incident_day": ("theme",), "summary_incident_total": ("theme",),
+    "incident": ("theme", "barrier", "severity", "status"),
+    "pairing": ("status",),
+    "idea": ("status",),
+    "suggestion_response": ("suggestion_key", "decision"),
+    "setting": ("key",),
+    "summary_incident_day": ("theme",),
+    "summary_incident_total": ("theme",),
 }
 # Place and product names lose only a whole name or staff number, never a word alone: a unit may be
 # "Cedar Ward" while Stacey Ward works there.
-PLACE_COLUMNS: dict[str, tuple[str, ...]] = {"unit": ("name", "site"), "tool": ("name", "vendor"),
-                                             "sync_peer": ("ward_name", "pc_name")}
+PLACE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "unit": ("name", "site"),
+    "tool": ("name", "vendor"),
+    "sync_peer": ("ward_name", "pc_name"),
+}
 # Who a staff row is: the erased colleague's own row becomes the tombstone, a namesake's stays theirs.
 _IDENTITY: dict[str, tuple[str, ...]] = {"staff": ("display_name", "staff_ref")}
 # The audit log is scrubbed field by field (its actor is replaced whole, its changes as JSON).
@@ -77,23 +86,33 @@ def is_free_text(table: str, column: dict[str, Any], references: set[str]) -> bo
     """Return True when a column (a ``PRAGMA table_xinfo`` row) may hold text a person typed."""
     name, kind = column["name"], (column["type"] or "").upper()
     textual = not kind or any(t in kind for t in _TEXT_TYPES)
-    return (textual and not column["pk"] and column["hidden"] == 0 and name not in references
-            and not _NOT_FREE_TEXT.search(name) and name not in FIXED_VOCABULARY.get(table, ())
-            and name not in _IDENTITY.get(table, ()))
+    return (
+        textual
+        and not column["pk"]
+        and column["hidden"] == 0
+        and name not in references
+        and not _NOT_FREE_TEXT.search(name)
+        and name not in FIXED_VOCABULARY.get(table, ())
+        and name not in _IDENTITY.get(table, ())
+    )
 
 
 def free_text_columns(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
     """Return, for every table of the connected file but the audit log, its free-text columns (as SQLite reports them)."""
     out: dict[str, tuple[str, ...]] = {}
-    tables = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")]
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+        )
+    ]
     for table in tables:
         if table == _AUDIT or table in BOOKKEEPING_TABLES:
             continue
         cur = conn.execute("SELECT * FROM pragma_table_xinfo(?)", (table,))
         names = [d[0] for d in cur.description]
         cols = [dict(zip(names, row)) for row in cur.fetchall()]
-        references = {r[0] for r in conn.execute("SELECT \"from\" FROM pragma_foreign_key_list(?)", (table,))}
+        references = {r[0] for r in conn.execute('SELECT "from" FROM pragma_foreign_key_list(?)', (table,))}
         found = tuple(c["name"] for c in cols if is_free_text(table, c, references))
         if found:
             out[table] = found
@@ -188,8 +207,11 @@ def recorded_names(db: Database, staff_ids: Sequence[str] | None = None) -> dict
     creation or import the first one, so names the staff row no longer shows are found. ``None``
     reads every colleague. The result maps id -> {"display_name": [...], "staff_ref": [...]}.
     """
-    where, params = ("", []) if staff_ids is None else (
-        f" WHERE s.id IN ({', '.join('?' for _ in staff_ids) or 'NULL'})", list(staff_ids))
+    where, params = (
+        ("", [])
+        if staff_ids is None
+        else (f" WHERE s.id IN ({', '.join('?' for _ in staff_ids) or 'NULL'})", list(staff_ids))
+    )
     found: dict[str, dict[str, list[str]]] = {}
 
     def collect(staff_id: str, field: str, value: Any) -> None:
@@ -203,8 +225,11 @@ def recorded_names(db: Database, staff_ids: Sequence[str] | None = None) -> dict
         collect(row["id"], "display_name", row["display_name"])
         collect(row["id"], "staff_ref", row["staff_ref"])
     # Through the audit's record index, staff row by staff row: the audit of a trust is large.
-    for row in db.query(f'SELECT s.id, a.changes FROM staff s CROSS JOIN audit a ON a.record_id = s.id{where}'
-                        f'{" AND" if where else " WHERE"} a."table" = \'staff\'', params):
+    for row in db.query(
+        f"SELECT s.id, a.changes FROM staff s CROSS JOIN audit a ON a.record_id = s.id{where}"
+        f"{' AND' if where else ' WHERE'} a.\"table\" = 'staff'",
+        params,
+    ):
         try:
             changes = json.loads(row["changes"] or "{}")
         except ValueError:
@@ -225,8 +250,11 @@ def names_of(db: Database, staff_ids: Sequence[str]) -> tuple[list[str], list[st
 
 def place_names(db: Database) -> list[str]:
     """Return every unit and tool name, site and vendor (deleted ones too): places, never a colleague's name."""
-    sql = " UNION ALL ".join(f"SELECT {column} AS name FROM {table} WHERE {column} IS NOT NULL"
-                             for table, cols in PLACE_COLUMNS.items() for column in cols)
+    sql = " UNION ALL ".join(
+        f"SELECT {column} AS name FROM {table} WHERE {column} IS NOT NULL"
+        for table, cols in PLACE_COLUMNS.items()
+        for column in cols
+    )
     return [r["name"] for r in db.query(sql)]
 
 
@@ -238,15 +266,20 @@ def erasure_matcher(db: Database, staff_ids: Sequence[str]) -> NameMatcher:
     """
     names, refs = names_of(db, staff_ids)
     marks = ", ".join("?" for _ in staff_ids) or "NULL"
-    others = [r["display_name"] for r in db.query(
-        f"SELECT display_name FROM staff WHERE id NOT IN ({marks}) AND display_name != ?", [*staff_ids, ERASED_NAME])]
+    others = [
+        r["display_name"]
+        for r in db.query(
+            f"SELECT display_name FROM staff WHERE id NOT IN ({marks}) AND display_name != ?", [*staff_ids, ERASED_NAME]
+        )
+    ]
     places = place_names(db)
     shared = {w for other in others if other not in names for w in words(other)}
     return NameMatcher(names, refs=refs, places=places, not_alone=shared)
 
 
-def scrub_everywhere(db: Database, staff_ids: Sequence[str], names: Iterable[str],
-                     matcher: NameMatcher | None = None) -> tuple[int, int, int]:
+def scrub_everywhere(
+    db: Database, staff_ids: Sequence[str], names: Iterable[str], matcher: NameMatcher | None = None
+) -> tuple[int, int, int]:
     """Remove names from every free-text column and the audit log; drop audit rows about ``staff_ids``.
 
     ``matcher`` defaults to the whole forms of ``names``. Callers hold the transaction. Returns
@@ -260,20 +293,32 @@ def scrub_everywhere(db: Database, staff_ids: Sequence[str], names: Iterable[str
     if matcher is None:
         return texts, removed, scrubbed
     # SQLite's LIKE folds case for ASCII only and knows nothing of NFD: the matching is Python's.
-    db.conn.create_function("erasure_names_in", 1, lambda t: isinstance(t, str) and matcher.search(t), deterministic=True)
-    db.conn.create_function("erasure_scrub", 1, lambda t: scrub(t, matcher) if isinstance(t, str) else t, deterministic=True)
-    db.conn.create_function("erasure_json_names_in", 1, lambda t: isinstance(t, str) and _json_names_in(t, matcher), deterministic=True)
+    db.conn.create_function(
+        "erasure_names_in", 1, lambda t: isinstance(t, str) and matcher.search(t), deterministic=True
+    )
+    db.conn.create_function(
+        "erasure_scrub", 1, lambda t: scrub(t, matcher) if isinstance(t, str) else t, deterministic=True
+    )
+    db.conn.create_function(
+        "erasure_json_names_in", 1, lambda t: isinstance(t, str) and _json_names_in(t, matcher), deterministic=True
+    )
     whole = matcher.whole_names()
-    db.conn.create_function("erasure_whole_names_in", 1, lambda t: isinstance(t, str) and whole.search(t), deterministic=True)
-    db.conn.create_function("erasure_whole_scrub", 1, lambda t: scrub(t, whole) if isinstance(t, str) else t, deterministic=True)
+    db.conn.create_function(
+        "erasure_whole_names_in", 1, lambda t: isinstance(t, str) and whole.search(t), deterministic=True
+    )
+    db.conn.create_function(
+        "erasure_whole_scrub", 1, lambda t: scrub(t, whole) if isinstance(t, str) else t, deterministic=True
+    )
     own = ", ".join("?" for _ in staff_ids)
     for table, cols in free_text_columns(db.conn).items():
         table_cols = {r[1] for r in db.conn.execute("SELECT * FROM pragma_table_xinfo(?)", (table,))}
         stamp = ", updated_at = ?" if "updated_at" in table_cols else ""
         for column in cols:
             kind = "whole_" if column in PLACE_COLUMNS.get(table, ()) else ""
-            sql = (f'UPDATE "{table}" SET "{column}" = erasure_{kind}scrub("{column}"){stamp}'
-                   f' WHERE erasure_{kind}names_in("{column}")')
+            sql = (
+                f'UPDATE "{table}" SET "{column}" = erasure_{kind}scrub("{column}"){stamp}'
+                f' WHERE erasure_{kind}names_in("{column}")'
+            )
             params: list[Any] = [now] if stamp else []
             if table == "staff" and staff_ids:
                 sql += f" AND id NOT IN ({own})"  # their own row becomes the tombstone below
@@ -282,12 +327,20 @@ def scrub_everywhere(db: Database, staff_ids: Sequence[str], names: Iterable[str
                 texts += db.conn.execute(sql, params).rowcount
             except sqlite3.IntegrityError as exc:
                 # Two unit or tool names that differ only by the erased name would become one.
-                raise ConflictError(f"{table}.{column}", "unique after erasure",
-                                    f"Erasing would leave two {table} records with the same {column}; rename one "
-                                    "of them first. Nothing was erased.") from exc
-    for row in db.query("SELECT id, actor, changes FROM audit WHERE erasure_names_in(actor) OR erasure_json_names_in(changes)"):
+                raise ConflictError(
+                    f"{table}.{column}",
+                    "unique after erasure",
+                    f"Erasing would leave two {table} records with the same {column}; rename one "
+                    "of them first. Nothing was erased.",
+                ) from exc
+    for row in db.query(
+        "SELECT id, actor, changes FROM audit WHERE erasure_names_in(actor) OR erasure_json_names_in(changes)"
+    ):
         actor = ERASED_NAME if matcher.fullmatch(row["actor"]) else scrub(row["actor"], matcher)
-        db.conn.execute("UPDATE audit SET actor = ?, changes = ? WHERE id = ?", (actor, scrub_json(row["changes"], matcher), row["id"]))
+        db.conn.execute(
+            "UPDATE audit SET actor = ?, changes = ? WHERE id = ?",
+            (actor, scrub_json(row["changes"], matcher), row["id"]),
+        )
         scrubbed += 1
     return texts, removed, scrubbed
 
@@ -302,8 +355,11 @@ def anonymise_staff(db: Database, staff_id: str, at: str) -> None:
         (ERASED_NAME, at, at, staff_id),
     )
     # Their use of the tools goes too (tombstoned, so a merge with another PC's copy honours it).
-    db.conn.execute("UPDATE usage SET count = 0, source = NULL, updated_at = ?, deleted_at = coalesce(deleted_at, ?)"
-                    " WHERE staff_id = ?", (at, at, staff_id))
+    db.conn.execute(
+        "UPDATE usage SET count = 0, source = NULL, updated_at = ?, deleted_at = coalesce(deleted_at, ?)"
+        " WHERE staff_id = ?",
+        (at, at, staff_id),
+    )
 
 
 def zero_free_pages(db: Database) -> None:

@@ -12,7 +12,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from champion_desk.errors import CorruptDatabaseError, NotADeskDatabaseError, ReadOnlyDatabaseError, StoreError, one_line
+from champion_desk.errors import (
+    CorruptDatabaseError,
+    NotADeskDatabaseError,
+    ReadOnlyDatabaseError,
+    StoreError,
+    one_line,
+)
 from champion_desk.store import summaries
 from champion_desk.store.backups import backup_database, copy_into, default_backup_dir, scratch_folder
 from champion_desk.store.connection import Database, connect, open_foreign, translate_errors
@@ -33,7 +39,9 @@ def _undecodable_text(conn: sqlite3.Connection) -> str | None:
     """
     conn.text_factory = bytes
     try:
-        tables = [r[0].decode("utf-8", "replace") for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = [
+            r[0].decode("utf-8", "replace") for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
         for table in tables:
             cursor = conn.execute(f'SELECT * FROM "{table}"')
             names = [d[0] for d in cursor.description]
@@ -78,10 +86,15 @@ def check_foreign_file(path: Path, check_links: bool = True, check_text: bool = 
             raise CorruptDatabaseError(f"{path} is damaged: {one_line('; '.join(r[0] for r in result))}")
         objects = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
         # The summaries' triggers are ours only when their text is exactly what this version creates.
-        odd = sorted(name for kind, name, sql in objects
-                     if kind not in ("table", "index") and not (kind == "trigger" and summaries.is_own_trigger(name, sql)))
+        odd = sorted(
+            name
+            for kind, name, sql in objects
+            if kind not in ("table", "index") and not (kind == "trigger" and summaries.is_own_trigger(name, sql))
+        )
         if odd:
-            raise NotADeskDatabaseError(f"{path} holds objects Champion Desk never creates ({', '.join(odd[:5])}); it is refused.")
+            raise NotADeskDatabaseError(
+                f"{path} holds objects Champion Desk never creates ({', '.join(odd[:5])}); it is refused."
+            )
         if check_links:
             _refuse_broken_links(conn, path)
         where = _undecodable_text(conn) if check_text else None
@@ -121,9 +134,14 @@ def check_shape(conn: sqlite3.Connection, path: Path) -> None:
 
 def _definitions(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
     """Return the definition (whitespace folded) of every documented table and of every index on one."""
-    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index')").fetchall()
-    return {(kind, name): " ".join((sql or "").split()) for kind, name, table, sql in rows
-            if table in TABLE_DDL and not name.startswith("sqlite_autoindex_")}
+    rows = conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index')"
+    ).fetchall()
+    return {
+        (kind, name): " ".join((sql or "").split())
+        for kind, name, table, sql in rows
+        if table in TABLE_DDL and not name.startswith("sqlite_autoindex_")
+    }
 
 
 @functools.cache
@@ -146,8 +164,16 @@ def _refuse_other_definitions(conn: sqlite3.Connection, path: Path) -> None:
     for key in sorted(set(found) | set(declared)):
         if found.get(key) != declared.get(key):
             kind, name = key
-            how = "is missing" if key not in found else "is not Champion Desk's" if key not in declared else "is defined differently"
-            raise NotADeskDatabaseError(f"{path}: {kind} {name} {how} (constraints, defaults or indexes changed by another program); it is refused.")
+            how = (
+                "is missing"
+                if key not in found
+                else "is not Champion Desk's"
+                if key not in declared
+                else "is defined differently"
+            )
+            raise NotADeskDatabaseError(
+                f"{path}: {kind} {name} {how} (constraints, defaults or indexes changed by another program); it is refused."
+            )
 
 
 def _table_shape(conn: sqlite3.Connection, table: str) -> tuple:
@@ -183,9 +209,13 @@ class CopyUnderCheck:
 
 
 @contextmanager
-def checked_copy(path: Path, check_links: bool = True, check_text: bool = True,
-                 read_while_checked: bool = False,
-                 scratch_in: Path | None = None) -> Iterator[Path] | Iterator[CopyUnderCheck]:
+def checked_copy(
+    path: Path,
+    check_links: bool = True,
+    check_text: bool = True,
+    read_while_checked: bool = False,
+    scratch_in: Path | None = None,
+) -> Iterator[Path] | Iterator[CopyUnderCheck]:
     """Yield a private, checked, up-to-date copy of a database file from elsewhere; delete it afterwards.
 
     The original is only ever read. An older schema is migrated in the copy; a newer one is refused.
@@ -234,7 +264,9 @@ def checked_copy(path: Path, check_links: bool = True, check_text: bool = True,
                 except (sqlite3.DatabaseError, UnicodeDecodeError, StoreError) as exc:
                     # The SQLite error itself: migrate_schema's wording speaks of the user's own file and backup.
                     reason = exc.__cause__ if isinstance(exc, StoreError) and exc.__cause__ is not None else exc
-                    raise NotADeskDatabaseError(f"{path} has an older schema that cannot be upgraded ({one_line(reason)}).") from exc
+                    raise NotADeskDatabaseError(
+                        f"{path} has an older schema that cannot be upgraded ({one_line(reason)})."
+                    ) from exc
             conn = sqlite3.connect(copy)
             try:
                 check_shape(conn, path)
@@ -250,7 +282,9 @@ def checked_copy(path: Path, check_links: bool = True, check_text: bool = True,
         checking.result()
 
 
-def _check_original_and_copy(path: Path, copy: Path, copied: threading.Event, check_links: bool, check_text: bool) -> int:
+def _check_original_and_copy(
+    path: Path, copy: Path, copied: threading.Event, check_links: bool, check_text: bool
+) -> int:
     """Check the original (:func:`check_foreign_file`), then the links of the copy once it is made.
 
     The links are checked in the copy, which is what the caller uses: a merge takes rows from it
@@ -274,7 +308,9 @@ def _refuse_broken_links(conn: sqlite3.Connection, path: Path) -> None:
     broken = conn.execute("PRAGMA foreign_key_check").fetchone()
     if broken is not None:
         # The table says where; the missing record's id would mean nothing to a ward manager.
-        raise CorruptDatabaseError(f"{path} has {broken[0]} records that point at missing {broken[2]} records; it is refused.")
+        raise CorruptDatabaseError(
+            f"{path} has {broken[0]} records that point at missing {broken[2]} records; it is refused."
+        )
 
 
 def _has_current_shape(copy: Path, path: Path) -> bool:

@@ -90,8 +90,12 @@ class CommandAsker:
         return True
 
     def damaged(self, path: Path, problem: str, backup: BackupInfo | None) -> bool:
-        where = (f" The latest good backup is {backup.path}: restore it with 'champion-desk restore PATH --yes' "
-                 "or open the logbook in the app, which offers it." if backup else " No good backup was found beside it.")
+        where = (
+            f" The latest good backup is {backup.path}: restore it with 'champion-desk restore PATH --yes' "
+            "or open the logbook in the app, which offers it."
+            if backup
+            else " No good backup was found beside it."
+        )
         raise CorruptDatabaseError(f"{path} is damaged ({problem}); nothing was changed.{where}")
 
     def restored(self, result: recovery.RecoveryResult) -> None:
@@ -137,8 +141,15 @@ def resolve(path: Path | str) -> Path:
     return Path(path).expanduser().resolve()
 
 
-def open_logbook(path: Path | str, asker: Asker, *, write: bool = True, create: bool = False,
-                 verify: bool = True, backup_dir: Path | None = None) -> Logbook | None:
+def open_logbook(
+    path: Path | str,
+    asker: Asker,
+    *,
+    write: bool = True,
+    create: bool = False,
+    verify: bool = True,
+    backup_dir: Path | None = None,
+) -> Logbook | None:
     """Open a logbook through the front door (see the module's docstring); None when the user backed out.
 
     ``write``: the caller will change it (takes the one-instance lock); otherwise it is opened
@@ -174,7 +185,9 @@ def open_logbook(path: Path | str, asker: Asker, *, write: bool = True, create: 
         except OSError as exc:
             # The folder cannot take a lock file (read-only folder, full disk): reading is all it can do.
             if not path.exists():
-                raise StoreError(f"{path.parent} cannot be written ({exc.strerror or exc}), so no logbook can be created there.") from exc
+                raise StoreError(
+                    f"{path.parent} cannot be written ({exc.strerror or exc}), so no logbook can be created there."
+                ) from exc
             readonly = True
     try:
         notices = _set_aside_a_foreign_log(path, previous, identity, asker, backup_dir)
@@ -229,8 +242,9 @@ def refuse_protected_output(out: Path | str, logbook: Path | str) -> Path:
     return target
 
 
-def _set_aside_a_foreign_log(path: Path, previous: locking.LockOwner | None, identity: str,
-                             asker: Asker, backup_dir: Path | None) -> list[str]:
+def _set_aside_a_foreign_log(
+    path: Path, previous: locking.LockOwner | None, identity: str, asker: Asker, backup_dir: Path | None
+) -> list[str]:
     """Set aside a ``-wal`` that no running Champion Desk uses and that does not belong to ``path``.
 
     ``previous`` held the lock before this open; ``identity`` is the file's own (read without its log).
@@ -247,8 +261,10 @@ def _set_aside_a_foreign_log(path: Path, previous: locking.LockOwner | None, ide
     if problem is None:
         return []
     aside = wal.set_aside(path)
-    message = (f"{path.name}-wal did not belong to {path.name} ({problem}): it was set aside as {aside.name}, "
-               f"untouched, and {path.name} was opened as it is on disk.")
+    message = (
+        f"{path.name}-wal did not belong to {path.name} ({problem}): it was set aside as {aside.name}, "
+        f"untouched, and {path.name} was opened as it is on disk."
+    )
     asker.notice(message)
     return [message]
 
@@ -258,8 +274,10 @@ def _upgrade_for_reading(path: Path, asker: Asker, backup_dir: Path | None) -> l
     try:
         held = locking.acquire(path)
     except locking.DatabaseLockedError as exc:
-        raise StoreError(f"{path.name} needs an upgrade for this version of Champion Desk, and {exc.owner.describe() if exc.owner else 'another Champion Desk'} "
-                         "has it open; close it there first.") from exc
+        raise StoreError(
+            f"{path.name} needs an upgrade for this version of Champion Desk, and {exc.owner.describe() if exc.owner else 'another Champion Desk'} "
+            "has it open; close it there first."
+        ) from exc
     try:
         db = open_database(path, create=False, backup_dir=backup_dir)
         notice = upgrade_notice(db)

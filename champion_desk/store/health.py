@@ -39,19 +39,31 @@ class HealthReport:
 
     def as_dict(self) -> dict:
         return {
-            "path": str(self.path), "ok": self.ok, "problems": self.problems, "integrity": self.integrity,
-            "foreign_key_errors": self.foreign_key_errors, "application_id": self.application_id,
-            "schema_version": self.schema_version, "stale_summaries": self.stale_summaries, "counts": self.counts,
+            "path": str(self.path),
+            "ok": self.ok,
+            "problems": self.problems,
+            "integrity": self.integrity,
+            "foreign_key_errors": self.foreign_key_errors,
+            "application_id": self.application_id,
+            "schema_version": self.schema_version,
+            "stale_summaries": self.stale_summaries,
+            "counts": self.counts,
             "signatures_without_signer": self.orphaned_signatures,
         }
 
     def lines(self) -> list[str]:
         out = [f"Database: {self.path}"]
         out.append(f"integrity: {self.integrity}")
-        out.append(f"foreign keys: {'ok' if not self.foreign_key_errors else f'{self.foreign_key_errors} broken links'}")
-        out.append(f"application id: {'Champion Desk' if self.application_id == APPLICATION_ID else self.application_id}")
+        out.append(
+            f"foreign keys: {'ok' if not self.foreign_key_errors else f'{self.foreign_key_errors} broken links'}"
+        )
+        out.append(
+            f"application id: {'Champion Desk' if self.application_id == APPLICATION_ID else self.application_id}"
+        )
         out.append(f"schema version: {self.schema_version} (this app: {SCHEMA_VERSION})")
-        out.append(f"summaries: {'ok' if not self.stale_summaries else 'out of step (' + ', '.join(self.stale_summaries) + ')'}")
+        out.append(
+            f"summaries: {'ok' if not self.stale_summaries else 'out of step (' + ', '.join(self.stale_summaries) + ')'}"
+        )
         for table, n in self.counts.items():
             out.append(f"  {table:<18} {n:>8}")
         for kind, by in self.orphaned_signatures.items():
@@ -68,7 +80,9 @@ def undecodable_text(conn: sqlite3.Connection) -> list[str]:
     reading such a row later fails, so ``check`` looks at every stored text value.
     """
     found: set[str] = set()
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    tables = [
+        r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    ]
     columns = {t: [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
     previous = conn.text_factory
     conn.text_factory = bytes
@@ -76,7 +90,7 @@ def undecodable_text(conn: sqlite3.Connection) -> list[str]:
         for table, cols in columns.items():
             quoted = [f'"{c}"' for c in cols]
             any_text = " OR ".join(f"typeof({q}) = 'text'" for q in quoted)
-            for row in conn.execute(f"SELECT {', '.join(quoted)} FROM \"{table}\" WHERE {any_text}"):
+            for row in conn.execute(f'SELECT {", ".join(quoted)} FROM "{table}" WHERE {any_text}'):
                 for col, value in zip(cols, row):
                     if isinstance(value, bytes):
                         try:
@@ -116,11 +130,15 @@ def check_database(path: Path) -> HealthReport:
             if report.schema_version == SCHEMA_VERSION:
                 report.stale_summaries = stale_summaries(conn)
                 if report.stale_summaries:
-                    report.problems.append("the summary tables the figures are read from disagree with the records "
-                                           f"({', '.join(report.stale_summaries)}): "
-                                           "`champion-desk check --repair` recounts them")
+                    report.problems.append(
+                        "the summary tables the figures are read from disagree with the records "
+                        f"({', '.join(report.stale_summaries)}): "
+                        "`champion-desk check --repair` recounts them"
+                    )
                 for table in RECORD_TABLES:
-                    report.counts[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()[0]
+                    report.counts[table] = conn.execute(
+                        f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL"
+                    ).fetchone()[0]
                 report.counts["audit"] = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
                 report.orphaned_signatures = signatures_without_signer(conn)
     except (StoreError, sqlite3.DatabaseError) as exc:

@@ -52,11 +52,16 @@ def write_batch(
             chunk = []
             audits = []
             for values in added[start : start + BATCH]:
-                row = {**dict.fromkeys(cols), **records.clean_values(table, {k: v for k, v in values.items() if k != "id"})}
+                row = {
+                    **dict.fromkeys(cols),
+                    **records.clean_values(table, {k: v for k, v in values.items() if k != "id"}),
+                }
                 row.update(id=values.get("id") or records.new_id(), created_at=now, updated_at=now, deleted_at=None)
                 chunk.append(tuple(row[c] for c in cols))
                 shown = {k: v for k, v in values.items() if k != "id" and v not in (None, "")}
-                audits.append((records.new_id(), now, actor, table, row["id"], action, json.dumps(shown, ensure_ascii=False)))
+                audits.append(
+                    (records.new_id(), now, actor, table, row["id"], action, json.dumps(shown, ensure_ascii=False))
+                )
             _run(db, table, insert_sql, chunk)
             db.conn.executemany(audit_sql, audits)
             done += len(chunk)
@@ -66,8 +71,15 @@ def write_batch(
             for record_id, values in changed[start : start + BATCH]:
                 clean = records.clean_values(table, values)
                 sets = ", ".join(f"{k} = ?" for k in clean)
-                _run(db, table, f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ?", [[*clean.values(), now, record_id]])
-                audits.append((records.new_id(), now, actor, table, record_id, action, json.dumps(clean, ensure_ascii=False)))
+                _run(
+                    db,
+                    table,
+                    f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ?",
+                    [[*clean.values(), now, record_id]],
+                )
+                audits.append(
+                    (records.new_id(), now, actor, table, record_id, action, json.dumps(clean, ensure_ascii=False))
+                )
             db.conn.executemany(audit_sql, audits)
             done += len(audits)
             report_progress(progress, done, total)

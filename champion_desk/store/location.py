@@ -15,11 +15,37 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 # File system types (as /proc/mounts names them) whose locking SQLite cannot rely on.
-NETWORK_FS_TYPES = frozenset({
-    "nfs", "nfs4", "cifs", "smb", "smbfs", "smb2", "smb3", "ncpfs", "afs", "9p", "ceph", "glusterfs",
-    "lustre", "gpfs", "davfs", "coda", "ocfs2", "gfs2", "fuse.sshfs", "sshfs", "fuse.glusterfs",
-    "fuse.davfs2", "fuse.rclone", "fuse.s3fs", "fuse.smbnetfs", "fuse.gvfsd-fuse", "fuse.cephfs",
-})
+NETWORK_FS_TYPES = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smbfs",
+        "smb2",
+        "smb3",
+        "ncpfs",
+        "afs",
+        "9p",
+        "ceph",
+        "glusterfs",
+        "lustre",
+        "gpfs",
+        "davfs",
+        "coda",
+        "ocfs2",
+        "gfs2",
+        "fuse.sshfs",
+        "sshfs",
+        "fuse.glusterfs",
+        "fuse.davfs2",
+        "fuse.rclone",
+        "fuse.s3fs",
+        "fuse.smbnetfs",
+        "fuse.gvfsd-fuse",
+        "fuse.cephfs",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -148,7 +174,11 @@ def network_location(
 def _describe(fstype: str) -> str:
     name = fstype.removeprefix("fuse.")
     return {
-        "nfs": "an NFS network share", "nfs4": "an NFS network share", "cifs": "a Windows (SMB) network share",
-        "smb": "a Windows (SMB) network share", "smbfs": "a Windows (SMB) network share",
-        "smb3": "a Windows (SMB) network share", "sshfs": "an SSH network folder",
+        "nfs": "an NFS network share",
+        "nfs4": "an NFS network share",
+        "cifs": "a Windows (SMB) network share",
+        "smb": "a Windows (SMB) network share",
+        "smbfs": "a Windows (SMB) network share",
+        "smb3": "a Windows (SMB) network share",
+        "sshfs": "an SSH network folder",
     }.get(name, f"a {name} network file system")

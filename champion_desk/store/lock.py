@@ -157,7 +157,7 @@ def process_started(pid: int) -> str:
     except OSError:
         return ""
     # The command name (field 2) is in parentheses and may hold spaces: split after its ')'.
-    fields = stat[stat.rfind(")") + 2:].split()
+    fields = stat[stat.rfind(")") + 2 :].split()
     return fields[19] if len(fields) > 19 else ""  # field 22 of stat: starttime
 
 
@@ -177,9 +177,14 @@ def _read_file(path: Path) -> LockOwner | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return LockOwner(
-            user=str(data["user"]), host=str(data["host"]), pid=int(data["pid"]),
-            since=str(data["since"]), boot=str(data.get("boot", "")), app=str(data.get("app", APP_NAME)),
-            started=str(data.get("started", "")), logbook=str(data.get("logbook", "")),
+            user=str(data["user"]),
+            host=str(data["host"]),
+            pid=int(data["pid"]),
+            since=str(data["since"]),
+            boot=str(data.get("boot", "")),
+            app=str(data.get("app", APP_NAME)),
+            started=str(data.get("started", "")),
+            logbook=str(data.get("logbook", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -283,7 +288,9 @@ class DatabaseLock:
         self.release()
 
 
-def acquire(db_path: Path | str, *, force: bool = False, owner: LockOwner | None = None, logbook: str = "") -> DatabaseLock:
+def acquire(
+    db_path: Path | str, *, force: bool = False, owner: LockOwner | None = None, logbook: str = ""
+) -> DatabaseLock:
     """Take the lock of a database for this process and return it.
 
     A stale lock (see :func:`is_stale`) is taken over. ``force`` breaks any lock: only after the

@@ -17,11 +17,9 @@ from typing import Any
 
 from champion_desk.errors import ConflictError, StoreError
 from champion_desk.store import records
-from champion_desk.store.connection import open_foreign
-from champion_desk.store.connection import Database, page_cache, sort_helper_threads
+from champion_desk.store.connection import Database, open_foreign, page_cache, sort_helper_threads
 from champion_desk.store.importing import Progress, report_progress
 from champion_desk.store.schema import RECORD_TABLES, TABLE_DDL, columns
-
 
 
 def _schema_facts() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
@@ -156,9 +154,20 @@ def apply_merge(
         _apply(db, order, upserts, removals, audit_rows, actor, summary, progress, total, copies, source, gone)
 
 
-def _apply(db: Database, order: Sequence[str], upserts: Mapping[str, Sequence[tuple]], removals: Mapping[str, Sequence[str]],
-           audit_rows: Sequence[tuple], actor: str, summary: Mapping[str, Any], progress: Progress | None, total: int,
-           copies: Mapping[str, CopiedRows], source: str | None, gone: Mapping[str, Sequence[str]]) -> None:
+def _apply(
+    db: Database,
+    order: Sequence[str],
+    upserts: Mapping[str, Sequence[tuple]],
+    removals: Mapping[str, Sequence[str]],
+    audit_rows: Sequence[tuple],
+    actor: str,
+    summary: Mapping[str, Any],
+    progress: Progress | None,
+    total: int,
+    copies: Mapping[str, CopiedRows],
+    source: str | None,
+    gone: Mapping[str, Sequence[str]],
+) -> None:
     done = 0
     with db.transaction():
         try:
@@ -175,8 +184,10 @@ def _apply(db: Database, order: Sequence[str], upserts: Mapping[str, Sequence[tu
                 if not rows and copied is None:
                     continue
                 cols = columns(table)
-                sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
-                       f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols[1:])}")
+                sql = (
+                    f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
+                    f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols[1:])}"
+                )
                 with _indexes_rebuilt_if_bulk(db, table, len(rows) + (copied.count if copied else 0)) as rebuilt:
                     # Kept indexes: tombstones first, so a live row never meets the live row it replaces
                     # in a unique index; then by the first field (a parent id), so index inserts land
@@ -196,16 +207,23 @@ def _apply(db: Database, order: Sequence[str], upserts: Mapping[str, Sequence[tu
                     _delete(db, table, removals.get(table, ()))
             audit_cols = columns("audit")
             db.conn.executemany(
-                f'INSERT OR IGNORE INTO audit ({", ".join(chr(34) + c + chr(34) for c in audit_cols)}) '
-                f'VALUES ({", ".join("?" for _ in audit_cols)})', audit_rows)
+                f"INSERT OR IGNORE INTO audit ({', '.join(chr(34) + c + chr(34) for c in audit_cols)}) "
+                f"VALUES ({', '.join('?' for _ in audit_cols)})",
+                audit_rows,
+            )
             if copies:
                 db.conn.execute("DROP TABLE temp.merge_skipped")
             broken = _first_broken_link(db, upserts, gone)
         except sqlite3.IntegrityError as exc:
-            raise ConflictError("id", "integrity", f"The merge would break a rule of the database ({exc}); nothing was merged.") from exc
+            raise ConflictError(
+                "id", "integrity", f"The merge would break a rule of the database ({exc}); nothing was merged."
+            ) from exc
         if broken:
-            raise ConflictError("id", "must refer to existing records",
-                                f"The merge would leave {broken} records pointing at missing records; nothing was merged.")
+            raise ConflictError(
+                "id",
+                "must refer to existing records",
+                f"The merge would leave {broken} records pointing at missing records; nothing was merged.",
+            )
         records.write_audit(db, actor, "*", "*", "merge", summary)
 
 
@@ -240,10 +258,15 @@ def _indexes_rebuilt_if_bulk(db: Database, table: str, writing: int) -> Iterator
         yield False
         return
     indexes = db.conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)).fetchall()
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+    ).fetchall()
     # DROP INDEX deletes the index's statistics; a file analysed before keeps them.
     has_stats = db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()
-    stats = db.conn.execute("SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = ?", (table,)).fetchall() if has_stats else []
+    stats = (
+        db.conn.execute("SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = ?", (table,)).fetchall()
+        if has_stats
+        else []
+    )
     for name, _ in indexes:
         db.conn.execute(f'DROP INDEX "{name}"')
     yield True
@@ -262,7 +285,9 @@ ID_CHUNK = 500  # ids bound to one IN (...) query
 _CHECK_WHOLE_TABLE_FROM = 0.125
 
 
-def _first_broken_link(db: Database, upserts: Mapping[str, Sequence[tuple]], gone: Mapping[str, Sequence[str]]) -> str | None:
+def _first_broken_link(
+    db: Database, upserts: Mapping[str, Sequence[tuple]], gone: Mapping[str, Sequence[str]]
+) -> str | None:
     """Return a table the merge left holding a record that points at a missing one, or None.
 
     Looks only where a merge can break a link, instead of a whole-file foreign_key_check (half a
@@ -284,21 +309,25 @@ def _first_broken_link(db: Database, upserts: Mapping[str, Sequence[tuple]], gon
         ids = [r[0] for r in rows]
         for at in range(0, len(ids), ID_CHUNK):
             chunk = ids[at : at + ID_CHUNK]
-            missing = " OR ".join(f"(t.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.{parent} p WHERE p.id = t.{column}))"
-                                  for column, parent in links.items())
-            if db.conn.execute(f"SELECT 1 FROM main.{table} t WHERE t.id IN ({', '.join('?' * len(chunk))}) AND ({missing}) LIMIT 1",
-                               chunk).fetchone():
+            missing = " OR ".join(
+                f"(t.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.{parent} p WHERE p.id = t.{column}))"
+                for column, parent in links.items()
+            )
+            if db.conn.execute(
+                f"SELECT 1 FROM main.{table} t WHERE t.id IN ({', '.join('?' * len(chunk))}) AND ({missing}) LIMIT 1",
+                chunk,
+            ).fetchone():
                 return table
     for child, links in REFERENCES.items():
         for column, parent in links.items():
             ids = gone.get(parent, ())
             for at in range(0, len(ids), ID_CHUNK):
                 chunk = ids[at : at + ID_CHUNK]
-                if db.conn.execute(f"SELECT 1 FROM main.{child} WHERE {column} IN ({', '.join('?' * len(chunk))}) LIMIT 1",
-                                   chunk).fetchone():
+                if db.conn.execute(
+                    f"SELECT 1 FROM main.{child} WHERE {column} IN ({', '.join('?' * len(chunk))}) LIMIT 1", chunk
+                ).fetchone():
                     return child
     return None
-
 
 
 def _rows_held(db: Database, table: str) -> int:
@@ -316,12 +345,16 @@ def _copy_rows(db: Database, table: str, copied: CopiedRows, source: str | None)
     db.conn.execute("DELETE FROM temp.merge_skipped")
     db.conn.executemany("INSERT INTO temp.merge_skipped (id) VALUES (?)", [(i,) for i in copied.skipped])
     cols = ", ".join(columns(table))
-    written = db.conn.execute(f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM {source}.{table} "
-                              "WHERE id NOT IN (SELECT id FROM temp.merge_skipped)").rowcount
+    written = db.conn.execute(
+        f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM {source}.{table} "
+        "WHERE id NOT IN (SELECT id FROM temp.merge_skipped)"
+    ).rowcount
     if written != copied.count:
         # The file changed since it was read and planned: the plan no longer describes it.
-        raise StoreError(f"The other file's {table} records are not the ones read for the merge "
-                         f"({written} to copy, {copied.count} expected); nothing was merged.")
+        raise StoreError(
+            f"The other file's {table} records are not the ones read for the merge "
+            f"({written} to copy, {copied.count} expected); nothing was merged."
+        )
 
 
 def _delete(db: Database, table: str, ids: Sequence[str]) -> None:

@@ -61,7 +61,8 @@ def conflict_error(table: str, exc: sqlite3.IntegrityError, values: Mapping[str,
     if match:
         field = match.group(2)
         return ConflictError(
-            field, "must be unique",
+            field,
+            "must be unique",
             f"{field.replace('_', ' ')}: another {table} already has {values.get(field)!r} (it may be deleted; restore it instead).",
         )
     if "FOREIGN KEY" in text:
@@ -69,8 +70,11 @@ def conflict_error(table: str, exc: sqlite3.IntegrityError, values: Mapping[str,
     if "CHECK constraint failed" in text:
         field = text.rsplit(":", 1)[-1].strip().split()[0]
         if "date(" in text:
-            return ConflictError(field, "a real calendar date",
-                                 f"{field.replace('_', ' ')}: {values.get(field)!r} is not a real calendar date (YYYY-MM-DD).")
+            return ConflictError(
+                field,
+                "a real calendar date",
+                f"{field.replace('_', ' ')}: {values.get(field)!r} is not a real calendar date (YYYY-MM-DD).",
+            )
         return ConflictError(field, "out of range", f"{field.replace('_', ' ')}: value is out of the allowed range.")
     if "NOT NULL constraint failed" in text:
         field = text.rsplit(".", 1)[-1]
@@ -82,7 +86,15 @@ def write_audit(db: Database, actor: str, table: str, record_id: str, action: st
     """Append one audit row (callers hold the transaction)."""
     db.conn.execute(
         'INSERT INTO audit (id, at, actor, "table", record_id, action, changes) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        (new_id(), utc_now(), actor or "unknown", table, record_id, action, json.dumps(changes, ensure_ascii=False, default=str)),
+        (
+            new_id(),
+            utc_now(),
+            actor or "unknown",
+            table,
+            record_id,
+            action,
+            json.dumps(changes, ensure_ascii=False, default=str),
+        ),
     )
 
 
@@ -114,7 +126,9 @@ def get(db: Database, table: str, record_id: str, include_deleted: bool = False)
     return row
 
 
-def update(db: Database, table: str, record_id: str, changes: Mapping[str, Any], actor: str) -> dict[str, tuple[Any, Any]]:
+def update(
+    db: Database, table: str, record_id: str, changes: Mapping[str, Any], actor: str
+) -> dict[str, tuple[Any, Any]]:
     """Change fields of a live record; return {field: (old, new)} for the fields that changed.
 
     Writes nothing (not even an audit row) when no value differs. Raises NotFoundError, ConflictError.
@@ -154,16 +168,23 @@ def undelete(db: Database, table: str, record_id: str, actor: str) -> None:
             return
         if db.scalar("SELECT EXISTS (SELECT 1 FROM audit WHERE record_id = ? AND action = 'erase')", (record_id,)):
             # An erasure's tombstone keeps merges from bringing the person back; it is not a delete to undo.
-            raise ConflictError("id", "erased records cannot be restored",
-                                "This colleague's personal data was erased; the record cannot be restored.")
+            raise ConflictError(
+                "id",
+                "erased records cannot be restored",
+                "This colleague's personal data was erased; the record cannot be restored.",
+            )
         try:
-            db.conn.execute(f"UPDATE {table} SET deleted_at = NULL, updated_at = ? WHERE id = ?", (utc_now(), record_id))
+            db.conn.execute(
+                f"UPDATE {table} SET deleted_at = NULL, updated_at = ? WHERE id = ?", (utc_now(), record_id)
+            )
         except sqlite3.IntegrityError as exc:
             raise conflict_error(table, exc, row) from exc
         write_audit(db, actor, table, record_id, "undelete", {})
 
 
-def find(db: Database, table: str, include_deleted: bool = False, order_by: str | None = None, **equals: Any) -> list[dict[str, Any]]:
+def find(
+    db: Database, table: str, include_deleted: bool = False, order_by: str | None = None, **equals: Any
+) -> list[dict[str, Any]]:
     """Return records whose fields equal the given values (live ones unless include_deleted)."""
     _check_table(table)
     cols = columns(table)
@@ -188,7 +209,9 @@ def find(db: Database, table: str, include_deleted: bool = False, order_by: str 
     return db.query(sql, params)
 
 
-def bulk_insert(db: Database, table: str, rows: Iterable[Mapping[str, Any]], actor: str, action: str = "import", note: str = "") -> int:
+def bulk_insert(
+    db: Database, table: str, rows: Iterable[Mapping[str, Any]], actor: str, action: str = "import", note: str = ""
+) -> int:
     """Insert many complete rows fast (demo data, imports); return how many.
 
     Rows must carry every column of the table, system fields included. One summary audit row

@@ -61,20 +61,27 @@ class RetentionPlan:
 
     def counts(self) -> dict[str, Any]:
         """Return how many records of each kind would go (no names, no ids)."""
-        return {"raised_by": len(self.raised_by), "concern_text": len(self.concern_text),
-                "leavers": len(self.leavers),
-                "tombstones": {t: len(ids) for t, ids in self.tombstones.items() if ids}}
+        return {
+            "raised_by": len(self.raised_by),
+            "concern_text": len(self.concern_text),
+            "leavers": len(self.leavers),
+            "tombstones": {t: len(ids) for t, ids in self.tombstones.items() if ids},
+        }
 
 
 def plan(db: Database, cutoffs: Cutoffs) -> RetentionPlan:
     """Return what the rules remove from ``db`` as of these cut-off dates (reads only)."""
     result = RetentionPlan()
-    raised = db.query(f"SELECT id, raised_by FROM incident WHERE {_CLOSED} AND resolved_on < ?", (cutoffs.raised_by_before,))
+    raised = db.query(
+        f"SELECT id, raised_by FROM incident WHERE {_CLOSED} AND resolved_on < ?", (cutoffs.raised_by_before,)
+    )
     # A field cleared here may still be in the audit a merge brought (the other PC's record of it).
     in_audit = _audit_holding(db, [r["id"] for r in raised if r["raised_by"] is None], ("raised_by",), None)
     result.raised_by = sorted(r["id"] for r in raised if r["raised_by"] is not None or r["id"] in in_audit)
-    closed = db.query(f"SELECT id, {', '.join(CONCERN_TEXT)} FROM incident WHERE {_CLOSED} AND resolved_on < ?",
-                      (cutoffs.text_before,))
+    closed = db.query(
+        f"SELECT id, {', '.join(CONCERN_TEXT)} FROM incident WHERE {_CLOSED} AND resolved_on < ?",
+        (cutoffs.text_before,),
+    )
     uncleared = {r["id"] for r in closed if any(r[c] not in (None, "", CLEARED_TEXT) for c in CONCERN_TEXT)}
     in_audit = _audit_holding(db, [r["id"] for r in closed if r["id"] not in uncleared], CONCERN_TEXT, CLEARED_TEXT)
     result.concern_text = sorted(uncleared | in_audit)
@@ -90,12 +97,16 @@ def _uncleared() -> str:
 def _leavers(db: Database, before: str) -> list[str]:
     champion = " OR ".join(f"EXISTS (SELECT 1 FROM {t} WHERE {c} = s.id)" for t, c in _CHAMPION_LINKS)
     # When they left: their deletion, else the last audited change of "in post", else the row's last change.
-    left = ("coalesce(s.deleted_at, (SELECT max(a.at) FROM audit a WHERE a.record_id = s.id"
-            " AND a.changes LIKE '%\"active\"%'), s.updated_at)")
+    left = (
+        "coalesce(s.deleted_at, (SELECT max(a.at) FROM audit a WHERE a.record_id = s.id"
+        " AND a.changes LIKE '%\"active\"%'), s.updated_at)"
+    )
     rows = db.query(
         f"SELECT s.id FROM staff s WHERE (s.active = 0 OR s.deleted_at IS NOT NULL) AND s.is_champion = 0"
         f" AND NOT ({champion}) AND NOT (s.display_name = ? AND s.deleted_at IS NOT NULL AND s.staff_ref IS NULL)"
-        f" AND substr({left}, 1, 10) < ? ORDER BY s.id", (erasure.ERASED_NAME, before))
+        f" AND substr({left}, 1, 10) < ? ORDER BY s.id",
+        (erasure.ERASED_NAME, before),
+    )
     return [r["id"] for r in rows]
 
 
@@ -109,8 +120,12 @@ def _tombstones(db: Database, before: str, leavers: set[str]) -> dict[str, list[
     going: dict[str, set[str]] = {}
     # Children first: a session's deleted attendances go with it, a live attendance keeps it.
     for table in reversed(merging.merge_order()):
-        candidates = {r["id"] for r in db.query(
-            f"SELECT id FROM {table} WHERE deleted_at IS NOT NULL AND substr(deleted_at, 1, 10) < ?", (before,))}
+        candidates = {
+            r["id"]
+            for r in db.query(
+                f"SELECT id FROM {table} WHERE deleted_at IS NOT NULL AND substr(deleted_at, 1, 10) < ?", (before,)
+            )
+        }
         if table == "staff":
             candidates -= erased
         for child, column in pointing.get(table, []):
@@ -120,8 +135,11 @@ def _tombstones(db: Database, before: str, leavers: set[str]) -> dict[str, list[
             # Only the rows pointing at a candidate are read: the links are indexed, the tables large.
             for chunk in _chunks(sorted(candidates)):
                 marks = ", ".join("?" for _ in chunk)
-                held = {r[column] for r in db.query(f"SELECT id, {column} FROM {child} WHERE {column} IN ({marks})", list(chunk))
-                        if r["id"] not in gone}
+                held = {
+                    r[column]
+                    for r in db.query(f"SELECT id, {column} FROM {child} WHERE {column} IN ({marks})", list(chunk))
+                    if r["id"] not in gone
+                }
                 candidates -= held
         going[table] = candidates
     return {t: sorted(going[t]) for t in schema.RECORD_TABLES if going.get(t)}
@@ -133,22 +151,25 @@ def _audit_holding(db: Database, ids: Sequence[str], fields: Sequence[str], repl
     like = " OR ".join("changes LIKE ?" for _ in fields)
     for chunk in _chunks(ids):
         marks = ", ".join("?" for _ in chunk)
-        for row in db.query(f"SELECT record_id, changes FROM audit WHERE record_id IN ({marks}) AND ({like})",
-                            [*chunk, *(f'%"{f}"%' for f in fields)]):
+        for row in db.query(
+            f"SELECT record_id, changes FROM audit WHERE record_id IN ({marks}) AND ({like})",
+            [*chunk, *(f'%"{f}"%' for f in fields)],
+        ):
             try:
                 changes = json.loads(row["changes"] or "{}")
             except ValueError:
                 found.add(row["record_id"])
                 continue
             if isinstance(changes, dict) and any(
-                    _replace(changes[f], replacement) != changes[f] for f in fields if f in changes):
+                _replace(changes[f], replacement) != changes[f] for f in fields if f in changes
+            ):
                 found.add(row["record_id"])
     return found
 
 
 def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
     for at in range(0, len(ids), _CHUNK):
-        yield ids[at: at + _CHUNK]
+        yield ids[at : at + _CHUNK]
 
 
 def _blank_audit(db: Database, ids: Sequence[str], fields: Iterable[str] | None, replacement: Any) -> None:
@@ -179,7 +200,9 @@ def _replace(value: Any, replacement: Any) -> Any:
     return value if value in (None, "") else replacement
 
 
-def apply(db: Database, cutoffs: Cutoffs, actor: str, rules: Mapping[str, Any], purge_when_empty: bool = False) -> RetentionPlan:
+def apply(
+    db: Database, cutoffs: Cutoffs, actor: str, rules: Mapping[str, Any], purge_when_empty: bool = False
+) -> RetentionPlan:
     """Remove what the rules make due, in one transaction with one audit row; return what went.
 
     ``rules`` (the values in force) are recorded in the run's audit row with the counts. Old
@@ -201,13 +224,17 @@ def _remove(db: Database, due: RetentionPlan, actor: str, rules: Mapping[str, An
     """Write what ``due`` lists as gone, with the run's audit row (callers hold the transaction)."""
     now = records.utc_now()
     for chunk in _chunks(due.raised_by):
-        db.conn.execute(f"UPDATE incident SET raised_by = NULL, updated_at = ? WHERE raised_by IS NOT NULL AND id IN ({', '.join('?' for _ in chunk)})",
-                        [now, *chunk])
+        db.conn.execute(
+            f"UPDATE incident SET raised_by = NULL, updated_at = ? WHERE raised_by IS NOT NULL AND id IN ({', '.join('?' for _ in chunk)})",
+            [now, *chunk],
+        )
     _blank_audit(db, due.raised_by, ["raised_by"], None)
     sets = ", ".join(f"{c} = CASE WHEN coalesce({c}, '') = '' THEN {c} ELSE '{CLEARED_TEXT}' END" for c in CONCERN_TEXT)
     for chunk in _chunks(due.concern_text):
-        db.conn.execute(f"UPDATE incident SET {sets}, updated_at = ? WHERE ({_uncleared()}) AND id IN ({', '.join('?' for _ in chunk)})",
-                        [now, *chunk])
+        db.conn.execute(
+            f"UPDATE incident SET {sets}, updated_at = ? WHERE ({_uncleared()}) AND id IN ({', '.join('?' for _ in chunk)})",
+            [now, *chunk],
+        )
     _blank_audit(db, due.concern_text, CONCERN_TEXT, CLEARED_TEXT)
     if due.leavers:
         matcher = erasure.erasure_matcher(db, due.leavers)
@@ -223,15 +250,18 @@ def _remove(db: Database, due: RetentionPlan, actor: str, rules: Mapping[str, An
         for chunk in _chunks(ids):
             db.conn.execute(f"DELETE FROM {table} WHERE id IN ({', '.join('?' for _ in chunk)})", list(chunk))
         _blank_audit(db, ids, None, None)
-    records.write_audit(db, actor, "setting", RUN_RECORD, erasure.ERASE_ACTION,
-                        {"rules": dict(rules), "removed": due.counts()})
+    records.write_audit(
+        db, actor, "setting", RUN_RECORD, erasure.ERASE_ACTION, {"rules": dict(rules), "removed": due.counts()}
+    )
     erasure.zero_free_pages(db)
 
 
 def last_runs(db: Database, limit: int = 10) -> list[dict[str, Any]]:
     """Return the latest retention runs (from any PC merged in), newest first: when and what went."""
-    rows = db.query('SELECT at, changes FROM audit WHERE "table" = ? AND record_id = ? AND action = ? ORDER BY at DESC LIMIT ?',
-                    ("setting", RUN_RECORD, erasure.ERASE_ACTION, limit))
+    rows = db.query(
+        'SELECT at, changes FROM audit WHERE "table" = ? AND record_id = ? AND action = ? ORDER BY at DESC LIMIT ?',
+        ("setting", RUN_RECORD, erasure.ERASE_ACTION, limit),
+    )
     out = []
     for row in rows:
         try:

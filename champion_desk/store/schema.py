@@ -26,8 +26,7 @@ _RECORD = """
 
 # A stored date is a real calendar day: date(d, '+0 days') normalises 2026-02-30 to 2026-03-02 and
 # gives NULL for 2026-13-01, so only a real day comes back as itself (plain date(d) echoes it).
-_DATE = ("CHECK ({0} IS NULL OR ({0} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]' "
-         "AND date({0}, '+0 days') IS {0}))")
+_DATE = "CHECK ({0} IS NULL OR ({0} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]' AND date({0}, '+0 days') IS {0}))"
 # What schemas 1-9 stored: the shape of a date, not that it is one.
 _DATE_SHAPE_ONLY = "CHECK ({0} IS NULL OR {0} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')"
 # The audit actor and action of a date the upgrade to schema 10 corrected.
@@ -65,8 +64,8 @@ TABLE_DDL: dict[str, str] = {
     role TEXT,
     unit_id TEXT REFERENCES unit(id),
     staff_ref TEXT UNIQUE,
-    {_bool('is_champion', 0)},
-    {_bool('active', 1)},
+    {_bool("is_champion", 0)},
+    {_bool("active", 1)},
     signing_pin_hash TEXT,
     signing_pin_failures INTEGER CHECK (signing_pin_failures IS NULL OR signing_pin_failures >= 0),
     signing_pin_wait_until TEXT,
@@ -77,40 +76,40 @@ TABLE_DDL: dict[str, str] = {
     vendor TEXT,
     purpose TEXT,
     stage TEXT NOT NULL DEFAULT 'planned',
-    {_date('go_live_on')},
+    {_date("go_live_on")},
     refresher_months INTEGER CHECK (refresher_months IS NULL OR refresher_months > 0))""",
     "rollout": f"""CREATE TABLE rollout ({_RECORD},
     tool_id TEXT NOT NULL REFERENCES tool(id),
     unit_id TEXT NOT NULL REFERENCES unit(id),
     stage TEXT NOT NULL,
-    {_date('since', required=True)})""",
+    {_date("since", required=True)})""",
     "training_session": f"""CREATE TABLE training_session ({_RECORD},
     tool_id TEXT NOT NULL REFERENCES tool(id),
     unit_id TEXT NOT NULL REFERENCES unit(id),
     trainer_id TEXT NOT NULL REFERENCES staff(id),
-    {_date('held_on', required=True)},
+    {_date("held_on", required=True)},
     minutes INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 600),
     format TEXT NOT NULL,
     topic TEXT,
     notes TEXT,
     verified_by TEXT REFERENCES staff(id),
-    {_date('verified_on')},
-    {_SIGNATURE.format('verified_signature')})""",
+    {_date("verified_on")},
+    {_SIGNATURE.format("verified_signature")})""",
     "attendance": f"""CREATE TABLE attendance ({_RECORD},
     session_id TEXT NOT NULL REFERENCES training_session(id),
     staff_id TEXT NOT NULL REFERENCES staff(id),
-    {_scale('confidence_before')},
-    {_scale('confidence_after')},
-    {_bool('signed_off', 0)},
+    {_scale("confidence_before")},
+    {_scale("confidence_after")},
+    {_bool("signed_off", 0)},
     signed_off_by TEXT REFERENCES staff(id),
-    {_date('signed_off_on')},
-    {_SIGNATURE.format('signed_off_signature')})""",
+    {_date("signed_off_on")},
+    {_SIGNATURE.format("signed_off_signature")})""",
     "incident": f"""CREATE TABLE incident ({_RECORD},
     tool_id TEXT NOT NULL REFERENCES tool(id),
     unit_id TEXT NOT NULL REFERENCES unit(id),
     reported_by TEXT REFERENCES staff(id),
     raised_by TEXT REFERENCES staff(id),
-    {_date('occurred_on', required=True)},
+    {_date("occurred_on", required=True)},
     theme TEXT NOT NULL,
     barrier TEXT,
     severity TEXT NOT NULL DEFAULT 'medium',
@@ -119,36 +118,36 @@ TABLE_DDL: dict[str, str] = {
     status TEXT NOT NULL DEFAULT 'open',
     response TEXT,
     owner TEXT,
-    {_date('resolved_on')})""",
+    {_date("resolved_on")})""",
     "pairing": f"""CREATE TABLE pairing ({_RECORD},
     mentor_id TEXT NOT NULL REFERENCES staff(id),
     mentee_id TEXT NOT NULL REFERENCES staff(id),
     tool_id TEXT NOT NULL REFERENCES tool(id),
-    {_date('started_on', required=True)},
+    {_date("started_on", required=True)},
     goal TEXT,
     progress INTEGER NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
     status TEXT NOT NULL DEFAULT 'active',
-    {_date('ended_on')})""",
+    {_date("ended_on")})""",
     "checkin": f"""CREATE TABLE checkin ({_RECORD},
     pairing_id TEXT NOT NULL REFERENCES pairing(id),
-    {_date('held_on', required=True)},
+    {_date("held_on", required=True)},
     minutes INTEGER CHECK (minutes IS NULL OR minutes BETWEEN 1 AND 600),
-    {_scale('confidence')},
+    {_scale("confidence")},
     note TEXT)""",
     "pulse": f"""CREATE TABLE pulse ({_RECORD},
     unit_id TEXT NOT NULL REFERENCES unit(id),
     tool_id TEXT NOT NULL REFERENCES tool(id),
-    {_date('taken_on', required=True)},
+    {_date("taken_on", required=True)},
     respondents INTEGER NOT NULL CHECK (respondents >= 1),
-    {_mean_scale('awareness')},
-    {_mean_scale('desire')},
-    {_mean_scale('knowledge')},
-    {_mean_scale('ability')},
-    {_mean_scale('reinforcement')})""",
+    {_mean_scale("awareness")},
+    {_mean_scale("desire")},
+    {_mean_scale("knowledge")},
+    {_mean_scale("ability")},
+    {_mean_scale("reinforcement")})""",
     "story": f"""CREATE TABLE story ({_RECORD},
     tool_id TEXT NOT NULL REFERENCES tool(id),
     unit_id TEXT REFERENCES unit(id),
-    {_date('told_on', required=True)},
+    {_date("told_on", required=True)},
     title TEXT NOT NULL,
     summary TEXT,
     measure TEXT,
@@ -159,24 +158,24 @@ TABLE_DDL: dict[str, str] = {
     "usage": f"""CREATE TABLE usage ({_RECORD},
     staff_id TEXT NOT NULL REFERENCES staff(id),
     tool_id TEXT NOT NULL REFERENCES tool(id),
-    {_date('day', required=True)},
+    {_date("day", required=True)},
     count INTEGER NOT NULL CHECK (count >= 0),
     source TEXT)""",
     "idea": f"""CREATE TABLE idea ({_RECORD},
     tool_id TEXT REFERENCES tool(id),
     unit_id TEXT NOT NULL REFERENCES unit(id),
     suggested_by TEXT REFERENCES staff(id),
-    {_date('raised_on', required=True)},
+    {_date("raised_on", required=True)},
     title TEXT NOT NULL,
     description TEXT,
     status TEXT NOT NULL DEFAULT 'new',
     status_reason TEXT,
-    {_date('status_on')},
+    {_date("status_on")},
     led_to_rollout_id TEXT REFERENCES rollout(id),
     led_to_story_id TEXT REFERENCES story(id))""",
     "idea_support": f"""CREATE TABLE idea_support ({_RECORD},
     idea_id TEXT NOT NULL REFERENCES idea(id),
-    {_date('backed_on', required=True)},
+    {_date("backed_on", required=True)},
     backers INTEGER NOT NULL DEFAULT 1 CHECK (backers BETWEEN 1 AND 1000),
     backed_by TEXT REFERENCES staff(id))""",
     "setting": f"""CREATE TABLE setting ({_RECORD},
@@ -185,7 +184,7 @@ TABLE_DDL: dict[str, str] = {
     "suggestion_response": f"""CREATE TABLE suggestion_response ({_RECORD},
     suggestion_key TEXT NOT NULL,
     decision TEXT NOT NULL CHECK (decision IN ('dismissed', 'snoozed', 'agreed')),
-    {_date('until')},
+    {_date("until")},
     reason TEXT,
     decided_by TEXT REFERENCES staff(id))""",
     # One ward logbook as some logbook knows it (sync folders, issue 23): ``logbook_id`` is the
@@ -238,9 +237,16 @@ INDEX_DDL: list[str] = [
 ]
 
 # Tables and indexes added by each later schema version (the initial migration creates the rest).
-ADDED_IN: dict[int, tuple[str, ...]] = {2: ("setting", "suggestion_response"), 12: ("usage",), 13: ("idea", "idea_support"), 15: ("sync_peer",)}
+ADDED_IN: dict[int, tuple[str, ...]] = {
+    2: ("setting", "suggestion_response"),
+    12: ("usage",),
+    13: ("idea", "idea_support"),
+    15: ("sync_peer",),
+}
 # Columns added to an existing table by a later version (a new file gets them from TABLE_DDL).
-ADDED_COLUMNS: dict[int, tuple[tuple[str, str, str], ...]] = {12: (("staff", "email", "TEXT"), ("staff", "login", "TEXT"))}
+ADDED_COLUMNS: dict[int, tuple[tuple[str, str, str], ...]] = {
+    12: (("staff", "email", "TEXT"), ("staff", "login", "TEXT"))
+}
 ADDED_INDEXES: dict[int, tuple[str, ...]] = {
     2: ("CREATE INDEX suggestion_response_key ON suggestion_response(suggestion_key)",),
     # Covering indexes for coverage and uplift, and the links a colleague's journey follows (which
@@ -306,7 +312,9 @@ ADDED_INDEXES: dict[int, tuple[str, ...]] = {
 
 RECORD_TABLES: tuple[str, ...] = tuple(t for t in TABLE_DDL if t != "audit")
 # The records a champion logs (DESIGN.md's data model); the rest support next-step suggestions.
-LOGBOOK_TABLES: tuple[str, ...] = tuple(t for t in RECORD_TABLES if t not in ("setting", "suggestion_response", "sync_peer"))
+LOGBOOK_TABLES: tuple[str, ...] = tuple(
+    t for t in RECORD_TABLES if t not in ("setting", "suggestion_response", "sync_peer")
+)
 
 
 def _initial_schema(db: sqlite_utils.Database) -> None:
@@ -418,14 +426,25 @@ def _version_10(db: sqlite_utils.Database) -> None:
         if not present:
             continue  # a table a later version adds
         for col in (c for c in cols if c in present):
-            bad = conn.execute(f'SELECT id, "{col}" FROM "{table}" WHERE "{col}" IS NOT NULL '
-                               f'AND date("{col}", \'+0 days\') IS NOT "{col}"').fetchall()
+            bad = conn.execute(
+                f'SELECT id, "{col}" FROM "{table}" WHERE "{col}" IS NOT NULL '
+                f'AND date("{col}", \'+0 days\') IS NOT "{col}"'
+            ).fetchall()
             for record_id, value in bad:
                 fixed = nearest_real_date(value)
                 conn.execute(f'UPDATE "{table}" SET "{col}" = ? WHERE id = ?', (fixed, record_id))
-                conn.execute('INSERT INTO audit (id, at, actor, "table", record_id, action, changes) VALUES (?, ?, ?, ?, ?, ?, ?)',
-                             (str(uuid.uuid4()), now, DATE_REPAIR_ACTOR, table, record_id, DATE_REPAIR_ACTION,
-                              json.dumps({col: [value, fixed]})))
+                conn.execute(
+                    'INSERT INTO audit (id, at, actor, "table", record_id, action, changes) VALUES (?, ?, ?, ?, ?, ?, ?)',
+                    (
+                        str(uuid.uuid4()),
+                        now,
+                        DATE_REPAIR_ACTOR,
+                        table,
+                        record_id,
+                        DATE_REPAIR_ACTION,
+                        json.dumps({col: [value, fixed]}),
+                    ),
+                )
     conn.execute("PRAGMA writable_schema = ON")
     try:
         for table, cols in date_columns().items():
@@ -466,10 +485,14 @@ def _version_11(db: sqlite_utils.Database) -> None:
                 # The table's last column line also carries the CREATE TABLE's closing parenthesis.
                 definition = line[:-1] if line.count(")") > line.count("(") else line
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {definition}")
-    db.execute("UPDATE training_session SET verified_signature = 'before signatures'"
-               " WHERE verified_by IS NOT NULL AND verified_signature IS NULL")
-    db.execute("UPDATE attendance SET signed_off_signature = 'before signatures'"
-               " WHERE signed_off = 1 AND signed_off_signature IS NULL")
+    db.execute(
+        "UPDATE training_session SET verified_signature = 'before signatures'"
+        " WHERE verified_by IS NOT NULL AND verified_signature IS NULL"
+    )
+    db.execute(
+        "UPDATE attendance SET signed_off_signature = 'before signatures'"
+        " WHERE signed_off = 1 AND signed_off_signature IS NULL"
+    )
     db.execute("PRAGMA user_version = 11")
 
 

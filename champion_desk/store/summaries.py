@@ -157,7 +157,7 @@ _STAFF_COVERAGE_COUNT = """
 _MENTEE_UNIT = "coalesce((SELECT m.unit_id FROM staff m WHERE m.id = {0}), '')"
 
 _CHECKIN_DAY_COUNT = f"""
-    SELECT c.held_on AS d, pr.tool_id AS t, {_MENTEE_UNIT.format('pr.mentee_id')} AS u, count(*) AS n
+    SELECT c.held_on AS d, pr.tool_id AS t, {_MENTEE_UNIT.format("pr.mentee_id")} AS u, count(*) AS n
       FROM checkin c JOIN pairing pr ON pr.id = c.pairing_id
      WHERE c.deleted_at IS NULL AND pr.deleted_at IS NULL{{where}}
      GROUP BY 1, 2, 3"""
@@ -192,8 +192,10 @@ def _recount_checkin_days(keys: str) -> str:
 
 def _checkin_cells(row: str) -> str:
     """Return the check-in cell of an OLD or NEW check-in row, under its pairing's tool and mentee's unit."""
-    return (f"SELECT {row}.held_on AS d, pr.tool_id AS t, {_MENTEE_UNIT.format('pr.mentee_id')} AS u"
-            f" FROM pairing pr WHERE pr.id = {row}.pairing_id")
+    return (
+        f"SELECT {row}.held_on AS d, pr.tool_id AS t, {_MENTEE_UNIT.format('pr.mentee_id')} AS u"
+        f" FROM pairing pr WHERE pr.id = {row}.pairing_id"
+    )
 
 
 def _pairing_cells(*rows: str) -> str:
@@ -208,14 +210,19 @@ def _mentee_cells(*rows: str) -> str:
     """Return every cell the check-ins of OLD/NEW staff rows' mentoring could count in, under either unit or none."""
     ids = ", ".join(f"{r}.id" for r in rows)
     units = " UNION ".join([f"SELECT coalesce({r}.unit_id, '') AS u" for r in rows] + ["SELECT '' AS u"])
-    return (f"SELECT c.held_on AS d, pr.tool_id AS t, uu.u AS u FROM pairing pr JOIN checkin c ON c.pairing_id = pr.id,"
-            f" ({units}) uu WHERE pr.mentee_id IN ({ids})")
+    return (
+        f"SELECT c.held_on AS d, pr.tool_id AS t, uu.u AS u FROM pairing pr JOIN checkin c ON c.pairing_id = pr.id,"
+        f" ({units}) uu WHERE pr.mentee_id IN ({ids})"
+    )
 
 
 def _recount_stalls(pairings: str) -> str:
     """Recount the stalled stretches of the pairings whose ids the SQL list ``pairings`` gives."""
-    count = _PAIRING_STALL_COUNT.format(where=f" AND pr.id IN ({pairings})", where2=f" AND p2.id IN ({pairings})",
-                                        wherec=f" AND c.pairing_id IN ({pairings})")
+    count = _PAIRING_STALL_COUNT.format(
+        where=f" AND pr.id IN ({pairings})",
+        where2=f" AND p2.id IN ({pairings})",
+        wherec=f" AND c.pairing_id IN ({pairings})",
+    )
     return f"""
         DELETE FROM summary_pairing_stall WHERE pairing_id IN ({pairings});
         INSERT INTO summary_pairing_stall {count};"""
@@ -240,13 +247,17 @@ def _recount_incident_days(*rows: str) -> str:
     keys = " UNION ".join(
         f"SELECT {r}.occurred_on AS d, {r}.unit_id AS u, {r}.tool_id AS t, {r}.theme AS th"
         f" UNION SELECT max({r}.occurred_on, {r}.resolved_on), {r}.unit_id, {r}.tool_id, {r}.theme WHERE {r}.resolved_on IS NOT NULL"
-        for r in rows)
+        for r in rows
+    )
     days = f"SELECT d FROM ({keys})"
     # Written so each half walks a date index rather than every incident.
     count = _INCIDENT_DAY_COUNT.format(
         raised=f" AND i.occurred_on IN ({days})",
-        closed=(f" AND ((i.resolved_on IN ({days}) AND i.resolved_on >= i.occurred_on)"
-                f" OR (i.occurred_on IN ({days}) AND i.resolved_on < i.occurred_on))"))
+        closed=(
+            f" AND ((i.resolved_on IN ({days}) AND i.resolved_on >= i.occurred_on)"
+            f" OR (i.occurred_on IN ({days}) AND i.resolved_on < i.occurred_on))"
+        ),
+    )
     return f"""
         DELETE FROM summary_incident_day WHERE (day, unit_id, tool_id, theme) IN (SELECT d, u, t, th FROM ({keys}));
         INSERT INTO summary_incident_day SELECT * FROM ({count}) WHERE (d, u, t, th) IN (SELECT d, u, t, th FROM ({keys}));"""
@@ -261,9 +272,11 @@ _TOTAL_COUNT: dict[str, str] = {
                                    FROM summary_incident_day{where} GROUP BY day, theme""",
 }
 # The cells each total adds up, and the day column they share.
-_TOTAL_OF = {"summary_training_total": ("summary_training_day", "held_on"),
-             "summary_checkin_total": ("summary_checkin_day", "held_on"),
-             "summary_incident_total": ("summary_incident_day", "day")}
+_TOTAL_OF = {
+    "summary_training_total": ("summary_training_day", "held_on"),
+    "summary_checkin_total": ("summary_checkin_day", "held_on"),
+    "summary_incident_total": ("summary_incident_day", "day"),
+}
 
 
 def _recount_total(total: str, day: str) -> str:
@@ -318,8 +331,10 @@ def _recount_resolutions(*rows: str, count: str = _RESOLUTION_COUNT) -> str:
 
 def _recount_days(keys: str) -> str:
     """Recount the training-day cells ``keys`` yields: a SELECT of (held_on, unit_id, tool_id) named d, u, t."""
-    source = (f"(SELECT DISTINCT d, u, t FROM ({keys})) k JOIN training_session ts"
-              " ON ts.unit_id = k.u AND ts.held_on = k.d AND ts.tool_id = k.t")
+    source = (
+        f"(SELECT DISTINCT d, u, t FROM ({keys})) k JOIN training_session ts"
+        " ON ts.unit_id = k.u AND ts.held_on = k.d AND ts.tool_id = k.t"
+    )
     return f"""
         DELETE FROM summary_training_day WHERE (held_on, unit_id, tool_id) IN (SELECT d, u, t FROM ({keys}));
         INSERT INTO summary_training_day {_TRAINING_DAY_COUNT.format(source=source)};"""
@@ -424,7 +439,7 @@ TRIGGER_DDL: dict[str, str] = {
     # Check-ins and pairings: the day cells they count in, and the pairing's stalled stretches.
     "summary_checkin_insert": f"""CREATE TRIGGER summary_checkin_insert AFTER INSERT ON checkin BEGIN
         INSERT INTO summary_checkin_day (held_on, tool_id, unit_id, checkins)
-        SELECT NEW.held_on, pr.tool_id, {_MENTEE_UNIT.format('pr.mentee_id')}, 1
+        SELECT NEW.held_on, pr.tool_id, {_MENTEE_UNIT.format("pr.mentee_id")}, 1
           FROM pairing pr WHERE pr.id = NEW.pairing_id AND pr.deleted_at IS NULL AND NEW.deleted_at IS NULL
             ON CONFLICT (held_on, tool_id, unit_id) DO UPDATE SET checkins = checkins + 1;
         {_recount_stalls("NEW.pairing_id")}
@@ -487,14 +502,20 @@ TRIGGERS_ADDED_IN: dict[int, tuple[str, ...]] = {5: tuple(TRIGGER_DDL)}
 _TRIGGERS_6: dict[str, str] = {}
 for _total, (_cells_table, _key) in _TOTAL_OF.items():
     _name = _total.removeprefix("summary_")
-    _TRIGGERS_6[f"summary_{_name}_insert"] = f"""CREATE TRIGGER summary_{_name}_insert AFTER INSERT ON {_cells_table} BEGIN
+    _TRIGGERS_6[
+        f"summary_{_name}_insert"
+    ] = f"""CREATE TRIGGER summary_{_name}_insert AFTER INSERT ON {_cells_table} BEGIN
         {_recount_total(_total, "NEW." + _key)}
     END"""
-    _TRIGGERS_6[f"summary_{_name}_update"] = f"""CREATE TRIGGER summary_{_name}_update AFTER UPDATE ON {_cells_table} BEGIN
+    _TRIGGERS_6[
+        f"summary_{_name}_update"
+    ] = f"""CREATE TRIGGER summary_{_name}_update AFTER UPDATE ON {_cells_table} BEGIN
         {_recount_total(_total, "OLD." + _key)}
         {_recount_total(_total, "NEW." + _key)}
     END"""
-    _TRIGGERS_6[f"summary_{_name}_delete"] = f"""CREATE TRIGGER summary_{_name}_delete AFTER DELETE ON {_cells_table} BEGIN
+    _TRIGGERS_6[
+        f"summary_{_name}_delete"
+    ] = f"""CREATE TRIGGER summary_{_name}_delete AFTER DELETE ON {_cells_table} BEGIN
         {_recount_total(_total, "OLD." + _key)}
     END"""
 _TRIGGERS_6 |= {
@@ -539,7 +560,8 @@ TRIGGER_DDL |= _TRIGGERS_7
 ADDED_IN[8] = ()
 TRIGGERS_ADDED_IN[8] = ()
 _FORMER_TRIGGER_DDL: dict[str, tuple[str, ...]] = {
-    name: (ddl,) for name, ddl in _resolution_triggers(_RESOLUTION_COUNT_7).items()}
+    name: (ddl,) for name, ddl in _resolution_triggers(_RESOLUTION_COUNT_7).items()
+}
 
 # The from-scratch counts of check-ins and stalls are worded apart from the per-row templates
 # above, whose text is the triggers' (files from elsewhere are checked against it word for word):
@@ -682,7 +704,7 @@ def expected(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
             # Coverage's first days are recounted from the records, not from the first-training summary.
             select = f"""SELECT s.id, s.unit_id, s.is_champion, s.deleted_at IS NULL AND s.active = 1, f.first_on, f.signed
                           FROM staff s LEFT JOIN (SELECT staff_id, min(first_on) AS first_on, min(first_signed_on) AS signed
-                                                   FROM ({_FIRST_TRAINING_COUNT.format(where='')})
+                                                   FROM ({_FIRST_TRAINING_COUNT.format(where="")})
                                                   GROUP BY staff_id) f ON f.staff_id = s.id"""
         if table in _TOTAL_OF:
             out[table] = _totals(table, out[_TOTAL_OF[table][0]])

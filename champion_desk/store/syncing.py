@@ -45,15 +45,18 @@ def row_id(logbook_id: str, seen_by: str) -> str:
 def peer_rows(conn: sqlite3.Connection) -> list[PeerRow]:
     """Return every live ``sync_peer`` row, by logbook and then by who recorded it."""
     fields = ", ".join(PeerRow.__dataclass_fields__)
-    return [PeerRow(*r) for r in conn.execute(
-        f"SELECT {fields} FROM {TABLE} WHERE deleted_at IS NULL ORDER BY logbook_id, seen_by")]
+    return [
+        PeerRow(*r)
+        for r in conn.execute(f"SELECT {fields} FROM {TABLE} WHERE deleted_at IS NULL ORDER BY logbook_id, seen_by")
+    ]
 
 
 def own_row(conn: sqlite3.Connection, identity: str) -> PeerRow | None:
     """Return the row a logbook keeps about itself, or None before its first sync."""
     fields = ", ".join(PeerRow.__dataclass_fields__)
-    found = conn.execute(f"SELECT {fields} FROM {TABLE} WHERE id = ? AND deleted_at IS NULL",
-                         (row_id(identity, identity),)).fetchone()
+    found = conn.execute(
+        f"SELECT {fields} FROM {TABLE} WHERE id = ? AND deleted_at IS NULL", (row_id(identity, identity),)
+    ).fetchone()
     return PeerRow(*found) if found else None
 
 
@@ -79,16 +82,29 @@ def _upsert(db: Database, identity: str, seen_by: str, values: dict[str, object]
     with db.transaction():
         current = db.conn.execute(f"SELECT {', '.join(values)} FROM {TABLE} WHERE id = ?", (record_id,)).fetchone()
         if current is None:
-            row = {**dict.fromkeys(columns(TABLE)), "rows_received": 0, **values, "id": record_id, "created_at": now,
-                   "updated_at": now, "logbook_id": identity, "seen_by": seen_by}
+            row = {
+                **dict.fromkeys(columns(TABLE)),
+                "rows_received": 0,
+                **values,
+                "id": record_id,
+                "created_at": now,
+                "updated_at": now,
+                "logbook_id": identity,
+                "seen_by": seen_by,
+            }
             cols = columns(TABLE)
-            db.conn.execute(f"INSERT INTO {TABLE} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-                            [row[c] for c in cols])
+            db.conn.execute(
+                f"INSERT INTO {TABLE} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                [row[c] for c in cols],
+            )
             action, changes = "create", values
         else:
             changes = {k: v for k, v, old in zip(values, values.values(), current) if v != old}
-            db.conn.execute(f"UPDATE {TABLE} SET {', '.join(f'{k} = ?' for k in values)}, updated_at = ?, deleted_at = NULL "
-                            "WHERE id = ?", [*values.values(), now, record_id])
+            db.conn.execute(
+                f"UPDATE {TABLE} SET {', '.join(f'{k} = ?' for k in values)}, updated_at = ?, deleted_at = NULL "
+                "WHERE id = ?",
+                [*values.values(), now, record_id],
+            )
             action = "update"
         records.write_audit(db, actor, TABLE, record_id, action, changes)
 
@@ -96,20 +112,34 @@ def _upsert(db: Database, identity: str, seen_by: str, values: dict[str, object]
 def record_own_snapshot(db: Database, identity: str, trust_id: str, ward_name: str, pc_name: str, actor: str) -> str:
     """Record that this logbook is writing its snapshot now, for ``trust_id``; return the time recorded."""
     now = records.utc_now()
-    _upsert(db, identity, identity, {"trust_id": trust_id, "ward_name": ward_name, "pc_name": pc_name,
-                                     "last_written_at": now}, actor)
+    _upsert(
+        db,
+        identity,
+        identity,
+        {"trust_id": trust_id, "ward_name": ward_name, "pc_name": pc_name, "last_written_at": now},
+        actor,
+    )
     return now
 
 
-def record_merged(db: Database, identity: str, seen_by: str, peer: PeerRow | None, ward_name: str, rows: int,
-                  actor: str) -> None:
+def record_merged(
+    db: Database, identity: str, seen_by: str, peer: PeerRow | None, ward_name: str, rows: int, actor: str
+) -> None:
     """Record that ``seen_by`` (this logbook) merged the snapshot of ``identity`` just now, taking ``rows`` rows."""
-    current = db.conn.execute(f"SELECT rows_received FROM {TABLE} WHERE id = ?", (row_id(identity, seen_by),)).fetchone()
-    _upsert(db, identity, seen_by, {
-        "trust_id": peer.trust_id if peer else None,
-        "ward_name": peer.ward_name if peer else ward_name,
-        "pc_name": peer.pc_name if peer else None,
-        "last_written_at": peer.last_written_at if peer else None,
-        "last_merged_at": records.utc_now(),
-        "rows_received": (current[0] if current else 0) + rows,
-    }, actor)
+    current = db.conn.execute(
+        f"SELECT rows_received FROM {TABLE} WHERE id = ?", (row_id(identity, seen_by),)
+    ).fetchone()
+    _upsert(
+        db,
+        identity,
+        seen_by,
+        {
+            "trust_id": peer.trust_id if peer else None,
+            "ward_name": peer.ward_name if peer else ward_name,
+            "pc_name": peer.pc_name if peer else None,
+            "last_written_at": peer.last_written_at if peer else None,
+            "last_merged_at": records.utc_now(),
+            "rows_received": (current[0] if current else 0) + rows,
+        },
+        actor,
+    )

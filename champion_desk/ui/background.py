@@ -80,8 +80,13 @@ def _stop_all(timeout_ms: int = 30000) -> None:
             read.interrupt()
 
 
-def start_read(path: Path, fn: Callable[[Any], Any], on_loaded: Callable[[Any], None],
-               on_failed: Callable[[str], None], on_finished: Callable[[], None] | None = None) -> BackgroundRead:
+def start_read(
+    path: Path,
+    fn: Callable[[Any], Any],
+    on_loaded: Callable[[Any], None],
+    on_failed: Callable[[str], None],
+    on_finished: Callable[[], None] | None = None,
+) -> BackgroundRead:
     """Start ``fn(db)`` in the background on ``path``; its result goes to ``on_loaded`` in the UI thread.
 
     Every handler is connected before the thread starts, so even an instant finish is delivered.

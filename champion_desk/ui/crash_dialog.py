@@ -73,8 +73,12 @@ class CrashReporter(QObject):
 
     crash_reported = Signal(str, str, object)  # reference, summary, log file: queued to the GUI thread
 
-    def __init__(self, parent_widget: Callable[[], QWidget | None] = lambda: None,
-                 on_quit: Callable[[], None] | None = None, show_dialog: bool = True) -> None:
+    def __init__(
+        self,
+        parent_widget: Callable[[], QWidget | None] = lambda: None,
+        on_quit: Callable[[], None] | None = None,
+        show_dialog: bool = True,
+    ) -> None:
         super().__init__()
         self.parent_widget = parent_widget
         self.on_quit = on_quit or (lambda: QApplication.instance().quit())
@@ -97,8 +101,9 @@ class CrashReporter(QObject):
             return
         self.showing = True
         try:
-            self.dialog = CrashDialog(reference, summary, log_file if isinstance(log_file, Path) else None,
-                                      self.parent_widget())
+            self.dialog = CrashDialog(
+                reference, summary, log_file if isinstance(log_file, Path) else None, self.parent_widget()
+            )
             self.dialog.quit_requested.connect(self.on_quit)
             self.dialog.exec()
         finally:
@@ -106,8 +111,9 @@ class CrashReporter(QObject):
             self.dialog = None
 
 
-def install_crash_reporting(parent_widget: Callable[[], QWidget | None] = lambda: None,
-                            log_folder: Path | None = None) -> tuple[CrashReporter, Callable[[], None]]:
+def install_crash_reporting(
+    parent_widget: Callable[[], QWidget | None] = lambda: None, log_folder: Path | None = None
+) -> tuple[CrashReporter, Callable[[], None]]:
     """Set up the rotating log and the excepthook that shows the crash dialog; return (reporter, undo)."""
     log_file = crashlog.setup_logging(log_folder)
     reporter = CrashReporter(parent_widget)

@@ -76,16 +76,22 @@ def export_person(context: AppContext, parent: QWidget | None, staff_id: str) ->
     suggested = Path.home() / f"{person['staff_ref'] or 'colleague'}-data.json"
     from champion_desk.ui.widgets.save_path import ask_save_path
 
-    name = ask_save_path(parent, f"Save {person['display_name']}'s data as", suggested, "JSON (*.json)", context.db.path)
+    name = ask_save_path(
+        parent, f"Save {person['display_name']}'s data as", suggested, "JSON (*.json)", context.db.path
+    )
     if not name:
         return None
-    counts = run_operation(parent, "Export their data", without_progress, write_export, context.db, staff_id, Path(name),
-                           context.actor)
+    counts = run_operation(
+        parent, "Export their data", without_progress, write_export, context.db, staff_id, Path(name), context.actor
+    )
     if counts is None:
         return None
-    QMessageBox.information(parent, "Export their data",
-                            f"Wrote {sum(counts.values())} records naming {person['display_name']} to {name}.\n\n"
-                            "The file includes the concerns they raised: give it only to them.")
+    QMessageBox.information(
+        parent,
+        "Export their data",
+        f"Wrote {sum(counts.values())} records naming {person['display_name']} to {name}.\n\n"
+        "The file includes the concerns they raised: give it only to them.",
+    )
     return Path(name)
 
 
@@ -96,8 +102,12 @@ def erase_person(context: AppContext, parent: QWidget | None, staff_id: str) -> 
     from champion_desk.ui.exchange_dialogs import run_operation, without_progress
 
     person = records.get(context.db, "staff", staff_id, include_deleted=True)
-    box = QMessageBox(QMessageBox.Icon.Warning, "Erase a colleague's personal data",
-                      f"Erase {person['display_name']}'s personal data for good?", parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Erase a colleague's personal data",
+        f"Erase {person['display_name']}'s personal data for good?",
+        parent=parent,
+    )
     box.setInformativeText(
         "Their name, staff number and role are removed from every record, every note that mentions their name, "
         "and the audit log. Their attendance, mentoring and concern records stay, without their name, so the "

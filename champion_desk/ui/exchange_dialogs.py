@@ -73,15 +73,21 @@ class ExportDialog(QDialog):
         self.context = context
         self.result: Any = None
         self.setWindowTitle("Export for Excel")
-        intro = QLabel("Export every table's current records (deleted ones are left out) for analysis in Excel "
-                       "or another tool. The export is fit to share with a manager: only champions are named, "
-                       "concern text and notes are left empty, and the audit log and who raised each concern "
-                       "are never exported.", self)
+        intro = QLabel(
+            "Export every table's current records (deleted ones are left out) for analysis in Excel "
+            "or another tool. The export is fit to share with a manager: only champions are named, "
+            "concern text and notes are left empty, and the audit log and who raised each concern "
+            "are never exported.",
+            self,
+        )
         intro.setWordWrap(True)
-        self.full = QCheckBox("Include every colleague's name and the concern text and notes "
-                              "(your own complete copy; do not share it)", self)
-        self.full.setToolTip("Unticked, the export is fit for a manager: only champions are named and "
-                             "concern text is left empty.")
+        self.full = QCheckBox(
+            "Include every colleague's name and the concern text and notes (your own complete copy; do not share it)",
+            self,
+        )
+        self.full.setToolTip(
+            "Unticked, the export is fit for a manager: only champions are named and concern text is left empty."
+        )
         self.xlsx = QRadioButton("One Excel workbook (.xlsx), a sheet per table", self)
         self.csv = QRadioButton("A folder of CSV files, one per table (staff.csv, unit.csv, …)", self)
         self.xlsx.setChecked(True)
@@ -115,9 +121,13 @@ class ExportDialog(QDialog):
         from champion_desk.ui.widgets.save_path import ask_save_path
 
         if self.fmt() == "xlsx":
-            name = ask_save_path(self, "Save the workbook as", self.path.text(), "Excel workbook (*.xlsx)", self.context.db.path)
+            name = ask_save_path(
+                self, "Save the workbook as", self.path.text(), "Excel workbook (*.xlsx)", self.context.db.path
+            )
         else:
-            name = ask_save_path(self, "Choose a folder for the CSV files", self.path.text(), "", self.context.db.path, folder=True)
+            name = ask_save_path(
+                self, "Choose a folder for the CSV files", self.path.text(), "", self.context.db.path, folder=True
+            )
         if name:
             self.path.setText(name)
 
@@ -126,8 +136,15 @@ class ExportDialog(QDialog):
 
         if not self.path.text().strip():
             return
-        self.result = run_operation(self, "Export", export_database, self.context.db, Path(self.path.text().strip()), self.fmt(),
-                                    full=self.full.isChecked())
+        self.result = run_operation(
+            self,
+            "Export",
+            export_database,
+            self.context.db,
+            Path(self.path.text().strip()),
+            self.fmt(),
+            full=self.full.isChecked(),
+        )
         if self.result is not None:
             total = sum(self.result.counts.values())
             QMessageBox.information(self, "Export", f"Exported {total:,} records to {self.result.path}.")
@@ -144,10 +161,13 @@ class MergeDialog(QDialog):
         self.preview_report: Any = None
         self.report: Any = None
         self.setWindowTitle("Merge a ward database")
-        intro = QLabel("Bring another ward PC's Champion Desk file into this one. The other file is only read, "
-                       "never changed. Records edited on both PCs keep the newest edit; units and tools entered on "
-                       "both with the same name become one, and so do colleagues with the same staff number "
-                       "(two colleagues who only share a name stay two people).", self)
+        intro = QLabel(
+            "Bring another ward PC's Champion Desk file into this one. The other file is only read, "
+            "never changed. Records edited on both PCs keep the newest edit; units and tools entered on "
+            "both with the same name become one, and so do colleagues with the same staff number "
+            "(two colleagues who only share a name stay two people).",
+            self,
+        )
         intro.setWordWrap(True)
         row, self.path = _file_row(self, "The other ward's database file (.db)", self.browse)
         self.check_button = QPushButton("Check the file", self)
@@ -178,8 +198,12 @@ class MergeDialog(QDialog):
         fit_to_screen(self, QSize(660, 640))
 
     def browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Choose the other ward's database", str(Path.home()),
-                                              "Champion Desk databases (*.db *.sqlite);;All files (*)")
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            "Choose the other ward's database",
+            str(Path.home()),
+            "Champion Desk databases (*.db *.sqlite);;All files (*)",
+        )
         if name:
             self.path.setText(name)
             self.check()
@@ -203,8 +227,15 @@ class MergeDialog(QDialog):
         text = self.path.text().strip()
         if not text:
             return
-        self.preview_report = run_operation(self, "Checking the other file", merge_database, self.context.db, Path(text),
-                                            self.context.actor, dry_run=True)
+        self.preview_report = run_operation(
+            self,
+            "Checking the other file",
+            merge_database,
+            self.context.db,
+            Path(text),
+            self.context.actor,
+            dry_run=True,
+        )
         if self.preview_report is None:
             self.status.setText("The file was not merged (see the message).")
             return
@@ -216,10 +247,11 @@ class MergeDialog(QDialog):
             self.table.setRowCount(0)
         if self.preview_report.changed:
             merged = any(c.reconciled for c in self.preview_report.counts.values())
-            self.status.setText("The file passed its checks. This is what merging it would change "
-                                "(nothing has been written yet). Press Merge to go ahead; a backup is taken first."
-                                + (" Updated includes records moved onto a unit, tool or colleague that became one."
-                                   if merged else ""))
+            self.status.setText(
+                "The file passed its checks. This is what merging it would change "
+                "(nothing has been written yet). Press Merge to go ahead; a backup is taken first."
+                + (" Updated includes records moved onto a unit, tool or colleague that became one." if merged else "")
+            )
         else:
             self.status.setText("Nothing to merge: this database already holds everything in that file.")
         self.merge_button.setEnabled(self.preview_report.changed)
@@ -227,14 +259,19 @@ class MergeDialog(QDialog):
     def merge(self) -> None:
         from champion_desk.exchange.merge import merge_database
 
-        self.report = run_operation(self, "Merging", merge_database, self.context.db, Path(self.path.text().strip()),
-                                    self.context.actor)
+        self.report = run_operation(
+            self, "Merging", merge_database, self.context.db, Path(self.path.text().strip()), self.context.actor
+        )
         if self.report is None:
             return
         self._show(self.report)
         self.context.notify_changed("*")
         self.context.status_message.emit(f"Merged {Path(self.path.text()).name}.")
-        backup = f" A backup of the database as it was before: {self.report.backup.name} (in the backups folder)." if self.report.backup else ""
+        backup = (
+            f" A backup of the database as it was before: {self.report.backup.name} (in the backups folder)."
+            if self.report.backup
+            else ""
+        )
         QMessageBox.information(self, "Merge", f"Merged.{backup}")
         self.accept()
 
@@ -249,8 +286,11 @@ class RestoreDialog(QDialog):
         self.context = context
         self.restored_from: Path | None = None
         self.setWindowTitle("Restore from backup")
-        intro = QLabel("Replace everything in this database with a backup. The database as it is now is backed up "
-                       "first, so a restore can itself be undone by restoring that backup.", self)
+        intro = QLabel(
+            "Replace everything in this database with a backup. The database as it is now is backed up "
+            "first, so a restore can itself be undone by restoring that backup.",
+            self,
+        )
         intro.setWordWrap(True)
         self.list = QListWidget(self)
         self.list.setAccessibleName("Backups, newest first")
@@ -273,7 +313,9 @@ class RestoreDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        empty = QLabel(f"No backups yet in {folder}." if self.list.count() == 0 else "Backups beside this database:", self)
+        empty = QLabel(
+            f"No backups yet in {folder}." if self.list.count() == 0 else "Backups beside this database:", self
+        )
         layout.addWidget(empty)
         layout.addWidget(self.list, 1)
         layout.addWidget(other, 0, Qt.AlignmentFlag.AlignLeft)
@@ -281,14 +323,15 @@ class RestoreDialog(QDialog):
         fit_to_screen(self, QSize(560, 420))
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Choose a backup file", str(Path.home()),
-                                              "Champion Desk databases (*.db *.sqlite);;All files (*)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Choose a backup file", str(Path.home()), "Champion Desk databases (*.db *.sqlite);;All files (*)"
+        )
         if name:
             self.restore(Path(name))
 
     def restore(self, path: Path | None = None) -> None:
-        from champion_desk.store.foreign import restore_database
         from champion_desk.store.database import open_database
+        from champion_desk.store.foreign import restore_database
 
         if path is None:
             item = self.list.currentItem()
@@ -296,10 +339,13 @@ class RestoreDialog(QDialog):
                 return
             path = Path(item.data(Qt.ItemDataRole.UserRole))
         answer = QMessageBox.question(
-            self, "Restore from backup",
+            self,
+            "Restore from backup",
             f"Replace everything in this database with {path.name}?\n\nChanges made since that backup will be "
             "gone from this database (they stay in the backup taken now, just before restoring).",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         previous = run_operation(self, "Restoring", without_progress, restore_database, self.context.db, path)
@@ -310,8 +356,12 @@ class RestoreDialog(QDialog):
         old.close()
         self.context.set_database(open_database(old.path))
         self.restored_from = path
-        self.context.status_message.emit(f"Restored from {path.name}; the previous contents are in {Path(previous).name}.")
-        QMessageBox.information(self, "Restore", f"Restored from {path.name}.\n\nThe database as it was is in {previous}.")
+        self.context.status_message.emit(
+            f"Restored from {path.name}; the previous contents are in {Path(previous).name}."
+        )
+        QMessageBox.information(
+            self, "Restore", f"Restored from {path.name}.\n\nThe database as it was is in {previous}."
+        )
         self.accept()
 
 

@@ -36,18 +36,26 @@ class FirstRunDialog(QDialog):
         self.setWindowTitle("Welcome to Champion Desk")
         self.setAccessibleName("Welcome to Champion Desk")
         self.setMinimumWidth(520)
-        intro = QLabel("<h2>Welcome to Champion Desk</h2>"
-                       "<p>Your logbook for training sessions, staff concerns, mentoring and success stories "
-                       "while AI tools are introduced on your unit. Everything stays on this PC; "
-                       "no patient data goes in.</p><p>How would you like to start?</p>", self)
+        intro = QLabel(
+            "<h2>Welcome to Champion Desk</h2>"
+            "<p>Your logbook for training sessions, staff concerns, mentoring and success stories "
+            "while AI tools are introduced on your unit. Everything stays on this PC; "
+            "no patient data goes in.</p><p>How would you like to start?</p>",
+            self,
+        )
         intro.setWordWrap(True)
-        self.create_button = QCommandLinkButton("Start a new, empty logbook",
-                                                f"Creates {target.name} in {target.parent}", self)
-        self.open_button = QCommandLinkButton("Open an existing logbook file…",
-                                              "For example one copied from another ward PC or a backup", self)
-        self.demo_button = QCommandLinkButton("Try it with hospital demo data",
-                                              "A made-up hospital's training sessions, concerns, mentoring and stories, "
-                                              "to explore safely, kept in a file of its own. For real work, choose File › New database later.", self)
+        self.create_button = QCommandLinkButton(
+            "Start a new, empty logbook", f"Creates {target.name} in {target.parent}", self
+        )
+        self.open_button = QCommandLinkButton(
+            "Open an existing logbook file…", "For example one copied from another ward PC or a backup", self
+        )
+        self.demo_button = QCommandLinkButton(
+            "Try it with hospital demo data",
+            "A made-up hospital's training sessions, concerns, mentoring and stories, "
+            "to explore safely, kept in a file of its own. For real work, choose File › New database later.",
+            self,
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         for button, choice in ((self.create_button, CREATE), (self.open_button, OPEN), (self.demo_button, DEMO)):
@@ -63,14 +71,17 @@ class FirstRunDialog(QDialog):
 
 def ask_open_path(parent: QWidget | None, start: Path | None = None) -> Path | None:
     """Ask for an existing database file; return it or None."""
-    name, _ = QFileDialog.getOpenFileName(parent, "Open a Champion Desk database", str(start or Path.home()), FILE_FILTER)
+    name, _ = QFileDialog.getOpenFileName(
+        parent, "Open a Champion Desk database", str(start or Path.home()), FILE_FILTER
+    )
     return Path(name) if name else None
 
 
 def ask_new_path(parent: QWidget | None, start: Path | None = None) -> Path | None:
     """Ask where to create a new database file; return it or None."""
-    name, _ = QFileDialog.getSaveFileName(parent, "New Champion Desk database", str(start or Path.home() / "champion-desk.db"),
-                                          FILE_FILTER)
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "New Champion Desk database", str(start or Path.home() / "champion-desk.db"), FILE_FILTER
+    )
     if not name:
         return None
     path = Path(name)
@@ -92,8 +103,14 @@ def create_demo(target: Path, parent: QWidget | None, scale: str | None = None) 
     existed = target.exists()
     db = open_database(target)
     try:
-        summary = run_with_progress(parent, "Creating demo data", generate_demo, db, scale or DEMO_SCALE,
-                                    label="Building a made-up hospital's logs…").wait()
+        summary = run_with_progress(
+            parent,
+            "Creating demo data",
+            generate_demo,
+            db,
+            scale or DEMO_SCALE,
+            label="Building a made-up hospital's logs…",
+        ).wait()
     except BaseException as exc:
         db.close()
         if not existed:
@@ -104,7 +121,9 @@ def create_demo(target: Path, parent: QWidget | None, scale: str | None = None) 
     return FirstRunResult(db, summary)
 
 
-def setup_database(choice: str, target: Path, parent: QWidget | None = None, open_path: Path | None = None) -> FirstRunResult | None:
+def setup_database(
+    choice: str, target: Path, parent: QWidget | None = None, open_path: Path | None = None
+) -> FirstRunResult | None:
     """Carry out a first-run choice; return the open database, or None when the user backed out.
 
     CREATE creates ``target``; OPEN opens ``open_path`` (asking for it when not given); DEMO fills

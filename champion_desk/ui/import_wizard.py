@@ -49,8 +49,12 @@ HINTS = {
     "login": "Login name: usage imports match colleagues on it.",
 }
 # A CSV without a byte-order mark is read as UTF-8 unless the user names its encoding here.
-ENCODINGS = (("UTF-8 (or marked in the file)", ""), ("Windows-1252 (older Excel on Windows)", "cp1252"),
-             ("UTF-16 without a mark", "utf-16"), ("Latin-1 (ISO 8859-1)", "latin-1"))
+ENCODINGS = (
+    ("UTF-8 (or marked in the file)", ""),
+    ("Windows-1252 (older Excel on Windows)", "cp1252"),
+    ("UTF-16 without a mark", "utf-16"),
+    ("Latin-1 (ISO 8859-1)", "latin-1"),
+)
 
 
 class ImportWizard(QWizard):
@@ -85,8 +89,10 @@ class FilePage(QWizardPage):
         super().__init__()
         self.wiz = wizard
         self.setTitle("Step 1 of 4 — Choose the roster file")
-        self.setSubTitle("Use the staff list your HR or rostering system exports, saved as CSV or Excel (.xlsx). "
-                         "Its first row must hold the column names. Nothing is changed until the last step.")
+        self.setSubTitle(
+            "Use the staff list your HR or rostering system exports, saved as CSV or Excel (.xlsx). "
+            "Its first row must hold the column names. Nothing is changed until the last step."
+        )
         self.path_edit = QLineEdit(self)
         self.path_edit.setPlaceholderText("Choose a .csv or .xlsx file…")
         self.path_edit.setAccessibleName("Roster file")
@@ -120,8 +126,9 @@ class FilePage(QWizardPage):
             self.read_file()
 
     def browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Choose the roster file", str(Path.home()),
-                                              "Rosters (*.csv *.xlsx *.txt);;All files (*)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Choose the roster file", str(Path.home()), "Rosters (*.csv *.xlsx *.txt);;All files (*)"
+        )
         if name:
             self.path_edit.setText(name)
             self.read_file()
@@ -138,8 +145,10 @@ class FilePage(QWizardPage):
             else:
                 table = self.wiz.table
                 self.status.setStyleSheet("")
-                self.status.setText(f"Read {table.path.name}: {table.describe()}, "
-                                    f"{len(table.headers)} columns. Press Next to match the columns.")
+                self.status.setText(
+                    f"Read {table.path.name}: {table.describe()}, "
+                    f"{len(table.headers)} columns. Press Next to match the columns."
+                )
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # Qt override
@@ -153,8 +162,10 @@ class MappingPage(QWizardPage):
         super().__init__()
         self.wiz = wizard
         self.setTitle("Step 2 of 4 — Match the columns")
-        self.setSubTitle("Champion Desk guessed which column holds what from the column names. "
-                         "Check the preview below; change a choice if it is wrong.")
+        self.setSubTitle(
+            "Champion Desk guessed which column holds what from the column names. "
+            "Check the preview below; change a choice if it is wrong."
+        )
         self.combos: dict[str, QComboBox] = {}
         form = QFormLayout()
         for name in roster.FIELDS:
@@ -200,7 +211,9 @@ class MappingPage(QWizardPage):
         self.update_preview()
 
     def current_mapping(self) -> roster.Mapping_:
-        return {name: tuple(combo.currentData().split("\t")) for name, combo in self.combos.items() if combo.currentData()}
+        return {
+            name: tuple(combo.currentData().split("\t")) for name, combo in self.combos.items() if combo.currentData()
+        }
 
     def update_preview(self) -> None:
         table = self.wiz.table
@@ -225,7 +238,9 @@ class MappingPage(QWizardPage):
                 if name in ("is_champion", "active") and text:
                     flag = roster.parse_flag(text) if name == "is_champion" else roster.parse_status(text)
                     # Show how the word is read; the file's own word too when it is not plain yes/no.
-                    word = {1: "yes", 0: "no"}.get(flag, "? not yes or no" if name == "is_champion" else "? unknown status")
+                    word = {1: "yes", 0: "no"}.get(
+                        flag, "? not yes or no" if name == "is_champion" else "? unknown status"
+                    )
                     text = word if text.lower() in ("yes", "no") else f"{word} ({text})"
                 self.preview.setItem(r, c, QTableWidgetItem(text))
         self.completeChanged.emit()
@@ -258,7 +273,9 @@ class ReportPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.details)
-        self.problems_label = QLabel("Rows that cannot be imported (line numbers as in the file; line 1 is the header):", self)
+        self.problems_label = QLabel(
+            "Rows that cannot be imported (line numbers as in the file; line 1 is the header):", self
+        )
         layout.addWidget(self.problems_label)
         layout.addWidget(self.problems, 1)
         layout.addWidget(self.skip)
@@ -286,8 +303,10 @@ class ReportPage(QWizardPage):
             QApplication.restoreOverrideCursor()
         plan = self.wiz.plan
         c = plan.counts
-        self.summary.setText(f"{c['added']} to add, {c['updated']} to update, {c['unchanged']} already up to date, "
-                             f"{c['invalid']} with problems")
+        self.summary.setText(
+            f"{c['added']} to add, {c['updated']} to update, {c['unchanged']} already up to date, "
+            f"{c['invalid']} with problems"
+        )
         lines = []
         if plan.new_units:
             lines.append(f"New units to create: {', '.join(plan.new_units)}.")
@@ -303,8 +322,10 @@ class ReportPage(QWizardPage):
             widget.setVisible(bool(plan.warnings))
         self.skip.setChecked(False)
         if has_problems:
-            self.details.setText(self.details.text() + " Fix these rows in the file and import it again, "
-                                 "or tick the box below to import the other rows now.")
+            self.details.setText(
+                self.details.text() + " Fix these rows in the file and import it again, "
+                "or tick the box below to import the other rows now."
+            )
 
     def isComplete(self) -> bool:  # Qt override
         plan = self.wiz.plan
@@ -336,10 +357,12 @@ class ConfirmPage(QWizardPage):
         items = [f"add <b>{c['added']}</b> colleagues", f"update <b>{c['updated']}</b> colleagues"]
         if plan.new_units:
             items.append(f"create <b>{len(plan.new_units)}</b> units ({', '.join(plan.new_units)})")
-        skipped = (f"<p><b>{c['invalid']}</b> rows with problems will be left out.</p>" if plan.problems else "")
+        skipped = f"<p><b>{c['invalid']}</b> rows with problems will be left out.</p>" if plan.problems else ""
         self.text.setText(
             f"<p>From <b>{plan.table.path.name}</b>, Champion Desk will:</p><ul>"
-            + "".join(f"<li>{i}</li>" for i in items) + "</ul>" + skipped
+            + "".join(f"<li>{i}</li>" for i in items)
+            + "</ul>"
+            + skipped
             + "<p>Colleagues not in the file are left as they are. Blank cells never clear what is stored.</p>"
             "<p>If something looks wrong afterwards, File → Restore from backup… brings back the database as it was.</p>"
         )
@@ -350,8 +373,15 @@ class ConfirmPage(QWizardPage):
         plan = self.wiz.plan
         try:
             self.wiz.result = run_with_progress(
-                self, "Importing the roster", roster.import_roster, self.wiz.context.db, plan.table, plan.mapping,
-                self.wiz.context.actor, skip_invalid=bool(plan.problems), label=f"Importing {plan.table.path.name}…",
+                self,
+                "Importing the roster",
+                roster.import_roster,
+                self.wiz.context.db,
+                plan.table,
+                plan.mapping,
+                self.wiz.context.actor,
+                skip_invalid=bool(plan.problems),
+                label=f"Importing {plan.table.path.name}…",
             ).wait()
         except OperationCancelled:
             self.text.setText(self.text.text() + "<p><b>Cancelled: nothing was imported.</b></p>")
@@ -383,13 +413,18 @@ class DonePage(QWizardPage):
         if result is None:
             return
         c = result.counts
-        lines = [f"{n} colleague{'s' if n != 1 else ''} {what}." for n, what in (
-            (c["added"], "added"), (c["updated"], "updated"), (c["unchanged"], "already up to date")) if n]
+        lines = [
+            f"{n} colleague{'s' if n != 1 else ''} {what}."
+            for n, what in ((c["added"], "added"), (c["updated"], "updated"), (c["unchanged"], "already up to date"))
+            if n
+        ]
         if result.new_units:
             lines.append(f"Units created: {', '.join(result.new_units)}.")
         if c["invalid"]:
-            lines.append(f"{c['invalid']} rows with problems were left out. Fix them in the file and import it "
-                         "again: the rows imported now will show as already up to date.")
+            lines.append(
+                f"{c['invalid']} rows with problems were left out. Fix them in the file and import it "
+                "again: the rows imported now will show as already up to date."
+            )
         lines.append("You will find everyone on the People page.")
         self.text.setText("\n\n".join(lines))
         self.wiz.context.status_message.emit(f"Roster imported: {result.summary()}.")

@@ -14,9 +14,8 @@ from typing import Protocol
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from champion_desk.errors import ChampionDeskError
-from champion_desk.store import frontdoor
+from champion_desk.store import frontdoor, recovery
 from champion_desk.store import lock as locking
-from champion_desk.store import recovery
 from champion_desk.store.backups import BackupInfo
 from champion_desk.store.frontdoor import LockedChoice, Logbook
 from champion_desk.store.location import NetworkLocation
@@ -38,11 +37,15 @@ def locked_box(parent: QWidget | None, error: locking.DatabaseLockedError) -> tu
     box.setWindowTitle("Logbook already open")
     who = error.owner.describe() if error.owner else "another copy of Champion Desk"
     box.setText(f"This logbook is already open by {who}.")
-    info = ("Only one copy of Champion Desk can change a logbook at a time, so nothing is lost "
-            "between them. You can open it read-only to look things up and print, or close it there first.")
+    info = (
+        "Only one copy of Champion Desk can change a logbook at a time, so nothing is lost "
+        "between them. You can open it read-only to look things up and print, or close it there first."
+    )
     if error.stale_unknown:
-        info += (" If Champion Desk is no longer running on that PC (for example it was switched off), "
-                 "you can open it here anyway.")
+        info += (
+            " If Champion Desk is no longer running on that PC (for example it was switched off), "
+            "you can open it here anyway."
+        )
     box.setInformativeText(info)
     choices = {box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole): LockedChoice.READ_ONLY}
     if error.stale_unknown:
@@ -68,7 +71,9 @@ def network_box(parent: QWidget | None, location: NetworkLocation) -> tuple[QMes
     return box, {anyway: True, cancel: False}
 
 
-def damaged_box(parent: QWidget | None, path: Path, problem: str, backup: BackupInfo | None) -> tuple[QMessageBox, dict]:
+def damaged_box(
+    parent: QWidget | None, path: Path, problem: str, backup: BackupInfo | None
+) -> tuple[QMessageBox, dict]:
     """Return the damaged-database message and a map from its buttons to 'restore' (True/False)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
@@ -78,14 +83,16 @@ def damaged_box(parent: QWidget | None, path: Path, problem: str, backup: Backup
     if backup is None:
         box.setInformativeText(
             "No good backup was found beside it. The file has been left exactly as it is; ask your IT team "
-            "for help, or open another logbook.")
+            "for help, or open another logbook."
+        )
         ok = box.addButton(QMessageBox.StandardButton.Ok)
         return box, {ok: False}
     when = backup.taken_at.astimezone()
     box.setInformativeText(
         f"Champion Desk can restore the latest good backup, taken at {when:%H:%M} on {when.day} {when:%b %Y}. "
         "Anything entered after that time is not in the backup. The damaged file is kept aside, untouched, "
-        f"as {path.stem}.damaged-<date and time>{path.suffix or '.db'}, so IT can still try to get data out of it.")
+        f"as {path.stem}.damaged-<date and time>{path.suffix or '.db'}, so IT can still try to get data out of it."
+    )
     restore = box.addButton("Restore the backup", QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(restore)
@@ -116,9 +123,11 @@ class MessageBoxAsker:
 
     def restored(self, result: recovery.RecoveryResult) -> None:
         QMessageBox.information(
-            self.parent, "Backup restored",
+            self.parent,
+            "Backup restored",
             f"The backup from {result.backup_taken_at.astimezone():%H:%M on %d %b %Y} is back in use. "
-            f"The damaged file was kept as {result.damaged_path.name}.")
+            f"The damaged file was kept as {result.damaged_path.name}.",
+        )
 
     def failed(self, path: Path, message: str) -> None:
         QMessageBox.warning(self.parent, "Could not open the logbook", f"{path}\n\n{message}")
@@ -127,8 +136,9 @@ class MessageBoxAsker:
         QMessageBox.information(self.parent, "Opening the logbook", message)
 
 
-def open_with_safeguards(path: Path | str, asker: Asker, *, create: bool = False,
-                         backup_dir: Path | None = None, verify: bool = True) -> Logbook | None:
+def open_with_safeguards(
+    path: Path | str, asker: Asker, *, create: bool = False, backup_dir: Path | None = None, verify: bool = True
+) -> Logbook | None:
     """Open a logbook for the app through the front door; return it, or None when the user backed out.
 
     Problems are shown through ``asker.failed`` and give None. ``verify`` is False when the file is

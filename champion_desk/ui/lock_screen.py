@@ -28,15 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from champion_desk.errors import ValidationError
-
 from champion_desk.domain import pin
+from champion_desk.errors import ValidationError
 from champion_desk.ui.settings import Settings
 
 # Input that counts as "someone is here".
 _ACTIVITY = {
-    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
-    QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.TabletPress,
 }
 
 
@@ -46,7 +49,9 @@ class LockScreen(QWidget):
     unlocked = Signal()
 
     def __init__(self, pin_hash: str, attempts: pin.PinAttempts | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        super().__init__(
+            parent, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+        )
         self.setObjectName("lockScreen")
         self.setWindowTitle("Champion Desk is locked")
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
@@ -99,7 +104,9 @@ class LockScreen(QWidget):
         self.refresh_wait()
         if self.attempts.wait_seconds() == 0:
             left = pin.FREE_TRIES - self.attempts.failures
-            self.message.setText("That PIN is not right." + (f" {left} more tries before a wait." if 0 < left < pin.FREE_TRIES else ""))
+            self.message.setText(
+                "That PIN is not right." + (f" {left} more tries before a wait." if 0 < left < pin.FREE_TRIES else "")
+            )
 
     def refresh_wait(self) -> None:
         """Show the remaining wait (and disable Unlock) or re-enable Unlock when it is over."""
@@ -145,8 +152,13 @@ class IdleWatcher(QObject):
 
     idle_timeout = Signal()
 
-    def __init__(self, minutes: int, clock: Callable[[], float] = time.monotonic, check_ms: int = 15_000,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        minutes: int,
+        clock: Callable[[], float] = time.monotonic,
+        check_ms: int = 15_000,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.clock = clock
         self.minutes = minutes
@@ -217,8 +229,14 @@ class AppLocker(QObject):
     locked = Signal()
     unlocked = Signal()
 
-    def __init__(self, window: QWidget, pin_hash: Callable[[], str | None], minutes: Callable[[], int],
-                 parent: QObject | None = None, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        pin_hash: Callable[[], str | None],
+        minutes: Callable[[], int],
+        parent: QObject | None = None,
+        settings: Settings | None = None,
+    ) -> None:
         super().__init__(parent or window)
         self.window = window
         self.pin_hash = pin_hash
@@ -281,7 +299,8 @@ def remembered_attempts(settings: Settings | None = None) -> pin.PinAttempts:
     settings = settings or Settings()
     failures, last_failure = settings.pin_failures
     return pin.PinAttempts.resume(
-        failures, last_failure, on_change=lambda a: settings.set_pin_failures(a.failures, a.last_failure))
+        failures, last_failure, on_change=lambda a: settings.set_pin_failures(a.failures, a.last_failure)
+    )
 
 
 def _digits_edit(name: str) -> QLineEdit:
@@ -311,7 +330,8 @@ class PinSetupDialog(QDialog):
         intro = QLabel(
             "A PIN locks Champion Desk after the idle time below, so a passer-by cannot read an "
             f"unattended screen: {pin.PIN_MIN_LENGTH} to {pin.PIN_MAX_LENGTH} digits. It does not encrypt "
-            "the logbook file, which the PC's own login protects.")
+            "the logbook file, which the PC's own login protects."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -330,7 +350,9 @@ class PinSetupDialog(QDialog):
         for choice in pin.AUTO_LOCK_CHOICES_MINUTES:
             self.minutes_box.addItem("never" if choice == 0 else f"{choice} minutes idle", choice)
         index = self.minutes_box.findData(minutes)
-        self.minutes_box.setCurrentIndex(index if index >= 0 else self.minutes_box.findData(pin.DEFAULT_AUTO_LOCK_MINUTES))
+        self.minutes_box.setCurrentIndex(
+            index if index >= 0 else self.minutes_box.findData(pin.DEFAULT_AUTO_LOCK_MINUTES)
+        )
         form.addRow("&Lock after:", self.minutes_box)
         layout.addLayout(form)
         self.message = QLabel("")

@@ -12,8 +12,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QRect, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (QAction, QCloseEvent, QColor, QDesktopServices, QIcon, QIconEngine, QKeySequence,
-                           QPainter, QPalette, QPixmap)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QDesktopServices,
+    QIcon,
+    QIconEngine,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -34,8 +44,8 @@ from champion_desk.errors import ChampionDeskError
 from champion_desk.paths import resource_path
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.pages.base import Page
-from champion_desk.ui.screen_fit import room_for
 from champion_desk.ui.pages.operations import DeletionHistory, open_record
+from champion_desk.ui.screen_fit import room_for
 from champion_desk.ui.settings import Settings
 
 if TYPE_CHECKING:
@@ -291,23 +301,52 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&New database…", self.new_database_requested.emit, QKeySequence.StandardKey.New,
-                     "Start a new, empty logbook file")
-        self._action(file_menu, "&Open…", self.open_database_requested.emit, QKeySequence.StandardKey.Open,
-                     "Open another Champion Desk database file")
+        self._action(
+            file_menu,
+            "&New database…",
+            self.new_database_requested.emit,
+            QKeySequence.StandardKey.New,
+            "Start a new, empty logbook file",
+        )
+        self._action(
+            file_menu,
+            "&Open…",
+            self.open_database_requested.emit,
+            QKeySequence.StandardKey.Open,
+            "Open another Champion Desk database file",
+        )
         self._action(file_menu, "&Backup now", self.backup_now, tip="Write a checked copy of the database")
         file_menu.addSeparator()
-        self._action(file_menu, "&Lock now", self.lock_requested.emit, "Ctrl+L", "Cover the screen until the PIN is typed")
-        self._action(file_menu, "App &PIN and auto-lock…", self.pin_setup_requested.emit,
-                     tip="Set a PIN so the app locks itself when left idle on a shared PC")
-        self._action(file_menu, "My &signing PIN…", self.set_signing_pin,
-                     tip="Set or change the PIN that verifies your countersigns and sign-offs")
+        self._action(
+            file_menu, "&Lock now", self.lock_requested.emit, "Ctrl+L", "Cover the screen until the PIN is typed"
+        )
+        self._action(
+            file_menu,
+            "App &PIN and auto-lock…",
+            self.pin_setup_requested.emit,
+            tip="Set a PIN so the app locks itself when left idle on a shared PC",
+        )
+        self._action(
+            file_menu,
+            "My &signing PIN…",
+            self.set_signing_pin,
+            tip="Set or change the PIN that verifies your countersigns and sign-offs",
+        )
         file_menu.addSeparator()
-        self._action(file_menu, "&Print briefing…", lambda _=False: self.show_page("briefing").print_briefing(),
-                     QKeySequence.StandardKey.Print, "Print the briefing for the staff meeting")
+        self._action(
+            file_menu,
+            "&Print briefing…",
+            lambda _=False: self.show_page("briefing").print_briefing(),
+            QKeySequence.StandardKey.Print,
+            "Print the briefing for the staff meeting",
+        )
         exchange_actions.add_file_menu_actions(file_menu, self.context, self)
-        self._action(file_menu, "S&ync with folder…", self.open_sync_dialog,
-                     tip="Sync this logbook with the other wards' through a USB stick or shared folder")
+        self._action(
+            file_menu,
+            "S&ync with folder…",
+            self.open_sync_dialog,
+            tip="Sync this logbook with the other wards' through a USB stick or shared folder",
+        )
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -323,12 +362,21 @@ class MainWindow(QMainWindow):
         for number, spec in enumerate(PAGES, start=1):
             # "&" marks a shortcut letter in a menu: "Tools & roadmap" needs it doubled. Alt+1 … Alt+0
             # go to the first ten pages; the briefing, last, has Ctrl+P.
-            self._action(view_menu, spec.title.replace("&", "&&"), lambda _=False, n=spec.name: self.show_page(n),
-                         f"Alt+{number % 10}" if number <= 10 else None)
+            self._action(
+                view_menu,
+                spec.title.replace("&", "&&"),
+                lambda _=False, n=spec.name: self.show_page(n),
+                f"Alt+{number % 10}" if number <= 10 else None,
+            )
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About Champion Desk", self.show_about)
-        self._action(help_menu, "Open &data folder", self.open_data_folder, tip="Show the folder holding the database and its backups")
+        self._action(
+            help_menu,
+            "Open &data folder",
+            self.open_data_folder,
+            tip="Show the folder holding the database and its backups",
+        )
         from champion_desk.ui import privacy_dialogs
 
         privacy_dialogs.add_help_menu_actions(help_menu, self.context, self)
@@ -466,11 +514,14 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         path = self.context.db.path or "in memory"
-        QMessageBox.about(self, "About Champion Desk",
-                          f"<h3>Champion Desk {champion_desk.__version__}</h3>"
-                          "<p>A logbook for unit champions introducing AI tools: training, concerns, mentoring, "
-                          "stories and readiness; trend charts and briefings. Works offline; no patient data.</p>"
-                          f"<p>Database: <code>{path}</code></p>")
+        QMessageBox.about(
+            self,
+            "About Champion Desk",
+            f"<h3>Champion Desk {champion_desk.__version__}</h3>"
+            "<p>A logbook for unit champions introducing AI tools: training, concerns, mentoring, "
+            "stories and readiness; trend charts and briefings. Works offline; no patient data.</p>"
+            f"<p>Database: <code>{path}</code></p>",
+        )
 
     def open_data_folder(self) -> None:
         from champion_desk.paths import data_dir

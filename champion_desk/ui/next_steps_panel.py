@@ -94,10 +94,18 @@ class NextStepsPanel(QWidget):
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
 
         self.do_button = self._button("Do it", "Open the form or list this suggestion calls for", self.do_selected)
-        self.agree_button = self._button("Agree", "Agree to this action (it is listed in the briefing's Next steps)", self.agree_selected)
+        self.agree_button = self._button(
+            "Agree", "Agree to this action (it is listed in the briefing's Next steps)", self.agree_selected
+        )
         self.snooze_button = self._button("Snooze…", "Hide this suggestion for a while", self.snooze_selected)
-        self.dismiss_button = self._button("Dismiss…", "Hide this suggestion, saying why it does not apply", self.dismiss_selected)
-        self.withdraw_button = self._button("Undo response", "Withdraw the agree, snooze or dismiss recorded for this suggestion", self.withdraw_selected)
+        self.dismiss_button = self._button(
+            "Dismiss…", "Hide this suggestion, saying why it does not apply", self.dismiss_selected
+        )
+        self.withdraw_button = self._button(
+            "Undo response",
+            "Withdraw the agree, snooze or dismiss recorded for this suggestion",
+            self.withdraw_selected,
+        )
         self.more_button = self._button("Show all", "Show every suggestion, not only the first few", self._toggle_more)
         self.hidden_box = QCheckBox("Include snoozed and dismissed", self)
         self.hidden_box.setAccessibleName("Include snoozed and dismissed suggestions")
@@ -106,7 +114,13 @@ class NextStepsPanel(QWidget):
         # Two rows: in one, the five answers and the two view switches need 750 px, more than
         # the panel has beside "Needs attention" on a 1024 px ward screen.
         answers = QHBoxLayout()
-        for button in (self.do_button, self.agree_button, self.snooze_button, self.dismiss_button, self.withdraw_button):
+        for button in (
+            self.do_button,
+            self.agree_button,
+            self.snooze_button,
+            self.dismiss_button,
+            self.withdraw_button,
+        ):
             answers.addWidget(button)
         answers.addStretch(1)
         view = QHBoxLayout()
@@ -153,8 +167,13 @@ class NextStepsPanel(QWidget):
             self._show(_rules().suggestions(self.context.db, self.scope(), self.today(), self.hidden_box.isChecked()))
             return
         scope, today, hidden = self.scope(), self.today(), self.hidden_box.isChecked()
-        self._loader = start_read(path, lambda db: _rules().suggestions(db, scope, today, hidden),
-                                  self._show, self._show_failure, self._loader_finished)
+        self._loader = start_read(
+            path,
+            lambda db: _rules().suggestions(db, scope, today, hidden),
+            self._show,
+            self._show_failure,
+            self._loader_finished,
+        )
 
     def wait_until_loaded(self, ms: int = 30000) -> None:
         """Block until a background computation has finished and been shown (for tests and quit)."""
@@ -177,7 +196,9 @@ class NextStepsPanel(QWidget):
         self.suggestions = found
         self.tree.clear()
         if not found:
-            QTreeWidgetItem(self.tree, ["", "No suggestions: nothing in the figures calls for action now.", ""]).setDisabled(True)
+            QTreeWidgetItem(
+                self.tree, ["", "No suggestions: nothing in the figures calls for action now.", ""]
+            ).setDisabled(True)
         shown = found if self.show_all else found[:SHOWN_FIRST]
         bold = QFont(self.tree.font())
         bold.setBold(True)
@@ -248,7 +269,9 @@ class NextStepsPanel(QWidget):
 
     def snooze_selected(self, choice: str | None = None) -> None:
         if choice is None:
-            choice, ok = QInputDialog.getItem(self, "Snooze suggestion", "Hide this suggestion for:", list(SNOOZE_CHOICES), 1, False)
+            choice, ok = QInputDialog.getItem(
+                self, "Snooze suggestion", "Hide this suggestion for:", list(SNOOZE_CHOICES), 1, False
+            )
             if not ok:
                 return
         self._respond("snoozed", until=self.today() + dt.timedelta(days=SNOOZE_CHOICES[choice]))
@@ -278,8 +301,16 @@ class NextStepsPanel(QWidget):
             return
         user = self.context.current_user
         try:
-            _rules().respond(self.context.db, s.key, decision, self.context.actor, reason=reason, until=until,
-                               decided_by=user["id"] if user else None, today=self.today())
+            _rules().respond(
+                self.context.db,
+                s.key,
+                decision,
+                self.context.actor,
+                reason=reason,
+                until=until,
+                decided_by=user["id"] if user else None,
+                today=self.today(),
+            )
         except ChampionDeskError as exc:
             show_error(self, "Could not record the response", exc)
             return

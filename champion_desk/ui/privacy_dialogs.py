@@ -28,7 +28,11 @@ from champion_desk.ui.widgets.save_path import ask_save_path
 def add_help_menu_actions(menu: QMenu, context: AppContext, parent: QWidget) -> None:
     """Add Data protection report… and Retention rules… to ``menu``."""
     entries = (
-        ("Data &protection report…", save_privacy_report, "Save the PDF a trust attaches to its data protection impact assessment"),
+        (
+            "Data &protection report…",
+            save_privacy_report,
+            "Save the PDF a trust attaches to its data protection impact assessment",
+        ),
         ("&Retention rules…", edit_retention_rules, "How long concerns, leavers and deleted records are kept"),
     )
     for text, handler, tip in entries:
@@ -44,8 +48,9 @@ def save_privacy_report(context: AppContext, parent: QWidget | None) -> Path | N
     from champion_desk.report.privacy_report import build_privacy_report
 
     db = context.db
-    target = ask_save_path(parent, "Save the data protection report", Path.home() / "data-protection-report.pdf",
-                           "PDF (*.pdf)", db.path)
+    target = ask_save_path(
+        parent, "Save the data protection report", Path.home() / "data-protection-report.pdf", "PDF (*.pdf)", db.path
+    )
     if target is None:
         return None
     try:
@@ -68,8 +73,10 @@ class RetentionDialog(QDialog):
         self.setWindowTitle("Retention rules")
         self.values = retention.rules(context.db)
         layout = QVBoxLayout(self)
-        intro = QLabel("These rules are kept in the logbook, so every ward PC whose file is merged applies the same. "
-                       "They are applied when the app closes after a change. Every change is recorded in the audit log.")
+        intro = QLabel(
+            "These rules are kept in the logbook, so every ward PC whose file is merged applies the same. "
+            "They are applied when the app closes after a change. Every change is recorded in the audit log."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.setMinimumWidth(560)

@@ -29,8 +29,14 @@ def earliest_record_date(db) -> dt.date | None:
     """Return the earliest date any logged record carries (for "All time"), or None when empty."""
     sql = " UNION ALL ".join(
         f"SELECT min({column}) AS d FROM {table} WHERE deleted_at IS NULL"
-        for table, column in (("training_session", "held_on"), ("incident", "occurred_on"), ("pairing", "started_on"),
-                              ("pulse", "taken_on"), ("story", "told_on"), ("idea", "raised_on"))
+        for table, column in (
+            ("training_session", "held_on"),
+            ("incident", "occurred_on"),
+            ("pairing", "started_on"),
+            ("pulse", "taken_on"),
+            ("story", "told_on"),
+            ("idea", "raised_on"),
+        )
     )
     found = [r["d"] for r in db.query(sql) if r["d"]]
     return dt.date.fromisoformat(min(found)) if found else None
@@ -109,8 +115,9 @@ class ScopeBar(QWidget):
 
     preset_chosen = Signal(str)  # a preset key, e.g. "12m" (the window remembers it)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None, today: dt.date | None = None,
-                 preset: str = "12m") -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, today: dt.date | None = None, preset: str = "12m"
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("scopeBar")
         self.context = context
@@ -147,8 +154,12 @@ class ScopeBar(QWidget):
         self.error = QLabel(self)
         self.error.setObjectName("fieldError")
         layout.addWidget(self.error)
-        for first, second in ((self.period, self.date_from), (self.date_from, self.date_to),
-                              (self.date_to, self.units), (self.units, self.tools)):
+        for first, second in (
+            (self.period, self.date_from),
+            (self.date_from, self.date_to),
+            (self.date_to, self.units),
+            (self.units, self.tools),
+        ):
             self.setTabOrder(first, second)
 
         self._loading = False
@@ -232,9 +243,12 @@ class ScopeBar(QWidget):
         if self._loading:
             return
         try:
-            scope = Scope(dates.parse_uk_date(self.date_from.text(), self.today(), "date_from"),
-                          dates.parse_uk_date(self.date_to.text(), self.today(), "date_to"),
-                          self.units.chosen(), self.tools.chosen())
+            scope = Scope(
+                dates.parse_uk_date(self.date_from.text(), self.today(), "date_from"),
+                dates.parse_uk_date(self.date_to.text(), self.today(), "date_to"),
+                self.units.chosen(),
+                self.tools.chosen(),
+            )
         except ValidationError as exc:
             self.error.setText(exc.message)
             return

@@ -35,8 +35,15 @@ class SignDialog(QDialog):
     and offers to sign so (unless ``allow_unverified`` is False, as for Switch user).
     """
 
-    def __init__(self, db: Database, signer_id: str, what: str, action: str = "Sign",
-                 allow_unverified: bool = True, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        signer_id: str,
+        what: str,
+        action: str = "Sign",
+        allow_unverified: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.signer_id = signer_id
@@ -55,7 +62,9 @@ class SignDialog(QDialog):
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Signing PIN problem")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.sign_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self.try_sign)
         self.buttons.rejected.connect(self.reject)
@@ -71,7 +80,9 @@ class SignDialog(QDialog):
             self.pin.hide()
             note = QLabel(
                 f"{self.name} has no signing PIN, so this will be stored as <b>unverified</b>: anyone at this PC "
-                "could have chosen their name. A signing PIN is set under File › My signing PIN…", self)
+                "could have chosen their name. A signing PIN is set under File › My signing PIN…",
+                self,
+            )
             note.setWordWrap(True)
             layout.addWidget(note)
             self.sign_button.setText(f"{action} unverified")
@@ -119,8 +130,9 @@ class SignDialog(QDialog):
             self.pin.setFocus()
 
 
-def ask_signature(db: Database, signer_id: str, what: str, action: str = "Sign",
-                  parent: QWidget | None = None) -> signing.Signature | None:
+def ask_signature(
+    db: Database, signer_id: str, what: str, action: str = "Sign", parent: QWidget | None = None
+) -> signing.Signature | None:
     """Ask the signer's PIN; return their Signature, or None when cancelled (nothing is signed then)."""
     dialog = SignDialog(db, signer_id, what, action, parent=parent)
     try:
@@ -134,9 +146,14 @@ def confirm_identity(db: Database, staff_id: str, parent: QWidget | None = None)
     if not signing.has_signing_pin(db, staff_id):
         return True
     name = db.scalar("SELECT display_name FROM staff WHERE id = ?", (staff_id,))
-    dialog = SignDialog(db, staff_id, f"{name} has a signing PIN: type it to log as them. "
-                                      "Each countersign and sign-off will ask for it again.",
-                        action="Continue", allow_unverified=False, parent=parent)
+    dialog = SignDialog(
+        db,
+        staff_id,
+        f"{name} has a signing PIN: type it to log as them. Each countersign and sign-off will ask for it again.",
+        action="Continue",
+        allow_unverified=False,
+        parent=parent,
+    )
     try:
         return dialog.exec() == QDialog.DialogCode.Accepted and dialog.signature is not None
     finally:

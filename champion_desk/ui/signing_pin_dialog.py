@@ -36,9 +36,12 @@ class SigningPinDialog(QDialog):
         self.setAccessibleName("Signing PIN")
         self.setMinimumWidth(480)
 
-        intro = QLabel("A signing PIN makes your countersigns and competency sign-offs verified: nobody else can sign "
-                       "in your name without it. It is yours, not this PC's: it goes with the logbook when wards "
-                       "merge. Keep it to yourself.", self)
+        intro = QLabel(
+            "A signing PIN makes your countersigns and competency sign-offs verified: nobody else can sign "
+            "in your name without it. It is yours, not this PC's: it goes with the logbook when wards "
+            "merge. Keep it to yourself.",
+            self,
+        )
         intro.setWordWrap(True)
         people = listings.loggers(db)
         self.person = QComboBox(self)
@@ -76,7 +79,9 @@ class SigningPinDialog(QDialog):
         self.message = QLabel(self)
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Set PIN")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -99,24 +104,39 @@ class SigningPinDialog(QDialog):
         first = not signing.anyone_has_signing_pin(self.db)
         self.second_note.setText(
             ("Forgotten it? " if has else "")
-            + ("A colleague who is here with you: the first signing PIN in this logbook." if first
-               else "A colleague with a signing PIN (a manager, say) types theirs to confirm it is you.")
+            + (
+                "A colleague who is here with you: the first signing PIN in this logbook."
+                if first
+                else "A colleague with a signing PIN (a manager, say) types theirs to confirm it is you."
+            )
         )
 
     def save(self) -> None:
         """Set the PIN if the rules allow; otherwise say which field breaks which rule and stay open."""
         self.message.clear()
-        fields = {"new_pin": self.new, "current_pin": self.current, "authoriser": self.second,
-                  "authoriser_pin": self.second_pin, "pin": self.new}
+        fields = {
+            "new_pin": self.new,
+            "current_pin": self.current,
+            "authoriser": self.second,
+            "authoriser_pin": self.second_pin,
+            "pin": self.new,
+        }
         if self.new.text() != self.repeat.text():
-            self._show(ValidationError("new_pin", "typed the same twice", "The two new PINs differ: type it again."), fields)
+            self._show(
+                ValidationError("new_pin", "typed the same twice", "The two new PINs differ: type it again."), fields
+            )
             return
         staff_id = self.person.currentData()
         try:
             how = signing.set_signing_pin(
-                self.db, staff_id, self.new.text(), self.actor,
+                self.db,
+                staff_id,
+                self.new.text(),
+                self.actor,
                 current_pin=(self.current.text() or None) if self._has_pin else None,
-                authoriser_id=self.second.currentData(), authoriser_pin=self.second_pin.text() or None)
+                authoriser_id=self.second.currentData(),
+                authoriser_pin=self.second_pin.text() or None,
+            )
         except ValidationError as exc:
             self._show(exc, fields)
             return

@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from champion_desk.errors import ChampionDeskError
-from champion_desk.exchange.sync import STALE_AFTER_DAYS, SyncReport, WardStatus, default_ward_name, sync_folder, sync_status
+from champion_desk.exchange.sync import (
+    STALE_AFTER_DAYS,
+    SyncReport,
+    WardStatus,
+    default_ward_name,
+    sync_folder,
+    sync_status,
+)
 from champion_desk.store import syncing
 from champion_desk.store.connection import logbook_identity
 from champion_desk.ui.context import AppContext
@@ -51,9 +58,15 @@ def synced_ago(days: int | None) -> str:
 
 
 def _rows(wards: list[WardStatus]) -> list[dict[str, Any]]:
-    return [{**w.as_dict(), "id": w.logbook_id,
-             "ward": w.ward_name + (" (this logbook)" if w.is_this_logbook else ""),
-             "last_merged": (w.last_merged_here or "")[:10] or None} for w in wards]
+    return [
+        {
+            **w.as_dict(),
+            "id": w.logbook_id,
+            "ward": w.ward_name + (" (this logbook)" if w.is_this_logbook else ""),
+            "last_merged": (w.last_merged_here or "")[:10] or None,
+        }
+        for w in wards
+    ]
 
 
 class SyncStatusTableModel(RecordTableModel):
@@ -63,13 +76,20 @@ class SyncStatusTableModel(RecordTableModel):
     COLUMNS = (
         Column("ward", "Ward", "name"),
         Column("pc_name", "PC", "name"),
-        Column("days_ago", "Last synced", "int", f"When it last wrote its snapshot; red after {STALE_AFTER_DAYS} days",
-               display=lambda r: synced_ago(r.get("days_ago"))),
+        Column(
+            "days_ago",
+            "Last synced",
+            "int",
+            f"When it last wrote its snapshot; red after {STALE_AFTER_DAYS} days",
+            display=lambda r: synced_ago(r.get("days_ago")),
+        ),
         Column("last_merged", "Merged here", "date", "When this logbook last merged its snapshot"),
         Column("rows_received", "Rows came across", "int", "Records it brought into this logbook, over all syncs"),
     )
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # Qt override
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # Qt override
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and self.row(index.row()).get("stale"):
             return QBrush(STALE_COLOUR)
         return super().data(index, role)
@@ -84,10 +104,13 @@ class SyncDialog(QDialog):
         self.settings = settings
         self.report: SyncReport | None = None
         self.setWindowTitle("Sync with folder")
-        intro = QLabel("Write this logbook into a sync folder (a USB stick, a shared drive, or a folder Syncthing or "
-                       "OneDrive keeps in step) and bring in every other ward's logbook found there. Each ward's file "
-                       "is merged whole or not at all; a damaged or another trust's file is skipped and left as it is. "
-                       "The folder then holds this whole logbook, concerns included: keep it as safe as this PC.", self)
+        intro = QLabel(
+            "Write this logbook into a sync folder (a USB stick, a shared drive, or a folder Syncthing or "
+            "OneDrive keeps in step) and bring in every other ward's logbook found there. Each ward's file "
+            "is merged whole or not at all; a damaged or another trust's file is skipped and left as it is. "
+            "The folder then holds this whole logbook, concerns included: keep it as safe as this PC.",
+            self,
+        )
         intro.setWordWrap(True)
         self.folder = QLineEdit(self)
         self.folder.setPlaceholderText("The sync folder")
@@ -153,8 +176,10 @@ class SyncDialog(QDialog):
         if not wards:
             self.summary.setText("This logbook has never synced. Choose the folder and press Sync now.")
         elif stale:
-            self.summary.setText(f"{len(wards)} ward logbooks known; {len(stale)} not synced for over "
-                                 f"{STALE_AFTER_DAYS} days (in red): {', '.join(stale)}.")
+            self.summary.setText(
+                f"{len(wards)} ward logbooks known; {len(stale)} not synced for over "
+                f"{STALE_AFTER_DAYS} days (in red): {', '.join(stale)}."
+            )
         else:
             self.summary.setText(f"{len(wards)} ward logbooks known; every one synced within {STALE_AFTER_DAYS} days.")
 
@@ -172,18 +197,30 @@ class SyncDialog(QDialog):
         if not text:
             self.folder.setFocus()
             return
-        operation = run_with_progress(self, "Syncing", sync_folder, self.context.db, Path(text), self.context.actor,
-                                      ward_name=self.ward.text().strip() or None,
-                                      label="Writing this logbook and merging the other wards' files…")
+        operation = run_with_progress(
+            self,
+            "Syncing",
+            sync_folder,
+            self.context.db,
+            Path(text),
+            self.context.actor,
+            ward_name=self.ward.text().strip() or None,
+            label="Writing this logbook and merging the other wards' files…",
+        )
         try:
             self.report = operation.wait()
         except OperationCancelled:
-            QMessageBox.information(self, "Sync", "Cancelled. Ward files merged before you pressed Cancel stay merged; "
-                                    "the one under way was not merged.")
+            QMessageBox.information(
+                self,
+                "Sync",
+                "Cancelled. Ward files merged before you pressed Cancel stay merged; the one under way was not merged.",
+            )
             self.report = None
             self.context.data_changed.emit("*")
         except (ChampionDeskError, OSError) as exc:
-            show_error(self, "Sync: not done", exc if isinstance(exc, ChampionDeskError) else ChampionDeskError(str(exc)))
+            show_error(
+                self, "Sync: not done", exc if isinstance(exc, ChampionDeskError) else ChampionDeskError(str(exc))
+            )
             return
         if self.settings is not None:
             self.settings.sync_folder = Path(text)  # a USB stick mounts at the same place next week

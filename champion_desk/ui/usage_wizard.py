@@ -11,8 +11,18 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel, QPlainTextEdit, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget, QWizard, QWizardPage,
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
 )
 
 from champion_desk.errors import ChampionDeskError
@@ -22,9 +32,11 @@ from champion_desk.exchange.tabular import TableFile
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.import_wizard import NOT_IN_FILE, PREVIEW_ROWS, FilePage, ReportPage
 
-TRUST_FIRST = ("How much one colleague uses a tool is theirs: it is here to offer help, never to rank anyone. "
-               "Their own use shows only on their page under People and in their own data export; the dashboard, "
-               "the briefing and every figure for managers count use by unit, with small numbers hidden.")
+TRUST_FIRST = (
+    "How much one colleague uses a tool is theirs: it is here to offer help, never to rank anyone. "
+    "Their own use shows only on their page under People and in their own data export; the dashboard, "
+    "the briefing and every figure for managers count use by unit, with small numbers hidden."
+)
 HINTS = {
     "staff_ref": "Staff or employee number, as on the roster.",
     "email": "Work e-mail address, as on the roster.",
@@ -53,8 +65,10 @@ class UsageWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.file_page = FilePage(self, None)
         self.file_page.setTitle("Step 1 of 4 — Choose the usage export")
-        self.file_page.setSubTitle("The usage report the tool's supplier or the EHR gives, saved as CSV or Excel (.xlsx): "
-                                   "one row per user and day (or week), with a count. Nothing is changed until the last step.")
+        self.file_page.setSubTitle(
+            "The usage report the tool's supplier or the EHR gives, saved as CSV or Excel (.xlsx): "
+            "one row per user and day (or week), with a count. Nothing is changed until the last step."
+        )
         self.file_page.path_edit.setAccessibleName("Usage file")
         for label in self.file_page.findChildren(QLabel):
             if label.text() == "Roster file:":
@@ -83,8 +97,10 @@ class UsageMappingPage(QWizardPage):
         super().__init__()
         self.wiz = wizard
         self.setTitle("Step 2 of 4 — The tool and the columns")
-        self.setSubTitle("Users are matched to colleagues by staff number, e-mail or login: give at least one. "
-                         "Users who match nobody are listed and left out; no colleague is created.")
+        self.setSubTitle(
+            "Users are matched to colleagues by staff number, e-mail or login: give at least one. "
+            "Users who match nobody are listed and left out; no colleague is created."
+        )
         form = QFormLayout()
         self.tool_combo = QComboBox(self)
         self.tool_combo.setAccessibleName("Tool")
@@ -154,8 +170,12 @@ class UsageMappingPage(QWizardPage):
 
     def isComplete(self) -> bool:  # Qt override
         mapping = self.wiz.mapping
-        return (any(mapping.get(f) for f in usage.IDENTIFIERS) and bool(mapping.get("day")) and bool(mapping.get("count"))
-                and bool(self.wiz.tool or mapping.get("tool")))
+        return (
+            any(mapping.get(f) for f in usage.IDENTIFIERS)
+            and bool(mapping.get("day"))
+            and bool(mapping.get("count"))
+            and bool(self.wiz.tool or mapping.get("tool"))
+        )
 
 
 class UsageReportPage(ReportPage):
@@ -189,13 +209,19 @@ class UsageReportPage(ReportPage):
             QApplication.restoreOverrideCursor()
         plan = self.wiz.plan
         c = plan.counts
-        self.summary.setText(f"{plan.days} days: {c['added']} to add, {c['updated']} to correct, {c['removed']} to remove, "
-                             f"{c['unchanged']} already up to date, {c['invalid']} with problems")
+        self.summary.setText(
+            f"{plan.days} days: {c['added']} to add, {c['updated']} to correct, {c['removed']} to remove, "
+            f"{c['unchanged']} already up to date, {c['invalid']} with problems"
+        )
         n = c["unmatched"]
-        details = [f"{n} user{' matches' if n == 1 else 's match'} no colleague." if n else "Every user matches a colleague."]
+        details = [
+            f"{n} user{' matches' if n == 1 else 's match'} no colleague." if n else "Every user matches a colleague."
+        ]
         if c["removed"]:
-            details.append("Rows to remove are use stored for the file's days, of colleagues this file names, that it "
-                           "no longer lists: the newer export replaces those days. Colleagues it does not name are left alone.")
+            details.append(
+                "Rows to remove are use stored for the file's days, of colleagues this file names, that it "
+                "no longer lists: the newer export replaces those days. Colleagues it does not name are left alone."
+            )
         if not plan.has_changes() and not plan.problems:
             details.append("Nothing to import: Champion Desk already holds this usage.")
         self.details.setText(" ".join(details))
@@ -234,7 +260,8 @@ class UsageConfirmPage(QWizardPage):
             f"correct <b>{c['updated']}</b> and remove <b>{c['removed']}</b>.</p>"
             + (f"<p><b>{c['invalid']}</b> lines with problems will be left out.</p>" if plan.problems else "")
             + "<p>Days the file does not cover are left as they are. If something looks wrong afterwards, "
-            "File → Restore from backup… brings back the database as it was.</p>")
+            "File → Restore from backup… brings back the database as it was.</p>"
+        )
 
     def validatePage(self) -> bool:  # Qt override
         from champion_desk.ui.workers import OperationCancelled, run_with_progress
@@ -242,8 +269,15 @@ class UsageConfirmPage(QWizardPage):
         plan = self.wiz.plan
         try:
             self.wiz.result = run_with_progress(
-                self, "Importing usage", usage.import_usage, self.wiz.context.db, plan.table, plan.mapping,
-                self.wiz.context.actor, tool=self.wiz.tool, skip_invalid=bool(plan.problems),
+                self,
+                "Importing usage",
+                usage.import_usage,
+                self.wiz.context.db,
+                plan.table,
+                plan.mapping,
+                self.wiz.context.actor,
+                tool=self.wiz.tool,
+                skip_invalid=bool(plan.problems),
                 label=f"Importing {plan.table.path.name}…",
             ).wait()
         except OperationCancelled:
@@ -275,6 +309,8 @@ class UsageDonePage(QWizardPage):
         result = self.wiz.result
         if result is None:
             return
-        self.text.setText(f"Usage imported: {result.summary()}.\n\nThe Dashboard's Training → use chart and the "
-                          "suggested next steps now include it.")
+        self.text.setText(
+            f"Usage imported: {result.summary()}.\n\nThe Dashboard's Training → use chart and the "
+            "suggested next steps now include it."
+        )
         self.wiz.context.status_message.emit(f"Usage imported: {result.summary()}.")

@@ -1,4 +1,4 @@
-""""Who is logging?": pick a champion or manager from the staff list, or add yourself.
+""" "Who is logging?": pick a champion or manager from the staff list, or add yourself.
 
 The choice is the audit actor of every change; ``champion_desk.app`` remembers it per database.
 """
@@ -62,8 +62,11 @@ class UserPickerDialog(QDialog):
         self.setAccessibleName("Who is logging?")
         self.setMinimumSize(460, 520)
 
-        intro = QLabel("Choose yourself. Everything you log or change is recorded under your name, "
-                       "and this PC remembers you next time.", self)
+        intro = QLabel(
+            "Choose yourself. Everything you log or change is recorded under your name, "
+            "and this PC remembers you next time.",
+            self,
+        )
         intro.setWordWrap(True)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Type part of your name…")
@@ -106,7 +109,9 @@ class UserPickerDialog(QDialog):
         form.addRow("", self.add_error)
         form.addRow("", self.add_button)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Continue as selected")
         self.buttons.accepted.connect(self._accept_selected)
         self.buttons.rejected.connect(self.reject)
@@ -128,15 +133,29 @@ class UserPickerDialog(QDialog):
             self.name.setFocus()
         else:
             self.search.setFocus()
-        order = [self.search, self.list, self.everyone, self.name, self.role, self.unit, self.champion, self.add_button, self.buttons]
+        order = [
+            self.search,
+            self.list,
+            self.everyone,
+            self.name,
+            self.role,
+            self.unit,
+            self.champion,
+            self.add_button,
+            self.buttons,
+        ]
         for first, second in zip(order, order[1:]):
             self.setTabOrder(first, second)
 
     def _rows(self) -> list[dict[str, Any]]:
-        return listings.staff(self.db, include_inactive=False) if self.everyone.isChecked() else listings.loggers(self.db)
+        return (
+            listings.staff(self.db, include_inactive=False) if self.everyone.isChecked() else listings.loggers(self.db)
+        )
 
     def _fill(self, select_id: str | None = None) -> None:
-        select_id = select_id or (self.list.currentItem().data(Qt.ItemDataRole.UserRole)["id"] if self.list.currentItem() else None)
+        select_id = select_id or (
+            self.list.currentItem().data(Qt.ItemDataRole.UserRole)["id"] if self.list.currentItem() else None
+        )
         # Imported here: starting the app only looks the remembered user up (find_user).
         from champion_desk.ui.models.records import fold
 
@@ -167,8 +186,13 @@ class UserPickerDialog(QDialog):
     def add_yourself(self) -> dict[str, Any] | None:
         """Add the typed person to the staff list and choose them; show the broken rule otherwise."""
         name = self.name.text().strip()
-        values = {"display_name": name, "role": self.role.currentText(), "unit_id": self.unit.currentData(),
-                  "is_champion": self.champion.isChecked(), "active": True}
+        values = {
+            "display_name": name,
+            "role": self.role.currentText(),
+            "unit_id": self.unit.currentData(),
+            "is_champion": self.champion.isChecked(),
+            "active": True,
+        }
         from champion_desk.domain import logbook
 
         try:

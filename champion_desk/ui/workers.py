@@ -26,7 +26,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-
 # Operations still running: held here so a caller that drops its reference cannot have the
 # thread garbage-collected mid-run (Qt aborts the process when a running QThread is destroyed).
 _RUNNING: set[Operation] = set()
@@ -75,8 +74,15 @@ class Operation(QObject):
     cancelled = Signal()
     finished = Signal()  # after any of the three
 
-    def __init__(self, parent: QWidget | None, title: str, fn: Callable[..., Any], args: tuple, kwargs: dict,
-                 label: str | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        fn: Callable[..., Any],
+        args: tuple,
+        kwargs: dict,
+        label: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self._cancel = threading.Event()
         self.done = False
@@ -155,8 +161,9 @@ class Operation(QObject):
         return self.result
 
 
-def run_with_progress(parent: QWidget | None, title: str, fn: Callable[..., Any], *args: Any,
-                      label: str | None = None, **kwargs: Any) -> Operation:
+def run_with_progress(
+    parent: QWidget | None, title: str, fn: Callable[..., Any], *args: Any, label: str | None = None, **kwargs: Any
+) -> Operation:
     """Run ``fn(*args, progress=callback, **kwargs)`` in a thread behind a modal progress dialog.
 
     Returns the started Operation; connect to its signals or call ``wait()``.

@@ -51,8 +51,14 @@ def run_measured(tmp_path: Path, db: Path, *args: str) -> tuple[subprocess.Compl
     """Run ``champion-desk --db DB ARGS`` in its own process; return it, its seconds and its peak MiB."""
     peak_file = tmp_path / "peak.txt"
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _MEASURED, str(peak_file), "--db", str(db), *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED, str(peak_file), "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     seconds = time.perf_counter() - started
     return done, seconds, int(peak_file.read_text()) / 1024
 
@@ -82,8 +88,9 @@ def _contents(path: Path) -> str:
         conn.close()
 
 
-@pytest.mark.parametrize("name, write, message", [(c[1], c[2], c[3]) for c in bad_rosters.CASES],
-                         ids=[c[0] for c in bad_rosters.CASES])
+@pytest.mark.parametrize(
+    "name, write, message", [(c[1], c[2], c[3]) for c in bad_rosters.CASES], ids=[c[0] for c in bad_rosters.CASES]
+)
 def test_import_roster_refuses_each_malformed_file_in_one_line(tmp_path, logbook, name, write, message):
     path = tmp_path / name
     write(path)
@@ -97,10 +104,13 @@ def test_import_roster_refuses_each_malformed_file_in_one_line(tmp_path, logbook
     assert not missing.exists(), "a refused roster creates no logbook"
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--encoding", "klingon"), "encoding: 'klingon' is not a text encoding"),
-    (("--encoding", "cp1252"), "line 2: holds UTF-8 text though it was read as cp1252"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--encoding", "klingon"), "encoding: 'klingon' is not a text encoding"),
+        (("--encoding", "cp1252"), "line 2: holds UTF-8 text though it was read as cp1252"),
+    ],
+)
 def test_import_roster_refuses_a_bad_encoding_in_one_line(tmp_path, logbook, args, message):
     path = tmp_path / "roster.csv"
     path.write_bytes("Staff No,Name\nG1,Gráinne\nG2,Zoë\n".encode() + "G3,Siobhán\n".encode("cp1252"))
@@ -112,8 +122,10 @@ def test_import_roster_refuses_a_bad_encoding_in_one_line(tmp_path, logbook, arg
 
 def test_an_unknown_status_word_is_an_error_on_its_line_and_nothing_is_written(tmp_path, logbook):
     path = tmp_path / "roster.csv"
-    path.write_text("Staff No,Name,Ward,Assignment Status\nS1,Ann Lee,Ward 2,Suspended\nS2,Bo Chan,,Career Break\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Staff No,Name,Ward,Assignment Status\nS1,Ann Lee,Ward 2,Suspended\nS2,Bo Chan,,Career Break\n",
+        encoding="utf-8",
+    )
     before = _contents(logbook)
     done, seconds, peak = run_measured(tmp_path, logbook, "import-roster", str(path))
     assert_one_line_refusal(done, seconds, peak, "1 invalid row; nothing was written")
@@ -149,13 +161,21 @@ def test_every_from_and_to_is_one_line_outside_the_years(tmp_path, logbook, comm
     assert not out.exists() and _contents(logbook) == before
 
 
-@pytest.mark.parametrize("args, message", [
-    (("series", "training", "--bucket", "week", "--from", "1900-01-01"), "weeks; a series has at most 1,200"),
-    (("series", "concerns", "--bucket", "month", "--from", "1900-01-01", "--to", "2199-12-31"),
-     "makes 3,600 months; a series has at most 1,200"),
-    (("briefing", "--out", "{out}", "--from", "1900-01-01", "--to", "2199-12-31"), "months; a series has at most 1,200"),
-    (("demo", "--scale", "ward", "--end", "9999-12-31"), "end: 9999-12-31 is not in the years 1900 to 2199"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("series", "training", "--bucket", "week", "--from", "1900-01-01"), "weeks; a series has at most 1,200"),
+        (
+            ("series", "concerns", "--bucket", "month", "--from", "1900-01-01", "--to", "2199-12-31"),
+            "makes 3,600 months; a series has at most 1,200",
+        ),
+        (
+            ("briefing", "--out", "{out}", "--from", "1900-01-01", "--to", "2199-12-31"),
+            "months; a series has at most 1,200",
+        ),
+        (("demo", "--scale", "ward", "--end", "9999-12-31"), "end: 9999-12-31 is not in the years 1900 to 2199"),
+    ],
+)
 def test_too_long_a_series_is_one_line(tmp_path, logbook, args, message):
     out = tmp_path / "out.pdf"
     before = _contents(logbook)
@@ -165,6 +185,7 @@ def test_too_long_a_series_is_one_line(tmp_path, logbook, args, message):
 
 
 # --- merge, restore, --db and --out ------------------------------------------------------------
+
 
 def _crafted_schema(path: Path) -> None:
     """A Champion Desk file whose incident table gained a CHECK (the crafted backup of issue 18)."""
@@ -176,8 +197,10 @@ def _crafted_schema(path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA writable_schema = ON")
     sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'incident'").fetchone()[0]
-    conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = 'incident'",
-                 (sql.replace("description TEXT", "description TEXT CHECK (length(description) < 0)", 1),))
+    conn.execute(
+        "UPDATE sqlite_master SET sql = ? WHERE name = 'incident'",
+        (sql.replace("description TEXT", "description TEXT CHECK (length(description) < 0)", 1),),
+    )
     conn.commit()
     conn.close()
 
@@ -215,16 +238,24 @@ def test_merge_and_restore_refuse_each_bad_file_in_one_line(tmp_path, logbook, c
     assert other.read_bytes() == other_before
 
 
-@pytest.mark.parametrize("kind, message", [
-    ("fifo", "not a regular file"),
-    ("folder", "is a folder"),
-    ("text", "not a Champion Desk database"),
-    ("too long", "File name too long"),
-    ("missing", "No database at"),
-])
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("fifo", "not a regular file"),
+        ("folder", "is a folder"),
+        ("text", "not a Champion Desk database"),
+        ("too long", "File name too long"),
+        ("missing", "No database at"),
+    ],
+)
 def test_db_paths_that_cannot_be_a_logbook_are_refused_in_one_line(tmp_path, kind, message):
-    target = {"fifo": tmp_path / "pipe.db", "folder": tmp_path / "folder.db", "text": tmp_path / "notes.db",
-              "too long": tmp_path / ("x" * 300 + ".db"), "missing": tmp_path / "missing.db"}[kind]
+    target = {
+        "fifo": tmp_path / "pipe.db",
+        "folder": tmp_path / "folder.db",
+        "text": tmp_path / "notes.db",
+        "too long": tmp_path / ("x" * 300 + ".db"),
+        "missing": tmp_path / "missing.db",
+    }[kind]
     if kind == "fifo":
         os.mkfifo(target)
     elif kind == "folder":
@@ -237,18 +268,25 @@ def test_db_paths_that_cannot_be_a_logbook_are_refused_in_one_line(tmp_path, kin
     assert not (tmp_path / "b.pdf").exists()
 
 
-@pytest.mark.parametrize("out, message", [
-    ("{db}", "choose another file name"),
-    ("{db}-wal", "choose another file name"),
-    ("{backups}/x.pdf", "backups folder"),
-    ("/proc/no/such/folder/x.pdf", r"/proc/no.*(No such file|check the path)"),
-    ("{long}", r"(File name too long|shorter file name)"),
-])
+@pytest.mark.parametrize(
+    "out, message",
+    [
+        ("{db}", "choose another file name"),
+        ("{db}-wal", "choose another file name"),
+        ("{backups}/x.pdf", "backups folder"),
+        ("/proc/no/such/folder/x.pdf", r"/proc/no.*(No such file|check the path)"),
+        ("{long}", r"(File name too long|shorter file name)"),
+    ],
+)
 @pytest.mark.parametrize("command", ["briefing", "poster", "export", "export-person"])
 def test_out_paths_that_cannot_be_written_are_refused_in_one_line(tmp_path, logbook, out, message, command):
     target = out.format(db=logbook, backups=logbook.parent / "backups", long=tmp_path / ("y" * 300 + ".pdf"))
-    args = {"briefing": ["briefing", "--out", target], "poster": ["poster", "--out", target],
-            "export": ["export", "--format", "xlsx", "--out", target], "export-person": ["export-person", "nobody", "--out", target]}[command]
+    args = {
+        "briefing": ["briefing", "--out", target],
+        "poster": ["poster", "--out", target],
+        "export": ["export", "--format", "xlsx", "--out", target],
+        "export-person": ["export-person", "nobody", "--out", target],
+    }[command]
     before = _contents(logbook)
     done, seconds, peak = run_measured(tmp_path, logbook, *args)
     if command == "export-person" and "choose" not in message and "backups" not in message:

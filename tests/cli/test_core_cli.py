@@ -15,7 +15,9 @@ from champion_desk.store.schema import ADDED_IN, SCHEMA_VERSION
 
 def run(*args, env=None, check=False):
     full_env = {**os.environ, **(env or {})}
-    result = subprocess.run([sys.executable, "-m", "champion_desk", *args], capture_output=True, text=True, env=full_env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "champion_desk", *args], capture_output=True, text=True, env=full_env, timeout=120
+    )
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -45,7 +47,9 @@ def test_check_passes_on_a_good_file_and_fails_on_a_broken_one(db_path):
     assert report["counts"]["unit"] == 0
     # Break a link behind the app's back: a staff row pointing at a unit that does not exist.
     conn = sqlite3.connect(db_path)
-    conn.execute("INSERT INTO staff (id, created_at, updated_at, display_name, unit_id) VALUES ('s', 'x', 'x', 'A', 'nope')")
+    conn.execute(
+        "INSERT INTO staff (id, created_at, updated_at, display_name, unit_id) VALUES ('s', 'x', 'x', 'A', 'nope')"
+    )
     conn.commit()
     conn.close()
     bad = run("--db", str(db_path), "check")
@@ -64,8 +68,10 @@ def test_check_finds_summaries_out_of_step_and_repair_recounts_them(db_path):
     assert good["stale_summaries"] == []
     # Changed behind the app's back (the triggers are not there to see it): one day's training count.
     conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE summary_training_day SET attendances = attendances + 1 "
-                 "WHERE (held_on, unit_id, tool_id) = (SELECT held_on, unit_id, tool_id FROM summary_training_day LIMIT 1)")
+    conn.execute(
+        "UPDATE summary_training_day SET attendances = attendances + 1 "
+        "WHERE (held_on, unit_id, tool_id) = (SELECT held_on, unit_id, tool_id FROM summary_training_day LIMIT 1)"
+    )
     conn.commit()
     conn.close()
     bad = run("--db", str(db_path), "check")
@@ -81,7 +87,9 @@ def test_check_finds_summaries_out_of_step_and_repair_recounts_them(db_path):
 def test_repair_leaves_a_file_with_other_problems_alone(db_path):
     run("--db", str(db_path), "init", check=True)
     conn = sqlite3.connect(db_path)
-    conn.execute("INSERT INTO staff (id, created_at, updated_at, display_name, unit_id) VALUES ('s', 'x', 'x', 'A', 'nope')")
+    conn.execute(
+        "INSERT INTO staff (id, created_at, updated_at, display_name, unit_id) VALUES ('s', 'x', 'x', 'A', 'nope')"
+    )
     conn.commit()
     conn.close()
     before = db_path.read_bytes()

@@ -11,7 +11,9 @@ import sys
 
 def run(*args):
     env = {**os.environ, "PYTHONHASHSEED": "random"}
-    return subprocess.run([sys.executable, "-m", "champion_desk", *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "champion_desk", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def demo(path, seed="3"):
@@ -50,8 +52,12 @@ def test_demo_is_identical_across_processes(tmp_path):
         path = tmp_path / name
         assert demo(path, seed="5").returncode == 0
         conn = sqlite3.connect(path)
-        dumps.append([conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
-                      for t in ("staff", "training_session", "attendance", "incident", "pairing", "checkin", "pulse", "story")])
+        dumps.append(
+            [
+                conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
+                for t in ("staff", "training_session", "attendance", "incident", "pairing", "checkin", "pulse", "story")
+            ]
+        )
         conn.close()
     assert dumps[0] == dumps[1]
 

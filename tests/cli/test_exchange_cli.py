@@ -18,8 +18,13 @@ HR = ROOT / "tests" / "exchange" / "data" / "hr_roster.csv"
 
 
 def run(db_path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "champion_desk", "--db", str(db_path), *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "champion_desk", "--db", str(db_path), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -113,7 +118,10 @@ def test_export_backups_restore_merge_and_person_rights(desk, tmp_path):
 
     person = run(desk, "export-person", "10234563", "--out", str(tmp_path / "mai.json"))
     assert person.returncode == 0, person.stderr
-    assert json.loads((tmp_path / "mai.json").read_text(encoding="utf-8"))["records"]["staff"]["display_name"] == "Nguyễn Thị Mai"
+    assert (
+        json.loads((tmp_path / "mai.json").read_text(encoding="utf-8"))["records"]["staff"]["display_name"]
+        == "Nguyễn Thị Mai"
+    )
     assert run(desk, "erase-person", "10234563").returncode == 1
     erased = run(desk, "erase-person", "10234563", "--yes")
     assert erased.returncode == 0, erased.stderr

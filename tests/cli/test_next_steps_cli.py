@@ -12,7 +12,9 @@ from tests.factories import make_ward
 
 def test_next_steps_json_and_text(db, db_path):
     ward = make_ward(db)
-    records.insert(db, "rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "live", "since": "2026-01-05"}, "t")
+    records.insert(
+        db, "rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "live", "since": "2026-01-05"}, "t"
+    )
     db.close()
     args = [sys.executable, "-m", "champion_desk", "--db", str(db_path), "next-steps", "--to", "2026-11-26"]
     out = json.loads(subprocess.run(args + ["--json"], capture_output=True, text=True, check=True).stdout)
@@ -23,4 +25,7 @@ def test_next_steps_json_and_text(db, db_path):
     text = subprocess.run(args + ["--limit", "1"], capture_output=True, text=True, check=True).stdout
     assert text.startswith("Next steps for 2026-08-27 to 2026-11-26") and "Why:" in text and "Do:" in text
     bad = subprocess.run(args + ["--unit", "Nowhere"], capture_output=True, text=True)
-    assert bad.returncode == 1 and bad.stderr.strip() == "champion-desk: error: unit: no unit named 'Nowhere' (there are: Ward 7)"
+    assert (
+        bad.returncode == 1
+        and bad.stderr.strip() == "champion-desk: error: unit: no unit named 'Nowhere' (there are: Ward 7)"
+    )

@@ -25,8 +25,23 @@ def sample_path(db, db_path):
 
 def test_briefing_writes_a_pdf_for_the_scope(sample_path, tmp_path, capsys):
     out = tmp_path / "briefing.pdf"
-    code = main(["--db", str(sample_path), "briefing", "--out", str(out), "--from", "2026-09-01",
-                 "--to", "2026-11-26", "--unit", "Ward 9", "--by", "Zoë Adams"])
+    code = main(
+        [
+            "--db",
+            str(sample_path),
+            "briefing",
+            "--out",
+            str(out),
+            "--from",
+            "2026-09-01",
+            "--to",
+            "2026-11-26",
+            "--unit",
+            "Ward 9",
+            "--by",
+            "Zoë Adams",
+        ]
+    )
     assert code == 0
     assert "Briefing written" in capsys.readouterr().out
     text = pdf_text(out)
@@ -93,8 +108,26 @@ def test_report_commands_import_no_qt(sample_path, tmp_path):
 
 def test_briefing_pages_1_writes_the_one_page_summary(sample_path, tmp_path, capsys):
     out = tmp_path / "summary.pdf"
-    assert main(["--db", str(sample_path), "briefing", "--out", str(out), "--pages", "1", "--unit", "Ward 9",
-                 "--from", "2026-09-01", "--to", "2026-11-30"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(sample_path),
+                "briefing",
+                "--out",
+                str(out),
+                "--pages",
+                "1",
+                "--unit",
+                "Ward 9",
+                "--from",
+                "2026-09-01",
+                "--to",
+                "2026-11-30",
+            ]
+        )
+        == 0
+    )
     assert "(1 page," in capsys.readouterr().out
     assert page_count(out.read_bytes()) == 1 and "Ward 9: AI tools summary" in pdf_text(out)
 

@@ -12,7 +12,9 @@ LEAVER = "Olumide Bankole"
 def test_dry_run_then_apply(db_path):
     with open_database(db_path) as db:
         unit = records.insert(db, "unit", {"name": "Ward 7"}, "t")
-        leaver = records.insert(db, "staff", {"display_name": LEAVER, "unit_id": unit, "staff_ref": "E102", "active": 0}, "t")
+        leaver = records.insert(
+            db, "staff", {"display_name": LEAVER, "unit_id": unit, "staff_ref": "E102", "active": 0}, "t"
+        )
         with db.transaction():
             db.conn.execute("UPDATE staff SET updated_at = '2024-01-05T09:00:00.000000Z' WHERE id = ?", (leaver,))
             db.conn.execute("UPDATE audit SET at = '2024-01-05T09:00:00.000000Z' WHERE record_id = ?", (leaver,))

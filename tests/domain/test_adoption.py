@@ -28,23 +28,56 @@ def adoption_ward(db, ward):
     ids = dict(ward)
     ids["ward8"] = records.insert(db, "unit", {"name": "Ward 8"}, "t")
     ids["sepsis"] = records.insert(db, "tool", {"name": "Sepsis", "stage": "live"}, "t")
-    for unit, stage, since in ((ids["unit"], "pilot", "2026-09-01"), (ids["unit"], "live", "2026-10-15"),
-                               (ids["ward8"], "pilot", "2026-10-01")):
+    for unit, stage, since in (
+        (ids["unit"], "pilot", "2026-09-01"),
+        (ids["unit"], "live", "2026-10-15"),
+        (ids["ward8"], "pilot", "2026-10-01"),
+    ):
         records.insert(db, "rollout", {"tool_id": ids["tool"], "unit_id": unit, "stage": stage, "since": since}, "t")
     # Sepsis is live on Ward 7 but its use was never imported: it adds no eligible colleague.
-    records.insert(db, "rollout", {"tool_id": ids["sepsis"], "unit_id": ids["unit"], "stage": "live", "since": "2026-10-01"}, "t")
-    for key, unit, active in (("c", ids["unit"], 1), ("d", ids["unit"], 0), ("e", ids["ward8"], 1), ("f", ids["unit"], 1)):
-        ids[key] = records.insert(db, "staff", {"display_name": f"Colleague {key}", "unit_id": unit, "active": active}, "t")
+    records.insert(
+        db, "rollout", {"tool_id": ids["sepsis"], "unit_id": ids["unit"], "stage": "live", "since": "2026-10-01"}, "t"
+    )
+    for key, unit, active in (
+        ("c", ids["unit"], 1),
+        ("d", ids["unit"], 0),
+        ("e", ids["ward8"], 1),
+        ("f", ids["unit"], 1),
+    ):
+        ids[key] = records.insert(
+            db, "staff", {"display_name": f"Colleague {key}", "unit_id": unit, "active": active}, "t"
+        )
     session = records.insert(db, "training_session", session_values(ward, held_on="2026-10-20"), "t")
     for key, signed in (("a", 1), ("b", 0), ("manager", 0)):
-        records.insert(db, "attendance", {"session_id": session, "staff_id": ids[key], "signed_off": signed,
-                                          "signed_off_by": ids["champion"] if signed else None}, "t")
-    uses = [("champion", "2026-11-20", 3), ("champion", "2026-11-13", 1), ("champion", "2026-11-06", 2),
-            ("champion", "2026-10-30", 5), ("a", "2026-11-25", 4), ("a", "2026-11-10", 1), ("b", "2026-10-10", 2),
-            ("c", "2026-11-26", 0), ("d", "2026-11-20", 9), ("e", "2026-11-20", 6), ("f", "2026-11-01", 1)]
+        records.insert(
+            db,
+            "attendance",
+            {
+                "session_id": session,
+                "staff_id": ids[key],
+                "signed_off": signed,
+                "signed_off_by": ids["champion"] if signed else None,
+            },
+            "t",
+        )
+    uses = [
+        ("champion", "2026-11-20", 3),
+        ("champion", "2026-11-13", 1),
+        ("champion", "2026-11-06", 2),
+        ("champion", "2026-10-30", 5),
+        ("a", "2026-11-25", 4),
+        ("a", "2026-11-10", 1),
+        ("b", "2026-10-10", 2),
+        ("c", "2026-11-26", 0),
+        ("d", "2026-11-20", 9),
+        ("e", "2026-11-20", 6),
+        ("f", "2026-11-01", 1),
+    ]
     for key, day, count in uses:
         records.insert(db, "usage", {"staff_id": ids[key], "tool_id": ids["tool"], "day": day, "count": count}, "t")
-    deleted = records.insert(db, "usage", {"staff_id": ids["manager"], "tool_id": ids["tool"], "day": "2026-11-21", "count": 7}, "t")
+    deleted = records.insert(
+        db, "usage", {"staff_id": ids["manager"], "tool_id": ids["tool"], "day": "2026-11-21", "count": 7}, "t"
+    )
     records.delete(db, "usage", deleted, "t")
     return ids
 
@@ -83,7 +116,9 @@ def test_each_adoption_row_equals_stats_over_its_bucket(db, adoption_ward, bucke
     rows = series(db, "adoption", scope, bucket)
     assert [(r["start"], r["end"]) for r in rows] == [(a.isoformat(), b.isoformat()) for a, b in buckets(scope, bucket)]
     for row in rows:
-        expected = _adoption(stats(db, scope.with_dates(dt.date.fromisoformat(row["start"]), dt.date.fromisoformat(row["end"]))))
+        expected = _adoption(
+            stats(db, scope.with_dates(dt.date.fromisoformat(row["start"]), dt.date.fromisoformat(row["end"])))
+        )
         assert {k: row[k] for k in ADOPTION_KEYS} == expected
     assert any(r["usage_active"] for r in rows)
 
@@ -133,7 +168,12 @@ def test_trained_but_not_using_suggests_a_refresher_or_mentor_from_the_threshold
 def test_a_fall_in_adoption_after_go_live_suggests_a_listening_session(db, adoption_ward):
     assert _suggested(db, "adoption_drop") == []  # adoption rose: 1 of 6 on 29 Oct, 3 of 6 on 26 Nov
     for key in ("a", "b", "manager", "c"):
-        records.insert(db, "usage", {"staff_id": adoption_ward[key], "tool_id": adoption_ward["tool"], "day": "2026-10-20", "count": 1}, "t")
+        records.insert(
+            db,
+            "usage",
+            {"staff_id": adoption_ward[key], "tool_id": adoption_ward["tool"], "day": "2026-10-20", "count": 1},
+            "t",
+        )
     (found,) = _suggested(db, "adoption_drop")  # 4 of 6 on 29 Oct, 3 of 6 on 26 Nov
     assert (found.unit, found.figures["adoption_before"], found.figures["adoption_rate"]) == ("Ward 7", 0.6667, 0.5)
     assert found.target["page"] == "concerns"
@@ -142,17 +182,35 @@ def test_a_fall_in_adoption_after_go_live_suggests_a_listening_session(db, adopt
 def test_adoption_by_unit_and_by_training_add_up_to_stats(db, adoption_ward):
     from champion_desk.domain.adoption import adoption_by_training, adoption_by_unit, go_lives
 
-    pairing = records.insert(db, "pairing", {"mentor_id": adoption_ward["champion"], "mentee_id": adoption_ward["a"],
-                                             "tool_id": adoption_ward["tool"], "started_on": "2026-10-21"}, "t")
+    pairing = records.insert(
+        db,
+        "pairing",
+        {
+            "mentor_id": adoption_ward["champion"],
+            "mentee_id": adoption_ward["a"],
+            "tool_id": adoption_ward["tool"],
+            "started_on": "2026-10-21",
+        },
+        "t",
+    )
     assert pairing
     units = adoption_by_unit(db, SCOPE)
-    assert [(r["unit"], r["usage_eligible"], r["usage_active"], r["adoption_rate"], r["using_not_signed_off"]) for r in units] == [
-        ("Ward 7", 6, 3, 0.5, 3), ("Ward 8", 0, 0, None, 1)]
+    assert [
+        (r["unit"], r["usage_eligible"], r["usage_active"], r["adoption_rate"], r["using_not_signed_off"])
+        for r in units
+    ] == [("Ward 7", 6, 3, 0.5, 3), ("Ward 8", 0, 0, None, 1)]
     groups = {r["group"]: (r["usage_eligible"], r["usage_active"]) for r in adoption_by_training(db, SCOPE)}
     # a mentored and active; b and M trained in the (hands-on) session, neither active; C, c, f untrained, C and f active.
-    assert groups == {"mentored": (1, 1), "trained hands-on": (2, 0), "trained otherwise": (0, 0), "not trained": (3, 2)}
+    assert groups == {
+        "mentored": (1, 1),
+        "trained hands-on": (2, 0),
+        "trained otherwise": (0, 0),
+        "not trained": (3, 2),
+    }
     # Sepsis went live on Ward 7 on 1 Oct, but its use is not imported: only Scribe's go-live is marked.
-    assert go_lives(db, Scope(SCOPE.date_from, SCOPE.date_to, ("Ward 7",))) == [{"date": "2026-10-15", "label": "Scribe live 15 Oct 2026"}]
+    assert go_lives(db, Scope(SCOPE.date_from, SCOPE.date_to, ("Ward 7",))) == [
+        {"date": "2026-10-15", "label": "Scribe live 15 Oct 2026"}
+    ]
     assert go_lives(db, SCOPE) == []  # the tools' own go-live dates are not set
 
 
@@ -162,9 +220,14 @@ def test_a_tool_counts_only_once_its_usage_export_has_started(db, adoption_ward)
     (row,) = db.query("SELECT id FROM usage WHERE day = '2026-10-10'")
     records.delete(db, "usage", row["id"], "t")
     # Now the export starts on 30 Oct: on 20 Oct there is no use to measure, not an adoption of 0.
-    assert _adoption(stats(db, scope)) == {"usage_eligible": 0, "usage_active": 0, "adoption_rate": None,
-                                           "usage_tiers": dict.fromkeys(("high", "medium", "low", "none", "dropped"), 0),
-                                           "trained_not_using": 0, "using_not_signed_off": 0}
+    assert _adoption(stats(db, scope)) == {
+        "usage_eligible": 0,
+        "usage_active": 0,
+        "adoption_rate": None,
+        "usage_tiers": dict.fromkeys(("high", "medium", "low", "none", "dropped"), 0),
+        "trained_not_using": 0,
+        "using_not_signed_off": 0,
+    }
 
 
 def _by_pairs(facts, start: dt.date, end: dt.date) -> dict:
@@ -179,8 +242,13 @@ def _by_pairs(facts, start: dt.date, end: dt.date) -> dict:
             tiers[pair.tier] += 1
             active += pair.weeks > 0
             idle += pair.weeks == 0 and pair.trained
-    return {"usage_eligible": eligible, "usage_active": active, "usage_tiers": tiers, "trained_not_using": idle,
-            "using_not_signed_off": unsigned}
+    return {
+        "usage_eligible": eligible,
+        "usage_active": active,
+        "usage_tiers": tiers,
+        "trained_not_using": idle,
+        "using_not_signed_off": unsigned,
+    }
 
 
 @pytest.mark.parametrize("units", [(), ("Oak Ward",)])

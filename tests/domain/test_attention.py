@@ -14,25 +14,42 @@ def cases(db, ward):
     ids = {}
     concern = {"tool_id": ward["tool"], "unit_id": ward["unit"], "theme": "workload and time"}
     ids["old_open"] = records.insert(db, "incident", {**concern, "occurred_on": "2026-11-01"}, "t")  # 25 days
-    ids["old_in_progress"] = records.insert(db, "incident", {**concern, "occurred_on": "2026-10-20", "status": "in progress"}, "t")
+    ids["old_in_progress"] = records.insert(
+        db, "incident", {**concern, "occurred_on": "2026-10-20", "status": "in progress"}, "t"
+    )
     records.insert(db, "incident", {**concern, "occurred_on": "2026-11-20"}, "t")  # 6 days: not yet
     records.insert(db, "incident", {**concern, "occurred_on": "2026-11-12"}, "t")  # exactly 14 days: not more than 14
-    records.insert(db, "incident", {**concern, "occurred_on": "2026-09-01", "status": "addressed", "resolved_on": "2026-09-10"}, "t")
+    records.insert(
+        db,
+        "incident",
+        {**concern, "occurred_on": "2026-09-01", "status": "addressed", "resolved_on": "2026-09-10"},
+        "t",
+    )
     gone = records.insert(db, "incident", {**concern, "occurred_on": "2026-09-01"}, "t")
     records.delete(db, "incident", gone, "t")
 
     pairing = {"mentor_id": ward["champion"], "tool_id": ward["tool"]}
-    ids["stalled_never"] = records.insert(db, "pairing", {**pairing, "mentee_id": ward["a"], "started_on": "2026-09-01"}, "t")
-    ids["stalled_old"] = records.insert(db, "pairing", {**pairing, "mentee_id": ward["b"], "started_on": "2026-08-01"}, "t")
+    ids["stalled_never"] = records.insert(
+        db, "pairing", {**pairing, "mentee_id": ward["a"], "started_on": "2026-09-01"}, "t"
+    )
+    ids["stalled_old"] = records.insert(
+        db, "pairing", {**pairing, "mentee_id": ward["b"], "started_on": "2026-08-01"}, "t"
+    )
     records.insert(db, "checkin", {"pairing_id": ids["stalled_old"], "held_on": "2026-10-01"}, "t")
     fresh = records.insert(db, "pairing", {**pairing, "mentee_id": ward["manager"], "started_on": "2026-08-01"}, "t")
     records.insert(db, "checkin", {"pairing_id": fresh, "held_on": "2026-11-10"}, "t")
     records.insert(db, "pairing", {**pairing, "mentee_id": ward["a"], "started_on": "2026-11-10"}, "t")  # too new
-    records.insert(db, "pairing", {**pairing, "mentee_id": ward["b"], "started_on": "2026-01-01", "status": "paused"}, "t")
+    records.insert(
+        db, "pairing", {**pairing, "mentee_id": ward["b"], "started_on": "2026-01-01", "status": "paused"}, "t"
+    )
 
     ids["unsigned"] = records.insert(db, "training_session", session_values(ward, held_on="2026-11-02"), "t")
-    records.insert(db, "training_session", session_values(ward, held_on="2026-11-03", verified_by=ward["manager"],
-                                                          verified_on="2026-11-04"), "t")
+    records.insert(
+        db,
+        "training_session",
+        session_values(ward, held_on="2026-11-03", verified_by=ward["manager"], verified_on="2026-11-04"),
+        "t",
+    )
     records.insert(db, "training_session", session_values(ward, held_on="2026-12-20"), "t")  # planned: not yet held
     return ids
 
@@ -69,8 +86,12 @@ def test_needs_attention_in_fixed_order(db, cases):
 
 def test_refreshers_due(db, ward):
     session = records.insert(db, "training_session", session_values(ward, held_on="2025-12-01"), "t")
-    records.insert(db, "attendance", {"session_id": session, "staff_id": ward["a"], "signed_off": 1,
-                                      "signed_off_on": "2025-12-10"}, "t")
+    records.insert(
+        db,
+        "attendance",
+        {"session_id": session, "staff_id": ward["a"], "signed_off": 1, "signed_off_on": "2025-12-10"},
+        "t",
+    )
     group = attention.refreshers_due(db, TODAY)
     assert [(i.table, i.record_id) for i in group.items] == [("staff", ward["a"])]
     assert "Scribe" in group.items[0].title

@@ -26,21 +26,37 @@ def test_unit_breakdown_rows_equal_stats_with_that_unit(db):
             assert row[key] == one[key], (row["unit"], key)
     # By hand: A 3 staff, 1 champion, all covered, s2 signed; B 4, 1, 3 of 4 covered, 2 signed.
     # Nobody's sign-off is older than its refresher at 31 Mar (the oldest, s7's, is 31 Dec 2025 + 12 months).
-    assert [(r["staff_active"], r["staff_per_champion"], r["training_coverage"], r["signed_off_staff"], r["refreshers_due"]) for r in rows] == [
-        (3, 3.0, 1.0, 1, 0), (4, 4.0, 0.75, 2, 0),
+    assert [
+        (r["staff_active"], r["staff_per_champion"], r["training_coverage"], r["signed_off_staff"], r["refreshers_due"])
+        for r in rows
+    ] == [
+        (3, 3.0, 1.0, 1, 0),
+        (4, 4.0, 0.75, 2, 0),
     ]
 
 
 def test_unit_breakdown_of_a_unit_without_staff_has_nulls(db):
     records.insert(db, "unit", {"name": "Empty ward"}, "t")
-    assert unit_breakdown(db, Q1) == [{"unit": "Empty ward", "staff_active": 0, "champions_active": 0, "staff_per_champion": None,
-                                       "training_coverage": None, "signed_off_staff": 0, "refreshers_due": 0}]
+    assert unit_breakdown(db, Q1) == [
+        {
+            "unit": "Empty ward",
+            "staff_active": 0,
+            "champions_active": 0,
+            "staff_per_champion": None,
+            "training_coverage": None,
+            "signed_off_staff": 0,
+            "refreshers_due": 0,
+        }
+    ]
 
 
 def test_barrier_point_is_the_first_element_below_three():
     assert barrier_point({"awareness": 4, "desire": 2.9, "knowledge": 1, "ability": 5, "reinforcement": 1}) == "desire"
     assert barrier_point({"awareness": 3, "desire": 3, "knowledge": 3, "ability": 3, "reinforcement": 3}) is None
-    assert barrier_point({"awareness": None, "desire": 3, "knowledge": None, "ability": 3, "reinforcement": 2}) == "reinforcement"
+    assert (
+        barrier_point({"awareness": None, "desire": 3, "knowledge": None, "ability": 3, "reinforcement": 2})
+        == "reinforcement"
+    )
 
 
 @pytest.fixture
@@ -53,14 +69,19 @@ def pulses(db):
 
     def pulse(unit, tool, taken_on, scores, deleted=False):
         values = dict(zip(("awareness", "desire", "knowledge", "ability", "reinforcement"), scores))
-        pid = records.insert(db, "pulse", {"unit_id": ids[unit], "tool_id": ids[tool], "taken_on": taken_on, "respondents": 10, **values}, "t")
+        pid = records.insert(
+            db,
+            "pulse",
+            {"unit_id": ids[unit], "tool_id": ids[tool], "taken_on": taken_on, "respondents": 10, **values},
+            "t",
+        )
         if deleted:
             records.delete(db, "pulse", pid, "t")
 
     pulse("A", "S", "2026-01-10", (4, 3.5, 2.5, 2, 4))
-    pulse("A", "S", "2026-03-01", (4, 2.9, 2, 3, 3))       # latest on or before 31 Mar
-    pulse("A", "S", "2026-04-10", (5, 5, 5, 5, 5))         # after the scope: ignored
-    pulse("A", "P", "2025-06-01", (3, 3, 3, 3, 3))         # before the scope but still the latest
+    pulse("A", "S", "2026-03-01", (4, 2.9, 2, 3, 3))  # latest on or before 31 Mar
+    pulse("A", "S", "2026-04-10", (5, 5, 5, 5, 5))  # after the scope: ignored
+    pulse("A", "P", "2025-06-01", (3, 3, 3, 3, 3))  # before the scope but still the latest
     pulse("B", "S", "2026-01-15", (None, 2, 4, 4, 4))
     pulse("B", "S", "2026-02-01", (1, 1, 1, 1, 1), deleted=True)
     return ids
@@ -71,9 +92,20 @@ def test_readiness_takes_the_latest_live_pulse_per_unit_and_tool(db, pulses):
     assert [(r["unit"], r["tool"], r["taken_on"], r["desire"], r["barrier_point"]) for r in rows] == [
         ("Ward A", "Scribe", "2026-03-01", 2.9, "desire"),
         ("Ward A", "Sepsis", "2025-06-01", 3.0, None),
-        ("Ward B", "Scribe", "2026-01-15", 2.0, "desire"),   # no awareness score: skipped
+        ("Ward B", "Scribe", "2026-01-15", 2.0, "desire"),  # no awareness score: skipped
     ]
-    assert set(rows[0]) == {"unit", "tool", "taken_on", "respondents", "awareness", "desire", "knowledge", "ability", "reinforcement", "barrier_point"}
+    assert set(rows[0]) == {
+        "unit",
+        "tool",
+        "taken_on",
+        "respondents",
+        "awareness",
+        "desire",
+        "knowledge",
+        "ability",
+        "reinforcement",
+        "barrier_point",
+    }
     # In February the latest A/Scribe pulse is January's: knowledge 2.5 is the first below 3.
     feb = readiness(db, Scope(D("2026-02-01"), D("2026-02-28"), ("Ward A",), ("Scribe",)))
     assert [(r["taken_on"], r["barrier_point"]) for r in feb] == [("2026-01-10", "knowledge")]
@@ -88,33 +120,64 @@ def signoffs(db):
     ids["S"] = records.insert(db, "tool", {"name": "Scribe", "refresher_months": 12}, "t")
     ids["P"] = records.insert(db, "tool", {"name": "Sepsis", "refresher_months": 6}, "t")
     ids["N"] = records.insert(db, "tool", {"name": "Notes"}, "t")  # no refresher
-    ids["trainer"] = records.insert(db, "staff", {"display_name": "Trainer", "unit_id": ids["A"], "is_champion": 1}, "t")
+    ids["trainer"] = records.insert(
+        db, "staff", {"display_name": "Trainer", "unit_id": ids["A"], "is_champion": 1}, "t"
+    )
 
     def person(key, unit, active=1):
         ids[key] = records.insert(db, "staff", {"display_name": key, "unit_id": ids[unit], "active": active}, "t")
 
     def signed(who, tool, held_on, signed_on="same", signed_off=1, deleted=False):
-        sid = records.insert(db, "training_session", {"tool_id": ids[tool], "unit_id": ids["A"], "trainer_id": ids["trainer"],
-                                                      "held_on": held_on, "minutes": 30, "format": "demo"}, "t")
-        aid = records.insert(db, "attendance", {"session_id": sid, "staff_id": ids[who], "signed_off": signed_off,
-                                                "signed_off_on": (held_on if signed_on == "same" else signed_on) if signed_off else None}, "t")
+        sid = records.insert(
+            db,
+            "training_session",
+            {
+                "tool_id": ids[tool],
+                "unit_id": ids["A"],
+                "trainer_id": ids["trainer"],
+                "held_on": held_on,
+                "minutes": 30,
+                "format": "demo",
+            },
+            "t",
+        )
+        aid = records.insert(
+            db,
+            "attendance",
+            {
+                "session_id": sid,
+                "staff_id": ids[who],
+                "signed_off": signed_off,
+                "signed_off_on": (held_on if signed_on == "same" else signed_on) if signed_off else None,
+            },
+            "t",
+        )
         if deleted:
             records.delete(db, "attendance", aid, "t")
 
-    for key, unit in (("s1", "A"), ("s2", "A"), ("s3", "A"), ("s4", "B"), ("s6", "B"), ("s7", "A"), ("s8", "A"), ("s9", "B")):
+    for key, unit in (
+        ("s1", "A"),
+        ("s2", "A"),
+        ("s3", "A"),
+        ("s4", "B"),
+        ("s6", "B"),
+        ("s7", "A"),
+        ("s8", "A"),
+        ("s9", "B"),
+    ):
         person(key, unit)
     person("s5", "B", active=0)
-    signed("s1", "S", "2025-03-20", "2025-03-31")   # due 31 Mar 2026: on the scope's last day -> due
-    signed("s2", "S", "2025-04-01")                 # due 1 Apr 2026: one day after -> not yet
+    signed("s1", "S", "2025-03-20", "2025-03-31")  # due 31 Mar 2026: on the scope's last day -> due
+    signed("s2", "S", "2025-04-01")  # due 1 Apr 2026: one day after -> not yet
     signed("s3", "S", "2024-01-10")
-    signed("s3", "S", "2025-06-01")                 # the latest sign-off counts: due 1 Jun 2026
-    signed("s4", "P", "2025-08-31")                 # + 6 months = 28 Feb 2026 (clamped) -> due
-    signed("s5", "S", "2024-01-01")                 # inactive -> not listed
-    signed("s6", "N", "2020-01-01")                 # tool without refresher -> not listed
-    signed("s7", "S", "2024-01-01", deleted=True)   # deleted sign-off
-    signed("s7", "S", "2024-02-01", signed_off=0)   # attended, never signed off
-    signed("s8", "S", "2024-02-01")                 # due 1 Feb 2025
-    signed("s8", "S", "2026-04-05")                 # after the scope's end: not seen as of 31 Mar
+    signed("s3", "S", "2025-06-01")  # the latest sign-off counts: due 1 Jun 2026
+    signed("s4", "P", "2025-08-31")  # + 6 months = 28 Feb 2026 (clamped) -> due
+    signed("s5", "S", "2024-01-01")  # inactive -> not listed
+    signed("s6", "N", "2020-01-01")  # tool without refresher -> not listed
+    signed("s7", "S", "2024-01-01", deleted=True)  # deleted sign-off
+    signed("s7", "S", "2024-02-01", signed_off=0)  # attended, never signed off
+    signed("s8", "S", "2024-02-01")  # due 1 Feb 2025
+    signed("s8", "S", "2026-04-05")  # after the scope's end: not seen as of 31 Mar
     signed("s9", "S", "2025-01-15", signed_on=None)  # signed, no date: the session's date -> due 15 Jan 2026
     return ids
 
@@ -143,7 +206,7 @@ def test_journey_of_a_colleague_in_date_order(db):
     assert [(r["date"], r["kind"], r["table"], r["record_id"]) for r in rows] == [
         ("2026-01-01", "attended", "attendance", ids["a1"]),
         ("2026-01-01", "signed off", "attendance", ids["a1"]),
-        ("2026-01-15", "mentored", "pairing", ids["P1"]),       # P6 (deleted) is left out
+        ("2026-01-15", "mentored", "pairing", ids["P1"]),  # P6 (deleted) is left out
         ("2026-01-20", "check-in", "checkin", ids["k1"]),
         ("2026-03-01", "check-in", "checkin", ids["k2"]),
         ("2026-03-31", "attended", "attendance", ids["a5"]),
@@ -155,15 +218,32 @@ def test_journey_of_a_colleague_in_date_order(db):
 
 def test_journey_of_a_champion_counts_every_role(db):
     ids = build_trust(db)
-    records.insert(db, "incident", {"tool_id": ids["tS"], "unit_id": ids["uA"], "raised_by": ids["c1"],
-                                    "occurred_on": "2026-02-20", "theme": "workload and time"}, "t")
+    records.insert(
+        db,
+        "incident",
+        {
+            "tool_id": ids["tS"],
+            "unit_id": ids["uA"],
+            "raised_by": ids["c1"],
+            "occurred_on": "2026-02-20",
+            "theme": "workload and time",
+        },
+        "t",
+    )
     kinds: dict[str, int] = {}
     for row in journey(db, ids["c1"]):
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
     # Trained X1 X2 X3 X4 X6 (X5 deleted); signed off a1 a3 a4 a7 (a9's session deleted); attended X2;
     # logged I1-I6, I8 (I7 deleted); raised the new one (logged by nobody); mentor of P1 P2 P7; P1's two check-ins.
-    assert kinds == {"trained": 5, "signed off a colleague": 4, "attended": 1, "logged a concern": 7,
-                     "raised a concern": 1, "mentoring": 3, "check-in": 2}
+    assert kinds == {
+        "trained": 5,
+        "signed off a colleague": 4,
+        "attended": 1,
+        "logged a concern": 7,
+        "raised a concern": 1,
+        "mentoring": 3,
+        "check-in": 2,
+    }
     dates = [r["date"] for r in journey(db, ids["c1"])]
     assert dates == sorted(dates)
 

@@ -13,7 +13,15 @@ from champion_desk.domain.metrics import stats
 from champion_desk.domain.scope import Scope
 from champion_desk.errors import ValidationError
 from tests.factories import TODAY
-from tests.report.sample import SCOPE, SECRET_DESCRIPTION, SECRET_NAME, SECRET_OWNER, WARD9_CHAMPIONS, OPEN_RESPONSE, build_sample
+from tests.report.sample import (
+    OPEN_RESPONSE,
+    SCOPE,
+    SECRET_DESCRIPTION,
+    SECRET_NAME,
+    SECRET_OWNER,
+    WARD9_CHAMPIONS,
+    build_sample,
+)
 
 
 @pytest.fixture
@@ -41,7 +49,9 @@ def test_nothing_collected_holds_a_secret(data):
 def test_responses_per_theme_come_from_resolved_concerns_deduplicated_and_redacted(data):
     # Newest first: the redacted one was resolved most recently.
     assert data.responses["workload and time"] == [
-        "Spoke with a colleague; added time on the rota", "Protected 15 minutes a shift to practise"]
+        "Spoke with a colleague; added time on the rota",
+        "Protected 15 minutes a shift to practise",
+    ]
     assert data.responses["job security"] == ["Shared the trust's no-job-losses commitment"]
     assert data.responses["accuracy and trust"] == ["Protected 15 minutes a shift to practise"]
     assert OPEN_RESPONSE not in repr(data.responses)  # written on concerns still open
@@ -66,12 +76,24 @@ def test_upcoming_sessions_name_only_champion_trainers(sample_db):
 
     tool = sample_db.scalar("SELECT id FROM tool WHERE name = 'Scribe'")
     unit = sample_db.scalar("SELECT id FROM unit WHERE name = 'Ward 7'")
-    records.insert(sample_db, "training_session", {"tool_id": tool, "unit_id": unit,
-                                                   "trainer_id": _non_champion(sample_db),
-                                                   "held_on": "2026-12-03", "minutes": 30, "format": "demo"}, "t")
+    records.insert(
+        sample_db,
+        "training_session",
+        {
+            "tool_id": tool,
+            "unit_id": unit,
+            "trainer_id": _non_champion(sample_db),
+            "held_on": "2026-12-03",
+            "minutes": 30,
+            "format": "demo",
+        },
+        "t",
+    )
     data = collect(sample_db, SCOPE, today=TODAY)
     assert [(s["held_on"], s["trainer"]) for s in data.upcoming] == [
-        ("2026-12-01", "Łukasz Wiśniewski"), ("2026-12-03", "")]
+        ("2026-12-01", "Łukasz Wiśniewski"),
+        ("2026-12-03", ""),
+    ]
 
 
 def _non_champion(db) -> str:
@@ -112,6 +134,7 @@ def test_bucket_is_weeks_for_a_quarter_and_months_for_a_year():
 
 
 # --- next steps -------------------------------------------------------------------------------------
+
 
 def _suggestions(db):
     from champion_desk.domain import next_steps
@@ -166,7 +189,11 @@ def test_rules_run_on_some_units_give_what_next_steps_gives(sample_db):
     ward7 = briefing_data.run_rules(sample_db, SCOPE, TODAY, every_rule, ["Ward 7"])
     assert ward7 and all(s.unit == "Ward 7" for s in ward7)
     for s in ward7:
-        assert (s.signal, s.action, s.figures) == (everything[s.key].signal, everything[s.key].action, everything[s.key].figures)
+        assert (s.signal, s.action, s.figures) == (
+            everything[s.key].signal,
+            everything[s.key].action,
+            everything[s.key].figures,
+        )
     assert {s.key for s in ward7} == {k for k, s in everything.items() if s.unit == "Ward 7"}
 
 
@@ -189,16 +216,28 @@ def test_whys_hide_small_counts_and_what_would_uncover_them(sample_db):
     for s in _suggestions(sample_db):
         next_steps.respond(sample_db, s.key, "agreed", "t", today=TODAY)
     data = collect(sample_db, SCOPE, today=TODAY)
-    whys = dict(zip((s["key"].split(":")[0] + ":" + s["unit"] + ":" + str(s["figures"].get("theme", "")) for s in data.next_steps),
-                    briefing_data.next_step_whys(data.next_steps, data, Suppressor(5))))
-    assert whys["theme_rising:Ward 7:job security"] == \
-        "Job security concerns on Ward 7: fewer than 5 this period, against none in the previous 87 days."
+    whys = dict(
+        zip(
+            (
+                s["key"].split(":")[0] + ":" + s["unit"] + ":" + str(s["figures"].get("theme", ""))
+                for s in data.next_steps
+            ),
+            briefing_data.next_step_whys(data.next_steps, data, Suppressor(5)),
+        )
+    )
+    assert (
+        whys["theme_rising:Ward 7:job security"]
+        == "Job security concerns on Ward 7: fewer than 5 this period, against none in the previous 87 days."
+    )
     # 5 accuracy concerns are that theme's whole total, hidden in "You said, we did": not shown here either,
     # and Ward 9's workload count then goes too (Ward 9's total is hidden beside Ward 7's small one).
     assert "the number is not shown" in whys["theme_rising:Ward 9:accuracy and trust"]
     assert "the number is not shown" in whys["theme_rising:Ward 9:workload and time"]
     assert whys["barrier:Ward 7:"].startswith("Readiness for Scribe on Ward 7 stalls at desire (score not shown")
-    assert whys["barrier:Ward 9:"] == "Readiness for Scribe on Ward 9 stalls at knowledge: 2.6 of 5 in the pulse of Nov 2026."
+    assert (
+        whys["barrier:Ward 9:"]
+        == "Readiness for Scribe on Ward 9 stalls at knowledge: 2.6 of 5 in the pulse of Nov 2026."
+    )
     assert not any(": 7 this period" in w or ": 5 this period" in w for w in whys.values())
 
 
@@ -217,20 +256,51 @@ def test_parts_of_a_total_printed_elsewhere_hide_what_would_give_a_small_one_awa
 
 # --- stub buckets and repeated responses --------------------------------------------------------------
 
+
 def test_a_stub_bucket_is_merged_counts_added_states_from_the_later_end():
-    rows = [{"start": "2025-11-27", "end": "2025-11-30", "sessions": 4, "training_coverage": 0.5,
-             "concerns_by_theme": {"a": 2, "b": 1}, "concerns_open": 9, "median_days_to_resolution": 3.0},
-            {"start": "2025-12-01", "end": "2025-12-31", "sessions": 74, "training_coverage": 0.6,
-             "concerns_by_theme": {"a": 10, "b": 0}, "concerns_open": 12, "median_days_to_resolution": 8.0},
-            {"start": "2026-01-01", "end": "2026-01-31", "sessions": 71, "training_coverage": 0.7,
-             "concerns_by_theme": {"a": 7, "b": 6}, "concerns_open": 5, "median_days_to_resolution": 4.0},
-            {"start": "2026-02-01", "end": "2026-02-10", "sessions": 3, "training_coverage": 0.8,
-             "concerns_by_theme": {"a": 1, "b": 0}, "concerns_open": 6, "median_days_to_resolution": 2.0}]
+    rows = [
+        {
+            "start": "2025-11-27",
+            "end": "2025-11-30",
+            "sessions": 4,
+            "training_coverage": 0.5,
+            "concerns_by_theme": {"a": 2, "b": 1},
+            "concerns_open": 9,
+            "median_days_to_resolution": 3.0,
+        },
+        {
+            "start": "2025-12-01",
+            "end": "2025-12-31",
+            "sessions": 74,
+            "training_coverage": 0.6,
+            "concerns_by_theme": {"a": 10, "b": 0},
+            "concerns_open": 12,
+            "median_days_to_resolution": 8.0,
+        },
+        {
+            "start": "2026-01-01",
+            "end": "2026-01-31",
+            "sessions": 71,
+            "training_coverage": 0.7,
+            "concerns_by_theme": {"a": 7, "b": 6},
+            "concerns_open": 5,
+            "median_days_to_resolution": 4.0,
+        },
+        {
+            "start": "2026-02-01",
+            "end": "2026-02-10",
+            "sessions": 3,
+            "training_coverage": 0.8,
+            "concerns_by_theme": {"a": 1, "b": 0},
+            "concerns_open": 6,
+            "median_days_to_resolution": 2.0,
+        },
+    ]
     merged = briefing_data.merge_stubs(rows, "month")
     assert [(r["start"], r["end"]) for r in merged] == [("2025-11-27", "2025-12-31"), ("2026-01-01", "2026-02-10")]
     assert [r["sessions"] for r in merged] == [78, 74]
     assert [r["concerns_by_theme"] for r in merged] == [{"a": 12, "b": 1}, {"a": 8, "b": 6}]
-    assert [r["concerns_open"] for r in merged] == [12, 6]          # the state at the merged bucket's end
+    assert [r["concerns_open"] for r in merged] == [12, 6]  # the state at the merged bucket's end
     assert [r["training_coverage"] for r in merged] == [0.6, 0.8]
     assert [r["median_days_to_resolution"] for r in merged] == [None, None]  # a median does not add up
     # Half a month or more stays a bar of its own; so does a period of two buckets.
@@ -239,12 +309,16 @@ def test_a_stub_bucket_is_merged_counts_added_states_from_the_later_end():
 
 
 def test_a_stub_week_of_under_four_days_is_merged_a_longer_one_kept():
-    weeks = [{"start": "2026-08-29", "end": "2026-08-30", "checkins": 2},  # Sat-Sun
-             {"start": "2026-08-31", "end": "2026-09-06", "checkins": 9},
-             {"start": "2026-09-07", "end": "2026-09-10", "checkins": 3}]  # Mon-Thu: kept
+    weeks = [
+        {"start": "2026-08-29", "end": "2026-08-30", "checkins": 2},  # Sat-Sun
+        {"start": "2026-08-31", "end": "2026-09-06", "checkins": 9},
+        {"start": "2026-09-07", "end": "2026-09-10", "checkins": 3},
+    ]  # Mon-Thu: kept
     merged = briefing_data.merge_stubs(weeks, "week")
     assert [(r["start"], r["end"], r["checkins"]) for r in merged] == [
-        ("2026-08-29", "2026-09-06", 11), ("2026-09-07", "2026-09-10", 3)]
+        ("2026-08-29", "2026-09-06", 11),
+        ("2026-09-07", "2026-09-10", 3),
+    ]
 
 
 def test_responses_that_repeat_one_action_print_once_for_variety(db):
@@ -266,10 +340,21 @@ def test_responses_that_repeat_one_action_print_once_for_variety(db):
         "Shared where data from the scribe is kept and for how long.",
     ]
     for n, text in enumerate(texts):
-        records.insert(db, "incident", {"tool_id": ids["tool"], "unit_id": ids["unit"], "reported_by": ids["champion"],
-                                        "occurred_on": f"2026-10-{10 + n:02d}", "theme": "privacy and data",
-                                        "status": "closed", "response": text,
-                                        "resolved_on": f"2026-11-{20 - n:02d}"}, "t")
+        records.insert(
+            db,
+            "incident",
+            {
+                "tool_id": ids["tool"],
+                "unit_id": ids["unit"],
+                "reported_by": ids["champion"],
+                "occurred_on": f"2026-10-{10 + n:02d}",
+                "theme": "privacy and data",
+                "status": "closed",
+                "response": text,
+                "resolved_on": f"2026-11-{20 - n:02d}",
+            },
+            "t",
+        )
     data = collect(db, SCOPE, today=TODAY)
     # Newest first, one of each action: four different things done, not the same one three times.
     assert data.responses["privacy and data"] == [texts[0], texts[3], texts[5], texts[7]]
@@ -279,8 +364,9 @@ def test_response_gists_ignore_tools_units_numbers_and_follow_ups():
     gist = briefing_data.response_gist(["NoteWise Ambient Scribe", "Ward 7", "SepsisWatch Alert"])
     assert gist("Logged it with the digital team. Added to the ward FAQ.") == "logged it with digital team"
     assert gist("Trained 12 staff on Ward 7's NoteWise Ambient Scribe.") == gist("Trained 4 staff on the scribe.")
-    assert briefing_data.same_gist(gist("Switched off prompts in the sepsis alert."),
-                                   gist("Switched off prompts in the scribe."))
+    assert briefing_data.same_gist(
+        gist("Switched off prompts in the sepsis alert."), gist("Switched off prompts in the scribe.")
+    )
     assert not briefing_data.same_gist(gist("Added night-shift training slots."), gist("Added a consent script."))
 
 
@@ -315,11 +401,21 @@ def test_a_rising_theme_s_why_never_prints_the_count_of_the_rule_s_own_previous_
     from champion_desk.domain.privacy import Suppressor
 
     data = collect(sample_db, SCOPE, today=TODAY)
-    step = {"key": "theme_rising:x:2026-11", "rule": "theme_rising", "unit": "Ward 9", "tool": "", "action": "",
-            "strategy": "", "severity": "medium", "days": 91,
-            "figures": {"theme": "workload and time", "this_period": 7, "previous_period": 3}}
+    step = {
+        "key": "theme_rising:x:2026-11",
+        "rule": "theme_rising",
+        "unit": "Ward 9",
+        "tool": "",
+        "action": "",
+        "strategy": "",
+        "severity": "medium",
+        "days": 91,
+        "figures": {"theme": "workload and time", "this_period": 7, "previous_period": 3},
+    }
     (why,) = briefing_data.next_step_whys([step], data, Suppressor(5))
     assert "the previous 91 days" in why and "3" not in why.replace("91", "")
     # Where this period's count may print, it does, and the previous one still does not.
-    assert briefing_data._why(0, step, Suppressor(5), {}) == \
-        "Workload and time concerns on Ward 9: 7 this period, up on the previous 91 days."
+    assert (
+        briefing_data._why(0, step, Suppressor(5), {})
+        == "Workload and time concerns on Ward 9: 7 this period, up on the previous 91 days."
+    )

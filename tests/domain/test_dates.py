@@ -19,10 +19,15 @@ def spellings(day: dt.date) -> list[str]:
     """Return the ways a person may type ``day``."""
     month = MONTH_NAMES[day.month - 1]
     typed = [
-        f"{day.day}/{day.month}/{day.year}", f"{day.day:02}/{day.month:02}/{day.year}",
-        f"{day.day:02}-{day.month:02}-{day.year}", f"{day.day}.{day.month}.{day.year}",
-        f"{day.day:02}{day.month:02}{day.year}", f"{day.day} {month[:3].title()} {day.year}",
-        f"{day.day} {month.upper()} {day.year}", f"{day.day}th {month}, {day.year}", f" {day.isoformat()} ",
+        f"{day.day}/{day.month}/{day.year}",
+        f"{day.day:02}/{day.month:02}/{day.year}",
+        f"{day.day:02}-{day.month:02}-{day.year}",
+        f"{day.day}.{day.month}.{day.year}",
+        f"{day.day:02}{day.month:02}{day.year}",
+        f"{day.day} {month[:3].title()} {day.year}",
+        f"{day.day} {month.upper()} {day.year}",
+        f"{day.day}th {month}, {day.year}",
+        f" {day.isoformat()} ",
         format_uk_date(day),
     ]
     if day.year < 2100:  # a two-digit year is 20yy
@@ -54,33 +59,39 @@ def test_month_first_is_never_read_as_another_day(month, day):
         parse_uk_date(f"{month}/{day}/2026", TODAY)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("15/03/2026", dt.date(2026, 3, 15)),  # the case that gave 15 Dec 2026
-    ("15 Mar 2026", dt.date(2026, 3, 15)),
-    ("15-03-2026", dt.date(2026, 3, 15)),
-    ("1/2/26", dt.date(2026, 2, 1)),
-    ("today", TODAY),
-    ("Yesterday", TODAY - dt.timedelta(days=1)),
-    ("mon", TODAY),  # TODAY is a Monday: the latest Monday is today
-    ("fri", dt.date(2026, 12, 4)),
-    ("sunday", dt.date(2026, 12, 6)),
-    ("29/2/2028", dt.date(2028, 2, 29)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("15/03/2026", dt.date(2026, 3, 15)),  # the case that gave 15 Dec 2026
+        ("15 Mar 2026", dt.date(2026, 3, 15)),
+        ("15-03-2026", dt.date(2026, 3, 15)),
+        ("1/2/26", dt.date(2026, 2, 1)),
+        ("today", TODAY),
+        ("Yesterday", TODAY - dt.timedelta(days=1)),
+        ("mon", TODAY),  # TODAY is a Monday: the latest Monday is today
+        ("fri", dt.date(2026, 12, 4)),
+        ("sunday", dt.date(2026, 12, 6)),
+        ("29/2/2028", dt.date(2028, 2, 29)),
+    ],
+)
 def test_the_cases_named_in_the_issue(text, expected):
     assert parse_uk_date(text, TODAY) == expected
 
 
-@pytest.mark.parametrize("text, says", [
-    ("31/02/2026", "There is no 31 February 2026"),
-    ("29/2/2027", "There is no 29 February 2027"),
-    ("15/13/2026", "no month 13"),
-    ("15 Smarch 2026", "not a month"),
-    ("next week", "not a date"),
-    ("1/1/1999", "outside the dates"),
-    ("15/3/202", "not a year"),
-    ("", "Type a date"),
-    ("t", "not a date"),  # "t" could be tue or thu: refused, not guessed
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("31/02/2026", "There is no 31 February 2026"),
+        ("29/2/2027", "There is no 29 February 2027"),
+        ("15/13/2026", "no month 13"),
+        ("15 Smarch 2026", "not a month"),
+        ("next week", "not a date"),
+        ("1/1/1999", "outside the dates"),
+        ("15/3/202", "not a year"),
+        ("", "Type a date"),
+        ("t", "not a date"),  # "t" could be tue or thu: refused, not guessed
+    ],
+)
 def test_what_is_not_a_day_is_refused_with_a_reason(text, says):
     with pytest.raises(ValidationError, match=says) as error:
         parse_uk_date(text, TODAY, field="held_on")

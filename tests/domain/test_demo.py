@@ -35,11 +35,14 @@ def hospital(tmp_path_factory):
 def table_contents(db) -> dict[str, list[tuple]]:
     """Return every record table's rows in id order, and the audit rows minus their own id and time."""
     out = {t: db.conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in RECORD_TABLES}
-    out["audit"] = db.conn.execute('SELECT actor, "table", record_id, action, changes FROM audit ORDER BY "table"').fetchall()
+    out["audit"] = db.conn.execute(
+        'SELECT actor, "table", record_id, action, changes FROM audit ORDER BY "table"'
+    ).fetchall()
     return out
 
 
 # ---- determinism, refusal, cancellation ---------------------------------------------------------
+
 
 def test_ward_demo_is_identical_for_the_same_seed_and_end(tmp_path):
     contents = []
@@ -92,8 +95,9 @@ def test_unknown_scale_or_a_future_end_is_a_validation_error(db):
 @pytest.mark.parametrize("phase", ["start", "building", "writing"])
 def test_cancelling_writes_nothing(db, phase):
     # Cancel at the first report, while rows are built, or halfway through writing them.
-    stop = {"start": lambda done: True, "building": lambda done: 0 < done < 300,
-            "writing": lambda done: done > 700}[phase]
+    stop = {"start": lambda done: True, "building": lambda done: 0 < done < 300, "writing": lambda done: done > 700}[
+        phase
+    ]
 
     with pytest.raises(DemoCancelled) as err:
         generate_demo(db, "hospital", end=END, progress=lambda done, total: not stop(done))
@@ -113,6 +117,7 @@ def test_progress_rises_to_the_total(db):
 
 
 # ---- every rule holds at hospital scale --------------------------------------------------------
+
 
 def test_hospital_has_the_promised_shape(hospital):
     db, summary = hospital
@@ -140,19 +145,30 @@ def test_no_date_falls_after_the_end_but_planned_sessions(hospital):
     end = END.isoformat()
     # Planned sessions are booked for the weeks after the end: nobody attended, nobody countersigned.
     planned = db.query("SELECT id, held_on, verified_by FROM training_session WHERE held_on > ?", (end,))
-    assert planned and all(p["held_on"] <= (END + dt.timedelta(days=30)).isoformat() and p["verified_by"] is None for p in planned)
+    assert planned and all(
+        p["held_on"] <= (END + dt.timedelta(days=30)).isoformat() and p["verified_by"] is None for p in planned
+    )
     marks = ", ".join("?" for _ in planned)
     assert db.scalar(f"SELECT count(*) FROM attendance WHERE session_id IN ({marks})", [p["id"] for p in planned]) == 0
     date_columns = {
-        "tool": ["go_live_on"], "rollout": ["since"], "training_session": ["verified_on"],
-        "attendance": ["signed_off_on"], "incident": ["occurred_on", "resolved_on"],
-        "pairing": ["started_on", "ended_on"], "checkin": ["held_on"], "pulse": ["taken_on"], "story": ["told_on"],
+        "tool": ["go_live_on"],
+        "rollout": ["since"],
+        "training_session": ["verified_on"],
+        "attendance": ["signed_off_on"],
+        "incident": ["occurred_on", "resolved_on"],
+        "pairing": ["started_on", "ended_on"],
+        "checkin": ["held_on"],
+        "pulse": ["taken_on"],
+        "story": ["told_on"],
     }
     for table, cols in date_columns.items():
         for col in cols:
             assert db.scalar(f"SELECT count(*) FROM {table} WHERE {col} > ?", (end,)) == 0, (table, col)
     for table in RECORD_TABLES:
-        late = db.scalar(f"SELECT count(*) FROM {table} WHERE substr(created_at, 1, 10) > ? OR substr(updated_at, 1, 10) > ?", (end, end))
+        late = db.scalar(
+            f"SELECT count(*) FROM {table} WHERE substr(created_at, 1, 10) > ? OR substr(updated_at, 1, 10) > ?",
+            (end, end),
+        )
         assert late == 0, table
         assert db.scalar(f"SELECT count(*) FROM {table} WHERE created_at > updated_at OR deleted_at IS NOT NULL") == 0
 
@@ -169,10 +185,14 @@ def test_timestamps_and_ids_are_well_formed(hospital):
 def test_vocabulary_values_only(hospital):
     db, _ = hospital
     checks = [
-        ("incident", "theme", vocab.Theme, False), ("incident", "barrier", vocab.Barrier, True),
-        ("incident", "severity", vocab.Severity, False), ("incident", "status", vocab.ConcernStatus, False),
-        ("training_session", "format", vocab.SessionFormat, False), ("tool", "stage", vocab.ToolStage, False),
-        ("rollout", "stage", vocab.ToolStage, False), ("pairing", "status", vocab.PairingStatus, False),
+        ("incident", "theme", vocab.Theme, False),
+        ("incident", "barrier", vocab.Barrier, True),
+        ("incident", "severity", vocab.Severity, False),
+        ("incident", "status", vocab.ConcernStatus, False),
+        ("training_session", "format", vocab.SessionFormat, False),
+        ("tool", "stage", vocab.ToolStage, False),
+        ("rollout", "stage", vocab.ToolStage, False),
+        ("pairing", "status", vocab.PairingStatus, False),
     ]
     for table, column, enum, nullable in checks:
         found = {r[column] for r in db.query(f"SELECT DISTINCT {column} FROM {table}")}
@@ -182,18 +202,30 @@ def test_vocabulary_values_only(hospital):
     assert roles <= set(vocab.ROLE_SUGGESTIONS)
     # The story uses the whole vocabulary, not a corner of it.
     assert {r["theme"] for r in db.query("SELECT DISTINCT theme FROM incident")} == set(vocab.values(vocab.Theme))
-    assert {r["format"] for r in db.query("SELECT DISTINCT format FROM training_session")} == set(vocab.values(vocab.SessionFormat))
-    assert {r["status"] for r in db.query("SELECT DISTINCT status FROM incident")} == set(vocab.values(vocab.ConcernStatus))
-    assert {"planned", "pilot", "live", "paused"} <= {r["stage"] for r in db.query("SELECT DISTINCT stage FROM rollout")}
+    assert {r["format"] for r in db.query("SELECT DISTINCT format FROM training_session")} == set(
+        vocab.values(vocab.SessionFormat)
+    )
+    assert {r["status"] for r in db.query("SELECT DISTINCT status FROM incident")} == set(
+        vocab.values(vocab.ConcernStatus)
+    )
+    assert {"planned", "pilot", "live", "paused"} <= {
+        r["stage"] for r in db.query("SELECT DISTINCT stage FROM rollout")
+    }
 
 
 def test_mentors_are_champions_of_the_mentees_unit_and_never_mentees(hospital):
     db, _ = hospital
-    assert db.scalar("""SELECT count(*) FROM pairing p JOIN staff m ON m.id = p.mentor_id
-                        WHERE m.is_champion = 0 OR p.mentor_id = p.mentee_id""") == 0
+    assert (
+        db.scalar("""SELECT count(*) FROM pairing p JOIN staff m ON m.id = p.mentor_id
+                        WHERE m.is_champion = 0 OR p.mentor_id = p.mentee_id""")
+        == 0
+    )
     assert db.scalar("SELECT count(*) FROM pairing WHERE mentor_id IN (SELECT mentee_id FROM pairing)") == 0
-    assert db.scalar("""SELECT count(*) FROM pairing p JOIN staff m ON m.id = p.mentor_id JOIN staff e ON e.id = p.mentee_id
-                        WHERE m.unit_id <> e.unit_id""") == 0
+    assert (
+        db.scalar("""SELECT count(*) FROM pairing p JOIN staff m ON m.id = p.mentor_id JOIN staff e ON e.id = p.mentee_id
+                        WHERE m.unit_id <> e.unit_id""")
+        == 0
+    )
 
 
 def test_pairing_dates_and_statuses_agree(hospital):
@@ -201,25 +233,41 @@ def test_pairing_dates_and_statuses_agree(hospital):
     assert db.scalar("SELECT count(*) FROM pairing WHERE status IN ('completed', 'ended') AND ended_on IS NULL") == 0
     assert db.scalar("SELECT count(*) FROM pairing WHERE status IN ('active', 'paused') AND ended_on IS NOT NULL") == 0
     assert db.scalar("SELECT count(*) FROM pairing WHERE ended_on < started_on") == 0
-    assert db.scalar("""SELECT count(*) FROM checkin c JOIN pairing p ON p.id = c.pairing_id
-                        WHERE c.held_on < p.started_on OR c.held_on > coalesce(p.ended_on, '9999')""") == 0
+    assert (
+        db.scalar("""SELECT count(*) FROM checkin c JOIN pairing p ON p.id = c.pairing_id
+                        WHERE c.held_on < p.started_on OR c.held_on > coalesce(p.ended_on, '9999')""")
+        == 0
+    )
     assert db.scalar("SELECT count(*) FROM pairing WHERE status = 'completed'") > 0
 
 
 def test_concerns_follow_the_rules(hospital):
     db, _ = hospital
     assert db.scalar("SELECT count(*) FROM incident WHERE resolved_on < occurred_on") == 0
-    assert db.scalar("SELECT count(*) FROM incident WHERE status IN ('addressed', 'closed') AND (resolved_on IS NULL OR trim(coalesce(response, '')) = '')") == 0
-    assert db.scalar("SELECT count(*) FROM incident WHERE status IN ('open', 'in progress') AND resolved_on IS NOT NULL") == 0
+    assert (
+        db.scalar(
+            "SELECT count(*) FROM incident WHERE status IN ('addressed', 'closed') AND (resolved_on IS NULL OR trim(coalesce(response, '')) = '')"
+        )
+        == 0
+    )
+    assert (
+        db.scalar("SELECT count(*) FROM incident WHERE status IN ('open', 'in progress') AND resolved_on IS NOT NULL")
+        == 0
+    )
     # Reported by a champion of the concern's own unit; raised_by only on a minority, never the reporter.
-    assert db.scalar("""SELECT count(*) FROM incident i JOIN staff s ON s.id = i.reported_by
-                        WHERE s.is_champion = 0 OR s.unit_id <> i.unit_id""") == 0
+    assert (
+        db.scalar("""SELECT count(*) FROM incident i JOIN staff s ON s.id = i.reported_by
+                        WHERE s.is_champion = 0 OR s.unit_id <> i.unit_id""")
+        == 0
+    )
     raised = db.scalar("SELECT avg(raised_by IS NOT NULL) FROM incident")
     assert 0.05 < raised < 0.4
     assert db.scalar("SELECT count(*) FROM incident WHERE raised_by = reported_by") == 0
     # Some are still open, a few of those for more than two weeks.
-    open_long = db.scalar("SELECT count(*) FROM incident WHERE status IN ('open', 'in progress') AND occurred_on < ?",
-                          ((END - dt.timedelta(days=14)).isoformat(),))
+    open_long = db.scalar(
+        "SELECT count(*) FROM incident WHERE status IN ('open', 'in progress') AND occurred_on < ?",
+        ((END - dt.timedelta(days=14)).isoformat(),),
+    )
     assert 0 < open_long < 0.1 * db.scalar("SELECT count(*) FROM incident")
     # Responses are varied, not one sentence pasted everywhere.
     assert db.scalar("SELECT count(DISTINCT response) FROM incident WHERE response IS NOT NULL") > 100
@@ -228,24 +276,48 @@ def test_concerns_follow_the_rules(hospital):
 def test_countersigns_and_sign_offs_follow_the_rules(hospital):
     db, _ = hospital
     assert db.scalar("SELECT count(*) FROM training_session WHERE verified_by = trainer_id") == 0
-    assert db.scalar("SELECT count(*) FROM training_session WHERE verified_on < held_on OR (verified_by IS NULL) <> (verified_on IS NULL)") == 0
+    assert (
+        db.scalar(
+            "SELECT count(*) FROM training_session WHERE verified_on < held_on OR (verified_by IS NULL) <> (verified_on IS NULL)"
+        )
+        == 0
+    )
     # Countersigned by the ward manager of the session's unit; run by a champion.
-    assert db.scalar("""SELECT count(*) FROM training_session t JOIN staff m ON m.id = t.verified_by
-                        WHERE m.role <> 'ward manager' OR m.unit_id <> t.unit_id""") == 0
-    assert db.scalar("SELECT count(*) FROM training_session t JOIN staff s ON s.id = t.trainer_id WHERE s.is_champion = 0") == 0
+    assert (
+        db.scalar("""SELECT count(*) FROM training_session t JOIN staff m ON m.id = t.verified_by
+                        WHERE m.role <> 'ward manager' OR m.unit_id <> t.unit_id""")
+        == 0
+    )
+    assert (
+        db.scalar("SELECT count(*) FROM training_session t JOIN staff s ON s.id = t.trainer_id WHERE s.is_champion = 0")
+        == 0
+    )
     # Managers keep up with countersigning: the backlog is the last six weeks', not years'.
     cut = (END - dt.timedelta(days=42)).isoformat()
     assert db.scalar("SELECT avg(verified_by IS NOT NULL) FROM training_session WHERE held_on < ?", (cut,)) > 0.9
     assert 0.2 < db.scalar("SELECT avg(verified_by IS NOT NULL) FROM training_session WHERE held_on >= ?", (cut,)) < 0.8
-    assert db.scalar("""SELECT count(*) FROM attendance a JOIN training_session t ON t.id = a.session_id
+    assert (
+        db.scalar("""SELECT count(*) FROM attendance a JOIN training_session t ON t.id = a.session_id
                         WHERE a.signed_off = 1 AND (a.signed_off_on < t.held_on OR a.signed_off_by IS NULL
-                              OR a.signed_off_by = a.staff_id)""") == 0
-    assert db.scalar("""SELECT count(*) FROM attendance a JOIN staff s ON s.id = a.signed_off_by
-                        WHERE s.is_champion = 0 AND s.role <> 'ward manager'""") == 0
-    assert db.scalar("SELECT count(*) FROM attendance WHERE signed_off = 0 AND (signed_off_by IS NOT NULL OR signed_off_on IS NOT NULL)") == 0
+                              OR a.signed_off_by = a.staff_id)""")
+        == 0
+    )
+    assert (
+        db.scalar("""SELECT count(*) FROM attendance a JOIN staff s ON s.id = a.signed_off_by
+                        WHERE s.is_champion = 0 AND s.role <> 'ward manager'""")
+        == 0
+    )
+    assert (
+        db.scalar(
+            "SELECT count(*) FROM attendance WHERE signed_off = 0 AND (signed_off_by IS NOT NULL OR signed_off_on IS NOT NULL)"
+        )
+        == 0
+    )
     # Confidence usually rises after a session.
-    up, down = db.one("""SELECT sum(confidence_after > confidence_before) AS up, sum(confidence_after < confidence_before) AS down
+    up, down = (
+        db.one("""SELECT sum(confidence_after > confidence_before) AS up, sum(confidence_after < confidence_before) AS down
                           FROM attendance WHERE confidence_after IS NOT NULL""").values()
+    )
     assert up > 10 * down
 
 
@@ -254,12 +326,20 @@ def test_pulses_are_ADKAR_means_on_every_unit(hospital):
     for element in vocab.values(vocab.Barrier):
         assert db.scalar(f"SELECT count(*) FROM pulse WHERE {element} NOT BETWEEN 1 AND 5") == 0
     assert db.scalar("SELECT count(DISTINCT unit_id) FROM pulse") == summary["counts"]["unit"]
-    assert db.scalar("SELECT count(*) FROM pulse p JOIN staff s ON s.unit_id = p.unit_id GROUP BY p.id HAVING p.respondents > count(*)") is None
+    assert (
+        db.scalar(
+            "SELECT count(*) FROM pulse p JOIN staff s ON s.unit_id = p.unit_id GROUP BY p.id HAVING p.respondents > count(*)"
+        )
+        is None
+    )
 
 
 def test_stories_carry_measures_and_values(hospital):
     db, _ = hospital
-    assert db.scalar("SELECT count(*) FROM story WHERE trim(coalesce(measure, '')) = '' OR trim(coalesce(value, '')) = ''") == 0
+    assert (
+        db.scalar("SELECT count(*) FROM story WHERE trim(coalesce(measure, '')) = '' OR trim(coalesce(value, '')) = ''")
+        == 0
+    )
     assert db.scalar("SELECT count(DISTINCT measure) FROM story") >= 4
 
 
@@ -300,6 +380,7 @@ def test_free_text_never_looks_like_a_patient_identifier(hospital):
 
 # ---- the story ------------------------------------------------------------------------------
 
+
 def unit_figures(db) -> dict[str, dict[str, float]]:
     """Return per unit: job-security share of concerns, training coverage, staff per champion."""
     rows = db.query("""
@@ -324,8 +405,11 @@ def test_the_lagging_unit_stands_out(hospital):
     assert figures[lagging]["coverage"] == min(r["coverage"] for r in figures.values())
     assert figures[lagging]["per_champion"] > 20
     # Its latest readiness pulse shows a barrier: the first ADKAR element below 3.
-    latest = db.query("""SELECT * FROM pulse p JOIN unit u ON u.id = p.unit_id WHERE u.name = ?
-                          AND p.taken_on = (SELECT max(taken_on) FROM pulse q WHERE q.unit_id = p.unit_id AND q.tool_id = p.tool_id)""", (lagging,))
+    latest = db.query(
+        """SELECT * FROM pulse p JOIN unit u ON u.id = p.unit_id WHERE u.name = ?
+                          AND p.taken_on = (SELECT max(taken_on) FROM pulse q WHERE q.unit_id = p.unit_id AND q.tool_id = p.tool_id)""",
+        (lagging,),
+    )
     assert latest and all(min(r[e] for e in vocab.values(vocab.Barrier)) < 3 for r in latest)
 
 
@@ -341,10 +425,16 @@ def test_coverage_rises_along_an_s_curve_after_go_live(hospital):
     """Cumulative share of a good unit's staff first trained on the first tool, month by month, rises slowly, fast, then slowly."""
     db, summary = hospital
     unit = summary["champion_unit"]
-    firsts = [r["first"] for r in db.query("""
+    firsts = [
+        r["first"]
+        for r in db.query(
+            """
         SELECT min(t.held_on) AS first FROM attendance a JOIN training_session t ON t.id = a.session_id
           JOIN tool o ON o.id = t.tool_id JOIN unit u ON u.id = t.unit_id
-         WHERE u.name = ? AND o.go_live_on = (SELECT min(go_live_on) FROM tool) GROUP BY a.staff_id""", (unit,))]
+         WHERE u.name = ? AND o.go_live_on = (SELECT min(go_live_on) FROM tool) GROUP BY a.staff_id""",
+            (unit,),
+        )
+    ]
     months = sorted({f[:7] for f in firsts})
     per_month = [sum(f.startswith(m) for f in firsts) for m in months]
     peak = per_month.index(max(per_month))
@@ -356,13 +446,16 @@ def test_concerns_peak_around_go_live_then_fall(hospital):
     db, _ = hospital
     # For each unit and tool gone live over 4 months before the end: the 60 days around go-live
     # see more concerns than the 60 days that follow three months later.
-    rows = db.query("""
+    rows = db.query(
+        """
         SELECT r.unit_id, r.tool_id, r.since,
                (SELECT count(*) FROM incident i WHERE i.unit_id = r.unit_id AND i.tool_id = r.tool_id
                    AND i.occurred_on BETWEEN date(r.since, '-30 days') AND date(r.since, '+30 days')) AS around,
                (SELECT count(*) FROM incident i WHERE i.unit_id = r.unit_id AND i.tool_id = r.tool_id
                    AND i.occurred_on BETWEEN date(r.since, '+90 days') AND date(r.since, '+150 days')) AS later
-          FROM rollout r WHERE r.stage = 'live' AND r.since < date(?, '-150 days')""", (END.isoformat(),))
+          FROM rollout r WHERE r.stage = 'live' AND r.since < date(?, '-150 days')""",
+        (END.isoformat(),),
+    )
     assert len(rows) >= 10
     falling = sum(r["around"] > r["later"] for r in rows)
     assert falling >= 0.85 * len(rows)
@@ -371,9 +464,12 @@ def test_concerns_peak_around_go_live_then_fall(hospital):
 def test_some_pairings_stall_and_mentees_gain_confidence(hospital):
     db, _ = hospital
     end = END.isoformat()
-    stalled = db.scalar("""
+    stalled = db.scalar(
+        """
         SELECT count(*) FROM pairing p WHERE p.ended_on IS NULL AND p.started_on < date(?, '-30 days')
-           AND NOT EXISTS (SELECT 1 FROM checkin c WHERE c.pairing_id = p.id AND c.held_on > date(?, '-30 days'))""", (end, end))
+           AND NOT EXISTS (SELECT 1 FROM checkin c WHERE c.pairing_id = p.id AND c.held_on > date(?, '-30 days'))""",
+        (end, end),
+    )
     active = db.scalar("SELECT count(*) FROM pairing WHERE ended_on IS NULL")
     assert 0 < stalled < 0.4 * active
     # Across completed pairings, the last check-in's confidence beats the first.
@@ -390,12 +486,15 @@ def test_one_rollout_is_paused_and_some_refreshers_are_due(hospital):
     assert db.scalar("SELECT count(*) FROM rollout WHERE stage = 'paused'") == 1
     assert {r["refresher_months"] for r in db.query("SELECT refresher_months FROM tool")} <= {6, 12}
     # Colleagues whose latest sign-off on a tool is older than the tool's refresher period.
-    due = db.scalar("""
+    due = db.scalar(
+        """
         SELECT count(*) FROM (
             SELECT a.staff_id, t.tool_id, max(a.signed_off_on) AS last, o.refresher_months AS months
               FROM attendance a JOIN training_session t ON t.id = a.session_id JOIN tool o ON o.id = t.tool_id
              WHERE a.signed_off = 1 GROUP BY a.staff_id, t.tool_id)
-         WHERE last < date(?, '-' || months || ' months')""", (END.isoformat(),))
+         WHERE last < date(?, '-' || months || ' months')""",
+        (END.isoformat(),),
+    )
     signed = db.scalar("SELECT count(DISTINCT staff_id) FROM attendance WHERE signed_off = 1")
     assert 0 < due < signed
 

@@ -55,8 +55,11 @@ def outputs(db, period: tuple[dt.date, dt.date]) -> tuple[BriefingData, list[Bri
     for name, uid in everyone.unit_ids.items():
         # The concern tables cover every unit whatever the scope (checked below for one unit), so
         # a one-unit briefing's structured data is the all-units one narrowed to the unit.
-        singles.append(dataclasses.replace(everyone, scope=dataclasses.replace(everyone.scope, units=(name,)),
-                                           unit_ids={name: uid}))
+        singles.append(
+            dataclasses.replace(
+                everyone, scope=dataclasses.replace(everyone.scope, units=(name,)), unit_ids={name: uid}
+            )
+        )
     return everyone, singles
 
 
@@ -136,8 +139,13 @@ def test_no_hidden_count_of_people_per_unit_is_determined_by_the_printed_ones(de
             for name, cell in figures.items():
                 if name is not None and data is not everyone:
                     continue  # a one-unit briefing prints its own figure only
-                rows = units if name is None and data is everyone else \
-                    [data.unit_ids[name]] if name is not None else list(data.unit_ids.values())
+                rows = (
+                    units
+                    if name is None and data is everyone
+                    else [data.unit_ids[name]]
+                    if name is not None
+                    else list(data.unit_ids.values())
+                )
                 vec = np.array([float(u in rows) for u in units])
                 if cell.suppressed and cell.value:
                     hidden.append(vec)
@@ -147,5 +155,6 @@ def test_no_hidden_count_of_people_per_unit_is_determined_by_the_printed_ones(de
         given_away = [names[i] for i in determined(published, hidden)]
         assert given_away == [], key
     if request.node.callspec.params["demo_db"] == "hospital":  # the trust's units are all large
-        assert any(c.suppressed for f in people_figures(everyone, DEFAULT_K).values() for c in f.values()), \
+        assert any(c.suppressed for f in people_figures(everyone, DEFAULT_K).values() for c in f.values()), (
             "the demo should hold a hidden count of people, or the check proves nothing"
+        )

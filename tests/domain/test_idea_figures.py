@@ -8,9 +8,8 @@ import pytest
 
 from champion_desk.domain.metrics import IDEA_STATUSES, stats
 from champion_desk.domain.scope import Scope
-from champion_desk.domain.series import series
+from champion_desk.domain.series import ROW_KEYS, series
 from champion_desk.exchange.series_csv import write_series_csv
-from champion_desk.domain.series import ROW_KEYS
 from champion_desk.store import records
 
 D = dt.date.fromisoformat
@@ -41,9 +40,20 @@ def ideas(db):
     }
     ids = {}
     for key, (unit, tool, raised, status, status_on) in rows.items():
-        ids[key] = records.insert(db, "idea", {"unit_id": unit, "tool_id": tool, "raised_on": raised, "title": key,
-                                               "status": status, "status_on": status_on,
-                                               "status_reason": "No budget" if status == "not now" else None}, "t")
+        ids[key] = records.insert(
+            db,
+            "idea",
+            {
+                "unit_id": unit,
+                "tool_id": tool,
+                "raised_on": raised,
+                "title": key,
+                "status": status,
+                "status_on": status_on,
+                "status_reason": "No budget" if status == "not now" else None,
+            },
+            "t",
+        )
     records.delete(db, "idea", ids["i6"], "t")
     return ids
 
@@ -56,11 +66,14 @@ def test_q1_over_everything(db, ideas):
     assert list(f["ideas_by_status"]) == ["new", "under consideration", "planned", "done", "not now"]
 
 
-@pytest.mark.parametrize("units,tools,raised,done,statuses", [
-    (("Ward A",), (), 3, 1, by_status(new=1, planned=1, done=1)),  # i1 i2 i5; done i1
-    ((), ("Scribe",), 2, 2, by_status(planned=1, done=1)),  # i1 and i2 (any tool); done i1 i4
-    (("Ward B",), ("Sepsis",), 1, 0, by_status(not_now=1)),  # i3 only: i2 is Ward A's
-])
+@pytest.mark.parametrize(
+    "units,tools,raised,done,statuses",
+    [
+        (("Ward A",), (), 3, 1, by_status(new=1, planned=1, done=1)),  # i1 i2 i5; done i1
+        ((), ("Scribe",), 2, 2, by_status(planned=1, done=1)),  # i1 and i2 (any tool); done i1 i4
+        (("Ward B",), ("Sepsis",), 1, 0, by_status(not_now=1)),  # i3 only: i2 is Ward A's
+    ],
+)
 def test_q1_in_a_narrower_scope(db, ideas, units, tools, raised, done, statuses):
     f = stats(db, Scope(Q1.date_from, Q1.date_to, units, tools))
     assert (f["ideas_raised"], f["ideas_done"], f["ideas_by_status"]) == (raised, done, statuses)
@@ -75,9 +88,27 @@ def test_monthly_ideas_by_hand(db, ideas):
     # Jan: raised i1 (done) i2 (planned); done i4 (5 Jan). Feb: raised i3 (not now); done i1.
     # Mar: raised i5 (new); nothing done (i2 is planned).
     assert series(db, "ideas", Q1, "month") == [
-        {"start": "2026-01-01", "end": "2026-01-31", "ideas_raised": 2, "ideas_done": 1, "ideas_by_status": by_status(planned=1, done=1)},
-        {"start": "2026-02-01", "end": "2026-02-28", "ideas_raised": 1, "ideas_done": 1, "ideas_by_status": by_status(not_now=1)},
-        {"start": "2026-03-01", "end": "2026-03-31", "ideas_raised": 1, "ideas_done": 0, "ideas_by_status": by_status(new=1)},
+        {
+            "start": "2026-01-01",
+            "end": "2026-01-31",
+            "ideas_raised": 2,
+            "ideas_done": 1,
+            "ideas_by_status": by_status(planned=1, done=1),
+        },
+        {
+            "start": "2026-02-01",
+            "end": "2026-02-28",
+            "ideas_raised": 1,
+            "ideas_done": 1,
+            "ideas_by_status": by_status(not_now=1),
+        },
+        {
+            "start": "2026-03-01",
+            "end": "2026-03-31",
+            "ideas_raised": 1,
+            "ideas_done": 0,
+            "ideas_by_status": by_status(new=1),
+        },
     ]
 
 
@@ -87,6 +118,8 @@ def test_the_csv_spreads_statuses_over_columns(db, ideas):
     out = io.StringIO()
     write_series_csv(series(db, "ideas", Q1, "month"), out, ROW_KEYS["ideas"])
     header, january = out.getvalue().splitlines()[:2]
-    assert header == ("start,end,ideas_raised,ideas_done,ideas_by_status.new,ideas_by_status.under consideration,"
-                      "ideas_by_status.planned,ideas_by_status.done,ideas_by_status.not now")
+    assert header == (
+        "start,end,ideas_raised,ideas_done,ideas_by_status.new,ideas_by_status.under consideration,"
+        "ideas_by_status.planned,ideas_by_status.done,ideas_by_status.not now"
+    )
     assert january == "2026-01-01,2026-01-31,2,1,0,0,1,1,0"

@@ -16,8 +16,13 @@ from tests.factories import TODAY
 
 def idea_values(ward: dict[str, str], **overrides) -> dict:
     """Return valid idea values for ``make_ward``'s ward, with overrides."""
-    values = {"tool_id": ward["tool"], "unit_id": ward["unit"], "raised_on": "2026-11-02",
-              "title": "Let the scribe draft discharge letters", "suggested_by": ward["a"]}
+    values = {
+        "tool_id": ward["tool"],
+        "unit_id": ward["unit"],
+        "raised_on": "2026-11-02",
+        "title": "Let the scribe draft discharge letters",
+        "suggested_by": ward["a"],
+    }
     values.update(overrides)
     return values
 
@@ -83,15 +88,23 @@ def test_support_counts_a_show_of_hands_and_each_named_colleague_once(db, ward):
         back_idea(db, idea, "Zoë", "2026-11-12", backed_by=ward["b"], today=TODAY)
     assert err.value.rule == "one backing per colleague per idea"
     # Two ward PCs that both logged her backing (a merge keeps both rows) still count her once.
-    records.insert(db, "idea_support", {"idea_id": idea, "backed_on": "2026-11-12", "backers": 1,
-                                        "backed_by": ward["b"]}, "other PC")
+    records.insert(
+        db,
+        "idea_support",
+        {"idea_id": idea, "backed_on": "2026-11-12", "backers": 1, "backed_by": ward["b"]},
+        "other PC",
+    )
     assert support(db, idea) == 7
 
 
 def test_backing_rules_name_their_field(db, ward):
     idea = save_idea(db, idea_values(ward), "Zoë", today=TODAY)
-    cases = [({"backers": 0}, "backers"), ({"backers": 3, "backed_by": ward["b"]}, "backers"),
-             ({"backed_by": ward["a"]}, "backed_by"), ({"backed_on": "2026-11-01"}, "backed_on")]
+    cases = [
+        ({"backers": 0}, "backers"),
+        ({"backers": 3, "backed_by": ward["b"]}, "backers"),
+        ({"backed_by": ward["a"]}, "backed_by"),
+        ({"backed_on": "2026-11-01"}, "backed_on"),
+    ]
     for extra, field in cases:
         with pytest.raises(ValidationError) as err:
             back_idea(db, idea, "Zoë", **{"backed_on": "2026-11-10", **extra}, today=TODAY)
@@ -119,5 +132,7 @@ def test_a_colleagues_journey_shows_the_ideas_they_suggested_or_backed(db, ward)
     logbook.delete(db, "idea", gone, "Zoë")
     rows = [r for r in journey(db, ward["a"]) if r["table"] == "idea"]
     assert [(r["date"], r["kind"], r["record_id"]) for r in rows] == [
-        ("2026-11-02", "suggested an idea", hers), ("2026-11-09", "backed an idea", other)]
+        ("2026-11-02", "suggested an idea", hers),
+        ("2026-11-09", "backed an idea", other),
+    ]
     assert rows[1]["summary"] == "Backed “Huddles at handover” (new)"

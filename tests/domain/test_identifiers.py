@@ -19,25 +19,31 @@ def test_nhs_check_digit_worked_by_hand():
     assert not nhs_check_digit_valid("943476591")
 
 
-@pytest.mark.parametrize("text, what", [
-    ("Patient 943 476 5919 asked about the scribe", "an NHS number"),
-    ("nhs no 943-476-5919", "an NHS number"),
-    ("DOB: 12/03/1954, worried about AI", "a date of birth"),
-    ("born on 3 March 1961", "a date of birth"),
-    ("lady from 04/07/1948 asked", "a date of birth"),
-    ("MRN RTH1234567 flagged", "a hospital number (MRN)"),
-    ("hospital number: K99882211", "a hospital number (MRN)"),
-])
+@pytest.mark.parametrize(
+    "text, what",
+    [
+        ("Patient 943 476 5919 asked about the scribe", "an NHS number"),
+        ("nhs no 943-476-5919", "an NHS number"),
+        ("DOB: 12/03/1954, worried about AI", "a date of birth"),
+        ("born on 3 March 1961", "a date of birth"),
+        ("lady from 04/07/1948 asked", "a date of birth"),
+        ("MRN RTH1234567 flagged", "a hospital number (MRN)"),
+        ("hospital number: K99882211", "a hospital number (MRN)"),
+    ],
+)
 def test_identifiers_are_spotted(text, what):
     assert what in find_identifiers(text, TODAY)
 
 
-@pytest.mark.parametrize("text", [
-    "Ran a hands-on session on checking the scribe's draft on 12/11/2026",
-    "Staff worried about job security; 12 attended the huddle",
-    "Phone extension 4421, bleep 1234567890",  # ten digits failing the check digit
-    "",
-    None,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ran a hands-on session on checking the scribe's draft on 12/11/2026",
+        "Staff worried about job security; 12 attended the huddle",
+        "Phone extension 4421, bleep 1234567890",  # ten digits failing the check digit
+        "",
+        None,
+    ],
+)
 def test_ordinary_notes_pass(text):
     assert find_identifiers(text, TODAY) == []

@@ -56,23 +56,43 @@ def build_trust(db) -> dict[str, str]:
         add("s9", "staff", display_name="Ivo", unit_id=ids["uB"])
 
         def session(key, tool, unit, held_on, deleted=False):
-            return add(key, "training_session", deleted, tool_id=ids[tool], unit_id=ids[unit], trainer_id=ids["c1"],
-                       held_on=held_on, minutes=30, format="hands-on")
+            return add(
+                key,
+                "training_session",
+                deleted,
+                tool_id=ids[tool],
+                unit_id=ids[unit],
+                trainer_id=ids["c1"],
+                held_on=held_on,
+                minutes=30,
+                format="hands-on",
+            )
 
         def attend(key, sess, who, before=None, after=None, signed=0, deleted=False):
-            return add(key, "attendance", deleted, session_id=ids[sess], staff_id=ids[who], confidence_before=before,
-                       confidence_after=after, signed_off=signed, signed_off_by=ids["c1"] if signed else None,
-                       signed_off_on=records.get(db, "training_session", ids[sess], include_deleted=True)["held_on"] if signed else None)
+            return add(
+                key,
+                "attendance",
+                deleted,
+                session_id=ids[sess],
+                staff_id=ids[who],
+                confidence_before=before,
+                confidence_after=after,
+                signed_off=signed,
+                signed_off_by=ids["c1"] if signed else None,
+                signed_off_on=records.get(db, "training_session", ids[sess], include_deleted=True)["held_on"]
+                if signed
+                else None,
+            )
 
         # Sessions: X1 on the first day, X2 on the last, X3 the day before, X4 the day after, X5 deleted.
         session("X1", "tS", "uA", "2026-01-01")
-        attend("a1", "X1", "s2", 2, 4, signed=1)   # +2
-        attend("a2", "X1", "s3", 3, 3)             # +0
-        attend("a3", "X1", "s4", 1, 5, signed=1)   # +4 (inactive colleague: still an attendance)
-        attend("a4", "X1", "c6", 3, 5, signed=1)   # +2 (unit B champion trained on unit A)
+        attend("a1", "X1", "s2", 2, 4, signed=1)  # +2
+        attend("a2", "X1", "s3", 3, 3)  # +0
+        attend("a3", "X1", "s4", 1, 5, signed=1)  # +4 (inactive colleague: still an attendance)
+        attend("a4", "X1", "c6", 3, 5, signed=1)  # +2 (unit B champion trained on unit A)
         session("X2", "tP", "uA", "2026-03-31")
-        attend("a5", "X2", "s2", None, 4)          # no "before": not in the uplift
-        attend("a6", "X2", "c1", 1, 2)             # +1
+        attend("a5", "X2", "s2", None, 4)  # no "before": not in the uplift
+        attend("a6", "X2", "c1", 1, 2)  # +1
         session("X3", "tS", "uB", "2025-12-31")
         attend("a7", "X3", "s7", 2, 3, signed=1)
         session("X4", "tS", "uB", "2026-04-01")
@@ -81,25 +101,44 @@ def build_trust(db) -> dict[str, str]:
         attend("a9", "X5", "s9", 1, 5, signed=1)
         session("X6", "tP", "uB", "2026-02-15")
         attend("a10", "X6", "s8", 2, 5, deleted=True)
-        attend("a11", "X6", "s9", 3, 4)            # +1
+        attend("a11", "X6", "s9", 3, 4)  # +1
 
         def concern(key, tool, unit, occurred, theme, response=None, resolved=None, deleted=False):
-            return add(key, "incident", deleted, tool_id=ids[tool], unit_id=ids[unit], reported_by=ids["c1"],
-                       occurred_on=occurred, theme=theme, response=response, resolved_on=resolved,
-                       status="closed" if resolved else "open")
+            return add(
+                key,
+                "incident",
+                deleted,
+                tool_id=ids[tool],
+                unit_id=ids[unit],
+                reported_by=ids["c1"],
+                occurred_on=occurred,
+                theme=theme,
+                response=response,
+                resolved_on=resolved,
+                status="closed" if resolved else "open",
+            )
 
-        concern("I1", "tS", "uA", "2026-01-01", "job security", "We listened", "2026-01-11")       # 10 days
-        concern("I2", "tS", "uA", "2026-02-01", "job security", "   \n")                          # blank response
-        concern("I3", "tP", "uB", "2026-03-31", "workload and time", None, "2026-04-02")          # resolved after Q1
-        concern("I4", "tS", "uA", "2025-12-01", "privacy and data", "Explained", "2026-01-05")    # 35 days
-        concern("I5", "tP", "uA", "2025-11-01", "other")                                          # never resolved
-        concern("I6", "tS", "uB", "2026-02-10", "human connection", "Demo given", "2026-03-31")   # 18 + 31 = 49 days
+        concern("I1", "tS", "uA", "2026-01-01", "job security", "We listened", "2026-01-11")  # 10 days
+        concern("I2", "tS", "uA", "2026-02-01", "job security", "   \n")  # blank response
+        concern("I3", "tP", "uB", "2026-03-31", "workload and time", None, "2026-04-02")  # resolved after Q1
+        concern("I4", "tS", "uA", "2025-12-01", "privacy and data", "Explained", "2026-01-05")  # 35 days
+        concern("I5", "tP", "uA", "2025-11-01", "other")  # never resolved
+        concern("I6", "tS", "uB", "2026-02-10", "human connection", "Demo given", "2026-03-31")  # 18 + 31 = 49 days
         concern("I7", "tS", "uA", "2026-02-02", "job security", deleted=True)
         concern("I8", "tS", "uA", "2026-04-01", "accuracy and trust")
 
         def pairing(key, mentor, mentee, tool, started, ended=None, deleted=False):
-            return add(key, "pairing", deleted, mentor_id=ids[mentor], mentee_id=ids[mentee], tool_id=ids[tool],
-                       started_on=started, ended_on=ended, status="ended" if ended else "active")
+            return add(
+                key,
+                "pairing",
+                deleted,
+                mentor_id=ids[mentor],
+                mentee_id=ids[mentee],
+                tool_id=ids[tool],
+                started_on=started,
+                ended_on=ended,
+                status="ended" if ended else "active",
+            )
 
         def checkin(key, pair, held_on, deleted=False):
             return add(key, "checkin", deleted, pairing_id=ids[pair], held_on=held_on, minutes=15, confidence=3)
@@ -107,25 +146,32 @@ def build_trust(db) -> dict[str, str]:
         # At 2026-03-31 the stall window is (2026-03-01, 2026-03-31].
         pairing("P1", "c1", "s2", "tS", "2026-01-15")
         checkin("k1", "P1", "2026-01-20")
-        checkin("k2", "P1", "2026-03-01")                    # exactly 30 days before: outside the window
-        pairing("P2", "c1", "s3", "tS", "2026-03-01")        # started exactly 30 days before: not stalled
+        checkin("k2", "P1", "2026-03-01")  # exactly 30 days before: outside the window
+        pairing("P2", "c1", "s3", "tS", "2026-03-01")  # started exactly 30 days before: not stalled
         pairing("P3", "c6", "s7", "tP", "2025-10-01")
-        checkin("k3", "P3", "2025-12-15")                    # before Q1
-        checkin("k4", "P3", "2026-03-02")                    # inside the window
+        checkin("k3", "P3", "2025-12-15")  # before Q1
+        checkin("k4", "P3", "2026-03-02")  # inside the window
         pairing("P4", "c6", "s8", "tS", "2025-06-01", "2026-02-01")
         checkin("k5", "P4", "2026-01-10")
         pairing("P5", "c6", "s9", "tS", "2026-01-05", "2026-04-15")
-        checkin("k6", "P5", "2026-03-20", deleted=True)      # a deleted check-in does not keep it alive
+        checkin("k6", "P5", "2026-03-20", deleted=True)  # a deleted check-in does not keep it alive
         pairing("P6", "c1", "s2", "tS", "2026-01-01", deleted=True)
         checkin("k7", "P6", "2026-02-01")
         pairing("P7", "c1", "s3", "tS", "2026-04-05")
 
         def story(key, tool, unit, told_on, deleted=False):
-            return add(key, "story", deleted, tool_id=ids[tool], unit_id=ids[unit] if unit else None,
-                       told_on=told_on, title=f"Story {key}")
+            return add(
+                key,
+                "story",
+                deleted,
+                tool_id=ids[tool],
+                unit_id=ids[unit] if unit else None,
+                told_on=told_on,
+                title=f"Story {key}",
+            )
 
         story("ST1", "tS", "uA", "2026-01-01")
-        story("ST2", "tP", None, "2026-03-31")               # no unit: only when all units count
+        story("ST2", "tP", None, "2026-03-31")  # no unit: only when all units count
         story("ST3", "tS", "uB", "2026-04-01")
         story("ST4", "tS", "uA", "2026-02-01", deleted=True)
     return ids
@@ -154,7 +200,13 @@ def test_keys_are_the_documented_figures_in_order(db):
 def test_empty_database_gives_zeros_and_nulls(db):
     figures = stats(db, Q1)
     assert figures["staff_active"] == 0 and figures["sessions"] == 0 and figures["concerns_open"] == 0
-    for key in ("staff_per_champion", "training_coverage", "confidence_uplift", "median_days_to_resolution", "response_rate"):
+    for key in (
+        "staff_per_champion",
+        "training_coverage",
+        "confidence_uplift",
+        "median_days_to_resolution",
+        "response_rate",
+    ):
         assert figures[key] is None, key
     assert figures["concerns_by_theme"] == themes()
 
@@ -223,7 +275,12 @@ def test_other_unit_counts_training_on_any_unit(db, trust):
     # Covered: c6 (X1, on unit A), s7 (X3), s9 (X6) -> 3 / 4; signed: c6, s7.
     assert (f["training_coverage"], f["signed_off_staff"]) == (0.75, 2)
     # Concerns on B: I3, I6 raised; open: I3 only; resolved in Q1: I6 49; answered: I6 -> 1 / 2.
-    assert (f["concerns_raised"], f["concerns_open"], f["median_days_to_resolution"], f["response_rate"]) == (2, 1, 49.0, 0.5)
+    assert (f["concerns_raised"], f["concerns_open"], f["median_days_to_resolution"], f["response_rate"]) == (
+        2,
+        1,
+        49.0,
+        0.5,
+    )
     # Pairings with B mentees: P3, P5 active (P4 ended); check-ins k4, k5; P5 stalled.
     assert (f["pairings_active"], f["checkins"], f["stalled_pairings"]) == (2, 2, 1)
     assert f["stories"] == 0
@@ -288,7 +345,7 @@ def test_resolved_after_to_counts_as_open(db, trust):
 
 def test_deleted_records_are_excluded_and_restoring_brings_them_back(db, trust):
     before = stats(db, Q1)
-    records.undelete(db, "incident", trust["I7"], "test")       # job security, 2 Feb, unresolved
+    records.undelete(db, "incident", trust["I7"], "test")  # job security, 2 Feb, unresolved
     records.undelete(db, "training_session", trust["X5"], "test")  # 10 Feb on A; s9 signed, 1 -> 5
     after = stats(db, Q1)
     assert after["concerns_raised"] == before["concerns_raised"] + 1
@@ -351,9 +408,13 @@ def test_a_concern_dated_on_no_real_day_is_left_out_of_days_to_resolution_in_eve
     before = stats(db, Q1)["median_days_to_resolution"], stats(db, every)["median_days_to_resolution"]
     unit, tool = db.query("SELECT i.unit_id, i.tool_id FROM incident i WHERE i.deleted_at IS NULL LIMIT 1")[0].values()
     with db.transaction():
-        for n, (occurred, resolved) in enumerate([("2026-01-10", "2026-02-00"), ("2026-01-00", "2026-02-10"),
-                                                   ("2026-13-01", "2026-03-01")]):
-            db.conn.execute("INSERT INTO incident (id, created_at, updated_at, unit_id, tool_id, occurred_on, theme, resolved_on)"
-                            " VALUES (?, 'x', 'x', ?, ?, ?, 'other', ?)", (f"bad{n}", unit, tool, occurred, resolved))
+        for n, (occurred, resolved) in enumerate(
+            [("2026-01-10", "2026-02-00"), ("2026-01-00", "2026-02-10"), ("2026-13-01", "2026-03-01")]
+        ):
+            db.conn.execute(
+                "INSERT INTO incident (id, created_at, updated_at, unit_id, tool_id, occurred_on, theme, resolved_on)"
+                " VALUES (?, 'x', 'x', ?, ?, ?, 'other', ?)",
+                (f"bad{n}", unit, tool, occurred, resolved),
+            )
     assert (stats(db, Q1)["median_days_to_resolution"], stats(db, every)["median_days_to_resolution"]) == before
     assert before[0] == before[1]

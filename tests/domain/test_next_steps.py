@@ -22,7 +22,9 @@ def day(days_before_end: int) -> str:
 @pytest.fixture
 def unit(db, ward):
     """The ward of tests/factories.py, its tool live there since well before the scope."""
-    records.insert(db, "rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "live", "since": "2026-01-05"}, "t")
+    records.insert(
+        db, "rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "live", "since": "2026-01-05"}, "t"
+    )
     return ward
 
 
@@ -31,18 +33,38 @@ def rules(db, rule, scope=SCOPE, today=END):
 
 
 def concern(db, w, occurred_on, theme="job security", **extra):
-    values = {"tool_id": w["tool"], "unit_id": w["unit"], "occurred_on": occurred_on, "theme": theme, "severity": "medium", "status": "open"}
+    values = {
+        "tool_id": w["tool"],
+        "unit_id": w["unit"],
+        "occurred_on": occurred_on,
+        "theme": theme,
+        "severity": "medium",
+        "status": "open",
+    }
     values.update(extra)
     return records.insert(db, "incident", values, "t")
 
 
 def story(db, w, told_on):
-    records.insert(db, "story", {"tool_id": w["tool"], "unit_id": w["unit"], "told_on": told_on, "title": "Home on time"}, "t")
+    records.insert(
+        db, "story", {"tool_id": w["tool"], "unit_id": w["unit"], "told_on": told_on, "title": "Home on time"}, "t"
+    )
 
 
 def train(db, w, staff_ids, held_on, signed_off_on=None):
-    session = records.insert(db, "training_session", {"tool_id": w["tool"], "unit_id": w["unit"], "trainer_id": w["champion"],
-                                                      "held_on": held_on, "minutes": 30, "format": "hands-on"}, "t")
+    session = records.insert(
+        db,
+        "training_session",
+        {
+            "tool_id": w["tool"],
+            "unit_id": w["unit"],
+            "trainer_id": w["champion"],
+            "held_on": held_on,
+            "minutes": 30,
+            "format": "hands-on",
+        },
+        "t",
+    )
     for staff_id in staff_ids:
         values = {"session_id": session, "staff_id": staff_id}
         if signed_off_on:
@@ -61,8 +83,17 @@ def test_theme_rising_needs_the_ratio_and_the_minimum(db, unit):
     assert s.signal == "Job security concerns on Ward 7: 3 this period vs 1 in the previous 87 days"
     assert "roadmap" in s.strategy and "open Q&A" in s.action
     assert s.severity_name == "medium"  # high needs 6 (twice the minimum) and 3x the previous
-    assert s.target == {"page": "concerns", "filters": {"from": "2026-09-01", "to": "2026-11-26", "units": ["Ward 7"], "tools": [],
-                                                        "theme": "job security", "unit": "Ward 7"}}
+    assert s.target == {
+        "page": "concerns",
+        "filters": {
+            "from": "2026-09-01",
+            "to": "2026-11-26",
+            "units": ["Ward 7"],
+            "tools": [],
+            "theme": "job security",
+            "unit": "Ward 7",
+        },
+    }
     concern(db, unit, "2026-07-02")  # previous period now 2: 3 < 2 x 2
     assert rules(db, "theme_rising") == []
 
@@ -71,7 +102,10 @@ def test_a_rising_training_gap_opens_a_prefilled_session(db, unit):
     for d in ("2026-09-10", "2026-10-10", "2026-11-10"):
         concern(db, unit, d, theme="training gap")
     [s] = rules(db, "theme_rising")
-    assert s.target == {"dialog": "training_session", "prefill": {"unit_id": unit["unit"], "tool_id": unit["tool"], "format": "hands-on"}}
+    assert s.target == {
+        "dialog": "training_session",
+        "prefill": {"unit_id": unit["unit"], "tool_id": unit["tool"], "format": "hands-on"},
+    }
 
 
 def test_low_coverage_after_go_live(db, unit):
@@ -85,7 +119,9 @@ def test_low_coverage_after_go_live(db, unit):
 
 
 def test_low_coverage_waits_the_weeks_after_go_live(db, ward):
-    records.insert(db, "rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "live", "since": day(7 * 8 - 1)}, "t")
+    records.insert(
+        db, "rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "live", "since": day(7 * 8 - 1)}, "t"
+    )
     assert rules(db, "low_coverage") == []  # live 7 weeks and 6 days
     next_steps.set_threshold(db, "coverage_weeks_after_go_live", 7, "t")
     assert len(rules(db, "low_coverage")) == 1
@@ -114,8 +150,19 @@ def test_champion_ratio_above_twenty(db, unit):
 
 
 def test_stalled_pairings(db, unit):
-    pairing = records.insert(db, "pairing", {"mentor_id": unit["champion"], "mentee_id": unit["a"], "tool_id": unit["tool"],
-                                            "started_on": day(60), "progress": 20, "status": "active"}, "t")
+    pairing = records.insert(
+        db,
+        "pairing",
+        {
+            "mentor_id": unit["champion"],
+            "mentee_id": unit["a"],
+            "tool_id": unit["tool"],
+            "started_on": day(60),
+            "progress": 20,
+            "status": "active",
+        },
+        "t",
+    )
     records.insert(db, "checkin", {"pairing_id": pairing, "held_on": day(29)}, "t")
     assert rules(db, "stalled_pairings") == []  # a check-in within the last 30 days
     records.delete(db, "checkin", records.find(db, "checkin")[0]["id"], "t")
@@ -126,8 +173,17 @@ def test_stalled_pairings(db, unit):
 
 
 def test_readiness_barrier_gets_the_adkar_tactic(db, unit):
-    pulse = {"unit_id": unit["unit"], "tool_id": unit["tool"], "taken_on": day(10), "respondents": 12,
-             "awareness": 4.0, "desire": 3.0, "knowledge": 3.5, "ability": 3.2, "reinforcement": 3.0}
+    pulse = {
+        "unit_id": unit["unit"],
+        "tool_id": unit["tool"],
+        "taken_on": day(10),
+        "respondents": 12,
+        "awareness": 4.0,
+        "desire": 3.0,
+        "knowledge": 3.5,
+        "ability": 3.2,
+        "reinforcement": 3.0,
+    }
     records.insert(db, "pulse", pulse, "t")
     assert rules(db, "readiness_barrier") == []  # 3.0 is not below 3
     records.insert(db, "pulse", {**pulse, "taken_on": day(5), "desire": 2.9, "knowledge": 2.0}, "t")
@@ -155,8 +211,15 @@ def test_story_gap_on_a_live_unit(db, unit):
 
 
 def idea(db, w, raised_on, status="new", status_on=None, **extra):
-    values = {"unit_id": w["unit"], "tool_id": w["tool"], "raised_on": raised_on, "title": "Headsets",
-              "status": status, "status_on": status_on or raised_on, **extra}
+    values = {
+        "unit_id": w["unit"],
+        "tool_id": w["tool"],
+        "raised_on": raised_on,
+        "title": "Headsets",
+        "status": status,
+        "status_on": status_on or raised_on,
+        **extra,
+    }
     return records.insert(db, "idea", values, "t")
 
 
@@ -174,8 +237,17 @@ def test_ideas_waiting_longer_than_the_threshold_without_a_status_change(db, uni
     assert s.figures == {"waiting": 2, "oldest": day(200), "days": 30}
     assert (s.severity, s.unit) == (next_steps.LOW, "Ward 7")
     # The drill-down starts at the first waiting idea, so the Ideas page lists both.
-    assert s.target == {"page": "ideas", "filters": {"from": day(200), "to": END.isoformat(), "units": ["Ward 7"],
-                                                     "tools": [], "unit": "Ward 7", "status": "waiting"}}
+    assert s.target == {
+        "page": "ideas",
+        "filters": {
+            "from": day(200),
+            "to": END.isoformat(),
+            "units": ["Ward 7"],
+            "tools": [],
+            "unit": "Ward 7",
+            "status": "waiting",
+        },
+    }
     next_steps.set_threshold(db, "idea_wait_days", 60, "t")
     [s] = rules(db, "ideas_waiting")
     assert s.figures["waiting"] == 1
@@ -187,7 +259,9 @@ def test_dismiss_and_snooze_persist_and_can_be_withdrawn(db, unit):
     with pytest.raises(ValidationError) as err:
         next_steps.respond(db, s.key, "dismissed", "Zoë")
     assert (err.value.field, err.value.rule) == ("reason", "is required to dismiss")
-    response = next_steps.respond(db, s.key, "dismissed", "Zoë", reason="Stories are collected by the comms team", decided_by=unit["champion"])
+    response = next_steps.respond(
+        db, s.key, "dismissed", "Zoë", reason="Stories are collected by the comms team", decided_by=unit["champion"]
+    )
     assert rules(db, "story_gap") == []
     hidden = [x for x in next_steps.suggestions(db, SCOPE, today=END, include_hidden=True) if x.rule == "story_gap"]
     assert hidden[0].response["reason"] == "Stories are collected by the comms team"
@@ -208,7 +282,9 @@ def test_thresholds_are_checked_and_stored(db):
     next_steps.set_threshold(db, "coverage_target", 0.8, "t")
     next_steps.set_threshold(db, "coverage_target", 0.7, "t")
     assert next_steps.thresholds(db)["coverage_target"] == 0.7
-    assert db.query("SELECT id, key FROM setting") == [{"id": "setting:next_steps.coverage_target", "key": "next_steps.coverage_target"}]
+    assert db.query("SELECT id, key FROM setting") == [
+        {"id": "setting:next_steps.coverage_target", "key": "next_steps.coverage_target"}
+    ]
 
 
 def test_on_the_hospital_demo_the_lagging_unit_gets_the_job_security_suggestion(tmp_path):
@@ -241,5 +317,8 @@ def test_coverage_by_unit_and_tool_equals_the_metric_per_tool(tmp_path):
     for tool in db.query("SELECT id, name FROM tool"):
         for row in breakdowns.unit_breakdown(db, scope.with_tools((tool["name"],)), with_refreshers=False):
             staff, covered = table[(units[row["unit"]], tool["id"])]
-            assert (staff, metrics.share(covered, staff)) == (row["staff_active"], row["training_coverage"]), (row, tool["name"])
+            assert (staff, metrics.share(covered, staff)) == (row["staff_active"], row["training_coverage"]), (
+                row,
+                tool["name"],
+            )
     db.close()

@@ -8,8 +8,14 @@ from tests.factories import session_values
 
 
 def _pair(db, ward, mentee, status="active", **extra):
-    values = {"mentor_id": ward["champion"], "mentee_id": mentee, "tool_id": ward["tool"], "started_on": "2026-10-01",
-              "status": status, **extra}
+    values = {
+        "mentor_id": ward["champion"],
+        "mentee_id": mentee,
+        "tool_id": ward["tool"],
+        "started_on": "2026-10-01",
+        "status": status,
+        **extra,
+    }
     return logbook.save(db, "pairing", values, "t")
 
 
@@ -47,14 +53,18 @@ def test_champions_list_their_active_mentees_only(db, ward):
 
 
 def test_champions_can_include_a_former_mentor(db, ward):
-    assert [c["id"] for c in pickers.champions_with_mentees(db, include_id=ward["manager"])] == [ward["champion"], ward["manager"]]
+    assert [c["id"] for c in pickers.champions_with_mentees(db, include_id=ward["manager"])] == [
+        ward["champion"],
+        ward["manager"],
+    ]
 
 
 def test_active_pairings_carry_names_and_can_include_an_ended_one(db, ward):
     active = _pair(db, ward, ward["a"])
     ended = _pair(db, ward, ward["b"], status="ended", ended_on="2026-11-01")
     assert [(p["mentor_name"], p["mentee_name"], p["tool_name"]) for p in pickers.active_pairings(db)] == [
-        ("Zoë Adams", "Nguyễn Thị Mai", "Scribe")]
+        ("Zoë Adams", "Nguyễn Thị Mai", "Scribe")
+    ]
     assert {p["id"] for p in pickers.active_pairings(db, include_id=ended)} == {active, ended}
 
 
@@ -70,9 +80,15 @@ def test_most_used_tool_is_none_without_tools(db):
 
 
 def test_attendees_carry_names_and_who_signed_off(db, ward):
-    session = logbook.save_session(db, session_values(ward), [
-        {"staff_id": ward["a"], "signed_off": 1, "signed_off_by": ward["champion"], "signed_off_on": "2026-11-20"},
-        {"staff_id": ward["b"], "confidence_before": 2}], "t")
+    session = logbook.save_session(
+        db,
+        session_values(ward),
+        [
+            {"staff_id": ward["a"], "signed_off": 1, "signed_off_by": ward["champion"], "signed_off_on": "2026-11-20"},
+            {"staff_id": ward["b"], "confidence_before": 2},
+        ],
+        "t",
+    )
     rows = pickers.attendees(db, session)
     assert [r["display_name"] for r in rows] == ["Nguyễn Thị Mai", "Siobhán Ó Briain"]
     assert rows[0]["signed_off_by_name"] == "Zoë Adams"
@@ -88,5 +104,11 @@ def test_search_lists_colleagues_of_the_preferred_unit_first(db, ward):
     other_unit = records.insert(db, "unit", {"name": "Ward 8"}, "t")
     records.insert(db, "staff", {"display_name": "Nadia Mai", "unit_id": other_unit}, "t")
     people = pickers.staff(db)
-    assert [p["display_name"] for p in pickers.match_staff(people, "mai", prefer_unit_id=other_unit)] == ["Nadia Mai", "Nguyễn Thị Mai"]
-    assert [p["display_name"] for p in pickers.match_staff(people, "mai", prefer_unit_id=ward["unit"])] == ["Nguyễn Thị Mai", "Nadia Mai"]
+    assert [p["display_name"] for p in pickers.match_staff(people, "mai", prefer_unit_id=other_unit)] == [
+        "Nadia Mai",
+        "Nguyễn Thị Mai",
+    ]
+    assert [p["display_name"] for p in pickers.match_staff(people, "mai", prefer_unit_id=ward["unit"])] == [
+        "Nguyễn Thị Mai",
+        "Nadia Mai",
+    ]

@@ -35,7 +35,9 @@ def test_pin_format_is_checked(bad):
     assert caught.value.field == "pin"
 
 
-@pytest.mark.parametrize("stored", ["", "plain", "md5$1$2$3$4$5", "scrypt$x$8$1$aa$bb", "scrypt$1073741824$8$1$aa$bb", None])
+@pytest.mark.parametrize(
+    "stored", ["", "plain", "md5$1$2$3$4$5", "scrypt$x$8$1$aa$bb", "scrypt$1073741824$8$1$aa$bb", None]
+)
 def test_malformed_or_tampered_hashes_never_verify(stored):
     assert pin.verify_pin("1234", stored) is False
 

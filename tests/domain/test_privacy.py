@@ -80,8 +80,8 @@ def test_two_ones_beside_a_total_are_shielded():
 def test_a_share_is_hidden_when_numerator_denominator_or_remainder_is_small():
     sup = Suppressor(5)
     assert sup.share(15, 20).text == "75%"
-    assert sup.share(3, 20).text == HIDDEN_SHARE      # 15% of 20 gives 3 away
-    assert sup.share(18, 20).text == HIDDEN_SHARE     # 2 untrained people
+    assert sup.share(3, 20).text == HIDDEN_SHARE  # 15% of 20 gives 3 away
+    assert sup.share(18, 20).text == HIDDEN_SHARE  # 2 untrained people
     assert sup.share(2, 3).text == HIDDEN_SHARE
     assert sup.share(0, 20).text == "0%"
     assert sup.share(None, 0).text == "–"
@@ -150,7 +150,10 @@ def test_redactor_matches_any_case_accent_form_and_spacing():
 
     redact = NameRedactor(["Seán Ó Súilleabháin"], places=["Cedar Ward"])
     assert redact("Met seán ó súilleabháin") == "Met a colleague"
-    assert redact(unicodedata.normalize("NFD", "SEÁN  Ó\nSÚILLEABHÁIN helped on Cedar Ward")) == "a colleague helped on Cedar Ward"
+    assert (
+        redact(unicodedata.normalize("NFD", "SEÁN  Ó\nSÚILLEABHÁIN helped on Cedar Ward"))
+        == "a colleague helped on Cedar Ward"
+    )
 
 
 def test_name_redactor_of_a_database_hides_earlier_names_and_numbers_and_spares_places(db, ward):
@@ -192,16 +195,26 @@ from champion_desk.domain.scope import Scope
 
 
 def test_a_meeting_covers_the_whole_months_ended_by_its_last_day():
-    assert meeting_scope(Scope(dt.date(2026, 9, 8), dt.date(2026, 12, 7))) == Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))
-    assert meeting_scope(Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))) == Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))
-    assert meeting_scope(Scope(dt.date(2026, 11, 20), dt.date(2026, 11, 29))) == Scope(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert meeting_scope(Scope(dt.date(2026, 9, 8), dt.date(2026, 12, 7))) == Scope(
+        dt.date(2026, 9, 1), dt.date(2026, 11, 30)
+    )
+    assert meeting_scope(Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))) == Scope(
+        dt.date(2026, 9, 1), dt.date(2026, 11, 30)
+    )
+    assert meeting_scope(Scope(dt.date(2026, 11, 20), dt.date(2026, 11, 29))) == Scope(
+        dt.date(2026, 10, 1), dt.date(2026, 10, 31)
+    )
     year = meeting_scope(Scope(dt.date(2025, 12, 8), dt.date(2026, 12, 7), units=("Ward 9",)))
     assert (year.date_from, year.date_to, year.units) == (dt.date(2025, 12, 1), dt.date(2026, 11, 30), ("Ward 9",))
 
 
 def test_the_previous_period_is_as_many_whole_months_before():
-    assert previous_scope(Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))) == Scope(dt.date(2026, 6, 1), dt.date(2026, 8, 31))
-    assert previous_scope(Scope(dt.date(2026, 1, 1), dt.date(2026, 1, 31))) == Scope(dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    assert previous_scope(Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30))) == Scope(
+        dt.date(2026, 6, 1), dt.date(2026, 8, 31)
+    )
+    assert previous_scope(Scope(dt.date(2026, 1, 1), dt.date(2026, 1, 31))) == Scope(
+        dt.date(2025, 12, 1), dt.date(2025, 12, 31)
+    )
 
 
 @given(st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), st.integers(0, 800))
@@ -237,8 +250,9 @@ def _audit(atoms: dict[tuple[str, str, str], int], k: int = 5) -> tuple[Protecti
 
     def vector(table: str, entry: tuple[str, str]) -> np.ndarray:
         axis = 1 if table == "theme" else 2
-        return np.array([float((entry[0] in (MARGIN, ALL_UNITS, key[0])) and (entry[1] in (MARGIN, key[axis])))
-                         for key in keys])
+        return np.array(
+            [float((entry[0] in (MARGIN, ALL_UNITS, key[0])) and (entry[1] in (MARGIN, key[axis]))) for key in keys]
+        )
 
     published, hidden, names = [], [], []
     for table, entries in plan.entries.items():
@@ -254,16 +268,26 @@ def _audit(atoms: dict[tuple[str, str, str], int], k: int = 5) -> tuple[Protecti
 
 def test_the_issue_s_example_a_small_unit_and_its_shield_stay_hidden_whatever_the_one_unit_briefings_print():
     # Children's Ward 4, Stroke Unit 6, others 398 in all: the total and the others once gave 4 away.
-    atoms = {("children", "job security", "desire"): 4, ("stroke", "job security", "desire"): 6,
-             ("cedar", "job security", "desire"): 200, ("rowan", "workload and time", "ability"): 198}
+    atoms = {
+        ("children", "job security", "desire"): 4,
+        ("stroke", "job security", "desire"): 6,
+        ("cedar", "job security", "desire"): 200,
+        ("rowan", "workload and time", "ability"): 198,
+    }
     plan, given_away = _audit(atoms)
     assert given_away == []
     assert plan.cell("theme", ["children"]).text == "fewer than 5"
     assert plan.cell("theme", ["stroke"]).suppressed or plan.cell("theme", None).suppressed
 
 
-@given(st.dictionaries(st.tuples(st.sampled_from("abcd"), st.sampled_from("xyz"), st.sampled_from("pq")),
-                       st.sampled_from([0, 1, 2, 3, 4, 5, 6, 9, 20]), min_size=1, max_size=24))
+@given(
+    st.dictionaries(
+        st.tuples(st.sampled_from("abcd"), st.sampled_from("xyz"), st.sampled_from("pq")),
+        st.sampled_from([0, 1, 2, 3, 4, 5, 6, 9, 20]),
+        min_size=1,
+        max_size=24,
+    )
+)
 def test_no_hidden_entry_of_linked_tables_is_fixed_by_the_published_ones(atoms):
     plan, given_away = _audit(atoms)
     assert given_away == [], given_away

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,14 +10,17 @@ from champion_desk.domain.scope import EARLIEST, LATEST, parse_date
 from champion_desk.errors import ValidationError
 
 
-@pytest.mark.parametrize("text, message", [
-    ("9999-12-31", "to: 9999-12-31 is not in the years 1900 to 2199"),
-    ("0001-01-01", "to: 0001-01-01 is not in the years 1900 to 2199"),
-    ("1899-12-31", "to: 1899-12-31 is not in the years 1900 to 2199"),
-    ("2200-01-01", "to: 2200-01-01 is not in the years 1900 to 2199"),
-    ("2026-02-30", "to: '2026-02-30' is not a date written YYYY-MM-DD"),
-    ("31/12/2026", "to: '31/12/2026' is not a date written YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("9999-12-31", "to: 9999-12-31 is not in the years 1900 to 2199"),
+        ("0001-01-01", "to: 0001-01-01 is not in the years 1900 to 2199"),
+        ("1899-12-31", "to: 1899-12-31 is not in the years 1900 to 2199"),
+        ("2200-01-01", "to: 2200-01-01 is not in the years 1900 to 2199"),
+        ("2026-02-30", "to: '2026-02-30' is not a date written YYYY-MM-DD"),
+        ("31/12/2026", "to: '31/12/2026' is not a date written YYYY-MM-DD"),
+    ],
+)
 def test_dates_outside_the_years_or_not_dates_are_one_line(text, message):
     with pytest.raises(ValidationError, match=message) as caught:
         parse_date(text, "to")

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from champion_desk.domain import metrics
 from champion_desk.domain.metrics import THEMES, stats
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.series import MAX_BUCKETS, ROW_KEYS, SERIES_KEYS, buckets, series
@@ -28,11 +27,16 @@ def spans(periods) -> list[tuple[str, str]]:
 def test_week_buckets_are_iso_weeks_clipped_to_the_scope():
     # 1 Jan 2026 is a Thursday; 20 Jan a Tuesday.
     assert spans(buckets(Scope(D("2026-01-01"), D("2026-01-20")), "week")) == [
-        ("2026-01-01", "2026-01-04"), ("2026-01-05", "2026-01-11"),
-        ("2026-01-12", "2026-01-18"), ("2026-01-19", "2026-01-20"),
+        ("2026-01-01", "2026-01-04"),
+        ("2026-01-05", "2026-01-11"),
+        ("2026-01-12", "2026-01-18"),
+        ("2026-01-19", "2026-01-20"),
     ]
     # A scope starting on a Sunday opens with a one-day bucket; one inside a week is one bucket.
-    assert spans(buckets(Scope(D("2026-01-04"), D("2026-01-05")), "week")) == [("2026-01-04", "2026-01-04"), ("2026-01-05", "2026-01-05")]
+    assert spans(buckets(Scope(D("2026-01-04"), D("2026-01-05")), "week")) == [
+        ("2026-01-04", "2026-01-04"),
+        ("2026-01-05", "2026-01-05"),
+    ]
     assert spans(buckets(Scope(D("2026-01-06"), D("2026-01-08")), "week")) == [("2026-01-06", "2026-01-08")]
     # Weeks run across a year end (29 Dec 2025 is a Monday).
     assert ("2025-12-29", "2026-01-04") in spans(buckets(Scope(D("2025-12-01"), D("2026-01-31")), "week"))
@@ -40,10 +44,14 @@ def test_week_buckets_are_iso_weeks_clipped_to_the_scope():
 
 def test_month_buckets_are_calendar_months_clipped_to_the_scope():
     assert spans(buckets(Scope(D("2026-01-15"), D("2026-03-10")), "month")) == [
-        ("2026-01-15", "2026-01-31"), ("2026-02-01", "2026-02-28"), ("2026-03-01", "2026-03-10"),
+        ("2026-01-15", "2026-01-31"),
+        ("2026-02-01", "2026-02-28"),
+        ("2026-03-01", "2026-03-10"),
     ]
     assert spans(buckets(Scope(D("2023-12-31"), D("2024-02-29")), "month")) == [
-        ("2023-12-31", "2023-12-31"), ("2024-01-01", "2024-01-31"), ("2024-02-01", "2024-02-29"),
+        ("2023-12-31", "2023-12-31"),
+        ("2024-01-01", "2024-01-31"),
+        ("2024-02-01", "2024-02-29"),
     ]
 
 
@@ -87,9 +95,33 @@ def test_monthly_training_by_hand(db):
     # Feb: X6 (s9 +1); s9 covered -> 5/7. Mar: X2 (c1 +1; s2 has no "before"); c1 covered -> 6/7.
     # Signed off all along: s2, c6 (1 Jan), s7 (31 Dec) = 3.
     assert rows == [
-        {"start": "2026-01-01", "end": "2026-01-31", "sessions": 1, "attendances": 4, "training_coverage": 0.5714, "signed_off_staff": 3, "confidence_uplift": 2.0},
-        {"start": "2026-02-01", "end": "2026-02-28", "sessions": 1, "attendances": 1, "training_coverage": 0.7143, "signed_off_staff": 3, "confidence_uplift": 1.0},
-        {"start": "2026-03-01", "end": "2026-03-31", "sessions": 1, "attendances": 2, "training_coverage": 0.8571, "signed_off_staff": 3, "confidence_uplift": 1.0},
+        {
+            "start": "2026-01-01",
+            "end": "2026-01-31",
+            "sessions": 1,
+            "attendances": 4,
+            "training_coverage": 0.5714,
+            "signed_off_staff": 3,
+            "confidence_uplift": 2.0,
+        },
+        {
+            "start": "2026-02-01",
+            "end": "2026-02-28",
+            "sessions": 1,
+            "attendances": 1,
+            "training_coverage": 0.7143,
+            "signed_off_staff": 3,
+            "confidence_uplift": 1.0,
+        },
+        {
+            "start": "2026-03-01",
+            "end": "2026-03-31",
+            "sessions": 1,
+            "attendances": 2,
+            "training_coverage": 0.8571,
+            "signed_off_staff": 3,
+            "confidence_uplift": 1.0,
+        },
     ]
 
 
@@ -100,12 +132,33 @@ def test_monthly_concerns_by_hand(db):
     # Feb: I2 (blank answer), I6 (answered); open at 28 Feb: I2 I5 I6 (resolved 31 Mar); none resolved.
     # Mar: I3 (no answer); open at 31 Mar: I2 I3 I5; I6 resolved 31 Mar after 49 days.
     assert rows == [
-        {"start": "2026-01-01", "end": "2026-01-31", "concerns_raised": 1, "concerns_by_theme": themes(job_security=1),
-         "concerns_open": 1, "median_days_to_resolution": 22.5, "response_rate": 1.0},
-        {"start": "2026-02-01", "end": "2026-02-28", "concerns_raised": 2, "concerns_by_theme": themes(job_security=1, human_connection=1),
-         "concerns_open": 3, "median_days_to_resolution": None, "response_rate": 0.5},
-        {"start": "2026-03-01", "end": "2026-03-31", "concerns_raised": 1, "concerns_by_theme": themes(workload_and_time=1),
-         "concerns_open": 3, "median_days_to_resolution": 49.0, "response_rate": 0.0},
+        {
+            "start": "2026-01-01",
+            "end": "2026-01-31",
+            "concerns_raised": 1,
+            "concerns_by_theme": themes(job_security=1),
+            "concerns_open": 1,
+            "median_days_to_resolution": 22.5,
+            "response_rate": 1.0,
+        },
+        {
+            "start": "2026-02-01",
+            "end": "2026-02-28",
+            "concerns_raised": 2,
+            "concerns_by_theme": themes(job_security=1, human_connection=1),
+            "concerns_open": 3,
+            "median_days_to_resolution": None,
+            "response_rate": 0.5,
+        },
+        {
+            "start": "2026-03-01",
+            "end": "2026-03-31",
+            "concerns_raised": 1,
+            "concerns_by_theme": themes(workload_and_time=1),
+            "concerns_open": 3,
+            "median_days_to_resolution": 49.0,
+            "response_rate": 0.0,
+        },
     ]
 
 
@@ -116,7 +169,11 @@ def test_monthly_mentoring_by_hand(db):
     #   (P4 had k5; P1 and P5 started after 1 Jan).
     # 28 Feb (window from 29 Jan): P4 ended 1 Feb -> P1 P3 P5 active, no check-ins, all three stalled.
     # 31 Mar: as stats over Q1's last day: P1 P2 P3 P5 active; k2 (1 Mar), k4 (2 Mar); P1 P5 stalled.
-    assert [(r["pairings_active"], r["checkins"], r["stalled_pairings"]) for r in rows] == [(4, 2, 1), (3, 0, 3), (4, 2, 2)]
+    assert [(r["pairings_active"], r["checkins"], r["stalled_pairings"]) for r in rows] == [
+        (4, 2, 1),
+        (3, 0, 3),
+        (4, 2, 2),
+    ]
 
 
 def test_empty_buckets_are_included(db):
@@ -125,7 +182,9 @@ def test_empty_buckets_are_included(db):
     rows = series(db, "training", scope, "month")
     assert [r["start"] for r in rows] == ["2026-06-01", "2026-07-01", "2026-08-01"]
     # No sessions after April; coverage stays 7/7 (s8 covered by X4 on 1 Apr).
-    assert [(r["sessions"], r["attendances"], r["confidence_uplift"], r["training_coverage"]) for r in rows] == [(0, 0, None, 1.0)] * 3
+    assert [(r["sessions"], r["attendances"], r["confidence_uplift"], r["training_coverage"]) for r in rows] == [
+        (0, 0, None, 1.0)
+    ] * 3
     concerns = series(db, "concerns", scope, "month")
     assert [(r["concerns_raised"], r["response_rate"], r["concerns_open"]) for r in concerns] == [(0, None, 3)] * 3
 
@@ -177,30 +236,82 @@ def build_random(db, seed: int) -> None:
         tools = [records.insert(db, "tool", {"name": name, "stage": "live"}, "t") for name in ("Scribe", "Sepsis")]
         staff = []
         for n in range(30):
-            staff.append(records.insert(db, "staff", {"display_name": f"P{n}", "unit_id": rnd.choice(units),
-                                                      "is_champion": int(n % 6 == 0), "active": int(rnd.random() > 0.1)}, "t"))
+            staff.append(
+                records.insert(
+                    db,
+                    "staff",
+                    {
+                        "display_name": f"P{n}",
+                        "unit_id": rnd.choice(units),
+                        "is_champion": int(n % 6 == 0),
+                        "active": int(rnd.random() > 0.1),
+                    },
+                    "t",
+                )
+            )
             maybe_delete("staff", staff[-1])
         for _ in range(60):
-            sid = records.insert(db, "training_session", {"tool_id": rnd.choice(tools), "unit_id": rnd.choice(units), "trainer_id": staff[0],
-                                                          "held_on": day(), "minutes": 30, "format": "demo"}, "t")
+            sid = records.insert(
+                db,
+                "training_session",
+                {
+                    "tool_id": rnd.choice(tools),
+                    "unit_id": rnd.choice(units),
+                    "trainer_id": staff[0],
+                    "held_on": day(),
+                    "minutes": 30,
+                    "format": "demo",
+                },
+                "t",
+            )
             for who in rnd.sample(staff, rnd.randrange(0, 5)):
                 before = rnd.choice([None, 1, 2, 3])
-                aid = records.insert(db, "attendance", {"session_id": sid, "staff_id": who, "confidence_before": before,
-                                                        "confidence_after": rnd.choice([None, 3, 4, 5]), "signed_off": int(rnd.random() < 0.4)}, "t")
+                aid = records.insert(
+                    db,
+                    "attendance",
+                    {
+                        "session_id": sid,
+                        "staff_id": who,
+                        "confidence_before": before,
+                        "confidence_after": rnd.choice([None, 3, 4, 5]),
+                        "signed_off": int(rnd.random() < 0.4),
+                    },
+                    "t",
+                )
                 maybe_delete("attendance", aid)
             maybe_delete("training_session", sid)
         for _ in range(120):
             occurred = day()
             resolved = later(occurred, 90) if rnd.random() < 0.7 else None
-            iid = records.insert(db, "incident", {"tool_id": rnd.choice(tools), "unit_id": rnd.choice(units), "occurred_on": occurred,
-                                                  "theme": rnd.choice(list(Theme)).value, "resolved_on": resolved,
-                                                  "response": rnd.choice([None, "", "  ", "Acted on it"])}, "t")
+            iid = records.insert(
+                db,
+                "incident",
+                {
+                    "tool_id": rnd.choice(tools),
+                    "unit_id": rnd.choice(units),
+                    "occurred_on": occurred,
+                    "theme": rnd.choice(list(Theme)).value,
+                    "resolved_on": resolved,
+                    "response": rnd.choice([None, "", "  ", "Acted on it"]),
+                },
+                "t",
+            )
             maybe_delete("incident", iid)
         for _ in range(40):
             started = day()
             ended = later(started, 200) if rnd.random() < 0.5 else None
-            pid = records.insert(db, "pairing", {"mentor_id": staff[0], "mentee_id": rnd.choice(staff), "tool_id": rnd.choice(tools),
-                                                 "started_on": started, "ended_on": ended}, "t")
+            pid = records.insert(
+                db,
+                "pairing",
+                {
+                    "mentor_id": staff[0],
+                    "mentee_id": rnd.choice(staff),
+                    "tool_id": rnd.choice(tools),
+                    "started_on": started,
+                    "ended_on": ended,
+                },
+                "t",
+            )
             for _ in range(rnd.randrange(0, 6)):
                 cid = records.insert(db, "checkin", {"pairing_id": pid, "held_on": later(started, 250)}, "t")
                 maybe_delete("checkin", cid)
@@ -209,9 +320,20 @@ def build_random(db, seed: int) -> None:
         for _ in range(50):
             raised = day()
             status = rnd.choice(["new", "under consideration", "planned", "done", "not now"])
-            idea = records.insert(db, "idea", {"unit_id": rnd.choice(units), "tool_id": rnd.choice([*tools, None]),
-                                               "raised_on": raised, "status_on": later(raised, 120), "title": "idea",
-                                               "status": status, "status_reason": "later" if status == "not now" else None}, "t")
+            idea = records.insert(
+                db,
+                "idea",
+                {
+                    "unit_id": rnd.choice(units),
+                    "tool_id": rnd.choice([*tools, None]),
+                    "raised_on": raised,
+                    "status_on": later(raised, 120),
+                    "title": "idea",
+                    "status": status,
+                    "status_reason": "later" if status == "not now" else None,
+                },
+                "t",
+            )
             maybe_delete("idea", idea)
 
 
@@ -241,17 +363,47 @@ def test_units_series_carries_the_scope_and_each_unit(db):
     # Per unit, as stats with that unit alone: A 3 staff / 1 champion, all covered, s2 signed;
     # B 4 / 1, c6 s7 s9 covered, c6 s7 signed.
     assert rows == [
-        {"start": "2026-01-01", "end": "2026-03-31", "unit": "Ward A", "staff_active": 3, "champions_active": 1,
-         "staff_per_champion": 3.0, "training_coverage": 1.0, "signed_off_staff": 1},
-        {"start": "2026-01-01", "end": "2026-03-31", "unit": "Ward B", "staff_active": 4, "champions_active": 1,
-         "staff_per_champion": 4.0, "training_coverage": 0.75, "signed_off_staff": 2},
+        {
+            "start": "2026-01-01",
+            "end": "2026-03-31",
+            "unit": "Ward A",
+            "staff_active": 3,
+            "champions_active": 1,
+            "staff_per_champion": 3.0,
+            "training_coverage": 1.0,
+            "signed_off_staff": 1,
+        },
+        {
+            "start": "2026-01-01",
+            "end": "2026-03-31",
+            "unit": "Ward B",
+            "staff_active": 4,
+            "champions_active": 1,
+            "staff_per_champion": 4.0,
+            "training_coverage": 0.75,
+            "signed_off_staff": 2,
+        },
     ]
 
 
 def test_readiness_series_rows_carry_the_scope(db):
     ids = build_trust(db)
-    records.insert(db, "pulse", {"unit_id": ids["uA"], "tool_id": ids["tS"], "taken_on": "2026-02-01", "respondents": 8,
-                                 "awareness": 4, "desire": 2.5, "knowledge": 3, "ability": 3, "reinforcement": 3}, "t")
+    records.insert(
+        db,
+        "pulse",
+        {
+            "unit_id": ids["uA"],
+            "tool_id": ids["tS"],
+            "taken_on": "2026-02-01",
+            "respondents": 8,
+            "awareness": 4,
+            "desire": 2.5,
+            "knowledge": 3,
+            "ability": 3,
+            "reinforcement": 3,
+        },
+        "t",
+    )
     rows = series(db, "readiness", Q1, "month")
     assert len(rows) == 1
     assert rows[0]["start"] == "2026-01-01" and rows[0]["end"] == "2026-03-31"
@@ -266,8 +418,22 @@ def test_theme_columns_cover_every_theme(db):
 
 def test_row_keys_list_every_key_of_every_series_in_order(db):
     ids = build_trust(db)
-    records.insert(db, "pulse", {"unit_id": ids["uB"], "tool_id": ids["tP"], "taken_on": "2026-01-05", "respondents": 3,
-                                 "awareness": 3, "desire": 3, "knowledge": 3, "ability": 3, "reinforcement": 3}, "t")
+    records.insert(
+        db,
+        "pulse",
+        {
+            "unit_id": ids["uB"],
+            "tool_id": ids["tP"],
+            "taken_on": "2026-01-05",
+            "respondents": 3,
+            "awareness": 3,
+            "desire": 3,
+            "knowledge": 3,
+            "ability": 3,
+            "reinforcement": 3,
+        },
+        "t",
+    )
     for name in ROW_KEYS:
         rows = series(db, name, Q1, "month")
         assert rows and all(tuple(row) == ROW_KEYS[name] for row in rows), name

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from champion_desk.domain import metrics
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.series import SERIES, series, series_set
 from champion_desk.errors import ValidationError
@@ -29,7 +28,9 @@ def test_each_series_of_a_set_equals_series_alone(db):
                 # The grouped aggregates read on a second connection in a worker thread: the same rows.
                 assert series_set(db, SERIES, scope, bucket, concurrent=True) == together
                 assert series_set(db, ("units", "training"), scope, bucket) == {
-                    "units": together["units"], "training": together["training"]}
+                    "units": together["units"],
+                    "training": together["training"],
+                }
 
 
 def test_a_set_refuses_what_series_refuses(db):

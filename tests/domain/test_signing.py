@@ -55,12 +55,16 @@ def test_once_someone_has_a_pin_the_second_person_must_type_theirs(db, ward, man
         signing.set_signing_pin(db, ward["champion"], "1357", "t", authoriser_id=ward["manager"], authoriser_pin="0000")
     assert err.value.field == "authoriser_pin"
     assert not signing.has_signing_pin(db, ward["champion"])
-    signing.set_signing_pin(db, ward["champion"], "1357", "t", authoriser_id=ward["manager"], authoriser_pin=manager_pin)
+    signing.set_signing_pin(
+        db, ward["champion"], "1357", "t", authoriser_id=ward["manager"], authoriser_pin=manager_pin
+    )
     assert signing.has_signing_pin(db, ward["champion"])
 
 
 def test_a_pin_is_changed_with_the_current_one_or_reset_by_a_manager_with_one(db, ward, manager_pin):
-    signing.set_signing_pin(db, ward["champion"], "1357", "t", authoriser_id=ward["manager"], authoriser_pin=manager_pin)
+    signing.set_signing_pin(
+        db, ward["champion"], "1357", "t", authoriser_id=ward["manager"], authoriser_pin=manager_pin
+    )
     with pytest.raises(ValidationError) as err:
         signing.set_signing_pin(db, ward["champion"], "9999", "t", current_pin="1111")
     assert err.value.field == "current_pin"
@@ -68,7 +72,9 @@ def test_a_pin_is_changed_with_the_current_one_or_reset_by_a_manager_with_one(db
         signing.set_signing_pin(db, ward["champion"], "9999", "t")
     assert err.value.field == "authoriser"
     signing.set_signing_pin(db, ward["champion"], "9999", "t", current_pin="1357")
-    signing.set_signing_pin(db, ward["champion"], "8642", "t", authoriser_id=ward["manager"], authoriser_pin=manager_pin)
+    signing.set_signing_pin(
+        db, ward["champion"], "8642", "t", authoriser_id=ward["manager"], authoriser_pin=manager_pin
+    )
     assert signing.sign_as(db, ward["champion"], "8642").state == signing.VERIFIED
     with pytest.raises(ValidationError) as err:
         signing.set_signing_pin(db, ward["champion"], "12ab", "t", current_pin="8642")
@@ -85,14 +91,23 @@ def test_countersigning_as_someone_with_a_pin_needs_it(db, ward, manager_pin):
     # A signature for someone else does not sign as the manager.
     other = signing.sign_as(db, ward["b"], None)
     with pytest.raises(ValidationError) as err:
-        logbook.save(db, "training_session", {"verified_by": ward["manager"], "verified_on": TODAY.isoformat()}, "t", sid,
-                     today=TODAY, signatures={ward["b"]: other})
+        logbook.save(
+            db,
+            "training_session",
+            {"verified_by": ward["manager"], "verified_on": TODAY.isoformat()},
+            "t",
+            sid,
+            today=TODAY,
+            signatures={ward["b"]: other},
+        )
     assert (err.value.field, err.value.rule) == ("verified_by", "needs the signer's PIN")
     assert records.get(db, "training_session", sid)["verified_by"] is None
     assert logbook.countersign(db, [sid], signing.sign_as(db, ward["manager"], manager_pin), "t", on=TODAY) == 1
     row = records.get(db, "training_session", sid)
     assert (row["verified_by"], row["verified_signature"]) == (ward["manager"], "pin")
-    change = json.loads(db.query("SELECT changes FROM audit WHERE record_id = ? AND action = 'update'", (sid,))[-1]["changes"])
+    change = json.loads(
+        db.query("SELECT changes FROM audit WHERE record_id = ? AND action = 'update'", (sid,))[-1]["changes"]
+    )
     assert change["verified_signature"] == [None, "pin"]
 
 
@@ -120,7 +135,9 @@ def test_a_sign_off_is_verified_only_with_the_signers_pin_and_a_new_date_signs_a
     assert err.value.field == "attendees.0.signed_off_by"
     assert records.find(db, "attendance", session_id=sid) == []
     signature = signing.sign_as(db, ward["manager"], manager_pin)
-    logbook.save_session(db, session_values(ward), [attendee], "t", sid, today=TODAY, signatures={ward["manager"]: signature})
+    logbook.save_session(
+        db, session_values(ward), [attendee], "t", sid, today=TODAY, signatures={ward["manager"]: signature}
+    )
     (row,) = records.find(db, "attendance", session_id=sid)
     assert row["signed_off_signature"] == "pin"
     assert logbook.attendance_signers(db, sid, [attendee]) == []  # unchanged: nothing to sign

@@ -16,8 +16,7 @@ def _bytes(content: bytes) -> Callable[[Path], None]:
     return lambda path: path.write_bytes(content)
 
 
-_MIXED = ("Staff No,Name\nG1,Gráinne Ó Súilleabháin\nG2,Zoë Adams\n".encode()
-          + "G3,Siobhán Ó Briain\n".encode("cp1252"))
+_MIXED = "Staff No,Name\nG1,Gráinne Ó Súilleabháin\nG2,Zoë Adams\n".encode() + "G3,Siobhán Ó Briain\n".encode("cp1252")
 
 CSV_CASES: list[tuple[str, str, Callable[[Path], None], str]] = [
     ("empty", "roster.csv", _bytes(b""), "is empty"),
@@ -32,21 +31,44 @@ CSV_CASES: list[tuple[str, str, Callable[[Path], None], str]] = [
 ]
 
 XLSX_CASES: list[tuple[str, str, Callable[[Path], None], str]] = [
-    ("zip bomb", "roster.xlsx", lambda p: workbooks.bomb(p, 256 * 1024**2),
-     "unpacks to 256 MiB; a roster workbook may unpack to at most 64 MiB"),
+    (
+        "zip bomb",
+        "roster.xlsx",
+        lambda p: workbooks.bomb(p, 256 * 1024**2),
+        "unpacks to 256 MiB; a roster workbook may unpack to at most 64 MiB",
+    ),
     ("packed too tight", "roster.xlsx", lambda p: workbooks.bomb(p, 40 * 1024**2), "packs 40 MiB into"),
     ("under-declared sizes", "roster.xlsx", workbooks.under_declared, "not a readable Excel workbook"),
-    ("too many cells", "roster.xlsx", lambda p: workbooks.many_cells(p, 2_010_000),
-     "roster.xlsx: the sheet holds more than 2,000,000 cells"),
-    ("cells far right", "roster.xlsx",
-     lambda p: workbooks.write_workbook(p, workbooks.sheet_xml(b'<row r="%d"><c r="XFD%d"><v>1</v></c></row>' % (r, r)
-                                                               for r in range(2, 200)), zip64=False),
-     "line 124: the sheet holds more than 2,000,000 cells"),
-    ("missing shared string", "roster.xlsx",
-     lambda p: workbooks.write_workbook(p, workbooks.sheet_xml([b'<row r="2"><c t="s"><v>7</v></c></row>']), zip64=False),
-     "damaged Excel workbook"),
-    ("broken xml", "roster.xlsx", lambda p: workbooks.write_workbook(p, [b"<worksheet><sheetData><row>"], zip64=False),
-     r"not a readable Excel workbook \(ParseError\)"),
+    (
+        "too many cells",
+        "roster.xlsx",
+        lambda p: workbooks.many_cells(p, 2_010_000),
+        "roster.xlsx: the sheet holds more than 2,000,000 cells",
+    ),
+    (
+        "cells far right",
+        "roster.xlsx",
+        lambda p: workbooks.write_workbook(
+            p,
+            workbooks.sheet_xml(b'<row r="%d"><c r="XFD%d"><v>1</v></c></row>' % (r, r) for r in range(2, 200)),
+            zip64=False,
+        ),
+        "line 124: the sheet holds more than 2,000,000 cells",
+    ),
+    (
+        "missing shared string",
+        "roster.xlsx",
+        lambda p: workbooks.write_workbook(
+            p, workbooks.sheet_xml([b'<row r="2"><c t="s"><v>7</v></c></row>']), zip64=False
+        ),
+        "damaged Excel workbook",
+    ),
+    (
+        "broken xml",
+        "roster.xlsx",
+        lambda p: workbooks.write_workbook(p, [b"<worksheet><sheetData><row>"], zip64=False),
+        r"not a readable Excel workbook \(ParseError\)",
+    ),
 ]
 
 CASES = CSV_CASES + XLSX_CASES

@@ -54,24 +54,86 @@ def _plant(path: Path) -> dict[str, str]:
         stacey = records.insert(db, "staff", {"display_name": "Stacey Ward", "unit_id": cedar, "staff_ref": "E2"}, "t")
         sean = records.insert(db, "staff", {"display_name": EARLIER, "unit_id": cedar, "staff_ref": REF}, "t")
         # Logged under the earlier name: it is the audit actor of these rows.
-        logbook.save_session(db, {"tool_id": tool, "unit_id": cedar, "trainer_id": champion, "held_on": day, "minutes": 30,
-                                  "format": "hands-on", "notes": unicodedata.normalize("NFD", f"{NAME.upper()} set up the laptop")},
-                             [{"staff_id": sean}, {"staff_id": stacey}], EARLIER, today=today)
+        logbook.save_session(
+            db,
+            {
+                "tool_id": tool,
+                "unit_id": cedar,
+                "trainer_id": champion,
+                "held_on": day,
+                "minutes": 30,
+                "format": "hands-on",
+                "notes": unicodedata.normalize("NFD", f"{NAME.upper()} set up the laptop"),
+            },
+            [{"staff_id": sean}, {"staff_id": stacey}],
+            EARLIER,
+            today=today,
+        )
         records.update(db, "staff", sean, {"display_name": NAME}, "Zoë Adams")  # renamed once
-        pairing = records.insert(db, "pairing", {"mentor_id": champion, "mentee_id": sean, "tool_id": tool,
-                                                 "started_on": day, "goal": f"{NAME.lower()} drafts alone"}, "t")
-        records.insert(db, "checkin", {"pairing_id": pairing, "held_on": day,
-                                       "note": f"{NAME}'s confidence is up; {REF} signed off"}, NAME)
-        records.insert(db, "story", {"tool_id": tool, "unit_id": cedar, "told_on": day, "title": "Drafts by lunch",
-                                     "summary": "An hour saved on Cedar Ward", "source": "seán  ó\nsúilleabháin"}, "t")
-        logbook.save(db, "incident", {"tool_id": tool, "unit_id": cedar, "reported_by": champion, "raised_by": sean,
-                                      "occurred_on": day, "theme": "workload and time", "status": "addressed",
-                                      "resolved_on": day, "description": f"{EARLIER} worried about rotas",
-                                      "response": f"Met {EARLIER.upper()} and Stacey Ward on Cedar Ward; time added",
-                                      "owner": NAME}, "t", acknowledge_identifiers=True, today=today)
-        records.insert(db, "suggestion_response", {"suggestion_key": "k", "decision": "dismissed",
-                                                   "reason": f"{unicodedata.normalize('NFD', NAME)} is on leave"}, "t")
-        note = records.insert(db, "story", {"tool_id": tool, "told_on": day, "title": "t", "summary": f"Ask {NAME}"}, "t")
+        pairing = records.insert(
+            db,
+            "pairing",
+            {
+                "mentor_id": champion,
+                "mentee_id": sean,
+                "tool_id": tool,
+                "started_on": day,
+                "goal": f"{NAME.lower()} drafts alone",
+            },
+            "t",
+        )
+        records.insert(
+            db,
+            "checkin",
+            {"pairing_id": pairing, "held_on": day, "note": f"{NAME}'s confidence is up; {REF} signed off"},
+            NAME,
+        )
+        records.insert(
+            db,
+            "story",
+            {
+                "tool_id": tool,
+                "unit_id": cedar,
+                "told_on": day,
+                "title": "Drafts by lunch",
+                "summary": "An hour saved on Cedar Ward",
+                "source": "seán  ó\nsúilleabháin",
+            },
+            "t",
+        )
+        logbook.save(
+            db,
+            "incident",
+            {
+                "tool_id": tool,
+                "unit_id": cedar,
+                "reported_by": champion,
+                "raised_by": sean,
+                "occurred_on": day,
+                "theme": "workload and time",
+                "status": "addressed",
+                "resolved_on": day,
+                "description": f"{EARLIER} worried about rotas",
+                "response": f"Met {EARLIER.upper()} and Stacey Ward on Cedar Ward; time added",
+                "owner": NAME,
+            },
+            "t",
+            acknowledge_identifiers=True,
+            today=today,
+        )
+        records.insert(
+            db,
+            "suggestion_response",
+            {
+                "suggestion_key": "k",
+                "decision": "dismissed",
+                "reason": f"{unicodedata.normalize('NFD', NAME)} is on leave",
+            },
+            "t",
+        )
+        note = records.insert(
+            db, "story", {"tool_id": tool, "told_on": day, "title": "t", "summary": f"Ask {NAME}"}, "t"
+        )
         records.update(db, "story", note, {"summary": f"Asked {EARLIER} twice"}, "t")  # the audit keeps both texts
         return {"sean": sean, "stacey": stacey}
 

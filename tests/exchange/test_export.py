@@ -13,8 +13,19 @@ from champion_desk.store.schema import RECORD_TABLES, columns
 
 @pytest.fixture
 def filled(db, ward):
-    records.insert(db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-01",
-                                    "theme": "job security", "raised_by": ward["a"], "description": "=HYPERLINK(\"x\")"}, "t")
+    records.insert(
+        db,
+        "incident",
+        {
+            "tool_id": ward["tool"],
+            "unit_id": ward["unit"],
+            "occurred_on": "2026-11-01",
+            "theme": "job security",
+            "raised_by": ward["a"],
+            "description": '=HYPERLINK("x")',
+        },
+        "t",
+    )
     gone = records.insert(db, "unit", {"name": "Closed ward"}, "t")
     records.delete(db, "unit", gone, "t")
     return ward
@@ -38,7 +49,7 @@ def test_confidential_columns_and_formulas(db, filled, tmp_path):
     with open(tmp_path / "out" / "incident.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert "raised_by" not in rows[0] and "raised_by" not in export_columns("incident")
-    assert rows[0]["description"] == "'=HYPERLINK(\"x\")"
+    assert rows[0]["description"] == '\'=HYPERLINK("x")'
     assert not (tmp_path / "out" / "audit.csv").exists()
 
 
@@ -52,7 +63,11 @@ def test_xlsx_export_has_one_sheet_per_table(db, filled, tmp_path):
     staff = list(wb["staff"].iter_rows(values_only=True))
     assert staff[0] == export_columns("staff") and "signing_pin_hash" not in staff[0]
     assert {r[export_columns("staff").index("display_name")] for r in staff[1:]} == {
-        "Zoë Adams", "Łukasz Nowak", "Nguyễn Thị Mai", "Siobhán Ó Briain"}
+        "Zoë Adams",
+        "Łukasz Nowak",
+        "Nguyễn Thị Mai",
+        "Siobhán Ó Briain",
+    }
     incident = list(wb["incident"].iter_rows(values_only=True))
     assert incident[1][incident[0].index("description")].startswith("'=")
     wb.close()
@@ -80,8 +95,18 @@ def test_the_default_export_is_fit_for_a_manager(db, filled, tmp_path):
 
 def test_manager_export_redacts_names_in_free_text_but_not_unit_names(db, filled, tmp_path):
     records.insert(db, "staff", {"display_name": "Jane Ward", "unit_id": filled["unit"]}, "t")
-    records.insert(db, "story", {"tool_id": filled["tool"], "unit_id": filled["unit"], "told_on": "2026-11-01",
-                                 "title": "Drafts done by lunch", "summary": "Łukasz Nowak saved an hour a shift"}, "t")
+    records.insert(
+        db,
+        "story",
+        {
+            "tool_id": filled["tool"],
+            "unit_id": filled["unit"],
+            "told_on": "2026-11-01",
+            "title": "Drafts done by lunch",
+            "summary": "Łukasz Nowak saved an hour a shift",
+        },
+        "t",
+    )
     export_database(db, tmp_path / "out", "csv")
     story = (tmp_path / "out" / "story.csv").read_text(encoding="utf-8-sig")
     assert "Łukasz" not in story and "a colleague saved an hour" in story
@@ -91,11 +116,27 @@ def test_manager_export_redacts_names_in_free_text_but_not_unit_names(db, filled
 def test_manager_export_hides_every_spelling_in_every_free_text_column_and_keeps_place_names(db, filled, tmp_path):
     cedar = records.insert(db, "unit", {"name": "Cedar Ward", "specialty": "Stacey Ward's old specialty"}, "t")
     stacey = records.insert(db, "staff", {"display_name": "Stacey Ward", "unit_id": cedar, "staff_ref": "E77"}, "t")
-    records.update(db, "staff", filled["b"], {"display_name": "Siobhán Kelly"}, "t")  # renamed: Ó Briain is an earlier name
-    records.insert(db, "incident", {"tool_id": filled["tool"], "unit_id": cedar, "occurred_on": "2026-11-01",
-                                    "theme": "other", "response": "Met SIOBHÁN Ó\nBRIAIN on Cedar Ward"}, "t")
-    records.insert(db, "suggestion_response", {"suggestion_key": "k", "decision": "dismissed",
-                                               "reason": "stacey  ward (E77) is on leave"}, "t")
+    records.update(
+        db, "staff", filled["b"], {"display_name": "Siobhán Kelly"}, "t"
+    )  # renamed: Ó Briain is an earlier name
+    records.insert(
+        db,
+        "incident",
+        {
+            "tool_id": filled["tool"],
+            "unit_id": cedar,
+            "occurred_on": "2026-11-01",
+            "theme": "other",
+            "response": "Met SIOBHÁN Ó\nBRIAIN on Cedar Ward",
+        },
+        "t",
+    )
+    records.insert(
+        db,
+        "suggestion_response",
+        {"suggestion_key": "k", "decision": "dismissed", "reason": "stacey  ward (E77) is on leave"},
+        "t",
+    )
     export_database(db, tmp_path / "out", "csv")
     text = {p.stem: p.read_text(encoding="utf-8-sig") for p in (tmp_path / "out").glob("*.csv")}
     assert "a colleague (a colleague) is on leave" in text["suggestion_response"]
@@ -132,8 +173,9 @@ def test_export_counts_hide_what_the_one_month_briefings_hide_and_leave_out_the_
     for month, end in (("2026-09", dt.date(2026, 9, 30)), ("2026-10", dt.date(2026, 10, 31))):
         everyone = collect(db, Scope(dt.date.fromisoformat(month + "-01"), end), full=False)
         for name, uid in everyone.unit_ids.items():
-            one = dataclasses.replace(everyone, scope=dataclasses.replace(everyone.scope, units=(name,)),
-                                      unit_ids={name: uid})
+            one = dataclasses.replace(
+                everyone, scope=dataclasses.replace(everyone.scope, units=(name,)), unit_ids={name: uid}
+            )
             briefing = {t: c.text for t, c in concern_figures(one, 5).themes.items() if c.value}
             exported = {r[2]: str(r[3]) for r in rows if r[0] == name and r[1] == month}
             assert exported == briefing, (month, name)
@@ -142,7 +184,9 @@ def test_export_counts_hide_what_the_one_month_briefings_hide_and_leave_out_the_
 
 def test_the_manager_export_says_how_a_tool_was_used_but_not_by_whom(db, filled, tmp_path):
     records.update(db, "staff", filled["a"], {"email": "mai.nguyen@nhs.net", "login": "mnguyen"}, "t")
-    records.insert(db, "usage", {"staff_id": filled["a"], "tool_id": filled["tool"], "day": "2026-11-02", "count": 4}, "t")
+    records.insert(
+        db, "usage", {"staff_id": filled["a"], "tool_id": filled["tool"], "day": "2026-11-02", "count": 4}, "t"
+    )
     export_database(db, tmp_path / "out", "csv")
     with open(tmp_path / "out" / "usage.csv", encoding="utf-8-sig", newline="") as fh:
         (row,) = list(csv.DictReader(fh))
@@ -152,11 +196,22 @@ def test_the_manager_export_says_how_a_tool_was_used_but_not_by_whom(db, filled,
     export_database(db, tmp_path / "full", "csv", full=True)
     with open(tmp_path / "full" / "usage.csv", encoding="utf-8-sig", newline="") as fh:
         assert next(csv.DictReader(fh))["staff_id"] == filled["a"]
+
+
 def test_who_suggested_or_backed_an_idea_is_in_the_full_export_only(db, filled, tmp_path):
     from champion_desk.domain.ideas import back_idea, save_idea
 
-    idea = save_idea(db, {"unit_id": filled["unit"], "raised_on": "2026-11-01", "suggested_by": filled["a"],
-                          "title": "Drafts for letters", "description": "Nguyễn Thị Mai would pilot it"}, "t")
+    idea = save_idea(
+        db,
+        {
+            "unit_id": filled["unit"],
+            "raised_on": "2026-11-01",
+            "suggested_by": filled["a"],
+            "title": "Drafts for letters",
+            "description": "Nguyễn Thị Mai would pilot it",
+        },
+        "t",
+    )
     back_idea(db, idea, "t", "2026-11-02", backed_by=filled["b"])
     back_idea(db, idea, "t", "2026-11-02", backers=4)
 

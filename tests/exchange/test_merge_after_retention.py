@@ -43,8 +43,12 @@ def test_the_other_pcs_older_copy_does_not_bring_it_back(db, kept_ward, tmp_path
     assert records.find(db, "unit", name="Ward 9")  # their new work did arrive
     # The purged tombstones came back only as tombstones, and the next run purges them again.
     assert db.scalar("SELECT count(*) FROM story WHERE deleted_at IS NULL") == 0
-    assert retention.plan(db, TODAY).counts() == {"raised_by": 0, "concern_text": 0, "leavers": 0,
-                                                   "tombstones": {"story": 1, "training_session": 1, "attendance": 1}}
+    assert retention.plan(db, TODAY).counts() == {
+        "raised_by": 0,
+        "concern_text": 0,
+        "leavers": 0,
+        "tombstones": {"story": 1, "training_session": 1, "attendance": 1},
+    }
     retention.apply(db, "Zoë Adams", TODAY)
     assert PURGED_TITLE.encode() not in _raw(db.path)
 

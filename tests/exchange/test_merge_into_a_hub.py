@@ -15,8 +15,12 @@ def test_a_small_file_merged_into_a_big_one_keeps_the_newer_version_and_counts_r
     with open_database(hub_path) as hub:
         unit = records.insert(hub, "unit", {"name": "Ward 1"}, "t")
         tool = records.insert(hub, "tool", {"name": "Scribe"}, "t")
-        ids = [records.insert(hub, "story", {"tool_id": tool, "unit_id": unit, "told_on": "2026-11-01", "title": f"s{i}"}, "t")
-               for i in range(40)]
+        ids = [
+            records.insert(
+                hub, "story", {"tool_id": tool, "unit_id": unit, "told_on": "2026-11-01", "title": f"s{i}"}, "t"
+            )
+            for i in range(40)
+        ]
     shutil.copyfile(hub_path, ward_path)  # the ward holds the hub's records as they were
     with open_database(ward_path) as ward:
         for record_id in ids[10:]:
@@ -27,7 +31,9 @@ def test_a_small_file_merged_into_a_big_one_keeps_the_newer_version_and_counts_r
     with open_database(hub_path) as hub:
         # Bigger than the ward by far: the hub holds 400 more stories the ward never saw.
         for i in range(400):
-            records.insert(hub, "story", {"tool_id": tool, "unit_id": unit, "told_on": "2026-11-03", "title": f"h{i}"}, "t")
+            records.insert(
+                hub, "story", {"tool_id": tool, "unit_id": unit, "told_on": "2026-11-03", "title": f"h{i}"}, "t"
+            )
         records.update(hub, "story", ids[0], {"summary": "newest edit, made on the hub"}, "t")
         looked_up = []
         real = merge_module._shared_ids

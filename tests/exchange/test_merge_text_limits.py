@@ -18,8 +18,18 @@ def _other_file(tmp_path, response: str):
         unit = records.insert(other, "unit", {"name": "Ward 9"}, "t")
         tool = records.insert(other, "tool", {"name": "Scribe"}, "t")
         champion = records.insert(other, "staff", {"display_name": "Zoë Adams", "unit_id": unit, "is_champion": 1}, "t")
-        concern = records.insert(other, "incident", {"tool_id": tool, "unit_id": unit, "reported_by": champion,
-                                                     "occurred_on": "2026-11-01", "theme": "job security"}, "t")
+        concern = records.insert(
+            other,
+            "incident",
+            {
+                "tool_id": tool,
+                "unit_id": unit,
+                "reported_by": champion,
+                "occurred_on": "2026-11-01",
+                "theme": "job security",
+            },
+            "t",
+        )
     # Written past the app's rules, as another program could.
     conn = sqlite3.connect(path)
     with conn:
@@ -32,7 +42,9 @@ def test_text_over_the_limit_is_refused_naming_table_field_and_rule_and_nothing_
     limit = TEXT_LIMITS["incident"]["response"]
     other = _other_file(tmp_path, "Quiet worry " + "x" * limit)
     before = db.conn.execute("SELECT count(*) FROM incident").fetchone()[0]
-    with pytest.raises(MergeError, match=r"incident response \(record .*\) is 4,012 characters; at most 4,000 are allowed") as e:
+    with pytest.raises(
+        MergeError, match=r"incident response \(record .*\) is 4,012 characters; at most 4,000 are allowed"
+    ) as e:
         merge_database(db, other, "t", backup=False)
     assert "Quiet worry" not in str(e.value)  # the text may be a concern: never quoted
     assert db.conn.execute("SELECT count(*) FROM incident").fetchone()[0] == before

@@ -43,17 +43,26 @@ def _file_hash(path: Path) -> str:
 def test_hr_export_headers_are_recognised():
     table = read_roster(HR)
     mapping = guess_mapping(table.headers)
-    assert mapping == {"staff_ref": ("Employee Number",), "display_name": ("Full Name",), "role": ("Job Title",),
-                       "unit": ("Ward",), "is_champion": ("Champion",), "active": ("Status",)}
+    assert mapping == {
+        "staff_ref": ("Employee Number",),
+        "display_name": ("Full Name",),
+        "role": ("Job Title",),
+        "unit": ("Ward",),
+        "is_champion": ("Champion",),
+        "active": ("Status",),
+    }
 
 
-@pytest.mark.parametrize("headers, field, column", [
-    (["Staff No", "Name", "Position", "Department"], "staff_ref", "Staff No"),
-    (["Assignment Number", "Name", "Position", "Department"], "unit", "Department"),
-    (["Assignment Number", "Name", "Position", "Cost Centre"], "unit", "Cost Centre"),
-    (["Staff No.", "Full Name", "Active"], "active", "Active"),
-    (["Staff No", "Name", "Position"], "role", "Position"),
-])
+@pytest.mark.parametrize(
+    "headers, field, column",
+    [
+        (["Staff No", "Name", "Position", "Department"], "staff_ref", "Staff No"),
+        (["Assignment Number", "Name", "Position", "Department"], "unit", "Department"),
+        (["Assignment Number", "Name", "Position", "Cost Centre"], "unit", "Cost Centre"),
+        (["Staff No.", "Full Name", "Active"], "active", "Active"),
+        (["Staff No", "Name", "Position"], "role", "Position"),
+    ],
+)
 def test_header_synonyms(headers, field, column):
     assert guess_mapping(headers)[field] == (column,)
 
@@ -62,17 +71,45 @@ def test_forename_and_surname_make_the_name():
     assert guess_mapping(["Forename", "Surname", "Staff No"])["display_name"] == ("Forename", "Surname")
 
 
-@pytest.mark.parametrize("text, value", [("yes", 1), ("Y", 1), ("true", 1), ("1", 1), ("x", 1),
-                                         ("no", 0), ("N", 0), ("false", 0), ("0", 0), ("maybe", "maybe"), ("Active", "Active")])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("yes", 1),
+        ("Y", 1),
+        ("true", 1),
+        ("1", 1),
+        ("x", 1),
+        ("no", 0),
+        ("N", 0),
+        ("false", 0),
+        ("0", 0),
+        ("maybe", "maybe"),
+        ("Active", "Active"),
+    ],
+)
 def test_flags(text, value):
     assert parse_flag(text) == value
 
 
-@pytest.mark.parametrize("text, value", [
-    ("Active Assignment", 1), ("  active   assignment ", 1), ("Acting Up", 1), ("Active", 1), ("Yes", 1),
-    ("Suspend Assignment", 0), ("Suspended", 0), ("SUSPENDED", 0), ("Leaver", 0), ("Terminate Assignment", 0), ("No", 0),
-    ("On Secondment", None), ("maybe", None), ("Activ", None),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Active Assignment", 1),
+        ("  active   assignment ", 1),
+        ("Acting Up", 1),
+        ("Active", 1),
+        ("Yes", 1),
+        ("Suspend Assignment", 0),
+        ("Suspended", 0),
+        ("SUSPENDED", 0),
+        ("Leaver", 0),
+        ("Terminate Assignment", 0),
+        ("No", 0),
+        ("On Secondment", None),
+        ("maybe", None),
+        ("Activ", None),
+    ],
+)
 def test_status_words_are_read_by_the_table_alone(text, value):
     assert parse_status(text) == value
 
@@ -91,12 +128,15 @@ def test_the_readme_lists_exactly_the_status_words():
 
 def test_suspended_and_unknown_statuses(db, tmp_path):
     f = tmp_path / "r.csv"
-    f.write_text("Staff No,Name,Ward,Assignment Status\nS1,Ann Lee,Ward 2,Suspend Assignment\n"
-                 "S2,Bo Chan,Ward 2,Suspended\nS3,Cy Dee,Ward 2,Active Assignment\nS4,Di Eve,Ward 2,On Secondment\n",
-                 encoding="utf-8")
+    f.write_text(
+        "Staff No,Name,Ward,Assignment Status\nS1,Ann Lee,Ward 2,Suspend Assignment\n"
+        "S2,Bo Chan,Ward 2,Suspended\nS3,Cy Dee,Ward 2,Active Assignment\nS4,Di Eve,Ward 2,On Secondment\n",
+        encoding="utf-8",
+    )
     plan = _import(db, f)
     assert [str(p) for p in plan.problems] == [
-        "line 5: active: is not an HR status word Champion Desk knows (got 'On Secondment'; the README lists the words)"]
+        "line 5: active: is not an HR status word Champion Desk knows (got 'On Secondment'; the README lists the words)"
+    ]
     assert plan.written is False and records.count(db, "staff") == 0
     _import(db, f, skip_invalid=True)
     assert {s["staff_ref"]: s["active"] for s in records.find(db, "staff")} == {"S1": 0, "S2": 0, "S3": 1}
@@ -104,8 +144,10 @@ def test_suspended_and_unknown_statuses(db, tmp_path):
 
 def test_an_empty_unit_is_a_warning_naming_the_line(db, tmp_path):
     f = tmp_path / "r.csv"
-    f.write_text('Staff No,Employee Name,Position,Organisation\nK1,"Ok, Name",Consultant,\nK2,Ann Lee,Nurse,Ward 2\n',
-                 encoding="utf-8")
+    f.write_text(
+        'Staff No,Employee Name,Position,Organisation\nK1,"Ok, Name",Consultant,\nK2,Ann Lee,Nurse,Ward 2\n',
+        encoding="utf-8",
+    )
     plan = _import(db, f)
     assert [str(w) for w in plan.warnings] == ["line 2: unit: empty, imported without a unit"]
     assert plan.written and not plan.problems
@@ -133,8 +175,11 @@ def test_import_adds_staff_and_units_then_reimport_changes_nothing(db):
 
 def test_changed_fields_are_updated_and_blank_cells_keep_values(db, tmp_path):
     _import(db, HR)
-    text = HR.read_text(encoding="utf-8").replace("Healthcare Assistant", "Nursing Associate").replace(
-        "Physiotherapist,Therapies", ",Therapies")
+    text = (
+        HR.read_text(encoding="utf-8")
+        .replace("Healthcare Assistant", "Nursing Associate")
+        .replace("Physiotherapist,Therapies", ",Therapies")
+    )
     changed = tmp_path / "changed.csv"
     changed.write_text(text, encoding="utf-8")
     plan = _import(db, changed)
@@ -156,11 +201,11 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_written(db, tmp_path):
     bad.write_text(
         "Staff No,Name,Ward,Champion\n"
         "A1,Ann Lee,Ward 1,yes\n"
-        "A2,,Ward 1,no\n"                      # line 3: no name
-        "A1,Ann Again,Ward 1,no\n"             # line 4: duplicate staff number
+        "A2,,Ward 1,no\n"  # line 3: no name
+        "A1,Ann Again,Ward 1,no\n"  # line 4: duplicate staff number
         '"A3","' + "x" * 130 + '",Ward 1,no\n'  # line 5: name too long
-        "A4,Bo Chan,Ward 2,perhaps\n"          # line 6: not a yes/no
-        "A5,Cy Dee\n",                          # line 7: ragged
+        "A4,Bo Chan,Ward 2,perhaps\n"  # line 6: not a yes/no
+        "A5,Cy Dee\n",  # line 7: ragged
         encoding="utf-8",
     )
     before = _snapshot(db)
@@ -201,10 +246,16 @@ def test_a_staff_number_held_by_a_deleted_colleague_is_an_error(db, tmp_path):
     assert [str(p).split(" (")[0] for p in plan.problems] == ["line 2: staff_ref: must be unique"]
 
 
-@pytest.mark.parametrize("encoding, newline, delimiter", [
-    ("utf-8", "\n", ","), ("utf-8-sig", "\r\n", ","), ("cp1252", "\r\n", ";"), ("utf-16", "\r\n", "\t"),
-    ("utf-8", "\r\n", "|"),
-])
+@pytest.mark.parametrize(
+    "encoding, newline, delimiter",
+    [
+        ("utf-8", "\n", ","),
+        ("utf-8-sig", "\r\n", ","),
+        ("cp1252", "\r\n", ";"),
+        ("utf-16", "\r\n", "\t"),
+        ("utf-8", "\r\n", "|"),
+    ],
+)
 def test_encodings_delimiters_and_line_ends(tmp_path, encoding, newline, delimiter):
     rows = [["Staff No", "Name", "Ward"], ["B1", "Siobhán Ó Briain", "Ward 3"], ["B2", "José Müller", "Ward 3"]]
     if encoding != "cp1252":
@@ -247,8 +298,9 @@ def test_xlsx_roster(db, tmp_path):
     assert records.find(db, "staff", staff_ref="20002")[0]["active"] == 0
 
 
-@pytest.mark.parametrize("name, write, message", [(c[1], c[2], c[3]) for c in bad_rosters.CASES],
-                         ids=[c[0] for c in bad_rosters.CASES])
+@pytest.mark.parametrize(
+    "name, write, message", [(c[1], c[2], c[3]) for c in bad_rosters.CASES], ids=[c[0] for c in bad_rosters.CASES]
+)
 def test_malformed_files_are_refused_clearly(db, tmp_path, name, write, message):
     path = tmp_path / name
     write(path)
@@ -260,8 +312,9 @@ def test_malformed_files_are_refused_clearly(db, tmp_path, name, write, message)
 
 def test_a_mixed_encoding_file_is_refused_naming_the_line_of_the_first_bad_byte(db, tmp_path):
     path = tmp_path / "r.csv"
-    path.write_bytes("Staff No,Name\nG1,Gráinne Ó Súilleabháin\nG2,Zoë Adams\n".encode()
-                     + "G3,Siobhán Ó Briain\n".encode("cp1252"))
+    path.write_bytes(
+        "Staff No,Name\nG1,Gráinne Ó Súilleabháin\nG2,Zoë Adams\n".encode() + "G3,Siobhán Ó Briain\n".encode("cp1252")
+    )
     with pytest.raises(TableFileError, match=r"r.csv, line 4: byte 0xE1 is not UTF-8 text"):
         read_roster(path)
     # Named as Windows-1252, its UTF-8 lines would read as "GrÃ¡inne": refused too, by line.
@@ -269,8 +322,14 @@ def test_a_mixed_encoding_file_is_refused_naming_the_line_of_the_first_bad_byte(
         read_roster(path, encoding="cp1252")
 
 
-@given(st.lists(st.text(st.characters(codec="cp1252", exclude_categories=("Cc", "Cs")), min_size=1, max_size=12),
-                min_size=1, max_size=6), st.integers(0, 5))
+@given(
+    st.lists(
+        st.text(st.characters(codec="cp1252", exclude_categories=("Cc", "Cs")), min_size=1, max_size=12),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(0, 5),
+)
 @settings(max_examples=60, deadline=None)
 def test_one_foreign_byte_anywhere_names_its_line(names, where):
     import tempfile
@@ -278,7 +337,13 @@ def test_one_foreign_byte_anywhere_names_its_line(names, where):
     lines = ["Staff No,Name", *(f"Z{n},{name.replace(',', ' ').strip() or 'x'}" for n, name in enumerate(names))]
     where = 1 + where % (len(lines) - 1)
     lines[where] += "\xe9"  # é, written below as one Windows-1252 byte in an otherwise UTF-8 file
-    raw = "\n".join(lines[:where]).encode() + b"\n" + lines[where].encode("cp1252") + b"\n" + "\n".join(lines[where + 1:]).encode()
+    raw = (
+        "\n".join(lines[:where]).encode()
+        + b"\n"
+        + lines[where].encode("cp1252")
+        + b"\n"
+        + "\n".join(lines[where + 1 :]).encode()
+    )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "r.csv"
         path.write_bytes(raw)
@@ -308,7 +373,9 @@ def test_an_unknown_encoding_is_one_line(tmp_path):
 
 def test_a_declared_sheet_size_is_not_believed(tmp_path):
     path = tmp_path / "roster.xlsx"
-    rows = [b'<row r="2"><c r="A2" t="inlineStr"><is><t>A1</t></is></c><c r="B2" t="inlineStr"><is><t>Ann</t></is></c></row>']
+    rows = [
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>A1</t></is></c><c r="B2" t="inlineStr"><is><t>Ann</t></is></c></row>'
+    ]
     workbooks.write_workbook(path, workbooks.sheet_xml(rows, dimension="A1:XFD1048576"), zip64=False)
     table = read_roster(path)
     assert table.headers == ["Staff No", "Name"] and table.rows == [(2, ["A1", "Ann"])]
@@ -358,8 +425,10 @@ def test_10000_rows_import_quickly(db, tmp_path):
 def test_reimporting_rows_without_staff_numbers_matches_on_name(db, tmp_path):
     f = tmp_path / "r.csv"
     f.write_text("Name,Role\nAnn Lee,nurse\nBo Chan,hca\n", encoding="utf-8")
-    for expected in ({"added": 2, "updated": 0, "unchanged": 0, "invalid": 0},
-                     {"added": 0, "updated": 0, "unchanged": 2, "invalid": 0}):
+    for expected in (
+        {"added": 2, "updated": 0, "unchanged": 0, "invalid": 0},
+        {"added": 0, "updated": 0, "unchanged": 2, "invalid": 0},
+    ):
         table = read_roster(f)
         assert import_roster(db, table, guess_mapping(table.headers), "t").counts == expected
 

@@ -44,7 +44,9 @@ def _ward(path: Path, name: str) -> Path:
         unit = records.insert(db, "unit", {"name": name}, "t")
         tool = records.insert(db, "tool", {"name": "Scribe"}, "t")
         records.insert(db, "staff", {"display_name": f"Champion of {name}", "unit_id": unit, "is_champion": 1}, "t")
-        records.insert(db, "story", {"tool_id": tool, "unit_id": unit, "told_on": "2026-11-01", "title": f"{name} saved time"}, "t")
+        records.insert(
+            db, "story", {"tool_id": tool, "unit_id": unit, "told_on": "2026-11-01", "title": f"{name} saved time"}, "t"
+        )
     return path
 
 
@@ -60,9 +62,13 @@ def _edit(path: Path, step: int, choice: int) -> None:
         if choice == 0 or not stories:
             unit = records.find(db, "unit")[0]["id"]
             tool = records.find(db, "tool")[0]["id"]
-            records.insert(db, "story", {"tool_id": tool, "unit_id": unit, "told_on": "2026-11-02", "title": f"story {step}"}, "t")
+            records.insert(
+                db, "story", {"tool_id": tool, "unit_id": unit, "told_on": "2026-11-02", "title": f"story {step}"}, "t"
+            )
         elif choice == 1:
-            records.update(db, "story", stories[step % len(stories)], {"summary": f"edited at step {step} on {path.stem}"}, "t")
+            records.update(
+                db, "story", stories[step % len(stories)], {"summary": f"edited at step {step} on {path.stem}"}, "t"
+            )
         else:
             records.delete(db, "story", stories[step % len(stories)], "t")
 
@@ -110,8 +116,13 @@ def test_three_pcs_converge_with_edits_and_deletions(three_pcs):
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rounds=st.lists(st.tuples(st.permutations([0, 1, 2]), st.lists(st.integers(0, 2), min_size=3, max_size=3)),
-                       min_size=1, max_size=3))
+@given(
+    rounds=st.lists(
+        st.tuples(st.permutations([0, 1, 2]), st.lists(st.integers(0, 2), min_size=3, max_size=3)),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_any_order_of_syncs_converges(tmp_path_factory, rounds):
     folder, pcs = _three_wards(tmp_path_factory.mktemp("pcs"))
     for step, (order, choices) in enumerate(rounds):
@@ -141,7 +152,10 @@ def test_the_snapshot_has_a_stable_portable_name_and_the_folder_a_trust(three_pc
         assert (own.trust_id, own.ward_name) == (first.trust_id, "Ward 7B: Renal/Dialysis ÅÉ*?")
         assert name == snapshot_name(logbook_identity(db.conn), own.ward_name)
     conn = sqlite3.connect(first.snapshot)
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete" and conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    assert (
+        conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        and conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    )
     conn.close()
 
 
@@ -151,7 +165,10 @@ def test_a_conflicted_copy_left_by_a_sync_engine_is_merged(three_pcs):
     _edit(pcs[0], 99, 0)  # a story only the conflicted copy will hold
     stem = written.name[: -len(".db")]
     again = _sync(pcs[0], folder).snapshot
-    conflicted = [folder / f"{stem}.sync-conflict-20261207-101500-ABCDEFG.db", folder / f"{stem} (conflicted copy 2026-12-07).db"]
+    conflicted = [
+        folder / f"{stem}.sync-conflict-20261207-101500-ABCDEFG.db",
+        folder / f"{stem} (conflicted copy 2026-12-07).db",
+    ]
     os.replace(again, conflicted[0])
     _sync(pcs[0], folder)  # writes the plain name again
     os.replace(folder / written.name, conflicted[1])
@@ -210,7 +227,9 @@ def test_a_logbook_of_one_trust_is_refused_by_another_trusts_folder(three_pcs, t
         _sync(pcs[1], folder)
     new_stick = tmp_path / "new-stick"
     new_stick.mkdir()
-    assert _sync(pcs[0], new_stick).trust_id == trust, "an empty folder takes the trust of the logbook that syncs into it"
+    assert _sync(pcs[0], new_stick).trust_id == trust, (
+        "an empty folder takes the trust of the logbook that syncs into it"
+    )
 
 
 def test_a_snapshot_killed_half_written_is_ignored_and_cleaned_up_later(three_pcs):

@@ -49,8 +49,12 @@ class Instance:
     def __init__(self, home: Path, folder: Path) -> None:
         self.home, self.folder = home, folder
         self.gui_port, self.listen_port = _free_port(), _free_port()
-        subprocess.run([SYNCTHING, "generate", f"--home={home}", "--no-default-folder", "--skip-port-probing"],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [SYNCTHING, "generate", f"--home={home}", "--no-default-folder", "--skip-port-probing"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         self.tree = ET.parse(home / "config.xml")
         self.device_id = self.tree.getroot().find("device").get("id")
         self.process: subprocess.Popen | None = None
@@ -59,24 +63,53 @@ class Instance:
         root = self.tree.getroot()
         _set(root.find("gui"), "address", f"127.0.0.1:{self.gui_port}")
         options = root.find("options")
-        for tag, value in {"listenAddress": f"tcp://127.0.0.1:{self.listen_port}", "globalAnnounceEnabled": "false",
-                           "localAnnounceEnabled": "false", "relaysEnabled": "false", "natEnabled": "false",
-                           "urAccepted": "-1", "crashReportingEnabled": "false", "startBrowser": "false",
-                           "autoUpgradeIntervalH": "0", "reconnectionIntervalS": "1"}.items():
+        for tag, value in {
+            "listenAddress": f"tcp://127.0.0.1:{self.listen_port}",
+            "globalAnnounceEnabled": "false",
+            "localAnnounceEnabled": "false",
+            "relaysEnabled": "false",
+            "natEnabled": "false",
+            "urAccepted": "-1",
+            "crashReportingEnabled": "false",
+            "startBrowser": "false",
+            "autoUpgradeIntervalH": "0",
+            "reconnectionIntervalS": "1",
+        }.items():
             _set(options, tag, value)
-        device = ET.SubElement(root, "device", id=peer.device_id, name="peer", compression="metadata", introducer="false")
+        device = ET.SubElement(
+            root, "device", id=peer.device_id, name="peer", compression="metadata", introducer="false"
+        )
         ET.SubElement(device, "address").text = f"tcp://127.0.0.1:{peer.listen_port}"
-        folder = ET.SubElement(root, "folder", id=FOLDER_ID, label="Champion Desk sync", path=str(self.folder),
-                               type="sendreceive", rescanIntervalS="2", fsWatcherEnabled="true", fsWatcherDelayS="1")
+        folder = ET.SubElement(
+            root,
+            "folder",
+            id=FOLDER_ID,
+            label="Champion Desk sync",
+            path=str(self.folder),
+            type="sendreceive",
+            rescanIntervalS="2",
+            fsWatcherEnabled="true",
+            fsWatcherDelayS="1",
+        )
         ET.SubElement(folder, "device", id=self.device_id)
         ET.SubElement(folder, "device", id=peer.device_id)
         self.tree.write(self.home / "config.xml")
 
     def start(self) -> None:
         self.log = open(self.home / "syncthing.log", "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen([SYNCTHING, "serve", f"--home={self.home}", "--no-browser", "--no-restart",
-                                         "--no-upgrade", f"--gui-address=127.0.0.1:{self.gui_port}"],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [
+                SYNCTHING,
+                "serve",
+                f"--home={self.home}",
+                "--no-browser",
+                "--no-restart",
+                "--no-upgrade",
+                f"--gui-address=127.0.0.1:{self.gui_port}",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -100,7 +133,10 @@ def _arrived(source: Path, folder: Path, instances: list[Instance]) -> None:
     deadline = time.monotonic() + SYNCTHING_WAIT_S
     while time.monotonic() < deadline:
         if any(i.process.poll() is not None for i in instances):
-            pytest.fail("a Syncthing instance stopped: " + (instances[0].home / "syncthing.log").read_text(errors="replace")[-2000:])
+            pytest.fail(
+                "a Syncthing instance stopped: "
+                + (instances[0].home / "syncthing.log").read_text(errors="replace")[-2000:]
+            )
         if target.exists() and _digest(target) == wanted:
             return
         time.sleep(0.5)
@@ -134,7 +170,9 @@ def test_two_wards_converge_through_two_folders_syncthing_keeps_in_step(tmp_path
         with open_database(path) as db:
             unit = records.insert(db, "unit", {"name": name}, "t")
             tool = records.insert(db, "tool", {"name": "Scribe"}, "t")
-            records.insert(db, "story", {"tool_id": tool, "unit_id": unit, "told_on": "2026-11-01", "title": f"{name} story"}, "t")
+            records.insert(
+                db, "story", {"tool_id": tool, "unit_id": unit, "told_on": "2026-11-01", "title": f"{name} story"}, "t"
+            )
         wards.append(path)
     for instance in instances:
         instance.start()

@@ -31,20 +31,30 @@ def _import(db, table, **kw):
 
 
 def _stored(db) -> list[tuple]:
-    return [tuple(r.values()) for r in db.query(
-        "SELECT s.display_name, u.day, u.count FROM usage u JOIN staff s ON s.id = u.staff_id"
-        " WHERE u.deleted_at IS NULL ORDER BY u.day, s.display_name")]
+    return [
+        tuple(r.values())
+        for r in db.query(
+            "SELECT s.display_name, u.day, u.count FROM usage u JOIN staff s ON s.id = u.staff_id"
+            " WHERE u.deleted_at IS NULL ORDER BY u.day, s.display_name"
+        )
+    ]
 
 
 def test_users_match_by_staff_number_email_or_login_whatever_their_case(db, people, tmp_path):
-    table = _file(tmp_path, "Employee Number,E-mail,Username,Date,Encounters\n"
-                            "e100,,,2026-11-02,4\n"
-                            ",MAI.NGUYEN@NHS.NET,,03/11/2026,2\n"
-                            ",,SOBRIAIN,4 Nov 2026,7\n")
+    table = _file(
+        tmp_path,
+        "Employee Number,E-mail,Username,Date,Encounters\n"
+        "e100,,,2026-11-02,4\n"
+        ",MAI.NGUYEN@NHS.NET,,03/11/2026,2\n"
+        ",,SOBRIAIN,4 Nov 2026,7\n",
+    )
     plan = _import(db, table)
     assert plan.written and plan.counts["added"] == 3 and not plan.problems and not plan.unmatched
-    assert _stored(db) == [("Nguyễn Thị Mai", "2026-11-02", 4), ("Nguyễn Thị Mai", "2026-11-03", 2),
-                           ("Siobhán Ó Briain", "2026-11-04", 7)]
+    assert _stored(db) == [
+        ("Nguyễn Thị Mai", "2026-11-02", 4),
+        ("Nguyễn Thị Mai", "2026-11-03", 2),
+        ("Siobhán Ó Briain", "2026-11-04", 7),
+    ]
     assert {r["source"] for r in db.query("SELECT source FROM usage")} == {"scribe.csv"}
 
 
@@ -52,7 +62,9 @@ def test_unmatched_users_are_reported_by_line_and_never_become_colleagues(db, pe
     staff_before = records.count(db, "staff")
     table = _file(tmp_path, "Staff number,Date,Count\nE100,2026-11-02,4\nX999,2026-11-02,9\n")
     plan = _import(db, table)
-    assert [str(p) for p in plan.unmatched] == ["line 3: staff_ref: matches no colleague (no colleague is created) (X999)"]
+    assert [str(p) for p in plan.unmatched] == [
+        "line 3: staff_ref: matches no colleague (no colleague is created) (X999)"
+    ]
     assert plan.written and _stored(db) == [("Nguyễn Thị Mai", "2026-11-02", 4)]
     assert records.count(db, "staff") == staff_before
 
@@ -65,14 +77,17 @@ def test_a_file_matching_nobody_is_refused_as_a_whole(db, people, tmp_path):
 
 def test_bad_lines_name_the_line_field_and_rule_and_nothing_is_written(db, people, tmp_path):
     future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
-    table = _file(tmp_path, "Staff number,Date,Count,Tool\n"
-                            "E100,2026-11-02,4,\n"
-                            "E101,2026-13-02,4,\n"
-                            "E101,2026-11-03,four,\n"
-                            f"E101,{future},1,\n"
-                            "E100,2026-11-05,1,Sepsis Alert\n"
-                            ",2026-11-05,1,\n"
-                            "E100,2026-11-02,5,\n")
+    table = _file(
+        tmp_path,
+        "Staff number,Date,Count,Tool\n"
+        "E100,2026-11-02,4,\n"
+        "E101,2026-13-02,4,\n"
+        "E101,2026-11-03,four,\n"
+        f"E101,{future},1,\n"
+        "E100,2026-11-05,1,Sepsis Alert\n"
+        ",2026-11-05,1,\n"
+        "E100,2026-11-02,5,\n",
+    )
     plan = _import(db, table)
     assert [str(p) for p in plan.problems] == [
         "line 3: day: must be a date (YYYY-MM-DD, DD/MM/YYYY or 15 Mar 2026) (got '2026-13-02')",
@@ -93,20 +108,40 @@ def test_re_importing_the_same_file_changes_nothing(db, people, tmp_path):
     _import(db, table)
     audit_before = db.scalar("SELECT count(*) FROM audit")
     plan = _import(db, table)
-    assert not plan.written and plan.counts == {"added": 0, "updated": 0, "unchanged": 2, "removed": 0, "unmatched": 0, "invalid": 0}
+    assert not plan.written and plan.counts == {
+        "added": 0,
+        "updated": 0,
+        "unchanged": 2,
+        "removed": 0,
+        "unmatched": 0,
+        "invalid": 0,
+    }
     assert db.scalar("SELECT count(*) FROM audit") == audit_before
 
 
 def test_a_newer_export_replaces_the_days_it_covers_for_the_colleagues_it_names(db, people, tmp_path):
-    _import(db, _file(tmp_path, "Staff number,Date,Count\nE100,2026-11-02,4\nE101,2026-11-02,1\nE101,2026-11-03,2\n"
-                                "E100,2026-11-04,1\n"))
-    plan = _import(db, _file(tmp_path, "Staff number,Date,Count\nE100,2026-11-02,6\nE100,2026-11-03,1\nE101,2026-11-03,2\n",
-                             "newer.csv"))
+    _import(
+        db,
+        _file(
+            tmp_path,
+            "Staff number,Date,Count\nE100,2026-11-02,4\nE101,2026-11-02,1\nE101,2026-11-03,2\nE100,2026-11-04,1\n",
+        ),
+    )
+    plan = _import(
+        db,
+        _file(
+            tmp_path, "Staff number,Date,Count\nE100,2026-11-02,6\nE100,2026-11-03,1\nE101,2026-11-03,2\n", "newer.csv"
+        ),
+    )
     assert plan.counts == {"added": 1, "updated": 1, "unchanged": 1, "removed": 1, "unmatched": 0, "invalid": 0}
     # 2 Nov: E100 corrected; E101, named in the file but not on 2 Nov, had no use that day.
     # 4 Nov, which the newer file does not cover, is kept.
-    assert _stored(db) == [("Nguyễn Thị Mai", "2026-11-02", 6), ("Nguyễn Thị Mai", "2026-11-03", 1),
-                           ("Siobhán Ó Briain", "2026-11-03", 2), ("Nguyễn Thị Mai", "2026-11-04", 1)]
+    assert _stored(db) == [
+        ("Nguyễn Thị Mai", "2026-11-02", 6),
+        ("Nguyễn Thị Mai", "2026-11-03", 1),
+        ("Siobhán Ó Briain", "2026-11-03", 2),
+        ("Nguyễn Thị Mai", "2026-11-04", 1),
+    ]
     assert db.scalar("SELECT count(*) FROM usage WHERE deleted_at IS NOT NULL") == 1
 
 
@@ -159,9 +194,13 @@ def test_the_import_is_all_or_nothing_when_a_write_fails(db, people, tmp_path, m
 def test_roster_import_fills_email_and_login(db, tmp_path):
     from champion_desk.exchange import roster
 
-    table = _file(tmp_path, "Staff number,Name,Work email,Login name\nE1,Ada Lovelace,ada@nhs.net,alove\nE2,Bob,not-an-email,\n")
+    table = _file(
+        tmp_path, "Staff number,Name,Work email,Login name\nE1,Ada Lovelace,ada@nhs.net,alove\nE2,Bob,not-an-email,\n"
+    )
     plan = roster.import_roster(db, table, roster.guess_mapping(table.headers), "t", backup=False, skip_invalid=True)
-    assert [str(p) for p in plan.problems] == ["line 3: email: must be an e-mail address (name@domain) (got 'not-an-email')"]
+    assert [str(p) for p in plan.problems] == [
+        "line 3: email: must be an e-mail address (name@domain) (got 'not-an-email')"
+    ]
     assert db.one("SELECT email, login FROM staff WHERE staff_ref = 'E1'") == {"email": "ada@nhs.net", "login": "alove"}
 
 
@@ -201,5 +240,9 @@ def test_a_count_column_is_found_by_its_words_when_no_synonym_matches_exactly():
     mapping = usage.guess_mapping(["Employee ID", "Activity Date", "Encounters Documented", "Department"])
     assert mapping == {"staff_ref": ("Employee ID",), "day": ("Activity Date",), "count": ("Encounters Documented",)}
     mapping = usage.guess_mapping(["Assignment No.", "Week Commencing", "Alerts Acknowledged", "Product"])
-    assert mapping == {"staff_ref": ("Assignment No.",), "day": ("Week Commencing",), "count": ("Alerts Acknowledged",),
-                       "tool": ("Product",)}
+    assert mapping == {
+        "staff_ref": ("Assignment No.",),
+        "day": ("Week Commencing",),
+        "count": ("Alerts Acknowledged",),
+        "tool": ("Product",),
+    }

@@ -10,8 +10,10 @@ from pathlib import Path
 
 SHEET = "xl/worksheets/sheet1.xml"
 STRINGS = "xl/sharedStrings.xml"
-_SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-               b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+_SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
 
 
 def _template() -> bytes:
@@ -26,7 +28,9 @@ def _template() -> bytes:
     return out.getvalue()
 
 
-def write_workbook(path: Path, sheet: Iterable[bytes], strings: Iterable[bytes] | None = None, zip64: bool = True) -> None:
+def write_workbook(
+    path: Path, sheet: Iterable[bytes], strings: Iterable[bytes] | None = None, zip64: bool = True
+) -> None:
     """Write a workbook whose first sheet's XML (and shared strings, if given) are streamed from chunks."""
     with zipfile.ZipFile(io.BytesIO(_template())) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
@@ -37,11 +41,17 @@ def write_workbook(path: Path, sheet: Iterable[bytes], strings: Iterable[bytes] 
                         part.write(chunk)
                 continue
             if strings is not None and info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
-                                    b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+                )
             if strings is not None and info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
             out.writestr(info, data)
         if strings is not None:
             with out.open(STRINGS, "w", force_zip64=zip64) as part:
@@ -73,8 +83,8 @@ def under_declared(path: Path, unpacked: int = 8 * 1024 * 1024) -> None:
     data = bytearray(path.read_bytes())
     name = SHEET.encode()
     central = data.rfind(b"PK\x01\x02", 0, data.rfind(name))
-    assert data[central + 46:central + 46 + len(name)] == name
-    data[central + 24:central + 28] = (1024).to_bytes(4, "little")  # the entry's uncompressed size
+    assert data[central + 46 : central + 46 + len(name)] == name
+    data[central + 24 : central + 28] = (1024).to_bytes(4, "little")  # the entry's uncompressed size
     path.write_bytes(bytes(data))
 
 
@@ -82,14 +92,21 @@ def many_cells(path: Path, cells: int, distinct_strings: bool = False) -> None:
     """A workbook of ``cells`` small cells (or distinct shared strings) in rows of 50: the most cells per byte."""
     width = 50
     if distinct_strings:
-        strings = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
-                   *(b"".join(b"<si><t>%d</t></si>" % (n + i) for i in range(10_000)) for n in range(0, cells, 10_000)), b"</sst>")
-        rows = (b"<row>" + b"".join(b'<c t="s"><v>%d</v></c>' % (r * width + c) for c in range(width)) + b"</row>"
-                for r in range(cells // width))
+        strings = (
+            b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+            *(b"".join(b"<si><t>%d</t></si>" % (n + i) for i in range(10_000)) for n in range(0, cells, 10_000)),
+            b"</sst>",
+        )
+        rows = (
+            b"<row>" + b"".join(b'<c t="s"><v>%d</v></c>' % (r * width + c) for c in range(width)) + b"</row>"
+            for r in range(cells // width)
+        )
     else:
         # Random digits, so the sheet packs like real data (under 100 to 1), not like a bomb.
         strings = None
         rng = random.Random(cells)
-        rows = (b"<row>" + b"".join(b"<c><v>%d</v></c>" % rng.randrange(10) for _ in range(width)) + b"</row>"
-                for _ in range(cells // width))
+        rows = (
+            b"<row>" + b"".join(b"<c><v>%d</v></c>" % rng.randrange(10) for _ in range(width)) + b"</row>"
+            for _ in range(cells // width)
+        )
     write_workbook(path, sheet_xml(rows), strings)

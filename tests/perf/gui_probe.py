@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """GUI measurements for tests/perf/run.py, each run as its own process (offscreen Qt).
 
-    gui_probe.py floor [--stay]        the start-up floor: a bare QMainWindow holding one pyqtgraph
-                                       PlotWidget, shown, quitting once the event loop is idle (the
-                                       same way CHAMPION_DESK_EXIT_WHEN_SHOWN=1 quits the real app);
-                                       with --stay it runs until stopped (timed from outside)
-    gui_probe.py seed-settings DB      remember a user for DB in this PC's settings (under the
-                                       caller's XDG_CONFIG_HOME), so the app starts without asking
-    gui_probe.py redraw DB END RUNS    the dashboard in process: redraws after scope changes, and
-                                       the raw SQL one redraw runs (captured with the connection's
-                                       trace callback, re-run on a plain connection); prints JSON
+gui_probe.py floor [--stay]        the start-up floor: a bare QMainWindow holding one pyqtgraph
+                                   PlotWidget, shown, quitting once the event loop is idle (the
+                                   same way CHAMPION_DESK_EXIT_WHEN_SHOWN=1 quits the real app);
+                                   with --stay it runs until stopped (timed from outside)
+gui_probe.py seed-settings DB      remember a user for DB in this PC's settings (under the
+                                   caller's XDG_CONFIG_HOME), so the app starts without asking
+gui_probe.py redraw DB END RUNS    the dashboard in process: redraws after scope changes, and
+                                   the raw SQL one redraw runs (captured with the connection's
+                                   trace callback, re-run on a plain connection); prints JSON
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import datetime as dt
 import json
 import os
 import resource
-import statistics
 import sqlite3
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -29,10 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
 def floor() -> int:
+    import pyqtgraph as pg
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
-
-    import pyqtgraph as pg
 
     app = QApplication(sys.argv)
     window = QMainWindow()
@@ -120,11 +119,19 @@ def redraw(db_path: str, end: str, runs: int) -> int:
             raw.execute(sql).fetchall()
         raw_ms.append((time.perf_counter() - start) * 1000)
     raw_ms = raw_ms[1:]
-    print(json.dumps({
-        "redraw_ms": samples, "series_ms": series_ms, "painted_ms": painted_ms, "raw_sql_ms": raw_ms, "statements": len(statements),
-        "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "median_redraw_ms": statistics.median(samples),
-    }))
+    print(
+        json.dumps(
+            {
+                "redraw_ms": samples,
+                "series_ms": series_ms,
+                "painted_ms": painted_ms,
+                "raw_sql_ms": raw_ms,
+                "statements": len(statements),
+                "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "median_redraw_ms": statistics.median(samples),
+            }
+        )
+    )
     page.close()
     db.close()
     return 0

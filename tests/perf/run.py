@@ -68,8 +68,14 @@ class Figure:
 
     def row(self) -> str:
         fmt = {"s": "{:.3f} s", "ms": "{:.1f} ms", "MiB": "{:.0f} MiB", "MB": "{:.1f} MB", "x": "{:.2f}x"}[self.unit]
-        cells = [self.name, fmt.format(self.median), fmt.format(min(self.samples)), fmt.format(max(self.samples)),
-                 "≤ " + fmt.format(self.goal), "met" if self.met else "MISSED"]
+        cells = [
+            self.name,
+            fmt.format(self.median),
+            fmt.format(min(self.samples)),
+            fmt.format(max(self.samples)),
+            "≤ " + fmt.format(self.goal),
+            "met" if self.met else "MISSED",
+        ]
         return "| " + " | ".join(cells) + " |" + (f" {self.note}" if self.note else "")
 
 
@@ -129,7 +135,11 @@ def scratch_copy(src: Path, work: Path, name: str) -> Path:
 
 def bench_demo_generation(args, work: Path) -> Figure:
     _, built = demo_db("trust", args.seed)
-    samples = [built] if built is not None else [cli("demo", "--scale", "trust", "--seed", str(args.seed), "--end", DEMO_END, db=work / "gen.db")]
+    samples = (
+        [built]
+        if built is not None
+        else [cli("demo", "--scale", "trust", "--seed", str(args.seed), "--end", DEMO_END, db=work / "gen.db")]
+    )
     return Figure("9. trust demo generation", samples, 60.0, "s")
 
 
@@ -137,7 +147,12 @@ def bench_stats(args, work: Path) -> Figure:
     db, _ = demo_db("trust", args.seed)
     copy = scratch_copy(db, work, "stats.db")
     cli("stats", "--json", "--to", DEMO_END, db=copy)  # warm the page cache
-    return Figure("4. stats --json, whole process", repeat(args.runs, lambda: cli("stats", "--json", "--to", DEMO_END, db=copy)), 0.5, "s")
+    return Figure(
+        "4. stats --json, whole process",
+        repeat(args.runs, lambda: cli("stats", "--json", "--to", DEMO_END, db=copy)),
+        0.5,
+        "s",
+    )
 
 
 def bench_save_session(args, work: Path) -> Figure:
@@ -151,12 +166,24 @@ def bench_save_session(args, work: Path) -> Figure:
     unit = db.one("SELECT id FROM unit WHERE deleted_at IS NULL LIMIT 1")["id"]
     tool = db.one("SELECT id FROM tool WHERE deleted_at IS NULL LIMIT 1")["id"]
     trainer = db.one("SELECT id FROM staff WHERE is_champion = 1 AND unit_id = ? LIMIT 1", (unit,))["id"]
-    people = [r["id"] for r in db.query("SELECT id FROM staff WHERE deleted_at IS NULL AND id != ? LIMIT 400", (trainer,))]
+    people = [
+        r["id"] for r in db.query("SELECT id FROM staff WHERE deleted_at IS NULL AND id != ? LIMIT 400", (trainer,))
+    ]
     today = dt.date.fromisoformat(DEMO_END)
     samples = []
     for i in range(max(args.runs * 4, 20)):
-        attendees = [{"staff_id": s, "confidence_before": 2, "confidence_after": 4} for s in people[(i * 20) % 380:(i * 20) % 380 + 20]]
-        session = {"tool_id": tool, "unit_id": unit, "trainer_id": trainer, "held_on": DEMO_END, "minutes": 30, "format": "huddle"}
+        attendees = [
+            {"staff_id": s, "confidence_before": 2, "confidence_after": 4}
+            for s in people[(i * 20) % 380 : (i * 20) % 380 + 20]
+        ]
+        session = {
+            "tool_id": tool,
+            "unit_id": unit,
+            "trainer_id": trainer,
+            "held_on": DEMO_END,
+            "minutes": 30,
+            "format": "huddle",
+        }
         start = time.perf_counter()
         logbook.save_session(db, session, attendees, "perf", today=today)
         samples.append((time.perf_counter() - start) * 1000)
@@ -171,8 +198,10 @@ def bench_briefing(args, work: Path) -> list[Figure]:
     scope = ["--from", "2025-07-01", "--to", DEMO_END]
     briefing = repeat(args.runs, lambda: cli("briefing", "--out", str(work / "b.pdf"), *scope, db=copy))
     poster = repeat(args.runs, lambda: cli("poster", "--out", str(work / "p.pdf"), *scope, db=copy))
-    return [Figure("5a. briefing, whole trust, 12 months, whole process", briefing, 1.5, "s"),
-            Figure("5b. poster, whole trust, 12 months, whole process", poster, 1.0, "s")]
+    return [
+        Figure("5a. briefing, whole trust, 12 months, whole process", briefing, 1.5, "s"),
+        Figure("5b. poster, whole trust, 12 months, whole process", poster, 1.0, "s"),
+    ]
 
 
 def write_roster(path: Path, rows: int) -> None:
@@ -211,8 +240,10 @@ def bench_import_and_merge(args, work: Path) -> list[Figure]:
         return cli("merge", str(b), db=target)
 
     merges = repeat(max(1, args.runs // 2), one_merge)
-    return [Figure("6a. roster import, 10,000 rows, whole process", imports, 2.0, "s"),
-            Figure("6b. merge two trust-scale files, whole process", merges, 10.0, "s")]
+    return [
+        Figure("6a. roster import, 10,000 rows, whole process", imports, 2.0, "s"),
+        Figure("6b. merge two trust-scale files, whole process", merges, 10.0, "s"),
+    ]
 
 
 HUB_WARDS = 60
@@ -268,16 +299,24 @@ def bench_hub_sync(args, work: Path) -> list[Figure]:
         cli("init", db=hub)
         os.sync()  # the copied folder is on disk before the timed run, as a USB stick's would be
         # Ten times the goal: a missed goal is reported with its figure, not as a stopped run.
-        elapsed, peak, _ = timed_process([PYTHON, "-m", "champion_desk", "--db", str(hub), "sync", str(folder)],
-                                         {**os.environ}, timeout=600)
+        elapsed, peak, _ = timed_process(
+            [PYTHON, "-m", "champion_desk", "--db", str(hub), "sync", str(folder)], {**os.environ}, timeout=600
+        )
         times.append(elapsed)
         peaks.append(peak)
     conn = __import__("sqlite3").connect(hub)
     held = conn.execute("SELECT count(*) FROM attendance").fetchone()[0]
     conn.close()
-    return [Figure(f"10a. hub sync, {HUB_WARDS} hospital-scale ward snapshots, whole process", times, 60.0, "s",
-                   f"{held:,} attendances merged"),
-            Figure("10b. peak memory of that sync", peaks, 500.0, "MiB")]
+    return [
+        Figure(
+            f"10a. hub sync, {HUB_WARDS} hospital-scale ward snapshots, whole process",
+            times,
+            60.0,
+            "s",
+            f"{held:,} attendances merged",
+        ),
+        Figure("10b. peak memory of that sync", peaks, 500.0, "MiB"),
+    ]
 
 
 # --- GUI figures (1, 2, 7, 8): each measured in its own offscreen process ------------------------
@@ -290,7 +329,9 @@ def gui_env(config: Path) -> dict[str, str]:
     return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(config)}
 
 
-def timed_process(cmd: list[str], env: dict[str, str], timeout: float = PROCESS_TIMEOUT_S) -> tuple[float, float, float | None]:
+def timed_process(
+    cmd: list[str], env: dict[str, str], timeout: float = PROCESS_TIMEOUT_S
+) -> tuple[float, float, float | None]:
     """Run a whole process; return (seconds from spawn to exit, its peak RSS in MiB, seconds from
     spawn to "window shown and event loop idle" when it reports that moment, else None).
 
@@ -313,7 +354,9 @@ def timed_process(cmd: list[str], env: dict[str, str], timeout: float = PROCESS_
     proc.returncode = os.waitstatus_to_exitcode(status)
     proc.stderr.close()
     if proc.returncode == -9 and elapsed >= timeout:
-        raise RuntimeError(f"{' '.join(cmd[-4:])} was still running after {timeout} s (waiting for an answer?): {err.strip()[-300:]}")
+        raise RuntimeError(
+            f"{' '.join(cmd[-4:])} was still running after {timeout} s (waiting for an answer?): {err.strip()[-300:]}"
+        )
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[-4:])} exited {proc.returncode}: {err.strip()[-500:]}")
     shown = [float(line.split()[1]) - start for line in err.splitlines() if line.startswith("shown-and-idle ")]
@@ -332,7 +375,9 @@ def shown_after(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return shown, total
 
 
-def interleaved_starts(commands: list[list[str]], env: dict[str, str], runs: int) -> list[tuple[list[float], list[float]]]:
+def interleaved_starts(
+    commands: list[list[str]], env: dict[str, str], runs: int
+) -> list[tuple[list[float], list[float]]]:
     """Start each command ``runs`` times, taking turns so all see the same machine load; return,
     per command, (seconds to shown and idle, seconds to exit) of each run. One warm-up start each
     first, so no command pays for filling the page cache."""
@@ -355,8 +400,9 @@ def app_process(db: Path, page: str) -> list[str]:
 def seeded_config(db: Path, work: Path) -> Path:
     config = work / "config"
     config.mkdir(exist_ok=True)
-    subprocess.run([PYTHON, str(PROBE), "seed-settings", str(db)], env=gui_env(config), cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [PYTHON, str(PROBE), "seed-settings", str(db)], env=gui_env(config), cwd=ROOT, check=True, capture_output=True
+    )
     return config
 
 
@@ -365,10 +411,14 @@ def bench_startup(args, work: Path) -> list[Figure]:
     db = scratch_copy(db_file, work, "startup.db")
     config = seeded_config(db, work)
     env = gui_env(config) | {"CHAMPION_DESK_EXIT_WHEN_SHOWN": "1"}
-    (app, app_exit), (floor, _) = interleaved_starts([app_process(db, "home"), [PYTHON, str(PROBE), "floor"]], env, args.runs)
+    (app, app_exit), (floor, _) = interleaved_starts(
+        [app_process(db, "home"), [PYTHON, str(PROBE), "floor"]], env, args.runs
+    )
     ratios = [a / statistics.median(floor) for a in app]
-    note = (f"app {statistics.median(app):.3f} s vs floor {statistics.median(floor):.3f} s (bare QMainWindow + PlotWidget), "
-            f"spawn to shown and idle; the app's process exits at {statistics.median(app_exit):.3f} s")
+    note = (
+        f"app {statistics.median(app):.3f} s vs floor {statistics.median(floor):.3f} s (bare QMainWindow + PlotWidget), "
+        f"spawn to shown and idle; the app's process exits at {statistics.median(app_exit):.3f} s"
+    )
     return [Figure("1. start-up to the Home page ÷ floor, whole process", ratios, 0.8, "x", note)]
 
 
@@ -380,10 +430,16 @@ VISIBLE_POLL_S = 0.005
 def start_x_server() -> tuple[subprocess.Popen, str]:
     """Start an Xvfb on a free display (it picks the number); return it and its DISPLAY value."""
     if not (shutil.which("Xvfb") and shutil.which("xdotool")):
-        raise RuntimeError("needs Xvfb and xdotool (Debian: apt-get install xvfb xdotool libxcb-icccm4 libxcb-keysyms1)")
+        raise RuntimeError(
+            "needs Xvfb and xdotool (Debian: apt-get install xvfb xdotool libxcb-icccm4 libxcb-keysyms1)"
+        )
     read_end, write_end = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-                              pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write_end)
     with os.fdopen(read_end) as pipe:
         number = pipe.readline().strip()
@@ -400,8 +456,12 @@ def visible_after(cmd: list[str], env: dict[str, str]) -> float:
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while time.monotonic() - start < PROCESS_TIMEOUT_S:
-            found = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(proc.pid)], env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            found = subprocess.run(
+                ["xdotool", "search", "--onlyvisible", "--pid", str(proc.pid)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             if found.returncode == 0:
                 return time.monotonic() - start
             if proc.poll() is not None:
@@ -440,14 +500,22 @@ def bench_startup_x(args, work: Path) -> list[Figure]:
     db = scratch_copy(db_file, work, "startup.db")
     app, floor = startup_on_x(db, seeded_config(db, work), args.runs)
     ratios = [a / statistics.median(floor) for a in app]
-    note = (f"app {statistics.median(app):.3f} s vs floor {statistics.median(floor):.3f} s (bare QMainWindow + PlotWidget), "
-            "spawn to a visible window on Xvfb (QT_QPA_PLATFORM=xcb), seen from outside with xdotool")
+    note = (
+        f"app {statistics.median(app):.3f} s vs floor {statistics.median(floor):.3f} s (bare QMainWindow + PlotWidget), "
+        "spawn to a visible window on Xvfb (QT_QPA_PLATFORM=xcb), seen from outside with xdotool"
+    )
     return [Figure("1x. start-up to a visible window on an X server ÷ floor", ratios, 0.8, "x", note)]
 
 
 def probe_redraw(db: Path, runs: int) -> dict:
-    out = subprocess.run([PYTHON, str(PROBE), "redraw", str(db), DEMO_END, str(runs)], env=gui_env(db.parent / "config"),
-                         cwd=ROOT, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [PYTHON, str(PROBE), "redraw", str(db), DEMO_END, str(runs)],
+        env=gui_env(db.parent / "config"),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -459,20 +527,40 @@ def bench_dashboard(args, work: Path) -> list[Figure]:
     runs = max(args.runs * 2, 7)
     t = probe_redraw(trust, runs)
     h = probe_redraw(hospital, runs)
-    redraw = Figure("2a. dashboard redraw after a scope change (12 months, all units), in process", t["redraw_ms"], 100.0, "ms",
-                    f"series {statistics.median(t['series_ms']):.0f} ms + updating the charts; "
-                    f"{statistics.median(t['painted_ms']):.0f} ms until painted")
+    redraw = Figure(
+        "2a. dashboard redraw after a scope change (12 months, all units), in process",
+        t["redraw_ms"],
+        100.0,
+        "ms",
+        f"series {statistics.median(t['series_ms']):.0f} ms + updating the charts; "
+        f"{statistics.median(t['painted_ms']):.0f} ms until painted",
+    )
     raw = statistics.median(t["raw_sql_ms"])
-    vs_sql = Figure("2b. dashboard redraw ÷ its raw SQL aggregates", [r / raw for r in t["redraw_ms"]], 3.0, "x",
-                    f"{t['statements']} statements, {raw:.0f} ms raw")
-    scaling = Figure("8. trust redraw ÷ hospital redraw", [r / statistics.median(h["redraw_ms"]) for r in t["redraw_ms"]], 2.0, "x",
-                     f"hospital {statistics.median(h['redraw_ms']):.0f} ms")
+    vs_sql = Figure(
+        "2b. dashboard redraw ÷ its raw SQL aggregates",
+        [r / raw for r in t["redraw_ms"]],
+        3.0,
+        "x",
+        f"{t['statements']} statements, {raw:.0f} ms raw",
+    )
+    scaling = Figure(
+        "8. trust redraw ÷ hospital redraw",
+        [r / statistics.median(h["redraw_ms"]) for r in t["redraw_ms"]],
+        2.0,
+        "x",
+        f"hospital {statistics.median(h['redraw_ms']):.0f} ms",
+    )
 
     # 7: the real app opened on the dashboard (trust database, charts drawn), peak RSS of the process.
     config = seeded_config(trust, work)
     env = gui_env(config) | {"CHAMPION_DESK_EXIT_WHEN_SHOWN": "1"}
     memory = [timed_process(app_process(trust, "dashboard"), env)[1] for _ in range(max(1, args.runs // 2))]
-    return [redraw, vs_sql, scaling, Figure("7. peak memory, trust database open, dashboard shown", memory, 200.0, "MiB")]
+    return [
+        redraw,
+        vs_sql,
+        scaling,
+        Figure("7. peak memory, trust database open, dashboard shown", memory, 200.0, "MiB"),
+    ]
 
 
 def bench_bundle(args, work: Path) -> list[Figure]:
@@ -488,9 +576,16 @@ def bench_bundle(args, work: Path) -> list[Figure]:
     frozen = [str(folder / "champion-desk"), "--db", str(db), "--page", "home"]
     (bundled, _), (source, _) = interleaved_starts([frozen, app_process(db, "home")], env, args.runs)
     ratios = [b / statistics.median(source) for b in bundled]
-    return [Figure("B1. bundle folder size (dist/champion-desk)", [size], 200.0, "MB"),
-            Figure("B2. bundle start-up ÷ python -m champion_desk (hospital, Home)", ratios, 1.2, "x",
-                   f"bundle {statistics.median(bundled):.3f} s vs python {statistics.median(source):.3f} s, spawn to shown and idle")]
+    return [
+        Figure("B1. bundle folder size (dist/champion-desk)", [size], 200.0, "MB"),
+        Figure(
+            "B2. bundle start-up ÷ python -m champion_desk (hospital, Home)",
+            ratios,
+            1.2,
+            "x",
+            f"bundle {statistics.median(bundled):.3f} s vs python {statistics.median(source):.3f} s, spawn to shown and idle",
+        ),
+    ]
 
 
 BENCHMARKS: list[tuple[str, Callable]] = [
@@ -513,8 +608,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", action="append", default=[], help="run only these benchmarks")
     args = parser.parse_args()
-    print(f"Machine: {platform.node()} · {os.cpu_count()} cores · {platform.processor() or platform.machine()} · "
-          f"Python {platform.python_version()} · SQLite {__import__('sqlite3').sqlite_version}")
+    print(
+        f"Machine: {platform.node()} · {os.cpu_count()} cores · {platform.processor() or platform.machine()} · "
+        f"Python {platform.python_version()} · SQLite {__import__('sqlite3').sqlite_version}"
+    )
     figures: list[Figure] = []
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="cd-perf-") as tmp:

@@ -21,10 +21,24 @@ def make_good_database(path: Path, sessions: int = 12) -> bytes:
     db = open_database(path)
     ward = make_ward(db)
     for n in range(sessions):
-        logbook.save_session(db, session_values(ward, minutes=5 + n, notes=f"Session {n} " * 30),
-                             [{"staff_id": ward["a"]}, {"staff_id": ward["b"]}], "t")
-        logbook.save(db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-01",
-                                      "theme": "job security", "description": f"Concern {n} " * 40}, "t")
+        logbook.save_session(
+            db,
+            session_values(ward, minutes=5 + n, notes=f"Session {n} " * 30),
+            [{"staff_id": ward["a"]}, {"staff_id": ward["b"]}],
+            "t",
+        )
+        logbook.save(
+            db,
+            "incident",
+            {
+                "tool_id": ward["tool"],
+                "unit_id": ward["unit"],
+                "occurred_on": "2026-11-01",
+                "theme": "job security",
+                "description": f"Concern {n} " * 40,
+            },
+            "t",
+        )
     db.close()
     return path.read_bytes()
 
@@ -40,7 +54,7 @@ def _other_app(path: Path, rng: random.Random) -> None:
 
 
 def _set_header_int(data: bytes, offset: int, value: int) -> bytes:
-    return data[:offset] + struct.pack(">I", value & 0xFFFFFFFF) + data[offset + 4:]
+    return data[:offset] + struct.pack(">I", value & 0xFFFFFFFF) + data[offset + 4 :]
 
 
 def generate(kind: str, good: bytes, rng: random.Random, path: Path) -> None:
@@ -52,8 +66,14 @@ def generate(kind: str, good: bytes, rng: random.Random, path: Path) -> None:
     elif kind == "sqlite header then random":
         path.write_bytes(good[:100] + rng.randbytes(rng.choice((0, 50, PAGE, 3 * PAGE))))
     elif kind == "truncated":
-        cut = rng.choice((rng.randrange(1, 100), rng.randrange(100, PAGE), PAGE * rng.randrange(1, len(good) // PAGE),
-                          rng.randrange(PAGE, len(good))))
+        cut = rng.choice(
+            (
+                rng.randrange(1, 100),
+                rng.randrange(100, PAGE),
+                PAGE * rng.randrange(1, len(good) // PAGE),
+                rng.randrange(PAGE, len(good)),
+            )
+        )
         path.write_bytes(good[:cut])
     elif kind == "bit-flipped page":
         data = bytearray(good)
@@ -66,7 +86,7 @@ def generate(kind: str, good: bytes, rng: random.Random, path: Path) -> None:
         path.write_bytes(bytes(data))
     elif kind == "zeroed page":
         page = rng.randrange(1, len(good) // PAGE)
-        path.write_bytes(good[: page * PAGE] + bytes(PAGE) + good[(page + 1) * PAGE:])
+        path.write_bytes(good[: page * PAGE] + bytes(PAGE) + good[(page + 1) * PAGE :])
     elif kind == "another app's SQLite file":
         _other_app(path, rng)
     elif kind == "future schema version":
@@ -95,9 +115,18 @@ def generate(kind: str, good: bytes, rng: random.Random, path: Path) -> None:
 
 
 KINDS: tuple[str, ...] = (
-    "empty", "random bytes", "sqlite header then random", "truncated", "bit-flipped page", "zeroed page",
-    "another app's SQLite file", "future schema version", "wrong application id", "text file",
-    "undecodable schema text", "undecodable stored text",
+    "empty",
+    "random bytes",
+    "sqlite header then random",
+    "truncated",
+    "bit-flipped page",
+    "zeroed page",
+    "another app's SQLite file",
+    "future schema version",
+    "wrong application id",
+    "text file",
+    "undecodable schema text",
+    "undecodable stored text",
 )
 
 Generator = Callable[[str, bytes, random.Random, Path], None]

@@ -34,8 +34,12 @@ FIGURES: dict[str, object] = {}
 def pytest_addoption(parser):
     # Only seen when pytest starts in or at this folder (pytest reads options from initial
     # conftests); the environment variable works for any invocation.
-    parser.addoption("--reliability-scale", type=float, default=None,
-                     help="run the reliability loops at this multiple of the issue's counts (1 = 200 kills, 100 offsets, 500 files)")
+    parser.addoption(
+        "--reliability-scale",
+        type=float,
+        default=None,
+        help="run the reliability loops at this multiple of the issue's counts (1 = 200 kills, 100 offsets, 500 files)",
+    )
 
 
 def _scale(config) -> float | None:

@@ -35,13 +35,17 @@ def _fill_to_the_brim(db) -> None:
 
 def test_disk_full_during_a_session_save_keeps_everything_earlier_and_stays_readable(db, figures):
     ward = make_ward(db)
-    saved = [logbook.save_session(db, session_values(ward, minutes=10 + n), [{"staff_id": ward["a"]}], "t") for n in range(5)]
+    saved = [
+        logbook.save_session(db, session_values(ward, minutes=10 + n), [{"staff_id": ward["a"]}], "t") for n in range(5)
+    ]
     before = {t: db.scalar(f"SELECT count(*) FROM {t}") for t in ("training_session", "attendance", "audit")}
     _fill_to_the_brim(db)
     big = "A long note about the session. " * 120
     with pytest.raises(DiskFullError) as caught:
         for _ in range(200):  # keep saving until the pages run out
-            logbook.save_session(db, session_values(ward, notes=big), [{"staff_id": ward["a"]}, {"staff_id": ward["b"]}], "t")
+            logbook.save_session(
+                db, session_values(ward, notes=big), [{"staff_id": ward["a"]}, {"staff_id": ward["b"]}], "t"
+            )
             saved.append("more")
     message = str(caught.value)
     assert "disk is full" in message and "not saved" in message and "\n" not in message
@@ -49,13 +53,17 @@ def test_disk_full_during_a_session_save_keeps_everything_earlier_and_stays_read
     # Nothing earlier lost, nothing half-written, and reading still works.
     assert integrity_problems(db.conn) == []
     assert db.scalar("SELECT count(*) FROM training_session") == before["training_session"] + len(saved) - 5
-    orphans = db.scalar("SELECT count(*) FROM training_session s WHERE NOT EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = s.id)")
+    orphans = db.scalar(
+        "SELECT count(*) FROM training_session s WHERE NOT EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = s.id)"
+    )
     assert orphans == 0
     assert records.get(db, "training_session", saved[0])["minutes"] == 10
     # Free space again (lift the limit): saving works again without restarting.
     db.conn.execute("PRAGMA max_page_count = 1073741823")
     logbook.save_session(db, session_values(ward, notes=big), [{"staff_id": ward["a"]}], "t")
-    figures["disk full"] = "simulated with max_page_count: DiskFullError, nothing earlier lost, reads work, saving resumes once space is freed"
+    figures["disk full"] = (
+        "simulated with max_page_count: DiskFullError, nothing earlier lost, reads work, saving resumes once space is freed"
+    )
 
 
 def test_disk_full_on_a_single_record_and_on_bulk_writes(db):
@@ -63,10 +71,31 @@ def test_disk_full_on_a_single_record_and_on_bulk_writes(db):
     _fill_to_the_brim(db)
     with pytest.raises(DiskFullError):
         for n in range(500):
-            logbook.save(db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-01",
-                                          "theme": "other", "description": f"Concern {n} " * 200}, "t", acknowledge_identifiers=True)
-    rows = [{"id": f"u{n}", "created_at": "x", "updated_at": "x", "deleted_at": None, "name": f"Unit {n} " * 50,
-             "site": None, "specialty": None} for n in range(2000)]
+            logbook.save(
+                db,
+                "incident",
+                {
+                    "tool_id": ward["tool"],
+                    "unit_id": ward["unit"],
+                    "occurred_on": "2026-11-01",
+                    "theme": "other",
+                    "description": f"Concern {n} " * 200,
+                },
+                "t",
+                acknowledge_identifiers=True,
+            )
+    rows = [
+        {
+            "id": f"u{n}",
+            "created_at": "x",
+            "updated_at": "x",
+            "deleted_at": None,
+            "name": f"Unit {n} " * 50,
+            "site": None,
+            "specialty": None,
+        }
+        for n in range(2000)
+    ]
     count_before = db.scalar("SELECT count(*) FROM unit")
     with pytest.raises(DiskFullError):
         records.bulk_insert(db, "unit", rows, "t")

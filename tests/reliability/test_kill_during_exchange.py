@@ -45,8 +45,13 @@ def _projection(path: Path) -> str:
             digest.update(repr(row).encode("utf-8"))
         for row in conn.execute("SELECT name FROM unit ORDER BY name"):
             digest.update(repr(row).encode("utf-8"))
-        digest.update(repr(conn.execute(
-            "SELECT action, \"table\", count(*) FROM audit GROUP BY action, \"table\" ORDER BY 1, 2").fetchall()).encode())
+        digest.update(
+            repr(
+                conn.execute(
+                    'SELECT action, "table", count(*) FROM audit GROUP BY action, "table" ORDER BY 1, 2'
+                ).fetchall()
+            ).encode()
+        )
         return digest.hexdigest()
     finally:
         conn.close()
@@ -56,7 +61,12 @@ def _base_database(path: Path) -> None:
     db = open_database(path)
     unit = records.insert(db, "unit", {"name": "Ward 7"}, "t")
     for n in range(EXISTING):
-        records.insert(db, "staff", {"display_name": f"Existing {n}", "staff_ref": f"E{n:05d}", "unit_id": unit, "role": "nurse"}, "t")
+        records.insert(
+            db,
+            "staff",
+            {"display_name": f"Existing {n}", "staff_ref": f"E{n:05d}", "unit_id": unit, "role": "nurse"},
+            "t",
+        )
     db.close()
 
 
@@ -64,7 +74,9 @@ def _roster(path: Path) -> None:
     lines = ["Employee Number,Full Name,Job Title,Ward,Champion,Status"]
     for n in range(ROSTER_ROWS):
         # The first EXISTING rows change people already there (a new role); the rest are new people.
-        lines.append(f"E{n:05d},Person {n},{'Senior nurse' if n < EXISTING else 'Nurse'},Ward {n % 12},{'Y' if n % 50 == 0 else 'N'},Active")
+        lines.append(
+            f"E{n:05d},Person {n},{'Senior nurse' if n < EXISTING else 'Nurse'},Ward {n % 12},{'Y' if n % 50 == 0 else 'N'},Active"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -74,8 +86,9 @@ def _command(db: Path, *args: str) -> list[str]:
 
 def _kill_at(cmd: list[str], delay: float) -> bool:
     """Run ``cmd``, SIGKILL it after ``delay`` seconds; return True if it was killed (not finished)."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    )
     try:
         proc.wait(timeout=delay)
         return False
@@ -96,8 +109,13 @@ def _kill_loop(tmp_path: Path, base: Path, args: list[str], kills: int, rng, pro
     assert done.returncode == 0, done.stderr
     after = projection(ref)
     assert after != before, "the command changed nothing: the test would prove nothing"
-    tally = {"untouched": 0, "fully changed": 0, "finished before the kill": 0, "stray partial backups": 0,
-             "removed by the next check": 0}
+    tally = {
+        "untouched": 0,
+        "fully changed": 0,
+        "finished before the kill": 0,
+        "stray partial backups": 0,
+        "removed by the next check": 0,
+    }
     for i in range(kills):
         target = tmp_path / f"run{i}" / "ward.db"
         target.parent.mkdir()
@@ -116,7 +134,10 @@ def _kill_loop(tmp_path: Path, base: Path, args: list[str], kills: int, rng, pro
             # ... where the next run finds and removes it: it may hold names erased since.
             check = subprocess.run(_command(target, "check"), capture_output=True, text=True, timeout=300)
             assert check.returncode == 0, check.stdout + check.stderr
-            assert not [*(target.parent / "backups").glob(".partial-*"), *(target.parent / "backups").glob(".scratch-*")]
+            assert not [
+                *(target.parent / "backups").glob(".partial-*"),
+                *(target.parent / "backups").glob(".scratch-*"),
+            ]
             tally["removed by the next check"] += len(leftovers)
         shutil.rmtree(target.parent)
     tally["seconds per full run"] = round(duration, 2)
@@ -131,7 +152,9 @@ def test_sigkill_during_a_roster_import_leaves_all_or_nothing(tmp_path, rng, rel
     _roster(roster)
     kills = reliability_count("kills_during_import")
     tally = _kill_loop(tmp_path, base, ["import-roster", str(roster)], kills, rng)
-    figures["kills during roster import"] = f"{kills} SIGKILLs into a {ROSTER_ROWS}-row import onto {EXISTING} people: {tally}"
+    figures["kills during roster import"] = (
+        f"{kills} SIGKILLs into a {ROSTER_ROWS}-row import onto {EXISTING} people: {tally}"
+    )
 
 
 def _merge_projection(path: Path) -> str:
@@ -146,8 +169,13 @@ def _merge_projection(path: Path) -> str:
             cols = [c for c in columns(table) if c not in ("created_at", "updated_at", "deleted_at")]
             for row in conn.execute(f"SELECT {', '.join(cols)}, deleted_at IS NULL FROM {table} ORDER BY id"):
                 digest.update(repr(row).encode("utf-8"))
-        digest.update(repr(conn.execute(
-            "SELECT action, \"table\", count(*) FROM audit GROUP BY action, \"table\" ORDER BY 1, 2").fetchall()).encode())
+        digest.update(
+            repr(
+                conn.execute(
+                    'SELECT action, "table", count(*) FROM audit GROUP BY action, "table" ORDER BY 1, 2'
+                ).fetchall()
+            ).encode()
+        )
         return digest.hexdigest()
     finally:
         conn.close()
@@ -160,14 +188,30 @@ def _ward_database(path: Path, ward_name: str, people: range, sessions: int) -> 
     unit = records.insert(db, "unit", {"name": ward_name}, "t")
     shared = records.insert(db, "unit", {"name": "Shared ward"}, "t")
     tool = records.insert(db, "tool", {"name": "Scribe", "stage": "live"}, "t")
-    champion = records.insert(db, "staff", {"display_name": f"Champion {ward_name}", "unit_id": unit, "is_champion": 1,
-                                            "staff_ref": f"C-{ward_name}"}, "t")
-    staff = [records.insert(db, "staff", {"display_name": f"Person {n}", "staff_ref": f"E{n:05d}", "unit_id": shared}, "t")
-             for n in people]
+    champion = records.insert(
+        db,
+        "staff",
+        {"display_name": f"Champion {ward_name}", "unit_id": unit, "is_champion": 1, "staff_ref": f"C-{ward_name}"},
+        "t",
+    )
+    staff = [
+        records.insert(db, "staff", {"display_name": f"Person {n}", "staff_ref": f"E{n:05d}", "unit_id": shared}, "t")
+        for n in people
+    ]
     for n in range(sessions):
-        logbook.save_session(db, {"tool_id": tool, "unit_id": unit, "trainer_id": champion, "held_on": "2026-10-01",
-                                  "minutes": 10 + n % 50, "format": "huddle"},
-                             [{"staff_id": s} for s in staff[n % 7::37][:6]], "t")
+        logbook.save_session(
+            db,
+            {
+                "tool_id": tool,
+                "unit_id": unit,
+                "trainer_id": champion,
+                "held_on": "2026-10-01",
+                "minutes": 10 + n % 50,
+                "format": "huddle",
+            },
+            [{"staff_id": s} for s in staff[n % 7 :: 37][:6]],
+            "t",
+        )
     db.close()
 
 
@@ -181,4 +225,6 @@ def test_sigkill_during_a_merge_leaves_all_or_nothing(tmp_path, rng, reliability
     before_other = hashlib.sha256(other.read_bytes()).hexdigest()
     tally = _kill_loop(tmp_path, base, ["merge", str(other)], kills, rng, projection=_merge_projection)
     assert hashlib.sha256(other.read_bytes()).hexdigest() == before_other, "the merge changed the other ward's file"
-    figures["kills during merge"] = f"{kills} SIGKILLs into a merge of 250 sessions and 300 people into 150 and 300: {tally}"
+    figures["kills during merge"] = (
+        f"{kills} SIGKILLs into a merge of 250 sessions and 300 people into 150 and 300: {tally}"
+    )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -81,7 +80,12 @@ def test_sigkill_during_a_sync_leaves_whole_snapshots_and_all_or_nothing(tmp_pat
     shutil.copytree(ward_a.parent, reference / "a")
     shutil.copytree(base_folder, reference / "usb")
     t0 = time.monotonic()
-    done = subprocess.run(_command(reference / "a" / "desk.db", "sync", str(reference / "usb")), capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        _command(reference / "a" / "desk.db", "sync", str(reference / "usb")),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     duration = time.monotonic() - t0
     assert done.returncode == 0, done.stderr
     after = _records(reference / "a" / "desk.db")
@@ -97,7 +101,9 @@ def test_sigkill_during_a_sync_leaves_whole_snapshots_and_all_or_nothing(tmp_pat
         state = _records(logbook)
         assert state in (before, after), f"run {i}: half-merged (killed={killed})"
         assert _whole_files_only(folder) == [], f"run {i}: a snapshot under its real name is not whole"
-        assert hashlib.sha256((folder / b_snapshot.name).read_bytes()).hexdigest() == b_digest, "B's snapshot was changed"
+        assert hashlib.sha256((folder / b_snapshot.name).read_bytes()).hexdigest() == b_digest, (
+            "B's snapshot was changed"
+        )
         tally["finished before the kill" if not killed else "untouched" if state == before else "fully merged"] += 1
         tally["temporary files left"] += len(list(folder.glob(".partial-*")))
         # The next sync ignores whatever a killed one left under a temporary name, and ends where a whole run ends.
@@ -107,4 +113,6 @@ def test_sigkill_during_a_sync_leaves_whole_snapshots_and_all_or_nothing(tmp_pat
         assert ".partial-" not in again.stdout
         shutil.rmtree(run)
     tally["seconds per full run"] = round(duration, 2)
-    figures["kills during sync"] = f"{kills} SIGKILLs into a sync of a ward logbook with a folder holding another ward's snapshot: {tally}"
+    figures["kills during sync"] = (
+        f"{kills} SIGKILLs into a sync of a ward logbook with a folder holding another ward's snapshot: {tally}"
+    )

@@ -44,8 +44,13 @@ def _run_and_kill(path: Path, seed: int, delay: float, *extra: str) -> list[str]
     """Start the writer, kill it ``delay`` seconds after it is ready; return its complete lines after READY."""
     # bufsize=0: READY must be read without read-ahead, or lines after it would sit in a buffer
     # that communicate() (which reads the pipe itself) never sees, and acknowledgements would go missing.
-    proc = subprocess.Popen([sys.executable, str(WRITER), str(path), str(seed), *extra], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, bufsize=0, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, str(WRITER), str(path), str(seed), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     try:
         first = proc.stdout.readline()
         if first.strip() != b"READY wal 2":  # WAL journal, synchronous=FULL (2)
@@ -104,8 +109,12 @@ def _verify(path: Path, ledger: Ledger, pending: tuple[str, ...] | None) -> str:
             if staff:
                 live[sid].add(staff)
         incidents = {r[0] for r in conn.execute("SELECT id FROM incident")}
-        audited = {r[0] for r in conn.execute(
-            "SELECT record_id FROM audit WHERE \"table\" = 'training_session' AND action = 'create'")}
+        audited = {
+            r[0]
+            for r in conn.execute(
+                "SELECT record_id FROM audit WHERE \"table\" = 'training_session' AND action = 'create'"
+            )
+        }
         # No session is ever without its attendances, nor without its audit row: saves land whole.
         assert all(live.values()), "a session without its attendances"
         assert set(live) <= audited, "a session without its audit row"

@@ -80,7 +80,8 @@ KNOWN_STORE_DEFECTS = {
     "UnicodeDecodeError escapes": _UNICODE,
     "check leaves empty -wal/-shm beside the file": "store/health.py check_database(): " + _LITTER,
     "merge leaves empty -wal/-shm beside the file": "store/backups.py check_foreign_file()/checked_copy(): " + _LITTER,
-    "restore leaves empty -wal/-shm beside the file": "store/backups.py check_foreign_file()/checked_copy(): " + _LITTER,
+    "restore leaves empty -wal/-shm beside the file": "store/backups.py check_foreign_file()/checked_copy(): "
+    + _LITTER,
     "merge accepted a damaged file": _FOREIGN_INTEGRITY,
     "restore accepted a damaged file": _FOREIGN_INTEGRITY,
     "merge: OperationalError escapes": (
@@ -135,7 +136,9 @@ def _try_open(path: Path) -> tuple[str, str | None]:
         caught = True
     # Damage only integrity_check sees (a row whose index entry disagrees) is the documented limit:
     # found by `champion-desk check`, merge and restore, and when the row is read.
-    return ("accepted-damaged, caught at start-up" if caught else "accepted-damaged, only integrity_check sees it"), None
+    return (
+        "accepted-damaged, caught at start-up" if caught else "accepted-damaged, only integrity_check sees it"
+    ), None
 
 
 def _try_cli(*args: str) -> tuple[str, str | None]:
@@ -230,7 +233,9 @@ def test_malformed_files_are_refused_cleanly_and_left_unchanged(tmp_path, good, 
             litter = list(tmp_path.glob(f"bad{i}.db-*"))
             if litter:
                 empty = all(p.stat().st_size == 0 or p.name.endswith("-shm") for p in litter)
-                defect = defect or (f"{entry} leaves empty -wal/-shm beside the file" if empty else f"{entry} left {litter}")
+                defect = defect or (
+                    f"{entry} leaves empty -wal/-shm beside the file" if empty else f"{entry} left {litter}"
+                )
                 for p in litter:
                     p.unlink()
             if outcome == "passed" and _try_open(path)[0] != "accepted-intact":
@@ -245,7 +250,9 @@ def test_malformed_files_are_refused_cleanly_and_left_unchanged(tmp_path, good, 
                     shutil.copy(target_master, target)  # the next file meets the same target
                     for p in target.parent.glob("target.db-*"):
                         p.unlink()
-            if defect and (defect == "unclear message" or defect.endswith(" escapes") or defect.startswith("traceback")):
+            if defect and (
+                defect == "unclear message" or defect.endswith(" escapes") or defect.startswith("traceback")
+            ):
                 defect = f"{entry}: {defect}"
             if defect:
                 defects[defect] += 1
@@ -262,7 +269,9 @@ def test_malformed_files_are_refused_cleanly_and_left_unchanged(tmp_path, good, 
     unknown = {d: n for d, n in defects.items() if d not in KNOWN_STORE_DEFECTS}
     assert not unknown, f"{unknown}; examples: {examples}"
     if defects:
-        fixes = "; ".join(f"{d} ({n}x, e.g. {examples[d]}): fix in {KNOWN_STORE_DEFECTS[d]}" for d, n in defects.items())
+        fixes = "; ".join(
+            f"{d} ({n}x, e.g. {examples[d]}): fix in {KNOWN_STORE_DEFECTS[d]}" for d, n in defects.items()
+        )
         pytest.xfail(f"known store defects still present: {fixes}")
 
 
@@ -274,8 +283,13 @@ def test_check_subprocess_shows_a_message_not_a_traceback(tmp_path, good, rng, f
         generate(kind, good, rng, path)
         before = file_sha256(path)
         t0 = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "champion_desk", "--db", str(path), "check"],
-                              capture_output=True, text=True, timeout=30, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        proc = subprocess.run(
+            [sys.executable, "-m", "champion_desk", "--db", str(path), "check"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
         elapsed = time.monotonic() - t0
         assert elapsed < LIMIT_SECONDS + 2, f"{kind}: {elapsed:.1f} s"  # + interpreter start-up
         assert file_sha256(path) == before, kind

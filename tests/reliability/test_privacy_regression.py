@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from champion_desk import cli
 from champion_desk.domain import logbook
-from tests.reliability import landed
 from champion_desk.store import records
 from champion_desk.store.database import open_database
 from tests.factories import make_ward
+from tests.reliability import landed
 
 CHAMPION = "Zoë Adams"
 # Names chosen to be unmistakable in extracted text; each must never appear outside the app.
@@ -47,34 +47,76 @@ def planted(db_path):
     db = open_database(db_path)
     ward = make_ward(db)
     today = dt.date.today()
-    extra = [records.insert(db, "staff", {"display_name": f"Colleague Number{n}", "unit_id": ward["unit"]}, "t") for n in range(8)]
+    extra = [
+        records.insert(db, "staff", {"display_name": f"Colleague Number{n}", "unit_id": ward["unit"]}, "t")
+        for n in range(8)
+    ]
     for n in range(12):
         held = (today - dt.timedelta(days=3 + 5 * n)).isoformat()
-        logbook.save_session(db, {"tool_id": ward["tool"], "unit_id": ward["unit"], "trainer_id": ward["champion"], "held_on": held,
-                                  "minutes": 30, "format": "hands-on", "topic": "Checking drafts"},
-                             [{"staff_id": s, "confidence_before": 2, "confidence_after": 4} for s in (ward["a"], ward["b"], ward["manager"], *extra[:4])],
-                             "t", today=today)
+        logbook.save_session(
+            db,
+            {
+                "tool_id": ward["tool"],
+                "unit_id": ward["unit"],
+                "trainer_id": ward["champion"],
+                "held_on": held,
+                "minutes": 30,
+                "format": "hands-on",
+                "topic": "Checking drafts",
+            },
+            [
+                {"staff_id": s, "confidence_before": 2, "confidence_after": 4}
+                for s in (ward["a"], ward["b"], ward["manager"], *extra[:4])
+            ],
+            "t",
+            today=today,
+        )
     for n in range(9):
         occurred = (today - dt.timedelta(days=2 + 7 * n)).isoformat()
         resolved = n % 2 == 0
-        logbook.save(db, "incident", {
-            "tool_id": ward["tool"], "unit_id": ward["unit"], "reported_by": ward["champion"],
-            "raised_by": (ward["a"], ward["b"], ward["manager"])[n % 3], "occurred_on": occurred,
-            "theme": "accuracy and trust", "severity": "high", "description": f"{CONCERN} ({n})",
-            "root_cause": "Nguyễn Thị Mai saw a wrong dose", "status": "addressed" if resolved else "open",
-            "resolved_on": occurred if resolved else None,
-            "response": f"{RESPONSE}; Siobhán Ó Briain helped" if resolved else None, "owner": "Łukasz Nowak",
-        }, "t", acknowledge_identifiers=True, today=today)
+        logbook.save(
+            db,
+            "incident",
+            {
+                "tool_id": ward["tool"],
+                "unit_id": ward["unit"],
+                "reported_by": ward["champion"],
+                "raised_by": (ward["a"], ward["b"], ward["manager"])[n % 3],
+                "occurred_on": occurred,
+                "theme": "accuracy and trust",
+                "severity": "high",
+                "description": f"{CONCERN} ({n})",
+                "root_cause": "Nguyễn Thị Mai saw a wrong dose",
+                "status": "addressed" if resolved else "open",
+                "resolved_on": occurred if resolved else None,
+                "response": f"{RESPONSE}; Siobhán Ó Briain helped" if resolved else None,
+                "owner": "Łukasz Nowak",
+            },
+            "t",
+            acknowledge_identifiers=True,
+            today=today,
+        )
     from champion_desk.domain.ideas import back_idea, save_idea
 
     # Meeting outputs cover whole months: the ideas are done in the last whole month before today.
     done_on = today.replace(day=1) - dt.timedelta(days=5)
     for n in range(6):  # ideas suggested and backed by name, done in the period: "You suggested, we did"
         raised = (done_on - dt.timedelta(days=35 + n)).isoformat()
-        idea = save_idea(db, {"unit_id": ward["unit"], "tool_id": ward["tool"], "raised_on": raised,
-                              "title": f"Headsets for bay {n}, as Nguyễn Thị Mai asked", "description": CONCERN,
-                              "suggested_by": (ward["a"], ward["b"], ward["manager"])[n % 3], "status": "done",
-                              "status_on": done_on.isoformat()}, "t", today=today)
+        idea = save_idea(
+            db,
+            {
+                "unit_id": ward["unit"],
+                "tool_id": ward["tool"],
+                "raised_on": raised,
+                "title": f"Headsets for bay {n}, as Nguyễn Thị Mai asked",
+                "description": CONCERN,
+                "suggested_by": (ward["a"], ward["b"], ward["manager"])[n % 3],
+                "status": "done",
+                "status_on": done_on.isoformat(),
+            },
+            "t",
+            today=today,
+        )
         back_idea(db, idea, "t", raised, backed_by=(ward["b"], ward["manager"], ward["a"])[n % 3], today=today)
     staff_ids = {r["display_name"]: r["id"] for r in db.query("SELECT id, display_name FROM staff")}
     db.close()
@@ -97,10 +139,13 @@ def _assert_clean(text: str, staff_ids: dict[str, str], what: str) -> None:
         assert staff_id not in text, f"{what} contains the id of {name}"
 
 
-@pytest.mark.parametrize("command", [
-    pytest.param("briefing", marks=pytest.mark.skipif(not landed.BRIEFING, reason=landed.reason("the briefing"))),
-    pytest.param("poster", marks=pytest.mark.skipif(not landed.POSTER, reason=landed.reason("the poster"))),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param("briefing", marks=pytest.mark.skipif(not landed.BRIEFING, reason=landed.reason("the briefing"))),
+        pytest.param("poster", marks=pytest.mark.skipif(not landed.POSTER, reason=landed.reason("the poster"))),
+    ],
+)
 def test_briefing_and_poster_name_no_one_but_champions_and_quote_no_concern(planted, tmp_path, command):
     db_path, ward, staff_ids = planted
     out = tmp_path / f"{command}.pdf"
@@ -145,9 +190,14 @@ def _feasible(bounds: list[tuple[int, int]], i: int, remainder: int) -> set[int]
     return {v for v in range(lo, hi + 1) if lo_rest <= remainder - v <= hi_rest}
 
 
-@pytest.mark.skipif(not landed.landed("champion_desk.domain.privacy", "Suppressor"), reason=landed.reason("small-count suppression"))
+@pytest.mark.skipif(
+    not landed.landed("champion_desk.domain.privacy", "Suppressor"), reason=landed.reason("small-count suppression")
+)
 @settings(max_examples=400, deadline=None)
-@given(counts=st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=8), k=st.integers(min_value=3, max_value=10))
+@given(
+    counts=st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=8),
+    k=st.integers(min_value=3, max_value=10),
+)
 def test_a_suppressed_count_can_never_be_worked_back_from_the_total(counts, k):
     # A reader sees the printed cells, the printed total, and for each hidden cell only that it is
     # hidden ("fewer than k" bounds it to 1..k-1; any other label to 1..total). No hidden small count
@@ -171,9 +221,15 @@ def test_a_suppressed_count_can_never_be_worked_back_from_the_total(counts, k):
             assert len(_feasible(bounds, i, remainder)) > 1, f"hidden {n} in {counts} can be worked back (k={k})"
 
 
-@pytest.mark.skipif(not landed.landed("champion_desk.domain.privacy", "Suppressor"), reason=landed.reason("small-count suppression"))
+@pytest.mark.skipif(
+    not landed.landed("champion_desk.domain.privacy", "Suppressor"), reason=landed.reason("small-count suppression")
+)
 @settings(max_examples=300, deadline=None)
-@given(part=st.integers(min_value=0, max_value=60), extra=st.integers(min_value=0, max_value=60), k=st.integers(min_value=2, max_value=10))
+@given(
+    part=st.integers(min_value=0, max_value=60),
+    extra=st.integers(min_value=0, max_value=60),
+    k=st.integers(min_value=2, max_value=10),
+)
 def test_a_printed_percentage_never_gives_a_small_count_away(part, extra, k):
     from champion_desk.domain.privacy import Suppressor
 
@@ -184,7 +240,9 @@ def test_a_printed_percentage_never_gives_a_small_count_away(part, extra, k):
         assert not sup.is_small(part) and not sup.is_small(whole) and not sup.is_small(whole - part)
 
 
-@pytest.mark.skipif(not landed.landed("champion_desk.domain.privacy", "Suppressor"), reason=landed.reason("small-count suppression"))
+@pytest.mark.skipif(
+    not landed.landed("champion_desk.domain.privacy", "Suppressor"), reason=landed.reason("small-count suppression")
+)
 @settings(max_examples=200, deadline=None)
 @given(bars=st.lists(st.lists(st.integers(min_value=0, max_value=30), min_size=3, max_size=3), min_size=1, max_size=6))
 def test_stacked_charts_draw_no_segment_that_shows_a_small_count(bars):
@@ -210,8 +268,13 @@ def _all_bytes(db_path: Path) -> bytes:
 def test_erase_person_leaves_no_byte_of_the_name_in_the_database_or_wal(planted):
     db_path, ward, staff_ids = planted
     name = "Siobhán Ó Briain"
-    encodings = [name.encode("utf-8"), "Siobhán".encode("utf-8"), b"Briain", name.encode("utf-16-le"),
-                 "Siobh\\u00e1n".encode("ascii")]  # as JSON escapes it in audit rows
+    encodings = [
+        name.encode("utf-8"),
+        "Siobhán".encode("utf-8"),
+        b"Briain",
+        name.encode("utf-16-le"),
+        "Siobh\\u00e1n".encode("ascii"),
+    ]  # as JSON escapes it in audit rows
     assert any(e in _all_bytes(db_path) for e in encodings), "the name was never stored: the test would prove nothing"
     code, out, err = _cli("--db", str(db_path), "erase-person", "E101", "--yes")
     assert code == 0, err

@@ -32,7 +32,7 @@ def _damage(path):
     data = bytearray(path.read_bytes())
     pages = len(data) // PAGE
     for page in range(1, pages):
-        data[page * PAGE:(page + 1) * PAGE] = bytes(PAGE)
+        data[page * PAGE : (page + 1) * PAGE] = bytes(PAGE)
     path.write_bytes(bytes(data))
 
 

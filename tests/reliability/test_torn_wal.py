@@ -83,8 +83,12 @@ def test_torn_wal_opens_as_a_committed_prefix(tmp_path, wal_source, rng, reliabi
         db = open_database(path, create=False)
         try:
             assert integrity_problems(db.conn) == [], f"offset {offset}"
-            live = {r["id"]: r["n"] for r in db.query(
-                "SELECT s.id, count(a.id) AS n FROM training_session s LEFT JOIN attendance a ON a.session_id = s.id GROUP BY s.id")}
+            live = {
+                r["id"]: r["n"]
+                for r in db.query(
+                    "SELECT s.id, count(a.id) AS n FROM training_session s LEFT JOIN attendance a ON a.session_id = s.id GROUP BY s.id"
+                )
+            }
             expected = _expected(commits, offset)
             assert set(live) == set(expected), f"offset {offset}: not the committed prefix"
             assert all(live.values())

@@ -49,8 +49,15 @@ def main() -> None:
         people = ",".join(attendees)
         if roll < 0.6 or not sessions:
             _say(f"W session - {people}")
-            session = {"tool_id": tool, "unit_id": unit, "trainer_id": champion, "held_on": "2026-11-20",
-                       "minutes": rng.randint(5, 90), "format": "hands-on", "topic": "Checking drafts " * rng.randint(1, 8)}
+            session = {
+                "tool_id": tool,
+                "unit_id": unit,
+                "trainer_id": champion,
+                "held_on": "2026-11-20",
+                "minutes": rng.randint(5, 90),
+                "format": "hands-on",
+                "topic": "Checking drafts " * rng.randint(1, 8),
+            }
             people_rows = [{"staff_id": s, "confidence_before": 2, "confidence_after": 4} for s in attendees]
             if split:
                 new = logbook.save(db, "training_session", session, "writer", acknowledge_identifiers=True)
@@ -62,15 +69,32 @@ def main() -> None:
         elif roll < 0.8:
             target = rng.choice(sessions)
             _say(f"W session {target} {people}")
-            logbook.save_session(db, {"minutes": rng.randint(5, 90)}, [{"staff_id": s} for s in attendees], "writer",
-                                 session_id=target, acknowledge_identifiers=True)
+            logbook.save_session(
+                db,
+                {"minutes": rng.randint(5, 90)},
+                [{"staff_id": s} for s in attendees],
+                "writer",
+                session_id=target,
+                acknowledge_identifiers=True,
+            )
             _say(f"A session {target} {people}")
         else:
             _say("W incident - -")
-            new = logbook.save(db, "incident", {"tool_id": tool, "unit_id": unit, "reported_by": champion,
-                                                "raised_by": rng.choice(colleagues), "occurred_on": "2026-11-19",
-                                                "theme": "workload and time", "description": "Worried about time " * 20},
-                               "writer", acknowledge_identifiers=True)
+            new = logbook.save(
+                db,
+                "incident",
+                {
+                    "tool_id": tool,
+                    "unit_id": unit,
+                    "reported_by": champion,
+                    "raised_by": rng.choice(colleagues),
+                    "occurred_on": "2026-11-19",
+                    "theme": "workload and time",
+                    "description": "Worried about time " * 20,
+                },
+                "writer",
+                acknowledge_identifiers=True,
+            )
             _say(f"A incident {new} -")
 
 

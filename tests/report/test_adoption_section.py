@@ -26,7 +26,10 @@ def test_adoption_by_unit_prints_counts_and_names_nobody(db, adoption_ward):  # 
     eligible, active = figures["usage_eligible"], figures["usage_active"]
     text = _briefing(db, k=2)
     assert "Is the tool being used?" in text
-    assert f"Of {eligible} colleagues on units where the tool is live, {round(100 * active / eligible)}% of them used it" in text
+    assert (
+        f"Of {eligible} colleagues on units where the tool is live, {round(100 * active / eligible)}% of them used it"
+        in text
+    )
     assert f"{figures['using_not_signed_off']} colleagues used it without a competency sign-off" in text
     assert f"Ward 7 {eligible} {active} {round(100 * active / eligible)}%" in text
     for private in ("Nguyễn", "Siobhán", "Colleague c", "Colleague f", "Łukasz"):
@@ -36,7 +39,7 @@ def test_adoption_by_unit_prints_counts_and_names_nobody(db, adoption_ward):  # 
 def test_small_numbers_are_hidden_at_the_usual_threshold(db, adoption_ward):  # noqa: F811
     text = _briefing(db, k=5)
     start = text.index("Is the tool being used?")
-    section = text[start:text.index("Counts by unit only", start)]
+    section = text[start : text.index("Counts by unit only", start)]
     assert "Of 6 colleagues on units where the tool is live, a share not printed (small numbers)" in section
     assert "fewer than 5 trained colleagues have not used it" in section.lower()
     assert " 3 " not in section and "50%" not in section  # 3 users (and so 50%) would single people out

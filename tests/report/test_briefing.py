@@ -49,9 +49,14 @@ def test_every_section_heading_is_printed_in_order(sample_text):
 def test_key_figure_tiles_equal_stats(module_sample_db, sample_text):
     figures = stats(module_sample_db, SCOPE)
     sup = Suppressor(5)
-    for label, key in (("SESSIONS HELD", "sessions"), ("CONCERNS RAISED", "concerns_raised"),
-                       ("CONCERNS STILL OPEN", "concerns_open"), ("ACTIVE MENTORING PAIRINGS", "pairings_active"),
-                       ("STALLED PAIRINGS", "stalled_pairings"), ("SUCCESS STORIES", "stories")):
+    for label, key in (
+        ("SESSIONS HELD", "sessions"),
+        ("CONCERNS RAISED", "concerns_raised"),
+        ("CONCERNS STILL OPEN", "concerns_open"),
+        ("ACTIVE MENTORING PAIRINGS", "pairings_active"),
+        ("STALLED PAIRINGS", "stalled_pairings"),
+        ("SUCCESS STORIES", "stories"),
+    ):
         assert f"{label}\n{sup.figure(key, figures[key]).text}\n" in sample_text, label
     covered = round(figures["training_coverage"] * figures["staff_active"])
     assert f"TRAINING COVERAGE\n{sup.share(covered, figures['staff_active']).text}\n" in sample_text
@@ -104,7 +109,7 @@ def test_unicode_champion_names_extract_correctly(sample_text):
 
 def test_a_unit_with_three_concerns_prints_fewer_than_5_and_its_total_does_not_give_it_away(flat_text):
     start = flat_text.index("Concerns raised by unit")
-    table = flat_text[start: flat_text.index("All units", start) + 12]
+    table = flat_text[start : flat_text.index("All units", start) + 12]
     assert "Ward 7 fewer than 5" in table
     # Ward 9's 12 is hidden too (honestly: "not shown"), so 15 - (Ward 9) cannot reveal Ward 7's 3.
     assert "Ward 9 not shown" in table
@@ -113,15 +118,15 @@ def test_a_unit_with_three_concerns_prints_fewer_than_5_and_its_total_does_not_g
 
 
 def test_you_said_we_did_hides_small_themes_and_their_complement(flat_text):
-    section = flat_text[flat_text.index("You said, we did For each theme"):]
-    assert "7 concerns raised" in section                       # workload and time
-    assert section.count("fewer than 5 concerns raised") == 1   # job security (3)
+    section = flat_text[flat_text.index("You said, we did For each theme") :]
+    assert "7 concerns raised" in section  # workload and time
+    assert section.count("fewer than 5 concerns raised") == 1  # job security (3)
     assert section.count("concerns raised: number not shown") == 1  # accuracy (5), hidden beside it
     assert "Shared the trust's no-job-losses commitment" in section
 
 
 def test_readiness_of_fewer_than_k_respondents_is_not_shown(flat_text):
-    section = flat_text[flat_text.index("Readiness The latest"):]
+    section = flat_text[flat_text.index("Readiness The latest") :]
     assert "not shown: too few people answered" in section
     assert "4.9" not in section  # Ward 7's pulse of 3 people
 
@@ -177,8 +182,10 @@ def test_activity_counts_print_as_they_are_and_people_counts_stay_hidden(module_
     for row in data.training:
         row["sessions"] = 1
     b = Briefing(data)
-    tiles = {label: cell for label, cell, _ in (b._count_tile("Sessions", "sessions"),
-                                                b._count_tile("Concerns", "concerns_raised"))}
+    tiles = {
+        label: cell
+        for label, cell, _ in (b._count_tile("Sessions", "sessions"), b._count_tile("Concerns", "concerns_raised"))
+    }
     assert tiles["Sessions"].text == "3" and tiles["Concerns"].text == "fewer than 5"
     values, marks = b._bars(data.training, "sessions")
     assert values == [1, 1, 1] and not any(marks)
@@ -206,15 +213,36 @@ def stub_year_db(tmp_path_factory):
 
     def sessions(day: dt.date, n: int) -> None:
         for i in range(n):
-            ins(database, "training_session", {"tool_id": ids["tool"], "unit_id": ids["unit"],
-                                               "trainer_id": ids["champion"], "held_on": day.isoformat(),
-                                               "minutes": 30, "format": "hands-on", "topic": f"Drop-in {i}"}, "t")
+            ins(
+                database,
+                "training_session",
+                {
+                    "tool_id": ids["tool"],
+                    "unit_id": ids["unit"],
+                    "trainer_id": ids["champion"],
+                    "held_on": day.isoformat(),
+                    "minutes": 30,
+                    "format": "hands-on",
+                    "topic": f"Drop-in {i}",
+                },
+                "t",
+            )
 
     def concerns(day: dt.date, n: int) -> None:
         for _ in range(n):
-            ins(database, "incident", {"tool_id": ids["tool"], "unit_id": ids["unit"], "reported_by": ids["champion"],
-                                       "occurred_on": day.isoformat(), "theme": "privacy and data", "status": "open"},
-                "t")
+            ins(
+                database,
+                "incident",
+                {
+                    "tool_id": ids["tool"],
+                    "unit_id": ids["unit"],
+                    "reported_by": ids["champion"],
+                    "occurred_on": day.isoformat(),
+                    "theme": "privacy and data",
+                    "status": "open",
+                },
+                "t",
+            )
 
     sessions(dt.date(2025, 11, 28), 2)
     concerns(dt.date(2025, 11, 29), 2)
@@ -252,7 +280,7 @@ def test_a_stub_never_hides_a_whole_month_or_a_theme(stub_year):
     start = text.index("Sessions per month")
     assert "First bar: 27 Nov–31 Dec 2025" in text[start:]
     # The theme's only small count was the stub's: it is drawn, and no theme is left out.
-    chart = text[text.index("Concerns raised per month, by theme"):]
+    chart = text[text.index("Concerns raised per month, by theme") :]
     assert "Privacy and data" in chart[:400]
     assert "not drawn" not in chart[:600]
 
@@ -260,8 +288,11 @@ def test_a_stub_never_hides_a_whole_month_or_a_theme(stub_year):
 def test_month_labels_carry_the_year_and_say_which_days_a_merged_bar_holds():
     from champion_desk.report.briefing import bucket_label, edge_note
 
-    rows = [{"start": "2025-11-27", "end": "2025-12-31"}, {"start": "2026-01-01", "end": "2026-01-31"},
-            {"start": "2026-02-01", "end": "2026-02-20"}]
+    rows = [
+        {"start": "2025-11-27", "end": "2025-12-31"},
+        {"start": "2026-01-01", "end": "2026-01-31"},
+        {"start": "2026-02-01", "end": "2026-02-20"},
+    ]
     assert [bucket_label(r, "month") for r in rows] == ["Dec\n2025", "Jan\n2026", "Feb\n2026"]
     assert bucket_label({"start": "2026-08-27", "end": "2026-08-30"}, "week") == "27 Aug\n2026"
     assert edge_note(rows, "month") == "First bar: 27 Nov–31 Dec 2025 · last bar: 1–20 Feb 2026."
@@ -271,8 +302,9 @@ def test_month_labels_carry_the_year_and_say_which_days_a_merged_bar_holds():
 def test_axis_labels_print_the_year_once_per_change_and_never_run_together():
     from champion_desk.report.charts import LABEL_GAP, _width, thin_labels
 
-    months = ["Dec\n2025"] + [f"{m}\n2026" for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
-                                                        "Oct", "Nov")]
+    months = ["Dec\n2025"] + [
+        f"{m}\n2026" for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov")
+    ]
     shown = thin_labels(months, 205)  # the half-width chart of a 12-month briefing: every month fits
     assert shown[:3] == ["Dec", "Jan\n2026", "Feb"] and all(shown)
     assert sum("2026" in s for s in shown) == 1
@@ -301,6 +333,7 @@ def test_a_footnote_is_never_split_from_its_table():
     # Room for every row but not the note: the last row goes over with the note.
     parts = table.split(160 * mm, without + 1)
     assert len(parts) == 2
+
     def text(cell):
         cell = cell[0] if isinstance(cell, (list, tuple)) else cell
         return cell.getPlainText()
@@ -313,5 +346,6 @@ def test_a_footnote_is_never_split_from_its_table():
 def collect_empty():
     from champion_desk.domain.briefing_data import BriefingData
 
-    return BriefingData(scope=SCOPE, made_on=TODAY, made_by="", bucket="week", theme_bucket="month",
-                        figures={}, previous={})
+    return BriefingData(
+        scope=SCOPE, made_on=TODAY, made_by="", bucket="week", theme_bucket="month", figures={}, previous={}
+    )

@@ -19,9 +19,21 @@ from tests.report.sample import SCOPE, SECRET_NAME, build_sample, day
 
 
 def _idea(db, ids, title: str, raised: int, status: str, decided: int, backers: int = 0) -> str:
-    idea = save_idea(db, {"unit_id": ids["ward9"], "tool_id": ids["tool"], "raised_on": day(raised), "title": title,
-                          "suggested_by": ids["secret"], "status": status, "status_on": day(decided),
-                          "status_reason": "Budget" if status == "not now" else None}, "t", today=TODAY)
+    idea = save_idea(
+        db,
+        {
+            "unit_id": ids["ward9"],
+            "tool_id": ids["tool"],
+            "raised_on": day(raised),
+            "title": title,
+            "suggested_by": ids["secret"],
+            "status": status,
+            "status_on": day(decided),
+            "status_reason": "Budget" if status == "not now" else None,
+        },
+        "t",
+        today=TODAY,
+    )
     if backers:
         back_idea(db, idea, "t", day(raised), backers=backers, today=TODAY)
     return idea
@@ -51,7 +63,7 @@ def _briefing(db, scope=SCOPE, k: int = 5) -> str:
 
 def _section(text: str) -> str:
     start = text.rindex("You suggested, we did")  # the cover lists it too
-    return text[start:text.index("Mentoring", start)]
+    return text[start : text.index("Mentoring", start)]
 
 
 def test_the_briefing_lists_ideas_planned_or_done_in_the_period_most_backed_first(ideas_db):

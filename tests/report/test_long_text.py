@@ -33,22 +33,58 @@ def long_db(tmp_path_factory):
     db = open_database(tmp_path_factory.mktemp("long") / "long.db")
     ids = build_sample(db)
     unit = records.insert(db, "unit", {"name": "W" * NAME_MAX}, "t")
-    champion = records.insert(db, "staff", {"display_name": "Champion " + "Q" * (NAME_MAX - 9), "unit_id": unit,
-                                            "is_champion": 1, "role": "nurse"}, "t")
+    champion = records.insert(
+        db,
+        "staff",
+        {"display_name": "Champion " + "Q" * (NAME_MAX - 9), "unit_id": unit, "is_champion": 1, "role": "nurse"},
+        "t",
+    )
     db.conn.execute("UPDATE tool SET purpose = ? WHERE id = ?", (long_text("Purpose", LONG_TEXT_MAX), ids["tool"]))
     # 3,990-character responses, four printed in one theme: the briefing stopped with a LayoutError on these.
     for n, opening in enumerate(OPENINGS):
-        records.insert(db, "incident", {"tool_id": ids["tool"], "unit_id": unit, "reported_by": champion,
-                                        "occurred_on": day(40 + n), "theme": "ethics and liability",
-                                        "status": "closed", "resolved_on": day(39),
-                                        "response": long_text(opening, 3990)}, "t")
-    records.insert(db, "story", {"tool_id": ids["tool"], "unit_id": unit, "told_on": day(45),
-                                 "title": long_text("Title", SHORT_TEXT_MAX), "summary": long_text("Story", LONG_TEXT_MAX),
-                                 "measure": long_text("Measure", SHORT_TEXT_MAX), "value": long_text("Value", SHORT_TEXT_MAX)}, "t")
-    records.insert(db, "training_session", {"tool_id": ids["tool"], "unit_id": unit, "trainer_id": champion,
-                                            "held_on": (dt.date(2026, 11, 26) + dt.timedelta(days=3)).isoformat(),
-                                            "minutes": 30, "format": "hands-on",
-                                            "topic": long_text("Topic", SHORT_TEXT_MAX)}, "t")
+        records.insert(
+            db,
+            "incident",
+            {
+                "tool_id": ids["tool"],
+                "unit_id": unit,
+                "reported_by": champion,
+                "occurred_on": day(40 + n),
+                "theme": "ethics and liability",
+                "status": "closed",
+                "resolved_on": day(39),
+                "response": long_text(opening, 3990),
+            },
+            "t",
+        )
+    records.insert(
+        db,
+        "story",
+        {
+            "tool_id": ids["tool"],
+            "unit_id": unit,
+            "told_on": day(45),
+            "title": long_text("Title", SHORT_TEXT_MAX),
+            "summary": long_text("Story", LONG_TEXT_MAX),
+            "measure": long_text("Measure", SHORT_TEXT_MAX),
+            "value": long_text("Value", SHORT_TEXT_MAX),
+        },
+        "t",
+    )
+    records.insert(
+        db,
+        "training_session",
+        {
+            "tool_id": ids["tool"],
+            "unit_id": unit,
+            "trainer_id": champion,
+            "held_on": (dt.date(2026, 11, 26) + dt.timedelta(days=3)).isoformat(),
+            "minutes": 30,
+            "format": "hands-on",
+            "topic": long_text("Topic", SHORT_TEXT_MAX),
+        },
+        "t",
+    )
     yield db
     db.close()
 

@@ -18,12 +18,15 @@ def section(db) -> str:
     build_briefing(collect(db, SCOPE, made_by="Zoë Adams", today=TODAY), out)
     text = " ".join(pdf_text(out.getvalue()).split())
     start = text.index("Next steps The ") if "Next steps The " in text else text.index("Next steps No ")
-    return text[start: text.index("Your champions Questions", start)]
+    return text[start : text.index("Your champions Questions", start)]
 
 
 def suggestion(db, rule: str, unit: str, theme: str | None = None) -> next_steps.Suggestion:
-    return next(s for s in next_steps.suggestions(db, SCOPE, today=TODAY)
-                if s.rule == rule and s.unit == unit and (theme is None or s.figures.get("theme") == theme))
+    return next(
+        s
+        for s in next_steps.suggestions(db, SCOPE, today=TODAY)
+        if s.rule == rule and s.unit == unit and (theme is None or s.figures.get("theme") == theme)
+    )
 
 
 def test_the_heading_is_a_section_between_roadmap_and_champions():

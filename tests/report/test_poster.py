@@ -59,10 +59,20 @@ def test_a_poster_with_more_than_fits_is_still_one_page(db):
     for n in range(60):
         records.insert(db, "staff", {"display_name": f"Champion {n}", "unit_id": unit, "is_champion": 1}, "t")
     for n in range(90):
-        records.insert(db, "incident", {"tool_id": tool, "unit_id": unit, "occurred_on": "2026-11-01",
-                                        "theme": ["workload and time", "job security", "other", "training gap"][n % 4],
-                                        "status": "closed", "resolved_on": "2026-11-02",
-                                        "response": f"A long response number {n} " + "with many words " * 12}, "t")
+        records.insert(
+            db,
+            "incident",
+            {
+                "tool_id": tool,
+                "unit_id": unit,
+                "occurred_on": "2026-11-01",
+                "theme": ["workload and time", "job security", "other", "training gap"][n % 4],
+                "status": "closed",
+                "resolved_on": "2026-11-02",
+                "response": f"A long response number {n} " + "with many words " * 12,
+            },
+            "t",
+        )
     assert page_count(render(db)) == 1
 
 

@@ -14,8 +14,20 @@ from tests.factories import TODAY
 from tests.report.pdf_text import fonts, pdf_text
 from tests.store.test_retention import LEAVER, OLD_TEXT, OLD_TRAINER, RECENT_LEAVER, kept_ward  # noqa: F401 (fixture)
 
-NAMES = ("Zoë Adams", "Łukasz Nowak", "Nguyễn Thị Mai", "Siobhán Ó Briain", LEAVER, RECENT_LEAVER, OLD_TRAINER,
-         "E100", "E101", "E102", "E103", "E104")
+NAMES = (
+    "Zoë Adams",
+    "Łukasz Nowak",
+    "Nguyễn Thị Mai",
+    "Siobhán Ó Briain",
+    LEAVER,
+    RECENT_LEAVER,
+    OLD_TRAINER,
+    "E100",
+    "E101",
+    "E102",
+    "E103",
+    "E104",
+)
 
 
 def _flat(text: str) -> str:
@@ -35,8 +47,15 @@ def test_report_answers_each_question_without_a_name(db, kept_ward, tmp_path):
     text = _flat(pdf_text(out))
     for name in NAMES + (OLD_TEXT,):
         assert name not in text, name
-    for heading in ("The personal data this file holds", "Why it is held", "Who sees what", "Retention rules in force",
-                    "Erasures and subject-access requests", "Backups", "Protections"):
+    for heading in (
+        "The personal data this file holds",
+        "Why it is held",
+        "Who sees what",
+        "Retention rules in force",
+        "Erasures and subject-access requests",
+        "Backups",
+        "Protections",
+    ):
         assert heading in text, heading
     # Counts of people, small ones hidden: the ward has a handful of colleagues.
     people = {h.table: h.people for h in facts.holdings}
@@ -48,5 +67,7 @@ def test_report_answers_each_question_without_a_name(db, kept_ward, tmp_path):
     assert "Leavers erased by the retention rules: 1." in text
     assert facts.exports == [(dt.date.today().isoformat(), 1)]  # still counted after the erasure
     assert "subject-access exports written" in text
-    assert "backups beside the logbook: 1 now" in text.replace("Backups are kept in", "").replace(str(db.path.parent / "backups"), "backups")
+    assert "backups beside the logbook: 1 now" in text.replace("Backups are kept in", "").replace(
+        str(db.path.parent / "backups"), "backups"
+    )
     assert "synchronous=FULL" in text

@@ -31,26 +31,101 @@ def test_new_database_has_every_pragma(db):
 def test_every_documented_table_and_column_exists(db):
     expected = {
         "unit": {"name", "site", "specialty"},
-        "staff": {"display_name", "role", "unit_id", "staff_ref", "is_champion", "active",
-                  "signing_pin_hash", "signing_pin_failures", "signing_pin_wait_until", "email", "login"},
+        "staff": {
+            "display_name",
+            "role",
+            "unit_id",
+            "staff_ref",
+            "is_champion",
+            "active",
+            "signing_pin_hash",
+            "signing_pin_failures",
+            "signing_pin_wait_until",
+            "email",
+            "login",
+        },
         "tool": {"name", "vendor", "purpose", "stage", "go_live_on", "refresher_months"},
         "rollout": {"tool_id", "unit_id", "stage", "since"},
-        "training_session": {"tool_id", "unit_id", "trainer_id", "held_on", "minutes", "format", "topic", "notes", "verified_by", "verified_on",
-                             "verified_signature"},
-        "attendance": {"session_id", "staff_id", "confidence_before", "confidence_after", "signed_off", "signed_off_by", "signed_off_on",
-                       "signed_off_signature"},
-        "incident": {"tool_id", "unit_id", "reported_by", "raised_by", "occurred_on", "theme", "barrier", "severity", "description", "root_cause", "status", "response", "owner", "resolved_on"},
+        "training_session": {
+            "tool_id",
+            "unit_id",
+            "trainer_id",
+            "held_on",
+            "minutes",
+            "format",
+            "topic",
+            "notes",
+            "verified_by",
+            "verified_on",
+            "verified_signature",
+        },
+        "attendance": {
+            "session_id",
+            "staff_id",
+            "confidence_before",
+            "confidence_after",
+            "signed_off",
+            "signed_off_by",
+            "signed_off_on",
+            "signed_off_signature",
+        },
+        "incident": {
+            "tool_id",
+            "unit_id",
+            "reported_by",
+            "raised_by",
+            "occurred_on",
+            "theme",
+            "barrier",
+            "severity",
+            "description",
+            "root_cause",
+            "status",
+            "response",
+            "owner",
+            "resolved_on",
+        },
         "pairing": {"mentor_id", "mentee_id", "tool_id", "started_on", "goal", "progress", "status", "ended_on"},
         "checkin": {"pairing_id", "held_on", "minutes", "confidence", "note"},
-        "pulse": {"unit_id", "tool_id", "taken_on", "respondents", "awareness", "desire", "knowledge", "ability", "reinforcement"},
+        "pulse": {
+            "unit_id",
+            "tool_id",
+            "taken_on",
+            "respondents",
+            "awareness",
+            "desire",
+            "knowledge",
+            "ability",
+            "reinforcement",
+        },
         "story": {"tool_id", "unit_id", "told_on", "title", "summary", "measure", "value", "source"},
         "usage": {"staff_id", "tool_id", "day", "count", "source"},
-        "idea": {"tool_id", "unit_id", "suggested_by", "raised_on", "title", "description", "status", "status_reason",
-                 "status_on", "led_to_rollout_id", "led_to_story_id"},
+        "idea": {
+            "tool_id",
+            "unit_id",
+            "suggested_by",
+            "raised_on",
+            "title",
+            "description",
+            "status",
+            "status_reason",
+            "status_on",
+            "led_to_rollout_id",
+            "led_to_story_id",
+        },
         "idea_support": {"idea_id", "backed_on", "backers", "backed_by"},
         "setting": {"key", "value"},
         "suggestion_response": {"suggestion_key", "decision", "until", "reason", "decided_by"},
-        "sync_peer": {"logbook_id", "seen_by", "trust_id", "ward_name", "pc_name", "last_written_at", "last_merged_at", "rows_received"},
+        "sync_peer": {
+            "logbook_id",
+            "seen_by",
+            "trust_id",
+            "ward_name",
+            "pc_name",
+            "last_written_at",
+            "last_merged_at",
+            "rows_received",
+        },
         "audit": {"at", "actor", "table", "record_id", "action", "changes"},
     }
     assert set(TABLE_DDL) == set(expected)
@@ -72,10 +147,23 @@ def test_reopening_does_not_migrate_again(db_path):
     open_database(db_path).close()
     db = open_database(db_path)
     applied = db.query("SELECT name FROM _sqlite_migrations")
-    assert [r["name"] for r in applied] == ["0001_initial_schema", "0002_next_steps", "0003_metric_indexes", "0004_series_indexes",
-                                             "0005_summaries", "0006_summary_totals",
-                                             "0007_resolution_totals", "0008_resolution_dates", "0009_sparse_link_indexes",
-                                             "0010_real_calendar_dates", "0011_signatures", "0012_usage", "0013_ideas", "0014_audit_exports", "0015_sync_peer"]
+    assert [r["name"] for r in applied] == [
+        "0001_initial_schema",
+        "0002_next_steps",
+        "0003_metric_indexes",
+        "0004_series_indexes",
+        "0005_summaries",
+        "0006_summary_totals",
+        "0007_resolution_totals",
+        "0008_resolution_dates",
+        "0009_sparse_link_indexes",
+        "0010_real_calendar_dates",
+        "0011_signatures",
+        "0012_usage",
+        "0013_ideas",
+        "0014_audit_exports",
+        "0015_sync_peer",
+    ]
     db.close()
 
 
@@ -188,8 +276,11 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
             if ddl.startswith("CREATE"):
                 name = ddl.split()[2]
                 db.conn.execute(f"DROP INDEX {name}")
-                earlier = [d for d in schema.INDEX_DDL + [e for v in range(2, version) for e in schema.ADDED_INDEXES.get(v, ())]
-                           if d.startswith("CREATE") and d.split()[2] == name]
+                earlier = [
+                    d
+                    for d in schema.INDEX_DDL + [e for v in range(2, version) for e in schema.ADDED_INDEXES.get(v, ())]
+                    if d.startswith("CREATE") and d.split()[2] == name
+                ]
                 db.conn.executescript("".join(d + ";" for d in earlier[-1:]))
     db.conn.execute("PRAGMA user_version = 1")
     db.close()
@@ -227,8 +318,12 @@ def _assert_defined_as_a_new_file(path) -> None:
     from champion_desk.store.database import memory_database
 
     def definitions(conn):
-        return {(t, n, " ".join((s or "").split())) for t, n, s in conn.execute(
-            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name != '_sqlite_migrations'")}
+        return {
+            (t, n, " ".join((s or "").split()))
+            for t, n, s in conn.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name != '_sqlite_migrations'"
+            )
+        }
 
     fresh = memory_database()
     conn = open_foreign(path)
@@ -249,21 +344,33 @@ def test_impossible_dates_are_corrected_by_the_upgrade_and_kept_in_the_audit(db_
     db.conn.execute("PRAGMA ignore_check_constraints = ON")  # as a version 9 file could hold them
     ids = {}
     for day in ("2026-02-30", "2026-13-01", "2026-04-00", "2026-03-15"):
-        ids[day] = records.insert(db, "incident", {"unit_id": ward, "tool_id": tool, "occurred_on": day,
-                                                   "theme": "workload and time"}, "test")
+        ids[day] = records.insert(
+            db, "incident", {"unit_id": ward, "tool_id": tool, "occurred_on": day, "theme": "workload and time"}, "test"
+        )
     db.conn.execute("PRAGMA ignore_check_constraints = OFF")
     _declare_dates_by_shape_only(db.conn)
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas', '0014_audit_exports', '0015_sync_peer')")
+    db.conn.execute(
+        "DELETE FROM _sqlite_migrations WHERE name IN ('0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas', '0014_audit_exports', '0015_sync_peer')"
+    )
     db.conn.execute("PRAGMA user_version = 9")
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
     got = {day: db.scalar("SELECT occurred_on FROM incident WHERE id = ?", (rid,)) for day, rid in ids.items()}
-    assert got == {"2026-02-30": "2026-02-28", "2026-13-01": "2026-12-01", "2026-04-00": "2026-04-01", "2026-03-15": "2026-03-15"}
-    kept = {r["record_id"]: r["changes"] for r in db.query("SELECT record_id, changes FROM audit WHERE action = ?",
-                                                            (schema.DATE_REPAIR_ACTION,))}
-    assert kept == {ids["2026-02-30"]: '{"occurred_on": ["2026-02-30", "2026-02-28"]}',
-                    ids["2026-13-01"]: '{"occurred_on": ["2026-13-01", "2026-12-01"]}',
-                    ids["2026-04-00"]: '{"occurred_on": ["2026-04-00", "2026-04-01"]}'}
+    assert got == {
+        "2026-02-30": "2026-02-28",
+        "2026-13-01": "2026-12-01",
+        "2026-04-00": "2026-04-01",
+        "2026-03-15": "2026-03-15",
+    }
+    kept = {
+        r["record_id"]: r["changes"]
+        for r in db.query("SELECT record_id, changes FROM audit WHERE action = ?", (schema.DATE_REPAIR_ACTION,))
+    }
+    assert kept == {
+        ids["2026-02-30"]: '{"occurred_on": ["2026-02-30", "2026-02-28"]}',
+        ids["2026-13-01"]: '{"occurred_on": ["2026-13-01", "2026-12-01"]}',
+        ids["2026-04-00"]: '{"occurred_on": ["2026-04-00", "2026-04-01"]}',
+    }
     assert "3 impossible dates" in upgrade_notice(db)
     with pytest.raises(Exception, match="occurred on: '2026-02-30' is not a real calendar date"):
         records.update(db, "incident", ids["2026-03-15"], {"occurred_on": "2026-02-30"}, "test")
@@ -329,7 +436,10 @@ def test_a_migration_step_that_fails_is_reported_and_leaves_the_file_at_its_vers
         raise sqlite3.OperationalError("no such table: summary_checkin_day")
 
     monkeypatch.setattr(schema, f"_version_{last}", failing_step)
-    with pytest.raises(StoreError, match=rf"could not be upgraded from schema {before} to {last} .*no such table.*stays at schema {before}"):
+    with pytest.raises(
+        StoreError,
+        match=rf"could not be upgraded from schema {before} to {last} .*no such table.*stays at schema {before}",
+    ):
         open_database(db_path)
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == before
@@ -363,13 +473,16 @@ def test_a_version_11_file_gains_usage_and_staff_email_and_login_keeping_its_col
     db.conn.execute("DROP TABLE usage")
     for table, column, _ in schema.ADDED_COLUMNS[12]:
         db.conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0012_usage', '0013_ideas', '0014_audit_exports', '0015_sync_peer')")
+    db.conn.execute(
+        "DELETE FROM _sqlite_migrations WHERE name IN ('0012_usage', '0013_ideas', '0014_audit_exports', '0015_sync_peer')"
+    )
     db.conn.execute("PRAGMA user_version = 11")
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
     assert db.schema_version() == schema.SCHEMA_VERSION
     assert db.query("SELECT display_name, staff_ref, email, login FROM staff") == [
-        {"display_name": "Ada", "staff_ref": "E1", "email": None, "login": None}]
+        {"display_name": "Ada", "staff_ref": "E1", "email": None, "login": None}
+    ]
     assert [r[1] for r in db.conn.execute("PRAGMA table_info(staff)")][-2:] == ["email", "login"]
     assert db.query("SELECT * FROM usage") == []
     indexes = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}

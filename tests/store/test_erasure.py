@@ -36,15 +36,41 @@ def _raw(path: Path) -> bytes:
 @pytest.fixture
 def busy_ward(db, ward):
     """The ward with Mai's name spread around: attendance, a concern she raised, notes, audit rows."""
-    save_session(db, session_values(ward, notes=f"{NAME} helped set up the laptop"),
-                 [{"staff_id": ward["a"], "confidence_before": 2, "confidence_after": 4}, {"staff_id": ward["b"]}],
-                 "Zoë Adams", today=TODAY)
-    records.insert(db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-02",
-                                    "theme": "job security", "raised_by": ward["a"], "reported_by": ward["champion"],
-                                    "description": f"{NAME.upper()} worried about rotas", "owner": NAME}, "Zoë Adams")
+    save_session(
+        db,
+        session_values(ward, notes=f"{NAME} helped set up the laptop"),
+        [{"staff_id": ward["a"], "confidence_before": 2, "confidence_after": 4}, {"staff_id": ward["b"]}],
+        "Zoë Adams",
+        today=TODAY,
+    )
+    records.insert(
+        db,
+        "incident",
+        {
+            "tool_id": ward["tool"],
+            "unit_id": ward["unit"],
+            "occurred_on": "2026-11-02",
+            "theme": "job security",
+            "raised_by": ward["a"],
+            "reported_by": ward["champion"],
+            "description": f"{NAME.upper()} worried about rotas",
+            "owner": NAME,
+        },
+        "Zoë Adams",
+    )
     records.update(db, "staff", ward["a"], {"role": "healthcare assistant"}, NAME)  # she logged a change herself
-    records.insert(db, "pairing", {"mentor_id": ward["champion"], "mentee_id": ward["a"], "tool_id": ward["tool"],
-                                   "started_on": "2026-11-03", "goal": "Confident with drafts"}, "Zoë Adams")
+    records.insert(
+        db,
+        "pairing",
+        {
+            "mentor_id": ward["champion"],
+            "mentee_id": ward["a"],
+            "tool_id": ward["tool"],
+            "started_on": "2026-11-03",
+            "goal": "Confident with drafts",
+        },
+        "Zoë Adams",
+    )
     db.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     assert NAME.encode() in _raw(db.path)
     return ward
@@ -98,11 +124,20 @@ def test_erasing_yourself_does_not_sign_with_your_name(db, busy_ward):
     assert NAME.encode() not in _raw(db.path)
 
 
-
 def test_surname_first_names_are_also_erased_as_written_in_notes(db, ward):
     person = records.insert(db, "staff", {"display_name": "Adams,  Zoë", "staff_ref": "E555"}, "t")
-    records.insert(db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-02",
-                                    "theme": "workload and time", "description": "zoë adams asked about rotas"}, "t")
+    records.insert(
+        db,
+        "incident",
+        {
+            "tool_id": ward["tool"],
+            "unit_id": ward["unit"],
+            "occurred_on": "2026-11-02",
+            "theme": "workload and time",
+            "description": "zoë adams asked about rotas",
+        },
+        "t",
+    )
     erasure.erase_staff(db, person, "t")
     assert "zoë adams".encode() not in _raw(db.path) and "Adams,  Zoë".encode() not in _raw(db.path)
 
@@ -125,28 +160,50 @@ SPELLED = unicodedata.normalize("NFD", "NGUYỄN  thị\nMAI")  # decomposed, ot
 def _fill_every_table(db, ward) -> None:
     """Give every table with free text a row (the ward has units, tools and staff already)."""
     save_session(db, session_values(ward), [{"staff_id": ward["b"]}], "t", today=TODAY)
-    records.insert(db, "rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "live", "since": "2026-10-01"}, "t")
-    records.insert(db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-02",
-                                    "theme": "other"}, "t")
-    pairing = records.insert(db, "pairing", {"mentor_id": ward["champion"], "mentee_id": ward["b"], "tool_id": ward["tool"],
-                                             "started_on": "2026-11-03"}, "t")
+    records.insert(
+        db, "rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "live", "since": "2026-10-01"}, "t"
+    )
+    records.insert(
+        db,
+        "incident",
+        {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-02", "theme": "other"},
+        "t",
+    )
+    pairing = records.insert(
+        db,
+        "pairing",
+        {"mentor_id": ward["champion"], "mentee_id": ward["b"], "tool_id": ward["tool"], "started_on": "2026-11-03"},
+        "t",
+    )
     records.insert(db, "checkin", {"pairing_id": pairing, "held_on": "2026-11-10"}, "t")
     records.insert(db, "story", {"tool_id": ward["tool"], "told_on": "2026-11-11", "title": "Quicker notes"}, "t")
     records.insert(db, "setting", {"key": "test.note", "value": "x"}, "t")
     records.insert(db, "suggestion_response", {"suggestion_key": "k", "decision": "dismissed"}, "t")
     records.insert(db, "usage", {"staff_id": ward["b"], "tool_id": ward["tool"], "day": "2026-11-02", "count": 3}, "t")
-    records.insert(db, "idea", {"unit_id": ward["unit"], "raised_on": "2026-11-04", "title": "Drafts for letters",
-                                "status": "new"}, "t")
-    db.conn.execute("INSERT INTO sync_peer (id, created_at, updated_at, logbook_id, seen_by, ward_name, pc_name)"
-                    " VALUES ('p1', 'x', 'x', 'l1', 'l2', 'Cedar Ward', 'WARD-PC-3')")
+    records.insert(
+        db,
+        "idea",
+        {"unit_id": ward["unit"], "raised_on": "2026-11-04", "title": "Drafts for letters", "status": "new"},
+        "t",
+    )
+    db.conn.execute(
+        "INSERT INTO sync_peer (id, created_at, updated_at, logbook_id, seen_by, ward_name, pc_name)"
+        " VALUES ('p1', 'x', 'x', 'l1', 'l2', 'Cedar Ward', 'WARD-PC-3')"
+    )
 
 
 def test_erasure_removes_the_colleagues_use_of_the_tools_and_their_email_and_login(db, ward):
     records.update(db, "staff", ward["a"], {"email": "mai.nguyen@nhs.net", "login": "mnguyen"}, "t")
-    theirs = records.insert(db, "usage", {"staff_id": ward["a"], "tool_id": ward["tool"], "day": "2026-11-02", "count": 4}, "t")
-    other = records.insert(db, "usage", {"staff_id": ward["b"], "tool_id": ward["tool"], "day": "2026-11-02", "count": 2}, "t")
+    theirs = records.insert(
+        db, "usage", {"staff_id": ward["a"], "tool_id": ward["tool"], "day": "2026-11-02", "count": 4}, "t"
+    )
+    other = records.insert(
+        db, "usage", {"staff_id": ward["b"], "tool_id": ward["tool"], "day": "2026-11-02", "count": 2}, "t"
+    )
     erase_person_by_ref(db, "E100", "t")
-    assert db.scalar("SELECT deleted_at FROM usage WHERE id = ?", (theirs,)) is not None  # a tombstone: merges honour it
+    assert (
+        db.scalar("SELECT deleted_at FROM usage WHERE id = ?", (theirs,)) is not None
+    )  # a tombstone: merges honour it
     assert db.scalar("SELECT deleted_at FROM usage WHERE id = ?", (other,)) is None
     assert db.one("SELECT email, login FROM staff WHERE id = ?", (ward["a"],)) == {"email": None, "login": None}
     raw = _raw(db.path)
@@ -177,18 +234,31 @@ def test_a_name_in_any_text_column_is_erased(db, ward, table, column):
 
 def test_a_column_added_later_is_covered_without_being_listed(db, ward):
     db.conn.execute("ALTER TABLE pulse ADD COLUMN comment TEXT")
-    pulse = records.insert(db, "pulse", {"unit_id": ward["unit"], "tool_id": ward["tool"], "taken_on": "2026-11-01",
-                                         "respondents": 6}, "t")
+    pulse = records.insert(
+        db, "pulse", {"unit_id": ward["unit"], "tool_id": ward["tool"], "taken_on": "2026-11-01", "respondents": 6}, "t"
+    )
     db.conn.execute("UPDATE pulse SET comment = ? WHERE id = ?", (f"asked {NAME.lower()}", pulse))
     erase_person_by_ref(db, "E100", "t")
     assert db.scalar("SELECT comment FROM pulse WHERE id = ?", (pulse,)) == "asked [erased]"
 
 
 def test_earlier_names_and_their_audit_actor_are_erased(db, ward):
-    records.insert(db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-02",
-                                    "theme": "other", "response": "Met Mai Nguyen-Smith again"}, "Mai Nguyen-Smith")
+    records.insert(
+        db,
+        "incident",
+        {
+            "tool_id": ward["tool"],
+            "unit_id": ward["unit"],
+            "occurred_on": "2026-11-02",
+            "theme": "other",
+            "response": "Met Mai Nguyen-Smith again",
+        },
+        "Mai Nguyen-Smith",
+    )
     records.update(db, "staff", ward["a"], {"display_name": "Mai Nguyen-Smith"}, "t")
-    records.update(db, "staff", ward["a"], {"display_name": NAME}, "t")  # renamed back: the earlier name is in the audit only
+    records.update(
+        db, "staff", ward["a"], {"display_name": NAME}, "t"
+    )  # renamed back: the earlier name is in the audit only
     erase_person_by_ref(db, "E100", "t")
     raw = _raw(db.path)
     assert b"Nguyen-Smith" not in raw and NAME.encode() not in raw
@@ -250,8 +320,12 @@ def test_a_reader_holding_old_pages_is_named_and_erasing_again_by_id_finishes(db
 def test_on_a_full_disk_nothing_is_erased_and_the_message_says_so(db, ward):
     from champion_desk.errors import DiskFullError
 
-    story = records.insert(db, "story", {"tool_id": ward["tool"], "told_on": "2026-11-11", "title": "t",
-                                         "summary": " ".join(["Al Bo"] * 3000)}, "t")
+    story = records.insert(
+        db,
+        "story",
+        {"tool_id": ward["tool"], "told_on": "2026-11-11", "title": "t", "summary": " ".join(["Al Bo"] * 3000)},
+        "t",
+    )
     person = records.insert(db, "staff", {"display_name": "Al Bo", "staff_ref": "E5"}, "t")
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.execute(f"PRAGMA max_page_count = {db.scalar('PRAGMA page_count')}")
@@ -270,8 +344,12 @@ def test_when_the_checkpoint_would_not_fit_on_the_disk_nothing_is_erased(db, war
 
     from champion_desk.errors import DiskFullError
 
-    records.insert(db, "story", {"tool_id": ward["tool"], "told_on": "2026-11-11", "title": "t",
-                                 "summary": " ".join(["Al Bo"] * 3000)}, "t")
+    records.insert(
+        db,
+        "story",
+        {"tool_id": ward["tool"], "told_on": "2026-11-11", "title": "t", "summary": " ".join(["Al Bo"] * 3000)},
+        "t",
+    )
     records.insert(db, "staff", {"display_name": "Al Bo", "staff_ref": "E5"}, "t")
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(erasure.shutil, "disk_usage", lambda _: usage(10**9, 10**9, 0))
@@ -307,9 +385,21 @@ def test_after_erasure_no_spelling_of_a_generated_name_is_anywhere_in_the_file(n
             person = records.insert(db, "staff", {"display_name": name, "unit_id": unit, "staff_ref": "E42"}, "t")
             trainer = records.insert(db, "staff", {"display_name": "Zoë Adams", "is_champion": 1}, "t")
             notes = " / ".join(spellings(name))
-            save_session(db, {"tool_id": tool, "unit_id": unit, "trainer_id": trainer, "held_on": "2026-11-20",
-                              "minutes": 30, "format": "hands-on", "notes": f"With {notes}"}, [{"staff_id": person}],
-                         spellings(name)[3], today=TODAY)
+            save_session(
+                db,
+                {
+                    "tool_id": tool,
+                    "unit_id": unit,
+                    "trainer_id": trainer,
+                    "held_on": "2026-11-20",
+                    "minutes": 30,
+                    "format": "hands-on",
+                    "notes": f"With {notes}",
+                },
+                [{"staff_id": person}],
+                spellings(name)[3],
+                today=TODAY,
+            )
             erase_person_by_ref(db, "E42", "t")
             raw = _raw(path)
             for spelling in spellings(name):
@@ -365,8 +455,14 @@ def small_disk(tmp_path):
 
     folder = tmp_path / "small"
     folder.mkdir()
-    if os.name != "posix" or os.geteuid() != 0 or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(folder)], capture_output=True).returncode != 0:
+    if (
+        os.name != "posix"
+        or os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(folder)], capture_output=True
+        ).returncode
+        != 0
+    ):
         pytest.skip("a small tmpfs needs Linux and root")
     try:
         yield folder
@@ -384,8 +480,12 @@ def test_on_a_really_full_disk_nothing_is_erased_then_with_room_all_of_it(small_
         tool = records.insert(db, "tool", {"name": "Scribe"}, "t")
         records.insert(db, "staff", {"display_name": "Al Bo", "staff_ref": "E5"}, "t")
         for _ in range(30):
-            records.insert(db, "story", {"tool_id": tool, "told_on": "2026-11-11", "title": "t",
-                                         "summary": " ".join(["Al Bo"] * 800)}, "t")
+            records.insert(
+                db,
+                "story",
+                {"tool_id": tool, "told_on": "2026-11-11", "title": "t", "summary": " ".join(["Al Bo"] * 800)},
+                "t",
+            )
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         filler = os.open(small_disk / "filler", os.O_WRONLY | os.O_CREAT)
         try:
@@ -432,17 +532,35 @@ def test_erasure_covers_ideas_she_suggested_backed_or_is_named_in(db, busy_ward)
     from champion_desk.domain.ideas import back_idea, save_idea, support
 
     ward = busy_ward
-    hers = save_idea(db, {"unit_id": ward["unit"], "raised_on": "2026-11-04", "suggested_by": ward["a"],
-                          "title": f"{NAME}'s idea: drafts for letters", "description": f"Ask {NAME} how",
-                          "status": "not now", "status_reason": f"{NAME} is on leave"}, "Zoë Adams", today=TODAY)
-    other = save_idea(db, {"unit_id": ward["unit"], "raised_on": "2026-11-04", "title": "Night-shift huddles"},
-                      "Zoë Adams", today=TODAY)
+    hers = save_idea(
+        db,
+        {
+            "unit_id": ward["unit"],
+            "raised_on": "2026-11-04",
+            "suggested_by": ward["a"],
+            "title": f"{NAME}'s idea: drafts for letters",
+            "description": f"Ask {NAME} how",
+            "status": "not now",
+            "status_reason": f"{NAME} is on leave",
+        },
+        "Zoë Adams",
+        today=TODAY,
+    )
+    other = save_idea(
+        db,
+        {"unit_id": ward["unit"], "raised_on": "2026-11-04", "title": "Night-shift huddles"},
+        "Zoë Adams",
+        today=TODAY,
+    )
     back_idea(db, other, NAME, "2026-11-05", backed_by=ward["a"], today=TODAY)
     erase_person_by_ref(db, "E100", "Zoë Adams")
     assert NAME.encode() not in _raw(db.path)
     row = records.get(db, "idea", hers)
     assert (row["title"], row["description"], row["status_reason"]) == (
-        "[erased]'s idea: drafts for letters", "Ask [erased] how", "[erased] is on leave")
+        "[erased]'s idea: drafts for letters",
+        "Ask [erased] how",
+        "[erased] is on leave",
+    )
     assert row["suggested_by"] == ward["a"]  # the link stays, to an anonymous tombstone
     assert support(db, other) == 1, "her backing still counts, without her name"
 
@@ -451,8 +569,12 @@ def test_export_person_has_the_ideas_she_suggested_or_backed(db, ward):
     from champion_desk.domain.ideas import back_idea, save_idea
     from champion_desk.exchange.person import person_records
 
-    hers = save_idea(db, {"unit_id": ward["unit"], "raised_on": "2026-11-04", "suggested_by": ward["a"],
-                          "title": "Drafts for letters"}, "t", today=TODAY)
+    hers = save_idea(
+        db,
+        {"unit_id": ward["unit"], "raised_on": "2026-11-04", "suggested_by": ward["a"], "title": "Drafts for letters"},
+        "t",
+        today=TODAY,
+    )
     other = save_idea(db, {"unit_id": ward["unit"], "raised_on": "2026-11-04", "title": "Huddles"}, "t", today=TODAY)
     back_idea(db, other, "t", "2026-11-05", backed_by=ward["a"], today=TODAY)
     back_idea(db, other, "t", "2026-11-05", backers=4, today=TODAY)

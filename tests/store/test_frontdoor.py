@@ -25,8 +25,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "champion_desk", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "champion_desk", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def _logbook(path: Path, *units: str) -> Path:
@@ -178,18 +184,34 @@ def test_a_log_with_a_broken_header_is_set_aside(tmp_path):
 
 # --- output paths ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("command", [
-    ["briefing", "--out", "{db}"],
-    ["poster", "--out", "{db}"],
-    ["export", "--format", "xlsx", "--out", "{db}"],
-    ["export-person", "X1", "--out", "{db}"],
-    ["privacy-report", "--out", "{db}"],
-    ["backup", "--to", "{db}"],
-    ["briefing", "--out", "{db}-wal"],
-    ["briefing", "--out", "{db}.lock"],
-    ["briefing", "--out", "{backups}/mine.pdf"],
-    ["briefing", "--out", "{alias}"],
-], ids=["briefing", "poster", "export", "export-person", "privacy-report", "backup", "wal", "lock", "backups", "symlink"])
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["briefing", "--out", "{db}"],
+        ["poster", "--out", "{db}"],
+        ["export", "--format", "xlsx", "--out", "{db}"],
+        ["export-person", "X1", "--out", "{db}"],
+        ["privacy-report", "--out", "{db}"],
+        ["backup", "--to", "{db}"],
+        ["briefing", "--out", "{db}-wal"],
+        ["briefing", "--out", "{db}.lock"],
+        ["briefing", "--out", "{backups}/mine.pdf"],
+        ["briefing", "--out", "{alias}"],
+    ],
+    ids=[
+        "briefing",
+        "poster",
+        "export",
+        "export-person",
+        "privacy-report",
+        "backup",
+        "wal",
+        "lock",
+        "backups",
+        "symlink",
+    ],
+)
 def test_no_output_may_overwrite_the_logbook_or_its_files(tmp_path, command):
     path = _logbook(tmp_path / "ward.db", "Cedar Ward")
     db = open_database(path)
@@ -218,6 +240,7 @@ def test_an_ordinary_output_path_is_allowed(tmp_path):
 
 
 # --- copies in progress ------------------------------------------------------------------------
+
 
 def _dead_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -261,6 +284,7 @@ def test_backup_and_check_clear_what_a_killed_backup_left(tmp_path):
 
 # --- one logbook for the app and the commands -----------------------------------------------------
 
+
 def test_commands_use_the_logbook_the_app_last_opened_and_say_when_it_is_the_demo(tmp_path):
     real = paths.default_db_path()
     demo = _logbook(paths.demo_db_path(real), "Demo Ward")
@@ -286,14 +310,22 @@ def test_a_missing_logbook_is_never_answered_with_demo_advice(tmp_path):
 
 def test_a_killed_app_leaves_its_lock_to_be_taken_over(tmp_path):
     path = _logbook(tmp_path / "ward.db")
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
         from champion_desk.store.frontdoor import CommandAsker, open_logbook
         book = open_logbook({str(path)!r}, CommandAsker(), write=True)
         print("held", flush=True)
         time.sleep(60)
-    """)], stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "held"
     refused = _cli("--db", str(path), "init")
     assert refused.returncode == 1 and "already open" in refused.stderr

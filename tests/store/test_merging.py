@@ -49,7 +49,9 @@ def _base(path: Path) -> dict[str, str]:
     with open_database(path) as db:
         unit = records.insert(db, "unit", {"name": "Base ward"}, "t")
         tool = records.insert(db, "tool", {"name": "Scribe"}, "t")
-        champ = records.insert(db, "staff", {"display_name": "Zoë Adams", "unit_id": unit, "is_champion": 1, "staff_ref": "C1"}, "t")
+        champ = records.insert(
+            db, "staff", {"display_name": "Zoë Adams", "unit_id": unit, "is_champion": 1, "staff_ref": "C1"}, "t"
+        )
         other = records.insert(db, "staff", {"display_name": "Mo Ali", "unit_id": unit, "staff_ref": "C2"}, "t")
     return {"unit": unit, "tool": tool, "champion": champ, "other": other}
 
@@ -85,19 +87,50 @@ def _apply(db, base: dict[str, str], ops: list[tuple]) -> None:
                 records.undelete(db, "staff", pick(op[1]), "t")
             elif op[0] == "session":
                 with db.transaction():
-                    sid = records.insert(db, "training_session", {"tool_id": base["tool"], "unit_id": base["unit"],
-                                         "trainer_id": base["champion"], "held_on": "2026-11-01", "minutes": 30,
-                                         "format": "demo", "notes": "with Ann Lee"}, "t")
+                    sid = records.insert(
+                        db,
+                        "training_session",
+                        {
+                            "tool_id": base["tool"],
+                            "unit_id": base["unit"],
+                            "trainer_id": base["champion"],
+                            "held_on": "2026-11-01",
+                            "minutes": 30,
+                            "format": "demo",
+                            "notes": "with Ann Lee",
+                        },
+                        "t",
+                    )
                     records.insert(db, "attendance", {"session_id": sid, "staff_id": pick(op[2])}, "t")
             elif op[0] == "idea":
-                records.insert(db, "idea", {"unit_id": base["unit"], "tool_id": base["tool"], "raised_on": "2026-11-01",
-                                            "status_on": "2026-11-01", "title": "Drafts for Ann Lee's letters",
-                                            "suggested_by": pick(op[1]), "status": op[2]}, "t")
+                records.insert(
+                    db,
+                    "idea",
+                    {
+                        "unit_id": base["unit"],
+                        "tool_id": base["tool"],
+                        "raised_on": "2026-11-01",
+                        "status_on": "2026-11-01",
+                        "title": "Drafts for Ann Lee's letters",
+                        "suggested_by": pick(op[1]),
+                        "status": op[2],
+                    },
+                    "t",
+                )
             elif op[0] == "back":
                 ideas = [r["id"] for r in db.query("SELECT id FROM idea ORDER BY created_at, id")]
                 if ideas:
-                    records.insert(db, "idea_support", {"idea_id": ideas[op[1] % len(ideas)], "backed_on": "2026-11-02",
-                                                        "backers": 1, "backed_by": pick(op[2])}, "t")
+                    records.insert(
+                        db,
+                        "idea_support",
+                        {
+                            "idea_id": ideas[op[1] % len(ideas)],
+                            "backed_on": "2026-11-02",
+                            "backers": 1,
+                            "backed_by": pick(op[2]),
+                        },
+                        "t",
+                    )
             elif op[0] == "erase":
                 target = pick(op[1])
                 if target not in (base["champion"],):
@@ -159,9 +192,14 @@ def _check_partial_read_plans_the_same(db, other_path: Path) -> None:
     for table in whole.upserts:  # the same rows; the order is the apply's to choose
         assert sorted(partial.upserts[table], key=repr) == sorted(whole.upserts[table], key=repr), table
         assert sorted(partial.removals[table]) == sorted(whole.removals[table]), table
-    assert (partial.audit_rows, partial.to_erase, partial.erased_names) == (whole.audit_rows, whole.to_erase, whole.erased_names)
+    assert (partial.audit_rows, partial.to_erase, partial.erased_names) == (
+        whole.audit_rows,
+        whole.to_erase,
+        whole.erased_names,
+    )
     assert {t: (c.count, sorted(c.skipped)) for t, c in partial.copies.items()} == {
-        t: (c.count, sorted(c.skipped)) for t, c in whole.copies.items()}
+        t: (c.count, sorted(c.skipped)) for t, c in whole.copies.items()
+    }
     assert {t: vars(c) for t, c in partial.counts.items()} == {t: vars(c) for t, c in whole.counts.items()}
 
 
@@ -177,8 +215,9 @@ def _check_tombstones_and_erasures(root: Path, merged: dict[str, list]) -> None:
                         continue  # reconciled into another record with the same staff number
                     if r["id"] in erased:
                         # (A local undelete may revive the anonymous row, never the person's data.)
-                        assert (final["display_name"], final["staff_ref"]) == (erasure.ERASED_NAME, None), \
+                        assert (final["display_name"], final["staff_ref"]) == (erasure.ERASED_NAME, None), (
                             "an erased colleague's data must never come back"
+                        )
                     elif final["updated_at"] == r["updated_at"] and r["deleted_at"]:
                         assert final["deleted_at"], "a tombstone wins unless the record was edited after it"
         names = [r["display_name"] for r in db.query("SELECT display_name FROM staff") if r["display_name"]]
@@ -196,9 +235,22 @@ def test_merge_reconciles_natural_keys_and_repoints(tmp_path):
         sa = records.insert(a, "staff", {"display_name": "Ann Lee", "staff_ref": "E5", "unit_id": ua}, "t")
     with open_database(tmp_path / "b.db") as b:
         ub = records.insert(b, "unit", {"name": "ward 9"}, "t")
-        sb = records.insert(b, "staff", {"display_name": "Ann Lee", "staff_ref": "e5", "unit_id": ub, "role": "nurse"}, "t")
-        sid = records.insert(b, "training_session", {"tool_id": base["tool"], "unit_id": ub, "trainer_id": base["champion"],
-                                                     "held_on": "2026-11-01", "minutes": 30, "format": "demo"}, "t")
+        sb = records.insert(
+            b, "staff", {"display_name": "Ann Lee", "staff_ref": "e5", "unit_id": ub, "role": "nurse"}, "t"
+        )
+        sid = records.insert(
+            b,
+            "training_session",
+            {
+                "tool_id": base["tool"],
+                "unit_id": ub,
+                "trainer_id": base["champion"],
+                "held_on": "2026-11-01",
+                "minutes": 30,
+                "format": "demo",
+            },
+            "t",
+        )
         records.insert(b, "attendance", {"session_id": sid, "staff_id": sb}, "t")
     with open_database(tmp_path / "a.db") as a:
         report = merge_database(a, tmp_path / "b.db", "t")
@@ -240,8 +292,19 @@ def test_ideas_merge_with_their_newest_status_and_a_colleague_backing_on_two_pcs
 def test_one_live_attendance_per_person_after_reconciling(tmp_path):
     base = _base(tmp_path / "base.db")
     with open_database(tmp_path / "base.db") as db:
-        sid = records.insert(db, "training_session", {"tool_id": base["tool"], "unit_id": base["unit"], "trainer_id": base["champion"],
-                                                      "held_on": "2026-11-01", "minutes": 30, "format": "demo"}, "t")
+        sid = records.insert(
+            db,
+            "training_session",
+            {
+                "tool_id": base["tool"],
+                "unit_id": base["unit"],
+                "trainer_id": base["champion"],
+                "held_on": "2026-11-01",
+                "minutes": 30,
+                "format": "demo",
+            },
+            "t",
+        )
     _copy(tmp_path / "base.db", tmp_path / "a.db")
     _copy(tmp_path / "base.db", tmp_path / "b.db")
     for side in ("a", "b"):
@@ -355,8 +418,19 @@ def test_reading_only_what_a_merge_can_change_plans_the_same_as_reading_everythi
 
     def session(db, staff: str) -> str:
         with db.transaction():
-            sid = records.insert(db, "training_session", {"tool_id": base["tool"], "unit_id": base["unit"], "trainer_id": base["champion"],
-                                                          "held_on": "2026-11-01", "minutes": 30, "format": "demo"}, "t")
+            sid = records.insert(
+                db,
+                "training_session",
+                {
+                    "tool_id": base["tool"],
+                    "unit_id": base["unit"],
+                    "trainer_id": base["champion"],
+                    "held_on": "2026-11-01",
+                    "minutes": 30,
+                    "format": "demo",
+                },
+                "t",
+            )
             records.insert(db, "attendance", {"session_id": sid, "staff_id": staff}, "t")
         return sid
 
@@ -369,7 +443,9 @@ def test_reading_only_what_a_merge_can_change_plans_the_same_as_reading_everythi
         records.insert(a, "attendance", {"session_id": shared, "staff_id": base["other"]}, "t")
     with open_database(tmp_path / "b.db") as b:
         records.update(b, "training_session", shared, {"minutes": 45}, "t")
-        records.insert(b, "attendance", {"session_id": shared, "staff_id": base["other"]}, "t")  # the same person, twice
+        records.insert(
+            b, "attendance", {"session_id": shared, "staff_id": base["other"]}, "t"
+        )  # the same person, twice
         records.insert(b, "unit", {"name": "base  WARD"}, "t")  # reconciled with a's unit: references re-pointed
     with open_database(tmp_path / "a.db") as a:
         _check_partial_read_plans_the_same(a, tmp_path / "b.db")
@@ -415,11 +491,33 @@ def _ward_with_new_sessions(tmp_path: Path) -> tuple[dict[str, str], Path, Path]
     with open_database(tmp_path / "b.db") as b:
         for i in range(12):
             with b.transaction():
-                sid = records.insert(b, "training_session", {
-                    "tool_id": base["tool"], "unit_id": base["unit"], "trainer_id": base["champion"], "held_on": f"2026-10-{i + 1:02d}",
-                    "minutes": 30, "format": "demo", "notes": "with Ann Lee" if i == 0 else f"session {i}"}, "t")
-                records.insert(b, "attendance", {"session_id": sid, "staff_id": base["other"], "confidence_before": 2,
-                                                 "confidence_after": 4, "signed_off": 1, "signed_off_by": base["champion"]}, "t")
+                sid = records.insert(
+                    b,
+                    "training_session",
+                    {
+                        "tool_id": base["tool"],
+                        "unit_id": base["unit"],
+                        "trainer_id": base["champion"],
+                        "held_on": f"2026-10-{i + 1:02d}",
+                        "minutes": 30,
+                        "format": "demo",
+                        "notes": "with Ann Lee" if i == 0 else f"session {i}",
+                    },
+                    "t",
+                )
+                records.insert(
+                    b,
+                    "attendance",
+                    {
+                        "session_id": sid,
+                        "staff_id": base["other"],
+                        "confidence_before": 2,
+                        "confidence_after": 4,
+                        "signed_off": 1,
+                        "signed_off_by": base["champion"],
+                    },
+                    "t",
+                )
     with open_database(tmp_path / "a.db") as a:
         records.update(a, "staff", base["other"], {"role": "nurse"}, "t")
         erasure.erase_staff(a, named, "t", purge=False)
@@ -439,7 +537,10 @@ def test_new_rows_copied_in_sql_leave_the_same_records_as_rows_bound_one_by_one(
             assert plan.copies["attendance"].count == 12
             merge_database(a, b_path, "t", backup=False)
             assert summaries.current(a.conn) == summaries.expected(a.conn)
-            assert a.conn.execute("SELECT name FROM pragma_database_list WHERE name NOT IN ('main', 'temp')").fetchall() == []
+            assert (
+                a.conn.execute("SELECT name FROM pragma_database_list WHERE name NOT IN ('main', 'temp')").fetchall()
+                == []
+            )
             assert not merge_database(a, b_path, "t", backup=False).changed
     with mock.patch.object(merge_module, "COPY_IN_SQL_FROM", 10**9):
         with open_database(tmp_path / "bound.db") as bound:
@@ -457,8 +558,18 @@ def test_a_copy_that_does_not_match_its_plan_writes_nothing(tmp_path):
     with open_database(a_path) as a, merging.attached(a, b_path) as source:
         with pytest.raises(StoreError, match="not the ones read for the merge"):
             # The file holds 12 new sessions, not 13: as if it had changed since it was read.
-            merging.apply_merge(a, merge_module.ORDER, {}, {}, [], "t", {}, None,
-                                {"training_session": merging.CopiedRows(13, [])}, source)
+            merging.apply_merge(
+                a,
+                merge_module.ORDER,
+                {},
+                {},
+                [],
+                "t",
+                {},
+                None,
+                {"training_session": merging.CopiedRows(13, [])},
+                source,
+            )
     assert _records(a_path) == before
 
 
@@ -470,7 +581,9 @@ def _attendance_row(db, **changes) -> tuple:
     return tuple({**row, **changes}[c] for c in cols)
 
 
-@pytest.mark.parametrize(("written", "whole_table_from"), [(1, 10.0), (40, 0.0)], ids=["looked up row by row", "whole table checked"])
+@pytest.mark.parametrize(
+    ("written", "whole_table_from"), [(1, 10.0), (40, 0.0)], ids=["looked up row by row", "whole table checked"]
+)
 def test_a_merge_that_would_write_a_broken_link_writes_nothing(tmp_path, written, whole_table_from):
     import uuid
 
@@ -478,17 +591,33 @@ def test_a_merge_that_would_write_a_broken_link_writes_nothing(tmp_path, written
 
     _, a_path, _ = _ward_with_new_sessions(tmp_path)
     with open_database(a_path) as a:
-        session = records.insert(a, "training_session", {"tool_id": a.scalar("SELECT id FROM tool"), "unit_id": a.scalar("SELECT id FROM unit"),
-                                 "trainer_id": a.scalar("SELECT id FROM staff LIMIT 1"), "held_on": "2026-10-01", "minutes": 30, "format": "demo"}, "t")
+        session = records.insert(
+            a,
+            "training_session",
+            {
+                "tool_id": a.scalar("SELECT id FROM tool"),
+                "unit_id": a.scalar("SELECT id FROM unit"),
+                "trainer_id": a.scalar("SELECT id FROM staff LIMIT 1"),
+                "held_on": "2026-10-01",
+                "minutes": 30,
+                "format": "demo",
+            },
+            "t",
+        )
         for staff in a.conn.execute("SELECT id FROM staff").fetchall():
             records.insert(a, "attendance", {"session_id": session, "staff_id": staff[0]}, "t")
         stamp = a.scalar("SELECT updated_at FROM attendance LIMIT 1")
         # Deleted ones, so that many of one colleague at one session break no other rule.
-        rows = [_attendance_row(a, id=str(uuid.uuid4()), deleted_at=stamp, session_id=session if i else "no-such-session")
-                for i in range(written)]
+        rows = [
+            _attendance_row(a, id=str(uuid.uuid4()), deleted_at=stamp, session_id=session if i else "no-such-session")
+            for i in range(written)
+        ]
     before = _records(a_path)
-    with (open_database(a_path) as a, merging.links_checked_at_end(a),
-          mock.patch.object(merging, "_CHECK_WHOLE_TABLE_FROM", whole_table_from)):
+    with (
+        open_database(a_path) as a,
+        merging.links_checked_at_end(a),
+        mock.patch.object(merging, "_CHECK_WHOLE_TABLE_FROM", whole_table_from),
+    ):
         with pytest.raises(ConflictError, match="attendance records pointing at missing records"):
             merging.apply_merge(a, merge_module.ORDER, {"attendance": rows}, {}, [], "t", {})
     assert _records(a_path) == before
@@ -524,16 +653,24 @@ def test_another_file_with_broken_links_is_refused_before_anything_is_merged(tmp
     from champion_desk.errors import CorruptDatabaseError
 
     _refused_after_damaging_the_other_file(
-        tmp_path, ["UPDATE attendance SET session_id = 'no-such-session' WHERE rowid = (SELECT max(rowid) FROM attendance)"],
-        CorruptDatabaseError, "has attendance records that point at missing training_session records")
+        tmp_path,
+        ["UPDATE attendance SET session_id = 'no-such-session' WHERE rowid = (SELECT max(rowid) FROM attendance)"],
+        CorruptDatabaseError,
+        "has attendance records that point at missing training_session records",
+    )
 
 
 def test_another_file_that_declares_other_links_is_refused(tmp_path):
     # Its own link check would pass rows whose colleague is missing: a merge copying them must not trust it.
     _refused_after_damaging_the_other_file(
-        tmp_path, ["PRAGMA writable_schema = ON",
-                   "UPDATE sqlite_master SET sql = replace(sql, 'REFERENCES staff(id)', '') WHERE name = 'attendance'"],
-        NotADeskDatabaseError, "attendance does not declare the documented")
+        tmp_path,
+        [
+            "PRAGMA writable_schema = ON",
+            "UPDATE sqlite_master SET sql = replace(sql, 'REFERENCES staff(id)', '') WHERE name = 'attendance'",
+        ],
+        NotADeskDatabaseError,
+        "attendance does not declare the documented",
+    )
 
 
 def test_a_merge_replanned_inside_its_transaction_writes_the_same(tmp_path):
@@ -541,8 +678,10 @@ def test_a_merge_replanned_inside_its_transaction_writes_the_same(tmp_path):
     _copy(a_path, tmp_path / "plain.db")
     with open_database(tmp_path / "plain.db") as plain:
         merge_database(plain, b_path, "t", backup=False)
-    with (mock.patch.object(merge_module, "COPY_IN_SQL_FROM", 5),
-          mock.patch.object(merge_module, "data_fingerprint", side_effect=["read", "changed since"])):
+    with (
+        mock.patch.object(merge_module, "COPY_IN_SQL_FROM", 5),
+        mock.patch.object(merge_module, "data_fingerprint", side_effect=["read", "changed since"]),
+    ):
         with open_database(a_path) as a:
             merge_database(a, b_path, "t", backup=False)
     assert _records(a_path) == _records(tmp_path / "plain.db")

@@ -12,7 +12,9 @@ from champion_desk.store import records
 
 def test_insert_update_delete_undelete_each_write_one_audit_row(db):
     unit_id = records.insert(db, "unit", {"name": "Ward 7", "site": "North"}, "Ama")
-    assert records.update(db, "unit", unit_id, {"site": "South", "name": "Ward 7"}, "Ama") == {"site": ("North", "South")}
+    assert records.update(db, "unit", unit_id, {"site": "South", "name": "Ward 7"}, "Ama") == {
+        "site": ("North", "South")
+    }
     assert records.update(db, "unit", unit_id, {"site": "South"}, "Ama") == {}
     records.delete(db, "unit", unit_id, "Ama")
     with pytest.raises(NotFoundError):

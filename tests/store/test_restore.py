@@ -11,8 +11,8 @@ import pytest
 from champion_desk.errors import CorruptDatabaseError, NewerVersionError, NotADeskDatabaseError
 from champion_desk.store import records
 from champion_desk.store.backups import backup_database, list_backups
-from champion_desk.store.foreign import checked_copy, restore_database
 from champion_desk.store.database import open_database
+from champion_desk.store.foreign import checked_copy, restore_database
 from champion_desk.store.schema import APPLICATION_ID, TABLE_DDL
 
 
@@ -87,9 +87,13 @@ def _bad_files(tmp_path, good):
     conn.commit()
     conn.close()
     return {
-        empty: NotADeskDatabaseError, garbage: NotADeskDatabaseError, other_app: NotADeskDatabaseError,
-        future: NewerVersionError, flipped: (CorruptDatabaseError, NotADeskDatabaseError),
-        truncated: (CorruptDatabaseError, NotADeskDatabaseError), trigger: NotADeskDatabaseError,
+        empty: NotADeskDatabaseError,
+        garbage: NotADeskDatabaseError,
+        other_app: NotADeskDatabaseError,
+        future: NewerVersionError,
+        flipped: (CorruptDatabaseError, NotADeskDatabaseError),
+        truncated: (CorruptDatabaseError, NotADeskDatabaseError),
+        trigger: NotADeskDatabaseError,
         shapeless: NotADeskDatabaseError,
     }
 
@@ -135,8 +139,10 @@ def _version_1_file(path) -> None:
     steps = Migrations(schema.MIGRATION_SET)
     steps(name="0001_initial_schema")(schema._initial_schema)
     steps.apply(sqlite_utils.Database(conn))
-    conn.execute("INSERT INTO unit (id, created_at, updated_at, name) VALUES ('u1', '2026-01-01T00:00:00Z', "
-                 "'2026-01-01T00:00:00Z', 'Old ward')")
+    conn.execute(
+        "INSERT INTO unit (id, created_at, updated_at, name) VALUES ('u1', '2026-01-01T00:00:00Z', "
+        "'2026-01-01T00:00:00Z', 'Old ward')"
+    )
     conn.commit()
     conn.close()
 
@@ -161,8 +167,12 @@ def _restored(db, ward, tmp_path, spoil) -> str:
     from tests.factories import session_values
 
     session = records.insert(db, "training_session", session_values(ward), "t")
-    records.insert(db, "attendance", {"session_id": session, "staff_id": ward["a"], "confidence_before": 2,
-                                      "confidence_after": 4}, "t")
+    records.insert(
+        db,
+        "attendance",
+        {"session_id": session, "staff_id": ward["a"], "confidence_before": 2, "confidence_after": 4},
+        "t",
+    )
     backup = backup_database(db, tmp_path / "bk", reason="manual")
     conn = sqlite3.connect(backup)
     conn.executescript(spoil)
@@ -174,9 +184,14 @@ def _restored(db, ward, tmp_path, spoil) -> str:
 def test_a_restore_recounts_forged_summaries_and_brings_back_a_lost_trigger(db, ward, tmp_path):
     from champion_desk.store import summaries
 
-    session = _restored(db, ward, tmp_path, "UPDATE summary_training_day SET attendances = 999; DROP TRIGGER summary_attendance_insert;")
+    session = _restored(
+        db, ward, tmp_path, "UPDATE summary_training_day SET attendances = 999; DROP TRIGGER summary_attendance_insert;"
+    )
     assert summaries.current(db.conn) == summaries.expected(db.conn)
-    assert dict(db.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()) == summaries.TRIGGER_DDL
+    assert (
+        dict(db.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+        == summaries.TRIGGER_DDL
+    )
     person = records.insert(db, "staff", {"display_name": "New colleague"}, "t")
     records.insert(db, "attendance", {"session_id": session, "staff_id": person, "signed_off": 1}, "t")
     assert summaries.current(db.conn) == summaries.expected(db.conn)
@@ -186,22 +201,34 @@ def test_a_restore_rebuilds_a_summary_table_of_another_shape(db, ward, tmp_path)
     # Without its key, every later attendance save failed (ON CONFLICT matches no key).
     from champion_desk.store import summaries
 
-    session = _restored(db, ward, tmp_path, """DROP TABLE summary_first_training;
+    session = _restored(
+        db,
+        ward,
+        tmp_path,
+        """DROP TABLE summary_first_training;
         CREATE TABLE summary_first_training (staff_id TEXT, tool_id TEXT, first_on TEXT, first_signed_on TEXT);
-        DROP INDEX summary_pairing_stall_until; DROP TABLE summary_resolution_total;""")
-    shapes = dict(db.conn.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE 'summary_%' AND type <> 'trigger'").fetchall())
+        DROP INDEX summary_pairing_stall_until; DROP TABLE summary_resolution_total;""",
+    )
+    shapes = dict(
+        db.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE name LIKE 'summary_%' AND type <> 'trigger'"
+        ).fetchall()
+    )
     assert shapes == summaries.TABLE_DDL | {ddl.split()[2]: ddl for ddl in summaries.INDEX_DDL}
     person = records.insert(db, "staff", {"display_name": "New colleague"}, "t")
     records.insert(db, "attendance", {"session_id": session, "staff_id": person, "signed_off": 1}, "t")
     assert summaries.current(db.conn) == summaries.expected(db.conn)
 
 
-@pytest.mark.parametrize("change", [
-    # The crafted backup of the report: an extra CHECK on incident. After a restore every new
-    # concern with a description failed, while `check` said all was well.
-    ("incident", "description TEXT", "description TEXT CHECK (length(description) < 0)"),
-    ("unit", "name TEXT NOT NULL", "name TEXT NOT NULL DEFAULT 'x'"),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        # The crafted backup of the report: an extra CHECK on incident. After a restore every new
+        # concern with a description failed, while `check` said all was well.
+        ("incident", "description TEXT", "description TEXT CHECK (length(description) < 0)"),
+        ("unit", "name TEXT NOT NULL", "name TEXT NOT NULL DEFAULT 'x'"),
+    ],
+)
 def test_a_backup_whose_tables_are_defined_otherwise_is_refused(db, tmp_path, change):
     table, old, new = change
     crafted = tmp_path / "crafted.db"
@@ -223,7 +250,9 @@ def test_a_backup_without_one_of_the_indexes_is_refused(db, tmp_path):
     crafted = tmp_path / "crafted.db"
     backup_database(db, to=crafted)
     conn = sqlite3.connect(crafted)
-    name = conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incident' AND sql IS NOT NULL").fetchone()[0]
+    name = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incident' AND sql IS NOT NULL"
+    ).fetchone()[0]
     conn.execute(f'DROP INDEX "{name}"')
     conn.commit()
     conn.close()

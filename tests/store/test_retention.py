@@ -55,28 +55,66 @@ def _concern(db, ward, **values) -> str:
 def kept_ward(db, ward):
     """The ward (today 2026-11-26 under the defaults: cut-offs 2026-05-26, 2023-11-26, 2025-11-26, 2025-11-26)."""
     ids = dict(ward)
-    ids["leaver"] = records.insert(db, "staff", {"display_name": LEAVER, "unit_id": ward["unit"], "staff_ref": "E102"}, "t")
-    ids["recent"] = records.insert(db, "staff", {"display_name": RECENT_LEAVER, "unit_id": ward["unit"], "staff_ref": "E103"}, "t")
-    ids["trainer"] = records.insert(db, "staff", {"display_name": OLD_TRAINER, "unit_id": ward["unit"], "staff_ref": "E104"}, "t")
-    ids["session"] = save_session(db, session_values(ward, notes=f"{LEAVER} brought the laptops"), [
-        {"staff_id": ward["a"], "confidence_before": 2, "confidence_after": 4},
-        {"staff_id": ids["leaver"], "confidence_before": 1, "confidence_after": 3}], "t", today=TODAY)
-    save_session(db, session_values(ward, trainer_id=ids["trainer"], held_on="2024-03-01"),
-                 [{"staff_id": ward["b"]}], "t", today=TODAY)
-    _leave(db, ids["leaver"], "2025-06-01")       # left 18 months ago: erased
-    _leave(db, ids["recent"], "2026-09-01")       # left 3 months ago: stays
-    _leave(db, ids["trainer"], "2025-01-01")      # left long ago but trained others: a champion of record
-    ids["closed_old"] = _concern(db, ward, raised_by=ward["a"], status="closed", resolved_on="2026-03-01", occurred_on="2026-02-01")
-    ids["closed_new"] = _concern(db, ward, raised_by=ward["b"], status="closed", resolved_on="2026-10-01", occurred_on="2026-09-01")
+    ids["leaver"] = records.insert(
+        db, "staff", {"display_name": LEAVER, "unit_id": ward["unit"], "staff_ref": "E102"}, "t"
+    )
+    ids["recent"] = records.insert(
+        db, "staff", {"display_name": RECENT_LEAVER, "unit_id": ward["unit"], "staff_ref": "E103"}, "t"
+    )
+    ids["trainer"] = records.insert(
+        db, "staff", {"display_name": OLD_TRAINER, "unit_id": ward["unit"], "staff_ref": "E104"}, "t"
+    )
+    ids["session"] = save_session(
+        db,
+        session_values(ward, notes=f"{LEAVER} brought the laptops"),
+        [
+            {"staff_id": ward["a"], "confidence_before": 2, "confidence_after": 4},
+            {"staff_id": ids["leaver"], "confidence_before": 1, "confidence_after": 3},
+        ],
+        "t",
+        today=TODAY,
+    )
+    save_session(
+        db,
+        session_values(ward, trainer_id=ids["trainer"], held_on="2024-03-01"),
+        [{"staff_id": ward["b"]}],
+        "t",
+        today=TODAY,
+    )
+    _leave(db, ids["leaver"], "2025-06-01")  # left 18 months ago: erased
+    _leave(db, ids["recent"], "2026-09-01")  # left 3 months ago: stays
+    _leave(db, ids["trainer"], "2025-01-01")  # left long ago but trained others: a champion of record
+    ids["closed_old"] = _concern(
+        db, ward, raised_by=ward["a"], status="closed", resolved_on="2026-03-01", occurred_on="2026-02-01"
+    )
+    ids["closed_new"] = _concern(
+        db, ward, raised_by=ward["b"], status="closed", resolved_on="2026-10-01", occurred_on="2026-09-01"
+    )
     ids["open"] = _concern(db, ward, raised_by=ward["a"], occurred_on="2025-01-01")
-    ids["ancient"] = _concern(db, ward, status="addressed", resolved_on="2022-06-01", description=OLD_TEXT,
-                              response="We changed the rota", owner="Zoë Adams")
-    ids["story_old"] = records.insert(db, "story", {"tool_id": ward["tool"], "told_on": "2024-12-01", "title": PURGED_TITLE}, "t")
-    ids["story_new"] = records.insert(db, "story", {"tool_id": ward["tool"], "told_on": "2026-09-01", "title": "Quicker discharges"}, "t")
+    ids["ancient"] = _concern(
+        db,
+        ward,
+        status="addressed",
+        resolved_on="2022-06-01",
+        description=OLD_TEXT,
+        response="We changed the rota",
+        owner="Zoë Adams",
+    )
+    ids["story_old"] = records.insert(
+        db, "story", {"tool_id": ward["tool"], "told_on": "2024-12-01", "title": PURGED_TITLE}, "t"
+    )
+    ids["story_new"] = records.insert(
+        db, "story", {"tool_id": ward["tool"], "told_on": "2026-09-01", "title": "Quicker discharges"}, "t"
+    )
     _delete(db, "story", ids["story_old"], "2025-01-10")
     _delete(db, "story", ids["story_new"], "2026-10-01")
-    ids["gone_session"] = save_session(db, session_values(ward, held_on="2024-11-01", topic="Dictation basics"),
-                                       [{"staff_id": ward["b"]}], "t", today=TODAY)
+    ids["gone_session"] = save_session(
+        db,
+        session_values(ward, held_on="2024-11-01", topic="Dictation basics"),
+        [{"staff_id": ward["b"]}],
+        "t",
+        today=TODAY,
+    )
     attendance = db.one("SELECT id FROM attendance WHERE session_id = ?", (ids["gone_session"],))["id"]
     ids["gone_attendance"] = attendance
     _delete(db, "attendance", attendance, "2025-01-10")
@@ -88,8 +126,25 @@ def kept_ward(db, ward):
 
 
 def _stats(path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-m", "champion_desk", "--db", str(path), "stats", "--json",
-                          "--from", "2020-01-01", "--to", "2026-11-26"], capture_output=True, text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "champion_desk",
+            "--db",
+            str(path),
+            "stats",
+            "--json",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2026-11-26",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -99,10 +154,17 @@ def test_dry_run_lists_what_goes_and_changes_nothing(db, kept_ward):
     assert due.raised_by == [kept_ward["closed_old"]]
     assert due.concern_text == [kept_ward["ancient"]]
     assert due.leavers == [kept_ward["leaver"]]
-    assert due.tombstones == {"story": [kept_ward["story_old"]], "training_session": [kept_ward["gone_session"]],
-                              "attendance": [kept_ward["gone_attendance"]]}
-    assert due.counts() == {"raised_by": 1, "concern_text": 1, "leavers": 1,
-                            "tombstones": {"story": 1, "training_session": 1, "attendance": 1}}
+    assert due.tombstones == {
+        "story": [kept_ward["story_old"]],
+        "training_session": [kept_ward["gone_session"]],
+        "attendance": [kept_ward["gone_attendance"]],
+    }
+    assert due.counts() == {
+        "raised_by": 1,
+        "concern_text": 1,
+        "leavers": 1,
+        "tombstones": {"story": 1, "training_session": 1, "attendance": 1},
+    }
     assert _raw(db.path) == before
     lines = "\n".join(retention.describe(due.counts(), retention.cutoffs(retention.rules(db), TODAY), applied=False))
     assert "who raised 1 concern(s) closed before 2026-05-26" in lines
@@ -124,16 +186,25 @@ def test_apply_removes_erasure_grade_and_keeps_the_figures(db, kept_ward):
     assert raised[kept_ward["closed_old"]] is None
     assert raised[kept_ward["closed_new"]] == kept_ward["b"] and raised[kept_ward["open"]] == kept_ward["a"]
     # The audit log no longer says who raised it either.
-    audit = " ".join(r["changes"] for r in db.query("SELECT changes FROM audit WHERE record_id = ?", (kept_ward["closed_old"],)))
+    audit = " ".join(
+        r["changes"] for r in db.query("SELECT changes FROM audit WHERE record_id = ?", (kept_ward["closed_old"],))
+    )
     assert kept_ward["a"] not in audit
     ancient = records.get(db, "incident", kept_ward["ancient"])
     assert (ancient["description"], ancient["response"], ancient["owner"], ancient["root_cause"]) == (
-        store_retention.CLEARED_TEXT, store_retention.CLEARED_TEXT, store_retention.CLEARED_TEXT, None)
+        store_retention.CLEARED_TEXT,
+        store_retention.CLEARED_TEXT,
+        store_retention.CLEARED_TEXT,
+        None,
+    )
     assert ancient["theme"] == "workload and time" and ancient["resolved_on"] == "2022-06-01"
     leaver = records.get(db, "staff", kept_ward["leaver"], include_deleted=True)
     assert erasure.is_erased_row(leaver)
     assert kept_ward["leaver"] in erasure.erased_ids(db)
-    assert db.scalar("SELECT count(*) FROM attendance WHERE staff_id = ? AND deleted_at IS NULL", (kept_ward["leaver"],)) == 1
+    assert (
+        db.scalar("SELECT count(*) FROM attendance WHERE staff_id = ? AND deleted_at IS NULL", (kept_ward["leaver"],))
+        == 1
+    )
     assert db.scalar("SELECT count(*) FROM story") == 1
     assert db.scalar("PRAGMA foreign_key_check") is None
     assert _stats(db.path) == figures
@@ -157,9 +228,15 @@ def test_a_manager_changes_a_rule_audited_and_it_applies(db, kept_ward):
     assert set(retention.plan(db, TODAY).raised_by) == {kept_ward["closed_old"], kept_ward["closed_new"]}
 
 
-@pytest.mark.parametrize(("name", "value", "rule"), [
-    ("leaver_months", "0", "between 1 and 120"), ("tombstone_months", "2", "between 3 and 120"),
-    ("concern_text_years", "three", "must be a whole number"), ("keep_forever", "1", "must be a known retention rule")])
+@pytest.mark.parametrize(
+    ("name", "value", "rule"),
+    [
+        ("leaver_months", "0", "between 1 and 120"),
+        ("tombstone_months", "2", "between 3 and 120"),
+        ("concern_text_years", "three", "must be a whole number"),
+        ("keep_forever", "1", "must be a known retention rule"),
+    ],
+)
 def test_a_bad_rule_value_is_refused_naming_the_rule(db, name, value, rule):
     with pytest.raises(ValidationError) as caught:
         retention.set_rule(db, name, value, "t")

@@ -46,9 +46,22 @@ def test_a_merge_brings_the_signing_pin_and_the_verified_flags_with_it(tmp_path)
     with open_database(tmp_path / "b.db") as b:
         ward, sid = _signed_ward(b)
         signing.set_signing_pin(b, ward["champion"], "1357", "t", authoriser_id=ward["manager"], authoriser_pin="2468")
-        logbook.save_session(b, session_values(ward), [{"staff_id": ward["a"], "signed_off": 1, "signed_off_by": ward["champion"],
-                                                        "signed_off_on": "2026-11-20"}], "t", sid, today=TODAY,
-                             signatures={ward["champion"]: signing.sign_as(b, ward["champion"], "1357")})
+        logbook.save_session(
+            b,
+            session_values(ward),
+            [
+                {
+                    "staff_id": ward["a"],
+                    "signed_off": 1,
+                    "signed_off_by": ward["champion"],
+                    "signed_off_on": "2026-11-20",
+                }
+            ],
+            "t",
+            sid,
+            today=TODAY,
+            signatures={ward["champion"]: signing.sign_as(b, ward["champion"], "1357")},
+        )
     open_database(tmp_path / "a.db").close()
     with open_database(tmp_path / "a.db") as a:
         merge_database(a, tmp_path / "b.db", "t", backup=False)
@@ -82,7 +95,9 @@ def test_check_reports_signatures_whose_signer_was_erased_or_deleted(db, db_path
     report = check_database(db_path)
     assert report.orphaned_signatures == {"countersigns": {"erased": 1}}
     assert report.ok  # not damage: the lines say it
-    assert any("1 countersigns signed by someone no longer on the staff list (1 erased)" in line for line in report.lines())
+    assert any(
+        "1 countersigns signed by someone no longer on the staff list (1 erased)" in line for line in report.lines()
+    )
 
 
 def test_the_pin_hash_never_leaves_in_an_export(db):

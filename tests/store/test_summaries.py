@@ -14,7 +14,16 @@ from champion_desk.store.database import open_database
 
 DAYS = ["2026-01-05", "2026-01-31", "2026-02-01", "2026-03-15"]
 # Check-in and pairing days close enough for check-ins to fall inside and outside 30-day windows.
-MENTOR_DAYS = ["2026-01-01", "2026-01-20", "2026-02-01", "2026-02-19", "2026-03-03", "2026-03-04", "2026-04-10", "2026-06-01"]
+MENTOR_DAYS = [
+    "2026-01-01",
+    "2026-01-20",
+    "2026-02-01",
+    "2026-02-19",
+    "2026-03-03",
+    "2026-03-04",
+    "2026-04-10",
+    "2026-06-01",
+]
 SCORES = st.one_of(st.none(), st.integers(1, 5))
 
 
@@ -26,28 +35,81 @@ def build(db) -> dict[str, list[str]]:
     ids: dict[str, list[str]] = {}
     ids["unit"] = [records.insert(db, "unit", {"name": f"Ward {n}"}, "t") for n in range(3)]
     ids["tool"] = [records.insert(db, "tool", {"name": f"Tool {n}"}, "t") for n in range(2)]
-    ids["staff"] = [records.insert(db, "staff", {"display_name": f"Person {n}", "unit_id": ids["unit"][n % 3],
-                                                 "is_champion": int(n == 0)}, "t") for n in range(5)]
-    ids["session"], ids["attendance"], ids["pairing"], ids["checkin"], ids["incident"], ids["pulse"] = [], [], [], [], [], []
+    ids["staff"] = [
+        records.insert(
+            db, "staff", {"display_name": f"Person {n}", "unit_id": ids["unit"][n % 3], "is_champion": int(n == 0)}, "t"
+        )
+        for n in range(5)
+    ]
+    ids["session"], ids["attendance"], ids["pairing"], ids["checkin"], ids["incident"], ids["pulse"] = (
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
     # Something to change from the first write on: two sessions, four attendances.
     for n, day in enumerate(DAYS[:2]):
-        ids["session"].append(records.insert(db, "training_session", {
-            "tool_id": ids["tool"][n], "unit_id": ids["unit"][n], "trainer_id": ids["staff"][0],
-            "held_on": day, "minutes": 30, "format": "demo"}, "t"))
+        ids["session"].append(
+            records.insert(
+                db,
+                "training_session",
+                {
+                    "tool_id": ids["tool"][n],
+                    "unit_id": ids["unit"][n],
+                    "trainer_id": ids["staff"][0],
+                    "held_on": day,
+                    "minutes": 30,
+                    "format": "demo",
+                },
+                "t",
+            )
+        )
         for person in (1, 2):
-            ids["attendance"].append(records.insert(db, "attendance", {
-                "session_id": ids["session"][-1], "staff_id": ids["staff"][person + n],
-                "confidence_before": 2, "confidence_after": 2 + person, "signed_off": person - 1}, "t"))
+            ids["attendance"].append(
+                records.insert(
+                    db,
+                    "attendance",
+                    {
+                        "session_id": ids["session"][-1],
+                        "staff_id": ids["staff"][person + n],
+                        "confidence_before": 2,
+                        "confidence_after": 2 + person,
+                        "signed_off": person - 1,
+                    },
+                    "t",
+                )
+            )
     for n in range(2):
-        ids["pairing"].append(records.insert(db, "pairing", {
-            "mentor_id": ids["staff"][0], "mentee_id": ids["staff"][n + 1], "tool_id": ids["tool"][n],
-            "started_on": MENTOR_DAYS[0]}, "t"))
-        ids["checkin"].append(records.insert(db, "checkin", {"pairing_id": ids["pairing"][-1], "held_on": MENTOR_DAYS[3]}, "t"))
+        ids["pairing"].append(
+            records.insert(
+                db,
+                "pairing",
+                {
+                    "mentor_id": ids["staff"][0],
+                    "mentee_id": ids["staff"][n + 1],
+                    "tool_id": ids["tool"][n],
+                    "started_on": MENTOR_DAYS[0],
+                },
+                "t",
+            )
+        )
+        ids["checkin"].append(
+            records.insert(db, "checkin", {"pairing_id": ids["pairing"][-1], "held_on": MENTOR_DAYS[3]}, "t")
+        )
     return ids
 
 
-TABLE_KEY = {"training_session": "session", "attendance": "attendance", "staff": "staff", "pairing": "pairing",
-             "checkin": "checkin", "incident": "incident", "pulse": "pulse"}
+TABLE_KEY = {
+    "training_session": "session",
+    "attendance": "attendance",
+    "staff": "staff",
+    "pairing": "pairing",
+    "checkin": "checkin",
+    "incident": "incident",
+    "pulse": "pulse",
+}
 THEMES = st.sampled_from(["job security", "workload and time", "other"])
 RESPONSES = st.sampled_from([None, "", " \t\n", "Met the team"])
 
@@ -59,32 +121,66 @@ NOT_DATES = ["2026-19-01", "2026-02-00", "2026-03-32"]
 ATTEND = st.tuples(st.just("attend"), st.integers(0, 99), st.integers(0, 4), SCORES, SCORES, st.booleans())
 WRITES = st.one_of(
     st.tuples(st.just("session"), st.integers(0, 2), st.integers(0, 1), st.sampled_from(DAYS)),
-    ATTEND, ATTEND,
+    ATTEND,
+    ATTEND,
     st.tuples(st.just("move_session"), st.integers(0, 99), st.integers(0, 2), st.integers(0, 1), st.sampled_from(DAYS)),
-    st.tuples(st.just("edit_attendance"), st.integers(0, 99), st.integers(0, 99), st.integers(0, 4), SCORES, st.booleans()),
-    st.tuples(st.just("pairing"), st.integers(0, 99), st.integers(0, 1), st.sampled_from(MENTOR_DAYS),
-              st.one_of(st.none(), st.sampled_from(MENTOR_DAYS))),
+    st.tuples(
+        st.just("edit_attendance"), st.integers(0, 99), st.integers(0, 99), st.integers(0, 4), SCORES, st.booleans()
+    ),
+    st.tuples(
+        st.just("pairing"),
+        st.integers(0, 99),
+        st.integers(0, 1),
+        st.sampled_from(MENTOR_DAYS),
+        st.one_of(st.none(), st.sampled_from(MENTOR_DAYS)),
+    ),
     st.tuples(st.just("checkin"), st.integers(0, 99), st.sampled_from(MENTOR_DAYS)),
     st.tuples(st.just("checkin"), st.integers(0, 99), st.sampled_from(MENTOR_DAYS)),
-    st.tuples(st.just("edit_pairing"), st.integers(0, 99), st.integers(0, 99), st.integers(0, 1), st.sampled_from(MENTOR_DAYS),
-              st.one_of(st.none(), st.sampled_from(MENTOR_DAYS))),
+    st.tuples(
+        st.just("edit_pairing"),
+        st.integers(0, 99),
+        st.integers(0, 99),
+        st.integers(0, 1),
+        st.sampled_from(MENTOR_DAYS),
+        st.one_of(st.none(), st.sampled_from(MENTOR_DAYS)),
+    ),
     st.tuples(st.just("edit_checkin"), st.integers(0, 99), st.integers(0, 99), st.sampled_from(MENTOR_DAYS)),
-    st.tuples(st.just("incident"), st.integers(0, 2), st.integers(0, 1), THEMES, st.sampled_from(MENTOR_DAYS),
-              st.one_of(st.none(), st.sampled_from(MENTOR_DAYS + NOT_DATES)), RESPONSES),
+    st.tuples(
+        st.just("incident"),
+        st.integers(0, 2),
+        st.integers(0, 1),
+        THEMES,
+        st.sampled_from(MENTOR_DAYS),
+        st.one_of(st.none(), st.sampled_from(MENTOR_DAYS + NOT_DATES)),
+        RESPONSES,
+    ),
     # Raw edits may also bring a date the schema's pattern check lets through but that is no date
     # (month 13, day 32): julianday() of it is NULL, and the store must still take it.
-    st.tuples(st.just("edit_incident"), st.integers(0, 99), st.integers(0, 2), THEMES, st.sampled_from(MENTOR_DAYS + NOT_DATES),
-              st.one_of(st.none(), st.sampled_from(MENTOR_DAYS + NOT_DATES)), RESPONSES),
+    st.tuples(
+        st.just("edit_incident"),
+        st.integers(0, 99),
+        st.integers(0, 2),
+        THEMES,
+        st.sampled_from(MENTOR_DAYS + NOT_DATES),
+        st.one_of(st.none(), st.sampled_from(MENTOR_DAYS + NOT_DATES)),
+        RESPONSES,
+    ),
     st.tuples(st.just("pulse"), st.integers(0, 2), st.integers(0, 1), st.sampled_from(MENTOR_DAYS[:3])),
-    st.tuples(st.just("edit_pulse"), st.integers(0, 99), st.integers(0, 2), st.sampled_from(MENTOR_DAYS[:3]), st.booleans()),
+    st.tuples(
+        st.just("edit_pulse"), st.integers(0, 99), st.integers(0, 2), st.sampled_from(MENTOR_DAYS[:3]), st.booleans()
+    ),
     st.tuples(st.just("delete"), st.sampled_from(list(TABLE_KEY)), st.integers(0, 99)),
     st.tuples(st.just("undelete"), st.sampled_from(list(TABLE_KEY)), st.integers(0, 99)),
-    st.tuples(st.just("remove"), st.sampled_from(["training_session", "attendance", "pairing", "checkin", "incident", "pulse"]),
-              st.integers(0, 99)),
+    st.tuples(
+        st.just("remove"),
+        st.sampled_from(["training_session", "attendance", "pairing", "checkin", "incident", "pulse"]),
+        st.integers(0, 99),
+    ),
     st.tuples(st.just("edit_staff"), st.integers(0, 99), st.integers(0, 2), st.booleans(), st.booleans()),
     st.tuples(st.just("new_staff"), st.integers(0, 2)),
     st.tuples(st.just("erase"), st.integers(0, 99)),
 )
+
 
 def apply(db, ids: dict[str, list[str]], write: tuple) -> None:
     kind, *args = write
@@ -95,18 +191,46 @@ def apply(db, ids: dict[str, list[str]], write: tuple) -> None:
     try:
         if kind == "session":
             unit, tool, day = args
-            ids["session"].append(records.insert(db, "training_session", {
-                "tool_id": ids["tool"][tool], "unit_id": ids["unit"][unit], "trainer_id": ids["staff"][0],
-                "held_on": day, "minutes": 30, "format": "demo"}, "t"))
+            ids["session"].append(
+                records.insert(
+                    db,
+                    "training_session",
+                    {
+                        "tool_id": ids["tool"][tool],
+                        "unit_id": ids["unit"][unit],
+                        "trainer_id": ids["staff"][0],
+                        "held_on": day,
+                        "minutes": 30,
+                        "format": "demo",
+                    },
+                    "t",
+                )
+            )
         elif kind == "attend" and ids["session"]:
             session, person, before, after, signed = args
-            ids["attendance"].append(records.insert(db, "attendance", {
-                "session_id": pick("session", session), "staff_id": pick("staff", person),
-                "confidence_before": before, "confidence_after": after, "signed_off": int(signed)}, "t"))
+            ids["attendance"].append(
+                records.insert(
+                    db,
+                    "attendance",
+                    {
+                        "session_id": pick("session", session),
+                        "staff_id": pick("staff", person),
+                        "confidence_before": before,
+                        "confidence_after": after,
+                        "signed_off": int(signed),
+                    },
+                    "t",
+                )
+            )
         elif kind == "move_session" and ids["session"]:
             session, unit, tool, day = args
-            records.update(db, "training_session", pick("session", session),
-                           {"unit_id": ids["unit"][unit], "tool_id": ids["tool"][tool], "held_on": day}, "t")
+            records.update(
+                db,
+                "training_session",
+                pick("session", session),
+                {"unit_id": ids["unit"][unit], "tool_id": ids["tool"][tool], "held_on": day},
+                "t",
+            )
         elif kind == "edit_attendance" and ids["attendance"]:
             row, session, person, after, signed = args
             changes = {"confidence_after": after, "signed_off": int(signed), "staff_id": pick("staff", person)}
@@ -115,17 +239,39 @@ def apply(db, ids: dict[str, list[str]], write: tuple) -> None:
             records.update(db, "attendance", pick("attendance", row), changes, "t")
         elif kind == "pairing":
             mentee, tool, started, ended = args
-            ids["pairing"].append(records.insert(db, "pairing", {
-                "mentor_id": ids["staff"][0], "mentee_id": pick("staff", mentee), "tool_id": ids["tool"][tool],
-                "started_on": started, "ended_on": ended if ended and ended >= started else None}, "t"))
+            ids["pairing"].append(
+                records.insert(
+                    db,
+                    "pairing",
+                    {
+                        "mentor_id": ids["staff"][0],
+                        "mentee_id": pick("staff", mentee),
+                        "tool_id": ids["tool"][tool],
+                        "started_on": started,
+                        "ended_on": ended if ended and ended >= started else None,
+                    },
+                    "t",
+                )
+            )
         elif kind == "checkin" and ids["pairing"]:
             pairing, day = args
-            ids["checkin"].append(records.insert(db, "checkin", {"pairing_id": pick("pairing", pairing), "held_on": day}, "t"))
+            ids["checkin"].append(
+                records.insert(db, "checkin", {"pairing_id": pick("pairing", pairing), "held_on": day}, "t")
+            )
         elif kind == "edit_pairing" and ids["pairing"]:
             pairing, mentee, tool, started, ended = args
-            records.update(db, "pairing", pick("pairing", pairing), {
-                "mentee_id": pick("staff", mentee), "tool_id": ids["tool"][tool], "started_on": started,
-                "ended_on": ended if ended and ended >= started else None}, "t")
+            records.update(
+                db,
+                "pairing",
+                pick("pairing", pairing),
+                {
+                    "mentee_id": pick("staff", mentee),
+                    "tool_id": ids["tool"][tool],
+                    "started_on": started,
+                    "ended_on": ended if ended and ended >= started else None,
+                },
+                "t",
+            )
         elif kind == "edit_checkin" and ids["checkin"]:
             checkin, pairing, day = args
             changes = {"held_on": day}
@@ -134,27 +280,62 @@ def apply(db, ids: dict[str, list[str]], write: tuple) -> None:
             records.update(db, "checkin", pick("checkin", checkin), changes, "t")
         elif kind == "incident":
             unit, tool, theme, occurred, resolved, response = args
-            ids["incident"].append(records.insert(db, "incident", {
-                "unit_id": ids["unit"][unit], "tool_id": ids["tool"][tool], "theme": theme, "occurred_on": occurred,
-                "resolved_on": resolved if resolved and resolved >= occurred else None, "response": response}, "t"))
+            ids["incident"].append(
+                records.insert(
+                    db,
+                    "incident",
+                    {
+                        "unit_id": ids["unit"][unit],
+                        "tool_id": ids["tool"][tool],
+                        "theme": theme,
+                        "occurred_on": occurred,
+                        "resolved_on": resolved if resolved and resolved >= occurred else None,
+                        "response": response,
+                    },
+                    "t",
+                )
+            )
             if resolved and resolved < occurred:  # bad data from an old import: resolved before raised
                 with db.transaction():
                     db.conn.execute("UPDATE incident SET resolved_on = ? WHERE id = ?", (resolved, ids["incident"][-1]))
         elif kind == "edit_incident" and ids["incident"]:
             n, unit, theme, occurred, resolved, response = args
             with db.transaction():  # raw, so a theme outside the list and any order of dates get in
-                db.conn.execute("UPDATE incident SET unit_id = ?, theme = ?, occurred_on = ?, resolved_on = ?, response = ? WHERE id = ?",
-                                (ids["unit"][unit], theme if n % 4 else "an old theme", occurred, resolved, response,
-                                 pick("incident", n)))
+                db.conn.execute(
+                    "UPDATE incident SET unit_id = ?, theme = ?, occurred_on = ?, resolved_on = ?, response = ? WHERE id = ?",
+                    (
+                        ids["unit"][unit],
+                        theme if n % 4 else "an old theme",
+                        occurred,
+                        resolved,
+                        response,
+                        pick("incident", n),
+                    ),
+                )
         elif kind == "pulse":  # few days, so several pulses tie on the latest day
             unit, tool, day = args
-            ids["pulse"].append(records.insert(db, "pulse", {"unit_id": ids["unit"][unit], "tool_id": ids["tool"][tool],
-                                                             "taken_on": day, "respondents": 5, "desire": 2.5}, "t"))
+            ids["pulse"].append(
+                records.insert(
+                    db,
+                    "pulse",
+                    {
+                        "unit_id": ids["unit"][unit],
+                        "tool_id": ids["tool"][tool],
+                        "taken_on": day,
+                        "respondents": 5,
+                        "desire": 2.5,
+                    },
+                    "t",
+                )
+            )
         elif kind == "edit_pulse" and ids["pulse"]:
             n, unit, day, same_time = args
             with db.transaction():  # raw, so entry times can tie or change as a merge may bring them
-                db.conn.execute("UPDATE pulse SET unit_id = ?, taken_on = ?, created_at = CASE WHEN ? THEN '2026-01-01T00:00:00Z'"
-                                " ELSE created_at END WHERE id = ?", (ids["unit"][unit], day, same_time, pick("pulse", n)))
+                db.conn.execute(
+                    "UPDATE pulse SET unit_id = ?, taken_on = ?, created_at = CASE WHEN ? THEN '2026-01-01T00:00:00Z'"
+                    " ELSE created_at END WHERE id = ?",
+                    (ids["unit"][unit], day, same_time, pick("pulse", n)),
+                )
         elif kind in ("delete", "undelete"):
             table, n = args
             record = pick(TABLE_KEY[table], n)
@@ -165,19 +346,34 @@ def apply(db, ids: dict[str, list[str]], write: tuple) -> None:
             record = pick(TABLE_KEY[table], n)
             if record is not None:
                 with db.transaction():
-                    for child, key, column in (("attendance", "attendance", "session_id"), ("checkin", "checkin", "pairing_id")):
+                    for child, key, column in (
+                        ("attendance", "attendance", "session_id"),
+                        ("checkin", "checkin", "pairing_id"),
+                    ):
                         if table == {"attendance": "training_session", "checkin": "pairing"}[child]:
                             db.conn.execute(f"DELETE FROM {child} WHERE {column} = ?", (record,))
-                            ids[key] = [r for r in ids[key] if db.conn.execute(f"SELECT 1 FROM {child} WHERE id = ?", (r,)).fetchone()]
+                            ids[key] = [
+                                r
+                                for r in ids[key]
+                                if db.conn.execute(f"SELECT 1 FROM {child} WHERE id = ?", (r,)).fetchone()
+                            ]
                     db.conn.execute(f"DELETE FROM {table} WHERE id = ?", (record,))
                 ids[TABLE_KEY[table]].remove(record)
         elif kind == "edit_staff":
             n, unit, active, champion = args
-            records.update(db, "staff", pick("staff", n), {"unit_id": ids["unit"][unit], "active": int(active),
-                                                          "is_champion": int(champion)}, "t")
+            records.update(
+                db,
+                "staff",
+                pick("staff", n),
+                {"unit_id": ids["unit"][unit], "active": int(active), "is_champion": int(champion)},
+                "t",
+            )
         elif kind == "new_staff":
-            ids["staff"].append(records.insert(db, "staff", {"display_name": f"New {len(ids['staff'])}",
-                                                             "unit_id": ids["unit"][args[0]]}, "t"))
+            ids["staff"].append(
+                records.insert(
+                    db, "staff", {"display_name": f"New {len(ids['staff'])}", "unit_id": ids["unit"][args[0]]}, "t"
+                )
+            )
         elif kind == "erase" and len(ids["staff"]) > 1:
             person = ids["staff"][1 + args[0] % (len(ids["staff"]) - 1)]  # never the trainer
             erasure.erase_staff(db, person, "t", purge=False)
@@ -209,7 +405,11 @@ def test_summaries_equal_a_recount_after_any_writes(tmp_path_factory, writes):
     run_writes(tmp_path_factory, writes)
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 @given(writes=st.lists(WRITES, min_size=250, max_size=250))
 def test_summaries_equal_a_recount_after_long_runs_of_writes(tmp_path_factory, writes):
     # Long runs reach combinations short ones rarely do (a resolved concern resolved again later).
@@ -221,19 +421,53 @@ def test_bulk_writes_inside_rebuilt_after_leave_exact_summaries_and_the_triggers
     before = summaries.current(db.conn)
     with summaries.rebuilt_after(db):
         assert db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'") == 0
-        session = records.insert(db, "training_session", {
-            "tool_id": ids["tool"][0], "unit_id": ids["unit"][0], "trainer_id": ids["staff"][0],
-            "held_on": DAYS[3], "minutes": 30, "format": "demo"}, "t")
+        session = records.insert(
+            db,
+            "training_session",
+            {
+                "tool_id": ids["tool"][0],
+                "unit_id": ids["unit"][0],
+                "trainer_id": ids["staff"][0],
+                "held_on": DAYS[3],
+                "minutes": 30,
+                "format": "demo",
+            },
+            "t",
+        )
         for person in ids["staff"]:
-            records.insert(db, "attendance", {"session_id": session, "staff_id": person, "signed_off": 1,
-                                              "confidence_before": 2, "confidence_after": 4}, "t")
+            records.insert(
+                db,
+                "attendance",
+                {
+                    "session_id": session,
+                    "staff_id": person,
+                    "signed_off": 1,
+                    "confidence_before": 2,
+                    "confidence_after": 4,
+                },
+                "t",
+            )
         assert summaries.current(db.conn) == before  # stale until the block ends
     assert_exact(db)
-    assert db.query("SELECT sessions, attendances, uplift_sum, uplift_n FROM summary_training_day WHERE held_on = ?", (DAYS[3],)) == [
-        {"sessions": 1, "attendances": 5, "uplift_sum": 10, "uplift_n": 5}]
-    assert {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'trigger'")} == set(summaries.TRIGGER_DDL)
-    records.insert(db, "training_session", {"tool_id": ids["tool"][1], "unit_id": ids["unit"][0],
-                                            "trainer_id": ids["staff"][0], "held_on": DAYS[1], "minutes": 30, "format": "demo"}, "t")
+    assert db.query(
+        "SELECT sessions, attendances, uplift_sum, uplift_n FROM summary_training_day WHERE held_on = ?", (DAYS[3],)
+    ) == [{"sessions": 1, "attendances": 5, "uplift_sum": 10, "uplift_n": 5}]
+    assert {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'trigger'")} == set(
+        summaries.TRIGGER_DDL
+    )
+    records.insert(
+        db,
+        "training_session",
+        {
+            "tool_id": ids["tool"][1],
+            "unit_id": ids["unit"][0],
+            "trainer_id": ids["staff"][0],
+            "held_on": DAYS[1],
+            "minutes": 30,
+            "format": "demo",
+        },
+        "t",
+    )
     assert_exact(db)  # upkeep is back on
 
 
@@ -241,12 +475,24 @@ def test_a_failed_bulk_write_rolls_back_the_data_and_keeps_the_triggers(db):
     ids = build(db)
     with pytest.raises(RuntimeError):
         with summaries.rebuilt_after(db):
-            records.insert(db, "training_session", {
-                "tool_id": ids["tool"][0], "unit_id": ids["unit"][0], "trainer_id": ids["staff"][0],
-                "held_on": DAYS[0], "minutes": 30, "format": "demo"}, "t")
+            records.insert(
+                db,
+                "training_session",
+                {
+                    "tool_id": ids["tool"][0],
+                    "unit_id": ids["unit"][0],
+                    "trainer_id": ids["staff"][0],
+                    "held_on": DAYS[0],
+                    "minutes": 30,
+                    "format": "demo",
+                },
+                "t",
+            )
             raise RuntimeError("cancelled")
     assert db.scalar("SELECT count(*) FROM training_session") == 2
-    assert {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'trigger'")} == set(summaries.TRIGGER_DDL)
+    assert {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'trigger'")} == set(
+        summaries.TRIGGER_DDL
+    )
     assert_exact(db)
 
 
@@ -254,9 +500,19 @@ def test_rebuilt_after_joins_the_callers_transaction(db):
     ids = build(db)
     with db.transaction():
         with summaries.rebuilt_after(db):
-            records.insert(db, "training_session", {
-                "tool_id": ids["tool"][0], "unit_id": ids["unit"][0], "trainer_id": ids["staff"][0],
-                "held_on": DAYS[0], "minutes": 30, "format": "demo"}, "t")
+            records.insert(
+                db,
+                "training_session",
+                {
+                    "tool_id": ids["tool"][0],
+                    "unit_id": ids["unit"][0],
+                    "trainer_id": ids["staff"][0],
+                    "held_on": DAYS[0],
+                    "minutes": 30,
+                    "format": "demo",
+                },
+                "t",
+            )
         assert db.conn.in_transaction
     assert_exact(db)
     assert db.scalar("SELECT sum(sessions) FROM summary_training_day") == 3
@@ -275,16 +531,28 @@ def test_the_migration_fills_the_summaries_of_an_existing_file(db_path, tmp_path
 
     db = open_database(db_path)
     ids = build(db)
-    session = records.insert(db, "training_session", {
-        "tool_id": ids["tool"][0], "unit_id": ids["unit"][1], "trainer_id": ids["staff"][0],
-        "held_on": DAYS[2], "minutes": 30, "format": "demo"}, "t")
+    session = records.insert(
+        db,
+        "training_session",
+        {
+            "tool_id": ids["tool"][0],
+            "unit_id": ids["unit"][1],
+            "trainer_id": ids["staff"][0],
+            "held_on": DAYS[2],
+            "minutes": 30,
+            "format": "demo",
+        },
+        "t",
+    )
     records.insert(db, "attendance", {"session_id": session, "staff_id": ids["staff"][3], "signed_off": 1}, "t")
     make_version_4(db)
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
     assert db.schema_version() == schema.SCHEMA_VERSION
-    assert db.query("SELECT first_on, first_signed_on FROM summary_first_training WHERE staff_id = ? AND tool_id = ?",
-                    (ids["staff"][3], ids["tool"][0])) == [{"first_on": DAYS[2], "first_signed_on": DAYS[2]}]
+    assert db.query(
+        "SELECT first_on, first_signed_on FROM summary_first_training WHERE staff_id = ? AND tool_id = ?",
+        (ids["staff"][3], ids["tool"][0]),
+    ) == [{"first_on": DAYS[2], "first_signed_on": DAYS[2]}]
     assert_exact(db)
     db.close()
 
@@ -318,8 +586,10 @@ def test_the_data_model_page_describes_every_summary_table_and_column():
                 assert f"`{column}`" in row, f"docs/data-model.md lacks {table}.{column}"
 
 
-INSERT_INCIDENT = ("INSERT INTO incident (id, created_at, updated_at, unit_id, tool_id, occurred_on, theme, resolved_on)"
-                   " VALUES (?, 'x', 'x', ?, ?, ?, 'other', ?)")
+INSERT_INCIDENT = (
+    "INSERT INTO incident (id, created_at, updated_at, unit_id, tool_id, occurred_on, theme, resolved_on)"
+    " VALUES (?, 'x', 'x', ?, ?, ?, 'other', ?)"
+)
 
 
 def test_a_concern_dated_on_no_real_day_is_counted_without_days(db):
@@ -334,13 +604,15 @@ def test_a_concern_dated_on_no_real_day_is_counted_without_days(db):
         db.conn.execute(INSERT_INCIDENT, ("i3", ids["unit"][0], ids["tool"][0], "2026-01-05", "2026-01-07"))
     assert_exact(db)
     assert db.query("SELECT resolved_on, days, incidents FROM summary_resolution_total") == [
-        {"resolved_on": "2026-01-07", "days": 2.0, "incidents": 1}]
+        {"resolved_on": "2026-01-07", "days": 2.0, "incidents": 1}
+    ]
     with db.transaction():
         db.conn.execute("UPDATE incident SET resolved_on = '2026-03-32' WHERE id = 'i3'")
         db.conn.execute("UPDATE incident SET occurred_on = '2026-01-05' WHERE id = 'i2'")
     assert_exact(db)
     assert db.query("SELECT resolved_on, days, incidents FROM summary_resolution_total") == [
-        {"resolved_on": "2026-02-03", "days": 29.0, "incidents": 1}]
+        {"resolved_on": "2026-02-03", "days": 29.0, "incidents": 1}
+    ]
 
 
 def test_a_version_4_file_holding_a_concern_dated_on_no_real_day_opens(db_path, tmp_path):

@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from champion_desk.store import summaries
-from champion_desk.store.database import open_database
 
 # The triggers' wording, with nothing to narrow: the straightforward count.
 REFERENCE = {
@@ -25,7 +24,16 @@ STAMP = "2026-01-01T00:00:00Z"
 # Days taken as written. The first six pass the GLOB check, but date arithmetic reads the first three
 # as a later real day (date() alone gives them back unchanged) and cannot read the others; the last
 # two are real, one with no day 30 days on.
-RAW_DAYS = ["2026-02-30", "2026-02-31", "2026-04-31", "2026-13-01", "2026-02-00", "2026-00-10", "2024-02-29", "9999-12-15"]
+RAW_DAYS = [
+    "2026-02-30",
+    "2026-02-31",
+    "2026-04-31",
+    "2026-13-01",
+    "2026-02-00",
+    "2026-00-10",
+    "2024-02-29",
+    "9999-12-15",
+]
 STARTS = ["2026-01-01", "2026-01-30", "2026-02-28", "2026-02-30", "2026-13-01", "9999-11-20"]
 # Days after the start that sit on the edges: the day after (start + 31 = check-in + 30), 30 and 31
 # days on, and so on.
@@ -42,21 +50,28 @@ def conn(db):
     db.conn.execute("PRAGMA ignore_check_constraints = ON")
     summaries.drop_triggers(db.conn)
     for staff_id, unit in [("s-unit-a", "u-a"), ("s-unit-b", "u-b"), ("s-no-unit", None)]:
-        db.conn.execute("INSERT INTO staff (id, created_at, updated_at, display_name, unit_id) VALUES (?, ?, ?, ?, ?)",
-                        (staff_id, STAMP, STAMP, staff_id, unit))
+        db.conn.execute(
+            "INSERT INTO staff (id, created_at, updated_at, display_name, unit_id) VALUES (?, ?, ?, ?, ?)",
+            (staff_id, STAMP, STAMP, staff_id, unit),
+        )
     return db.conn
 
 
-def add_pairing(conn, pairing_id: str, mentee: str, tool: str, started_on: str, ended_on: str | None,
-                deleted: bool = False) -> None:
-    conn.execute("""INSERT INTO pairing (id, created_at, updated_at, deleted_at, mentor_id, mentee_id, tool_id,
+def add_pairing(
+    conn, pairing_id: str, mentee: str, tool: str, started_on: str, ended_on: str | None, deleted: bool = False
+) -> None:
+    conn.execute(
+        """INSERT INTO pairing (id, created_at, updated_at, deleted_at, mentor_id, mentee_id, tool_id,
                                          started_on, ended_on) VALUES (?, ?, ?, ?, 's-unit-a', ?, ?, ?, ?)""",
-                 (pairing_id, STAMP, STAMP, STAMP if deleted else None, mentee, tool, started_on, ended_on))
+        (pairing_id, STAMP, STAMP, STAMP if deleted else None, mentee, tool, started_on, ended_on),
+    )
 
 
 def add_checkin(conn, checkin_id: str, pairing_id: str, held_on: str, deleted: bool = False) -> None:
-    conn.execute("INSERT INTO checkin (id, created_at, updated_at, deleted_at, pairing_id, held_on) VALUES (?, ?, ?, ?, ?, ?)",
-                 (checkin_id, STAMP, STAMP, STAMP if deleted else None, pairing_id, held_on))
+    conn.execute(
+        "INSERT INTO checkin (id, created_at, updated_at, deleted_at, pairing_id, held_on) VALUES (?, ?, ?, ?, ?, ?)",
+        (checkin_id, STAMP, STAMP, STAMP if deleted else None, pairing_id, held_on),
+    )
 
 
 def assert_recounts_agree(conn) -> None:
@@ -97,17 +112,34 @@ def test_the_edges_of_a_stall_are_counted_as_the_triggers_count_them(conn):
     add_checkin(conn, "e2", "r", "2026-02-30")  # sorts first as written, yet its stretch starts later
     assert_recounts_agree(conn)
     assert sorted(conn.execute(summaries._FULL_COUNT["summary_pairing_stall"]).fetchall()) == [
-        ("p", "2026-02-01", "2026-02-10"), ("p", "2026-04-01", "2026-04-15"),
-        ("q", "2026-02-01", "2026-02-05"), ("q", "2026-04-06", "9999-12-31"),
-        ("r", "2026-03-31", "9999-12-31"), ("r", "2026-04-01", "9999-12-31")]
+        ("p", "2026-02-01", "2026-02-10"),
+        ("p", "2026-04-01", "2026-04-15"),
+        ("q", "2026-02-01", "2026-02-05"),
+        ("q", "2026-04-06", "9999-12-31"),
+        ("r", "2026-03-31", "9999-12-31"),
+        ("r", "2026-04-01", "9999-12-31"),
+    ]
 
 
-PAIRINGS = st.lists(st.tuples(st.sampled_from(MENTEES), st.sampled_from(["t1", "t2"]), st.sampled_from(STARTS),
-                              st.one_of(st.none(), st.sampled_from(OFFSETS), st.sampled_from(RAW_DAYS)),
-                              st.booleans()), min_size=1, max_size=4)
-CHECKINS = st.lists(st.tuples(st.integers(0, 4),  # 4 and above: a pairing that does not exist
-                              st.one_of(st.sampled_from(OFFSETS), st.sampled_from(RAW_DAYS)),
-                              st.booleans()), max_size=14)
+PAIRINGS = st.lists(
+    st.tuples(
+        st.sampled_from(MENTEES),
+        st.sampled_from(["t1", "t2"]),
+        st.sampled_from(STARTS),
+        st.one_of(st.none(), st.sampled_from(OFFSETS), st.sampled_from(RAW_DAYS)),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=4,
+)
+CHECKINS = st.lists(
+    st.tuples(
+        st.integers(0, 4),  # 4 and above: a pairing that does not exist
+        st.one_of(st.sampled_from(OFFSETS), st.sampled_from(RAW_DAYS)),
+        st.booleans(),
+    ),
+    max_size=14,
+)
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

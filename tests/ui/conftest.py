@@ -10,7 +10,6 @@ import pytest
 from champion_desk.ui.settings import Settings
 
 
-
 @pytest.fixture(autouse=True)
 def messages(monkeypatch):
     """Record QMessageBox.warning/information/question calls instead of showing them; return the list."""

@@ -84,17 +84,24 @@ def main(db_path: str) -> list[str]:
         window.show_page(spec.name)
         settle(app)
         found += problems_of(window, f"page {spec.name}", screen)
-        for bar, way in ((window.page_scroll.horizontalScrollBar(), "sideways"), (window.page_scroll.verticalScrollBar(), "down")):
+        for bar, way in (
+            (window.page_scroll.horizontalScrollBar(), "sideways"),
+            (window.page_scroll.verticalScrollBar(), "down"),
+        ):
             if bar.maximum() > 0:
                 found.append(f"page {spec.name}: scrolls {way} by {bar.maximum()} px")
         # A panel may scroll down (a long list of charts), never sideways: what is off to the side is not seen.
         for area in window.pages[spec.name].findChildren(QScrollArea):
             if area.isVisible() and area.horizontalScrollBar().maximum() > 0:
-                found.append(f"page {spec.name}: {area.objectName() or 'a panel'} scrolls sideways by "
-                             f"{area.horizontalScrollBar().maximum()} px")
+                found.append(
+                    f"page {spec.name}: {area.objectName() or 'a panel'} scrolls sideways by "
+                    f"{area.horizontalScrollBar().maximum()} px"
+                )
     dialogs = [(f"dialog {table}", lambda t=table: dialog_class(t)(context, parent=window)) for table in DIALOGS]
-    dialogs += [("welcome", lambda: FirstRunDialog(Path(db_path), window)),
-                ("who is logging", lambda: UserPickerDialog(db, None, window))]
+    dialogs += [
+        ("welcome", lambda: FirstRunDialog(Path(db_path), window)),
+        ("who is logging", lambda: UserPickerDialog(db, None, window)),
+    ]
     for where, build in dialogs:
         dialog = build()
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)

@@ -26,8 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QAbstractItemView, QAbstractSlider,
-            QPlainTextEdit, QTextEdit, QTabBar)
+CONTROLS = (
+    QAbstractButton,
+    QComboBox,
+    QLineEdit,
+    QAbstractSpinBox,
+    QAbstractItemView,
+    QAbstractSlider,
+    QPlainTextEdit,
+    QTextEdit,
+    QTabBar,
+)
 
 
 def unnamed_controls(top: QWidget, where: str) -> list[str]:
@@ -63,8 +72,10 @@ def test_every_page_names_its_controls(qtbot, window):
     assert found == [], "\n".join(found)
 
 
-@pytest.mark.parametrize("table", ["unit", "staff", "tool", "rollout", "training_session", "incident", "pairing",
-                                   "checkin", "pulse", "story"])
+@pytest.mark.parametrize(
+    "table",
+    ["unit", "staff", "tool", "rollout", "training_session", "incident", "pairing", "checkin", "pulse", "story"],
+)
 def test_every_record_dialog_names_its_controls(qtbot, ward_context, table):
     from tests.ui.test_dialog_base import make_dialog
 
@@ -79,8 +90,10 @@ def test_the_welcome_and_who_is_logging_dialogs_name_their_controls(qtbot, ward_
     from champion_desk.ui.first_run import FirstRunDialog
     from champion_desk.ui.user_picker import UserPickerDialog
 
-    for where, dialog in (("welcome", FirstRunDialog(Path(tmp_path / "champion-desk.db"))),
-                          ("who is logging", UserPickerDialog(ward_context.db))):
+    for where, dialog in (
+        ("welcome", FirstRunDialog(Path(tmp_path / "champion-desk.db"))),
+        ("who is logging", UserPickerDialog(ward_context.db)),
+    ):
         qtbot.addWidget(dialog)
         dialog.show()
         QApplication.processEvents()

@@ -60,17 +60,27 @@ APP = textwrap.dedent("""
 
 
 def _cli(path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "champion_desk", "--db", str(path), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "champion_desk", "--db", str(path), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def test_the_app_keeps_its_save_while_commands_use_the_same_logbook(tmp_path):
     path = tmp_path / "ward.db"
     made = _cli(path, "demo", "--scale", "ward")
     assert made.returncode == 0, made.stderr
-    app = subprocess.Popen([sys.executable, "-c", APP.format(root=str(ROOT), path=str(path))],
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    app = subprocess.Popen(
+        [sys.executable, "-c", APP.format(root=str(ROOT), path=str(path))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     try:
         assert app.stdout.readline().strip() == "ready", app.stderr.read()
         for _ in range(2):

@@ -14,7 +14,6 @@ from champion_desk.domain.briefing_data import merge_stubs
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.series import series
 
-
 # Every test here paints charts; guard None as the page does when it first builds them.
 
 
@@ -105,9 +104,16 @@ def test_clicking_a_concern_bar_asks_for_that_theme_and_month(page, qtbot):
     point = view.mapFromScene(bars.mapToScene(bars.bar_centre(index)))
     with qtbot.waitSignal(page.drill_down_requested, timeout=2000) as blocker:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
-    assert blocker.args == ["concerns", {
-        "from": rows[index]["start"], "to": rows[index]["end"], "units": [], "tools": [], "theme": theme,
-    }]
+    assert blocker.args == [
+        "concerns",
+        {
+            "from": rows[index]["start"],
+            "to": rows[index]["end"],
+            "units": [],
+            "tools": [],
+            "theme": theme,
+        },
+    ]
 
 
 def test_bars_tell_their_bucket_and_value_on_hover(page):

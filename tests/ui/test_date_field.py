@@ -31,14 +31,17 @@ def type_over(qtbot, widget, text):
     qtbot.keyClick(widget, Qt.Key.Key_Return)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("15/03/2026", "2026-03-15"),  # gave 15 Dec 2026 in the old date box
-    ("15 Mar 2026", "2026-03-15"),  # left the date unchanged and spilled "Mar 2026" onward
-    ("15-03-2026", "2026-03-15"),
-    ("1/2/26", "2026-02-01"),
-    ("yesterday", "2026-12-06"),
-    ("fri", "2026-12-04"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("15/03/2026", "2026-03-15"),  # gave 15 Dec 2026 in the old date box
+        ("15 Mar 2026", "2026-03-15"),  # left the date unchanged and spilled "Mar 2026" onward
+        ("15-03-2026", "2026-03-15"),
+        ("1/2/26", "2026-02-01"),
+        ("yesterday", "2026-12-06"),
+        ("fri", "2026-12-04"),
+    ],
+)
 def test_typed_dates_land_on_the_day_and_show_it_back(qtbot, field, text, expected):
     type_over(qtbot, field, text)
     assert field.value() == expected

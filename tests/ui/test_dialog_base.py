@@ -21,7 +21,19 @@ def test_registry_has_a_dialog_for_every_logged_record():
     from champion_desk.store.schema import RECORD_TABLES
 
     # Attendances are edited inside the session dialog; other tables (settings…) are not logged by hand.
-    logged = {"unit", "staff", "tool", "rollout", "training_session", "incident", "pairing", "checkin", "pulse", "story", "idea"}
+    logged = {
+        "unit",
+        "staff",
+        "tool",
+        "rollout",
+        "training_session",
+        "incident",
+        "pairing",
+        "checkin",
+        "pulse",
+        "story",
+        "idea",
+    }
     assert set(DIALOGS) == logged <= set(RECORD_TABLES)
     assert all(dialog_class(table).table == table for table in DIALOGS)
 

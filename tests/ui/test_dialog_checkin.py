@@ -8,13 +8,19 @@ from tests.ui.test_dialog_base import make_dialog
 
 
 def _pair(db, ward, mentor, mentee):
-    return logbook.save(db, "pairing", {"mentor_id": mentor, "mentee_id": mentee, "tool_id": ward["tool"],
-                                        "started_on": "2026-10-01"}, "t")
+    return logbook.save(
+        db,
+        "pairing",
+        {"mentor_id": mentor, "mentee_id": mentee, "tool_id": ward["tool"], "started_on": "2026-10-01"},
+        "t",
+    )
 
 
 def _others_pairing(db, ward):
     """A pairing of two colleagues that sorts before the champion's own (Aa… before Zoë)."""
-    mentor = records.insert(db, "staff", {"display_name": "Aaron Achebe", "unit_id": ward["unit"], "is_champion": 1}, "t")
+    mentor = records.insert(
+        db, "staff", {"display_name": "Aaron Achebe", "unit_id": ward["unit"], "is_champion": 1}, "t"
+    )
     return _pair(db, ward, mentor, ward["b"])
 
 

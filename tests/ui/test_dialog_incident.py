@@ -12,8 +12,15 @@ TODAY = dt.date.today().isoformat()
 
 
 def _concern(db, ward, **extra):
-    values = {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-02", "theme": "accuracy and trust",
-              "description": "Drafts miss allergies", "reported_by": ward["manager"], **extra}
+    values = {
+        "tool_id": ward["tool"],
+        "unit_id": ward["unit"],
+        "occurred_on": "2026-11-02",
+        "theme": "accuracy and trust",
+        "description": "Drafts miss allergies",
+        "reported_by": ward["manager"],
+        **extra,
+    }
     return logbook.save(db, "incident", values, "t")
 
 

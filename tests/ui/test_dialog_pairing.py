@@ -8,7 +8,13 @@ from tests.ui.test_dialog_base import make_dialog
 
 
 def _pair(db, ward, mentee, **extra):
-    values = {"mentor_id": ward["champion"], "mentee_id": mentee, "tool_id": ward["tool"], "started_on": "2026-10-01", **extra}
+    values = {
+        "mentor_id": ward["champion"],
+        "mentee_id": mentee,
+        "tool_id": ward["tool"],
+        "started_on": "2026-10-01",
+        **extra,
+    }
     return logbook.save(db, "pairing", values, "t")
 
 
@@ -23,8 +29,10 @@ def test_mentor_picker_lists_active_mentees(qtbot, ward_context, db, ward):
     second = records.insert(db, "staff", {"display_name": "Amir Haddad", "is_champion": 1}, "t")
     dialog = make_dialog(qtbot, ward_context, "pairing")
     mentor = dialog.fields["mentor_id"].widget
-    assert _items(mentor) == ["Amir Haddad — no active mentees",
-                              "Zoë Adams — 2 active mentees: Nguyễn Thị Mai, Siobhán Ó Briain"]
+    assert _items(mentor) == [
+        "Amir Haddad — no active mentees",
+        "Zoë Adams — 2 active mentees: Nguyễn Thị Mai, Siobhán Ó Briain",
+    ]
     assert mentor.value() == ward["champion"]  # the champion logging mentors by default
     assert mentor.findData(second) == 0
 

@@ -20,27 +20,62 @@ def logged(db, ward):
     """Return the ward's ids plus one record of every table, keyed by table name."""
     ids = dict(ward)
     save = lambda table, values: logbook.save(db, table, values, "t")  # noqa: E731
-    ids["pairing"] = save("pairing", {"mentor_id": ward["champion"], "mentee_id": ward["a"], "tool_id": ward["tool"],
-                                      "started_on": "2026-10-01", "goal": "Confident on nights"})
-    ids["rollout"] = save("rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "pilot", "since": "2026-09-01"})
+    ids["pairing"] = save(
+        "pairing",
+        {
+            "mentor_id": ward["champion"],
+            "mentee_id": ward["a"],
+            "tool_id": ward["tool"],
+            "started_on": "2026-10-01",
+            "goal": "Confident on nights",
+        },
+    )
+    ids["rollout"] = save(
+        "rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "pilot", "since": "2026-09-01"}
+    )
     ids["training_session"] = logbook.save_session(db, session_values(ward), [{"staff_id": ward["a"]}], "t")
-    ids["incident"] = save("incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-02",
-                                        "theme": "job security", "description": "Worried the scribe replaces clerks",
-                                        "raised_by": ward["b"], "reported_by": ward["champion"]})
+    ids["incident"] = save(
+        "incident",
+        {
+            "tool_id": ward["tool"],
+            "unit_id": ward["unit"],
+            "occurred_on": "2026-11-02",
+            "theme": "job security",
+            "description": "Worried the scribe replaces clerks",
+            "raised_by": ward["b"],
+            "reported_by": ward["champion"],
+        },
+    )
     ids["checkin"] = save("checkin", {"pairing_id": ids["pairing"], "held_on": "2026-11-10", "confidence": 3})
-    ids["pulse"] = save("pulse", {"unit_id": ward["unit"], "tool_id": ward["tool"], "taken_on": "2026-11-01",
-                                  "respondents": 9, **SCORES})
-    ids["story"] = save("story", {"tool_id": ward["tool"], "told_on": "2026-11-05", "title": "Handover ten minutes shorter"})
-    ids["idea"] = save("idea", {"unit_id": ward["unit"], "raised_on": "2026-11-03", "status_on": "2026-11-03",
-                                "title": "Scribe for discharge letters"})
+    ids["pulse"] = save(
+        "pulse",
+        {"unit_id": ward["unit"], "tool_id": ward["tool"], "taken_on": "2026-11-01", "respondents": 9, **SCORES},
+    )
+    ids["story"] = save(
+        "story", {"tool_id": ward["tool"], "told_on": "2026-11-05", "title": "Handover ten minutes shorter"}
+    )
+    ids["idea"] = save(
+        "idea",
+        {
+            "unit_id": ward["unit"],
+            "raised_on": "2026-11-03",
+            "status_on": "2026-11-03",
+            "title": "Scribe for discharge letters",
+        },
+    )
     ids["staff"] = ward["a"]
     return ids
 
 
 NEW_VALUES = {
     "unit": {"name": "Ward 12"},
-    "staff": {"display_name": "Kofi Boateng", "staff_ref": "E300", "role": "midwife", "email": "kofi.boateng@nhs.net",
-              "login": "kboateng"},
+    "staff": {
+        "display_name": "Kofi Boateng",
+        "staff_ref": "E300",
+        "role": "midwife",
+        "email": "kofi.boateng@nhs.net",
+        "login": "kboateng",
+    },
     "tool": {"name": "Sepsis alert", "refresher_months": 6},
     "rollout": {"stage": "live"},
     "training_session": {"topic": "First look"},
@@ -81,7 +116,9 @@ def test_new_record_saves_through_the_dialog(qtbot, ward_context, db, logged, ta
     _fill(dialog, values)
     if table == "training_session":  # a session already held needs someone who attended
         dialog.attendees.add_person(records.get(db, "staff", logged["b"]))
-    assert dialog.save(), {n: f.error.message() for n, f in dialog.fields.items() if f.error.message()} or dialog.banner.message()
+    assert dialog.save(), {
+        n: f.error.message() for n, f in dialog.fields.items() if f.error.message()
+    } or dialog.banner.message()
     saved = records.get(db, table, dialog.saved_id)
     for name, value in values.items():
         assert saved[name] == value, name
@@ -95,7 +132,9 @@ def test_existing_record_loads_and_saves_an_edit(qtbot, ward_context, db, logged
     assert not dialog.is_dirty(), "loading must not count as a change"
     _fill(dialog, EDITS[table])
     assert dialog.is_dirty()
-    assert dialog.save(), {n: f.error.message() for n, f in dialog.fields.items() if f.error.message()} or dialog.banner.message()
+    assert dialog.save(), {
+        n: f.error.message() for n, f in dialog.fields.items() if f.error.message()
+    } or dialog.banner.message()
     after = records.get(db, table, logged[table])
     changed = {k for k in after if after[k] != before[k]} - {"updated_at"}
     assert changed == set(EDITS[table])

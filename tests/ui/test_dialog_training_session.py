@@ -181,9 +181,15 @@ def test_identifier_warning_must_be_acknowledged_before_saving(qtbot, ward_conte
 
 
 def test_editing_a_session_keeps_earlier_signoffs_and_removes_dropped_attendees(qtbot, ward_context, db, ward):
-    session = logbook.save_session(db, session_values(ward), [
-        {"staff_id": ward["a"], "signed_off": 1, "signed_off_by": ward["manager"], "signed_off_on": "2026-11-21"},
-        {"staff_id": ward["b"]}], "t")
+    session = logbook.save_session(
+        db,
+        session_values(ward),
+        [
+            {"staff_id": ward["a"], "signed_off": 1, "signed_off_by": ward["manager"], "signed_off_on": "2026-11-21"},
+            {"staff_id": ward["b"]},
+        ],
+        "t",
+    )
     dialog = make_dialog(qtbot, ward_context, "training_session", record_id=session)
     assert dialog.windowTitle() == "Edit training session"
     rows = dialog.attendees.rows
@@ -192,7 +198,9 @@ def test_editing_a_session_keeps_earlier_signoffs_and_removes_dropped_attendees(
     rows[1].remove.click()
     assert dialog.save() is True
     live = records.find(db, "attendance", session_id=session)
-    assert [(a["staff_id"], a["signed_off_by"], a["signed_off_on"]) for a in live] == [(ward["a"], ward["manager"], "2026-11-21")]
+    assert [(a["staff_id"], a["signed_off_by"], a["signed_off_on"]) for a in live] == [
+        (ward["a"], ward["manager"], "2026-11-21")
+    ]
 
 
 def test_a_planned_session_takes_no_confidence_after_or_signoff(qtbot, ward_context, db, ward):

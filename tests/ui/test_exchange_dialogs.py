@@ -18,7 +18,12 @@ def test_file_menu_gets_the_exchange_actions(qtbot, context):
     menu = QMenu()
     exchange_actions.add_file_menu_actions(menu, context, menu)
     assert [a.text() for a in menu.actions()] == [
-        "&Import roster…", "Import &usage…", "&Export…", "&Merge a ward database…", "&Restore from backup…"]
+        "&Import roster…",
+        "Import &usage…",
+        "&Export…",
+        "&Merge a ward database…",
+        "&Restore from backup…",
+    ]
 
 
 def test_export_dialog_writes_a_workbook(qtbot, ward_context, tmp_path, messages):
@@ -101,8 +106,11 @@ def test_export_person_and_erase_person(qtbot, ward_context, ward, tmp_path, mon
 
 
 def test_erase_person_can_be_cancelled(qtbot, ward_context, ward, monkeypatch):
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: next(
-        b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole).click())
+    monkeypatch.setattr(
+        QMessageBox,
+        "exec",
+        lambda box: next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole).click(),
+    )
     assert not exchange_actions.erase_person(ward_context, None, ward["a"])
     assert records.get(ward_context.db, "staff", ward["a"])["display_name"] == "Nguyễn Thị Mai"
 

@@ -35,8 +35,11 @@ def test_wizard_walks_file_mapping_report_confirm(qtbot, context):
     wizard.next()
     report = wizard.report_page
     assert "17 to add" in report.summary.text() and "3 with problems" in report.summary.text()
-    assert report.problems.toPlainText().splitlines()[0].startswith(
-        "line 16: Staff number (column 'Assignment Number'): must be unique in the file")
+    assert (
+        report.problems.toPlainText()
+        .splitlines()[0]
+        .startswith("line 16: Staff number (column 'Assignment Number'): must be unique in the file")
+    )
     assert not report.isComplete(), "bad rows block the import until the user chooses to skip them"
     report.skip.setChecked(True)
     assert report.isComplete()
@@ -102,5 +105,8 @@ def test_reimport_has_nothing_to_do(qtbot, context):
     wizard = _wizard(qtbot, context)
     wizard.next()
     wizard.next()
-    assert "Nothing to import" in wizard.report_page.details.text() or "17 already up to date" in wizard.report_page.summary.text()
+    assert (
+        "Nothing to import" in wizard.report_page.details.text()
+        or "17 already up to date" in wizard.report_page.summary.text()
+    )
     assert not wizard.report_page.isComplete()

@@ -43,7 +43,9 @@ def test_the_form_backs_an_idea_in_the_same_save(qtbot, ward_context, db, ward):
     assert support(db, dialog.saved_id) == 6
 
 
-def test_a_colleague_backing_twice_is_refused_beside_the_named_backer_and_nothing_is_saved(qtbot, ward_context, db, ward):
+def test_a_colleague_backing_twice_is_refused_beside_the_named_backer_and_nothing_is_saved(
+    qtbot, ward_context, db, ward
+):
     idea = _idea(db, ward, "Card by each PC", "2026-11-01")
     back_idea(db, idea, "t", "2026-11-02", backed_by=ward["b"])
     dialog = make_dialog(qtbot, ward_context, "idea", record_id=idea)

@@ -95,8 +95,10 @@ def test_a_session_with_five_attendees_takes_at_most_30_keys(qtbot, window, ward
     QTimer.singleShot(0, log_session)
     keys.key(Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # Home's "Log a training session"
     assert dialogs and dialogs[0].saved_id, "the session was not saved"
-    saved = {a["staff_id"]: (a["confidence_before"], a["confidence_after"])
-             for a in db.query("SELECT * FROM attendance WHERE session_id = ?", (dialogs[0].saved_id,))}
+    saved = {
+        a["staff_id"]: (a["confidence_before"], a["confidence_after"])
+        for a in db.query("SELECT * FROM attendance WHERE session_id = ?", (dialogs[0].saved_id,))
+    }
     assert saved == {p["id"]: s for p, s in zip(attendees, scores)}
     assert keys.count <= KEY_BUDGET, f"{keys.count} keys"
 
@@ -169,8 +171,12 @@ def test_a_concern_takes_few_keys_besides_its_words(qtbot, window, db):
 def test_a_check_in_on_your_own_pairing_takes_few_keys_besides_its_note(qtbot, window, db, ward):
     from champion_desk.domain import logbook
 
-    pairing = logbook.save(db, "pairing", {"mentor_id": ward["champion"], "mentee_id": ward["a"], "tool_id": ward["tool"],
-                                           "started_on": "2026-10-01"}, "t")
+    pairing = logbook.save(
+        db,
+        "pairing",
+        {"mentor_id": ward["champion"], "mentee_id": ward["a"], "tool_id": ward["tool"], "started_on": "2026-10-01"},
+        "t",
+    )
     keys = Keyboard()
 
     def steps(dialog):

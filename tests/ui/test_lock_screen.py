@@ -32,8 +32,14 @@ _KILLED_RUN = textwrap.dedent("""
 
 def test_a_wait_survives_a_kill_and_a_restart(qtbot):
     stored = pin.hash_pin("2468", **FAST_PIN)
-    run = subprocess.run([sys.executable, "-c", _KILLED_RUN, stored], cwd=ROOT, capture_output=True, text=True,
-                         timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    run = subprocess.run(
+        [sys.executable, "-c", _KILLED_RUN, stored],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert run.returncode == -9 and "Try again in 30 seconds" in run.stdout, run.stderr
     screen = LockScreen(stored, remembered_attempts())
     qtbot.addWidget(screen)

@@ -17,8 +17,18 @@ from tests.ui.signing_helpers import SignAnswers
 def _sessions(context, ward, n=3):
     ids = []
     for day in range(n):  # n <= 3
-        ids.append(records.insert(context.db, "training_session", session_values(ward, held_on=f"2026-11-{10 + day:02d}",
-                                                                              topic=("Alpha drill", "Bravo handover", "Charlie audit")[day]), "t"))
+        ids.append(
+            records.insert(
+                context.db,
+                "training_session",
+                session_values(
+                    ward,
+                    held_on=f"2026-11-{10 + day:02d}",
+                    topic=("Alpha drill", "Bravo handover", "Charlie audit")[day],
+                ),
+                "t",
+            )
+        )
     return ids
 
 
@@ -47,7 +57,9 @@ def test_page_icons_are_sharp_at_any_scale_and_light_when_selected(qtbot, contex
 
     def colours(mode):
         image = icon.pixmap(QSize(40, 40), 1.0, mode).toImage()
-        return {image.pixelColor(x, y).name() for x in range(40) for y in range(40) if image.pixelColor(x, y).alpha() == 255}
+        return {
+            image.pixelColor(x, y).name() for x in range(40) for y in range(40) if image.pixelColor(x, y).alpha() == 255
+        }
 
     assert ICON_COLOUR.lower() in colours(QIcon.Mode.Normal)
     assert "#ffffff" in colours(QIcon.Mode.Selected) and ICON_COLOUR.lower() not in colours(QIcon.Mode.Selected)
@@ -116,7 +128,10 @@ def test_delete_then_undo(qtbot, window, ward):
     assert page.records.model.rowCount() == 3
     assert records.get(window.context.db, "training_session", ids[1])["deleted_at"] is None
     assert not window.undo_button.isVisibleTo(window)
-    actions = [r["action"] for r in window.context.db.query('SELECT action FROM audit WHERE record_id = ? ORDER BY at', (ids[1],))]
+    actions = [
+        r["action"]
+        for r in window.context.db.query("SELECT action FROM audit WHERE record_id = ? ORDER BY at", (ids[1],))
+    ]
     assert actions == ["create", "delete", "undelete"]
 
 
@@ -142,8 +157,18 @@ def test_scope_change_reloads_the_list(qtbot, window, ward):
 
 
 def test_concerns_list_never_shows_who_raised_them(window, ward):
-    records.insert(window.context.db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "raised_by": ward["a"],
-                                                   "occurred_on": "2026-11-01", "theme": "job security"}, "t")
+    records.insert(
+        window.context.db,
+        "incident",
+        {
+            "tool_id": ward["tool"],
+            "unit_id": ward["unit"],
+            "raised_by": ward["a"],
+            "occurred_on": "2026-11-01",
+            "theme": "job security",
+        },
+        "t",
+    )
     page = window.show_page("concerns")
     model = page.records.model
     shown = {model.data(model.index(0, c)) for c in range(model.columnCount())}
@@ -156,7 +181,12 @@ def test_manager_countersigns_but_not_their_own(qtbot, window, ward, messages):
     from champion_desk.ui.user_picker import find_user
 
     ids = _sessions(window.context, ward, 2)
-    own = records.insert(window.context.db, "training_session", session_values(ward, trainer_id=ward["manager"], held_on="2026-11-15"), "t")
+    own = records.insert(
+        window.context.db,
+        "training_session",
+        session_values(ward, trainer_id=ward["manager"], held_on="2026-11-15"),
+        "t",
+    )
     page = window.show_page("training")
     assert not page.countersign_button.isVisible()
     window.context.set_user(find_user(window.context.db, ward["manager"]))
@@ -180,8 +210,18 @@ def test_manager_countersigns_but_not_their_own(qtbot, window, ward, messages):
 
 
 def test_people_page_shows_a_colleagues_raised_concerns_only_there(window, ward):
-    records.insert(window.context.db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "raised_by": ward["a"],
-                                                   "occurred_on": "2026-11-01", "theme": "workload and time"}, "t")
+    records.insert(
+        window.context.db,
+        "incident",
+        {
+            "tool_id": ward["tool"],
+            "unit_id": ward["unit"],
+            "raised_by": ward["a"],
+            "occurred_on": "2026-11-01",
+            "theme": "workload and time",
+        },
+        "t",
+    )
     page = window.show_page("people")
     page.records.select_ids([ward["a"]])
     text = page.panel.toPlainText()
@@ -241,10 +281,18 @@ def test_scope_preset_is_remembered(qtbot, ward_context, settings):
 def test_home_items_open_their_record(qtbot, window, ward, monkeypatch):
     from champion_desk.ui import main_window as module
 
-    records.insert(window.context.db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2020-01-01",
-                                                   "theme": "other"}, "t")
+    records.insert(
+        window.context.db,
+        "incident",
+        {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2020-01-01", "theme": "other"},
+        "t",
+    )
     opened = []
-    monkeypatch.setattr(module, "open_record", lambda context, parent, table, record_id=None, prefill=None: opened.append((table, record_id)))
+    monkeypatch.setattr(
+        module,
+        "open_record",
+        lambda context, parent, table, record_id=None, prefill=None: opened.append((table, record_id)),
+    )
     home = window.show_page("home")
     home.load_attention()
     group = home.tree.topLevelItem(0)
@@ -305,7 +353,9 @@ def test_needs_attention_keeps_counts_in_view_without_a_sideways_scroll(qtbot, w
     # The page's own read shows its groups when it ends; let it end first.
     qtbot.waitUntil(lambda: home.tree.topLevelItemCount() and "·" in home.tree.topLevelItem(0).text(0), timeout=5000)
     long = "Mentoring pairings stalled (30 days without a check-in) on a ward whose name is long"
-    home.show_attention([Group("stalled", long, 1234, [Item("pairing", "p1", "Someone mentoring someone else " * 4, "Ward " * 10)])])
+    home.show_attention(
+        [Group("stalled", long, 1234, [Item("pairing", "p1", "Someone mentoring someone else " * 4, "Ward " * 10)])]
+    )
     qtbot.wait(10)
     top = home.tree.topLevelItem(0)
     assert top.text(0).startswith("1,234 · ") and top.toolTip(0) == f"{long}: 1,234"
@@ -319,13 +369,20 @@ def test_ctrl_5_logs_an_idea_and_the_ideas_page_deletes_and_undoes_by_keyboard(q
 
     opened = []
     monkeypatch.setattr(window, "quick_log", lambda table: opened.append(table))
-    action = next(a for m in window.menuBar().actions() if m.text() == "&Log" for a in m.menu().actions()
-                  if a.shortcut().toString() == "Ctrl+5")
+    action = next(
+        a
+        for m in window.menuBar().actions()
+        if m.text() == "&Log"
+        for a in m.menu().actions()
+        if a.shortcut().toString() == "Ctrl+5"
+    )
     action.trigger()
     assert opened == ["idea"] and action.text() == "Log an idea…"
     db = window.context.db
-    ids = [save_idea(db, {"unit_id": ward["unit"], "raised_on": dt.date.today().isoformat(), "title": t}, "t")
-           for t in ("Card by each PC", "Headsets")]
+    ids = [
+        save_idea(db, {"unit_id": ward["unit"], "raised_on": dt.date.today().isoformat(), "title": t}, "t")
+        for t in ("Card by each PC", "Headsets")
+    ]
     page = window.show_page("ideas")
     assert page.records.model.rowCount() == 2
     page.records.select_ids([ids[0]])

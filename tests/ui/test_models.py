@@ -16,15 +16,51 @@ from champion_desk.ui.models.records import (
 )
 
 CONCERNS = [
-    {"id": "c1", "occurred_on": "2026-11-06", "unit": "Ward 7", "tool": "Scribe", "theme": "job security", "barrier": None,
-     "severity": "high", "status": "open", "resolved": 0, "days_open": 20, "owner": None, "reported_by_name": "Zoë Adams",
-     "description": "Worried the scribe replaces ward clerks"},
-    {"id": "c2", "occurred_on": "2026-10-02", "unit": "Ward 9", "tool": "Sepsis alert", "theme": "accuracy and trust",
-     "barrier": "knowledge", "severity": "low", "status": "closed", "resolved": 1, "days_open": 9, "owner": "Matron",
-     "reported_by_name": "Łukasz Nowak", "description": None},
-    {"id": "c3", "occurred_on": "2026-11-20", "unit": "Ward 7", "tool": "Scribe", "theme": "workload and time", "barrier": None,
-     "severity": "medium", "status": "in progress", "resolved": 0, "days_open": 6, "owner": None, "reported_by_name": None,
-     "description": None},
+    {
+        "id": "c1",
+        "occurred_on": "2026-11-06",
+        "unit": "Ward 7",
+        "tool": "Scribe",
+        "theme": "job security",
+        "barrier": None,
+        "severity": "high",
+        "status": "open",
+        "resolved": 0,
+        "days_open": 20,
+        "owner": None,
+        "reported_by_name": "Zoë Adams",
+        "description": "Worried the scribe replaces ward clerks",
+    },
+    {
+        "id": "c2",
+        "occurred_on": "2026-10-02",
+        "unit": "Ward 9",
+        "tool": "Sepsis alert",
+        "theme": "accuracy and trust",
+        "barrier": "knowledge",
+        "severity": "low",
+        "status": "closed",
+        "resolved": 1,
+        "days_open": 9,
+        "owner": "Matron",
+        "reported_by_name": "Łukasz Nowak",
+        "description": None,
+    },
+    {
+        "id": "c3",
+        "occurred_on": "2026-11-20",
+        "unit": "Ward 7",
+        "tool": "Scribe",
+        "theme": "workload and time",
+        "barrier": None,
+        "severity": "medium",
+        "status": "in progress",
+        "resolved": 0,
+        "days_open": 6,
+        "owner": None,
+        "reported_by_name": None,
+        "description": None,
+    },
 ]
 
 
@@ -59,8 +95,12 @@ def test_no_raised_by_column():
 
 def test_empty_values_sort_first_and_numbers_as_numbers():
     model = SessionTableModel()
-    model.set_rows([{"id": "a", "held_on": "2026-01-01", "minutes": 5, "confidence_uplift": None},
-                    {"id": "b", "held_on": "2026-01-02", "minutes": 45, "confidence_uplift": 1.5}])
+    model.set_rows(
+        [
+            {"id": "a", "held_on": "2026-01-01", "minutes": 5, "confidence_uplift": None},
+            {"id": "b", "held_on": "2026-01-02", "minutes": 45, "confidence_uplift": 1.5},
+        ]
+    )
     proxy = RecordFilterProxy()
     proxy.setSourceModel(model)
     proxy.sort(model.COL_MINUTES, Qt.SortOrder.DescendingOrder)

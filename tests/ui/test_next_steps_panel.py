@@ -17,7 +17,9 @@ END = dt.date(2026, 11, 26)
 @pytest.fixture
 def panel(qtbot, db, ward):
     # A live tool with nobody trained and no story: low coverage and a story gap are suggested.
-    records.insert(db, "rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "live", "since": "2026-01-05"}, "t")
+    records.insert(
+        db, "rollout", {"tool_id": ward["tool"], "unit_id": ward["unit"], "stage": "live", "since": "2026-01-05"}, "t"
+    )
     context = AppContext(db, Scope(dt.date(2025, 11, 27), END))
     context.set_user({"id": ward["champion"], "display_name": "Zoë Adams", "role": "nurse"})
     widget = NextStepsPanel(context, today=END)
@@ -42,8 +44,10 @@ def test_suggestions_load_in_the_background_and_explain_themselves(panel):
 
 def test_do_it_opens_the_prefilled_form_or_the_filtered_list(panel, qtbot, monkeypatch, ward):
     opened = []
-    monkeypatch.setattr("champion_desk.ui.next_steps_panel.open_record",
-                        lambda context, parent, table, prefill=None: opened.append((table, prefill)))
+    monkeypatch.setattr(
+        "champion_desk.ui.next_steps_panel.open_record",
+        lambda context, parent, table, prefill=None: opened.append((table, prefill)),
+    )
     panel.select(next(s.key for s in panel.suggestions if s.rule == "low_coverage"))
     panel.do_selected()
     assert opened == [("training_session", {"unit_id": ward["unit"], "tool_id": ward["tool"], "format": "hands-on"})]
@@ -84,7 +88,9 @@ def test_agree_dismiss_and_snooze_are_recorded_and_survive_a_reload(panel, db):
 
 def test_a_dismissal_without_a_reason_is_refused_with_a_message(panel, monkeypatch, db):
     shown = []
-    monkeypatch.setattr("champion_desk.ui.next_steps_panel.show_error", lambda parent, title, exc: shown.append(str(exc)))
+    monkeypatch.setattr(
+        "champion_desk.ui.next_steps_panel.show_error", lambda parent, title, exc: shown.append(str(exc))
+    )
     panel.select(panel.suggestions[0].key)
     panel.dismiss_selected(reason="  ")
     assert shown == ["Say briefly why this suggestion does not apply."]

@@ -14,9 +14,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QPlainTextEdit, QP
 
 from champion_desk import crashlog
 from champion_desk.domain import pin
-from champion_desk.store import frontdoor
+from champion_desk.store import frontdoor, records
 from champion_desk.store import lock as locking
-from champion_desk.store import records
 from champion_desk.store.backups import BackupInfo, backup_database
 from champion_desk.store.database import open_database
 from champion_desk.store.location import NetworkLocation
@@ -107,7 +106,7 @@ def test_network_folder_is_warned_about_before_anything_is_written(db_path, monk
 def _damage(path: Path) -> None:
     data = bytearray(path.read_bytes())
     for page in range(1, len(data) // 4096):
-        data[page * 4096:(page + 1) * 4096] = bytes(4096)
+        data[page * 4096 : (page + 1) * 4096] = bytes(4096)
     path.write_bytes(bytes(data))
 
 
@@ -137,7 +136,9 @@ def test_damaged_logbook_without_backup_is_left_alone(db_path):
 
 
 def test_locked_box_names_who_and_offers_take_over_only_for_another_pc(qapp):
-    here = locking.DatabaseLockedError(Path("desk.db"), locking.LockOwner("Anna", "WARD7-PC", 5, "2026-11-26T14:02:00Z"))
+    here = locking.DatabaseLockedError(
+        Path("desk.db"), locking.LockOwner("Anna", "WARD7-PC", 5, "2026-11-26T14:02:00Z")
+    )
     box, choices = instance_dialogs.locked_box(None, here)
     assert "Anna on WARD7-PC" in box.text()
     assert sorted(c.value for c in choices.values()) == ["cancel", "read-only"]
@@ -149,7 +150,9 @@ def test_locked_box_names_who_and_offers_take_over_only_for_another_pc(qapp):
 
 
 def test_network_and_damaged_boxes_say_what_to_do(qapp, tmp_path):
-    box, choices = instance_dialogs.network_box(None, NetworkLocation(Path("/mnt/w/desk.db"), "an NFS network share", "/mnt/w"))
+    box, choices = instance_dialogs.network_box(
+        None, NetworkLocation(Path("/mnt/w/desk.db"), "an NFS network share", "/mnt/w")
+    )
     assert "own disk" in box.informativeText() and set(choices.values()) == {True, False}
     assert choices[box.defaultButton()] is False  # the safe answer is the default
     info = BackupInfo(tmp_path / "b.db", dt.datetime(2026, 11, 25, 17, 0, tzinfo=dt.timezone.utc), "on-close", 1)
@@ -180,8 +183,18 @@ def test_an_exception_in_a_slot_is_logged_without_names_and_the_dialog_is_shown(
     from tests.factories import make_ward
 
     ward = make_ward(db)
-    saved = records.insert(db, "incident", {"tool_id": ward["tool"], "unit_id": ward["unit"], "occurred_on": "2026-11-01",
-                                            "theme": "other", "description": "Worried about the night shift"}, "t")
+    saved = records.insert(
+        db,
+        "incident",
+        {
+            "tool_id": ward["tool"],
+            "unit_id": ward["unit"],
+            "occurred_on": "2026-11-01",
+            "theme": "other",
+            "description": "Worried about the night shift",
+        },
+        "t",
+    )
     shown = []
     monkeypatch.setattr(CrashDialog, "exec", lambda self: shown.append(self) or 0)
     crashlog.setup_logging(tmp_path)

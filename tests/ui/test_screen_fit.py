@@ -17,22 +17,51 @@ PROBE = Path(__file__).with_name("screen_fit_probe.py")
 def hospital_db(tmp_path_factory) -> Path:
     """Return a hospital-scale demo database (long names, many units: the widest lists)."""
     path = tmp_path_factory.mktemp("screens") / "hospital.db"
-    subprocess.run([sys.executable, "-m", "champion_desk", "--db", str(path), "demo", "--scale", "hospital",
-                    "--end", "2026-12-07"], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "champion_desk",
+            "--db",
+            str(path),
+            "demo",
+            "--scale",
+            "hospital",
+            "--end",
+            "2026-12-07",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return path
 
 
 @pytest.mark.parametrize("width, height", [(1024, 768), (1366, 768)])
 def test_every_page_and_dialog_fits_the_screen(hospital_db, tmp_path, width, height):
     # The screen's size is fixed when Qt starts, so each size is checked in a process of its own.
-    screen = {"synchronousWindowSystemEvents": False, "windowFrameMargins": False,
-              "screens": [{"name": "ward", "x": 0, "y": 0, "width": width, "height": height,
-                           "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
+    screen = {
+        "synchronousWindowSystemEvents": False,
+        "windowFrameMargins": False,
+        "screens": [
+            {
+                "name": "ward",
+                "x": 0,
+                "y": 0,
+                "width": width,
+                "height": height,
+                "logicalDpi": 96,
+                "logicalBaseDpi": 96,
+                "dpr": 1,
+            }
+        ],
+    }
     config = tmp_path / "screen.json"
     config.write_text(json.dumps(screen))
     env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
-    done = subprocess.run([sys.executable, str(PROBE), str(hospital_db)], env=env, capture_output=True,
-                          text=True, timeout=180)
+    done = subprocess.run(
+        [sys.executable, str(PROBE), str(hospital_db)], env=env, capture_output=True, text=True, timeout=180
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     problems = json.loads(done.stdout.strip().splitlines()[-1])
     assert problems == []

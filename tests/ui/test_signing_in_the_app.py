@@ -26,8 +26,10 @@ def manager_has_pin(db, ward):
 
 
 def _countersign_page(window, ward, n=2):
-    ids = [records.insert(window.context.db, "training_session", session_values(ward, held_on=f"2026-11-1{d}"), "t")
-           for d in range(n)]
+    ids = [
+        records.insert(window.context.db, "training_session", session_values(ward, held_on=f"2026-11-1{d}"), "t")
+        for d in range(n)
+    ]
     page = window.show_page("training")
     # As if the champion had got the manager's name on screen (Switch user asks the PIN; see below).
     window.context.set_user(find_user(window.context.db, ward["manager"]))
@@ -37,7 +39,10 @@ def _countersign_page(window, ward, n=2):
 
 def _states(db, ids):
     marks = ", ".join("?" for _ in ids)
-    return {r["verified_signature"] for r in db.query(f"SELECT verified_signature FROM training_session WHERE id IN ({marks})", ids)}
+    return {
+        r["verified_signature"]
+        for r in db.query(f"SELECT verified_signature FROM training_session WHERE id IN ({marks})", ids)
+    }
 
 
 def test_countersigning_as_a_manager_with_a_pin_needs_their_pin(qtbot, window, ward, manager_has_pin):
@@ -77,9 +82,15 @@ def test_wrong_pins_sign_nothing_and_then_make_the_signer_wait(qtbot, window, wa
 
 def test_a_champion_cannot_sign_off_as_the_manager_without_their_pin(qtbot, ward_context, db, ward, manager_has_pin):
     sid = logbook.save_session(db, session_values(ward), [{"staff_id": ward["a"]}], "t", today=TODAY)
-    logbook.save_session(db, session_values(ward), [{"staff_id": ward["a"], "signed_off": 1, "signed_off_by": ward["manager"],
-                                                      "signed_off_on": "2026-11-20"}], "t", sid, today=TODAY,
-                         signatures={ward["manager"]: signing.sign_as(db, ward["manager"], MANAGER_PIN)})
+    logbook.save_session(
+        db,
+        session_values(ward),
+        [{"staff_id": ward["a"], "signed_off": 1, "signed_off_by": ward["manager"], "signed_off_on": "2026-11-20"}],
+        "t",
+        sid,
+        today=TODAY,
+        signatures={ward["manager"]: signing.sign_as(db, ward["manager"], MANAGER_PIN)},
+    )
     dialog = make_dialog(qtbot, ward_context, "training_session", record_id=sid)
     row = dialog.attendees.rows[0]
     assert "verified by PIN" in row.signed.toolTip()
@@ -161,7 +172,9 @@ def test_the_signing_pin_dialog_needs_a_second_person_and_their_pin(qtbot, db, w
         dialog.repeat.setText(again)
         dialog.second_pin.setText("0000")
         dialog.save()
-    assert "not Łukasz Nowak's signing PIN" in dialog.message.text() and not signing.has_signing_pin(db, ward["champion"])
+    assert "not Łukasz Nowak's signing PIN" in dialog.message.text() and not signing.has_signing_pin(
+        db, ward["champion"]
+    )
     dialog.new.setText("1357")
     dialog.repeat.setText("1357")
     dialog.second_pin.setText(MANAGER_PIN)

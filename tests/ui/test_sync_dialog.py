@@ -11,12 +11,16 @@ from champion_desk.ui.sync_dialog import STALE_COLOUR, SyncDialog, SyncStatusTab
 
 
 def _status(name: str, days: int | None, stale: bool, this: bool = False) -> WardStatus:
-    return WardStatus(f"id-{name}", name, "PC-1", None if days is None else "2026-12-01T10:00:00Z", None, 12, this, days, stale)
+    return WardStatus(
+        f"id-{name}", name, "PC-1", None if days is None else "2026-12-01T10:00:00Z", None, 12, this, days, stale
+    )
 
 
 def test_the_model_says_how_long_ago_and_colours_stale_wards_red(qapp):
     model = SyncStatusTableModel()
-    model.set_rows(_rows([_status("Cedar", 0, False, this=True), _status("Birch", 9, True), _status("Ash", None, True)]))
+    model.set_rows(
+        _rows([_status("Cedar", 0, False, this=True), _status("Birch", 9, True), _status("Ash", None, True)])
+    )
     texts = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
     assert texts[0][:3] == ["Cedar (this logbook)", "PC-1", "today"]
     assert texts[1][2] == "9 days ago" and texts[2][2] == "never"

@@ -24,10 +24,12 @@ def test_a_colleagues_own_use_shows_on_their_page_and_nobody_elses(db, ward):
 def test_the_comparison_by_preparation_hides_small_groups_and_shows_counts():
     from champion_desk.ui.charts.adoption_chart import comparison_html
 
-    groups = [{"group": "mentored", "usage_eligible": 3, "usage_active": 3},
-              {"group": "trained hands-on", "usage_eligible": 40, "usage_active": 30},
-              {"group": "trained otherwise", "usage_eligible": 12, "usage_active": 9},
-              {"group": "not trained", "usage_eligible": 0, "usage_active": 0}]
+    groups = [
+        {"group": "mentored", "usage_eligible": 3, "usage_active": 3},
+        {"group": "trained hands-on", "usage_eligible": 40, "usage_active": 30},
+        {"group": "trained otherwise", "usage_eligible": 12, "usage_active": 9},
+        {"group": "not trained", "usage_eligible": 0, "usage_active": 0},
+    ]
     text = comparison_html(groups, "26 Nov 2026")
     assert "mentored: not shown (fewer than 5 colleagues)" in text
     assert "trained hands-on: <b>75%</b> of 40" in text
@@ -51,7 +53,9 @@ def test_the_dashboard_draws_adoption_with_coverage_and_go_live(qtbot, db):
     assert not chart.is_showing_message()
     rows = page.rows["adoption"]
     assert all(r["training_coverage"] == t["training_coverage"] for r, t in zip(rows, page.rows["training"]))
-    assert [m.label.toPlainText() for m in chart.markers] and all(" live " in m.label.toPlainText() for m in chart.markers)
+    assert [m.label.toPlainText() for m in chart.markers] and all(
+        " live " in m.label.toPlainText() for m in chart.markers
+    )
     assert "by how colleagues were prepared" in chart.comparison.text()
 
 
@@ -62,9 +66,11 @@ def test_the_usage_wizard_says_trust_first_matches_users_and_imports(qtbot, ward
     records.update(db, "staff", ward["a"], {"email": "mai.nguyen@nhs.net"}, "t")
     records.update(db, "staff", ward["b"], {"email": "siobhan.obriain@nhs.net"}, "t")
     path = tmp_path / "scribe-export.csv"
-    path.write_text("User Principal Name;Activity Date;Notes Drafted\n"
-                    "MAI.NGUYEN@nhs.net;02/11/2026;4\nsiobhan.obriain@nhs.net;3 Nov 2026;2\nlocum.doctor@nhs.net;02/11/2026;7\n",
-                    encoding="utf-8")
+    path.write_text(
+        "User Principal Name;Activity Date;Notes Drafted\n"
+        "MAI.NGUYEN@nhs.net;02/11/2026;4\nsiobhan.obriain@nhs.net;3 Nov 2026;2\nlocum.doctor@nhs.net;02/11/2026;7\n",
+        encoding="utf-8",
+    )
     wizard = UsageWizard(ward_context, None, path)
     qtbot.addWidget(wizard)
     wizard.show()
@@ -74,19 +80,23 @@ def test_the_usage_wizard_says_trust_first_matches_users_and_imports(qtbot, ward
     wizard.next()
     page = wizard.mapping_page
     assert page.tool_combo.currentText() == "Scribe"  # the only tool
-    assert (page.combos["email"].currentText(), page.combos["day"].currentText(), page.combos["count"].currentText()) == (
-        "User Principal Name", "Activity Date", "Notes Drafted")
+    assert (
+        page.combos["email"].currentText(),
+        page.combos["day"].currentText(),
+        page.combos["count"].currentText(),
+    ) == ("User Principal Name", "Activity Date", "Notes Drafted")
     assert page.preview.item(0, 3).text() == "2 Nov 2026"
     assert page.isComplete()
     wizard.next()
     report = wizard.report_page
     assert "2 to add" in report.summary.text()
-    assert report.unmatched.toPlainText() == "line 4: email: matches no colleague (no colleague is created) (locum.doctor@nhs.net)"
+    assert (
+        report.unmatched.toPlainText()
+        == "line 4: email: matches no colleague (no colleague is created) (locum.doctor@nhs.net)"
+    )
     assert records.count(db, "usage") == 0
     wizard.next()
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=10_000)
     assert "added 2" in wizard.done_page.text.text()
     assert records.count(db, "usage") == 2 and records.count(db, "staff") == 4  # the locum was not added
-
-

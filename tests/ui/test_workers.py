@@ -66,7 +66,7 @@ def test_a_dropped_operation_still_finishes(qtbot):
     qtbot.waitUntil(lambda: results == [7], timeout=5000)
 
 
-INNER_TEST = '''
+INNER_TEST = """
 import time
 
 from champion_desk.ui.workers import run_with_progress
@@ -83,7 +83,7 @@ def test_ends_while_its_operation_still_reads(qapp, db, tmp_path_factory):
             out.write(found)
 
     run_with_progress(None, "Slow", slow, db)  # and never waited for
-'''
+"""
 
 
 def test_the_db_fixture_lets_running_work_end_before_it_closes_the_database(tmp_path):
@@ -99,8 +99,23 @@ def test_the_db_fixture_lets_running_work_end_before_it_closes_the_database(tmp_
     result = tmp_path / "result.txt"
     (tmp_path / "conftest.py").write_text('pytest_plugins = ["tests.conftest"]\n')
     (tmp_path / "test_inner.py").write_text(INNER_TEST.replace("RESULT", repr(str(result))))
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
-                          str(tmp_path / "test_inner.py")], cwd=root, capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "PYTHONPATH": str(root)})
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(tmp_path),
+            str(tmp_path / "test_inner.py"),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert result.read_text() == "read 0"

@@ -55,8 +55,10 @@ class AdoptionChart(TimeChartPanel):
     title = "Training → use"
     series_name = "adoption"
     left_label = "Share of staff (%)"
-    empty_text = ("No use of a tool imported for this scope. File › Import usage… reads the usage export "
-                  "a tool's vendor or the EHR provides.")
+    empty_text = (
+        "No use of a tool imported for this scope. File › Import usage… reads the usage export "
+        "a tool's vendor or the EHR provides."
+    )
     empty_keys = ("usage_eligible",)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -75,13 +77,17 @@ class AdoptionChart(TimeChartPanel):
         self.coverage_line, self.coverage_points = self.add_line(palette.VERMILLION, "o")
         self.adoption_line, self.adoption_points = self.add_line(palette.BLUE, "s", dashed=True)
         self.markers: list[pg.InfiniteLine] = []
-        self.set_legend([
-            ("Coverage: staff trained so far", palette.VERMILLION, "line"),
-            ("Adoption: eligible staff using it in the last 4 weeks", palette.BLUE, "dashed"),
-            ("Go-live", palette.BLACK, "dashed"),
-        ])
+        self.set_legend(
+            [
+                ("Coverage: staff trained so far", palette.VERMILLION, "line"),
+                ("Adoption: eligible staff using it in the last 4 weeks", palette.BLUE, "dashed"),
+                ("Go-live", palette.BLACK, "dashed"),
+            ]
+        )
 
-    def set_context(self, groups: list[dict[str, Any]], go_lives: list[dict[str, Any]], on: dt.date, k: int = DEFAULT_K) -> None:
+    def set_context(
+        self, groups: list[dict[str, Any]], go_lives: list[dict[str, Any]], on: dt.date, k: int = DEFAULT_K
+    ) -> None:
         """Set what the chart shows beside the series: the comparison by preparation and the go-live days."""
         self.go_lives, self.k = go_lives, k
         self.comparison.setText(comparison_html(groups, f"{on.day} {on:%b %Y}", k))
@@ -95,18 +101,40 @@ class AdoptionChart(TimeChartPanel):
         shares = [rules.share(r["usage_active"], r["usage_eligible"]) for r in rows]
         # A share small counts could be worked back from leaves a gap, as in the briefing.
         adoption = [None if c.suppressed or c.value is None else c.value * 100 for c in shares]
-        set_line(self.coverage_line, self.coverage_points, centres, coverage,
-                 [f"{label}: coverage {'–' if v is None else format(v / 100, '.0%')} of staff trained" for label, v in zip(labels, coverage)])
-        set_line(self.adoption_line, self.adoption_points, centres, adoption,
-                 [f"{label}: adoption {c.text} ({r['usage_active']} of {r['usage_eligible']} eligible)"
-                  if not c.suppressed else f"{label}: adoption {c.text}" for label, c, r in zip(labels, shares, rows)])
+        set_line(
+            self.coverage_line,
+            self.coverage_points,
+            centres,
+            coverage,
+            [
+                f"{label}: coverage {'–' if v is None else format(v / 100, '.0%')} of staff trained"
+                for label, v in zip(labels, coverage)
+            ],
+        )
+        set_line(
+            self.adoption_line,
+            self.adoption_points,
+            centres,
+            adoption,
+            [
+                f"{label}: adoption {c.text} ({r['usage_active']} of {r['usage_eligible']} eligible)"
+                if not c.suppressed
+                else f"{label}: adoption {c.text}"
+                for label, c, r in zip(labels, shares, rows)
+            ],
+        )
         for marker in self.markers:
             self.plot.removeItem(marker)
         self.markers = []
         for g in self.go_lives:
-            marker = pg.InfiniteLine(pos=_position(g["date"]), angle=90, movable=False,
-                                     pen=pg.mkPen(palette.BLACK, width=2, style=Qt.PenStyle.DashLine),
-                                     label=g["label"], labelOpts={"position": 0.93, "color": palette.TEXT, "anchors": [(0, 0), (0, 0)]})
+            marker = pg.InfiniteLine(
+                pos=_position(g["date"]),
+                angle=90,
+                movable=False,
+                pen=pg.mkPen(palette.BLACK, width=2, style=Qt.PenStyle.DashLine),
+                label=g["label"],
+                labelOpts={"position": 0.93, "color": palette.TEXT, "anchors": [(0, 0), (0, 0)]},
+            )
             self.plot.addItem(marker)
             self.markers.append(marker)
         self.fit_x(rows)

@@ -62,8 +62,13 @@ class BarsItem(pg.BarGraphItem):
 def hover_points(colour: str, symbol: str = "o") -> pg.ScatterPlotItem:
     """Return points that show their own label (passed as ``data``) as a tooltip when hovered."""
     return pg.ScatterPlotItem(
-        symbol=symbol, size=palette.SYMBOL_SIZE, brush=pg.mkBrush(colour), pen=pg.mkPen(palette.BACKGROUND, width=1.5),
-        hoverable=True, hoverSize=palette.SYMBOL_SIZE + 6, tip=lambda x, y, data: str(data),
+        symbol=symbol,
+        size=palette.SYMBOL_SIZE,
+        brush=pg.mkBrush(colour),
+        pen=pg.mkPen(palette.BACKGROUND, width=1.5),
+        hoverable=True,
+        hoverSize=palette.SYMBOL_SIZE + 6,
+        tip=lambda x, y, data: str(data),
     )
 
 
@@ -73,8 +78,13 @@ def line(colour: str, dashed: bool = False) -> pg.PlotCurveItem:
     return pg.PlotCurveItem(pen=pg.mkPen(colour, width=palette.LINE_WIDTH, style=style))
 
 
-def set_line(curve: pg.PlotCurveItem, points: pg.ScatterPlotItem, xs: Sequence[float], ys: Sequence[float | None],
-             labels: Sequence[str]) -> None:
+def set_line(
+    curve: pg.PlotCurveItem,
+    points: pg.ScatterPlotItem,
+    xs: Sequence[float],
+    ys: Sequence[float | None],
+    labels: Sequence[str],
+) -> None:
     """Draw a line with hoverable points, leaving a gap where a figure is empty (None)."""
     x = np.asarray(xs, dtype=float)
     y = np.array([np.nan if v is None else float(v) for v in ys], dtype=float)

@@ -27,7 +27,9 @@ class ConcernsChart(TimeChartPanel):
         # One item per theme, so a clicked segment knows its theme and setOpts only moves the stacks.
         self.theme_bars: dict[str, BarsItem] = {}
         for theme in THEMES:
-            bars = BarsItem(lambda i, t=theme: self._tip(i, t), x0=[], width=[], height=[], brush=palette.THEME_COLOURS[theme])
+            bars = BarsItem(
+                lambda i, t=theme: self._tip(i, t), x0=[], width=[], height=[], brush=palette.THEME_COLOURS[theme]
+            )
             bars.bar_clicked.connect(lambda i, t=theme: self._open_concerns(i, t))
             self.plot.addItem(bars)
             self.theme_bars[theme] = bars

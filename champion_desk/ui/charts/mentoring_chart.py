@@ -27,15 +27,20 @@ class MentoringChart(TimeChartPanel):
 
     def build_items(self) -> None:
         self.checkins_view = self.add_right_axis("Check-ins held", palette.BLUISH_GREEN)
-        self.checkins = self.add_bars("checkins", palette.BLUISH_GREEN, lambda i: self._open_pairings(i, stalled=False),
-                                      view=self.checkins_view)
-        self.stalled = self.add_bars("stalled_pairings", palette.VERMILLION, lambda i: self._open_pairings(i, stalled=True))
+        self.checkins = self.add_bars(
+            "checkins", palette.BLUISH_GREEN, lambda i: self._open_pairings(i, stalled=False), view=self.checkins_view
+        )
+        self.stalled = self.add_bars(
+            "stalled_pairings", palette.VERMILLION, lambda i: self._open_pairings(i, stalled=True)
+        )
         self.active_line, self.active_points = self.add_line(palette.BLUE, "d")
-        self.set_legend([
-            ("Check-ins held (right axis)", palette.BLUISH_GREEN, "bar"),
-            (f"Stalled pairings (no check-in for {STALL_DAYS} days)", palette.VERMILLION, "bar"),
-            ("Active pairings", palette.BLUE, "line"),
-        ])
+        self.set_legend(
+            [
+                ("Check-ins held (right axis)", palette.BLUISH_GREEN, "bar"),
+                (f"Stalled pairings (no check-in for {STALL_DAYS} days)", palette.VERMILLION, "bar"),
+                ("Active pairings", palette.BLUE, "line"),
+            ]
+        )
 
     def draw(self, rows: list[dict[str, Any]]) -> None:
         self.draw_grouped(rows, {"checkins": self.checkins, "stalled_pairings": self.stalled})

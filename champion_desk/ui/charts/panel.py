@@ -11,7 +11,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from champion_desk.domain.scope import Scope
@@ -213,7 +221,9 @@ class ChartPanel(QWidget):
         self._export_with_dialog("CSV file (*.csv)", "csv", self.export_csv)
 
     def _export_with_dialog(self, file_filter: str, suffix: str, write) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {self.title}", str(Path.home() / self.default_file_name(suffix)), file_filter)
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export {self.title}", str(Path.home() / self.default_file_name(suffix)), file_filter
+        )
         if not path:
             return
         if not path.lower().endswith(f".{suffix}"):

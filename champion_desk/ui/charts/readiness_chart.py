@@ -8,9 +8,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from champion_desk.domain.scope import Scope
-
 from champion_desk.domain.breakdowns import ADKAR, BARRIER_BELOW
+from champion_desk.domain.scope import Scope
 from champion_desk.ui.charts import palette
 from champion_desk.ui.charts.bars import BarsItem
 from champion_desk.ui.charts.panel import ChartPanel, fit_panel_height, projector_font, set_category_ticks, style_plot
@@ -55,10 +54,16 @@ class ReadinessChart(ChartPanel):
         # Score labels are pooled: created as rows grow, hidden when fewer are needed, never rebuilt.
         self.score_labels: list[pg.TextItem] = []
         self.score_fonts = {bold: projector_font(palette.AXIS_POINT_SIZE, bold=bold) for bold in (False, True)}
-        self.set_legend([
-            (f"Score 1 (dark) to 5 (light); barrier point = first element below {BARRIER_BELOW} (outlined, ▼). "
-             "ADKAR: awareness, desire, knowledge, ability, reinforcement", palette.BLACK, "box"),
-        ])
+        self.set_legend(
+            [
+                (
+                    f"Score 1 (dark) to 5 (light); barrier point = first element below {BARRIER_BELOW} (outlined, ▼). "
+                    "ADKAR: awareness, desire, knowledge, ability, reinforcement",
+                    palette.BLACK,
+                    "box",
+                ),
+            ]
+        )
         return widget
 
     @staticmethod
@@ -110,7 +115,13 @@ class ReadinessChart(ChartPanel):
                         brush = level_brushes[level] = pg.mkBrush(self.colour_map.map(level, mode="qcolor"))
                     brushes.append(brush)
                     # Light text on the dark (low) half of cividis, dark text on the light half.
-                    texts.append((f"{score:.1f}" + (" ▼" if is_barrier else ""), "#FFFFFF" if level < 0.5 else palette.TEXT, is_barrier))
+                    texts.append(
+                        (
+                            f"{score:.1f}" + (" ▼" if is_barrier else ""),
+                            "#FFFFFF" if level < 0.5 else palette.TEXT,
+                            is_barrier,
+                        )
+                    )
                 pens.append(barrier_pen if is_barrier else plain_pen)
         self.cells.setOpts(x=np.array(xs, dtype=float), y=np.array(ys, dtype=float), brushes=brushes, pens=pens)
         self._set_scores(xs, ys, texts)
@@ -153,14 +164,23 @@ class ReadinessChart(ChartPanel):
         row = self.shown_rows[index // len(ADKAR)]
         element = ADKAR[index % len(ADKAR)]
         score = row[element]
-        barrier = f"\nBarrier point: {row['barrier_point']}" if row["barrier_point"] else "\nNo barrier point (all elements 3 or above)"
+        barrier = (
+            f"\nBarrier point: {row['barrier_point']}"
+            if row["barrier_point"]
+            else "\nNo barrier point (all elements 3 or above)"
+        )
         shown = "not scored" if score is None else f"{score:.1f}"
-        return (f"{row['unit']} · {row['tool']}, pulse of {row['taken_on']} ({row['respondents']} respondents)\n"
-                f"{element.capitalize()}: {shown}{barrier}\nClick to list the unit's pulses")
+        return (
+            f"{row['unit']} · {row['tool']}, pulse of {row['taken_on']} ({row['respondents']} respondents)\n"
+            f"{element.capitalize()}: {shown}{barrier}\nClick to list the unit's pulses"
+        )
 
     def _open_pulses(self, index: int) -> None:
         row = self.shown_rows[index // len(ADKAR)]
         self.drill_down_requested.emit(
             # From the pulse's own date: the latest pulse may predate the scope's start.
-            "readiness", self.scope_filters(row["taken_on"], None, units=[row["unit"]], tools=[row["tool"]], unit=row["unit"], tool=row["tool"])
+            "readiness",
+            self.scope_filters(
+                row["taken_on"], None, units=[row["unit"]], tools=[row["tool"]], unit=row["unit"], tool=row["tool"]
+            ),
         )

@@ -53,8 +53,14 @@ def date_ticks(first: dt.date, last: dt.date, width_px: float) -> list[list[tupl
     fits = max(1, int(width_px // MONTH_LABEL_PX))
     for step in (1, 2, 3, 6):
         if len(months) <= fits * step:
-            return [[(_timestamp(m), f"{m:%b %Y}" if m.month == 1 else m.strftime("%b"))
-                     for m in months if (m.month - 1) % step == 0], []]
+            return [
+                [
+                    (_timestamp(m), f"{m:%b %Y}" if m.month == 1 else m.strftime("%b"))
+                    for m in months
+                    if (m.month - 1) % step == 0
+                ],
+                [],
+            ]
     years = [m for m in months if m.month == 1]
     quarters = [(_timestamp(m), "") for m in months if m.month in (4, 7, 10)]
     return [[(_timestamp(m), str(m.year)) for m in years], quarters]
@@ -191,7 +197,9 @@ class TimeChartPanel(ChartPanel):
         (view or self.plot).addItem(bars)
         return bars
 
-    def add_line(self, colour: str, symbol: str, dashed: bool = False, view: pg.ViewBox | None = None) -> tuple[pg.PlotCurveItem, pg.ScatterPlotItem]:
+    def add_line(
+        self, colour: str, symbol: str, dashed: bool = False, view: pg.ViewBox | None = None
+    ) -> tuple[pg.PlotCurveItem, pg.ScatterPlotItem]:
         """Add a thick line with hoverable points over the bars (in ``view``, else the main plot)."""
         curve, points = line(colour, dashed), hover_points(colour, symbol)
         for item in (curve, points):
@@ -225,7 +233,9 @@ class TimeChartPanel(ChartPanel):
         ends = np.array([_timestamp(dt.date.fromisoformat(r["end"]) + dt.timedelta(days=1)) for r in rows])
         return (starts + ends) / 2, ends - starts
 
-    def side_by_side(self, centres: np.ndarray, lengths: np.ndarray, position: int, count: int) -> dict[str, np.ndarray]:
+    def side_by_side(
+        self, centres: np.ndarray, lengths: np.ndarray, position: int, count: int
+    ) -> dict[str, np.ndarray]:
         """Return x and width for bar ``position`` of ``count`` bars sharing each bucket's slot."""
         width = lengths * FILL / count
         left = centres - lengths * FILL / 2

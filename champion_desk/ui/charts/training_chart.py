@@ -33,11 +33,13 @@ class TrainingChart(TimeChartPanel):
         self.coverage_view.setYRange(0, 100, padding=0.02)
         self.coverage_line, self.coverage_points = self.add_line(palette.VERMILLION, "o", view=self.coverage_view)
 
-        self.set_legend([
-            ("Sessions", palette.BLUE, "bar"),
-            ("Attendances", palette.SKY_BLUE, "bar"),
-            ("Coverage: staff trained so far (right axis)", palette.VERMILLION, "line"),
-        ])
+        self.set_legend(
+            [
+                ("Sessions", palette.BLUE, "bar"),
+                ("Attendances", palette.SKY_BLUE, "bar"),
+                ("Coverage: staff trained so far (right axis)", palette.VERMILLION, "line"),
+            ]
+        )
 
     def draw(self, rows: list[dict[str, Any]]) -> None:
         heights = self.draw_grouped(rows, {"sessions": self.sessions, "attendances": self.attendances})
@@ -46,7 +48,9 @@ class TrainingChart(TimeChartPanel):
             f"{label}: coverage {'–' if r['training_coverage'] is None else format(r['training_coverage'], '.0%')} of staff trained"
             for label, r in zip(self.labels(rows), rows)
         ]
-        set_line(self.coverage_line, self.coverage_points, centres, [_percent(r["training_coverage"]) for r in rows], labels)
+        set_line(
+            self.coverage_line, self.coverage_points, centres, [_percent(r["training_coverage"]) for r in rows], labels
+        )
         self.fit_x(rows)
         self.fit_y(max(heights))
         self.follow_main_view()

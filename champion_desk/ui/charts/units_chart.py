@@ -46,7 +46,10 @@ class UnitsChart(ChartPanel):
             plot.showAxis("top")
             plot.getAxis("top").setStyle(tickFont=projector_font())
         self.ratio_plot.setYLink(self.coverage_plot)
-        percent_ticks = [[(v, f"{v}%") for v in (0, 50, 100)], [(25, ""), (75, "")]]  # few labels: the plot can be narrow
+        percent_ticks = [
+            [(v, f"{v}%") for v in (0, 50, 100)],
+            [(25, ""), (75, "")],
+        ]  # few labels: the plot can be narrow
         for name in ("top", "bottom"):
             axis = self.coverage_plot.getAxis(name)
             axis.setTicks(percent_ticks)
@@ -55,8 +58,13 @@ class UnitsChart(ChartPanel):
         self.coverage_plot.setXRange(0, 110, padding=0)  # room for the "100%" label
 
         low, high = CHAMPION_RATIO_BAND
-        self.band = pg.LinearRegionItem(values=(low, high), orientation="vertical", movable=False,
-                                        brush=pg.mkBrush(palette.BAND), pen=pg.mkPen(palette.ORANGE, width=2))
+        self.band = pg.LinearRegionItem(
+            values=(low, high),
+            orientation="vertical",
+            movable=False,
+            brush=pg.mkBrush(palette.BAND),
+            pen=pg.mkPen(palette.ORANGE, width=2),
+        )
         self.band.setZValue(-10)  # behind the bars
         self.ratio_plot.addItem(self.band)
 
@@ -65,23 +73,29 @@ class UnitsChart(ChartPanel):
         for plot, bars in ((self.coverage_plot, self.coverage_bars), (self.ratio_plot, self.ratio_bars)):
             bars.bar_clicked.connect(self._open_unit)
             plot.addItem(bars)
-        self.set_legend([
-            ("Coverage", palette.BLUISH_GREEN, "bar"),
-            ("Staff per champion", palette.BLUE, "bar"),
-            ("No champion, or over 20 staff per champion", palette.VERMILLION, "bar"),
-            (f"Target band 1:{low:.0f}–1:{high:.0f}", palette.YELLOW, "band"),
-        ])
+        self.set_legend(
+            [
+                ("Coverage", palette.BLUISH_GREEN, "bar"),
+                ("Staff per champion", palette.BLUE, "bar"),
+                ("No champion, or over 20 staff per champion", palette.VERMILLION, "bar"),
+                (f"Target band 1:{low:.0f}–1:{high:.0f}", palette.YELLOW, "band"),
+            ]
+        )
         return widget
 
     def draw(self, rows: list[dict[str, Any]]) -> None:
         # Sorting is presentation only: the figures are the domain's, untouched.
-        rows = self.rows = sorted(rows, key=lambda r: (r["training_coverage"] is None, r["training_coverage"] or 0, r["unit"].casefold()))
+        rows = self.rows = sorted(
+            rows, key=lambda r: (r["training_coverage"] is None, r["training_coverage"] or 0, r["unit"].casefold())
+        )
         positions = np.arange(len(rows), dtype=float)
         coverage = [100 * (r["training_coverage"] or 0) for r in rows]
         ratios = [r["staff_per_champion"] or 0 for r in rows]
         over = [r["staff_per_champion"] is None or r["staff_per_champion"] > CHAMPION_RATIO_BAND[1] for r in rows]
         self.coverage_bars.setOpts(y=positions, width=coverage)
-        self.ratio_bars.setOpts(y=positions, width=ratios, brushes=[palette.VERMILLION if o else palette.BLUE for o in over])
+        self.ratio_bars.setOpts(
+            y=positions, width=ratios, brushes=[palette.VERMILLION if o else palette.BLUE for o in over]
+        )
         names = [r["unit"] if r["champions_active"] else f"{r['unit']} (no champion)" for r in rows]
         set_category_ticks(self.coverage_plot.getAxis("left"), names)
         self.coverage_plot.setYRange(-0.6, len(rows) - 0.4, padding=0)
@@ -96,9 +110,13 @@ class UnitsChart(ChartPanel):
     def _tip(self, index: int) -> str:
         r = self.rows[index]
         coverage = "–" if r["training_coverage"] is None else format(r["training_coverage"], ".0%")
-        ratio = "no champion" if r["staff_per_champion"] is None else f"1 champion per {r['staff_per_champion']:g} staff"
-        return (f"{r['unit']}: {coverage} of {r['staff_active']} staff trained; "
-                f"{r['champions_active']} champions ({ratio})\nClick to list the unit's staff")
+        ratio = (
+            "no champion" if r["staff_per_champion"] is None else f"1 champion per {r['staff_per_champion']:g} staff"
+        )
+        return (
+            f"{r['unit']}: {coverage} of {r['staff_active']} staff trained; "
+            f"{r['champions_active']} champions ({ratio})\nClick to list the unit's staff"
+        )
 
     def _open_unit(self, index: int) -> None:
         unit = self.rows[index]["unit"]

@@ -76,8 +76,13 @@ class RecordDialog(QDialog):
 
     record_saved = Signal(str)
 
-    def __init__(self, context: AppContext, record_id: str | None = None, prefill: Mapping[str, Any] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        record_id: str | None = None,
+        prefill: Mapping[str, Any] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.context = context
         self.db = context.db
@@ -127,7 +132,9 @@ class RecordDialog(QDialog):
         """Add the fields (subclasses): call :meth:`section` and :meth:`add_field` in tab order."""
         raise NotImplementedError
 
-    def section(self, title: str | None = None, column: int = 0, note: str | None = None, stretch: bool = False) -> QFormLayout:
+    def section(
+        self, title: str | None = None, column: int = 0, note: str | None = None, stretch: bool = False
+    ) -> QFormLayout:
         """Start a group of fields (a titled box when ``title``) in ``column``; later fields go in it.
 
         ``stretch=True`` lets the box take the column's spare height (a list that can grow).
@@ -155,8 +162,17 @@ class RecordDialog(QDialog):
         self._form = form
         return form
 
-    def add_field(self, name: str, label: str, widget: QWidget, *, hint: str | None = None, note: str | None = None,
-                  saved: bool = True, span: bool = False) -> Any:
+    def add_field(
+        self,
+        name: str,
+        label: str,
+        widget: QWidget,
+        *,
+        hint: str | None = None,
+        note: str | None = None,
+        saved: bool = True,
+        span: bool = False,
+    ) -> Any:
         """Add ``widget`` as field ``name`` with its label and error line; return the widget.
 
         ``hint`` is a tooltip; ``note`` a short muted text shown beside the widget (e.g. what a
@@ -242,14 +258,21 @@ class RecordDialog(QDialog):
 
     def tool_field(self, name: str = "tool_id", label: str = "&Tool") -> ChoiceField:
         """Add an AI-tool choice (tools that are not live show their stage)."""
-        choices = [(t["name"] if t["stage"] == "live" else f"{t['name']} ({t['stage']})", t["id"]) for t in pickers.tools(self.db)]
+        choices = [
+            (t["name"] if t["stage"] == "live" else f"{t['name']} ({t['stage']})", t["id"])
+            for t in pickers.tools(self.db)
+        ]
         return self.add_field(name, label, ChoiceField(choices))
 
     def vocab_field(self, name: str, label: str, enum: type[StrEnum], empty_label: str | None = None) -> ChoiceField:
         """Add a choice over one of the documented vocabularies, with its one-line hint and each value's meaning."""
-        choices = [(f"{text} — {vocab.VALUE_HINTS[value]}" if value in vocab.VALUE_HINTS else text, value)
-                   for text, value in vocab_choices(vocab.values(enum))]
-        return self.add_field(name, label, ChoiceField(choices, empty_label=empty_label), hint=vocab.FIELD_HINTS.get(enum))
+        choices = [
+            (f"{text} — {vocab.VALUE_HINTS[value]}" if value in vocab.VALUE_HINTS else text, value)
+            for text, value in vocab_choices(vocab.values(enum))
+        ]
+        return self.add_field(
+            name, label, ChoiceField(choices, empty_label=empty_label), hint=vocab.FIELD_HINTS.get(enum)
+        )
 
     def date_field(self, name: str, label: str = "&Date") -> DateField:
         """Add a required date (today by default)."""
@@ -374,8 +397,14 @@ class RecordDialog(QDialog):
 
     def write(self, values: dict[str, Any], acknowledge_identifiers: bool) -> str:
         """Save the record in one transaction and return its id (subclasses: other save operations)."""
-        return logbook.save(self.db, self.table, values, self.context.actor, self.record_id,
-                            acknowledge_identifiers=acknowledge_identifiers)
+        return logbook.save(
+            self.db,
+            self.table,
+            values,
+            self.context.actor,
+            self.record_id,
+            acknowledge_identifiers=acknowledge_identifiers,
+        )
 
     def accept(self) -> None:
         """Save; the dialog closes only when the record is saved."""
@@ -397,9 +426,14 @@ class RecordDialog(QDialog):
         except PatientIdentifierWarning as warning:
             if not acknowledge and self.confirm_identifiers(warning.findings):
                 return self._write(values, acknowledge=True)
-            self.show_problems([ValidationError(f, "looks like patient data",
-                                                f"This looks like {what}. Remove patient details before saving.")
-                                for f, what in warning.findings])
+            self.show_problems(
+                [
+                    ValidationError(
+                        f, "looks like patient data", f"This looks like {what}. Remove patient details before saving."
+                    )
+                    for f, what in warning.findings
+                ]
+            )
             return False
         except (ValidationError, ConflictError) as error:
             self.show_problems([error, *getattr(error, "others", [])])
@@ -468,8 +502,15 @@ class RecordDialog(QDialog):
         field = self.fields.get(name)
         return field.label if field else name.replace("_", " ")
 
-    def ask(self, title: str, text: str, details: str, safe: str, risky: str,
-            icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> bool:
+    def ask(
+        self,
+        title: str,
+        text: str,
+        details: str,
+        safe: str,
+        risky: str,
+        icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
+    ) -> bool:
         """Ask a two-way question whose safe answer is the default (and Esc); return True for ``risky``."""
         box = QMessageBox(self)
         box.setIcon(icon)
@@ -490,13 +531,20 @@ class RecordDialog(QDialog):
             "Possible patient data",
             "Some text looks like it may identify a patient. No patient data may be stored here.",
             "\n".join(f"• {self.field_label(f)}: looks like {what}" for f, what in findings),
-            "Go back and edit", "It is not patient data — save",
+            "Go back and edit",
+            "It is not patient data — save",
         )
 
     def confirm_discard(self) -> bool:
         """Ask before throwing away typed changes; return True to discard."""
-        return self.ask(f"Discard this {self.noun}?", f"You have typed changes to this {self.noun} that are not saved.",
-                        "", "Keep editing", "Discard changes", QMessageBox.Icon.Question)
+        return self.ask(
+            f"Discard this {self.noun}?",
+            f"You have typed changes to this {self.noun} that are not saved.",
+            "",
+            "Keep editing",
+            "Discard changes",
+            QMessageBox.Icon.Question,
+        )
 
     def reject(self) -> None:
         """Cancel (Esc, Cancel, closing the window), asking first when changes would be lost."""
@@ -507,7 +555,10 @@ class RecordDialog(QDialog):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter moves to the next field, like Tab: a form is saved on purpose (Ctrl+Enter, Save),
         # never by an Enter meant to finish one line. On a button, Enter presses it.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
             # Reached when the window is not active, so the Ctrl+Enter shortcut did not fire.
             self.save()
             return

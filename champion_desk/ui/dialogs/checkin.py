@@ -23,8 +23,12 @@ class CheckinDialog(RecordDialog):
     noun = "mentoring check-in"
 
     def build(self) -> None:
-        self.pairing = self.add_field("pairing_id", "&Pairing", SearchableChoiceField(empty_label="— choose a pairing —"),
-                                      hint="Active pairings: mentor → mentee (tool); yours first. Type part of either name to find one.")
+        self.pairing = self.add_field(
+            "pairing_id",
+            "&Pairing",
+            SearchableChoiceField(empty_label="— choose a pairing —"),
+            hint="Active pairings: mentor → mentee (tool); yours first. Type part of either name to find one.",
+        )
         self.date_field("held_on", "&Date")
         self.add_field("minutes", "&Minutes", NumberField(1, 600, optional=True, suffix=" min"))
         self.add_field("confidence", "&Confidence", ScalePicker(), note="Mentee's own rating: 1 not at all … 5 very")

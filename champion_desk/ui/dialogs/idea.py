@@ -14,8 +14,9 @@ from champion_desk.ui.models.records import format_date
 from champion_desk.ui.widgets.fields import ChoiceField, LongTextField, NumberField, TextField
 from champion_desk.ui.widgets.staff_picker import StaffPicker
 
-CONFIDENTIAL_NOTE = ("Only for you to report back; never printed or shown in lists. "
-                     "Leave empty if they would rather stay anonymous.")
+CONFIDENTIAL_NOTE = (
+    "Only for you to report back; never printed or shown in lists. Leave empty if they would rather stay anonymous."
+)
 # The backing typed into the form, and the idea_support fields their rules name.
 SUPPORT_FIELDS = {"backers": "new_backers", "backed_by": "named_backer", "backed_on": "raised_on"}
 
@@ -35,7 +36,9 @@ class IdeaDialog(RecordDialog):
     def build(self) -> None:
         self.section("The idea", column=0)
         self.add_field("title", "T&itle", TextField(SHORT_TEXT_MAX, "e.g. Let the scribe draft discharge letters"))
-        self.add_field("description", "Descri&ption", LongTextField(4, "The idea in the colleague's words — no patient details"))
+        self.add_field(
+            "description", "Descri&ption", LongTextField(4, "The idea in the colleague's words — no patient details")
+        )
         tools = [(t["name"], t["id"]) for t in pickers.tools(self.db)]
         self.add_field("tool_id", "&Tool", ChoiceField(tools, empty_label="Any tool"))
         self.unit_field()
@@ -43,20 +46,32 @@ class IdeaDialog(RecordDialog):
         self.section("Where it stands", column=1)
         self.vocab_field("status", "&Status", vocab.IdeaStatus)
         self.add_field("status_reason", "&Reason", TextField(SHORT_TEXT_MAX, "Why not now (required for 'not now')"))
-        rollouts = [(f"{r['tool']} on {r['unit']}: {r['stage']} from {format_date(r['since'])}", r["id"])
-                    for r in listings.rollouts(self.db)]
+        rollouts = [
+            (f"{r['tool']} on {r['unit']}: {r['stage']} from {format_date(r['since'])}", r["id"])
+            for r in listings.rollouts(self.db)
+        ]
         self.add_field("led_to_rollout_id", "Led to roll-out &stage", ChoiceField(rollouts, empty_label="— none —"))
         stories = [(f"{s['title']} ({format_date(s['told_on'])})", s["id"]) for s in listings.stories(self.db)]
         self.add_field("led_to_story_id", "Led to st&ory", ChoiceField(stories, empty_label="— none —"))
         self.section("Who is behind it (confidential)", column=1, note=CONFIDENTIAL_NOTE)
         self.staff_field("suggested_by", "Suggested b&y", hint=CONFIDENTIAL_NOTE)
         backing = ideas.support(self.db, self.record_id) if self.record_id else 0
-        self.add_field("new_backers", "&Add backers", NumberField(0, 1000),
-                       note=f"now {backing}: a show of hands at a meeting", saved=False)
+        self.add_field(
+            "new_backers",
+            "&Add backers",
+            NumberField(0, 1000),
+            note=f"now {backing}: a show of hands at a meeting",
+            saved=False,
+        )
         named = StaffPicker(pickers.staff(self.db, include_inactive=False))
         named.preferred_unit_id = self.current_user_unit_id()
-        self.add_field("named_backer", "Backed by (&named)", named, saved=False,
-                       hint="A colleague who backs the idea and chose to be named; leave empty otherwise.")
+        self.add_field(
+            "named_backer",
+            "Backed by (&named)",
+            named,
+            saved=False,
+            hint="A colleague who backs the idea and chose to be named; leave empty otherwise.",
+        )
 
     def defaults(self) -> dict[str, Any]:
         return {**super().defaults(), "status": vocab.IdeaStatus.NEW.value, "tool_id": None}
@@ -71,8 +86,9 @@ class IdeaDialog(RecordDialog):
         named = self.fields["named_backer"].widget.value()
         try:
             with self.db.transaction():
-                idea_id = ideas.save_idea(self.db, values, self.context.actor, self.record_id,
-                                          acknowledge_identifiers=acknowledge_identifiers)
+                idea_id = ideas.save_idea(
+                    self.db, values, self.context.actor, self.record_id, acknowledge_identifiers=acknowledge_identifiers
+                )
                 if extra:
                     ideas.back_idea(self.db, idea_id, self.context.actor, backers=extra)
                 if named:

@@ -10,8 +10,9 @@ from champion_desk.ui.dialogs.base import RecordDialog
 from champion_desk.ui.widgets.fields import LongTextField, TextField
 from champion_desk.ui.widgets.optional_date import OptionalDateEdit
 
-CONFIDENTIAL_NOTE = ("Confidential — only to offer follow-up; never printed. "
-                     "Leave empty if they would rather stay anonymous.")
+CONFIDENTIAL_NOTE = (
+    "Confidential — only to offer follow-up; never printed. Leave empty if they would rather stay anonymous."
+)
 
 
 class IncidentDialog(RecordDialog):
@@ -40,15 +41,23 @@ class IncidentDialog(RecordDialog):
         self.vocab_field("status", "&Status", vocab.ConcernStatus)
         self.add_field("response", "&Response", LongTextField(4, "“You said, we did”: what was done or explained"))
         self.add_field("owner", "O&wner", TextField(NAME_MAX, "Who is following it up"))
-        self.add_field("resolved_on", "Resol&ved on", OptionalDateEdit(show_toggle=False),
-                       hint="Filled in when the status becomes addressed or closed.")
+        self.add_field(
+            "resolved_on",
+            "Resol&ved on",
+            OptionalDateEdit(show_toggle=False),
+            hint="Filled in when the status becomes addressed or closed.",
+        )
         self.section("Raised by (confidential)", column=1, note=CONFIDENTIAL_NOTE)
         self.staff_field("raised_by", "Raised b&y", hint=CONFIDENTIAL_NOTE)
         self.link_date_to_status("status", "resolved_on", vocab.RESOLVED_STATUSES)
 
     def defaults(self) -> dict[str, Any]:
-        return {**super().defaults(), "severity": vocab.Severity.MEDIUM.value, "status": vocab.ConcernStatus.OPEN.value,
-                "theme": None}
+        return {
+            **super().defaults(),
+            "severity": vocab.Severity.MEDIUM.value,
+            "status": vocab.ConcernStatus.OPEN.value,
+            "theme": None,
+        }
 
     def extra_values(self) -> dict[str, Any]:
         # The champion who logs a concern reports it; editing later keeps the original reporter.

@@ -17,7 +17,9 @@ def mentor_label(champion: dict[str, Any]) -> str:
     names = champion["mentees"]
     if not names:
         return f"{champion['display_name']} — no active mentees"
-    shown = ", ".join(names[:MENTEE_NAMES_SHOWN]) + (f" and {len(names) - MENTEE_NAMES_SHOWN} more" if len(names) > MENTEE_NAMES_SHOWN else "")
+    shown = ", ".join(names[:MENTEE_NAMES_SHOWN]) + (
+        f" and {len(names) - MENTEE_NAMES_SHOWN} more" if len(names) > MENTEE_NAMES_SHOWN else ""
+    )
     return f"{champion['display_name']} — {len(names)} active mentee{'s' if len(names) != 1 else ''}: {shown}"
 
 
@@ -28,16 +30,24 @@ class PairingDialog(RecordDialog):
     noun = "mentoring pairing"
 
     def build(self) -> None:
-        self.mentor = self.add_field("mentor_id", "&Mentor", ChoiceField(),
-                                     hint="Champions, with the colleagues they mentor now, so the load is shared.")
+        self.mentor = self.add_field(
+            "mentor_id",
+            "&Mentor",
+            ChoiceField(),
+            hint="Champions, with the colleagues they mentor now, so the load is shared.",
+        )
         self.staff_field("mentee_id", "Ment&ee", include_inactive=False)
         self.tool_field()
         self.date_field("started_on", "&Started")
         self.add_field("goal", "&Goal", LongTextField(2, "e.g. Uses the scribe confidently on a full shift"))
         self.add_field("progress", "&Progress", NumberField(0, 100, suffix=" %"))
         self.vocab_field("status", "S&tatus", vocab.PairingStatus)
-        self.add_field("ended_on", "E&nded", OptionalDateEdit(show_toggle=False),
-                       hint="Filled in when the pairing is completed or ended.")
+        self.add_field(
+            "ended_on",
+            "E&nded",
+            OptionalDateEdit(show_toggle=False),
+            hint="Filled in when the pairing is completed or ended.",
+        )
         self.link_date_to_status("status", "ended_on", (vocab.PairingStatus.COMPLETED, vocab.PairingStatus.ENDED))
 
     def load(self, prefill: dict[str, Any]) -> None:

@@ -25,7 +25,9 @@ class PulseDialog(RecordDialog):
         self.unit_field()
         self.tool_field()
         self.date_field("taken_on", "&Date")
-        self.add_field("respondents", "&Respondents", NumberField(1, 100000, optional=True), note="How many colleagues answered")
+        self.add_field(
+            "respondents", "&Respondents", NumberField(1, 100000, optional=True), note="How many colleagues answered"
+        )
         self.section("Mean scores (1.0 to 5.0)", note="Type each mean with one decimal, e.g. 3.4.")
         for element in vocab.values(vocab.Barrier):
             label = element[:1].upper() + element[1:]

@@ -37,8 +37,13 @@ def dialog_class(table: str) -> type:
     return getattr(module, class_name)
 
 
-def open_record_dialog(context: AppContext, table: str, record_id: str | None = None,
-                       prefill: Mapping[str, Any] | None = None, parent: QWidget | None = None) -> str | None:
+def open_record_dialog(
+    context: AppContext,
+    table: str,
+    record_id: str | None = None,
+    prefill: Mapping[str, Any] | None = None,
+    parent: QWidget | None = None,
+) -> str | None:
     """Open the dialog for a new record (``record_id`` None) or to edit one, modally.
 
     ``prefill`` gives a new record's starting values by field name (e.g. ``{"unit_id": ...}``).
@@ -49,7 +54,9 @@ def open_record_dialog(context: AppContext, table: str, record_id: str | None = 
     try:
         dialog = cls(context, record_id=record_id, prefill=prefill, parent=parent)
     except NotFoundError as error:
-        QMessageBox.information(parent, "Record not found", f"{error} It may have been deleted on this PC or by a merge.")
+        QMessageBox.information(
+            parent, "Record not found", f"{error} It may have been deleted on this PC or by a merge."
+        )
         return None
     try:
         accepted = dialog.exec() == QDialog.DialogCode.Accepted

@@ -21,6 +21,9 @@ class ToolDialog(RecordDialog):
         self.add_field("purpose", "&Purpose", LongTextField(3, "What it does for staff and patients"))
         self.vocab_field("stage", "St&age", vocab.ToolStage)
         self.add_field("go_live_on", "&Go-live date", OptionalDateEdit("Planned or actual"))
-        self.add_field("refresher_months", "&Refresher every",
-                       NumberField(1, 60, optional=True, suffix=" months"),
-                       hint="How often staff need refresher training ('—' = no refresher).")
+        self.add_field(
+            "refresher_months",
+            "&Refresher every",
+            NumberField(1, 60, optional=True, suffix=" months"),
+            hint="How often staff need refresher training ('—' = no refresher).",
+        )

@@ -37,13 +37,20 @@ class TrainingSessionDialog(RecordDialog):
         self.add_field("minutes", "&Minutes", NumberField(1, 600, suffix=" min"))
         self.vocab_field("format", "&Format", vocab.SessionFormat)
         self.add_field("topic", "To&pic", TextField(SHORT_TEXT_MAX, "e.g. Checking and correcting drafts"))
-        self.add_field("notes", "N&otes", LongTextField(4, "No patient details"), hint="Free text; never patient details.")
-        self.section("Attendees", column=1, stretch=True,
-                     note="Type a name or staff number and press Enter; add the next one straight away. "
-                          "Confidence is 1 (not at all) to 5 (very); tick when you have checked their competency.")
+        self.add_field(
+            "notes", "N&otes", LongTextField(4, "No patient details"), hint="Free text; never patient details."
+        )
+        self.section(
+            "Attendees",
+            column=1,
+            stretch=True,
+            note="Type a name or staff number and press Enter; add the next one straight away. "
+            "Confidence is 1 (not at all) to 5 (very); tick when you have checked their competency.",
+        )
         people = pickers.staff(self.db)
-        self.attendees = self.add_field("attendees", "Attendees", AttendeeList(people, self.current_user_id()),
-                                        saved=False, span=True)
+        self.attendees = self.add_field(
+            "attendees", "Attendees", AttendeeList(people, self.current_user_id()), saved=False, span=True
+        )
         self.attendees.rows_changed.connect(self.update_tab_order)
         self.attendees.new_colleague_requested.connect(self.add_new_colleague)
         self.held.edited.connect(lambda: self.attendees.set_session_date(self.held.value()))
@@ -57,8 +64,12 @@ class TrainingSessionDialog(RecordDialog):
         self.fields["trainer_id"].widget.preferred_unit_id = unit_id
 
     def defaults(self) -> dict[str, Any]:
-        return {**super().defaults(), "trainer_id": self.current_user_id(), "minutes": DEFAULT_MINUTES,
-                "format": vocab.SessionFormat.HANDS_ON.value}
+        return {
+            **super().defaults(),
+            "trainer_id": self.current_user_id(),
+            "minutes": DEFAULT_MINUTES,
+            "format": vocab.SessionFormat.HANDS_ON.value,
+        }
 
     def load(self, prefill: Mapping[str, Any]) -> None:
         super().load(prefill)
@@ -73,7 +84,9 @@ class TrainingSessionDialog(RecordDialog):
         Tool, unit, trainer and date default to the most used tool, your unit, you and today:
         most sessions are logged straight after they are held, so the names come first.
         """
-        if self.record is None and all(self.fields[name].widget.value() for name in ("tool_id", "unit_id", "trainer_id", "held_on")):
+        if self.record is None and all(
+            self.fields[name].widget.value() for name in ("tool_id", "unit_id", "trainer_id", "held_on")
+        ):
             return self.attendees.picker
         return super().first_focus()
 
@@ -104,8 +117,13 @@ class TrainingSessionDialog(RecordDialog):
             if planned and (attendance["confidence_after"] is not None or attendance["signed_off"]):
                 # Said in the attendee's terms; the per-field rules below would only blame the date.
                 field = "confidence_after" if attendance["confidence_after"] is not None else "signed_off"
-                found.append(ValidationError(f"attendees.{index}.{field}", "only after the session is held",
-                                             "Confidence after and sign-off can be recorded once the session has been held."))
+                found.append(
+                    ValidationError(
+                        f"attendees.{index}.{field}",
+                        "only after the session is held",
+                        "Confidence after and sign-off can be recorded once the session has been held.",
+                    )
+                )
             row = {**logbook.DEFAULTS["attendance"], **logbook.normalise(attendance), "session_id": None}
             for problem in validation.problems(self.db, "attendance", row):
                 if problem.field != "session_id":  # the session is saved with them
@@ -119,8 +137,15 @@ class TrainingSessionDialog(RecordDialog):
     def write(self, values: dict[str, Any], acknowledge_identifiers: bool) -> str:
         attendances = [{k: a[k] for k in ATTENDANCE_FIELDS} for a in self.attendees.value()]
         self._ask_signatures(attendances)
-        return logbook.save_session(self.db, values, attendances, self.context.actor, self.record_id,
-                                    acknowledge_identifiers=acknowledge_identifiers, signatures=self._signatures)
+        return logbook.save_session(
+            self.db,
+            values,
+            attendances,
+            self.context.actor,
+            self.record_id,
+            acknowledge_identifiers=acknowledge_identifiers,
+            signatures=self._signatures,
+        )
 
     def _ask_signatures(self, attendances: list[dict[str, Any]]) -> None:
         """Ask the PIN of whoever signs a new or changed sign-off; raise (nothing saved) when they do not sign."""
@@ -131,14 +156,25 @@ class TrainingSessionDialog(RecordDialog):
         for signer in logbook.attendance_signers(self.db, self.record_id, attendances):
             if signer in signatures:
                 continue
-            names = [self.attendees.rows[i].person["display_name"] for i, a in enumerate(attendances)
-                     if a["signed_off"] and a["signed_off_by"] == signer]
-            signature = ask_signature(self.db, signer, f"Sign off the competency of {', '.join(names)}: you checked "
-                                      "they can use the tool safely.", "Sign off", self)
+            names = [
+                self.attendees.rows[i].person["display_name"]
+                for i, a in enumerate(attendances)
+                if a["signed_off"] and a["signed_off_by"] == signer
+            ]
+            signature = ask_signature(
+                self.db,
+                signer,
+                f"Sign off the competency of {', '.join(names)}: you checked they can use the tool safely.",
+                "Sign off",
+                self,
+            )
             if signature is None:
                 index = next(i for i, a in enumerate(attendances) if a["signed_off"] and a["signed_off_by"] == signer)
-                raise ValidationError(f"attendees.{index}.signed_off", "not signed",
-                                      "Not signed: the sign-off needs the signer's PIN (or untick it).")
+                raise ValidationError(
+                    f"attendees.{index}.signed_off",
+                    "not signed",
+                    "Not signed: the sign-off needs the signer's PIN (or untick it).",
+                )
             signatures[signer] = signature
 
     def show_problem(self, problem: ValidationError | ConflictError) -> QWidget | None:

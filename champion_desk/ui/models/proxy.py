@@ -62,7 +62,9 @@ class RecordFilterProxy(QSortFilterProxyModel):
         """Return the row dict behind a proxy index."""
         return self.record_model().row(self.mapToSource(index).row())
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # Qt override
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:  # Qt override
         model = self.record_model()
         if self._words:
             text = model.search_text(source_row)

@@ -28,7 +28,9 @@ NUMERIC_KINDS = ("int", "number", "score")
 
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
-_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŀ": "l", "æ": "ae", "œ": "oe", "þ": "th"})
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŀ": "l", "æ": "ae", "œ": "oe", "þ": "th"}
+)
 
 
 def fold(text: str) -> str:
@@ -232,20 +234,33 @@ class SessionTableModel(RecordTableModel):
     NOUN = ("session", "sessions")
     DEFAULT_SORT = ("held_on", Qt.SortOrder.DescendingOrder)
     COLUMNS = (
-        Column("held_on", "Held on", "date",
-               display=lambda r: format_date(r.get("held_on")) + (" (planned)" if r.get("planned") else "")),
+        Column(
+            "held_on",
+            "Held on",
+            "date",
+            display=lambda r: format_date(r.get("held_on")) + (" (planned)" if r.get("planned") else ""),
+        ),
         Column("tool", "Tool", "name"),
         Column("unit", "Unit", "name"),
         Column("trainer", "Trainer", "name"),
         Column("format", "Format"),
         Column("minutes", "Minutes", "int"),
         Column("attendees", "Attendees", "int"),
-        Column("signed_off", "Signed off", "int", "Attendees whose competency was signed off (how many by the signer's PIN)",
-               display=lambda r: signed_off_text(r.get("signed_off"), r.get("signed_off_verified"))),
+        Column(
+            "signed_off",
+            "Signed off",
+            "int",
+            "Attendees whose competency was signed off (how many by the signer's PIN)",
+            display=lambda r: signed_off_text(r.get("signed_off"), r.get("signed_off_verified")),
+        ),
         Column("confidence_uplift", "Confidence +", "signed", "Mean confidence after minus before (1–5 scale)"),
-        Column("verified_signature", "Countersign", "text",
-               "How the countersign was signed: with the manager's signing PIN, unverified (no PIN), or before signatures",
-               display=lambda r: SIGNATURE_TAGS.get(r.get("verified_signature") or "", "")),
+        Column(
+            "verified_signature",
+            "Countersign",
+            "text",
+            "How the countersign was signed: with the manager's signing PIN, unverified (no PIN), or before signatures",
+            display=lambda r: SIGNATURE_TAGS.get(r.get("verified_signature") or "", ""),
+        ),
         Column("verified_by_name", "Countersigned by", "name", "The manager who countersigned the session"),
     )
 

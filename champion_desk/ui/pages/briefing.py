@@ -72,8 +72,9 @@ def render_pages(pdf: bytes, dpi: float) -> list[QImage]:
     return images
 
 
-def make_preview(db: Any, scope: Scope, k: int, paper: str, made_by: str, progress=None,
-                 one_page: bool = False) -> dict[str, Any]:
+def make_preview(
+    db: Any, scope: Scope, k: int, paper: str, made_by: str, progress=None, one_page: bool = False
+) -> dict[str, Any]:
     """Make the briefing in memory and render its pages; return {"pdf", "pages", "images"} (runs in a worker)."""
     from champion_desk.report.briefing import make_briefing
 
@@ -102,8 +103,11 @@ class BriefingPage(Page):
 
         heading = QLabel(self.title, self)
         heading.setObjectName("pageTitle")
-        lead = QLabel("The PDF for the staff meeting: key figures, charts, “you said, we did”, stories and the "
-                      "roadmap for the period, units and tools chosen above. Nobody who raised a concern is named.", self)
+        lead = QLabel(
+            "The PDF for the staff meeting: key figures, charts, “you said, we did”, stories and the "
+            "roadmap for the period, units and tools chosen above. Nobody who raised a concern is named.",
+            self,
+        )
         lead.setWordWrap(True)
 
         self.k_spin = QSpinBox(self)
@@ -144,8 +148,12 @@ class BriefingPage(Page):
         self.made_by.editingFinished.connect(self._options_changed)
 
         options = QHBoxLayout()
-        for label, widget in (("Length", self.length), ("Hide counts below", self.k_spin), ("Paper", self.paper),
-                              ("Made by", self.made_by)):
+        for label, widget in (
+            ("Length", self.length),
+            ("Hide counts below", self.k_spin),
+            ("Paper", self.paper),
+            ("Made by", self.made_by),
+        ):
             text = QLabel(label, self)
             text.setBuddy(widget)
             options.addWidget(text)
@@ -187,8 +195,13 @@ class BriefingPage(Page):
     def options(self) -> tuple[Scope, int, str, str, bool]:
         """Return (scope, k, paper, made by, one page) as chosen now."""
         made_by = self.made_by.text().strip() or self.context.actor
-        return (self.context.scope, self.k_spin.value(), self.paper.currentData(),
-                "" if made_by == "unknown" else made_by, bool(self.length.currentData()))
+        return (
+            self.context.scope,
+            self.k_spin.value(),
+            self.paper.currentData(),
+            "" if made_by == "unknown" else made_by,
+            bool(self.length.currentData()),
+        )
 
     def _length_picked(self, *_: object) -> None:
         self.length_chosen = True
@@ -221,8 +234,9 @@ class BriefingPage(Page):
         from champion_desk.ui.workers import run_with_progress
 
         scope, k, paper, made_by, one_page = chosen = self.options()
-        op = run_with_progress(self, "Making the briefing", make_preview, self.context.db, scope, k, paper, made_by,
-                               one_page=one_page)
+        op = run_with_progress(
+            self, "Making the briefing", make_preview, self.context.db, scope, k, paper, made_by, one_page=one_page
+        )
         op.succeeded.connect(lambda result, chosen=chosen: self._show(result, chosen))
         op.failed.connect(self._failed)
         op.cancelled.connect(lambda: self.status.setText("Cancelled: the preview was not updated."))
@@ -244,8 +258,10 @@ class BriefingPage(Page):
         units = ", ".join(covered.units) if covered.units else "all units"
         tools = ", ".join(covered.tools) if covered.tools else "all tools"
         # A meeting output covers whole months: say which, as the scope bar may show other days.
-        self.status.setText(f"{pages} · whole months {period_text(covered.date_from, covered.date_to)} · {units} · "
-                            f"{tools} · counts under {chosen[1]} hidden.")
+        self.status.setText(
+            f"{pages} · whole months {period_text(covered.date_from, covered.date_to)} · {units} · "
+            f"{tools} · counts under {chosen[1]} hidden."
+        )
         while self.pages_layout.count():
             item = self.pages_layout.takeAt(0)
             if item.widget():
@@ -285,7 +301,9 @@ class BriefingPage(Page):
         return path
 
     def save_dialog(self) -> None:
-        name = ask_save_path(self, "Save briefing", Path.home() / self.suggested_name(), "PDF (*.pdf)", self.context.db.path)
+        name = ask_save_path(
+            self, "Save briefing", Path.home() / self.suggested_name(), "PDF (*.pdf)", self.context.db.path
+        )
         if name:
             try:
                 self.save_to(Path(name))
@@ -327,8 +345,11 @@ class BriefingPage(Page):
                     printer.newPage()
                 target = painter.viewport()
                 size = image.size().scaled(QSize(target.width(), target.height()), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.drawImage(target.x(), target.y(), image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
-                                                                       Qt.TransformationMode.SmoothTransformation))
+                painter.drawImage(
+                    target.x(),
+                    target.y(),
+                    image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation),
+                )
         finally:
             painter.end()
         return len(images)
@@ -338,12 +359,24 @@ class BriefingPage(Page):
         from champion_desk.report.poster import make_poster
         from champion_desk.ui.workers import run_with_progress
 
-        name = ask_save_path(self, "Save poster", Path.home() / self.suggested_name("poster"), "PDF (*.pdf)", self.context.db.path)
+        name = ask_save_path(
+            self, "Save poster", Path.home() / self.suggested_name("poster"), "PDF (*.pdf)", self.context.db.path
+        )
         if not name:
             return
         scope, k, paper, made_by, _ = self.options()
-        op = run_with_progress(self, "Making the poster", make_poster, self.context.db, scope, Path(name), k=k,
-                               paper="a4", made_by=made_by, today=dt.date.today())
+        op = run_with_progress(
+            self,
+            "Making the poster",
+            make_poster,
+            self.context.db,
+            scope,
+            Path(name),
+            k=k,
+            paper="a4",
+            made_by=made_by,
+            today=dt.date.today(),
+        )
         op.succeeded.connect(lambda _: self.context.status_message.emit(f"Poster saved: {name}"))
         op.failed.connect(self._failed)
         self._poster_operation = op

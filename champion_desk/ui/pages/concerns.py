@@ -22,8 +22,9 @@ class ConcernsPage(RecordListPage):
     noun = "concern"
     model_class = ConcernTableModel
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None,
-                 deletions: DeletionHistory | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, deletions: DeletionHistory | None = None
+    ) -> None:
         super().__init__(context, parent, deletions)
         statuses = [("Any status", None), ("Unresolved", lambda r: not r["resolved"])]
         statuses += [(s.capitalize(), equals("status", s)) for s in values(ConcernStatus)]

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QRadioButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from champion_desk.domain.scope import Scope
@@ -43,8 +51,11 @@ def read_adoption(db: Any, scope: Scope, bucket: str) -> dict[str, Any]:
     from champion_desk.domain import adoption
     from champion_desk.domain.series import series
 
-    return {"rows": series(db, "adoption", scope, bucket), "groups": adoption.adoption_by_training(db, scope),
-            "go_lives": adoption.go_lives(db, scope)}
+    return {
+        "rows": series(db, "adoption", scope, bucket),
+        "groups": adoption.adoption_by_training(db, scope),
+        "go_lives": adoption.go_lives(db, scope),
+    }
 
 
 def is_empty(rows_by_series: dict[str, list[dict[str, Any]]]) -> bool:
@@ -237,9 +248,12 @@ class DashboardPage(Page):
 
         chart.message_label.setText("Reading the tools' usage…")
         chart.stack.setCurrentWidget(chart.message_label)
-        start_read(db.path, lambda other: read_adoption(other, scope, self.bucket),
-                   lambda found: self._show_adoption(wanted, found),
-                   lambda message: self._show_adoption(wanted, None, message))
+        start_read(
+            db.path,
+            lambda other: read_adoption(other, scope, self.bucket),
+            lambda found: self._show_adoption(wanted, found),
+            lambda message: self._show_adoption(wanted, None, message),
+        )
 
     def _show_adoption(self, wanted: tuple[Scope, str], found: dict[str, Any] | None, failure: str = "") -> None:
         if wanted != getattr(self, "_adoption_wanted", None) or not self.charts:
@@ -251,7 +265,9 @@ class DashboardPage(Page):
             chart.stack.setCurrentWidget(chart.message_label)
             return
         coverage = {(r["start"], r["end"]): r["training_coverage"] for r in self.rows.get("training", [])}
-        self.rows["adoption"] = [{**r, "training_coverage": coverage.get((r["start"], r["end"]))} for r in found["rows"]]
+        self.rows["adoption"] = [
+            {**r, "training_coverage": coverage.get((r["start"], r["end"]))} for r in found["rows"]
+        ]
         chart.set_context(found["groups"], found["go_lives"], scope.date_to)
         chart.show_rows(self.rows["adoption"], scope, bucket)
         self.adoption_shown.emit()

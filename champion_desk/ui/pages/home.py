@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from champion_desk.domain import attention, listings
-from champion_desk.ui.context import AppContext
-from champion_desk.ui.pages.base import Page
 from champion_desk.ui.background import start_read
+from champion_desk.ui.context import AppContext
 from champion_desk.ui.next_steps_panel import NextStepsPanel
+from champion_desk.ui.pages.base import Page
 from champion_desk.ui.pages.operations import open_record
 
 # (label, table, shortcut): the main window turns these into window-wide actions too.
@@ -72,7 +72,9 @@ class HomePage(Page):
 
         self.getting_started = QLabel(
             "<b>This logbook is empty.</b> First add your unit (People › Units…), your colleagues (People) "
-            "and the AI tool being introduced (Tools &amp; roadmap). Then log sessions, concerns and mentoring here.", self)
+            "and the AI tool being introduced (Tools &amp; roadmap). Then log sessions, concerns and mentoring here.",
+            self,
+        )
         self.getting_started.setObjectName("gettingStarted")
         self.getting_started.setWordWrap(True)
         self.getting_started.setVisible(False)
@@ -190,8 +192,12 @@ class HomePage(Page):
             self._attention_read = None
 
         self._attention_read = start_read(
-            path, lambda db: attention.needs_attention(db, today, limit=ITEMS_PER_GROUP), self.show_attention,
-            lambda message: self._show_tree_message(f"Could not work out what needs attention: {message}"), finished)
+            path,
+            lambda db: attention.needs_attention(db, today, limit=ITEMS_PER_GROUP),
+            self.show_attention,
+            lambda message: self._show_tree_message(f"Could not work out what needs attention: {message}"),
+            finished,
+        )
 
     def load_attention(self, today: dt.date | None = None) -> list[attention.Group]:
         """Compute the needs-attention groups here and show them; return them."""

@@ -22,8 +22,9 @@ class IdeasPage(RecordListPage):
     noun = "idea"
     model_class = IdeaTableModel
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None,
-                 deletions: DeletionHistory | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, deletions: DeletionHistory | None = None
+    ) -> None:
         super().__init__(context, parent, deletions)
         waiting = {str(s) for s in WAITING_IDEA_STATUSES}
         statuses = [("Any status", None), ("Waiting for a decision", lambda r: r["status"] in waiting)]

@@ -21,16 +21,24 @@ class MasterDetailPage(RecordListPage):
     detail_model_class: ClassVar[type[RecordTableModel]] = RecordTableModel
     detail_key: ClassVar[str] = ""  # the detail record's field pointing at the main record
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None,
-                 deletions: DeletionHistory | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, deletions: DeletionHistory | None = None
+    ) -> None:
         super().__init__(context, parent, deletions)
         self.records.selection_changed.connect(self.refresh_detail)
         self.records.rows_loaded.connect(self.refresh_detail)
         self.refresh_detail()
 
     def build_body(self) -> QWidget:
-        self.detail = RecordTable(self.context, self.detail_table, self.detail_model_class(self), self.deletions,
-                                  self.detail_noun, self.describe_detail, self)
+        self.detail = RecordTable(
+            self.context,
+            self.detail_table,
+            self.detail_model_class(self),
+            self.deletions,
+            self.detail_noun,
+            self.describe_detail,
+            self,
+        )
         self.detail.prefill = self._detail_prefill
         self.detail.view.setSortingEnabled(True)
         self.detail_heading = QLabel(self)

@@ -26,11 +26,14 @@ class MentoringPage(MasterDetailPage):
     detail_model_class = CheckinTableModel
     detail_key = "pairing_id"
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None,
-                 deletions: DeletionHistory | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, deletions: DeletionHistory | None = None
+    ) -> None:
         super().__init__(context, parent, deletions)
         options = [("Any status", None)] + [(s.capitalize(), equals("status", s)) for s in values(PairingStatus)]
-        options.append(("Stalled (no check-in for 30 days)", lambda r: listings.is_stalled(r, self.context.scope.date_to)))
+        options.append(
+            ("Stalled (no check-in for 30 days)", lambda r: listings.is_stalled(r, self.context.scope.date_to))
+        )
         self.status_filter = self.add_filter("status", "Filter by pairing status", options)
 
     def load_rows(self):

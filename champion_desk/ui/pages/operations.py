@@ -16,9 +16,13 @@ from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.context import AppContext
 
 
-
-def open_record(context: AppContext, parent: QWidget | None, table: str, record_id: str | None = None,
-                prefill: dict[str, Any] | None = None) -> str | None:
+def open_record(
+    context: AppContext,
+    parent: QWidget | None,
+    table: str,
+    record_id: str | None = None,
+    prefill: dict[str, Any] | None = None,
+) -> str | None:
     """Open the form for a new (no ``record_id``) or existing record; return the saved id or None."""
     from champion_desk.ui.dialogs.registry import open_record_dialog
 
@@ -105,7 +109,11 @@ class DeletionHistory(QObject):
         self._done.pop()
         self.changed.emit()
         self.context.notify_changed(last.table)
-        said = f"Took back the {last.description} just saved." if isinstance(last, Addition) else f"Restored {last.description}."
+        said = (
+            f"Took back the {last.description} just saved."
+            if isinstance(last, Addition)
+            else f"Restored {last.description}."
+        )
         self.context.status_message.emit(said)
         self.undone.emit(last)
         return last

@@ -58,33 +58,48 @@ def person_html(db, person: dict[str, Any], today: dt.date | None = None) -> str
     unit_scope = (person["unit"],) if person.get("unit") else ()
     rows = breakdowns.refreshers_due(db, Scope(dt.date(1900, 1, 1), today, unit_scope), REFRESHER_WITHIN_DAYS)
     due_rows = [r for r in rows if r.get("staff_id") == person["id"]]
-    parts.append(_section(
-        "Refreshers due (next 30 days or overdue)",
-        [f"{esc(str(r.get('tool', '')))}: due {esc(format_date(str(r.get('due_on', ''))))}" for r in due_rows],
-        "None due.",
-    ))
+    parts.append(
+        _section(
+            "Refreshers due (next 30 days or overdue)",
+            [f"{esc(str(r.get('tool', '')))}: due {esc(format_date(str(r.get('due_on', ''))))}" for r in due_rows],
+            "None due.",
+        )
+    )
 
     concerns = listings.person_concerns(db, person["id"], today)
-    parts.append(_section(
-        "Concerns they raised (confidential)",
-        [f"{esc(format_date(c['occurred_on']))}: {esc(c['theme'])} — {esc(c['status'])} ({esc(c['unit'])}, {esc(c['tool'])})"
-         for c in concerns],
-        "None recorded.",
-    ))
+    parts.append(
+        _section(
+            "Concerns they raised (confidential)",
+            [
+                f"{esc(format_date(c['occurred_on']))}: {esc(c['theme'])} — {esc(c['status'])} ({esc(c['unit'])}, {esc(c['tool'])})"
+                for c in concerns
+            ],
+            "None recorded.",
+        )
+    )
 
     use = breakdowns.person_usage(db, person["id"], today=today)
-    parts.append(_section(
-        "Their own use of the tools (shown only here, to offer help)",
-        [f"{esc(r['tool'])} — {esc(dt.date.fromisoformat(r['month'] + '-01').strftime('%b %Y'))}: "
-         f"used on {r['days']} day{'s' if r['days'] != 1 else ''} ({r['uses']} use{'s' if r['uses'] != 1 else ''})" for r in use],
-        "No use imported in the last 6 months.",
-    ))
+    parts.append(
+        _section(
+            "Their own use of the tools (shown only here, to offer help)",
+            [
+                f"{esc(r['tool'])} — {esc(dt.date.fromisoformat(r['month'] + '-01').strftime('%b %Y'))}: "
+                f"used on {r['days']} day{'s' if r['days'] != 1 else ''} ({r['uses']} use{'s' if r['uses'] != 1 else ''})"
+                for r in use
+            ],
+            "No use imported in the last 6 months.",
+        )
+    )
 
     rows = [r for r in breakdowns.journey(db, person["id"]) if r.get("kind") != "raised a concern"]
     shown = rows[-JOURNEY_LIMIT:][::-1]  # newest first; the journey comes in date order
-    lines = [f"{esc(format_date(str(r.get('date') or '')))}: {esc(str(r.get('summary') or r.get('kind') or ''))}"
-             for r in shown]
-    title = "Journey across every log" + (f" (latest {JOURNEY_LIMIT} of {len(rows)})" if len(rows) > JOURNEY_LIMIT else "")
+    lines = [
+        f"{esc(format_date(str(r.get('date') or '')))}: {esc(str(r.get('summary') or r.get('kind') or ''))}"
+        for r in shown
+    ]
+    title = "Journey across every log" + (
+        f" (latest {JOURNEY_LIMIT} of {len(rows)})" if len(rows) > JOURNEY_LIMIT else ""
+    )
     parts.append(_section(title, lines, "Nothing logged yet."))
     return "".join(parts)
 
@@ -125,18 +140,31 @@ class PeoplePage(RecordListPage):
     uses_scope = False
     filters_row = True
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None,
-                 deletions: DeletionHistory | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, deletions: DeletionHistory | None = None
+    ) -> None:
         super().__init__(context, parent, deletions)
         self.unit_filter = self.add_filter("unit", "Filter by unit", [("All units", None)])
         roles = [("All roles", None)] + [(r.capitalize(), equals("role", r)) for r in ROLE_SUGGESTIONS]
         self.role_filter = self.add_filter("role", "Filter by role", roles)
-        self.kind_filter = self.add_filter("kind", "Champions or managers", [
-            ("Everyone", None), ("Champions", lambda r: bool(r["is_champion"])), ("Managers", lambda r: bool(r["is_manager"])),
-        ])
-        self.active_filter = self.add_filter("active", "Current staff or leavers", [
-            ("Current staff", lambda r: bool(r["active"])), ("Including leavers", None), ("Leavers only", lambda r: not r["active"]),
-        ])
+        self.kind_filter = self.add_filter(
+            "kind",
+            "Champions or managers",
+            [
+                ("Everyone", None),
+                ("Champions", lambda r: bool(r["is_champion"])),
+                ("Managers", lambda r: bool(r["is_manager"])),
+            ],
+        )
+        self.active_filter = self.add_filter(
+            "active",
+            "Current staff or leavers",
+            [
+                ("Current staff", lambda r: bool(r["active"])),
+                ("Including leavers", None),
+                ("Leavers only", lambda r: not r["active"]),
+            ],
+        )
         self.records.proxy.set_filter("active", self.active_filter.currentData())
         self.units_button = QPushButton("Units…", self)
         self.units_button.setAccessibleName("Add, edit or delete units")
@@ -145,7 +173,14 @@ class PeoplePage(RecordListPage):
         self.filter_bar.addWidget(self.units_button)
         self.records.selection_changed.connect(self.show_person)
         self.records.rows_loaded.connect(self.show_person)
-        order = [self.search, self.unit_filter, self.role_filter, self.kind_filter, self.active_filter, self.records.view]
+        order = [
+            self.search,
+            self.unit_filter,
+            self.role_filter,
+            self.kind_filter,
+            self.active_filter,
+            self.records.view,
+        ]
         for first, second in zip(order, order[1:]):
             self.setTabOrder(first, second)
 
@@ -209,8 +244,10 @@ class PeoplePage(RecordListPage):
         self.export_person.setVisible(getattr(exchange, "export_person", None) is not None)
         self.erase_person.setVisible(getattr(exchange, "erase_person", None) is not None)
         if row is None:
-            self.panel.setHtml("<p><i>Select a colleague to see their training, mentoring, sign-offs, "
-                               "refreshers due and the concerns they raised.</i></p>")
+            self.panel.setHtml(
+                "<p><i>Select a colleague to see their training, mentoring, sign-offs, "
+                "refreshers due and the concerns they raised.</i></p>"
+            )
             return
         try:
             self.panel.setHtml(person_html(self.context.db, row))

@@ -15,8 +15,10 @@ class ReadinessPage(RecordListPage):
     table = "pulse"
     noun = "pulse"
     model_class = PulseTableModel
-    intro = ("Each pulse is a quick survey of a unit: mean scores from 1 (low) to 5 (high) for Awareness, "
-             "Desire, Knowledge, Ability and Reinforcement. The weakest element is where to act next.")
+    intro = (
+        "Each pulse is a quick survey of a unit: mean scores from 1 (low) to 5 (high) for Awareness, "
+        "Desire, Knowledge, Ability and Reinforcement. The weakest element is where to act next."
+    )
 
     def load_rows(self):
         return listings.pulses(self.context.db, self.context.scope)
@@ -27,4 +29,6 @@ class ReadinessPage(RecordListPage):
     def summary(self, rows):
         units = len({r["unit_id"] for r in rows})
         respondents = sum(r["respondents"] or 0 for r in rows)
-        return f"{self.records.model.count_text(rows)} on {units} unit{'s' if units != 1 else ''}, {respondents} responses"
+        return (
+            f"{self.records.model.count_text(rows)} on {units} unit{'s' if units != 1 else ''}, {respondents} responses"
+        )

@@ -43,8 +43,16 @@ class RecordTable(QWidget):
     selection_changed = Signal()
     rows_loaded = Signal()
 
-    def __init__(self, context: AppContext, table: str, model: RecordTableModel, deletions: DeletionHistory,
-                 noun: str, describe: Callable[[Row], str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        table: str,
+        model: RecordTableModel,
+        deletions: DeletionHistory,
+        noun: str,
+        describe: Callable[[Row], str],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.context = context
         self.table = table
@@ -102,7 +110,12 @@ class RecordTable(QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        for signal in (self.proxy.modelReset, self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged):
+        for signal in (
+            self.proxy.modelReset,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.layoutChanged,
+        ):
             signal.connect(self._update_empty)
         self.view.viewport().installEventFilter(self)
 
@@ -164,8 +177,10 @@ class RecordTable(QWidget):
         # A header needs its bold title plus room for the sort arrow and padding.
         heads = [metrics.horizontalAdvance(col.title) + 26 for col in columns]
         wanted = [max(self.view.columnWidth(c) + 10, heads[c]) for c in range(len(columns))]
-        floors = [wanted[c] if col.kind not in ("name", "text") else max(heads[c], min(wanted[c], 110))
-                  for c, col in enumerate(columns)]
+        floors = [
+            wanted[c] if col.kind not in ("name", "text") else max(heads[c], min(wanted[c], 110))
+            for c, col in enumerate(columns)
+        ]
         available = self.view.viewport().width() - 4
         cap = max(wanted, default=0)
         while cap > 90 and sum(max(min(w, cap), f) for w, f in zip(wanted, floors)) > available:
@@ -261,7 +276,8 @@ class RecordTable(QWidget):
         if row < 0 or not self.proxy.mapFromSource(self.model.index(row, 0)).isValid():
             # Saved, but outside the period, units, tools, search or filters shown: say so.
             self.context.status_message.emit(
-                f"Saved. The {self.noun} is outside the period, search or filters shown, so it is not in this list.")
+                f"Saved. The {self.noun} is outside the period, search or filters shown, so it is not in this list."
+            )
             return
         self.view.clearSelection()
         self.select_ids([record_id])
@@ -286,12 +302,14 @@ class RecordListPage(Page):
     intro: ClassVar[str] = ""
     filters_row: ClassVar[bool] = False  # True: search and filters above the table, buttons beside it
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None,
-                 deletions: DeletionHistory | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, deletions: DeletionHistory | None = None
+    ) -> None:
         super().__init__(context, parent)
         self.deletions = deletions or DeletionHistory(context, self)
-        self.records = RecordTable(context, self.table, self.model_class(self), self.deletions, self.noun,
-                                   self.describe, self)
+        self.records = RecordTable(
+            context, self.table, self.model_class(self), self.deletions, self.noun, self.describe, self
+        )
         self.records.prefill = self.prefill
 
         self.heading = QLabel(self.title, self)
@@ -394,7 +412,9 @@ class RecordListPage(Page):
         for text, accepts in options:
             combo.addItem(text, accepts)
         combo.currentIndexChanged.connect(lambda n: self.records.proxy.set_filter(name, combo.itemData(n)))
-        self.filter_bar.insertWidget(self.filter_bar.count() - 1 if self.filters_row else self.filter_bar.count(), combo)
+        self.filter_bar.insertWidget(
+            self.filter_bar.count() - 1 if self.filters_row else self.filter_bar.count(), combo
+        )
         self._filter_combos[name] = combo
         return combo
 
@@ -408,8 +428,14 @@ class RecordListPage(Page):
         from champion_desk.domain.scope import Scope, parse_date
 
         if filters.get("from") and filters.get("to") and self.uses_scope:
-            self.context.set_scope(Scope(parse_date(filters["from"]), parse_date(filters["to"]),
-                                         tuple(filters.get("units") or ()), tuple(filters.get("tools") or ())))
+            self.context.set_scope(
+                Scope(
+                    parse_date(filters["from"]),
+                    parse_date(filters["to"]),
+                    tuple(filters.get("units") or ()),
+                    tuple(filters.get("tools") or ()),
+                )
+            )
         wanted = dict(filters)
         if wanted.pop("stalled", False):
             wanted["status"] = "stalled"
@@ -417,7 +443,9 @@ class RecordListPage(Page):
             value = wanted.get(name)
             index = 0
             if value is not None:
-                index = next((i for i in range(combo.count()) if combo.itemText(i).lower().startswith(str(value).lower())), 0)
+                index = next(
+                    (i for i in range(combo.count()) if combo.itemText(i).lower().startswith(str(value).lower())), 0
+                )
             combo.setCurrentIndex(index)
 
     def set_filter_options(self, name: str, options: list[tuple[str, RowFilter | None]]) -> None:
@@ -444,8 +472,12 @@ class RecordListPage(Page):
     def select_record(self, record_id: str) -> None:
         """Select a record in the list (after clearing a search that would hide it)."""
         self.on_shown()
-        if self.records.model.row_of(record_id) >= 0 and not self.records.proxy.mapFromSource(
-                self.records.model.index(self.records.model.row_of(record_id), 0)).isValid():
+        if (
+            self.records.model.row_of(record_id) >= 0
+            and not self.records.proxy.mapFromSource(
+                self.records.model.index(self.records.model.row_of(record_id), 0)
+            ).isValid()
+        ):
             self.search.clear()
         self.records.view.clearSelection()
         self.records.select_ids([record_id])
@@ -457,6 +489,11 @@ class RecordListPage(Page):
 
 def confirm(parent: QWidget, title: str, text: str) -> bool:
     """Ask a yes/no question; return True for yes."""
-    answer = QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
     return answer == QMessageBox.StandardButton.Yes

@@ -27,8 +27,9 @@ class ToolsPage(MasterDetailPage):
     detail_model_class = RolloutTableModel
     detail_key = "tool_id"
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None,
-                 deletions: DeletionHistory | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, deletions: DeletionHistory | None = None
+    ) -> None:
         super().__init__(context, parent, deletions)
         options = [("Any stage", None)] + [(s.capitalize(), equals("stage", s)) for s in values(ToolStage)]
         self.stage_filter = self.add_filter("stage", "Filter by stage", options)

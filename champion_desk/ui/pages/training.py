@@ -22,14 +22,19 @@ class TrainingPage(RecordListPage):
     noun = "session"
     model_class = SessionTableModel
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None,
-                 deletions: DeletionHistory | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, deletions: DeletionHistory | None = None
+    ) -> None:
         super().__init__(context, parent, deletions)
-        self.countersign_filter = self.add_filter("countersign", "Filter by countersign", [
-            ("All sessions", None),
-            ("Awaiting countersign", lambda r: not r["countersigned"]),
-            ("Countersigned", lambda r: bool(r["countersigned"])),
-        ])
+        self.countersign_filter = self.add_filter(
+            "countersign",
+            "Filter by countersign",
+            [
+                ("All sessions", None),
+                ("Awaiting countersign", lambda r: not r["countersigned"]),
+                ("Countersigned", lambda r: bool(r["countersigned"])),
+            ],
+        )
         self.setTabOrder(self.search, self.countersign_filter)
         self.setTabOrder(self.countersign_filter, self.records.view)
         self.countersign_button = QPushButton("Countersign selected", self)
@@ -82,8 +87,13 @@ class TrainingPage(RecordListPage):
             show_error(self, "Not countersigned", exc)
             return 0
         count = f"{len(ids)} session{'s' if len(ids) != 1 else ''}"
-        signature = ask_signature(self.context.db, user["id"],
-                                  f"Countersign {count}: you confirm they took place as logged.", "Countersign", self)
+        signature = ask_signature(
+            self.context.db,
+            user["id"],
+            f"Countersign {count}: you confirm they took place as logged.",
+            "Countersign",
+            self,
+        )
         if signature is None:
             return 0
         try:

@@ -30,7 +30,14 @@ SCALE_WIDTH = 58
 TICK_WIDTH = 64
 DATE_WIDTH = 112
 REMOVE_WIDTH = 28
-ATTENDANCE_FIELDS = ("staff_id", "confidence_before", "confidence_after", "signed_off", "signed_off_by", "signed_off_on")
+ATTENDANCE_FIELDS = (
+    "staff_id",
+    "confidence_before",
+    "confidence_after",
+    "signed_off",
+    "signed_off_by",
+    "signed_off_on",
+)
 
 
 def _fixed(widget: QWidget, width: int) -> QWidget:
@@ -44,8 +51,14 @@ class AttendeeRow(QWidget):
     edited = Signal()
     remove_requested = Signal(object)
 
-    def __init__(self, person: dict[str, Any], signer_id: str | None, session_date: str,
-                 record: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        person: dict[str, Any],
+        signer_id: str | None,
+        session_date: str,
+        record: dict[str, Any] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.person = person
         self.record = record or {}
@@ -122,7 +135,9 @@ class AttendeeRow(QWidget):
         elif self.signer_id is None:
             self.signed.setToolTip("Choose who is logging (status bar) to sign off competencies.")
         else:
-            self.signed.setToolTip("Signed off once the session has been held." if planned else "Competency checked and signed off by you")
+            self.signed.setToolTip(
+                "Signed off once the session has been held." if planned else "Competency checked and signed off by you"
+            )
         self._sync_date_enabled()
 
     def follow_session_date(self, session_date: str) -> None:
@@ -147,7 +162,8 @@ class AttendeeRow(QWidget):
     def widget_for(self, field: str) -> QWidget:
         """Return the control that edits an attendance field (for focusing an error)."""
         return {"confidence_before": self.before, "confidence_after": self.after, "signed_off_on": self.sign_date}.get(
-            field, self.signed if field.startswith("signed") else self.before)
+            field, self.signed if field.startswith("signed") else self.before
+        )
 
     def focus_widgets(self) -> list[QWidget]:
         """Return the row's controls in the Tab chain: the two scores."""
@@ -208,8 +224,13 @@ class AttendeeList(QWidget):
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(self.count_label, 1)
-        for text, width in (("Before", SCALE_WIDTH), ("After", SCALE_WIDTH), ("Signed off", TICK_WIDTH),
-                            ("Sign-off date", DATE_WIDTH), ("", REMOVE_WIDTH)):
+        for text, width in (
+            ("Before", SCALE_WIDTH),
+            ("After", SCALE_WIDTH),
+            ("Signed off", TICK_WIDTH),
+            ("Sign-off date", DATE_WIDTH),
+            ("", REMOVE_WIDTH),
+        ):
             caption = _fixed(QLabel(text), width)
             caption.setToolTip("Confidence 1–5 (optional)" if text in ("Before", "After") else "")
             header.addWidget(caption)
@@ -302,7 +323,10 @@ class AttendeeList(QWidget):
             self.rows.remove(row)
             row.deleteLater()
         for record in attendances or ():
-            person = {"id": record["staff_id"], **{k: record.get(k) for k in ("display_name", "staff_ref", "role", "unit_name")}}
+            person = {
+                "id": record["staff_id"],
+                **{k: record.get(k) for k in ("display_name", "staff_ref", "role", "unit_name")},
+            }
             self.add_person(person, record)
 
     def input_problem(self) -> str | None:

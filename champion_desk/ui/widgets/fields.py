@@ -99,7 +99,9 @@ class ChoiceField(QComboBox):
 
     edited = Signal()
 
-    def __init__(self, choices: Iterable[tuple[str, Any]] = (), empty_label: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, choices: Iterable[tuple[str, Any]] = (), empty_label: str | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._empty_label = empty_label
         self.set_choices(choices)
@@ -132,7 +134,9 @@ class ChoiceField(QComboBox):
 class SearchableChoiceField(ChoiceField):
     """A long list of choices that can be searched by typing any part of an entry ("mai" finds "… → Nguyễn Thị Mai")."""
 
-    def __init__(self, choices: Iterable[tuple[str, Any]] = (), empty_label: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, choices: Iterable[tuple[str, Any]] = (), empty_label: str | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(choices, empty_label, parent)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -193,7 +197,9 @@ class NumberField(QSpinBox):
 
     edited = Signal()
 
-    def __init__(self, low: int, high: int, optional: bool = False, suffix: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, low: int, high: int, optional: bool = False, suffix: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._optional = optional
         self._low = low
@@ -277,12 +283,15 @@ class DateField(QLineEdit):
         self._today: dt.date | None = None  # fixed by tests; otherwise the real today
         self.setPlaceholderText("dd/mm/yyyy")
         compact(self, 170 if calendar_button else 0)
-        self.setToolTip("Type the date day first (15/03/2026, 15 Mar 2026, today, yesterday, mon), "
-                        "↑/↓ for the next or previous day; Alt+↓ opens a calendar.")
+        self.setToolTip(
+            "Type the date day first (15/03/2026, 15 Mar 2026, today, yesterday, mon), "
+            "↑/↓ for the next or previous day; Alt+↓ opens a calendar."
+        )
         self._popup: QCalendarWidget | None = None
         if calendar_button:
-            action = self.addAction(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown),
-                                    QLineEdit.ActionPosition.TrailingPosition)
+            action = self.addAction(
+                self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown), QLineEdit.ActionPosition.TrailingPosition
+            )
             action.setText("Open a calendar")  # what a screen reader says for the button
             action.setToolTip("Open a calendar (Alt+↓)")
             action.triggered.connect(self.open_calendar)

@@ -10,8 +10,15 @@ from champion_desk.errors import StoreError
 from champion_desk.store.frontdoor import refuse_protected_output
 
 
-def ask_save_path(parent: QWidget | None, title: str, suggested: Path | str, file_filter: str,
-                  logbook: Path | None, *, folder: bool = False) -> Path | None:
+def ask_save_path(
+    parent: QWidget | None,
+    title: str,
+    suggested: Path | str,
+    file_filter: str,
+    logbook: Path | None,
+    *,
+    folder: bool = False,
+) -> Path | None:
     """Show a save (or folder) dialog until the choice is not a file of the logbook; None when cancelled."""
     start = str(suggested)
     while True:

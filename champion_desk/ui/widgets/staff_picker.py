@@ -41,8 +41,13 @@ class StaffPicker(QLineEdit):
     staff_chosen = Signal(dict)
     new_colleague_requested = Signal(str)
 
-    def __init__(self, people: Sequence[dict[str, Any]] = (), keeps_choice: bool = True, offer_new: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        people: Sequence[dict[str, Any]] = (),
+        keeps_choice: bool = True,
+        offer_new: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.keeps_choice = keeps_choice
         self.offer_new = offer_new
@@ -167,7 +172,11 @@ class StaffPicker(QLineEdit):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() and self.text().strip():
             if not (self.keeps_choice and self._chosen):
                 found = self.matches()
-                exact = [p for p in found if fold(p["display_name"]) == fold(self.text()) or fold(p.get("staff_ref")) == fold(self.text())]
+                exact = [
+                    p
+                    for p in found
+                    if fold(p["display_name"]) == fold(self.text()) or fold(p.get("staff_ref")) == fold(self.text())
+                ]
                 if len(exact) == 1 or len(found) == 1:
                     self.choose((exact or found)[0])
                 elif found or self.offer_new:
