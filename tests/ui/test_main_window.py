@@ -392,3 +392,11 @@ def test_ctrl_5_logs_an_idea_and_the_ideas_page_deletes_and_undoes_by_keyboard(q
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert page.records.model.rowCount() == 2
     assert records.get(db, "idea", ids[0])["deleted_at"] is None
+
+
+def test_every_page_in_the_navigation_has_its_icon():
+    from champion_desk.paths import resource_path
+    from champion_desk.ui.main_window import PAGES
+
+    missing = [spec.name for spec in PAGES if not resource_path("icons", f"{spec.name}.svg").exists()]
+    assert not missing, f"pages without an icon in resources/icons: {missing}"
