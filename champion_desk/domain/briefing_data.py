@@ -886,13 +886,13 @@ def run_rules(
         r["id"]: r["name"]
         for r in db.query(f"SELECT id, name FROM tool t WHERE deleted_at IS NULL{f.tools('t.id')}", f.params())
     }
-    c = next_steps._Context(db, scope, f, next_steps.thresholds(db), units, tools)
+    c = next_steps.RuleContext(db, scope, f, next_steps.thresholds(db), units, tools)
     found = [s for rule in next_steps.RULES if rule.__name__.removeprefix("rule_") in rules for s in rule(c)]
     responses = next_steps.latest_responses(db)
     out = []
     for s in found:
         s.response = responses.get(s.key)
-        if not next_steps._hidden(s.response, today):
+        if not next_steps.is_hidden(s.response, today):
             out.append(s)
     return sorted(out, key=_order)
 

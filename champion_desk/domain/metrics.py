@@ -45,7 +45,8 @@ TIERS = ("high", "medium", "low", "none", "dropped")
 ACTIVE_DAYS = 28  # "in use" means used in the 28 days up to the period's end: four weeks, as the tiers count
 
 # Characters that make a response "blank" besides spaces (SQLite's trim() strips only spaces by default).
-_BLANK = "' ' || char(9, 10, 13)"
+# SQL for the characters trim() strips to tell a blank text from a written one (space, tab, line breaks).
+BLANK_CHARS = "' ' || char(9, 10, 13)"
 
 
 @dataclass(frozen=True)
@@ -221,12 +222,13 @@ def _qualifying(f: Filter) -> str:
     return "a.deleted_at IS NULL AND ts.deleted_at IS NULL" + f.tools("+ts.tool_id")
 
 
-def _qualifying_attendance(f: Filter, signed_only: bool) -> str:
+def qualifying_attendance_sql(f: Filter, signed_only: bool) -> str:
     """Return the WHERE body of an attendance of staff member ``s`` that counts towards coverage or sign-off."""
     return "a.staff_id = s.id AND " + _qualifying(f) + (" AND a.signed_off = 1" if signed_only else "")
 
 
-def _live_staff(f: Filter) -> str:
+def live_staff_sql(f: Filter) -> str:
+    """Return the WHERE body selecting live, active staff ``s`` on the in-scope units (the coverage headcount)."""
     return "s.deleted_at IS NULL AND s.active = 1" + f.units("s.unit_id")
 
 
@@ -661,9 +663,10 @@ def _read_usage_facts(db: Database, f: Filter, first: dt.date, last: dt.date) ->
     import numpy as np  # only when adoption is asked for: ~0.1 s to import
 
     params = f.params()
-    live_staff = f"SELECT s.id FROM staff s WHERE {_live_staff(f)}"
+    live_staff = f"SELECT s.id FROM staff s WHERE {live_staff_sql(f)}"
     staff = {
-        r["id"]: r["unit_id"] for r in db.query(f"SELECT s.id, s.unit_id FROM staff s WHERE {_live_staff(f)}", params)
+        r["id"]: r["unit_id"]
+        for r in db.query(f"SELECT s.id, s.unit_id FROM staff s WHERE {live_staff_sql(f)}", params)
     }
 
     # Before a tool's usage export starts there is no use to measure: its staff are not "not using" it.

@@ -275,7 +275,8 @@ def latest_responses(db: Database) -> dict[str, dict[str, Any]]:
     return {r["suggestion_key"]: r for r in rows}
 
 
-def _hidden(response: dict[str, Any] | None, today: dt.date) -> bool:
+def is_hidden(response: dict[str, Any] | None, today: dt.date) -> bool:
+    """Return True when a response hides its suggestion on ``today``: dismissed, or snoozed until a later day."""
     if response is None or response["decision"] == "agreed":
         return False
     if response["decision"] == "snoozed":
@@ -287,7 +288,9 @@ def _hidden(response: dict[str, Any] | None, today: dt.date) -> bool:
 
 
 @dataclass
-class _Context:
+class RuleContext:
+    """What every rule reads: the logbook, the scope and its filter, the thresholds, the units and tools in scope."""
+
     db: Database
     scope: Scope
     f: metrics.Filter
@@ -301,14 +304,14 @@ def _fmt_share(x: float | None) -> str:
     return "none" if x is None else f"{round(x * 100)}%"
 
 
-def _unit_filter(c: _Context, unit_id: str) -> metrics.Filter:
+def _unit_filter(c: RuleContext, unit_id: str) -> metrics.Filter:
     return metrics.Filter(c.scope, (unit_id,), c.f.tool_ids)
 
 
 THEMES_PER_UNIT = 2  # a change lead tackles one or two themes at a time; the rest are listed
 
 
-def rule_theme_rising(c: _Context) -> list[Suggestion]:
+def rule_theme_rising(c: RuleContext) -> list[Suggestion]:
     """A concern theme rising on a unit: this period ≥ theme_rise_ratio × the previous period of the
     same length (0 counts as 1) and ≥ theme_rise_min → the strategy that answers that theme.
 
@@ -352,7 +355,7 @@ def rule_theme_rising(c: _Context) -> list[Suggestion]:
     return out
 
 
-def _main_tool(c: _Context, unit_id: str, theme: str) -> tuple[str | None, str | None]:
+def _main_tool(c: RuleContext, unit_id: str, theme: str) -> tuple[str | None, str | None]:
     """Return the in-scope tool most of a unit's concerns of this theme were about this period."""
     row = c.db.one(
         f"""SELECT i.tool_id, count(*) AS n FROM incident i
@@ -366,7 +369,7 @@ def _main_tool(c: _Context, unit_id: str, theme: str) -> tuple[str | None, str |
     return row["tool_id"], c.tools[row["tool_id"]]
 
 
-def rule_low_coverage(c: _Context) -> list[Suggestion]:
+def rule_low_coverage(c: RuleContext) -> list[Suggestion]:
     """Training coverage on a unit below coverage_target at least coverage_weeks_after_go_live weeks
     after a tool went live there (its latest rollout stage on the unit is live) → hands-on sessions."""
     cutoff = c.scope.date_to - dt.timedelta(weeks=int(c.t["coverage_weeks_after_go_live"]))
@@ -412,7 +415,7 @@ def coverage_by_unit_and_tool(db: Database, f: metrics.Filter, at: dt.date) -> d
     rows = db.query(
         f"""SELECT s.unit_id AS unit_id, ts.tool_id AS tool_id, count(DISTINCT s.id) AS covered
               FROM staff s JOIN attendance a ON a.staff_id = s.id JOIN training_session ts ON ts.id = a.session_id
-             WHERE {metrics._live_staff(f)} AND {metrics._qualifying_attendance(f, False)}
+             WHERE {metrics.live_staff_sql(f)} AND {metrics.qualifying_attendance_sql(f, False)}
                AND ts.held_on <= :at
              GROUP BY s.unit_id, ts.tool_id""",
         f.params() | {"at": at.isoformat()},
@@ -426,7 +429,7 @@ def _all_tool_ids(db: Database) -> tuple[str, ...]:
     return tuple(r["id"] for r in db.query("SELECT id FROM tool WHERE deleted_at IS NULL"))
 
 
-def rule_unanswered_concerns(c: _Context) -> list[Suggestion]:
+def rule_unanswered_concerns(c: RuleContext) -> list[Suggestion]:
     """Concerns in scope still open (not addressed or closed) more than unanswered_days after they
     were raised, with no response recorded → respond and close the loop."""
     days = int(c.t["unanswered_days"])
@@ -435,7 +438,7 @@ def rule_unanswered_concerns(c: _Context) -> list[Suggestion]:
     rows = c.db.query(
         f"""SELECT i.unit_id, count(*) AS n, min(i.occurred_on) AS oldest FROM incident i
              WHERE i.deleted_at IS NULL AND i.status NOT IN ({marks}) AND i.occurred_on < :cutoff
-               AND trim(coalesce(i.response, ''), {metrics._BLANK}) = ''{c.f.unit_and_tool("i")}
+               AND trim(coalesce(i.response, ''), {metrics.BLANK_CHARS}) = ''{c.f.unit_and_tool("i")}
              GROUP BY i.unit_id""",
         params,
     )
@@ -466,7 +469,7 @@ def rule_unanswered_concerns(c: _Context) -> list[Suggestion]:
     return out
 
 
-def rule_champion_ratio(c: _Context) -> list[Suggestion]:
+def rule_champion_ratio(c: RuleContext) -> list[Suggestion]:
     """A unit with more than staff_per_champion_max staff per champion (or none) → recruit another champion."""
     out = []
     for row in breakdowns.unit_breakdown(c.db, c.scope, with_refreshers=False):
@@ -500,7 +503,7 @@ def rule_champion_ratio(c: _Context) -> list[Suggestion]:
     return out
 
 
-def rule_stalled_pairings(c: _Context) -> list[Suggestion]:
+def rule_stalled_pairings(c: RuleContext) -> list[Suggestion]:
     """At least stalled_min stalled pairings on a unit (metrics.stalled_pairings: active, started over
     30 days ago, no check-in in the last 30 days) → check in with these pairs."""
     out = []
@@ -527,7 +530,7 @@ def rule_stalled_pairings(c: _Context) -> list[Suggestion]:
     return out
 
 
-def rule_readiness_barrier(c: _Context) -> list[Suggestion]:
+def rule_readiness_barrier(c: RuleContext) -> list[Suggestion]:
     """The latest readiness pulse of a unit and tool has a barrier point (the first ADKAR element
     scored below 3) → the ADKAR tactic for that element."""
     out = []
@@ -555,7 +558,7 @@ def rule_readiness_barrier(c: _Context) -> list[Suggestion]:
     return out
 
 
-def rule_refreshers_due(c: _Context) -> list[Suggestion]:
+def rule_refreshers_due(c: RuleContext) -> list[Suggestion]:
     """Signed-off colleagues due a refresher within refresher_within_days (breakdowns.refreshers_due)
     → book refreshers, one suggestion per unit and tool."""
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -584,7 +587,7 @@ def rule_refreshers_due(c: _Context) -> list[Suggestion]:
     return out
 
 
-def rule_story_gap(c: _Context) -> list[Suggestion]:
+def rule_story_gap(c: RuleContext) -> list[Suggestion]:
     """A unit where a tool is live (latest rollout stage) with no success story for that unit and
     tool told in the last story_gap_days days → collect one."""
     days = int(c.t["story_gap_days"])
@@ -618,7 +621,7 @@ def rule_story_gap(c: _Context) -> list[Suggestion]:
     return out
 
 
-def _adoption_by_unit(c: _Context, periods: list[metrics.Period]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+def _adoption_by_unit(c: RuleContext, periods: list[metrics.Period]) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """Return {(unit_id, tool_id): metrics.adoption_figures} with that one unit and tool in scope, read once per rule set."""
     key = ("adoption", tuple(periods))
     if key not in c.cache:
@@ -631,7 +634,7 @@ def _adoption_by_unit(c: _Context, periods: list[metrics.Period]) -> dict[tuple[
     return c.cache[key]
 
 
-def rule_using_not_signed_off(c: _Context) -> list[Suggestion]:
+def rule_using_not_signed_off(c: RuleContext) -> list[Suggestion]:
     """At least unsigned_use_min colleagues on a unit using a tool in the period with no competency
     sign-off on it (metrics.using_not_signed_off) → a sign-off session, high severity: unsupervised
     use is a safety risk."""
@@ -659,7 +662,7 @@ def rule_using_not_signed_off(c: _Context) -> list[Suggestion]:
     return out
 
 
-def rule_trained_not_using(c: _Context) -> list[Suggestion]:
+def rule_trained_not_using(c: RuleContext) -> list[Suggestion]:
     """At least trained_not_using_min colleagues on a unit trained on a tool that is live there but
     with no use in the last 28 days (metrics.trained_not_using) → a hands-on refresher or a mentor."""
     out = []
@@ -691,7 +694,7 @@ def rule_trained_not_using(c: _Context) -> list[Suggestion]:
     return out
 
 
-def rule_adoption_drop(c: _Context) -> list[Suggestion]:
+def rule_adoption_drop(c: RuleContext) -> list[Suggestion]:
     """A unit where a live tool's adoption rate on the scope's end is at least adoption_drop below its
     rate 28 days earlier (after go-live: eligible colleagues on both days) → a listening session on
     the unit's open concerns about the tool."""
@@ -734,7 +737,7 @@ def rule_adoption_drop(c: _Context) -> list[Suggestion]:
     return out
 
 
-def rule_ideas_waiting(c: _Context) -> list[Suggestion]:
+def rule_ideas_waiting(c: RuleContext) -> list[Suggestion]:
     """Staff ideas in scope (tool in scope or any tool) still new or under consideration whose status
     has not changed for more than idea_wait_days by the scope's end → decide and tell staff."""
     days = int(c.t["idea_wait_days"])
@@ -783,7 +786,7 @@ def rule_ideas_waiting(c: _Context) -> list[Suggestion]:
     return out
 
 
-RULES: tuple[Callable[[_Context], list[Suggestion]], ...] = (
+RULES: tuple[Callable[[RuleContext], list[Suggestion]], ...] = (
     rule_theme_rising,
     rule_low_coverage,
     rule_unanswered_concerns,
@@ -802,7 +805,7 @@ RULES: tuple[Callable[[_Context], list[Suggestion]], ...] = (
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _dates(c: _Context) -> dict[str, Any]:
+def _dates(c: RuleContext) -> dict[str, Any]:
     return {
         "from": c.scope.date_from.isoformat(),
         "to": c.scope.date_to.isoformat(),
@@ -811,19 +814,19 @@ def _dates(c: _Context) -> dict[str, Any]:
     }
 
 
-def _only_tool(c: _Context) -> str | None:
+def _only_tool(c: RuleContext) -> str | None:
     return next(iter(c.tools.values())) if len(c.tools) == 1 else None
 
 
-def _unit_id(c: _Context, name: str) -> str | None:
+def _unit_id(c: RuleContext, name: str) -> str | None:
     return next((i for i, n in c.units.items() if n == name), None)
 
 
-def _tool_id(c: _Context, name: str) -> str | None:
+def _tool_id(c: RuleContext, name: str) -> str | None:
     return next((i for i, n in c.tools.items() if n == name), None)
 
 
-def _live_rollouts(c: _Context) -> dict[tuple[str, str], str]:
+def _live_rollouts(c: RuleContext) -> dict[tuple[str, str], str]:
     """Return {(unit_id, tool_id): since} where the latest rollout stage on or before the scope's end is live."""
     rows = c.db.query(
         """SELECT unit_id, tool_id, stage, since FROM (
@@ -839,7 +842,7 @@ def _live_rollouts(c: _Context) -> dict[tuple[str, str], str]:
 
 
 def _target(
-    c: _Context, target: str, unit_id: str | None, tool_id: str | None, filters: dict[str, Any]
+    c: RuleContext, target: str, unit_id: str | None, tool_id: str | None, filters: dict[str, Any]
 ) -> dict[str, Any]:
     """Return where the action button goes: a pre-filled dialog for a record table, else a filtered page."""
     if target in ("training_session", "story", "pairing"):
@@ -873,13 +876,13 @@ def suggestions(
         r["id"]: r["name"]
         for r in db.query(f"SELECT id, name FROM tool t WHERE deleted_at IS NULL{f.tools('t.id')}", f.params())
     }
-    c = _Context(db, scope, f, thresholds(db), units, tools)
+    c = RuleContext(db, scope, f, thresholds(db), units, tools)
     found = [s for rule in RULES for s in rule(c)]
     responses = latest_responses(db)
     out = []
     for s in found:
         s.response = responses.get(s.key)
-        if include_hidden or not _hidden(s.response, today):
+        if include_hidden or not is_hidden(s.response, today):
             out.append(s)
     rule_order = {rule.__name__.removeprefix("rule_"): n for n, rule in enumerate(RULES)}
     return sorted(out, key=lambda s: (-s.severity, -s.weight, rule_order.get(s.rule, 99), s.unit or "", s.key))
