@@ -144,7 +144,7 @@ def story(f: ProtectionFacts, width: float) -> list[Any]:
     out.append(
         _p(
             "Each is recorded by its date only, never whose data it held. Exports written before schema "
-            "version 10 were not recorded.",
+            "version 14 were not recorded.",
             "small",
         )
     )

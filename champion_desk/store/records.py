@@ -15,7 +15,7 @@ from champion_desk.store.connection import Database
 from champion_desk.store.schema import RECORD_TABLES, columns
 
 SYSTEM_FIELDS = ("id", "created_at", "updated_at", "deleted_at")
-# A subject-access export's audit row (schema 10): its record_id never says whose data, so an
+# A subject-access export's audit row (schema 14): its record_id never says whose data, so an
 # erasure of that colleague leaves the count of requests answered standing.
 EXPORT_ACTION = "export"
 SUBJECT_ACCESS = "subject-access"

@@ -33,7 +33,7 @@ _DATE_SHAPE_ONLY = "CHECK ({0} IS NULL OR {0} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0
 DATE_REPAIR_ACTOR = "schema upgrade"
 DATE_REPAIR_ACTION = "update"
 _BOOL = "CHECK ({0} IN (0, 1))"
-# How a countersign or sign-off was signed: with the signer's PIN, without one, or before version 10.
+# How a countersign or sign-off was signed: with the signer's PIN, without one, or before version 11.
 SIGNATURE_STATES = ("pin", "unverified", "before signatures")
 _SIGNATURE = "{0} TEXT CHECK ({0} IS NULL OR {0} IN ('pin', 'unverified', 'before signatures'))"
 
