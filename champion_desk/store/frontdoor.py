@@ -168,7 +168,9 @@ def open_logbook(
     readonly = not write
     # Who held it before (a killed writer's lock is taken over below), and which logbook this file is.
     previous = locking.read_owner(path)
-    identity = file_logbook_identity(path) if path.exists() and not is_open_here(path) else ""
+    # A writer records the identity in its lock; a reader needs it only to judge a -wal left beside the file.
+    wanted = write or _log_has_frames(path)
+    identity = file_logbook_identity(path) if wanted and path.exists() and not is_open_here(path) else ""
     if write:
         try:
             if create:
@@ -249,8 +251,7 @@ def _set_aside_a_foreign_log(
 
     ``previous`` held the lock before this open; ``identity`` is the file's own (read without its log).
     """
-    log = Path(f"{path}-wal")
-    if not log.exists() or log.stat().st_size == 0:
+    if not _log_has_frames(path):
         return []
     if previous is not None and not locking.is_stale(previous):
         return []  # a running Champion Desk writes that log (or its PC's user said it no longer runs)
@@ -267,6 +268,12 @@ def _set_aside_a_foreign_log(
     )
     asker.notice(message)
     return [message]
+
+
+def _log_has_frames(path: Path) -> bool:
+    """Return True when a non-empty ``-wal`` lies beside ``path``."""
+    log = Path(f"{path}-wal")
+    return log.is_file() and log.stat().st_size > 0
 
 
 def _upgrade_for_reading(path: Path, asker: Asker, backup_dir: Path | None) -> list[str]:
