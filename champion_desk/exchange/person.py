@@ -57,10 +57,26 @@ def person_records(db: Database, staff_id: str) -> dict[str, Any]:
         found["checkin"] = db.query(
             f"SELECT * FROM checkin WHERE pairing_id IN ({marks}) ORDER BY held_on, id", pairings
         )
-    found["audit"] = db.query(
-        "SELECT * FROM audit WHERE record_id = ? OR actor = ? ORDER BY at, id", (staff_id, person["display_name"])
-    )
+    found["audit"] = _audit_about_or_by(db, staff_id)
     return found
+
+
+def _audit_about_or_by(db: Database, staff_id: str) -> list[dict[str, Any]]:
+    """Return the audit rows about this colleague, and those they made under any name they have had.
+
+    An actor is matched in every form the name takes (case, accents composed or not, spacing) and
+    under earlier names after a rename, as erasure matches them: a subject-access answer must not
+    miss what erasure would remove.
+    """
+    names, _ = erasure.names_of(db, [staff_id])
+    matcher = erasure.name_pattern(names)
+    # Few distinct actors even in a trust's large audit: match those, then fetch their rows in one query.
+    distinct = db.query("SELECT DISTINCT actor FROM audit")
+    actors = [r["actor"] for r in distinct if matcher is not None and matcher.fullmatch(r["actor"])]
+    marks = ", ".join("?" for _ in actors) or "NULL"
+    return db.query(
+        f"SELECT * FROM audit WHERE record_id = ? OR actor IN ({marks}) ORDER BY at, id", [staff_id, *actors]
+    )
 
 
 def export_person(db: Database, staff_id: str, out: Path | str, actor: str | None = None) -> dict[str, int]:
@@ -102,8 +118,12 @@ class EraseReport:
     backups_folder: Path | None
     already_erased: bool = False
 
-    def lines(self) -> list[str]:
-        """Return the report as lines: what was erased, and what is still to do, if anything."""
+    def lines(self, again: str | None = None) -> list[str]:
+        """Return the report as lines: what was erased, and what is still to do, if anything.
+
+        ``again`` says how to retry clearing old copies; the command line's own command by default
+        (the app passes the name of its button instead).
+        """
         if self.already_erased:
             out = [f"Colleague {self.staff_id} was already erased."]
         else:
@@ -113,16 +133,16 @@ class EraseReport:
                 f"  audit entries removed: {self.result.audit_removed}, anonymised: {self.result.audit_scrubbed}",
                 "  Their attendance, mentoring and concern records remain, linked to an anonymous tombstone.",
             ]
-        again = f"`champion-desk erase-person {self.staff_id} --yes`"
+        again = again or f"run `champion-desk erase-person {self.staff_id} --yes` again"
         if self.result.purge_problem == erasure.BUSY:
             out.append(
                 f"  Not finished: {_WHAT_TO_CLOSE}, so old copies of the erased text are still in the file "
-                f"and its write-ahead log. Close it, then run {again} again to clear them."
+                f"and its write-ahead log. Close it, then {again} to clear them."
             )
         elif self.result.purge_problem == erasure.FULL:
             out.append(
                 "  Not finished: the disk is full, so old copies of the erased text are still in the file "
-                f"and its write-ahead log. Free some space, then run {again} again to clear them."
+                f"and its write-ahead log. Free some space, then {again} to clear them."
             )
         elif self.already_erased:
             out.append("  Old copies of the erased text are now cleared from the file and its write-ahead log.")

@@ -125,5 +125,26 @@ def erase_person(context: AppContext, parent: QWidget | None, staff_id: str) -> 
         return False
     context.notify_changed("*")
     context.status_message.emit("A colleague's personal data was erased.")
+    # Old copies stay while another program reads the file or the disk is full: the person at
+    # the PC can fix that and retry here, without the command line.
+    while report.result.purge_problem is not None:
+        retry = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Erased, not yet finished",
+            "\n".join(report.lines(again="choose Try again")),
+            parent=parent,
+        )
+        try_again = retry.addButton("Try again", QMessageBox.ButtonRole.AcceptRole)
+        retry.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        retry.setDefaultButton(try_again)
+        retry.exec()
+        if retry.clickedButton() is not try_again:
+            return True
+        again = run_operation(
+            parent, "Clearing old copies", without_progress, erase, context.db, staff_id, context.actor
+        )
+        if again is None:
+            return True
+        report = again
     QMessageBox.information(parent, "Erased", "\n".join(report.lines()))
     return True

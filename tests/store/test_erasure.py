@@ -581,3 +581,18 @@ def test_export_person_has_the_ideas_she_suggested_or_backed(db, ward):
     found = person_records(db, ward["a"])
     assert [r["id"] for r in found["idea"]] == [hers]
     assert [(r["idea_id"], r["backed_by"]) for r in found["idea_support"]] == [(other, ward["a"])]
+
+
+@pytest.mark.parametrize("spelling", spellings(NAME))
+def test_export_person_has_what_they_did_under_any_spelling_and_an_earlier_name(db, ward, tmp_path, spelling):
+    """A subject-access answer finds their audit rows in every form erasure would remove."""
+    records.update(db, "staff", ward["a"], {"display_name": "Mai Nguyễn-Wood"}, "Zoë Adams")
+    by_spelling = records.insert(db, "tool", {"name": "Rota helper"}, spelling)
+    by_earlier_name = records.insert(db, "tool", {"name": "Bed board"}, NAME)
+    by_new_name = records.insert(db, "tool", {"name": "Handover notes"}, "MAI NGUYỄN-WOOD")
+    by_someone_else = records.insert(db, "tool", {"name": "Ward map"}, "Thị Mai Tran")
+    out = tmp_path / "mai.json"
+    export_person(db, ward["a"], out)
+    found = {a["record_id"] for a in json.loads(out.read_text(encoding="utf-8"))["records"]["audit"]}
+    assert {by_spelling, by_earlier_name, by_new_name} <= found
+    assert by_someone_else not in found

@@ -105,6 +105,38 @@ def test_export_person_and_erase_person(qtbot, ward_context, ward, tmp_path, mon
     assert "Nguyễn Thị Mai".encode() not in raw
 
 
+def test_erase_person_not_finished_offers_try_again_in_the_app(qtbot, ward_context, ward, monkeypatch):
+    """Another program reading the file keeps old copies: the app says so and retries itself."""
+    import sqlite3
+
+    path = Path(ward_context.db.path)
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM staff").fetchone()
+    shown = []
+
+    def answer(box):
+        shown.append(box.text() + box.informativeText())
+        labels = [b.text() for b in box.buttons()]
+        if "Erase for good" in labels:
+            next(b for b in box.buttons() if b.text() == "Erase for good").click()
+        elif "Try again" in labels:
+            reader.close()  # the nurse closes the other program, then tries again
+            next(b for b in box.buttons() if b.text() == "Try again").click()
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(title + ": " + text))
+    assert exchange_actions.erase_person(ward_context, None, ward["a"])
+    retries = [text for text in shown if "Not finished" in text]
+    assert len(retries) == 1, shown
+    assert "Try again" in retries[0] and "champion-desk" not in retries[0]
+    assert shown[-1].startswith("Erased: ") and "Not finished" not in shown[-1]
+    raw = path.read_bytes() + (
+        path.with_name(path.name + "-wal").read_bytes() if path.with_name(path.name + "-wal").exists() else b""
+    )
+    assert "Nguyễn Thị Mai".encode() not in raw
+
+
 def test_erase_person_can_be_cancelled(qtbot, ward_context, ward, monkeypatch):
     monkeypatch.setattr(
         QMessageBox,
