@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QWidget,
 )
@@ -59,6 +60,11 @@ def problems_of(window: QWidget, where: str, screen: QRect, skip_scrolled: bool 
             found.append(f"{where}: {name!r} at {box.getRect()} is outside the window {area.getRect()}")
         elif control.visibleRegion().boundingRect() != control.rect():
             found.append(f"{where}: {name!r} is cut off (shows {control.visibleRegion().boundingRect().getRect()})")
+        elif isinstance(control, QPushButton) and control.width() < control.sizeHint().width():
+            # Squeezed by its layout: the button is whole but its label is clipped ("port their dat").
+            found.append(
+                f"{where}: {name!r} is {control.width()} px wide, its label needs {control.sizeHint().width()}"
+            )
     return found
 
 
