@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from champion_desk.domain import signing
@@ -267,3 +268,55 @@ def delete(db: Database, table: str, record_id: str, actor: str) -> None:
 def restore(db: Database, table: str, record_id: str, actor: str) -> None:
     """Restore a tombstoned record (undo a delete)."""
     records.undelete(db, table, record_id, actor)
+
+
+# A record's parts saved with it by one form: a session's attendances (save_session writes both).
+CHILDREN: dict[str, tuple[str, str]] = {"training_session": ("attendance", "session_id")}
+
+
+@dataclass(frozen=True)
+class Before:
+    """A live record as it was before an edit, with the child records saved with it, so the edit can be undone."""
+
+    table: str
+    record_id: str
+    values: dict[str, Any]
+    children: tuple[dict[str, Any], ...] = ()
+
+
+def _editable(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in records.editable_fields(table)}
+
+
+def before_edit(db: Database, table: str, record_id: str) -> Before:
+    """Return the record (and its live children) as it is now, to hand to :func:`undo_edit` later."""
+    values = _editable(table, records.get(db, table, record_id))
+    children: tuple[dict[str, Any], ...] = ()
+    if table in CHILDREN:
+        child_table, link = CHILDREN[table]
+        children = tuple(
+            {"id": row["id"], **_editable(child_table, row)}
+            for row in records.find(db, child_table, order_by="id", **{link: record_id})
+        )
+    return Before(table, record_id, values, children)
+
+
+def undo_edit(db: Database, before: Before, actor: str) -> None:
+    """Put a record (and its children) back as ``before`` holds it, in one transaction, each change audited.
+
+    Children added by the edit are tombstoned, children it removed restored. The values are put
+    back as they were stored (signatures included): they passed every rule when first saved.
+    Raises NotFoundError when the record was deleted since, ConflictError when a child was erased.
+    """
+    with db.transaction():
+        records.update(db, before.table, before.record_id, before.values, actor)
+        if before.table not in CHILDREN:
+            return
+        child_table, link = CHILDREN[before.table]
+        kept = {child["id"] for child in before.children}
+        for row in records.find(db, child_table, **{link: before.record_id}):
+            if row["id"] not in kept:
+                records.delete(db, child_table, row["id"], actor)
+        for child in before.children:
+            records.undelete(db, child_table, child["id"], actor)
+            records.update(db, child_table, child["id"], {k: v for k, v in child.items() if k != "id"}, actor)

@@ -23,6 +23,7 @@ class AppContext(QObject):
     database_replaced = Signal(object)  # the new Database after File > New/Open/Restore
     status_message = Signal(str)
     record_saved = Signal(str, str, bool, str)  # table, record id, whether new, what was saved (no free text)
+    edit_saved = Signal(object, str)  # after record_saved for a changed record: its logbook.Before, what
 
     def __init__(self, db: Database, scope: Scope | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)

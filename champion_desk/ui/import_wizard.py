@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -55,6 +56,19 @@ ENCODINGS = (
     ("UTF-16 without a mark", "utf-16"),
     ("Latin-1 (ISO 8859-1)", "latin-1"),
 )
+
+
+def preview_table(parent: QWidget) -> QTableWidget:
+    """Return the read-only table that previews a file's first rows as they will be read."""
+    table = QTableWidget(parent)
+    table.setAccessibleName("Preview of the first rows")
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    # Qt's corner button (select all) has no name of its own: a screen reader would say only "button".
+    corner = table.findChild(QAbstractButton)
+    if corner is not None:
+        corner.setAccessibleName("Select every row of the preview")
+    return table
 
 
 class ImportWizard(QWizard):
@@ -182,10 +196,7 @@ class MappingPage(QWizardPage):
             form.addRow(f"{roster.FIELD_LABELS[name]}:", cell)
         self.ignored = QLabel(self)
         self.ignored.setWordWrap(True)
-        self.preview = QTableWidget(self)
-        self.preview.setAccessibleName("Preview of the first rows")
-        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.preview = preview_table(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.ignored)

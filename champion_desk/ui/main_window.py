@@ -252,6 +252,7 @@ class MainWindow(QMainWindow):
         context.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.deletions.changed.connect(self._update_undo)
         context.record_saved.connect(self._on_record_saved)
+        context.edit_saved.connect(self.deletions.edited)
         self._update_user()
         self._update_title()
         self._update_undo()
@@ -486,7 +487,7 @@ class MainWindow(QMainWindow):
             page.focus_search()
 
     def undo(self) -> None:
-        """Undo the last delete (restore the records) or take back the record just saved."""
+        """Undo the last delete (restore the records), take back the record just saved or put back the last edit."""
         try:
             self.deletions.undo()
         except ChampionDeskError as exc:
@@ -540,7 +541,8 @@ class MainWindow(QMainWindow):
 
     def _on_record_saved(self, table: str, record_id: str, new: bool, description: str) -> None:
         # Every save is confirmed where the eye goes after a form closes; a new record can be
-        # taken back at once (a form saved by mistake from Home).
+        # taken back at once (a form saved by mistake from Home). An edit that changed something
+        # is then offered for undo by edit_saved, whose message replaces this one.
         if new:
             self.deletions.added(table, record_id, description)
         else:
@@ -550,8 +552,7 @@ class MainWindow(QMainWindow):
         can = self.deletions.can_undo()
         self.undo_button.setVisible(can)
         self.undo_action.setEnabled(can)
-        what = "new" if self.deletions.last_is_addition() else "delete of"
-        text = f"Undo {what} {self.deletions.last_description()}" if can else "Undo"
+        text = f"Undo {self.deletions.last_kind()} {self.deletions.last_description()}" if can else "Undo"
         self.undo_action.setText(text if len(text) < 60 else "Undo the last change")
         self.undo_button.setToolTip(text)
         self.undo_button.setAccessibleName(text)

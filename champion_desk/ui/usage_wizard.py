@@ -11,13 +11,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -30,7 +27,7 @@ from champion_desk.exchange import usage
 from champion_desk.exchange.roster import Mapping_
 from champion_desk.exchange.tabular import TableFile
 from champion_desk.ui.context import AppContext
-from champion_desk.ui.import_wizard import NOT_IN_FILE, PREVIEW_ROWS, FilePage, ReportPage
+from champion_desk.ui.import_wizard import NOT_IN_FILE, PREVIEW_ROWS, FilePage, ReportPage, preview_table
 
 TRUST_FIRST = (
     "How much one colleague uses a tool is theirs: it is here to offer help, never to rank anyone. "
@@ -114,10 +111,7 @@ class UsageMappingPage(QWizardPage):
             combo.currentIndexChanged.connect(self.update_preview)
             self.combos[name] = combo
             form.addRow(f"{usage.FIELD_LABELS[name]}:", combo)
-        self.preview = QTableWidget(self)
-        self.preview.setAccessibleName("Preview of the first rows")
-        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.preview = preview_table(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel(f"Preview — the first {PREVIEW_ROWS} rows as they will be read:", self))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QWidget,
 )
@@ -59,6 +60,31 @@ def problems_of(window: QWidget, where: str, screen: QRect, skip_scrolled: bool 
             found.append(f"{where}: {name!r} at {box.getRect()} is outside the window {area.getRect()}")
         elif control.visibleRegion().boundingRect() != control.rect():
             found.append(f"{where}: {name!r} is cut off (shows {control.visibleRegion().boundingRect().getRect()})")
+        elif isinstance(control, QPushButton) and control.width() < control.sizeHint().width():
+            # Squeezed by its layout: the button is whole but its label is clipped ("port their dat").
+            found.append(
+                f"{where}: {name!r} is {control.width()} px wide, its label needs {control.sizeHint().width()}"
+            )
+    return found
+
+
+def list_problems(page: QWidget, where: str) -> list[str]:
+    """Return what is wrong with a list read by its title (ideas, stories): a title too narrow to
+    read, columns off to the side. (Longer logs, such as training's eleven columns, may scroll sideways:
+    their numbers and dates are kept whole.)"""
+    records = getattr(page, "records", None)
+    main = records.model.MAIN_COLUMN if records is not None else None
+    if main is None or not records.view.isVisible():
+        return []
+    view = records.view
+    found = []
+    if view.horizontalScrollBar().maximum() > 0:
+        found.append(f"{where}: the list scrolls sideways by {view.horizontalScrollBar().maximum()} columns")
+    column = [c.key for c in records.model.COLUMNS].index(main)
+    # Narrower than its titles need and than a fifth of the list: the titles are cut to a few words
+    # (before the main column kept its width, 110 px of 756 at 1024x768).
+    if view.columnWidth(column) < min(view.sizeHintForColumn(column), view.viewport().width() // 5):
+        found.append(f"{where}: the {main} column is {view.columnWidth(column)} px of {view.viewport().width()}")
     return found
 
 
@@ -90,6 +116,7 @@ def main(db_path: str) -> list[str]:
         ):
             if bar.maximum() > 0:
                 found.append(f"page {spec.name}: scrolls {way} by {bar.maximum()} px")
+        found += list_problems(window.pages[spec.name], f"page {spec.name}")
         # A panel may scroll down (a long list of charts), never sideways: what is off to the side is not seen.
         for area in window.pages[spec.name].findChildren(QScrollArea):
             if area.isVisible() and area.horizontalScrollBar().maximum() > 0:

@@ -6,7 +6,12 @@ NSAccessibility (macOS) reads it: a field's name may come from its label's buddy
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtGui import QAccessible
@@ -25,6 +30,8 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+
+from champion_desk.domain import pin
 
 CONTROLS = (
     QAbstractButton,
@@ -72,10 +79,13 @@ def test_every_page_names_its_controls(qtbot, window):
     assert found == [], "\n".join(found)
 
 
-@pytest.mark.parametrize(
-    "table",
-    ["unit", "staff", "tool", "rollout", "training_session", "incident", "pairing", "checkin", "pulse", "story"],
-)
+def record_tables() -> list[str]:
+    from champion_desk.ui.dialogs.registry import DIALOGS
+
+    return sorted(DIALOGS)
+
+
+@pytest.mark.parametrize("table", record_tables())
 def test_every_record_dialog_names_its_controls(qtbot, ward_context, table):
     from tests.ui.test_dialog_base import make_dialog
 
@@ -86,16 +96,114 @@ def test_every_record_dialog_names_its_controls(qtbot, ward_context, table):
     assert found == [], "\n".join(found)
 
 
-def test_the_welcome_and_who_is_logging_dialogs_name_their_controls(qtbot, ward_context, tmp_path):
-    from champion_desk.ui.first_run import FirstRunDialog
-    from champion_desk.ui.user_picker import UserPickerDialog
+# Windows of their own that are not dialogs: the lock screen covers the screen as a plain widget.
+OTHER_WINDOWS = {"LockScreen"}
 
-    for where, dialog in (
-        ("welcome", FirstRunDialog(Path(tmp_path / "champion-desk.db"))),
-        ("who is logging", UserPickerDialog(ward_context.db)),
-    ):
-        qtbot.addWidget(dialog)
-        dialog.show()
+
+def window_classes() -> dict[str, type]:
+    """Return every dialog, wizard and other window class defined under champion_desk.ui, by name.
+
+    Found by importing every module of the package, so a dialog added tomorrow is in this list
+    (and test_every_window_class_is_checked fails until it is built below).
+    """
+    from PySide6.QtWidgets import QDialog
+
+    import champion_desk.ui as ui
+
+    found = {}
+    for info in pkgutil.walk_packages(ui.__path__, "champion_desk.ui."):
+        module = importlib.import_module(info.name)
+        for name, cls in vars(module).items():
+            if not inspect.isclass(cls) or cls.__module__ != module.__name__:
+                continue
+            if issubclass(cls, QDialog) or name in OTHER_WINDOWS:
+                found[name] = cls
+    return found
+
+
+def usage_file(tmp_path: Path) -> Path:
+    path = tmp_path / "scribe-export.csv"
+    path.write_text("User Principal Name;Activity Date;Notes Drafted\nlocum@nhs.net;02/11/2026;7\n", encoding="utf-8")
+    return path
+
+
+# How each window is built for the check (record dialogs: through the registry, above).
+BUILDERS: dict[str, Callable[[Any, Path], QWidget]] = {
+    "RecordDialog": None,  # the base of the record dialogs, each checked above
+    "CrashDialog": lambda c, tmp: _import("crash_dialog").CrashDialog("ab12cd34", "ValueError", tmp / "cd.log"),
+    "ExportDialog": lambda c, tmp: _import("exchange_dialogs").ExportDialog(c),
+    "MergeDialog": lambda c, tmp: _import("exchange_dialogs").MergeDialog(c),
+    "RestoreDialog": lambda c, tmp: _import("exchange_dialogs").RestoreDialog(c),
+    "FirstRunDialog": lambda c, tmp: _import("first_run").FirstRunDialog(tmp / "champion-desk.db"),
+    "ImportWizard": lambda c, tmp: _import("import_wizard").ImportWizard(c, None, ESR),
+    "UsageWizard": lambda c, tmp: _import("usage_wizard").UsageWizard(c, None, usage_file(tmp)),
+    "LockScreen": lambda c, tmp: _import("lock_screen").LockScreen(pin.hash_pin("2468", n=2**10, r=8, p=1)),
+    "PinSetupDialog": lambda c, tmp: _import("lock_screen").PinSetupDialog(None, 10),
+    "UnitsDialog": lambda c, tmp: _import("pages.people").UnitsDialog(
+        c, _import("pages.operations").DeletionHistory(c)
+    ),
+    "RetentionDialog": lambda c, tmp: _import("privacy_dialogs").RetentionDialog(c),
+    "SignDialog": lambda c, tmp: _import("sign_dialog").SignDialog(
+        c.db, c.current_user["id"], "Countersign 1 session", "Countersign"
+    ),
+    "SigningPinDialog": lambda c, tmp: _import("signing_pin_dialog").SigningPinDialog(
+        c.db, c.current_user["id"], c.actor
+    ),
+    "SyncDialog": lambda c, tmp: _import("sync_dialog").SyncDialog(c),
+    "UserPickerDialog": lambda c, tmp: _import("user_picker").UserPickerDialog(c.db),
+}
+ESR = Path(__file__).resolve().parents[1] / "exchange" / "data" / "esr_staff_list.csv"
+
+
+def _import(name: str):
+    return importlib.import_module(f"champion_desk.ui.{name}")
+
+
+def test_every_window_class_is_checked():
+    from champion_desk.ui.dialogs.base import RecordDialog
+    from champion_desk.ui.dialogs.registry import dialog_class
+
+    classes = window_classes()
+    records = {dialog_class(table) for table in record_tables()}
+    unchecked = [
+        name
+        for name, cls in classes.items()
+        if name not in BUILDERS and not (issubclass(cls, RecordDialog) and cls in records)
+    ]
+    assert unchecked == [], f"build these in BUILDERS so their controls are checked: {unchecked}"
+    assert {"MergeDialog", "RestoreDialog", "ImportWizard", "UsageWizard", "LockScreen", "PinSetupDialog"} <= set(
+        classes
+    )
+
+
+def walk_wizard(wizard, check: Callable[[int], None]) -> int:
+    """Check each page of a wizard as it is shown, walking forward as far as its pages allow
+    without doing its work (a commit page's Next writes to the logbook); return how many were checked."""
+    number = 1
+    check(number)
+    while wizard.currentPage().isComplete() and wizard.nextId() != -1 and not wizard.currentPage().isCommitPage():
+        before = wizard.currentPage()
+        wizard.next()
         QApplication.processEvents()
-        found = unnamed_controls(dialog, where)
-        assert found == [], "\n".join(found)
+        if wizard.currentPage() is before:
+            break
+        number += 1
+        check(number)
+    return number
+
+
+@pytest.mark.parametrize("name", sorted(n for n, build in BUILDERS.items() if build is not None))
+def test_every_other_dialog_and_window_names_its_controls(qtbot, ward_context, tmp_path, name):
+    from PySide6.QtWidgets import QWizard
+
+    top = BUILDERS[name](ward_context, tmp_path)
+    qtbot.addWidget(top)
+    top.show()
+    QApplication.processEvents()
+    found: list[str] = []
+    if isinstance(top, QWizard):
+        pages = walk_wizard(top, lambda number: found.extend(unnamed_controls(top, f"{name} page {number}")))
+        assert pages >= 3, f"{name}: only {pages} pages reached"
+    else:
+        found = unnamed_controls(top, name)
+    assert found == [], "\n".join(found)

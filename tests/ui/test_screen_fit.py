@@ -37,8 +37,13 @@ def hospital_db(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("width, height", [(1024, 768), (1366, 768)])
-def test_every_page_and_dialog_fits_the_screen(hospital_db, tmp_path, width, height):
+@pytest.mark.parametrize(
+    "width, height, scale",
+    # The last: a 2048x1536 screen at 200% (Windows' display scaling, QT_SCALE_FACTOR here), the
+    # same 1024x768 to lay out, with fonts and frames drawn at twice the pixels.
+    [(1024, 768, 1), (1366, 768, 1), (2048, 1536, 2)],
+)
+def test_every_page_and_dialog_fits_the_screen(hospital_db, tmp_path, width, height, scale):
     # The screen's size is fixed when Qt starts, so each size is checked in a process of its own.
     screen = {
         "synchronousWindowSystemEvents": False,
@@ -58,7 +63,7 @@ def test_every_page_and_dialog_fits_the_screen(hospital_db, tmp_path, width, hei
     }
     config = tmp_path / "screen.json"
     config.write_text(json.dumps(screen))
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}", "QT_SCALE_FACTOR": str(scale)}
     done = subprocess.run(
         [sys.executable, str(PROBE), str(hospital_db)], env=env, capture_output=True, text=True, timeout=180
     )

@@ -422,6 +422,8 @@ class RecordDialog(QDialog):
 
     def _write(self, values: dict[str, Any], acknowledge: bool) -> bool:
         try:
+            # Taken before writing, so Undo can put back exactly what this save replaced.
+            before = logbook.before_edit(self.db, self.table, self.record_id) if self.record_id else None
             saved_id = self.write(values, acknowledge)
         except PatientIdentifierWarning as warning:
             if not acknowledge and self.confirm_identifiers(warning.findings):
@@ -448,6 +450,8 @@ class RecordDialog(QDialog):
         self.context.notify_changed(self.table)
         self.record_saved.emit(saved_id)
         self.context.record_saved.emit(self.table, saved_id, was_new, self.saved_description())
+        if before is not None and logbook.before_edit(self.db, self.table, saved_id) != before:
+            self.context.edit_saved.emit(before, self.saved_description())
         super().accept()
         return True
 

@@ -100,6 +100,9 @@ class RecordTableModel(QAbstractTableModel):
     ID_KEY: ClassVar[str] = "id"
     # The sort a list starts with (until the user clicks a header): newest first for dated logs.
     DEFAULT_SORT: ClassVar[tuple[str, Qt.SortOrder]] = ("", Qt.SortOrder.AscendingOrder)
+    # The column a row is read by (an idea's or story's title): when the columns must narrow to
+    # fit, it keeps what the others leave at their narrowest instead of shrinking with them.
+    MAIN_COLUMN: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -329,6 +332,7 @@ class StoryTableModel(RecordTableModel):
 
     NOUN = ("story", "stories")
     DEFAULT_SORT = ("told_on", Qt.SortOrder.DescendingOrder)
+    MAIN_COLUMN = "title"
     COLUMNS = (
         Column("told_on", "Told on", "date"),
         Column("title", "Title", "name"),
@@ -347,6 +351,7 @@ class IdeaTableModel(RecordTableModel):
 
     NOUN = ("idea", "ideas")
     DEFAULT_SORT = ("support", Qt.SortOrder.DescendingOrder)
+    MAIN_COLUMN = "title"
     COLUMNS = (
         Column("title", "Idea", "name"),
         Column("support", "Backers", "int", "Colleagues backing the idea"),

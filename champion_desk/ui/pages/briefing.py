@@ -73,15 +73,28 @@ def render_pages(pdf: bytes, dpi: float) -> list[QImage]:
 
 
 def make_preview(
-    db: Any, scope: Scope, k: int, paper: str, made_by: str, progress=None, one_page: bool = False
+    db: Any,
+    scope: Scope,
+    k: int,
+    paper: str,
+    made_by: str,
+    progress=None,
+    one_page: bool = False,
+    pixel_ratio: float = 1.0,
 ) -> dict[str, Any]:
-    """Make the briefing in memory and render its pages; return {"pdf", "pages", "images"} (runs in a worker)."""
+    """Make the briefing in memory and render its pages; return {"pdf", "pages", "images"} (runs in a worker).
+
+    The pages are rendered with ``pixel_ratio`` device pixels per point shown (2 at 200% display
+    scaling), so the preview is as sharp on a scaled screen, at the same size on screen.
+    """
     from champion_desk.report.briefing import make_briefing
 
     buffer = io.BytesIO()
     pages = make_briefing(db, scope, buffer, k=k, paper=paper, made_by=made_by, progress=progress, one_page=one_page)
     pdf = buffer.getvalue()
-    images = render_pages(pdf, PREVIEW_DPI) if pdfium_available() else []
+    images = render_pages(pdf, PREVIEW_DPI * pixel_ratio) if pdfium_available() else []
+    for image in images:
+        image.setDevicePixelRatio(pixel_ratio)
     return {"pdf": pdf, "pages": pages, "images": images}
 
 
@@ -235,7 +248,16 @@ class BriefingPage(Page):
 
         scope, k, paper, made_by, one_page = chosen = self.options()
         op = run_with_progress(
-            self, "Making the briefing", make_preview, self.context.db, scope, k, paper, made_by, one_page=one_page
+            self,
+            "Making the briefing",
+            make_preview,
+            self.context.db,
+            scope,
+            k,
+            paper,
+            made_by,
+            one_page=one_page,
+            pixel_ratio=self.devicePixelRatioF(),
         )
         op.succeeded.connect(lambda result, chosen=chosen: self._show(result, chosen))
         op.failed.connect(self._failed)
@@ -272,7 +294,8 @@ class BriefingPage(Page):
             for n, image in enumerate(self.images, start=1):
                 label = QLabel(self.pages_box)
                 label.setPixmap(QPixmap.fromImage(image))
-                label.setFixedSize(image.size())  # never squeezed: a page keeps its proportions
+                # Never squeezed: a page keeps its proportions (its size in points, whatever the scaling).
+                label.setFixedSize(image.deviceIndependentSize().toSize())
                 label.setAccessibleName(f"Page {n} of {len(self.images)}")
                 label.setStyleSheet("background: white; border: 1px solid #c8ced4;")
                 self.pages_layout.addWidget(label)

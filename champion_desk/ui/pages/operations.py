@@ -1,7 +1,8 @@
 """What pages do to records: open the record form, and delete with undo.
 
-Pages never write SQL: deleting goes through ``domain.logbook.delete`` (a tombstone) and undo
-through ``logbook.restore``; forms come from the dialogs registry, imported when first needed.
+Pages never write SQL: deleting goes through ``domain.logbook.delete`` (a tombstone), undo
+through ``logbook.restore`` (a delete), ``logbook.delete`` (a new record) or ``logbook.undo_edit``
+(an edit); forms come from the dialogs registry, imported when first needed.
 """
 
 from __future__ import annotations
@@ -48,16 +49,29 @@ class Addition:
     description: str
 
 
+@dataclass(frozen=True)
+class Edit:
+    """One undoable edit (a form just saved over a record): undone by putting back what it replaced."""
+
+    table: str
+    record_ids: tuple[str, ...]
+    description: str
+    before: Any  # domain.logbook.Before, imported only when a form saves
+
+
+Change = Deletion | Addition | Edit
+
+
 class DeletionHistory(QObject):
-    """Deletes records as tombstones and undoes the latest deletes or new records (Edit > Undo, Ctrl+Z)."""
+    """Deletes records as tombstones and undoes the latest deletes, new records or edits (Edit > Undo, Ctrl+Z)."""
 
     changed = Signal()  # the undo stack grew or shrank
-    undone = Signal(object)  # the Deletion just undone
+    undone = Signal(object)  # the Change just undone
 
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self._done: list[Deletion | Addition] = []
+        self._done: list[Change] = []
         # Undo must never restore into another file than the one it deleted from.
         context.database_replaced.connect(self.clear)
 
@@ -87,43 +101,61 @@ class DeletionHistory(QObject):
         self.context.status_message.emit(f"Saved the {description}. Press Ctrl+Z (or Undo) to take it back.")
         return done
 
+    def edited(self, before: Any, description: str) -> Edit:
+        """Remember an edit just saved (``before``: the logbook.Before it replaced), so Undo can put it back."""
+        done = Edit(before.table, (before.record_id,), description, before)
+        self._done.append(done)
+        self.changed.emit()
+        self.context.status_message.emit(
+            f"Saved your changes to the {description}. Press Ctrl+Z (or Undo) to put them back."
+        )
+        return done
+
     def can_undo(self) -> bool:
-        """Return True when there is a delete to undo."""
+        """Return True when there is a change to undo."""
         return bool(self._done)
 
     def last_description(self) -> str:
         """Return what the next undo would restore, or ''."""
         return self._done[-1].description if self._done else ""
 
-    def undo(self) -> Deletion | Addition | None:
-        """Restore the latest deleted records, or delete the latest new one; return it (None if nothing to undo)."""
+    def undo(self) -> Change | None:
+        """Restore the latest deleted records, delete the latest new one or put back the latest edit;
+        return it (None if nothing to undo)."""
         if not self._done:
             return None
         from champion_desk.domain import logbook
 
         last = self._done[-1]
-        undo = logbook.delete if isinstance(last, Addition) else logbook.restore
-        with self.context.db.transaction():
-            for record_id in last.record_ids:
-                undo(self.context.db, last.table, record_id, self.context.actor)
+        db, actor = self.context.db, self.context.actor
+        with db.transaction():
+            if isinstance(last, Edit):
+                logbook.undo_edit(db, last.before, actor)
+            else:
+                undo = logbook.delete if isinstance(last, Addition) else logbook.restore
+                for record_id in last.record_ids:
+                    undo(db, last.table, record_id, actor)
         self._done.pop()
         self.changed.emit()
         self.context.notify_changed(last.table)
-        said = (
-            f"Took back the {last.description} just saved."
-            if isinstance(last, Addition)
-            else f"Restored {last.description}."
-        )
+        if isinstance(last, Edit):
+            said = f"Put back the {last.description} as it was before your changes."
+        elif isinstance(last, Addition):
+            said = f"Took back the {last.description} just saved."
+        else:
+            said = f"Restored {last.description}."
         self.context.status_message.emit(said)
         self.undone.emit(last)
         return last
 
-    def last_is_addition(self) -> bool:
-        """Return True when the next undo takes back a record just saved (not a delete)."""
-        return bool(self._done) and isinstance(self._done[-1], Addition)
+    def last_kind(self) -> str:
+        """Return how the undo menu names the next undo: 'new', 'changes to' or 'delete of' ('' if none)."""
+        if not self._done:
+            return ""
+        return {Addition: "new", Edit: "changes to", Deletion: "delete of"}[type(self._done[-1])]
 
     def clear(self, *_: object) -> None:
-        """Forget every undoable delete."""
+        """Forget every undoable change."""
         self._done.clear()
         self.changed.emit()
 

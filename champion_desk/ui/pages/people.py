@@ -203,7 +203,8 @@ class PeoplePage(RecordListPage):
             buttons.addWidget(button)
         buttons.addStretch(1)
         side = QWidget(self)
-        side.setMinimumWidth(260)
+        # No fixed minimum: the layout's (the three buttons' whole labels) wins, so "Export their
+        # data…" is never cut at 1024x768; the list beside it gives the room.
         box = QVBoxLayout(side)
         box.setContentsMargins(6, 0, 0, 0)
         caption = QLabel("Colleague", side)

@@ -86,6 +86,11 @@ class RecordTable(QWidget):
         header.setSortIndicator(column, order)
         self.proxy.sort(column, order)
         self._sized = False
+        # The list's width the columns were last fitted to; None once they are the user's (dragged
+        # or remembered), which a resize then leaves alone.
+        self._fitted_width: int | None = None
+        self._fitting = False
+        header.sectionResized.connect(self._on_section_resized)
         # Enter and double-click both emit ``activated``: both edit the record.
         self.view.activated.connect(lambda _index: self.edit_current())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._on_selection())
@@ -149,6 +154,9 @@ class RecordTable(QWidget):
     def eventFilter(self, watched, event) -> bool:  # Qt override: keep the hint centred on resize
         if watched is self.view.viewport() and event.type() == event.Type.Resize:
             self.empty_label.setGeometry(self.view.viewport().rect().adjusted(20, 20, -20, -20))
+            if self._fitted_width not in (None, self.view.viewport().width()):
+                # Fitted before the page had its final width (or the window was resized): fit again.
+                QTimer.singleShot(0, self.fit_columns)
         return super().eventFilter(watched, event)
 
     # --- rows --------------------------------------------------------------------------------
@@ -166,9 +174,22 @@ class RecordTable(QWidget):
         self._update_empty()
         self.rows_loaded.emit()
 
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        # The last column stretches with the list by itself; any other change not made here is the user's.
+        if not self._fitting and column != self.model.columnCount() - 1:
+            self._fitted_width = None
+
     def fit_columns(self) -> None:
         """Size columns to their contents; when they do not all fit, narrow only the text columns
         (names, notes), never below their header, so numbers and dates stay whole."""
+        self._fitting = True
+        try:
+            self._fit_columns()
+        finally:
+            self._fitting = False
+        self._fitted_width = self.view.viewport().width()
+
+    def _fit_columns(self) -> None:
         self.view.resizeColumnsToContents()
         bold = QFont(self.view.horizontalHeader().font())
         bold.setBold(True)
@@ -177,16 +198,39 @@ class RecordTable(QWidget):
         # A header needs its bold title plus room for the sort arrow and padding.
         heads = [metrics.horizontalAdvance(col.title) + 26 for col in columns]
         wanted = [max(self.view.columnWidth(c) + 10, heads[c]) for c in range(len(columns))]
+        main = next((c for c, col in enumerate(columns) if col.key == self.model.MAIN_COLUMN), None)
+        # Beside a main column the other names may narrow further: the row is read by its title.
+        narrowest = 110 if main is None else 80
         floors = [
-            wanted[c] if col.kind not in ("name", "text") else max(heads[c], min(wanted[c], 110))
+            wanted[c] if col.kind not in ("name", "text") else max(heads[c], min(wanted[c], narrowest))
             for c, col in enumerate(columns)
         ]
         available = self.view.viewport().width() - 4
+        bar = self.view.verticalScrollBar()
+        if not bar.isVisible():
+            # Rows usually arrive before the scroll bar shows: leave its room, or the list would
+            # scroll sideways by what it takes.
+            available -= bar.sizeHint().width()
+        if main is not None:
+            others = sum(f for c, f in enumerate(floors) if c != main)
+            floors[main] = max(heads[main], min(wanted[main], available - others, 360))
         cap = max(wanted, default=0)
-        while cap > 90 and sum(max(min(w, cap), f) for w, f in zip(wanted, floors)) > available:
+        while cap > narrowest and sum(max(min(w, cap), f) for w, f in zip(wanted, floors)) > available:
             cap -= 10
-        for column, (width, floor) in enumerate(zip(wanted, floors)):
-            self.view.setColumnWidth(column, min(max(min(width, cap), floor), 360))
+        widths = [min(max(min(width, cap), floor), 360) for width, floor in zip(wanted, floors)]
+        # The cap moves in steps of 10 px: what it leaves over the width comes off the widest other
+        # text column (down to its header), so the list never scrolls sideways for a few pixels.
+        shrinkable = [c for c, col in enumerate(columns) if col.kind in ("name", "text") and c != main]
+        excess = sum(widths) - available
+        for column in sorted(shrinkable, key=lambda c: -widths[c]):
+            if excess <= 0:
+                break
+            cut = min(excess, widths[column] - heads[column])
+            if cut > 0:
+                widths[column] -= cut
+                excess -= cut
+        for column, width in enumerate(widths):
+            self.view.setColumnWidth(column, width)
 
     def select_ids(self, record_ids: list[str], current: str | None = None) -> None:
         """Select the rows of these records (those still shown)."""
@@ -289,6 +333,7 @@ class RecordTable(QWidget):
     def restore_header_state(self, state: QByteArray | None) -> None:
         if state is not None and self.view.horizontalHeader().restoreState(state):
             self._sized = True
+            self._fitted_width = None
 
 
 class RecordListPage(Page):
