@@ -1,6 +1,6 @@
 """The documented schema: tables, columns and indexes, created by versioned migrations.
 
-Table and column names are part of the product (DESIGN.md): a manager may open the file in any
+Table and column names are part of the product (docs/data-model.md): a manager may open the file in any
 SQLite tool, so never rename them casually.
 """
 
@@ -311,7 +311,8 @@ ADDED_INDEXES: dict[int, tuple[str, ...]] = {
 }
 
 RECORD_TABLES: tuple[str, ...] = tuple(t for t in TABLE_DDL if t != "audit")
-# The records a champion logs (DESIGN.md's data model); the rest support next-step suggestions.
+# The records a champion logs (docs/data-model.md); settings, responses to suggested next steps and
+# where other logbooks stand are the app's own bookkeeping.
 LOGBOOK_TABLES: tuple[str, ...] = tuple(
     t for t in RECORD_TABLES if t not in ("setting", "suggestion_response", "sync_peer")
 )
