@@ -34,6 +34,7 @@ from champion_desk.errors import ChampionDeskError
 from champion_desk.exchange import roster
 from champion_desk.exchange.tabular import TableFile
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.messages import show_error
 from champion_desk.ui.screen_fit import fit_to_screen
 
 PREVIEW_ROWS = 8
@@ -387,8 +388,6 @@ class ConfirmPage(QWizardPage):
             self.text.setText(self.text.text() + "<p><b>Cancelled: nothing was imported.</b></p>")
             return False
         except ChampionDeskError as exc:
-            from champion_desk.ui.pages.operations import show_error
-
             show_error(self, "Import not done", exc)
             return False
         self.wiz.context.notify_changed("*")

@@ -44,8 +44,9 @@ from champion_desk import navigation
 from champion_desk.errors import ChampionDeskError
 from champion_desk.paths import resource_path
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.dialogs.registry import open_record
 from champion_desk.ui.pages.base import Page
-from champion_desk.ui.pages.operations import DeletionHistory, open_record
+from champion_desk.ui.pages.operations import DeletionHistory
 from champion_desk.ui.screen_fit import room_for
 from champion_desk.ui.settings import Settings
 

@@ -31,6 +31,7 @@ from champion_desk.exchange.roster import Mapping_
 from champion_desk.exchange.tabular import TableFile
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.import_wizard import NOT_IN_FILE, PREVIEW_ROWS, FilePage, ReportPage
+from champion_desk.ui.messages import show_error
 
 TRUST_FIRST = (
     "How much one colleague uses a tool is theirs: it is here to offer help, never to rank anyone. "
@@ -284,8 +285,6 @@ class UsageConfirmPage(QWizardPage):
             self.text.setText(self.text.text() + "<p><b>Cancelled: nothing was imported.</b></p>")
             return False
         except ChampionDeskError as exc:
-            from champion_desk.ui.pages.operations import show_error
-
             show_error(self, "Import not done", exc)
             return False
         self.wiz.context.notify_changed("*")
