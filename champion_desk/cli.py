@@ -14,6 +14,7 @@ from pathlib import Path
 
 from champion_desk import __version__
 from champion_desk.errors import ChampionDeskError
+from champion_desk.navigation import PAGE_NAMES
 
 
 def command_modules() -> list[str]:
@@ -27,21 +28,6 @@ def command_modules() -> list[str]:
 
     names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
     return [f"{package.__name__}.{n}" for n in names if n != "options"]
-
-
-PAGES = (
-    "home",
-    "training",
-    "concerns",
-    "mentoring",
-    "stories",
-    "ideas",
-    "readiness",
-    "people",
-    "tools",
-    "dashboard",
-    "briefing",
-)
 
 
 def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
@@ -58,7 +44,7 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
         default=None,
         help="database file (default: $CHAMPION_DESK_DB, else champion-desk.db in your data folder)",
     )
-    parser.add_argument("--page", choices=PAGES, help="open the desktop app on this page")
+    parser.add_argument("--page", choices=PAGE_NAMES, help="open the desktop app on this page")
     if not with_commands:
         parser.set_defaults(command=None)
         return parser

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from champion_desk.commands.options import db_path, open_for_command, refuse_protected_output
 from champion_desk.errors import ChampionDeskError
@@ -74,13 +76,8 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     from champion_desk.exchange import roster
 
     table = roster.read_roster(args.file, args.encoding)
-    mapping = roster.parse_map_options(args.map, table.headers) if args.map else {}
     # Fields not named by --map are still matched by their usual header names.
-    guessed = roster.guess_mapping(table.headers)
-    taken = {c for cols in mapping.values() for c in cols}
-    for name, cols in guessed.items():
-        if name not in mapping and not taken.intersection(cols):
-            mapping[name] = cols
+    mapping = roster.complete_mapping(args.map, table.headers)
     from champion_desk.store.database import memory_database
 
     # A new ward starts from its HR roster, so the database is created when missing (a dry run
@@ -93,9 +90,7 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     ) as db:
         plan = roster.import_roster(db, table, mapping, CLI_ACTOR, skip_invalid=args.skip_invalid, dry_run=args.dry_run)
     print(f"Roster: {table.path.name} ({table.describe()})")
-    for name in roster.FIELDS:
-        cols = mapping.get(name)
-        print(f"  {name:<13} <- {' + '.join(repr(c) for c in cols) if cols else '(not in the file)'}")
+    print_mapping(roster.FIELDS, mapping, 13)
     for problem in plan.problems:
         print(problem)
     for warning in plan.warnings:
@@ -103,6 +98,20 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     if plan.new_units:
         print(f"New units{'' if plan.written else ' (would be created)'}: {', '.join(plan.new_units)}")
     print(plan.summary())
+    finish_import(args, plan, "Nothing to change: the database already matches the roster.")
+    return 0
+
+
+def print_mapping(fields: Sequence[str], mapping: Mapping[str, Sequence[str]], width: int) -> None:
+    """Print which columns each field of an import is read from, one field a line."""
+    for name in fields:
+        cols = mapping.get(name)
+        print(f"  {name:<{width}} <- {' + '.join(repr(c) for c in cols) if cols else '(not in the file)'}")
+
+
+def finish_import(args: argparse.Namespace, plan: Any, unchanged: str) -> None:
+    """End an import's report: a dry run wrote nothing; invalid rows without --skip-invalid refuse it
+    (nothing was written: exit 1); otherwise say so when it changed nothing (``unchanged``)."""
     if args.dry_run:
         print("Dry run: nothing was written.")
     elif plan.problems and not args.skip_invalid:
@@ -111,8 +120,7 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
             "Fix the file, or use --skip-invalid to import the valid rows."
         )
     elif not plan.written:
-        print("Nothing to change: the database already matches the roster.")
-    return 0
+        print(unchanged)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from champion_desk.commands.exchange import CLI_ACTOR, CommandRefused
+from champion_desk.commands.exchange import CLI_ACTOR, finish_import, print_mapping
 from champion_desk.commands.options import open_for_command
 
 
@@ -45,9 +45,7 @@ def cmd_import_usage(args: argparse.Namespace) -> int:
             db, table, mapping, CLI_ACTOR, tool=args.tool, skip_invalid=args.skip_invalid, dry_run=args.dry_run
         )
     print(f"Usage: {table.path.name} ({table.describe()}){f' of {plan.tool}' if plan.tool else ''}")
-    for name in usage.FIELDS:
-        cols = mapping.get(name)
-        print(f"  {name:<9} <- {' + '.join(repr(c) for c in cols) if cols else '(not in the file)'}")
+    print_mapping(usage.FIELDS, mapping, 9)
     for problem in plan.problems:
         print(problem)
     if plan.unmatched:
@@ -55,13 +53,5 @@ def cmd_import_usage(args: argparse.Namespace) -> int:
         for problem in plan.unmatched:
             print(f"  {problem}")
     print(f"{plan.days} day{'s' if plan.days != 1 else ''} in the file; {plan.summary()}")
-    if args.dry_run:
-        print("Dry run: nothing was written.")
-    elif plan.problems and not args.skip_invalid:
-        raise CommandRefused(
-            f"{plan.invalid} invalid row{'s' if plan.invalid != 1 else ''}; nothing was written. "
-            "Fix the file, or use --skip-invalid to import the valid rows."
-        )
-    elif not plan.written:
-        print("Nothing to change: the database already holds this usage.")
+    finish_import(args, plan, "Nothing to change: the database already holds this usage.")
     return 0

@@ -10,6 +10,9 @@ Everything comes from ``random.Random(seed)`` and the end date — ids and times
 so the same (scale, seed, end) always gives byte-identical tables. Rows are built as plain dicts
 and written with ``records.bulk_insert`` inside one transaction, so trust scale (~450k rows)
 takes seconds and a cancelled or failed run leaves nothing behind.
+
+This module is how the story unfolds; its words (tools, units, names, phrases) are data in
+``resources/demo/``, read by ``domain/demo_words.py``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,36 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from champion_desk.domain.demo_words import (
+    AFTERWORD,
+    CHECKIN_NOTES,
+    DESCRIPTIONS,
+    ENDED_NOTES,
+    IDEAS,
+    INTERIM_RESPONSES,
+    NAMES,
+    NOT_NOW_REASONS,
+    NOTE_THEMES,
+    REFRESHER_TOPIC,
+    RESPONSE_AFTERWORD,
+    RESPONSES,
+    ROOT_CAUSES,
+    SESSION_NOTES,
+    SHARED_GOAL,
+    SHOWCASE_PEOPLE,
+    SITES,
+    TOOLS,
+    TRAIN_THE_TRAINER,
+    UNITS,
+    UPCOMING_TOPICS,
+    VIET_FAMILY,
+    VIET_GIVEN_F,
+    VIET_GIVEN_M,
+    WARD_SPECIALTIES,
+    WARD_TREES,
+    WHERE,
+    phrases,
+)
 from champion_desk.domain.listings import DEMO_NOTE
 from champion_desk.domain.scope import months_before
 from champion_desk.domain.vocab import Barrier, ConcernStatus, PairingStatus, SessionFormat, Theme, ToolStage
@@ -100,535 +133,9 @@ SCALES: dict[str, ScaleSpec] = {
 
 
 # --------------------------------------------------------------------------------------------
-# The catalogue: tools, units, names and the phrases free text is built from. Free text never
-# holds long digit runs, dates or codes, so nothing can be mistaken for a patient identifier.
+# How the story's people and concerns are weighted. Its words (tools, units, names, phrases) are
+# data in resources/demo/, read by domain/demo_words.py.
 # --------------------------------------------------------------------------------------------
-
-ALL_KINDS = (
-    "emergency",
-    "acute",
-    "ward",
-    "critical",
-    "maternity",
-    "paeds",
-    "imaging",
-    "outpatient",
-    "admin",
-    "theatres",
-)
-
-
-@dataclass(frozen=True)
-class ToolInfo:
-    """One AI tool of the catalogue, with the phrases its story uses."""
-
-    key: str
-    name: str
-    vendor: str
-    purpose: str
-    short: str  # how staff call it in a sentence: "the scribe"
-    traits: frozenset[str]  # which tagged phrases fit it: listening, drafting, alert, suggesting, patient, admin, rota
-    refresher_months: int
-    kinds: tuple[str, ...]  # unit kinds it is rolled out to
-    themes: dict[str, float]  # concern theme weights
-    topics: tuple[str, ...]
-    goals: tuple[str, ...]
-    accuracy_responses: tuple[str, ...]
-    # title, summary, measure, (value early on, value once settled), unit suffix, source
-    stories: tuple[tuple[str, str, str, tuple[int, int], str, str], ...]
-
-
-_T = Theme
-TOOLS: dict[str, ToolInfo] = {
-    "scribe": ToolInfo(
-        "scribe",
-        "NoteWise Ambient Scribe",
-        "Tessellate Health Ltd",
-        "Listens during consultations and ward rounds (with the patient's consent) and drafts the clinical "
-        "note for the clinician to check, edit and file.",
-        "the scribe",
-        frozenset(["listening", "drafting", "patient"]),
-        12,
-        tuple(k for k in ALL_KINDS if k not in ("admin", "theatres")),
-        {
-            _T.JOB_SECURITY: 6,
-            _T.HUMAN_CONNECTION: 14,
-            _T.ACCURACY_AND_TRUST: 20,
-            _T.WORKLOAD_AND_TIME: 12,
-            _T.PRIVACY_AND_DATA: 18,
-            _T.USABILITY_AND_TECHNICAL: 10,
-            _T.ETHICS_AND_LIABILITY: 7,
-            _T.TRAINING_GAP: 10,
-            _T.OTHER: 3,
-        },
-        (
-            "Checking and editing the scribe's draft note",
-            "Getting consent before recording",
-            "Using the scribe on a busy ward round",
-            "What to do when the scribe is down",
-            "Correcting medicines and doses in the draft",
-            "Explaining the scribe to patients and families",
-        ),
-        (
-            "Use the scribe for a full clinic and edit every draft before filing",
-            "Feel confident explaining the scribe to patients and asking for consent",
-            "Spot and correct errors in the scribe's drafts without help",
-        ),
-        (
-            "Ran a hands-on session showing how to check and edit the scribe's draft before filing it.",
-            "Went through ten real-world style drafts together to show what the scribe gets wrong and how to fix it.",
-            "Reported the wrong medicine name to the vendor through the safety log; the fix came in the next update.",
-        ),
-        (
-            (
-                "Letters out before the patient leaves",
-                "On {unit}, clinic letters are now drafted during the consultation and checked before the patient goes home.",
-                "Minutes saved per shift on documentation",
-                (14, 42),
-                "",
-                "Champion's timings over twenty shifts",
-            ),
-            (
-                "More eye contact, fewer keyboards",
-                "Patients on {unit} told us the clinician looked at them, not the screen, since the scribe went live.",
-                "Patients who felt listened to (%)",
-                (84, 97),
-                "%",
-                "Feedback cards collected over a month",
-            ),
-            (
-                "Notes finished on time",
-                "Staff on {unit} leave on time more often now that notes are drafted as they go.",
-                "Shifts finishing on time (%)",
-                (60, 85),
-                "%",
-                "Rota and overtime records",
-            ),
-        ),
-    ),
-    "sepsis": ToolInfo(
-        "sepsis",
-        "SepsisWatch Alert",
-        "Clearview Clinical AI",
-        "Flags patients whose observations and blood results suggest possible sepsis, so the team reviews them "
-        "sooner. The clinician decides what to do.",
-        "the sepsis alert",
-        frozenset(["alert", "patient"]),
-        6,
-        ("emergency", "acute", "ward", "critical", "maternity", "paeds"),
-        {
-            _T.JOB_SECURITY: 3,
-            _T.HUMAN_CONNECTION: 4,
-            _T.ACCURACY_AND_TRUST: 30,
-            _T.WORKLOAD_AND_TIME: 22,
-            _T.PRIVACY_AND_DATA: 4,
-            _T.USABILITY_AND_TECHNICAL: 10,
-            _T.ETHICS_AND_LIABILITY: 12,
-            _T.TRAINING_GAP: 12,
-            _T.OTHER: 3,
-        },
-        (
-            "What the sepsis alert means and how to respond",
-            "Escalation steps after an alert",
-            "Overriding an alert and recording why",
-            "Sepsis alert refresher with case studies",
-            "Working the alert into the observation round",
-        ),
-        (
-            "Respond to sepsis alerts using the escalation steps without prompting",
-            "Explain to a new colleague why the alert fired and what to check",
-            "Record an override with a clear reason every time",
-        ),
-        (
-            "Shared the audit of last month's sepsis alerts: most flagged patients did need a review.",
-            "Asked the digital team to review the alert threshold for this unit; the change was agreed at the safety group.",
-            "Showed at huddle how to override an alert and record why, so clinical judgement stays in charge.",
-        ),
-        (
-            (
-                "Antibiotics sooner",
-                "On {unit}, the alert prompts an earlier review and the time to first antibiotics has come down.",
-                "Median minutes from alert to antibiotics",
-                (58, 34),
-                "",
-                "Monthly sepsis audit",
-            ),
-            (
-                "Fewer missed escalations",
-                "Escalations on {unit} now happen within the hour far more often.",
-                "Escalations within the hour (%)",
-                (86, 98),
-                "%",
-                "Ward safety audit",
-            ),
-        ),
-    ),
-    "deterioration": ToolInfo(
-        "deterioration",
-        "EarlyWarn Deterioration Monitor",
-        "Vitalis Analytics",
-        "Turns routine observations into a risk trend and prompts escalation when a patient is getting worse.",
-        "the deterioration alert",
-        frozenset(["alert", "patient"]),
-        12,
-        ("acute", "ward", "critical", "maternity", "paeds"),
-        {
-            _T.JOB_SECURITY: 4,
-            _T.HUMAN_CONNECTION: 6,
-            _T.ACCURACY_AND_TRUST: 26,
-            _T.WORKLOAD_AND_TIME: 22,
-            _T.PRIVACY_AND_DATA: 4,
-            _T.USABILITY_AND_TECHNICAL: 14,
-            _T.ETHICS_AND_LIABILITY: 9,
-            _T.TRAINING_GAP: 12,
-            _T.OTHER: 3,
-        },
-        (
-            "Reading the risk trend",
-            "Escalating on a rising score",
-            "When the trend and your judgement disagree",
-            "Deterioration monitor refresher",
-        ),
-        (
-            "Read the risk trend at every observation round and escalate when it rises",
-            "Use the trend in the handover without prompting",
-        ),
-        (
-            "Ran a huddle on reading the risk trend next to the observations, with worked examples.",
-            "Shared the outreach team's review of alerts from the last month at the safety huddle.",
-        ),
-        (
-            (
-                "Earlier calls to outreach",
-                "Nurses on {unit} call the outreach team earlier, before a crisis call is needed.",
-                "Escalations made before a crisis call (%)",
-                (70, 90),
-                "%",
-                "Outreach team log",
-            ),
-            (
-                "Calmer nights",
-                "Night staff on {unit} say the trend helps them decide who to check first.",
-                "Night staff who find the trend useful (%)",
-                (72, 92),
-                "%",
-                "Staff survey",
-            ),
-        ),
-    ),
-    "admin": ToolInfo(
-        "admin",
-        "Brightdesk Admin Assistant",
-        "Brightdesk Software",
-        "A chat assistant that drafts letters, rota emails and meeting notes from approved templates. "
-        "No patient data is entered.",
-        "the admin assistant",
-        frozenset(["drafting", "admin"]),
-        12,
-        ALL_KINDS,
-        {
-            _T.JOB_SECURITY: 20,
-            _T.HUMAN_CONNECTION: 4,
-            _T.ACCURACY_AND_TRUST: 12,
-            _T.WORKLOAD_AND_TIME: 10,
-            _T.PRIVACY_AND_DATA: 20,
-            _T.USABILITY_AND_TECHNICAL: 16,
-            _T.ETHICS_AND_LIABILITY: 4,
-            _T.TRAINING_GAP: 11,
-            _T.OTHER: 3,
-        },
-        (
-            "Drafting letters from approved templates",
-            "What never to type into the admin assistant",
-            "Writing meeting notes with the assistant",
-            "Checking a draft before sending",
-        ),
-        (
-            "Draft routine letters with the assistant and check each one before sending",
-            "Use the assistant for meeting notes and share them the same day",
-        ),
-        (
-            "Showed how to check a draft letter against the template before it goes out.",
-            "Collected the assistant's mistakes for a week and went through them at the team meeting.",
-        ),
-        (
-            (
-                "Admin time back",
-                "The admin team on {unit} now spend more time with families at the desk and less on letters.",
-                "Hours of admin saved per week",
-                (4, 12),
-                "",
-                "Admin team time log",
-            ),
-            (
-                "Meeting notes the same day",
-                "Team meeting notes on {unit} now go out the same afternoon.",
-                "Meeting notes shared within a day (%)",
-                (80, 98),
-                "%",
-                "Team meeting records",
-            ),
-        ),
-    ),
-    "triage": ToolInfo(
-        "triage",
-        "TriageAssist",
-        "Meridian Decision Systems",
-        "Suggests a triage category from the presenting complaint and observations; the triage nurse decides.",
-        "the triage assistant",
-        frozenset(["suggesting", "patient"]),
-        6,
-        ("emergency", "acute"),
-        {
-            _T.JOB_SECURITY: 18,
-            _T.HUMAN_CONNECTION: 10,
-            _T.ACCURACY_AND_TRUST: 24,
-            _T.WORKLOAD_AND_TIME: 10,
-            _T.PRIVACY_AND_DATA: 4,
-            _T.USABILITY_AND_TECHNICAL: 10,
-            _T.ETHICS_AND_LIABILITY: 14,
-            _T.TRAINING_GAP: 8,
-            _T.OTHER: 2,
-        },
-        (
-            "Reviewing the suggested triage category",
-            "When to overrule the triage assistant",
-            "Triage assistant refresher with scenarios",
-        ),
-        (
-            "Check and confirm the suggested triage category for every patient on a shift",
-            "Overrule the suggestion with confidence and record why",
-        ),
-        (
-            "Ran scenario practice on when to overrule the triage assistant and how to record it.",
-            "Shared the audit comparing the assistant's categories with the triage nurses' decisions.",
-        ),
-        (
-            (
-                "Shorter wait to be seen",
-                "On {unit}, patients are triaged sooner since the assistant went live.",
-                "Minutes from arrival to triage",
-                (15, 8),
-                "",
-                "Department dashboard",
-            ),
-        ),
-    ),
-    "imaging": ToolInfo(
-        "imaging",
-        "RadiAssist Imaging",
-        "Lumen Imaging AI",
-        "Highlights possible fractures and chest X-ray findings for the radiographer or doctor to confirm or reject.",
-        "the imaging assistant",
-        frozenset(["suggesting", "patient"]),
-        12,
-        ("imaging", "emergency", "acute", "critical"),
-        {
-            _T.JOB_SECURITY: 22,
-            _T.HUMAN_CONNECTION: 3,
-            _T.ACCURACY_AND_TRUST: 28,
-            _T.WORKLOAD_AND_TIME: 10,
-            _T.PRIVACY_AND_DATA: 5,
-            _T.USABILITY_AND_TECHNICAL: 12,
-            _T.ETHICS_AND_LIABILITY: 10,
-            _T.TRAINING_GAP: 8,
-            _T.OTHER: 2,
-        },
-        (
-            "Reading the imaging assistant's highlights",
-            "Confirming or rejecting a flagged finding",
-            "Imaging assistant refresher",
-        ),
-        ("Review flagged findings and record agreement or disagreement every time",),
-        (
-            "Ran a session comparing the assistant's highlights with reporters' findings, including the misses.",
-            "Shared the radiology audit showing where the assistant helps and where it does not.",
-        ),
-        (
-            (
-                "Fractures spotted sooner",
-                "On {unit}, possible fractures are flagged for review while the patient is still in the department.",
-                "Reports turned round the same day (%)",
-                (70, 92),
-                "%",
-                "Radiology reporting audit",
-            ),
-        ),
-    ),
-    "discharge": ToolInfo(
-        "discharge",
-        "DischargeDraft",
-        "Tessellate Health Ltd",
-        "Drafts the discharge summary from the notes for the doctor to review, correct and sign.",
-        "the discharge drafter",
-        frozenset(["drafting", "patient"]),
-        12,
-        ("acute", "ward"),
-        {
-            _T.JOB_SECURITY: 8,
-            _T.HUMAN_CONNECTION: 4,
-            _T.ACCURACY_AND_TRUST: 26,
-            _T.WORKLOAD_AND_TIME: 18,
-            _T.PRIVACY_AND_DATA: 8,
-            _T.USABILITY_AND_TECHNICAL: 10,
-            _T.ETHICS_AND_LIABILITY: 14,
-            _T.TRAINING_GAP: 10,
-            _T.OTHER: 2,
-        },
-        (
-            "Reviewing and signing a drafted discharge summary",
-            "Correcting medicines in a draft summary",
-            "Discharge drafter refresher",
-        ),
-        (
-            "Review and sign drafted discharge summaries within the shift",
-            "Check medicines in every draft against the chart",
-        ),
-        (
-            "Ran a hands-on session on checking the medicines section of a drafted summary.",
-            "Shared pharmacy's review of drafted summaries at the junior doctors' teaching.",
-        ),
-        (
-            (
-                "Home before lunch",
-                "On {unit}, more discharge summaries are ready before noon, so patients get home earlier.",
-                "Discharge summaries ready before noon (%)",
-                (45, 75),
-                "%",
-                "Patient flow report",
-            ),
-        ),
-    ),
-    "rota": ToolInfo(
-        "rota",
-        "RotaSmart Optimiser",
-        "ShiftWise Ltd",
-        "Proposes shift patterns that balance skill mix, requests and safe staffing for the ward manager to review.",
-        "the rota optimiser",
-        frozenset(["suggesting", "rota"]),
-        12,
-        ALL_KINDS,
-        {
-            _T.JOB_SECURITY: 14,
-            _T.HUMAN_CONNECTION: 10,
-            _T.ACCURACY_AND_TRUST: 12,
-            _T.WORKLOAD_AND_TIME: 14,
-            _T.PRIVACY_AND_DATA: 10,
-            _T.USABILITY_AND_TECHNICAL: 12,
-            _T.ETHICS_AND_LIABILITY: 16,
-            _T.TRAINING_GAP: 8,
-            _T.OTHER: 4,
-        },
-        ("Reading a proposed rota", "Entering requests and constraints"),
-        ("Build next month's rota with the optimiser and check it for fairness",),
-        ("Showed how requests are weighted, so the team can see the proposals are fair.",),
-        (
-            (
-                "Fairer weekends",
-                "Requests on {unit} are met more often since the optimiser's first proposals.",
-                "Rota requests met (%)",
-                (80, 95),
-                "%",
-                "Rota review",
-            ),
-        ),
-    ),
-}
-
-# (name, specialty, kind). The first is the showcase unit; the rest are taken in order.
-UNITS: tuple[tuple[str, str, str], ...] = (
-    ("Cedar Ward", "General medicine", "ward"),
-    ("Emergency Department", "Emergency medicine", "emergency"),
-    ("Acute Medical Unit", "Acute medicine", "acute"),
-    ("Critical Care Unit", "Critical care", "critical"),
-    ("Rowan Ward", "Elderly care", "ward"),
-    ("Maternity Unit", "Obstetrics and midwifery", "maternity"),
-    ("Willow Ward", "Respiratory medicine", "ward"),
-    ("Children's Ward", "Paediatrics", "paeds"),
-    ("Oak Ward", "Trauma and orthopaedics", "ward"),
-    ("Beech Ward", "General surgery", "ward"),
-    ("Stroke Unit", "Stroke", "ward"),
-    ("Outpatients Hub", "Outpatients", "outpatient"),
-    ("Radiology Department", "Imaging", "imaging"),
-    ("Same Day Emergency Care", "Acute medicine", "acute"),
-    ("Coronary Care Unit", "Cardiology", "critical"),
-    ("Medical Records and Admin Hub", "Administration", "admin"),
-    ("Theatres and Recovery", "Perioperative care", "theatres"),
-    ("Surgical Assessment Unit", "General surgery", "acute"),
-    ("Neonatal Unit", "Neonatology", "paeds"),
-    ("Renal Unit", "Nephrology", "ward"),
-)
-_WARD_TREES = (
-    "Ash",
-    "Birch",
-    "Elm",
-    "Hazel",
-    "Holly",
-    "Juniper",
-    "Larch",
-    "Maple",
-    "Yew",
-    "Alder",
-    "Aspen",
-    "Bluebell",
-    "Primrose",
-    "Foxglove",
-    "Heather",
-    "Lavender",
-    "Poppy",
-    "Snowdrop",
-    "Thistle",
-    "Daffodil",
-    "Magnolia",
-    "Hawthorn",
-    "Sycamore",
-    "Chestnut",
-    "Laurel",
-    "Linden",
-    "Acorn",
-    "Buttercup",
-    "Clover",
-    "Iris",
-    "Jasmine",
-    "Orchid",
-    "Sorrel",
-    "Tulip",
-    "Violet",
-    "Cherry",
-    "Hornbeam",
-    "Poplar",
-    "Spruce",
-    "Myrtle",
-    "Campion",
-    "Meadowsweet",
-    "Harebell",
-    "Speedwell",
-    "Celandine",
-)
-_WARD_SPECIALTIES = (
-    "Respiratory medicine",
-    "Gastroenterology",
-    "Elderly care",
-    "Trauma and orthopaedics",
-    "General surgery",
-    "Urology",
-    "Diabetes and endocrinology",
-    "Haematology",
-    "Rehabilitation",
-    "General medicine",
-    "Vascular surgery",
-    "Ear, nose and throat",
-    "Gynaecology",
-    "Infectious diseases",
-    "Neurology",
-    "Cardiology",
-)
-_SITES = (
-    "Northgate General Hospital",
-    "Riverside Community Hospital",
-    "St Anselm's Hospital",
-    "Millbrook Treatment Centre",
-)
 
 _ROLE_MIX: dict[str, tuple[tuple[str, int], ...]] = {
     "default": (
@@ -672,430 +179,26 @@ _UNIT_SIZE_WEIGHT = {
     "ward": 1.0,
 }
 
-# Given names (with f/m/x where a family name is gendered), family names, and a weight roughly
-# following the make-up of NHS staff. Names are combined within a culture, sometimes across.
-_NAMES: tuple[tuple[str, int, str, str], ...] = (
-    (
-        "english",
-        28,
-        "Oliver Amelia Jack Charlotte Harry Sophie George Emily Thomas Hannah James Lucy William Grace Daniel Ellie "
-        "Samuel Chloe Joseph Rebecca Matthew Laura Zoë Alice Benjamin Jessica Luke Megan Adam Holly Ryan Katie Nathan "
-        "Abigail Joshua Rachel Callum Natalie Liam Bethany Jordan Paige Connor Kerry Dean Stacey Craig Gemma Lee Leanne",
-        "Smith Jones Taylor Brown Wilson Johnson Walker Wright Robinson Thompson Hughes Edwards Green Hall Wood Harris "
-        "Clarke Turner Hill Baker Fletcher Cooper Ward Morris King Allen Shaw Mason Parker Bennett Marsh Holmes Lawson "
-        "Barker Chapman Dixon Webb Palmer Fox Harding Bell Pearce Kemp Ashworth Pickering Rowe Sutton Dawson Booth",
-    ),
-    (
-        "welsh",
-        4,
-        "Rhys Cerys Dafydd Sioned Owain Bethan Gethin Ffion Iwan Angharad Llinos Emyr Gwen Aled Elin Geraint",
-        "Williams Davies Evans Thomas Roberts Lewis Morgan Griffiths Pritchard Llewellyn Pugh Prosser Howells Vaughan",
-    ),
-    (
-        "scottish",
-        4,
-        "Callum Eilidh Fraser Isla Hamish Morag Euan Kirsty Struan Mhairi Ruaridh Catriona",
-        "Macdonald Campbell Stewart Robertson MacLeod Ross Murray Sinclair Buchanan Cameron MacKenzie Gordon",
-    ),
-    (
-        "irish",
-        6,
-        "Siobhán Aoife Niamh Ciarán Seán Róisín Eoin Caoimhe Pádraig Orla Declan Gráinne Fionnuala Cathal Méabh Darragh",
-        "Murphy Kelly O'Sullivan Walsh Byrne Ryan O'Connor Kavanagh Doyle Brennan McCarthy Gallagher Ó_Súilleabháin Ní_Bhriain Lynch Fitzgerald",
-    ),
-    (
-        "polish",
-        5,
-        "Łukasz:m Agnieszka:f Katarzyna:f Piotr:m Małgorzata:f Tomasz:m Magdalena:f Paweł:m Joanna:f "
-        "Krzysztof:m Zofia:f Wojciech:m Ewa:f Michał:m Grzegorz:m Beata:f",
-        "Nowak Wójcik Kowalczyk Mazur Krawczyk Zając Król Wieczorek Kowalski|Kowalska Lewandowski|Lewandowska "
-        "Wiśniewski|Wiśniewska Zieliński|Zielińska Szymański|Szymańska Dąbrowski|Dąbrowska",
-    ),
-    (
-        "yoruba",
-        5,
-        "Adebayo Folake Oluwaseun Temitope Babajide Funmilayo Olumide Yetunde Adewale Bukola Ayodele Kehinde Tolulope Damilola",
-        "Adeyemi Ogunleye Adebisi Olaniyan Bakare Afolabi Oyelaran Adeleke Ogunbanjo Akinola Oladipo Balogun",
-    ),
-    (
-        "igbo",
-        3,
-        "Chinedu Ngozi Chiamaka Emeka Obinna Adaeze Ifeoma Uchenna Chidi Nkechi",
-        "Okafor Eze Nwosu Obi Okeke Onyekachi Nwachukwu Okonkwo Udeh Anyanwu",
-    ),
-    (
-        "akan",
-        3,
-        "Kwame Ama Kofi Abena Yaw Akosua Kwabena Efua Kojo Adwoa",
-        "Mensah Owusu Boateng Asante Osei Appiah Agyeman Amoah Darko Frimpong",
-    ),
-    (
-        "punjabi",
-        4,
-        "Harpreet Gurpreet Manpreet Jaspreet Simran Amarjit Rajinder Navdeep Balwinder Kiran Harjit Sukhdeep",
-        "Sandhu Gill Dhillon Sidhu Bains Grewal Johal Atwal Sangha Virdi Kaur Singh",
-    ),
-    (
-        "indian",
-        5,
-        "Priya Ravi Anjali Vikram Deepa Sanjay Meera Arjun Nisha Rahul Lakshmi Suresh Anitha Kavya Rohan Divya",
-        "Patel Shah Mehta Desai Sharma Joshi Rao Iyer Nair Menon Pillai Krishnan Reddy Gupta",
-    ),
-    (
-        "kerala",
-        4,
-        "Bincy Jincy Anju Jomon Sijo Reshma Shiji Tintu Jibin Soumya Ancy Libin",
-        "Varghese Kurian Mathew Joseph Abraham George Chacko Thomas Philip Jacob",
-    ),
-    (
-        "pakistani_bangladeshi",
-        5,
-        "Ayesha Imran Farah Bilal Sana Usman Nadia Hamza Rukhsana Tariq Shabnam Asif Rubina Faisal",
-        "Khan Hussain Ahmed Begum Rahman Chowdhury Malik Iqbal Akhtar Uddin Islam Mahmood",
-    ),
-    (
-        "arabic",
-        3,
-        "Omar Layla Youssef Fatima Khalid Mariam Hassan Noor Karim Huda Sami Rania",
-        "Haddad Al-Sayed Mansour Nasser Khoury Hamdan El-Amin Saleh Darwish Aziz",
-    ),
-    (
-        "filipino",
-        6,
-        "Maria_Cristina Jose Rowena Mark_Anthony Jennifer Rodel Maricel Arnel Liezel Joy Maria_Theresa Rommel Jocelyn Ramon",
-        "Santos Reyes Cruz Bautista Dela_Cruz Garcia Mendoza Villanueva Aquino Ramos Castillo Manalo Pascual Navarro",
-    ),
-    (
-        "chinese",
-        3,
-        "Wei Mei Jun Xiaoling Hao Yan Lei Jing Ying Ming Hui Ling",
-        "Chen Wang Li Zhang Liu Huang Wong Chan Lam Cheung Ng Lau",
-    ),
-    ("vietnamese", 2, "", ""),
-    (
-        "greek",
-        2,
-        "Georgios Eleni Dimitris Maria Nikos Katerina Yiannis Sofia Kostas Anastasia Christos Despina",
-        "Georgiou Nikolaou Christodoulou Konstantinou Ioannou Pappas Antoniou Charalambous Demetriou Papadakis",
-    ),
-    (
-        "somali",
-        2,
-        "Abdi Amina Mohamed Hodan Abdirahman Faadumo Ahmed Sahra Hassan Ifrah Yusuf Ubah",
-        "Farah Warsame Hersi Osman Jama Aden Ali Mohamud Ismail Abdullahi",
-    ),
-    (
-        "shona_ndebele",
-        3,
-        "Tendai Rudo Tatenda Chipo Farai Nyasha Tafadzwa Rutendo Blessing Precious",
-        "Moyo Ncube Dube Sibanda Ndlovu Mpofu Chikwanha Mutasa Nyathi Zulu",
-    ),
-    (
-        "romanian",
-        2,
-        "Ioana Andrei Elena Mihai Alexandra Cristian Raluca Bogdan",
-        "Popescu Ionescu Popa Dumitru Stan Constantin Munteanu Dinu",
-    ),
-    (
-        "portuguese",
-        2,
-        "João Inês Tiago Beatriz Rui Mariana Diogo Catarina",
-        "Silva Ferreira Pereira Oliveira Costa Rodrigues Sousa Carvalho",
-    ),
-    ("italian", 1, "Giulia Marco Francesca Luca Chiara Alessandro", "Rossi Bianchi Romano Colombo Ricci Esposito"),
-    ("nepali", 1, "Sunita Bikash Anisha Prakash Sabina Rajesh", "Gurung Tamang Rai Limbu Thapa Shrestha"),
-    ("turkish", 1, "Elif Mehmet Ayşe Emre Zeynep Burak", "Yılmaz Demir Kaya Şahin Çelik Aydın"),
-    (
-        "caribbean",
-        3,
-        "Marcia Delroy Sharon Winston Claudette Errol Beverley Leroy Paulette Desmond",
-        "Campbell Brown Williams Clarke Francis Grant Thompson Bailey Gordon Samuels",
-    ),
-)
-_VIET_FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Huỳnh")
-_VIET_GIVEN_F = ("Mai", "Hương", "Lan", "Linh", "Thảo", "Hoa", "Ngọc", "Trang")
-_VIET_GIVEN_M = ("Minh", "Long", "Hùng", "Dũng", "Tuấn", "Quang", "Đức", "Nam")
-
-# The showcase unit's people, so every scale shows the names a trainer can point at.
-SHOWCASE_PEOPLE = (
-    ("Siobhán Ó Briain", "ward manager", "manager"),
-    ("Zoë Fletcher", "nurse", "champion"),
-    ("Łukasz Nowak", "doctor", "champion"),
-    ("Nguyễn Thị Mai", "nurse", "staff"),
-)
-
 _SHOWCASE_NAMES = frozenset(p[0] for p in SHOWCASE_PEOPLE)
 
-# --- Concern phrases, by theme ({tool} is the tool's short name) -----------------------------
-_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
-    _T.JOB_SECURITY: (
-        "Asked whether {tool} is the first step to cutting posts on the ward.",
-        "Worried that {tool} will be used to justify fewer staff on each shift.",
-        "Felt nobody has said what happens to their role once {tool} is live.",
-        "Heard a rumour that bank shifts will be cut because of {tool}.",
-        "Asked if their banding will change now that {tool} does part of the job.",
-        "Worried that experience will count for less if {tool} makes the decisions.",
-        "Said the team feel they are training their own replacement.",
-    ),
-    _T.HUMAN_CONNECTION: (
-        "[patient] Worried patients will feel they are talking to a machine rather than to a person.",
-        "[patient] Felt {tool} puts a screen between staff and patients.",
-        "[listening] Said families may think nobody is listening if {tool} is in the room.",
-        "[patient] Worried about looking at the screen instead of the patient.",
-        "[admin] Worried families will get stock letters instead of a personal reply.",
-        "[rota] Worried the optimiser will ignore who works well together on a shift.",
-        "Felt the personal touch of the ward will be lost with {tool}.",
-    ),
-    _T.ACCURACY_AND_TRUST: (
-        "[drafting] Found {tool} got a medicine wrong and no longer trusts it.",
-        "[alert] Said {tool} went off several times on one shift for patients who were well.",
-        "Not sure how {tool} reaches its answer, so reluctant to act on it.",
-        "[alert|suggesting] Saw {tool} miss something the team had already spotted.",
-        "Worried that busy colleagues will accept whatever {tool} says without checking.",
-        "[drafting] Said the drafts from {tool} read well but are sometimes simply wrong.",
-        "[rota] Said the proposed rota broke agreed requests.",
-    ),
-    _T.WORKLOAD_AND_TIME: (
-        "Checking the output of {tool} takes longer than doing the job by hand at the moment.",
-        "Extra logins and clicks on a busy shift; felt {tool} adds work.",
-        "No protected time to learn {tool} on a short-staffed ward.",
-        "[alert] Too many prompts from {tool} on nights; worried about alert fatigue.",
-        "Felt {tool} arrived in the busiest month of the year.",
-    ),
-    _T.PRIVACY_AND_DATA: (
-        "Asked where the information from {tool} goes and who can see it.",
-        "Worried {tool} keeps information for longer than it needs to.",
-        "[listening] Unsure whether patients have agreed to {tool} being used.",
-        "Asked whether the vendor can see what goes into {tool}.",
-        "[listening] Worried conversations in the bay could be picked up by {tool}.",
-        "[rota] Asked who can see the requests and personal circumstances entered into {tool}.",
-    ),
-    _T.USABILITY_AND_TECHNICAL: (
-        "{Tool} logged them out halfway through and the work was lost.",
-        "The Wi-Fi in the side rooms drops, so {tool} stops working there.",
-        "The button for {tool} is hard to find on the shared computers.",
-        "{Tool} was slow to load on the ward computers during the morning rush.",
-        "Could not get {tool} to work on the older computer at the nurses' station.",
-    ),
-    _T.ETHICS_AND_LIABILITY: (
-        "Asked who is accountable if {tool} is wrong and a patient comes to harm.",
-        "Worried about signing off something {tool} produced without time to read it properly.",
-        "[patient] Raised whether {tool} works as well for patients whose first language is not English.",
-        "[rota] Asked whether {tool} treats part-time staff fairly.",
-        "Asked what the professional regulator says about relying on {tool}.",
-    ),
-    _T.TRAINING_GAP: (
-        "Missed the training sessions because of night shifts and feels left behind.",
-        "[drafting|suggesting] Has not been shown how to correct {tool} when it gets something wrong.",
-        "[alert] Has not been shown what to do after {tool} goes off.",
-        "New starter who has not had any training on {tool} yet.",
-        "The e-learning did not cover what to do when {tool} is down.",
-        "Bank staff are using {tool} without having been trained.",
-    ),
-    _T.OTHER: (
-        "General unease about {tool}; could not say exactly why.",
-        "Asked why the trust chose {tool} over other options.",
-        "Unhappy that the roll-out of {tool} clashed with other changes on the ward.",
-    ),
-}
-_WHERE = (
-    "Raised at handover",
-    "During the safety huddle",
-    "On a night shift",
-    "In the staff room",
-    "At the team meeting",
-    "In a one-to-one with the champion",
-    "After a training session",
-    "On the ward round",
-    "By message to the champion",
-)
-_AFTERWORD = (
-    "",
-    "",
-    "",
-    " Others on the shift felt the same.",
-    " Two colleagues agreed.",
-    " Asked for it to go to the ward manager.",
-    " Said it quietly after the huddle.",
-    " Has raised this before.",
-)
-_ROOT_CAUSES: dict[str, tuple[str, ...]] = {
-    _T.JOB_SECURITY: (
-        "No clear message yet about what the tool means for roles.",
-        "Rumours from another site.",
-        "The business case talked about efficiency but not about people.",
-    ),
-    _T.HUMAN_CONNECTION: (
-        "Had not seen the tool used in a real consultation.",
-        "Worry carried over from a poor experience elsewhere.",
-    ),
-    _T.ACCURACY_AND_TRUST: (
-        "Early version had a known fault, since fixed.",
-        "Had not been shown how to review and correct the output.",
-        "Alert threshold set too low for this unit.",
-    ),
-    _T.WORKLOAD_AND_TIME: (
-        "Double login on the shared computers.",
-        "Training booked on the busiest shifts.",
-        "Low-priority prompts switched on by default.",
-    ),
-    _T.PRIVACY_AND_DATA: (
-        "The information governance summary had not reached the ward.",
-        "Consent script not yet in the ward folder.",
-    ),
-    _T.USABILITY_AND_TECHNICAL: (
-        "Old computers and weak Wi-Fi.",
-        "Short session time-out.",
-        "No shortcut on the shared desktop.",
-    ),
-    _T.ETHICS_AND_LIABILITY: (
-        "Accountability was not explained in the training.",
-        "Professional guidance not yet shared.",
-    ),
-    _T.TRAINING_GAP: (
-        "Sessions only on day shifts.",
-        "Joined after the training wave.",
-        "Bank staff not on the training list.",
-    ),
-    _T.OTHER: ("Change fatigue after several projects at once.", "The reasons for the choice were never shared."),
-}
-_RESPONSES: dict[str, tuple[str, ...]] = {
-    _T.JOB_SECURITY: (
-        "Ward manager explained at the team meeting that no posts are being cut; time saved goes back into patient care.",
-        "Shared the trust's written commitment that {tool} will not replace any role.",
-        "Held a drop-in with the project lead and a union representative to answer questions about roles.",
-        "Showed how the time saved by {tool} on the pilot ward went back into patient care.",
-        "Set up a one-to-one with the ward manager to talk through what changes in their role, and what does not.",
-    ),
-    _T.HUMAN_CONNECTION: (
-        "[patient] Ran a huddle on how to introduce {tool} to patients and keep the focus on them.",
-        "[listening] Agreed the screen faces away during conversations; {tool} runs in the background.",
-        "[patient] Shared a short guide on explaining {tool} to patients and families.",
-        "Talked through how {tool} frees time for people rather than replacing the conversation.",
-        "[patient] Champion shadowed a shift and shared tips for keeping eye contact while {tool} is in use.",
-        "[admin|rota] Agreed that the personal parts stay personal: {tool} drafts, people decide and sign.",
-    ),
-    _T.ACCURACY_AND_TRUST: (
-        "[patient] Reminded the team that {tool} supports clinical judgement and showed how to override it.",
-        "Went through real examples of where {tool} gets it wrong and how to spot them.",
-        "Logged the example with the digital team and the vendor; the answer was shared at huddle.",
-        "Shared the audit of how often {tool} was right last month, including where it was wrong.",
-    ),
-    _T.WORKLOAD_AND_TIME: (
-        "Agreed protected time on the rota to practise with {tool}.",
-        "Set up single sign-on so {tool} opens without a second login.",
-        "Champion ran short huddles on the quickest way to use {tool}.",
-        "[alert] Switched off the low-priority prompts in {tool} after this feedback.",
-    ),
-    _T.PRIVACY_AND_DATA: (
-        "Shared the information governance approval and explained where data from {tool} is kept and for how long.",
-        "The information governance lead came to the team meeting to answer questions.",
-        "[listening] Added a consent script to the ward folder and went through it at huddle.",
-        "Confirmed the vendor cannot keep what goes into {tool}; shared the data protection summary.",
-    ),
-    _T.USABILITY_AND_TECHNICAL: (
-        "Logged it with the digital team; the time-out for {tool} was lengthened.",
-        "Added a shortcut to {tool} on every ward computer.",
-        "Estates fixed the Wi-Fi in the side rooms.",
-        "Champion made a one-page quick guide, now pinned beside each computer.",
-    ),
-    _T.ETHICS_AND_LIABILITY: (
-        "[patient] Shared the clinical safety case: the clinician stays accountable and {tool} is a support.",
-        "[admin|rota] Agreed that a named person checks and owns everything {tool} produces.",
-        "Discussed at the ethics forum; guidance on when not to use {tool} added to the ward folder.",
-        "Shared the medical director's note on accountability with all staff.",
-    ),
-    _T.TRAINING_GAP: (
-        "Booked a one-to-one session with the champion on a night shift.",
-        "Added night-shift and weekend training slots for {tool}.",
-        "Paired them with a mentor for their first month with {tool}.",
-        "Added {tool} to the new starter induction.",
-    ),
-    _T.OTHER: (
-        "Talked it through in a one-to-one and added the answer to the ward FAQ.",
-        "Shared the roadmap so the team can see what is coming and when.",
-        "Raised it with the project board; the answer was shared at the next team meeting.",
-    ),
-}
-_RESPONSE_AFTERWORD = (
-    "",
-    "",
-    " Fed back at the team meeting.",
-    " Added to the ward FAQ.",
-    " Colleague said it helped.",
-    " Checked back a fortnight later: concern settled.",
-)
-_INTERIM_RESPONSES = (
-    "Champion has arranged a follow-up conversation.",
-    "Passed to the ward manager; reply expected this week.",
-    "Logged with the digital team; waiting for their answer.",
-)
 _BARRIER_BY_THEME: dict[str, tuple[tuple[str, int], ...]] = {
-    _T.JOB_SECURITY: ((Barrier.DESIRE, 7), (Barrier.AWARENESS, 3)),
-    _T.HUMAN_CONNECTION: ((Barrier.DESIRE, 6), (Barrier.AWARENESS, 2), (Barrier.ABILITY, 2)),
-    _T.ACCURACY_AND_TRUST: ((Barrier.DESIRE, 4), (Barrier.KNOWLEDGE, 4), (Barrier.REINFORCEMENT, 2)),
-    _T.WORKLOAD_AND_TIME: ((Barrier.ABILITY, 5), (Barrier.DESIRE, 3), (Barrier.REINFORCEMENT, 2)),
-    _T.PRIVACY_AND_DATA: ((Barrier.AWARENESS, 5), (Barrier.KNOWLEDGE, 4), (Barrier.DESIRE, 1)),
-    _T.USABILITY_AND_TECHNICAL: ((Barrier.ABILITY, 7), (Barrier.KNOWLEDGE, 3)),
-    _T.ETHICS_AND_LIABILITY: ((Barrier.AWARENESS, 4), (Barrier.DESIRE, 4), (Barrier.KNOWLEDGE, 2)),
-    _T.TRAINING_GAP: ((Barrier.KNOWLEDGE, 7), (Barrier.ABILITY, 3)),
-    _T.OTHER: ((Barrier.AWARENESS, 4), (Barrier.DESIRE, 4), (Barrier.REINFORCEMENT, 2)),
+    Theme.JOB_SECURITY: ((Barrier.DESIRE, 7), (Barrier.AWARENESS, 3)),
+    Theme.HUMAN_CONNECTION: ((Barrier.DESIRE, 6), (Barrier.AWARENESS, 2), (Barrier.ABILITY, 2)),
+    Theme.ACCURACY_AND_TRUST: ((Barrier.DESIRE, 4), (Barrier.KNOWLEDGE, 4), (Barrier.REINFORCEMENT, 2)),
+    Theme.WORKLOAD_AND_TIME: ((Barrier.ABILITY, 5), (Barrier.DESIRE, 3), (Barrier.REINFORCEMENT, 2)),
+    Theme.PRIVACY_AND_DATA: ((Barrier.AWARENESS, 5), (Barrier.KNOWLEDGE, 4), (Barrier.DESIRE, 1)),
+    Theme.USABILITY_AND_TECHNICAL: ((Barrier.ABILITY, 7), (Barrier.KNOWLEDGE, 3)),
+    Theme.ETHICS_AND_LIABILITY: ((Barrier.AWARENESS, 4), (Barrier.DESIRE, 4), (Barrier.KNOWLEDGE, 2)),
+    Theme.TRAINING_GAP: ((Barrier.KNOWLEDGE, 7), (Barrier.ABILITY, 3)),
+    Theme.OTHER: ((Barrier.AWARENESS, 4), (Barrier.DESIRE, 4), (Barrier.REINFORCEMENT, 2)),
 }
 _HIGH_SEVERITY = {
-    _T.JOB_SECURITY: 0.25,
-    _T.ETHICS_AND_LIABILITY: 0.3,
-    _T.ACCURACY_AND_TRUST: 0.2,
-    _T.PRIVACY_AND_DATA: 0.15,
+    Theme.JOB_SECURITY: 0.25,
+    Theme.ETHICS_AND_LIABILITY: 0.3,
+    Theme.ACCURACY_AND_TRUST: 0.2,
+    Theme.PRIVACY_AND_DATA: 0.15,
 }
 
-_SESSION_NOTES = (
-    "Good questions about {theme}.",
-    "Two colleagues asked for a follow-up one-to-one.",
-    "Ran over time: lots of hands-on practice.",
-    "Used the ward computer; the seminar room was booked.",
-    "Covered the quick guide and the FAQ.",
-    "Quiet shift, so everyone could take part.",
-    "Bank staff joined for the first time.",
-    "Mostly questions about {theme}; answered most on the spot.",
-)
-_CHECKIN_NOTES = (
-    (
-        "Still nervous about {tool}; went through the basics again together.",
-        "Missed the last meeting because of staffing; restarted with a short practice.",
-        "Talked through worries about {tool} before trying it together.",
-    ),
-    (
-        "Using {tool} on some shifts now; practised the trickier cases together.",
-        "Practised correcting the output together; getting quicker.",
-        "Watched a shift together and agreed two things to work on.",
-    ),
-    (
-        "Confident with {tool}; now helping a colleague get started.",
-        "Ready for sign-off; used {tool} unprompted all week.",
-        "Used {tool} on every shift this fortnight without needing help.",
-    ),
-)
-_IDEAS = (
-    ("Use {tool} for discharge letters too", "Could {tool} draft the discharge letter while we finish the notes?"),
-    ("A quick-reference card beside each PC", "A one-page card on the wall for {tool}, for bank and agency staff."),
-    ("Train night staff at handover", "Night staff miss the day sessions; a 15-minute slot at the 20:00 handover."),
-    ("Let patients hear what {tool} is for", "A short script for telling patients what {tool} does before we use it."),
-    ("Turn off the duplicate alert", "The same warning comes twice from {tool}; one alert would be trusted more."),
-    ("Super-user on every shift", "Name one confident colleague per shift that others can ask about {tool}."),
-    ("Share the time saved each month", "Show the minutes {tool} saved at the staff meeting, so we see it working."),
-    ("Headsets for the busy bays", "Background noise in the bays garbles {tool}; a few headsets would help."),
-)
-_NOT_NOW_REASONS = (
-    "Waiting for the supplier's next release",
-    "No budget this year; raised with the matron",
-    "Information governance must approve it first",
-    "Revisit after go-live on every unit",
-)
-_ENDED_NOTES = (
-    "Pairing ended: moved to permanent nights; will pick up again later.",
-    "Pairing ended: long-term leave.",
-    "Pairing ended by agreement; will restart later.",
-)
 _MEETING_STARTS = (8 * 60 + 30, 10 * 60, 11 * 60 + 30, 13 * 60 + 30, 14 * 60, 15 * 60 + 30, 19 * 60 + 30)
 
 
@@ -1401,11 +504,11 @@ class _Generator:
     def unit_catalogue(self) -> list[tuple[str, str, str]]:
         """Return ``spec.units`` (name, specialty, kind): named departments first, then wards."""
         out = list(UNITS[: self.spec.units])
-        trees = list(_WARD_TREES)
+        trees = list(WARD_TREES)
         self.rng.shuffle(trees)
         i = 0
         while len(out) < self.spec.units:
-            out.append((f"{trees[i]} Ward", _WARD_SPECIALTIES[i % len(_WARD_SPECIALTIES)], "ward"))
+            out.append((f"{trees[i]} Ward", WARD_SPECIALTIES[i % len(WARD_SPECIALTIES)], "ward"))
             i += 1
         return out
 
@@ -1417,7 +520,7 @@ class _Generator:
         total = sum(weights)
         sizes = [max(20, round(self.spec.staff * w / total)) for w in weights]
         sizes[-1] += self.spec.staff - sum(sizes)
-        sites = _SITES[: max(1, min(len(_SITES), self.spec.units // 12 + (1 if self.spec.units > 1 else 0)))]
+        sites = SITES[: max(1, min(len(SITES), self.spec.units // 12 + (1 if self.spec.units > 1 else 0)))]
         refs = rng.sample(range(1_000_000, 10_000_000), self.spec.staff + 10)
         names = _NamePool(rng)
         start = self.start.toordinal()
@@ -1610,13 +713,7 @@ class _Generator:
         info = TOOLS[ro.tool]
         day = self.weekday(self.end + rng.randint(3, 24))
         fmt = rng.choice((SessionFormat.HANDS_ON, SessionFormat.HUDDLE, SessionFormat.DEMO))
-        topic = rng.choice(
-            (
-                f"{info.name}: hands-on drop-in for colleagues not yet trained",
-                f"{info.name}: refresher and what has changed",
-                f"{info.name}: questions and answers",
-            )
-        )
+        topic = rng.choice(UPCOMING_TOPICS).format(tool=info.name)
         self.record(
             "training_session",
             self.end,
@@ -1670,7 +767,7 @@ class _Generator:
                     trainer,
                     SessionFormat.HANDS_ON,
                     90,
-                    f"Train the trainer: {info.name} for unit champions",
+                    TRAIN_THE_TRAINER.format(tool=info.name),
                     [(attendees, "lead")],
                 )
             )
@@ -1725,7 +822,7 @@ class _Generator:
                 continue
             topic = rng.choice(info.topics)
             if not new and (due or day > ro.midpoint + 3 * ro.spread):
-                topic = f"Refresher: {topic[0].lower()}{topic[1:]}"
+                topic = REFRESHER_TOPIC.format(topic=f"{topic[0].lower()}{topic[1:]}")
             remember(
                 self.add_session(
                     ro,
@@ -1763,18 +860,8 @@ class _Generator:
             verified_by, verified_on = self.staff_id[unit.manager], self.iso(v)
         notes = None
         if rng.random() < 0.35:
-            theme = rng.choice(
-                (
-                    "consent",
-                    "checking the output",
-                    "what happens when it is down",
-                    "accountability",
-                    "where the data goes",
-                    "alerts on nights",
-                    "time pressures",
-                )
-            )
-            notes = rng.choice(_SESSION_NOTES).format(theme=theme)
+            theme = rng.choice(NOTE_THEMES)
+            notes = rng.choice(SESSION_NOTES).format(theme=theme)
         minute = rng.choice(_MEETING_STARTS)
         session_id = self.record(
             "training_session",
@@ -1880,10 +967,10 @@ class _Generator:
             high = _HIGH_SEVERITY.get(theme, 0.08) * (1.5 if lagging else 1.0)
             roll = rng.random()
             severity = "high" if roll < high else ("medium" if roll < high + 0.45 else "low")
-            text = rng.choice(_phrases(info, _DESCRIPTIONS, theme)).format(
+            text = rng.choice(phrases(info, DESCRIPTIONS, theme)).format(
                 tool=tool_word, Tool=tool_word[0].upper() + tool_word[1:]
             )
-            description = f"{rng.choice(_WHERE)}: {text[0].lower()}{text[1:]}{rng.choice(_AFTERWORD)}"
+            description = f"{rng.choice(WHERE)}: {text[0].lower()}{text[1:]}{rng.choice(AFTERWORD)}"
             reporter = rng.choice(unit.champions)
             raised_by = self.staff_id[rng.choice(others)] if others and rng.random() < 0.2 else None
             # How long it takes to act: days to weeks, longer where the unit is struggling.
@@ -1898,14 +985,14 @@ class _Generator:
                 status = ConcernStatus.CLOSED if rng.random() < 0.7 else ConcernStatus.ADDRESSED
                 resolved_on = resolved
                 response = self.response_text(ro, theme)
-                root_cause = rng.choice(_ROOT_CAUSES[theme]) if rng.random() < 0.8 else None
+                root_cause = rng.choice(ROOT_CAUSES[theme]) if rng.random() < 0.8 else None
                 owner = self.staff_name[reporter if rng.random() < 0.7 else unit.manager]
             else:
                 if rng.random() < 0.55:
                     status = ConcernStatus.IN_PROGRESS
                     owner = self.staff_name[reporter if rng.random() < 0.6 else unit.manager]
                     if rng.random() < 0.5:
-                        response = rng.choice(_INTERIM_RESPONSES)
+                        response = rng.choice(INTERIM_RESPONSES)
                 elif rng.random() < 0.4:
                     owner = self.staff_name[reporter]
             self.record(
@@ -1932,11 +1019,11 @@ class _Generator:
         """Return a "you said, we did" action that fits the tool and the theme."""
         rng = self.rng
         info = TOOLS[ro.tool]
-        options = _phrases(info, _RESPONSES, theme)
+        options = phrases(info, RESPONSES, theme)
         if theme == Theme.ACCURACY_AND_TRUST and rng.random() < 0.6:
             options = info.accuracy_responses
         text = rng.choice(options).format(tool=info.short)
-        return f"{text[0].upper()}{text[1:]}{rng.choice(_RESPONSE_AFTERWORD)}"
+        return f"{text[0].upper()}{text[1:]}{rng.choice(RESPONSE_AFTERWORD)}"
 
     # ---- readiness and stories ---------------------------------------------------------------
 
@@ -2019,7 +1106,7 @@ class _Generator:
         day = ro.announce + rng.randint(10, 60)
         staff = ro.unit.staff
         while day <= self.end:
-            title, description = rng.choice(_IDEAS)
+            title, description = rng.choice(IDEAS)
             age = self.end - day
             if age > 240:
                 status = rng.choice(("done", "done", "planned", "not now"))
@@ -2042,7 +1129,7 @@ class _Generator:
                 title=title.format(tool=TOOLS[ro.tool].short),
                 description=description.format(tool=TOOLS[ro.tool].short),
                 status=status,
-                status_reason=rng.choice(_NOT_NOW_REASONS) if status == "not now" else None,
+                status_reason=rng.choice(NOT_NOW_REASONS) if status == "not now" else None,
                 status_on=self.iso(decided),
                 led_to_rollout_id=None,
                 led_to_story_id=None,
@@ -2153,7 +1240,7 @@ class _Generator:
             progress = rng.randint(20, 60)
         else:
             progress = min(95, int(100 * len(days) / full))
-        goal = rng.choice(info.goals + ("Feel confident enough to support others on the ward",))
+        goal = rng.choice(info.goals + (SHARED_GOAL,))
         pairing_id = self.new_id()
         created = self.stamp(started)
         touched = ended_on if ended_on is not None else (days[-1] if days else started)
@@ -2177,9 +1264,9 @@ class _Generator:
         for k, day in enumerate(days):
             confidence = min(5, max(1, round(c0 + gain * (k + 1) / full + rng.uniform(-0.5, 0.5))))
             band = 0 if confidence <= 2 else (1 if confidence == 3 else 2)
-            note = rng.choice(_CHECKIN_NOTES[band]).format(tool=info.short)
+            note = rng.choice(CHECKIN_NOTES[band]).format(tool=info.short)
             if status is PairingStatus.ENDED and k == len(days) - 1:
-                note = rng.choice(_ENDED_NOTES)
+                note = rng.choice(ENDED_NOTES)
             created = self.stamp(day)
             checkins.append(
                 {
@@ -2194,25 +1281,6 @@ class _Generator:
                     "note": note,
                 }
             )
-
-
-_PHRASE_CACHE: dict[tuple[int, str, str], tuple[str, ...]] = {}
-
-
-def _phrases(info: ToolInfo, table: dict[str, tuple[str, ...]], theme: str) -> tuple[str, ...]:
-    """Return the phrases of a theme that fit a tool: untagged ones, and '[a|b] ...' ones sharing a trait."""
-    key = (id(table), info.key, theme)
-    found = _PHRASE_CACHE.get(key)
-    if found is None:
-        out = []
-        for phrase in table[theme]:
-            if phrase.startswith("["):
-                tags, _, phrase = phrase[1:].partition("] ")
-                if not info.traits.intersection(tags.split("|")):
-                    continue
-            out.append(phrase)
-        found = _PHRASE_CACHE[key] = tuple(out)
-    return found
 
 
 _FORMATS = (
@@ -2241,10 +1309,10 @@ class _NamePool:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.used: set[str] = set()
-        self.cultures = [c[0] for c in _NAMES]
-        self.weights = [c[1] for c in _NAMES]
-        self.given = {c[0]: _split(c[2]) for c in _NAMES}
-        self.family = {c[0]: _split(c[3]) for c in _NAMES}
+        self.cultures = [c[0] for c in NAMES]
+        self.weights = [c[1] for c in NAMES]
+        self.given = {c[0]: _split(c[2]) for c in NAMES}
+        self.family = {c[0]: _split(c[3]) for c in NAMES}
 
     def reserve(self, names) -> None:
         """Mark names as taken (the showcase people)."""
@@ -2270,8 +1338,8 @@ class _NamePool:
         rng = self.rng
         if culture == "vietnamese":
             if rng.random() < 0.5:
-                return f"{rng.choice(_VIET_FAMILY)} Thị {rng.choice(_VIET_GIVEN_F)}"
-            return f"{rng.choice(_VIET_FAMILY)} Văn {rng.choice(_VIET_GIVEN_M)}"
+                return f"{rng.choice(VIET_FAMILY)} Thị {rng.choice(VIET_GIVEN_F)}"
+            return f"{rng.choice(VIET_FAMILY)} Văn {rng.choice(VIET_GIVEN_M)}"
         given, gender = rng.choice(self.given[culture])
         # Some colleagues carry a family name from another culture (marriage, heritage).
         family_culture = rng.choices(self.cultures, self.weights)[0] if rng.random() < 0.08 else culture

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 
 class Theme(StrEnum):
-    """What a concern is about (DESIGN.md's documented list)."""
+    """What a concern is about (the documented list: docs/data-model.md, "Fixed vocabularies")."""
 
     JOB_SECURITY = "job security"
     HUMAN_CONNECTION = "human connection"

@@ -1,6 +1,6 @@
 """Export every table's live records for Excel: a folder of CSV files or one XLSX workbook.
 
-Columns are the documented ones (DESIGN.md), in schema order, with two exceptions made on purpose:
+Columns are the documented ones (docs/data-model.md), in schema order, with two exceptions made on purpose:
 the ``audit`` table is not exported (its ``actor`` and ``changes`` hold names and concern text),
 and ``incident.raised_by`` is left out (who raised a concern is confidential; it exists only so
 the champion can offer follow-up). Who suggested or backed a staff idea (``idea.suggested_by``,

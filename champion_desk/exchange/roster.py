@@ -176,6 +176,24 @@ def parse_map_options(options: Sequence[str], headers: Sequence[str], fields: Se
     return mapping
 
 
+def complete_mapping(
+    options: Sequence[str],
+    headers: Sequence[str],
+    parse: Callable[[Sequence[str], Sequence[str]], Mapping_] = parse_map_options,
+    guess: Callable[[Sequence[str]], Mapping_] = guess_mapping,
+) -> Mapping_:
+    """Return ``--map`` options, with the fields they do not name matched by their usual header names.
+
+    ``parse`` and ``guess`` let another import (a tool's usage export) complete its own mapping.
+    """
+    mapping = parse(options, headers) if options else {}
+    taken = {c for cols in mapping.values() for c in cols}
+    for name, cols in guess(headers).items():
+        if name not in mapping and not taken.intersection(cols):
+            mapping[name] = cols
+    return mapping
+
+
 def _check_columns(mapping: Mapping_, headers: Sequence[str]) -> None:
     for name, cols in mapping.items():
         for col in cols:

@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from champion_desk.errors import ChampionDeskError
+from champion_desk.exchange import roster
 from champion_desk.exchange.roster import Mapping_, RowProblem, normalise_header
-from champion_desk.exchange.roster import guess_mapping as _guess
-from champion_desk.exchange.roster import parse_map_options as _parse_map
 from champion_desk.exchange.tabular import TableFile, read_table
 from champion_desk.store import importing, records
 from champion_desk.store.database import Database
@@ -171,7 +170,7 @@ COUNT_WORDS = (
 
 def guess_mapping(headers: Sequence[str]) -> Mapping_:
     """Return the columns that look like each usage field, by common export header names."""
-    mapping = _guess(headers, FIELDS, SYNONYMS)
+    mapping = roster.guess_mapping(headers, FIELDS, SYNONYMS)
     if "count" not in mapping:
         taken = {c for cols in mapping.values() for c in cols}
         for header in headers:
@@ -184,17 +183,12 @@ def guess_mapping(headers: Sequence[str]) -> Mapping_:
 
 def parse_map_options(options: Sequence[str], headers: Sequence[str]) -> Mapping_:
     """Turn ``FIELD=COLUMN`` options into a mapping. Raises RosterError for an unknown field or column."""
-    return _parse_map(options, headers, FIELDS)
+    return roster.parse_map_options(options, headers, FIELDS)
 
 
 def complete_mapping(options: Sequence[str], headers: Sequence[str]) -> Mapping_:
     """Return ``--map`` options, with the fields they do not name matched by their usual header names."""
-    mapping = parse_map_options(options, headers) if options else {}
-    taken = {c for cols in mapping.values() for c in cols}
-    for name, cols in guess_mapping(headers).items():
-        if name not in mapping and not taken.intersection(cols):
-            mapping[name] = cols
-    return mapping
+    return roster.complete_mapping(options, headers, parse_map_options, guess_mapping)
 
 
 def check_mapping(mapping: Mapping_, headers: Sequence[str], default_tool: str | None) -> None:

@@ -1,6 +1,6 @@
 """The documented schema: tables, columns and indexes, created by versioned migrations.
 
-Table and column names are part of the product (DESIGN.md): a manager may open the file in any
+Table and column names are part of the product (docs/data-model.md): a manager may open the file in any
 SQLite tool, so never rename them casually.
 """
 
@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from champion_desk.store import summaries
 
 if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually runs.
+    from collections.abc import Callable
+
     import sqlite_utils
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
@@ -311,7 +313,8 @@ ADDED_INDEXES: dict[int, tuple[str, ...]] = {
 }
 
 RECORD_TABLES: tuple[str, ...] = tuple(t for t in TABLE_DDL if t != "audit")
-# The records a champion logs (DESIGN.md's data model); the rest support next-step suggestions.
+# The records a champion logs (docs/data-model.md); settings, responses to suggested next steps and
+# where other logbooks stand are the app's own bookkeeping.
 LOGBOOK_TABLES: tuple[str, ...] = tuple(
     t for t in RECORD_TABLES if t not in ("setting", "suggestion_response", "sync_peer")
 )
@@ -553,26 +556,35 @@ def _version_15(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 15")
 
 
+# Every migration in order: (name, step). A name is recorded in each file's _sqlite_migrations
+# when its step runs, so a released name is never changed nor a step dropped (a file would run it
+# again); its number is the schema version it brings the file to.
+MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
+    ("0001_initial_schema", _initial_schema),
+    ("0002_next_steps", _version_2),
+    ("0003_metric_indexes", _version_3),
+    ("0004_series_indexes", _version_4),
+    ("0005_summaries", _version_5),
+    ("0006_summary_totals", _version_6),
+    ("0007_resolution_totals", _version_7),
+    ("0008_resolution_dates", _version_8),
+    ("0009_sparse_link_indexes", _version_9),
+    ("0010_real_calendar_dates", _version_10),
+    ("0011_signatures", _version_11),
+    ("0012_usage", _version_12),
+    ("0013_ideas", _version_13),
+    ("0014_audit_exports", _version_14),
+    ("0015_sync_peer", _version_15),
+)
+
+
 def migrations():
     """Return the sqlite-utils ``Migrations`` set; each step also sets ``PRAGMA user_version``."""
     from sqlite_utils import Migrations
 
     steps = Migrations(MIGRATION_SET)
-    steps(name="0001_initial_schema")(_initial_schema)
-    steps(name="0002_next_steps")(_version_2)
-    steps(name="0003_metric_indexes")(_version_3)
-    steps(name="0004_series_indexes")(_version_4)
-    steps(name="0005_summaries")(_version_5)
-    steps(name="0006_summary_totals")(_version_6)
-    steps(name="0007_resolution_totals")(_version_7)
-    steps(name="0008_resolution_dates")(_version_8)
-    steps(name="0009_sparse_link_indexes")(_version_9)
-    steps(name="0010_real_calendar_dates")(_version_10)
-    steps(name="0011_signatures")(_version_11)
-    steps(name="0012_usage")(_version_12)
-    steps(name="0013_ideas")(_version_13)
-    steps(name="0014_audit_exports")(_version_14)
-    steps(name="0015_sync_peer")(_version_15)
+    for name, step in MIGRATIONS:
+        steps(name=name)(step)
     return steps
 
 

@@ -34,12 +34,12 @@ from PySide6.QtWidgets import (
 
 from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.messages import show_error
 from champion_desk.ui.screen_fit import fit_to_screen
 
 
 def run_operation(parent: QWidget, title: str, fn: Any, *args: Any, **kwargs: Any) -> Any | None:
     """Run ``fn`` behind the progress dialog; return its result, or None after showing why it stopped."""
-    from champion_desk.ui.pages.operations import show_error
     from champion_desk.ui.workers import OperationCancelled, run_with_progress
 
     try:

@@ -6,7 +6,9 @@ that will run (the same ``plan_import``), so what the user approves is what land
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
@@ -35,6 +37,7 @@ from champion_desk.errors import ChampionDeskError
 from champion_desk.exchange import roster
 from champion_desk.exchange.tabular import TableFile
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.messages import show_error
 from champion_desk.ui.screen_fit import fit_to_screen
 
 PREVIEW_ROWS = 8
@@ -58,17 +61,35 @@ ENCODINGS = (
 )
 
 
+def set_up_wizard(wizard: QWizard, title: str, name: str) -> None:
+    """Give an import wizard its title, its name for screen readers, and the look every import shares."""
+    wizard.setWindowTitle(title)
+    wizard.setAccessibleName(name)
+    wizard.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+    wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+    wizard.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+
+
+def offer_columns(combo: QComboBox, headers: list[str]) -> None:
+    """Offer every named column of the file in a column choice, after "(not in the file)" (data: '')."""
+    combo.clear()
+    combo.addItem(NOT_IN_FILE, "")
+    for header in headers:
+        if header:
+            combo.addItem(header, header)
+
+
 def preview_table(parent: QWidget) -> QTableWidget:
-    """Return the read-only table that previews a file's first rows as they will be read."""
-    table = QTableWidget(parent)
-    table.setAccessibleName("Preview of the first rows")
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    """Return the read-only table a mapping page shows the file's first rows in."""
+    preview = QTableWidget(parent)
+    preview.setAccessibleName("Preview of the first rows")
+    preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     # Qt's corner button (select all) has no name of its own: a screen reader would say only "button".
-    corner = table.findChild(QAbstractButton)
+    corner = preview.findChild(QAbstractButton)
     if corner is not None:
         corner.setAccessibleName("Select every row of the preview")
-    return table
+    return preview
 
 
 class ImportWizard(QWizard):
@@ -81,11 +102,7 @@ class ImportWizard(QWizard):
         self.mapping: roster.Mapping_ = {}
         self.plan: roster.ImportPlan | None = None
         self.result: roster.ImportPlan | None = None
-        self.setWindowTitle("Import staff from an HR roster")
-        self.setAccessibleName("Import roster wizard")
-        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
-        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        set_up_wizard(self, "Import staff from an HR roster", "Import roster wizard")
         self.file_page = FilePage(self, path)
         self.mapping_page = MappingPage(self)
         self.report_page = ReportPage(self)
@@ -208,12 +225,8 @@ class MappingPage(QWizardPage):
         guessed = roster.guess_mapping(table.headers)
         for name, combo in self.combos.items():
             combo.blockSignals(True)
-            combo.clear()
+            offer_columns(combo, table.headers)
             # Item data is the column names joined by tabs: Qt compares strings reliably, tuples not.
-            combo.addItem(NOT_IN_FILE, "")
-            for header in table.headers:
-                if header:
-                    combo.addItem(header, header)
             if len(guessed.get(name, ())) > 1:
                 combo.addItem(" + ".join(guessed[name]), "\t".join(guessed[name]))
             index = combo.findData("\t".join(guessed.get(name, ())))
@@ -346,7 +359,12 @@ class ReportPage(QWizardPage):
 
 
 class ConfirmPage(QWizardPage):
-    """Step 4: say exactly what will happen; the Import button runs it (with progress, cancellable)."""
+    """Step 4: say exactly what will happen; the Import button runs it (with progress, cancellable).
+
+    The usage wizard's page is this one with its own words and its own import (``import_call``).
+    """
+
+    progress_title = "Importing the roster"
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
@@ -378,28 +396,32 @@ class ConfirmPage(QWizardPage):
             "<p>If something looks wrong afterwards, File → Restore from backup… brings back the database as it was.</p>"
         )
 
+    def import_call(self) -> tuple[Callable[..., Any], dict[str, Any]]:
+        """Return the import to run on (db, table, mapping, actor) and its own keywords."""
+        return roster.import_roster, {}
+
     def validatePage(self) -> bool:  # Qt override
         from champion_desk.ui.workers import OperationCancelled, run_with_progress
 
         plan = self.wiz.plan
+        run_import, keywords = self.import_call()
         try:
             self.wiz.result = run_with_progress(
                 self,
-                "Importing the roster",
-                roster.import_roster,
+                self.progress_title,
+                run_import,
                 self.wiz.context.db,
                 plan.table,
                 plan.mapping,
                 self.wiz.context.actor,
                 skip_invalid=bool(plan.problems),
                 label=f"Importing {plan.table.path.name}…",
+                **keywords,
             ).wait()
         except OperationCancelled:
             self.text.setText(self.text.text() + "<p><b>Cancelled: nothing was imported.</b></p>")
             return False
         except ChampionDeskError as exc:
-            from champion_desk.ui.pages.operations import show_error
-
             show_error(self, "Import not done", exc)
             return False
         self.wiz.context.notify_changed("*")
@@ -407,7 +429,7 @@ class ConfirmPage(QWizardPage):
 
 
 class DonePage(QWizardPage):
-    """The outcome, in the same words as the command line's report."""
+    """The outcome, in the same words as the command line's report (the usage wizard's: its own words)."""
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()

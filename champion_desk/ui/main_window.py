@@ -40,11 +40,13 @@ from PySide6.QtWidgets import (
 )
 
 import champion_desk
+from champion_desk import navigation
 from champion_desk.errors import ChampionDeskError
 from champion_desk.paths import resource_path
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.dialogs.registry import open_record
 from champion_desk.ui.pages.base import Page
-from champion_desk.ui.pages.operations import DeletionHistory, open_record
+from champion_desk.ui.pages.operations import DeletionHistory
 from champion_desk.ui.screen_fit import room_for
 from champion_desk.ui.settings import Settings
 
@@ -62,20 +64,12 @@ class PageSpec:
     class_name: str
 
 
-PAGES: tuple[PageSpec, ...] = (
-    PageSpec("home", "Home", "champion_desk.ui.pages.home", "HomePage"),
-    PageSpec("training", "Training", "champion_desk.ui.pages.training", "TrainingPage"),
-    PageSpec("concerns", "Concerns", "champion_desk.ui.pages.concerns", "ConcernsPage"),
-    PageSpec("mentoring", "Mentoring", "champion_desk.ui.pages.mentoring", "MentoringPage"),
-    PageSpec("stories", "Stories", "champion_desk.ui.pages.stories", "StoriesPage"),
-    PageSpec("ideas", "Ideas", "champion_desk.ui.pages.ideas", "IdeasPage"),
-    PageSpec("readiness", "Readiness", "champion_desk.ui.pages.readiness", "ReadinessPage"),
-    PageSpec("people", "People", "champion_desk.ui.pages.people", "PeoplePage"),
-    PageSpec("tools", "Tools & roadmap", "champion_desk.ui.pages.tools", "ToolsPage"),
-    PageSpec("dashboard", "Dashboard", "champion_desk.ui.pages.dashboard", "DashboardPage"),
-    PageSpec("briefing", "Briefing", "champion_desk.ui.pages.briefing", "BriefingPage"),
+# Each page lives in ui/pages/<name>.py as <Name>Page; the list and its order are navigation.PAGES.
+PAGES: tuple[PageSpec, ...] = tuple(
+    PageSpec(p.name, p.title, f"champion_desk.ui.pages.{p.name}", f"{p.name.capitalize()}Page")
+    for p in navigation.PAGES
 )
-PAGE_NAMES = tuple(p.name for p in PAGES)
+PAGE_NAMES = navigation.PAGE_NAMES
 
 
 ICON_COLOUR = "#2E7DB8"  # the stroke colour the page icons are drawn in

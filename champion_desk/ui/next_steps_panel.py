@@ -24,7 +24,8 @@ from champion_desk.domain.scope import Scope
 from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.background import BackgroundRead, start_read
 from champion_desk.ui.context import AppContext
-from champion_desk.ui.pages.operations import open_record, show_error
+from champion_desk.ui.dialogs.registry import open_record
+from champion_desk.ui.messages import show_error
 
 if TYPE_CHECKING:
     from champion_desk.domain.next_steps import Suggestion

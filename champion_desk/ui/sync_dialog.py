@@ -41,6 +41,7 @@ from champion_desk.exchange.sync import (
 from champion_desk.store import syncing
 from champion_desk.store.connection import logbook_identity
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.messages import show_error
 from champion_desk.ui.models.records import Column, RecordTableModel
 from champion_desk.ui.settings import Settings
 
@@ -190,7 +191,6 @@ class SyncDialog(QDialog):
 
     def sync(self) -> None:
         """Run the sync behind the progress dialog, then show its lines and the new status."""
-        from champion_desk.ui.pages.operations import show_error
         from champion_desk.ui.workers import OperationCancelled, run_with_progress
 
         text = self.folder.text().strip()

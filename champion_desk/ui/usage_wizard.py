@@ -7,7 +7,9 @@ so what the user approves is what lands. The first page says how individual use 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,7 +29,16 @@ from champion_desk.exchange import usage
 from champion_desk.exchange.roster import Mapping_
 from champion_desk.exchange.tabular import TableFile
 from champion_desk.ui.context import AppContext
-from champion_desk.ui.import_wizard import NOT_IN_FILE, PREVIEW_ROWS, FilePage, ReportPage, preview_table
+from champion_desk.ui.import_wizard import (
+    PREVIEW_ROWS,
+    ConfirmPage,
+    DonePage,
+    FilePage,
+    ReportPage,
+    offer_columns,
+    preview_table,
+    set_up_wizard,
+)
 
 TRUST_FIRST = (
     "How much one colleague uses a tool is theirs: it is here to offer help, never to rank anyone. "
@@ -55,11 +66,7 @@ class UsageWizard(QWizard):
         self.tool: str | None = None
         self.plan: usage.UsagePlan | None = None
         self.result: usage.UsagePlan | None = None
-        self.setWindowTitle("Import a tool's usage")
-        self.setAccessibleName("Import usage wizard")
-        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
-        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        set_up_wizard(self, "Import a tool's usage", "Import usage wizard")
         self.file_page = FilePage(self, None)
         self.file_page.setTitle("Step 1 of 4 — Choose the usage export")
         self.file_page.setSubTitle(
@@ -130,11 +137,7 @@ class UsageMappingPage(QWizardPage):
         self.tool_combo.blockSignals(False)
         for name, combo in self.combos.items():
             combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(NOT_IN_FILE, "")
-            for header in table.headers:
-                if header:
-                    combo.addItem(header, header)
+            offer_columns(combo, table.headers)
             combo.setCurrentIndex(max(combo.findData(guessed.get(name, ("",))[0]), 0))
             combo.blockSignals(False)
         self.update_preview()
@@ -228,22 +231,10 @@ class UsageReportPage(ReportPage):
         self.skip.setChecked(False)
 
 
-class UsageConfirmPage(QWizardPage):
+class UsageConfirmPage(ConfirmPage):
     """Step 4: say what will happen; the Import button runs it (with progress, cancellable)."""
 
-    def __init__(self, wizard: UsageWizard) -> None:
-        super().__init__()
-        self.wiz = wizard
-        self.setTitle("Step 4 of 4 — Import")
-        self.setSubTitle("Press Import to write these changes. A backup of the database is taken first.")
-        self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, "Import")
-        self.text = QLabel(self)
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
-        layout.addStretch(1)
+    progress_title = "Importing usage"
 
     def initializePage(self) -> None:  # Qt override
         plan = self.wiz.plan
@@ -257,47 +248,12 @@ class UsageConfirmPage(QWizardPage):
             "File → Restore from backup… brings back the database as it was.</p>"
         )
 
-    def validatePage(self) -> bool:  # Qt override
-        from champion_desk.ui.workers import OperationCancelled, run_with_progress
-
-        plan = self.wiz.plan
-        try:
-            self.wiz.result = run_with_progress(
-                self,
-                "Importing usage",
-                usage.import_usage,
-                self.wiz.context.db,
-                plan.table,
-                plan.mapping,
-                self.wiz.context.actor,
-                tool=self.wiz.tool,
-                skip_invalid=bool(plan.problems),
-                label=f"Importing {plan.table.path.name}…",
-            ).wait()
-        except OperationCancelled:
-            self.text.setText(self.text.text() + "<p><b>Cancelled: nothing was imported.</b></p>")
-            return False
-        except ChampionDeskError as exc:
-            from champion_desk.ui.pages.operations import show_error
-
-            show_error(self, "Import not done", exc)
-            return False
-        self.wiz.context.notify_changed("*")
-        return True
+    def import_call(self) -> tuple[Callable[..., Any], dict[str, Any]]:
+        return usage.import_usage, {"tool": self.wiz.tool}
 
 
-class UsageDonePage(QWizardPage):
+class UsageDonePage(DonePage):
     """The outcome, in the same words as the command line's report."""
-
-    def __init__(self, wizard: UsageWizard) -> None:
-        super().__init__()
-        self.wiz = wizard
-        self.setTitle("Import finished")
-        self.text = QLabel(self)
-        self.text.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
-        layout.addStretch(1)
 
     def initializePage(self) -> None:  # Qt override
         result = self.wiz.result

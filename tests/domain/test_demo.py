@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
+from pathlib import Path
 
 import pytest
 
@@ -500,13 +501,35 @@ def test_one_rollout_is_paused_and_some_refreshers_are_due(hospital):
 
 
 def test_every_tool_has_fitting_phrases_for_every_theme():
-    from champion_desk.domain.demo import _DESCRIPTIONS, _RESPONSES, TOOLS, _phrases
+    from champion_desk.domain.demo_words import DESCRIPTIONS, RESPONSES, TOOLS, phrases
 
     for info in TOOLS.values():
         for theme in vocab.values(vocab.Theme):
-            assert len(_phrases(info, _DESCRIPTIONS, theme)) >= 2, (info.key, theme)
-            assert len(_phrases(info, _RESPONSES, theme)) >= 2, (info.key, theme)
-            assert not any(p.startswith("[") for p in _phrases(info, _RESPONSES, theme))
+            assert len(phrases(info, DESCRIPTIONS, theme)) >= 2, (info.key, theme)
+            assert len(phrases(info, RESPONSES, theme)) >= 2, (info.key, theme)
+            assert not any(p.startswith("[") for p in phrases(info, RESPONSES, theme))
+
+
+def test_the_demo_words_are_the_files_in_resources_demo():
+    # resources/ is what build.spec ships beside the code and paths.resource_path finds at run
+    # time; a words file elsewhere, or one the loader does not know, would be missed in the bundle.
+    from champion_desk.domain.demo_words import FILES
+    from champion_desk.paths import resource_path
+
+    folder = resource_path("demo")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
+    spec = (Path(__file__).resolve().parents[2] / "build.spec").read_text(encoding="utf-8")
+    assert '(str(ROOT / "resources"), "resources")' in spec
+
+
+def test_every_tool_goes_to_units_the_story_has():
+    from champion_desk.domain.demo import SCALES
+    from champion_desk.domain.demo_words import TOOLS, UNITS
+
+    kinds = {kind for _, _, kind in UNITS}
+    for info in TOOLS.values():
+        assert set(info.kinds) <= kinds, info.key
+    assert {tool for spec in SCALES.values() for tool in spec.tools} <= set(TOOLS)
 
 
 def test_the_connection_page_cache_is_put_back(db):

@@ -1,4 +1,4 @@
-"""Small-count suppression and naming rules (DESIGN.md: "Rules users rely on")."""
+"""Small-count suppression and naming rules (docs/figures.md: "What meeting outputs hide")."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ import pytest
 
 from champion_desk.store import records, schema
 from champion_desk.store.database import open_database
+from tests.store.schema_versions import forget_migrations_after
 
 V13_AUDIT = schema.TABLE_DDL["audit"].replace(", 'export'))", "))")
 
@@ -18,8 +19,7 @@ def _as_version_13(db) -> None:
     db.conn.execute("INSERT INTO audit SELECT * FROM audit_new")
     db.conn.execute("DROP TABLE audit_new")
     db.conn.execute("CREATE INDEX audit_record ON audit(record_id)")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0014_audit_exports', '0015_sync_peer')")
-    db.conn.execute("PRAGMA user_version = 13")
+    forget_migrations_after(db.conn, 13)
 
 
 def test_a_version_13_audit_log_is_rebuilt_with_its_rows(db_path, tmp_path):

@@ -10,7 +10,8 @@ import pytest
 from champion_desk.errors import CorruptDatabaseError, NewerVersionError, NotADeskDatabaseError
 from champion_desk.store.backups import list_backups
 from champion_desk.store.database import open_database
-from champion_desk.store.schema import APPLICATION_ID, RECORD_TABLES, SCHEMA_VERSION, TABLE_DDL
+from champion_desk.store.schema import APPLICATION_ID, MIGRATIONS, RECORD_TABLES, SCHEMA_VERSION, TABLE_DDL
+from tests.store.schema_versions import forget_migrations_after
 
 
 def _digest(path):
@@ -143,27 +144,39 @@ def test_foreign_keys_are_declared(db):
     assert fks == {("session_id", "training_session"), ("staff_id", "staff"), ("signed_off_by", "staff")}
 
 
+# The migrations' names as released: every file opened since holds them in _sqlite_migrations,
+# and a renamed or dropped one would run again (or never) on those files. A new migration is
+# added after these, with no change here.
+RELEASED_MIGRATIONS = (
+    "0001_initial_schema",
+    "0002_next_steps",
+    "0003_metric_indexes",
+    "0004_series_indexes",
+    "0005_summaries",
+    "0006_summary_totals",
+    "0007_resolution_totals",
+    "0008_resolution_dates",
+    "0009_sparse_link_indexes",
+    "0010_real_calendar_dates",
+    "0011_signatures",
+    "0012_usage",
+    "0013_ideas",
+    "0014_audit_exports",
+    "0015_sync_peer",
+)
+
+
+def test_no_released_migration_is_renamed_or_dropped_and_each_is_numbered_by_its_version():
+    names = [name for name, _ in MIGRATIONS]
+    assert names[: len(RELEASED_MIGRATIONS)] == list(RELEASED_MIGRATIONS)
+    assert [int(name[:4]) for name in names] == list(range(1, SCHEMA_VERSION + 1))
+
+
 def test_reopening_does_not_migrate_again(db_path):
     open_database(db_path).close()
     db = open_database(db_path)
     applied = db.query("SELECT name FROM _sqlite_migrations")
-    assert [r["name"] for r in applied] == [
-        "0001_initial_schema",
-        "0002_next_steps",
-        "0003_metric_indexes",
-        "0004_series_indexes",
-        "0005_summaries",
-        "0006_summary_totals",
-        "0007_resolution_totals",
-        "0008_resolution_dates",
-        "0009_sparse_link_indexes",
-        "0010_real_calendar_dates",
-        "0011_signatures",
-        "0012_usage",
-        "0013_ideas",
-        "0014_audit_exports",
-        "0015_sync_peer",
-    ]
+    assert [r["name"] for r in applied] == [name for name, _ in MIGRATIONS]
     db.close()
 
 
@@ -269,7 +282,7 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
         db.conn.execute(f"DROP TABLE {table}")
     for table in (t for tables in schema.ADDED_IN.values() for t in tables):
         db.conn.execute(f"DROP TABLE {table}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name != '0001_initial_schema'")
+    forget_migrations_after(db.conn, 1)
     _declare_dates_by_shape_only(db.conn)
     for version in (9, 4, 3):  # undo versions 9, 4 and 3: drop their indexes, restore the earlier ones
         for ddl in schema.ADDED_INDEXES[version]:
@@ -282,7 +295,6 @@ def test_a_version_1_file_is_upgraded_with_its_data(db_path, tmp_path):
                     if d.startswith("CREATE") and d.split()[2] == name
                 ]
                 db.conn.executescript("".join(d + ";" for d in earlier[-1:]))
-    db.conn.execute("PRAGMA user_version = 1")
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
     assert db.schema_version() == schema.SCHEMA_VERSION
@@ -349,10 +361,7 @@ def test_impossible_dates_are_corrected_by_the_upgrade_and_kept_in_the_audit(db_
         )
     db.conn.execute("PRAGMA ignore_check_constraints = OFF")
     _declare_dates_by_shape_only(db.conn)
-    db.conn.execute(
-        "DELETE FROM _sqlite_migrations WHERE name IN ('0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas', '0014_audit_exports', '0015_sync_peer')"
-    )
-    db.conn.execute("PRAGMA user_version = 9")
+    forget_migrations_after(db.conn, 9)
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
     got = {day: db.scalar("SELECT occurred_on FROM incident WHERE id = ?", (rid,)) for day, rid in ids.items()}
@@ -428,14 +437,14 @@ def test_a_migration_step_that_fails_is_reported_and_leaves_the_file_at_its_vers
 
     last, before = schema.SCHEMA_VERSION, schema.SCHEMA_VERSION - 1
     db = open_database(db_path)
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name LIKE ?", (f"{last:04d}_%",))
-    db.conn.execute(f"PRAGMA user_version = {before}")
+    forget_migrations_after(db.conn, before)
     db.close()
 
     def failing_step(_db):
         raise sqlite3.OperationalError("no such table: summary_checkin_day")
 
-    monkeypatch.setattr(schema, f"_version_{last}", failing_step)
+    name, _ = schema.MIGRATIONS[-1]
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS[:-1], (name, failing_step)))
     with pytest.raises(
         StoreError,
         match=rf"could not be upgraded from schema {before} to {last} .*no such table.*stays at schema {before}",
@@ -473,10 +482,7 @@ def test_a_version_11_file_gains_usage_and_staff_email_and_login_keeping_its_col
     db.conn.execute("DROP TABLE usage")
     for table, column, _ in schema.ADDED_COLUMNS[12]:
         db.conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    db.conn.execute(
-        "DELETE FROM _sqlite_migrations WHERE name IN ('0012_usage', '0013_ideas', '0014_audit_exports', '0015_sync_peer')"
-    )
-    db.conn.execute("PRAGMA user_version = 11")
+    forget_migrations_after(db.conn, 11)
     db.close()
     db = open_database(db_path, backup_dir=tmp_path / "bk")
     assert db.schema_version() == schema.SCHEMA_VERSION

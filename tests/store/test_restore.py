@@ -137,7 +137,8 @@ def _version_1_file(path) -> None:
 
     conn = sqlite3.connect(path)
     steps = Migrations(schema.MIGRATION_SET)
-    steps(name="0001_initial_schema")(schema._initial_schema)
+    name, first = schema.MIGRATIONS[0]
+    steps(name=name)(first)
     steps.apply(sqlite_utils.Database(conn))
     conn.execute(
         "INSERT INTO unit (id, created_at, updated_at, name) VALUES ('u1', '2026-01-01T00:00:00Z', "

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from champion_desk.errors import NotADeskDatabaseError
 from champion_desk.store import backups, erasure, foreign, records, schema, summaries
 from champion_desk.store.database import open_database
+from tests.store.schema_versions import forget_migrations_after
 
 DAYS = ["2026-01-05", "2026-01-31", "2026-02-01", "2026-03-15"]
 # Check-in and pairing days close enough for check-ins to fall inside and outside 30-day windows.
@@ -523,8 +524,7 @@ def make_version_4(db) -> None:
     summaries.drop_triggers(db.conn)
     for table in summaries.TABLES + tuple(t for v, tables in schema.ADDED_IN.items() if v > 4 for t in tables):
         db.conn.execute(f"DROP TABLE {table}")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name >= '0005'")
-    db.conn.execute("PRAGMA user_version = 4")
+    forget_migrations_after(db.conn, 4)
 
 
 def test_the_migration_fills_the_summaries_of_an_existing_file(db_path, tmp_path):
@@ -643,8 +643,7 @@ def test_a_version_7_file_from_elsewhere_is_accepted_and_its_triggers_reworded(d
             db.conn.execute(ddl)
         for table in (t for v, tables in schema.ADDED_IN.items() if v > 7 for t in tables):
             db.conn.execute(f"DROP TABLE {table}")
-        db.conn.execute("DELETE FROM _sqlite_migrations WHERE name >= '0008'")
-        db.conn.execute("PRAGMA user_version = 7")
+        forget_migrations_after(db.conn, 7)
     db.close()
     assert foreign.check_foreign_file(db_path) == 7
     with foreign.checked_copy(db_path) as copy:

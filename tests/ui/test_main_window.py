@@ -44,6 +44,18 @@ def test_every_page_builds_on_an_empty_database(qtbot, context, settings):
     assert win.nav.count() == len(PAGE_NAMES)
 
 
+def test_the_navigation_and_the_page_option_share_one_page_list(qtbot, context, settings):
+    from champion_desk import navigation
+    from champion_desk.cli import build_parser
+
+    win = MainWindow(context, settings)
+    qtbot.addWidget(win)
+    titles = [win.nav.item(row).text() for row in range(win.nav.count())]
+    assert titles == [p.title for p in navigation.PAGES]
+    page_option = next(a for a in build_parser(with_commands=False)._actions if "--page" in a.option_strings)
+    assert list(page_option.choices) == [p.name for p in navigation.PAGES]
+
+
 def test_page_icons_are_sharp_at_any_scale_and_light_when_selected(qtbot, context, settings):
     from PySide6.QtCore import QSize
     from PySide6.QtGui import QColor, QIcon

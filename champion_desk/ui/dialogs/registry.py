@@ -63,3 +63,18 @@ def open_record_dialog(
         return dialog.saved_id if accepted else None
     finally:
         dialog.deleteLater()
+
+
+def open_record(
+    context: AppContext,
+    parent: QWidget | None,
+    table: str,
+    record_id: str | None = None,
+    prefill: dict[str, Any] | None = None,
+) -> str | None:
+    """Open the form for a new (no ``record_id``) or existing record; return the saved id or None.
+
+    The pages' and panels' way in, parent first as for a message box; the dialog tells every page
+    about the change itself (context.notify_changed).
+    """
+    return open_record_dialog(context, table, record_id=record_id, prefill=prefill, parent=parent)

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from champion_desk.domain import attention, listings
 from champion_desk.ui.background import start_read
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.dialogs.registry import open_record
 from champion_desk.ui.next_steps_panel import NextStepsPanel
 from champion_desk.ui.pages.base import Page
-from champion_desk.ui.pages.operations import open_record
 
 # (label, table, shortcut): the main window turns these into window-wide actions too.
 QUICK_ACTIONS: tuple[tuple[str, str, str], ...] = (

@@ -1,8 +1,8 @@
-"""What pages do to records: open the record form, and delete with undo.
+"""What pages do to records: delete with undo.
 
 Pages never write SQL: deleting goes through ``domain.logbook.delete`` (a tombstone), undo
 through ``logbook.restore`` (a delete), ``logbook.delete`` (a new record) or ``logbook.undo_edit``
-(an edit); forms come from the dialogs registry, imported when first needed.
+(an edit). Forms open through ``ui/dialogs/registry.open_record``.
 """
 
 from __future__ import annotations
@@ -11,24 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
 
-from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.context import AppContext
-
-
-def open_record(
-    context: AppContext,
-    parent: QWidget | None,
-    table: str,
-    record_id: str | None = None,
-    prefill: dict[str, Any] | None = None,
-) -> str | None:
-    """Open the form for a new (no ``record_id``) or existing record; return the saved id or None."""
-    from champion_desk.ui.dialogs.registry import open_record_dialog
-
-    # The dialog tells every page about the change itself (context.notify_changed).
-    return open_record_dialog(context, table, record_id=record_id, prefill=prefill, parent=parent)
 
 
 @dataclass(frozen=True)
@@ -158,8 +142,3 @@ class DeletionHistory(QObject):
         """Forget every undoable change."""
         self._done.clear()
         self.changed.emit()
-
-
-def show_error(parent: QWidget | None, title: str, exc: ChampionDeskError) -> None:
-    """Show an expected error's message (it names the field and rule where there is one)."""
-    QMessageBox.warning(parent, title, str(exc))

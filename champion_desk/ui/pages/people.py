@@ -27,9 +27,11 @@ from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import ROLE_SUGGESTIONS
 from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.dialogs.registry import open_record
+from champion_desk.ui.messages import show_error
 from champion_desk.ui.models.proxy import equals
 from champion_desk.ui.models.records import StaffTableModel, UnitTableModel, format_date
-from champion_desk.ui.pages.operations import DeletionHistory, open_record, show_error
+from champion_desk.ui.pages.operations import DeletionHistory
 from champion_desk.ui.pages.record_list import RecordListPage, RecordTable
 from champion_desk.ui.screen_fit import fit_to_screen
 

@@ -28,10 +28,12 @@ from PySide6.QtWidgets import (
 
 from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.dialogs.registry import open_record
+from champion_desk.ui.messages import show_error
 from champion_desk.ui.models.proxy import RecordFilterProxy, RowFilter
 from champion_desk.ui.models.records import RecordTableModel, Row
 from champion_desk.ui.pages.base import Page
-from champion_desk.ui.pages.operations import DeletionHistory, open_record, show_error
+from champion_desk.ui.pages.operations import DeletionHistory
 from champion_desk.ui.widgets.fields import enable_clear_button
 
 Prefill = Callable[[], "dict[str, Any] | None"]

@@ -8,8 +8,9 @@ from champion_desk.domain import listings, logbook, signing
 from champion_desk.domain.vocab import is_manager_role
 from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.messages import show_error
 from champion_desk.ui.models.records import SessionTableModel, format_date
-from champion_desk.ui.pages.operations import DeletionHistory, show_error
+from champion_desk.ui.pages.operations import DeletionHistory
 from champion_desk.ui.pages.record_list import RecordListPage
 
 
