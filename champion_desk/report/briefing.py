@@ -970,6 +970,8 @@ class Briefing:
                 50 * mm,
             )
         )
+        # The note on which days the first and last points hold belongs to a drawn line only.
+        line_drawn = not isinstance(line, Table)
         cells = self.concern.barriers
         keys = list(d.barriers)
         if cells:
@@ -994,7 +996,12 @@ class Briefing:
                         ("Open concerns at each " + d.bucket + "’s end", line),
                         ("ADKAR barrier behind the concerns", bar),
                     ),
-                    self.p("<br/>".join(esc(x) for x in (edge_note(d.concerns, d.bucket), ADKAR_NOTE) if x), "note"),
+                    self.p(
+                        "<br/>".join(
+                            esc(x) for x in (edge_note(d.concerns, d.bucket) if line_drawn else "", ADKAR_NOTE) if x
+                        ),
+                        "note",
+                    ),
                 ]
             )
         )

@@ -72,14 +72,14 @@ def briefing_section(b: Briefing) -> list[Flowable]:
     return out + [table]
 
 
-def poster_box(poster: Poster) -> list[Flowable]:
-    """Return the poster's box of the few most backed ideas acted on (nothing when there are none)."""
+def poster_box(poster: Poster, shown: int = POSTER_SHOWN, gap: float = 5 * mm) -> list[Flowable]:
+    """Return the poster's box of the ``shown`` most backed ideas acted on (nothing when there are none)."""
     ideas = poster.data.ideas or {}
     if not ideas.get("total"):
         return []
     grey = f"#{MUTED.hexval()[2:]}"
     lines = [
         f"<b>{esc(i['title'])}</b><font color='{grey}'> · {esc(stands(i)[:1].lower() + stands(i)[1:])}</font>"
-        for i in ideas["ideas"][:POSTER_SHOWN]
+        for i in ideas["ideas"][:shown]
     ]
-    return [poster.box(TITLE, lines, EMPTY), Spacer(1, 5 * mm * poster.scale)]
+    return [poster.box(TITLE, lines, EMPTY), Spacer(1, gap * poster.scale)]
