@@ -40,8 +40,9 @@ NOT_RECORDED = "not recorded"
 UPCOMING_LIMIT = 8
 # Responses printed per theme: enough to show what was done without turning into a case list.
 RESPONSES_PER_THEME = 4
-# Stories printed: a trust's year holds thousands; the briefing shows the best-evidenced few.
-STORIES_SHOWN = 6
+# Stories printed: a trust's year holds thousands; the briefing shows the best-evidenced few (two
+# rows of two cards).
+STORIES_SHOWN = 4
 
 # The progress protocol of ``ui.workers``: progress(done, total) returns False once the user cancels.
 Progress = Callable[[int, int], "bool | None"]
@@ -720,7 +721,7 @@ def upcoming_sessions(
 # --- next steps -----------------------------------------------------------------------------------
 
 # Proposals printed when nothing is agreed yet: a short list for discussion, not the whole backlog.
-PROPOSALS_SHOWN = 6
+PROPOSALS_SHOWN = 5
 PROPOSALS_PER_RULE = 2
 # Rules whose suggestions are never of high severity (see next_steps): they rank after every high one.
 MEDIUM_AT_MOST = {"stalled_pairings", "refreshers_due", "story_gap", "ideas_waiting"}

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 TITLE = "You suggested, we did"
 POSTER_SHOWN = 3
+# The full briefing's table: the most backed five say what was acted on; the rest are in the app.
+BRIEFING_SHOWN = 5
 EMPTY = (
     "No staff idea was planned or put in place in this period. Have an idea for how a tool could help, "
     "or where it should be used next? Tell your champion."
@@ -38,7 +40,7 @@ def briefing_section(b: Briefing) -> list[Flowable]:
     out = b.heading(TITLE)
     if not ideas.get("total"):
         return out + [b.empty(EMPTY)]
-    shown = ideas["ideas"]
+    shown = ideas["ideas"][:BRIEFING_SHOWN]
     n, done, planned = ideas["total"], ideas["by_status"].get("done", 0), ideas["by_status"].get("planned", 0)
     if b.sup.is_small(n):
         # The rows below can be counted anyway; a count of them would only add "fewer than 5" beside them.

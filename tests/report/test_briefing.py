@@ -353,3 +353,21 @@ def collect_empty():
     return BriefingData(
         scope=SCOPE, made_on=TODAY, made_by="", bucket="week", theme_bucket="month", figures={}, previous={}
     )
+
+
+def test_a_hospital_briefing_of_a_quarter_is_read_in_eight_pages(tmp_path):
+    """The full all-units briefing of the hospital demo: every section, in at most eight pages (was 12)."""
+    from champion_desk.domain.demo import generate_demo
+    from champion_desk.report.briefing import make_briefing
+    from champion_desk.store.database import open_database
+
+    db = open_database(tmp_path / "demo.db")
+    end = dt.date(2026, 11, 30)
+    generate_demo(db, "hospital", seed=1, end=end)
+    out = io.BytesIO()
+    pages = make_briefing(db, Scope(dt.date(2026, 9, 1), end), out)
+    db.close()
+    text = pdf_text(out.getvalue())
+    assert page_count(out.getvalue()) == pages <= 8
+    lines = [line.strip() for line in text.splitlines()]
+    assert all(h in lines for h in SECTIONS)
