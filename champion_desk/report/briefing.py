@@ -34,6 +34,7 @@ from champion_desk.domain.briefing_data import (
     next_step_whys,
     people_figures,
     report_progress,
+    tool_subset_scope,
 )
 from champion_desk.domain.privacy import (
     DEFAULT_K,
@@ -77,6 +78,12 @@ SECTIONS = (
     "Roadmap",
     "Next steps",
     "Your champions",
+)
+# Said on the cover of a briefing for some of the tools (``briefing_data.tool_subset``).
+TOOL_SUBSET_NOTE = (
+    " Counts of concerns, attendances, open concerns, mentoring pairings and refreshers are printed for "
+    "all tools together only (“not shown” here): for some tools, beside the all-tools briefing, they "
+    "would give the other tools' small numbers away."
 )
 # The cover's coloured band: the title and period on it, the key figures below it on the same page.
 COVER_BAND = 62 * mm
@@ -466,7 +473,8 @@ class Briefing:
                 "This briefing shows how the introduction of AI tools is going on our wards: the training "
                 "we ran, the concerns staff raised and what was done about them, mentoring, readiness, and "
                 "what comes next. Concerns are raised in confidence: nobody who raised one is named, no "
-                f"concern is quoted, and any count from 1 to {self.k - 1} is printed as “{self.sup.wording}”.",
+                f"concern is quoted, and any count from 1 to {self.k - 1} is printed as “{self.sup.wording}”."
+                + (TOOL_SUBSET_NOTE if tool_subset_scope(d.scope) else ""),
                 PRIMARY,
             )
         )
