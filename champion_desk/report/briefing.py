@@ -157,6 +157,19 @@ def bucket_label(row: dict[str, Any], bucket: str) -> str:
     return f"{main:%b}\n{main.year}"
 
 
+def session_topic(session: dict[str, Any]) -> str:
+    """Return a session's topic without its tool's name in front ("SepsisWatch Alert: refresher" → "refresher").
+
+    Topics often start with the tool's name, which every listing prints beside them already.
+    """
+    topic = str(session.get("topic") or "").strip()
+    tool = str(session.get("tool") or "")
+    if tool and topic.casefold().startswith(tool.casefold()):
+        rest = topic[len(tool) :].lstrip(" :–-·")
+        return rest or topic
+    return topic
+
+
 def date_range(start: dt.date, end: dt.date) -> str:
     """Return "1–26 Nov 2026", "27 Nov–31 Dec 2025" or "29 Dec 2025–4 Jan 2026"."""
     if start.year != end.year:
@@ -917,9 +930,8 @@ class Briefing:
 
     def upcoming(self) -> list[Flowable]:
         def what(r: dict[str, Any]) -> str:
-            # Topics often start with their tool's name ("SepsisWatch Alert: refresher"): said once.
-            topic = r["topic"] or r["format"] or ""
-            return topic if topic.casefold().startswith(str(r["tool"]).casefold()) else f"{r['tool']}: {topic}"
+            topic = session_topic(r) or r["format"] or ""
+            return f"{r['tool']}: {topic}" if topic else str(r["tool"])
 
         rows = [
             [nice_date(r["held_on"]), r["unit"], what(r), r["trainer"] or "a champion"]

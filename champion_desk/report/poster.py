@@ -21,7 +21,16 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, SimpleDocTempla
 from champion_desk import outfiles
 from champion_desk.domain.briefing_data import BriefingData, Progress, concern_figures, report_progress
 from champion_desk.domain.privacy import DEFAULT_K, Suppressor, meeting_scope
-from champion_desk.report.briefing import CONFIDENTIAL, count_words, esc, nice_date, period_text, scope_line, shorten
+from champion_desk.report.briefing import (
+    CONFIDENTIAL,
+    count_words,
+    esc,
+    nice_date,
+    period_text,
+    scope_line,
+    session_topic,
+    shorten,
+)
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR, register_fonts
 from champion_desk.report.styles import ACCENT, INK, MUTED, PAPER_TINT, PAPERS, PRIMARY, RULE, table_style
 
@@ -152,7 +161,7 @@ class Poster:
         grey = f"#{MUTED.hexval()[2:]}"
         sessions = [
             f"<b>{esc(nice_date(s['held_on']))}</b>   {esc(s['tool'])} · {esc(s['unit'])}"
-            + (f"<font color='{grey}'> · {esc(s['topic'])}</font>" if s.get("topic") else "")
+            + (f"<font color='{grey}'> · {esc(session_topic(s))}</font>" if session_topic(s) else "")
             for s in d.upcoming[:sessions_shown]
         ]
         # One line per unit keeps a hospital's worth of champions readable on one page.

@@ -371,3 +371,12 @@ def test_a_hospital_briefing_of_a_quarter_is_read_in_eight_pages(tmp_path):
     assert page_count(out.getvalue()) == pages <= 8
     lines = [line.strip() for line in text.splitlines()]
     assert all(h in lines for h in SECTIONS)
+
+
+def test_a_session_topic_is_printed_without_its_tool_name_in_front():
+    from champion_desk.report.briefing import session_topic
+
+    assert session_topic({"tool": "SepsisWatch Alert", "topic": "SepsisWatch Alert: refresher"}) == "refresher"
+    assert session_topic({"tool": "Scribe", "topic": "Night-shift drop-in"}) == "Night-shift drop-in"
+    assert session_topic({"tool": "Scribe", "topic": "Scribe"}) == "Scribe"  # nothing else to say
+    assert session_topic({"tool": "Scribe", "topic": None}) == ""
