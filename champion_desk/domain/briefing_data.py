@@ -23,8 +23,10 @@ from champion_desk.domain.privacy import (
     MARGIN,
     Cell,
     NameRedactor,
+    PeriodProtection,
     Protection,
     Suppressor,
+    month_scopes,
     name_redactor,
     previous_scope,
 )
@@ -40,8 +42,9 @@ NOT_RECORDED = "not recorded"
 UPCOMING_LIMIT = 8
 # Responses printed per theme: enough to show what was done without turning into a case list.
 RESPONSES_PER_THEME = 4
-# Stories printed: a trust's year holds thousands; the briefing shows the best-evidenced few.
-STORIES_SHOWN = 6
+# Stories printed: a trust's year holds thousands; the briefing shows the best-evidenced few (two
+# rows of two cards).
+STORIES_SHOWN = 4
 
 # The progress protocol of ``ui.workers``: progress(done, total) returns False once the user cancels.
 Progress = Callable[[int, int], "bool | None"]
@@ -79,11 +82,18 @@ class BriefingData:
     # ``concern_protection`` decides on, so all outputs of a period hide the same entries.
     concern_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     previous_concern_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    # The same tables for each calendar month of the period (``month_concern_tables``): suppression is
+    # decided month by month, so outputs of different periods hide the same entries.
+    concern_months: list[dict[str, dict[tuple[str, str], int]]] = field(default_factory=list)
+    previous_concern_months: list[dict[str, dict[tuple[str, str], int]]] = field(default_factory=list)
     unit_ids: dict[str, str] = field(default_factory=dict)  # names of the (live) units in scope -> ids
     # Counts of people per unit (every unit) at the period's end, and at the previous period's: what
     # ``people_figures`` decides on, as ``concern_table`` for concerns.
     people_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     previous_people_table: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    # Attendances per unit for each calendar month of the period and of the previous one.
+    attendance_months: list[dict[tuple[str, str], int]] = field(default_factory=list)
+    previous_attendance_months: list[dict[tuple[str, str], int]] = field(default_factory=list)
     barriers: dict[str, int] = field(default_factory=dict)
     responses: dict[str, list[str]] = field(default_factory=dict)
     readiness: list[dict[str, Any]] = field(default_factory=list)
@@ -204,12 +214,16 @@ def collect(
     f = metrics.resolve(db, scope)
     data.concerns_by_unit = concerns_by_unit(db, f)
     data.barriers = barrier_mix(db, f)
-    data.concern_table = concern_table(db, f)
+    data.concern_months = month_concern_tables(db, scope)
+    data.concern_table = sum_tables(data.concern_months)
     if full:
         previous = data.previous_scope or scope.previous()
-        data.previous_concern_table = concern_table(db, metrics.resolve(db, previous))
+        data.previous_concern_months = month_concern_tables(db, previous)
+        data.previous_concern_table = sum_tables(data.previous_concern_months)
         data.people_table = people_table(db, scope)
         data.previous_people_table = people_table(db, previous, with_refreshers=False)
+        data.attendance_months = month_attendance_tables(db, scope)
+        data.previous_attendance_months = month_attendance_tables(db, previous)
     data.unit_ids = {
         r["name"]: r["id"]
         for r in db.query(
@@ -361,6 +375,22 @@ def concern_table(db: Database, f: metrics.Filter) -> dict[str, dict[tuple[str, 
     return {"theme": themes, "barrier": barriers}
 
 
+def month_concern_tables(db: Database, scope: Scope) -> list[dict[str, dict[tuple[str, str], int]]]:
+    """Return ``concern_table`` for each calendar month of a scope of whole months (the scope alone otherwise)."""
+    return [concern_table(db, metrics.resolve(db, month)) for month in month_scopes(scope)]
+
+
+def sum_tables(months: Sequence[dict[str, dict[tuple[str, str], int]]]) -> dict[str, dict[tuple[str, str], int]]:
+    """Return the entry-by-entry sum of several periods' concern tables (every entry of any of them present)."""
+    out: dict[str, dict[tuple[str, str], int]] = {}
+    for tables in months:
+        for name, entries in tables.items():
+            into = out.setdefault(name, {})
+            for entry, n in entries.items():
+                into[entry] = into.get(entry, 0) + n
+    return out
+
+
 # Counts of people per unit that the briefing prints for each unit and for all units together.
 PEOPLE_BY_UNIT = (
     "staff_active",
@@ -391,14 +421,7 @@ def people_table(db: Database, scope: Scope, with_refreshers: bool = True) -> di
         uid = r["unit_id"] if r["unit_id"] in live else NO_UNIT
         for key in ("staff_active", "covered", "signed_off_staff"):
             tables[key][(uid, COUNT)] += int(r.get(key) or 0)
-    for r in db.query(
-        f"""SELECT ts.unit_id, count(*) AS n FROM attendance a JOIN training_session ts ON ts.id = a.session_id
-             WHERE a.deleted_at IS NULL AND ts.deleted_at IS NULL
-               AND ts.held_on BETWEEN :d_from AND :d_to{f.tools("ts.tool_id")} GROUP BY ts.unit_id""",
-        f.params(),
-    ):
-        uid = r["unit_id"] if r["unit_id"] in live else NO_UNIT
-        tables["attendances"][(uid, COUNT)] += int(r["n"])
+    tables["attendances"] = attendance_table(db, scope)
     # Open at the period's end as ``metrics`` counts it: raised by then, not resolved by then (an
     # empty but not null resolved_on closes a concern the day it is raised, as in the summaries).
     for r in db.query(
@@ -435,6 +458,36 @@ def people_table(db: Database, scope: Scope, with_refreshers: bool = True) -> di
     return tables
 
 
+def attendance_table(db: Database, scope: Scope) -> dict[tuple[str, str], int]:
+    """Return attendances over the scope's dates by the session's unit: {(unit id, COUNT): n}, every live
+    unit present, those of no live unit under NO_UNIT (tools as scoped, every unit whatever the scope's)."""
+    f = metrics.resolve(db, dataclasses.replace(scope, units=()))
+    live = {r["id"] for r in db.query("SELECT id FROM unit WHERE deleted_at IS NULL")}
+    out = {(uid, COUNT): 0 for uid in (*live, NO_UNIT)}
+    for r in db.query(
+        f"""SELECT ts.unit_id, count(*) AS n FROM attendance a JOIN training_session ts ON ts.id = a.session_id
+             WHERE a.deleted_at IS NULL AND ts.deleted_at IS NULL
+               AND ts.held_on BETWEEN :d_from AND :d_to{f.tools("ts.tool_id")} GROUP BY ts.unit_id""",
+        f.params(),
+    ):
+        out[(r["unit_id"] if r["unit_id"] in live else NO_UNIT, COUNT)] += int(r["n"])
+    return out
+
+
+def month_attendance_tables(db: Database, scope: Scope) -> list[dict[tuple[str, str], int]]:
+    """Return ``attendance_table`` for each calendar month of a scope of whole months (the scope alone otherwise)."""
+    return [attendance_table(db, month) for month in month_scopes(scope)]
+
+
+# Counts of people that add up over tools (a colleague's attendances, concerns and pairings are each
+# of one tool): an output for some tools does not print them (``tool_subset``). Staff do not depend
+# on the tools; trained and signed-off colleagues are counted once whatever their tools, so a
+# difference of two tool sets is no count any output hides.
+TOOL_ADDITIVE = frozenset({"refreshers_due", "attendances", "concerns_open", "pairings_active", "stalled_pairings"})
+# Counts over the period's dates rather than on its last day: decided month by month (as concerns).
+FLOW_PEOPLE = frozenset({"attendances"})
+
+
 def _few_untrained(staff: dict[tuple[str, str], int], k: int) -> Callable[[str, tuple[str, str], int], bool]:
     """Return the extra rule for the ``covered`` table: hidden where the untrained (staff - covered) are few."""
     sup = Suppressor(k)
@@ -460,10 +513,18 @@ def people_figures(data: BriefingData, k: int, previous: bool = False) -> dict[s
     out: dict[str, dict[str | None, Cell]] = {}
     rows = None if not data.scope.units else list(data.unit_ids.values())
     staff = {e: n for e, n in table["staff_active"].items()}
+    months = data.previous_attendance_months if previous else data.attendance_months
     for key, cells in table.items():
-        plan = Protection({key: cells}, k, also_hidden=_few_untrained(staff, k))
+        plan: Protection | PeriodProtection
+        if key in FLOW_PEOPLE and months:
+            # Attendances of a quarter are the sum of its months': decided month by month, like concerns.
+            plan = PeriodProtection([{key: m} for m in months], k)
+        else:
+            plan = Protection({key: cells}, k, also_hidden=_few_untrained(staff, k))
         figures: dict[str | None, Cell] = {name: plan.cell(key, [uid], COUNT) for name, uid in data.unit_ids.items()}
         figures[None] = plan.cell(key, rows, COUNT)
+        if key in TOOL_ADDITIVE and tool_subset_scope(data.scope):
+            figures = {name: _unprinted(cell) for name, cell in figures.items()}
         out[key] = figures
     return out
 
@@ -482,47 +543,83 @@ class ConcernFigures:
 _PLANS: dict[tuple[int, int], tuple[dict[str, dict[tuple[str, str], int]], Protection]] = {}
 
 
-def protection(table: dict[str, dict[tuple[str, str], int]], k: int) -> Protection:
-    """Return the Protection of a period's concern tables, worked out once per tables and threshold.
+def protection(months: Sequence[dict[str, dict[tuple[str, str], int]]], k: int) -> PeriodProtection:
+    """Return the PeriodProtection of a period's monthly concern tables, each month's worked out once.
 
-    A briefing asks several times (figures, next steps), and a test of every unit's briefing asks
-    once per unit: at a trust's scale each working-out is a noticeable fraction of a second.
+    A briefing asks several times (figures, next steps), the previous period and longer periods share
+    months, and a test of every unit's briefing asks once per unit: at a trust's scale each month's
+    working-out is a noticeable fraction of a second.
     """
-    cached = _PLANS.get((id(table), k))
-    if cached is not None and cached[0] is table:
-        return cached[1]
-    if len(_PLANS) > 16:
-        _PLANS.clear()
-    plan = Protection(table, k)
-    _PLANS[(id(table), k)] = (table, plan)
-    return plan
+    plans = []
+    for tables in months:
+        cached = _PLANS.get((id(tables), k))
+        if cached is None or cached[0] is not tables:
+            if len(_PLANS) > 64:
+                _PLANS.clear()
+            cached = (tables, Protection(tables, k))
+            _PLANS[(id(tables), k)] = cached
+        plans.append(cached[1])
+    return PeriodProtection(months, k, plans)
 
 
 def concern_figures(data: BriefingData, k: int) -> ConcernFigures:
     """Return the concern counts ``data``'s output may print with threshold ``k``.
 
-    Suppression is decided on the tables of every unit, so what this output hides stays hidden
-    whatever the all-units briefing and every other unit's briefing of the period print.
+    Suppression is decided month by month on the tables of every unit (``privacy.PeriodProtection``),
+    so what this output hides stays hidden whatever the all-units briefing, every other unit's
+    briefing, the briefings of other whole-month periods (its months, a year, the previous period)
+    and the default export print. An output for some of the tools prints no concern count at all
+    (``tool_subset``): beside the all-tools outputs, it would give the other tools' counts away.
     """
     rows = None if not data.scope.units else list(data.unit_ids.values())
-    table = data.concern_table
-    if not table:  # data put together by hand (a layout test): the scope's own figures as one unit
+    months = data.concern_months or ([data.concern_table] if data.concern_table else [])
+    if not months:  # data put together by hand (a layout test): the scope's own figures as one unit
         rows = None
         by_theme = data.figures.get("concerns_by_theme") or {}
-        table = {
-            "theme": {(NO_UNIT, t): int(by_theme.get(t) or 0) for t in THEMES},
-            "barrier": {(ALL_UNITS, b): int(data.barriers.get(b) or 0) for b in (*BARRIERS, NOT_RECORDED)},
-        }
-    plan = protection(table, k)
+        months = [
+            {
+                "theme": {(NO_UNIT, t): int(by_theme.get(t) or 0) for t in THEMES},
+                "barrier": {(ALL_UNITS, b): int(data.barriers.get(b) or 0) for b in (*BARRIERS, NOT_RECORDED)},
+            }
+        ]
+    plan = protection(months, k)
     themes = {t: plan.cell("theme", rows, t) for t in THEMES}
     barriers = {b: plan.cell("barrier", [ALL_UNITS], b) for b in (*BARRIERS, NOT_RECORDED)} if rows is None else {}
     units: dict[str, Cell] = {}
     if rows is None:
         units = {name: plan.cell("theme", [uid]) for name, uid in data.unit_ids.items()}
     previous = None
-    if data.previous_concern_table:
-        previous = protection(data.previous_concern_table, k).cell("theme", rows)
-    return ConcernFigures(plan.cell("theme", rows), themes, barriers, units, previous)
+    before = data.previous_concern_months or ([data.previous_concern_table] if data.previous_concern_table else [])
+    if before:
+        previous = protection(before, k).cell("theme", rows)
+    figures = ConcernFigures(plan.cell("theme", rows), themes, barriers, units, previous)
+    return tool_subset(figures) if tool_subset_scope(data.scope) else figures
+
+
+def tool_subset_scope(scope: Scope) -> bool:
+    """Return True when a scope names some of the tools: its counts of concerns and of people are not printed."""
+    return bool(scope.tools)
+
+
+def _unprinted(cell: Cell) -> Cell:
+    """Return ``cell`` hidden as a count kept for whole tool sets: zero too (it would show the others' count)."""
+    return Cell(cell.value, True, HIDDEN_SHARE) if cell.value is not None else cell
+
+
+def tool_subset(figures: ConcernFigures) -> ConcernFigures:
+    """Return concern figures with every count hidden, for an output of some of the tools.
+
+    Counts are decided on the tables of all tools; the same counts for some tools beside them would
+    give the rest by subtraction (tools {A, B} minus tool A is tool B's), so they print only for the
+    whole tool set: the SDC rule of publishing one table, not overlapping subsets of it.
+    """
+    return ConcernFigures(
+        _unprinted(figures.total),
+        {t: _unprinted(c) for t, c in figures.themes.items()},
+        {b: _unprinted(c) for b, c in figures.barriers.items()},
+        {u: _unprinted(c) for u, c in figures.units.items()},
+        None if figures.previous_total is None else _unprinted(figures.previous_total),
+    )
 
 
 def barrier_mix(db: Database, f: metrics.Filter) -> dict[str, int]:
@@ -720,7 +817,7 @@ def upcoming_sessions(
 # --- next steps -----------------------------------------------------------------------------------
 
 # Proposals printed when nothing is agreed yet: a short list for discussion, not the whole backlog.
-PROPOSALS_SHOWN = 6
+PROPOSALS_SHOWN = 5
 PROPOSALS_PER_RULE = 2
 # Rules whose suggestions are never of high severity (see next_steps): they rank after every high one.
 MEDIUM_AT_MOST = {"stalled_pairings", "refreshers_due", "story_gap", "ideas_waiting"}
@@ -906,8 +1003,25 @@ def next_step_whys(steps: list[dict[str, Any]], data: BriefingData, sup: Suppres
     small one could be worked back, and every part of a total hidden there is hidden here. Shares
     and readiness scores of small groups are not shown. Dates of single concerns are never printed.
     """
+    steps = [_in_period(s, data, sup.k) for s in steps]
     hidden = _hidden_parts(steps, data, sup)
     return [_why(n, s, sup, hidden) for n, s in enumerate(steps)]
+
+
+def _in_period(step: dict[str, Any], data: BriefingData, k: int) -> dict[str, Any]:
+    """Return ``step`` with its count of a rising theme replaced by the briefing period's count of it.
+
+    A step agreed on another day counted its own dates (a rolling window, not whole months): printed,
+    that count beside the whole-month ones could be subtracted down to a few days. The period's count
+    of the unit and theme is an entry every output decides on together (``PeriodProtection``); the
+    previous window's count is never printed (it differs from the previous whole months by days).
+    """
+    uid = data.unit_ids.get(step["unit"])
+    if step["rule"] != "theme_rising" or uid is None or not data.concern_months:
+        return step
+    theme = str(step["figures"].get("theme"))
+    value = protection(data.concern_months, k).cell("theme", [uid], theme).value
+    return {**step, "figures": {**step["figures"], "this_period": int(value or 0)}}
 
 
 def _hidden_parts(steps: list[dict[str, Any]], data: BriefingData, sup: Suppressor) -> dict[int, str]:
@@ -916,7 +1030,7 @@ def _hidden_parts(steps: list[dict[str, Any]], data: BriefingData, sup: Suppress
     by_theme = f.get("concerns_by_theme") or {}
     figures = concern_figures(data, sup.k)
     theme_cells, unit_cells = figures.themes, figures.units
-    plan = protection(data.concern_table, sup.k) if data.concern_table else None
+    plan = protection(data.concern_months, sup.k) if data.concern_months else None
     groups: dict[tuple[str, str], tuple[int, bool, list[int]]] = {}
 
     def add(group: tuple[str, str], total: int, total_hidden: bool, index: int) -> None:
@@ -982,13 +1096,9 @@ def _why(n: int, s: dict[str, Any], sup: Suppressor, hidden: dict[int, str]) -> 
                 f"{theme.capitalize()} concerns{on} rose this period to at least twice the previous {s['days']} "
                 "days (the number is not shown, so that a small one elsewhere cannot be worked out)."
             )
-        if not fig.get("previous_period"):
-            return (
-                f"{theme.capitalize()} concerns{on}: {now} this period, against none in the previous {s['days']} days."
-            )
         # The previous count is of the rule's own window (the same number of days just before), which
-        # differs from the briefing's previous whole months by a day or two: printed, the two could
-        # be subtracted down to those days.
+        # differs from the briefing's previous whole months by a day or two: printed, even as "none",
+        # the two could be subtracted down to those days.
         return f"{theme.capitalize()} concerns{on}: {now} this period, up on the previous {s['days']} days."
     if rule == "low_coverage":
         share, staff = fig.get("training_coverage"), fig.get("staff_active")

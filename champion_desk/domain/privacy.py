@@ -488,6 +488,44 @@ class Protection:
         return {c: self.cell(table, rows, c) for c in cols}
 
 
+class PeriodProtection:
+    """Decide a period's entries from the protection of each calendar month in it (the finest grid).
+
+    Every meeting output covers whole calendar months, and the default export prints each month
+    alone, so a figure of a quarter or a year is a sum of the months' figures. Suppression is decided
+    once per month (:class:`Protection`, every unit by theme and barrier, the same tables whatever the
+    output), and a figure over several months prints only when none of its months' entries is hidden:
+    then it is a sum of figures printed anyway, and no set of outputs (a quarter and its months, two
+    overlapping quarters, a briefing and the export) can be subtracted down to a hidden entry. A figure
+    with a hidden month prints "not shown" (or "fewer than k" when it is small itself).
+    """
+
+    def __init__(
+        self,
+        months: Sequence[Mapping[str, Mapping[Entry, int]]],
+        k: int = DEFAULT_K,
+        plans: Sequence[Protection] | None = None,
+    ) -> None:
+        """``plans``: the months' Protections when the caller has them already (each is worked out once)."""
+        self.sup = Suppressor(k)
+        self.months = list(plans) if plans is not None else [Protection(tables, k) for tables in months]
+
+    def cell(self, table: str, rows: Sequence[str] | None, col: str = MARGIN) -> Cell:
+        """Return the printable cell of ``table`` over the whole period, as :meth:`Protection.cell` for one month."""
+        parts = [plan.cell(table, rows, col) for plan in self.months if table in plan.entries]
+        value = sum(int(c.value or 0) for c in parts)
+        if self.sup.is_small(value):
+            return Cell(value, True, self.sup.wording, small=True)
+        if any(c.suppressed and c.value for c in parts):
+            return Cell(value, True, HIDDEN_SHARE)
+        return self.sup.count(value)
+
+    def cells(self, table: str, rows: Sequence[str] | None) -> dict[str, Cell]:
+        """Return the printable cell of every column of ``table`` (margin left out) for the units ``rows``."""
+        cols = sorted({c for plan in self.months for _, c in plan.entries.get(table, {}) if c != MARGIN})
+        return {c: self.cell(table, rows, c) for c in cols}
+
+
 # --- whole periods -------------------------------------------------------------------------------
 
 # The mean length of a month in days: a period of 89 to 92 days is three months.
@@ -502,6 +540,19 @@ def _months_back(first: dt.date, months: int) -> dt.date:
     """Return the 1st of the month ``months`` calendar months before ``first`` (itself a 1st)."""
     year, month = divmod(first.year * 12 + first.month - 1 - months, 12)
     return dt.date(year, month + 1, 1)
+
+
+def month_scopes(scope: Scope) -> list[Scope]:
+    """Return the calendar months of a scope of whole months, in order; a scope of other dates alone."""
+    if not is_whole_months(scope):
+        return [scope]
+    out = []
+    start = scope.date_from
+    while start <= scope.date_to:
+        end = _month_end(start)
+        out.append(scope.with_dates(start, end))
+        start = end + dt.timedelta(days=1)
+    return out
 
 
 def is_whole_months(scope: Scope) -> bool:

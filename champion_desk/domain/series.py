@@ -42,6 +42,22 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+def years_to_print(years: Sequence[int | str | None]) -> list[bool]:
+    """Return, for each labelled bucket's year (None: a bucket left unlabelled), whether its label
+    carries the year: the first labelled one and each one whose year differs from the last labelled.
+
+    The one rule for the dashboard and the briefing: "Jan" alone could be any January, so the first
+    label is always dated ("Dec 2025") and so is the first of each new year ("Jan 2026").
+    """
+    out: list[bool] = []
+    last: int | str | None = None
+    for year in years:
+        out.append(year is not None and year != last)
+        if year is not None:
+            last = year
+    return out
+
+
 def buckets(scope: Scope, bucket: str) -> list[Period]:
     """Return the (start, end) dates of every bucket covering the scope, in order, empty ones included.
 

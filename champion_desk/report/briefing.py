@@ -19,7 +19,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepTogether,
-    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -35,6 +34,7 @@ from champion_desk.domain.briefing_data import (
     next_step_whys,
     people_figures,
     report_progress,
+    tool_subset_scope,
 )
 from champion_desk.domain.privacy import (
     DEFAULT_K,
@@ -79,20 +79,14 @@ SECTIONS = (
     "Next steps",
     "Your champions",
 )
-# The cover's contents: what each section tells staff.
-SECTION_NOTES = {
-    "Key figures": "The period at a glance, each figure against the previous period.",
-    "Training": "Sessions run, how many colleagues are trained and signed off, unit by unit.",
-    "Concerns": "What staff raised, by theme and over time, and how fast it was resolved.",
-    "You said, we did": "For each theme, what was done about the concerns raised.",
-    "You suggested, we did": "Staff ideas for the tools that were planned or put in place.",
-    "Mentoring": "Pairings of champions and colleagues, and their check-ins.",
-    "Readiness": "Where each unit stands with each tool, and where support should go.",
-    "Success stories": "What the tools changed on our wards, with the evidence.",
-    "Roadmap": "Each tool's stage, unit by unit, and what success will mean for staff.",
-    "Next steps": "What we will do in the coming period, and why.",
-    "Your champions": "Whom to ask about a tool, a worry or a session.",
-}
+# Said on the cover of a briefing for some of the tools (``briefing_data.tool_subset``).
+TOOL_SUBSET_NOTE = (
+    " Counts of concerns, attendances, open concerns, mentoring pairings and refreshers are printed for "
+    "all tools together only (“not shown” here): for some tools, beside the all-tools briefing, they "
+    "would give the other tools' small numbers away."
+)
+# The cover's coloured band: the title and period on it, the key figures below it on the same page.
+COVER_BAND = 62 * mm
 PROPOSALS_HEADING = "Suggested by Champion Desk (not yet agreed)"
 AGREED_HEADING = "What we agreed to do next"
 SEVERITY_COLOURS = {"high": BAD, "medium": WARN, "low": PRIMARY}
@@ -108,7 +102,14 @@ READINESS_ROWS = 24
 RESPONSE_CHARS = 900
 # A rollout stage with more units than this prints as a count ("Live on 55 units").
 ROADMAP_NAMES = 12
-CHAMPION_ROWS = 40
+# The height of the half-width charts set in pairs (training, concerns, mentoring).
+HALF_CHART = 42 * mm
+# Beyond this many champions, one row per unit (names, roles and any tools they are limited to).
+CHAMPION_ROWS = 12
+# What the full briefing lists (the app lists them all): the next six sessions, three responses a
+# theme (the most recent first), so a hospital's briefing is read in a meeting's fifteen minutes.
+SESSIONS_SHOWN = 6
+RESPONSES_SHOWN = 3
 SHORT_BARRIER = {
     "awareness": "Aware.",
     "desire": "Desire",
@@ -154,6 +155,19 @@ def bucket_label(row: dict[str, Any], bucket: str) -> str:
         first_month_days = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - start
         main = start if first_month_days.days > end.day else end
     return f"{main:%b}\n{main.year}"
+
+
+def session_topic(session: dict[str, Any]) -> str:
+    """Return a session's topic without its tool's name in front ("SepsisWatch Alert: refresher" → "refresher").
+
+    Topics often start with the tool's name, which every listing prints beside them already.
+    """
+    topic = str(session.get("topic") or "").strip()
+    tool = str(session.get("tool") or "")
+    if tool and topic.casefold().startswith(tool.casefold()):
+        rest = topic[len(tool) :].lstrip(" :–-·")
+        return rest or topic
+    return topic
 
 
 def date_range(start: dt.date, end: dt.date) -> str:
@@ -285,9 +299,9 @@ def _cover_band(canvas: Canvas, doc: SimpleDocTemplate) -> None:
     width, height = doc.pagesize
     canvas.saveState()
     canvas.setFillColor(PRIMARY)
-    canvas.rect(0, height - 92 * mm, width, 92 * mm, stroke=0, fill=1)
+    canvas.rect(0, height - COVER_BAND, width, COVER_BAND, stroke=0, fill=1)
     canvas.setFillColor(ACCENT)
-    canvas.rect(0, height - 94 * mm, width, 2 * mm, stroke=0, fill=1)
+    canvas.rect(0, height - COVER_BAND - 2 * mm, width, 2 * mm, stroke=0, fill=1)
     canvas.restoreState()
 
 
@@ -310,6 +324,7 @@ class Briefing:
         self.paper = paper
         self.pagesize = PAPERS[paper]
         self.width = self.pagesize[0] - 2 * MARGIN
+        self.height = self.pagesize[1] - 2 * MARGIN - 6 * mm  # the frame (``build``'s margins)
         self.s = styles()
 
     # small helpers -------------------------------------------------------------------------------
@@ -325,7 +340,7 @@ class Briefing:
     def heading(self, title: str) -> list[Flowable]:
         """Return a section heading that never sits alone at the bottom of a page."""
         return [
-            CondPageBreak(70 * mm),
+            CondPageBreak(55 * mm),  # a heading, its lead and the first rows of what follows
             self.p(esc(title), "h1"),
             HRFlowable(width="100%", thickness=1.2, color=PRIMARY, spaceBefore=0, spaceAfter=8),
         ]
@@ -376,8 +391,10 @@ class Briefing:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, PRIMARY),
             ("LINEBELOW", (0, 1), (-1, end), 0.3, RULE),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            # Two points above and below a row: tables are most of a hospital's briefing, and a point
+            # more each way made it a page longer without reading any better.
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
             ("RIGHTPADDING", (0, 0), (-1, -1), 4),
             ("FONTSIZE", (0, 1), (-1, -1), 8.5),
@@ -423,32 +440,35 @@ class Briefing:
     def cover(self) -> list[Flowable]:
         d = self.data
         out: list[Flowable] = [
-            Spacer(1, 14 * mm),
+            Spacer(1, 6 * mm),
             self.p("Staff briefing", "cover_title"),
             self.p("AI tools on our wards", "cover_sub"),
-            Spacer(1, 4 * mm),
+            Spacer(1, 2 * mm),
             self.p(esc(period_text(d.scope.date_from, d.scope.date_to)), "cover_sub"),
-            Spacer(1, 38 * mm),
+            Spacer(1, 19 * mm),  # down to below the band (COVER_BAND)
         ]
+        # One row of what the band does not say, so the key figures fit on the cover.
         meta = [
-            ("Period", period_text(d.scope.date_from, d.scope.date_to)),
             ("Units", ", ".join(d.scope.units) if d.scope.units else "All units"),
             ("Tools", ", ".join(d.scope.tools) if d.scope.tools else "All tools"),
             ("Made on", nice_date(d.made_on)),
             *([("Made by", d.made_by)] if d.made_by else []),
         ]
-        rows = [[self.p(esc(k), "cell_head"), self.p(esc(v), "cover_meta")] for k, v in meta]
-        t = Table(rows, colWidths=[28 * mm, self.width - 28 * mm], hAlign="LEFT")
+        t = Table(
+            [[self.p(esc(k), "cell_head") for k, _ in meta], [self.p(esc(v), "cover_meta") for _, v in meta]],
+            colWidths=[self.width / len(meta)] * len(meta),
+            hAlign="LEFT",
+        )
         t.setStyle(
             table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                 ]
             )
         )
-        out += [t, Spacer(1, 8 * mm)]
+        out += [t, Spacer(1, 5 * mm)]
         if d.is_empty:
             out.append(
                 self.callout(
@@ -466,39 +486,23 @@ class Briefing:
                 "This briefing shows how the introduction of AI tools is going on our wards: the training "
                 "we ran, the concerns staff raised and what was done about them, mentoring, readiness, and "
                 "what comes next. Concerns are raised in confidence: nobody who raised one is named, no "
-                f"concern is quoted, and any count from 1 to {self.k - 1} is printed as “{self.sup.wording}”.",
+                f"concern is quoted, and any count from 1 to {self.k - 1} is printed as “{self.sup.wording}”."
+                + (TOOL_SUBSET_NOTE if tool_subset_scope(d.scope) else ""),
                 PRIMARY,
             )
         )
-        # What each section holds, as a contents list: a manager sees at once what to talk through.
-        rows = [
-            [self.p(f"<b>{esc(section)}</b>", "body"), self.p(esc(SECTION_NOTES[section]), "body")]
-            for section in SECTIONS
-        ]
-        # Wide enough for the longest section name, "You suggested, we did", on one line.
-        contents = Table(rows, colWidths=[48 * mm, self.width - 48 * mm], hAlign="LEFT")
-        contents.setStyle(
-            table_style(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-                ]
-            )
-        )
-        if d.is_empty:  # the "nothing was logged" callout takes the room: the sections in one line
-            contents = self.p(" · ".join(esc(s) for s in SECTIONS), "body")
-        out += [Spacer(1, 6 * mm if d.is_empty else 8 * mm), self.p("In this briefing", "h3"), contents, PageBreak()]
+        # The sections in one line: the key figures follow on the cover itself, so a manager opens
+        # on the period at a glance (a page of contents made the full briefing a page longer).
+        contents = self.p("<b>In this briefing:</b> " + " · ".join(esc(s) for s in SECTIONS), "body")
+        out += [Spacer(1, 5 * mm), contents]
         return out
 
     def callout(self, title: str, text: str, colour: colors.Color) -> Table:
         return self.card([self.p(f"<b>{esc(title)}</b>", "body"), self.p(esc(text), "body")], colour, tinted=True)
 
-    def card(self, blocks: Sequence[Flowable], colour: colors.Color, tinted: bool) -> Table:
-        """Return blocks stacked in a full-width card with a coloured rule at the left (tinted: a filled box)."""
-        t = Table([[b] for b in blocks], colWidths=[self.width], hAlign="LEFT")
+    def card(self, blocks: Sequence[Flowable], colour: colors.Color, tinted: bool, width: float | None = None) -> Table:
+        """Return blocks stacked in a card (full width by default) with a coloured rule at the left (tinted: a filled box)."""
+        t = Table([[b] for b in blocks], colWidths=[width or self.width], hAlign="LEFT")
         style = [
             ("LINEBEFORE", (0, 0), (0, -1), 3, colour),
             ("LEFTPADDING", (0, 0), (-1, -1), 10),
@@ -697,7 +701,8 @@ class Briefing:
         )
         if facts:
             lead += " " + esc("; ".join(facts)).capitalize() + "."
-        return [*self.heading("Key figures"), self.p(lead, "lead"), outer, self.small_note()]
+        # Kept whole: on the cover when it fits there, else at the top of the next page.
+        return [KeepTogether([*self.heading("Key figures"), self.p(lead, "lead"), outer, self.small_note()])]
 
     def median_days_printable(self) -> bool:
         """Return True when the median days to resolution may print: a median of a few concerns is one of them."""
@@ -832,8 +837,8 @@ class Briefing:
                 values,
                 [m == f"<{self.k}" for m in marks],
                 f"{d.bucket}'s number of sessions",
-                lambda: charts.bar_chart(labels, values, half, 52 * mm, marks=marks),
-                52 * mm,
+                lambda: charts.bar_chart(labels, values, half, HALF_CHART, marks=marks),
+                HALF_CHART,
             )
             # Each point is a share of staff: hidden when it would give away a small count of people.
             cells = [
@@ -844,14 +849,14 @@ class Briefing:
                 cells[-1] = self.coverage_cell()  # the period's end: as every output of the period prints it
             coverage = [None if c.suppressed or c.value is None else 100 * c.value for c in cells]
             line = (
-                self.unit_line_note(52 * mm)
+                self.unit_line_note(HALF_CHART)
                 if d.scope.units and self.people
                 else self.chart_or_note(
                     coverage,
                     [c.suppressed for c in cells],
                     "point of the coverage line",
-                    lambda: charts.line_chart(labels, [coverage], half, 52 * mm, percent=True, ymax=100),
-                    52 * mm,
+                    lambda: charts.line_chart(labels, [coverage], half, HALF_CHART, percent=True, ymax=100),
+                    HALF_CHART,
                 )
             )
             pair = self._chart_pair((f"Sessions per {d.bucket}", bars), ("Training coverage (staff trained)", line))
@@ -924,17 +929,19 @@ class Briefing:
         ]
 
     def upcoming(self) -> list[Flowable]:
+        def what(r: dict[str, Any]) -> str:
+            topic = session_topic(r) or r["format"] or ""
+            return f"{r['tool']}: {topic}" if topic else str(r["tool"])
+
         rows = [
-            [nice_date(r["held_on"]), r["unit"], r["tool"], r["topic"] or r["format"], r["trainer"] or "a champion"]
-            for r in self.data.upcoming
+            [nice_date(r["held_on"]), r["unit"], what(r), r["trainer"] or "a champion"]
+            for r in self.data.upcoming[:SESSIONS_SHOWN]
         ]
         out: list[Flowable] = [self.sub("Next training sessions")]
         if not rows:
             return out + [self.empty("No sessions are booked yet: ask your champion (see “Your champions”).")]
         w = self.width
-        table = self.table(
-            ["Date", "Unit", "Tool", "Topic", "Trainer"], rows, [w * 0.14, w * 0.2, w * 0.18, w * 0.28, w * 0.2]
-        )
+        table = self.table(["Date", "Unit", "Tool and topic", "Trainer"], rows, [w * 0.13, w * 0.19, w * 0.5, w * 0.18])
         return [KeepTogether(out + [table])]  # the heading never sits alone at a page's foot
 
     # concerns -------------------------------------------------------------------------------------
@@ -960,16 +967,18 @@ class Briefing:
         backlog, backlog_small = self._series_counts(d.concerns, "concerns_open")
         half = (self.width - 6 * mm) / 2
         line = (
-            self.unit_line_note(50 * mm)
+            self.unit_line_note(HALF_CHART)
             if d.scope.units and self.people
             else self.chart_or_note(
                 backlog,
                 backlog_small,
                 f"{d.bucket}'s backlog",
-                lambda: charts.line_chart(labels, [backlog], half, 50 * mm, colours=(ACCENT,)),
-                50 * mm,
+                lambda: charts.line_chart(labels, [backlog], half, HALF_CHART, colours=(ACCENT,)),
+                HALF_CHART,
             )
         )
+        # The note on which days the first and last points hold belongs to a drawn line only.
+        line_drawn = not isinstance(line, Table)
         cells = self.concern.barriers
         keys = list(d.barriers)
         if cells:
@@ -977,7 +986,7 @@ class Briefing:
                 [k.capitalize() for k in keys],
                 [None if cells[k].suppressed else d.barriers[k] for k in keys],
                 half,
-                50 * mm,
+                HALF_CHART,
                 colour=PRIMARY,
                 hidden=[cells[k].text if cells[k].suppressed else None for k in keys],
             )
@@ -994,7 +1003,12 @@ class Briefing:
                         ("Open concerns at each " + d.bucket + "’s end", line),
                         ("ADKAR barrier behind the concerns", bar),
                     ),
-                    self.p("<br/>".join(esc(x) for x in (edge_note(d.concerns, d.bucket), ADKAR_NOTE) if x), "note"),
+                    self.p(
+                        "<br/>".join(
+                            esc(x) for x in (edge_note(d.concerns, d.bucket) if line_drawn else "", ADKAR_NOTE) if x
+                        ),
+                        "note",
+                    ),
                 ]
             )
         )
@@ -1035,7 +1049,7 @@ class Briefing:
         segments = [{t: r["concerns_by_theme"].get(t) or 0 for t in drawn} for r in rows]
         all_themes = list(by_theme)
         colours = [theme_colour(all_themes.index(t)) for t in drawn]
-        chart = charts.stacked_bars(labels, drawn, segments, colours, self.width, 62 * mm)
+        chart = charts.stacked_bars(labels, drawn, segments, colours, self.width, 40 * mm)
         block: list[Flowable] = [
             title,
             chart,
@@ -1066,8 +1080,8 @@ class Briefing:
         )
         rows = [[u, cells[u].text] for u in shown]
         w = self.width
-        if len(rows) > 16:
-            # A trust's sixty units read better side by side than down two pages.
+        if len(rows) > 6:
+            # More than a few units read better side by side than down a page (a trust's sixty, two).
             half = (len(rows) + 1) // 2
             left, right = rows[:half], rows[half:] + [["", ""]] * (2 * half - len(rows))
             paired = [a + b for a, b in zip(left, right)] + [["All units", total.text, "", ""]]
@@ -1085,7 +1099,7 @@ class Briefing:
             table = self.table(
                 ["Unit", "Concerns raised"], rows, [w * 0.5, w * 0.2], align_right=[1], total_row=True, notes=notes
             )
-        return [self.sub("Concerns raised by unit"), table]
+        return [KeepTogether([self.sub("Concerns raised by unit"), table])]
 
     # you said, we did -----------------------------------------------------------------------------
 
@@ -1122,9 +1136,7 @@ class Briefing:
 
     def responses_for(self, theme: str, suppressed: bool) -> Flowable:
         """Return the "we did" cell; a hidden count gets one response at most so none narrows it down."""
-        from champion_desk.domain.briefing_data import RESPONSES_PER_THEME
-
-        responses = self.data.responses.get(theme, [])[: 1 if suppressed else RESPONSES_PER_THEME]
+        responses = self.data.responses.get(theme, [])[: 1 if suppressed else RESPONSES_SHOWN]
         if not responses:
             return self.p("Being worked on: responses will be reported at the next briefing.", "note")
         text = "<br/>".join(f"• {esc(shorten(r, RESPONSE_CHARS))}" for r in responses)
@@ -1160,18 +1172,18 @@ class Briefing:
             checkins,
             [m == f"<{self.k}" for m in marks],
             f"{d.bucket}'s number of check-ins",
-            lambda: charts.bar_chart(labels, checkins, half, 48 * mm, colour=GOOD, marks=marks),
-            48 * mm,
+            lambda: charts.bar_chart(labels, checkins, half, HALF_CHART, colour=GOOD, marks=marks),
+            HALF_CHART,
         )
         line = (
-            self.unit_line_note(48 * mm)
+            self.unit_line_note(HALF_CHART)
             if d.scope.units and self.people
             else self.chart_or_note(
                 active,
                 active_small,
                 f"{d.bucket}'s number of active pairings",
-                lambda: charts.line_chart(labels, [active], half, 48 * mm, colours=(GOOD,)),
-                48 * mm,
+                lambda: charts.line_chart(labels, [active], half, HALF_CHART, colours=(GOOD,)),
+                HALF_CHART,
             )
         )
         out.append(
@@ -1284,7 +1296,7 @@ class Briefing:
                         extra.append(("BACKGROUND", (c_i, r_i), (c_i, r_i), score_colour(min(scores))))
             rows.append(row)
         w = self.width
-        first = w * 0.22
+        first = w * 0.3  # wide enough for "Emergency Department" on one line
         small = [("FONTSIZE", (0, 0), (-1, -1), 7)]
         head = [self.p(esc(t), "cell_head_small") for t in tools]
         body = [[row[0], *[self.p(esc(c), "cell_small") for c in row[1:]]] for row in rows]
@@ -1303,7 +1315,7 @@ class Briefing:
             extra=extra + small,
             notes=[legend],
         )
-        return [
+        block = [
             self.p(
                 "Each cell is the barrier point of the unit's latest pulse for that tool (“Ready”: no step "
                 "below 3; Aware. awareness, Knowl. knowledge, Reinf. reinforcement), tinted by its lowest "
@@ -1312,6 +1324,9 @@ class Briefing:
             ),
             table,
         ]
+        # A hospital's dozen units stay on one page (a last row and the legend alone overleaf read
+        # badly); a trust's long matrix breaks, its header repeated.
+        return [KeepTogether(block)] if len(rows) <= 16 else block
 
     # stories --------------------------------------------------------------------------------------
 
@@ -1331,6 +1346,9 @@ class Briefing:
                     "lead",
                 )
             )
+        gap = 4 * mm
+        half = (self.width - gap) / 2
+        cards: list[list[Flowable]] = []
         for st in shown:
             where = " · ".join(
                 x for x in (st.get("unit") or "", st.get("tool") or "", nice_date(st.get("told_on"))) if x
@@ -1347,7 +1365,29 @@ class Briefing:
                         "body",
                     )
                 )
-            out += [KeepTogether([self.card(parts, GOOD, tinted=True)]), Spacer(1, 3 * mm)]
+            cards.append(parts)
+        # Two cards a row: four stories take half the page they took one under another. A story too
+        # long for half a page's column (a row of a table cannot break) gets the full width, whose
+        # card breaks between its paragraphs.
+        halves = [self.card(parts, GOOD, tinted=True, width=half) for parts in cards]
+        if any(c.wrap(half, self.height)[1] > self.height / 3 for c in halves):
+            for parts in cards:
+                out += [self.card(parts, GOOD, tinted=True), Spacer(1, 3 * mm)]
+            return out
+        for n in range(0, len(halves), 2):
+            pair = Table([halves[n : n + 2]], colWidths=[half + gap, half], hAlign="LEFT")
+            pair.setStyle(
+                table_style(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                        ("TOPPADDING", (0, 0), (-1, -1), 0),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
+                    ]
+                )
+            )
+            out.append(pair)
         return out
 
     # roadmap --------------------------------------------------------------------------------------
@@ -1394,7 +1434,7 @@ class Briefing:
     def next_steps(self) -> list[Flowable]:
         d = self.data
         out = self.heading("Next steps")
-        out[0] = CondPageBreak(110 * mm)  # the lead, the sub-heading and two rows at least
+        out[0] = CondPageBreak(85 * mm)  # the lead, the sub-heading and two rows at least
         if not d.next_steps:
             return out + [
                 self.empty(
@@ -1439,7 +1479,7 @@ class Briefing:
             self.table(
                 ["What we will do" if d.next_steps_agreed else "Suggested action", "Where", "Why"],
                 rows,
-                [w * 0.40, w * 0.20, w * 0.40],
+                [w * 0.42, w * 0.16, w * 0.42],
                 extra=extra,
             )
         )
@@ -1478,13 +1518,19 @@ class Briefing:
             )
         )
         w = self.width
+        all_tools = {t["tool"] for t in self.data.roadmap}
+
+        def tools(c: dict[str, Any]) -> str:
+            return "all tools" if not c["tools"] or set(c["tools"]) >= all_tools else ", ".join(c["tools"])
+
         if len(self.data.champions) > CHAMPION_ROWS:
+            # One row per unit: a hospital's thirty champions take a third of a page, not a page and a half.
             by_unit: dict[str, list[str]] = {}
             for c in self.data.champions:
-                by_unit.setdefault(c["unit"] or "Other", []).append(c["name"])
+                what = ", ".join(x for x in (c["role"], "" if tools(c) == "all tools" else tools(c)) if x)
+                by_unit.setdefault(c["unit"] or "Other", []).append(f"{c['name']} ({what})" if what else c["name"])
             rows = [[unit, ", ".join(names)] for unit, names in by_unit.items()]
             return out + [self.table(["Unit", "Champions"], rows, [w * 0.3, w * 0.7])]
-        all_tools = {t["tool"] for t in self.data.roadmap}
         rows = []
         for c in self.data.champions:
             # Every row names its unit, so a row carried over to the next page still says where.
@@ -1493,7 +1539,7 @@ class Briefing:
                     c["name"],
                     c["unit"],
                     c["role"],
-                    "all tools" if not c["tools"] or set(c["tools"]) >= all_tools else ", ".join(c["tools"]),
+                    tools(c),
                 ]
             )
         w = self.width

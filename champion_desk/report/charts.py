@@ -15,6 +15,7 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 
+from champion_desk.domain.series import years_to_print
 from champion_desk.report.fonts import BOLD, REGULAR, register_fonts
 from champion_desk.report.styles import INK, MUTED, PRIMARY, RULE
 
@@ -63,20 +64,11 @@ def _width(text: str, font_size: float = AXIS_FONT_SIZE) -> float:
 
 
 def _shown(labels: Sequence[str], every: int) -> list[str]:
-    """Return every ``every``-th label, the others blank, with a second line only where it changes."""
-    out: list[str] = []
-    last_second: str | None = None
-    for i, label in enumerate(labels):
-        if i % every:
-            out.append("")
-            continue
-        first, _, second = label.partition("\n")
-        if second and second != last_second:
-            out.append(f"{first}\n{second}")
-            last_second = second
-        else:
-            out.append(first)
-    return out
+    """Return every ``every``-th label, the others blank, with a second line (the year) on the first
+    printed label and wherever it changes (``series.years_to_print``)."""
+    parts = [label.partition("\n") if not i % every else None for i, label in enumerate(labels)]
+    dated = years_to_print([(p[2] or None) if p else None for p in parts])
+    return ["" if p is None else f"{p[0]}\n{p[2]}" if dated[i] else p[0] for i, p in enumerate(parts)]
 
 
 def _fits(labels: Sequence[str], slot: float) -> bool:
@@ -108,13 +100,6 @@ def thin_labels(labels: Sequence[str], room: float) -> list[str]:
         shown = _shown(labels, every)
         if _fits(shown, slot):
             return shown
-        # A period starting in December: "Jan / 2026" beside it dates the first label well enough,
-        # and two years side by side would not fit.
-        later = [i for i, label in enumerate(shown) if i and "\n" in label]
-        if "\n" in shown[0] and later:
-            bare = [shown[0].partition("\n")[0], *shown[1:]]
-            if _fits(bare, slot):
-                return bare
     return _shown(labels, n)
 
 

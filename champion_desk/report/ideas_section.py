@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 TITLE = "You suggested, we did"
 POSTER_SHOWN = 3
+# The full briefing's table: the most backed five say what was acted on; the rest are in the app.
+BRIEFING_SHOWN = 5
 EMPTY = (
     "No staff idea was planned or put in place in this period. Have an idea for how a tool could help, "
     "or where it should be used next? Tell your champion."
@@ -38,7 +40,7 @@ def briefing_section(b: Briefing) -> list[Flowable]:
     out = b.heading(TITLE)
     if not ideas.get("total"):
         return out + [b.empty(EMPTY)]
-    shown = ideas["ideas"]
+    shown = ideas["ideas"][:BRIEFING_SHOWN]
     n, done, planned = ideas["total"], ideas["by_status"].get("done", 0), ideas["by_status"].get("planned", 0)
     if b.sup.is_small(n):
         # The rows below can be counted anyway; a count of them would only add "fewer than 5" beside them.
@@ -72,14 +74,14 @@ def briefing_section(b: Briefing) -> list[Flowable]:
     return out + [table]
 
 
-def poster_box(poster: Poster) -> list[Flowable]:
-    """Return the poster's box of the few most backed ideas acted on (nothing when there are none)."""
+def poster_box(poster: Poster, shown: int = POSTER_SHOWN, gap: float = 5 * mm) -> list[Flowable]:
+    """Return the poster's box of the ``shown`` most backed ideas acted on (nothing when there are none)."""
     ideas = poster.data.ideas or {}
     if not ideas.get("total"):
         return []
     grey = f"#{MUTED.hexval()[2:]}"
     lines = [
         f"<b>{esc(i['title'])}</b><font color='{grey}'> · {esc(stands(i)[:1].lower() + stands(i)[1:])}</font>"
-        for i in ideas["ideas"][:POSTER_SHOWN]
+        for i in ideas["ideas"][:shown]
     ]
-    return [poster.box(TITLE, lines, EMPTY), Spacer(1, 5 * mm * poster.scale)]
+    return [poster.box(TITLE, lines, EMPTY), Spacer(1, gap * poster.scale)]

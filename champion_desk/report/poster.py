@@ -21,7 +21,16 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, SimpleDocTempla
 from champion_desk import outfiles
 from champion_desk.domain.briefing_data import BriefingData, Progress, concern_figures, report_progress
 from champion_desk.domain.privacy import DEFAULT_K, Suppressor, meeting_scope
-from champion_desk.report.briefing import CONFIDENTIAL, count_words, esc, nice_date, period_text, scope_line, shorten
+from champion_desk.report.briefing import (
+    CONFIDENTIAL,
+    count_words,
+    esc,
+    nice_date,
+    period_text,
+    scope_line,
+    session_topic,
+    shorten,
+)
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR, register_fonts
 from champion_desk.report.styles import ACCENT, INK, MUTED, PAPER_TINT, PAPERS, PRIMARY, RULE, table_style
 
@@ -30,6 +39,11 @@ RESPONSES_SHOWN = 2
 UNITS_SHOWN = 8
 SESSIONS_SHOWN = 4
 NEXT_SHOWN = 2
+# When space is short: the next two sessions, the two most backed ideas and the champions of four
+# units (the rest are in the briefing), with tighter gaps.
+COMPACT_SESSIONS = 2
+COMPACT_UNITS = 4
+COMPACT_IDEAS = 2
 # Read from across a room: a response is cut at a word with "…" beyond this many characters.
 RESPONSE_CHARS = 320
 A4_WIDTH = PAPERS["a4"][0]
@@ -139,13 +153,16 @@ class Poster:
         )
         return t
 
-    def lower(self) -> list[Flowable]:
+    def lower(self, compact: bool = False) -> list[Flowable]:
+        """Return the boxes under the themes; ``compact`` lists fewer sessions and units, so that
+        three themes still fit beside the ideas box (the themes are the poster's point)."""
         d = self.data
+        sessions_shown, units_shown = (COMPACT_SESSIONS, COMPACT_UNITS) if compact else (SESSIONS_SHOWN, UNITS_SHOWN)
         grey = f"#{MUTED.hexval()[2:]}"
         sessions = [
             f"<b>{esc(nice_date(s['held_on']))}</b>   {esc(s['tool'])} · {esc(s['unit'])}"
-            + (f"<font color='{grey}'> · {esc(s['topic'])}</font>" if s.get("topic") else "")
-            for s in d.upcoming[:SESSIONS_SHOWN]
+            + (f"<font color='{grey}'> · {esc(session_topic(s))}</font>" if session_topic(s) else "")
+            for s in d.upcoming[:sessions_shown]
         ]
         # One line per unit keeps a hospital's worth of champions readable on one page.
         by_unit: dict[str, list[str]] = {}
@@ -153,24 +170,27 @@ class Poster:
             by_unit.setdefault(c["unit"] or "Other", []).append(c["name"])
         champs = [
             f"<font color='{grey}'>{esc(unit)}:</font> <b>{esc(', '.join(names))}</b>"
-            for unit, names in list(by_unit.items())[:UNITS_SHOWN]
+            for unit, names in list(by_unit.items())[:units_shown]
         ]
-        if len(by_unit) > UNITS_SHOWN:
-            more = len(by_unit) - UNITS_SHOWN
+        if len(by_unit) > units_shown:
+            more = len(by_unit) - units_shown
             champs.append(
                 f"<i>and the champions of {more} more unit{'s' if more != 1 else ''}: see the staff briefing</i>"
             )
-        gap = Spacer(1, 5 * mm * self.scale)
-        from champion_desk.report.ideas_section import poster_box
+        space = (3 if compact else 5) * mm
+        gap = Spacer(1, space * self.scale)
+        from champion_desk.report.ideas_section import POSTER_SHOWN, poster_box
 
         return [
-            *poster_box(self),
+            *poster_box(self, COMPACT_IDEAS if compact else POSTER_SHOWN, space),
             self.box("Next training sessions", sessions, "None booked yet: ask a champion for a session."),
             gap,
             self.box("Whom to ask", champs, "Ask your ward manager who your champion is."),
         ]
 
-    def body(self, top: int = TOP_THEMES, shown: int = RESPONSES_SHOWN, with_next: bool = True) -> list[Flowable]:
+    def body(
+        self, top: int = TOP_THEMES, shown: int = RESPONSES_SHOWN, with_next: bool = True, compact: bool = False
+    ) -> list[Flowable]:
         note = (
             f"Concerns are raised in confidence: nobody who raised one is named, and any count under "
             f"{self.sup.k} shows as “{self.sup.wording}”."
@@ -180,8 +200,8 @@ class Poster:
             Spacer(1, 3 * mm * self.scale),
             Paragraph(esc(note), self.style(9.5, OBLIQUE, MUTED)),
             *(self.next_line() if with_next else []),
-            Spacer(1, 7 * mm * self.scale),
-            *self.lower(),
+            Spacer(1, (3 if compact else 7) * mm * self.scale),
+            *self.lower(compact),
         ]
 
     def next_line(self) -> list[Flowable]:
@@ -208,9 +228,20 @@ class Poster:
         """
         body: list[Flowable] = []
         # "What we will do next" gives way first: the themes and what was done are the poster's point.
-        for top, shown in ((TOP_THEMES, RESPONSES_SHOWN), (3, RESPONSES_SHOWN), (TOP_THEMES, 1), (3, 1), (2, 1)):
+        # Then the lists below give way (fewer sessions and units: the rest are in the briefing), so
+        # that at least three themes stand beside the ideas box, before a third theme is dropped.
+        variants = [
+            (TOP_THEMES, RESPONSES_SHOWN, False),
+            (3, RESPONSES_SHOWN, False),
+            (TOP_THEMES, 1, False),
+            (3, 1, False),
+            (3, RESPONSES_SHOWN, True),
+            (3, 1, True),
+            (2, 1, True),
+        ]
+        for top, shown, compact in variants:
             for with_next in (True, False):
-                body = self.body(top, shown, with_next)
+                body = self.body(top, shown, with_next, compact)
                 if sum(f.wrap(self.width, height)[1] for f in body) <= height:
                     return body
         return body

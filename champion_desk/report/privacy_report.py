@@ -12,6 +12,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from champion_desk.domain import retention
 from champion_desk.domain.data_protection import PROTECTIONS, PURPOSES, WHO_SEES, ProtectionFacts
+from champion_desk.domain.dates import format_uk_date
 from champion_desk.report.fonts import REGULAR
 from champion_desk.report.styles import MARGIN, MUTED, PAPERS, PRIMARY_LIGHT, RULE, styles, table_style
 
@@ -46,7 +47,7 @@ def story(f: ProtectionFacts, width: float) -> list[Any]:
     out: list[Any] = [
         _p(TITLE, "h1"),
         _p(
-            f"Logbook {f.logbook}, as of {f.made_on.isoformat()}. Counts of people only, never a name; "
+            f"Logbook {f.logbook}, as of {format_uk_date(f.made_on)}. Counts of people only, never a name; "
             f'counts under {f.k} are printed as "fewer than {f.k}". No patient data is held.',
             "lead",
         ),
@@ -90,11 +91,11 @@ def story(f: ProtectionFacts, width: float) -> list[Any]:
         removed = last["removed"]
         out.append(
             _p(
-                f"Last applied {last['at'][:16].replace('T', ' ')} UTC: who raised {removed.get('raised_by', 0)} "
+                f"Last applied {format_uk_date(last['at'])} {last['at'][11:16]} UTC: who raised {removed.get('raised_by', 0)} "
                 f"concern(s) cleared, the text of {removed.get('concern_text', 0)} concern(s) cleared, "
                 f"{removed.get('leavers', 0)} leaver(s) erased, "
                 f"{sum((removed.get('tombstones') or {}).values())} deleted record(s) purged. "
-                f"Runs recorded (latest {len(f.runs)}): " + ", ".join(r["at"][:10] for r in f.runs) + "."
+                f"Runs recorded (latest {len(f.runs)}): " + ", ".join(format_uk_date(r["at"]) for r in f.runs) + "."
             )
         )
     else:
@@ -124,7 +125,7 @@ def story(f: ProtectionFacts, width: float) -> list[Any]:
         out.append(
             _table(
                 ["day", "colleagues erased on request"],
-                [[d, str(n)] for d, n in f.erasures],
+                [[format_uk_date(d), str(n)] for d, n in f.erasures],
                 [0.3 * width, 0.7 * width],
             )
         )
@@ -135,7 +136,7 @@ def story(f: ProtectionFacts, width: float) -> list[Any]:
         out.append(
             _table(
                 ["day", "subject-access exports written (export-person, People › Export their data…)"],
-                [[d, str(n)] for d, n in f.exports],
+                [[format_uk_date(d), str(n)] for d, n in f.exports],
                 [0.3 * width, 0.7 * width],
             )
         )
@@ -152,7 +153,7 @@ def story(f: ProtectionFacts, width: float) -> list[Any]:
         _p("6. Backups", "h2"),
         _p(
             f"Backups are kept in {f.backup_folder} beside the logbook: {f.backups} now"
-            + (f", from {f.oldest_backup} to {f.newest_backup}." if f.backups else ".")
+            + (f", from {format_uk_date(f.oldest_backup)} to {format_uk_date(f.newest_backup)}." if f.backups else ".")
         ),
         _p(
             "A verified copy is taken when the app closes after a change and before any import, merge, restore or "
@@ -190,7 +191,9 @@ def build_privacy_report(facts: ProtectionFacts, out: Path | BinaryIO, paper: st
         canvas.saveState()
         canvas.setFillColor(MUTED)
         canvas.setFont(REGULAR, 7)
-        canvas.drawString(MARGIN, 10 * mm, f"Champion Desk · {TITLE} · {facts.logbook} · {facts.made_on.isoformat()}")
+        canvas.drawString(
+            MARGIN, 10 * mm, f"Champion Desk · {TITLE} · {facts.logbook} · {format_uk_date(facts.made_on)}"
+        )
         canvas.drawRightString(pagesize[0] - MARGIN, 10 * mm, f"page {canvas.getPageNumber()}")
         canvas.restoreState()
 

@@ -63,7 +63,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, textColor=MUTED),
         "note": ParagraphStyle("note", parent=base, fontName=OBLIQUE, fontSize=8, leading=10.5, textColor=MUTED),
         "h1": ParagraphStyle(
-            "h1", parent=base, fontName=BOLD, fontSize=17, leading=21, textColor=PRIMARY, spaceBefore=16, spaceAfter=6
+            "h1", parent=base, fontName=BOLD, fontSize=17, leading=21, textColor=PRIMARY, spaceBefore=10, spaceAfter=4
         ),
         "h2": ParagraphStyle(
             "h2", parent=base, fontName=BOLD, fontSize=11.5, leading=15, textColor=INK, spaceBefore=8, spaceAfter=4

@@ -28,6 +28,7 @@ from champion_desk.report.briefing import (
     numbered_canvas,
     period_text,
     scope_line,
+    session_topic,
     shorten,
     theme_order,
 )
@@ -153,7 +154,7 @@ class Summary(Briefing):
         left: list[Flowable] = []
         sessions = [
             f"<b>{esc(nice_date(s['held_on']))}</b> · {esc(s['tool'])}"
-            + (f" · {esc(s['topic'])}" if s.get("topic") else "")
+            + (f" · {esc(session_topic(s))}" if session_topic(s) else "")
             for s in d.upcoming[:SESSIONS_SHOWN]
         ]
         left.append(

@@ -456,3 +456,12 @@ def test_rows_equal_stats_on_the_demo_data(tmp_path):
         assert_rows_equal_stats(hospital, Scope.last_months(12, end), "month")
         assert_rows_equal_stats(hospital, Scope.last_months(12, end, units=(unit,), tools=(tool,)), "month")
         assert sum(r["sessions"] for r in series(hospital, "training", Scope.last_months(12, end), "month")) > 100
+
+
+def test_a_label_carries_its_year_first_and_where_the_year_changes():
+    from champion_desk.domain.series import years_to_print
+
+    # Unlabelled buckets (None) neither print a year nor reset it.
+    assert years_to_print([2025, None, 2026, 2026, None, 2026]) == [True, False, True, False, False, False]
+    assert years_to_print([None, 2026, 2026]) == [False, True, False]
+    assert years_to_print([]) == []

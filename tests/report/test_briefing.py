@@ -305,9 +305,13 @@ def test_axis_labels_print_the_year_once_per_change_and_never_run_together():
     months = ["Dec\n2025"] + [
         f"{m}\n2026" for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov")
     ]
-    shown = thin_labels(months, 205)  # the half-width chart of a 12-month briefing: every month fits
-    assert shown[:3] == ["Dec", "Jan\n2026", "Feb"] and all(shown)
-    assert sum("2026" in s for s in shown) == 1
+    wide = thin_labels(months, 400)  # room for every month: the first is dated, and so is January
+    assert wide[:3] == ["Dec\n2025", "Jan\n2026", "Feb"] and all(wide)
+    assert sum("2026" in s for s in wide) == 1
+    # The half-width chart of a 12-month briefing: "2025" and "2026" side by side would run together,
+    # so every other month is named, still dated at the first label and where the year changes.
+    shown = thin_labels(months, 205)
+    assert shown[:3] == ["Dec\n2025", "", "Feb\n2026"] and sum("2026" in s for s in shown) == 1
     crowded = thin_labels(months, 120)
     printed = [(i, s) for i, s in enumerate(crowded) if s]
     assert 1 < len(printed) < len(months)
@@ -315,7 +319,7 @@ def test_axis_labels_print_the_year_once_per_change_and_never_run_together():
     for (i, a), (j, b) in zip(printed, printed[1:]):
         wa, wb = _width(a.split("\n")[0]), _width(b.split("\n")[0])
         assert (wa + wb) / 2 + LABEL_GAP <= (j - i) * slot
-    assert printed[0][1].startswith("Dec") and sum("2026" in s for _, s in printed) == 1
+    assert printed[0][1] == "Dec\n2025" and sum("2026" in s for _, s in printed) == 1
 
 
 def test_a_footnote_is_never_split_from_its_table():
@@ -349,3 +353,30 @@ def collect_empty():
     return BriefingData(
         scope=SCOPE, made_on=TODAY, made_by="", bucket="week", theme_bucket="month", figures={}, previous={}
     )
+
+
+def test_a_hospital_briefing_of_a_quarter_is_read_in_eight_pages(tmp_path):
+    """The full all-units briefing of the hospital demo: every section, in at most eight pages (was 12)."""
+    from champion_desk.domain.demo import generate_demo
+    from champion_desk.report.briefing import make_briefing
+    from champion_desk.store.database import open_database
+
+    db = open_database(tmp_path / "demo.db")
+    end = dt.date(2026, 11, 30)
+    generate_demo(db, "hospital", seed=1, end=end)
+    out = io.BytesIO()
+    pages = make_briefing(db, Scope(dt.date(2026, 9, 1), end), out)
+    db.close()
+    text = pdf_text(out.getvalue())
+    assert page_count(out.getvalue()) == pages <= 8
+    lines = [line.strip() for line in text.splitlines()]
+    assert all(h in lines for h in SECTIONS)
+
+
+def test_a_session_topic_is_printed_without_its_tool_name_in_front():
+    from champion_desk.report.briefing import session_topic
+
+    assert session_topic({"tool": "SepsisWatch Alert", "topic": "SepsisWatch Alert: refresher"}) == "refresher"
+    assert session_topic({"tool": "Scribe", "topic": "Night-shift drop-in"}) == "Night-shift drop-in"
+    assert session_topic({"tool": "Scribe", "topic": "Scribe"}) == "Scribe"  # nothing else to say
+    assert session_topic({"tool": "Scribe", "topic": None}) == ""

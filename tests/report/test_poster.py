@@ -79,3 +79,28 @@ def test_a_poster_with_more_than_fits_is_still_one_page(db):
 def test_empty_scope_poster_says_so(module_sample_db):
     text = pdf_text(render(module_sample_db, scope=Scope(dt.date(2020, 1, 1), dt.date(2020, 3, 31))))
     assert "No concerns were raised in this period" in " ".join(text.split())
+
+
+def test_a_hospital_poster_with_its_ideas_box_still_shows_three_themes(tmp_path):
+    """The themes are the poster's point: the lists below give way before a third theme does."""
+    from champion_desk.domain.demo import generate_demo
+    from champion_desk.domain.privacy import meeting_scope
+    from champion_desk.report.ideas_section import TITLE
+    from champion_desk.store.database import open_database
+
+    db = open_database(tmp_path / "demo.db")
+    end = dt.date(2026, 11, 30)
+    generate_demo(db, "hospital", seed=1, end=end)
+    data = collect(db, meeting_scope(Scope(dt.date(2026, 9, 1), end)), full=False, today=end)
+    db.close()
+    out = io.BytesIO()
+    build_poster(data, out)
+    text = " ".join(pdf_text(out.getvalue()).split())
+    assert page_count(out.getvalue()) == 1 and data.ideas.get("total") and TITLE in text
+    ranked = sorted(
+        (t for t, n in data.figures["concerns_by_theme"].items() if n),
+        key=lambda t: -data.figures["concerns_by_theme"][t],
+    )
+    assert len(ranked) >= 3
+    for theme in ranked[:3]:
+        assert theme.capitalize() in text, theme

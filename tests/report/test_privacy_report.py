@@ -7,6 +7,7 @@ import re
 
 from champion_desk.domain import retention
 from champion_desk.domain.data_protection import protection_facts
+from champion_desk.domain.dates import format_uk_date
 from champion_desk.exchange.person import erase_person_by_ref, export_person
 from champion_desk.report.privacy_report import build_privacy_report
 from champion_desk.store.backups import backup_database
@@ -63,7 +64,9 @@ def test_report_answers_each_question_without_a_name(db, kept_ward, tmp_path):
     assert text.count("fewer than 5") >= 2 + len([p for p in people.values() if p == "fewer than 5"])
     assert "18 months" in text and "6 months (default)" in text
     assert "Last applied" in text and "1 leaver(s) erased" in text
-    assert f"{dt.date.today().isoformat()} 1" in text  # the erasure on request: the day it ran, and how many
+    assert f"{format_uk_date(dt.date.today())} 1" in text  # the erasure on request: the day it ran, and how many
+    # Dates as people write them on a ward, never ISO.
+    assert f"as of {format_uk_date(facts.made_on)}" in text and not re.search(r"\d{4}-\d\d-\d\d", text)
     assert "Leavers erased by the retention rules: 1." in text
     assert facts.exports == [(dt.date.today().isoformat(), 1)]  # still counted after the erasure
     assert "subject-access exports written" in text
