@@ -5,8 +5,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 LOCK := requirements.lock
+SBOM := dist/champion-desk.cdx.json
 
-.PHONY: run test perf bundle lock clean
+.PHONY: run test perf bundle sbom lock clean
 
 # Re-installs when the lock changes as well as pyproject.toml (a relock after a pull must reach .venv).
 # pip's hash-checking mode refuses any download whose sha256 is not in the lock and any package the
@@ -32,9 +33,18 @@ perf: $(STAMP)
 clean:
 	rm -rf build dist .pytest_cache
 
+# Every build writes the bundle's bill of materials beside it (build.spec), so the SBOM always
+# describes the folder it was built with.
 bundle: $(STAMP)
 	$(PY) -m PyInstaller --noconfirm --clean build.spec
 	@du -sh dist/champion-desk
+
+$(SBOM): $(STAMP) build.spec $(shell find champion_desk resources -type f ! -name '*.pyc')
+	$(MAKE) bundle
+
+# The CycloneDX SBOM of the bundle, building the bundle first if it is missing or older than its sources.
+sbom: $(SBOM)
+	@echo "$(SBOM): $$($(PY) -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["components"]))' $(SBOM)) components"
 
 # For developers: pin pyproject's runtime, test and bundle dependencies, and its build backend, for
 # every platform and Python the project supports (--universal: the ward PCs run Windows, CI Linux),
