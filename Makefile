@@ -44,7 +44,8 @@ $(SBOM): $(STAMP) build.spec $(shell find champion_desk resources -type f ! -nam
 
 # The CycloneDX SBOM of the bundle, building the bundle first if it is missing or older than its sources.
 sbom: $(SBOM)
-	@echo "$(SBOM): $$($(PY) -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["components"]))' $(SBOM)) components"
+	@$(PY) -c 'import json, sys; print(sys.argv[1] + ":", len(json.load(open(sys.argv[1]))["components"]), "components")' \
+	  $(SBOM)
 
 # For developers: pin pyproject's runtime, test and bundle dependencies, and its build backend, for
 # every platform and Python the project supports (--universal: the ward PCs run Windows, CI Linux),
