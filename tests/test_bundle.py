@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -113,3 +116,53 @@ def test_the_bundled_gui_shows_its_main_window(bundle, tmp_path):
         assert Settings(config / "ChampionDesk" / "champion-desk.ini").last_page == page  # the window ran its page
         logs = list((tmp_path / "state").rglob("*.log"))
         assert not any("crash" in log.read_text() for log in logs), [log.read_text()[-2000:] for log in logs]
+
+
+def _distributions_by_top_level_name() -> dict[str, set[str]]:
+    """{first part of an installed file's path: the distributions that install files under it}."""
+    owners: dict[str, set[str]] = {}
+    for dist in importlib.metadata.distributions():
+        for file in dist.files or ():
+            top = file.parts[0]
+            top = top[: -len(".py")] if top.endswith(".py") else top
+            owners.setdefault(top, set()).add(canonicalize_name(dist.metadata["Name"]))
+    return owners
+
+
+def _what_the_bundle_holds(bundle: Path) -> dict[str, str]:
+    """Read from the built folder itself, not from the spec's analysis (which writes the SBOM): the
+    files under _internal and the modules in the executable's archive, each traced to the installed
+    distribution that owns that name, plus the dist-info folders PyInstaller copied."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    internal = bundle / "_internal"
+    names = {p.name for p in internal.iterdir()}
+    package = CArchiveReader(str(bundle / "champion-desk"))
+    archive = package.open_embedded_archive(next(n for n in package.toc if n.endswith(".pyz")))
+    names |= {module.split(".")[0] for module in archive.toc}
+    owners = _distributions_by_top_level_name()
+    held = {dist for name in names for dist in owners.get(name, ())} - {"champion-desk"}
+    found = {dist: importlib.metadata.version(dist) for dist in held}
+    for info in internal.glob("*.dist-info"):
+        name, version = info.name[: -len(".dist-info")].rsplit("-", 1)
+        found[canonicalize_name(name)] = version
+    return found
+
+
+def test_the_sbom_beside_the_bundle_lists_every_distribution_it_holds(bundle):
+    sbom = json.loads((bundle.parent / "champion-desk.cdx.json").read_text(encoding="utf-8"))
+    assert sbom["bomFormat"] == "CycloneDX" and sbom["metadata"]["component"]["name"] == "champion-desk"
+    listed = {canonicalize_name(c["name"]): c for c in sbom["components"]}
+    held = _what_the_bundle_holds(bundle)
+    # The app's own stack must be among them, or the tracing above found nothing to compare.
+    assert {"pyside6-essentials", "shiboken6", "numpy", "pyqtgraph", "reportlab", "pypdfium2"} <= held.keys()
+    missing = sorted(f"{name}=={version}" for name, version in held.items() if name not in listed)
+    assert not missing, f"the bundle holds {missing}, which its SBOM does not list"
+    wrong = sorted(f"{n}: {listed[n]['version']} != {v}" for n, v in held.items() if listed[n]["version"] != v)
+    assert not wrong, f"the SBOM's versions are not the bundle's: {wrong}"
+    # What the build environment has only for testing is not in the bundle, so not in its SBOM either.
+    assert not {"pytest", "hypothesis", "ruff", "import-linter", "cyclonedx-bom"} & listed.keys()
+    for name, component in listed.items():
+        assert component["purl"] == f"pkg:pypi/{name}@{component['version']}"
+        hashes = [h for ref in component.get("externalReferences", []) for h in ref.get("hashes", [])]
+        assert hashes and all(h["alg"] == "SHA-256" for h in hashes), f"{name} has no hash in the SBOM"
