@@ -75,8 +75,13 @@ def test_torn_wal_opens_as_a_committed_prefix(tmp_path, wal_source, rng, reliabi
         path = case / "ward.db"
         path.write_bytes(db_bytes)
         torn = wal_bytes[:offset]
-        if damage == "garbage":
-            torn += rng.randbytes(len(wal_bytes) - offset)
+        if damage == "garbage" and offset < len(wal_bytes):
+            filler = bytearray(rng.randbytes(len(wal_bytes) - offset))
+            # A filler byte equal to the one it replaces would not tear there (1 in 256): the tear
+            # must start at the offset for the expected prefix to be the committed one.
+            if filler[0] == wal_bytes[offset]:
+                filler[0] ^= 0xFF
+            torn += bytes(filler)
         path.with_name("ward.db-wal").write_bytes(torn)
         if damage.endswith("stale -shm left behind"):
             path.with_name("ward.db-shm").write_bytes(shm_bytes)
