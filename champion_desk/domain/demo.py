@@ -1631,6 +1631,9 @@ class _Generator:
             verified_by=None,
             verified_on=None,
             verified_signature=None,
+            # Planned sessions start after the early handover; no rng draw, so the rest of the demo is unchanged.
+            starts_at="14:00",
+            place=None,
         )
 
     def build_training(self, ro: _Rollout) -> None:
@@ -1790,6 +1793,8 @@ class _Generator:
             verified_by=verified_by,
             verified_on=verified_on,
             verified_signature="unverified" if verified_by else None,
+            starts_at=None,
+            place=None,
         )
         signs = fmt in (SessionFormat.HANDS_ON, SessionFormat.ONE_TO_ONE)
         record_confidence = fmt is not SessionFormat.HUDDLE or rng.random() < 0.5

@@ -18,7 +18,9 @@ def _as_version_13(db) -> None:
     db.conn.execute("INSERT INTO audit SELECT * FROM audit_new")
     db.conn.execute("DROP TABLE audit_new")
     db.conn.execute("CREATE INDEX audit_record ON audit(record_id)")
-    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0014_audit_exports', '0015_sync_peer')")
+    db.conn.execute(
+        "DELETE FROM _sqlite_migrations WHERE name IN ('0014_audit_exports', '0015_sync_peer', '0016_planned_sessions')"
+    )
     db.conn.execute("PRAGMA user_version = 13")
 
 
