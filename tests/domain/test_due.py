@@ -19,6 +19,10 @@ def _signed(staff_id, signer, on):
 
 @pytest.fixture
 def due_ward(db, ward):
+    return make_due_ward(db, ward)
+
+
+def make_due_ward(db, ward):
     """The ward on 26 Nov 2026, Scribe's refresher every 12 months.
 
     Mai signed off 10 Nov 2025 (expired 10 Nov 2026); Siobhán signed off 10 Dec 2025 (refresher due

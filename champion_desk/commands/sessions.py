@@ -1,0 +1,53 @@
+"""Planning sessions: who is due training, the calendar file of planned sessions, the printed sign-in sheet."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from champion_desk.commands.options import open_for_command
+from champion_desk.domain.scope import parse_date
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "due",
+        help="colleagues due training on a tool: never trained, sign-off expired, refresher due, missed their last invitation",
+    )
+    p.add_argument("--tool", required=True, metavar="NAME", help="the tool")
+    p.add_argument(
+        "--unit", dest="units", action="append", default=[], metavar="NAME", help="limit to this unit (repeatable)"
+    )
+    p.add_argument(
+        "--within", type=int, default=30, metavar="DAYS", help="refreshers falling due within DAYS (default 30)"
+    )
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="as things stand on this day (default: today)")
+    p.add_argument("--json", action="store_true", help="print JSON rows")
+    p.set_defaults(handler=cmd_due)
+
+
+def _on(args: argparse.Namespace) -> dt.date:
+    return parse_date(args.on, "on") if args.on else dt.date.today()
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from champion_desk.domain.dates import format_uk_date
+    from champion_desk.domain.due import REASON_TEXT, who_is_due
+
+    with open_for_command(args, write=False) as db:
+        rows = who_is_due(db, args.tool, args.units, args.within, _on(args))
+    if args.json:
+        keys = ("staff_id", "display_name", "unit", "role", "reason", "due_on")
+        json.dump([{k: r[k] for k in keys} for r in rows], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(f"Due training on {args.tool}: {len(rows)} colleague{'' if len(rows) == 1 else 's'}")
+    group = None
+    for r in rows:
+        if (r["unit"], r["role"]) != group:
+            group = (r["unit"], r["role"])
+            print(f"\n{r['unit'] or 'No unit'} · {r['role'] or 'no role given'}")
+        print(f"  {r['display_name']}: {REASON_TEXT[r['reason']]} ({format_uk_date(r['due_on'])})")
+    return 0
