@@ -184,7 +184,15 @@ def save_session(
             )
         seen[row["staff_id"]] = index
     held_on = normalise(session).get("held_on")
-    if not rows and isinstance(held_on, str) and held_on <= (today or dt.date.today()).isoformat():
+    if held_on is None and session_id is not None:
+        held_on = records.get(db, "training_session", session_id)["held_on"]
+    day = (today or dt.date.today()).isoformat()
+    invited = None if invited is None else list(invited)
+    has_invites = bool(invited) or (
+        invited is None and session_id is not None and bool(records.find(db, "invitation", session_id=session_id))
+    )
+    # On its day a session with an invite list may have nobody yet: they sign in as they arrive.
+    if not rows and isinstance(held_on, str) and (held_on < day or (held_on == day and not has_invites)):
         raise ValidationError(
             "attendees",
             "at least one attendee once the session is held",

@@ -121,3 +121,15 @@ def confidence_after(
         if existing is None:
             raise ValidationError("staff_id", "must have signed in", "Sign in first, then give your score after.")
         logbook.save(db, "attendance", {"confidence_after": score}, actor, existing["id"], True, today)
+
+
+def invite_list(db: Database, session_id: str) -> list[dict[str, Any]]:
+    """Return a session's live invitations with each colleague's name, unit and staff number, by name."""
+    return db.query(
+        """SELECT i.id, i.staff_id, i.status, i.walk_in, i.confirmed, s.display_name, s.staff_ref,
+                  u.name AS unit_name
+             FROM invitation i JOIN staff s ON s.id = i.staff_id LEFT JOIN unit u ON u.id = s.unit_id
+            WHERE i.session_id = ? AND i.deleted_at IS NULL
+            ORDER BY s.display_name COLLATE NOCASE""",
+        (session_id,),
+    )
