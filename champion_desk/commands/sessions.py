@@ -27,6 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON rows")
     p.set_defaults(handler=cmd_due)
 
+    p = subparsers.add_parser("signin-sheet", help="print a session's sign-in sheet (PDF) to fill in by hand")
+    p.add_argument("session_id", metavar="SESSION_ID", help="the session (its id, as the Training page shows)")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    p.set_defaults(handler=cmd_signin_sheet)
+
 
 def _on(args: argparse.Namespace) -> dt.date:
     return parse_date(args.on, "on") if args.on else dt.date.today()
@@ -50,4 +55,15 @@ def cmd_due(args: argparse.Namespace) -> int:
             group = (r["unit"], r["role"])
             print(f"\n{r['unit'] or 'No unit'} · {r['role'] or 'no role given'}")
         print(f"  {r['display_name']}: {REASON_TEXT[r['reason']]} ({format_uk_date(r['due_on'])})")
+    return 0
+
+
+def cmd_signin_sheet(args: argparse.Namespace) -> int:
+    from champion_desk.commands.options import refuse_protected_output
+    from champion_desk.report.signin_sheet import write_signin_sheet
+
+    out = refuse_protected_output(args, args.out)
+    with open_for_command(args, write=False) as db:
+        write_signin_sheet(db, args.session_id, out)
+    print(f"Wrote the sign-in sheet to {out}")
     return 0

@@ -36,3 +36,32 @@ def test_due_json_rows_and_grouped_text(db, db_path):
     assert "Ward 7 · HCA\n  Carys Jones: missed their last invitation (1 Oct 2026)" in text
     bad = _run(db_path, "due", "--tool", "Scribe", "--within", "-3")
     assert bad.returncode == 1 and "--within must be 0 days or more" in bad.stderr
+
+
+def test_signin_sheet_lists_the_invited_in_name_order_with_the_privacy_line(db, db_path, tmp_path):
+    from pypdf import PdfReader
+
+    ward = make_due_ward(db, make_ward(db))
+    db.close()
+    out = tmp_path / "sheet.pdf"
+    result = _run(db_path, "signin-sheet", ward["planned_full"], "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    names = ["Carys Jones", "Dev Patel", "Erin Walsh", "Nguyễn Thị Mai"]
+    positions = [text.index(n) for n in names]
+    assert positions == sorted(positions), "alphabetical"
+    for words in (
+        "No patient details",
+        "Confidence before",
+        "Confidence after",
+        "Signed off",
+        "5 Dec 2026, 14:00",
+        "Seminar room 2",
+        "Triage Helper",
+        "4 invited",
+    ):
+        assert words in text, words
+    assert "E100" in text  # Mai's staff number, to match a scanned badge later
+    missing = _run(db_path, "signin-sheet", "no-such-id", "--out", str(tmp_path / "x.pdf"))
+    assert missing.returncode == 1 and "No training session with id no-such-id" in missing.stderr
+    assert not (tmp_path / "x.pdf").exists()

@@ -64,6 +64,18 @@ def make_due_ward(db, ward):
     ward["planned"] = save(
         db, session_values(ward, held_on="2026-12-05", starts_at="14:00"), [], "t", today=TODAY, invited=[ward["e"]]
     )
+    # For the sheet and the calendar: another tool's planned session, so Scribe's figures above stand.
+    triage = records.insert(db, "tool", {"name": "Triage Helper", "stage": "pilot"}, "t")
+    ward["planned_full"] = save(
+        db,
+        session_values(
+            ward, tool_id=triage, held_on="2026-12-05", starts_at="14:00", place="Seminar room 2", minutes=60
+        ),
+        [],
+        "t",
+        today=TODAY,
+        invited=[ward["e"], ward["c"], ward["d"], ward["a"]],
+    )
     return ward
 
 

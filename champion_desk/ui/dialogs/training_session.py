@@ -105,7 +105,12 @@ class TrainingSessionDialog(RecordDialog):
         if tool is None:
             self.fields["invited"].error.show_message("Choose the tool first: who is due depends on it.")
             return
-        rows = who_is_due(self.db, tool, [unit] if unit else [], exclude_session=self.record_id)
+        trainer = self.fields["trainer_id"].widget.value()
+        rows = [
+            r
+            for r in who_is_due(self.db, tool, [unit] if unit else [], exclude_session=self.record_id)
+            if r["staff_id"] != trainer  # the trainer runs it
+        ]
         added = self.invites.add_people(
             [{"id": r["staff_id"], "display_name": r["display_name"], "unit_name": r["unit"]} for r in rows]
         )
