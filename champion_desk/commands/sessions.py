@@ -32,6 +32,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
     p.set_defaults(handler=cmd_signin_sheet)
 
+    p = subparsers.add_parser("calendar", help="planned sessions as a calendar file (.ics) for Outlook and phones")
+    p.add_argument("--out", required=True, metavar="FILE.ics", help="where to write the calendar file")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first day (default: today)")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day (default: a year from --from)")
+    p.add_argument(
+        "--unit", dest="units", action="append", default=[], metavar="NAME", help="limit to this unit (repeatable)"
+    )
+    p.add_argument(
+        "--tool", dest="tools", action="append", default=[], metavar="NAME", help="limit to this tool (repeatable)"
+    )
+    p.add_argument(
+        "--with-names", action="store_true", help="list the invited colleagues' names in each event (off by default)"
+    )
+    p.set_defaults(handler=cmd_calendar)
+
 
 def _on(args: argparse.Namespace) -> dt.date:
     return parse_date(args.on, "on") if args.on else dt.date.today()
@@ -66,4 +81,21 @@ def cmd_signin_sheet(args: argparse.Namespace) -> int:
     with open_for_command(args, write=False) as db:
         write_signin_sheet(db, args.session_id, out)
     print(f"Wrote the sign-in sheet to {out}")
+    return 0
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from champion_desk.commands.options import refuse_protected_output
+    from champion_desk.domain.validation import PLANNED_DAYS_AHEAD
+    from champion_desk.errors import ValidationError
+    from champion_desk.exchange.calendar import write_calendar
+
+    date_from = parse_date(args.date_from, "from") if args.date_from else dt.date.today()
+    date_to = parse_date(args.date_to, "to") if args.date_to else date_from + dt.timedelta(days=PLANNED_DAYS_AHEAD)
+    if date_to < date_from:
+        raise ValidationError("to", "not before --from", "--to must not be before --from.")
+    out = refuse_protected_output(args, args.out)
+    with open_for_command(args, write=False) as db:
+        count = write_calendar(db, out, date_from, date_to, args.units, args.tools, args.with_names)
+    print(f"Wrote {count} session{'' if count == 1 else 's'} to {out}")
     return 0

@@ -70,3 +70,43 @@ def print_sheet(context: AppContext, session_id: str, parent: QWidget | None = N
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
     context.status_message.emit(f"Saved the sign-in sheet to {path.name}")
     return path
+
+
+def export_calendar(context: AppContext, parent: QWidget | None = None) -> Path | None:
+    """File › Export sessions to calendar: sessions from today for a year, in the scope bar's units and tools."""
+    import datetime as dt
+
+    from champion_desk.domain.validation import PLANNED_DAYS_AHEAD
+    from champion_desk.exchange.calendar import write_calendar
+
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "Export sessions to calendar", str(Path.home() / "Training sessions.ics"), "Calendar (*.ics)"
+    )
+    if not name:
+        return None
+    path = Path(name if name.lower().endswith(".ics") else f"{name}.ics")
+    answer = QMessageBox.question(
+        parent,
+        "Export sessions to calendar",
+        "Also list the invited colleagues' names in each entry?\n\n"
+        "Anyone who can see the calendar will see them. Without names, each entry says only how many are invited.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    scope = context.scope
+    today = dt.date.today()
+    try:
+        count = write_calendar(
+            context.db,
+            path,
+            today,
+            today + dt.timedelta(days=PLANNED_DAYS_AHEAD),
+            scope.units,
+            scope.tools,
+            with_names=answer == QMessageBox.StandardButton.Yes,
+        )
+    except (ChampionDeskError, OSError) as error:
+        QMessageBox.warning(parent, "Export sessions to calendar", f"The calendar file was not saved: {error}")
+        return None
+    context.status_message.emit(f"Exported {count} session{'' if count == 1 else 's'} to {path.name}")
+    return path
