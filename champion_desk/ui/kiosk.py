@@ -40,6 +40,8 @@ def _big(widget: QWidget, points: int, bold: bool = False) -> QWidget:
     font.setPointSize(points)
     font.setBold(bold)
     widget.setFont(font)
+    if isinstance(widget, QLabel):
+        widget.setWordWrap(True)  # large type must wrap, never widen the screen past 1024 pixels
     return widget
 
 
@@ -234,7 +236,7 @@ class KioskWindow(QWidget):
         back.clicked.connect(self.show_find)
         layout = QVBoxLayout(page)
         layout.addWidget(
-            _big(QLabel("Champion: type your signing PIN or the app PIN, then choose (Enter leaves)."), 18, True)
+            _big(QLabel("Champion: your signing PIN or the app PIN, then choose (Enter leaves)"), 18, True)
         )
         layout.addWidget(self.pin_edit)
         layout.addWidget(self.pin_message)

@@ -116,7 +116,7 @@ class TrainingSessionDialog(RecordDialog):
         )
         reasons = sorted({REASON_TEXT[r["reason"]] for r in rows})
         message = f"Invited {added} due on {tool}" + (f" ({', '.join(reasons)})." if reasons else ".")
-        self.fields["invited"].error.show_message(message if added else f"Nobody more is due on {tool} on {unit}.")
+        self.invites.show_note(message if added else f"Nobody more is due on {tool} on {unit}.")
 
     def attendees_from_invites(self) -> None:
         """List every invited colleague as attending: entering a completed sheet is then digits and ticks."""

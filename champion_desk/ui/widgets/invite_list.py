@@ -37,7 +37,7 @@ class InviteList(QWidget):
         self.picker = StaffPicker(people, keeps_choice=False)
         self.picker.setPlaceholderText("Invite: name or staff number, then Enter")
         self.picker.setAccessibleName("Invite a colleague")
-        self.due_button = QPushButton("Invite who is &due")
+        self.due_button = QPushButton("Invite &who is due")
         self.due_button.setToolTip(
             "Add colleagues due training on this tool (never trained, sign-off expired, refresher due, missed last time)"
         )
@@ -46,6 +46,10 @@ class InviteList(QWidget):
         self.list.setMinimumHeight(90)
         self.list.installEventFilter(self)
         self.count_label = QLabel()
+        self.note = QLabel()  # what "Invite who is due" did: information, not an error
+        self.note.setWordWrap(True)
+        self.note.setObjectName("fieldNote")
+        self.note.hide()
         self.remove_button = QPushButton("Remove")
         self.fill_button = QPushButton("Invited → attendees")
         self.fill_button.setToolTip(
@@ -65,6 +69,7 @@ class InviteList(QWidget):
         layout.addLayout(adder)
         layout.addWidget(self.list, 1)
         layout.addLayout(footer)
+        layout.addWidget(self.note)
         self.picker.staff_chosen.connect(self.add_person)
         self.due_button.clicked.connect(self.due_requested)
         self.remove_button.clicked.connect(self.remove_selected)
@@ -86,6 +91,10 @@ class InviteList(QWidget):
     def add_people(self, people: Sequence[dict[str, Any]]) -> int:
         """Invite each colleague not listed yet; return how many were added."""
         return sum(self.add_person(p) for p in people)
+
+    def show_note(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     def remove_selected(self) -> None:
         for item in self.list.selectedItems():
