@@ -40,6 +40,8 @@ def open_kiosk(context: AppContext, session_id: str, parent: QWidget | None = No
         kiosk.deleteLater()
         context.notify_changed("attendance")
         context.notify_changed("training_session")
+        if parent is not None:  # the keyboard goes back to the window the champion left
+            parent.window().activateWindow()
 
     kiosk.finished.connect(finished)
     screen = parent.screen() if parent is not None else None

@@ -127,6 +127,14 @@ def test_a_walk_in_adds_their_name_for_the_champion_to_confirm(qtbot, db, ward, 
             WHERE s.display_name = 'Priya Shah'"""
     )
     assert (row["unit_id"], row["confidence_before"], row["walk_in"], row["confirmed"]) == (ward["unit"], 3, 1, 0)
+    # The champion confirms the walk-in by saving the session form with them listed; one left out goes.
+    priya = db.one("SELECT id FROM staff WHERE display_name = 'Priya Shah'")["id"]
+    logbook.save_session(db, {}, [{"staff_id": priya, "confidence_before": 3}], "t", today_session)
+    assert records.find(db, "invitation", session_id=today_session, staff_id=priya)[0]["confirmed"] == 1
+    logbook.save_session(db, {}, [{"staff_id": ward["a"]}], "t", today_session)
+    assert records.find(db, "invitation", session_id=today_session, staff_id=priya) == []
+    assert records.find(db, "invitation", session_id=today_session, staff_id=ward["a"])[0]["status"] == "attended"
+    assert records.find(db, "invitation", session_id=today_session, staff_id=ward["b"])[0]["status"] == "did_not_attend"
     # The app PIN lets the champion out as well.
     kiosk.show_champion()
     kiosk.pin_edit.setText("9753")

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
+from champion_desk.domain.pickers import fold
 from champion_desk.ui.widgets.staff_picker import StaffPicker
 
 STATUS_TEXT = {"invited": "invited", "attended": "came", "did_not_attend": "did not come"}
@@ -83,8 +84,17 @@ class InviteList(QWidget):
         self._people.setdefault(person["id"], person)
         item = QListWidgetItem(_item_text({**person, **(status or {})}))
         item.setData(Qt.ItemDataRole.UserRole, person["id"])
-        self.list.addItem(item)
-        self.list.sortItems()
+        # Accent-blind name order (Łukasz among the Ls), as on the printed sheet.
+        key = fold(person["display_name"])
+        at = next(
+            (
+                i
+                for i in range(self.list.count())
+                if fold(self._people[self.list.item(i).data(Qt.ItemDataRole.UserRole)]["display_name"]) > key
+            ),
+            self.list.count(),
+        )
+        self.list.insertItem(at, item)
         self._changed()
         return True
 
