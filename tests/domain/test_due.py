@@ -151,3 +151,14 @@ def test_a_bad_start_time_is_refused_naming_the_field(db, ward):
         logbook.save_session(db, session_values(ward, held_on="2026-12-05", starts_at="25:00"), [], "t", today=TODAY)
     assert exc.value.field == "starts_at" and "HH:MM" in exc.value.message
     assert dt.date.fromisoformat("2026-12-05") > TODAY
+
+
+def test_erasing_an_invited_colleague_keeps_the_invitation_counts_and_drops_their_name(db, due_ward):
+    from champion_desk.domain.signin import invite_list
+    from champion_desk.store import erasure
+
+    erasure.erase_staff(db, due_ward["c"], "t")
+    rows = invite_list(db, due_ward["s_oct"])
+    assert [(r["display_name"], r["status"]) for r in rows] == [(erasure.ERASED_NAME, "did_not_attend")]
+    assert "Carys" not in str(db.query("SELECT * FROM invitation"))
+    assert "Carys Jones" not in [r["display_name"] for r in who_is_due(db, "Scribe", ["Ward 7"], today=TODAY)]
