@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -91,6 +91,7 @@ class KioskWindow(QWidget):
         self.new_name: str | None = None
         self._may_close = False
         self.setObjectName("signInScreen")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the score page takes digit keys itself
         self.setWindowTitle("Sign in")
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
 
@@ -288,7 +289,7 @@ class KioskWindow(QWidget):
             tick = "  ✓ signed in" if person["signed_in"] and not self.after_mode else ""
             item = QListWidgetItem(f"{person['display_name']}" + (f"  ({where})" if where else "") + tick)
             item.setData(Qt.ItemDataRole.UserRole, person)
-            item.setSizeHint(item.sizeHint().expandedTo(self.matches.sizeHint().__class__(0, 56)))
+            item.setSizeHint(QSize(0, 56))  # a finger's height
             self.matches.addItem(item)
         if self.matches.count():
             self.matches.setCurrentRow(0)

@@ -72,6 +72,8 @@ class TrainingSessionDialog(RecordDialog):
         self.signin_button = QPushButton("Sign-in scr&een…")
         self.signin_button.setToolTip("Attendees sign themselves in on this PC (full screen; leaving needs a PIN)")
         self.sheet_button = QPushButton("Print sign-in s&heet…")
+        self.signin_button.setAccessibleName("Sign-in screen")
+        self.sheet_button.setAccessibleName("Print sign-in sheet")
         for button in (self.signin_button, self.sheet_button):
             button.setAutoDefault(False)
             row.addWidget(button)

@@ -56,8 +56,13 @@ class InviteList(QWidget):
         self.fill_button.setToolTip(
             "List everyone invited as attending, to enter a completed sign-in sheet: then remove who did not come"
         )
-        for button in (self.due_button, self.remove_button, self.fill_button):
+        for button, name in (
+            (self.due_button, "Invite who is due"),
+            (self.remove_button, "Remove the selected invitation"),
+            (self.fill_button, "List the invited as attendees"),
+        ):
             button.setAutoDefault(False)
+            button.setAccessibleName(name)
         adder = QHBoxLayout()
         adder.addWidget(self.picker, 1)
         adder.addWidget(self.due_button)
