@@ -18,7 +18,7 @@ STATUS_TEXT = {"invited": "invited", "attended": "came", "did_not_attend": "did 
 def _item_text(person: dict[str, Any]) -> str:
     status = person.get("status") or "invited"
     if person.get("walk_in") and not person.get("confirmed", 1):
-        status_text = "walk-in: confirm by keeping them in Attendees"
+        status_text = "walk-in, to confirm"
     else:
         status_text = STATUS_TEXT.get(status, status)
     where = person.get("unit_name") or person.get("unit") or ""
