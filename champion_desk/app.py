@@ -51,7 +51,7 @@ class Desk(QObject):
         self.locker = None  # the PIN lock (ui.lock_screen.AppLocker), built with the window
 
     # --- start ---------------------------------------------------------------------------------
-    def start(self, db_path: Path | None = None, page: str | None = None) -> bool:
+    def start(self, db_path: Path | None = None, page: str | None = None, signin: str | None = None) -> bool:
         """Open (or set up) the database, show the window on ``page`` and ask who is logging.
 
         Returns False when the user backed out of the first-run dialog (the app then quits).
@@ -82,6 +82,10 @@ class Desk(QObject):
         self.window.show_page_soon(name if name in PAGE_NAMES else "home")
         # Asked over the window already on screen; the page fills in behind the dialog.
         self._choose_initial_user(summary)
+        if signin:
+            from champion_desk.ui.signin_actions import open_kiosk
+
+            open_kiosk(self.context, signin, self.window)
         return True
 
     def open_safely(self, path: Path, parent: QWidget | None = None, create: bool = False):
@@ -343,7 +347,7 @@ def quit_when_idle(app: QApplication) -> None:
     QTimer.singleShot(0, lambda: QTimer.singleShot(0, done))
 
 
-def run_gui(db_path: Path | None = None, page: str | None = None) -> int:
+def run_gui(db_path: Path | None = None, page: str | None = None, signin: str | None = None) -> int:
     """Start the desktop app and return its exit status."""
     from champion_desk.ui.crash_dialog import install_crash_reporting
 
@@ -351,7 +355,7 @@ def run_gui(db_path: Path | None = None, page: str | None = None) -> int:
     desk = Desk(Settings())
     # An unexpected error shows the crash dialog over the window (and goes to the scrubbed log).
     install_crash_reporting(lambda: desk.window)
-    if not desk.start(db_path, page):
+    if not desk.start(db_path, page, signin):
         return 0
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         quit_when_idle(app)

@@ -45,6 +45,11 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
         help="database file (default: $CHAMPION_DESK_DB, else champion-desk.db in your data folder)",
     )
     parser.add_argument("--page", choices=PAGE_NAMES, help="open the desktop app on this page")
+    parser.add_argument(
+        "--signin",
+        metavar="SESSION_ID",
+        help="open the desktop app straight on the full-screen sign-in screen of today's session",
+    )
     if not with_commands:
         parser.set_defaults(command=None)
         return parser
@@ -55,15 +60,15 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
 
 
 def _starts_the_gui(argv: Sequence[str]) -> bool:
-    """Return True when the arguments name no subcommand (only --db and --page, or nothing)."""
+    """Return True when the arguments name no subcommand (only --db, --page and --signin, or nothing)."""
     args = list(argv)
     while args:
         arg = args.pop(0)
-        if arg in ("--db", "--page"):
+        if arg in ("--db", "--page", "--signin"):
             if not args:
                 return False  # let the full parser report the missing value
             args.pop(0)
-        elif not (arg.startswith("--db=") or arg.startswith("--page=")):
+        elif not arg.startswith(("--db=", "--page=", "--signin=")):
             return False
     return True
 
@@ -97,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from champion_desk.app import run_gui
 
-        return run_gui(db_path=args.db.expanduser() if args.db else None, page=args.page)
+        return run_gui(db_path=args.db.expanduser() if args.db else None, page=args.page, signin=args.signin)
     try:
         return int(args.handler(args) or 0)
     except ChampionDeskError as exc:

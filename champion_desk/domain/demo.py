@@ -74,6 +74,7 @@ WRITE_ORDER = (
     "rollout",
     "training_session",
     "attendance",
+    "invitation",
     "incident",
     "pairing",
     "checkin",
@@ -425,6 +426,52 @@ class _Generator:
             self.build_ideas(ro)
         self.rng = main
         self.build_usage()
+        # Invitations too draw from their own stream: every row built before them stays as it was.
+        main, self.rng = self.rng, random.Random(f"champion-desk-demo-invitations:{self.seed}")
+        self.build_invitations()
+        self.rng = main
+
+    def build_invitations(self) -> None:
+        """Invite colleagues to the sessions of the last 120 days and to the planned ones.
+
+        A held session's invite list is who came plus, now and then, a colleague or two of the unit
+        who did not (more often on the lagging unit); a planned session's is a few colleagues of the
+        unit. Sent a week before the session; a held one's answer is recorded on its day.
+        """
+        rng = self.rng
+        unit_staff: dict[str, list[str]] = {}
+        for row in self.rows["staff"]:
+            if row["active"] and row["unit_id"]:
+                unit_staff.setdefault(row["unit_id"], []).append(row["id"])
+        came: dict[str, list[str]] = {}
+        for row in self.rows["attendance"]:
+            came.setdefault(row["session_id"], []).append(row["staff_id"])
+        lagging = self.lagging_unit.id if self.lagging_unit else None
+        since = self.end - 120
+        for session in list(self.rows["training_session"]):
+            day = dt.date.fromisoformat(session["held_on"]).toordinal()
+            if day < since:
+                continue
+            pool = [s for s in unit_staff.get(session["unit_id"], []) if s != session["trainer_id"]]
+            invite = dict.fromkeys(came.get(session["id"], []), "attended" if day <= self.end else "invited")
+            absent = [s for s in pool if s not in invite]
+            if day > self.end:
+                extra = rng.randint(4, 8)
+            else:
+                extra = rng.randint(1, 2) if rng.random() < (0.7 if session["unit_id"] == lagging else 0.3) else 0
+            for staff_id in rng.sample(absent, min(extra, len(absent))):
+                invite[staff_id] = "did_not_attend" if day <= self.end else "invited"
+            for staff_id, status in invite.items():
+                self.record(
+                    "invitation",
+                    min(day - 7, self.end),
+                    updated=day if day <= self.end else None,
+                    session_id=session["id"],
+                    staff_id=staff_id,
+                    status=status,
+                    walk_in=0,
+                    confirmed=1,
+                )
 
     def build_usage(self) -> None:
         """Create the weekly usage of the tools that export it, over the last year, after the rest of the story.
@@ -728,6 +775,9 @@ class _Generator:
             verified_by=None,
             verified_on=None,
             verified_signature=None,
+            # Planned sessions start after the early handover; no rng draw, so the rest of the demo is unchanged.
+            starts_at="14:00",
+            place=None,
         )
 
     def build_training(self, ro: _Rollout) -> None:
@@ -877,6 +927,8 @@ class _Generator:
             verified_by=verified_by,
             verified_on=verified_on,
             verified_signature="unverified" if verified_by else None,
+            starts_at=None,
+            place=None,
         )
         signs = fmt in (SessionFormat.HANDS_ON, SessionFormat.ONE_TO_ONE)
         record_confidence = fmt is not SessionFormat.HUDDLE or rng.random() < 0.5

@@ -24,6 +24,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "incident": {"severity": "medium", "status": "open"},
     "pairing": {"progress": 0, "status": "active"},
     "attendance": {"signed_off": 0},
+    "invitation": {"status": "invited", "walk_in": 0, "confirmed": 1},
     "idea": {"status": "new"},
     "idea_support": {"backers": 1},
 }
@@ -156,8 +157,13 @@ def save_session(
     acknowledge_identifiers: bool = False,
     today: dt.date | None = None,
     signatures: Mapping[str, Signature] | None = None,
+    invited: Iterable[str] | None = None,
 ) -> str:
     """Save a training session and exactly this list of attendees in one transaction; return its id.
+
+    ``invited`` (staff ids) replaces the session's invite list; None keeps it as it is. Either way
+    each invitation's status follows the attendees (see :func:`settle_invitations`), and a kiosk
+    walk-in still listed as attending is confirmed by this save (removed when no longer listed).
 
     Each attendee is a mapping with ``staff_id`` and optionally confidence_before/after,
     signed_off, signed_off_by, signed_off_on. Attendees no longer listed are tombstoned.
@@ -179,7 +185,15 @@ def save_session(
             )
         seen[row["staff_id"]] = index
     held_on = normalise(session).get("held_on")
-    if not rows and isinstance(held_on, str) and held_on <= (today or dt.date.today()).isoformat():
+    if held_on is None and session_id is not None:
+        held_on = records.get(db, "training_session", session_id)["held_on"]
+    day = (today or dt.date.today()).isoformat()
+    invited = None if invited is None else list(invited)
+    has_invites = bool(invited) or (
+        invited is None and session_id is not None and bool(records.find(db, "invitation", session_id=session_id))
+    )
+    # On its day a session with an invite list may have nobody yet: they sign in as they arrive.
+    if not rows and isinstance(held_on, str) and (held_on < day or (held_on == day and not has_invites)):
         raise ValidationError(
             "attendees",
             "at least one attendee once the session is held",
@@ -203,7 +217,41 @@ def save_session(
                 raise ValidationError(
                     f"attendees.{index}.{exc.field}", exc.rule, f"{_attendee_name(db, row['staff_id'])}: {exc.message}"
                 ) from exc
+        _save_invitations(db, session_id, invited, set(seen), actor, today)
     return session_id
+
+
+def _save_invitations(
+    db: Database, session_id: str, invited: Iterable[str] | None, attending: set[Any], actor: str, today: dt.date | None
+) -> None:
+    current = {i["staff_id"]: i for i in records.find(db, "invitation", session_id=session_id)}
+    wanted = None if invited is None else list(dict.fromkeys(invited))
+    for staff_id, row in current.items():
+        keep = staff_id in attending if row["walk_in"] else (wanted is None or staff_id in wanted)
+        if not keep:
+            records.delete(db, "invitation", row["id"], actor)
+        elif row["walk_in"] and not row["confirmed"]:
+            save(db, "invitation", {"confirmed": 1}, actor, row["id"], True, today)
+    for staff_id in wanted or ():
+        if staff_id not in current:
+            save(db, "invitation", {"session_id": session_id, "staff_id": staff_id}, actor, None, True, today)
+    settle_invitations(db, session_id, actor, today)
+
+
+def settle_invitations(db: Database, session_id: str, actor: str, today: dt.date | None = None) -> None:
+    """Set each invitation's status from who attended: attended; once the session is held and has
+    attendees, did_not_attend for the rest; invited while it is still to come. Caller holds the transaction."""
+    today = today or dt.date.today()
+    session = records.get(db, "training_session", session_id)
+    came = {a["staff_id"] for a in records.find(db, "attendance", session_id=session_id)}
+    held = session["held_on"] <= today.isoformat()
+    for row in records.find(db, "invitation", session_id=session_id):
+        if not held:
+            status = "invited"
+        else:
+            status = "attended" if row["staff_id"] in came else "did_not_attend" if came else "invited"
+        if row["status"] != status:
+            save(db, "invitation", {"status": status}, actor, row["id"], True, today)
 
 
 def attendance_signers(db: Database, session_id: str | None, attendees: Iterable[Mapping[str, Any]]) -> list[str]:

@@ -587,6 +587,40 @@ def rule_refreshers_due(c: RuleContext) -> list[Suggestion]:
     return out
 
 
+def rule_missed_twice(c: RuleContext) -> list[Suggestion]:
+    """Colleagues who missed their last two invitations to a tool's sessions, with no session of it
+    attended since (due.missed_two_in_a_row, as of the scope's end) → ask them what time would work,
+    one suggestion per unit and tool; how many, never who."""
+    from champion_desk.domain.due import missed_two_in_a_row
+
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in missed_two_in_a_row(c.db, c.scope.date_to):
+        unit_id, tool_id = _unit_id(c, row["unit"]), _tool_id(c, row["tool"])
+        if unit_id and tool_id:
+            groups.setdefault((row["unit"], row["tool"]), []).append(row)
+    out = []
+    for (unit, tool), rows in sorted(groups.items()):
+        unit_id, tool_id = _unit_id(c, unit), _tool_id(c, tool)
+        n = len(rows)
+        last = max(r["last_missed_on"] for r in rows)
+        out.append(
+            Suggestion(
+                key=f"missed_twice:{unit_id}:{tool_id}:{last}",
+                rule="missed_twice",
+                unit=unit,
+                tool=tool,
+                signal=f"{n} colleague{'s' if n != 1 else ''} on {unit} missed their last two {tool} sessions",
+                figures={"colleagues": n, "last_missed_on": last},
+                strategy="A third invitation at the same time rarely works: find a time that fits their shifts",
+                action=f"Ask the colleagues on {unit} who missed twice what time suits them, or offer a one-to-one on {tool}.",
+                severity=MEDIUM,
+                weight=n,
+                target=_target(c, "training_session", unit_id, tool_id, {}),
+            )
+        )
+    return out
+
+
 def rule_story_gap(c: RuleContext) -> list[Suggestion]:
     """A unit where a tool is live (latest rollout stage) with no success story for that unit and
     tool told in the last story_gap_days days → collect one."""
@@ -794,6 +828,7 @@ RULES: tuple[Callable[[RuleContext], list[Suggestion]], ...] = (
     rule_stalled_pairings,
     rule_readiness_barrier,
     rule_refreshers_due,
+    rule_missed_twice,
     rule_story_gap,
     rule_using_not_signed_off,
     rule_trained_not_using,

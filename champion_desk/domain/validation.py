@@ -24,7 +24,7 @@ TEXT_LIMITS: dict[str, dict[str, int]] = {
     "unit": {"name": NAME_MAX, "site": NAME_MAX, "specialty": NAME_MAX},
     "staff": {"display_name": NAME_MAX, "role": 80, "staff_ref": 40},
     "tool": {"name": NAME_MAX, "vendor": NAME_MAX, "purpose": LONG_TEXT_MAX},
-    "training_session": {"topic": SHORT_TEXT_MAX, "notes": LONG_TEXT_MAX},
+    "training_session": {"topic": SHORT_TEXT_MAX, "notes": LONG_TEXT_MAX, "place": NAME_MAX},
     "incident": {
         "description": LONG_TEXT_MAX,
         "root_cause": LONG_TEXT_MAX,
@@ -44,7 +44,7 @@ TEXT_LIMITS: dict[str, dict[str, int]] = {
 
 # Free-text fields checked for patient identifiers before saving.
 FREE_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
-    "training_session": ("topic", "notes"),
+    "training_session": ("topic", "notes", "place"),
     "incident": ("description", "root_cause", "response", "owner"),
     "pairing": ("goal",),
     "checkin": ("note",),
@@ -58,6 +58,7 @@ REFERENCES: dict[str, dict[str, str]] = {
     "rollout": {"tool_id": "tool", "unit_id": "unit"},
     "training_session": {"tool_id": "tool", "unit_id": "unit", "trainer_id": "staff", "verified_by": "staff"},
     "attendance": {"session_id": "training_session", "staff_id": "staff", "signed_off_by": "staff"},
+    "invitation": {"session_id": "training_session", "staff_id": "staff"},
     "incident": {"tool_id": "tool", "unit_id": "unit", "reported_by": "staff", "raised_by": "staff"},
     "pairing": {"mentor_id": "staff", "mentee_id": "staff", "tool_id": "tool"},
     "checkin": {"pairing_id": "pairing"},
@@ -225,6 +226,7 @@ class _Checker:
 
 
 # One "@" with text either side and a dot in the domain: enough to catch a name typed in the column.
+_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -325,6 +327,14 @@ def _training_session(c: _Checker) -> None:
     c.choice("format", vocab.SessionFormat)
     c.text("topic", SHORT_TEXT_MAX)
     c.text("notes", LONG_TEXT_MAX)
+    c.text("place", NAME_MAX)
+    starts = c.get("starts_at")
+    if starts is not None and not (isinstance(starts, str) and _TIME.fullmatch(starts)):
+        c.fail(
+            "starts_at",
+            "a time written HH:MM (24-hour clock)",
+            f"Start time must be a time written HH:MM on the 24-hour clock, e.g. 14:00 (got {starts!r}).",
+        )
     c.references()
     if c.get("verified_by") is not None:
         if c.get("verified_by") == c.get("trainer_id"):
@@ -391,6 +401,29 @@ def _attendance(c: _Checker) -> None:
                 "one attendance per person per session",
                 "This colleague is already listed as attending this session.",
             )
+
+
+def _invitation(c: _Checker) -> None:
+    c.required("session_id", "staff_id")
+    c.choice("status", vocab.InvitationStatus)
+    c.boolean("walk_in")
+    c.boolean("confirmed")
+    rows = c.references()
+    session = rows.get("session_id")
+    if session and c.get("status") in (vocab.InvitationStatus.ATTENDED, vocab.InvitationStatus.DID_NOT_ATTEND):
+        if dt.date.fromisoformat(session["held_on"]) > c.today:
+            c.fail(
+                "status",
+                "only once the session is held",
+                "Whether a colleague came can be recorded once the session has been held.",
+            )
+    if session and c.get("staff_id") is not None:
+        clash = c.db.scalar(
+            "SELECT count(*) FROM invitation WHERE session_id = ? AND staff_id = ? AND deleted_at IS NULL AND id IS NOT ?",
+            (session["id"], c.get("staff_id"), c.record_id),
+        )
+        if clash:
+            c.fail("staff_id", "one invitation per person per session", "This colleague is already invited.")
 
 
 def _incident(c: _Checker) -> None:
@@ -538,6 +571,7 @@ _RULES: dict[str, Callable[[_Checker], None]] = {
     "rollout": _rollout,
     "training_session": _training_session,
     "attendance": _attendance,
+    "invitation": _invitation,
     "incident": _incident,
     "pairing": _pairing,
     "checkin": _checkin,

@@ -53,6 +53,14 @@ class SessionFormat(StrEnum):
     ONE_TO_ONE = "one-to-one"
 
 
+class InvitationStatus(StrEnum):
+    """Where a colleague invited to a session stands: asked, came, or did not come once it was held."""
+
+    INVITED = "invited"
+    ATTENDED = "attended"
+    DID_NOT_ATTEND = "did_not_attend"
+
+
 class ToolStage(StrEnum):
     """A tool's stage overall (``tool.stage``) or on one unit (``rollout.stage``)."""
 

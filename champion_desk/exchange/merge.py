@@ -162,7 +162,8 @@ def read_target(conn: sqlite3.Connection, other: Snapshot) -> Snapshot:
             shared, held = _shared_ids(conn, table, other.tables[table])
             if table == "training_session":
                 shared_sessions = shared
-            lookups = [("id", shared)] + ([("session_id", shared_sessions)] if table == "attendance" else [])
+            per_session = table in ("attendance", "invitation")
+            lookups = [("id", shared)] + ([("session_id", shared_sessions)] if per_session else [])
             if sum(len(values) for _, values in lookups) * 4 > held or len(remap) > merging.ID_CHUNK:
                 # Many rows wanted: one pass over the table costs less than looking each up.
                 mine.tables[table] = {r[0]: r for r in conn.execute(select)}
@@ -291,6 +292,7 @@ def union(a: Snapshot, b: Snapshot) -> tuple[Tables, dict[str, str], set[str], C
     shared_sessions = a.tables["training_session"].keys() & b.tables["training_session"].keys()
     if shared_sessions:
         reconciled["attendance"] += _one_attendance_per_person(final["attendance"], shared_sessions)
+        reconciled["invitation"] += _one_attendance_per_person(final["invitation"], shared_sessions, "invitation")
     if erased_names:
         _scrub_names(final, erased_names)
     return final, remap, erased_names, reconciled
@@ -314,8 +316,9 @@ def _repoint(final: Tables, remap: dict[str, str]) -> None:
             rows[record_id] = tuple(fixed)
 
 
-def _one_attendance_per_person(rows: dict[str, Row], sessions: set[str]) -> int:
-    cols = columns("attendance")
+def _one_attendance_per_person(rows: dict[str, Row], sessions: set[str], table: str = "attendance") -> int:
+    # An invitation is one per person per session as well (its own unique index).
+    cols = columns(table)
     session_at, staff_at = cols.index("session_id"), cols.index("staff_id")
     live: dict[tuple[str, str], list[Row]] = {}
     for row in rows.values():

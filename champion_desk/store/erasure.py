@@ -45,6 +45,7 @@ FIXED_VOCABULARY: dict[str, tuple[str, ...]] = {
     "rollout": ("stage",),
     "training_session": ("format", "verified_signature"),
     "attendance": ("signed_off_signature",),
+    "invitation": ("status",),
     "incident": ("theme", "barrier", "severity", "status"),
     "pairing": ("status",),
     "idea": ("status",),

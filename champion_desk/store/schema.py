@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -35,6 +35,8 @@ _DATE_SHAPE_ONLY = "CHECK ({0} IS NULL OR {0} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0
 DATE_REPAIR_ACTOR = "schema upgrade"
 DATE_REPAIR_ACTION = "update"
 _BOOL = "CHECK ({0} IN (0, 1))"
+# A time of day on the 24-hour clock, "09:30": when a planned session starts (its calendar entry).
+_TIME = "{0} TEXT CHECK ({0} IS NULL OR ({0} GLOB '[0-2][0-9]:[0-5][0-9]' AND {0} < '24:00'))"
 # How a countersign or sign-off was signed: with the signer's PIN, without one, or before version 11.
 SIGNATURE_STATES = ("pin", "unverified", "before signatures")
 _SIGNATURE = "{0} TEXT CHECK ({0} IS NULL OR {0} IN ('pin', 'unverified', 'before signatures'))"
@@ -96,7 +98,9 @@ TABLE_DDL: dict[str, str] = {
     notes TEXT,
     verified_by TEXT REFERENCES staff(id),
     {_date("verified_on")},
-    {_SIGNATURE.format("verified_signature")})""",
+    {_SIGNATURE.format("verified_signature")},
+    {_TIME.format("starts_at")},
+    place TEXT)""",
     "attendance": f"""CREATE TABLE attendance ({_RECORD},
     session_id TEXT NOT NULL REFERENCES training_session(id),
     staff_id TEXT NOT NULL REFERENCES staff(id),
@@ -180,6 +184,14 @@ TABLE_DDL: dict[str, str] = {
     {_date("backed_on", required=True)},
     backers INTEGER NOT NULL DEFAULT 1 CHECK (backers BETWEEN 1 AND 1000),
     backed_by TEXT REFERENCES staff(id))""",
+    # Who was asked to a session (issue 20): invited, then attended or did not attend; a walk-in
+    # signed in at the kiosk without an invitation and waits for the champion to confirm them.
+    "invitation": f"""CREATE TABLE invitation ({_RECORD},
+    session_id TEXT NOT NULL REFERENCES training_session(id),
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    status TEXT NOT NULL DEFAULT 'invited' CHECK (status IN ('invited', 'attended', 'did_not_attend')),
+    {_bool("walk_in", 0)},
+    {_bool("confirmed", 1)})""",
     "setting": f"""CREATE TABLE setting ({_RECORD},
     key TEXT NOT NULL UNIQUE,
     value TEXT NOT NULL)""",
@@ -244,10 +256,15 @@ ADDED_IN: dict[int, tuple[str, ...]] = {
     12: ("usage",),
     13: ("idea", "idea_support"),
     15: ("sync_peer",),
+    16: ("invitation",),
 }
 # Columns added to an existing table by a later version (a new file gets them from TABLE_DDL).
 ADDED_COLUMNS: dict[int, tuple[tuple[str, str, str], ...]] = {
-    12: (("staff", "email", "TEXT"), ("staff", "login", "TEXT"))
+    12: (("staff", "email", "TEXT"), ("staff", "login", "TEXT")),
+    16: (
+        ("training_session", "starts_at", _TIME.format("starts_at")[len("starts_at ") :]),
+        ("training_session", "place", "TEXT"),
+    ),
 }
 ADDED_INDEXES: dict[int, tuple[str, ...]] = {
     2: ("CREATE INDEX suggestion_response_key ON suggestion_response(suggestion_key)",),
@@ -310,6 +327,12 @@ ADDED_INDEXES: dict[int, tuple[str, ...]] = {
     ),
     # sync-status lists each logbook's rows together.
     15: ("CREATE INDEX sync_peer_logbook ON sync_peer(logbook_id, seen_by)",),
+    # A session's invite list; a colleague's invitations, newest session first, for "missed_last".
+    16: (
+        "CREATE INDEX invitation_session ON invitation(session_id, deleted_at, staff_id)",
+        "CREATE INDEX invitation_staff ON invitation(staff_id, deleted_at, session_id, status)",
+        "CREATE UNIQUE INDEX invitation_once ON invitation(session_id, staff_id) WHERE deleted_at IS NULL",
+    ),
 }
 
 RECORD_TABLES: tuple[str, ...] = tuple(t for t in TABLE_DDL if t != "audit")
@@ -556,6 +579,20 @@ def _version_15(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 15")
 
 
+def _version_16(db: sqlite_utils.Database) -> None:
+    """Planned sessions: their start time and place, and who is invited (``invitation``)."""
+    # Each part is skipped when present, as version 12 does, so a half-recorded step still upgrades.
+    for table, column, kind in ADDED_COLUMNS[16]:
+        present = {r[1] for r in db.conn.execute(f'PRAGMA table_info("{table}")')}
+        if column not in present:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    for table in ADDED_IN[16]:
+        db.execute(TABLE_DDL[table].replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
+    for ddl in ADDED_INDEXES[16]:
+        db.execute(ddl.replace(" INDEX ", " INDEX IF NOT EXISTS ", 1))
+    db.execute("PRAGMA user_version = 16")
+
+
 # Every migration in order: (name, step). A name is recorded in each file's _sqlite_migrations
 # when its step runs, so a released name is never changed nor a step dropped (a file would run it
 # again); its number is the schema version it brings the file to.
@@ -575,6 +612,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("0013_ideas", _version_13),
     ("0014_audit_exports", _version_14),
     ("0015_sync_peer", _version_15),
+    ("0016_planned_sessions", _version_16),
 )
 
 
@@ -583,6 +621,7 @@ def migrations():
     from sqlite_utils import Migrations
 
     steps = Migrations(MIGRATION_SET)
+
     for name, step in MIGRATIONS:
         steps(name=name)(step)
     return steps

@@ -15,11 +15,12 @@ from champion_desk.ui.context import AppContext
 
 
 def add_file_menu_actions(menu: QMenu, context: AppContext, parent: QWidget) -> None:
-    """Add Import roster…, Import usage…, Export…, Merge a ward database… and Restore from backup… to ``menu``."""
+    """Add Import roster…, Import usage…, Export…, Export sessions to calendar…, Merge a ward database… and Restore from backup… to ``menu``."""
     entries = (
         ("&Import roster…", import_roster, "Add or update staff from an HR roster (CSV or Excel)"),
         ("Import &usage…", import_usage, "Read a tool's usage export (CSV or Excel) and match its users to colleagues"),
         ("&Export…", export_data, "Export every table for Excel (one workbook, or CSV files)"),
+        ("Export sessions to &calendar…", export_calendar, "Planned sessions as a calendar file (.ics) for Outlook"),
         ("&Merge a ward database…", merge_ward, "Bring another ward PC's Champion Desk file into this one"),
         ("&Restore from backup…", restore_backup, "Replace this database with one of its backups"),
     )
@@ -29,6 +30,12 @@ def add_file_menu_actions(menu: QMenu, context: AppContext, parent: QWidget) -> 
         action.setToolTip(tip)
         action.triggered.connect(lambda _=False, h=handler: h(context, parent))
         menu.addAction(action)
+
+
+def export_calendar(context: AppContext, parent: QWidget | None) -> None:
+    from champion_desk.ui.signin_actions import export_calendar as export
+
+    export(context, parent)
 
 
 def import_roster(context: AppContext, parent: QWidget | None) -> None:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from champion_desk.domain import pin
 from champion_desk.errors import ValidationError
-from champion_desk.ui.settings import Settings
+from champion_desk.ui.settings import Settings, remembered_attempts
 
 # Input that counts as "someone is here".
 _ACTIVITY = {
@@ -292,15 +292,6 @@ class AppLocker(QObject):
             self.screen = None
         self.watcher.set_minutes(self.minutes() or 0)
         self.unlocked.emit()
-
-
-def remembered_attempts(settings: Settings | None = None) -> pin.PinAttempts:
-    """Return the wrong-PIN record this PC's settings keep, storing every change back at once."""
-    settings = settings or Settings()
-    failures, last_failure = settings.pin_failures
-    return pin.PinAttempts.resume(
-        failures, last_failure, on_change=lambda a: settings.set_pin_failures(a.failures, a.last_failure)
-    )
 
 
 def _digits_edit(name: str) -> QLineEdit:

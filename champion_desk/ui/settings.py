@@ -8,6 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from champion_desk.domain import pin
+
 ORGANISATION = "ChampionDesk"
 APPLICATION = "Champion Desk"
 SETTINGS_FILE = "champion-desk.ini"
@@ -160,3 +162,12 @@ class Settings:
     def set_layout_state(self, key: str, state: QByteArray) -> None:
         """Save a widget state (from saveGeometry / saveState) under key."""
         self._set(f"layout/{key}", state)
+
+
+def remembered_attempts(settings: Settings | None = None) -> pin.PinAttempts:
+    """Return the wrong-PIN record this PC's settings keep, storing every change back at once."""
+    settings = settings or Settings()
+    failures, last_failure = settings.pin_failures
+    return pin.PinAttempts.resume(
+        failures, last_failure, on_change=lambda a: settings.set_pin_failures(a.failures, a.last_failure)
+    )

@@ -322,3 +322,15 @@ def test_coverage_by_unit_and_tool_equals_the_metric_per_tool(tmp_path):
                 tool["name"],
             )
     db.close()
+
+
+def test_missed_twice_counts_colleagues_never_names_them(db, ward):
+    from tests.domain.test_due import make_due_ward
+
+    make_due_ward(db, ward)  # Carys missed Scribe sessions on 1 Sep and 1 Oct 2026
+    scope = Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 26))
+    [s] = rules(db, "missed_twice", scope, dt.date(2026, 11, 26))
+    assert (s.unit, s.tool, s.figures) == ("Ward 7", "Scribe", {"colleagues": 1, "last_missed_on": "2026-10-01"})
+    assert "Carys" not in s.signal + s.action and s.target["dialog"] == "training_session"
+    # Before her second miss there is no suggestion.
+    assert rules(db, "missed_twice", Scope(dt.date(2026, 9, 1), dt.date(2026, 9, 30)), dt.date(2026, 9, 30)) == []

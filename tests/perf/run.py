@@ -193,6 +193,55 @@ def bench_save_session(args, work: Path) -> Figure:
     return Figure("3. save a session with 20 attendees", samples, 20.0, "ms")
 
 
+def bench_planning(args, work: Path) -> list[Figure]:
+    """Who is due and the calendar as whole processes, and one kiosk sign-in (its own transaction)."""
+    import datetime as dt
+
+    from champion_desk.domain import logbook, signin
+    from champion_desk.store.database import open_database
+
+    db_file, _ = demo_db("trust", args.seed)
+    copy = scratch_copy(db_file, work, "planning.db")
+    db = open_database(copy)
+    tool = db.one("SELECT name FROM tool WHERE deleted_at IS NULL ORDER BY name LIMIT 1")["name"]
+    unit = db.one("SELECT id FROM unit WHERE deleted_at IS NULL ORDER BY name LIMIT 1")["id"]
+    trainer = db.one("SELECT id FROM staff WHERE is_champion = 1 AND unit_id = ? LIMIT 1", (unit,))["id"]
+    people = [
+        r["id"] for r in db.query("SELECT id FROM staff WHERE deleted_at IS NULL AND id != ? LIMIT 200", (trainer,))
+    ]
+    today = dt.date.fromisoformat(DEMO_END)
+    tool_id = db.one("SELECT id FROM tool WHERE name = ?", (tool,))["id"]
+    session = {
+        "tool_id": tool_id,
+        "unit_id": unit,
+        "trainer_id": trainer,
+        "held_on": DEMO_END,
+        "minutes": 30,
+        "format": "huddle",
+        "starts_at": "14:00",
+    }
+    session_id = logbook.save_session(db, session, [], "perf", today=today, invited=people[:40])
+    samples = []
+    for person in people[: max(args.runs * 8, 40)]:
+        start = time.perf_counter()
+        signin.sign_in(db, session_id, person, 3, "perf", today=today)
+        samples.append((time.perf_counter() - start) * 1000)
+    db.close()
+    due = ("due", "--tool", tool, "--json", "--on", DEMO_END)
+    cli(*due, db=copy)  # warm the page cache
+    calendar = ("calendar", "--out", str(work / "sessions.ics"), "--from", "2026-01-01", "--to", DEMO_END)
+    return [
+        Figure("13a. due --json for one tool, whole process", repeat(args.runs, lambda: cli(*due, db=copy)), 1.0, "s"),
+        Figure("13b. one attendee signs in (one transaction)", samples, 20.0, "ms"),
+        Figure(
+            "13c. calendar of six months' sessions, whole process",
+            repeat(args.runs, lambda: cli(*calendar, db=copy)),
+            2.0,
+            "s",
+        ),
+    ]
+
+
 def bench_briefing(args, work: Path) -> list[Figure]:
     db, _ = demo_db("trust", args.seed)
     copy = scratch_copy(db, work, "brief.db")
@@ -610,6 +659,7 @@ BENCHMARKS: list[tuple[str, Callable]] = [
     ("dashboard", bench_dashboard),
     ("stats", bench_stats),
     ("save", bench_save_session),
+    ("planning", bench_planning),
     ("briefing", bench_briefing),
     ("exchange", bench_import_and_merge),
     ("hub", bench_hub_sync),

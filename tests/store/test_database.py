@@ -59,7 +59,10 @@ def test_every_documented_table_and_column_exists(db):
             "verified_by",
             "verified_on",
             "verified_signature",
+            "starts_at",
+            "place",
         },
+        "invitation": {"session_id", "staff_id", "status", "walk_in", "confirmed"},
         "attendance": {
             "session_id",
             "staff_id",
@@ -163,6 +166,7 @@ RELEASED_MIGRATIONS = (
     "0013_ideas",
     "0014_audit_exports",
     "0015_sync_peer",
+    "0016_planned_sessions",
 )
 
 

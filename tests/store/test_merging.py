@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -705,3 +706,37 @@ def test_a_utf16_file_from_elsewhere_merges_without_copying_in_sql(tmp_path):
         with open_database(a_path) as a:
             merge_database(a, wide, "t", backup=False)
     assert _records(a_path) == _records(tmp_path / "plain.db")
+
+
+def test_an_invite_list_merges_and_one_live_invitation_per_person_after_reconciling(tmp_path):
+    from champion_desk.domain import logbook
+
+    base = _base(tmp_path / "base.db")
+    session = {
+        "tool_id": base["tool"],
+        "unit_id": base["unit"],
+        "trainer_id": base["champion"],
+        "held_on": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
+        "minutes": 30,
+        "format": "demo",
+        "starts_at": "14:00",
+    }
+    with open_database(tmp_path / "base.db") as db:
+        sid = records.insert(db, "training_session", session, "t")
+    _copy(tmp_path / "base.db", tmp_path / "a.db")
+    _copy(tmp_path / "base.db", tmp_path / "b.db")
+    for side in ("a", "b"):
+        with open_database(tmp_path / f"{side}.db") as db:
+            person = records.insert(db, "staff", {"display_name": "Ann Lee", "staff_ref": "E7"}, "t")
+            invited = [person] + ([base["other"]] if side == "b" else [])
+            logbook.save_session(db, {}, [], "t", sid, invited=invited)
+    with open_database(tmp_path / "a.db") as a:
+        report = merge_database(a, tmp_path / "b.db", "t", backup=False)
+        assert report.counts["invitation"].reconciled == 1
+        rows = a.query(
+            "SELECT s.staff_ref, i.status FROM invitation i JOIN staff s ON s.id = i.staff_id"
+            " WHERE i.session_id = ? AND i.deleted_at IS NULL ORDER BY s.staff_ref",
+            (sid,),
+        )
+        assert [(r["staff_ref"], r["status"]) for r in rows] == [("C2", "invited"), ("E7", "invited")]
+        assert a.conn.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -21,6 +21,7 @@ def test_file_menu_gets_the_exchange_actions(qtbot, context):
         "&Import roster…",
         "Import &usage…",
         "&Export…",
+        "Export sessions to &calendar…",
         "&Merge a ward database…",
         "&Restore from backup…",
     ]

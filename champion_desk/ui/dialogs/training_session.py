@@ -8,13 +8,14 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from champion_desk.domain import logbook, pickers, validation, vocab
+from champion_desk.domain import logbook, pickers, signin, validation, vocab
 from champion_desk.domain.signing import Signature
 from champion_desk.domain.validation import SHORT_TEXT_MAX
 from champion_desk.errors import ConflictError, ValidationError
 from champion_desk.ui.dialogs.base import RecordDialog
 from champion_desk.ui.widgets.attendee_list import ATTENDANCE_FIELDS, AttendeeList
 from champion_desk.ui.widgets.fields import LongTextField, NumberField, TextField
+from champion_desk.ui.widgets.invite_list import InviteList
 
 DEFAULT_MINUTES = 30
 
@@ -34,12 +35,19 @@ class TrainingSessionDialog(RecordDialog):
         self.unit_field()
         self.staff_field("trainer_id", "T&rainer", hint="Who ran the session (you, by default).")
         self.held = self.date_field("held_on", "&Date")
+        self.add_field("starts_at", "Start t&ime", TextField(5, "14:00"), hint="24-hour clock; for the calendar file.")
         self.add_field("minutes", "&Minutes", NumberField(1, 600, suffix=" min"))
+        self.add_field("place", "P&lace", TextField(validation.NAME_MAX, "e.g. Seminar room, Cedar Ward"))
         self.vocab_field("format", "&Format", vocab.SessionFormat)
         self.add_field("topic", "To&pic", TextField(SHORT_TEXT_MAX, "e.g. Checking and correcting drafts"))
         self.add_field(
-            "notes", "N&otes", LongTextField(4, "No patient details"), hint="Free text; never patient details."
+            "notes", "N&otes", LongTextField(2, "No patient details"), hint="Free text; never patient details."
         )
+        self.section("Invited", column=0, stretch=True)
+        self.invites = self.add_field("invited", "Invited", InviteList(pickers.staff(self.db)), saved=False, span=True)
+        self.invites.due_requested.connect(self.invite_who_is_due)
+        self.invites.fill_attendees_requested.connect(self.attendees_from_invites)
+        self.add_focus_widgets(self._session_buttons())
         self.section(
             "Attendees",
             column=1,
@@ -56,6 +64,67 @@ class TrainingSessionDialog(RecordDialog):
         self.held.edited.connect(lambda: self.attendees.set_session_date(self.held.value()))
         self.fields["unit_id"].widget.edited.connect(self._prefer_session_unit)
         self.attendees.set_session_date(self.held.value())
+
+    def _session_buttons(self) -> list[QWidget]:
+        from PySide6.QtWidgets import QHBoxLayout, QPushButton
+
+        row = QHBoxLayout()
+        self.signin_button = QPushButton("Sign-in scr&een…")
+        self.signin_button.setToolTip("Attendees sign themselves in on this PC (full screen; leaving needs a PIN)")
+        self.sheet_button = QPushButton("Print sign-in s&heet…")
+        self.signin_button.setAccessibleName("Sign-in screen")
+        self.sheet_button.setAccessibleName("Print sign-in sheet")
+        for button in (self.signin_button, self.sheet_button):
+            button.setAutoDefault(False)
+            row.addWidget(button)
+        self._form.addRow(row)
+        self.signin_button.clicked.connect(lambda: self._save_then("signin"))
+        self.sheet_button.clicked.connect(lambda: self._save_then("sheet"))
+        return [self.signin_button, self.sheet_button]
+
+    def _save_then(self, what: str) -> None:
+        """Save the session (the kiosk and the sheet read it from the logbook), then open what was asked."""
+        from champion_desk.ui import signin_actions
+
+        if (self.record_id is None or self.is_dirty()) and not self.save():
+            return
+        session_id = self.record_id
+        parent = self.parentWidget()
+        self.close()
+        if what == "signin":
+            signin_actions.open_kiosk(self.context, session_id, parent)
+        else:
+            signin_actions.print_sheet(self.context, session_id, parent)
+
+    def invite_who_is_due(self) -> None:
+        """Fill the invite list from who is due on this session's tool, on its unit."""
+        from champion_desk.domain.due import REASON_TEXT, who_is_due
+
+        tool_id = self.fields["tool_id"].widget.value()
+        unit_id = self.fields["unit_id"].widget.value()
+        tool = next((t["name"] for t in pickers.tools(self.db) if t["id"] == tool_id), None)
+        unit = next((u["name"] for u in pickers.units(self.db) if u["id"] == unit_id), None)
+        if tool is None:
+            self.fields["invited"].error.show_message("Choose the tool first: who is due depends on it.")
+            return
+        trainer = self.fields["trainer_id"].widget.value()
+        rows = [
+            r
+            for r in who_is_due(self.db, tool, [unit] if unit else [], exclude_session=self.record_id)
+            if r["staff_id"] != trainer  # the trainer runs it
+        ]
+        added = self.invites.add_people(
+            [{"id": r["staff_id"], "display_name": r["display_name"], "unit_name": r["unit"]} for r in rows]
+        )
+        reasons = sorted({REASON_TEXT[r["reason"]] for r in rows})
+        message = f"Invited {added} due on {tool}" + (f" ({', '.join(reasons)})." if reasons else ".")
+        self.invites.show_note(message if added else f"Nobody more is due on {tool} on {unit}.")
+
+    def attendees_from_invites(self) -> None:
+        """List every invited colleague as attending: entering a completed sheet is then digits and ticks."""
+        for person in self.invites.people():
+            if person["id"] not in {a["staff_id"] for a in self.attendees.value()}:
+                self.attendees.add_person(pickers.staff_member(self.db, person["id"]) or person)
 
     def _prefer_session_unit(self) -> None:
         # Attendees mostly work on the ward the session is held on: list them first.
@@ -77,6 +146,7 @@ class TrainingSessionDialog(RecordDialog):
         self._prefer_session_unit()
         if self.record:
             self.attendees.set_value(pickers.attendees(self.db, self.record["id"]))
+            self.invites.set_value(signin.invite_list(self.db, self.record["id"]))
 
     def first_focus(self) -> QWidget | None:
         """Start a new session on the attendee box when the session itself is already filled in.
@@ -145,6 +215,7 @@ class TrainingSessionDialog(RecordDialog):
             self.record_id,
             acknowledge_identifiers=acknowledge_identifiers,
             signatures=self._signatures,
+            invited=self.invites.value(),
         )
 
     def _ask_signatures(self, attendances: list[dict[str, Any]]) -> None:
