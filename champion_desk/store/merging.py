@@ -184,8 +184,8 @@ def merge_run(db: Database, incoming_bytes: int = 0) -> Iterator[None]:
     and the others stay. The summaries are recounted once, at the end (a recount reads every record
     the file holds: once per merge, a hub's 60 merges cost 60 recounts of a growing file), and
     links are checked merge by merge. The price: a run killed halfway keeps none of its merges,
-    and rows cannot be copied in SQL (SQLite attaches no file inside a transaction), so every row is
-    bound from Python. A run inside a run is the outer run. Must be entered outside a transaction.
+    and rows cannot be copied in SQL (SQLite cannot detach a file the transaction has read until it
+    ends, and attaches ten at most), so every row is bound from Python. A run inside a run is the outer run. Must be entered outside a transaction.
 
     ``incoming_bytes``: about how much the run's files hold (their sizes), to choose between
     keeping the indexes up and making them again at the end (as :func:`_indexes_rebuilt_if_bulk`
@@ -219,8 +219,8 @@ def merge_run(db: Database, incoming_bytes: int = 0) -> Iterator[None]:
 def can_copy_from(db: Database, path: Path) -> bool:
     """True when a merge into ``db`` can copy rows in SQL from the file at ``path`` (plan with ``copies``).
 
-    Not inside a transaction or a run of merges (SQLite attaches no file there), nor from a file of
-    another text encoding (SQLite attaches only files of the same one).
+    Not inside a transaction or a run of merges (a file read there stays attached until it ends), nor
+    from a file of another text encoding (SQLite attaches only files of the same one).
     """
     return not db.conn.in_transaction and id(db.conn) not in _RUNS and can_attach(db, path)
 
