@@ -250,6 +250,10 @@ def write_merge(
     the plan, Cancelled when ``progress`` answers False.
     """
     run = _RUNS.get(id(db.conn))
+    if run is not None and not db.conn.in_transaction:
+        # SQLite rolls a whole transaction back on some errors (a full disk): the run's merges are
+        # gone, and one written now would commit on its own, with link checks off.
+        raise StoreError("The sync's earlier merges were rolled back by an error; nothing more is merged in this run.")
     attaching = bool(plan.copies) and run is None
     if plan.copies and not attaching:
         raise StoreError("Rows cannot be copied in SQL inside a run of merges; plan them without copies.")

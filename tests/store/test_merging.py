@@ -5,6 +5,7 @@ Reading and planning, and merges end to end: tests/exchange/test_merge.py.
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from unittest import mock
 
@@ -155,4 +156,16 @@ def test_a_run_that_raises_keeps_none_of_its_merges(tmp_path):
             raise RuntimeError("the sync was stopped by something other than one merge")
         assert not a.conn.in_transaction
         assert summaries.current(a.conn) == summaries.expected(a.conn)
+    assert _records(a_path) == before
+
+
+def test_a_run_whose_transaction_sqlite_rolled_back_merges_nothing_more(tmp_path):
+    _, a_path, b_path = _ward_with_new_sessions(tmp_path)
+    before = _records(a_path)
+    with open_database(a_path) as a:
+        with pytest.raises(sqlite3.OperationalError), merge_run(a):
+            plan = _plan_from(a, b_path)
+            a.conn.execute("ROLLBACK")  # as SQLite does itself on a full disk
+            with pytest.raises(StoreError, match="rolled back by an error"):
+                write_merge(a, plan, "t", "b.db")
     assert _records(a_path) == before
