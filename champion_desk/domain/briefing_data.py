@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from champion_desk.domain import breakdowns, idea_report, listings, metrics, next_steps, series
+from champion_desk.domain import breakdowns, idea_report, listings, metrics, next_steps, series, syncs
 from champion_desk.domain.privacy import (
     HIDDEN_SHARE,
     MARGIN,
@@ -108,6 +108,8 @@ class BriefingData:
     next_steps: list[dict[str, Any]] = field(default_factory=list)
     next_steps_agreed: bool = False
     next_steps_partial: bool = False  # proposals drawn from the quick rules only (a large scope)
+    # Where the trust's wards stand in their syncs (domain/syncs.py), for the footer; None before the first sync.
+    sync_line: str | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -254,6 +256,8 @@ def collect(
     data.next_steps, data.next_steps_agreed, data.next_steps_partial = agreed_next_steps(
         db, scope, today, redact, proposals=full
     )
+    # Trust-wide figures are only as fresh as the last sync of every ward: the footer says how fresh.
+    data.sync_line = syncs.status_summary(syncs.sync_status(db, today))
     step(60, "Laying out pages")
     return data
 

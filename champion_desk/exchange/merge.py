@@ -23,20 +23,22 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
 
 from champion_desk.errors import ChampionDeskError, CorruptDatabaseError
-from champion_desk.store import erasure, merging, summaries
+from champion_desk.store import erasure, merging
 from champion_desk.store.backups import backup_database, default_backup_dir
 from champion_desk.store.connection import Database, connect
 from champion_desk.store.foreign import CopyUnderCheck, checked_copy
 from champion_desk.store.importing import data_fingerprint, report_progress
 from champion_desk.store.schema import columns
 
-ORDER = merging.merge_order()
+# The plan is the store's type: the store writes it whole (merging.write_merge).
+MergePlan, TableCounts = merging.MergePlan, merging.TableCounts
+ORDER = merging.ORDER
 NATURAL_KEYS = merging.NATURAL_KEYS
 REFERENCES = merging.REFERENCES
 ID, CREATED, UPDATED, DELETED = 0, 1, 2, 3
@@ -56,34 +58,6 @@ class Snapshot:
     tables: Tables
     erased: set[str]
     audit: dict[str, Row] = field(default_factory=dict)
-
-
-@dataclass
-class TableCounts:
-    added: int = 0
-    updated: int = 0
-    deleted: int = 0
-    reconciled: int = 0
-
-
-@dataclass
-class MergePlan:
-    """What merging would write into the target; ``counts`` per table for the report."""
-
-    upserts: dict[str, list[Row]]
-    removals: dict[str, list[str]]
-    audit_rows: list[Row]
-    to_erase: list[str]
-    erased_names: set[str]
-    counts: dict[str, TableCounts]
-    copies: dict[str, merging.CopiedRows] = field(
-        default_factory=dict
-    )  # new rows taken as they are from the other file
-    dropped: dict[str, list[str]] = field(default_factory=dict)  # ids of the other file's records the result leaves out
-
-    @property
-    def changed(self) -> bool:
-        return any(self.upserts.values()) or any(self.removals.values()) or bool(self.audit_rows) or bool(self.copies)
 
 
 @dataclass
@@ -154,6 +128,8 @@ def read_target(conn: sqlite3.Connection, other: Snapshot) -> Snapshot:
         _, remap, erased_names, _ = union(mine, keys_only)
         if erased_names:
             return read_snapshot(conn)
+        # The ids reconciled into another, by the natural-key table that holds them.
+        remapped = {t: [i for i in remap if i in mine.tables[t] or i in other.tables[t]] for t in NATURAL_KEYS if remap}
         shared_sessions: set[str] = set()
         for table in ORDER:
             if table in NATURAL_KEYS:
@@ -169,11 +145,19 @@ def read_target(conn: sqlite3.Connection, other: Snapshot) -> Snapshot:
                 mine.tables[table] = {r[0]: r for r in conn.execute(select)}
                 continue
             rows = mine.tables[table]
-            pointing = [column for column, target in REFERENCES.get(table, {}).items() if target in NATURAL_KEYS]
-            if remap and pointing:
-                keys = list(remap)
-                where = " OR ".join(f"{column} IN ({', '.join('?' * len(keys))})" for column in pointing)
-                rows.update((r[0], r) for r in conn.execute(f"{select} WHERE {where}", keys * len(pointing)))
+            # Only the links to a table that had records reconciled: wards reconcile units and tools
+            # with nearly every merge, colleagues seldom, and a link column without a lookup is a scan.
+            pointing = [
+                (column, remapped[target])
+                for column, target in REFERENCES.get(table, {}).items()
+                if remapped.get(target)
+            ]
+            if pointing:
+                where = " OR ".join(f"{column} IN ({', '.join('?' * len(keys))})" for column, keys in pointing)
+                rows.update(
+                    (r[0], r)
+                    for r in conn.execute(f"{select} WHERE {where}", [k for _, keys in pointing for k in keys])
+                )
             for column, values in lookups:
                 values = list(values)
                 for at in range(0, len(values), merging.ID_CHUNK):
@@ -564,48 +548,29 @@ def _merge(
     with _read_other(other_path, scratch) as (other, copy):
         # Checking, reading and planning have no row counts to show; these calls let Cancel stop them.
         report_progress(progress, 0, 0)
-        fingerprint = data_fingerprint(db)
-        ours = read_target(db.conn, other)
-        plan = plan_merge(ours, other, copies_allowed=merging.can_attach(db, copy.path))
-        del ours  # not needed while the rows are written (all of this file when a name is to be scrubbed)
+        planned_at = data_fingerprint(db)
+        # New rows the other file holds as they are are copied from it in SQL (plan.copies) when it can be attached.
+        plan = plan_merge(read_target(db.conn, other), other, copies_allowed=merging.can_copy_from(db, copy.path))
         copy.wait_until_checked()  # only now is the other file known to pass its check
         report = MergeReport(other_path, plan.counts, plan.changed)
         if dry_run or not plan.changed:
             return report
         report_progress(progress, 0, 0)
         backing_up = worker.submit(_backup_before_merge, Path(db.path)) if backup and db.path is not None else None
-        # The summaries are recounted once at the end, not by their triggers row by row (summaries.py).
-        # New rows the other file holds as they are copied from it in SQL (plan.copies).
-        with (
-            merging.links_checked_at_end(db),
-            merging.attached(db, copy.path) if plan.copies else nullcontext() as source,
-            db.transaction(),
-            summaries.rebuilt_after(db),
-        ):
-            if data_fingerprint(db) != fingerprint:
-                plan = plan_merge(read_target(db.conn, other), other, copies_allowed=source is not None)
-                report.counts = plan.counts
-            if plan.to_erase:
-                erasure.scrub_everywhere(db, plan.to_erase, plan.erased_names)
-            summary = {"from": other_path.name, **{t: vars(c) for t, c in plan.counts.items() if any(vars(c).values())}}
-            merging.apply_merge(
-                db,
-                ORDER,
-                plan.upserts,
-                plan.removals,
-                plan.audit_rows,
-                actor,
-                summary,
-                progress,
-                plan.copies,
-                source,
-                plan.dropped,
-            )
-            if backing_up is not None:
-                # Nothing is committed until the backup is written and verified; a failed backup rolls the merge back.
-                report.backup = backing_up.result()
-    if plan.to_erase:
-        erasure.purge_deleted_bytes(db)
+        plan = merging.write_merge(
+            db,
+            plan,
+            actor,
+            other_path.name,
+            copy_from=copy.path,
+            planned_at=planned_at,
+            # Only when this file changed since it was read (another connection wrote): planned again, inside the write.
+            replan=lambda copies_allowed: plan_merge(read_target(db.conn, other), other, copies_allowed=copies_allowed),
+            backup=backing_up,
+            progress=progress,
+        )
+        report.counts = plan.counts
+        report.backup = backing_up.result() if backing_up is not None else None
     report.written = True
     return report
 

@@ -13,7 +13,6 @@ own ``sync_peer`` row, which its snapshot carries; a snapshot whose logbook reco
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -25,9 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from champion_desk.domain.syncs import STALE_AFTER_DAYS, WardStatus, sync_status  # noqa: F401 - sync's names, kept
 from champion_desk.errors import ChampionDeskError, one_line
 from champion_desk.exchange.merge import merge_database
-from champion_desk.store import records, syncing
+from champion_desk.store import merging, records, syncing
 from champion_desk.store.backups import copy_verified, default_backup_dir, remove_leftovers
 from champion_desk.store.connection import Database, file_logbook_identity, logbook_identity
 from champion_desk.store.database import check_header
@@ -207,7 +207,8 @@ def sync_folder(
 ) -> SyncReport:
     """Write this logbook's snapshot into ``folder`` and merge every other snapshot there; return the SyncReport.
 
-    Each merge is one transaction (:func:`merge_database`); a damaged, foreign, newer or other
+    The merges are one write transaction, each snapshot a savepoint of it (:func:`merge_database`
+    inside ``store.merging.merge_run``): merged whole or not at all; a damaged, foreign, newer or other
     trust's snapshot is skipped with one line and left as it is. A snapshot merged before and not
     written again since is not read again. When anything came across, the snapshot is written
     again, so the folder carries the merged picture. ``progress(done, total)`` answering False
@@ -247,19 +248,23 @@ def sync_folder(
     report.add(SyncLine(report.snapshot, "written", f"this logbook's snapshot ({ward} on {pc_name()})"))
     snapshots = find_snapshots(folder, own=own_name)
     total = max(1, len(snapshots)) * _STEPS
-    for index, path in enumerate(snapshots):
+    # One write transaction for every merge of the sync, each merge a savepoint (whole or not at
+    # all): the summaries are recounted once at the end instead of once per snapshot, which is what
+    # lets a hub merge 60 wards in one run (README, "Hub sync"). Committed when the loop ends.
+    with merging.merge_run(db, incoming_bytes=sum(_size(path) for path in snapshots)):
+        for index, path in enumerate(snapshots):
 
-        def step(done: int, of: int, base: int = index * _STEPS) -> object:
-            share = done * _STEPS // of if of else 0
-            return progress(base + share, total) if progress is not None else None
+            def step(done: int, of: int, base: int = index * _STEPS) -> object:
+                share = done * _STEPS // of if of else 0
+                return progress(base + share, total) if progress is not None else None
 
-        try:
-            line = _merge_one(db, path, identity, trust, actor, step, backup and report.backup is None, report)
-        except Cancelled:
-            report.cancelled = True
-            report.add(SyncLine(path, "skipped", "cancelled: not merged (those before it stay merged)"))
-            break
-        report.add(line)
+            try:
+                line = _merge_one(db, path, identity, trust, actor, step, backup and report.backup is None, report)
+            except Cancelled:
+                report.cancelled = True
+                report.add(SyncLine(path, "skipped", "cancelled: not merged (those before it stay merged)"))
+                break
+            report.add(line)
     if report.merged and not report.cancelled:
         _write_snapshot(db, folder, own_name, identity, trust, ward, actor)
         report.add(SyncLine(report.snapshot, "written", "again, with what came across"))
@@ -324,60 +329,12 @@ def _merge_one(
     return SyncLine(path, "merged", f"{where}, written {peer.last_written_at}: {_rows(rows)} came across", rows)
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # gone since it was listed: it is skipped with its line
+
+
 def _rows(n: int) -> str:
     return f"{n} row" if n == 1 else f"{n} rows"
-
-
-# A ward whose latest snapshot is older than this is shown in red: a week without a sync means a
-# weekly staff meeting's figures miss that ward's latest records.
-STALE_AFTER_DAYS = 7
-
-
-@dataclass(frozen=True)
-class WardStatus:
-    """Where one ward's logbook stands, as this logbook knows it."""
-
-    logbook_id: str
-    ward_name: str
-    pc_name: str | None
-    last_synced: str | None  # the latest snapshot it wrote that any logbook here heard of (UTC ISO)
-    last_merged_here: str | None  # when this logbook last merged its snapshot (None: never, or it is this one)
-    rows_received: int  # rows that came across from it into this logbook, over all syncs
-    is_this_logbook: bool
-    days_ago: int | None  # whole days since last_synced
-    stale: bool
-
-    def as_dict(self) -> dict[str, object]:
-        return dict(vars(self))
-
-
-def sync_status(
-    db: Database, today: dt.date | None = None, stale_after_days: int = STALE_AFTER_DAYS
-) -> list[WardStatus]:
-    """Return every ward logbook this logbook knows of (itself first, then by name) and where it stands."""
-    identity = logbook_identity(db.conn)
-    today = today or dt.datetime.now(dt.timezone.utc).date()
-    by_logbook: dict[str, list[syncing.PeerRow]] = {}
-    for row in syncing.peer_rows(db.conn):
-        by_logbook.setdefault(row.logbook_id, []).append(row)
-    out = []
-    for logbook_id, rows in by_logbook.items():
-        own = next((r for r in rows if r.seen_by == logbook_id), None)
-        here = next((r for r in rows if r.seen_by == identity and logbook_id != identity), None)
-        newest = own or max(rows, key=lambda r: r.last_written_at or "")
-        written = max((r.last_written_at for r in rows if r.last_written_at), default=None)
-        days = (today - dt.date.fromisoformat(written[:10])).days if written else None
-        out.append(
-            WardStatus(
-                logbook_id,
-                newest.ward_name,
-                newest.pc_name,
-                written,
-                here.last_merged_at if here else None,
-                here.rows_received if here else 0,
-                logbook_id == identity,
-                days,
-                days is None or days > stale_after_days,
-            )
-        )
-    return sorted(out, key=lambda s: (not s.is_this_logbook, s.ward_name.casefold(), s.logbook_id))

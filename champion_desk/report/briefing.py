@@ -256,8 +256,11 @@ def score_colour(score: float) -> colors.Color:
 # --- page furniture -----------------------------------------------------------------------------
 
 
-def numbered_canvas(footer_scope: str) -> type[Canvas]:
-    """Return a Canvas class that writes the footer, with "page X of Y", once the page count is known."""
+def numbered_canvas(footer_scope: str, sync_line: str | None = None) -> type[Canvas]:
+    """Return a Canvas class that writes the footer, with "page X of Y", once the page count is known.
+
+    ``sync_line``: where the trust's wards stand in their syncs, in a second, smaller line.
+    """
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -289,6 +292,9 @@ def numbered_canvas(footer_scope: str) -> type[Canvas]:
             self.setFont(REGULAR, 7)
             self.drawCentredString(width / 2, y, footer_scope[:110])
             self.drawRightString(width - MARGIN, y, f"page {self._pageNumber} of {total}")
+            if sync_line:
+                self.setFont(REGULAR, 6)
+                self.drawCentredString(width / 2, y - 3 * mm, f"Sync: {sync_line}"[:150])
             self.restoreState()
 
     return NumberedCanvas
@@ -1600,7 +1606,9 @@ class Briefing:
             _cover_band(canvas, doc_)
             count(canvas, doc_)
 
-        doc.build(self.story(), onFirstPage=first, onLaterPages=count, canvasmaker=numbered_canvas(scope_line(d)))
+        doc.build(
+            self.story(), onFirstPage=first, onLaterPages=count, canvasmaker=numbered_canvas(scope_line(d), d.sync_line)
+        )
         return pages[0]
 
 

@@ -1,4 +1,11 @@
-"""Apply a ward-merge plan to the open database in one transaction (the plan is made in exchange/merge.py).
+"""Write a ward-merge plan into the open database, all of it or nothing (the plan is made in exchange/merge.py).
+
+Everything a merge does to the database happens here, behind :func:`write_merge`, which takes
+the plan whole: attaching the other file's private copy, switching per-row reference checks off
+and checking the links at the end, suspending the summaries' triggers and recounting them, the
+page cache, the transaction. :func:`merge_run` lets a sync merge many files in one write
+transaction: each merge is then a savepoint (still whole or not at all) and the summaries are
+recounted once, at the end of the run, instead of once per file.
 
 Rows arrive complete (system fields included) and are written as they are: a merge copies
 history, it does not make new edits, so ``updated_at`` is never bumped here. That is what makes
@@ -9,16 +16,17 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
+from contextlib import ExitStack, contextmanager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from champion_desk.errors import ConflictError, StoreError
-from champion_desk.store import records
+from champion_desk.store import erasure, records, summaries
 from champion_desk.store.connection import Database, open_foreign, page_cache, sort_helper_threads
-from champion_desk.store.importing import Progress, report_progress
+from champion_desk.store.importing import Progress, data_fingerprint, report_progress
 from champion_desk.store.schema import RECORD_TABLES, TABLE_DDL, columns
 
 
@@ -60,8 +68,12 @@ def merge_order() -> tuple[str, ...]:
     return tuple(ordered)
 
 
+ORDER = merge_order()
 _BATCH = 2000
 MERGE_CACHE_KIB = 262144  # 256 MB of page cache while a merge runs
+# A run's merges each read and plan a whole file beside the cache, and a hub's first sync must
+# stay within 500 MiB (`make perf` row 10b): less cache, with most indexes made at the end.
+RUN_CACHE_KIB = 131072
 # Rebuilding a table's secondary indexes costs in proportion to the rows it ends with; keeping them
 # up costs in proportion to the rows written, each a random B-tree insert. Rebuilding wins once
 # about 3 rows are written per 4 already held (measured at trust scale; `make perf` row 6b).
@@ -118,118 +130,239 @@ def can_attach(db: Database, path: Path) -> bool:
         other.close()
 
 
-def apply_merge(
-    db: Database,
-    order: Sequence[str],
-    upserts: Mapping[str, Sequence[tuple]],
-    removals: Mapping[str, Sequence[str]],
-    audit_rows: Sequence[tuple],
-    actor: str,
-    summary: Mapping[str, Any],
-    progress: Progress | None = None,
-    copies: Mapping[str, CopiedRows] | None = None,
-    source: str | None = None,
-    gone: Mapping[str, Sequence[str]] | None = None,
-) -> None:
-    """Write a merge plan in the caller's (or a new) transaction.
+@dataclass
+class TableCounts:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    reconciled: int = 0
 
-    ``upserts[table]`` are whole rows in schema column order (``order`` lists parents before
-    children), inserted or replacing the row with the same id; ``removals[table]`` are ids to delete outright (duplicates that were reconciled
-    into another record, whose references the upserts re-point); ``audit_rows`` are audit rows in
-    schema order, added when their id is new. ``copies[table]`` are new rows to copy from the
-    same table in the attached schema ``source`` (see :class:`CopiedRows`), whose file passed its
-    own link check. ``gone[table]`` are the ids no record of the result may point at: those
-    removed, and those the other file held that the merge left out. Raises ConflictError when the
-    result would break a reference or uniqueness rule (nothing is then written).
+
+@dataclass
+class MergePlan:
+    """What merging would write into the target; ``counts`` per table for the report.
+
+    ``upserts[table]`` are whole rows in schema column order, inserted or replacing the row with
+    the same id; ``removals[table]`` are ids to delete outright (duplicates reconciled into another
+    record, whose references the upserts re-point); ``audit_rows`` are audit rows in schema order,
+    added when their id is new; ``to_erase`` are colleagues the other file erased, whose
+    ``erased_names`` are scrubbed everywhere; ``copies[table]`` are new rows to copy in SQL from
+    the other file (:class:`CopiedRows`); ``dropped[table]`` the ids of the other file's records
+    the result leaves out (nothing may point at them).
     """
-    copies = copies or {}
-    gone = {t: list(ids) for t, ids in (gone or {}).items()}
-    for table, ids in removals.items():
-        gone.setdefault(table, []).extend(ids)
-    if copies and source is None:
-        raise StoreError("Rows to copy need the attached file to copy them from.")
-    total = sum(len(v) for v in upserts.values()) + sum(c.count for c in copies.values()) or 1
-    # Inserting 400,000 rows with random (UUID) keys thrashes the default 2 MB page cache.
-    with page_cache(db.conn, MERGE_CACHE_KIB):
-        _apply(db, order, upserts, removals, audit_rows, actor, summary, progress, total, copies, source, gone)
+
+    upserts: dict[str, list[tuple]]
+    removals: dict[str, list[str]]
+    audit_rows: list[tuple]
+    to_erase: list[str]
+    erased_names: set[str]
+    counts: dict[str, TableCounts]
+    copies: dict[str, CopiedRows] = field(default_factory=dict)
+    dropped: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return any(self.upserts.values()) or any(self.removals.values()) or bool(self.audit_rows) or bool(self.copies)
+
+
+@dataclass
+class _Run:
+    """A run of merges in one write transaction (:func:`merge_run`)."""
+
+    erased: bool = False  # a merge of the run erased a colleague: deleted bytes are purged after the commit
+
+
+# The run under way on each connection (by id: a sqlite3.Connection takes no attributes).
+_RUNS: dict[int, _Run] = {}
+
+
+@contextmanager
+def merge_run(db: Database, incoming_bytes: int = 0) -> Iterator[None]:
+    """Run the block's merges (:func:`write_merge`) in one write transaction; commit when it ends.
+
+    Each merge inside is a savepoint of its own: one that fails or is cancelled rolls back whole
+    and the others stay. The summaries are recounted once, at the end (a recount reads every record
+    the file holds: once per merge, a hub's 60 merges cost 60 recounts of a growing file), and
+    links are checked merge by merge. The price: a run killed halfway keeps none of its merges,
+    and rows cannot be copied in SQL (SQLite cannot detach a file the transaction has read until it
+    ends, and attaches ten at most), so every row is bound from Python. A run inside a run is the outer run. Must be entered outside a transaction.
+
+    ``incoming_bytes``: about how much the run's files hold (their sizes), to choose between
+    keeping the indexes up and making them again at the end (as :func:`_indexes_rebuilt_if_bulk`
+    does for one table).
+    """
+    if id(db.conn) in _RUNS:
+        yield
+        return
+    run = _Run()
+    with (
+        links_checked_at_end(db),
+        page_cache(db.conn, RUN_CACHE_KIB),
+        db.transaction(),
+        summaries.rebuilt_after(db),
+        ExitStack() as indexes,
+    ):
+        if incoming_bytes >= _bytes_held(db) * REBUILD_INDEXES_FROM:
+            # A hub's first sync writes many times what it holds: most of its indexes are made once,
+            # at the end, instead of kept up through a million inserts (see _indexes_rebuilt).
+            for table in ORDER:
+                indexes.enter_context(_indexes_rebuilt(db, table, for_run=True))
+        _RUNS[id(db.conn)] = run
+        try:
+            yield
+        finally:
+            del _RUNS[id(db.conn)]
+    if run.erased:
+        erasure.purge_deleted_bytes(db)
+
+
+def can_copy_from(db: Database, path: Path) -> bool:
+    """True when a merge into ``db`` can copy rows in SQL from the file at ``path`` (plan with ``copies``).
+
+    Not inside a transaction or a run of merges (a file read there stays attached until it ends), nor
+    from a file of another text encoding (SQLite attaches only files of the same one).
+    """
+    return not db.conn.in_transaction and id(db.conn) not in _RUNS and can_attach(db, path)
+
+
+def write_merge(
+    db: Database,
+    plan: MergePlan,
+    actor: str,
+    source_name: str,
+    *,
+    copy_from: Path | None = None,
+    planned_at: tuple[int, int] | None = None,
+    replan: Callable[[bool], MergePlan] | None = None,
+    backup: Future | None = None,
+    progress: Progress | None = None,
+) -> MergePlan:
+    """Write ``plan`` into ``db``: all of it, or nothing; return the plan written.
+
+    One transaction of its own, or a savepoint of the :func:`merge_run` under way. ``copy_from``
+    is the checked private copy of the other file, which ``plan.copies`` are copied from (its own
+    links were checked). ``planned_at`` is ``importing.data_fingerprint`` when the plan was made:
+    when the file changed since, ``replan(copies_allowed)`` makes the plan again inside the write
+    transaction. ``backup`` is the before-merge backup being taken beside the writes: nothing is
+    committed until it is written and verified (a failed backup rolls the merge back). The audit
+    gets one "merge" row naming ``source_name`` and the counts. Raises ConflictError when the
+    result would break a reference or uniqueness rule, StoreError when the copy no longer matches
+    the plan, Cancelled when ``progress`` answers False.
+    """
+    run = _RUNS.get(id(db.conn))
+    if run is not None and not db.conn.in_transaction:
+        # SQLite rolls a whole transaction back on some errors (a full disk): the run's merges are
+        # gone, and one written now would commit on its own, with link checks off.
+        raise StoreError("The sync's earlier merges were rolled back by an error; nothing more is merged in this run.")
+    attaching = bool(plan.copies) and run is None
+    if plan.copies and not attaching:
+        raise StoreError("Rows cannot be copied in SQL inside a run of merges; plan them without copies.")
+    # The summaries are recounted once at the end, not by their triggers row by row (summaries.py).
+    with (
+        links_checked_at_end(db) if run is None else nullcontext(),
+        attached(db, copy_from) if attaching and copy_from is not None else nullcontext() as source,
+        db.transaction(),
+        summaries.rebuilt_after(db),
+    ):
+        if planned_at is not None and replan is not None and data_fingerprint(db) != planned_at:
+            plan = replan(source is not None)
+        if plan.to_erase:
+            erasure.scrub_everywhere(db, plan.to_erase, plan.erased_names)
+        counts = {t: vars(c) for t, c in plan.counts.items() if any(vars(c).values())}
+        total = sum(len(v) for v in plan.upserts.values()) + sum(c.count for c in plan.copies.values()) or 1
+        # Inserting 400,000 rows with random (UUID) keys thrashes the default 2 MB page cache (a run
+        # has set its own).
+        with page_cache(db.conn, MERGE_CACHE_KIB) if run is None else nullcontext():
+            _apply(db, plan, actor, {"from": source_name, **counts}, progress, total, source)
+        if backup is not None:
+            backup.result()
+    if plan.to_erase:
+        if run is not None:
+            run.erased = True
+        else:
+            erasure.purge_deleted_bytes(db)
+    return plan
 
 
 def _apply(
     db: Database,
-    order: Sequence[str],
-    upserts: Mapping[str, Sequence[tuple]],
-    removals: Mapping[str, Sequence[str]],
-    audit_rows: Sequence[tuple],
+    plan: MergePlan,
     actor: str,
     summary: Mapping[str, Any],
     progress: Progress | None,
     total: int,
-    copies: Mapping[str, CopiedRows],
     source: str | None,
-    gone: Mapping[str, Sequence[str]],
 ) -> None:
+    order = ORDER  # parents before children
+    upserts, removals, copies = plan.upserts, plan.removals, plan.copies
+    if copies and source is None:
+        raise StoreError("Rows to copy need the attached file to copy them from.")
+    # The ids no record of the result may point at: those removed, and those the other file held
+    # that the merge left out.
+    gone = {t: list(ids) for t, ids in plan.dropped.items()}
+    for table, ids in removals.items():
+        gone.setdefault(table, []).extend(ids)
     done = 0
-    with db.transaction():
-        try:
-            # Parents before children, and removed parents last, so no reference is ever missing on
-            # the way: SQLite then checks each with an index lookup instead of scanning child tables.
-            # Removed rows nothing points at (duplicate attendances) go first, clearing unique indexes.
-            for table in order:
-                if table not in NATURAL_KEYS:
-                    _delete(db, table, removals.get(table, ()))
-            for table in order:
-                rows = upserts.get(table, ())
-                copied = copies.get(table)
-                _free_natural_keys(db, table, rows, removals.get(table, ()))
-                if not rows and copied is None:
-                    continue
-                cols = columns(table)
-                sql = (
-                    f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
-                    f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols[1:])}"
-                )
-                with _indexes_rebuilt_if_bulk(db, table, len(rows) + (copied.count if copied else 0)) as rebuilt:
-                    # Kept indexes: tombstones first, so a live row never meets the live row it replaces
-                    # in a unique index; then by the first field (a parent id), so index inserts land
-                    # near each other. Rebuilt indexes are sorted when they are made: order is moot.
-                    ordered = rows if rebuilt else sorted(rows, key=lambda r: (r[3] is None, str(r[4] or "")))
-                    for start in range(0, len(ordered), _BATCH):
-                        db.conn.executemany(sql, ordered[start : start + _BATCH])
-                        done += len(ordered[start : start + _BATCH])
-                        report_progress(progress, done, total)
-                    if copied is not None:
-                        # After the upserts: a copied live attendance may take the place of one they tombstone.
-                        _copy_rows(db, table, copied, source)
-                        done += copied.count
-                        report_progress(progress, done, total)
-            for table in reversed(order):
-                if table in NATURAL_KEYS:
-                    _delete(db, table, removals.get(table, ()))
-            audit_cols = columns("audit")
-            db.conn.executemany(
-                f"INSERT OR IGNORE INTO audit ({', '.join(chr(34) + c + chr(34) for c in audit_cols)}) "
-                f"VALUES ({', '.join('?' for _ in audit_cols)})",
-                audit_rows,
+    try:
+        # Parents before children, and removed parents last, so no reference is ever missing on
+        # the way: SQLite then checks each with an index lookup instead of scanning child tables.
+        # Removed rows nothing points at (duplicate attendances) go first, clearing unique indexes.
+        for table in order:
+            if table not in NATURAL_KEYS:
+                _delete(db, table, removals.get(table, ()))
+        for table in order:
+            rows = upserts.get(table, ())
+            copied = copies.get(table)
+            _free_natural_keys(db, table, rows, removals.get(table, ()))
+            if not rows and copied is None:
+                continue
+            cols = columns(table)
+            sql = (
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
+                f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols[1:])}"
             )
-            if copies:
-                db.conn.execute("DROP TABLE temp.merge_skipped")
-            broken = _first_broken_link(db, upserts, gone)
-        except sqlite3.IntegrityError as exc:
-            raise ConflictError(
-                "id", "integrity", f"The merge would break a rule of the database ({exc}); nothing was merged."
-            ) from exc
-        if broken:
-            raise ConflictError(
-                "id",
-                "must refer to existing records",
-                f"The merge would leave {broken} records pointing at missing records; nothing was merged.",
-            )
-        records.write_audit(db, actor, "*", "*", "merge", summary)
+            with _indexes_rebuilt_if_bulk(db, table, len(rows) + (copied.count if copied else 0)) as rebuilt:
+                # Kept indexes: tombstones first, so a live row never meets the live row it replaces
+                # in a unique index; then by the first field (a parent id), so index inserts land
+                # near each other. Rebuilt indexes are sorted when they are made: order is moot.
+                ordered = rows if rebuilt else sorted(rows, key=lambda r: (r[3] is None, str(r[4] or "")))
+                for start in range(0, len(ordered), _BATCH):
+                    db.conn.executemany(sql, ordered[start : start + _BATCH])
+                    done += len(ordered[start : start + _BATCH])
+                    report_progress(progress, done, total)
+                if copied is not None:
+                    # After the upserts: a copied live attendance may take the place of one they tombstone.
+                    _copy_rows(db, table, copied, source)
+                    done += copied.count
+                    report_progress(progress, done, total)
+        for table in reversed(order):
+            if table in NATURAL_KEYS:
+                _delete(db, table, removals.get(table, ()))
+        audit_cols = columns("audit")
+        db.conn.executemany(
+            f"INSERT OR IGNORE INTO audit ({', '.join(chr(34) + c + chr(34) for c in audit_cols)}) "
+            f"VALUES ({', '.join('?' for _ in audit_cols)})",
+            plan.audit_rows,
+        )
+        if copies:
+            db.conn.execute("DROP TABLE temp.merge_skipped")
+        broken = _first_broken_link(db, upserts, gone)
+    except sqlite3.IntegrityError as exc:
+        raise ConflictError(
+            "id", "integrity", f"The merge would break a rule of the database ({exc}); nothing was merged."
+        ) from exc
+    if broken:
+        raise ConflictError(
+            "id",
+            "must refer to existing records",
+            f"The merge would leave {broken} records pointing at missing records; nothing was merged.",
+        )
+    records.write_audit(db, actor, "*", "*", "merge", summary)
 
 
 @contextmanager
 def links_checked_at_end(db: Database) -> Iterator[None]:
-    """Switch per-row reference checks off for a bulk merge; :func:`apply_merge` checks the links at the end.
+    """Switch per-row reference checks off for a bulk merge; :func:`write_merge` checks the links at the end.
 
     Checking 300,000 attendance links one insert at a time costs more than half of a trust-scale
     merge; checking before commit what the merge wrote (:func:`_first_broken_link`) refuses the
@@ -257,9 +390,26 @@ def _indexes_rebuilt_if_bulk(db: Database, table: str, writing: int) -> Iterator
     if writing < _rows_held(db, table) * REBUILD_INDEXES_FROM:
         yield False
         return
-    indexes = db.conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
-    ).fetchall()
+    with _indexes_rebuilt(db, table):
+        yield True
+
+
+@contextmanager
+def _indexes_rebuilt(db: Database, table: str, for_run: bool = False) -> Iterator[None]:
+    """Drop ``table``'s own indexes for the block and create them again after it.
+
+    ``for_run``: for a whole run of merges (:func:`merge_run`), some stay: the unique ones, so a
+    file that would break one is refused on its own rather than the whole run at its end, and
+    those led by a link to a unit or a tool, which each merge's checks of reconciled records look
+    up (:func:`_first_broken_link`, the ``gone`` ids).
+    """
+    indexes = [
+        (name, sql)
+        for name, sql in db.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+        )
+        if not (for_run and _kept_through_runs(table, sql))
+    ]
     # DROP INDEX deletes the index's statistics; a file analysed before keeps them.
     has_stats = db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()
     stats = (
@@ -269,7 +419,7 @@ def _indexes_rebuilt_if_bulk(db: Database, table: str, writing: int) -> Iterator
     )
     for name, _ in indexes:
         db.conn.execute(f'DROP INDEX "{name}"')
-    yield True
+    yield
     with page_cache(db.conn, INDEX_SORT_CACHE_KIB), sort_helper_threads(db.conn, INDEX_SORT_THREADS):
         for _, sql in indexes:
             db.conn.execute(sql)
@@ -277,6 +427,19 @@ def _indexes_rebuilt_if_bulk(db: Database, table: str, writing: int) -> Iterator
     kept = [s for s in stats if s[1] in names]
     if kept:
         db.conn.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", kept)
+
+
+def _kept_through_runs(table: str, sql: str) -> bool:
+    if sql.upper().startswith("CREATE UNIQUE"):
+        return True
+    leading = re.search(r"\(\s*(\w+)", sql)
+    return leading is not None and REFERENCES.get(table, {}).get(leading.group(1)) in _RECONCILED_WITH_EVERY_FILE
+
+
+# Natural-key tables whose records nearly every ward's file reconciles (every ward names the same
+# units and tools): a run checks links to their reconciled ids with every file, through the indexes
+# led by those links. A colleague held by two wards is rare; links to staff are checked by a scan then.
+_RECONCILED_WITH_EVERY_FILE = ("unit", "tool")
 
 
 ID_CHUNK = 500  # ids bound to one IN (...) query
@@ -306,21 +469,30 @@ def _first_broken_link(
             if db.conn.execute(f"PRAGMA main.foreign_key_check({table})").fetchone() is not None:
                 return table
             continue
-        ids = [r[0] for r in rows]
-        for at in range(0, len(ids), ID_CHUNK):
-            chunk = ids[at : at + ID_CHUNK]
-            missing = " OR ".join(
-                f"(t.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.{parent} p WHERE p.id = t.{column}))"
-                for column, parent in links.items()
-            )
-            if db.conn.execute(
-                f"SELECT 1 FROM main.{table} t WHERE t.id IN ({', '.join('?' * len(chunk))}) AND ({missing}) LIMIT 1",
-                chunk,
-            ).fetchone():
-                return table
-    for child, links in REFERENCES.items():
+        # The rows are written exactly as given: the records they point at are looked up once each
+        # (a ward's 15,000 attendances point at a few hundred sessions and colleagues).
+        cols = columns(table)
         for column, parent in links.items():
-            ids = gone.get(parent, ())
+            at = cols.index(column)
+            wanted = list({r[at] for r in rows if r[at] is not None})
+            for start in range(0, len(wanted), ID_CHUNK):
+                chunk = wanted[start : start + ID_CHUNK]
+                held = db.conn.execute(
+                    f"SELECT count(*) FROM main.{parent} WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+                ).fetchone()[0]
+                if held < len(chunk):
+                    return table
+    for child, links in REFERENCES.items():
+        pointing = [(column, list(gone[parent])) for column, parent in links.items() if gone.get(parent)]
+        if pointing and sum(len(ids) for _, ids in pointing) <= ID_CHUNK:
+            # One pass over the child for all its links to gone records, not one per link.
+            where = " OR ".join(f"{column} IN ({', '.join('?' * len(ids))})" for column, ids in pointing)
+            if db.conn.execute(
+                f"SELECT 1 FROM main.{child} WHERE {where} LIMIT 1", [i for _, ids in pointing for i in ids]
+            ).fetchone():
+                return child
+            continue
+        for column, ids in pointing:
             for at in range(0, len(ids), ID_CHUNK):
                 chunk = ids[at : at + ID_CHUNK]
                 if db.conn.execute(
@@ -328,6 +500,11 @@ def _first_broken_link(
                 ).fetchone():
                     return child
     return None
+
+
+def _bytes_held(db: Database) -> int:
+    """Return the size of this file's pages (what a run's incoming files are weighed against)."""
+    return db.conn.execute("PRAGMA page_count").fetchone()[0] * db.conn.execute("PRAGMA page_size").fetchone()[0]
 
 
 def _rows_held(db: Database, table: str) -> int:

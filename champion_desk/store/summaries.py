@@ -733,6 +733,10 @@ def current(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
     return {table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr) for table in TABLES}
 
 
+# Connections (by id) inside a rebuilt_after block: a block nested in another leaves the recount to the outer one.
+_SUSPENDED: set[int] = set()
+
+
 @contextmanager
 def rebuilt_after(db: Database) -> Iterator[None]:
     """Suspend summary upkeep for a bulk write; recount every summary once when the block ends.
@@ -740,10 +744,19 @@ def rebuilt_after(db: Database) -> Iterator[None]:
     Runs inside the caller's transaction (a savepoint), or a new one: the triggers are dropped at
     the start and recreated after the recount, so a block that raises rolls back the data and the
     triggers together. Per-row upkeep would cost a trust-scale merge seconds; the recount costs
-    about one second.
+    about one second. A block inside another block recounts nothing: the outer one recounts when
+    it ends (a sync's run of merges, each merge a block of its own, recounts once).
     """
+    if id(db.conn) in _SUSPENDED:
+        with db.transaction():
+            yield
+        return
     with db.transaction():
         drop_triggers(db.conn)
-        yield
+        _SUSPENDED.add(id(db.conn))
+        try:
+            yield
+        finally:
+            _SUSPENDED.discard(id(db.conn))
         rebuild(db.conn)
         create_triggers(db.conn)

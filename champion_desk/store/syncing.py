@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from champion_desk.store import records
-from champion_desk.store.connection import Database, open_foreign
+from champion_desk.store.connection import Database, logbook_identity, open_foreign
 from champion_desk.store.schema import columns
 
 # Any fixed namespace will do; changing it would give every existing row a second id.
@@ -58,6 +58,26 @@ def own_row(conn: sqlite3.Connection, identity: str) -> PeerRow | None:
         f"SELECT {fields} FROM {TABLE} WHERE id = ? AND deleted_at IS NULL", (row_id(identity, identity),)
     ).fetchone()
     return PeerRow(*found) if found else None
+
+
+def own_unit_names(conn: sqlite3.Connection) -> tuple[str, ...]:
+    """Return the units a ward logbook that syncs calls its own: those named as the ward it syncs as.
+
+    A ward that syncs holds the other wards' records too (for trust-wide figures), so its pages
+    start on its own units (``ui.context.default_scope``). The ward name defaults to its only
+    unit's (``exchange.sync.default_ward_name``); case and spacing are ignored. Empty, meaning all
+    units, before the first sync and for a logbook whose ward name names no unit (a hub).
+    """
+    identity = logbook_identity(conn)
+    mine = own_row(conn, identity) if identity else None
+    if mine is None:
+        return ()
+    ward = " ".join(mine.ward_name.split()).casefold()
+    return tuple(
+        name
+        for (name,) in conn.execute("SELECT name FROM unit WHERE deleted_at IS NULL ORDER BY name")
+        if " ".join(name.split()).casefold() == ward
+    )
 
 
 def snapshot_own_row(path: Path, identity: str) -> PeerRow | None:

@@ -8,6 +8,16 @@ from PySide6.QtCore import QObject, Signal
 
 from champion_desk.domain.scope import Scope
 from champion_desk.store.connection import Database
+from champion_desk.store.syncing import own_unit_names
+
+
+def default_scope(db: Database, today: dt.date | None = None) -> Scope:
+    """Return the scope pages start with: the last 12 months; a ward that syncs, its own units only.
+
+    A ward logbook that syncs holds every other ward's records too (for trust-wide figures): its
+    champion wants their own ward first, and ticks "All units" in the scope bar for the trust.
+    """
+    return Scope.last_months(12, today or dt.date.today(), units=own_unit_names(db.conn))
 
 
 class AppContext(QObject):
@@ -28,7 +38,7 @@ class AppContext(QObject):
     def __init__(self, db: Database, scope: Scope | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.scope = scope or Scope.last_months(12, dt.date.today())
+        self.scope = scope or default_scope(db)
         self.current_user: dict | None = None
 
     @property
@@ -51,6 +61,9 @@ class AppContext(QObject):
         """Switch to another database file; pages reload from it."""
         self.db = db
         self.database_replaced.emit(db)
+        # Another ward's file: its own units (or all units), over the same period.
+        units = own_unit_names(db.conn)
+        self.set_scope(Scope(self.scope.date_from, self.scope.date_to, units, self.scope.tools))
         self.data_changed.emit("*")
 
     def notify_changed(self, table: str) -> None:

@@ -29,15 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from champion_desk.domain.syncs import STALE_AFTER_DAYS, WardStatus, status_summary, sync_status, synced_ago
 from champion_desk.errors import ChampionDeskError
-from champion_desk.exchange.sync import (
-    STALE_AFTER_DAYS,
-    SyncReport,
-    WardStatus,
-    default_ward_name,
-    sync_folder,
-    sync_status,
-)
+from champion_desk.exchange.sync import SyncReport, default_ward_name, sync_folder
 from champion_desk.store import syncing
 from champion_desk.store.connection import logbook_identity
 from champion_desk.ui.context import AppContext
@@ -47,15 +41,6 @@ from champion_desk.ui.settings import Settings
 
 # The red resources/style.qss gives a broken rule beside its field: one red for "needs doing".
 STALE_COLOUR = QColor("#d13438")
-
-
-def synced_ago(days: int | None) -> str:
-    """Return "today", "1 day ago", "N days ago" or "never"."""
-    if days is None:
-        return "never"
-    if days <= 0:
-        return "today"
-    return "1 day ago" if days == 1 else f"{days} days ago"
 
 
 def _rows(wards: list[WardStatus]) -> list[dict[str, Any]]:
@@ -173,16 +158,9 @@ class SyncDialog(QDialog):
         """Show where every ward stands now."""
         wards = sync_status(self.context.db)
         self.model.set_rows(_rows(wards))
-        stale = [w.ward_name for w in wards if w.stale]
-        if not wards:
-            self.summary.setText("This logbook has never synced. Choose the folder and press Sync now.")
-        elif stale:
-            self.summary.setText(
-                f"{len(wards)} ward logbooks known; {len(stale)} not synced for over "
-                f"{STALE_AFTER_DAYS} days (in red): {', '.join(stale)}."
-            )
-        else:
-            self.summary.setText(f"{len(wards)} ward logbooks known; every one synced within {STALE_AFTER_DAYS} days.")
+        self.summary.setText(
+            status_summary(wards) or "This logbook has never synced. Choose the folder and press Sync now."
+        )
 
     def browse(self) -> None:
         name = QFileDialog.getExistingDirectory(self, "Choose the sync folder", self.folder.text() or str(Path.home()))

@@ -304,3 +304,60 @@ def test_cancel_keeps_the_snapshots_merged_before_and_rolls_back_the_one_under_w
     with open_database(pcs[2]) as db:
         units = {u["name"] for u in records.find(db, "unit")}
     assert units == {"Ward C", "Ward A"}, "the first ward's snapshot stays merged, the second was rolled back"
+
+
+def test_a_ward_that_syncs_starts_on_its_own_units_and_a_hub_on_all(three_pcs, tmp_path):
+    from champion_desk.store.syncing import own_unit_names
+
+    folder, pcs = three_pcs
+    with open_database(pcs[0]) as db:
+        assert own_unit_names(db.conn) == ()  # never synced: it holds only its own records
+    for path in pcs:
+        _sync(path, folder)
+    _sync(pcs[0], folder)
+    with open_database(pcs[0]) as db:
+        assert {u["name"] for u in records.find(db, "unit")} == {"Ward A", "Ward B", "Ward C"}
+        assert own_unit_names(db.conn) == ("Ward A",)
+    hub = tmp_path / "hub.db"
+    with open_database(hub):
+        pass
+    _sync(hub, folder, ward_name="Trust hub")
+    with open_database(hub) as db:
+        assert len(records.find(db, "unit")) == 3 and own_unit_names(db.conn) == ()
+
+
+def test_one_line_says_how_many_wards_are_known_and_names_those_past_the_threshold(three_pcs):
+    import datetime as dt
+
+    from champion_desk.domain.syncs import NAMED_IN_SUMMARY, WardStatus, status_summary
+
+    folder, pcs = three_pcs
+    for path in pcs:
+        _sync(path, folder)
+    with open_database(pcs[2]) as db:
+        today = dt.datetime.now(dt.timezone.utc).date()
+        assert status_summary(sync_status(db, today=today)) == "3 ward logbooks known; every one synced within 7 days."
+        later = status_summary(sync_status(db, today=today + dt.timedelta(days=9)))
+        assert later == (
+            "3 ward logbooks known; 3 not synced for over 7 days: "
+            "Ward C (9 days ago), Ward A (9 days ago), Ward B (9 days ago)."
+        )
+    assert status_summary([]) is None
+    many = [WardStatus(f"id{i}", f"Ward {i}", None, None, None, 0, False, None, True) for i in range(8)]
+    line = status_summary(many)
+    assert line.count("(never)") == NAMED_IN_SUMMARY and line.endswith(f"and {8 - NAMED_IN_SUMMARY} more.")
+
+
+def test_the_briefing_data_carries_the_sync_line_for_its_footer(three_pcs):
+    from champion_desk.domain.briefing_data import collect
+    from champion_desk.domain.scope import Scope
+
+    folder, pcs = three_pcs
+    with open_database(pcs[0]) as db:
+        assert collect(db, Scope.last_months(3), full=False).sync_line is None
+    _sync(pcs[0], folder)
+    _sync(pcs[1], folder)
+    with open_database(pcs[1]) as db:
+        assert collect(db, Scope.last_months(3), full=False).sync_line == (
+            "2 ward logbooks known; every one synced within 7 days."
+        )

@@ -85,3 +85,41 @@ def test_cancel_says_what_was_kept(qtbot, ward_context, tmp_path, monkeypatch, m
     dialog.folder.setText(str(folder))
     dialog.sync()
     assert messages[-1][0] == "information" and "stay merged" in messages[-1][2]
+
+
+def test_home_says_where_the_wards_stand_once_this_logbook_has_synced(qtbot, window, tmp_path):
+    import datetime as dt
+
+    home = window.show_page("home")
+    home.show_sync_status()
+    assert not home.sync_line.isVisible()  # never synced: nothing to say
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    sync_folder(window.context.db, folder, "t", ward_name="Ward 7")
+    home.show_sync_status()
+    assert home.sync_line.isVisible() and "1 ward logbook known" in home.sync_line.text()
+    assert "#d13438" not in home.sync_line.text()
+    home.show_sync_status(today=dt.date.today() + dt.timedelta(days=30))
+    assert "not synced for over 7 days: Ward 7 (30 days ago)" in home.sync_line.text()
+    assert "#d13438" in home.sync_line.text()  # red, as in the Sync dialog
+
+
+def test_a_ward_that_syncs_opens_on_its_own_unit(qapp, tmp_path):
+    from champion_desk.store import records
+    from champion_desk.store.database import open_database
+    from champion_desk.ui.context import AppContext, default_scope
+
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    other = tmp_path / "birch.db"
+    with open_database(other) as birch:
+        records.insert(birch, "unit", {"name": "Birch Ward"}, "t")
+        sync_folder(birch, folder, "t")
+    mine = tmp_path / "mine.db"
+    with open_database(mine) as db:
+        records.insert(db, "unit", {"name": "Ward 7"}, "t")
+        assert default_scope(db).units == ()
+        sync_folder(db, folder, "t")
+        assert {u["name"] for u in records.find(db, "unit")} == {"Ward 7", "Birch Ward"}
+        assert default_scope(db).units == ("Ward 7",)
+        assert AppContext(db).scope.units == ("Ward 7",)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent
@@ -79,6 +80,13 @@ class HomePage(Page):
         self.getting_started.setWordWrap(True)
         self.getting_started.setVisible(False)
 
+        # Where the trust's wards stand in their syncs (issue 23), once this logbook has synced.
+        self.sync_line = QLabel(self)
+        self.sync_line.setObjectName("syncStatus")
+        self.sync_line.setWordWrap(True)
+        self.sync_line.setToolTip("File › Sync with folder… lists every ward and when it last synced.")
+        self.sync_line.setVisible(False)
+
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(12)
@@ -136,6 +144,7 @@ class HomePage(Page):
         layout.addWidget(heading)
         layout.addWidget(self.greeting)
         layout.addWidget(self.getting_started)
+        layout.addWidget(self.sync_line)
         layout.addLayout(grid)
         layout.addSpacing(8)
         layout.addWidget(self.splitter, 1)
@@ -171,8 +180,23 @@ class HomePage(Page):
         if self.isVisible():
             self.load_attention_in_background()
             self.next_steps.reload()
+            self.show_sync_status()
         else:
             self._stale = True
+
+    def show_sync_status(self, today: dt.date | None = None) -> None:
+        """Show one line on where the wards stand in their syncs (hidden before this logbook's first sync)."""
+        from champion_desk.domain.syncs import status_summary, sync_status
+
+        wards = sync_status(self.context.db, today)
+        line = status_summary(wards)
+        self.sync_line.setVisible(line is not None)
+        if line is not None:
+            text = f"Sync: {html.escape(line)}"
+            # Red, as in the Sync dialog, when a ward is past the threshold.
+            self.sync_line.setText(
+                f'<span style="color: #d13438">{text}</span>' if any(w.stale for w in wards) else text
+            )
 
     def load_attention_in_background(self) -> None:
         """Compute the needs-attention groups on a connection of their own, then show them.
