@@ -424,7 +424,6 @@ def _incoming_audit(target: Snapshot, other: Snapshot, erased_names: set[str]) -
     actor_at, record_at, action_at, changes_at = (cols.index(c) for c in ("actor", "record_id", "action", "changes"))
     erased = target.erased | other.erased
     pattern = erasure.name_pattern(erased_names)
-    json_pattern = erasure.name_pattern(erasure.json_forms(erased_names))
     rows = []
     for audit_id, row in other.audit.items():
         if audit_id in target.audit or (row[record_at] in erased and row[action_at] != erasure.ERASE_ACTION):
@@ -436,7 +435,8 @@ def _incoming_audit(target: Snapshot, other: Snapshot, erased_names: set[str]) -
                 if pattern.fullmatch(row[actor_at].strip())
                 else erasure.scrub(row[actor_at], pattern)
             )
-            fixed[changes_at] = erasure.scrub(row[changes_at], json_pattern)
+            # Read as JSON: a name with a line break or an accent is escaped in the text (as \n, \u00e9).
+            fixed[changes_at] = erasure.scrub_json(row[changes_at], pattern)
             row = tuple(fixed)
         rows.append(row)
     return rows

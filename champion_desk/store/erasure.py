@@ -150,11 +150,6 @@ def scrub(text: str | None, pattern: NameMatcher | None) -> str | None:
     return pattern.replace(text, ERASED_TEXT)
 
 
-def json_forms(names: Iterable[str]) -> list[str]:
-    """Return names as they appear inside JSON text (audit changes): escaped as json.dumps writes them."""
-    return [json.dumps(n, ensure_ascii=False)[1:-1] for n in names if n]
-
-
 def scrub_json(text: str | None, matcher: NameMatcher) -> str | None:
     """Return a JSON document (audit changes) with names replaced in every string it holds.
 

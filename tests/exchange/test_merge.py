@@ -658,3 +658,35 @@ def test_an_invite_list_merges_and_one_live_invitation_per_person_after_reconcil
         )
         assert [(r["staff_ref"], r["status"]) for r in rows] == [("C2", "invited"), ("E7", "invited")]
         assert a.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+@pytest.mark.parametrize("spelling", ["Mo\nAli", "MO  ALI", "mo\u00a0ali"])
+def test_an_erased_name_in_another_files_audit_changes_is_scrubbed_in_any_spelling(tmp_path, spelling):
+    """The audit's changes are JSON: a name with a line break is written there as "Mo\\nAli"."""
+    base = _base(tmp_path / "base.db")
+    _copy(tmp_path / "base.db", tmp_path / "a.db")
+    _copy(tmp_path / "base.db", tmp_path / "b.db")
+    with open_database(tmp_path / "a.db") as a:
+        erasure.erase_staff(a, base["other"], "t")
+    with open_database(tmp_path / "b.db") as b:
+        records.insert(
+            b,
+            "incident",
+            {
+                "tool_id": base["tool"],
+                "unit_id": base["unit"],
+                "occurred_on": "2026-11-02",
+                "theme": "workload",
+                "reported_by": base["champion"],
+                "description": f"Asked {spelling} to check the rota",
+            },
+            "Zoë Adams",
+        )
+    with open_database(tmp_path / "a.db") as a:
+        merge_database(a, tmp_path / "b.db", "t", backup=False)
+        changes = [r["changes"] for r in a.query("SELECT changes FROM audit WHERE \"table\" = 'incident'")]
+        a.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert changes and all("[erased]" in c for c in changes)
+    raw = (tmp_path / "a.db").read_bytes().lower()
+    for form in ("mo ali", "mo\\nali", "mo  ali", "mo\u00a0ali"):
+        assert form.encode() not in raw, form
