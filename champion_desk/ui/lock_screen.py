@@ -236,6 +236,7 @@ class AppLocker(QObject):
         minutes: Callable[[], int],
         parent: QObject | None = None,
         settings: Settings | None = None,
+        on_wrong: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(parent or window)
         self.window = window
@@ -243,7 +244,7 @@ class AppLocker(QObject):
         self.minutes = minutes
         self.screen: LockScreen | None = None
         # Survives re-locking and restarts: waiting cannot be skipped by idling or by a kill.
-        self.attempts = remembered_attempts(settings)
+        self.attempts = remembered_attempts(settings, on_wrong)
         # Without a PIN nothing can lock, so there is no idle time to count.
         self.watcher = IdleWatcher((minutes() or 0) if pin_hash() else 0, parent=self)
         self.watcher.idle_timeout.connect(self.lock)
@@ -294,13 +295,23 @@ class AppLocker(QObject):
         self.unlocked.emit()
 
 
-def remembered_attempts(settings: Settings | None = None) -> pin.PinAttempts:
-    """Return the wrong-PIN record this PC's settings keep, storing every change back at once."""
+def remembered_attempts(
+    settings: Settings | None = None, on_wrong: Callable[[int], None] | None = None
+) -> pin.PinAttempts:
+    """Return the wrong-PIN record this PC's settings keep, storing every change back at once.
+
+    ``on_wrong(failures)`` is called after each wrong PIN (the app records it in the audit log).
+    """
     settings = settings or Settings()
     failures, last_failure = settings.pin_failures
-    return pin.PinAttempts.resume(
-        failures, last_failure, on_change=lambda a: settings.set_pin_failures(a.failures, a.last_failure)
-    )
+
+    def changed(attempts: pin.PinAttempts) -> None:
+        before = settings.pin_failures[0]
+        settings.set_pin_failures(attempts.failures, attempts.last_failure)
+        if on_wrong is not None and attempts.failures > before:
+            on_wrong(attempts.failures)
+
+    return pin.PinAttempts.resume(failures, last_failure, on_change=changed)
 
 
 def _digits_edit(name: str) -> QLineEdit:
@@ -320,7 +331,13 @@ class PinSetupDialog(QDialog):
     this dialog.
     """
 
-    def __init__(self, current_hash: str | None, minutes: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        current_hash: str | None,
+        minutes: int,
+        parent: QWidget | None = None,
+        on_wrong: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("App PIN and auto-lock")
         self.current_hash = current_hash
@@ -363,7 +380,7 @@ class PinSetupDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         # Same back-off and record as the lock screen, so this dialog is no way round it.
-        self.attempts = remembered_attempts()
+        self.attempts = remembered_attempts(on_wrong=on_wrong)
 
     def try_accept(self) -> None:
         """Check the entries; accept with the new hash and minutes, or say what is wrong.

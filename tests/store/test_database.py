@@ -126,7 +126,7 @@ def test_every_documented_table_and_column_exists(db):
             "last_merged_at",
             "rows_received",
         },
-        "audit": {"at", "actor", "table", "record_id", "action", "changes"},
+        "audit": {"at", "actor", "table", "record_id", "action", "changes", "os_account", "pc_name"},
     }
     assert set(TABLE_DDL) == set(expected)
     for table, cols in expected.items():
@@ -163,6 +163,7 @@ def test_reopening_does_not_migrate_again(db_path):
         "0013_ideas",
         "0014_audit_exports",
         "0015_sync_peer",
+        "0016_audit_attribution",
     ]
     db.close()
 
@@ -350,7 +351,7 @@ def test_impossible_dates_are_corrected_by_the_upgrade_and_kept_in_the_audit(db_
     db.conn.execute("PRAGMA ignore_check_constraints = OFF")
     _declare_dates_by_shape_only(db.conn)
     db.conn.execute(
-        "DELETE FROM _sqlite_migrations WHERE name IN ('0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas', '0014_audit_exports', '0015_sync_peer')"
+        "DELETE FROM _sqlite_migrations WHERE name IN ('0010_real_calendar_dates', '0011_signatures', '0012_usage', '0013_ideas', '0014_audit_exports', '0015_sync_peer', '0016_audit_attribution')"
     )
     db.conn.execute("PRAGMA user_version = 9")
     db.close()
@@ -474,7 +475,7 @@ def test_a_version_11_file_gains_usage_and_staff_email_and_login_keeping_its_col
     for table, column, _ in schema.ADDED_COLUMNS[12]:
         db.conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     db.conn.execute(
-        "DELETE FROM _sqlite_migrations WHERE name IN ('0012_usage', '0013_ideas', '0014_audit_exports', '0015_sync_peer')"
+        "DELETE FROM _sqlite_migrations WHERE name IN ('0012_usage', '0013_ideas', '0014_audit_exports', '0015_sync_peer', '0016_audit_attribution')"
     )
     db.conn.execute("PRAGMA user_version = 11")
     db.close()
