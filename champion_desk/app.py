@@ -194,7 +194,7 @@ class Desk(QObject):
         if self.context is None:
             return
         try:
-            record_wrong_app_pin(self.context.db, self.context.actor(), failures)
+            record_wrong_app_pin(self.context.db, self.context.actor, failures)
         except ChampionDeskError:
             # A full disk must not keep anyone at the lock screen; the count in settings still holds the wait.
             pass

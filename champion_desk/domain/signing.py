@@ -272,3 +272,22 @@ def set_signing_pin(
             {"signing_pin": change, "authorised": how, "authoriser_id": authoriser_id},
         )
     return how
+
+
+def check_self_added_role(db: Database, role: str | None) -> None:
+    """Refuse a manager's role typed by someone adding themselves ("Not in the list? Add yourself").
+
+    A manager countersigns sessions and confirms others' signing PINs: that power comes from the
+    trust's roster (import-roster) or from a colleague already on the list, never from the person
+    claiming it. Only the very first person in an empty logbook may (someone has to be first, as
+    with the first signing PIN). Raises ValidationError naming ``role``.
+    """
+    if not is_manager_role(role):
+        return
+    if db.scalar("SELECT EXISTS (SELECT 1 FROM staff WHERE deleted_at IS NULL)"):
+        raise ValidationError(
+            "role",
+            "a manager's role is not self-declared",
+            "Role: a manager's role comes from the roster import or from a colleague already on the list "
+            "(People page), not from adding yourself. Add yourself with your own role.",
+        )

@@ -73,16 +73,35 @@ def export_person(context: AppContext, parent: QWidget | None, staff_id: str) ->
     from champion_desk.ui.exchange_dialogs import run_operation, without_progress
 
     person = records.get(context.db, "staff", staff_id, include_deleted=True)
-    suggested = Path.home() / f"{person['staff_ref'] or 'colleague'}-data.json"
+    suggested = Path.home() / f"{person['staff_ref'] or 'colleague'}-data.json.age"
+    from champion_desk.ui.exchange_dialogs import sealed_name
+    from champion_desk.ui.passphrase_dialog import SEAL_PURPOSE, ask_passphrase
     from champion_desk.ui.widgets.save_path import ask_save_path
 
     name = ask_save_path(
-        parent, f"Save {person['display_name']}'s data as", suggested, "JSON (*.json)", context.db.path
+        parent,
+        f"Save {person['display_name']}'s data as",
+        suggested,
+        "Encrypted JSON (*.json.age)",
+        context.db.path,
     )
     if not name:
         return None
+    # Their concerns go with it, to them, by hand or by email: sealed, the passphrase told apart.
+    passphrase = ask_passphrase(parent, "Encrypt their data", SEAL_PURPOSE, confirm=True)
+    if passphrase is None:
+        return None
+    name = str(sealed_name(Path(name), ".json"))
     counts = run_operation(
-        parent, "Export their data", without_progress, write_export, context.db, staff_id, Path(name), context.actor
+        parent,
+        "Export their data",
+        without_progress,
+        write_export,
+        context.db,
+        staff_id,
+        Path(name),
+        context.actor,
+        passphrase=passphrase,
     )
     if counts is None:
         return None
@@ -90,7 +109,8 @@ def export_person(context: AppContext, parent: QWidget | None, staff_id: str) ->
         parent,
         "Export their data",
         f"Wrote {sum(counts.values())} records naming {person['display_name']} to {name}.\n\n"
-        "The file includes the concerns they raised: give it only to them.",
+        "The file includes the concerns they raised and is encrypted: give it only to them, and tell them "
+        "the passphrase separately. They open it with the age tool (age -d) or Champion Desk's unseal command.",
     )
     return Path(name)
 

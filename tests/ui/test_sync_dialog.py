@@ -85,3 +85,18 @@ def test_cancel_says_what_was_kept(qtbot, ward_context, tmp_path, monkeypatch, m
     dialog.folder.setText(str(folder))
     dialog.sync()
     assert messages[-1][0] == "information" and "stay merged" in messages[-1][2]
+
+
+def test_with_the_passphrase_the_snapshot_is_encrypted(qtbot, ward_context, tmp_path):
+    from champion_desk.exchange.sync import find_snapshots
+    from champion_desk.store import sealed
+
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    dialog = SyncDialog(ward_context)
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(folder))
+    dialog.passphrase.setText("trust hub passphrase")
+    dialog.sync()
+    assert [sealed.is_sealed(p) for p in find_snapshots(folder)] == [True]
+    assert "unencrypted" not in dialog.log.toPlainText()
