@@ -147,3 +147,31 @@ def erase_person(context: AppContext, parent: QWidget | None, staff_id: str) -> 
     context.status_message.emit("A colleague's personal data was erased.")
     QMessageBox.information(parent, "Erased", "\n".join(report.lines()))
     return True
+
+
+def backup_to(context: AppContext, parent: QWidget | None) -> Path | None:
+    """Ask where, then write a verified backup there; outside the data folder it is sealed with a passphrase."""
+    from champion_desk.store.backups import backup_database
+    from champion_desk.store.sealed import backup_sealed, leaves_the_pc
+    from champion_desk.ui.exchange_dialogs import run_operation, sealed_name, without_progress
+    from champion_desk.ui.passphrase_dialog import SEAL_PURPOSE, ask_passphrase
+    from champion_desk.ui.widgets.save_path import ask_save_path
+
+    stem = context.db.path.stem if context.db.path else "champion-desk"
+    name = ask_save_path(
+        parent, "Back up to", Path.home() / f"{stem}-backup.db.age", "Backups (*.db *.age)", context.db.path
+    )
+    if not name:
+        return None
+    target = Path(name)
+    if context.db.path is None or leaves_the_pc(target, context.db.path):
+        passphrase = ask_passphrase(parent, "Encrypt the backup", SEAL_PURPOSE, confirm=True)
+        if passphrase is None:
+            return None
+        target = sealed_name(target, ".db")
+        written = run_operation(parent, "Backup", without_progress, backup_sealed, context.db, target, passphrase)
+    else:
+        written = run_operation(parent, "Backup", without_progress, backup_database, context.db, to=target)
+    if written is not None:
+        context.status_message.emit(f"Backup written and checked: {written}")
+    return written

@@ -102,7 +102,7 @@ class ExportDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.full = QCheckBox(
-            "Include every colleague's name and the concern text and notes (your own complete copy; do not share it)",
+            "Include every colleague's name and the concern text and notes (your own copy, encrypted with a passphrase)",
             self,
         )
         self.full.setToolTip(

@@ -137,3 +137,23 @@ def test_the_first_person_in_an_empty_logbook_may_be_the_manager(db):
         check_self_added_role(db, "matron")
     assert getattr(caught.value, "field", None) == "role"
     check_self_added_role(db, "healthcare assistant")
+
+
+def test_back_up_to_a_stick_is_sealed_and_beside_the_logbook_plain(
+    qtbot, ward_context, db, tmp_path, tmp_path_factory, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    from champion_desk.store import sealed
+    from champion_desk.ui import exchange_actions, passphrase_dialog
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(passphrase_dialog, "ask_passphrase", lambda *a, **k: "three random words")
+    stick = tmp_path_factory.mktemp("usb") / "ward.db"  # outside the logbook's folder
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(stick), ""))
+    written = exchange_actions.backup_to(ward_context, None)
+    assert written == stick.with_name("ward.db.age") and sealed.is_sealed(written)
+    beside = db.path.parent / "copy.db"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(beside), ""))
+    assert exchange_actions.backup_to(ward_context, None) == beside
+    assert beside.read_bytes().startswith(b"SQLite format 3")
