@@ -116,7 +116,12 @@ class Desk(QObject):
         from champion_desk.ui.lock_screen import AppLocker
 
         # Read each time, so a PIN set or changed applies at once.
-        self.locker = AppLocker(self.window, lambda: self.settings.pin_hash, lambda: self.settings.auto_lock_minutes)
+        self.locker = AppLocker(
+            self.window,
+            lambda: self.settings.pin_hash,
+            lambda: self.settings.auto_lock_minutes,
+            on_wrong=self.record_wrong_pin,
+        )
         self.locker.start()
 
     def _remember_open(self, db: Database) -> None:
@@ -185,11 +190,26 @@ class Desk(QObject):
                 "Set a PIN first (File > App PIN and auto-lock…); then the app can be locked.",
             )
 
+    def record_wrong_pin(self, failures: int) -> None:
+        """Put a wrong app PIN (and a lock-out) in the audit log; the lock screen never fails for it."""
+        from champion_desk.domain.signing import record_wrong_app_pin
+        from champion_desk.errors import ChampionDeskError
+
+        if self.context is None:
+            return
+        try:
+            record_wrong_app_pin(self.context.db, self.context.actor, failures)
+        except ChampionDeskError:
+            # A full disk must not keep anyone at the lock screen; the count in settings still holds the wait.
+            pass
+
     def set_up_pin(self) -> None:
         """Set, change or remove the PIN and the auto-lock minutes (kept in this PC's settings)."""
         from champion_desk.ui.lock_screen import PinSetupDialog
 
-        dialog = PinSetupDialog(self.settings.pin_hash, self.settings.auto_lock_minutes, self.window)
+        dialog = PinSetupDialog(
+            self.settings.pin_hash, self.settings.auto_lock_minutes, self.window, on_wrong=self.record_wrong_pin
+        )
         if dialog.exec():
             self.settings.pin_hash = dialog.pin_hash
             self.settings.auto_lock_minutes = dialog.minutes

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from champion_desk.commands.options import (
+    add_passphrase_option,
     add_scope_options,
     db_path,
     open_for_command,
+    passphrase_from_args,
     refuse_protected_output,
     scope_from_args,
 )
@@ -40,8 +43,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--to",
         type=str,
         metavar="PATH",
-        help="write the backup exactly here (default: the backups folder beside the database)",
+        help="write the backup exactly here (default: the backups folder beside the database); "
+        "outside the logbook's folder and the data folder it is encrypted with a passphrase",
     )
+    add_passphrase_option(p, "encrypts a backup written outside the data folder")
     p.set_defaults(handler=cmd_backup)
 
 
@@ -110,10 +115,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from champion_desk.store.backups import backup_database
+    from champion_desk.store.sealed import leaves_the_pc
 
     target = refuse_protected_output(args, args.to) if args.to else None
+    leaves = target is not None and leaves_the_pc(Path(target), db_path(args))
+    # Asked before the logbook is opened: nobody waits at a prompt while holding it.
+    passphrase = passphrase_from_args(args, confirm=True) if leaves else None
     # Read-only: a backup can be taken beside the running app.
     with open_for_command(args, write=False) as db:
-        path = backup_database(db, to=target, reason="manual") if target else backup_database(db, reason="manual")
-    print(f"Backup written and checked: {path}")
+        if passphrase is not None:
+            from champion_desk.store.sealed import backup_sealed
+
+            path = backup_sealed(db, target, passphrase)
+        else:
+            path = backup_database(db, to=target, reason="manual") if target else backup_database(db, reason="manual")
+    print(f"Backup written and checked{', encrypted' if passphrase else ''}: {path}")
     return 0

@@ -7,7 +7,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from champion_desk.commands.options import db_path, open_for_command, refuse_protected_output
+from champion_desk.commands.options import (
+    add_passphrase_option,
+    db_path,
+    open_for_command,
+    passphrase_from_args,
+    refuse_protected_output,
+)
 from champion_desk.errors import ChampionDeskError
 
 # The audit actor for changes made from the command line (no one is "logged in" there).
@@ -44,8 +50,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--full",
         action="store_true",
-        help="keep every colleague's name and the concern text (your own copy; the default export is fit for a manager)",
+        help="keep every colleague's name and the concern text (your own copy, encrypted with a passphrase "
+        "into one file; the default export is fit for a manager)",
     )
+    add_passphrase_option(p, "encrypts a --full export")
     p.set_defaults(handler=cmd_export)
 
     p = subparsers.add_parser("backups", help="list the backups beside the database, newest first")
@@ -54,17 +62,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("restore", help="check a backup, back up the current database, then restore the backup")
     p.add_argument("path", type=Path, metavar="PATH")
     p.add_argument("--yes", action="store_true", help="confirm: the current contents are replaced (a backup is kept)")
+    add_passphrase_option(p, "opens an encrypted backup")
     p.set_defaults(handler=cmd_restore)
 
     p = subparsers.add_parser("merge", help="merge another ward's database into this one")
     p.add_argument("other", type=Path, metavar="OTHER.db")
     p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    add_passphrase_option(p, "opens an encrypted file")
     p.set_defaults(handler=cmd_merge)
 
-    p = subparsers.add_parser("export-person", help="write every record naming one colleague to a JSON file")
+    p = subparsers.add_parser(
+        "export-person", help="write every record naming one colleague to a JSON file, encrypted with a passphrase"
+    )
     p.add_argument("ref", metavar="REF", help="the colleague's staff number or id")
-    p.add_argument("--out", type=Path, required=True, metavar="FILE.json")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.json.age")
+    add_passphrase_option(p, "encrypts the file (tell it to the colleague separately)")
     p.set_defaults(handler=cmd_export_person)
+
+    p = subparsers.add_parser("unseal", help="decrypt an encrypted backup, export or snapshot into a plain file")
+    p.add_argument("file", type=Path, metavar="FILE.age")
+    p.add_argument("--out", type=Path, required=True, metavar="PLAIN")
+    add_passphrase_option(p, "opens the file")
+    p.set_defaults(handler=cmd_unseal)
 
     p = subparsers.add_parser("erase-person", help="remove one colleague's personal data everywhere")
     p.add_argument("ref", metavar="REF", help="the colleague's staff number or id")
@@ -128,9 +147,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
     refuse_protected_output(args, args.out)
-    with open_for_command(args, write=False) as db:
-        result = export_database(db, args.out, fmt, full=args.full)
-    print(f"Exported to {result.path}:")
+    passphrase = passphrase_from_args(args, confirm=True) if args.full else None
+    # A full export is a writer: it is recorded in the audit log (the default one is recorded when it can be).
+    with open_for_command(args, write=args.full) as db:
+        result = export_database(db, args.out, fmt, full=args.full, passphrase=passphrase, actor=CLI_ACTOR)
+    print(f"Exported{' (encrypted)' if passphrase else ''} to {result.path}:")
     for table, n in result.counts.items():
         print(f"  {table:<18} {n:>8}")
     print(
@@ -168,8 +189,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
         raise CommandRefused(
             "restore replaces the whole database; add --yes to confirm (a backup of the current one is kept)."
         )
+    from champion_desk.store.sealed import is_sealed
+
+    passphrase = passphrase_from_args(args, confirm=False) if is_sealed(args.path) else None
     with open_for_command(args, write=True) as db:
-        result = restore_database(db, args.path)
+        result = restore_database(db, args.path, passphrase=passphrase, actor=CLI_ACTOR)
     print(f"Restored from {args.path}.")
     print(f"The previous contents were backed up to {result}.")
     return 0
@@ -177,9 +201,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from champion_desk.exchange.merge import merge_database
+    from champion_desk.store.sealed import is_sealed
 
+    passphrase = passphrase_from_args(args, confirm=False) if is_sealed(args.other) else None
     with open_for_command(args, write=not args.dry_run) as db:
-        report = merge_database(db, args.other, CLI_ACTOR, dry_run=args.dry_run)
+        report = merge_database(db, args.other, CLI_ACTOR, dry_run=args.dry_run, passphrase=passphrase)
     for line in report.lines():
         print(line)
     if args.dry_run:
@@ -193,13 +219,27 @@ def cmd_export_person(args: argparse.Namespace) -> int:
     from champion_desk.exchange.person import export_person, find_person
 
     refuse_protected_output(args, args.out)
+    passphrase = passphrase_from_args(args, confirm=True)
     # A writer: the export is recorded (date only) for the data-protection report.
     with open_for_command(args, write=True) as db:
         person = find_person(db, args.ref)
-        counts = export_person(db, person["id"], args.out, CLI_ACTOR)
-    print(f"Wrote every record naming this colleague to {args.out}:")
+        counts = export_person(db, person["id"], args.out, CLI_ACTOR, passphrase=passphrase)
+    print(f"Wrote every record naming this colleague, encrypted, to {args.out}:")
     for section, n in counts.items():
         print(f"  {section:<22} {n:>6}")
+    return 0
+
+
+def cmd_unseal(args: argparse.Namespace) -> int:
+    from champion_desk import outfiles
+    from champion_desk.store.sealed import is_sealed, unseal_bytes
+
+    if not is_sealed(args.file):
+        raise CommandRefused(f"{args.file} is not an encrypted Champion Desk (age) file.")
+    refuse_protected_output(args, args.out)
+    data = unseal_bytes(args.file.read_bytes(), passphrase_from_args(args, confirm=False), args.file.name)
+    outfiles.write_bytes(args.out, data)
+    print(f"Decrypted {args.file.name} to {args.out}. It is plain now: keep it on this PC and delete it when done.")
     return 0
 
 

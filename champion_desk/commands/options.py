@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from champion_desk.domain.scope import Scope, parse_date
+from champion_desk.errors import ChampionDeskError
 from champion_desk.paths import chosen_db_path, demo_db_path, is_demo_path
 
 if TYPE_CHECKING:
@@ -87,3 +88,55 @@ def refuse_protected_output(args: argparse.Namespace, out: Path | str) -> Path:
     from champion_desk.store.frontdoor import refuse_protected_output as refuse
 
     return refuse(out, db_path(args))
+
+
+# Where a command reads a passphrase, in this order. Never an option holding the passphrase itself:
+# a command line is kept in the shell's history and shown to every user of the PC by ps.
+PASSPHRASE_ENV = "CHAMPION_DESK_PASSPHRASE"
+
+
+class PassphraseMissing(ChampionDeskError):
+    """A command needs a passphrase and has no way to ask for one."""
+
+
+def add_passphrase_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """Add ``--passphrase-file FILE`` (the passphrase is its first line); ``what`` says what it opens or seals."""
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help=f"read the passphrase that {what} from the first line of FILE "
+        f"(else ${PASSPHRASE_ENV}, else it is asked for; never on the command line itself)",
+    )
+
+
+def passphrase_from_args(args: argparse.Namespace, *, confirm: bool, field: str = "passphrase") -> str:
+    """Return the passphrase for a command: --passphrase-file, else $CHAMPION_DESK_PASSPHRASE, else asked.
+
+    ``confirm``: sealing asks twice at the terminal, since a mistyped passphrase would lock the
+    copy for good. Raises PassphraseMissing when none is given and there is no terminal to ask at.
+    """
+    import os
+
+    from champion_desk.store.sealed import check_passphrase
+
+    source = getattr(args, "passphrase_file", None)
+    if source is not None:
+        lines = Path(source).read_text(encoding="utf-8").splitlines()
+        text = lines[0] if lines else ""
+        if not text:
+            raise PassphraseMissing(f"{source} is empty; its first line should be the passphrase.")
+    elif os.environ.get(PASSPHRASE_ENV):
+        text = os.environ[PASSPHRASE_ENV]
+    elif sys.stdin.isatty():
+        import getpass
+
+        text = getpass.getpass("Passphrase: ")
+        if confirm and getpass.getpass("The same passphrase again: ") != text:
+            raise PassphraseMissing("The two passphrases are not the same; nothing was written.")
+    else:
+        raise PassphraseMissing(
+            f"A passphrase is needed: give --passphrase-file FILE or set {PASSPHRASE_ENV} "
+            "(or run the command in a terminal to be asked)."
+        )
+    return check_passphrase(text, field) if confirm else text

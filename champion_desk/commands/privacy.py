@@ -15,6 +15,15 @@ CLI_ACTOR = "command line"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
+        "safety-reminder",
+        help="show or set the concern form's reminder to report harm to a patient through the trust's incident system",
+    )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--set", dest="text", metavar="TEXT", help="one line naming the trust's own incident system")
+    mode.add_argument("--default", action="store_true", help="go back to the default wording")
+    p.set_defaults(handler=cmd_safety_reminder)
+
+    p = subparsers.add_parser(
         "retention", help="list (--dry-run) or remove (--apply) what the retention rules say goes"
     )
     mode = p.add_mutually_exclusive_group()
@@ -80,4 +89,18 @@ def cmd_privacy_report(args: argparse.Namespace) -> int:
         facts = protection_facts(db, db_path(args).resolve())
     pages = build_privacy_report(facts, args.out, args.paper)
     print(f"Wrote the data-protection report ({pages} page(s)) to {args.out}")
+    return 0
+
+
+def cmd_safety_reminder(args: argparse.Namespace) -> int:
+    from champion_desk.domain import patient_safety
+
+    if args.text is None and not args.default:
+        with open_for_command(args, write=False) as db:
+            print(patient_safety.reminder(db))
+        return 0
+    # A logbook setting, so a merge or sync carries the trust's wording to every ward PC.
+    with open_for_command(args, write=True) as db:
+        wording = patient_safety.set_reminder(db, "" if args.default else args.text, CLI_ACTOR)
+    print(f"The concern form now says, when a concern points at harm to a patient: {wording}")
     return 0

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from champion_desk.commands.exchange import CLI_ACTOR
-from champion_desk.commands.options import open_for_command
+from champion_desk.commands.options import PASSPHRASE_ENV, add_passphrase_option, open_for_command, passphrase_from_args
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="the name this logbook syncs under (remembered; default: its only unit's name, else this PC's)",
     )
+    add_passphrase_option(p, "encrypts this ward's snapshot and opens the others")
     p.set_defaults(handler=cmd_sync)
 
     p = subparsers.add_parser("sync-status", help="list every ward logbook this one knows of and when each last synced")
@@ -43,11 +45,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cmd_sync(args: argparse.Namespace) -> int:
     from champion_desk.exchange.sync import sync_folder
 
+    # Encrypted when a passphrase is configured (a file or the environment): a sync run by a
+    # scheduled task has no terminal to ask at, and a trust that has not chosen one keeps syncing.
+    configured = args.passphrase_file is not None or bool(os.environ.get(PASSPHRASE_ENV))
+    passphrase = passphrase_from_args(args, confirm=True) if configured else None
     with open_for_command(args, write=True) as db:
-        print(f"Sync with {args.folder}:", flush=True)
+        print(f"Sync with {args.folder}{' (encrypted)' if passphrase else ''}:", flush=True)
         # Each file's line as soon as it is known: a hub merging 60 snapshots takes a while.
         report = sync_folder(
-            db, args.folder, CLI_ACTOR, ward_name=args.ward, on_line=lambda line: print("  " + line.text(), flush=True)
+            db,
+            args.folder,
+            CLI_ACTOR,
+            ward_name=args.ward,
+            on_line=lambda line: print("  " + line.text(), flush=True),
+            passphrase=passphrase,
         )
     for line in report.text_lines():
         print(line)

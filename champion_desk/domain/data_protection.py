@@ -75,12 +75,13 @@ WHO_SEES = (
     ),
     (
         "Full export (export --full)",
-        "every live record with names and concern text: a champion's own copy; never the "
-        "audit log nor who raised a concern",
+        "every live record with names and concern text: a champion's own copy, encrypted with a "
+        "passphrase; never the audit log nor who raised a concern",
     ),
     (
         "Subject-access export (export-person)",
-        "every record naming one colleague, concerns they raised included, for that colleague",
+        "every record naming one colleague, concerns they raised included, for that colleague, encrypted "
+        "with a passphrase told to them separately",
     ),
     ("Ward merges", "another ward's logbook merged into this one holds the same kinds of data, under the same rules"),
 )
@@ -92,7 +93,10 @@ PROTECTIONS = (
     "An optional app PIN (hashed with scrypt; wrong tries slow down, surviving restarts) locks an idle screen.",
     "Small-count suppression in every briefing, poster and default export; colleagues' names are hidden in free text.",
     "Free text is screened for NHS numbers, dates of birth and hospital numbers: no patient data goes in.",
-    "Every change writes an audit row (who, when, which record, which fields); the error log holds no names or concern text.",
+    "Every change writes an audit row (who, when, which record, which fields, the PC's login and name); the error log "
+    "holds no names or concern text.",
+    "Copies that leave the PC (backups elsewhere, full and subject-access exports, ward snapshots) are encrypted with "
+    "a passphrase (age); exports, restores, merges and wrong PINs are audit rows.",
 )
 
 

@@ -109,7 +109,31 @@ def _record_try(db: Database, staff_id: str, right: bool, now: dt.datetime | Non
             records.write_audit(
                 db, "", "staff", staff_id, "update", {"signing_pin": f"wrong PIN ({failures} in a row)"}
             )
+            if delay:
+                # The staff id, not the name: the audit row must survive the colleague's erasure nameless.
+                records.write_audit(
+                    db,
+                    "",
+                    "*",
+                    records.SIGNING_LOCKED_OUT,
+                    records.SECURITY_ACTION,
+                    {"staff_id": staff_id, "wrong_in_a_row": failures, "wait_seconds": int(delay)},
+                )
     return failures
+
+
+def record_wrong_app_pin(db: Database, actor: str, failures: int) -> None:
+    """Record a wrong app PIN at the lock screen (and the lock-out it starts) as security events.
+
+    The app PIN's count is kept in this PC's settings, not in the logbook; the audit rows are
+    the trust's record that someone tried. Nothing about the typed PIN is stored.
+    """
+    records.security_event(db, actor, records.WRONG_APP_PIN, {"wrong_in_a_row": failures})
+    delay = pin.delay_after(failures)
+    if delay:
+        records.security_event(
+            db, actor, records.APP_LOCKED_OUT, {"wrong_in_a_row": failures, "wait_seconds": int(delay)}
+        )
 
 
 def check_pin(
@@ -248,3 +272,22 @@ def set_signing_pin(
             {"signing_pin": change, "authorised": how, "authoriser_id": authoriser_id},
         )
     return how
+
+
+def check_self_added_role(db: Database, role: str | None) -> None:
+    """Refuse a manager's role typed by someone adding themselves ("Not in the list? Add yourself").
+
+    A manager countersigns sessions and confirms others' signing PINs: that power comes from the
+    trust's roster (import-roster) or from a colleague already on the list, never from the person
+    claiming it. Only the very first person in an empty logbook may (someone has to be first, as
+    with the first signing PIN). Raises ValidationError naming ``role``.
+    """
+    if not is_manager_role(role):
+        return
+    if db.scalar("SELECT EXISTS (SELECT 1 FROM staff WHERE deleted_at IS NULL)"):
+        raise ValidationError(
+            "role",
+            "a manager's role is not self-declared",
+            "Role: a manager's role comes from the roster import or from a colleague already on the list "
+            "(People page), not from adding yourself. Add yourself with your own role.",
+        )

@@ -27,6 +27,8 @@ from typing import Any
 
 from champion_desk import outfiles
 from champion_desk.errors import ChampionDeskError
+from champion_desk.store import records, sealed
+from champion_desk.store.backups import default_backup_dir, scratch_folder
 from champion_desk.store.connection import Database
 from champion_desk.store.importing import report_progress
 from champion_desk.store.schema import RECORD_TABLES, columns
@@ -174,7 +176,13 @@ def db_snapshot(db: Database, read: Callable[[], Any]) -> Any:
 
 
 def export_database(
-    db: Database, out: Path | str, fmt: str, progress: Callable[[int, int], None] | None = None, full: bool = False
+    db: Database,
+    out: Path | str,
+    fmt: str,
+    progress: Callable[[int, int], None] | None = None,
+    full: bool = False,
+    passphrase: str | None = None,
+    actor: str = "",
 ) -> ExportResult:
     """Write every record table's live rows to ``out`` (for a manager unless ``full``); return an ExportResult.
 
@@ -182,8 +190,17 @@ def export_database(
     byte-order mark, so Excel shows accents. ``xlsx``: ``out`` is a workbook with one sheet per
     table. Files are written beside their target and moved into place, so a failed export never
     leaves half a file. Raises ExportError.
+
+    ``passphrase``: the export is sealed (``store.sealed``) into the one file ``out``: the
+    workbook, or the CSV files in a zip. The command line and the app always give one for a full
+    export: it names everyone and quotes concerns, and leaves the PC. Each export is recorded in the audit log (what kind, never what
+    it held) when the logbook is open for writing.
     """
     out = Path(out)
+    if passphrase is not None:
+        sealed.check_passphrase(passphrase)
+        if out.is_dir():
+            raise ExportError(f"{out} is a folder; an encrypted export is one file (name it ending in .age).")
     if fmt not in FORMATS:
         raise ExportError(f"format: must be one of {', '.join(FORMATS)} (got {fmt!r}).")
     if fmt == "csv" and out.exists() and not out.is_dir():
@@ -197,14 +214,47 @@ def export_database(
         del tables["incident"]
         tables[CONCERN_COUNTS] = db_snapshot(db, lambda: concern_count_rows(db))
     try:
-        if fmt == "csv":
+        if passphrase is not None:
+            _write_sealed(db, out, fmt, tables, progress, passphrase)
+        elif fmt == "csv":
             _write_csv(out, tables, progress)
         else:
             _write_xlsx(out, tables, progress)
     except OSError as exc:
         raise ExportError(f"The export could not be written to {out} ({exc.strerror or exc}).") from exc
     result.counts = {t: len(rows) for t, rows in tables.items()}
+    records.security_event(
+        db,
+        actor,
+        records.FULL_EXPORT if full else records.MANAGER_EXPORT,
+        {"format": fmt, "encrypted": passphrase is not None, "rows": sum(result.counts.values())},
+    )
     return result
+
+
+def _write_sealed(
+    db: Database,
+    out: Path,
+    fmt: str,
+    tables: dict[str, list[tuple]],
+    progress: Callable[[int, int], None] | None,
+    passphrase: str,
+) -> None:
+    """Write the export in a private scratch folder beside the logbook, then seal it into ``out``."""
+    import zipfile
+
+    scratch_in = default_backup_dir(db.path) if db.path is not None else None
+    with scratch_folder(scratch_in) as folder:
+        if fmt == "xlsx":
+            plain = folder / "export.xlsx"
+            _write_xlsx(plain, tables, progress)
+        else:
+            _write_csv(folder / "csv", tables, progress)
+            plain = folder / "export.zip"
+            with zipfile.ZipFile(plain, "w", zipfile.ZIP_DEFLATED) as archive:
+                for table in tables:
+                    archive.write(folder / "csv" / f"{table}.csv", f"{table}.csv")
+        sealed.seal_file(plain, out, passphrase)
 
 
 def _write_csv(folder: Path, tables: dict[str, list[tuple]], progress: Callable[[int, int], None] | None) -> None:

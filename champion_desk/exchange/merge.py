@@ -29,7 +29,7 @@ from functools import reduce
 from pathlib import Path
 
 from champion_desk.errors import ChampionDeskError, CorruptDatabaseError
-from champion_desk.store import erasure, merging
+from champion_desk.store import erasure, merging, sealed
 from champion_desk.store.backups import backup_database, default_backup_dir
 from champion_desk.store.connection import Database, connect
 from champion_desk.store.foreign import CopyUnderCheck, checked_copy
@@ -517,8 +517,12 @@ def merge_database(
     dry_run: bool = False,
     backup: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    passphrase: str | None = None,
 ) -> MergeReport:
     """Merge another Champion Desk file into ``db`` in one transaction; return the MergeReport.
+
+    A sealed file (``store.sealed``: a ward's encrypted snapshot or backup) is opened with
+    ``passphrase`` into a private copy, which is then read as any other file.
 
     The other file is checked (application id, schema version, integrity_check, what it holds) and
     read from a private copy, never written. A verified backup of ``db`` is taken before the merge
@@ -531,7 +535,7 @@ def merge_database(
     # The snapshots are freed when _merge returns, still inside the pause: the collector then
     # never walks them, neither while they grow nor on its first run after.
     with _cyclic_gc_paused(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="merge") as worker:
-        return _merge(db, other_path, actor, worker, dry_run, backup, progress)
+        return _merge(db, other_path, actor, worker, dry_run, backup, progress, passphrase)
 
 
 def _merge(
@@ -542,10 +546,11 @@ def _merge(
     dry_run: bool,
     backup: bool,
     progress: Callable[[int, int], None] | None,
+    passphrase: str | None = None,
 ) -> MergeReport:
     # The private copy lives in the logbook's backups folder, where a later run removes a killed one's.
     scratch = default_backup_dir(db.path) if db.path is not None else None
-    with _read_other(other_path, scratch) as (other, copy):
+    with sealed.opened(other_path, passphrase, scratch) as plain, _read_other(plain, scratch) as (other, copy):
         # Checking, reading and planning have no row counts to show; these calls let Cancel stop them.
         report_progress(progress, 0, 0)
         planned_at = data_fingerprint(db)

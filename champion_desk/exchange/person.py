@@ -15,7 +15,7 @@ from typing import Any
 
 from champion_desk import outfiles
 from champion_desk.errors import DiskFullError, NotFoundError
-from champion_desk.store import erasure, records
+from champion_desk.store import erasure, records, sealed
 from champion_desk.store.connection import Database
 from champion_desk.store.merging import REFERENCES
 from champion_desk.store.schema import RECORD_TABLES
@@ -79,12 +79,18 @@ def _audit_about_or_by(db: Database, staff_id: str) -> list[dict[str, Any]]:
     )
 
 
-def export_person(db: Database, staff_id: str, out: Path | str, actor: str | None = None) -> dict[str, int]:
+def export_person(
+    db: Database, staff_id: str, out: Path | str, actor: str | None = None, passphrase: str | None = None
+) -> dict[str, int]:
     """Write every record naming a colleague to a JSON file; return how many rows each section has.
 
     With ``actor`` the export is recorded in the audit log (its date, not whose data), once the
     file is in place, so the data-protection report can count subject-access requests answered.
+    With ``passphrase`` the file is sealed (``store.sealed``): it goes to the colleague, by hand or
+    by email, and holds the concerns they raised.
     """
+    if passphrase is not None:
+        sealed.check_passphrase(passphrase)
     data = person_records(db, staff_id)
     document = {
         "format": "champion-desk person export",
@@ -94,11 +100,16 @@ def export_person(db: Database, staff_id: str, out: Path | str, actor: str | Non
         "concerns they raised (incident.raised_by) and audit entries about them or made by them.",
         "records": data,
     }
-    with outfiles.replacing(Path(out)) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(document, fh, ensure_ascii=False, indent=2)
+    if passphrase is not None:
+        sealed.write_sealed(out, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"), passphrase)
+    else:
+        with outfiles.replacing(Path(out)) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(document, fh, ensure_ascii=False, indent=2)
     if actor is not None:
         with db.transaction():
-            records.write_audit(db, actor, "staff", records.SUBJECT_ACCESS, records.EXPORT_ACTION, {})
+            records.write_audit(
+                db, actor, "staff", records.SUBJECT_ACCESS, records.EXPORT_ACTION, {"encrypted": passphrase is not None}
+            )
     return {k: (len(v) if isinstance(v, list) else 1) for k, v in data.items() if v}
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from champion_desk.domain.syncs import STALE_AFTER_DAYS, WardStatus, sync_status  # noqa: F401 - sync's names, kept
 from champion_desk.errors import ChampionDeskError, one_line
 from champion_desk.exchange.merge import merge_database
-from champion_desk.store import merging, records, syncing
+from champion_desk.store import merging, records, sealed, syncing
 from champion_desk.store.backups import copy_verified, default_backup_dir, remove_leftovers
 from champion_desk.store.connection import Database, file_logbook_identity, logbook_identity
 from champion_desk.store.database import check_header
@@ -204,6 +204,7 @@ def sync_folder(
     progress: Callable[[int, int], object] | None = None,
     backup: bool = True,
     on_line: Callable[[SyncLine], object] | None = None,
+    passphrase: str | None = None,
 ) -> SyncReport:
     """Write this logbook's snapshot into ``folder`` and merge every other snapshot there; return the SyncReport.
 
@@ -215,7 +216,13 @@ def sync_folder(
     cancels: the merge under way rolls back, those before stay. ``on_line`` is told each file's
     line as soon as it is known (a hub's 60 merges take a while). Raises SyncError when the folder
     cannot be used (missing, holding the logbook itself, another trust's).
+
+    ``passphrase``: this logbook's snapshot is written sealed (``store.sealed``, same file name),
+    and sealed snapshots there are opened with it; one sealed with another passphrase, or any
+    sealed one when none is given, is skipped with one line.
     """
+    if passphrase is not None:
+        sealed.check_passphrase(passphrase)
     folder = Path(folder)
     if not folder.is_dir():
         raise SyncError(f"No folder at {folder}.")
@@ -241,7 +248,7 @@ def sync_folder(
     ward = ward_name or (mine.ward_name if mine else None) or default_ward_name(db)
     report = SyncReport(folder, trust, ward, on_line=on_line)
     own_name = snapshot_name(identity, ward)
-    report.snapshot = _write_snapshot(db, folder, own_name, identity, trust, ward, actor)
+    report.snapshot = _write_snapshot(db, folder, own_name, identity, trust, ward, actor, passphrase)
     for earlier in _earlier_names(folder, identity, own_name):
         # Written under a former ward name: it would be merged by every PC as a stale copy.
         earlier.unlink(missing_ok=True)
@@ -259,23 +266,36 @@ def sync_folder(
                 return progress(base + share, total) if progress is not None else None
 
             try:
-                line = _merge_one(db, path, identity, trust, actor, step, backup and report.backup is None, report)
+                line = _merge_one(
+                    db, path, identity, trust, actor, step, backup and report.backup is None, report, passphrase
+                )
             except Cancelled:
                 report.cancelled = True
                 report.add(SyncLine(path, "skipped", "cancelled: not merged (those before it stay merged)"))
                 break
             report.add(line)
     if report.merged and not report.cancelled:
-        _write_snapshot(db, folder, own_name, identity, trust, ward, actor)
+        _write_snapshot(db, folder, own_name, identity, trust, ward, actor, passphrase)
         report.add(SyncLine(report.snapshot, "written", "again, with what came across"))
     if progress is not None and not report.cancelled:
         progress(total, total)
     return report
 
 
-def _write_snapshot(db: Database, folder: Path, name: str, identity: str, trust: str, ward: str, actor: str) -> Path:
-    """Record this logbook's own row, then write its verified snapshot under ``name``."""
+def _write_snapshot(
+    db: Database,
+    folder: Path,
+    name: str,
+    identity: str,
+    trust: str,
+    ward: str,
+    actor: str,
+    passphrase: str | None = None,
+) -> Path:
+    """Record this logbook's own row, then write its verified snapshot under ``name`` (sealed with a passphrase)."""
     syncing.record_own_snapshot(db, identity, trust, ward, pc_name(), actor)
+    if passphrase is not None:
+        return sealed.backup_sealed(db, folder / name, passphrase)
     return copy_verified(db.conn, folder / name)
 
 
@@ -288,14 +308,38 @@ def _merge_one(
     progress: Callable[[int, int], object],
     backup: bool,
     report: SyncReport,
+    passphrase: str | None = None,
 ) -> SyncLine:
-    """Merge one snapshot of the folder when it is this trust's and new here; return its line."""
+    """Merge one snapshot of the folder when it is this trust's and new here; return its line.
+
+    A sealed snapshot is opened into a private copy first (``store.sealed.opened``), read as a plain one.
+    """
+    scratch = default_backup_dir(Path(db.path)) if db.path is not None else None
     try:
-        check_header(path)
-        theirs = file_logbook_identity(path)
+        with sealed.opened(path, passphrase, scratch) as plain:
+            return _merge_plain(db, path, plain, identity, trust, actor, progress, backup, report)
+    except sealed.PassphraseError as exc:
+        return SyncLine(path, "skipped", f"{one_line(exc)} Left as it is.")
+
+
+def _merge_plain(
+    db: Database,
+    path: Path,
+    plain: Path,
+    identity: str,
+    trust: str,
+    actor: str,
+    progress: Callable[[int, int], object],
+    backup: bool,
+    report: SyncReport,
+) -> SyncLine:
+    """Merge the plain snapshot ``plain`` of the folder's ``path`` (the same file unless it was sealed)."""
+    try:
+        check_header(plain)
+        theirs = file_logbook_identity(plain)
         if not theirs:
             return SyncLine(path, "skipped", "not a Champion Desk logbook, or damaged; left as it is")
-        peer = syncing.snapshot_own_row(path, theirs)
+        peer = syncing.snapshot_own_row(plain, theirs)
     except (ChampionDeskError, OSError) as exc:
         return SyncLine(path, "skipped", f"{one_line(exc)} Left as it is.")
     except Exception as exc:  # noqa: BLE001 - sqlite3 errors of a damaged file: one line, never a traceback
@@ -315,7 +359,7 @@ def _merge_one(
     if seen is not None and seen[0] == peer.last_written_at and theirs != identity:
         return SyncLine(path, "up to date", f"{peer.ward_name}: merged before, not written again since")
     try:
-        merged = merge_database(db, path, actor, backup=backup, progress=progress)
+        merged = merge_database(db, plain, actor, backup=backup, progress=progress)
     except Cancelled:
         raise
     except (ChampionDeskError, OSError) as exc:

@@ -19,7 +19,7 @@ from champion_desk.errors import (
     StoreError,
     one_line,
 )
-from champion_desk.store import summaries
+from champion_desk.store import records, sealed, summaries
 from champion_desk.store.backups import backup_database, copy_into, default_backup_dir, scratch_folder
 from champion_desk.store.connection import Database, connect, open_foreign, translate_errors
 from champion_desk.store.database import check_header, memory_database, migrate_schema
@@ -331,18 +331,22 @@ def _has_current_shape(copy: Path, path: Path) -> bool:
     return True
 
 
-def restore_database(db, source: Path, backup_folder: Path | None = None) -> Path:
+def restore_database(
+    db, source: Path, backup_folder: Path | None = None, passphrase: str | None = None, actor: str = ""
+) -> Path:
     """Replace the open database's contents with a checked backup; return the backup of what it held.
 
     The source is checked first (see :func:`checked_copy`); then the current contents are backed
     up; then SQLite's backup API copies the pages in one write transaction, which is safe with WAL
     and atomic: a crash leaves either the old or the new contents. The caller should reopen.
-    Raises NotADeskDatabaseError, NewerVersionError, CorruptDatabaseError, StoreError.
+    A sealed backup (``store.sealed``) is opened with ``passphrase`` into a private copy first.
+    The restore is recorded in the restored file's audit log, by ``actor``.
+    Raises NotADeskDatabaseError, NewerVersionError, CorruptDatabaseError, StoreError, PassphraseError.
     """
     if db.readonly:
         raise ReadOnlyDatabaseError("This database is open read-only; it cannot be restored into.")
     scratch = backup_folder or (default_backup_dir(db.path) if db.path else None)
-    with checked_copy(Path(source), scratch_in=scratch) as copy:
+    with sealed.opened(source, passphrase, scratch) as plain, checked_copy(plain, scratch_in=scratch) as copy:
         page_size = db.scalar("PRAGMA page_size")
         conn = sqlite3.connect(copy, isolation_level=None)
         try:
@@ -369,4 +373,5 @@ def restore_database(db, source: Path, backup_folder: Path | None = None) -> Pat
             conn.close()
     if db.schema_version() != SCHEMA_VERSION or db.scalar("PRAGMA quick_check") != "ok":
         raise CorruptDatabaseError("The restored database failed its check; restore the backup taken just before.")
+    records.security_event(db, actor, records.RESTORE_ACTION, {"encrypted": sealed.is_sealed(source)})
     return previous

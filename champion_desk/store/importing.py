@@ -46,7 +46,6 @@ def write_batch(
     now = records.utc_now()
     cols = columns(table)
     insert_sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-    audit_sql = 'INSERT INTO audit (id, at, actor, "table", record_id, action, changes) VALUES (?, ?, ?, ?, ?, ?, ?)'
     with db.transaction():
         for start in range(0, len(added), BATCH):
             chunk = []
@@ -60,10 +59,10 @@ def write_batch(
                 chunk.append(tuple(row[c] for c in cols))
                 shown = {k: v for k, v in values.items() if k != "id" and v not in (None, "")}
                 audits.append(
-                    (records.new_id(), now, actor, table, row["id"], action, json.dumps(shown, ensure_ascii=False))
+                    records.audit_row(actor, table, row["id"], action, json.dumps(shown, ensure_ascii=False), now)
                 )
             _run(db, table, insert_sql, chunk)
-            db.conn.executemany(audit_sql, audits)
+            db.conn.executemany(records.AUDIT_SQL, audits)
             done += len(chunk)
             report_progress(progress, done, total)
         for start in range(0, len(changed), BATCH):
@@ -78,9 +77,9 @@ def write_batch(
                     [[*clean.values(), now, record_id]],
                 )
                 audits.append(
-                    (records.new_id(), now, actor, table, record_id, action, json.dumps(clean, ensure_ascii=False))
+                    records.audit_row(actor, table, record_id, action, json.dumps(clean, ensure_ascii=False), now)
                 )
-            db.conn.executemany(audit_sql, audits)
+            db.conn.executemany(records.AUDIT_SQL, audits)
             done += len(audits)
             report_progress(progress, done, total)
     return done

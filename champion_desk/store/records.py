@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import getpass
 import json
+import platform
 import re
+import socket
 import sqlite3
 import uuid
 from collections.abc import Iterable, Mapping
@@ -19,6 +23,40 @@ SYSTEM_FIELDS = ("id", "created_at", "updated_at", "deleted_at")
 # erasure of that colleague leaves the count of requests answered standing.
 EXPORT_ACTION = "export"
 SUBJECT_ACCESS = "subject-access"
+# Security events (schema 17): record_id says which; changes hold counts and kinds, never a name or concern text.
+SECURITY_ACTION = "security"
+RESTORE_ACTION = "restore"
+WRONG_APP_PIN = "wrong app PIN"
+APP_LOCKED_OUT = "app PIN lock-out"
+SIGNING_LOCKED_OUT = "signing PIN lock-out"
+# What an export's record_id says (a subject-access export keeps SUBJECT_ACCESS).
+FULL_EXPORT = "full export"
+MANAGER_EXPORT = "manager export"
+# What fills an attribution column the platform cannot answer (a service account with no name, say).
+UNKNOWN = "unknown"
+
+
+@functools.cache
+def os_account() -> str:
+    """Return the operating-system account this process runs as, for audit rows.
+
+    getpass reads the login environment variables first, then the password database; either may
+    be missing on a locked-down PC (a service account, a container), and an audit row must still
+    be written.
+    """
+    try:
+        return getpass.getuser() or UNKNOWN
+    except Exception:  # noqa: BLE001 - KeyError, OSError, ImportError (no pwd) all mean "cannot tell"
+        return UNKNOWN
+
+
+@functools.cache
+def pc_name() -> str:
+    """Return this PC's network name, for audit rows (the name IT knows the ward PC by)."""
+    try:
+        return socket.gethostname() or platform.node() or UNKNOWN
+    except OSError:
+        return platform.node() or UNKNOWN
 
 
 def new_id() -> str:
@@ -85,17 +123,35 @@ def conflict_error(table: str, exc: sqlite3.IntegrityError, values: Mapping[str,
 def write_audit(db: Database, actor: str, table: str, record_id: str, action: str, changes: Mapping[str, Any]) -> None:
     """Append one audit row (callers hold the transaction)."""
     db.conn.execute(
-        'INSERT INTO audit (id, at, actor, "table", record_id, action, changes) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        (
-            new_id(),
-            utc_now(),
-            actor or "unknown",
-            table,
-            record_id,
-            action,
-            json.dumps(changes, ensure_ascii=False, default=str),
-        ),
+        AUDIT_SQL, audit_row(actor, table, record_id, action, json.dumps(changes, ensure_ascii=False, default=str))
     )
+
+
+AUDIT_SQL = (
+    'INSERT INTO audit (id, at, actor, "table", record_id, action, changes, os_account, pc_name)'
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def audit_row(actor: str, table: str, record_id: str, action: str, changes: str, at: str | None = None) -> tuple:
+    """Return the values :data:`AUDIT_SQL` inserts: the row with this PC's login and name attached."""
+    return (new_id(), at or utc_now(), actor or "unknown", table, record_id, action, changes, os_account(), pc_name())
+
+
+def security_event(db: Database, actor: str, event: str, details: Mapping[str, Any] | None = None) -> None:
+    """Record a security event (a wrong PIN, a lock-out, an export, a restore) in a transaction of its own.
+
+    ``event`` is one of the constants above; ``details`` hold counts and kinds only. A logbook open
+    read-only cannot record it, and the event is not refused for that: it is left to the caller
+    to open for writing where recording matters.
+    """
+    if db.readonly:
+        return
+    action = RESTORE_ACTION if event == RESTORE_ACTION else SECURITY_ACTION
+    if event in (FULL_EXPORT, MANAGER_EXPORT):
+        action = EXPORT_ACTION
+    with db.transaction():
+        write_audit(db, actor, "*", event, action, dict(details or {}))
 
 
 def insert(db: Database, table: str, values: Mapping[str, Any], actor: str, record_id: str | None = None) -> str:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a migration actually run
 
 # "CHDK" as a big-endian 32-bit integer: marks a file as Champion Desk's (PRAGMA application_id).
 APPLICATION_ID = 0x4348444B
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 MIGRATION_SET = "champion_desk"
 
 _RECORD = """
@@ -220,8 +220,10 @@ TABLE_DDL: dict[str, str] = {
     actor TEXT NOT NULL,
     "table" TEXT NOT NULL,
     record_id TEXT NOT NULL,
-    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'undelete', 'erase', 'import', 'merge', 'export')),
-    changes TEXT NOT NULL DEFAULT '{}')""",
+    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'undelete', 'erase', 'import', 'merge', 'export', 'restore', 'security')),
+    changes TEXT NOT NULL DEFAULT '{}',
+    os_account TEXT,
+    pc_name TEXT)""",
 }
 
 # Every index serves a query in domain/metrics.py or a lookup the UI makes; keep them in step.
@@ -561,7 +563,9 @@ def _version_14(db: sqlite_utils.Database) -> None:
     """
     db.execute("ALTER TABLE audit RENAME TO audit_before_v14")
     db.execute(TABLE_DDL["audit"])
-    db.execute("INSERT INTO audit SELECT * FROM audit_before_v14")
+    # The columns a version 13 file has (a later version's table may have more: see _version_17).
+    kept = 'id, at, actor, "table", record_id, action, changes'
+    db.execute(f"INSERT INTO audit ({kept}) SELECT {kept} FROM audit_before_v14")
     db.execute("DROP TABLE audit_before_v14")  # its index goes with it
     db.execute("CREATE INDEX audit_record ON audit(record_id)")
     db.execute("PRAGMA user_version = 14")
@@ -593,6 +597,23 @@ def _version_16(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA user_version = 16")
 
 
+def _version_17(db: sqlite_utils.Database) -> None:
+    """Audit rows say which operating-system account and which PC made them, and record security events.
+
+    A trust's reviewers ask who did it: the name picked in the app is whoever was chosen, the
+    login is who the PC let in. Actions 'restore' and 'security' (wrong PINs, lock-outs) join the
+    CHECK, so the table is rebuilt as in version 14; rows from before keep both columns empty.
+    """
+    old = [r[1] for r in db.conn.execute("PRAGMA table_info(audit)")]
+    db.execute("ALTER TABLE audit RENAME TO audit_before_v17")
+    db.execute(TABLE_DDL["audit"])
+    kept = ", ".join(f'"{c}"' for c in columns("audit") if c in old)
+    db.execute(f"INSERT INTO audit ({kept}) SELECT {kept} FROM audit_before_v17")
+    db.execute("DROP TABLE audit_before_v17")
+    db.execute("CREATE INDEX audit_record ON audit(record_id)")
+    db.execute("PRAGMA user_version = 17")
+
+
 # Every migration in order: (name, step). A name is recorded in each file's _sqlite_migrations
 # when its step runs, so a released name is never changed nor a step dropped (a file would run it
 # again); its number is the schema version it brings the file to.
@@ -613,6 +634,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("0014_audit_exports", _version_14),
     ("0015_sync_peer", _version_15),
     ("0016_planned_sessions", _version_16),
+    ("0017_audit_attribution", _version_17),
 )
 
 

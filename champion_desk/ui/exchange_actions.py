@@ -80,16 +80,35 @@ def export_person(context: AppContext, parent: QWidget | None, staff_id: str) ->
     from champion_desk.ui.exchange_dialogs import run_operation, without_progress
 
     person = records.get(context.db, "staff", staff_id, include_deleted=True)
-    suggested = Path.home() / f"{person['staff_ref'] or 'colleague'}-data.json"
+    suggested = Path.home() / f"{person['staff_ref'] or 'colleague'}-data.json.age"
+    from champion_desk.ui.exchange_dialogs import sealed_name
+    from champion_desk.ui.passphrase_dialog import SEAL_PURPOSE, ask_passphrase
     from champion_desk.ui.widgets.save_path import ask_save_path
 
     name = ask_save_path(
-        parent, f"Save {person['display_name']}'s data as", suggested, "JSON (*.json)", context.db.path
+        parent,
+        f"Save {person['display_name']}'s data as",
+        suggested,
+        "Encrypted JSON (*.json.age)",
+        context.db.path,
     )
     if not name:
         return None
+    # Their concerns go with it, to them, by hand or by email: sealed, the passphrase told apart.
+    passphrase = ask_passphrase(parent, "Encrypt their data", SEAL_PURPOSE, confirm=True)
+    if passphrase is None:
+        return None
+    name = str(sealed_name(Path(name), ".json"))
     counts = run_operation(
-        parent, "Export their data", without_progress, write_export, context.db, staff_id, Path(name), context.actor
+        parent,
+        "Export their data",
+        without_progress,
+        write_export,
+        context.db,
+        staff_id,
+        Path(name),
+        context.actor,
+        passphrase=passphrase,
     )
     if counts is None:
         return None
@@ -97,7 +116,8 @@ def export_person(context: AppContext, parent: QWidget | None, staff_id: str) ->
         parent,
         "Export their data",
         f"Wrote {sum(counts.values())} records naming {person['display_name']} to {name}.\n\n"
-        "The file includes the concerns they raised: give it only to them.",
+        "The file includes the concerns they raised and is encrypted: give it only to them, and tell them "
+        "the passphrase separately. They open it with the age tool (age -d) or Champion Desk's unseal command.",
     )
     return Path(name)
 
@@ -155,3 +175,31 @@ def erase_person(context: AppContext, parent: QWidget | None, staff_id: str) -> 
         report = again
     QMessageBox.information(parent, "Erased", "\n".join(report.lines()))
     return True
+
+
+def backup_to(context: AppContext, parent: QWidget | None) -> Path | None:
+    """Ask where, then write a verified backup there; outside the data folder it is sealed with a passphrase."""
+    from champion_desk.store.backups import backup_database
+    from champion_desk.store.sealed import backup_sealed, leaves_the_pc
+    from champion_desk.ui.exchange_dialogs import run_operation, sealed_name, without_progress
+    from champion_desk.ui.passphrase_dialog import SEAL_PURPOSE, ask_passphrase
+    from champion_desk.ui.widgets.save_path import ask_save_path
+
+    stem = context.db.path.stem if context.db.path else "champion-desk"
+    name = ask_save_path(
+        parent, "Back up to", Path.home() / f"{stem}-backup.db.age", "Backups (*.db *.age)", context.db.path
+    )
+    if not name:
+        return None
+    target = Path(name)
+    if context.db.path is None or leaves_the_pc(target, context.db.path):
+        passphrase = ask_passphrase(parent, "Encrypt the backup", SEAL_PURPOSE, confirm=True)
+        if passphrase is None:
+            return None
+        target = sealed_name(target, ".db")
+        written = run_operation(parent, "Backup", without_progress, backup_sealed, context.db, target, passphrase)
+    else:
+        written = run_operation(parent, "Backup", without_progress, backup_database, context.db, to=target)
+    if written is not None:
+        context.status_message.emit(f"Backup written and checked: {written}")
+    return written

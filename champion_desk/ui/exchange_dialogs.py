@@ -53,6 +53,26 @@ def run_operation(parent: QWidget, title: str, fn: Any, *args: Any, **kwargs: An
     return None
 
 
+def sealed_name(path: Path, inner: str) -> Path:
+    """Return ``path`` named as a sealed file holding an ``inner`` file (``export.xlsx.age``, ``export.zip.age``)."""
+    from champion_desk.store.sealed import SUFFIX
+
+    if path.name.endswith(SUFFIX):
+        return path
+    return path.with_name((path.stem if path.suffix.lower() == inner else path.name) + inner + SUFFIX)
+
+
+def passphrase_to_open(parent: QWidget, path: Path) -> tuple[bool, str | None]:
+    """For a sealed ``path``, ask its passphrase: return (go on?, passphrase); a plain file needs none."""
+    from champion_desk.store.sealed import is_sealed
+    from champion_desk.ui.passphrase_dialog import OPEN_PURPOSE, ask_passphrase
+
+    if not is_sealed(path):
+        return True, None
+    passphrase = ask_passphrase(parent, "Encrypted file", OPEN_PURPOSE.format(name=path.name), confirm=False)
+    return passphrase is not None, passphrase
+
+
 def _file_row(parent: QWidget, placeholder: str, browse: Any) -> tuple[QHBoxLayout, QLineEdit]:
     edit = QLineEdit(parent)
     edit.setPlaceholderText(placeholder)
@@ -82,7 +102,7 @@ class ExportDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.full = QCheckBox(
-            "Include every colleague's name and the concern text and notes (your own complete copy; do not share it)",
+            "Include every colleague's name and the concern text and notes (your own copy, encrypted with a passphrase)",
             self,
         )
         self.full.setToolTip(
@@ -133,21 +153,37 @@ class ExportDialog(QDialog):
 
     def export(self) -> None:
         from champion_desk.exchange.export import export_database
+        from champion_desk.ui.passphrase_dialog import SEAL_PURPOSE, ask_passphrase
 
         if not self.path.text().strip():
             return
+        out = Path(self.path.text().strip())
+        passphrase = None
+        if self.full.isChecked():
+            # Everyone's name and the concerns' text: it is sealed into one file, whatever the format.
+            passphrase = ask_passphrase(self, "Encrypt the full export", SEAL_PURPOSE, confirm=True)
+            if passphrase is None:
+                return
+            out = sealed_name(out, ".xlsx" if self.fmt() == "xlsx" else ".zip")
         self.result = run_operation(
             self,
             "Export",
             export_database,
             self.context.db,
-            Path(self.path.text().strip()),
+            out,
             self.fmt(),
             full=self.full.isChecked(),
+            passphrase=passphrase,
+            actor=self.context.actor,
         )
         if self.result is not None:
             total = sum(self.result.counts.values())
-            QMessageBox.information(self, "Export", f"Exported {total:,} records to {self.result.path}.")
+            sealed_note = (
+                "\n\nIt is encrypted: open it with Champion Desk's unseal command or the age tool, and the passphrase."
+                if passphrase
+                else ""
+            )
+            QMessageBox.information(self, "Export", f"Exported {total:,} records to {self.result.path}.{sealed_note}")
             self.context.status_message.emit(f"Exported to {self.result.path}.")
             self.accept()
 
@@ -160,6 +196,8 @@ class MergeDialog(QDialog):
         self.context = context
         self.preview_report: Any = None
         self.report: Any = None
+        # Asked when the file is checked, kept for the merge that follows; never stored.
+        self.passphrase: str | None = None
         self.setWindowTitle("Merge a ward database")
         intro = QLabel(
             "Bring another ward PC's Champion Desk file into this one. The other file is only read, "
@@ -202,7 +240,7 @@ class MergeDialog(QDialog):
             self,
             "Choose the other ward's database",
             str(Path.home()),
-            "Champion Desk databases (*.db *.sqlite);;All files (*)",
+            "Champion Desk databases (*.db *.sqlite *.age);;All files (*)",
         )
         if name:
             self.path.setText(name)
@@ -227,6 +265,9 @@ class MergeDialog(QDialog):
         text = self.path.text().strip()
         if not text:
             return
+        go_on, self.passphrase = passphrase_to_open(self, Path(text))
+        if not go_on:
+            return
         self.preview_report = run_operation(
             self,
             "Checking the other file",
@@ -235,6 +276,7 @@ class MergeDialog(QDialog):
             Path(text),
             self.context.actor,
             dry_run=True,
+            passphrase=self.passphrase,
         )
         if self.preview_report is None:
             self.status.setText("The file was not merged (see the message).")
@@ -260,7 +302,13 @@ class MergeDialog(QDialog):
         from champion_desk.exchange.merge import merge_database
 
         self.report = run_operation(
-            self, "Merging", merge_database, self.context.db, Path(self.path.text().strip()), self.context.actor
+            self,
+            "Merging",
+            merge_database,
+            self.context.db,
+            Path(self.path.text().strip()),
+            self.context.actor,
+            passphrase=self.passphrase,
         )
         if self.report is None:
             return
@@ -324,7 +372,10 @@ class RestoreDialog(QDialog):
 
     def choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, "Choose a backup file", str(Path.home()), "Champion Desk databases (*.db *.sqlite);;All files (*)"
+            self,
+            "Choose a backup file",
+            str(Path.home()),
+            "Champion Desk databases (*.db *.sqlite *.age);;All files (*)",
         )
         if name:
             self.restore(Path(name))
@@ -348,7 +399,19 @@ class RestoreDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        previous = run_operation(self, "Restoring", without_progress, restore_database, self.context.db, path)
+        go_on, passphrase = passphrase_to_open(self, path)
+        if not go_on:
+            return
+        previous = run_operation(
+            self,
+            "Restoring",
+            without_progress,
+            restore_database,
+            self.context.db,
+            path,
+            passphrase=passphrase,
+            actor=self.context.actor,
+        )
         if previous is None:
             return
         # Reopen on a fresh connection; closing the old one first checkpoints its WAL into the file.

@@ -236,6 +236,7 @@ class AppLocker(QObject):
         minutes: Callable[[], int],
         parent: QObject | None = None,
         settings: Settings | None = None,
+        on_wrong: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(parent or window)
         self.window = window
@@ -243,7 +244,7 @@ class AppLocker(QObject):
         self.minutes = minutes
         self.screen: LockScreen | None = None
         # Survives re-locking and restarts: waiting cannot be skipped by idling or by a kill.
-        self.attempts = remembered_attempts(settings)
+        self.attempts = remembered_attempts(settings, on_wrong)
         # Without a PIN nothing can lock, so there is no idle time to count.
         self.watcher = IdleWatcher((minutes() or 0) if pin_hash() else 0, parent=self)
         self.watcher.idle_timeout.connect(self.lock)
@@ -311,7 +312,13 @@ class PinSetupDialog(QDialog):
     this dialog.
     """
 
-    def __init__(self, current_hash: str | None, minutes: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        current_hash: str | None,
+        minutes: int,
+        parent: QWidget | None = None,
+        on_wrong: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("App PIN and auto-lock")
         self.current_hash = current_hash
@@ -354,7 +361,7 @@ class PinSetupDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         # Same back-off and record as the lock screen, so this dialog is no way round it.
-        self.attempts = remembered_attempts()
+        self.attempts = remembered_attempts(on_wrong=on_wrong)
 
     def try_accept(self) -> None:
         """Check the entries; accept with the new hash and minutes, or say what is wrong.

@@ -311,6 +311,12 @@ class MainWindow(QMainWindow):
             "Open another Champion Desk database file",
         )
         self._action(file_menu, "&Backup now", self.backup_now, tip="Write a checked copy of the database")
+        self._action(
+            file_menu,
+            "Back up &to…",
+            lambda: exchange_actions.backup_to(self.context, self),
+            tip="Write a checked copy elsewhere (a USB stick): encrypted with a passphrase",
+        )
         file_menu.addSeparator()
         self._action(
             file_menu, "&Lock now", self.lock_requested.emit, "Ctrl+L", "Cover the screen until the PIN is typed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -164,10 +165,20 @@ class Settings:
         self._set(f"layout/{key}", state)
 
 
-def remembered_attempts(settings: Settings | None = None) -> pin.PinAttempts:
-    """Return the wrong-PIN record this PC's settings keep, storing every change back at once."""
+def remembered_attempts(
+    settings: Settings | None = None, on_wrong: Callable[[int], None] | None = None
+) -> pin.PinAttempts:
+    """Return the wrong-PIN record this PC's settings keep, storing every change back at once.
+
+    ``on_wrong(failures)`` is called after each wrong PIN (the app records it in the audit log).
+    """
     settings = settings or Settings()
     failures, last_failure = settings.pin_failures
-    return pin.PinAttempts.resume(
-        failures, last_failure, on_change=lambda a: settings.set_pin_failures(a.failures, a.last_failure)
-    )
+
+    def changed(attempts: pin.PinAttempts) -> None:
+        before = settings.pin_failures[0]
+        settings.set_pin_failures(attempts.failures, attempts.last_failure)
+        if on_wrong is not None and attempts.failures > before:
+            on_wrong(attempts.failures)
+
+    return pin.PinAttempts.resume(failures, last_failure, on_change=changed)

@@ -94,7 +94,8 @@ class SyncDialog(QDialog):
             "Write this logbook into a sync folder (a USB stick, a shared drive, or a folder Syncthing or "
             "OneDrive keeps in step) and bring in every other ward's logbook found there. Each ward's file "
             "is merged whole or not at all; a damaged or another trust's file is skipped and left as it is. "
-            "The folder then holds this whole logbook, concerns included: keep it as safe as this PC.",
+            "The folder then holds this whole logbook, concerns included: with the trust's sync passphrase "
+            "it is encrypted, and only PCs given the same passphrase can read it.",
             self,
         )
         intro.setWordWrap(True)
@@ -114,6 +115,12 @@ class SyncDialog(QDialog):
         line.addWidget(browse)
         form.addRow("Sync &folder:", folder_row)
         form.addRow("This &ward:", self.ward)
+        # Typed each time, never remembered: settings on a shared PC are readable by every login.
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Sync passphrase")
+        self.passphrase.setPlaceholderText("the trust's sync passphrase (encrypts the files)")
+        form.addRow("Pass&phrase:", self.passphrase)
         self.model = SyncStatusTableModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -175,6 +182,17 @@ class SyncDialog(QDialog):
         if not text:
             self.folder.setFocus()
             return
+        passphrase = self.passphrase.text() or None
+        if passphrase is not None:
+            from champion_desk.errors import ValidationError
+            from champion_desk.store.sealed import check_passphrase
+
+            try:
+                check_passphrase(passphrase)
+            except ValidationError as exc:
+                show_error(self, "Sync: not done", exc)
+                self.passphrase.setFocus()
+                return
         operation = run_with_progress(
             self,
             "Syncing",
@@ -184,6 +202,7 @@ class SyncDialog(QDialog):
             self.context.actor,
             ward_name=self.ward.text().strip() or None,
             label="Writing this logbook and merging the other wards' files…",
+            passphrase=passphrase,
         )
         try:
             self.report = operation.wait()
@@ -203,7 +222,12 @@ class SyncDialog(QDialog):
         if self.settings is not None:
             self.settings.sync_folder = Path(text)  # a USB stick mounts at the same place next week
         if self.report is not None:
-            self.log.setPlainText("\n".join(self.report.text_lines()))
+            plain = (
+                []
+                if passphrase
+                else ["Written unencrypted: type the trust's sync passphrase to encrypt this logbook's file."]
+            )
+            self.log.setPlainText("\n".join(plain + self.report.text_lines()))
             if self.report.merged:
                 self.context.data_changed.emit("*")
         self.refresh()

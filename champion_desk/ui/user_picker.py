@@ -194,8 +194,10 @@ class UserPickerDialog(QDialog):
             "active": True,
         }
         from champion_desk.domain import logbook
+        from champion_desk.domain.signing import check_self_added_role
 
         try:
+            check_self_added_role(self.db, values["role"])
             staff_id = logbook.save(self.db, "staff", values, actor=name or "unknown")
         except ValidationError as exc:
             self.add_error.setText(exc.message)

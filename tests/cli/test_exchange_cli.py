@@ -116,8 +116,28 @@ def test_export_backups_restore_merge_and_person_rights(desk, tmp_path):
     assert _staff_count(desk) == 8
     assert "Nothing to change" in run(desk, "merge", str(other)).stdout
 
-    person = run(desk, "export-person", "10234563", "--out", str(tmp_path / "mai.json"))
+    (tmp_path / "pass").write_text("three random words\n", encoding="utf-8")
+    person = run(
+        desk,
+        "export-person",
+        "10234563",
+        "--out",
+        str(tmp_path / "mai.json.age"),
+        "--passphrase-file",
+        str(tmp_path / "pass"),
+    )
     assert person.returncode == 0, person.stderr
+    assert "Nguyễn".encode() not in (tmp_path / "mai.json.age").read_bytes()
+    opened = run(
+        desk,
+        "unseal",
+        str(tmp_path / "mai.json.age"),
+        "--out",
+        str(tmp_path / "mai.json"),
+        "--passphrase-file",
+        str(tmp_path / "pass"),
+    )
+    assert opened.returncode == 0, opened.stderr
     assert (
         json.loads((tmp_path / "mai.json").read_text(encoding="utf-8"))["records"]["staff"]["display_name"]
         == "Nguyễn Thị Mai"

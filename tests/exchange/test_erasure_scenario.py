@@ -165,9 +165,18 @@ def test_a_renamed_colleague_named_everywhere_leaves_no_trace_and_places_stay(tm
     assert "Cedar Ward" in exported["unit"] and "Cedar a colleague" not in "".join(exported.values())
     # Concerns are counted per unit, month and theme in a manager's export, never listed.
     assert "incident" not in exported and "Cedar Ward" in exported["concern_counts"]
-    code, _, err = _cli("--db", str(path), "export", "--out", str(tmp_path / "full"), "--format", "csv", "--full")
+    (tmp_path / "pass").write_text("a long enough passphrase\n", encoding="utf-8")
+    code, _, err = _cli(
+        "--db", str(path), "export", "--out", str(tmp_path / "full.zip.age"), "--format", "csv", "--full",
+        "--passphrase-file", str(tmp_path / "pass"),
+    )  # fmt: skip
     assert code == 0, err
-    full = (tmp_path / "full" / "incident.csv").read_text(encoding="utf-8-sig")
+    import zipfile
+
+    from champion_desk.store.sealed import unseal_bytes
+
+    plain = unseal_bytes((tmp_path / "full.zip.age").read_bytes(), "a long enough passphrase", "full.zip.age")
+    full = zipfile.ZipFile(io.BytesIO(plain)).read("incident.csv").decode("utf-8-sig")
     assert "Met [erased] and" in full and "on Cedar Ward; time added" in full
     assert "Stacey" not in "".join(exported.values())
 

@@ -361,3 +361,38 @@ def test_the_briefing_data_carries_the_sync_line_for_its_footer(three_pcs):
         assert collect(db, Scope.last_months(3), full=False).sync_line == (
             "2 ward logbooks known; every one synced within 7 days."
         )
+
+
+def test_sealed_snapshots_round_trip_and_a_wrong_passphrase_skips_in_one_line(tmp_path):
+    from champion_desk.store import sealed
+
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "c").mkdir()
+    a = _ward(tmp_path / "a" / "ward.db", "Ash Ward")
+    b = _ward(tmp_path / "b" / "ward.db", "Birch Ward")
+    c = _ward(tmp_path / "c" / "ward.db", "Cedar Ward")
+    passphrase = "trust hub passphrase"
+    _sync(a, folder, passphrase=passphrase)
+    written = find_snapshots(folder)
+    assert len(written) == 1 and sealed.is_sealed(written[0])
+    assert b"Ash Ward" not in written[0].read_bytes() and b"Champion of" not in written[0].read_bytes()
+    report = _sync(b, folder, passphrase=passphrase)
+    assert [line.outcome for line in report.lines if line.path == written[0]] == ["merged"]
+    with open_database(b) as db:
+        assert records.find(db, "unit", name="Ash Ward")
+    before = {p: _digest(p) for p in find_snapshots(folder)}
+    for wrong in ("another passphrase", None):
+        report = _sync(c, folder, passphrase=wrong)
+        skipped = [line for line in report.lines if line.outcome == "skipped"]
+        assert len(skipped) == 2 and all("\n" not in line.text() for line in skipped)
+        assert all("passphrase" in line.text() for line in skipped)
+    assert {p: _digest(p) for p in before} == before
+    with open_database(c) as db:
+        assert not records.find(db, "unit", name="Ash Ward")
+    # Back at A: B's sealed snapshot (carrying A's and B's records) comes across with the passphrase.
+    report = _sync(a, folder, passphrase=passphrase)
+    with open_database(a) as db:
+        assert records.find(db, "unit", name="Birch Ward")

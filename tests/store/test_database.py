@@ -130,7 +130,7 @@ def test_every_documented_table_and_column_exists(db):
             "last_merged_at",
             "rows_received",
         },
-        "audit": {"at", "actor", "table", "record_id", "action", "changes"},
+        "audit": {"at", "actor", "table", "record_id", "action", "changes", "os_account", "pc_name"},
     }
     assert set(TABLE_DDL) == set(expected)
     for table, cols in expected.items():
@@ -167,6 +167,7 @@ RELEASED_MIGRATIONS = (
     "0014_audit_exports",
     "0015_sync_peer",
     "0016_planned_sessions",
+    "0017_audit_attribution",
 )
 
 

@@ -97,7 +97,7 @@ def test_every_record_dialog_names_its_controls(qtbot, ward_context, table):
 
 
 # Windows of their own that are not dialogs: the lock screen covers the screen as a plain widget.
-OTHER_WINDOWS = {"LockScreen"}
+OTHER_WINDOWS = {"LockScreen", "KioskWindow"}
 
 
 def window_classes() -> dict[str, type]:
@@ -127,6 +127,29 @@ def usage_file(tmp_path: Path) -> Path:
     return path
 
 
+def kiosk_today(context) -> QWidget:
+    """Return the sign-in screen over a session held today on the ward, three colleagues invited."""
+    import datetime as dt
+
+    from champion_desk.domain import logbook
+    from champion_desk.ui.kiosk import KioskWindow
+
+    db = context.db
+    trainer = db.scalar("SELECT id FROM staff WHERE is_champion = 1 ORDER BY display_name LIMIT 1")
+    invited = [r["id"] for r in db.query("SELECT id FROM staff WHERE is_champion = 0 ORDER BY display_name LIMIT 3")]
+    values = {
+        "tool_id": db.scalar("SELECT id FROM tool ORDER BY name LIMIT 1"),
+        "unit_id": db.scalar("SELECT id FROM unit ORDER BY name LIMIT 1"),
+        "trainer_id": trainer,
+        "held_on": dt.date.today().isoformat(),
+        "minutes": 30,
+        "format": "hands-on",
+        "starts_at": "14:00",
+    }
+    session_id = logbook.save_session(db, values, [], "t", invited=invited)
+    return KioskWindow(db, session_id, "t", None, pin.PinAttempts())
+
+
 # How each window is built for the check (record dialogs: through the registry, above).
 BUILDERS: dict[str, Callable[[Any, Path], QWidget]] = {
     "RecordDialog": None,  # the base of the record dialogs, each checked above
@@ -137,8 +160,12 @@ BUILDERS: dict[str, Callable[[Any, Path], QWidget]] = {
     "FirstRunDialog": lambda c, tmp: _import("first_run").FirstRunDialog(tmp / "champion-desk.db"),
     "ImportWizard": lambda c, tmp: _import("import_wizard").ImportWizard(c, None, ESR),
     "UsageWizard": lambda c, tmp: _import("usage_wizard").UsageWizard(c, None, usage_file(tmp)),
+    "KioskWindow": lambda c, tmp: kiosk_today(c),
     "LockScreen": lambda c, tmp: _import("lock_screen").LockScreen(pin.hash_pin("2468", n=2**10, r=8, p=1)),
     "PinSetupDialog": lambda c, tmp: _import("lock_screen").PinSetupDialog(None, 10),
+    "PassphraseDialog": lambda c, tmp: _import("passphrase_dialog").PassphraseDialog(
+        "Seal the export", "Choose a passphrase for the file.", True
+    ),
     "UnitsDialog": lambda c, tmp: _import("pages.people").UnitsDialog(
         c, _import("pages.operations").DeletionHistory(c)
     ),

@@ -87,10 +87,16 @@ def test_restore_dialog_lists_backups_and_restores(qtbot, ward_context, messages
 
 
 def test_export_person_and_erase_person(qtbot, ward_context, ward, tmp_path, monkeypatch):
+    from champion_desk.store import sealed
+    from champion_desk.ui import passphrase_dialog
+
     out = tmp_path / "mai.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    assert exchange_actions.export_person(ward_context, None, ward["a"]) == out
-    assert json.loads(out.read_text(encoding="utf-8"))["records"]["staff"]["staff_ref"] == "E100"
+    monkeypatch.setattr(passphrase_dialog, "ask_passphrase", lambda *a, **k: "three random words")
+    written = exchange_actions.export_person(ward_context, None, ward["a"])
+    assert written == tmp_path / "mai.json.age" and sealed.is_sealed(written) and not out.exists()
+    document = json.loads(sealed.unseal_bytes(written.read_bytes(), "three random words", written.name))
+    assert document["records"]["staff"]["staff_ref"] == "E100"
 
     shown = []
 

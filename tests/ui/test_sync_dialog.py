@@ -123,3 +123,18 @@ def test_a_ward_that_syncs_opens_on_its_own_unit(qapp, tmp_path):
         assert {u["name"] for u in records.find(db, "unit")} == {"Ward 7", "Birch Ward"}
         assert default_scope(db).units == ("Ward 7",)
         assert AppContext(db).scope.units == ("Ward 7",)
+
+
+def test_with_the_passphrase_the_snapshot_is_encrypted(qtbot, ward_context, tmp_path):
+    from champion_desk.exchange.sync import find_snapshots
+    from champion_desk.store import sealed
+
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    dialog = SyncDialog(ward_context)
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(folder))
+    dialog.passphrase.setText("trust hub passphrase")
+    dialog.sync()
+    assert [sealed.is_sealed(p) for p in find_snapshots(folder)] == [True]
+    assert "unencrypted" not in dialog.log.toPlainText()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from champion_desk.domain import vocab
+from PySide6.QtWidgets import QLabel
+
+from champion_desk.domain import patient_safety, vocab
 from champion_desk.domain.validation import NAME_MAX
 from champion_desk.ui.dialogs.base import RecordDialog
 from champion_desk.ui.widgets.fields import LongTextField, TextField
@@ -37,6 +39,18 @@ class IncidentDialog(RecordDialog):
         self.date_field("occurred_on", "&Date")
         self.add_field("description", "Descri&ption", LongTextField(4, "What was said or seen — no patient details"))
         self.add_field("root_cause", "Root &cause", LongTextField(2, "Why, as far as you know"))
+        # Shown only when the theme or severity points at patient harm: a reminder that is always
+        # there is read by nobody.
+        self.safety_reminder = QLabel(patient_safety.reminder(self.context.db), self)
+        self.safety_reminder.setObjectName("patientSafetyReminder")
+        self.safety_reminder.setWordWrap(True)
+        self.safety_reminder.setAccessibleName("Patient safety reminder")
+        self.safety_reminder.setStyleSheet("font-weight: bold;")
+        self.safety_reminder.hide()
+        self._form.addRow(self.safety_reminder)
+        for name in ("theme", "severity"):
+            self.fields[name].widget.currentIndexChanged.connect(self.show_safety_reminder)
+        self._after_load.append(self.show_safety_reminder)
         self.section("What was done", column=1)
         self.vocab_field("status", "&Status", vocab.ConcernStatus)
         self.add_field("response", "&Response", LongTextField(4, "“You said, we did”: what was done or explained"))
@@ -50,6 +64,12 @@ class IncidentDialog(RecordDialog):
         self.section("Raised by (confidential)", column=1, note=CONFIDENTIAL_NOTE)
         self.staff_field("raised_by", "Raised b&y", hint=CONFIDENTIAL_NOTE)
         self.link_date_to_status("status", "resolved_on", vocab.RESOLVED_STATUSES)
+
+    def show_safety_reminder(self) -> None:
+        """Show the incident-system reminder while the theme or severity points at patient harm."""
+        theme = self.fields["theme"].widget.value()
+        severity = self.fields["severity"].widget.value()
+        self.safety_reminder.setVisible(patient_safety.points_at_patient_harm(theme, severity))
 
     def defaults(self) -> dict[str, Any]:
         return {

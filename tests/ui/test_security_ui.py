@@ -1,0 +1,159 @@
+"""The app's side of issue 27: attributable audit rows, wrong PINs recorded, passphrases asked, the safety reminder."""
+
+from __future__ import annotations
+
+import pytest
+
+from champion_desk.domain import patient_safety
+from champion_desk.store import records
+from tests.ui.test_dialog_base import make_dialog
+
+
+@pytest.mark.parametrize(
+    ("theme", "severity", "shown"),
+    [
+        ("job security", "low", False),
+        ("job security", "medium", False),
+        ("job security", "high", True),
+        ("accuracy and trust", "low", False),
+        ("accuracy and trust", "medium", True),
+        ("ethics and liability", "medium", True),
+    ],
+)
+def test_the_concern_form_reminds_of_the_incident_system_when_harm_is_in_view(
+    qtbot, ward_context, theme, severity, shown
+):
+    dialog = make_dialog(qtbot, ward_context, "incident")
+    dialog.show()
+    assert not dialog.safety_reminder.isVisible()  # no theme chosen yet, medium by default
+    dialog.fields["theme"].widget.set_value(theme)
+    dialog.fields["severity"].widget.set_value(severity)
+    assert dialog.safety_reminder.isVisible() is shown
+    assert "Learn from Patient Safety Events" in dialog.safety_reminder.text()
+
+
+def test_the_reminder_names_the_trusts_own_system_once_set(qtbot, ward_context, db):
+    patient_safety.set_reminder(db, "  Report harm on Datix   as well.\n", "t")
+    dialog = make_dialog(qtbot, ward_context, "incident")
+    assert dialog.safety_reminder.text() == "Report harm on Datix as well."
+    with pytest.raises(Exception) as caught:
+        patient_safety.set_reminder(db, "x" * 301, "t")
+    assert getattr(caught.value, "field", None) == "reminder"
+    assert patient_safety.set_reminder(db, "", "t") == patient_safety.DEFAULT_REMINDER
+
+
+def test_a_save_in_the_app_records_the_os_account_and_pc(qtbot, ward_context, db):
+    dialog = make_dialog(qtbot, ward_context, "unit")
+    dialog.fields["name"].widget.set_value("Rowan Ward")
+    assert dialog.save()
+    row = db.one("SELECT * FROM audit WHERE record_id = ?", (dialog.saved_id,))
+    assert row["actor"] == ward_context.actor
+    assert row["os_account"] == records.os_account() and row["os_account"]
+    assert row["pc_name"] == records.pc_name() and row["pc_name"]
+
+
+def test_wrong_app_pins_and_the_lock_out_are_audit_rows_without_a_name(ward_context, db):
+    from champion_desk.domain import pin
+    from champion_desk.domain.signing import record_wrong_app_pin
+
+    for failures in range(1, pin.FREE_TRIES + 1):
+        record_wrong_app_pin(db, ward_context.actor, failures)
+    rows = db.query("SELECT * FROM audit WHERE action = 'security' ORDER BY at")
+    assert [r["record_id"] for r in rows].count(records.WRONG_APP_PIN) == pin.FREE_TRIES
+    assert [r["record_id"] for r in rows].count(records.APP_LOCKED_OUT) == 1
+    assert all(r["os_account"] == records.os_account() for r in rows)
+    assert all(ward_context.actor not in r["changes"] for r in rows)
+
+
+def test_the_lock_screen_reports_each_wrong_pin(qtbot, settings):
+    from champion_desk.domain import pin
+    from champion_desk.ui.lock_screen import LockScreen, remembered_attempts
+
+    seen = []
+    screen = LockScreen(pin.hash_pin("4821"), remembered_attempts(settings, on_wrong=seen.append))
+    qtbot.addWidget(screen)
+    for typed in ("1111", "2222", "4821"):
+        screen.pin_edit.setText(typed)
+        screen.try_unlock()
+    assert seen == [1, 2]
+
+
+def test_the_passphrase_dialog_refuses_short_and_mismatched_passphrases(qtbot):
+    from champion_desk.ui.passphrase_dialog import PassphraseDialog
+
+    dialog = PassphraseDialog("Encrypt", "why", confirm=True)
+    qtbot.addWidget(dialog)
+    dialog.first.setText("short")
+    dialog.second.setText("short")
+    dialog.try_accept()
+    assert dialog.passphrase is None and "12 characters" in dialog.message.text()
+    dialog.first.setText("three random words")
+    dialog.second.setText("three random wordz")
+    dialog.try_accept()
+    assert dialog.passphrase is None and "not the same" in dialog.message.text()
+    dialog.second.setText("three random words")
+    dialog.try_accept()
+    assert dialog.passphrase == "three random words" and not dialog.first.text()
+
+
+def test_the_export_dialog_seals_a_full_export(qtbot, ward_context, db, tmp_path, monkeypatch):
+    from champion_desk.store import sealed
+    from champion_desk.ui import passphrase_dialog
+    from champion_desk.ui.exchange_dialogs import ExportDialog
+
+    monkeypatch.setattr(passphrase_dialog, "ask_passphrase", lambda *a, **k: "three random words")
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.information", lambda *a, **k: None)
+    dialog = ExportDialog(ward_context)
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "mine.xlsx"))
+    dialog.full.setChecked(True)
+    dialog.export()
+    out = tmp_path / "mine.xlsx.age"
+    assert sealed.is_sealed(out) and not (tmp_path / "mine.xlsx").exists()
+    assert sealed.unseal_bytes(out.read_bytes(), "three random words", out.name)[:2] == b"PK"
+    assert db.scalar("SELECT os_account FROM audit WHERE record_id = ?", (records.FULL_EXPORT,))
+
+
+def test_adding_yourself_cannot_claim_a_managers_role_once_anyone_is_listed(qtbot, ward_context, db):
+    from champion_desk.ui.user_picker import UserPickerDialog
+
+    dialog = UserPickerDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Pat Newcomer")
+    dialog.role.setEditText("Ward Manager")
+    assert dialog.add_yourself() is None
+    assert "roster" in dialog.add_error.text()
+    assert not records.find(db, "staff", display_name="Pat Newcomer")
+    dialog.role.setEditText("staff nurse")
+    assert dialog.add_yourself() is not None
+
+
+def test_the_first_person_in_an_empty_logbook_may_be_the_manager(db):
+    from champion_desk.domain.signing import check_self_added_role
+
+    check_self_added_role(db, "ward manager")
+    records.insert(db, "staff", {"display_name": "First"}, "t")
+    with pytest.raises(Exception) as caught:
+        check_self_added_role(db, "matron")
+    assert getattr(caught.value, "field", None) == "role"
+    check_self_added_role(db, "healthcare assistant")
+
+
+def test_back_up_to_a_stick_is_sealed_and_beside_the_logbook_plain(
+    qtbot, ward_context, db, tmp_path, tmp_path_factory, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    from champion_desk.store import sealed
+    from champion_desk.ui import exchange_actions, passphrase_dialog
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(passphrase_dialog, "ask_passphrase", lambda *a, **k: "three random words")
+    stick = tmp_path_factory.mktemp("usb") / "ward.db"  # outside the logbook's folder
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(stick), ""))
+    written = exchange_actions.backup_to(ward_context, None)
+    assert written == stick.with_name("ward.db.age") and sealed.is_sealed(written)
+    beside = db.path.parent / "copy.db"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(beside), ""))
+    assert exchange_actions.backup_to(ward_context, None) == beside
+    assert beside.read_bytes().startswith(b"SQLite format 3")
