@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from champion_desk.domain.scope import parse_date
+from champion_desk.commands.options import DATE_METAVAR, day_arg
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "trust: 60 units, 6,000 staff, 5 years (default: hospital)",
     )
     p.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
-    p.add_argument("--end", metavar="YYYY-MM-DD", help="last day of the story (default: today)")
+    p.add_argument("--end", metavar=DATE_METAVAR, help="last day of the story (default: today)")
     p.set_defaults(handler=cmd_demo)
 
 
@@ -31,7 +31,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from champion_desk.commands.options import db_path, open_for_command
     from champion_desk.domain.demo import generate_demo
 
-    end = parse_date(args.end, "end") if args.end else None
+    end = day_arg(args.end, "end") if args.end else None
     started = time.perf_counter()
     with open_for_command(args, write=True, create=True) as db:
         summary = generate_demo(db, args.scale, seed=args.seed, end=end, actor="demo")

@@ -10,12 +10,26 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from champion_desk.domain.scope import Scope, parse_date
-from champion_desk.errors import ChampionDeskError
+from champion_desk.domain.dates import parse_uk_date
+from champion_desk.domain.scope import Scope
+from champion_desk.errors import ChampionDeskError, ValidationError
 from champion_desk.paths import chosen_db_path, demo_db_path, is_demo_path
 
 if TYPE_CHECKING:
     from champion_desk.store.connection import Database
+
+
+# Dates on the command line are read as the app reads them: day first, as typed on a UK ward.
+DATE_METAVAR = "DATE"
+DATE_FORMS = "15/03/2026, 15 Mar 2026, 2026-03-15 or today"
+
+
+def day_arg(text: str, field: str) -> dt.date:
+    """Return the day a command-line date names (see domain.dates.parse_uk_date); ValidationError names the option."""
+    try:
+        return parse_uk_date(text, field=field)
+    except ValidationError as error:
+        raise ValidationError(field, error.rule, f"{field}: {error.message}") from None
 
 
 def add_scope_options(parser: argparse.ArgumentParser, default_months: int) -> None:
@@ -23,10 +37,10 @@ def add_scope_options(parser: argparse.ArgumentParser, default_months: int) -> N
     parser.add_argument(
         "--from",
         dest="date_from",
-        metavar="YYYY-MM-DD",
-        help=f"first day (default: {default_months} months before --to)",
+        metavar=DATE_METAVAR,
+        help=f"first day, e.g. {DATE_FORMS} (default: {default_months} months before --to)",
     )
-    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day, inclusive (default: today)")
+    parser.add_argument("--to", dest="date_to", metavar=DATE_METAVAR, help="last day, inclusive (default: today)")
     parser.add_argument(
         "--unit", dest="units", action="append", default=[], metavar="NAME", help="limit to this unit (repeatable)"
     )
@@ -38,9 +52,9 @@ def add_scope_options(parser: argparse.ArgumentParser, default_months: int) -> N
 
 def scope_from_args(args: argparse.Namespace) -> Scope:
     """Build the Scope the scope options describe (dates checked, names kept as given)."""
-    date_to = parse_date(args.date_to, "to") if args.date_to else dt.date.today()
+    date_to = day_arg(args.date_to, "to") if args.date_to else dt.date.today()
     if args.date_from:
-        return Scope(parse_date(args.date_from, "from"), date_to, tuple(args.units), tuple(args.tools))
+        return Scope(day_arg(args.date_from, "from"), date_to, tuple(args.units), tuple(args.tools))
     return Scope.last_months(args.default_months, date_to, args.units, args.tools)
 
 

@@ -7,8 +7,7 @@ import datetime as dt
 import json
 import sys
 
-from champion_desk.commands.options import open_for_command
-from champion_desk.domain.scope import parse_date
+from champion_desk.commands.options import DATE_METAVAR, day_arg, open_for_command
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--within", type=int, default=30, metavar="DAYS", help="refreshers falling due within DAYS (default 30)"
     )
-    p.add_argument("--on", metavar="YYYY-MM-DD", help="as things stand on this day (default: today)")
+    p.add_argument("--on", metavar=DATE_METAVAR, help="as things stand on this day (default: today)")
     p.add_argument("--json", action="store_true", help="print JSON rows")
     p.set_defaults(handler=cmd_due)
 
@@ -34,8 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("calendar", help="planned sessions as a calendar file (.ics) for Outlook and phones")
     p.add_argument("--out", required=True, metavar="FILE.ics", help="where to write the calendar file")
-    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first day (default: today)")
-    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day (default: a year from --from)")
+    p.add_argument("--from", dest="date_from", metavar=DATE_METAVAR, help="first day (default: today)")
+    p.add_argument("--to", dest="date_to", metavar=DATE_METAVAR, help="last day (default: a year from --from)")
     p.add_argument(
         "--unit", dest="units", action="append", default=[], metavar="NAME", help="limit to this unit (repeatable)"
     )
@@ -49,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _on(args: argparse.Namespace) -> dt.date:
-    return parse_date(args.on, "on") if args.on else dt.date.today()
+    return day_arg(args.on, "on") if args.on else dt.date.today()
 
 
 def cmd_due(args: argparse.Namespace) -> int:
@@ -90,8 +89,8 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from champion_desk.errors import ValidationError
     from champion_desk.exchange.calendar import write_calendar
 
-    date_from = parse_date(args.date_from, "from") if args.date_from else dt.date.today()
-    date_to = parse_date(args.date_to, "to") if args.date_to else date_from + dt.timedelta(days=PLANNED_DAYS_AHEAD)
+    date_from = day_arg(args.date_from, "from") if args.date_from else dt.date.today()
+    date_to = day_arg(args.date_to, "to") if args.date_to else date_from + dt.timedelta(days=PLANNED_DAYS_AHEAD)
     if date_to < date_from:
         raise ValidationError("to", "not before --from", "--to must not be before --from.")
     out = refuse_protected_output(args, args.out)

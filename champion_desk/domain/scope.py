@@ -94,8 +94,8 @@ class Scope:
         return f"{units} · {tools}"
 
     def describe(self) -> str:
-        """Return a one-line human description, e.g. '2026-01-01 to 2026-03-31 · all units · all tools'."""
-        return f"{self.date_from.isoformat()} to {self.date_to.isoformat()} · {self._which()}"
+        """Return a one-line human description, e.g. '1 Jan 2026 to 31 Mar 2026 · all units · all tools'."""
+        return f"{format_uk_date(self.date_from)} to {format_uk_date(self.date_to)} · {self._which()}"
 
     def caption(self) -> str:
         """Return the description a person reads on screen, e.g. '1 Jan 2026 to 31 Mar 2026 · all units · all tools'.

@@ -134,10 +134,12 @@ def test_an_unknown_status_word_is_an_error_on_its_line_and_nothing_is_written(t
 
 
 BAD_DATES = [
-    ("9999-12-31", "9999-12-31 is not in the years 1900 to 2199"),
-    ("0001-01-01", "0001-01-01 is not in the years 1900 to 2199"),
-    ("2200-01-01", "2200-01-01 is not in the years 1900 to 2199"),
-    ("2026-02-30", "'2026-02-30' is not a date written YYYY-MM-DD"),
+    ("9999-12-31", "31 Dec 9999 is outside the dates this logbook keeps (1 Jan 2000 to 31 Dec 2100)"),
+    ("0001-01-01", "1 Jan 1 is outside the dates this logbook keeps"),
+    ("2200-01-01", "1 Jan 2200 is outside the dates this logbook keeps"),
+    ("2026-02-30", "There is no 30 February 2026."),
+    ("30/02/2026", "There is no 30 February 2026."),
+    ("15/13/2026", "There is no month 13: dates are written day first"),
 ]
 # Every command that takes --from/--to; a command that writes a file names it, to check it is not written.
 SCOPED = [
@@ -164,16 +166,19 @@ def test_every_from_and_to_is_one_line_outside_the_years(tmp_path, logbook, comm
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("series", "training", "--bucket", "week", "--from", "1900-01-01"), "weeks; a series has at most 1,200"),
+        (("series", "training", "--bucket", "week", "--from", "01/01/2000"), "weeks; a series has at most 1,200"),
         (
-            ("series", "concerns", "--bucket", "month", "--from", "1900-01-01", "--to", "2199-12-31"),
-            "makes 3,600 months; a series has at most 1,200",
+            ("series", "concerns", "--bucket", "month", "--from", "1 Jan 2000", "--to", "31/12/2100"),
+            "makes 1,212 months; a series has at most 1,200",
         ),
         (
-            ("briefing", "--out", "{out}", "--from", "1900-01-01", "--to", "2199-12-31"),
+            ("briefing", "--out", "{out}", "--from", "2000-01-01", "--to", "2100-12-31"),
             "months; a series has at most 1,200",
         ),
-        (("demo", "--scale", "ward", "--end", "9999-12-31"), "end: 9999-12-31 is not in the years 1900 to 2199"),
+        (
+            ("demo", "--scale", "ward", "--end", "9999-12-31"),
+            "end: 31 Dec 9999 is outside the dates this logbook keeps",
+        ),
     ],
 )
 def test_too_long_a_series_is_one_line(tmp_path, logbook, args, message):
@@ -293,3 +298,10 @@ def test_out_paths_that_cannot_be_written_are_refused_in_one_line(tmp_path, logb
         message = r"."  # the unknown colleague is named first (before the file is tried): one line all the same
     assert_one_line_refusal(done, seconds, peak, message)
     assert _contents(logbook) == before
+
+
+@pytest.mark.parametrize("typed", ["01/09/2026", "1/9/26", "1 Sep 2026", "2026-09-01", "01-09-2026"])
+def test_dates_on_the_command_line_are_read_day_first_as_in_the_app(tmp_path, logbook, typed):
+    done, _, _ = run_measured(tmp_path, logbook, "stats", "--from", typed, "--to", "30/11/2026")
+    assert done.returncode == 0, done.stderr
+    assert "Scope: 1 Sep 2026 to 30 Nov 2026" in done.stdout

@@ -63,6 +63,6 @@ def test_demo_is_identical_across_processes(tmp_path):
 
 
 def test_bad_end_date_is_one_clear_line(tmp_path):
-    result = run("--db", str(tmp_path / "x.db"), "demo", "--scale", "ward", "--end", "30/06/2026")
-    assert result.returncode == 1 and "end" in result.stderr and "YYYY-MM-DD" in result.stderr
+    result = run("--db", str(tmp_path / "x.db"), "demo", "--scale", "ward", "--end", "31/06/2026")
+    assert result.returncode == 1 and "end: There is no 31 June 2026." in result.stderr
     assert "Traceback" not in result.stderr

@@ -21,9 +21,9 @@ def test_next_steps_json_and_text(db, db_path):
     rules = {s["rule"] for s in out["suggestions"]}
     # No training at all on a live unit, and no success story: both call for action.
     assert {"low_coverage", "story_gap"} <= rules
-    assert out["scope"] == "2026-08-27 to 2026-11-26 · all units · all tools"
+    assert out["scope"] == "27 Aug 2026 to 26 Nov 2026 · all units · all tools"
     text = subprocess.run(args + ["--limit", "1"], capture_output=True, text=True, check=True).stdout
-    assert text.startswith("Next steps for 2026-08-27 to 2026-11-26") and "Why:" in text and "Do:" in text
+    assert text.startswith("Next steps for 27 Aug 2026 to 26 Nov 2026") and "Why:" in text and "Do:" in text
     bad = subprocess.run(args + ["--unit", "Nowhere"], capture_output=True, text=True)
     assert (
         bad.returncode == 1

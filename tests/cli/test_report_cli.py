@@ -58,7 +58,7 @@ def test_two_briefings_ending_a_day_apart_cover_the_same_months(sample_path, tmp
         texts.append(pdf_text(out).replace(end, ""))
     assert "1 Aug 2026 to 31 Oct 2026" in texts[0] and "1 Sep 2026 to 30 Nov 2026" in texts[1]
     out = capsys.readouterr().out
-    assert "2026-08-01 to 2026-10-31" in out and "2026-09-01 to 2026-11-30" in out
+    assert "1 Aug 2026 to 31 Oct 2026" in out and "1 Sep 2026 to 30 Nov 2026" in out
 
 
 def test_briefing_default_period_is_the_last_three_months(sample_path, tmp_path, capsys):
