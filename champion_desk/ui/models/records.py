@@ -103,6 +103,9 @@ class RecordTableModel(QAbstractTableModel):
     # The column a row is read by (an idea's or story's title): when the columns must narrow to
     # fit, it keeps what the others leave at their narrowest instead of shrinking with them.
     MAIN_COLUMN: ClassVar[str | None] = None
+    # Columns a narrow list leaves out, first to last, so the main column stays readable without
+    # scrolling sideways (a master-detail page shows them in its detail panel anyway).
+    HIDE_WHEN_NARROW: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -392,6 +395,8 @@ class StaffTableModel(RecordTableModel):
 
     NOUN = ("person", "people")
     DEFAULT_SORT = ("display_name", Qt.SortOrder.AscendingOrder)
+    MAIN_COLUMN = "display_name"
+    HIDE_WHEN_NARROW = ("sessions_attended", "last_trained", "active", "is_champion", "staff_ref")
     COLUMNS = (
         Column("display_name", "Name", "name"),
         Column("role", "Role"),

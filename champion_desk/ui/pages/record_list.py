@@ -213,6 +213,11 @@ class RecordTable(QWidget):
             # Rows usually arrive before the scroll bar shows: leave its room, or the list would
             # scroll sideways by what it takes.
             available -= bar.sizeHint().width()
+        hidden = self._columns_left_out(columns, main, heads, wanted, floors, available)
+        for c in range(len(columns)):
+            self.view.setColumnHidden(c, c in hidden)
+            if c in hidden:
+                wanted[c] = floors[c] = heads[c] = 0
         if main is not None:
             others = sum(f for c, f in enumerate(floors) if c != main)
             floors[main] = max(heads[main], min(wanted[main], available - others, 360))
@@ -222,7 +227,9 @@ class RecordTable(QWidget):
         widths = [min(max(min(width, cap), floor), 360) for width, floor in zip(wanted, floors)]
         # The cap moves in steps of 10 px: what it leaves over the width comes off the widest other
         # text column (down to its header), so the list never scrolls sideways for a few pixels.
-        shrinkable = [c for c, col in enumerate(columns) if col.kind in ("name", "text") and c != main]
+        shrinkable = [
+            c for c, col in enumerate(columns) if col.kind in ("name", "text") and c != main and c not in hidden
+        ]
         excess = sum(widths) - available
         for column in sorted(shrinkable, key=lambda c: -widths[c]):
             if excess <= 0:
@@ -232,7 +239,24 @@ class RecordTable(QWidget):
                 widths[column] -= cut
                 excess -= cut
         for column, width in enumerate(widths):
-            self.view.setColumnWidth(column, width)
+            if column not in hidden:
+                self.view.setColumnWidth(column, width)
+
+    def _columns_left_out(
+        self, columns, main: int | None, heads: list[int], wanted: list[int], floors: list[int], available: int
+    ) -> set[int]:
+        """Return the columns to leave out so the main column keeps a third of a narrow list (see HIDE_WHEN_NARROW)."""
+        hidden: set[int] = set()
+        if main is None:
+            return hidden
+        readable = max(heads[main], min(wanted[main], available // 3))
+        keys = [col.key for col in columns]
+        for key in self.model.HIDE_WHEN_NARROW:
+            others = sum(f for c, f in enumerate(floors) if c != main and c not in hidden)
+            if others + readable <= available:
+                break
+            hidden.add(keys.index(key))
+        return hidden
 
     def select_ids(self, record_ids: list[str], current: str | None = None) -> None:
         """Select the rows of these records (those still shown)."""
