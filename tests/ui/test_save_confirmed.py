@@ -113,3 +113,28 @@ def test_a_session_says_how_many_attended(qtbot, window, ward_context, ward):
         dialog.attendees.add_person(pickers.staff_member(ward_context.db, ward[key]))
     assert dialog.save()
     assert window.statusBar().currentMessage().startswith("Saved the training session of 20 Nov 2026 with 2 attendees.")
+
+
+def test_switching_user_forgets_what_the_last_person_could_undo(qtbot, window, ward_context, db, ward):
+    dialog = make_dialog(qtbot, ward_context, "incident")
+    dialog.fields["theme"].widget.set_value("privacy and data")
+    dialog.fields["occurred_on"].widget.set_value("2026-11-02")
+    assert dialog.save()
+    assert window.undo_button.isVisibleTo(window)
+    manager = records.get(db, "staff", ward["manager"])
+    ward_context.set_user({"id": manager["id"], "display_name": manager["display_name"], "role": manager["role"]})
+    assert not window.undo_button.isVisibleTo(window) and not window.undo_action.isEnabled()
+    window.undo()  # Ctrl+Z as the manager: nothing of the champion's is taken back
+    assert records.get(db, "incident", dialog.saved_id)["deleted_at"] is None
+
+
+def test_a_session_signed_into_since_it_was_saved_is_not_taken_back(qtbot, window, ward_context, db, ward, messages):
+    session = logbook.save_session(db, session_values(ward), [{"staff_id": ward["a"]}], "t")
+    window.deletions.added("training_session", session, "training session of 20 Nov 2026")
+    # Someone signs in at the sign-in screen afterwards: the session now has a second attendee.
+    logbook.save_session(db, {}, [{"staff_id": ward["a"]}, {"staff_id": ward["b"]}], "t", session)
+    window.undo()
+    assert records.get(db, "training_session", session)["deleted_at"] is None
+    assert len(records.find(db, "attendance", session_id=session)) == 2
+    assert "has changed since it was saved" in messages[-1][2]
+    assert not window.undo_button.isVisibleTo(window)

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.context import AppContext
 
 
@@ -31,6 +32,7 @@ class Addition:
     table: str
     record_ids: tuple[str, ...]
     description: str
+    saved: Any = None  # domain.logbook.Before as saved: Undo refuses once the record has changed since
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Edit:
     record_ids: tuple[str, ...]
     description: str
     before: Any  # domain.logbook.Before, imported only when a form saves
+    saved: Any = None  # the record as the edit left it: Undo refuses once it has changed since
 
 
 Change = Deletion | Addition | Edit
@@ -56,8 +59,10 @@ class DeletionHistory(QObject):
         super().__init__(parent)
         self.context = context
         self._done: list[Change] = []
-        # Undo must never restore into another file than the one it deleted from.
+        # Undo must never restore into another file than the one it deleted from, nor take back
+        # one person's work in another's name after "Switch user".
         context.database_replaced.connect(self.clear)
+        context.user_changed.connect(self.clear)
 
     def delete(self, table: str, record_ids: list[str], description: str) -> Deletion:
         """Tombstone records in one transaction and remember them for undo.
@@ -79,7 +84,7 @@ class DeletionHistory(QObject):
 
     def added(self, table: str, record_id: str, description: str) -> Addition:
         """Remember a record just saved as new, so Undo can take it back; say so in the status bar."""
-        done = Addition(table, (record_id,), description)
+        done = Addition(table, (record_id,), description, self._as_saved(table, record_id))
         self._done.append(done)
         self.changed.emit()
         self.context.status_message.emit(f"Saved the {description}. Press Ctrl+Z (or Undo) to take it back.")
@@ -87,13 +92,32 @@ class DeletionHistory(QObject):
 
     def edited(self, before: Any, description: str) -> Edit:
         """Remember an edit just saved (``before``: the logbook.Before it replaced), so Undo can put it back."""
-        done = Edit(before.table, (before.record_id,), description, before)
+        done = Edit(
+            before.table, (before.record_id,), description, before, self._as_saved(before.table, before.record_id)
+        )
         self._done.append(done)
         self.changed.emit()
         self.context.status_message.emit(
             f"Saved your changes to the {description}. Press Ctrl+Z (or Undo) to put them back."
         )
         return done
+
+    def _as_saved(self, table: str, record_id: str) -> Any:
+        from champion_desk.domain import logbook
+
+        try:
+            return logbook.before_edit(self.context.db, table, record_id)
+        except ChampionDeskError:
+            return None
+
+    def _changed_since(self, change: Change) -> bool:
+        """Return True when a saved record is no longer as it was saved (signed into since, edited elsewhere)."""
+        saved = getattr(change, "saved", None)
+        if saved is None:
+            return False
+        now = self._as_saved(change.table, change.record_ids[0])
+        # Gone since (deleted elsewhere): the undo itself says so.
+        return now is not None and now != saved
 
     def can_undo(self) -> bool:
         """Return True when there is a change to undo."""
@@ -111,6 +135,15 @@ class DeletionHistory(QObject):
         from champion_desk.domain import logbook
 
         last = self._done[-1]
+        if self._changed_since(last):
+            # Taking it back now would also take back what was added to it since (attendees who
+            # signed in at the kiosk, another change): forget it instead, and say so.
+            self._done.pop()
+            self.changed.emit()
+            raise ChampionDeskError(
+                f"The {last.description} has changed since it was saved, so it was not undone. "
+                "Change or delete it from its page if it is wrong."
+            )
         db, actor = self.context.db, self.context.actor
         with db.transaction():
             if isinstance(last, Edit):
