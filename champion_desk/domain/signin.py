@@ -16,23 +16,51 @@ from champion_desk.errors import ValidationError
 from champion_desk.store import records
 from champion_desk.store.connection import Database
 
+# The printed sheet and the sign-in screen show a session by the first characters of its id;
+# those find it as the whole id does (a colleague types what the sheet shows).
+SHORT_ID = 8
+
+
+def short_id(session_id: str) -> str:
+    """Return how a session's id is printed and shown: its first SHORT_ID characters."""
+    return session_id[:SHORT_ID]
+
+
+def session_details(db: Database, ref: str) -> dict[str, Any]:
+    """Return the live session whose id is ``ref`` or starts with it (at least SHORT_ID characters),
+    with its tool, unit and trainer names. Raises ValidationError (field ``session``) otherwise."""
+    text = ref.strip().lower()
+    rows = (
+        db.query(
+            """SELECT ts.*, t.name AS tool_name, u.name AS unit_name, tr.display_name AS trainer_name
+                 FROM training_session ts JOIN tool t ON t.id = ts.tool_id JOIN unit u ON u.id = ts.unit_id
+                 LEFT JOIN staff tr ON tr.id = ts.trainer_id
+                WHERE substr(ts.id, 1, length(?)) = ? AND ts.deleted_at IS NULL
+                LIMIT 2""",
+            (text, text),
+        )
+        if len(text) >= SHORT_ID
+        else []
+    )
+    if len(rows) != 1:
+        found = "more than one session" if rows else "no training session"
+        raise ValidationError(
+            "session",
+            "must name one existing session",
+            f"There is {found} with id {ref.strip()!r} (the id on its sign-in sheet, {SHORT_ID} characters or more).",
+        )
+    return rows[0]
+
 
 def kiosk_session(db: Database, session_id: str, today: dt.date | None = None) -> dict[str, Any]:
     """Return the session to sign in to, with tool and unit names; it must be live and dated today.
 
-    Raises ValidationError (field ``session``) otherwise: a planned session opens on its day, and
-    a past one is entered from its sheet in the session form.
+    ``session_id`` may be its short id (see :func:`session_details`). Raises ValidationError (field
+    ``session``) otherwise: a planned session opens on its day, and a past one is entered from its
+    sheet in the session form.
     """
     today = today or dt.date.today()
-    row = db.one(
-        """SELECT ts.*, t.name AS tool_name, u.name AS unit_name, tr.display_name AS trainer_name
-             FROM training_session ts JOIN tool t ON t.id = ts.tool_id JOIN unit u ON u.id = ts.unit_id
-             LEFT JOIN staff tr ON tr.id = ts.trainer_id
-            WHERE ts.id = ? AND ts.deleted_at IS NULL""",
-        (session_id,),
-    )
-    if row is None:
-        raise ValidationError("session", "must name an existing session", f"No training session with id {session_id}.")
+    row = session_details(db, session_id)
     if row["held_on"] != today.isoformat():
         raise ValidationError(
             "session",

@@ -16,7 +16,6 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 from champion_desk import outfiles
 from champion_desk.domain import pickers, signin
 from champion_desk.domain.dates import format_uk_date
-from champion_desk.errors import NotFoundError
 from champion_desk.report.briefing import esc
 from champion_desk.report.fonts import BOLD, REGULAR, register_fonts
 from champion_desk.report.styles import INK, MUTED, PAPERS, PRIMARY_LIGHT, RULE, styles, table_style
@@ -28,21 +27,8 @@ MARGIN = 14 * mm
 ROW_HEIGHT = 9 * mm
 
 
-def _session(db: Database, session_id: str) -> dict[str, Any]:
-    row = db.one(
-        """SELECT ts.*, t.name AS tool_name, u.name AS unit_name, tr.display_name AS trainer_name
-             FROM training_session ts JOIN tool t ON t.id = ts.tool_id JOIN unit u ON u.id = ts.unit_id
-             LEFT JOIN staff tr ON tr.id = ts.trainer_id
-            WHERE ts.id = ? AND ts.deleted_at IS NULL""",
-        (session_id,),
-    )
-    if row is None:
-        raise NotFoundError(f"No training session with id {session_id}.")
-    return row
-
-
 def default_file_name(db: Database, session_id: str) -> str:
-    s = _session(db, session_id)
+    s = signin.session_details(db, session_id)
     return f"Sign-in sheet {s['held_on']} {pickers.fold(s['tool_name']).replace(' ', '-')}.pdf"
 
 
@@ -73,7 +59,8 @@ def _tick_box() -> Table:
 def build_sheet(db: Database, session_id: str) -> bytes:
     """Return the sign-in sheet of a session as PDF bytes (A4 portrait)."""
     register_fonts()
-    s = _session(db, session_id)
+    s = signin.session_details(db, session_id)
+    session_id = s["id"]
     st = styles()
     # Accent-blind name order (Łukasz among the Ls), as people look for themselves.
     invited = sorted(
@@ -141,7 +128,7 @@ def build_sheet(db: Database, session_id: str) -> bytes:
             "The trainer ticks <b>Signed off</b> only after checking you can use the tool safely.",
             small,
         ),
-        Paragraph(f"{esc(PRIVACY_LINE)}. Session {esc(session_id[:8])} · {len(invited)} invited.", small),
+        Paragraph(f"{esc(PRIVACY_LINE)}. Session {esc(signin.short_id(session_id))} · {len(invited)} invited.", small),
     ]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(

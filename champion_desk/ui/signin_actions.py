@@ -31,7 +31,7 @@ def open_kiosk(context: AppContext, session_id: str, parent: QWidget | None = No
     if refusal:
         QMessageBox.warning(parent, "Sign-in screen", refusal)
         return None
-    kiosk = KioskWindow(context.db, session_id, context.actor, settings.pin_hash, remembered_attempts(settings))
+    kiosk = KioskWindow(context.db, session["id"], context.actor, settings.pin_hash, remembered_attempts(settings))
     _OPEN.append(kiosk)
 
     def finished() -> None:

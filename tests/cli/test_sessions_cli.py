@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 import time
@@ -65,8 +66,15 @@ def test_signin_sheet_lists_the_invited_in_name_order_with_the_privacy_line(db, 
     ):
         assert words in text, words
     assert "E100" in text  # Mai's staff number, to match a scanned badge later
-    missing = _run(db_path, "signin-sheet", "no-such-id", "--out", str(tmp_path / "x.pdf"))
-    assert missing.returncode == 1 and "No training session with id no-such-id" in missing.stderr
+    # The sheet prints the session's short id: typed back, it finds the same session.
+    printed = re.search(r"Session ([0-9a-f]{8}) ·", text).group(1)
+    assert ward["planned_full"].startswith(printed)
+    again = tmp_path / "again.pdf"
+    assert _run(db_path, "signin-sheet", printed.upper(), "--out", str(again)).returncode == 0
+    assert "\n".join(page.extract_text() for page in PdfReader(again).pages) == text
+    for wrong in ("no-such-id", printed[:5]):
+        missing = _run(db_path, "signin-sheet", wrong, "--out", str(tmp_path / "x.pdf"))
+        assert missing.returncode == 1 and f"There is no training session with id '{wrong}'" in missing.stderr
     assert not (tmp_path / "x.pdf").exists()
 
 
