@@ -102,7 +102,8 @@ class ExportDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.full = QCheckBox(
-            "Include every colleague's name and the concern text and notes (your own copy, encrypted with a passphrase)",
+            # Short enough for a 1024 px screen; the tooltip says what the manager's copy leaves out.
+            "Full copy: every name, concern text and notes (encrypted with a passphrase)",
             self,
         )
         self.full.setToolTip(
