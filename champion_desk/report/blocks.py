@@ -3,7 +3,7 @@
 Text made safe and short (``esc``, ``shorten``), dates as a noticeboard writes them, the footer that
 counts pages, and ``Blocks``: paragraphs, headings, the ruled table, figure tiles, chart pairs and
 the note drawn in a chart's place. Nothing here knows a section: the sections import these, never
-the other way round (docs/architecture.md, "report/ is drawn from the bottom up").
+the other way round (docs/architecture.md, "The reports are drawn from the bottom up").
 """
 
 from __future__ import annotations
