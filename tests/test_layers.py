@@ -71,6 +71,13 @@ def copy_of_the_package(tmp_path):
             "def f():\n    from champion_desk.ui import scope_bar",
             "The window is built from the top down",
         ),
+        # The circle report/ had before the drawing helpers moved out of the briefing into blocks.py.
+        (
+            "report/ideas_section.py",
+            "def f():\n    from champion_desk.report import briefing",
+            "The reports are drawn from the bottom up",
+        ),
+        ("report/blocks.py", "from champion_desk.report import meeting", "The reports are drawn from the bottom up"),
     ],
     ids=[
         "store-to-domain",
@@ -82,6 +89,8 @@ def copy_of_the_package(tmp_path):
         "circle-in-ui-pages",
         "circle-in-exchange",
         "ui-ground-to-scope-bar",
+        "report-section-to-briefing-inside-a-function",
+        "report-blocks-to-meeting",
     ],
 )
 def test_a_planted_upward_import_breaks_a_contract(copy_of_the_package, module, planted, broken):

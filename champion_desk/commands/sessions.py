@@ -27,7 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_due)
 
     p = subparsers.add_parser("signin-sheet", help="print a session's sign-in sheet (PDF) to fill in by hand")
-    p.add_argument("session_id", metavar="SESSION_ID", help="the session: its id, or the 8 characters printed on its sign-in sheet")
+    p.add_argument(
+        "session_id", metavar="SESSION_ID", help="the session: its id, or the 8 characters printed on its sign-in sheet"
+    )
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
     p.set_defaults(handler=cmd_signin_sheet)
 

@@ -8,7 +8,7 @@ Its data is read here (``collect``) so the briefing's own data collection is lef
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
@@ -16,9 +16,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from champion_desk.domain import adoption, metrics
 from champion_desk.domain.privacy import HIDDEN_SHARE, Cell
 from champion_desk.domain.scope import Scope
-
-if TYPE_CHECKING:
-    from champion_desk.report.briefing import Briefing
+from champion_desk.report.blocks import Blocks, esc
 
 TIER_LABELS = (
     ("high", "Every week"),
@@ -53,12 +51,10 @@ def collect(db: Any, scope: Scope) -> AdoptionData:
     return AdoptionData(figures, tools, adoption.adoption_by_unit(db, scope), adoption.adoption_by_training(db, scope))
 
 
-def section(b: Briefing, data: AdoptionData | None) -> list[Flowable]:
+def section(b: Blocks, data: AdoptionData | None) -> list[Flowable]:
     """Return the section's flowables, or nothing when no tool's use has been imported for the scope."""
     if data is None or data.is_empty:
         return []
-    from champion_desk.report.briefing import esc
-
     sup, f = b.sup, data.figures
     out: list[Flowable] = b.heading("Is the tool being used?")
     eligible, active = f["usage_eligible"], f["usage_active"]
@@ -117,7 +113,7 @@ def section(b: Briefing, data: AdoptionData | None) -> list[Flowable]:
     return out
 
 
-def _column(b: Briefing, values: list[int], total: int) -> list[Any]:
+def _column(b: Blocks, values: list[int], total: int) -> list[Any]:
     """Return the cells of a column whose ``total`` is printed elsewhere (the lead), small parts and their shields hidden."""
     sup = b.sup
     hidden = sup.parts_to_hide({str(n): v for n, v in enumerate(values)}, total)
@@ -131,14 +127,14 @@ def _column(b: Briefing, values: list[int], total: int) -> list[Any]:
     ]
 
 
-def _share(b: Briefing, part: Any, whole: Any) -> str:
+def _share(b: Blocks, part: Any, whole: Any) -> str:
     """Return a share's text, hidden with either of its counts (a printed share would give a hidden count away)."""
     if part.suppressed or whole.suppressed:
         return HIDDEN_SHARE if whole.value else "–"
     return b.sup.share(part.value, whole.value).text
 
 
-def _by_unit(b: Briefing, units: list[dict[str, Any]], figures: dict[str, Any]) -> list[Flowable]:
+def _by_unit(b: Blocks, units: list[dict[str, Any]], figures: dict[str, Any]) -> list[Flowable]:
     if not units:
         return []
     eligible = _column(b, [u["usage_eligible"] for u in units], figures["usage_eligible"])
@@ -155,11 +151,10 @@ def _by_unit(b: Briefing, units: list[dict[str, Any]], figures: dict[str, Any]) 
         [w * 0.32, w * 0.14, w * 0.19, w * 0.14, w * 0.21],
         align_right=range(1, 5),
     )
-    block: list[Flowable] = [b.sub("By unit"), table]
-    return [KeepTogether(block)] if len(rows) <= 16 else block
+    return b.kept([b.sub("By unit"), table], len(rows))
 
 
-def _by_preparation(b: Briefing, groups: list[dict[str, Any]], figures: dict[str, Any]) -> list[Flowable]:
+def _by_preparation(b: Blocks, groups: list[dict[str, Any]], figures: dict[str, Any]) -> list[Flowable]:
     shown = [g for g in groups if g["usage_eligible"]]
     if not shown:
         return []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -19,53 +19,55 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepTogether,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
 )
-from reportlab.platypus.flowables import HRFlowable
 
 from champion_desk import outfiles
 from champion_desk.domain.briefing_data import (
     BriefingData,
     Progress,
-    concern_figures,
     next_step_whys,
-    people_figures,
     report_progress,
     tool_subset_scope,
 )
 from champion_desk.domain.privacy import (
     DEFAULT_K,
-    HIDDEN_SHARE,
-    MONTH_DAYS,
     Cell,
-    Suppressor,
-    is_whole_months,
     meeting_scope,
 )
-from champion_desk.report import charts
-from champion_desk.report.fonts import BOLD, REGULAR
+from champion_desk.report import adoption_section, charts, ideas_section, summary
+from champion_desk.report.blocks import (
+    TITLE,
+    bucket_label,
+    count_words,
+    edge_note,
+    esc,
+    nice_date,
+    numbered_canvas,
+    period_text,
+    scope_line,
+    session_topic,
+    shorten,
+    theme_order,
+)
+from champion_desk.report.fonts import REGULAR
+from champion_desk.report.meeting import Meeting
 from champion_desk.report.styles import (
     ACCENT,
     BAD,
     GOOD,
-    INK,
     MARGIN,
     MUTED,
     PAPER_TINT,
-    PAPERS,
     PRIMARY,
     RULE,
     WARN,
-    styles,
     table_style,
     theme_colour,
 )
 
-TITLE = "Staff briefing: AI tools on our wards"
-CONFIDENTIAL = "Confidential: for staff meetings"
 SECTIONS = (
     "Key figures",
     "Training",
@@ -122,182 +124,9 @@ STAGE_ORDER = ("live", "pilot", "planned", "paused", "retired")
 STAGE_COLOURS = {"live": GOOD, "pilot": ACCENT, "planned": PRIMARY, "paused": WARN, "retired": MUTED}
 
 
-def esc(text: Any) -> str:
-    """Return text safe inside a reportlab Paragraph (which parses a little XML)."""
-    return str(text if text is not None else "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def nice_date(value: str | dt.date | None) -> str:
-    """Return a date as people write it on a noticeboard: 3 Nov 2026."""
-    if not value:
-        return ""
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    return f"{day.day} {day:%b %Y}"
-
-
-def period_text(date_from: dt.date, date_to: dt.date) -> str:
-    """Return "1 Sep 2026 to 30 Nov 2026"."""
-    return f"{nice_date(date_from)} to {nice_date(date_to)}"
-
-
-def bucket_label(row: dict[str, Any], bucket: str) -> str:
-    """Return a two-line axis label for a series row: "3 Nov\n2026" for weeks, "Nov\n2026" for months.
-
-    The year is the second line, so "Mar" never reads as a day (the chart prints it only where it
-    changes). A month bucket merged with a stub, or clipped by the period's edges, is named after
-    the month holding most of its days; ``edge_note`` says which days the first and last bars hold.
-    """
-    start, end = dt.date.fromisoformat(row["start"]), dt.date.fromisoformat(row["end"])
-    if bucket == "week":
-        return f"{start.day} {start:%b}\n{start.year}"
-    main = start
-    if (start.year, start.month) != (end.year, end.month):
-        first_month_days = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - start
-        main = start if first_month_days.days > end.day else end
-    return f"{main:%b}\n{main.year}"
-
-
-def session_topic(session: dict[str, Any]) -> str:
-    """Return a session's topic without its tool's name in front ("SepsisWatch Alert: refresher" → "refresher").
-
-    Topics often start with the tool's name, which every listing prints beside them already.
-    """
-    topic = str(session.get("topic") or "").strip()
-    tool = str(session.get("tool") or "")
-    if tool and topic.casefold().startswith(tool.casefold()):
-        rest = topic[len(tool) :].lstrip(" :–-·")
-        return rest or topic
-    return topic
-
-
-def date_range(start: dt.date, end: dt.date) -> str:
-    """Return "1–26 Nov 2026", "27 Nov–31 Dec 2025" or "29 Dec 2025–4 Jan 2026"."""
-    if start.year != end.year:
-        return f"{nice_date(start)}–{nice_date(end)}"
-    if start.month != end.month:
-        return f"{start.day} {start:%b}–{nice_date(end)}"
-    return f"{start.day}–{nice_date(end)}" if start != end else nice_date(end)
-
-
-def whole_bucket(row: dict[str, Any], bucket: str) -> bool:
-    """Return True when a series row is exactly one whole ISO week or calendar month."""
-    start, end = dt.date.fromisoformat(row["start"]), dt.date.fromisoformat(row["end"])
-    if bucket == "week":
-        return start.weekday() == 0 and (end - start).days == 6
-    return start.day == 1 and end.month == start.month and (end + dt.timedelta(days=1)).day == 1
-
-
-def edge_note(rows: Sequence[dict[str, Any]], bucket: str) -> str:
-    """Return what the first and last bars hold when they are not a whole week or month ("" if both are).
-
-    The period's first days are added into the first whole bucket when they are under half of one
-    (``briefing_data.merge_stubs``), so the first bar may hold more than its label says.
-    """
-    if not rows:
-        return ""
-    parts = []
-    first, last = rows[0], rows[-1]
-    if not whole_bucket(first, bucket):
-        parts.append(("first", first))
-    if len(rows) > 1 and not whole_bucket(last, bucket):
-        parts.append(("last", last))
-    if not parts:
-        return ""
-    texts = [
-        f"{which} bar: {date_range(dt.date.fromisoformat(r['start']), dt.date.fromisoformat(r['end']))}"
-        for which, r in parts
-    ]
-    text = " · ".join(texts) + "."
-    return text[:1].upper() + text[1:]
-
-
-def scope_line(data: BriefingData) -> str:
-    """Return the scope as printed in the footer: units and tools, then the period."""
-    units = ", ".join(data.scope.units) if data.scope.units else "All units"
-    tools = ", ".join(data.scope.tools) if data.scope.tools else "all tools"
-    return f"{units} · {tools} · {period_text(data.scope.date_from, data.scope.date_to)}"
-
-
-def count_words(cell: Cell, n: int, what: str = "concern", verb: str = " raised") -> str:
-    """Return "7 concerns raised", "fewer than 5 concerns raised", "concerns raised: number not shown"."""
-    if not n:
-        return f"no new {what}s this period"
-    if cell.suppressed and not cell.small:
-        return f"{what}s{verb}: number not shown"
-    return f"{cell.text} {what}{'s' if n != 1 or cell.suppressed else ''}{verb}"
-
-
-def shorten(text: str, limit: int) -> str:
-    """Return ``text`` cut at the last whole word within ``limit`` characters, marked with "…"."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
-    return cut.rstrip(" ,;:.") + "…"
-
-
-def theme_order(themes: Sequence[str], counts: dict[str, int], cells: dict[str, Cell]) -> list[str]:
-    """Return themes most raised first; hidden ones after the printed ones, in their own order.
-
-    Ordered by their true counts, hidden themes would tell which of two "fewer than 5" is larger.
-    """
-    order = {t: n for n, t in enumerate(counts)}
-    return sorted(
-        themes,
-        key=lambda t: (1, 0, order.get(t, 99)) if cells[t].suppressed else (0, -(counts.get(t) or 0), order.get(t, 99)),
-    )
-
-
 def score_colour(score: float) -> colors.Color:
     """Return the cell tint of an ADKAR mean: red below 3 (a barrier), amber to 3.4, green from 3.5."""
     return SCORE_COLOURS[0] if score < 3 else SCORE_COLOURS[1] if score < 3.5 else SCORE_COLOURS[2]
-
-
-# --- page furniture -----------------------------------------------------------------------------
-
-
-def numbered_canvas(footer_scope: str, sync_line: str | None = None) -> type[Canvas]:
-    """Return a Canvas class that writes the footer, with "page X of Y", once the page count is known.
-
-    ``sync_line``: where the trust's wards stand in their syncs, in a second, smaller line.
-    """
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # reportlab override: hold each page until the total is known
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:  # reportlab override
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._footer(total)
-                super().showPage()
-            super().save()
-
-        def _footer(self, total: int) -> None:
-            width, _ = self._pagesize
-            y = 10 * mm
-            self.saveState()
-            self.setStrokeColor(RULE)
-            self.setLineWidth(0.5)
-            self.line(MARGIN, y + 4.2 * mm, width - MARGIN, y + 4.2 * mm)
-            self.setFillColor(MUTED)
-            self.setFont(BOLD, 7)
-            self.drawString(MARGIN, y, CONFIDENTIAL)
-            self.setFont(REGULAR, 7)
-            self.drawCentredString(width / 2, y, footer_scope[:110])
-            self.drawRightString(width - MARGIN, y, f"page {self._pageNumber} of {total}")
-            if sync_line:
-                self.setFont(REGULAR, 6)
-                self.drawCentredString(width / 2, y - 3 * mm, f"Sync: {sync_line}"[:150])
-            self.restoreState()
-
-    return NumberedCanvas
 
 
 def _cover_band(canvas: Canvas, doc: SimpleDocTemplate) -> None:
@@ -311,135 +140,12 @@ def _cover_band(canvas: Canvas, doc: SimpleDocTemplate) -> None:
     canvas.restoreState()
 
 
-# --- building blocks ----------------------------------------------------------------------------
-
-
-class Briefing:
+class Briefing(Meeting):
     """Lay out one briefing from BriefingData with suppression threshold ``k``."""
 
     def __init__(self, data: BriefingData, k: int = DEFAULT_K, paper: str = "a4", adoption: Any = None) -> None:
-        self.data = data
+        super().__init__(data, k, paper)
         self.adoption_data = adoption  # report.adoption_section.AdoptionData, when the make read it
-        self.sup = Suppressor(k)
-        self.k = self.sup.k
-        # Concern counts are decided over every unit, so no other briefing of the period uncovers them.
-        self.concern = concern_figures(data, self.k)
-        # Likewise counts of people per unit (staff, trained, signed off, refreshers due).
-        self.people = people_figures(data, self.k)
-        self.people_before = people_figures(data, self.k, previous=True)
-        self.paper = paper
-        self.pagesize = PAPERS[paper]
-        self.width = self.pagesize[0] - 2 * MARGIN
-        self.height = self.pagesize[1] - 2 * MARGIN - 6 * mm  # the frame (``build``'s margins)
-        self.s = styles()
-
-    # small helpers -------------------------------------------------------------------------------
-
-    def p(self, text: str, style: str = "body") -> Paragraph:
-        return Paragraph(text, self.s[style])
-
-    def lead(self, text: str) -> Paragraph:
-        """Return a lead paragraph whose first letter is a capital ("fewer than 5" can start it)."""
-        i = text.find(">", text.find("<b>")) + 1 if text.startswith("<b>") else 0
-        return self.p(text[:i] + text[i : i + 1].upper() + text[i + 1 :], "lead")
-
-    def heading(self, title: str) -> list[Flowable]:
-        """Return a section heading that never sits alone at the bottom of a page."""
-        return [
-            CondPageBreak(55 * mm),  # a heading, its lead and the first rows of what follows
-            self.p(esc(title), "h1"),
-            HRFlowable(width="100%", thickness=1.2, color=PRIMARY, spaceBefore=0, spaceAfter=8),
-        ]
-
-    def sub(self, title: str) -> Paragraph:
-        return self.p(esc(title), "h2")
-
-    def empty(self, text: str) -> Paragraph:
-        return self.p(esc(text), "empty")
-
-    def table(
-        self,
-        header: Sequence[str | Flowable],
-        rows: Sequence[Sequence[Any]],
-        widths: Sequence[float],
-        align_right: Sequence[int] = (),
-        total_row: bool = False,
-        extra: Sequence[tuple] = (),
-        notes: Sequence[Flowable] = (),
-    ) -> Table:
-        """Return a clean ruled table: bold muted header, light rules, numbers right-aligned.
-
-        Number columns hold plain strings rather than Paragraphs: they never wrap, and a trust's
-        sixty-row tables lay out several times faster without a Paragraph per cell.
-
-        ``notes`` (footnotes, a legend) go in rows of their own below the last, which the table
-        never splits from them: a footnote cannot be left alone at the top of the next page.
-        """
-        right = set(align_right)
-        last = len(rows) - 1
-        head = [
-            h if isinstance(h, Flowable) else self.p(esc(h), "cell_head_r" if i in right else "cell_head")
-            for i, h in enumerate(header)
-        ]
-        body = [
-            [
-                c
-                if isinstance(c, Flowable)
-                else (str(c) if i in right else self.p(esc(c), "cell_bold" if total_row and r == last else "cell"))
-                for i, c in enumerate(row)
-            ]
-            for r, row in enumerate(rows)
-        ]
-        end = len(rows)  # the last row of the table proper; notes follow it
-        note_rows = [[n, *[""] * (len(widths) - 1)] for n in notes]
-        t = Table([head, *body, *note_rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
-        style = [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, PRIMARY),
-            ("LINEBELOW", (0, 1), (-1, end), 0.3, RULE),
-            # Two points above and below a row: tables are most of a hospital's briefing, and a point
-            # more each way made it a page longer without reading any better.
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            ("FONTSIZE", (0, 1), (-1, -1), 8.5),
-            ("LEADING", (0, 1), (-1, -1), 11),
-            ("TEXTCOLOR", (0, 1), (-1, -1), INK),
-        ]
-        style += [("ALIGN", (col, 1), (col, -1), "RIGHT") for col in right]
-        if total_row and rows:
-            style += [
-                ("LINEABOVE", (0, end), (-1, end), 0.8, INK),
-                ("BACKGROUND", (0, end), (-1, end), PAPER_TINT),
-                ("FONTNAME", (0, end), (-1, end), BOLD),
-            ]
-        for r in range(end + 1, end + 1 + len(note_rows)):
-            style += [
-                ("SPAN", (0, r), (-1, r)),
-                ("LEFTPADDING", (0, r), (-1, r), 0),
-                ("TOPPADDING", (0, r), (-1, r), 5 if r == end + 1 else 2),
-            ]
-        if note_rows and rows:
-            style.append(("NOSPLIT", (0, end), (-1, -1)))
-        t.setStyle(table_style(style + list(extra)))
-        return t
-
-    def small_note(self) -> Paragraph:
-        return self.p(
-            f"“{self.sup.wording}” and “not shown” keep small numbers private: a count from 1 to "
-            f"{self.k - 1}, or a figure it could be worked out from, is never printed.",
-            "note",
-        )
-
-    def previous_label(self) -> str:
-        prev = self.data.previous_scope or self.data.scope.previous()
-        if is_whole_months(prev):
-            months = round(prev.days / MONTH_DAYS)
-            return (
-                f"the previous {months} month{'s' if months != 1 else ''} ({period_text(prev.date_from, prev.date_to)})"
-            )
-        return f"the previous {self.data.scope.days} days ({period_text(prev.date_from, prev.date_to)})"
 
     # sections ------------------------------------------------------------------------------------
 
@@ -527,172 +233,17 @@ class Briefing:
 
     # key figures ----------------------------------------------------------------------------------
 
-    def _count_tile(self, label: str, key: str) -> tuple[str, Cell, str]:
-        cur, prev = self.data.figures.get(key), self.data.previous.get(key)
-        if key in self.people:
-            return self._people_tile(label, key)
-        cell = self.sup.figure(key, cur)
-        change = self.sup.change(cur, prev, is_count=self.sup.protects(key))
-        if change is None:
-            note = (
-                f"previous period: {self.sup.wording}"
-                if self.sup.is_small(prev)
-                else ("no comparison with small numbers" if cell.suppressed else "no previous figure")
-            )
-        else:
-            note = f"{change} on previous period" if change != "no change" else "same as previous period"
-        return label, cell, note
-
-    def _people_tile(self, label: str, key: str) -> tuple[str, Cell, str]:
-        """Return a tile of people per unit: hidden, and compared, as every output of the period decides."""
-        cell = self.people[key][None]
-        prev = self.people_before.get(key, {}).get(None)
-        if prev is None:
-            note = "no previous figure"
-        elif cell.suppressed or prev.suppressed:
-            note = f"previous period: {prev.text}" if prev.suppressed else "no comparison with small numbers"
-        else:
-            change = self.sup.change(cell.value, prev.value)
-            note = f"{change} on previous period" if change != "no change" else "same as previous period"
-        return label, cell, note
-
-    def still_open(self) -> Cell:
-        """Return the concerns still open at the period's end, hidden as every output of the period decides."""
-        if self.people:
-            return self.people["concerns_open"][None]
-        return self.sup.count(self.data.figures.get("concerns_open"))
-
-    def coverage_cell(self, unit: str | None = None, previous: bool = False) -> Cell:
-        """Return the training coverage of ``unit`` (None: the output's own) from the people counts."""
-        people = self.people_before if previous else self.people
-        covered, staff = people["covered"][unit], people["staff_active"][unit]
-        if not staff.value:
-            return Cell(None, False, "–")
-        if covered.suppressed or staff.suppressed:
-            return Cell(covered.value / staff.value, True, HIDDEN_SHARE)
-        return self.sup.share(covered.value, staff.value)
-
-    def _concerns_tile(self) -> tuple[str, Cell, str]:
-        cell, prev = self.concern.total, self.concern.previous_total
-        if prev is None:
-            note = "no previous figure"
-        elif cell.suppressed or prev.suppressed:
-            note = f"previous period: {prev.text}" if prev.suppressed else "no comparison with small numbers"
-        else:
-            change = self.sup.change(cell.value, prev.value)
-            note = f"{change} on previous period" if change != "no change" else "same as previous period"
-        return "Concerns raised", cell, note
-
-    def _share_cell(self, figures: dict[str, Any], share_key: str, whole_key: str) -> Cell:
-        whole = figures.get(whole_key)
-        frac = figures.get(share_key)
-        part = None if frac is None or whole is None else round(frac * whole)
-        return self.sup.share(part, whole)
-
-    def _share_tile(self, label: str, share_key: str, whole_key: str) -> tuple[str, Cell, str]:
-        if share_key == "training_coverage" and self.people:
-            cur = self.coverage_cell()
-            prev = self.coverage_cell(previous=True) if self.people_before else Cell(None, False, "–")
-        else:
-            cur = self._share_cell(self.data.figures, share_key, whole_key)
-            prev = self._share_cell(self.data.previous, share_key, whole_key)
-        if cur.value is None or prev.value is None or cur.suppressed or prev.suppressed:
-            note = "no comparison" if cur.value is not None else "no figure this period"
-        else:
-            points = round(100 * (cur.value - prev.value))
-            note = (
-                "same as previous period"
-                if points == 0
-                else f"{'+' if points > 0 else '−'}{abs(points)} points on previous period"
-            )
-        return label, cur, note
-
-    def _ratio_tile(self) -> tuple[str, Cell, str]:
-        f, pf = self.data.figures, self.data.previous
-        ratio = f.get("staff_per_champion")
-        if ratio is None:
-            return "Staff per champion", Cell(None, False, "no champion yet"), "name a champion for each unit"
-        staff_hidden = (
-            self.people["staff_active"][None].suppressed if self.people else self.sup.is_small(f.get("staff_active"))
-        )
-        if staff_hidden:
-            return "Staff per champion", Cell(ratio, True, "not shown"), "small numbers"
-        cell = Cell(ratio, False, f"{ratio:.1f}")
-        prev = pf.get("staff_per_champion")
-        prev_hidden = (
-            self.people_before["staff_active"][None].suppressed
-            if self.people_before
-            else self.sup.is_small(pf.get("staff_active"))
-        )
-        change = None if prev is None or prev_hidden else ratio - prev
-        if change is None:
-            note = "no previous figure"
-        elif abs(change) < 0.05:
-            note = "same as previous period"
-        else:
-            note = f"{'+' if change > 0 else '−'}{abs(change):.1f} on previous period"
-        return "Staff per champion", cell, note
-
-    def tile_grid(self, tiles: Sequence[tuple[str, Cell, str]]) -> Table:
-        """Return figure tiles (label, value, change note) in rows of three."""
-        per_row = 3
-        gap = 4 * mm
-        tile_w = (self.width - (per_row - 1) * gap) / per_row
-        cells = []
-        for label, cell, note in tiles:
-            value_style = "tile_value" if len(cell.text) <= 9 else "tile_value_small"
-            inner = Table(
-                [
-                    [self.p(esc(label.upper()), "tile_label")],
-                    [self.p(esc(cell.text), value_style)],
-                    [self.p(esc(note), "tile_change")],
-                ],
-                colWidths=[tile_w],
-                rowHeights=[12, 26, 22],
-            )
-            inner.setStyle(
-                table_style(
-                    [
-                        ("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT),
-                        ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT if cell.suppressed else PRIMARY),
-                        ("LEFTPADDING", (0, 0), (-1, -1), 9),
-                        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                        ("TOPPADDING", (0, 0), (-1, 0), 7),
-                        ("TOPPADDING", (0, 1), (-1, -1), 0),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("VALIGN", (0, 1), (-1, 1), "MIDDLE"),
-                    ]
-                )
-            )
-            cells.append(inner)
-        grid = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
-        outer = Table(grid, colWidths=[tile_w + gap] * (per_row - 1) + [tile_w], hAlign="LEFT")
-        outer.setStyle(
-            table_style(
-                [
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (0, -1), gap),
-                    ("RIGHTPADDING", (1, 0), (1, -1), gap),
-                    ("RIGHTPADDING", (2, 0), (2, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), gap),
-                ]
-            )
-        )
-        return outer
-
     def key_figures(self) -> list[Flowable]:
         tiles = [
-            self._share_tile("Training coverage", "training_coverage", "staff_active"),
-            self._count_tile("Sessions held", "sessions"),
-            self._ratio_tile(),
-            self._concerns_tile(),
-            self._count_tile("Concerns still open", "concerns_open"),
-            self._share_tile("Concerns with a response", "response_rate", "concerns_raised"),
-            self._count_tile("Active mentoring pairings", "pairings_active"),
-            self._count_tile("Stalled pairings", "stalled_pairings"),
-            self._count_tile("Success stories", "stories"),
+            self.share_tile("Training coverage", "training_coverage", "staff_active"),
+            self.count_tile("Sessions held", "sessions"),
+            self.ratio_tile(),
+            self.concerns_tile(),
+            self.count_tile("Concerns still open", "concerns_open"),
+            self.share_tile("Concerns with a response", "response_rate", "concerns_raised"),
+            self.count_tile("Active mentoring pairings", "pairings_active"),
+            self.count_tile("Stalled pairings", "stalled_pairings"),
+            self.count_tile("Success stories", "stories"),
         ]
         outer = self.tile_grid(tiles)
         f = self.data.figures
@@ -710,67 +261,7 @@ class Briefing:
         # Kept whole: on the cover when it fits there, else at the top of the next page.
         return [KeepTogether([*self.heading("Key figures"), self.p(lead, "lead"), outer, self.small_note()])]
 
-    def median_days_printable(self) -> bool:
-        """Return True when the median days to resolution may print: a median of a few concerns is one of them."""
-        f = self.data.figures
-        return f.get("median_days_to_resolution") is not None and not self.sup.is_small(f.get("concerns_raised"))
-
-    def confidence_printable(self) -> bool:
-        """Return True when the confidence uplift may print: a mean of a few people's scores is close to theirs."""
-        f = self.data.figures
-        return f.get("confidence_uplift") is not None and not self.sup.is_small(f.get("attendances"))
-
     # training -------------------------------------------------------------------------------------
-
-    def _chart_pair(self, left: tuple[str, Flowable], right: tuple[str, Flowable]) -> Table:
-        half = (self.width - 6 * mm) / 2
-        t = Table(
-            [[self.p(esc(left[0]), "h3"), self.p(esc(right[0]), "h3")], [left[1], right[1]]],
-            colWidths=[half + 6 * mm, half],
-            hAlign="LEFT",
-        )
-        t.setStyle(
-            table_style(
-                [
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        return t
-
-    def chart_or_note(
-        self,
-        values: Sequence[float | None],
-        small: Sequence[bool],
-        what: str,
-        draw: Callable[[], Flowable],
-        height: float,
-    ) -> Flowable:
-        """Return the chart, or a short note in its place when every non-zero value is hidden.
-
-        A chart of nothing but "<5" marks says less than a sentence does.
-        """
-        if any(v for v in values if v is not None):
-            return draw()
-        if any(small):
-            text = f"Every {what} is {self.sup.wording}, so this chart is not drawn."
-        else:
-            text = f"Nothing to chart: no {what} in this period."
-        return self.note_box(text, height)
-
-    def _series_counts(self, rows: Sequence[dict[str, Any]], key: str) -> tuple[list[int | None], list[bool]]:
-        """Return a series of states (open concerns, active pairings) with small points left out.
-
-        The last point is the figure at the period's end, which every output of the period decides
-        on together (``people_figures``): hidden here where it is hidden there.
-        """
-        raw = [r.get(key) for r in rows]
-        values, small = self.sup.series(raw), [self.sup.is_small(v) for v in raw]
-        if values and key in self.people and self.people[key][None].suppressed:
-            values[-1], small[-1] = None, True
-        return values, small
 
     def unit_line_note(self, height: float) -> Flowable:
         """Return the note drawn in place of a line of people over time in an output for chosen units.
@@ -783,26 +274,6 @@ class Briefing:
             "the others', could give a small number away. The figure at the period's end is above.",
             height,
         )
-
-    def note_box(self, text: str, height: float) -> Table:
-        """Return a short tinted box holding a sentence, in a chart's place (no chart-sized hole around it)."""
-        note = Table(
-            [[self.p(esc(text), "note")]], colWidths=[(self.width - 6 * mm) / 2], rowHeights=[min(height, 22 * mm)]
-        )
-        note.setStyle(
-            table_style(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("BACKGROUND", (0, 0), (-1, -1), PAPER_TINT),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 10),
-                ]
-            )
-        )
-        return note
-
-    def _bars(self, rows: Sequence[dict[str, Any]], key: str) -> tuple[list[int | None], list[str | None]]:
-        """Return per-bucket counts that add up to the period's printed figure, safely hidden, with marks."""
-        return self.sup.marks([r.get(key) for r in rows], self.data.figures.get(key), key)
 
     def bars_note(
         self, marks: Sequence[str | None], rows: Sequence[dict[str, Any]] = (), bucket: str = "month"
@@ -837,7 +308,7 @@ class Briefing:
                 )
             )
             labels = [bucket_label(r, d.bucket) for r in d.training]
-            values, marks = self._bars(d.training, "sessions")
+            values, marks = self.bar_counts(d.training, "sessions")
             half = (self.width - 6 * mm) / 2
             bars = self.chart_or_note(
                 values,
@@ -848,7 +319,7 @@ class Briefing:
             )
             # Each point is a share of staff: hidden when it would give away a small count of people.
             cells = [
-                self._share_cell(r | {"staff_active": f.get("staff_active")}, "training_coverage", "staff_active")
+                self.share_cell(r | {"staff_active": f.get("staff_active")}, "training_coverage", "staff_active")
                 for r in d.training
             ]
             if cells and self.people and self.coverage_cell().suppressed:
@@ -865,7 +336,7 @@ class Briefing:
                     HALF_CHART,
                 )
             )
-            pair = self._chart_pair((f"Sessions per {d.bucket}", bars), ("Training coverage (staff trained)", line))
+            pair = self.chart_pair((f"Sessions per {d.bucket}", bars), ("Training coverage (staff trained)", line))
             # The note says which days the edge bars hold and what the marks mean: it stays with the charts.
             out.append(KeepTogether([pair, *self.bars_note(marks if any(values) else (), d.training, d.bucket)]))
         out += self.unit_table()
@@ -899,7 +370,7 @@ class Briefing:
             )
             rows.append([u["unit"], staff[n].text, champs[n].text, ratio, cov.text, signed[n].text, due[n].text])
         f = self.data.figures
-        cov_total = self.coverage_cell() if self.people else self._share_cell(f, "training_coverage", "staff_active")
+        cov_total = self.coverage_cell() if self.people else self.share_cell(f, "training_coverage", "staff_active")
         ratio_total = (
             "–"
             if f.get("staff_per_champion") is None
@@ -926,13 +397,7 @@ class Briefing:
             align_right=range(1, 7),
             total_row=len(units) > 1,
         )
-        # A short table stays whole with its heading; a trust's long one may break (its header repeats).
-        block: list[Flowable] = [self.sub("By unit"), table]
-        return [
-            KeepTogether(block) if len(rows) <= 16 else block[0],
-            *([] if len(rows) <= 16 else [table]),
-            Spacer(1, 2 * mm),
-        ]
+        return [*self.kept([self.sub("By unit"), table], len(rows)), Spacer(1, 2 * mm)]
 
     def upcoming(self) -> list[Flowable]:
         def what(r: dict[str, Any]) -> str:
@@ -970,7 +435,7 @@ class Briefing:
         out.append(self.lead(" ".join(bits)))
         out += self.theme_chart()
         labels = [bucket_label(r, d.bucket) for r in d.concerns]
-        backlog, backlog_small = self._series_counts(d.concerns, "concerns_open")
+        backlog, backlog_small = self.series_counts(d.concerns, "concerns_open")
         half = (self.width - 6 * mm) / 2
         line = (
             self.unit_line_note(HALF_CHART)
@@ -1005,7 +470,7 @@ class Briefing:
         out.append(
             KeepTogether(
                 [
-                    self._chart_pair(
+                    self.chart_pair(
                         ("Open concerns at each " + d.bucket + "’s end", line),
                         ("ADKAR barrier behind the concerns", bar),
                     ),
@@ -1149,9 +614,7 @@ class Briefing:
         return self.p(text, "cell")
 
     def you_suggested(self) -> list[Flowable]:
-        from champion_desk.report.ideas_section import briefing_section
-
-        return briefing_section(self)
+        return ideas_section.briefing_section(self)
 
     # mentoring ------------------------------------------------------------------------------------
 
@@ -1171,8 +634,8 @@ class Briefing:
             )
         )
         labels = [bucket_label(r, d.bucket) for r in d.mentoring]
-        checkins, marks = self._bars(d.mentoring, "checkins")
-        active, active_small = self._series_counts(d.mentoring, "pairings_active")
+        checkins, marks = self.bar_counts(d.mentoring, "checkins")
+        active, active_small = self.series_counts(d.mentoring, "pairings_active")
         half = (self.width - 6 * mm) / 2
         bars = self.chart_or_note(
             checkins,
@@ -1195,7 +658,7 @@ class Briefing:
         out.append(
             KeepTogether(
                 [
-                    self._chart_pair((f"Check-ins per {d.bucket}", bars), ("Active pairings", line)),
+                    self.chart_pair((f"Check-ins per {d.bucket}", bars), ("Active pairings", line)),
                     *self.bars_note(marks if any(checkins) else (), d.mentoring, d.bucket),
                 ]
             )
@@ -1330,9 +793,7 @@ class Briefing:
             ),
             table,
         ]
-        # A hospital's dozen units stay on one page (a last row and the legend alone overleaf read
-        # badly); a trust's long matrix breaks, its header repeated.
-        return [KeepTogether(block)] if len(rows) <= 16 else block
+        return self.kept(block, len(rows))
 
     # stories --------------------------------------------------------------------------------------
 
@@ -1554,9 +1015,7 @@ class Briefing:
     # the whole document ---------------------------------------------------------------------------
 
     def adoption(self) -> list[Flowable]:
-        from champion_desk.report.adoption_section import section
-
-        return section(self, self.adoption_data)
+        return adoption_section.section(self, self.adoption_data)
 
     def story(self) -> list[Flowable]:
         out: list[Flowable] = []
@@ -1655,15 +1114,12 @@ def make_briefing(
     """Collect the data of ``scope``, made whole months (``privacy.meeting_scope``), and write the briefing
     (``one_page``: the one-page summary, ``report.summary``); return its page count."""
     from champion_desk.domain.briefing_data import collect
-    from champion_desk.report import adoption_section
 
     data = collect(
         db, meeting_scope(scope), made_by=made_by, today=today, progress=progress, bucket="month" if one_page else None
     )
     if one_page:
-        from champion_desk.report.summary import build_summary
-
-        return build_summary(data, out, k=k, paper=paper, progress=progress)
+        return summary.build_summary(data, out, k=k, paper=paper, progress=progress)
     return build_briefing(
         data, out, k=k, paper=paper, progress=progress, adoption=adoption_section.collect(db, meeting_scope(scope))
     )

@@ -6,17 +6,11 @@ colleagues back each idea is a count of people, so it follows the small-count ru
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from reportlab.platypus import Flowable
 
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
-
-from champion_desk.report.briefing import esc, nice_date
+from champion_desk.report.blocks import esc, nice_date
+from champion_desk.report.meeting import Meeting
 from champion_desk.report.styles import MUTED
-
-if TYPE_CHECKING:
-    from champion_desk.report.briefing import Briefing
-    from champion_desk.report.poster import Poster
 
 TITLE = "You suggested, we did"
 POSTER_SHOWN = 3
@@ -34,7 +28,7 @@ def stands(idea: dict) -> str:
     return f"Done {when}" if idea["status"] == "done" else f"Planned since {when}"
 
 
-def briefing_section(b: Briefing) -> list[Flowable]:
+def briefing_section(b: Meeting) -> list[Flowable]:
     """Return the briefing's section: the ideas acted on, most backed first, backing counts hidden when small."""
     ideas = b.data.ideas or {}
     out = b.heading(TITLE)
@@ -74,14 +68,13 @@ def briefing_section(b: Briefing) -> list[Flowable]:
     return out + [table]
 
 
-def poster_box(poster: Poster, shown: int = POSTER_SHOWN, gap: float = 5 * mm) -> list[Flowable]:
-    """Return the poster's box of the ``shown`` most backed ideas acted on (nothing when there are none)."""
-    ideas = poster.data.ideas or {}
-    if not ideas.get("total"):
-        return []
+def poster_lines(ideas: dict, shown: int = POSTER_SHOWN) -> list[str]:
+    """Return the lines of the poster's box: the ``shown`` most backed of the ideas acted on.
+
+    The poster draws the box (``Poster.ideas_box``): this module says what is in it, and imports no poster.
+    """
     grey = f"#{MUTED.hexval()[2:]}"
-    lines = [
+    return [
         f"<b>{esc(i['title'])}</b><font color='{grey}'> · {esc(stands(i)[:1].lower() + stands(i)[1:])}</font>"
         for i in ideas["ideas"][:shown]
     ]
-    return [poster.box(TITLE, lines, EMPTY), Spacer(1, gap * poster.scale)]

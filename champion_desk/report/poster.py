@@ -21,7 +21,8 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, SimpleDocTempla
 from champion_desk import outfiles
 from champion_desk.domain.briefing_data import BriefingData, Progress, concern_figures, report_progress
 from champion_desk.domain.privacy import DEFAULT_K, Suppressor, meeting_scope
-from champion_desk.report.briefing import (
+from champion_desk.report import ideas_section
+from champion_desk.report.blocks import (
     CONFIDENTIAL,
     count_words,
     esc,
@@ -153,6 +154,14 @@ class Poster:
         )
         return t
 
+    def ideas_box(self, shown: int, gap: float) -> list[Flowable]:
+        """Return the box of the ``shown`` most backed ideas acted on, and the gap below it (nothing when there are none)."""
+        ideas = self.data.ideas or {}
+        if not ideas.get("total"):
+            return []
+        lines = ideas_section.poster_lines(ideas, shown)
+        return [self.box(ideas_section.TITLE, lines, ideas_section.EMPTY), Spacer(1, gap * self.scale)]
+
     def lower(self, compact: bool = False) -> list[Flowable]:
         """Return the boxes under the themes; ``compact`` lists fewer sessions and units, so that
         three themes still fit beside the ideas box (the themes are the poster's point)."""
@@ -179,10 +188,8 @@ class Poster:
             )
         space = (3 if compact else 5) * mm
         gap = Spacer(1, space * self.scale)
-        from champion_desk.report.ideas_section import POSTER_SHOWN, poster_box
-
         return [
-            *poster_box(self, COMPACT_IDEAS if compact else POSTER_SHOWN, space),
+            *self.ideas_box(COMPACT_IDEAS if compact else ideas_section.POSTER_SHOWN, space),
             self.box("Next training sessions", sessions, "None booked yet: ask a champion for a session."),
             gap,
             self.box("Whom to ask", champs, "Ask your ward manager who your champion is."),

@@ -16,7 +16,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 from champion_desk import outfiles
 from champion_desk.domain import pickers, signin
 from champion_desk.domain.dates import format_uk_date
-from champion_desk.report.briefing import esc
+from champion_desk.report.blocks import esc
 from champion_desk.report.fonts import BOLD, REGULAR, register_fonts
 from champion_desk.report.styles import INK, MUTED, PAPERS, PRIMARY_LIGHT, RULE, styles, table_style
 from champion_desk.store.connection import Database

@@ -1,7 +1,7 @@
 """The one-page ward summary: what a ward manager talks through in a 15-minute staff meeting.
 
 Key figures against the previous period, sessions per month, who is trained, "you said, we did",
-what comes next and the unit's champions, on one page. It is a ``Briefing`` laid out differently:
+what comes next and the unit's champions, on one page. It is a ``Meeting`` like the full briefing, laid out differently:
 every figure passes the same privacy rules, and the body shrinks to fit rather than run over.
 """
 
@@ -18,9 +18,8 @@ from champion_desk import outfiles
 from champion_desk.domain.briefing_data import Progress, report_progress
 from champion_desk.domain.privacy import DEFAULT_K
 from champion_desk.report import charts
-from champion_desk.report.briefing import (
+from champion_desk.report.blocks import (
     TITLE,
-    Briefing,
     bucket_label,
     count_words,
     esc,
@@ -33,6 +32,7 @@ from champion_desk.report.briefing import (
     theme_order,
 )
 from champion_desk.report.fonts import REGULAR
+from champion_desk.report.meeting import Meeting
 from champion_desk.report.styles import MARGIN
 
 # What fits beside everything else on the page; the full briefing has the rest.
@@ -45,7 +45,7 @@ UNITS_SHOWN = 8  # units whose champions are listed when the summary covers seve
 RESPONSE_CHARS = 240
 
 
-class Summary(Briefing):
+class Summary(Meeting):
     """Lay out the one-page summary of ``data`` (best with monthly series: ``collect(bucket="month")``)."""
 
     def title_block(self) -> list[Flowable]:
@@ -63,12 +63,12 @@ class Summary(Briefing):
 
     def figures(self) -> list[Flowable]:
         tiles = [
-            self._count_tile("Sessions held", "sessions"),
-            self._share_tile("Training coverage", "training_coverage", "staff_active"),
-            self._count_tile("Staff signed off", "signed_off_staff"),
-            self._concerns_tile(),
-            self._count_tile("Concerns still open", "concerns_open"),
-            self._count_tile("Success stories", "stories"),
+            self.count_tile("Sessions held", "sessions"),
+            self.share_tile("Training coverage", "training_coverage", "staff_active"),
+            self.count_tile("Staff signed off", "signed_off_staff"),
+            self.concerns_tile(),
+            self.count_tile("Concerns still open", "concerns_open"),
+            self.count_tile("Success stories", "stories"),
         ]
         return [self.tile_grid(tiles)]
 
@@ -76,7 +76,7 @@ class Summary(Briefing):
         d, f = self.data, self.data.figures
         half = (self.width - 6 * mm) / 2
         labels = [bucket_label(r, d.bucket) for r in d.training]
-        values, marks = self._bars(d.training, "sessions")
+        values, marks = self.bar_counts(d.training, "sessions")
         bars = self.chart_or_note(
             values,
             [bool(m) for m in marks],
@@ -88,7 +88,7 @@ class Summary(Briefing):
             covered, staff = self.coverage_cell(), self.people["staff_active"][None]
             signed, due_cell = self.people["signed_off_staff"][None], self.people["refreshers_due"][None]
         else:
-            covered = self._share_cell(f, "training_coverage", "staff_active")
+            covered = self.share_cell(f, "training_coverage", "staff_active")
             staff, signed = self.sup.count(f.get("staff_active")), self.sup.count(f.get("signed_off_staff"))
             due_cell = self.sup.count(sum(int(u.get("refreshers_due") or 0) for u in d.units))
         due = int(due_cell.value or 0)
@@ -106,7 +106,7 @@ class Summary(Briefing):
             one = due == 1 and not due_cell.suppressed
             lines.append(f"<b>{esc(due_cell.text)}</b> refresher{' is' if one else 's are'} due.")
         trained = [self.p(line, "body") for line in lines]
-        return [self._chart_pair((f"Sessions per {d.bucket}", bars), ("Who is trained", trained))]
+        return [self.chart_pair((f"Sessions per {d.bucket}", bars), ("Who is trained", trained))]
 
     def you_said(self) -> list[Flowable]:
         d = self.data
@@ -185,7 +185,7 @@ class Summary(Briefing):
             self.p("<br/>".join(names) if names else "<i>No champion named yet: ask your ward manager.</i>", "body"),
             self.p("Ask them about a tool, a worry you would like to raise in confidence, or a session.", "note"),
         ]
-        return [self._chart_pair(("What comes next", left), ("Your champions", right))]
+        return [self.chart_pair(("What comes next", left), ("Your champions", right))]
 
     def body(self) -> list[Flowable]:
         gap = Spacer(1, 3 * mm)

@@ -12,7 +12,8 @@ from champion_desk.domain.briefing_data import collect
 from champion_desk.domain.metrics import stats
 from champion_desk.domain.privacy import Suppressor
 from champion_desk.domain.scope import Scope
-from champion_desk.report.briefing import CONFIDENTIAL, SECTIONS, Briefing, build_briefing
+from champion_desk.report.blocks import CONFIDENTIAL
+from champion_desk.report.briefing import SECTIONS, Briefing, build_briefing
 from tests.factories import TODAY
 from tests.report.pdf_text import fonts, page_count, pdf_text
 from tests.report.sample import SCOPE, SECRET_DESCRIPTION, SECRET_NAME, SECRET_OWNER, UNICODE_CHAMPIONS
@@ -184,10 +185,10 @@ def test_activity_counts_print_as_they_are_and_people_counts_stay_hidden(module_
     b = Briefing(data)
     tiles = {
         label: cell
-        for label, cell, _ in (b._count_tile("Sessions", "sessions"), b._count_tile("Concerns", "concerns_raised"))
+        for label, cell, _ in (b.count_tile("Sessions", "sessions"), b.count_tile("Concerns", "concerns_raised"))
     }
     assert tiles["Sessions"].text == "3" and tiles["Concerns"].text == "fewer than 5"
-    values, marks = b._bars(data.training, "sessions")
+    values, marks = b.bar_counts(data.training, "sessions")
     assert values == [1, 1, 1] and not any(marks)
 
 
@@ -286,7 +287,7 @@ def test_a_stub_never_hides_a_whole_month_or_a_theme(stub_year):
 
 
 def test_month_labels_carry_the_year_and_say_which_days_a_merged_bar_holds():
-    from champion_desk.report.briefing import bucket_label, edge_note
+    from champion_desk.report.blocks import bucket_label, edge_note
 
     rows = [
         {"start": "2025-11-27", "end": "2025-12-31"},
@@ -374,7 +375,7 @@ def test_a_hospital_briefing_of_a_quarter_is_read_in_eight_pages(tmp_path):
 
 
 def test_a_session_topic_is_printed_without_its_tool_name_in_front():
-    from champion_desk.report.briefing import session_topic
+    from champion_desk.report.blocks import session_topic
 
     assert session_topic({"tool": "SepsisWatch Alert", "topic": "SepsisWatch Alert: refresher"}) == "refresher"
     assert session_topic({"tool": "Scribe", "topic": "Night-shift drop-in"}) == "Night-shift drop-in"

@@ -13,7 +13,8 @@ from champion_desk.domain.demo import generate_demo
 from champion_desk.domain.metrics import stats
 from champion_desk.domain.privacy import meeting_scope
 from champion_desk.domain.scope import Scope
-from champion_desk.report.briefing import make_briefing, shorten
+from champion_desk.report.blocks import shorten
+from champion_desk.report.briefing import make_briefing
 from champion_desk.store.database import open_database
 from tests.report.pdf_text import page_count, pdf_text
 

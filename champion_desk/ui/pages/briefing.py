@@ -273,7 +273,7 @@ class BriefingPage(Page):
         self.images = result["images"]
         self.made_for = chosen
         scope = chosen[0]
-        from champion_desk.report.briefing import period_text
+        from champion_desk.report.blocks import period_text
 
         pages = f"{result['pages']} page{'s' if result['pages'] != 1 else ''}"
         covered = meeting_scope(scope)
