@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -148,9 +149,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
     refuse_protected_output(args, args.out)
     passphrase = passphrase_from_args(args, confirm=True) if args.full else None
-    # A full export is a writer: it is recorded in the audit log (the default one is recorded when it can be).
+    # A full export is a writer: it is recorded in the audit log with the export. The default one
+    # reads beside the running app (a manager's copy must not wait for the ward to close it), and
+    # is recorded by a short write afterwards when the logbook is free.
     with open_for_command(args, write=args.full) as db:
         result = export_database(db, args.out, fmt, full=args.full, passphrase=passphrase, actor=CLI_ACTOR)
+    if not args.full:
+        _record_manager_export(args, fmt, sum(result.counts.values()))
     print(f"Exported{' (encrypted)' if passphrase else ''} to {result.path}:")
     for table, n in result.counts.items():
         print(f"  {table:<18} {n:>8}")
@@ -164,6 +169,36 @@ def cmd_export(args: argparse.Namespace) -> int:
             "(use --full for your own complete copy)."
         )
     return 0
+
+
+def _record_manager_export(args: argparse.Namespace, fmt: str, rows: int) -> None:
+    """Record a default export (done read-only) as a security event: what kind and how many rows, no names.
+
+    Only one writer may have the logbook at a time (see store/lock.py: on a network folder
+    SQLite's own locking cannot be trusted), so while the app has it open the row cannot be
+    written. The export is not undone for that: stderr says it was not recorded and why.
+    """
+    from champion_desk.store import records
+    from champion_desk.store.lock import DatabaseLockedError
+
+    why = ""
+    try:
+        with open_for_command(args, write=True) as db:
+            if db.readonly:
+                why = "the logbook's folder cannot be written"
+            else:
+                records.security_event(
+                    db, CLI_ACTOR, records.MANAGER_EXPORT, {"format": fmt, "encrypted": False, "rows": rows}
+                )
+    except DatabaseLockedError as exc:
+        who = exc.owner.describe() if exc.owner else "another Champion Desk"
+        why = f"{who} has it open"
+    if why:
+        print(
+            f"Note: this export was not recorded in the logbook's audit log ({why}); "
+            "exports made in the app, or here while the logbook is closed, are.",
+            file=sys.stderr,
+        )
 
 
 def cmd_backups(args: argparse.Namespace) -> int:

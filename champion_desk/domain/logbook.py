@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from champion_desk.domain import signing
-from champion_desk.domain.signing import Signature
+from champion_desk.domain.signing import Authorisation, Signature
 from champion_desk.domain.validation import identifier_findings, validate
 from champion_desk.errors import PatientIdentifierWarning, ValidationError
 from champion_desk.store import records
@@ -118,12 +118,15 @@ def save(
     acknowledge_identifiers: bool = False,
     today: dt.date | None = None,
     signatures: Mapping[str, Signature] | None = None,
+    authorisation: Authorisation | None = None,
 ) -> str:
     """Create (no ``record_id``) or update a record after checking every rule; return its id.
 
     A new or changed countersign or sign-off is stored as verified only with a Signature from
     :func:`signing.sign_as` for its signer (``signatures`` by staff id); by someone with a signing
     PIN it is refused without one, by someone without a PIN it is stored as unverified.
+    A colleague made a manager needs ``authorisation`` from :func:`signing.authorise_as_manager`
+    (see :func:`signing.check_role_change`); who authorised it is a second audit row.
     Raises ValidationError naming the field and rule; PatientIdentifierWarning when free text
     looks like a patient identifier and ``acknowledge_identifiers`` is False; NotFoundError.
     Nothing is written unless everything passes.
@@ -134,12 +137,18 @@ def save(
         full = _full_record(db, table, clean, record_id)
         validate(db, table, full, record_id, today)
         _sign(db, table, full, clean, record_id, signatures or {})
+        authorised = (
+            signing.check_role_change(db, record_id, full.get("role"), authorisation) if table == "staff" else None
+        )
         findings = identifier_findings(table, full, today)
         if findings and not acknowledge_identifiers:
             raise PatientIdentifierWarning(findings)
         if record_id is None:
-            return records.insert(db, table, {k: v for k, v in full.items() if v is not None}, actor)
-        records.update(db, table, record_id, clean, actor)
+            record_id = records.insert(db, table, {k: v for k, v in full.items() if v is not None}, actor)
+        else:
+            records.update(db, table, record_id, clean, actor)
+        if authorised:
+            records.write_audit(db, actor, table, record_id, "update", authorised)
         return record_id
 
 

@@ -291,3 +291,112 @@ def check_self_added_role(db: Database, role: str | None) -> None:
             "Role: a manager's role comes from the roster import or from a colleague already on the list "
             "(People page), not from adding yourself. Add yourself with your own role.",
         )
+
+
+@dataclass(frozen=True)
+class Authorisation:
+    """A manager who confirmed, by their signing PIN, a change only a manager may make.
+
+    Made by :func:`authorise_as_manager`, passed to the save it authorises (a staff record that
+    becomes a manager's).
+    """
+
+    manager_id: str
+    name: str
+
+
+def managers_with_pins(db: Database) -> list[dict[str, Any]]:
+    """Return live, active managers who have a signing PIN (who may authorise a manager's role): id, display_name."""
+    rows = db.query(
+        "SELECT id, display_name, role FROM staff WHERE deleted_at IS NULL AND active = 1"
+        " AND signing_pin_hash IS NOT NULL ORDER BY display_name COLLATE NOCASE"
+    )
+    return [{"id": r["id"], "display_name": r["display_name"]} for r in rows if is_manager_role(r["role"])]
+
+
+def authorise_as_manager(
+    db: Database, manager_id: str | None, typed: str | None, now: dt.datetime | None = None
+) -> Authorisation:
+    """Check that ``manager_id`` is a manager with a signing PIN and ``typed`` is it; return their Authorisation.
+
+    Call it outside a transaction (a wrong PIN is counted even though nothing is saved). Raises
+    ValidationError naming ``authoriser`` (not a manager, no PIN) or ``authoriser_pin``.
+    """
+    if not manager_id:
+        if not managers_with_pins(db):
+            raise ValidationError(
+                "authoriser",
+                "must be a manager with a signing PIN",
+                "Authorised by: no manager on the list has a signing PIN yet. Set one for a manager first "
+                "(File › My signing PIN…), or let the role come from the trust's roster import.",
+            )
+        raise ValidationError("authoriser", "is required", "Authorised by: choose the manager who confirms this role.")
+    person = _person(db, manager_id, "authoriser")
+    name = person["display_name"]
+    if not is_manager_role(person.get("role")):
+        raise ValidationError(
+            "authoriser", "must be a manager", f"Authorised by: {name} is not a manager; choose a manager."
+        )
+    if not person["signing_pin_hash"]:
+        raise ValidationError(
+            "authoriser",
+            "must have a signing PIN",
+            f"Authorised by: {name} has no signing PIN, so cannot confirm a manager's role (File › My signing PIN…).",
+        )
+    check_pin(db, person["id"], typed, "authoriser_pin", now)
+    return Authorisation(person["id"], name)
+
+
+def grants_manager_role(db: Database, staff_id: str | None, role: str | None) -> bool:
+    """Return True when saving ``role`` would make someone a manager who is not one now (or a new colleague)."""
+    if not is_manager_role(role):
+        return False
+    if staff_id is None:
+        return True
+    return not is_manager_role(db.scalar("SELECT role FROM staff WHERE id = ?", (staff_id,)))
+
+
+def needs_manager_authorisation(db: Database, staff_id: str | None, role: str | None) -> bool:
+    """Return True when a hand edit giving ``role`` needs a manager's PIN (see :func:`check_role_change`)."""
+    if not grants_manager_role(db, staff_id, role):
+        return False
+    # Someone has to be first: the very first colleague in an empty logbook may be its manager.
+    return staff_id is not None or bool(db.scalar("SELECT EXISTS (SELECT 1 FROM staff WHERE deleted_at IS NULL)"))
+
+
+def check_role_change(
+    db: Database, staff_id: str | None, role: str | None, authorisation: Authorisation | None
+) -> dict[str, Any] | None:
+    """Refuse a hand edit that makes someone a manager without a manager's PIN; return what to audit.
+
+    A manager countersigns sessions and confirms others' signing PINs, so the role carries powers:
+    it comes from the trust's roster (import-roster writes it without this check) or from an
+    existing manager confirming by their own signing PIN, never from whoever is at the keyboard.
+    Called inside the save's transaction; the Authorisation is checked again here, in case the
+    manager lost the role, the PIN or their record since the PIN was typed. Returns None when no
+    authorisation was needed, else the audit details (the manager by id, so the row survives an
+    erasure nameless). Raises ValidationError naming ``role`` or ``authoriser``.
+    """
+    if not needs_manager_authorisation(db, staff_id, role):
+        return None
+    if authorisation is None:
+        raise ValidationError(
+            "role",
+            "a manager's role needs a manager's signing PIN",
+            f"Role: '{role}' is a manager's role, which lets them countersign and confirm PINs. "
+            "A manager with a signing PIN must confirm it (Authorised by), or it comes from the trust's roster import.",
+        )
+    manager = db.one(
+        "SELECT role, signing_pin_hash FROM staff WHERE id = ? AND deleted_at IS NULL", (authorisation.manager_id,)
+    )
+    if manager is None or not is_manager_role(manager["role"]) or not manager["signing_pin_hash"]:
+        raise ValidationError(
+            "authoriser",
+            "must be a manager with a signing PIN",
+            f"Authorised by: {authorisation.name} is no longer a manager with a signing PIN.",
+        )
+    return {
+        "role": "manager's role authorised",
+        "authorised": "by a manager's signing PIN",
+        "authoriser_id": authorisation.manager_id,
+    }

@@ -284,6 +284,8 @@ def scrub_everywhere(
     matcher = matcher if matcher is not None else name_pattern(names)
     texts = removed = scrubbed = 0
     now = records.utc_now()
+    # Read before their own audit rows go: a login changed since is recorded there.
+    scrubbed += blank_os_accounts(db, recorded_logins(db, staff_ids))
     for staff_id in staff_ids:
         removed += db.conn.execute("DELETE FROM audit WHERE record_id = ?", (staff_id,)).rowcount
     if matcher is None:
@@ -339,6 +341,45 @@ def scrub_everywhere(
         )
         scrubbed += 1
     return texts, removed, scrubbed
+
+
+def account_key(account: str | None) -> str:
+    """Return how an OS account or login compares: case folded, without a Windows domain (``TRUST\\jsmith``)."""
+    return (account or "").rsplit("\\", 1)[-1].strip().casefold()
+
+
+def recorded_logins(db: Database, staff_ids: Sequence[str]) -> set[str]:
+    """Return every login these colleagues' staff rows hold or their audit recorded, as :func:`account_key` keys."""
+    marks = ", ".join("?" for _ in staff_ids) or "NULL"
+    found = [r["login"] for r in db.query(f"SELECT login FROM staff WHERE id IN ({marks})", list(staff_ids))]
+    for row in db.query(
+        f"SELECT changes FROM audit WHERE record_id IN ({marks}) AND \"table\" = 'staff' AND changes LIKE '%\"login\"%'",
+        list(staff_ids),
+    ):
+        try:
+            changes = json.loads(row["changes"] or "{}")
+        except ValueError:
+            continue
+        value = changes.get("login") if isinstance(changes, dict) else None
+        found.extend(value if isinstance(value, list) else [value])
+    return {account_key(v) for v in found if isinstance(v, str) and account_key(v)}
+
+
+def blank_os_accounts(db: Database, logins: set[str]) -> int:
+    """Replace the OS account of audit rows made under one of ``logins`` with ``[erased]``; return how many.
+
+    An OS account is compared whole (case and a Windows domain aside), never in part: "jsmith"
+    is theirs, "jsmith2" is someone else's. A shared login recorded on a colleague's record is
+    erased with them too: the audit cannot tell whose it was. Callers hold the transaction.
+    """
+    if not logins:
+        return 0
+    db.conn.create_function("erasure_account_key", 1, account_key, deterministic=True)
+    marks = ", ".join("?" for _ in logins)
+    return db.conn.execute(
+        f"UPDATE audit SET os_account = ? WHERE erasure_account_key(os_account) IN ({marks})",
+        [ERASED_TEXT, *sorted(logins)],
+    ).rowcount
 
 
 def anonymise_staff(db: Database, staff_id: str, at: str) -> None:
@@ -415,10 +456,16 @@ def erase_staff(db: Database, staff_id: str, actor: str, purge: bool = True) -> 
             raise StoreError("This colleague's personal data has already been erased.")
         now = records.utc_now()
         matcher = erasure_matcher(db, [staff_id])
+        logins = recorded_logins(db, [staff_id])
         texts, removed, scrubbed = scrub_everywhere(db, [staff_id], (), matcher)
         anonymise_staff(db, staff_id, now)
-        # Someone erasing their own data must not sign the erasure with their name.
+        # Someone erasing their own data must not sign the erasure with their name, nor their login.
         records.write_audit(db, ERASED_NAME if matcher.fullmatch(actor) else actor, "staff", staff_id, ERASE_ACTION, {})
+        if account_key(records.os_account()) in logins:
+            db.conn.execute(
+                "UPDATE audit SET os_account = ? WHERE record_id = ? AND action = ?",
+                (ERASED_TEXT, staff_id, ERASE_ACTION),
+            )
         zero_free_pages(db)
         _check_room(db)
     result = ErasureResult(staff_id, texts, removed, scrubbed)

@@ -104,3 +104,30 @@ def test_every_audit_row_a_command_writes_names_the_os_account_and_pc(desk, tmp_
     assert ("merge", "*") in actions and ("create", "setting:patient_safety.reminder") in actions
     assert all(r[3] == getpass.getuser() and r[4] for r in rows)
     assert all(NAME not in r[5] for r in rows if r[1] in ("export", "merge"))
+
+
+def test_the_default_export_is_recorded_after_it_and_still_made_beside_the_running_app(desk, tmp_path):
+    from champion_desk.store import lock
+
+    def exports():
+        with sqlite3.connect(desk) as conn:
+            return conn.execute(
+                "SELECT actor, changes, os_account FROM audit WHERE record_id = ?", (records.MANAGER_EXPORT,)
+            ).fetchall()
+
+    made = run(desk, "export", "--out", str(tmp_path / "usb" / "ward.xlsx"))
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "usb" / "ward.xlsx").is_file()
+    [(actor, changes, account)] = exports()
+    assert actor == "command line" and account == getpass.getuser() and NAME not in changes
+    assert '"rows"' in changes and not (desk.parent / (desk.name + ".lock")).exists()
+
+    held = lock.acquire(desk)  # as the app holds it while open
+    try:
+        beside = run(desk, "export", "--out", str(tmp_path / "usb" / "again.xlsx"))
+    finally:
+        held.release()
+    assert beside.returncode == 0, beside.stderr
+    assert (tmp_path / "usb" / "again.xlsx").is_file()
+    assert "not recorded in the logbook's audit log" in beside.stderr and "has it open" in beside.stderr
+    assert len(exports()) == 1

@@ -188,3 +188,64 @@ def test_version_11_marks_old_signatures_as_recorded_before_signatures(db, ward)
     states = {r["id"]: r["verified_signature"] for r in db.query("SELECT id, verified_signature FROM training_session")}
     assert states == {sid: "before signatures", fresh: None}
     assert signing.label(states[sid]) == "recorded before signatures"
+
+
+def test_making_a_colleague_a_manager_by_hand_needs_a_managers_signing_pin(db, ward, manager_pin):
+    with pytest.raises(ValidationError) as err:
+        logbook.save(db, "staff", {"role": "Ward Manager"}, "t", ward["a"])
+    assert (err.value.field, err.value.rule) == ("role", "a manager's role needs a manager's signing PIN")
+    assert "roster" in err.value.message
+    with pytest.raises(ValidationError) as err:
+        signing.authorise_as_manager(db, ward["manager"], "0000")
+    assert err.value.field == "authoriser_pin"
+    with pytest.raises(ValidationError) as err:
+        signing.authorise_as_manager(db, ward["champion"], "2468")
+    assert (err.value.field, err.value.rule) == ("authoriser", "must be a manager")
+    assert db.scalar("SELECT role FROM staff WHERE id = ?", (ward["a"],)) != "Ward Manager"
+
+    by_manager = signing.authorise_as_manager(db, ward["manager"], "2468")
+    logbook.save(db, "staff", {"role": "Ward Manager"}, "clerk", ward["a"], authorisation=by_manager)
+    assert db.scalar("SELECT role FROM staff WHERE id = ?", (ward["a"],)) == "Ward Manager"
+    rows = db.query(
+        "SELECT actor, changes FROM audit WHERE record_id = ? AND action = 'update' ORDER BY at", (ward["a"],)
+    )
+    assert json.loads(rows[-2]["changes"])["role"][1] == "Ward Manager"
+    assert json.loads(rows[-1]["changes"])["authoriser_id"] == ward["manager"]
+    assert rows[-1]["actor"] == "clerk"
+
+
+def test_a_new_colleague_with_a_managers_role_needs_it_too_but_not_other_edits(db, ward, manager_pin):
+    with pytest.raises(ValidationError) as err:
+        logbook.save(db, "staff", {"display_name": "Pat New", "role": "matron"}, "t")
+    assert err.value.field == "role"
+    assert not records.find(db, "staff", display_name="Pat New")
+    # Not a grant of powers: an existing manager's other fields, a change between manager roles, a demotion.
+    logbook.save(db, "staff", {"role": "matron", "unit_id": None}, "t", ward["manager"])
+    logbook.save(db, "staff", {"role": "staff nurse"}, "t", ward["manager"])
+    with pytest.raises(ValidationError):
+        logbook.save(db, "staff", {"role": "matron"}, "t", ward["manager"])
+
+
+def test_an_authorisation_from_someone_no_longer_a_manager_is_refused(db, ward, manager_pin):
+    by_manager = signing.authorise_as_manager(db, ward["manager"], "2468")
+    logbook.save(db, "staff", {"role": "staff nurse"}, "t", ward["manager"])
+    with pytest.raises(ValidationError) as err:
+        logbook.save(db, "staff", {"role": "ward manager"}, "t", ward["a"], authorisation=by_manager)
+    assert err.value.field == "authoriser"
+
+
+def test_the_first_colleague_in_an_empty_logbook_may_be_its_manager(db):
+    first = logbook.save(db, "staff", {"display_name": "First In", "role": "ward manager"}, "t")
+    assert records.get(db, "staff", first)["role"] == "ward manager"
+    with pytest.raises(ValidationError):
+        logbook.save(db, "staff", {"display_name": "Second In", "role": "ward manager"}, "t")
+
+
+def test_a_roster_import_sets_a_managers_role_without_a_pin(db, ward, tmp_path):
+    from champion_desk.exchange import roster
+
+    path = tmp_path / "esr.csv"
+    path.write_text("Staff number,Name,Role\nE777,Roster Person,Ward Manager\n", encoding="utf-8")
+    table = roster.read_roster(path)
+    roster.import_roster(db, table, roster.guess_mapping(table.headers), "t", backup=False)
+    assert records.find(db, "staff", staff_ref="E777")[0]["role"] == "Ward Manager"

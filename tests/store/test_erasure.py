@@ -597,3 +597,35 @@ def test_export_person_has_what_they_did_under_any_spelling_and_an_earlier_name(
     found = {a["record_id"] for a in json.loads(out.read_text(encoding="utf-8"))["records"]["audit"]}
     assert {by_spelling, by_earlier_name, by_new_name} <= found
     assert by_someone_else not in found
+
+
+def test_erasure_blanks_the_os_account_of_audit_rows_made_under_their_recorded_logins(db, ward, monkeypatch):
+    accounts = iter(["js-old", "JSMITH", "TRUST\\jsmith", "jsmith2", "nurse7"])
+
+    def row_under(account: str) -> None:
+        monkeypatch.setattr(records, "os_account", lambda: account)
+        with db.transaction():
+            records.write_audit(db, "t", "unit", ward["unit"], "update", {"note": "x"})
+
+    records.update(db, "staff", ward["a"], {"login": "js-old"}, "t")
+    records.update(db, "staff", ward["a"], {"login": "JSmith"}, "t")  # the audit keeps the old one
+    for account in accounts:
+        row_under(account)
+    monkeypatch.setattr(records, "os_account", lambda: "jsmith")  # they erase their own data
+    erasure.erase_staff(db, ward["a"], "t", purge=False)
+    kept = sorted(
+        r["os_account"] for r in db.query("SELECT os_account FROM audit WHERE record_id = ?", (ward["unit"],))
+    )
+    assert kept.count(erasure.ERASED_TEXT) == 3
+    assert "jsmith2" in kept and "nurse7" in kept  # compared whole: another login is left alone
+    assert not db.scalar("SELECT count(*) FROM audit WHERE lower(os_account) LIKE '%jsmith' OR os_account = 'js-old'")
+    assert db.scalar("SELECT os_account FROM audit WHERE action = 'erase'") == erasure.ERASED_TEXT
+
+
+def test_erasure_leaves_os_accounts_alone_for_a_colleague_with_no_login(db, ward, monkeypatch):
+    monkeypatch.setattr(records, "os_account", lambda: "")
+    records.update(db, "staff", ward["b"], {"role": "staff nurse"}, "t")
+    before = db.scalar("SELECT count(*) FROM audit WHERE os_account = ''")
+    erasure.erase_staff(db, ward["a"], "t", purge=False)
+    assert db.scalar("SELECT count(*) FROM audit WHERE os_account = ?", (erasure.ERASED_TEXT,)) == 0
+    assert db.scalar("SELECT count(*) FROM audit WHERE os_account = ''") >= before

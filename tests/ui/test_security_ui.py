@@ -139,6 +139,45 @@ def test_the_first_person_in_an_empty_logbook_may_be_the_manager(db):
     check_self_added_role(db, "healthcare assistant")
 
 
+def test_the_staff_form_asks_a_managers_pin_to_make_a_colleague_a_manager(qtbot, ward_context, db, ward, monkeypatch):
+    from champion_desk.domain import pin, signing
+
+    real = pin.hash_pin
+    monkeypatch.setattr(pin, "hash_pin", lambda p, **_: real(p, n=2**4))
+    signing.set_signing_pin(db, ward["manager"], "2468", "t", authoriser_id=ward["champion"])
+    dialog = make_dialog(qtbot, ward_context, "staff", ward["a"])
+    dialog.show()
+    assert not dialog.authorisation_box.isVisible()
+    dialog.role.setEditText("Ward Manager")
+    assert dialog.authorisation_box.isVisible()
+    assert not dialog.save()
+    assert "choose the manager" in dialog.error_of("authoriser")
+    dialog.authoriser.set_value(ward["manager"])
+    dialog.authoriser_pin.setText("0000")
+    assert not dialog.save()
+    assert "not" in dialog.error_of("authoriser_pin") and not dialog.authoriser_pin.text()
+    assert records.get(db, "staff", ward["a"])["role"] != "Ward Manager"
+    dialog.authoriser_pin.setText("2468")
+    assert dialog.save()
+    assert records.get(db, "staff", ward["a"])["role"] == "Ward Manager"
+    audit = db.one("SELECT * FROM audit WHERE record_id = ? AND changes LIKE '%authoriser_id%'", (ward["a"],))
+    assert ward["manager"] in audit["changes"] and audit["actor"] == ward_context.actor
+
+
+def test_the_staff_form_refuses_a_managers_role_without_authorisation_naming_the_field(qtbot, ward_context, db, ward):
+    dialog = make_dialog(qtbot, ward_context, "staff", ward["b"])
+    dialog.show()
+    dialog.role.setEditText("matron")
+    assert not dialog.save()
+    # Nobody has a signing PIN yet: the box says so, and the role's own message names the rule.
+    assert dialog.authoriser.itemText(0) == "No manager has a signing PIN yet"
+    assert "roster import" in dialog.error_of("authoriser")
+    assert records.get(db, "staff", ward["b"])["role"] != "matron"
+    dialog.role.setEditText("staff nurse")
+    assert not dialog.authorisation_box.isVisible()
+    assert dialog.save()
+
+
 def test_back_up_to_a_stick_is_sealed_and_beside_the_logbook_plain(
     qtbot, ward_context, db, tmp_path, tmp_path_factory, monkeypatch
 ):
