@@ -25,7 +25,7 @@ def open_kiosk(context: AppContext, session_id: str, parent: QWidget | None = No
     try:
         session = signin.kiosk_session(context.db, session_id)
     except ChampionDeskError as error:
-        if not _moved_to_today(context, session_id, error, parent):
+        if not _moved_to_today(context, session_id, error, settings.pin_hash, parent):
             return None
         session = signin.kiosk_session(context.db, session_id)
     refusal = may_run(context.db, session, settings.pin_hash)
@@ -56,7 +56,9 @@ def open_kiosk(context: AppContext, session_id: str, parent: QWidget | None = No
     return kiosk
 
 
-def _moved_to_today(context: AppContext, session_id: str, error: ChampionDeskError, parent: QWidget | None) -> bool:
+def _moved_to_today(
+    context: AppContext, session_id: str, error: ChampionDeskError, app_pin_hash: str | None, parent: QWidget | None
+) -> bool:
     """Offer to move a session planned for a later day to today; return True once it was moved.
 
     The screen still opens only on a session's day (the rule stands); a session held earlier is
@@ -69,13 +71,22 @@ def _moved_to_today(context: AppContext, session_id: str, error: ChampionDeskErr
     from champion_desk.store import records
 
     today = dt.date.today()
+    from champion_desk.ui.kiosk import may_run
+
     try:
-        held_on = records.get(context.db, "training_session", session_id)["held_on"]
+        session = records.get(context.db, "training_session", session_id)
     except ChampionDeskError:
-        held_on = None
-    if not isinstance(error, ValidationError) or error.field != "session" or not held_on or held_on <= str(today):
+        session = None
+    planned = session is not None and session["held_on"] > today.isoformat()
+    if not isinstance(error, ValidationError) or error.field != "session" or not planned:
         QMessageBox.warning(parent, "Sign-in screen", str(error))
         return False
+    # Asked first: a session is never moved to today for a screen that then could not open.
+    refusal = may_run(context.db, session, app_pin_hash)
+    if refusal:
+        QMessageBox.warning(parent, "Sign-in screen", refusal)
+        return False
+    held_on = session["held_on"]
     answer = QMessageBox.question(
         parent,
         "Sign-in screen",

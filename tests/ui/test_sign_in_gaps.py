@@ -37,6 +37,9 @@ def test_a_completed_sheet_of_five_invited_four_came_is_ticks_and_digits(qtbot, 
     dialog.invites.fill_button.click()
     rows = dialog.attendees.rows
     assert len(rows) == 5 and not any(row.attending for row in rows)  # nobody came until ticked
+    # In the printed sheet's order (names, accent-blind), so the paper is copied row by row.
+    names = [row.person["display_name"] for row in rows]
+    assert names == ["Carys Jones", "Dev Patel", "Łukasz Nowak", "Nguyễn Thị Mai", "Siobhán Ó Briain"]
     qtbot.waitUntil(lambda: QApplication.focusWidget() is rows[0].came)
     absent = rows[2].person["id"]  # the third row on the sheet has no tick
     scores = iter([(2, 4), (1, 3), (3, 5), (4, 4)])
@@ -178,3 +181,13 @@ def test_the_app_wires_the_sign_in_screen_to_its_auto_lock(qtbot, db_path, setti
         assert not desk.locker.paused
     finally:
         desk.shutdown()
+
+
+def test_no_pin_to_leave_means_the_date_is_not_moved(qtbot, ward_context, ward, db, messages):
+    from champion_desk.ui import signin_actions
+
+    later = (TODAY + dt.timedelta(days=5)).isoformat()
+    planned = logbook.save_session(db, session_values(ward, held_on=later), [], "t", invited=[ward["a"]])
+    assert signin_actions.open_kiosk(ward_context, planned) is None
+    assert messages[-1][0] == "warning" and "needs a PIN" in messages[-1][2]
+    assert records.get(db, "training_session", planned)["held_on"] == later

@@ -133,12 +133,13 @@ class TrainingSessionDialog(RecordDialog):
     def attendees_from_invites(self) -> None:
         """List each invited colleague as a row with a "came" tick: a completed sheet is then ticks and digits.
 
-        The rows follow the invite list's order; the keyboard starts on the first "came" tick. Those
-        left unticked are saved as did not come (their invitation's status), not as attendees.
+        The rows follow the printed sheet's order (names, accent-blind), so the sheet is copied row by
+        row; the keyboard starts on the first "came" tick. Those left unticked are saved as did not
+        come (their invitation's status), not as attendees.
         """
         listed = {row.person["id"] for row in self.attendees.rows}
         first = None
-        for person in self.invites.people():
+        for person in sorted(self.invites.people(), key=lambda p: pickers.fold(p["display_name"])):
             if person["id"] not in listed:
                 row = self.attendees.add_person(pickers.staff_member(self.db, person["id"]) or person, came=False)
                 first = first or row
