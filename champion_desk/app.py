@@ -123,6 +123,8 @@ class Desk(QObject):
             on_wrong=self.record_wrong_pin,
         )
         self.locker.start()
+        # The sign-in screen already needs a PIN to leave: no lock screen over attendees signing in.
+        self.context.signin_screen_open.connect(self.locker.set_paused)
 
     def _remember_open(self, db: Database) -> None:
         self._audit_at_open = audit_count(db)

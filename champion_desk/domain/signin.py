@@ -71,6 +71,22 @@ def kiosk_session(db: Database, session_id: str, today: dt.date | None = None) -
     return row
 
 
+def move_to_today(db: Database, session_id: str, actor: str, today: dt.date | None = None) -> None:
+    """Move a session planned for a later day to today, as an ordinary audited edit of its date.
+
+    Only a session still to come moves: one already held is entered from its sheet instead, so its
+    attendance is never re-dated by opening the sign-in screen. Raises ValidationError otherwise.
+    """
+    today = today or dt.date.today()
+    row = records.get(db, "training_session", session_id)
+    if row["held_on"] <= today.isoformat():
+        raise ValidationError(
+            "held_on", "only a session still to come", "Only a session planned for a later day can be moved to today."
+        )
+    with db.transaction():
+        logbook.save(db, "training_session", {"held_on": today.isoformat()}, actor, session_id, True, today)
+
+
 def people(db: Database, session_id: str) -> list[dict[str, Any]]:
     """Return who may sign in: the invited first (alphabetical), then every other active colleague.
 
@@ -154,10 +170,32 @@ def confidence_after(
 def invite_list(db: Database, session_id: str) -> list[dict[str, Any]]:
     """Return a session's live invitations with each colleague's name, unit and staff number, by name."""
     return db.query(
-        """SELECT i.id, i.staff_id, i.status, i.walk_in, i.confirmed, s.display_name, s.staff_ref,
+        """SELECT i.id, i.staff_id, i.status, i.walk_in, i.confirmed, s.display_name, s.staff_ref, s.role,
                   u.name AS unit_name
              FROM invitation i JOIN staff s ON s.id = i.staff_id LEFT JOIN unit u ON u.id = s.unit_id
             WHERE i.session_id = ? AND i.deleted_at IS NULL
             ORDER BY s.display_name COLLATE NOCASE""",
         (session_id,),
     )
+
+
+def confirm_walk_ins(
+    db: Database, session_id: str, staff_ids: set[str] | None, actor: str, today: dt.date | None = None
+) -> int:
+    """Confirm the session's unconfirmed walk-ins who signed in (those of ``staff_ids`` when given); return how many.
+
+    The champion's one press after the session: each walk-in's invitation is marked confirmed in one
+    transaction (audited), so a name added at the sign-in screen stands as a colleague who came.
+    """
+    rows = db.query(
+        """SELECT i.id, i.staff_id FROM invitation i
+            WHERE i.session_id = ? AND i.deleted_at IS NULL AND i.walk_in = 1 AND i.confirmed = 0
+              AND EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = i.session_id AND a.staff_id = i.staff_id
+                           AND a.deleted_at IS NULL)""",
+        (session_id,),
+    )
+    rows = [r for r in rows if staff_ids is None or r["staff_id"] in staff_ids]
+    with db.transaction():
+        for row in rows:
+            logbook.save(db, "invitation", {"confirmed": 1}, actor, row["id"], True, today)
+    return len(rows)

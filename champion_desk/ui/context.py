@@ -32,6 +32,7 @@ class AppContext(QObject):
     user_changed = Signal(object)  # the new current user (dict: id, display_name, role) or None
     database_replaced = Signal(object)  # the new Database after File > New/Open/Restore
     status_message = Signal(str)
+    signin_screen_open = Signal(bool)  # the full-screen sign-in screen opened (True) or closed: auto-lock pauses
     record_saved = Signal(str, str, bool, str)  # table, record id, whether new, what was saved (no free text)
     edit_saved = Signal(object, str)  # after record_saved for a changed record: its logbook.Before, what
 

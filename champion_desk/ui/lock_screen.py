@@ -243,11 +243,26 @@ class AppLocker(QObject):
         self.pin_hash = pin_hash
         self.minutes = minutes
         self.screen: LockScreen | None = None
+        self.paused = False  # while the sign-in screen is up: it needs a PIN to leave already
         # Survives re-locking and restarts: waiting cannot be skipped by idling or by a kill.
         self.attempts = remembered_attempts(settings, on_wrong)
         # Without a PIN nothing can lock, so there is no idle time to count.
         self.watcher = IdleWatcher((minutes() or 0) if pin_hash() else 0, parent=self)
-        self.watcher.idle_timeout.connect(self.lock)
+        self.watcher.idle_timeout.connect(self._idle)
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause the auto-lock (True) or resume it with a fresh idle count (False).
+
+        The sign-in screen pauses it: attendees tap it for an hour without touching the app, and a
+        lock screen over it would stop the sign-in while it already needs the champion's PIN to leave.
+        """
+        self.paused = paused
+        if paused:
+            self.watcher.stop()
+        else:
+            # Read again: the PIN or the minutes may have changed while the sign-in screen was up.
+            self.watcher.set_minutes((self.minutes() or 0) if self.pin_hash() else 0)
+            self.watcher.start()
 
     @property
     def is_locked(self) -> bool:
@@ -256,6 +271,11 @@ class AppLocker(QObject):
     def start(self) -> None:
         """Start watching for idleness."""
         self.watcher.start()
+
+    def _idle(self) -> None:
+        # A check already queued when the sign-in screen paused the watcher must not lock over it.
+        if not self.paused:
+            self.lock()
 
     def lock(self) -> bool:
         """Show the lock screen over everything; return False (nothing done) when no PIN is set."""

@@ -25,8 +25,9 @@ def open_kiosk(context: AppContext, session_id: str, parent: QWidget | None = No
     try:
         session = signin.kiosk_session(context.db, session_id)
     except ChampionDeskError as error:
-        QMessageBox.warning(parent, "Sign-in screen", str(error))
-        return None
+        if not _moved_to_today(context, session_id, error, settings.pin_hash, parent):
+            return None
+        session = signin.kiosk_session(context.db, session_id)
     refusal = may_run(context.db, session, settings.pin_hash)
     if refusal:
         QMessageBox.warning(parent, "Sign-in screen", refusal)
@@ -43,6 +44,8 @@ def open_kiosk(context: AppContext, session_id: str, parent: QWidget | None = No
             parent.window().activateWindow()
 
     kiosk.finished.connect(finished)
+    kiosk.finished.connect(lambda: context.signin_screen_open.emit(False))
+    context.signin_screen_open.emit(True)
     screen = parent.screen() if parent is not None else None
     if screen is not None:
         kiosk.setGeometry(screen.geometry())
@@ -51,6 +54,57 @@ def open_kiosk(context: AppContext, session_id: str, parent: QWidget | None = No
     kiosk.activateWindow()
     kiosk.name_edit.setFocus()
     return kiosk
+
+
+def _moved_to_today(
+    context: AppContext, session_id: str, error: ChampionDeskError, app_pin_hash: str | None, parent: QWidget | None
+) -> bool:
+    """Offer to move a session planned for a later day to today; return True once it was moved.
+
+    The screen still opens only on a session's day (the rule stands); a session held earlier is
+    refused as before, since its attendees are entered from its sheet, not re-dated.
+    """
+    import datetime as dt
+
+    from champion_desk.domain.dates import format_uk_date
+    from champion_desk.errors import ValidationError
+    from champion_desk.store import records
+
+    today = dt.date.today()
+    from champion_desk.ui.kiosk import may_run
+
+    try:
+        session = records.get(context.db, "training_session", session_id)
+    except ChampionDeskError:
+        session = None
+    planned = session is not None and session["held_on"] > today.isoformat()
+    if not isinstance(error, ValidationError) or error.field != "session" or not planned:
+        QMessageBox.warning(parent, "Sign-in screen", str(error))
+        return False
+    # Asked first: a session is never moved to today for a screen that then could not open.
+    refusal = may_run(context.db, session, app_pin_hash)
+    if refusal:
+        QMessageBox.warning(parent, "Sign-in screen", refusal)
+        return False
+    held_on = session["held_on"]
+    answer = QMessageBox.question(
+        parent,
+        "Sign-in screen",
+        f"This session is planned for {format_uk_date(held_on)}; the sign-in screen opens on the day it is held.\n\n"
+        "Move this session to today and open the sign-in screen?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        signin.move_to_today(context.db, session_id, context.actor, today)
+    except ChampionDeskError as problem:
+        QMessageBox.warning(parent, "Sign-in screen", f"The session was not moved: {problem}")
+        return False
+    context.notify_changed("training_session")
+    context.status_message.emit(f"Moved the session to today, {format_uk_date(today.isoformat())}")
+    return True
 
 
 def print_sheet(context: AppContext, session_id: str, parent: QWidget | None = None) -> Path | None:

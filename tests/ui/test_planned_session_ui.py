@@ -24,14 +24,18 @@ def _planned_dialog(qtbot, ward_context, ward, db):
     return dialog
 
 
+def _shown(dialog):
+    return [dialog.invites.list.item(i).text() for i in range(dialog.invites.list.count())]
+
+
 def test_invite_who_is_due_fills_the_list_and_the_save_keeps_it(qtbot, ward_context, ward, db):
     dialog = _planned_dialog(qtbot, ward_context, ward, db)
     dialog.invites.due_button.click()
     # Nobody on Ward 7 has trained on Scribe: everyone but the trainer (the champion) is due.
-    names = [dialog.invites.list.item(i).text().split(" (")[0] for i in range(dialog.invites.list.count())]
-    assert names == ["Carys Jones", "Dev Patel", "Łukasz Nowak", "Nguyễn Thị Mai", "Siobhán Ó Briain"]
+    names = sorted(r["display_name"] for r in dialog.invites.people())
+    assert names == ["Carys Jones", "Dev Patel", "Nguyễn Thị Mai", "Siobhán Ó Briain", "Łukasz Nowak"]
     assert "Invited 5 due on Scribe (never trained)" in dialog.invites.note.text()
-    dialog.invites.list.setCurrentRow(0)
+    dialog.invites.list.setCurrentRow(1)  # the first name (row 0 is its group's heading)
     dialog.invites.remove_selected()
     assert dialog.save(), dialog.banner.text()
     session = records.get(db, "training_session", dialog.saved_id)
@@ -40,9 +44,43 @@ def test_invite_who_is_due_fills_the_list_and_the_save_keeps_it(qtbot, ward_cont
     assert len(invited) == 4 and ward["champion"] not in invited
 
     again = make_dialog(qtbot, ward_context, "training_session", record_id=dialog.saved_id)
-    assert again.invites.list.count() == 4
-    again.attendees_from_invites()  # entering a completed sheet: the invited are the rows
-    assert len(again.attendees.rows) == 4
+    assert len(again.invites.value()) == 4
+    again.attendees_from_invites()  # entering a completed sheet: the invited are the rows, each with a tick
+    assert len(again.attendees.rows) == 4 and all(row.came is not None for row in again.attendees.rows)
+
+
+def test_invite_who_is_due_is_grouped_by_unit_and_role_and_says_why(qtbot, ward_context, ward, db):
+    from champion_desk.domain import logbook
+    from tests.factories import session_values
+
+    dialog = _planned_dialog(qtbot, ward_context, ward, db)
+    carys = db.one("SELECT id FROM staff WHERE display_name = 'Carys Jones'")["id"]
+    dev = db.one("SELECT id FROM staff WHERE display_name = 'Dev Patel'")["id"]
+    records.update(db, "staff", carys, {"role": "Nurse"}, "t")
+    records.update(db, "staff", dev, {"role": "HCA"}, "t")
+    # Last week's session: Dev was invited and did not come; Nguyễn came (trained, so not due).
+    held = (TODAY - dt.timedelta(days=7)).isoformat()
+    logbook.save_session(db, session_values(ward, held_on=held), [{"staff_id": ward["a"]}], "t", invited=[dev])
+    dialog.invites.due_button.click()
+    assert _shown(dialog) == [
+        "Ward 7 · HCA",
+        "    Dev Patel — invited · missed their last invitation",
+        "Ward 7 · Nurse",
+        "    Carys Jones — invited · never trained",
+        "Ward 7 · ward manager",
+        "    Łukasz Nowak — invited · never trained",
+        "Ward 7 · no role given",
+        "    Siobhán Ó Briain — invited · never trained",
+    ]
+    assert "missed their last invitation, never trained" in dialog.invites.note.text()
+    # A heading is not an invitation: selecting it and pressing Delete removes nobody.
+    dialog.invites.list.setCurrentRow(0)
+    dialog.invites.remove_selected()
+    assert len(dialog.invites.value()) == 4
+    # The list stays grouped after a save and reopening (the reason is this form's advice, not stored).
+    assert dialog.save(), dialog.banner.text()
+    again = make_dialog(qtbot, ward_context, "training_session", record_id=dialog.saved_id)
+    assert _shown(again)[:2] == ["Ward 7 · HCA", "    Dev Patel — invited"]
 
 
 def test_a_bad_start_time_is_shown_beside_its_field(qtbot, ward_context, ward, db):

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 from champion_desk.domain import logbook, pickers, signin, validation, vocab
 from champion_desk.domain.signing import Signature
 from champion_desk.domain.validation import SHORT_TEXT_MAX
-from champion_desk.errors import ConflictError, ValidationError
+from champion_desk.errors import ChampionDeskError, ConflictError, ValidationError
 from champion_desk.ui.dialogs.base import RecordDialog
 from champion_desk.ui.widgets.attendee_list import ATTENDANCE_FIELDS, AttendeeList
 from champion_desk.ui.widgets.fields import LongTextField, NumberField, TextField
@@ -47,6 +47,7 @@ class TrainingSessionDialog(RecordDialog):
         self.invites = self.add_field("invited", "Invited", InviteList(pickers.staff(self.db)), saved=False, span=True)
         self.invites.due_requested.connect(self.invite_who_is_due)
         self.invites.fill_attendees_requested.connect(self.attendees_from_invites)
+        self.invites.confirm_walk_ins_requested.connect(self.confirm_walk_ins)
         self.add_focus_widgets(self._session_buttons())
         self.section(
             "Attendees",
@@ -114,17 +115,51 @@ class TrainingSessionDialog(RecordDialog):
             if r["staff_id"] != trainer  # the trainer runs it
         ]
         added = self.invites.add_people(
-            [{"id": r["staff_id"], "display_name": r["display_name"], "unit_name": r["unit"]} for r in rows]
+            [
+                {
+                    "id": r["staff_id"],
+                    "display_name": r["display_name"],
+                    "unit_name": r["unit"],
+                    "role": r["role"],
+                    "reason": REASON_TEXT[r["reason"]],
+                }
+                for r in rows
+            ]
         )
         reasons = sorted({REASON_TEXT[r["reason"]] for r in rows})
         message = f"Invited {added} due on {tool}" + (f" ({', '.join(reasons)})." if reasons else ".")
         self.invites.show_note(message if added else f"Nobody more is due on {tool} on {unit}.")
 
     def attendees_from_invites(self) -> None:
-        """List every invited colleague as attending: entering a completed sheet is then digits and ticks."""
-        for person in self.invites.people():
-            if person["id"] not in {a["staff_id"] for a in self.attendees.value()}:
-                self.attendees.add_person(pickers.staff_member(self.db, person["id"]) or person)
+        """List each invited colleague as a row with a "came" tick: a completed sheet is then ticks and digits.
+
+        The rows follow the printed sheet's order (names, accent-blind), so the sheet is copied row by
+        row; the keyboard starts on the first "came" tick. Those left unticked are saved as did not
+        come (their invitation's status), not as attendees.
+        """
+        listed = {row.person["id"] for row in self.attendees.rows}
+        first = None
+        for person in sorted(self.invites.people(), key=lambda p: pickers.fold(p["display_name"])):
+            if person["id"] not in listed:
+                row = self.attendees.add_person(pickers.staff_member(self.db, person["id"]) or person, came=False)
+                first = first or row
+        if first is not None:
+            first.came.setFocus()
+
+    def confirm_walk_ins(self) -> None:
+        """Confirm, in one press, the walk-ins who signed in at the sign-in screen and are still listed as attending."""
+        if self.record_id is None:
+            return
+        attending = {a["staff_id"] for a in self.attendees.value()}
+        waiting = [i for i in self.invites.unconfirmed_walk_ins() if i in attending]
+        try:
+            count = signin.confirm_walk_ins(self.db, self.record_id, set(waiting), self.context.actor)
+        except ChampionDeskError as error:
+            self.invites.show_note(f"Not confirmed: {error}")
+            return
+        self.invites.mark_confirmed(waiting)
+        self.invites.show_note(f"Confirmed {count} walk-in{'' if count == 1 else 's'}.")
+        self.context.notify_changed("invitation")
 
     def _prefer_session_unit(self) -> None:
         # Attendees mostly work on the ward the session is held on: list them first.
@@ -161,7 +196,7 @@ class TrainingSessionDialog(RecordDialog):
         return super().first_focus()
 
     def saved_description(self) -> str:
-        count = len(self.attendees.rows)
+        count = len(self.attendees.value())
         return f"{super().saved_description()} with {count} attendee{'' if count == 1 else 's'}"
 
     # -- new colleague inline ------------------------------------------------------------------
@@ -228,7 +263,7 @@ class TrainingSessionDialog(RecordDialog):
             if signer in signatures:
                 continue
             names = [
-                self.attendees.rows[i].person["display_name"]
+                self.attendees.attending_rows()[i].person["display_name"]
                 for i, a in enumerate(attendances)
                 if a["signed_off"] and a["signed_off_by"] == signer
             ]

@@ -58,6 +58,7 @@ class AttendeeRow(QWidget):
         session_date: str,
         record: dict[str, Any] | None = None,
         parent: QWidget | None = None,
+        came: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self.person = person
@@ -82,9 +83,20 @@ class AttendeeRow(QWidget):
         self.sign_date.setAccessibleName(f"{name}: sign-off date")
         self.remove.setAccessibleName(f"Remove {name}")
         self.error = FieldErrorLabel(name)
+        # A row from the invite list (entering a printed sheet) carries a "came" tick: left unticked,
+        # the colleague is saved as did not come, and their scores stay out of reach.
+        self.came: CheckField | None = None
+        if came is not None:
+            self.came = _fixed(CheckField("came"), TICK_WIDTH)
+            self.came.set_value(came)
+            self.came.setAccessibleName(f"{name}: came (Space)")
+            self.came.setToolTip("Ticked on the sheet: they came. Space ticks it and moves on to their scores.")
 
         line = QHBoxLayout()
         line.setContentsMargins(0, 0, 0, 0)
+        if self.came is not None:
+            line.addWidget(self.came)
+            self.came.installEventFilter(self)
         line.addWidget(self.name_label, 1)
         for widget in (self.before, self.after, self.signed, self.sign_date, self.remove):
             line.addWidget(widget)
@@ -111,10 +123,18 @@ class AttendeeRow(QWidget):
         self.signed.toggled.connect(self._sync_date_enabled)
         self.after.edited.connect(lambda: self._sync_enabled(self._session_date))
         self.sign_date.edited.connect(self._on_date_changed)
+        if self.came is not None:
+            self.came.edited.connect(self.edited)
+            self.came.toggled.connect(lambda: self._sync_enabled(self._session_date))
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
 
     def _sync_date_enabled(self) -> None:
-        self.sign_date.setEnabled(self.signed.isChecked())
+        self.sign_date.setEnabled(self.signed.isChecked() and self.attending)
+
+    @property
+    def attending(self) -> bool:
+        """Whether this row is saved as an attendance: always, unless its "came" tick is left empty."""
+        return self.came is None or self.came.isChecked()
 
     def _on_date_changed(self) -> None:
         if not self.signalsBlocked() and self.sign_date.hasFocus():
@@ -129,6 +149,11 @@ class AttendeeRow(QWidget):
         self.after.setToolTip("Recorded once the session has been held." if planned else SCALE_HINT)
         already = bool(self.record.get("signed_off")) or self.signed.isChecked()
         self.signed.setEnabled(already or (self.signer_id is not None and not planned))
+        if not self.attending:  # did not come: nothing to score or sign (Tab skips to the next row)
+            for widget in (self.before, self.after, self.signed):
+                widget.setEnabled(False)
+        else:
+            self.before.setEnabled(True)
         if self.record.get("signed_off_by_name"):
             how = signing.label(self.record.get("signed_off_signature"))
             self.signed.setToolTip(f"Signed off by {self.record['signed_off_by_name']}" + (f": {how}" if how else ""))
@@ -166,14 +191,31 @@ class AttendeeRow(QWidget):
         )
 
     def focus_widgets(self) -> list[QWidget]:
-        """Return the row's controls in the Tab chain: the two scores."""
-        return [self.before, self.after]
+        """Return the row's controls in the Tab chain: the "came" tick (sheet rows) and the two scores."""
+        return ([self.came] if self.came is not None else []) + [self.before, self.after]
 
     def row_widgets(self) -> list[QWidget]:
         """Return every control of the row, left to right (←/→ move between them)."""
-        return [self.before, self.after, self.signed, self.sign_date, self.remove]
+        return ([self.came] if self.came is not None else []) + [
+            self.before,
+            self.after,
+            self.signed,
+            self.sign_date,
+            self.remove,
+        ]
 
     def eventFilter(self, watched, event) -> bool:  # Qt override: ←/→ across the row
+        if (
+            watched is self.came
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Space
+            and not event.modifiers()
+        ):
+            # One key per tick, as the digits: ticking "came" moves on to their score before.
+            self.came.toggle()
+            if self.came.isChecked():
+                self.before.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
         if event.type() == QEvent.Type.KeyPress and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             step = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}.get(event.key())
             # In the date, the arrows move the cursor until it reaches the text's edge.
@@ -263,15 +305,21 @@ class AttendeeList(QWidget):
         self.new_button.clicked.connect(lambda: self.new_colleague_requested.emit(self.picker.text().strip()))
 
     # -- rows ---------------------------------------------------------------------------------
-    def add_person(self, person: dict[str, Any], record: dict[str, Any] | None = None) -> AttendeeRow | None:
-        """Add a row for ``person`` (None when already listed: that row is pointed out instead)."""
+    def add_person(
+        self, person: dict[str, Any], record: dict[str, Any] | None = None, came: bool | None = None
+    ) -> AttendeeRow | None:
+        """Add a row for ``person`` (None when already listed: that row is pointed out instead).
+
+        ``came`` (True/False) gives the row a "came" tick, for entering a printed sheet from the invite list.
+        """
         self.message.clear_message()
         for row in self.rows:
             if row.person["id"] == person["id"]:
                 self.message.show_message(f"{person['display_name']} is already listed.")
                 return None
         self.picker.add_person(person)
-        row = AttendeeRow(person, self.signer_id, self.session_date, record)
+        row = AttendeeRow(person, self.signer_id, self.session_date, record, came=came)
+        row.edited.connect(self._update_count)
         row.edited.connect(self.edited)
         row.remove_requested.connect(self.remove_row)
         self.rows.append(row)
@@ -288,7 +336,7 @@ class AttendeeList(QWidget):
         row.deleteLater()
         self._after_rows_changed()
         # Keep the keyboard in the list: on the next row's first control, or back in the adder.
-        target = self.rows[min(index, len(self.rows) - 1)].before if self.rows else self.picker
+        target = self.rows[min(index, len(self.rows) - 1)].focus_widgets()[0] if self.rows else self.picker
         target.setFocus()
 
     def _after_rows_changed(self) -> None:
@@ -297,8 +345,14 @@ class AttendeeList(QWidget):
         self.edited.emit()
 
     def _update_count(self) -> None:
-        count = len(self.rows)
-        self.count_label.setText("No attendees yet" if not count else f"{count} attendee{'s' if count != 1 else ''}")
+        count = len(self.attending_rows())
+        text = "No attendees yet" if not count else f"{count} attendee{'s' if count != 1 else ''}"
+        left = len(self.rows) - count
+        self.count_label.setText(text + (f" ({left} did not come)" if left else ""))
+
+    def attending_rows(self) -> list[AttendeeRow]:
+        """Return the rows saved as attendances: every row but a sheet row whose "came" is unticked."""
+        return [row for row in self.rows if row.attending]
 
     def set_people(self, people: Sequence[dict[str, Any]]) -> None:
         self.picker.set_people(people)
@@ -311,7 +365,7 @@ class AttendeeList(QWidget):
 
     # -- field interface ----------------------------------------------------------------------
     def value(self) -> list[dict[str, Any]]:
-        return [row.value() for row in self.rows]
+        return [row.value() for row in self.attending_rows()]
 
     def state(self) -> tuple[list[dict[str, Any]], str]:
         """Return the rows and any name typed in the adder but not added yet."""
@@ -333,7 +387,7 @@ class AttendeeList(QWidget):
         problem = self.picker.input_problem()
         if problem:
             return problem
-        for row in self.rows:
+        for row in self.attending_rows():
             date_problem = row.sign_date.input_problem() if row.signed.isChecked() else None
             if date_problem:
                 return f"{row.person['display_name']}, sign-off date: {date_problem}"
@@ -346,10 +400,12 @@ class AttendeeList(QWidget):
 
     def show_row_error(self, index: int, field: str, message: str) -> QWidget:
         """Show ``message`` under attendee ``index`` and return the control to focus."""
-        if not 0 <= index < len(self.rows):
+        # ``index`` counts the saved attendances (value()), which leave out rows of those who did not come.
+        rows = self.attending_rows()
+        if not 0 <= index < len(rows):
             self.message.show_message(message)
             return self.picker
-        row = self.rows[index]
+        row = rows[index]
         if not row.error.message():  # the first problem of a row is the one to fix first
             row.error.show_message(message)
         self.scroll.ensureWidgetVisible(row)

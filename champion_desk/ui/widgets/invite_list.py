@@ -21,20 +21,34 @@ def _item_text(person: dict[str, Any]) -> str:
         status_text = "walk-in, to confirm"
     else:
         status_text = STATUS_TEXT.get(status, status)
-    where = person.get("unit_name") or person.get("unit") or ""
-    return f"{person['display_name']}" + (f" ({where})" if where else "") + f" — {status_text}"
+    # Why they were asked ("never trained"…): what the champion tells them, and whom to chase first.
+    reason = person.get("reason")
+    return f"{person['display_name']} — {status_text}" + (f" · {reason}" if reason else "")
+
+
+def _group(person: dict[str, Any]) -> tuple[str, str]:
+    return (person.get("unit_name") or person.get("unit") or "", person.get("role") or "")
+
+
+def _order(person: dict[str, Any]) -> tuple:
+    # Grouped by unit and role as `champion-desk due` prints them (a ward plans around its shifts),
+    # names accent-blind within a group (Łukasz among the Ls); no unit or role last.
+    unit, role = _group(person)
+    return (not unit, fold(unit), not role, fold(role), fold(person["display_name"]))
 
 
 class InviteList(QWidget):
-    """Who is invited, in name order; Delete removes the selected name. ``value()`` is their staff ids."""
+    """Who is invited, grouped by unit and role; Delete removes the selected name. ``value()`` is their staff ids."""
 
     edited = Signal()
     due_requested = Signal()
     fill_attendees_requested = Signal()
+    confirm_walk_ins_requested = Signal()
 
     def __init__(self, people: Sequence[dict[str, Any]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._people = {p["id"]: p for p in people}
+        self._rows: list[dict[str, Any]] = []  # the invited, each a person with status, walk-in and reason
         self.picker = StaffPicker(people, keeps_choice=False)
         self.picker.setPlaceholderText("Invite: name or staff number, then Enter")
         self.picker.setAccessibleName("Invite a colleague")
@@ -54,12 +68,16 @@ class InviteList(QWidget):
         self.remove_button = QPushButton("Remove")
         self.fill_button = QPushButton("Invited → attendees")
         self.fill_button.setToolTip(
-            "List everyone invited as attending, to enter a completed sign-in sheet: then remove who did not come"
+            "Enter a completed sign-in sheet: each invited colleague becomes a row with a 'came' tick "
+            "(Space) and their confidence digits; those left unticked are saved as did not come"
         )
+        self.confirm_button = QPushButton("Confirm walk-ins")
+        self.confirm_button.setToolTip("Confirm the names added at the sign-in screen: they came to this session")
         for button, name in (
             (self.due_button, "Invite who is due"),
             (self.remove_button, "Remove the selected invitation"),
             (self.fill_button, "List the invited as attendees"),
+            (self.confirm_button, "Confirm walk-ins"),
         ):
             button.setAutoDefault(False)
             button.setAccessibleName(name)
@@ -68,6 +86,7 @@ class InviteList(QWidget):
         adder.addWidget(self.due_button)
         footer = QHBoxLayout()
         footer.addWidget(self.count_label, 1)
+        footer.addWidget(self.confirm_button)
         footer.addWidget(self.fill_button)
         footer.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
@@ -80,26 +99,19 @@ class InviteList(QWidget):
         self.due_button.clicked.connect(self.due_requested)
         self.remove_button.clicked.connect(self.remove_selected)
         self.fill_button.clicked.connect(self.fill_attendees_requested)
-        self._update_count()
+        self.confirm_button.clicked.connect(self.confirm_walk_ins_requested)
+        self._render()
 
     def add_person(self, person: dict[str, Any], status: dict[str, Any] | None = None) -> bool:
-        """Invite a colleague (once); return False when they were already listed."""
+        """Invite a colleague (once); return False when they were already listed.
+
+        ``person`` may carry ``reason`` (why they are due, as shown); ``status`` the invitation's
+        status, walk_in and confirmed.
+        """
         if person["id"] in self.value():
             return False
-        self._people.setdefault(person["id"], person)
-        item = QListWidgetItem(_item_text({**person, **(status or {})}))
-        item.setData(Qt.ItemDataRole.UserRole, person["id"])
-        # Accent-blind name order (Łukasz among the Ls), as on the printed sheet.
-        key = fold(person["display_name"])
-        at = next(
-            (
-                i
-                for i in range(self.list.count())
-                if fold(self._people[self.list.item(i).data(Qt.ItemDataRole.UserRole)]["display_name"]) > key
-            ),
-            self.list.count(),
-        )
-        self.list.insertItem(at, item)
+        known = self._people.setdefault(person["id"], person)
+        self._rows.append({**known, **person, **(status or {})})
         self._changed()
         return True
 
@@ -107,13 +119,25 @@ class InviteList(QWidget):
         """Invite each colleague not listed yet; return how many were added."""
         return sum(self.add_person(p) for p in people)
 
+    def unconfirmed_walk_ins(self) -> list[str]:
+        """Return the staff ids of walk-ins still waiting for the champion's confirmation."""
+        return [r["id"] for r in self._rows if r.get("walk_in") and not r.get("confirmed", 1)]
+
+    def mark_confirmed(self, staff_ids: Sequence[str]) -> None:
+        """Show these walk-ins as confirmed (already saved: the list's value does not change)."""
+        for row in self._rows:
+            if row["id"] in staff_ids:
+                row["confirmed"] = 1
+        self._render()
+
     def show_note(self, text: str) -> None:
         self.note.setText(text)
         self.note.setVisible(bool(text))
 
     def remove_selected(self) -> None:
-        for item in self.list.selectedItems():
-            self.list.takeItem(self.list.row(item))
+        chosen = {item.data(Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()}
+        chosen.discard(None)  # a group heading is not an invitation
+        self._rows = [r for r in self._rows if r["id"] not in chosen]
         self._changed()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override: Delete removes
@@ -124,29 +148,53 @@ class InviteList(QWidget):
         return super().eventFilter(watched, event)
 
     def _changed(self) -> None:
-        self._update_count()
+        self._render()
         self.edited.emit()
 
-    def _update_count(self) -> None:
-        n = self.list.count()
-        self.count_label.setText(f"{n} invited")
+    def _render(self) -> None:
+        """Show the invited under a heading per unit and role, as the CLI groups them."""
+        self.list.clear()
+        group = None
+        for row in sorted(self._rows, key=_order):
+            if _group(row) != group:
+                group = _group(row)
+                heading = QListWidgetItem(" · ".join((group[0] or "No unit", group[1] or "no role given")))
+                font = heading.font()
+                font.setBold(True)
+                heading.setFont(font)
+                heading.setFlags(Qt.ItemFlag.ItemIsEnabled)  # not selectable: Delete never removes a group
+                self.list.addItem(heading)
+            item = QListWidgetItem("    " + _item_text(row))
+            item.setData(Qt.ItemDataRole.UserRole, row["id"])
+            self.list.addItem(item)
+        self.count_label.setText(f"{len(self._rows)} invited")
+        waiting = len(self.unconfirmed_walk_ins())
+        self.confirm_button.setVisible(bool(waiting))
+        self.confirm_button.setText(f"Confirm walk-ins ({waiting})" if waiting else "Confirm walk-ins")
 
     def people(self) -> list[dict[str, Any]]:
-        return [self._people[i] for i in self.value() if i in self._people]
+        """Return the invited in the order shown (grouped by unit and role)."""
+        return sorted(self._rows, key=_order)
 
     def value(self) -> list[str]:
-        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
+        return [r["id"] for r in self.people()]
 
     def set_value(self, invitations: Sequence[dict[str, Any]]) -> None:
-        """Show these invitations (dicts with staff_id, display_name, unit_name, status, walk_in, confirmed)."""
-        self.list.clear()
+        """Show these invitations (dicts with staff_id, display_name, unit_name, role, status, walk_in, confirmed)."""
+        self._rows = []
         for row in invitations or ():
-            person = {"id": row["staff_id"], "display_name": row["display_name"], "unit_name": row.get("unit_name")}
-            self.add_person(person, row)
-        self._update_count()
+            person = {
+                "id": row["staff_id"],
+                "display_name": row["display_name"],
+                "unit_name": row.get("unit_name"),
+                "role": row.get("role"),
+            }
+            self._people.setdefault(person["id"], person)
+            self._rows.append({**person, **{k: row.get(k) for k in ("status", "walk_in", "confirmed")}})
+        self._render()
 
     def set_accessible_label(self, label: str) -> None:
         self.setAccessibleName(label)
 
     def focus_widgets(self) -> list[QWidget]:
-        return [self.picker, self.due_button, self.list, self.fill_button, self.remove_button]
+        return [self.picker, self.due_button, self.list, self.confirm_button, self.fill_button, self.remove_button]
