@@ -128,8 +128,11 @@ def read_target(conn: sqlite3.Connection, other: Snapshot) -> Snapshot:
         _, remap, erased_names, _ = union(mine, keys_only)
         if erased_names:
             return read_snapshot(conn)
-        # The ids reconciled into another, by the natural-key table that holds them.
-        remapped = {t: [i for i in remap if i in mine.tables[t] or i in other.tables[t]] for t in NATURAL_KEYS if remap}
+        # This file's ids reconciled into another, by the natural-key table that holds them: its
+        # rows can only point at records it holds (the other file's ids reconciled into ours are
+        # pointed at by none of ours; looking for them scanned a hub's attendances for a colleague
+        # two wards share).
+        remapped = {t: [i for i in remap if i in mine.tables[t]] for t in NATURAL_KEYS if remap}
         shared_sessions: set[str] = set()
         for table in ORDER:
             if table in NATURAL_KEYS:

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import tempfile
 import unicodedata
 import uuid
@@ -29,7 +30,7 @@ from champion_desk.errors import ChampionDeskError, one_line
 from champion_desk.exchange.merge import merge_database
 from champion_desk.store import merging, records, sealed, syncing
 from champion_desk.store.backups import copy_verified, default_backup_dir, remove_leftovers
-from champion_desk.store.connection import Database, file_logbook_identity, logbook_identity
+from champion_desk.store.connection import Database, file_logbook_identity, logbook_identity, open_foreign
 from champion_desk.store.database import check_header
 from champion_desk.store.importing import Cancelled
 
@@ -150,6 +151,51 @@ def find_snapshots(folder: Path, own: str | None = None) -> list[Path]:
     return [path for _, _, path in sorted(found)]
 
 
+def merge_first_those_holding_kept_ids(db: Database, snapshots: list[Path]) -> list[Path]:
+    """Return ``snapshots`` with those holding the id a shared unit or tool name keeps first, else as they are.
+
+    Units and tools created apart with one name become one record with the smallest id, and every
+    record pointing at the others is re-pointed (exchange/merge.py). Merged in file order, a hub
+    takes a smaller id for the same ward name or tool several times over, rewriting every
+    colleague, session and incident of the wards merged before: at trust scale a quarter of the
+    rows its first sync wrote. With the snapshots holding the ids that are kept merged first, those
+    rewrites happen while the hub holds little. The result is the same in any order (the union is
+    symmetric and associative); only the report's lines come in this order. Sealed, unreadable or
+    foreign files keep their place after those (their merge says what is wrong with them).
+    """
+    kept: dict[tuple[str, str], tuple[str, int | None]] = {}  # (table, key) -> smallest id, the file holding it
+    holders: dict[
+        tuple[str, str], int
+    ] = {}  # (table, key) -> how many files hold it (a name in one file moves nothing)
+
+    def consider(conn: sqlite3.Connection, holder: int | None) -> None:
+        names = set()
+        for table in merging.RECONCILED_WITH_EVERY_FILE:
+            key = merging.NATURAL_KEYS[table]
+            for record_id, value in conn.execute(f"SELECT id, {key} FROM {table} WHERE {key} IS NOT NULL"):
+                name = (table, " ".join(str(value).split()).casefold())
+                names.add(name)
+                if name not in kept or record_id < kept[name][0]:
+                    kept[name] = (record_id, holder)
+        for name in names:
+            holders[name] = holders.get(name, 0) + 1
+
+    consider(db.conn, None)
+    for index, path in enumerate(snapshots):
+        try:
+            if sealed.is_sealed(path):
+                continue
+            conn = open_foreign(path)
+            try:
+                consider(conn, index)
+            finally:
+                conn.close()
+        except Exception:  # noqa: BLE001 - only the order is at stake: the file's own merge reports it
+            continue
+    first = {holder for name, (_, holder) in kept.items() if holder is not None and holders[name] > 1}
+    return [p for i, p in enumerate(snapshots) if i in first] + [p for i, p in enumerate(snapshots) if i not in first]
+
+
 def folder_trust(folder: Path, joined: str | None = None) -> str:
     """Return the trust id the folder's marker holds; make the marker when there is none.
 
@@ -253,7 +299,7 @@ def sync_folder(
         # Written under a former ward name: it would be merged by every PC as a stale copy.
         earlier.unlink(missing_ok=True)
     report.add(SyncLine(report.snapshot, "written", f"this logbook's snapshot ({ward} on {pc_name()})"))
-    snapshots = find_snapshots(folder, own=own_name)
+    snapshots = merge_first_those_holding_kept_ids(db, find_snapshots(folder, own=own_name))
     total = max(1, len(snapshots)) * _STEPS
     # One write transaction for every merge of the sync, each merge a savepoint (whole or not at
     # all): the summaries are recounted once at the end instead of once per snapshot, which is what

@@ -165,6 +165,10 @@ class MergePlan:
         return any(self.upserts.values()) or any(self.removals.values()) or bool(self.audit_rows) or bool(self.copies)
 
 
+class RolledBackError(StoreError):
+    """SQLite rolled a run of merges back whole (:func:`merge_run`): none of them is kept."""
+
+
 @dataclass
 class _Run:
     """A run of merges in one write transaction (:func:`merge_run`)."""
@@ -212,6 +216,14 @@ def merge_run(db: Database, incoming_bytes: int = 0) -> Iterator[None]:
             yield
         finally:
             del _RUNS[id(db.conn)]
+        if not db.conn.in_transaction:
+            # SQLite rolled the whole transaction back on an error (a full disk): the indexes
+            # dropped for the run and the summaries' triggers are back, so making them again would
+            # fail with SQLite's own words ("index … already exists"). Say what happened instead.
+            raise RolledBackError(
+                "SQLite rolled the whole sync back after an error (the disk may be full): nothing was merged. "
+                "Free some space and sync again."
+            )
     if run.erased:
         erasure.purge_deleted_bytes(db)
 
@@ -298,8 +310,11 @@ def _apply(
     if copies and source is None:
         raise StoreError("Rows to copy need the attached file to copy them from.")
     # The ids no record of the result may point at: those removed, and those the other file held
-    # that the merge left out.
-    gone = {t: list(ids) for t, ids in plan.dropped.items()}
+    # that the merge left out. Without rows copied in SQL, only those of the latter this file holds:
+    # rows written from Python have their links looked up (_first_broken_link), and a row this
+    # file held pointing at an id it never held was broken before the merge. (A hub's run copies
+    # nothing: its merges then no longer scan the attendances for the wards' reconciled colleagues.)
+    gone = {t: list(ids) if copies else _held(db, t, ids) for t, ids in plan.dropped.items()}
     for table, ids in removals.items():
         gone.setdefault(table, []).extend(ids)
     done = 0
@@ -433,13 +448,13 @@ def _kept_through_runs(table: str, sql: str) -> bool:
     if sql.upper().startswith("CREATE UNIQUE"):
         return True
     leading = re.search(r"\(\s*(\w+)", sql)
-    return leading is not None and REFERENCES.get(table, {}).get(leading.group(1)) in _RECONCILED_WITH_EVERY_FILE
+    return leading is not None and REFERENCES.get(table, {}).get(leading.group(1)) in RECONCILED_WITH_EVERY_FILE
 
 
 # Natural-key tables whose records nearly every ward's file reconciles (every ward names the same
 # units and tools): a run checks links to their reconciled ids with every file, through the indexes
 # led by those links. A colleague held by two wards is rare; links to staff are checked by a scan then.
-_RECONCILED_WITH_EVERY_FILE = ("unit", "tool")
+RECONCILED_WITH_EVERY_FILE = ("unit", "tool")
 
 
 ID_CHUNK = 500  # ids bound to one IN (...) query
@@ -502,6 +517,18 @@ def _first_broken_link(
     return None
 
 
+def _held(db: Database, table: str, ids: Sequence[str]) -> list[str]:
+    """Return those of ``ids`` this file's ``table`` holds (one primary-key lookup each)."""
+    found: list[str] = []
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        found.extend(
+            r[0]
+            for r in db.conn.execute(f"SELECT id FROM main.{table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+        )
+    return found
+
+
 def _bytes_held(db: Database) -> int:
     """Return the size of this file's pages (what a run's incoming files are weighed against)."""
     return db.conn.execute("PRAGMA page_count").fetchone()[0] * db.conn.execute("PRAGMA page_size").fetchone()[0]
@@ -544,7 +571,19 @@ def _free_natural_keys(db: Database, table: str, rows: Sequence[tuple], removed:
     if key is None:
         return
     pos = columns(table).index(key)
-    current = dict(db.conn.execute(f"SELECT id, {key} FROM {table}").fetchall())
+    if len(rows) * 4 >= _rows_held(db, table):
+        current = dict(db.conn.execute(f"SELECT id, {key} FROM {table}").fetchall())
+    else:
+        # A ward's 900 colleagues into a hub holding 50,000: look them up rather than read them all.
+        current = {}
+        ids = [r[0] for r in rows]
+        for start in range(0, len(ids), ID_CHUNK):
+            chunk = ids[start : start + ID_CHUNK]
+            current.update(
+                db.conn.execute(
+                    f"SELECT id, {key} FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+                ).fetchall()
+            )
     moving = [r[0] for r in rows if r[0] in current and current[r[0]] != r[pos]] + list(removed)
     placeholder = "NULL" if key == "staff_ref" else "'(merging) ' || id"
     db.conn.executemany(f"UPDATE {table} SET {key} = {placeholder} WHERE id = ?", [(i,) for i in moving])

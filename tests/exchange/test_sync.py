@@ -301,9 +301,65 @@ def test_cancel_keeps_the_snapshots_merged_before_and_rolls_back_the_one_under_w
     assert report.cancelled
     assert [line.outcome for line in report.lines] == ["written", "merged", "skipped"]
     assert "cancelled" in report.lines[-1].message
+    # Either ward may come first: the one holding the id the shared tool keeps (merge_first_those_holding_kept_ids).
+    first = "Ward A" if "Ward-A" in report.lines[1].path.name else "Ward B"
     with open_database(pcs[2]) as db:
         units = {u["name"] for u in records.find(db, "unit")}
-    assert units == {"Ward C", "Ward A"}, "the first ward's snapshot stays merged, the second was rolled back"
+    assert units == {"Ward C", first}, "the first ward's snapshot stays merged, the second was rolled back"
+
+
+def test_a_sync_sqlite_rolled_back_mid_run_stops_with_one_plain_line_and_merges_nothing(three_pcs, monkeypatch):
+    from champion_desk.errors import DiskFullError
+    from champion_desk.store import merging
+
+    folder, pcs = three_pcs
+    _sync(pcs[0], folder)
+    _sync(pcs[1], folder)
+    before = _records(pcs[2])
+    real_apply = merging._apply
+    merges = []
+
+    def full_disk_at_the_second_merge(db, *args):
+        merges.append(1)
+        if len(merges) == 2:
+            db.conn.execute("ROLLBACK")  # what SQLite does itself on a full disk, with the error below
+            raise DiskFullError("The disk is full: the last change was not saved. Free some space and try again.")
+        return real_apply(db, *args)
+
+    monkeypatch.setattr(merging, "_apply", full_disk_at_the_second_merge)
+    with pytest.raises(merging.RolledBackError) as caught:
+        _sync(pcs[2], folder)
+    assert len(merges) == 2, "both snapshots were merged in the run (the first one's indexes were dropped for it)"
+    assert str(caught.value) == (
+        "SQLite rolled the whole sync back after an error (the disk may be full): nothing was merged. "
+        "Free some space and sync again."
+    )
+    assert _records(pcs[2]) == before, "the first ward's merge went with the rollback"
+    conn = sqlite3.connect(pcs[2])
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()
+    monkeypatch.setattr(merging, "_apply", real_apply)
+    report = _sync(pcs[2], folder)
+    assert len(report.merged) == 2, "with room again the next sync merges both"
+
+
+def test_snapshots_holding_the_ids_shared_names_keep_are_merged_first(three_pcs, tmp_path):
+    _, pcs = three_pcs  # each holds its own unit and its own "Scribe", created apart
+    tools = {}
+    for path in pcs:
+        conn = sqlite3.connect(path)
+        try:
+            tools[path] = conn.execute("SELECT id FROM tool WHERE name = 'Scribe'").fetchone()[0]
+        finally:
+            conn.close()
+    found = sorted(pcs, key=tools.get, reverse=True)  # the one holding the id 'Scribe' keeps comes last
+    (tmp_path / "hub").mkdir()
+    with open_database(tmp_path / "hub" / "desk.db") as hub:
+        ordered = sync.merge_first_those_holding_kept_ids(hub, found)
+    # It moves to the front; the others keep their order (a unit name only one of them holds moves no record).
+    assert ordered == [found[-1], *found[:-1]]
 
 
 def test_a_ward_that_syncs_starts_on_its_own_units_and_a_hub_on_all(three_pcs, tmp_path):

@@ -5,7 +5,6 @@ Reading and planning, and merges end to end: tests/exchange/test_merge.py.
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from unittest import mock
 
@@ -163,7 +162,7 @@ def test_a_run_whose_transaction_sqlite_rolled_back_merges_nothing_more(tmp_path
     _, a_path, b_path = _ward_with_new_sessions(tmp_path)
     before = _records(a_path)
     with open_database(a_path) as a:
-        with pytest.raises(sqlite3.OperationalError), merge_run(a):
+        with pytest.raises(merging.RolledBackError, match="nothing was merged. Free some space"), merge_run(a):
             plan = _plan_from(a, b_path)
             a.conn.execute("ROLLBACK")  # as SQLite does itself on a full disk
             with pytest.raises(StoreError, match="rolled back by an error"):
