@@ -28,6 +28,7 @@ from pathlib import Path
 from champion_desk.domain.syncs import STALE_AFTER_DAYS, WardStatus, sync_status  # noqa: F401 - sync's names, kept
 from champion_desk.errors import ChampionDeskError, one_line
 from champion_desk.exchange.merge import merge_database
+from champion_desk.paths import is_demo_path
 from champion_desk.store import merging, records, sealed, syncing
 from champion_desk.store.backups import copy_verified, default_backup_dir, remove_leftovers
 from champion_desk.store.connection import Database, file_logbook_identity, logbook_identity, open_foreign
@@ -270,6 +271,12 @@ def sync_folder(
     if passphrase is not None:
         sealed.check_passphrase(passphrase)
     folder = Path(folder)
+    if db.path is not None and is_demo_path(Path(db.path)):
+        # A demo logbook's made-up colleagues and concerns would travel to every real ward that syncs.
+        raise SyncError(
+            f"{Path(db.path).name} holds demo data: it never syncs, so made-up records cannot reach a ward's "
+            "real logbook. Open your ward's logbook (File › Open) to sync."
+        )
     if not folder.is_dir():
         raise SyncError(f"No folder at {folder}.")
     if db.path is not None and Path(db.path).resolve().parent == folder.resolve():

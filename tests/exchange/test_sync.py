@@ -452,3 +452,12 @@ def test_sealed_snapshots_round_trip_and_a_wrong_passphrase_skips_in_one_line(tm
     report = _sync(a, folder, passphrase=passphrase)
     with open_database(a) as db:
         assert records.find(db, "unit", name="Birch Ward")
+
+
+def test_a_demo_logbook_never_syncs_and_leaves_the_folder_untouched(tmp_path):
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    demo = _ward(tmp_path / "champion-desk-demo.db", "Demo Ward")
+    with pytest.raises(sync.SyncError, match="holds demo data: it never syncs"):
+        _sync(demo, folder)
+    assert list(folder.iterdir()) == []
