@@ -186,6 +186,13 @@ def collect(
     step(5, "Key figures")
     # Theme counts per week are mostly small (hidden); months keep more of them printable.
     theme_bucket = "month" if scope.days > 45 else "week"
+    if full:
+        # The adoption figures of this period, the previous one and the adoption section all come
+        # from one read of the usage facts when it spans both periods (metrics.usage_facts reuses it).
+        before = previous_scope(scope)
+        metrics.usage_facts(
+            db, metrics.resolve(db, scope), [(before.date_from, before.date_to), (scope.date_from, scope.date_to)]
+        )
     data = BriefingData(
         scope=scope,
         made_on=today,

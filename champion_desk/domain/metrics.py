@@ -650,7 +650,9 @@ def usage_facts(db: Database, f: Filter, periods: Sequence[Period]) -> UsageFact
     global _last_facts
     first = min(min(start, end - dt.timedelta(days=ACTIVE_DAYS - 1)) for start, end in periods)
     last = max(end for _, end in periods)
-    key = (id(db.conn), db.scalar("PRAGMA data_version"), db.conn.total_changes, f)
+    # The read depends on the units and tools only (its dates are ``first`` and ``last``), so the
+    # previous period's figures and the briefing's adoption section reuse the facts one read spans.
+    key = (id(db.conn), db.scalar("PRAGMA data_version"), db.conn.total_changes, f.unit_ids, f.tool_ids)
     cached = _last_facts
     if cached is not None and cached[0] == key and cached[1] <= first and last <= cached[2]:
         return cached[3]

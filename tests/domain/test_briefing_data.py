@@ -40,6 +40,24 @@ def test_figures_are_stats_of_the_scope_and_of_the_previous_period(sample_db, da
     assert data.previous == stats(sample_db, SCOPE.previous())
 
 
+def test_the_usage_facts_are_read_once_for_both_periods_and_the_adoption_section(sample_db, monkeypatch):
+    from champion_desk.domain import metrics
+
+    spans = []
+    read = metrics._read_usage_facts  # noqa: SLF001 - counted, not replaced
+
+    def counted(db, f, first, last):
+        spans.append((first, last))
+        return read(db, f, first, last)
+
+    monkeypatch.setattr(metrics, "_read_usage_facts", counted)
+    monkeypatch.setattr(metrics, "_last_facts", None)
+    data = collect(sample_db, SCOPE, made_by="Zoë Adams", today=TODAY)
+    assert len(spans) == 1 and spans[0][1] == SCOPE.date_to
+    monkeypatch.setattr(metrics, "_last_facts", None)
+    assert data.figures == stats(sample_db, SCOPE) and data.previous == stats(sample_db, SCOPE.previous())
+
+
 def test_nothing_collected_holds_a_secret(data):
     blob = repr(dataclasses.asdict(data))
     for secret in (SECRET_NAME, "Quigley", SECRET_DESCRIPTION, SECRET_OWNER, "raised_by", "Colleague 1"):
