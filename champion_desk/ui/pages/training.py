@@ -36,6 +36,8 @@ class TrainingPage(RecordListPage):
                 ("Countersigned", lambda r: bool(r["countersigned"])),
             ],
         )
+        # Training has one filter beside its search: room for its longest choice, whole.
+        self.countersign_filter.setMinimumContentsLength(len("Awaiting countersign"))
         self.setTabOrder(self.search, self.countersign_filter)
         self.setTabOrder(self.countersign_filter, self.records.view)
         self.countersign_button = QPushButton("Countersign selected", self)
