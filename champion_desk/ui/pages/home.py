@@ -98,7 +98,8 @@ class HomePage(Page):
             button.setToolTip(f"{label} ({shortcut})")
             button.setMinimumHeight(64)
             button.clicked.connect(lambda _=False, t=table: self.quick_log(t))
-            grid.addWidget(button, number // 2, number % 2)
+            # Three a row: two rows instead of three leave the next steps room for more than two lines at 768 px.
+            grid.addWidget(button, number // 3, number % 3)
             self.quick_buttons[table] = button
 
         attention_title = QLabel("Needs attention", self)
