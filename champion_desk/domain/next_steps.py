@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from champion_desk.domain import breakdowns, metrics
+from champion_desk.domain.dates import format_uk_date
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, WAITING_IDEA_STATUSES, Barrier, Theme
 from champion_desk.errors import ValidationError
@@ -454,7 +455,7 @@ def rule_unanswered_concerns(c: RuleContext) -> list[Suggestion]:
                 rule="unanswered_concerns",
                 unit=unit,
                 tool=_only_tool(c),
-                signal=f"{n} concern{'s' if n != 1 else ''} on {unit} open more than {days} days with no response (oldest raised {row['oldest']})",
+                signal=f"{n} concern{'s' if n != 1 else ''} on {unit} open more than {days} days with no response (oldest raised {format_uk_date(row['oldest'])})",
                 figures={"unanswered": n, "oldest": row["oldest"], "days": days},
                 strategy='Open dialogue with a visible response ("you said, we did")',
                 action=f"Record a response to each open concern on {unit} and tell the colleagues who raised them; close the ones dealt with.",
@@ -798,7 +799,7 @@ def rule_ideas_waiting(c: RuleContext) -> list[Suggestion]:
                 unit=unit,
                 tool=_only_tool(c),
                 signal=f"{n} staff idea{'s' if n != 1 else ''} on {unit} waiting more than {days} days for a decision "
-                f"(oldest unchanged since {row['oldest']})",
+                f"(oldest unchanged since {format_uk_date(row['oldest'])})",
                 figures={"waiting": n, "oldest": row["oldest"], "days": days},
                 strategy="Involve staff early: an idea heard and answered, even with 'not now', keeps them shaping the roll-out",
                 action=f"Decide on the waiting ideas from {unit} (plan it, or 'not now' with a reason) and tell the colleagues who suggested them.",

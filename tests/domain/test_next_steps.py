@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from champion_desk.domain import next_steps
+from champion_desk.domain.dates import format_uk_date
 from champion_desk.domain.scope import Scope
 from champion_desk.errors import ValidationError
 from champion_desk.store import records
@@ -135,6 +136,7 @@ def test_unanswered_concerns_older_than_the_threshold(db, unit):
     concern(db, unit, day(15))
     [s] = rules(db, "unanswered_concerns")
     assert s.figures == {"unanswered": 1, "oldest": day(15), "days": 14}
+    assert f"oldest raised {format_uk_date(day(15))}" in s.signal  # the UK way, as the app shows dates
     assert s.target["page"] == "concerns"
 
 
@@ -235,6 +237,7 @@ def test_ideas_waiting_longer_than_the_threshold_without_a_status_change(db, uni
     idea(db, unit, day(45), "under consideration", status_on=day(31))
     [s] = rules(db, "ideas_waiting")
     assert s.figures == {"waiting": 2, "oldest": day(200), "days": 30}
+    assert f"oldest unchanged since {format_uk_date(day(200))}" in s.signal
     assert (s.severity, s.unit) == (next_steps.LOW, "Ward 7")
     # The drill-down starts at the first waiting idea, so the Ideas page lists both.
     assert s.target == {
