@@ -59,6 +59,21 @@ class TableFile:
         return f"{self.kind}; {len(self.rows)} row{'s' if len(self.rows) != 1 else ''}"
 
 
+# What a damaged workbook raises from openpyxl while it is opened or read. SyntaxError: the XML
+# parser's ParseError; IndexError: a cell naming a shared string the file lacks.
+_WORKBOOK_DAMAGE = (
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    SyntaxError,
+    EOFError,
+    zlib.error,
+)
+
+
 def read_table(path: Path | str, encoding: str | None = None) -> TableFile:
     """Read a CSV or XLSX file into a TableFile.
 
@@ -325,19 +340,7 @@ def _read_xlsx(path: Path) -> TableFile:
     check_workbook(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        OSError,
-        ValueError,
-        TypeError,
-        IndexError,
-        AttributeError,
-        SyntaxError,
-        EOFError,
-        zlib.error,
-    ) as exc:
+    except (InvalidFileException, OSError, *_WORKBOOK_DAMAGE) as exc:
         raise TableFileError(
             f"{path.name} is not a readable Excel workbook ({exc.__class__.__name__}); save it again as .xlsx or CSV."
         ) from exc
@@ -347,18 +350,7 @@ def _read_xlsx(path: Path) -> TableFile:
         # it openpyxl yields the cells the XML holds, so a few bytes cannot stand for a billion cells.
         sheet.reset_dimensions()
         headers, header_line, rows = _collect(path, _sheet_rows(path, sheet))
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        TypeError,
-        IndexError,
-        AttributeError,
-        SyntaxError,
-        EOFError,
-        zlib.error,
-    ) as exc:
-        # SyntaxError: the XML parser's ParseError; IndexError: a cell naming a shared string the file lacks.
+    except _WORKBOOK_DAMAGE as exc:
         raise TableFileError(f"{path.name} is a damaged Excel workbook ({exc.__class__.__name__}).") from exc
     finally:
         workbook.close()
