@@ -1121,5 +1121,5 @@ def make_briefing(
     if one_page:
         return summary.build_summary(data, out, k=k, paper=paper, progress=progress)
     return build_briefing(
-        data, out, k=k, paper=paper, progress=progress, adoption=adoption_section.collect(db, meeting_scope(scope))
+        data, out, k=k, paper=paper, progress=progress, adoption=adoption_section.collect(db, data.scope)
     )
