@@ -81,6 +81,13 @@ class Cell:
     suppressed: bool
     text: str
     small: bool = False
+    # A hidden figure printed as the range its parts' printed figures allow ("43–46"): (low, high or None).
+    bounds: tuple[int, int | None] | None = None
+
+    @property
+    def withheld(self) -> bool:
+        """Return True when nothing of the figure is printed: hidden, neither small nor a range."""
+        return self.suppressed and not self.small and self.bounds is None
 
 
 class Suppressor:
@@ -494,10 +501,12 @@ class PeriodProtection:
     Every meeting output covers whole calendar months, and the default export prints each month
     alone, so a figure of a quarter or a year is a sum of the months' figures. Suppression is decided
     once per month (:class:`Protection`, every unit by theme and barrier, the same tables whatever the
-    output), and a figure over several months prints only when none of its months' entries is hidden:
-    then it is a sum of figures printed anyway, and no set of outputs (a quarter and its months, two
-    overlapping quarters, a briefing and the export) can be subtracted down to a hidden entry. A figure
-    with a hidden month prints "not shown" (or "fewer than k" when it is small itself).
+    output), and a figure over several months prints exactly only when none of its months' entries is
+    hidden: then it is a sum of figures printed anyway, and no set of outputs (a quarter and its
+    months, two overlapping quarters, a briefing and the export) can be subtracted down to a hidden
+    entry. A figure with a hidden month prints the range its months' printed figures allow ("43–46",
+    or "47 or more" past a "not shown" month), itself worked out from them, or "fewer than k" when it
+    is small.
     """
 
     def __init__(
@@ -511,19 +520,37 @@ class PeriodProtection:
         self.months = list(plans) if plans is not None else [Protection(tables, k) for tables in months]
 
     def cell(self, table: str, rows: Sequence[str] | None, col: str = MARGIN) -> Cell:
-        """Return the printable cell of ``table`` over the whole period, as :meth:`Protection.cell` for one month."""
+        """Return the printable cell of ``table`` over the whole period, as :meth:`Protection.cell` for one month.
+
+        A figure with a hidden month prints the range its months' own outputs allow, and no more:
+        each printed month adds its figure, each "fewer than k" 1 to k-1, each "not shown" at least k
+        (it would print "fewer than k" if it were small). So the range is worked out from figures
+        printed anyway, and tells a reader nothing those did not.
+        """
         parts = [plan.cell(table, rows, col) for plan in self.months if table in plan.entries]
         value = sum(int(c.value or 0) for c in parts)
         if self.sup.is_small(value):
             return Cell(value, True, self.sup.wording, small=True)
-        if any(c.suppressed and c.value for c in parts):
+        hidden = [c for c in parts if c.suppressed and c.value]
+        if not hidden:
+            return self.sup.count(value)
+        printed = sum(int(c.value or 0) for c in parts if not (c.suppressed and c.value))
+        if all(c.withheld for c in hidden) and not printed:
+            # "10 or more" would say no more than "not shown" twice, and reads like a figure.
             return Cell(value, True, HIDDEN_SHARE)
-        return self.sup.count(value)
+        low = printed + sum(1 if c.small else self.sup.k for c in hidden)
+        high = None if any(not c.small for c in hidden) else printed + (self.sup.k - 1) * len(hidden)
+        return Cell(value, True, range_text(low, high), bounds=(low, high))
 
     def cells(self, table: str, rows: Sequence[str] | None) -> dict[str, Cell]:
         """Return the printable cell of every column of ``table`` (margin left out) for the units ``rows``."""
         cols = sorted({c for plan in self.months for _, c in plan.entries.get(table, {}) if c != MARGIN})
         return {c: self.cell(table, rows, c) for c in cols}
+
+
+def range_text(low: int, high: int | None) -> str:
+    """Return a hidden figure's printed range: "43–46", or "47 or more" with no upper bound."""
+    return f"{low:,} or more" if high is None else f"{low:,}–{high:,}"
 
 
 # --- whole periods -------------------------------------------------------------------------------

@@ -140,7 +140,7 @@ def count_words(cell: Cell, n: int, what: str = "concern", verb: str = " raised"
     """Return "7 concerns raised", "fewer than 5 concerns raised", "concerns raised: number not shown"."""
     if not n:
         return f"no new {what}s this period"
-    if cell.suppressed and not cell.small:
+    if cell.withheld:
         return f"{what}s{verb}: number not shown"
     return f"{cell.text} {what}{'s' if n != 1 or cell.suppressed else ''}{verb}"
 
@@ -323,7 +323,8 @@ class Blocks:
     def small_note(self) -> Paragraph:
         return self.p(
             f"“{self.sup.wording}” and “not shown” keep small numbers private: a count from 1 to "
-            f"{self.k - 1}, or a figure it could be worked out from, is never printed.",
+            f"{self.k - 1}, or a figure it could be worked out from, is never printed. A range "
+            "(“43–46”) stands for a figure with such a month in it: what the months' own figures allow.",
             "note",
         )
 

@@ -200,7 +200,8 @@ class Poster:
     ) -> list[Flowable]:
         note = (
             f"Concerns are raised in confidence: nobody who raised one is named, and any count under "
-            f"{self.sup.k} shows as “{self.sup.wording}”."
+            f"{self.sup.k} shows as “{self.sup.wording}”; a range (“9–15”) stands for a period with "
+            "such a month in it."
         )
         return [
             *self.themes(top, shown),

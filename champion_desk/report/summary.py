@@ -146,7 +146,8 @@ class Summary(Meeting):
     def small_wording(self) -> str:
         return (
             f"Nobody who raised a concern is named; a count from 1 to {self.k - 1} prints as "
-            f"“{self.sup.wording}”, and “not shown” hides a figure it could be worked out from."
+            f"“{self.sup.wording}”, “not shown” hides a figure it could be worked out from, and a range "
+            "(“43–46”) is what the months' own figures allow."
         )
 
     def next_and_champions(self) -> list[Flowable]:

@@ -285,3 +285,16 @@ def test_no_hidden_attendance_count_is_determined_by_the_outputs_of_every_period
         probe.publish(probe.vector(month=published))
     probe.hidden = [(probe.vector(month=[third]), "third month")]
     assert probe.given_away() == ["third month"]
+
+
+def test_a_unit_with_one_hidden_month_still_prints_its_count_of_a_longer_period_as_a_range(demo):
+    """Hiding a whole quarter for one small month left a manager nothing: the range its months allow prints."""
+    _name, db, months, _asked = demo
+    data = collect(db, Scope(months[0].date_from, months[-1].date_to), full=False)
+    figures = concern_figures(data, DEFAULT_K)
+    ranged = [c for c in figures.units.values() if c.bounds]
+    assert ranged, "the demo should hold a unit with a hidden month"
+    assert not [name for name, c in figures.units.items() if c.withheld]
+    for cell in ranged:
+        low, high = cell.bounds
+        assert low <= cell.value and (high is None or cell.value <= high)

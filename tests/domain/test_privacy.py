@@ -302,3 +302,52 @@ def test_the_audit_finds_a_cell_given_away_by_a_total():
     vectors = [np.array([1.0, 0.0]), np.array([1.0, 1.0])]  # cell b printed; a + b printed
     assert determined(vectors, [np.array([0.0, 1.0]), np.array([1.0, 0.0])]) == [0, 1]
     assert determined(vectors[1:], [np.array([1.0, 0.0])]) == []
+
+
+# --- figures of several months ---------------------------------------------------------------------
+
+from champion_desk.domain.privacy import PeriodProtection
+
+
+def _values_a_month_allows(cell, k: int, cap: int) -> range:
+    """Return the values a reader allows a month's figure from its printed text alone."""
+    if cell.text == f"fewer than {k}":
+        return range(1, k)
+    if cell.text == HIDDEN_SHARE:
+        return range(k, cap + 1)  # a small one would print "fewer than k"; zero prints as 0
+    return range(int(cell.text.replace(",", "")), int(cell.text.replace(",", "")) + 1)
+
+
+month_tables = st.lists(
+    st.dictionaries(
+        st.tuples(st.sampled_from("abc"), st.sampled_from("xy")),
+        st.sampled_from([0, 1, 2, 4, 5, 7, 30]),
+        min_size=1,
+        max_size=6,
+    ),
+    min_size=2,
+    max_size=4,
+)
+
+
+@given(month_tables, st.sampled_from([None, ["a"], ["b"], ["a", "b"]]), st.sampled_from(["*", "x", "y"]))
+def test_a_figure_of_several_months_prints_exactly_what_its_months_printed_figures_allow(months, rows, col):
+    k, cap = 5, 10_000
+    plans = [Protection({"theme": cells}, k) for cells in months]
+    period = PeriodProtection([{"theme": m} for m in months], k, plans)
+    cell = period.cell("theme", rows, col)
+    allowed = [_values_a_month_allows(plan.cell("theme", rows, col), k, cap) for plan in plans]
+    low, high = sum(a.start for a in allowed), sum(a.stop - 1 for a in allowed)
+    months_printed = [plan.cell("theme", rows, col) for plan in plans]
+    nothing_but_withheld = all(c.text == HIDDEN_SHARE for c in months_printed if c.text != "0")
+    # A figure prints its number, a range or "fewer than k"; "not shown" only where every month did.
+    assert cell.withheld == (nothing_but_withheld and cell.suppressed and not cell.small)
+    if cell.small or cell.withheld:
+        return
+    if not cell.suppressed:
+        assert (low, high) == (cell.value, cell.value)
+        return
+    # The range is no narrower than the months' own outputs allow, and holds the true figure.
+    assert cell.bounds == (low, None if high >= cap else high)
+    assert low <= cell.value <= high
+    assert cell.text == (f"{low} or more" if high >= cap else f"{low}–{high}")
