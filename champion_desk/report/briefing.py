@@ -991,13 +991,17 @@ class Briefing(Meeting):
             return "all tools" if not c["tools"] or set(c["tools"]) >= all_tools else ", ".join(c["tools"])
 
         if len(self.data.champions) > CHAMPION_ROWS:
-            # One row per unit: a hospital's thirty champions take a third of a page, not a page and a half.
+            # One row per unit, names and roles only: staff ask their own unit's champions, and each
+            # champion's list of tools took a trust's sixty units to six pages (each unit's own
+            # briefing still lists them).
             by_unit: dict[str, list[str]] = {}
             for c in self.data.champions:
-                what = ", ".join(x for x in (c["role"], "" if tools(c) == "all tools" else tools(c)) if x)
-                by_unit.setdefault(c["unit"] or "Other", []).append(f"{c['name']} ({what})" if what else c["name"])
+                by_unit.setdefault(c["unit"] or "Other", []).append(
+                    f"{c['name']} ({c['role']})" if c["role"] else c["name"]
+                )
             rows = [[unit, ", ".join(names)] for unit, names in by_unit.items()]
-            return out + [self.table(["Unit", "Champions"], rows, [w * 0.3, w * 0.7])]
+            note = self.p("Which tools each champion covers is in the unit's own briefing.", "note")
+            return out + [self.table(["Unit", "Champions"], rows, [w * 0.3, w * 0.7]), note]
         rows = []
         for c in self.data.champions:
             # Every row names its unit, so a row carried over to the next page still says where.

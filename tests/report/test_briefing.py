@@ -381,3 +381,22 @@ def test_a_session_topic_is_printed_without_its_tool_name_in_front():
     assert session_topic({"tool": "Scribe", "topic": "Night-shift drop-in"}) == "Night-shift drop-in"
     assert session_topic({"tool": "Scribe", "topic": "Scribe"}) == "Scribe"  # nothing else to say
     assert session_topic({"tool": "Scribe", "topic": None}) == ""
+
+
+def test_a_briefing_of_many_champions_lists_them_by_unit_with_roles_not_tools(tmp_path):
+    """Each champion's tools took a trust's champions to six pages; the unit's own briefing keeps them."""
+    from champion_desk.domain.demo import generate_demo
+    from champion_desk.store.database import open_database
+
+    db = open_database(tmp_path / "hospital.db")
+    generate_demo(db, "hospital", seed=1, end=dt.date(2026, 11, 30))
+    data = collect(db, Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30)), full=True)
+    out = io.BytesIO()
+    build_briefing(data, out)
+    text = " ".join(pdf_text(out.getvalue()).split())
+    section = text[text.rindex("Your champions") :]
+    champion = data.champions[0]
+    assert f"{champion['name']} ({champion['role']})" in section
+    assert not [t["tool"] for t in data.roadmap if t["tool"] in section]
+    assert "Which tools each champion covers is in the unit's own briefing." in section
+    db.close()
