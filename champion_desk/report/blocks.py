@@ -389,6 +389,8 @@ class Blocks:
                 [
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    # The gutter: a line of text in the left column ran on into the right one's.
+                    ("RIGHTPADDING", (0, 0), (0, -1), 6 * mm),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ]
             )

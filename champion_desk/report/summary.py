@@ -93,16 +93,23 @@ class Summary(Meeting):
             due_cell = self.sup.count(sum(int(u.get("refreshers_due") or 0) for u in d.units))
         due = int(due_cell.value or 0)
         whose = "the unit's" if len(d.scope.units) == 1 else "the"
+        staff_words = f"{whose} staff" if staff.withheld else f"{whose} <b>{esc(staff.text)}</b> staff"
+        # A figure held back for privacy gets a sentence of its own: "not shown have had…" reads as a slip.
         lines = [
-            f"<b>{esc(covered.text)}</b> of {whose} <b>{esc(staff.text)}</b> staff have been trained on "
-            "the tools in scope.",
-            f"<b>{esc(signed.text)}</b> have had their competency signed off.",
+            f"How many of {staff_words} have been trained is not shown: it would let a small number be worked out."
+            if covered.withheld
+            else f"<b>{esc(covered.text)}</b> of {staff_words} have been trained on the tools in scope.",
+            "How many have had their competency signed off is not shown: it would let a small number be worked out."
+            if signed.withheld
+            else f"<b>{esc(signed.text)}</b> have had their competency signed off.",
         ]
         if self.confidence_printable():
             lines.append(
                 f"Confidence after training rose by <b>{f['confidence_uplift']:+.1f}</b> points on a 1–5 scale."
             )
-        if d.units:
+        if d.units and due_cell.withheld:
+            lines.append("How many refreshers are due is not shown: it would let a small number be worked out.")
+        elif d.units:
             one = due == 1 and not due_cell.suppressed
             lines.append(f"<b>{esc(due_cell.text)}</b> refresher{' is' if one else 's are'} due.")
         trained = [self.p(line, "body") for line in lines]

@@ -75,3 +75,35 @@ def test_shorten_keeps_short_text_and_marks_what_it_cuts(text, limit):
         assert got == " ".join(text.split())
     else:
         assert got.endswith("…")
+
+
+def test_every_hospital_ward_s_summary_is_one_page_and_a_figure_held_back_reads_as_a_sentence(tmp_path):
+    db = open_database(tmp_path / "hospital.db")
+    generate_demo(db, "hospital", seed=1, end=END)
+    held_back = 0
+    for unit in [r["name"] for r in db.query("SELECT name FROM unit WHERE deleted_at IS NULL")]:
+        pdf = summary(db, Scope(dt.date(2026, 9, 1), END, units=(unit,)))
+        text = " ".join(pdf_text(pdf).split())
+        assert page_count(pdf) == 1, unit
+        # "not shown have had their competency signed off" read as a slip of the pen.
+        for slip in ("not shown have", "not shown refresher", "not shown of", "not shown staff"):
+            assert slip not in text, (unit, slip)
+        held_back += text.count("is not shown: it would let a small number be worked out")
+    assert held_back, "some ward of the demo should hold a figure back, or the check proves nothing"
+    db.close()
+
+
+def test_the_left_column_of_a_pair_keeps_a_gutter_before_the_right_one():
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph
+
+    from champion_desk.report.blocks import Blocks
+
+    blocks = Blocks()
+    left = blocks.p("28 Dec 2026 · Brightdesk Admin Assistant · refresher and what has changed " * 3, "body")
+    right = blocks.p("Thomas Harris (doctor)", "body")
+    table = blocks.chart_pair(("What comes next", left), ("Your champions", right))
+    table.wrap(blocks.width, 500 * mm)
+    assert isinstance(left, Paragraph)
+    # The text of the left column ends at least 5 mm before the right column's first letter.
+    assert left.width <= blocks.width - table._colWidths[1] - 5 * mm
