@@ -337,3 +337,19 @@ def test_missed_twice_counts_colleagues_never_names_them(db, ward):
     assert "Carys" not in s.signal + s.action and s.target["dialog"] == "training_session"
     # Before her second miss there is no suggestion.
     assert rules(db, "missed_twice", Scope(dt.date(2026, 9, 1), dt.date(2026, 9, 30)), dt.date(2026, 9, 30)) == []
+
+
+def test_no_suggestion_of_the_hospital_demo_prints_a_date_the_iso_way(tmp_path):
+    """The panel, the briefing and the command show the why as it is: every date in it the UK way."""
+    import re
+
+    from champion_desk.domain.demo import generate_demo
+    from champion_desk.store.database import open_database
+
+    demo = open_database(tmp_path / "hospital.db")
+    generate_demo(demo, "hospital", seed=1, end=dt.date(2026, 11, 30))
+    found = next_steps.suggestions(demo, Scope(dt.date(2026, 9, 1), dt.date(2026, 11, 30)), today=dt.date(2026, 12, 1))
+    assert len({s.rule for s in found}) >= 6, "the demo should trip most rules, or the check proves little"
+    iso = re.compile(r"\d{4}-\d{2}-\d{2}")
+    assert [(s.rule, s.signal) for s in found if iso.search(f"{s.signal} {s.action} {s.strategy}")] == []
+    demo.close()
