@@ -35,7 +35,7 @@ class IdeaDialog(RecordDialog):
 
     def build(self) -> None:
         self.section("The idea", column=0)
-        self.add_field("title", "T&itle", TextField(SHORT_TEXT_MAX, "e.g. Let the scribe draft discharge letters"))
+        self.add_field("title", "T&itle", TextField(SHORT_TEXT_MAX, "e.g. Scribe drafts letters"))
         self.add_field(
             "description", "Descri&ption", LongTextField(4, "The idea in the colleague's words — no patient details")
         )

@@ -50,7 +50,8 @@ class InviteList(QWidget):
         self._people = {p["id"]: p for p in people}
         self._rows: list[dict[str, Any]] = []  # the invited, each a person with status, walk-in and reason
         self.picker = StaffPicker(people, keeps_choice=False)
-        self.picker.setPlaceholderText("Invite: name or staff number, then Enter")
+        self.picker.setPlaceholderText("Invite: name or staff number")
+        self.picker.setToolTip("Type a name or staff number and press Enter to invite them")
         self.picker.setAccessibleName("Invite a colleague")
         self.due_button = QPushButton("Invite &who is due")
         self.due_button.setToolTip(
