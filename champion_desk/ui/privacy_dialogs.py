@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
+    QGridLayout,
     QLabel,
     QMenu,
     QMessageBox,
@@ -80,11 +81,13 @@ class RetentionDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.setMinimumWidth(560)
-        form = QFormLayout()
-        # Long explanations wrap under their box instead of being squeezed beside it.
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        # Each explanation takes the width beside its box: wrapped under it in a form, a label got a
+        # third of the width and its last line was cut off.
+        form = QGridLayout()
+        form.setColumnStretch(0, 1)
+        form.setVerticalSpacing(10)
         self.spins: dict[str, QSpinBox] = {}
-        for name, rule in retention.RULES.items():
+        for row, (name, rule) in enumerate(retention.RULES.items()):
             spin = QSpinBox(self)
             spin.setRange(rule.low, rule.high)
             spin.setValue(self.values[name])
@@ -95,7 +98,8 @@ class RetentionDialog(QDialog):
             label = QLabel(rule.meaning[0].upper() + rule.meaning[1:] + f" (default {rule.default} {rule.unit}):")
             label.setWordWrap(True)
             label.setBuddy(spin)
-            form.addRow(label, spin)
+            form.addWidget(label, row, 0)
+            form.addWidget(spin, row, 1, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(form)
         self.error = QLabel("")
         self.error.setStyleSheet("color: #B42318")

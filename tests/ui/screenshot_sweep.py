@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QStyle, QStyleOptionFrame, QWidget, QWizard
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QStyle, QStyleOptionFrame, QWidget, QWizard
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -45,6 +45,18 @@ def cut_placeholders(top: QWidget, where: str) -> list[str]:
         room -= margins.left() + margins.right() + 4  # Qt's own 2 px either side of the text
         if field.fontMetrics().horizontalAdvance(hint) > room:
             found.append(f"{where}: the hint {hint!r} is cut to {room} px")
+    return found
+
+
+def cut_labels(top: QWidget, where: str) -> list[str]:
+    """Return the wrapped texts given less height than their lines need (the last line cut off)."""
+    found = []
+    for label in top.findChildren(QLabel):
+        if not label.isVisible() or not label.wordWrap() or not label.text():
+            continue
+        needed = label.heightForWidth(label.width())
+        if needed > label.height() + 1:
+            found.append(f"{where}: {label.text()[:40]!r}… needs {needed} px of height, has {label.height()}")
     return found
 
 
@@ -78,8 +90,10 @@ def main(db_path: str, out: str) -> dict[str, list[str]]:
         window.show_page(spec.name)
         pump(app, 1.5)
         window.grab().save(str(folder / f"page-{spec.name}.png"))
-        found[f"page {spec.name}"] = problems_of(window, f"page {spec.name}", screen) + cut_placeholders(
-            window, f"page {spec.name}"
+        found[f"page {spec.name}"] = (
+            problems_of(window, f"page {spec.name}", screen)
+            + cut_placeholders(window, f"page {spec.name}")
+            + cut_labels(window, f"page {spec.name}")
         )
     windows = [(f"dialog-{table}", lambda t=table: dialog_class(t)(context, parent=window)) for table in DIALOGS]
     windows += [(name, lambda b=build: b(context, folder)) for name, build in sorted(BUILDERS.items()) if build]
@@ -95,8 +109,10 @@ def main(db_path: str, out: str) -> dict[str, list[str]]:
             path = folder / f"{name}-{number}.png"
             top.grab().save(str(path))
             shots.append(path)
-            found[f"{name} {number}"] = problems_of(top, f"{name} {number}", screen) + cut_placeholders(
-                top, f"{name} {number}"
+            found[f"{name} {number}"] = (
+                problems_of(top, f"{name} {number}", screen)
+                + cut_placeholders(top, f"{name} {number}")
+                + cut_labels(top, f"{name} {number}")
             )
 
         if isinstance(top, QWizard):
