@@ -100,7 +100,8 @@ def main(db_path: str, out: str) -> dict[str, list[str]]:
     for name, build in windows:
         top = build()
         top.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        top.show()
+        # The sign-in screen is always opened full screen (signin_actions), so it is looked at that way.
+        top.showFullScreen() if name == "KioskWindow" else top.show()
         pump(app, 0.5)
         shots = []
 
