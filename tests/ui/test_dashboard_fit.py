@@ -1,10 +1,12 @@
-"""The Dashboard on a ward PC's 1024x768 screen: each chart is seen whole."""
+"""The Dashboard on a ward PC's 1024x768 screen: each chart is seen whole, and the wheel over a chart scrolls the page."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from PySide6.QtCore import QPoint, QPointF
+from PySide6.QtTest import QTest
 
 from champion_desk.domain.scope import Scope
 
@@ -68,3 +70,33 @@ def test_every_chart_fits_the_visible_page_at_1024x768(qtbot, hospital, settings
     concerns = page.charts["concerns"]
     bar.setValue(concerns.y())
     assert concerns.visibleRegion().boundingRect() == concerns.rect()
+
+
+def _wheel_over(window, widget, pos: QPoint, down: bool) -> None:
+    # QTest.wheelEvent goes through the window system, so the event propagates as a real wheel's does.
+    QTest.wheelEvent(window.windowHandle(), QPointF(widget.mapTo(window, pos)), QPoint(0, -120 if down else 120))
+
+
+def test_the_wheel_over_a_chart_scrolls_the_page_and_does_not_zoom(qtbot, hospital, settings):
+    window, page = _dashboard_in_window(qtbot, hospital, settings, 768)
+    bar = page.scroll.verticalScrollBar()
+    for name, chart in page.charts.items():
+        plot = chart.plot_widget
+        # Over the plot, over its left-hand scale (which pyqtgraph zooms by) and over its bottom one.
+        spots = {
+            "plot": QPoint(plot.width() // 2, plot.height() // 3),
+            "left scale": QPoint(20, plot.height() // 3),
+            "bottom scale": QPoint(plot.width() // 2, plot.height() - 12),
+        }
+        for where, spot in spots.items():
+            bar.setValue(chart.y() + 20)  # the chart in view, with room to scroll either way
+            qtbot.wait(10)
+            assert window.childAt(plot.mapTo(window, spot)) is not None
+            ranges = [view.viewRange() for view in plot.scene().items() if hasattr(view, "viewRange")]
+            before = bar.value()
+            down = before < bar.maximum()
+            _wheel_over(window, plot, spot, down)
+            qtbot.wait(10)
+            moved = bar.value() > before if down else bar.value() < before
+            assert moved, f"the wheel over the {name} chart's {where} did not scroll the page"
+            assert [view.viewRange() for view in plot.scene().items() if hasattr(view, "viewRange")] == ranges

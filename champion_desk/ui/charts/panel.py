@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -133,10 +133,17 @@ class ChartPanel(QWidget):
         layout.addWidget(self.legend_label)
         layout.addWidget(self.stack, 1)
         self.setAccessibleName(self.title)
+        # pyqtgraph's axes take the wheel to zoom even with zooming off, so over a chart's scale the
+        # page would not scroll: wheel events are kept from the plot's items and go to the page.
+        self.plot_widget.scene().installEventFilter(self)
         self.fit_height()
 
     def sizeHint(self) -> QSize:  # Qt override: the dashboard grid aligns panels to the top at this height
         return QSize(640, self.minimumHeight())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        # Left unaccepted, the view hands the wheel on to its parents: the page's scroll area.
+        return event.type() == QEvent.Type.GraphicsSceneWheel or super().eventFilter(watched, event)
 
     # --- height ----------------------------------------------------------------------------------
 
