@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPixmap,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -177,6 +178,50 @@ class _PageHolder(QWidget):
         return super().event(event)
 
 
+class StatusMessage(QLabel):
+    """The status bar's message, in the room left of the Undo button.
+
+    QStatusBar paints its message up to its first permanent widget and cuts it off there
+    (mid-word, under the Undo button at 1024x768). This label takes that room instead and follows
+    every message, the app's and the menus' status tips alike; one too long for it ends in "…"
+    and its tooltip and accessible description hold the whole text.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Status message")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setContentsMargins(4, 0, 0, 0)  # where QStatusBar itself starts its message
+        # Its text sets no minimum: the label gives way to the permanent widgets beside it and elides.
+        self.setMinimumWidth(1)
+        self.full_text = ""
+
+    def show_text(self, text: str) -> None:
+        """Show ``text`` (elided to the label's width when it is too long)."""
+        self.full_text = text
+        self.setAccessibleDescription(text)
+        self._elide()
+
+    def is_elided(self) -> bool:
+        """Return True when the label shows less than the whole message."""
+        return self.text() != self.full_text
+
+    def minimumSizeHint(self) -> QSize:  # Qt override: the text never widens the status bar
+        return QSize(1, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # Qt override
+        return QSize(1, super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, self.contentsRect().width())
+        self.setText(shown)
+        self.setToolTip(self.full_text if shown != self.full_text else "")
+
+
 class MainWindow(QMainWindow):
     """Navigation list on the left, the current page on the right, with the scope bar above list pages."""
 
@@ -261,6 +306,11 @@ class MainWindow(QMainWindow):
     # --- building ----------------------------------------------------------------------------
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
+        # A permanent widget, first and stretching, so the bar's own painted message has no room
+        # left: every message shows in this label, beside the Undo button rather than under it.
+        self.status_text = StatusMessage(self)
+        bar.messageChanged.connect(self.status_text.show_text)
+        bar.addPermanentWidget(self.status_text, 1)
         self.undo_button = QPushButton("Undo", self)
         self.undo_button.setAccessibleName("Undo the last change")
         self.undo_button.clicked.connect(self.undo)
@@ -497,11 +547,13 @@ class MainWindow(QMainWindow):
         from champion_desk.store.backups import backup_database
 
         try:
-            path = backup_database(self.context.db, reason="manual")
+            backup_database(self.context.db, reason="manual")
         except ChampionDeskError as exc:
             QMessageBox.warning(self, "Backup failed", str(exc))
             return
-        self.statusBar().showMessage(f"Backup written and checked: {path}", 10000)
+        # Where it went, not its whole path and timestamped name, so the message fits beside Undo at
+        # 1024x768; File › Restore from backup lists it by its date.
+        self.statusBar().showMessage("Backup written and checked, in the backups folder beside the logbook.", 10000)
 
     def set_signing_pin(self) -> str:
         """Set or change the signing PIN of who is logging (or, with a second person, a colleague's)."""
@@ -535,9 +587,13 @@ class MainWindow(QMainWindow):
         user = self.context.current_user
         if user:
             role = f" ({user['role']})" if user.get("role") else ""
-            self.user_label.setText(f"Logging as {user['display_name']}{role}")
+            # The name beside "Switch user" says who is logging; the words "Logging as" would take
+            # the room a save's confirmation needs beside Undo at 1024x768, so they are in the tooltip.
+            self.user_label.setText(f"{user['display_name']}{role}")
+            self.user_label.setToolTip(f"Logging as {user['display_name']}{role}: recorded with every change")
         else:
             self.user_label.setText("Nobody chosen as the person logging")
+            self.user_label.setToolTip("")
 
     def _on_record_saved(self, table: str, record_id: str, new: bool, description: str) -> None:
         # Every save is confirmed where the eye goes after a form closes; a new record can be

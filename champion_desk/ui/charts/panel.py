@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,7 +26,12 @@ from champion_desk.domain.scope import Scope
 from champion_desk.ui.charts import palette
 from champion_desk.ui.charts.export import write_rows_csv, write_widget_png
 
+# What a category chart (a row per unit) asks for when it has only a few rows.
 MIN_HEIGHT = 460
+# The tallest a chart over time grows when the page has the room: a taller plot reads no better.
+TALLEST = 640
+# The shortest a chart gets in a short window (the page scrolls instead): below it the axes crowd out the bars.
+SHORTEST = 320
 
 # Legend glyphs by kind of mark: a filled square for bars, a rule for lines, an outlined box.
 _GLYPHS = {"bar": "■", "line": "━━", "dashed": "╍╍", "box": "▢", "band": "█"}
@@ -81,8 +86,11 @@ class ChartPanel(QWidget):
         self.rows: list[dict[str, Any]] = []
         self.scope: Scope | None = None
         self.bucket = "month"
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumHeight(MIN_HEIGHT)
+        # The panel's height is chosen here (fit_height), not left to the plot's size hint, which
+        # pyqtgraph takes from the screen's size: at 1024x768 it made each chart taller than the page.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.visible_height: int | None = None
+        self._wanted_height, self._least_height = TALLEST, SHORTEST
 
         self.title_label = QLabel(self.title)
         self.title_label.setFont(projector_font(palette.TITLE_POINT_SIZE, bold=True))
@@ -125,9 +133,36 @@ class ChartPanel(QWidget):
         layout.addWidget(self.legend_label)
         layout.addWidget(self.stack, 1)
         self.setAccessibleName(self.title)
+        # pyqtgraph's axes take the wheel to zoom even with zooming off, so over a chart's scale the
+        # page would not scroll: wheel events are kept from the plot's items and go to the page.
+        self.plot_widget.scene().installEventFilter(self)
+        self.fit_height()
 
     def sizeHint(self) -> QSize:  # Qt override: the dashboard grid aligns panels to the top at this height
         return QSize(640, self.minimumHeight())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        # Left unaccepted, the view hands the wheel on to its parents: the page's scroll area.
+        return event.type() == QEvent.Type.GraphicsSceneWheel or super().eventFilter(watched, event)
+
+    # --- height ----------------------------------------------------------------------------------
+
+    def set_visible_height(self, height: int | None) -> None:
+        """Keep the chart, its title and legend within ``height`` px (the page's visible height), if it can be read so."""
+        self.visible_height = height
+        self.fit_height()
+
+    def want_height(self, wanted: int, least: int = SHORTEST) -> None:
+        """Ask for ``wanted`` px when the page has the room, and never less than ``least`` (the page scrolls then)."""
+        self._wanted_height, self._least_height = wanted, least
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Set the panel's height: the wanted height, within the visible height, but never below the least."""
+        height = self._wanted_height
+        if self.visible_height is not None:
+            height = min(height, self.visible_height)
+        self.setFixedHeight(max(height, self._least_height))
 
     # --- for subclasses --------------------------------------------------------------------------
 
@@ -247,6 +282,10 @@ def set_category_ticks(axis: pg.AxisItem, labels: Sequence[str]) -> None:
         axis.setWidth(max(metrics.horizontalAdvance(label) for label in labels) + 24)
 
 
-def fit_panel_height(panel: QWidget, rows: int, per_row: int = 34, chrome: int = 170) -> None:
-    """Grow a category chart with its rows so every name stays readable (the page scrolls)."""
-    panel.setMinimumHeight(max(MIN_HEIGHT, chrome + per_row * rows))
+def fit_panel_height(
+    panel: ChartPanel, rows: int, per_row: int = 34, chrome: int = 170, least_per_row: int = 24
+) -> None:
+    """Grow a category chart with its rows, ``per_row`` px each where the page's visible height has
+    the room, squeezed to ``least_per_row`` (a name's line of text) where it has not: past that
+    the chart grows taller than the page, which scrolls, rather than overprint its names."""
+    panel.want_height(max(MIN_HEIGHT, chrome + per_row * rows), max(SHORTEST, chrome + least_per_row * rows))

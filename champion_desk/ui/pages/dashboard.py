@@ -11,8 +11,9 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
@@ -140,6 +141,7 @@ class DashboardPage(Page):
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.grid_host)
+        self.scroll.viewport().installEventFilter(self)  # its height bounds the charts' (fit_charts)
         self.body = QStackedWidget(self)
         self.body.addWidget(self.message)
         self.body.addWidget(self.scroll)
@@ -194,6 +196,22 @@ class DashboardPage(Page):
         super().resizeEvent(event)
         if self.charts:
             self._arrange()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if event.type() == QEvent.Type.Resize and watched is self.scroll.viewport():
+            self.fit_charts()
+        return super().eventFilter(watched, event)
+
+    def fit_charts(self) -> None:
+        """Keep each chart, with its title and legend, within the page's visible height.
+
+        One wheel step shorter than the view, so that scrolling by the wheel stops at least once
+        where a chart is seen whole (a chart exactly as tall as the view is whole at one position only).
+        """
+        step = self.scroll.verticalScrollBar().singleStep() * max(QApplication.wheelScrollLines(), 1)
+        visible = self.scroll.viewport().height() - step
+        for chart in self.charts.values():
+            chart.set_visible_height(visible)
 
     def _arrange(self) -> None:
         """Lay the charts out for the page's width (only when that changes between wide and narrow).
@@ -317,5 +335,6 @@ class DashboardPage(Page):
             "adoption": AdoptionChart(self.grid_host),
         }
         self._arrange()
+        self.fit_charts()
         for chart in self.charts.values():
             chart.drill_down_requested.connect(self.drill_down_requested)
