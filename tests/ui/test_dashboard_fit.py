@@ -100,3 +100,37 @@ def test_the_wheel_over_a_chart_scrolls_the_page_and_does_not_zoom(qtbot, hospit
             moved = bar.value() > before if down else bar.value() < before
             assert moved, f"the wheel over the {name} chart's {where} did not scroll the page"
             assert [view.viewRange() for view in plot.scene().items() if hasattr(view, "viewRange")] == ranges
+
+
+def test_the_last_bar_s_dates_are_not_cut_at_the_chart_s_edge(qtbot, hospital, settings):
+    """On the charts with no right-hand axis, the last bar's "1 Nov–7 Dec" read "1 Nov–7 De"."""
+    from PySide6.QtGui import QFontMetrics
+
+    from champion_desk.ui.charts.time_panel import TimeChartPanel
+
+    window, page = _dashboard_in_window(qtbot, hospital, settings, 768)
+    checked = 0
+    for name, chart in page.charts.items():
+        if not isinstance(chart, TimeChartPanel) or not chart.date_axis._tickLevels:  # noqa: SLF001
+            continue
+        last_value, last_text = max(t for level in chart.date_axis._tickLevels for t in level)  # noqa: SLF001
+        x = chart.plot.vb.mapViewToScene(QPointF(last_value, 0)).x()
+        half = QFontMetrics(chart.date_axis.style["tickFont"]).horizontalAdvance(last_text) / 2
+        assert x + half <= chart.plot_widget.width(), f"{name}: {last_text!r} ends past the chart's edge"
+        checked += 1
+    assert checked >= 3
+
+
+def test_the_wheel_over_the_readiness_tool_box_scrolls_the_page_and_keeps_the_tool(qtbot, hospital, settings):
+    window, page = _dashboard_in_window(qtbot, hospital, settings, 768)
+    chart = page.charts["readiness"]
+    box = chart.tool_choice
+    assert box.count() > 1
+    bar = page.scroll.verticalScrollBar()
+    bar.setValue(chart.y())
+    qtbot.wait(10)
+    before, tool = bar.value(), box.currentIndex()
+    _wheel_over(window, box, box.rect().center(), down=before < bar.maximum())
+    qtbot.wait(10)
+    assert box.currentIndex() == tool
+    assert bar.value() != before

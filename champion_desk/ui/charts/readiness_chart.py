@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from champion_desk.domain.breakdowns import ADKAR, BARRIER_BELOW
@@ -20,6 +22,24 @@ SCORE_RANGE = (1.0, 5.0)
 ALL_TOOLS = ""
 
 
+class PageWheelComboBox(QComboBox):
+    """A drop-down that takes the wheel only once it has been clicked or tabbed into.
+
+    On the scrolling dashboard, a wheel turned to scroll the page changed the tool shown whenever
+    the pointer passed over the box; unfocused, the wheel now goes on to the page.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # Qt override
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
 class ReadinessChart(ChartPanel):
     """A row per unit (per unit and tool when several tools are in view), a column per ADKAR element.
 
@@ -32,7 +52,7 @@ class ReadinessChart(ChartPanel):
 
     def build_plot(self) -> QWidget:
         self.shown_rows: list[dict[str, Any]] = []
-        self.tool_choice = QComboBox()
+        self.tool_choice = PageWheelComboBox()
         self.tool_choice.setAccessibleName("Readiness for which tool")
         self.tool_choice.setToolTip("Show the pulses of one tool, or of every tool")
         self.tool_choice.activated.connect(lambda _n: self._redraw_for_tool())

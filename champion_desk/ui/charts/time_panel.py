@@ -156,6 +156,11 @@ class TimeChartPanel(ChartPanel):
         self.date_axis.setStyle(tickFont=projector_font(), hideOverlappingLabels=EDGE_LABEL_OVERFLOW_PX)
         self.plot.vb.sigResized.connect(self._update_date_ticks)
         self.build_items()
+        if not self.right_views:
+            # With no right-hand axis the widget's edge is the axis's end, and the last bar's dates
+            # were cut ("1 Nov–7 De"): keep room for the half of a label that reaches past it.
+            left, top, _right, bottom = self.plot.layout.getContentsMargins()
+            self.plot.layout.setContentsMargins(left, top, EDGE_LABEL_OVERFLOW_PX, bottom)
         return widget
 
     def build_items(self) -> None:
