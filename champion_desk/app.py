@@ -48,6 +48,8 @@ class Desk(QObject):
         self.window = None
         self._audit_at_open = 0
         self.opened = None  # the open database with its one-instance lock (ui.instance_dialogs.OpenedDatabase)
+        # The last open_safely was refused by the person because another copy has the logbook open.
+        self.declined_in_use = False
         self.locker = None  # the PIN lock (ui.lock_screen.AppLocker), built with the window
 
     # --- start ---------------------------------------------------------------------------------
@@ -60,6 +62,10 @@ class Desk(QObject):
         opened, summary = None, {}
         if target.exists():
             opened = self.open_safely(target)
+            if opened is None and self.declined_in_use:
+                # A second start beside the copy that has it open: the welcome dialog would only
+                # offer to create or fill a file they already have.
+                return False
         while opened is None:
             from champion_desk.ui.first_run import run_first_run
 
@@ -98,7 +104,10 @@ class Desk(QObject):
         # The full damage check reads the whole file (seconds at trust scale): skip it only when the
         # file is exactly as this PC last closed it cleanly.
         verify = create or needs_damage_check(path, self.settings.clean_close)
-        return open_with_safeguards(path, MessageBoxAsker(parent), create=create, verify=verify)
+        asker = MessageBoxAsker(parent)
+        opened = open_with_safeguards(path, asker, create=create, verify=verify)
+        self.declined_in_use = asker.declined_in_use
+        return opened
 
     def _build(self, opened) -> None:
         from champion_desk.ui.context import AppContext

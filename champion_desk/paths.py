@@ -37,14 +37,30 @@ def default_db_path() -> Path:
     return data_dir() / DEFAULT_DB_NAME
 
 
+DEMO_SUFFIX = "-demo"
+
+
 def demo_db_path(target: Path) -> Path:
-    """Return where demo data goes: a file of its own beside the real logbook ``target``."""
-    return target.with_name(f"{target.stem}-demo{target.suffix}")
+    """Return where demo data goes: a file of its own beside the real logbook ``target``.
+
+    A demo file is its own demo: the app remembers the demo it last opened, and its demo data
+    must be that file again, not a second one beside it.
+    """
+    if is_demo_path(target):
+        return target
+    return target.with_name(f"{target.stem}{DEMO_SUFFIX}{target.suffix}")
 
 
 def is_demo_path(path: Path) -> bool:
     """Return True for a logbook file named as demo data (``demo_db_path`` of some logbook)."""
-    return Path(path).stem.endswith("-demo")
+    return Path(path).stem.endswith(DEMO_SUFFIX)
+
+
+def real_db_path(path: Path) -> Path:
+    """Return the real logbook a demo file sits beside (``path`` itself when it is not demo data)."""
+    if not is_demo_path(path):
+        return path
+    return path.with_name(f"{path.stem.removesuffix(DEMO_SUFFIX)}{path.suffix}")
 
 
 def remembered_db_path() -> Path | None:

@@ -151,7 +151,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     passphrase = passphrase_from_args(args, confirm=True) if args.full else None
     # A full export is a writer: it is recorded in the audit log with the export. The default one
     # reads beside the running app (a manager's copy must not wait for the ward to close it), and
-    # is recorded by a short write afterwards when the logbook is free.
+    # is recorded by a short write afterwards, beside the app too when it runs on this PC.
     with open_for_command(args, write=args.full) as db:
         result = export_database(db, args.out, fmt, full=args.full, passphrase=passphrase, actor=CLI_ACTOR)
     if not args.full:
@@ -174,29 +174,40 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _record_manager_export(args: argparse.Namespace, fmt: str, rows: int) -> None:
     """Record a default export (done read-only) as a security event: what kind and how many rows, no names.
 
-    Only one writer may have the logbook at a time (see store/lock.py: on a network folder
-    SQLite's own locking cannot be trusted), so while the app has it open the row cannot be
-    written. The export is not undone for that: stderr says it was not recorded and why.
+    Written after the export through the front door's one write beside the app
+    (``frontdoor.write_beside``): with the app open on this PC the row waits for the app's own
+    saving and lands. Only where one writer alone is safe (the app on another PC, a network
+    folder) or the file cannot be written does stderr say the export was not recorded, and why;
+    the export is not undone for that.
     """
+    from champion_desk.errors import ReadOnlyDatabaseError, StoreError
     from champion_desk.store import records
+    from champion_desk.store.frontdoor import CommandAsker, write_beside
     from champion_desk.store.lock import DatabaseLockedError
 
+    details = {"format": fmt, "encrypted": False, "rows": rows}
     why = ""
     try:
-        with open_for_command(args, write=True) as db:
-            if db.readonly:
-                why = "the logbook's folder cannot be written"
-            else:
-                records.security_event(
-                    db, CLI_ACTOR, records.MANAGER_EXPORT, {"format": fmt, "encrypted": False, "rows": rows}
-                )
+        write_beside(
+            db_path(args),
+            CommandAsker(),
+            lambda db: records.security_event(db, CLI_ACTOR, records.MANAGER_EXPORT, details),
+        )
     except DatabaseLockedError as exc:
-        who = exc.owner.describe() if exc.owner else "another Champion Desk"
-        why = f"{who} has it open"
+        if exc.owner is None:
+            why = "another Champion Desk has it open"
+        elif exc.stale_unknown:
+            why = f"{exc.owner.describe()} has it open from another PC, and only one PC may write to it"
+        else:
+            why = f"{exc.owner.describe()} has it open in a network folder, where only one program may write to it"
+    except ReadOnlyDatabaseError:
+        why = "the logbook's folder cannot be written"
+    except StoreError as exc:
+        why = str(exc).rstrip(".")
     if why:
         print(
             f"Note: this export was not recorded in the logbook's audit log ({why}); "
-            "exports made in the app, or here while the logbook is closed, are.",
+            "exports made in the app, or here while the logbook is closed or open in the app on this PC, are.",
             file=sys.stderr,
         )
 

@@ -17,17 +17,24 @@ where a person would have had to choose. The order is fixed here, so no caller c
    the offer to restore the latest good backup;
 7. the file is opened and, for a writer, upgraded after a backup (a reader of an older file has
    it upgraded first, under the lock, when nobody else has it open).
+
+One write is let in beside a running Champion Desk: a command's record of what it did while
+reading beside the app (:func:`write_beside`: an export's audit row), when the app runs on this
+PC and the file is on its own disk, where SQLite's locking keeps two writers apart.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import Protocol, TextIO, TypeVar
 
-from champion_desk.errors import ChampionDeskError, CorruptDatabaseError, StoreError
+from champion_desk.errors import ChampionDeskError, CorruptDatabaseError, ReadOnlyDatabaseError, StoreError
 from champion_desk.store import lock as locking
 from champion_desk.store import recovery, wal
 from champion_desk.store.backups import BackupInfo, default_backup_dir
@@ -214,6 +221,65 @@ def open_logbook(
         asker.notice(notice)
         notices.append(notice)
     return Logbook(db, held, notices)
+
+
+T = TypeVar("T")
+
+# How long a write beside the app waits for the app's own transaction to end: a ward's saves take
+# milliseconds, a hub's merge or sync can hold the file for a minute or two.
+BESIDE_PATIENCE_SECONDS = 180.0
+# SQLite's primary result codes for "another connection has the file": retried, never skipped.
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+
+
+def write_beside(
+    path: Path | str, asker: Asker, write: Callable[[Database], T], *, patience: float = BESIDE_PATIENCE_SECONDS
+) -> T:
+    """Run ``write`` (one short transaction) on a logbook, beside the running app when it has it open.
+
+    A free logbook is opened as any writer (:func:`open_logbook`: the lock, the checks). One that a
+    live Champion Desk on this PC holds, on a local disk, gets a connection of its own beside the
+    app's: the app opened, checked and upgraded it, and SQLite's locking between two processes of
+    one PC (WAL with its shared memory) keeps the two writers apart. While the app is writing, the
+    write waits and tries again for ``patience`` seconds. Raises DatabaseLockedError when the holder
+    is on another PC or the file is in a network folder (SQLite's locking cannot be trusted across
+    a network: only one program writes there), ReadOnlyDatabaseError when the file cannot be
+    written, StoreError when it stayed busy for all of ``patience``.
+    """
+    path = resolve(path)
+    try:
+        logbook = open_logbook(path, asker, write=True)
+    except locking.DatabaseLockedError as exc:
+        if exc.owner is None or exc.stale_unknown or network_location(path) is not None:
+            raise
+        return _write_beside_the_holder(path, write, patience)
+    if logbook is None:
+        raise StoreError(f"{path.name} was not opened; nothing was written.")
+    with logbook:
+        if logbook.readonly:
+            raise ReadOnlyDatabaseError(f"{path.parent} cannot be written, so {path.name} cannot be changed.")
+        return write(logbook.db)
+
+
+def _write_beside_the_holder(path: Path, write: Callable[[Database], T], patience: float) -> T:
+    # migrate=False: the app holding the file upgraded it; a file that still needs it is left to the app.
+    db = open_database(path, create=False, migrate=False)
+    deadline = time.monotonic() + patience
+    try:
+        while True:
+            try:
+                return write(db)
+            except sqlite3.OperationalError as exc:
+                # Each try already waited the connection's busy timeout inside SQLite.
+                if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in (_SQLITE_BUSY, _SQLITE_LOCKED):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"{path.name} stayed busy with the app's own saving for {patience:.0f} seconds; nothing was written."
+                    ) from exc
+                time.sleep(0.2)
+    finally:
+        db.close()
 
 
 def open_reader(path: Path | str) -> Database:

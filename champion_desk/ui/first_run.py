@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QCommandLinkButton, QDialog, QFileDialog, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from champion_desk.errors import ChampionDeskError
-from champion_desk.paths import demo_db_path
+from champion_desk.paths import demo_db_path, real_db_path
 from champion_desk.store.connection import Database
 from champion_desk.store.database import open_database
 from champion_desk.ui.workers import OperationCancelled, run_with_progress
@@ -33,6 +33,8 @@ class FirstRunDialog(QDialog):
     def __init__(self, target: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.choice: str | None = None
+        new = new_logbook_path(target)
+        demo = demo_db_path(target)
         self.setWindowTitle("Welcome to Champion Desk")
         self.setAccessibleName("Welcome to Champion Desk")
         self.setMinimumWidth(520)
@@ -45,17 +47,29 @@ class FirstRunDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.create_button = QCommandLinkButton(
-            "Start a new, empty logbook", f"Creates {target.name} in {target.parent}", self
+            "Start a new, empty logbook",
+            f"Creates {new.name} in {new.parent}"
+            if new is not None
+            else f"{target.name} is already in {target.parent}: you choose the new one's name and folder",
+            self,
         )
         self.open_button = QCommandLinkButton(
             "Open an existing logbook file…", "For example one copied from another ward PC or a backup", self
         )
-        self.demo_button = QCommandLinkButton(
-            "Try it with hospital demo data",
-            "A made-up hospital's training sessions, concerns, mentoring and stories, "
-            "to explore safely, kept in a file of its own. For real work, choose File › New database later.",
-            self,
-        )
+        if holds_a_logbook(demo):
+            self.demo_button = QCommandLinkButton(
+                "Open the hospital demo data",
+                f"The made-up hospital made on this PC before, in {demo.name}. "
+                "For real work, start a new, empty logbook.",
+                self,
+            )
+        else:
+            self.demo_button = QCommandLinkButton(
+                "Try it with hospital demo data",
+                "A made-up hospital's training sessions, concerns, mentoring and stories, "
+                "to explore safely, kept in a file of its own. For real work, choose File › New database later.",
+                self,
+            )
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         for button, choice in ((self.create_button, CREATE), (self.open_button, OPEN), (self.demo_button, DEMO)):
@@ -67,6 +81,23 @@ class FirstRunDialog(QDialog):
     def _choose(self, choice: str) -> None:
         self.choice = choice
         self.accept()
+
+
+def holds_a_logbook(path: Path) -> bool:
+    """Return True when a file with something in it is at ``path`` (an empty file may become a logbook)."""
+    return path.is_file() and path.stat().st_size > 0
+
+
+def new_logbook_path(target: Path) -> Path | None:
+    """Return where "Start a new, empty logbook" creates one, never over a file that is there.
+
+    ``target`` when nothing is there yet; for a demo file (the app starts on the demo it opened
+    last), the real logbook beside it while that is not there; otherwise None: the person chooses.
+    """
+    for path in (target, real_db_path(target)):
+        if not holds_a_logbook(path):
+            return path
+    return None
 
 
 def ask_open_path(parent: QWidget | None, start: Path | None = None) -> Path | None:
@@ -126,17 +157,30 @@ def setup_database(
 ) -> FirstRunResult | None:
     """Carry out a first-run choice; return the open database, or None when the user backed out.
 
-    CREATE creates ``target``; OPEN opens ``open_path`` (asking for it when not given); DEMO fills
-    a file of its own beside ``target`` (``paths.demo_db_path``) with demo data. Raises ChampionDeskError (or OSError) when the file cannot be used.
+    CREATE creates a new logbook where :func:`new_logbook_path` says (asking where when a file is
+    already there); OPEN opens ``open_path`` (asking for it when not given); DEMO fills a file of its
+    own beside ``target`` (``paths.demo_db_path``) with demo data, or opens it when it was made
+    before. Raises ChampionDeskError (or OSError) when the file cannot be used.
     """
     if choice == CREATE:
-        return FirstRunResult(open_database(target, create=True))
+        path = new_logbook_path(target) or ask_new_path(parent, target.parent)
+        if path is None:
+            return None
+        if holds_a_logbook(path):
+            raise ChampionDeskError(
+                f"{path} is already there: a new logbook never replaces a file. "
+                "Choose another name, or open it with Open an existing logbook file…"
+            )
+        return FirstRunResult(open_database(path, create=True))
     if choice == OPEN:
         path = open_path or ask_open_path(parent, target.parent)
         return FirstRunResult(open_database(path, create=False)) if path else None
     if choice == DEMO:
         # Never into the real logbook's file: made-up records must not mix with real work later.
-        return create_demo(demo_db_path(target), parent)
+        demo = demo_db_path(target)
+        if holds_a_logbook(demo):
+            return FirstRunResult(open_database(demo, create=False))
+        return create_demo(demo, parent)
     raise ValueError(f"Unknown first-run choice {choice!r}")
 
 

@@ -35,12 +35,21 @@ def locked_box(parent: QWidget | None, error: locking.DatabaseLockedError) -> tu
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Information)
     box.setWindowTitle("Logbook already open")
-    who = error.owner.describe() if error.owner else "another copy of Champion Desk"
-    box.setText(f"This logbook is already open by {who}.")
-    info = (
-        "Only one copy of Champion Desk can change a logbook at a time, so nothing is lost "
-        "between them. You can open it read-only to look things up and print, or close it there first."
-    )
+    if is_mine_here(error.owner):
+        # Most often a second start of the app by the same person: they want the window they have.
+        box.setText(f"Champion Desk already has this logbook open on this PC (since {error.owner.since_local()}).")
+        info = (
+            "Switch to that window (it is in the taskbar) to carry on. Only one copy of Champion Desk can "
+            "change a logbook at a time, so nothing is lost between them; you can also open it read-only "
+            "here to look things up and print."
+        )
+    else:
+        who = error.owner.describe() if error.owner else "another copy of Champion Desk"
+        box.setText(f"This logbook is already open by {who}.")
+        info = (
+            "Only one copy of Champion Desk can change a logbook at a time, so nothing is lost "
+            "between them. You can open it read-only to look things up and print, or close it there first."
+        )
     if error.stale_unknown:
         info += (
             " If Champion Desk is no longer running on that PC (for example it was switched off), "
@@ -55,6 +64,12 @@ def locked_box(parent: QWidget | None, error: locking.DatabaseLockedError) -> tu
     box.setDefaultButton(next(iter(choices)))
     box.setEscapeButton(cancel)
     return box, choices
+
+
+def is_mine_here(owner: locking.LockOwner | None) -> bool:
+    """Return True when ``owner`` is this person on this PC (another copy of the app they started)."""
+    me = locking.current_owner()
+    return owner is not None and owner.host.lower() == me.host.lower() and owner.user == me.user
 
 
 def network_box(parent: QWidget | None, location: NetworkLocation) -> tuple[QMessageBox, dict]:
@@ -111,9 +126,14 @@ class MessageBoxAsker:
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self.parent = parent
+        # True once the person chose not to open a logbook another copy has open: at start-up the
+        # app then quits rather than offer to create or demo a file (the one they already have).
+        self.declined_in_use = False
 
     def locked(self, error: locking.DatabaseLockedError) -> LockedChoice:
-        return _ask(locked_box(self.parent, error), LockedChoice.CANCEL)
+        choice = _ask(locked_box(self.parent, error), LockedChoice.CANCEL)
+        self.declined_in_use = choice is LockedChoice.CANCEL
+        return choice
 
     def network(self, location: NetworkLocation) -> bool:
         return _ask(network_box(self.parent, location), False)

@@ -34,6 +34,7 @@ from champion_desk.errors import ChampionDeskError
 from champion_desk.exchange.sync import SyncReport, default_ward_name, sync_folder
 from champion_desk.store import syncing
 from champion_desk.store.connection import logbook_identity
+from champion_desk.store.records import pc_name
 from champion_desk.ui.context import AppContext
 from champion_desk.ui.messages import show_error
 from champion_desk.ui.models.records import Column, RecordTableModel
@@ -106,6 +107,7 @@ class SyncDialog(QDialog):
         browse.clicked.connect(self.browse)
         self.ward = QLineEdit(self)
         self.ward.setAccessibleName("This logbook's ward name")
+        self.ward.setPlaceholderText("the ward or unit this logbook is for, e.g. Cedar Ward")
         self.ward.setToolTip("The name other PCs see for this logbook (remembered)")
         form = QFormLayout()
         folder_row = QWidget(self)
@@ -158,8 +160,18 @@ class SyncDialog(QDialog):
         self.resize(760, 560)
 
     def _ward_name(self) -> str:
-        own = syncing.own_row(self.context.db.conn, logbook_identity(self.context.db.conn))
-        return own.ward_name if own else default_ward_name(self.context.db)
+        """Return the ward name to offer: the one this logbook last synced as, else the unit of whoever
+        is logging, else the logbook's only unit; else '' (the field's prompt asks for it)."""
+        db = self.context.db
+        own = syncing.own_row(db.conn, logbook_identity(db.conn))
+        # A name equal to the PC that wrote it was the old default (the PC's name), never chosen.
+        if own is not None and own.ward_name.casefold() != (own.pc_name or "").casefold():
+            return own.ward_name
+        user = self.context.current_user
+        if user and user.get("unit"):
+            return user["unit"]
+        only_unit = default_ward_name(db)  # the only unit's name, else this PC's, which names no ward
+        return "" if only_unit == pc_name() else only_unit
 
     def refresh(self) -> None:
         """Show where every ward stands now."""
@@ -182,6 +194,18 @@ class SyncDialog(QDialog):
         if not text:
             self.folder.setFocus()
             return
+        ward = self.ward.text().strip()
+        if not ward:
+            # Other PCs list this logbook by it: a guess (the PC's name) would name no ward.
+            show_error(
+                self,
+                "Sync: not done",
+                ChampionDeskError(
+                    "This ward: type the ward or unit this logbook is for; other PCs list it by that name."
+                ),
+            )
+            self.ward.setFocus()
+            return
         passphrase = self.passphrase.text() or None
         if passphrase is not None:
             from champion_desk.errors import ValidationError
@@ -200,7 +224,7 @@ class SyncDialog(QDialog):
             self.context.db,
             Path(text),
             self.context.actor,
-            ward_name=self.ward.text().strip() or None,
+            ward_name=ward,
             label="Writing this logbook and merging the other wards' files…",
             passphrase=passphrase,
         )

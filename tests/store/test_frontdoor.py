@@ -332,3 +332,40 @@ def test_a_killed_app_leaves_its_lock_to_be_taken_over(tmp_path):
     holder.send_signal(signal.SIGKILL)
     holder.wait()
     assert _cli("--db", str(path), "init").returncode == 0
+
+
+def test_a_write_beside_the_app_is_made_only_on_this_pc_and_a_local_disk(tmp_path, monkeypatch, capsys):
+    import dataclasses
+
+    from champion_desk.store import frontdoor
+    from champion_desk.store.location import NetworkLocation
+
+    path = _logbook(tmp_path / "ward.db", "Ward 7")
+
+    def event(db):
+        records.security_event(db, "command line", records.MANAGER_EXPORT, {"rows": 1})
+        return "written"
+
+    def events():
+        with open_database(path, create=False, readonly=True) as db:
+            return db.scalar("SELECT count(*) FROM audit WHERE record_id = ?", (records.MANAGER_EXPORT,))
+
+    app = open_logbook(path, CommandAsker(), write=True)  # the app on this PC, its connection open
+    try:
+        assert frontdoor.write_beside(path, CommandAsker(), event) == "written" and events() == 1
+        share = NetworkLocation(path, "smb", str(tmp_path))
+        monkeypatch.setattr(frontdoor, "network_location", lambda p: share)
+        with pytest.raises(lock.DatabaseLockedError):
+            frontdoor.write_beside(path, CommandAsker(), event)
+    finally:
+        app.close()
+    monkeypatch.undo()
+    held = lock.acquire(path, owner=dataclasses.replace(lock.current_owner(), host="WARD-PC-07"))
+    try:
+        with pytest.raises(lock.DatabaseLockedError):
+            frontdoor.write_beside(path, CommandAsker(), event)
+    finally:
+        held.release()
+    assert events() == 1
+    assert frontdoor.write_beside(path, CommandAsker(), event) == "written" and events() == 2  # free: as any writer
+    assert not lock.lock_path(path).exists()

@@ -2,8 +2,10 @@
 
 The app runs offscreen on a demo logbook with its Home page reading in the background (as it
 does on screen); meanwhile `stats --json`, `briefing` and a plain sqlite3 reader use the same
-file, and a write command is refused. Then the app saves a story, is killed with SIGKILL, and
-the story must be in the file, which must pass `check`.
+file, a default `export` is made and recorded in the audit log, and a write command is refused.
+Then the app saves a story, is killed with SIGKILL, and the story and the export's audit row must
+be in the file, which must pass `check`. A second test holds the app's write transaction longer
+than SQLite's busy timeout: the export's audit row waits for it and lands.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,6 +95,8 @@ def test_the_app_keeps_its_save_while_commands_use_the_same_logbook(tmp_path):
             other = sqlite3.connect(path)  # another program: a manager's SQLite tool
             assert other.execute("SELECT count(*) FROM staff").fetchone()[0] > 0
             other.close()
+        export = _cli(path, "export", "--out", str(tmp_path / "manager.xlsx"))
+        assert export.returncode == 0 and "not recorded" not in export.stderr, export.stderr
         refused = _cli(path, "import-roster", str(tmp_path / "missing.csv"))
         assert refused.returncode == 1
         demo = _cli(path, "erase-person", "nobody", "--yes")
@@ -108,7 +113,44 @@ def test_the_app_keeps_its_save_while_commands_use_the_same_logbook(tmp_path):
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("SELECT count(*) FROM story WHERE title = 'Saved beside the commands'").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM audit WHERE record_id = 'manager export'").fetchone()[0] == 1
     finally:
         conn.close()
     check = _cli(path, "check")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_an_export_made_while_the_app_is_saving_waits_for_it_and_is_recorded(tmp_path):
+    from champion_desk.store import frontdoor, records
+    from champion_desk.store.connection import BUSY_TIMEOUT_MS
+
+    path = tmp_path / "ward.db"
+    made = _cli(path, "demo", "--scale", "ward")
+    assert made.returncode == 0, made.stderr
+    # The app's side: the logbook opened through the front door as the app opens it (lock, WAL
+    # connection), in the middle of a save that holds the write lock past SQLite's busy timeout.
+    app = frontdoor.open_logbook(path, frontdoor.CommandAsker(), write=True)
+    try:
+        app.db.conn.execute("BEGIN IMMEDIATE")
+        records.write_audit(app.db, "app", "story", "saving", "create", {"title": "A long save"})
+        export = subprocess.Popen(
+            [sys.executable, "-m", "champion_desk", "--db", str(path), "export", "--out", str(tmp_path / "m.xlsx")],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "m.xlsx").exists() and export.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)  # the export itself reads beside the save
+        time.sleep(BUSY_TIMEOUT_MS / 1000 + 2)  # past one busy timeout: the audit row must still be waiting
+        assert export.poll() is None, "the audit row did not wait for the app's save: " + export.stderr.read()
+        app.db.conn.execute("COMMIT")
+        out, err = export.communicate(timeout=60)
+        assert export.returncode == 0 and "not recorded" not in err, err
+        exports = app.db.scalar("SELECT count(*) FROM audit WHERE record_id = ?", (records.MANAGER_EXPORT,))
+        assert exports == 1 and app.db.scalar("SELECT count(*) FROM audit WHERE record_id = 'saving'") == 1
+    finally:
+        if app.db.conn.in_transaction:
+            app.db.conn.execute("ROLLBACK")
+        app.close()

@@ -210,3 +210,61 @@ def test_lock_now_needs_a_pin_then_covers_the_app(qtbot, db_path, settings, monk
     desk.locker.screen.try_unlock()
     assert not desk.locker.is_locked
     desk.shutdown()
+
+
+def test_a_second_start_beside_the_open_copy_says_so_and_offers_no_file_to_create(
+    qtbot, tmp_path, settings, monkeypatch
+):
+    """The trial's second start after the demo: the lock's Cancel quit, never the welcome dialog."""
+    from champion_desk.paths import demo_db_path
+    from champion_desk.store import lock as locking
+    from champion_desk.store.frontdoor import LockedChoice
+    from champion_desk.ui import instance_dialogs
+
+    demo = demo_db_path(tmp_path / "champion-desk.db")
+    open_database(demo).close()
+    asked, welcomed = [], []
+
+    def answer(box_and_choices, default):
+        asked.append(box_and_choices[0].text())
+        return LockedChoice.CANCEL
+
+    monkeypatch.setattr(instance_dialogs, "_ask", answer)
+    monkeypatch.setattr(first_run, "run_first_run", lambda target, parent=None: welcomed.append(target))
+    first_copy = locking.acquire(demo)  # the copy that opened the demo holds its lock
+    try:
+        assert _desk(settings, monkeypatch).start(demo) is False
+    finally:
+        first_copy.release()
+    assert welcomed == []
+    assert asked == [
+        f"Champion Desk already has this logbook open on this PC (since {first_copy.owner.since_local()})."
+    ]
+
+
+def test_the_welcome_dialog_on_an_existing_demo_opens_it_and_creates_only_a_new_file(qtbot, tmp_path, monkeypatch):
+    from champion_desk.errors import ChampionDeskError
+    from champion_desk.paths import demo_db_path
+
+    real = tmp_path / "champion-desk.db"
+    demo = demo_db_path(real)
+    open_database(demo).close()
+    dialog = FirstRunDialog(demo)
+    qtbot.addWidget(dialog)
+    assert dialog.create_button.description() == f"Creates {real.name} in {tmp_path}"
+    assert dialog.demo_button.text() == "Open the hospital demo data"
+    result = setup_database(DEMO, demo)
+    assert result.db.path == demo and sorted(p.name for p in tmp_path.glob("*.db")) == [demo.name]
+    result.db.close()
+    created = setup_database(CREATE, demo)
+    assert created.db.path == real
+    created.db.close()
+    # With the real logbook there too, nothing is created until a free name is chosen.
+    dialog = FirstRunDialog(demo)
+    qtbot.addWidget(dialog)
+    assert "you choose the new one's name and folder" in dialog.create_button.description()
+    monkeypatch.setattr(first_run, "ask_new_path", lambda parent, start=None: real)
+    with pytest.raises(ChampionDeskError, match="already there"):
+        setup_database(CREATE, demo)
+    monkeypatch.setattr(first_run, "ask_new_path", lambda parent, start=None: None)
+    assert setup_database(CREATE, demo) is None

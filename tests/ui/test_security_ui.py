@@ -196,3 +196,25 @@ def test_back_up_to_a_stick_is_sealed_and_beside_the_logbook_plain(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(beside), ""))
     assert exchange_actions.backup_to(ward_context, None) == beside
     assert beside.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_the_champion_flag_is_set_without_a_managers_pin_audited_and_the_reason_is_documented(
+    qtbot, ward_context, db, ward
+):
+    """docs/security.md decides the flag carries no power that needs a manager's PIN: this holds it to that."""
+    from pathlib import Path
+
+    dialog = make_dialog(qtbot, ward_context, "staff", ward["a"])
+    dialog.show()
+    dialog.fields["is_champion"].widget.setChecked(True)
+    assert not dialog.authorisation_box.isVisible()
+    assert dialog.save()
+    assert records.get(db, "staff", ward["a"])["is_champion"] == 1
+    audit = db.one(
+        "SELECT actor, changes, os_account, pc_name FROM audit WHERE record_id = ? AND changes LIKE '%is_champion%'",
+        (ward["a"],),
+    )
+    assert audit["actor"] == ward_context.actor and '"is_champion": [0, 1]' in audit["changes"]
+    assert audit["os_account"] and audit["pc_name"]
+    security = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text(encoding="utf-8")
+    assert "**Why the champion flag needs no manager's PIN, when a manager's role does.**" in security

@@ -138,3 +138,43 @@ def test_with_the_passphrase_the_snapshot_is_encrypted(qtbot, ward_context, tmp_
     dialog.sync()
     assert [sealed.is_sealed(p) for p in find_snapshots(folder)] == [True]
     assert "unencrypted" not in dialog.log.toPlainText()
+
+
+def test_the_ward_name_is_the_logging_users_unit_never_the_pc_name(qtbot, ward_context, tmp_path, monkeypatch):
+    from champion_desk.exchange import sync
+    from champion_desk.store.records import pc_name
+
+    records.insert(ward_context.db, "unit", {"name": "Cedar Ward"}, "t")  # two units: no "only unit"
+    dialog = SyncDialog(ward_context)
+    qtbot.addWidget(dialog)
+    assert dialog.ward.text() == "Ward 7" != pc_name()  # Zoë Adams, logging, works on Ward 7
+    ward_context.set_user(None)
+    nobody = SyncDialog(ward_context)
+    qtbot.addWidget(nobody)
+    assert nobody.ward.text() == "" and "e.g. Cedar Ward" in nobody.ward.placeholderText()
+    # A logbook that synced under the old default (its PC's name) is offered the unit instead.
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    monkeypatch.setattr(sync, "pc_name", lambda: "WARD-PC-07")
+    sync.sync_folder(ward_context.db, folder, "t", ward_name="WARD-PC-07", backup=False)
+    ward_context.set_user({"id": "x", "display_name": "Ama", "role": "nurse", "is_champion": 1, "unit": "Cedar Ward"})
+    after_default = SyncDialog(ward_context)
+    qtbot.addWidget(after_default)
+    assert after_default.ward.text() == "Cedar Ward"
+
+
+def test_the_ward_name_last_synced_under_is_remembered_and_an_empty_one_is_asked_for(
+    qtbot, context, tmp_path, messages
+):
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    dialog = SyncDialog(context)  # an empty logbook, nobody logging: nothing to go on
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(folder))
+    dialog.sync()
+    assert list(folder.iterdir()) == [] and messages[-1][2].startswith("This ward: type the ward")
+    dialog.ward.setText("  Birch Ward ")
+    dialog.sync()
+    again = SyncDialog(context)
+    qtbot.addWidget(again)
+    assert again.ward.text() == "Birch Ward"
