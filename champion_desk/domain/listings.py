@@ -46,7 +46,8 @@ def sessions(db: Database, scope: Scope | None = None, today: dt.date | None = N
     logged ahead never seems lost. Each row also has ``attendees``, ``signed_off`` (attendees
     signed off; ``signed_off_verified`` of them by PIN), ``verified_signature`` (how the countersign
     was signed), ``confidence_uplift`` (mean after − before over attendees with both),
-    ``countersigned`` (0/1) and ``planned`` (1 when after today).
+    ``countersigned`` (0/1) and ``planned`` (1 when after today); ``topic``, ``notes``, ``starts_at``
+    and ``place`` come along for the list's search.
     """
     today_iso = (today or dt.date.today()).isoformat()
     where, params = _scope_sql(scope, None, "u.name", "t.name")
@@ -57,8 +58,8 @@ def sessions(db: Database, scope: Scope | None = None, today: dt.date | None = N
     params["today"] = today_iso
     return db.query(
         f"""SELECT s.id, s.held_on, s.tool_id, t.name AS tool, s.unit_id, u.name AS unit,
-                   s.trainer_id, tr.display_name AS trainer, s.format, s.minutes, s.topic,
-                   s.verified_by, v.display_name AS verified_by_name, s.verified_on, s.verified_signature,
+                   s.trainer_id, tr.display_name AS trainer, s.format, s.minutes, s.topic, s.notes,
+                   s.starts_at, s.place, s.verified_by, v.display_name AS verified_by_name, s.verified_on, s.verified_signature,
                    (s.verified_by IS NOT NULL) AS countersigned, (s.held_on > :today) AS planned,
                    (SELECT count(*) FROM attendance a WHERE a.session_id = s.id AND a.deleted_at IS NULL) AS attendees,
                    (SELECT count(*) FROM attendance a WHERE a.session_id = s.id AND a.deleted_at IS NULL

@@ -271,7 +271,8 @@ class SessionTableModel(RecordTableModel):
     )
 
     def extra_search_text(self, row: Row) -> str:
-        return row.get("topic") or ""
+        # What a champion remembers of a session besides its columns: what it covered, where, the notes.
+        return " ".join(filter(None, (row.get("topic"), row.get("place"), row.get("notes"))))
 
 
 class ConcernTableModel(RecordTableModel):
