@@ -31,7 +31,7 @@ from champion_desk.ui.context import AppContext
 from champion_desk.ui.dialogs.registry import open_record
 from champion_desk.ui.messages import show_error
 from champion_desk.ui.models.proxy import RecordFilterProxy, RowFilter
-from champion_desk.ui.models.records import RecordTableModel, Row
+from champion_desk.ui.models.records import RecordTableModel, Row, format_date
 from champion_desk.ui.pages.base import Page
 from champion_desk.ui.pages.operations import DeletionHistory
 from champion_desk.ui.widgets.fields import enable_clear_button
@@ -62,6 +62,8 @@ class RecordTable(QWidget):
         self.describe = describe
         self.deletions = deletions
         self.prefill: Prefill = dict  # what a new record starts with; returning None means "cannot add now"
+        # Why a saved record is not in the list, when the page knows better than "outside the period".
+        self.explain_not_shown: Callable[[str], str | None] = lambda _record_id: None
         self.model = model
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(model)
@@ -346,7 +348,8 @@ class RecordTable(QWidget):
         if row < 0 or not self.proxy.mapFromSource(self.model.index(row, 0)).isValid():
             # Saved, but outside the period, units, tools, search or filters shown: say so.
             self.context.status_message.emit(
-                f"Saved. The {self.noun} is outside the period, search or filters shown, so it is not in this list."
+                self.explain_not_shown(record_id)
+                or f"Saved. The {self.noun} is outside the period, search or filters shown, so it is not in this list."
             )
             return
         self.view.clearSelection()
@@ -463,12 +466,11 @@ class RecordListPage(Page):
         if shown != len(rows):
             text += f" · {shown} shown"
         if self.uses_scope:
-            text += f" · {self._period_text()}"
+            text += f" · {self.period_text()}"
         self.counts.setText(text)
 
-    def _period_text(self) -> str:
-        from champion_desk.ui.models.records import format_date
-
+    def period_text(self) -> str:
+        """Return what the count line says the list covers: by default the scope's period."""
         scope = self.context.scope
         return f"{format_date(scope.date_from.isoformat())} – {format_date(scope.date_to.isoformat())}"
 
