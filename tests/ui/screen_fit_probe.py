@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QStyle,
+    QStyleOptionFrame,
+    QToolButton,
     QWidget,
 )
 
@@ -88,6 +91,29 @@ def list_problems(page: QWidget, where: str) -> list[str]:
     return found
 
 
+def search_problems(page: QWidget, where: str) -> list[str]:
+    """Return a list page's search box whose placeholder ("Search sessions (Ctrl+F)") is cut short.
+
+    Measured as QLineEdit paints it: the style's contents rectangle, less the text margins, the room
+    kept for each side button (the clear button, kept even while hidden) and the 2 px inner margins.
+    """
+    search = getattr(page, "search", None)
+    if not isinstance(search, QLineEdit) or not search.isVisible() or not search.placeholderText():
+        return []
+    option = QStyleOptionFrame()
+    search.initStyleOption(option)
+    style = search.style()
+    room = style.subElementRect(QStyle.SubElement.SE_LineEditContents, option, search).width()
+    room -= search.textMargins().left() + search.textMargins().right() + 2 * 2
+    side = style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconSize, None, search) + 6
+    side += style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconMargin, None, search)
+    room -= side * sum(1 for b in search.findChildren(QToolButton) if b.isVisibleTo(search))
+    need = search.fontMetrics().horizontalAdvance(search.placeholderText())
+    if need > room:
+        return [f"{where}: the search box shows {room} px of its {need} px hint {search.placeholderText()!r}"]
+    return []
+
+
 def main(db_path: str) -> list[str]:
     """Open the main window, every page and the dialogs; return every problem found."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -117,6 +143,7 @@ def main(db_path: str) -> list[str]:
             if bar.maximum() > 0:
                 found.append(f"page {spec.name}: scrolls {way} by {bar.maximum()} px")
         found += list_problems(window.pages[spec.name], f"page {spec.name}")
+        found += search_problems(window.pages[spec.name], f"page {spec.name}")
         # A panel may scroll down (a long list of charts), never sideways: what is off to the side is not seen.
         for area in window.pages[spec.name].findChildren(QScrollArea):
             if area.isVisible() and area.horizontalScrollBar().maximum() > 0:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -394,10 +395,12 @@ class RecordListPage(Page):
         self.counts.setWordWrap(True)  # wraps rather than widening the page past a 1024 px screen
         self.counts.setAccessibleName(f"{self.title} counts")
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(f"Search {self.model_class.NOUN[1]}…  (Ctrl+F)")
+        self.search.setPlaceholderText(f"Search {self.model_class.NOUN[1]} (Ctrl+F)")
         self.search.setAccessibleName(f"Search {self.model_class.NOUN[1]}")
+        self.search.setAccessibleDescription("Shortcut: Ctrl+F. Shows the rows holding every word typed.")
+        self.search.setToolTip(f"Search the {self.model_class.NOUN[1]}: the rows holding every word typed (Ctrl+F)")
         enable_clear_button(self.search)
-        self.search.setMinimumWidth(180)
+        self.search.setMinimumWidth(max(180, placeholder_width(self.search)))
         self.search.textChanged.connect(self._on_search)
         self.search.returnPressed.connect(self.records.view.setFocus)
         self.records.proxy.rowsInserted.connect(self.update_counts)
@@ -558,6 +561,20 @@ class RecordListPage(Page):
     def layout_tables(self) -> dict[str, RecordTable]:
         """Return the tables whose column layout is remembered, by a key unique within the page."""
         return {"main": self.records}
+
+
+def placeholder_width(edit: QLineEdit) -> int:
+    """Return the width a line edit needs to show its placeholder whole beside its clear button
+    (a squeezed box cut "Search sessions… (Ctrl+F)" to "(Ct…", hiding the shortcut)."""
+    style = edit.style()
+    # Qt keeps room for the clear button even while it is hidden: an icon, its padding and margin.
+    button = style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconSize, None, edit) + 6
+    button += style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconMargin, None, edit)
+    frame = style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, edit)
+    margins = edit.textMargins()
+    # 2 px each side is QLineEdit's own inner margin around the text.
+    text = edit.fontMetrics().horizontalAdvance(edit.placeholderText()) + 2 * 2 + margins.left() + margins.right()
+    return text + button + 2 * frame + 2
 
 
 def confirm(parent: QWidget, title: str, text: str) -> bool:
