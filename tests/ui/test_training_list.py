@@ -48,7 +48,7 @@ def test_search_finds_a_session_by_its_place_topic_notes_and_names(page, ward, d
 def test_the_list_follows_the_scope_dates_and_planned_sessions_stay_findable(page, ward, db, ward_context):
     from champion_desk.domain.scope import Scope
 
-    UPCOMING = "Planned (all upcoming)"  # noqa: N806 - the option's words, as the champion reads them
+    UPCOMING = "Planned ahead"  # noqa: N806 - the option's words, as the champion reads them
     held = records.insert(db, "training_session", session_values(ward, held_on=_day(-3)), "t")
     planned = records.insert(db, "training_session", session_values(ward, held_on=_day(10)), "t")
     ward_context.set_scope(Scope(TODAY - dt.timedelta(days=60), TODAY))
@@ -59,10 +59,10 @@ def test_the_list_follows_the_scope_dates_and_planned_sessions_stay_findable(pag
     # ...and a manager's "awaiting countersign" is the held session only.
     page.countersign_filter.setCurrentText("Awaiting countersign")
     assert _shown(page) == [held] and "1 awaiting countersign" in page.counts.text()
-    # "Planned (all upcoming)" lists every session ahead, whatever the period.
+    # "Planned ahead" lists every session ahead, whatever the period.
     page.countersign_filter.setCurrentText(UPCOMING)
     assert _shown(page) == [planned]
-    assert page.counts.text().startswith("1 session planned · planned after")
+    assert page.counts.text().startswith("1 session planned · after")
     said = []
     ward_context.status_message.connect(said.append)
     page.countersign_filter.setCurrentText("All sessions")
