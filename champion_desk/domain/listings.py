@@ -39,26 +39,53 @@ def _scope_sql(
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def sessions(db: Database, scope: Scope | None = None, today: dt.date | None = None) -> list[Row]:
-    """Return training sessions held in the scope, with tool, unit, trainer and countersigner names.
-
-    Planned sessions (after today) are listed too whenever the period reaches today, so a session
-    logged ahead never seems lost. Each row also has ``attendees``, ``signed_off`` (attendees
-    signed off; ``signed_off_verified`` of them by PIN), ``verified_signature`` (how the countersign
-    was signed), ``confidence_uplift`` (mean after − before over attendees with both),
-    ``countersigned`` (0/1) and ``planned`` (1 when after today).
-    """
-    today_iso = (today or dt.date.today()).isoformat()
+def _sessions_sql(scope: Scope | None, today_iso: str, upcoming: bool) -> tuple[str, dict[str, Any]]:
+    """Return the ``sessions`` clauses: the scope's period, or (``upcoming``) every day after today."""
     where, params = _scope_sql(scope, None, "u.name", "t.name")
-    if scope is not None:
-        planned = " OR s.held_on > :today" if scope.date_to.isoformat() >= today_iso else ""
-        where += f" AND (s.held_on BETWEEN :d_from AND :d_to{planned})"
+    if upcoming:
+        where += " AND s.held_on > :today"
+    elif scope is not None:
+        where += " AND s.held_on BETWEEN :d_from AND :d_to"
         params.update(d_from=scope.date_from.isoformat(), d_to=scope.date_to.isoformat())
     params["today"] = today_iso
+    return where, params
+
+
+def planned_after(db: Database, scope: Scope, today: dt.date | None = None) -> int:
+    """Return how many sessions are planned after the scope's end (and after today) in its units and tools:
+    the ones its list leaves out, which ``sessions(upcoming=True)`` shows."""
+    where, params = _sessions_sql(scope, (today or dt.date.today()).isoformat(), upcoming=True)
+    params["d_to"] = scope.date_to.isoformat()
+    return int(
+        db.scalar(
+            f"""SELECT count(*) FROM training_session s JOIN tool t ON t.id = s.tool_id JOIN unit u ON u.id = s.unit_id
+                 WHERE s.deleted_at IS NULL{where} AND s.held_on > :d_to""",
+            params,
+        )
+        or 0
+    )
+
+
+def sessions(
+    db: Database, scope: Scope | None = None, today: dt.date | None = None, upcoming: bool = False
+) -> list[Row]:
+    """Return training sessions held in the scope, with tool, unit, trainer and countersigner names.
+
+    The list follows the scope's dates: a session planned within the period is listed (marked
+    ``planned``), one planned after its end is not. ``upcoming=True`` lists instead every session
+    planned after today in the scope's units and tools, whatever its period, so a session logged
+    ahead is always found. Each row also has ``attendees``, ``signed_off`` (attendees
+    signed off; ``signed_off_verified`` of them by PIN), ``verified_signature`` (how the countersign
+    was signed), ``confidence_uplift`` (mean after − before over attendees with both),
+    ``countersigned`` (0/1) and ``planned`` (1 when after today); ``topic``, ``notes``, ``starts_at``
+    and ``place`` come along for the list's search.
+    """
+    today_iso = (today or dt.date.today()).isoformat()
+    where, params = _sessions_sql(scope, today_iso, upcoming)
     return db.query(
         f"""SELECT s.id, s.held_on, s.tool_id, t.name AS tool, s.unit_id, u.name AS unit,
-                   s.trainer_id, tr.display_name AS trainer, s.format, s.minutes, s.topic,
-                   s.verified_by, v.display_name AS verified_by_name, s.verified_on, s.verified_signature,
+                   s.trainer_id, tr.display_name AS trainer, s.format, s.minutes, s.topic, s.notes,
+                   s.starts_at, s.place, s.verified_by, v.display_name AS verified_by_name, s.verified_on, s.verified_signature,
                    (s.verified_by IS NOT NULL) AS countersigned, (s.held_on > :today) AS planned,
                    (SELECT count(*) FROM attendance a WHERE a.session_id = s.id AND a.deleted_at IS NULL) AS attendees,
                    (SELECT count(*) FROM attendance a WHERE a.session_id = s.id AND a.deleted_at IS NULL

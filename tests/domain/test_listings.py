@@ -151,8 +151,21 @@ def test_person(db, ward):
     assert listings.person(db, ward["b"]) is None
 
 
-def test_planned_sessions_are_listed_while_the_period_reaches_today(db, ward):
-    planned = records.insert(db, "training_session", session_values(ward, held_on="2026-12-15"), "t")
-    rows = listings.sessions(db, Scope(dt.date(2026, 11, 1), TODAY), today=TODAY)
-    assert [r["id"] for r in rows] == [planned] and rows[0]["planned"] == 1
-    assert listings.sessions(db, Scope(dt.date(2026, 10, 1), dt.date(2026, 10, 31)), today=TODAY) == []
+def test_the_session_list_follows_the_period_and_upcoming_lists_every_planned_one(db, ward):
+    today = dt.date(2026, 12, 7)
+    soon = records.insert(db, "training_session", session_values(ward, held_on="2026-12-15"), "t")
+    later = records.insert(db, "training_session", session_values(ward, held_on="2027-02-01"), "t")
+    records.insert(db, "training_session", session_values(ward, held_on="2026-11-20"), "t")
+    to_today = Scope(dt.date(2026, 11, 1), today)
+    # Planned sessions after the period's end are not in its list, however near.
+    assert [r["held_on"] for r in listings.sessions(db, to_today, today=today)] == ["2026-11-20"]
+    assert listings.planned_after(db, to_today, today=today) == 2
+    # A period reaching into the weeks ahead lists what is planned in it, marked planned.
+    to_new_year = Scope(dt.date(2026, 11, 1), dt.date(2026, 12, 31))
+    rows = listings.sessions(db, to_new_year, today=today)
+    assert [(r["id"], r["planned"]) for r in rows][0] == (soon, 1)
+    assert listings.planned_after(db, to_new_year, today=today) == 1
+    # Upcoming: every planned session in the scope's units and tools, whatever its period.
+    for scope in (to_today, Scope(dt.date(2026, 1, 1), dt.date(2026, 3, 31))):
+        assert [r["id"] for r in listings.sessions(db, scope, today=today, upcoming=True)] == [later, soon]
+    assert listings.sessions(db, Scope(dt.date(2026, 1, 1), today, units=("Ward 9",)), today=today, upcoming=True) == []

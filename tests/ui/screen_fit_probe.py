@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -20,6 +21,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QStyle,
+    QStyleOptionFrame,
+    QToolButton,
     QWidget,
 )
 
@@ -69,28 +73,98 @@ def problems_of(window: QWidget, where: str, screen: QRect, skip_scrolled: bool 
 
 
 def list_problems(page: QWidget, where: str) -> list[str]:
-    """Return what is wrong with a list read by its title (ideas, stories): a title too narrow to
-    read, columns off to the side. (Longer logs, such as training's eleven columns, may scroll sideways:
-    their numbers and dates are kept whole.)"""
+    """Return what is wrong with a page's list: columns off to the side, a title (ideas, stories) too
+    narrow to read, and any name or word cut short ("Cedar W…")."""
     records = getattr(page, "records", None)
-    main = records.model.MAIN_COLUMN if records is not None else None
-    if main is None or not records.view.isVisible():
+    if records is None or not records.view.isVisible():
         return []
     view = records.view
+    model = records.model
     found = []
     if view.horizontalScrollBar().maximum() > 0:
-        found.append(f"{where}: the list scrolls sideways by {view.horizontalScrollBar().maximum()} columns")
-    column = [c.key for c in records.model.COLUMNS].index(main)
-    # Narrower than its titles need and than a fifth of the list: the titles are cut to a few words
-    # (before the main column kept its width, 110 px of 756 at 1024x768).
-    if view.columnWidth(column) < min(view.sizeHintForColumn(column), view.viewport().width() // 5):
-        found.append(f"{where}: the {main} column is {view.columnWidth(column)} px of {view.viewport().width()}")
+        found.append(f"{where}: the list scrolls sideways by {view.horizontalScrollBar().maximum()} px")
+    main = model.MAIN_COLUMN
+    if main is not None:
+        column = [c.key for c in model.COLUMNS].index(main)
+        # Narrower than its titles need and than a fifth of the list: the titles are cut to a few words
+        # (before the main column kept its width, 110 px of 756 at 1024x768).
+        if view.columnWidth(column) < min(view.sizeHintForColumn(column), view.viewport().width() // 5):
+            found.append(f"{where}: the {main} column is {view.columnWidth(column)} px of {view.viewport().width()}")
+    found += elided_cells(view, model, where)
     return found
+
+
+def elided_cells(view, model, where: str) -> list[str]:
+    """Return the shown columns of names and words (units, tools, people, themes, statuses, dates,
+    numbers: all but titles and notes) with a cell whose text is cut short, in any row of the list.
+
+    A cell's text is drawn whole when it fits the column less the grid line and the item view's text
+    margin either side (the focus frame's margin and a pixel), as Qt's style lays it out.
+    """
+    metrics = QFontMetricsF(view.font())
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    grid = 1 if view.showGrid() else 0
+    header = view.horizontalHeader()
+    # What each title needs, by Qt's own measure with the app's style sheet: the sorted column's
+    # with the room for its arrow, the others' without it.
+    with_arrow = [header.sectionSizeHint(c) for c in range(header.count())]
+    header.setSortIndicatorShown(False)
+    plain = [header.sectionSizeHint(c) for c in range(header.count())]
+    header.setSortIndicatorShown(True)
+    found = []
+    for number, column in enumerate(model.COLUMNS):
+        if view.isColumnHidden(number):
+            continue
+        room = view.columnWidth(number) - grid - 2 * margin
+        title = with_arrow[number] if header.sortIndicatorSection() == number else plain[number]
+        if view.columnWidth(number) < title:
+            found.append(
+                f"{where}: the title {column.title!r} needs {title} px, its column is {view.columnWidth(number)}"
+            )
+        if column.kind == "prose":
+            continue  # a title or note may be cut with "…": its tooltip and its form show it whole
+        cut = [
+            text
+            for text in {column.text(model.row(r)) for r in range(model.rowCount())}
+            if metrics.horizontalAdvance(text) > room
+        ]
+        if cut:
+            longest = max(cut, key=metrics.horizontalAdvance)
+            found.append(
+                f"{where}: {len(cut)} {column.title!r} texts are cut short in its {view.columnWidth(number)} px, "
+                f"such as {longest!r} ({metrics.horizontalAdvance(longest):.0f} px)"
+            )
+    return found
+
+
+def search_problems(page: QWidget, where: str) -> list[str]:
+    """Return a list page's search box whose placeholder ("Search sessions (Ctrl+F)") is cut short.
+
+    Measured as QLineEdit paints it: the style's contents rectangle, less the text margins, the room
+    kept for each side button (the clear button, kept even while hidden) and the 2 px inner margins.
+    """
+    search = getattr(page, "search", None)
+    if not isinstance(search, QLineEdit) or not search.isVisible() or not search.placeholderText():
+        return []
+    option = QStyleOptionFrame()
+    search.initStyleOption(option)
+    style = search.style()
+    room = style.subElementRect(QStyle.SubElement.SE_LineEditContents, option, search).width()
+    room -= search.textMargins().left() + search.textMargins().right() + 2 * 2
+    side = style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconSize, None, search) + 6
+    side += style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconMargin, None, search)
+    room -= side * sum(1 for b in search.findChildren(QToolButton) if b.isVisibleTo(search))
+    need = search.fontMetrics().horizontalAdvance(search.placeholderText())
+    if need > room:
+        return [f"{where}: the search box shows {room} px of its {need} px hint {search.placeholderText()!r}"]
+    return []
 
 
 def main(db_path: str) -> list[str]:
     """Open the main window, every page and the dialogs; return every problem found."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from champion_desk.domain import listings
+    from champion_desk.paths import resource_path
     from champion_desk.store.database import open_database
     from champion_desk.ui.context import AppContext
     from champion_desk.ui.dialogs.registry import DIALOGS, dialog_class
@@ -99,9 +173,13 @@ def main(db_path: str) -> list[str]:
     from champion_desk.ui.settings import Settings
     from champion_desk.ui.user_picker import UserPickerDialog
 
+    # Styled as the app is (make_application): the style sheet sets the headers' weight and padding.
+    app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
     screen = app.primaryScreen().availableGeometry()
     db = open_database(db_path)
     context = AppContext(db)
+    # Logged in as a ward manager, who sees the most: Training's "Countersign selected" too.
+    context.set_user(next(r for r in listings.loggers(db) if r["is_manager"]))
     window = MainWindow(context, Settings(Path(db_path).with_suffix(".ini")))
     window.show()
     settle(app)
@@ -117,6 +195,15 @@ def main(db_path: str) -> list[str]:
             if bar.maximum() > 0:
                 found.append(f"page {spec.name}: scrolls {way} by {bar.maximum()} px")
         found += list_problems(window.pages[spec.name], f"page {spec.name}")
+        # A filter may read other rows (Training's planned sessions, dated "15 Dec 2026 (planned)").
+        for name, combo in getattr(window.pages[spec.name], "_filter_combos", {}).items():
+            for option in range(1, combo.count()):
+                combo.setCurrentIndex(option)
+                settle(app)
+                found += list_problems(window.pages[spec.name], f"page {spec.name} ({combo.itemText(option)})")
+            combo.setCurrentIndex(0)
+            settle(app)
+        found += search_problems(window.pages[spec.name], f"page {spec.name}")
         # A panel may scroll down (a long list of charts), never sideways: what is off to the side is not seen.
         for area in window.pages[spec.name].findChildren(QScrollArea):
             if area.isVisible() and area.horizontalScrollBar().maximum() > 0:

@@ -71,7 +71,9 @@ class Column:
 
     key: str
     title: str
-    kind: str = "text"  # text, name (shown as stored), date, int, number, score, signed, percent, bool
+    # text, name (shown as stored), prose (free text shown as stored: a title, a note, which a narrow
+    # list may cut short), date, int, number, score, signed, percent, bool
+    kind: str = "text"
     tip: str = ""
     display: Callable[[Row], str] | None = None  # overrides the kind's formatting
 
@@ -80,7 +82,7 @@ class Column:
         if self.display is not None:
             return self.display(row)
         value = row.get(self.key)
-        return str(value) if self.kind == "name" and value is not None else _format(self.kind, value)
+        return str(value) if self.kind in ("name", "prose") and value is not None else _format(self.kind, value)
 
     def sort_value(self, row: Row) -> Any:
         """Return the value this column sorts by: one type per column, empty values first."""
@@ -103,9 +105,10 @@ class RecordTableModel(QAbstractTableModel):
     # The column a row is read by (an idea's or story's title): when the columns must narrow to
     # fit, it keeps what the others leave at their narrowest instead of shrinking with them.
     MAIN_COLUMN: ClassVar[str | None] = None
-    # Columns a narrow list leaves out, first to last, so the main column stays readable without
-    # scrolling sideways (a master-detail page shows them in its detail panel anyway).
-    HIDE_WHEN_NARROW: ClassVar[tuple[str, ...]] = ()
+    # Columns a narrow list leaves out, first to last, so names and the main column stay readable
+    # without scrolling sideways (the record's form, or a detail panel, shows them anyway); a tuple
+    # of keys is left out together.
+    HIDE_WHEN_NARROW: ClassVar[tuple[str | tuple[str, ...], ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -179,6 +182,27 @@ class RecordTableModel(QAbstractTableModel):
         n = len(self._rows if rows is None else rows)
         return f"{n} {self.NOUN[0] if n == 1 else self.NOUN[1]}"
 
+    def column_texts(self, column: int) -> dict[str, int]:
+        """Return every distinct text a column shows, each with the number of a row showing it.
+
+        For sizing columns to all rows, not a sample: rows share few values (units, tools, names,
+        dates), so each raw value is formatted once unless the column has a display function.
+        """
+        spec = self.COLUMNS[column]
+        rows = self._rows
+        if spec.display is not None:
+            firsts = {}
+            for number, row in enumerate(rows):
+                firsts.setdefault(spec.display(row), number)
+            return firsts
+        by_value: dict[Any, int] = {}
+        for number, row in enumerate(rows):
+            by_value.setdefault(row.get(spec.key), number)
+        texts: dict[str, int] = {}
+        for number in by_value.values():
+            texts.setdefault(spec.text(rows[number]), number)
+        return texts
+
     # --- Qt overrides ------------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
@@ -239,6 +263,15 @@ class SessionTableModel(RecordTableModel):
 
     NOUN = ("session", "sessions")
     DEFAULT_SORT = ("held_on", Qt.SortOrder.DescendingOrder)
+    # The session's form shows all of these; the list keeps when, what, where, who and how many.
+    HIDE_WHEN_NARROW = (
+        "verified_by_name",
+        "minutes",
+        "confidence_uplift",
+        "verified_signature",
+        "format",
+        "signed_off",
+    )
     COLUMNS = (
         Column(
             "held_on",
@@ -271,7 +304,8 @@ class SessionTableModel(RecordTableModel):
     )
 
     def extra_search_text(self, row: Row) -> str:
-        return row.get("topic") or ""
+        # What a champion remembers of a session besides its columns: what it covered, where, the notes.
+        return " ".join(filter(None, (row.get("topic"), row.get("place"), row.get("notes"))))
 
 
 class ConcernTableModel(RecordTableModel):
@@ -279,6 +313,8 @@ class ConcernTableModel(RecordTableModel):
 
     NOUN = ("concern", "concerns")
     DEFAULT_SORT = ("occurred_on", Qt.SortOrder.DescendingOrder)
+    # Kept to the last: when, where, about what, its status and how long it has been open.
+    HIDE_WHEN_NARROW = ("reported_by_name", "owner", "barrier", "severity")
     COLUMNS = (
         Column("occurred_on", "Raised on", "date"),
         Column("unit", "Unit", "name"),
@@ -301,6 +337,8 @@ class PairingTableModel(RecordTableModel):
 
     NOUN = ("pairing", "pairings")
     DEFAULT_SORT = ("started_on", Qt.SortOrder.DescendingOrder)
+    # Kept to the last: who mentors whom on which tool, the status and the last check-in (stalling).
+    HIDE_WHEN_NARROW = ("progress", "mentee_unit", "started_on", "checkins")
     COLUMNS = (
         Column("mentor", "Mentor", "name"),
         Column("mentee", "Mentee", "name"),
@@ -326,7 +364,7 @@ class CheckinTableModel(RecordTableModel):
         Column("held_on", "Held on", "date"),
         Column("minutes", "Minutes", "int"),
         Column("confidence", "Confidence", "int", "Mentee's confidence, 1–5"),
-        Column("note", "Note", "name"),
+        Column("note", "Note", "prose"),
     )
 
 
@@ -336,12 +374,13 @@ class StoryTableModel(RecordTableModel):
     NOUN = ("story", "stories")
     DEFAULT_SORT = ("told_on", Qt.SortOrder.DescendingOrder)
     MAIN_COLUMN = "title"
+    HIDE_WHEN_NARROW = ("unit",)  # often blank: a story may be about the tool on every unit
     COLUMNS = (
         Column("told_on", "Told on", "date"),
-        Column("title", "Title", "name"),
+        Column("title", "Title", "prose"),
         Column("tool", "Tool", "name"),
         Column("unit", "Unit", "name"),
-        Column("measure", "Measure", "name"),
+        Column("measure", "Measure", "prose"),
         Column("value", "Value", "name"),
     )
 
@@ -355,8 +394,10 @@ class IdeaTableModel(RecordTableModel):
     NOUN = ("idea", "ideas")
     DEFAULT_SORT = ("support", Qt.SortOrder.DescendingOrder)
     MAIN_COLUMN = "title"
+    # The scope bar already chooses the units; how long an idea has waited is its days at its status.
+    HIDE_WHEN_NARROW = ("unit", "raised_on")
     COLUMNS = (
-        Column("title", "Idea", "name"),
+        Column("title", "Idea", "prose"),
         Column("support", "Backers", "int", "Colleagues backing the idea"),
         # Sorting by this date is sorting by age; a column of ages beside it would crowd out the title.
         Column("raised_on", "Raised on", "date"),
@@ -371,11 +412,17 @@ class IdeaTableModel(RecordTableModel):
         return " ".join(filter(None, (row.get("description"), row.get("status_reason"))))
 
 
+ADKAR_SCORES = ("awareness", "desire", "knowledge", "ability", "reinforcement")
+
+
 class PulseTableModel(RecordTableModel):
     """Readiness pulses (``listings.pulses``), ADKAR means on a 1–5 scale."""
 
     NOUN = ("pulse", "pulses")
     DEFAULT_SORT = ("taken_on", Qt.SortOrder.DescendingOrder)
+    # At 1024x768 the five scores and whole unit and tool names do not fit together: the scores go
+    # (all five: one alone would mislead), and the weakest says which is lowest, and how low.
+    HIDE_WHEN_NARROW = ("respondents", ADKAR_SCORES)
     COLUMNS = (
         Column("taken_on", "Taken on", "date"),
         Column("unit", "Unit", "name"),
@@ -386,7 +433,13 @@ class PulseTableModel(RecordTableModel):
         Column("knowledge", "Knowledge", "score", "Mean score 1–5"),
         Column("ability", "Ability", "score", "Mean score 1–5"),
         Column("reinforcement", "Reinforcement", "score", "Mean score 1–5"),
-        Column("weakest", "Weakest", "text", "The lowest-scoring ADKAR element: where to act next"),
+        Column(
+            "weakest",
+            "Weakest",
+            "text",
+            "The lowest-scoring ADKAR element and its mean score: where to act next",
+            display=lambda r: f"{r['weakest'].capitalize()} {r[r['weakest']]:.1f}" if r.get("weakest") else "",
+        ),
     )
 
 
@@ -396,7 +449,8 @@ class StaffTableModel(RecordTableModel):
     NOUN = ("person", "people")
     DEFAULT_SORT = ("display_name", Qt.SortOrder.AscendingOrder)
     MAIN_COLUMN = "display_name"
-    HIDE_WHEN_NARROW = ("sessions_attended", "last_trained", "active", "is_champion", "staff_ref")
+    # Role last: the list can be filtered by role, and the colleague's panel shows it.
+    HIDE_WHEN_NARROW = ("sessions_attended", "last_trained", "active", "is_champion", "staff_ref", "role")
     COLUMNS = (
         Column("display_name", "Name", "name"),
         Column("role", "Role"),

@@ -7,11 +7,12 @@ box and a main ``RecordTable``. Subclasses say which rows to load and how to des
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QFontMetricsF, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,12 +33,17 @@ from champion_desk.ui.context import AppContext
 from champion_desk.ui.dialogs.registry import open_record
 from champion_desk.ui.messages import show_error
 from champion_desk.ui.models.proxy import RecordFilterProxy, RowFilter
-from champion_desk.ui.models.records import RecordTableModel, Row
+from champion_desk.ui.models.records import RecordTableModel, Row, format_date
 from champion_desk.ui.pages.base import Page
 from champion_desk.ui.pages.operations import DeletionHistory
 from champion_desk.ui.widgets.fields import enable_clear_button
 
 Prefill = Callable[[], "dict[str, Any] | None"]
+
+TEXT_KINDS = ("name", "text", "prose")
+MAX_COLUMN = 360  # no text column wider: a long title or note is read whole in its form or tooltip
+PROSE_FLOOR = 110  # the start of a title or note, enough to tell rows apart
+SORT_ONLY = "sort-only:"  # a remembered layout that keeps only the sort: "sort-only:COLUMN:ORDER"
 
 
 class RecordTable(QWidget):
@@ -62,6 +69,8 @@ class RecordTable(QWidget):
         self.describe = describe
         self.deletions = deletions
         self.prefill: Prefill = dict  # what a new record starts with; returning None means "cannot add now"
+        # Why a saved record is not in the list, when the page knows better than "outside the period".
+        self.explain_not_shown: Callable[[str], str | None] = lambda _record_id: None
         self.model = model
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(model)
@@ -87,12 +96,14 @@ class RecordTable(QWidget):
         column = next((n for n, c in enumerate(model.COLUMNS) if c.key == key), 0)
         header.setSortIndicator(column, order)
         self.proxy.sort(column, order)
-        self._sized = False
-        # The list's width the columns were last fitted to; None once they are the user's (dragged
-        # or remembered), which a resize then leaves alone.
+        # The columns are the user's once dragged (or remembered so): then nothing here resizes them.
+        self._user_sized = False
+        # The list's width the columns were last fitted to (None before the first fit).
         self._fitted_width: int | None = None
         self._fitting = False
         header.sectionResized.connect(self._on_section_resized)
+        # The sorted column's title needs room for the arrow: fit again, unless the user sized them.
+        header.sortIndicatorChanged.connect(lambda *_: self._fitted_width is not None and self._refit())
         # Enter and double-click both emit ``activated``: both edit the record.
         self.view.activated.connect(lambda _index: self.edit_current())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._on_selection())
@@ -158,7 +169,7 @@ class RecordTable(QWidget):
             self.empty_label.setGeometry(self.view.viewport().rect().adjusted(20, 20, -20, -20))
             if self._fitted_width not in (None, self.view.viewport().width()):
                 # Fitted before the page had its final width (or the window was resized): fit again.
-                QTimer.singleShot(0, self.fit_columns)
+                QTimer.singleShot(0, self._refit)
         return super().eventFilter(watched, event)
 
     # --- rows --------------------------------------------------------------------------------
@@ -167,23 +178,37 @@ class RecordTable(QWidget):
         keep = self.selected_ids()
         current = self.current_id()
         self.model.set_rows(rows)
-        if not self._sized and rows:
-            self._sized = True
-            # After this event the view has its real width (the page may have only just been shown).
-            QTimer.singleShot(0, self.fit_columns)
+        if rows:
+            # New rows may be wider (a planned session's date, a longer name). After this event the
+            # view has its real width (the page may have only just been shown).
+            QTimer.singleShot(0, self._refit)
         self.select_ids(keep, current)
         self._on_selection()
         self._update_empty()
         self.rows_loaded.emit()
 
     def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
-        # The last column stretches with the list by itself; any other change not made here is the user's.
-        if not self._fitting and column != self.model.columnCount() - 1:
-            self._fitted_width = None
+        # The last column shown stretches with the list by itself, and Qt reports a column left out
+        # (hidden) later as sized to 0; any other change not made here is the user's.
+        if self._fitting or column == self._last_shown_column() or self.view.isColumnHidden(column):
+            return
+        self._user_sized = True
+
+    def _last_shown_column(self) -> int:
+        header = self.view.horizontalHeader()
+        shown = [
+            header.logicalIndex(v) for v in range(header.count()) if not header.isSectionHidden(header.logicalIndex(v))
+        ]
+        return shown[-1] if shown else -1
+
+    def _refit(self) -> None:
+        if not self._user_sized and self.model.rowCount():
+            self.fit_columns()
 
     def fit_columns(self) -> None:
-        """Size columns to their contents; when they do not all fit, narrow only the text columns
-        (names, notes), never below their header, so numbers and dates stay whole."""
+        """Size the columns to the screen: numbers and dates take their content's width, names take
+        theirs whole; when they do not all fit, the model's HIDE_WHEN_NARROW columns are left out
+        (their record's form shows them) before any name is cut short."""
         self._fitting = True
         try:
             self._fit_columns()
@@ -192,71 +217,129 @@ class RecordTable(QWidget):
         self._fitted_width = self.view.viewport().width()
 
     def _fit_columns(self) -> None:
-        self.view.resizeColumnsToContents()
-        bold = QFont(self.view.horizontalHeader().font())
-        bold.setBold(True)
-        metrics = QFontMetrics(bold)
+        view = self.view
         columns = self.model.COLUMNS
-        # A header needs its bold title plus room for the sort arrow and padding.
-        heads = [metrics.horizontalAdvance(col.title) + 26 for col in columns]
-        wanted = [max(self.view.columnWidth(c) + 10, heads[c]) for c in range(len(columns))]
-        main = next((c for c, col in enumerate(columns) if col.key == self.model.MAIN_COLUMN), None)
-        # Beside a main column the other names may narrow further: the row is read by its title.
-        narrowest = 110 if main is None else 80
-        floors = [
-            wanted[c] if col.kind not in ("name", "text") else max(heads[c], min(wanted[c], narrowest))
+        count = len(columns)
+        # Qt measures a hidden column's title as 0 px: show them all to measure, hide again below.
+        for c in range(count):
+            view.setColumnHidden(c, False)
+        heads = self._header_widths()
+        cells = [self._cells_width(c) for c in range(count)]
+        needs = [
+            max(heads[c], min(cells[c], MAX_COLUMN) if col.kind in TEXT_KINDS else cells[c])
             for c, col in enumerate(columns)
         ]
-        available = self.view.viewport().width() - 4
-        bar = self.view.verticalScrollBar()
+        main = next((c for c, col in enumerate(columns) if col.key == self.model.MAIN_COLUMN), None)
+        available = view.viewport().width()
+        bar = view.verticalScrollBar()
         if not bar.isVisible():
             # Rows usually arrive before the scroll bar shows: leave its room, or the list would
             # scroll sideways by what it takes.
             available -= bar.sizeHint().width()
-        hidden = self._columns_left_out(columns, main, heads, wanted, floors, available)
-        for c in range(len(columns)):
-            self.view.setColumnHidden(c, c in hidden)
-            if c in hidden:
-                wanted[c] = floors[c] = heads[c] = 0
-        if main is not None:
-            others = sum(f for c, f in enumerate(floors) if c != main)
-            floors[main] = max(heads[main], min(wanted[main], available - others, 360))
-        cap = max(wanted, default=0)
-        while cap > narrowest and sum(max(min(w, cap), f) for w, f in zip(wanted, floors)) > available:
-            cap -= 10
-        widths = [min(max(min(width, cap), floor), 360) for width, floor in zip(wanted, floors)]
-        # The cap moves in steps of 10 px: what it leaves over the width comes off the widest other
-        # text column (down to its header), so the list never scrolls sideways for a few pixels.
-        shrinkable = [
-            c for c, col in enumerate(columns) if col.kind in ("name", "text") and c != main and c not in hidden
+        # What each column must have to be read: all of a number, date or name; of a title or note
+        # (prose) a short start; the main column a third of the list, or all of it if less.
+        floors = [
+            max(heads[c], min(needs[c], available // 3))
+            if c == main
+            else max(heads[c], min(needs[c], PROSE_FLOOR))
+            if col.kind == "prose"
+            else needs[c]
+            for c, col in enumerate(columns)
         ]
-        excess = sum(widths) - available
-        for column in sorted(shrinkable, key=lambda c: -widths[c]):
+        hidden = self._columns_left_out(floors, available)
+        shown = [c for c in range(count) if c not in hidden]
+        widths = dict.fromkeys(range(count), 0)
+        if sum(floors[c] for c in shown) <= available:
+            # Everything readable fits: titles and notes take what is left, the main one first.
+            widths.update({c: floors[c] for c in shown})
+            spare = available - sum(widths.values())
+            for c in sorted(shown, key=lambda c: c != main):
+                grow = min(needs[c] - widths[c], spare)
+                if grow > 0:
+                    widths[c] += grow
+                    spare -= grow
+        else:
+            widths.update(self._squeeze({c: needs[c] for c in shown}, heads, main, available))
+        for c in range(count):
+            view.setColumnHidden(c, c in hidden)
+            if c not in hidden:
+                view.setColumnWidth(c, widths[c])
+
+    def _cells_width(self, column: int) -> int:
+        """Return the width that shows every row's text in a column whole.
+
+        Qt measures only the rows around those on screen (60 here, so a page opens fast on a trust's
+        logbook); the widest of all the column's texts is measured too, with the room the item
+        delegate leaves around text (a focus-frame margin and a pixel, either side) and the grid line.
+        """
+        view = self.view
+        metrics = QFontMetricsF(view.font())
+        widest = max((metrics.horizontalAdvance(text) for text in self.model.column_texts(column)), default=0.0)
+        margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        grid = 1 if view.showGrid() else 0
+        return max(view.sizeHintForColumn(column), math.ceil(widest) + 2 * margin + grid)
+
+    def _header_widths(self) -> list[int]:
+        """Return the width each column's title needs whole, as Qt measures it with the app's style
+        sheet: the room for the sort arrow only on the sorted column (Qt's own hint keeps it on
+        every column, some 25 px each of a 756 px list)."""
+        header = self.view.horizontalHeader()
+        sorted_column = header.sortIndicatorSection() if header.isSortIndicatorShown() else -1
+        with_arrow = [header.sectionSizeHint(c) for c in range(header.count())]
+        blocked = header.blockSignals(True)
+        header.setSortIndicatorShown(False)
+        plain = [header.sectionSizeHint(c) for c in range(header.count())]
+        header.setSortIndicatorShown(True)
+        header.blockSignals(blocked)
+        return [with_arrow[c] if c == sorted_column else plain[c] for c in range(header.count())]
+
+    def _columns_left_out(self, floors: list[int], available: int) -> set[int]:
+        """Return the columns to leave out, in HIDE_WHEN_NARROW's order (a group of keys goes
+        together), until the rest fit readable."""
+        keys = [col.key for col in self.model.COLUMNS]
+        groups = [
+            {keys.index(key) for key in ((entry,) if isinstance(entry, str) else entry)}
+            for entry in self.model.HIDE_WHEN_NARROW
+        ]
+
+        def fits(hidden: set[int]) -> bool:
+            return sum(f for c, f in enumerate(floors) if c not in hidden) <= available
+
+        left_out: list[set[int]] = []
+        for group in groups:
+            if fits(set().union(*left_out)):
+                break
+            left_out.append(group)
+        # Leaving out a wide column may make room for a narrower one left out before it.
+        for group in reversed(left_out[:-1]):
+            rest = [g for g in left_out if g is not group]
+            if fits(set().union(*rest)):
+                left_out = rest
+        return set().union(*left_out)
+
+    def _squeeze(self, widths: dict[int, int], heads: list[int], main: int | None, available: int) -> dict[int, int]:
+        """Return widths cut to fit as far as titles allow: prose first, then the widest names
+        alike, then the main column; none below its title."""
+        columns = self.model.COLUMNS
+        prose = [c for c in widths if columns[c].kind == "prose" and c != main]
+        names = [c for c in widths if columns[c].kind in ("name", "text") and c != main]
+        for group in (prose, names, [main] if main in widths else []):
+            excess = sum(widths.values()) - available
             if excess <= 0:
                 break
-            cut = min(excess, widths[column] - heads[column])
-            if cut > 0:
-                widths[column] -= cut
-                excess -= cut
-        for column, width in enumerate(widths):
-            if column not in hidden:
-                self.view.setColumnWidth(column, width)
+            if not group:
+                continue
 
-    def _columns_left_out(
-        self, columns, main: int | None, heads: list[int], wanted: list[int], floors: list[int], available: int
-    ) -> set[int]:
-        """Return the columns to leave out so the main column keeps a third of a narrow list (see HIDE_WHEN_NARROW)."""
-        hidden: set[int] = set()
-        if main is None:
-            return hidden
-        readable = max(heads[main], min(wanted[main], available // 3))
-        keys = [col.key for col in columns]
-        for key in self.model.HIDE_WHEN_NARROW:
-            others = sum(f for c, f in enumerate(floors) if c != main and c not in hidden)
-            if others + readable <= available:
-                break
-            hidden.add(keys.index(key))
-        return hidden
+            # The largest cap at which the group gives up the excess (all it can, if it cannot).
+            def given(cap: int, group: list[int] = group) -> int:
+                return sum(widths[c] - max(min(widths[c], cap), heads[c]) for c in group)
+
+            low, high = 0, max(widths[c] for c in group)
+            while low < high:
+                middle = (low + high + 1) // 2
+                low, high = (middle, high) if given(middle) >= excess else (low, middle - 1)
+            widths.update({c: max(min(widths[c], low), heads[c]) for c in group})
+        return widths
 
     def select_ids(self, record_ids: list[str], current: str | None = None) -> None:
         """Select the rows of these records (those still shown)."""
@@ -346,7 +429,8 @@ class RecordTable(QWidget):
         if row < 0 or not self.proxy.mapFromSource(self.model.index(row, 0)).isValid():
             # Saved, but outside the period, units, tools, search or filters shown: say so.
             self.context.status_message.emit(
-                f"Saved. The {self.noun} is outside the period, search or filters shown, so it is not in this list."
+                self.explain_not_shown(record_id)
+                or f"Saved. The {self.noun} is outside the period, search or filters shown, so it is not in this list."
             )
             return
         self.view.clearSelection()
@@ -354,12 +438,30 @@ class RecordTable(QWidget):
 
     # --- remembered layout ---------------------------------------------------------------------
     def header_state(self) -> QByteArray:
-        return self.view.horizontalHeader().saveState()
+        """Return what to remember of the columns: all of their layout once the user sized them;
+        otherwise only the sort, so they fit the rows and the screen afresh next time (a layout
+        fitted to one list would keep its left-out columns hidden on a wider screen)."""
+        header = self.view.horizontalHeader()
+        if self._user_sized:
+            return header.saveState()
+        order = header.sortIndicatorOrder().value
+        return QByteArray(f"{SORT_ONLY}{header.sortIndicatorSection()}:{order}".encode())
 
     def restore_header_state(self, state: QByteArray | None) -> None:
-        if state is not None and self.view.horizontalHeader().restoreState(state):
-            self._sized = True
-            self._fitted_width = None
+        if state is None:
+            return
+        text = bytes(state.data())
+        if text.startswith(SORT_ONLY.encode()):
+            try:
+                column, order = (int(part) for part in text[len(SORT_ONLY) :].split(b":"))
+            except ValueError:
+                return
+            if 0 <= column < self.model.columnCount():
+                sort_order = Qt.SortOrder(order)
+                self.view.horizontalHeader().setSortIndicator(column, sort_order)
+                self.proxy.sort(column, sort_order)
+        elif self.view.horizontalHeader().restoreState(state):
+            self._user_sized = True
 
 
 class RecordListPage(Page):
@@ -391,10 +493,12 @@ class RecordListPage(Page):
         self.counts.setWordWrap(True)  # wraps rather than widening the page past a 1024 px screen
         self.counts.setAccessibleName(f"{self.title} counts")
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(f"Search {self.model_class.NOUN[1]}…  (Ctrl+F)")
+        self.search.setPlaceholderText(f"Search {self.model_class.NOUN[1]} (Ctrl+F)")
         self.search.setAccessibleName(f"Search {self.model_class.NOUN[1]}")
+        self.search.setAccessibleDescription("Shortcut: Ctrl+F. Shows the rows holding every word typed.")
+        self.search.setToolTip(f"Search the {self.model_class.NOUN[1]}: the rows holding every word typed (Ctrl+F)")
         enable_clear_button(self.search)
-        self.search.setMinimumWidth(180)
+        self.search.setMinimumWidth(max(180, placeholder_width(self.search)))
         self.search.textChanged.connect(self._on_search)
         self.search.returnPressed.connect(self.records.view.setFocus)
         self.records.proxy.rowsInserted.connect(self.update_counts)
@@ -463,12 +567,11 @@ class RecordListPage(Page):
         if shown != len(rows):
             text += f" · {shown} shown"
         if self.uses_scope:
-            text += f" · {self._period_text()}"
+            text += f" · {self.period_text()}"
         self.counts.setText(text)
 
-    def _period_text(self) -> str:
-        from champion_desk.ui.models.records import format_date
-
+    def period_text(self) -> str:
+        """Return what the count line says the list covers: by default the scope's period."""
         scope = self.context.scope
         return f"{format_date(scope.date_from.isoformat())} – {format_date(scope.date_to.isoformat())}"
 
@@ -556,6 +659,20 @@ class RecordListPage(Page):
     def layout_tables(self) -> dict[str, RecordTable]:
         """Return the tables whose column layout is remembered, by a key unique within the page."""
         return {"main": self.records}
+
+
+def placeholder_width(edit: QLineEdit) -> int:
+    """Return the width a line edit needs to show its placeholder whole beside its clear button
+    (a squeezed box cut "Search sessions… (Ctrl+F)" to "(Ct…", hiding the shortcut)."""
+    style = edit.style()
+    # Qt keeps room for the clear button even while it is hidden: an icon, its padding and margin.
+    button = style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconSize, None, edit) + 6
+    button += style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconMargin, None, edit)
+    frame = style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, edit)
+    margins = edit.textMargins()
+    # 2 px each side is QLineEdit's own inner margin around the text.
+    text = edit.fontMetrics().horizontalAdvance(edit.placeholderText()) + 2 * 2 + margins.left() + margins.right()
+    return text + button + 2 * frame + 2
 
 
 def confirm(parent: QWidget, title: str, text: str) -> bool:
