@@ -98,7 +98,7 @@ def test_print_sheet_and_export_calendar_from_the_gui(qtbot, ward_context, ward,
     dialog = _planned_dialog(qtbot, ward_context, ward, db)
     dialog.invites.due_button.click()
     opened = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "sheet"), ""))
     dialog.sheet_button.click()  # saves the session first
     assert dialog.saved_id and (tmp_path / "sheet.pdf").stat().st_size > 1000
@@ -109,3 +109,21 @@ def test_print_sheet_and_export_calendar_from_the_gui(qtbot, ward_context, ward,
     assert f"UID:session-{dialog.saved_id}@" in text
     # The messages fixture answers Yes to "also list names?": they are in the file.
     assert messages[-1][0] == "question" and "Carys Jones" in text.replace("\r\n ", "")
+
+
+def _print_sheet(dialog, tmp_path, monkeypatch, opens=True):
+    from PySide6.QtGui import QDesktopServices
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opens)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "sheet.pdf"), ""))
+    dialog.sheet_button.click()
+
+
+def test_a_pc_without_a_pdf_viewer_is_told_where_the_sheet_was_saved(
+    qtbot, ward_context, ward, db, tmp_path, monkeypatch, messages
+):
+    dialog = _planned_dialog(qtbot, ward_context, ward, db)
+    _print_sheet(dialog, tmp_path, monkeypatch, opens=False)
+    (kind, title, text) = messages[-1]
+    assert (kind, title) == ("information", "Sign-in sheet")
+    assert str(tmp_path / "sheet.pdf") in text and "no program to open it" in text
