@@ -119,6 +119,37 @@ def _print_sheet(dialog, tmp_path, monkeypatch, opens=True):
     dialog.sheet_button.click()
 
 
+def test_printing_the_sheet_saves_and_stays_in_the_form_as_its_edit(
+    qtbot, ward_context, ward, db, tmp_path, monkeypatch
+):
+    dialog = _planned_dialog(qtbot, ward_context, ward, db)
+    _print_sheet(dialog, tmp_path, monkeypatch)
+    assert (tmp_path / "sheet.pdf").exists()
+    assert dialog.isVisible() and dialog.windowTitle() == "Edit training session"
+    assert dialog.sheet_note.isVisibleTo(dialog) and "Saved the session" in dialog.sheet_note.text()
+    assert dialog.cancel_button.text() == "Close" and not dialog.is_dirty()
+    dialog.fields["place"].widget.setText("Cedar Ward day room")
+    assert dialog.save()  # the same session, changed: not a second one
+    (session,) = records.find(db, "training_session")
+    assert (session["id"], session["place"]) == (dialog.saved_id, "Cedar Ward day room")
+    assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_closing_after_the_sheet_asks_before_losing_later_changes_and_returns_the_session(
+    qtbot, ward_context, ward, db, tmp_path, monkeypatch
+):
+    dialog = _planned_dialog(qtbot, ward_context, ward, db)
+    _print_sheet(dialog, tmp_path, monkeypatch)
+    dialog.fields["place"].widget.setText("Somewhere else")
+    monkeypatch.setattr(dialog, "confirm_discard", lambda: False)
+    dialog.reject()  # Esc: keep editing
+    assert dialog.isVisible()
+    monkeypatch.setattr(dialog, "confirm_discard", lambda: True)
+    dialog.reject()
+    assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Accepted  # saved: its id goes back
+    assert records.get(db, "training_session", dialog.saved_id)["place"] == "Seminar room"
+
+
 def test_a_pc_without_a_pdf_viewer_is_told_where_the_sheet_was_saved(
     qtbot, ward_context, ward, db, tmp_path, monkeypatch, messages
 ):
