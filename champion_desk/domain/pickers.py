@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from champion_desk.store.connection import Database
+from champion_desk.store.syncing import own_unit_names
 
 # Letters NFKD does not split into a base letter and an accent; folded so "Lukasz" finds "Łukasz".
 _EXTRA_FOLDS = str.maketrans(
@@ -141,10 +142,12 @@ def champions_with_mentees(db: Database, include_id: str | None = None) -> list[
 def active_pairings(db: Database, include_id: str | None = None) -> list[dict[str, Any]]:
     """Return active pairings (plus ``include_id`` whatever its status) with names, by mentor then mentee.
 
-    Each dict: id, mentor_id, mentor_name, mentee_id, mentee_name, tool_id, tool_name, started_on, status.
+    Each dict: id, mentor_id, mentor_name, mentor_unit_id, mentee_id, mentee_name, mentee_unit_id,
+    tool_id, tool_name, started_on, status.
     """
     return db.query(
-        """SELECT p.id, p.mentor_id, mr.display_name AS mentor_name, p.mentee_id, me.display_name AS mentee_name,
+        """SELECT p.id, p.mentor_id, mr.display_name AS mentor_name, mr.unit_id AS mentor_unit_id,
+                  p.mentee_id, me.display_name AS mentee_name, me.unit_id AS mentee_unit_id,
                   p.tool_id, t.name AS tool_name, p.started_on, p.status
            FROM pairing p
            JOIN staff mr ON mr.id = p.mentor_id
@@ -154,6 +157,43 @@ def active_pairings(db: Database, include_id: str | None = None) -> list[dict[st
            ORDER BY mr.display_name COLLATE NOCASE, me.display_name COLLATE NOCASE""",
         (include_id,),
     )
+
+
+YOURS, YOUR_UNIT, OTHER = "yours", "your unit", "other"
+
+
+def home_unit_ids(db: Database, staff_id: str | None) -> set[str]:
+    """Return the units someone works for: their own, and the units a ward logbook that syncs calls its own."""
+    person = staff_member(db, staff_id)
+    ids = {person["unit_id"]} if person and person["unit_id"] else set()
+    own = {" ".join(name.split()).casefold() for name in own_unit_names(db.conn)}
+    ids.update(u["id"] for u in units(db) if " ".join(u["name"].split()).casefold() in own)
+    return ids
+
+
+def checkin_pairings(db: Database, staff_id: str | None, include_id: str | None = None) -> list[dict[str, Any]]:
+    """Return the pairings to offer someone logging a check-in: their own, then their units', by mentor.
+
+    A champion logs their own check-ins, or covers a colleague's on their ward: another ward's
+    hundred pairings are noise, and choosing one of them by mistake files the check-in under the
+    wrong mentee. So other units' pairings are offered only when neither of the first two groups
+    has any (a trust-wide manager, someone with no unit); ``include_id`` (the pairing being edited,
+    or one chosen on the Mentoring page) is always offered. Each dict as :func:`active_pairings`
+    plus ``whose``: ``YOURS``, ``YOUR_UNIT`` or ``OTHER``.
+    """
+    homes = home_unit_ids(db, staff_id)
+    grouped: dict[str, list[dict[str, Any]]] = {YOURS: [], YOUR_UNIT: [], OTHER: []}
+    for pairing in active_pairings(db, include_id):
+        if staff_id and staff_id in (pairing["mentor_id"], pairing["mentee_id"]):
+            whose = YOURS
+        elif homes & {pairing["mentor_unit_id"], pairing["mentee_unit_id"]}:
+            whose = YOUR_UNIT
+        else:
+            whose = OTHER
+        grouped[whose].append({**pairing, "whose": whose})
+    if grouped[YOURS] or grouped[YOUR_UNIT]:
+        grouped[OTHER] = [p for p in grouped[OTHER] if p["id"] == include_id]
+    return grouped[YOURS] + grouped[YOUR_UNIT] + grouped[OTHER]
 
 
 def attendees(db: Database, session_id: str) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from champion_desk.domain import pin
 from champion_desk.domain.vocab import is_manager_role
-from champion_desk.errors import ValidationError
+from champion_desk.errors import ConflictError, ValidationError
 from champion_desk.store import records
 from champion_desk.store.connection import Database
 
@@ -200,6 +200,45 @@ def signature_state(db: Database, signer_id: str, signature: Signature | None, f
         name = db.scalar("SELECT display_name FROM staff WHERE id = ?", (signer_id,))
         raise ValidationError(field, "needs the signer's PIN", f"{name} has a signing PIN: signing as them needs it.")
     return UNVERIFIED
+
+
+COUNTERSIGN_FIELDS = ("verified_by", "verified_on", "verified_signature")
+
+
+def withdraw_countersign(db: Database, session_ids: list[str] | tuple[str, ...], signer_id: str, actor: str) -> int:
+    """Withdraw the signer's own countersigns of these sessions in one transaction; return how many.
+
+    Undo of a countersign: the sessions await countersign again, and the history stays. The audit
+    keeps the row of the signature (who, when, how it was checked) and gains two here: the fields
+    cleared, and a row that names it a withdrawal by the signer, so an assurance reader sees a
+    countersign given and withdrawn, never one that silently vanished. Only the signer may
+    withdraw, and only a countersign still theirs: one re-signed or signed by someone else since
+    raises ConflictError naming ``verified_by`` (nothing withdrawn). NotFoundError for a deleted session.
+    """
+    with db.transaction():
+        for session_id in session_ids:
+            row = records.get(db, "training_session", session_id)
+            if row["verified_by"] != signer_id:
+                raise ConflictError(
+                    "verified_by",
+                    "only the signer withdraws a countersign",
+                    "The session is no longer countersigned by you, so there is no countersign of yours to withdraw.",
+                )
+            records.update(db, "training_session", session_id, dict.fromkeys(COUNTERSIGN_FIELDS), actor)
+            records.write_audit(
+                db,
+                actor,
+                "training_session",
+                session_id,
+                "update",
+                {
+                    "countersign": "withdrawn by the signer",
+                    "signer_id": signer_id,  # by id: the row must survive the signer's erasure nameless
+                    "signed_on": row["verified_on"],
+                    "signature": row["verified_signature"],
+                },
+            )
+    return len(session_ids)
 
 
 def set_signing_pin(

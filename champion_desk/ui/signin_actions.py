@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from champion_desk.domain import signin
 from champion_desk.errors import ChampionDeskError
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.messages import open_file
 
 # The open sign-in screen (a top-level window with no parent): kept here so it is not collected.
 _OPEN: list[QWidget] = []
@@ -122,8 +121,8 @@ def print_sheet(context: AppContext, session_id: str, parent: QWidget | None = N
     except (ChampionDeskError, OSError) as error:
         QMessageBox.warning(parent, "Sign-in sheet", f"The sheet was not saved: {error}")
         return None
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
     context.status_message.emit(f"Saved the sign-in sheet to {path.name}")
+    open_file(parent, path, "Sign-in sheet")
     return path
 
 

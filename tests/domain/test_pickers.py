@@ -112,3 +112,27 @@ def test_search_lists_colleagues_of_the_preferred_unit_first(db, ward):
         "Nguyễn Thị Mai",
         "Nadia Mai",
     ]
+
+
+def test_checkin_pairings_are_yours_then_your_units_never_another_wards(db, ward):
+    oak = records.insert(db, "unit", {"name": "Oak Ward"}, "t")
+    abel = records.insert(db, "staff", {"display_name": "Abel Adeyemi", "unit_id": oak, "is_champion": 1}, "t")
+    ada = records.insert(db, "staff", {"display_name": "Ada Okafor", "unit_id": oak}, "t")
+    values = {"tool_id": ward["tool"], "started_on": "2026-10-01"}
+    elsewhere = logbook.save(db, "pairing", {**values, "mentor_id": abel, "mentee_id": ada}, "t")
+    # Mentored from another ward, but the mentee works on the champion's: their unit's pairing.
+    visiting = logbook.save(db, "pairing", {**values, "mentor_id": abel, "mentee_id": ward["b"]}, "t")
+    mine = _pair(db, ward, ward["a"])
+    offered = pickers.checkin_pairings(db, ward["champion"])
+    assert [(p["id"], p["whose"]) for p in offered] == [(mine, pickers.YOURS), (visiting, pickers.YOUR_UNIT)]
+    assert elsewhere in [p["id"] for p in pickers.checkin_pairings(db, ward["champion"], include_id=elsewhere)]
+    # Someone whose own unit has no pairings (and no one chosen) is offered every pairing, none as theirs.
+    assert {p["whose"] for p in pickers.checkin_pairings(db, None)} == {pickers.OTHER}
+    assert len(pickers.checkin_pairings(db, abel)) == 2  # Abel's own, both
+
+
+def test_a_ward_that_syncs_counts_its_own_units_as_home(db, ward, monkeypatch):
+    monkeypatch.setattr(pickers, "own_unit_names", lambda conn: ("Oak  ward",))
+    oak = records.insert(db, "unit", {"name": "Oak Ward"}, "t")
+    assert pickers.home_unit_ids(db, ward["champion"]) == {ward["unit"], oak}
+    assert pickers.home_unit_ids(db, None) == {oak}

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from champion_desk.domain import logbook, pin, signing
-from champion_desk.errors import ValidationError
+from champion_desk.errors import ConflictError, ValidationError
 from champion_desk.store import records
 from tests.factories import TODAY, session_values
 
@@ -249,3 +249,25 @@ def test_a_roster_import_sets_a_managers_role_without_a_pin(db, ward, tmp_path):
     table = roster.read_roster(path)
     roster.import_roster(db, table, roster.guess_mapping(table.headers), "t", backup=False)
     assert records.find(db, "staff", staff_ref="E777")[0]["role"] == "Ward Manager"
+
+
+def test_only_the_signer_withdraws_a_countersign_and_all_or_nothing(db, ward, manager_pin):
+    mine, other = _session(db, ward), _session(db, ward)
+    logbook.countersign(db, [mine], signing.sign_as(db, ward["manager"], manager_pin), "t", on=TODAY)
+    # ``other`` was never countersigned: there is nothing of the manager's to withdraw there.
+    with pytest.raises(ConflictError) as err:
+        signing.withdraw_countersign(db, [mine, other], ward["manager"], "Łukasz Nowak")
+    assert err.value.field == "verified_by"
+    assert records.get(db, "training_session", mine)["verified_signature"] == "pin"  # nothing half-withdrawn
+    assert signing.withdraw_countersign(db, [mine], ward["manager"], "Łukasz Nowak") == 1
+    row = records.get(db, "training_session", mine)
+    assert (row["verified_by"], row["verified_on"], row["verified_signature"]) == (None, None, None)
+    withdrawal = json.loads(
+        db.query("SELECT changes FROM audit WHERE record_id = ? ORDER BY rowid", (mine,))[-1]["changes"]
+    )
+    assert withdrawal == {
+        "countersign": "withdrawn by the signer",
+        "signer_id": ward["manager"],
+        "signed_on": TODAY.isoformat(),
+        "signature": "pin",
+    }

@@ -98,7 +98,7 @@ def test_print_sheet_and_export_calendar_from_the_gui(qtbot, ward_context, ward,
     dialog = _planned_dialog(qtbot, ward_context, ward, db)
     dialog.invites.due_button.click()
     opened = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "sheet"), ""))
     dialog.sheet_button.click()  # saves the session first
     assert dialog.saved_id and (tmp_path / "sheet.pdf").stat().st_size > 1000
@@ -109,3 +109,52 @@ def test_print_sheet_and_export_calendar_from_the_gui(qtbot, ward_context, ward,
     assert f"UID:session-{dialog.saved_id}@" in text
     # The messages fixture answers Yes to "also list names?": they are in the file.
     assert messages[-1][0] == "question" and "Carys Jones" in text.replace("\r\n ", "")
+
+
+def _print_sheet(dialog, tmp_path, monkeypatch, opens=True):
+    from PySide6.QtGui import QDesktopServices
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opens)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "sheet.pdf"), ""))
+    dialog.sheet_button.click()
+
+
+def test_printing_the_sheet_saves_and_stays_in_the_form_as_its_edit(
+    qtbot, ward_context, ward, db, tmp_path, monkeypatch
+):
+    dialog = _planned_dialog(qtbot, ward_context, ward, db)
+    _print_sheet(dialog, tmp_path, monkeypatch)
+    assert (tmp_path / "sheet.pdf").exists()
+    assert dialog.isVisible() and dialog.windowTitle() == "Edit training session"
+    assert dialog.sheet_note.isVisibleTo(dialog) and "Saved the session" in dialog.sheet_note.text()
+    assert dialog.cancel_button.text() == "Close" and not dialog.is_dirty()
+    dialog.fields["place"].widget.setText("Cedar Ward day room")
+    assert dialog.save()  # the same session, changed: not a second one
+    (session,) = records.find(db, "training_session")
+    assert (session["id"], session["place"]) == (dialog.saved_id, "Cedar Ward day room")
+    assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_closing_after_the_sheet_asks_before_losing_later_changes_and_returns_the_session(
+    qtbot, ward_context, ward, db, tmp_path, monkeypatch
+):
+    dialog = _planned_dialog(qtbot, ward_context, ward, db)
+    _print_sheet(dialog, tmp_path, monkeypatch)
+    dialog.fields["place"].widget.setText("Somewhere else")
+    monkeypatch.setattr(dialog, "confirm_discard", lambda: False)
+    dialog.reject()  # Esc: keep editing
+    assert dialog.isVisible()
+    monkeypatch.setattr(dialog, "confirm_discard", lambda: True)
+    dialog.reject()
+    assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Accepted  # saved: its id goes back
+    assert records.get(db, "training_session", dialog.saved_id)["place"] == "Seminar room"
+
+
+def test_a_pc_without_a_pdf_viewer_is_told_where_the_sheet_was_saved(
+    qtbot, ward_context, ward, db, tmp_path, monkeypatch, messages
+):
+    dialog = _planned_dialog(qtbot, ward_context, ward, db)
+    _print_sheet(dialog, tmp_path, monkeypatch, opens=False)
+    (kind, title, text) = messages[-1]
+    assert (kind, title) == ("information", "Sign-in sheet")
+    assert str(tmp_path / "sheet.pdf") in text and "no program to open it" in text

@@ -180,3 +180,46 @@ def test_the_signing_pin_dialog_needs_a_second_person_and_their_pin(qtbot, db, w
     dialog.second_pin.setText(MANAGER_PIN)
     dialog.save()
     assert signing.sign_as(db, ward["champion"], "1357").state == signing.VERIFIED
+
+
+def test_a_countersign_is_undone_by_withdrawing_it_with_its_history_kept(
+    qtbot, window, ward, manager_has_pin, messages
+):
+    page, ids = _countersign_page(window, ward)
+    answers = SignAnswers(MANAGER_PIN)  # noqa: F841 - kept alive: it answers the PIN dialog
+    assert page.countersign_selected() == 2
+    said = window.statusBar().currentMessage()
+    assert "Countersigned 2 sessions (verified by PIN)" in said and "Ctrl+Z" in said
+    assert window.undo_button.isVisibleTo(window)
+    assert window.undo_action.text() == "Undo countersign of 2 sessions"
+    window.undo_action.trigger()  # Ctrl+Z
+    assert messages == []
+    assert _states(window.context.db, ids) == {None}
+    assert {r["verified_by"] for r in records.find(window.context.db, "training_session")} == {None}
+    assert "Withdrew your countersign of 2 sessions" in window.statusBar().currentMessage()
+    assert not window.deletions.can_undo()
+    # The audit keeps the signature and says it was withdrawn, by whom: an assurance reader sees both.
+    changes = [
+        r["changes"]
+        for r in window.context.db.query(
+            "SELECT changes FROM audit WHERE record_id = ? AND action = 'update' ORDER BY rowid", (ids[0],)
+        )
+    ]
+    assert '"verified_signature": [null, "pin"]' in changes[0]
+    assert '"verified_signature": ["pin", null]' in changes[1]
+    assert "withdrawn by the signer" in changes[2] and ward["manager"] in changes[2]
+    assert page.records.model.row(page.records.model.row_of(ids[0]))["countersigned"] == 0
+
+
+def test_a_countersign_of_a_session_changed_since_is_not_withdrawn(qtbot, window, ward, manager_has_pin, messages):
+    page, ids = _countersign_page(window, ward, 1)
+    answers = SignAnswers(MANAGER_PIN)  # noqa: F841 - kept alive: it answers the PIN dialog
+    assert page.countersign_selected() == 1
+    assert window.undo_action.text().startswith("Undo countersign of the session of 1")
+    logbook.save(window.context.db, "training_session", {"place": "Seminar room"}, "t", ids[0])  # edited since
+    window.undo()
+    (kind, title, text) = messages[-1]
+    assert (kind, title) == ("warning", "Could not undo")
+    assert "stands as signed" in text
+    assert _states(window.context.db, ids) == {"pin"}
+    assert not window.deletions.can_undo()

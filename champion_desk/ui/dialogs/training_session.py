@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from champion_desk.domain import logbook, pickers, signin, validation, vocab
 from champion_desk.domain.signing import Signature
 from champion_desk.domain.validation import SHORT_TEXT_MAX
 from champion_desk.errors import ChampionDeskError, ConflictError, ValidationError
+from champion_desk.store import records
 from champion_desk.ui.dialogs.base import RecordDialog
 from champion_desk.ui.widgets.attendee_list import ATTENDANCE_FIELDS, AttendeeList
 from champion_desk.ui.widgets.fields import LongTextField, NumberField, TextField
@@ -30,6 +31,8 @@ class TrainingSessionDialog(RecordDialog):
     column_stretch = (2, 3)
 
     def build(self) -> None:
+        self._keep_open = False  # while printing the sheet saves: the save must not close the form
+        self._kept_open = False  # once it has: the form is the saved session's edit
         self.section("Session", column=0)
         self.tool_field()
         self.unit_field()
@@ -79,12 +82,22 @@ class TrainingSessionDialog(RecordDialog):
             button.setAutoDefault(False)
             row.addWidget(button)
         self._form.addRow(row)
-        self.signin_button.clicked.connect(lambda: self._save_then("signin"))
-        self.sheet_button.clicked.connect(lambda: self._save_then("sheet"))
+        # What printing the sheet did to the form: information, not an error.
+        self.sheet_note = QLabel()
+        self.sheet_note.setObjectName("fieldNote")
+        self.sheet_note.setWordWrap(True)
+        self.sheet_note.hide()
+        self._form.addRow(self.sheet_note)
+        self.signin_button.clicked.connect(self.open_signin_screen)
+        self.sheet_button.clicked.connect(self.print_sheet)
         return [self.signin_button, self.sheet_button]
 
-    def _save_then(self, what: str) -> None:
-        """Save the session (the kiosk and the sheet read it from the logbook), then open what was asked."""
+    def open_signin_screen(self) -> None:
+        """Save the session (the kiosk reads it from the logbook), close the form, open the sign-in screen.
+
+        The form closes: attendees sign in at the screen, and a form still open with the list as
+        it was would take them off again when saved.
+        """
         from champion_desk.ui import signin_actions
 
         if (self.record_id is None or self.is_dirty()) and not self.save():
@@ -92,10 +105,55 @@ class TrainingSessionDialog(RecordDialog):
         session_id = self.record_id
         parent = self.parentWidget()
         self.close()
-        if what == "signin":
-            signin_actions.open_kiosk(self.context, session_id, parent)
-        else:
-            signin_actions.print_sheet(self.context, session_id, parent)
+        signin_actions.open_kiosk(self.context, session_id, parent)
+
+    def print_sheet(self) -> None:
+        """Save the session (the sheet prints its id and invite list), print its sheet, and stay in the form.
+
+        A champion prints the sheet for a session being planned and carries on with it (more
+        invitations, the place): the form stays open as an edit of the saved session, and says so.
+        """
+        from champion_desk.ui import signin_actions
+
+        if self.record_id is None or self.is_dirty():
+            self._keep_open = True
+            try:
+                if not self.save():
+                    return
+            finally:
+                self._keep_open = False
+            self._become_edit()
+        signin_actions.print_sheet(self.context, self.record_id, self)
+
+    def _become_edit(self) -> None:
+        """Turn the form, just saved and kept open, into the edit of the stored session."""
+        self.record = records.get(self.db, self.table, self.record_id)
+        self.setWindowTitle(f"Edit {self.noun}")
+        self.setAccessibleName(self.windowTitle())
+        # The lists stay as shown (the reasons beside the invited, unticked rows of a sheet): they
+        # are what was just saved, and the base save already took them as the unchanged state.
+        self._kept_open = True
+        self.cancel_button.setText("Close")
+        self.cancel_button.setAccessibleName("Close")
+        self.sheet_note.setText(
+            "Saved the session: its sign-in sheet needs it in the logbook. "
+            "The form stays open; Save keeps any further changes."
+        )
+        self.sheet_note.show()
+
+    def done(self, result: int) -> None:
+        # The base save closes the form after saving; printing the sheet saves and stays.
+        if self._keep_open:
+            return
+        super().done(result)
+
+    def reject(self) -> None:
+        """Close (Esc, Close): a form kept open after a save asks before losing later changes, else closes as saved."""
+        if not self._kept_open:
+            super().reject()
+        elif not self.is_dirty() or self.confirm_discard():
+            # Accepted: the session was saved, so whoever opened the form gets its id.
+            super().done(QDialog.DialogCode.Accepted)
 
     def invite_who_is_due(self) -> None:
         """Fill the invite list from who is due on this session's tool, on its unit."""

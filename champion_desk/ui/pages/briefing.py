@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -34,6 +34,7 @@ from champion_desk import outfiles
 from champion_desk.domain.privacy import DEFAULT_K, MIN_K, meeting_scope
 from champion_desk.domain.scope import Scope
 from champion_desk.ui.context import AppContext
+from champion_desk.ui.messages import open_file
 from champion_desk.ui.pages.base import Page
 from champion_desk.ui.widgets.save_path import ask_save_path
 
@@ -339,7 +340,7 @@ class BriefingPage(Page):
             return
         folder = Path(tempfile.mkdtemp(prefix="champion-desk-"))
         path = self.save_to(folder / self.suggested_name())
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        open_file(self, path, "Open briefing")
 
     def print_briefing(self) -> None:
         """Print the previewed briefing through the system print dialog (File → Print briefing…)."""

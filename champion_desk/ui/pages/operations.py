@@ -1,8 +1,9 @@
 """What pages do to records: delete with undo.
 
 Pages never write SQL: deleting goes through ``domain.logbook.delete`` (a tombstone), undo
-through ``logbook.restore`` (a delete), ``logbook.delete`` (a new record) or ``logbook.undo_edit``
-(an edit). Forms open through ``ui/dialogs/registry.open_record``.
+through ``logbook.restore`` (a delete), ``logbook.delete`` (a new record), ``logbook.undo_edit``
+(an edit) or ``signing.withdraw_countersign`` (a countersign). Forms open through
+``ui/dialogs/registry.open_record``.
 """
 
 from __future__ import annotations
@@ -46,11 +47,22 @@ class Edit:
     saved: Any = None  # the record as the edit left it: Undo refuses once it has changed since
 
 
-Change = Deletion | Addition | Edit
+@dataclass(frozen=True)
+class Countersign:
+    """One undoable countersign (a manager just signed sessions): undone by withdrawing it, audited as such."""
+
+    table: str
+    record_ids: tuple[str, ...]
+    description: str  # "the session of 3 Dec 2026", "3 sessions"
+    signer_id: str
+    saved: tuple[Any, ...] = ()  # each session's logbook.Before as signed: Undo refuses once one changed since
+
+
+Change = Deletion | Addition | Edit | Countersign
 
 
 class DeletionHistory(QObject):
-    """Deletes records as tombstones and undoes the latest deletes, new records or edits (Edit > Undo, Ctrl+Z)."""
+    """Deletes records as tombstones and undoes the latest deletes, new records, edits or countersigns (Ctrl+Z)."""
 
     changed = Signal()  # the undo stack grew or shrank
     undone = Signal(object)  # the Change just undone
@@ -102,6 +114,16 @@ class DeletionHistory(QObject):
         )
         return done
 
+    def countersigned(self, record_ids: list[str], signer_id: str, description: str, how: str) -> Countersign:
+        """Remember sessions just countersigned (``how``: how it was signed), so Undo can withdraw it; say so."""
+        saved = tuple(self._as_saved("training_session", record_id) for record_id in record_ids)
+        done = Countersign("training_session", tuple(record_ids), description, signer_id, saved)
+        self._done.append(done)
+        self.changed.emit()
+        # Short: beside the Undo button at 1024 px wide, a longer line loses its end.
+        self.context.status_message.emit(f"Countersigned {description} ({how}); Undo (Ctrl+Z) withdraws it.")
+        return done
+
     def _as_saved(self, table: str, record_id: str) -> Any:
         from champion_desk.domain import logbook
 
@@ -112,6 +134,12 @@ class DeletionHistory(QObject):
 
     def _changed_since(self, change: Change) -> bool:
         """Return True when a saved record is no longer as it was saved (signed into since, edited elsewhere)."""
+        if isinstance(change, Countersign):
+            # Gone since counts too: a deleted session's countersign is not withdrawn behind it.
+            return any(
+                self._as_saved(change.table, record_id) != saved
+                for record_id, saved in zip(change.record_ids, change.saved, strict=True)
+            )
         saved = getattr(change, "saved", None)
         if saved is None:
             return False
@@ -128,8 +156,8 @@ class DeletionHistory(QObject):
         return self._done[-1].description if self._done else ""
 
     def undo(self) -> Change | None:
-        """Restore the latest deleted records, delete the latest new one or put back the latest edit;
-        return it (None if nothing to undo)."""
+        """Restore the latest deleted records, delete the latest new one, put back the latest edit or
+        withdraw the latest countersign; return it (None if nothing to undo)."""
         if not self._done:
             return None
         from champion_desk.domain import logbook
@@ -140,13 +168,22 @@ class DeletionHistory(QObject):
             # signed in at the kiosk, another change): forget it instead, and say so.
             self._done.pop()
             self.changed.emit()
+            if isinstance(last, Countersign):
+                raise ChampionDeskError(
+                    f"{last.description[:1].upper()}{last.description[1:]} changed since you countersigned "
+                    "(edited, signed into or deleted), so your countersign was not withdrawn: it stands as signed."
+                )
             raise ChampionDeskError(
                 f"The {last.description} has changed since it was saved, so it was not undone. "
                 "Change or delete it from its page if it is wrong."
             )
         db, actor = self.context.db, self.context.actor
         with db.transaction():
-            if isinstance(last, Edit):
+            if isinstance(last, Countersign):
+                from champion_desk.domain import signing
+
+                signing.withdraw_countersign(db, last.record_ids, last.signer_id, actor)
+            elif isinstance(last, Edit):
                 logbook.undo_edit(db, last.before, actor)
             else:
                 undo = logbook.delete if isinstance(last, Addition) else logbook.restore
@@ -155,7 +192,9 @@ class DeletionHistory(QObject):
         self._done.pop()
         self.changed.emit()
         self.context.notify_changed(last.table)
-        if isinstance(last, Edit):
+        if isinstance(last, Countersign):
+            said = f"Withdrew your countersign of {last.description}: awaiting countersign again."
+        elif isinstance(last, Edit):
             said = f"Put back the {last.description} as it was before your changes."
         elif isinstance(last, Addition):
             said = f"Took back the {last.description} just saved."
@@ -166,10 +205,11 @@ class DeletionHistory(QObject):
         return last
 
     def last_kind(self) -> str:
-        """Return how the undo menu names the next undo: 'new', 'changes to' or 'delete of' ('' if none)."""
+        """Return how the undo menu names the next undo: 'new', 'changes to', 'delete of', 'countersign of' or ''."""
         if not self._done:
             return ""
-        return {Addition: "new", Edit: "changes to", Deletion: "delete of"}[type(self._done[-1])]
+        kinds = {Addition: "new", Edit: "changes to", Deletion: "delete of", Countersign: "countersign of"}
+        return kinds[type(self._done[-1])]
 
     def clear(self, *_: object) -> None:
         """Forget every undoable change."""

@@ -133,7 +133,8 @@ class TrainingPage(RecordListPage):
         user = self.context.current_user
         if not self._is_manager() or user is None:
             return 0
-        ids = [r["id"] for r in self.records.selected_rows() if _awaiting(r)]
+        rows = [r for r in self.records.selected_rows() if _awaiting(r)]
+        ids = [r["id"] for r in rows]
         if not ids:
             return 0
         # Imported here: the Training page opens without it; only signing needs the PIN dialog.
@@ -160,6 +161,7 @@ class TrainingPage(RecordListPage):
             show_error(self, "Not countersigned", exc)
             return 0
         self.context.notify_changed(self.table)
-        how = "verified by PIN" if signature.state == signing.VERIFIED else "unverified: no signing PIN"
-        self.context.status_message.emit(f"Countersigned {signed} session{'s' if signed != 1 else ''} ({how}).")
+        how = "verified by PIN" if signature.state == signing.VERIFIED else "unverified: no PIN"
+        what = f"the session of {format_date(rows[0]['held_on'])}" if len(rows) == 1 else f"{signed} sessions"
+        self.deletions.countersigned(ids, user["id"], what, how)
         return signed
