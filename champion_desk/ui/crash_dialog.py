@@ -11,11 +11,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from champion_desk import crashlog
+from champion_desk.ui.messages import open_folder
 
 # More crashes than this within STORM_SECONDS and the app stops showing dialogs (still logging):
 # a crash in a paint event would otherwise stack dialogs faster than anyone can close them.
@@ -57,7 +57,7 @@ class CrashDialog(QDialog):
 
     def open_log_folder(self) -> None:
         if self.log_file is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_file.parent)))
+            open_folder(self, self.log_file.parent, "Log folder")
 
     def _quit(self) -> None:
         self.quit_requested.emit()

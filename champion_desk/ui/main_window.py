@@ -11,12 +11,11 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QColor,
-    QDesktopServices,
     QIcon,
     QIconEngine,
     QKeySequence,
@@ -578,9 +577,10 @@ class MainWindow(QMainWindow):
 
     def open_data_folder(self) -> None:
         from champion_desk.paths import data_dir
+        from champion_desk.ui.messages import open_folder
 
         folder = self.context.db.path.parent if self.context.db.path else data_dir()
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        open_folder(self, folder, "Data folder")
 
     # --- status --------------------------------------------------------------------------------
     def _update_user(self) -> None:

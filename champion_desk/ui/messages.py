@@ -36,3 +36,15 @@ def open_file(parent: QWidget | None, path: Path, title: str) -> bool:
         "Copy it to a PC that has a PDF viewer, or ask IT to set one up on this PC.",
     )
     return False
+
+
+def open_folder(parent: QWidget | None, folder: Path, title: str) -> bool:
+    """Show ``folder`` in the PC's file browser; return True when it opened.
+
+    On a locked-down PC with no file browser Qt only returns False: the path is then given in a
+    message, so whoever asked (for the logbook's folder, the crash log) can still find it.
+    """
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+        return True
+    QMessageBox.information(parent, title, f"This PC has no file browser to show the folder in.\n\nIt is:\n{folder}")
+    return False

@@ -27,3 +27,21 @@ def test_the_briefing_opened_without_a_viewer_says_where_it_was_written(qtbot, d
     assert (kind, title) == ("information", "Open briefing")
     written = next(line for line in text.splitlines() if line.endswith(".pdf"))
     assert open(written, "rb").read() == b"%PDF-1.4\n"
+
+
+def test_the_data_and_log_folders_shown_without_a_file_browser_are_given_by_path(
+    qtbot, db, settings, monkeypatch, messages, tmp_path
+):
+    from champion_desk.ui.context import AppContext
+    from champion_desk.ui.crash_dialog import CrashDialog
+    from champion_desk.ui.main_window import MainWindow
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    window = MainWindow(AppContext(db), settings)
+    qtbot.addWidget(window)
+    window.open_data_folder()
+    assert messages[-1][1] == "Data folder" and str(db.path.parent) in messages[-1][2]
+    crash = CrashDialog("ab12cd34", "ValueError", tmp_path / "logs" / "cd.log")
+    qtbot.addWidget(crash)
+    crash.open_log_folder()
+    assert messages[-1][1] == "Log folder" and str(tmp_path / "logs") in messages[-1][2]
