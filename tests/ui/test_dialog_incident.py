@@ -8,8 +8,6 @@ from champion_desk.domain import logbook
 from champion_desk.store import records
 from tests.ui.test_dialog_base import make_dialog
 
-TODAY = dt.date.today().isoformat()
-
 
 def _concern(db, ward, **extra):
     values = {
@@ -33,11 +31,15 @@ def test_edit_an_existing_concern_and_close_it(qtbot, ward_context, db, ward):
     assert resolved.value() is None and not resolved.isEnabled()
 
     dialog.fields["status"].widget.set_value("closed")
-    assert resolved.isEnabled() and resolved.value() == TODAY  # defaults to today once closed
+    assert resolved.isEnabled() and resolved.value() == dt.date.today().isoformat()  # defaults to today once closed
     dialog.fields["response"].widget.set_value("Showed how to check the allergy list in drafts")
     assert dialog.save()
     saved = records.get(db, "incident", concern)
-    assert (saved["status"], saved["resolved_on"], saved["raised_by"]) == ("closed", TODAY, ward["a"])
+    assert (saved["status"], saved["resolved_on"], saved["raised_by"]) == (
+        "closed",
+        dt.date.today().isoformat(),
+        ward["a"],
+    )
     assert saved["reported_by"] == ward["manager"]  # editing keeps who reported it
 
 

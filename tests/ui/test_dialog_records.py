@@ -11,7 +11,6 @@ from champion_desk.store import records
 from tests.factories import session_values
 from tests.ui.test_dialog_base import make_dialog
 
-TODAY = dt.date.today().isoformat()
 SCORES = {"awareness": 3.4, "desire": 2.8, "knowledge": 3.0, "ability": 2.5, "reinforcement": 4.1}
 
 
@@ -149,6 +148,6 @@ def test_prefill_sets_a_new_records_values(qtbot, ward_context, logged):
 def test_new_records_default_to_today_the_users_unit_and_the_most_used_tool(qtbot, ward_context, db, logged):
     other = records.insert(db, "tool", {"name": "AAA unused", "stage": "live"}, "t")
     dialog = make_dialog(qtbot, ward_context, "story")
-    assert dialog.fields["told_on"].widget.value() == TODAY
+    assert dialog.fields["told_on"].widget.value() == dt.date.today().isoformat()
     assert dialog.fields["tool_id"].widget.value() == logged["tool"] != other
     assert dialog.fields["unit_id"].widget.value() == logged["unit"]

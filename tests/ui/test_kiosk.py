@@ -11,8 +11,6 @@ from champion_desk.domain import logbook, pin, signing
 from champion_desk.store import records
 from tests.factories import session_values
 
-TODAY = dt.date.today()
-
 
 @pytest.fixture
 def today_session(db, ward):
@@ -22,7 +20,7 @@ def today_session(db, ward):
     signing.set_signing_pin(db, ward["champion"], "2468", "t", authoriser_id=ward["manager"])
     invited = [ward["a"], ward["b"], ward["Carys Jones"], ward["Dev Patel"]]
     session_id = logbook.save_session(
-        db, session_values(ward, held_on=TODAY.isoformat(), starts_at="14:00"), [], "t", invited=invited
+        db, session_values(ward, held_on=dt.date.today().isoformat(), starts_at="14:00"), [], "t", invited=invited
     )
     # Saving a session held today with nobody yet needs an attendee; the invitations stand.
     return session_id
@@ -147,7 +145,7 @@ def test_the_screen_opens_only_on_the_sessions_day_and_when_someone_can_leave_it
     from champion_desk.errors import ValidationError
     from champion_desk.ui.kiosk import may_run
 
-    later = (TODAY + dt.timedelta(days=3)).isoformat()
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     planned = logbook.save_session(db, session_values(ward, held_on=later), [], "t")
     with pytest.raises(ValidationError) as exc:
         kiosk_session(db, planned)

@@ -9,8 +9,6 @@ from PySide6.QtWidgets import QFileDialog
 from champion_desk.store import records
 from tests.ui.test_dialog_base import make_dialog
 
-TODAY = dt.date.today()
-
 
 def _planned_dialog(qtbot, ward_context, ward, db):
     for name in ("Carys Jones", "Dev Patel"):
@@ -18,7 +16,7 @@ def _planned_dialog(qtbot, ward_context, ward, db):
     dialog = make_dialog(qtbot, ward_context, "training_session")
     dialog.show()
     qtbot.waitExposed(dialog)
-    dialog.fields["held_on"].widget.set_value((TODAY + dt.timedelta(days=7)).isoformat())
+    dialog.fields["held_on"].widget.set_value((dt.date.today() + dt.timedelta(days=7)).isoformat())
     dialog.fields["starts_at"].widget.setText("14:00")
     dialog.fields["place"].widget.setText("Seminar room")
     return dialog
@@ -59,7 +57,7 @@ def test_invite_who_is_due_is_grouped_by_unit_and_role_and_says_why(qtbot, ward_
     records.update(db, "staff", carys, {"role": "Nurse"}, "t")
     records.update(db, "staff", dev, {"role": "HCA"}, "t")
     # Last week's session: Dev was invited and did not come; Nguyễn came (trained, so not due).
-    held = (TODAY - dt.timedelta(days=7)).isoformat()
+    held = (dt.date.today() - dt.timedelta(days=7)).isoformat()
     logbook.save_session(db, session_values(ward, held_on=held), [{"staff_id": ward["a"]}], "t", invited=[dev])
     dialog.invites.due_button.click()
     assert _shown(dialog) == [

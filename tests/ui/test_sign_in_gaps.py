@@ -14,22 +14,20 @@ from tests.factories import session_values
 from tests.ui.test_dialog_base import make_dialog
 from tests.ui.test_keyboard_path import Keyboard
 
-TODAY = dt.date.today()
-
 
 def _invite_five(db, ward, held_on):
     """A session of five invited on Ward 7, planned ahead and then dated ``held_on`` (as when the day has passed)."""
     for name in ("Carys Jones", "Dev Patel"):
         ward[name] = records.insert(db, "staff", {"display_name": name, "unit_id": ward["unit"]}, "t")
     invited = [ward["a"], ward["b"], ward["manager"], ward["Carys Jones"], ward["Dev Patel"]]
-    later = (TODAY + dt.timedelta(days=3)).isoformat()
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     session_id = logbook.save_session(db, session_values(ward, held_on=later), [], "t", invited=invited)
     records.update(db, "training_session", session_id, {"held_on": held_on}, "t")
     return session_id
 
 
 def test_a_completed_sheet_of_five_invited_four_came_is_ticks_and_digits(qtbot, ward_context, ward, db):
-    session_id = _invite_five(db, ward, (TODAY - dt.timedelta(days=1)).isoformat())
+    session_id = _invite_five(db, ward, (dt.date.today() - dt.timedelta(days=1)).isoformat())
     dialog = make_dialog(qtbot, ward_context, "training_session", record_id=session_id)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -76,7 +74,7 @@ def test_the_30_key_path_rows_have_no_came_tick(qtbot, ward_context, ward, db):
 
 
 def test_confirm_walk_ins_is_one_press(qtbot, ward_context, ward, db):
-    today_id = _invite_five(db, ward, TODAY.isoformat())
+    today_id = _invite_five(db, ward, dt.date.today().isoformat())
     signin.sign_in(db, today_id, ward["a"], 3, "kiosk")
     priya = signin.sign_in(db, today_id, None, 4, "kiosk", new_name="Priya Shah")
     dialog = make_dialog(qtbot, ward_context, "training_session", record_id=today_id)
@@ -96,13 +94,13 @@ def test_a_planned_session_is_moved_to_today_for_the_sign_in_screen(qtbot, ward_
     from champion_desk.ui import signin_actions
 
     signing.set_signing_pin(db, ward["champion"], "2468", "t", authoriser_id=ward["manager"])
-    later = (TODAY + dt.timedelta(days=5)).isoformat()
+    later = (dt.date.today() + dt.timedelta(days=5)).isoformat()
     planned = logbook.save_session(db, session_values(ward, held_on=later), [], "t", invited=[ward["a"]])
     kiosk = signin_actions.open_kiosk(ward_context, planned)
     assert kiosk is not None and kiosk.isVisible()
     kind, _title, text = messages[-1]
     assert kind == "question" and "Move this session to today and open the sign-in screen?" in text
-    assert records.get(db, "training_session", planned)["held_on"] == TODAY.isoformat()
+    assert records.get(db, "training_session", planned)["held_on"] == dt.date.today().isoformat()
     edit = db.one(
         "SELECT actor, action FROM audit WHERE record_id = ? AND changes LIKE '%held_on%' ORDER BY rowid DESC",
         (planned,),
@@ -118,12 +116,12 @@ def test_a_no_leaves_the_date_and_a_past_session_is_still_refused(qtbot, ward_co
     from champion_desk.ui import signin_actions
 
     signing.set_signing_pin(db, ward["champion"], "2468", "t", authoriser_id=ward["manager"])
-    later = (TODAY + dt.timedelta(days=5)).isoformat()
+    later = (dt.date.today() + dt.timedelta(days=5)).isoformat()
     planned = logbook.save_session(db, session_values(ward, held_on=later), [], "t", invited=[ward["a"]])
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     assert signin_actions.open_kiosk(ward_context, planned) is None
     assert records.get(db, "training_session", planned)["held_on"] == later
-    past = (TODAY - dt.timedelta(days=2)).isoformat()
+    past = (dt.date.today() - dt.timedelta(days=2)).isoformat()
     held = logbook.save_session(db, session_values(ward, held_on=past), [{"staff_id": ward["a"]}], "t")
     assert signin_actions.open_kiosk(ward_context, held) is None
     assert messages[-1][0] == "warning" and "on the day it is held" in messages[-1][2]
@@ -135,7 +133,9 @@ def test_auto_lock_is_paused_while_the_sign_in_screen_is_open(qtbot, ward_contex
     from champion_desk.ui.lock_screen import AppLocker
 
     signing.set_signing_pin(db, ward["champion"], "2468", "t", authoriser_id=ward["manager"])
-    today_id = logbook.save_session(db, session_values(ward, held_on=TODAY.isoformat()), [], "t", invited=[ward["a"]])
+    today_id = logbook.save_session(
+        db, session_values(ward, held_on=dt.date.today().isoformat()), [], "t", invited=[ward["a"]]
+    )
     window = QMainWindow()
     qtbot.addWidget(window)
     stored = pin.hash_pin("9753", n=2**4)
@@ -186,7 +186,7 @@ def test_the_app_wires_the_sign_in_screen_to_its_auto_lock(qtbot, db_path, setti
 def test_no_pin_to_leave_means_the_date_is_not_moved(qtbot, ward_context, ward, db, messages):
     from champion_desk.ui import signin_actions
 
-    later = (TODAY + dt.timedelta(days=5)).isoformat()
+    later = (dt.date.today() + dt.timedelta(days=5)).isoformat()
     planned = logbook.save_session(db, session_values(ward, held_on=later), [], "t", invited=[ward["a"]])
     assert signin_actions.open_kiosk(ward_context, planned) is None
     assert messages[-1][0] == "warning" and "needs a PIN" in messages[-1][2]

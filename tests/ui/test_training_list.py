@@ -10,11 +10,9 @@ from champion_desk.store import records
 from champion_desk.ui.pages.training import TrainingPage
 from tests.factories import session_values
 
-TODAY = dt.date.today()
-
 
 def _day(days: int) -> str:
-    return (TODAY + dt.timedelta(days=days)).isoformat()
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
 
 
 @pytest.fixture
@@ -51,7 +49,7 @@ def test_the_list_follows_the_scope_dates_and_planned_sessions_stay_findable(pag
     UPCOMING = "Planned ahead"  # noqa: N806 - the option's words, as the champion reads them
     held = records.insert(db, "training_session", session_values(ward, held_on=_day(-3)), "t")
     planned = records.insert(db, "training_session", session_values(ward, held_on=_day(10)), "t")
-    ward_context.set_scope(Scope(TODAY - dt.timedelta(days=60), TODAY))
+    ward_context.set_scope(Scope(dt.date.today() - dt.timedelta(days=60), dt.date.today()))
     page.refresh()
     # The scope bar ends today: the session planned in ten days is not at the top of the list...
     assert _shown(page) == [held]
@@ -70,7 +68,7 @@ def test_the_list_follows_the_scope_dates_and_planned_sessions_stay_findable(pag
     page.records._select_saved(planned)  # as after saving it from the list
     assert UPCOMING in said[-1] and "planned for" in said[-1]
     # A period reaching into the weeks ahead lists what is planned in it, marked so.
-    ward_context.set_scope(Scope(TODAY - dt.timedelta(days=60), TODAY + dt.timedelta(days=30)))
+    ward_context.set_scope(Scope(dt.date.today() - dt.timedelta(days=60), dt.date.today() + dt.timedelta(days=30)))
     page.refresh()
     assert _shown(page) == [planned, held]
     assert page.records.model.data(page.records.model.index(0, 0)).endswith("(planned)")
