@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from champion_desk.domain import metrics
+from champion_desk.domain.breakdowns import barrier_point
 from champion_desk.domain.scope import Scope
 from champion_desk.domain.vocab import RESOLVED_STATUSES, is_manager_role
 from champion_desk.store.connection import Database
@@ -235,7 +236,8 @@ ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
 
 
 def pulses(db: Database, scope: Scope | None = None) -> list[Row]:
-    """Return readiness pulses taken in the scope; ``weakest`` names the lowest-scoring ADKAR element."""
+    """Return readiness pulses taken in the scope; ``barrier_point`` names the first ADKAR element scored
+    below 3 (``breakdowns.barrier_point``, as the dashboard and the next steps read a pulse), or None."""
     where, params = _scope_sql(scope, "p.taken_on", "u.name", "t.name")
     rows = db.query(
         f"""SELECT p.id, p.taken_on, p.respondents, {", ".join("p." + a for a in ADKAR)},
@@ -246,8 +248,7 @@ def pulses(db: Database, scope: Scope | None = None) -> list[Row]:
         params,
     )
     for row in rows:
-        scored = [(row[a], a) for a in ADKAR if row[a] is not None]
-        row["weakest"] = min(scored)[1] if scored else None
+        row["barrier_point"] = barrier_point(row)
     return rows
 
 

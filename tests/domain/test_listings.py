@@ -123,10 +123,12 @@ def test_stories_pulses_staff_tools(db, logged, ward):
             "awareness": 4.2,
             "desire": 2.5,
             "knowledge": 3.0,
+            "ability": 1.9,
         },
         "t",
     )
-    assert listings.pulses(db, NOVEMBER)[0]["weakest"] == "desire"
+    # Where to act is the first element below 3 (ADKAR's barrier point), not the lowest score.
+    assert listings.pulses(db, NOVEMBER)[0]["barrier_point"] == "desire"
     people = {r["display_name"]: r for r in listings.staff(db)}
     assert (
         people["Nguyễn Thị Mai"]["sessions_attended"] == 1 and people["Nguyễn Thị Mai"]["last_trained"] == "2026-11-20"

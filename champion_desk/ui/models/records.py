@@ -421,7 +421,7 @@ class PulseTableModel(RecordTableModel):
     NOUN = ("pulse", "pulses")
     DEFAULT_SORT = ("taken_on", Qt.SortOrder.DescendingOrder)
     # At 1024x768 the five scores and whole unit and tool names do not fit together: the scores go
-    # (all five: one alone would mislead), and the weakest says which is lowest, and how low.
+    # (all five: one alone would mislead), and the barrier point says where they first fall below 3.
     HIDE_WHEN_NARROW = ("respondents", ADKAR_SCORES)
     COLUMNS = (
         Column("taken_on", "Taken on", "date"),
@@ -434,11 +434,16 @@ class PulseTableModel(RecordTableModel):
         Column("ability", "Ability", "score", "Mean score 1–5"),
         Column("reinforcement", "Reinforcement", "score", "Mean score 1–5"),
         Column(
-            "weakest",
-            "Weakest",
+            "barrier_point",
+            "Barrier point",
             "text",
-            "The lowest-scoring ADKAR element and its mean score: where to act next",
-            display=lambda r: f"{r['weakest'].capitalize()} {r[r['weakest']]:.1f}" if r.get("weakest") else "",
+            "The first ADKAR element scored below 3, and its mean: where to act next, since each step "
+            "rests on the ones before it (as the dashboard outlines it)",
+            display=lambda r: (
+                f"{r['barrier_point'].capitalize()} {r[r['barrier_point']]:.1f}"
+                if r.get("barrier_point")
+                else "none below 3"
+            ),
         ),
     )
 

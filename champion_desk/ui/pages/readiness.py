@@ -17,7 +17,8 @@ class ReadinessPage(RecordListPage):
     model_class = PulseTableModel
     intro = (
         "Each pulse is a quick survey of a unit: mean scores from 1 (low) to 5 (high) for Awareness, "
-        "Desire, Knowledge, Ability and Reinforcement. The weakest element is where to act next."
+        "Desire, Knowledge, Ability and Reinforcement. The barrier point, the first of them below 3, is "
+        "where to act next: each step rests on the ones before it."
     )
 
     def load_rows(self):
