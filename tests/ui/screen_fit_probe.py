@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -25,7 +26,11 @@ from PySide6.QtWidgets import (
     QStyleOptionFrame,
     QToolButton,
     QWidget,
+    QWizard,
 )
+
+# Run as a script: the repository's root makes ``tests`` importable (the windows are built as there).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox)
 
@@ -160,6 +165,35 @@ def search_problems(page: QWidget, where: str) -> list[str]:
     return []
 
 
+def cut_placeholders(top: QWidget, where: str) -> list[str]:
+    """Return the empty fields whose grey hint is wider than the room the field gives it ("(Ct…")."""
+    found = []
+    for field in top.findChildren(QLineEdit):
+        hint = field.placeholderText()
+        if not hint or field.text() or not field.isVisible():
+            continue
+        option = QStyleOptionFrame()
+        field.initStyleOption(option)
+        room = field.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, field).width()
+        margins = field.textMargins()
+        room -= margins.left() + margins.right() + 4  # Qt's own 2 px either side of the text
+        if field.fontMetrics().horizontalAdvance(hint) > room:
+            found.append(f"{where}: the hint {hint!r} is cut to {room} px")
+    return found
+
+
+def cut_labels(top: QWidget, where: str) -> list[str]:
+    """Return the wrapped texts given less height than their lines need (the last line cut off)."""
+    found = []
+    for label in top.findChildren(QLabel):
+        if not label.isVisible() or not label.wordWrap() or not label.text():
+            continue
+        needed = label.heightForWidth(label.width())
+        if needed > label.height() + 1:
+            found.append(f"{where}: {label.text()[:40]!r}… needs {needed} px of height, has {label.height()}")
+    return found
+
+
 def main(db_path: str) -> list[str]:
     """Open the main window, every page and the dialogs; return every problem found."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -168,10 +202,9 @@ def main(db_path: str) -> list[str]:
     from champion_desk.store.database import open_database
     from champion_desk.ui.context import AppContext
     from champion_desk.ui.dialogs.registry import DIALOGS, dialog_class
-    from champion_desk.ui.first_run import FirstRunDialog
     from champion_desk.ui.main_window import PAGES, MainWindow
     from champion_desk.ui.settings import Settings
-    from champion_desk.ui.user_picker import UserPickerDialog
+    from tests.ui.test_accessibility import BUILDERS, walk_wizard
 
     # Styled as the app is (make_application): the style sheet sets the headers' weight and padding.
     app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
@@ -204,6 +237,7 @@ def main(db_path: str) -> list[str]:
             combo.setCurrentIndex(0)
             settle(app)
         found += search_problems(window.pages[spec.name], f"page {spec.name}")
+        found += cut_placeholders(window, f"page {spec.name}") + cut_labels(window, f"page {spec.name}")
         # A panel may scroll down (a long list of charts), never sideways: what is off to the side is not seen.
         for area in window.pages[spec.name].findChildren(QScrollArea):
             if area.isVisible() and area.horizontalScrollBar().maximum() > 0:
@@ -212,16 +246,27 @@ def main(db_path: str) -> list[str]:
                     f"{area.horizontalScrollBar().maximum()} px"
                 )
     dialogs = [(f"dialog {table}", lambda t=table: dialog_class(t)(context, parent=window)) for table in DIALOGS]
-    dialogs += [
-        ("welcome", lambda: FirstRunDialog(Path(db_path), window)),
-        ("who is logging", lambda: UserPickerDialog(db, None, window)),
-    ]
+    # Every other dialog and window, built as the accessibility test builds them (it finds them all).
+    scratch = Path(db_path).parent / "screen-fit"
+    scratch.mkdir(exist_ok=True)
+    dialogs += [(name, lambda b=build: b(context, scratch)) for name, build in sorted(BUILDERS.items()) if build]
     for where, build in dialogs:
         dialog = build()
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         dialog.show()
         settle(app)
-        found += problems_of(dialog, where, screen)
+
+        def check(number: int, dialog=dialog, where=where) -> None:
+            settle(app)
+            name = where if number == 1 else f"{where} page {number}"
+            found.extend(problems_of(dialog, name, screen) + cut_placeholders(dialog, name) + cut_labels(dialog, name))
+
+        if isinstance(dialog, QWizard):
+            walk_wizard(dialog, check)
+        else:
+            check(1)
+        if hasattr(dialog, "_may_close"):
+            dialog._may_close = True  # noqa: SLF001 - the sign-in screen refuses to close without a PIN
         dialog.hide()
         dialog.deleteLater()
     window.close()

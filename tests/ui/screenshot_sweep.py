@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QStyle, QStyleOptionFrame, QWidget, QWizard
+from PySide6.QtWidgets import QApplication, QWizard
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -31,35 +31,6 @@ def pump(app: QApplication, seconds: float) -> None:
         time.sleep(0.02)
 
 
-def cut_placeholders(top: QWidget, where: str) -> list[str]:
-    """Return the empty fields whose grey hint is wider than the room the field gives it ("(Ct…")."""
-    found = []
-    for field in top.findChildren(QLineEdit):
-        hint = field.placeholderText()
-        if not hint or field.text() or not field.isVisible():
-            continue
-        option = QStyleOptionFrame()
-        field.initStyleOption(option)
-        room = field.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, field).width()
-        margins = field.textMargins()
-        room -= margins.left() + margins.right() + 4  # Qt's own 2 px either side of the text
-        if field.fontMetrics().horizontalAdvance(hint) > room:
-            found.append(f"{where}: the hint {hint!r} is cut to {room} px")
-    return found
-
-
-def cut_labels(top: QWidget, where: str) -> list[str]:
-    """Return the wrapped texts given less height than their lines need (the last line cut off)."""
-    found = []
-    for label in top.findChildren(QLabel):
-        if not label.isVisible() or not label.wordWrap() or not label.text():
-            continue
-        needed = label.heightForWidth(label.width())
-        if needed > label.height() + 1:
-            found.append(f"{where}: {label.text()[:40]!r}… needs {needed} px of height, has {label.height()}")
-    return found
-
-
 def main(db_path: str, out: str) -> dict[str, list[str]]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from champion_desk.store.database import open_database
@@ -68,7 +39,7 @@ def main(db_path: str, out: str) -> dict[str, list[str]]:
     from champion_desk.ui.main_window import PAGES, MainWindow
     from champion_desk.ui.settings import Settings
     from champion_desk.ui.user_picker import find_user
-    from tests.ui.screen_fit_probe import problems_of
+    from tests.ui.screen_fit_probe import cut_labels, cut_placeholders, problems_of
     from tests.ui.test_accessibility import BUILDERS, walk_wizard
 
     folder = Path(out)
