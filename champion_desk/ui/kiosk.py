@@ -30,6 +30,7 @@ from champion_desk.domain.dates import format_uk_date
 from champion_desk.errors import ChampionDeskError, ValidationError
 from champion_desk.store.connection import Database
 
+NAME_ROW_PX = 56  # a name's row in the list: a finger's height
 SHOWN = 7  # names in the list at once: each row is a finger's height at 1024x768
 THANKS_MS = 2500
 SCALE_WORDS = {1: "not at all", 2: "a little", 3: "fairly", 4: "quite", 5: "very"}
@@ -155,6 +156,9 @@ class KioskWindow(QWidget):
         self.matches.setAccessibleName("Names")
         self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.matches.itemClicked.connect(lambda item: self.choose(item.data(Qt.ItemDataRole.UserRole)))
+        # Four names at least, even in a window a desktop would not make full screen: seen under a
+        # bare X server, the list showed one and a half.
+        self.matches.setMinimumHeight(4 * NAME_ROW_PX + 2 * self.matches.frameWidth())
         self.find_message = _big(QLabel(), 14)
         self.walk_in_button = _button("Not on the list? Add your name")
         self.walk_in_button.clicked.connect(self.show_walk_in)
@@ -289,7 +293,7 @@ class KioskWindow(QWidget):
             tick = "  ✓ signed in" if person["signed_in"] and not self.after_mode else ""
             item = QListWidgetItem(f"{person['display_name']}" + (f"  ({where})" if where else "") + tick)
             item.setData(Qt.ItemDataRole.UserRole, person)
-            item.setSizeHint(QSize(0, 56))  # a finger's height
+            item.setSizeHint(QSize(0, NAME_ROW_PX))
             self.matches.addItem(item)
         if self.matches.count():
             self.matches.setCurrentRow(0)

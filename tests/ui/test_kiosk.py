@@ -153,3 +153,17 @@ def test_the_screen_opens_only_on_the_sessions_day_and_when_someone_can_leave_it
     session = records.get(db, "training_session", planned)
     assert "needs a PIN" in may_run(db, session, None)
     assert may_run(db, session, "scrypt$x") is None
+
+
+def test_the_name_list_shows_four_names_even_in_a_window_not_made_full_screen(qtbot, db, ward, today_session):
+    from champion_desk.ui.kiosk import KioskWindow
+
+    kiosk = KioskWindow(db, today_session, "Zoë Adams", None, pin.PinAttempts())
+    qtbot.addWidget(kiosk)
+    kiosk.show()  # at its own size, as under a desktop that ignores "full screen"
+    qtbot.waitExposed(kiosk)
+    kiosk.show_find()
+    rows = kiosk.matches.count()
+    assert rows >= 4
+    assert kiosk.matches.viewport().height() >= 4 * kiosk.matches.sizeHintForRow(0)
+    kiosk._may_close = True  # noqa: SLF001 - it refuses to close without a PIN
