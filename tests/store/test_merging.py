@@ -203,22 +203,26 @@ def test_rows_whose_links_are_all_that_change_are_re_pointed_in_sql_with_the_sam
     _ward_of_its_own(tmp_path / "b.db", 6)
     _copy(tmp_path / "a.db", tmp_path / "ab.db")
     _copy(tmp_path / "b.db", tmp_path / "ba.db")
-    re_pointed_in_place = 0
+    re_pointed_in_place = unread = 0
     for target, other in (("ab.db", "b.db"), ("ba.db", "a.db")):
         with open_database(tmp_path / other) as other_db:
             whole = read_snapshot(other_db.conn, with_audit=True)
         with open_database(tmp_path / target) as db, mock.patch.object(merge_module, "COPY_IN_SQL_FROM", 2):
             mine = read_snapshot(db.conn)
             expected = union(mine, whole).final
-            plan = plan_merge(read_target(db.conn, whole), whole)
+            partial = read_target(db.conn, whole)
+            unread += sum(len(ids) for ids in partial.repoint_only.values())
+            plan = plan_merge(partial, whole)
             for table in ("training_session", "usage"):
                 # Whichever file's unit and tool are kept, one side's rows only change their links.
                 assert plan.upserts[table] == [], table
                 assert plan.copies[table].count == 6, table
                 re_pointed_in_place += len(plan.repointed[table])
-            assert plan_merge(read_snapshot(db.conn), whole).repointed == plan.repointed, (
-                "a partial read plans the same"
-            )
+            whole_read = plan_merge(read_snapshot(db.conn), whole)
+            assert {t: sorted(ids) for t, ids in whole_read.repointed.items()} == {
+                t: sorted(ids) for t, ids in plan.repointed.items()
+            }, "reading only the ids of rows only re-pointed plans the same as reading them whole"
+            assert plan.counts == whole_read.counts
             report = merge_database(db, tmp_path / other, "t", backup=False)
             assert report.counts["training_session"].updated == len(plan.repointed["training_session"])
             assert summaries.current(db.conn) == summaries.expected(db.conn)
@@ -226,7 +230,10 @@ def test_rows_whose_links_are_all_that_change_are_re_pointed_in_sql_with_the_sam
         merged = _records(tmp_path / target)
         for table in merging.ORDER:
             assert merged[table] == sorted(expected[table].values()), table
-    assert re_pointed_in_place == 12, "this file's own sessions and usage whose unit or tool took the other's id"
+    # This file's own sessions and usage whose unit or tool took the other's id: a file's six usage
+    # rows in one direction (its tool), its sessions in one or both (its unit, its tool).
+    assert re_pointed_in_place in (12, 18)
+    assert unread == re_pointed_in_place, "only their ids were read"
     assert _records(tmp_path / "ab.db") == _records(tmp_path / "ba.db")
 
 
