@@ -26,7 +26,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from champion_desk.errors import ChampionDeskError, CorruptDatabaseError
 from champion_desk.store import erasure, merging, sealed
@@ -58,6 +61,9 @@ class Snapshot:
     tables: Tables
     erased: set[str]
     audit: dict[str, Row] = field(default_factory=dict)
+    # Per table, ids of records left unread (read_target) that point at a record reconciled into
+    # another and that the union changes in nothing else: their links are re-pointed in SQL.
+    repoint_only: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -113,11 +119,14 @@ def read_target(conn: sqlite3.Connection, other: Snapshot) -> Snapshot:
     """Read the records of this file that merging ``other`` into it can change (one read transaction).
 
     :func:`union` of the result and ``other`` gives every changed record exactly as with the whole
-    file, and the records left unread are the ones it would keep as they are: the natural-key
-    tables are read whole; of the others, the rows ``other`` also holds, the rows pointing at a
-    record reconciled into another, and the attendances at sessions both files hold. When either
-    file erased a colleague whose name ``other`` still holds, everything is read (the name is then
-    scrubbed from free text anywhere).
+    file, but those named in ``repoint_only``, and the records left unread are the ones it would keep
+    as they are: the natural-key tables are read whole; of the others, the rows ``other`` also
+    holds and the attendances at sessions both files hold. Of the rows pointing at a record
+    reconciled into another, only the ids are read (``repoint_only``) unless they are read for
+    those reasons: the union changes nothing else in them, and the merge re-points them in SQL
+    (a ward's 80,000 usage rows of a tool that took the other file's id). When either file erased
+    a colleague whose name ``other`` still holds, everything is read (the name is then scrubbed
+    from free text anywhere).
     """
     started = not conn.in_transaction
     if started:
@@ -125,7 +134,8 @@ def read_target(conn: sqlite3.Connection, other: Snapshot) -> Snapshot:
     try:
         mine = _read_natural_keys(conn)
         keys_only = Snapshot({t: other.tables[t] if t in NATURAL_KEYS else {} for t in ORDER}, other.erased)
-        _, remap, erased_names, _ = union(mine, keys_only)
+        reconciling = union(mine, keys_only)
+        remap, erased_names = reconciling.remap, reconciling.erased_names
         if erased_names:
             return read_snapshot(conn)
         # This file's ids reconciled into another, by the natural-key table that holds them: its
@@ -155,11 +165,14 @@ def read_target(conn: sqlite3.Connection, other: Snapshot) -> Snapshot:
                 for column, target in REFERENCES.get(table, {}).items()
                 if remapped.get(target)
             ]
+            pointing_ids: set[str] = set()
             if pointing:
                 where = " OR ".join(f"{column} IN ({', '.join('?' * len(keys))})" for column, keys in pointing)
-                rows.update(
-                    (r[0], r)
-                    for r in conn.execute(f"{select} WHERE {where}", [k for _, keys in pointing for k in keys])
+                pointing_ids.update(
+                    r[0]
+                    for r in conn.execute(
+                        f"SELECT id FROM {table} WHERE {where}", [k for _, keys in pointing for k in keys]
+                    )
                 )
             for column, values in lookups:
                 values = list(values)
@@ -169,6 +182,8 @@ def read_target(conn: sqlite3.Connection, other: Snapshot) -> Snapshot:
                         (r[0], r)
                         for r in conn.execute(f"{select} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk)
                     )
+            if pointing_ids:
+                mine.repoint_only[table] = sorted(pointing_ids.difference(rows))
     finally:
         if started:
             conn.execute("COMMIT")
@@ -232,8 +247,21 @@ def _is_erased(row: Row) -> bool:
     return row[cols.index("display_name")] == erasure.ERASED_NAME and row[cols.index("staff_ref")] is None
 
 
-def union(a: Snapshot, b: Snapshot) -> tuple[Tables, dict[str, str], set[str], Counter]:
-    """Return (the merged records, ids reconciled into another, names of erased colleagues, reconciled per table).
+class Union(NamedTuple):
+    """The union of two snapshots (:func:`union`)."""
+
+    final: Tables  # the merged records
+    remap: dict[str, str]  # ids reconciled into another record: the id kept
+    erased_names: set[str]  # names of erased colleagues, scrubbed from free text
+    reconciled: Counter  # records reconciled per table
+    # Per table, the records whose only change in the union is their links re-pointed through
+    # ``remap``: id -> (the version re-pointed, the very tuple it became). A merge writes those in
+    # SQL (a ward's 80,000 usage rows pointing at a tool that took the other file's id).
+    repointed: dict[str, dict[str, tuple[Row, Row]]]
+
+
+def union(a: Snapshot, b: Snapshot) -> Union:
+    """Return the merged records, the ids reconciled, the erased names and what was reconciled and re-pointed.
 
     A pure function of the two snapshots, symmetric in them.
     """
@@ -255,6 +283,7 @@ def union(a: Snapshot, b: Snapshot) -> tuple[Tables, dict[str, str], set[str], C
             final["staff"][record_id] = reduce(newer, tombstones)
     remap: dict[str, str] = {}
     reconciled: Counter = Counter()
+    repointed: dict[str, dict[str, tuple[Row, Row]]] = {}
     for table, key in NATURAL_KEYS.items():
         pos = columns(table).index(key)
         groups: dict[str, list[str]] = {}
@@ -274,7 +303,7 @@ def union(a: Snapshot, b: Snapshot) -> tuple[Tables, dict[str, str], set[str], C
                     reconciled[table] += 1
             rows[keep] = (keep, *winner[CREATED:])
     if remap:
-        _repoint(final, remap)
+        repointed = _repoint(final, remap)
     # Two live attendances of one person at one session can only meet when both files hold the session.
     shared_sessions = a.tables["training_session"].keys() & b.tables["training_session"].keys()
     if shared_sessions:
@@ -282,25 +311,30 @@ def union(a: Snapshot, b: Snapshot) -> tuple[Tables, dict[str, str], set[str], C
         reconciled["invitation"] += _one_attendance_per_person(final["invitation"], shared_sessions, "invitation")
     if erased_names:
         _scrub_names(final, erased_names)
-    return final, remap, erased_names, reconciled
+    return Union(final, remap, erased_names, reconciled, repointed)
 
 
-def _repoint(final: Tables, remap: dict[str, str]) -> None:
+def _repoint(final: Tables, remap: dict[str, str]) -> dict[str, dict[str, tuple[Row, Row]]]:
+    made: dict[str, dict[str, tuple[Row, Row]]] = {}
     for table in ORDER:
         cols = columns(table)
         positions = [cols.index(f) for f, target in REFERENCES.get(table, {}).items() if target in NATURAL_KEYS]
         if not positions:
             continue
         rows = final[table]
-        # One plain pass per reference column: a trust-scale file has a million rows to look at.
+        # One pass per reference column, in C (compress, map): a trust-scale file has a million rows to look at.
         hits: set[str] = set()
         for p in positions:
-            hits.update([record_id for record_id, row in rows.items() if row[p] in remap])
+            hits.update(compress(rows.keys(), map(remap.__contains__, map(itemgetter(p), rows.values()))))
+        here = made[table] = {}
         for record_id in hits:
-            fixed = list(rows[record_id])
+            row = rows[record_id]
+            fixed = list(row)
             for p in positions:
                 fixed[p] = remap.get(fixed[p], fixed[p])
             rows[record_id] = tuple(fixed)
+            here[record_id] = (row, rows[record_id])
+    return made
 
 
 def _one_attendance_per_person(rows: dict[str, Row], sessions: set[str], table: str = "attendance") -> int:
@@ -341,51 +375,65 @@ def _scrub_names(final: Tables, names: set[str]) -> None:
 def plan_merge(target: Snapshot, other: Snapshot, copies_allowed: bool = True) -> MergePlan:
     """Return what must be written into ``target`` so it holds the union of both files.
 
-    ``copies_allowed=False``: every row is to be written from Python (the other file cannot be
-    attached to copy from).
+    ``copies_allowed=False``: no row is to be copied from the other file (it cannot be attached
+    to copy from): its rows are written from Python.
     """
-    final, remap, erased_names, reconciled = union(target, other)
+    final, remap, erased_names, reconciled, made = union(target, other)
     upserts: dict[str, list[Row]] = {}
     removals: dict[str, list[str]] = {}
     counts: dict[str, TableCounts] = {}
     copies: dict[str, merging.CopiedRows] = {}
     dropped: dict[str, list[str]] = {}
+    repointed: dict[str, list[str]] = {}
     for table in ORDER:
         before, after = target.tables[table], final[table]
         c = counts[table] = TableCounts(reconciled=reconciled[table])
         get = before.get
-        # Most rows are the very tuple read from the target; "is" settles them without comparing fields.
-        changed = [row for record_id, row in after.items() if (old := get(record_id)) is not row and old != row]
         theirs = other.tables[table].get
+        # Natural-key rows may have to make way for each other (merging._free_natural_keys): bound.
+        made_here = {} if table in NATURAL_KEYS else made.get(table, {})
         # A record reconciled with one of ours may keep the other file's id: to a reader it is
         # ours, updated, not a new one (12 wards on both PCs must not read "7 added").
         replacing = {keep for gone, keep in remap.items() if gone in before}
-        bound: list[Row] = []  # the changed rows but those new here and taken as the other file holds them
-        for row in changed:
-            old = get(row[ID])
+        bound: list[Row] = []  # the changed rows but those written in SQL (below)
+        as_they_are: list[Row] = []  # new here, and the other file's version, maybe re-pointed: copied in SQL
+        in_place = list(target.repoint_only.get(table, ()))  # ours with only their links re-pointed: in SQL
+        c.updated += len(in_place)
+        # One pass over a million rows at trust scale. "is": the union keeps the very tuple it read
+        # unless it made a new version, and _repoint names the tuples it made and from which.
+        for record_id, row in after.items():
+            old = get(record_id)
+            if old is row:
+                continue  # most of this file's rows
+            was, became = made_here.get(record_id, _NOT_MADE) if made_here else _NOT_MADE
             if old is None:
                 if row[DELETED] is not None:
                     c.deleted += 1
-                elif row[ID] in replacing:
+                elif record_id in replacing:
                     c.updated += 1
                 else:
                     c.added += 1
-                # "is": the union keeps the very tuple it read from the other file unless it made a new version.
-                if theirs(row[ID]) is row:
-                    continue
-            elif row[DELETED] is not None and old[DELETED] is None:
+                there = theirs(record_id)
+                if there is row or (became is row and was is there):
+                    as_they_are.append(row)
+                else:
+                    bound.append(row)
+                continue
+            if old == row:
+                continue
+            if row[DELETED] is not None and old[DELETED] is None:
                 c.deleted += 1
             else:
                 c.updated += 1
-            bound.append(row)
-        copied = (
-            _copied_as_they_are(table, len(changed) - len(bound), before, after, other.tables[table])
-            if copies_allowed
-            else None
-        )
+            if became is row and was is old:
+                in_place.append(record_id)
+            else:
+                bound.append(row)
+        copied = _copied_as_they_are(table, as_they_are, other.tables[table]) if copies_allowed else None
         if copied is not None:
             copies[table] = copied
-        upserts[table] = changed if copied is None else bound
+        upserts[table] = bound if copied is not None else bound + as_they_are
+        repointed[table] = in_place
         removals[table] = [record_id for record_id in before if record_id not in after]
         if table in _REFERENCED:
             dropped[table] = [record_id for record_id in other.tables[table] if record_id not in after]
@@ -393,9 +441,12 @@ def plan_merge(target: Snapshot, other: Snapshot, copies_allowed: bool = True) -
         i for i in other.erased if i in target.tables["staff"] and not _is_erased(target.tables["staff"][i])
     )
     audit_rows = _incoming_audit(target, other, erased_names)
-    return MergePlan(upserts, removals, audit_rows, to_erase, erased_names, counts, copies, dropped)
+    return MergePlan(
+        upserts, removals, audit_rows, to_erase, erased_names, counts, copies, dropped, repointed, dict(remap)
+    )
 
 
+_NOT_MADE = (None, None)
 _REFERENCED = {parent for links in REFERENCES.values() for parent in links.values()}
 
 
@@ -404,21 +455,20 @@ _REFERENCED = {parent for links in REFERENCES.values() for parent in links.value
 COPY_IN_SQL_FROM = 1000
 
 
-def _copied_as_they_are(
-    table: str, verbatim: int, before: dict[str, Row], after: dict[str, Row], theirs: dict[str, Row]
-) -> merging.CopiedRows | None:
-    """Return the ``verbatim`` new rows of ``table`` the other file holds exactly as CopiedRows, when worth copying in SQL.
+def _copied_as_they_are(table: str, rows: list[Row], theirs: dict[str, Row]) -> merging.CopiedRows | None:
+    """Return the new ``rows`` of ``table`` taken from the other file as CopiedRows, when worth copying in SQL.
 
-    The rows re-pointed, scrubbed or dropped by the union, and those this file already holds, are
-    left out of the copy.
+    Each is the other file's row, or that row with its links re-pointed (the copy re-points them
+    as it goes). The other file's rows scrubbed, dropped or made anew by the union, and those this
+    file already holds, are left out of the copy.
     """
-    if table in NATURAL_KEYS or verbatim < COPY_IN_SQL_FROM:
+    if table in NATURAL_KEYS or len(rows) < COPY_IN_SQL_FROM:
         return None  # natural-key rows may have to make way for each other (merging._free_natural_keys)
-    get = after.get
-    skipped = [record_id for record_id, row in theirs.items() if get(record_id) is not row or record_id in before]
-    if len(skipped) * 2 > verbatim:
+    taking = {row[ID] for row in rows}
+    skipped = [record_id for record_id in theirs if record_id not in taking]
+    if len(skipped) * 2 > len(rows):
         return None
-    return merging.CopiedRows(verbatim, skipped)
+    return merging.CopiedRows(len(rows), skipped)
 
 
 def _incoming_audit(target: Snapshot, other: Snapshot, erased_names: set[str]) -> list[Row]:

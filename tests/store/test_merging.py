@@ -11,7 +11,8 @@ from unittest import mock
 import pytest
 
 from champion_desk.errors import ConflictError, StoreError
-from champion_desk.exchange.merge import merge_database, plan_merge, read_snapshot, read_target
+from champion_desk.exchange import merge as merge_module
+from champion_desk.exchange.merge import merge_database, plan_merge, read_snapshot, read_target, union
 from champion_desk.store import merging, records, summaries
 from champion_desk.store.database import open_database
 from champion_desk.store.merging import CopiedRows, MergePlan, TableCounts, merge_run, write_merge
@@ -167,4 +168,86 @@ def test_a_run_whose_transaction_sqlite_rolled_back_merges_nothing_more(tmp_path
             a.conn.execute("ROLLBACK")  # as SQLite does itself on a full disk
             with pytest.raises(StoreError, match="rolled back by an error"):
                 write_merge(a, plan, "t", "b.db")
+    assert _records(a_path) == before
+
+
+def _ward_of_its_own(path, sessions: int) -> None:
+    """A ward file made apart from any other: the same unit and tool names, ids of its own."""
+    with open_database(path) as db:
+        unit = records.insert(db, "unit", {"name": "Ward 9"}, "t")
+        tool = records.insert(db, "tool", {"name": "Scribe"}, "t")
+        trainer = records.insert(db, "staff", {"display_name": "Zoë Adams", "unit_id": unit}, "t")
+        for i in range(sessions):
+            with db.transaction():
+                session = records.insert(
+                    db,
+                    "training_session",
+                    {
+                        "tool_id": tool,
+                        "unit_id": unit,
+                        "trainer_id": trainer,
+                        "held_on": f"2026-10-{i + 1:02d}",
+                        "minutes": 30,
+                        "format": "demo",
+                    },
+                    "t",
+                )
+                records.insert(db, "attendance", {"session_id": session, "staff_id": trainer}, "t")
+            records.insert(
+                db, "usage", {"staff_id": trainer, "tool_id": tool, "day": f"2026-10-{i + 1:02d}", "count": 3}, "t"
+            )
+
+
+def test_rows_whose_links_are_all_that_change_are_re_pointed_in_sql_with_the_same_records(tmp_path):
+    _ward_of_its_own(tmp_path / "a.db", 6)
+    _ward_of_its_own(tmp_path / "b.db", 6)
+    _copy(tmp_path / "a.db", tmp_path / "ab.db")
+    _copy(tmp_path / "b.db", tmp_path / "ba.db")
+    re_pointed_in_place = unread = 0
+    for target, other in (("ab.db", "b.db"), ("ba.db", "a.db")):
+        with open_database(tmp_path / other) as other_db:
+            whole = read_snapshot(other_db.conn, with_audit=True)
+        with open_database(tmp_path / target) as db, mock.patch.object(merge_module, "COPY_IN_SQL_FROM", 2):
+            mine = read_snapshot(db.conn)
+            expected = union(mine, whole).final
+            partial = read_target(db.conn, whole)
+            unread += sum(len(ids) for ids in partial.repoint_only.values())
+            plan = plan_merge(partial, whole)
+            for table in ("training_session", "usage"):
+                # Whichever file's unit and tool are kept, one side's rows only change their links.
+                assert plan.upserts[table] == [], table
+                assert plan.copies[table].count == 6, table
+                re_pointed_in_place += len(plan.repointed[table])
+            whole_read = plan_merge(read_snapshot(db.conn), whole)
+            assert {t: sorted(ids) for t, ids in whole_read.repointed.items()} == {
+                t: sorted(ids) for t, ids in plan.repointed.items()
+            }, "reading only the ids of rows only re-pointed plans the same as reading them whole"
+            assert plan.counts == whole_read.counts
+            report = merge_database(db, tmp_path / other, "t", backup=False)
+            assert report.counts["training_session"].updated == len(plan.repointed["training_session"])
+            assert summaries.current(db.conn) == summaries.expected(db.conn)
+            assert db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        merged = _records(tmp_path / target)
+        for table in merging.ORDER:
+            assert merged[table] == sorted(expected[table].values()), table
+    # This file's own sessions and usage whose unit or tool took the other's id: a file's six usage
+    # rows in one direction (its tool), its sessions in one or both (its unit, its tool).
+    assert re_pointed_in_place in (12, 18)
+    assert unread == re_pointed_in_place, "only their ids were read"
+    assert _records(tmp_path / "ab.db") == _records(tmp_path / "ba.db")
+
+
+def test_re_pointing_rows_that_are_not_the_ones_read_writes_nothing(tmp_path):
+    base, a_path, _ = _ward_with_new_sessions(tmp_path)
+    before = _records(a_path)
+    with open_database(a_path) as a:
+        with pytest.raises(StoreError, match="not the ones read for the merge"):
+            write_merge(
+                a,
+                _plan(repointed={"training_session": ["no-such-session"]}, remap={base["unit"]: "another"}),
+                "t",
+                "b.db",
+            )
+        with pytest.raises(StoreError, match="ids they are re-pointed to"):
+            write_merge(a, _plan(repointed={"training_session": ["no-such-session"]}), "t", "b.db")
     assert _records(a_path) == before
