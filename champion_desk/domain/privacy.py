@@ -538,7 +538,8 @@ class PeriodProtection:
         if all(c.withheld for c in hidden) and not printed:
             # "10 or more" would say no more than "not shown" twice, and reads like a figure.
             return Cell(value, True, HIDDEN_SHARE)
-        low = printed + sum(1 if c.small else self.sup.k for c in hidden)
+        # Not "fewer than k" itself, so a reader knows it is k or more: "4–16" read as a slip.
+        low = max(self.sup.k, printed + sum(1 if c.small else self.sup.k for c in hidden))
         high = None if any(not c.small for c in hidden) else printed + (self.sup.k - 1) * len(hidden)
         return Cell(value, True, range_text(low, high), bounds=(low, high))
 

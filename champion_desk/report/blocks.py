@@ -322,9 +322,9 @@ class Blocks:
 
     def small_note(self) -> Paragraph:
         return self.p(
-            f"“{self.sup.wording}” and “not shown” keep small numbers private: a count from 1 to "
-            f"{self.k - 1}, or a figure it could be worked out from, is never printed. A range "
-            "(“43–46”) stands for a figure with such a month in it: what the months' own figures allow.",
+            f"“{self.sup.wording}”, “not shown” and ranges keep small numbers private: a count from 1 to "
+            f"{self.k - 1}, or a figure it could be worked out from, is never printed, and a range "
+            "(from–to) stands for a period with such a month in it.",
             "note",
         )
 

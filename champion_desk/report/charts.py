@@ -31,6 +31,8 @@ def nice_max(values: Sequence[float | None], minimum: float = 1.0) -> tuple[floa
     power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
     for mult in (1, 2, 2.5, 5, 10):
         step = mult * power
+        if minimum >= 1 and not float(step).is_integer():
+            continue  # counts: "2.5 sessions" on an axis reads as a mistake
         if step * 5 >= top:
             break
     if step < 1 and minimum >= 1:

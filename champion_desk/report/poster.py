@@ -200,7 +200,7 @@ class Poster:
     ) -> list[Flowable]:
         note = (
             f"Concerns are raised in confidence: nobody who raised one is named, and any count under "
-            f"{self.sup.k} shows as “{self.sup.wording}”; a range (“9–15”) stands for a period with "
+            f"{self.sup.k} shows as “{self.sup.wording}”; a range (from–to) stands for a period with "
             "such a month in it."
         )
         return [

@@ -40,7 +40,7 @@ THEMES_SHOWN = 3
 RESPONSES_SHOWN = 2
 SESSIONS_SHOWN = 3
 STEPS_SHOWN = 3
-UNITS_SHOWN = 8  # units whose champions are listed when the summary covers several
+UNITS_SHOWN = 5  # units whose champions are listed when the summary covers several
 # A response longer than this is cut at a word with "…": the page holds three themes' worth.
 RESPONSE_CHARS = 240
 
@@ -65,7 +65,7 @@ class Summary(Meeting):
         tiles = [
             self.count_tile("Sessions held", "sessions"),
             self.share_tile("Training coverage", "training_coverage", "staff_active"),
-            self.count_tile("Staff signed off", "signed_off_staff"),
+            self.count_tile("Staff signed off so far", "signed_off_staff"),  # a running total, not the period's
             self.concerns_tile(),
             self.count_tile("Concerns still open", "concerns_open"),
             self.count_tile("Success stories", "stories"),
@@ -152,9 +152,9 @@ class Summary(Meeting):
 
     def small_wording(self) -> str:
         return (
-            f"Nobody who raised a concern is named; a count from 1 to {self.k - 1} prints as "
-            f"“{self.sup.wording}”, “not shown” hides a figure it could be worked out from, and a range "
-            "(“43–46”) is what the months' own figures allow."
+            f"Nobody who raised a concern is named. So that nobody can be singled out, a count from 1 to "
+            f"{self.k - 1} prints as “{self.sup.wording}”, “not shown” hides a figure one could be worked out "
+            "from, and a range (from–to) stands for a period with such a month in it."
         )
 
     def next_and_champions(self) -> list[Flowable]:
@@ -228,7 +228,8 @@ class Summary(Meeting):
         height = self.pagesize[1] - MARGIN - bottom - 12  # the frame's own padding
         # Shrinks rather than spills: a page of long responses still prints as one page.
         doc.build(
-            [KeepInFrame(self.width, height, self.body(), mode="shrink")], canvasmaker=numbered_canvas(scope_line(d))
+            [KeepInFrame(self.width, height, self.body(), mode="shrink", hAlign="CENTER")],
+            canvasmaker=numbered_canvas(scope_line(d)),
         )
         return 1
 

@@ -107,3 +107,12 @@ def test_the_left_column_of_a_pair_keeps_a_gutter_before_the_right_one():
     assert isinstance(left, Paragraph)
     # The text of the left column ends at least 5 mm before the right column's first letter.
     assert left.width <= blocks.width - table._colWidths[1] - 5 * mm
+
+
+@given(st.lists(st.integers(0, 5000), min_size=1, max_size=12))
+def test_a_count_axis_steps_in_whole_numbers_and_clears_the_tallest_bar(values):
+    from champion_desk.report.charts import nice_max
+
+    top, step = nice_max(values)
+    assert float(step).is_integer() and step >= 1  # never "2.5 sessions" on the axis
+    assert top >= max(values) and top / step <= 6
