@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QLocale, QObject
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from champion_desk.errors import ChampionDeskError
@@ -339,6 +339,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from champion_desk.paths import resource_path
     from champion_desk.ui.main_window import icon
 
+    # What Qt formats itself (the file dialog's dates, a calendar's weekday order) the UK way, as the
+    # app's own dates are, whatever the PC's locale: the file dialog showed "8 12 2026 00:41".
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)

@@ -107,3 +107,16 @@ def test_one_unit_gets_the_one_page_summary_unless_the_manager_chose(page):
     page.context.scope = dataclasses.replace(SCOPE, units=("Ward 7", "Ward 9"))
     page.default_length()
     assert page.options()[4] is True
+
+
+def test_the_file_offered_says_whose_it_is_and_the_whole_months_it_covers(page):
+    import dataclasses
+
+    # The scope bar runs to 26 Nov; the briefing covers the whole months ended by then.
+    assert page.suggested_name() == "Briefing all units 1 Aug 2026 to 31 Oct 2026.pdf"
+    page.context.scope = dataclasses.replace(SCOPE, units=("Ward 9",))
+    page.default_length()
+    assert page.suggested_name() == "Summary Ward 9 1 Aug 2026 to 31 Oct 2026.pdf"
+    assert page.suggested_name("poster") == "Poster Ward 9 1 Aug 2026 to 31 Oct 2026.pdf"
+    page.context.scope = dataclasses.replace(SCOPE, units=("A/E: Minors",))
+    assert "/" not in page.suggested_name() and ":" not in page.suggested_name()

@@ -105,3 +105,21 @@ def test_the_scope_bar_takes_typed_dates_and_shows_a_bad_one(qtbot, ward_context
     type_over(qtbot, bar.date_to, "31/11/2026")
     assert "There is no 31 November 2026" in bar.error.text()
     assert ward_context.scope.date_to == dt.date(2026, 11, 30)  # not applied
+
+
+def test_what_qt_formats_itself_reads_the_uk_way_whatever_the_pc_s_locale():
+    """The file dialog listed a saved briefing as "8 12 2026 00:41" on a PC set to another locale."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from PySide6.QtCore import QDate, QLocale\n"
+        "from champion_desk.app import make_application\n"
+        "app = make_application([])\n"
+        "print(QLocale().toString(QDate(2026, 12, 8), QLocale.FormatType.ShortFormat))\n"
+    )
+    env = {**os.environ, "LANG": "en_US.UTF-8", "LC_ALL": "en_US.UTF-8"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "08/12/2026"

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from champion_desk import outfiles
+from champion_desk.domain.dates import format_uk_date
 from champion_desk.domain.privacy import DEFAULT_K, MIN_K, meeting_scope
 from champion_desk.domain.scope import Scope
 from champion_desk.ui.context import AppContext
@@ -312,8 +313,18 @@ class BriefingPage(Page):
 
     # --- saving, opening, printing -------------------------------------------------------------
     def suggested_name(self, kind: str = "briefing") -> str:
-        scope = self.context.scope
-        return f"{kind}-{scope.date_from.isoformat()}-to-{scope.date_to.isoformat()}.pdf"
+        """Return e.g. "Briefing Cedar Ward 1 Sep 2026 to 30 Nov 2026.pdf": whose, and the whole months it covers.
+
+        Named from the scope bar's dates it once ended on a day the PDF does not cover, and never
+        said which ward's it was.
+        """
+        scope = meeting_scope(self.context.scope)
+        if kind == "briefing" and self.options()[4]:
+            kind = "summary"
+        units = scope.units if len(scope.units) <= 2 else (f"{len(scope.units)} units",)
+        whose = " and ".join(units) or "all units"
+        name = f"{kind.capitalize()} {whose} {format_uk_date(scope.date_from)} to {format_uk_date(scope.date_to)}.pdf"
+        return "".join("-" if ch in '<>:"/\\|?*' else ch for ch in name)  # no character Windows refuses
 
     def save_to(self, path: Path) -> Path:
         """Write the previewed PDF to ``path``; return it."""
