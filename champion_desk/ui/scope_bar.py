@@ -19,6 +19,9 @@ PRESETS: tuple[tuple[str, str], ...] = (
     ("3m", "Last 3 months"),
     ("6m", "Last 6 months"),
     ("12m", "Last 12 months"),
+    # Whole calendar months, as the briefing covers them: the lists then count what the PDF prints.
+    ("1mw", "Last whole month"),
+    ("3mw", "Last 3 whole months"),
     ("ytd", "Year to date"),
     ("all", "All time"),
     ("custom", "Custom dates"),
@@ -43,7 +46,13 @@ def earliest_record_date(db) -> dt.date | None:
 
 
 def preset_dates(key: str, today: dt.date, earliest: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """Return (from, to) for a preset key ("3m", "6m", "12m", "ytd", "all")."""
+    """Return (from, to) for a preset key ("3m", "6m", "12m", "1mw", "3mw", "ytd", "all")."""
+    if key in ("1mw", "3mw"):
+        end = today.replace(day=1) - dt.timedelta(days=1)
+        start = end.replace(day=1)
+        for _ in range(int(key[0]) - 1):
+            start = (start - dt.timedelta(days=1)).replace(day=1)
+        return start, end
     if key == "ytd":
         return dt.date(today.year, 1, 1), today
     if key == "all":
@@ -210,7 +219,7 @@ class ScopeBar(QWidget):
         return self.period.currentData()
 
     def set_preset(self, key: str) -> None:
-        """Choose a period preset ("3m", "6m", "12m", "ytd", "all", "custom") and apply it."""
+        """Choose a period preset ("3m", "6m", "12m", "1mw", "3mw", "ytd", "all", "custom") and apply it."""
         index = self.period.findData(key)
         if index == self.period.currentIndex():
             self._on_preset(index)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 
 from champion_desk.domain.scope import Scope
@@ -412,3 +413,25 @@ def test_every_page_in_the_navigation_has_its_icon():
 
     missing = [spec.name for spec in PAGES if not resource_path("icons", f"{spec.name}.svg").exists()]
     assert not missing, f"pages without an icon in resources/icons: {missing}"
+
+
+@pytest.mark.parametrize(
+    ("key", "today", "expected"),
+    [
+        ("1mw", dt.date(2026, 12, 8), (dt.date(2026, 11, 1), dt.date(2026, 11, 30))),
+        ("3mw", dt.date(2026, 12, 8), (dt.date(2026, 9, 1), dt.date(2026, 11, 30))),
+        ("3mw", dt.date(2026, 3, 1), (dt.date(2025, 12, 1), dt.date(2026, 2, 28))),
+        ("1mw", dt.date(2026, 1, 15), (dt.date(2025, 12, 1), dt.date(2025, 12, 31))),
+    ],
+)
+def test_whole_month_periods_are_the_months_a_briefing_made_today_covers(key, today, expected):
+    """A manager compared the Concerns list (last 3 months, to today) with the PDF (whole months) and
+    found different counts: these periods are the briefing's own."""
+    from champion_desk.domain.privacy import meeting_scope
+    from champion_desk.domain.scope import Scope
+    from champion_desk.ui.scope_bar import preset_dates
+
+    assert preset_dates(key, today) == expected
+    months = int(key[0])
+    briefing = meeting_scope(Scope(today - dt.timedelta(days=round(months * 30.44) - 1), today))
+    assert (briefing.date_from, briefing.date_to) == expected
