@@ -159,3 +159,12 @@ def test_planned_sessions_say_so():
     model.set_rows([{"id": "p", "held_on": "2026-12-15", "planned": 1}])
     assert model.data(model.index(0, model.COL_HELD_ON)) == "15 Dec 2026 (planned)"
     assert model.data(model.index(0, model.COL_HELD_ON), SORT_ROLE) == "2026-12-15"
+
+
+def test_sign_offs_read_verified_or_unverified_as_the_signing_dialogs_say():
+    from champion_desk.ui.models.records import signed_off_text
+
+    assert signed_off_text(3, 3) == "3 (verified)"
+    assert signed_off_text(3, 1) == "3 (1 verified)"
+    assert signed_off_text(1, 0) == "1 (unverified)"
+    assert signed_off_text(0, 0) == "0"

@@ -250,12 +250,15 @@ SIGNATURE_TAGS = {"pin": "PIN ✓", "unverified": "unverified", "before signatur
 
 
 def signed_off_text(signed: int | None, verified: int | None) -> str:
-    """Return how many attendees were signed off, and how many of them by PIN when not all or none."""
+    """Return how many attendees were signed off and how many of those sign-offs are verified (the signer's PIN).
+
+    In the words the signing dialogs use: "1 (none by PIN)" puzzled a nurse trying the app.
+    """
     if not signed:
         return _format("int", signed)
     if verified and verified == signed:
-        return f"{signed} (PIN ✓)"
-    return f"{signed} ({verified} by PIN)" if verified else f"{signed} (none by PIN)"
+        return f"{signed} (verified)"
+    return f"{signed} ({verified} verified)" if verified else f"{signed} (unverified)"
 
 
 class SessionTableModel(RecordTableModel):
@@ -289,7 +292,7 @@ class SessionTableModel(RecordTableModel):
             "signed_off",
             "Signed off",
             "int",
-            "Attendees whose competency was signed off (how many by the signer's PIN)",
+            "Attendees whose competency was signed off; verified: signed with the signer's own signing PIN",
             display=lambda r: signed_off_text(r.get("signed_off"), r.get("signed_off_verified")),
         ),
         Column("confidence_uplift", "Confidence +", "signed", "Mean confidence after minus before (1–5 scale)"),
