@@ -96,10 +96,10 @@ class Summary(Meeting):
         staff_words = f"{whose} staff" if staff.withheld else f"{whose} <b>{esc(staff.text)}</b> staff"
         # A figure held back for privacy gets a sentence of its own: "not shown have had…" reads as a slip.
         lines = [
-            f"How many of {staff_words} have been trained is not shown: it would let a small number be worked out."
+            f"How many of {staff_words} have been trained is not shown, so that nobody can be singled out by a small number."
             if covered.withheld
             else f"<b>{esc(covered.text)}</b> of {staff_words} have been trained on the tools in scope.",
-            "How many have had their competency signed off is not shown: it would let a small number be worked out."
+            "How many have had their competency signed off is not shown, so that nobody can be singled out by a small number."
             if signed.withheld
             else f"<b>{esc(signed.text)}</b> have had their competency signed off.",
         ]
@@ -108,7 +108,9 @@ class Summary(Meeting):
                 f"Confidence after training rose by <b>{f['confidence_uplift']:+.1f}</b> points on a 1–5 scale."
             )
         if d.units and due_cell.withheld:
-            lines.append("How many refreshers are due is not shown: it would let a small number be worked out.")
+            lines.append(
+                "How many refreshers are due is not shown, so that nobody can be singled out by a small number."
+            )
         elif d.units:
             one = due == 1 and not due_cell.suppressed
             lines.append(f"<b>{esc(due_cell.text)}</b> refresher{' is' if one else 's are'} due.")
