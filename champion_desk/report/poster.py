@@ -31,6 +31,7 @@ from champion_desk.report.blocks import (
     scope_line,
     session_topic,
     shorten,
+    theme_order,
 )
 from champion_desk.report.fonts import BOLD, OBLIQUE, REGULAR, register_fonts
 from champion_desk.report.styles import ACCENT, INK, MUTED, PAPER_TINT, PAPERS, PRIMARY, RULE, table_style
@@ -75,7 +76,9 @@ class Poster:
         d = self.data
         by_theme = d.figures.get("concerns_by_theme", {})
         cells = concern_figures(d, self.sup.k).themes
-        ranked = sorted((t for t in by_theme if by_theme[t]), key=lambda t: -by_theme[t])[:top]
+        # Hidden themes after the printed ones, in their own order: ranked by their true counts, two
+        # "fewer than 5" (or two ranges) would say which is larger, narrowing what each may be.
+        ranked = theme_order([t for t in by_theme if by_theme[t]], by_theme, cells)[:top]
         if not ranked:
             return [
                 Paragraph(

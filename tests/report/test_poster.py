@@ -104,3 +104,31 @@ def test_a_hospital_poster_with_its_ideas_box_still_shows_three_themes(tmp_path)
     assert len(ranked) >= 3
     for theme in ranked[:3]:
         assert theme.capitalize() in text, theme
+
+
+def test_hidden_themes_on_a_ward_s_poster_keep_their_own_order_not_their_true_counts(tmp_path):
+    """Ranked by true count, two "fewer than 5" (or "5–12" above "7–13") said which was larger."""
+    from champion_desk.domain.briefing_data import THEMES, concern_figures
+    from champion_desk.domain.demo import generate_demo
+    from champion_desk.domain.privacy import meeting_scope
+    from champion_desk.store.database import open_database
+
+    db = open_database(tmp_path / "demo.db")
+    end = dt.date(2026, 11, 30)
+    generate_demo(db, "hospital", seed=1, end=end)
+    units = [r["name"] for r in db.query("SELECT name FROM unit WHERE deleted_at IS NULL")]
+    checked = 0
+    for unit in units:
+        data = collect(db, meeting_scope(Scope(dt.date(2026, 9, 1), end, units=(unit,))), full=False, today=end)
+        out = io.BytesIO()
+        build_poster(data, out)
+        text = " ".join(pdf_text(out.getvalue()).split())
+        cells = concern_figures(data, 5).themes
+        shown = sorted((t for t in THEMES if t.capitalize() in text), key=lambda t: text.index(t.capitalize()))
+        hidden = [t for t in shown if cells[t].suppressed]
+        assert hidden == [t for t in THEMES if t in hidden], (unit, hidden)
+        printed = [t for t in shown if not cells[t].suppressed]
+        assert shown[: len(printed)] == printed, unit  # the printed ones first, most raised first
+        checked += len(hidden) > 1
+    db.close()
+    assert checked, "some ward's poster should show two hidden themes, or the check proves nothing"
