@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 from champion_desk.domain.scope import Scope
 
 DEFAULT_K = 5
-MIN_K = 2
+MIN_K = 3  # "fewer than 2" could only mean 1: k = 2 would hide nothing
 REDACTED_NAME = "a colleague"
 HIDDEN_SHARE = "not shown"
 
@@ -95,7 +95,7 @@ class Suppressor:
 
     def __init__(self, k: int = DEFAULT_K) -> None:
         if int(k) < MIN_K:
-            # k = 1 would hide nothing; refuse rather than print a briefing that only looks safe.
+            # k = 1 or 2 would hide nothing; refuse rather than print a briefing that only looks safe.
             raise ValueError(f"suppression threshold must be at least {MIN_K}, got {k}")
         self.k = int(k)
 

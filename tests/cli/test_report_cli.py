@@ -70,8 +70,8 @@ def test_briefing_default_period_is_the_last_three_months(sample_path, tmp_path,
 
 def test_suppress_below_is_checked(sample_path, tmp_path, capsys):
     with pytest.raises(SystemExit):
-        main(["--db", str(sample_path), "briefing", "--out", str(tmp_path / "b.pdf"), "--suppress-below", "1"])
-    assert "at least 2" in capsys.readouterr().err
+        main(["--db", str(sample_path), "briefing", "--out", str(tmp_path / "b.pdf"), "--suppress-below", "2"])
+    assert "at least 3" in capsys.readouterr().err
 
 
 def test_unknown_unit_is_a_clear_error_and_writes_nothing(sample_path, tmp_path, capsys):

@@ -17,9 +17,11 @@ def test_counts_one_to_k_minus_one_print_as_fewer_than_k():
     assert Suppressor(10).count(9).text == "fewer than 10"
 
 
-def test_k_below_two_is_refused():
-    with pytest.raises(ValueError):
-        Suppressor(1)
+def test_k_below_three_is_refused():
+    # Zero prints as 0, so with k = 2 "fewer than 2" could only be 1: it would hide nothing.
+    for k in (1, 2):
+        with pytest.raises(ValueError):
+            Suppressor(k)
 
 
 def test_a_single_hidden_cell_beside_a_total_hides_a_second_cell():

@@ -180,7 +180,7 @@ def test_a_renamed_colleague_named_everywhere_leaves_no_trace_and_places_stay(tm
     assert "Met [erased] and" in full and "on Cedar Ward; time added" in full
     assert "Stacey" not in "".join(exported.values())
 
-    code, _, err = _cli("--db", str(path), "briefing", "--out", str(tmp_path / "b.pdf"), "--suppress-below", "2")
+    code, _, err = _cli("--db", str(path), "briefing", "--out", str(tmp_path / "b.pdf"), "--suppress-below", "3")
     assert code == 0, err
     from pypdf import PdfReader
 

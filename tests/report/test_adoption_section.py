@@ -20,11 +20,20 @@ def test_adoption_by_unit_prints_counts_and_names_nobody(db, adoption_ward):  # 
     # figures of October, the whole month SCOPE ends in, as stats gives them for that month.
     from champion_desk.domain.metrics import stats
     from champion_desk.domain.privacy import meeting_scope
+    from champion_desk.store import records
 
+    # A third user in October, so that at k = 3 (the least threshold that hides anything) no count
+    # of the month is small.
+    records.insert(
+        db,
+        "usage",
+        {"staff_id": adoption_ward["c"], "tool_id": adoption_ward["tool"], "day": "2026-10-20", "count": 3},
+        "t",
+    )
     month = meeting_scope(SCOPE)
     figures = stats(db, month)
     eligible, active = figures["usage_eligible"], figures["usage_active"]
-    text = _briefing(db, k=2)
+    text = _briefing(db, k=3)
     assert "Is the tool being used?" in text
     assert (
         f"Of {eligible} colleagues on units where the tool is live, {round(100 * active / eligible)}% of them used it"
