@@ -20,6 +20,7 @@ from champion_desk.store import erasure, merging, records, summaries
 from champion_desk.store.connection import Database
 from champion_desk.store.database import migrate_schema, open_database
 from champion_desk.store.schema import RECORD_TABLES
+from tests.factories import session_values
 
 UNIT_NAMES = ["Ward 1", "Ward 2", "ward 1", "ICU"]
 REFS = ["E1", "E2", "e1", None]
@@ -58,6 +59,12 @@ def _base(path: Path) -> dict[str, str]:
     return {"unit": unit, "tool": tool, "champion": champ, "other": other}
 
 
+def _session(base: dict[str, str], **overrides) -> dict:
+    """Return a session of ``_base``'s ward as these tests log it: a 30-minute demo on 1 Nov 2026."""
+    values = {"held_on": "2026-11-01", "minutes": 30, "format": "demo", "topic": None}
+    return session_values(base, **{**values, **overrides})
+
+
 operation = st.one_of(
     st.tuples(st.just("unit"), st.sampled_from(UNIT_NAMES)),
     st.tuples(st.just("staff"), st.sampled_from(NAMES), st.sampled_from(REFS)),
@@ -92,15 +99,7 @@ def _apply(db, base: dict[str, str], ops: list[tuple]) -> None:
                     sid = records.insert(
                         db,
                         "training_session",
-                        {
-                            "tool_id": base["tool"],
-                            "unit_id": base["unit"],
-                            "trainer_id": base["champion"],
-                            "held_on": "2026-11-01",
-                            "minutes": 30,
-                            "format": "demo",
-                            "notes": "with Ann Lee",
-                        },
+                        _session(base, notes="with Ann Lee"),
                         "t",
                     )
                     records.insert(db, "attendance", {"session_id": sid, "staff_id": pick(op[2])}, "t")
@@ -243,14 +242,7 @@ def test_merge_reconciles_natural_keys_and_repoints(tmp_path):
         sid = records.insert(
             b,
             "training_session",
-            {
-                "tool_id": base["tool"],
-                "unit_id": ub,
-                "trainer_id": base["champion"],
-                "held_on": "2026-11-01",
-                "minutes": 30,
-                "format": "demo",
-            },
+            _session(base, unit_id=ub),
             "t",
         )
         records.insert(b, "attendance", {"session_id": sid, "staff_id": sb}, "t")
@@ -297,14 +289,7 @@ def test_one_live_attendance_per_person_after_reconciling(tmp_path):
         sid = records.insert(
             db,
             "training_session",
-            {
-                "tool_id": base["tool"],
-                "unit_id": base["unit"],
-                "trainer_id": base["champion"],
-                "held_on": "2026-11-01",
-                "minutes": 30,
-                "format": "demo",
-            },
+            _session(base),
             "t",
         )
     _copy(tmp_path / "base.db", tmp_path / "a.db")
@@ -423,14 +408,7 @@ def test_reading_only_what_a_merge_can_change_plans_the_same_as_reading_everythi
             sid = records.insert(
                 db,
                 "training_session",
-                {
-                    "tool_id": base["tool"],
-                    "unit_id": base["unit"],
-                    "trainer_id": base["champion"],
-                    "held_on": "2026-11-01",
-                    "minutes": 30,
-                    "format": "demo",
-                },
+                _session(base),
                 "t",
             )
             records.insert(db, "attendance", {"session_id": sid, "staff_id": staff}, "t")
@@ -496,15 +474,7 @@ def _ward_with_new_sessions(tmp_path: Path) -> tuple[dict[str, str], Path, Path]
                 sid = records.insert(
                     b,
                     "training_session",
-                    {
-                        "tool_id": base["tool"],
-                        "unit_id": base["unit"],
-                        "trainer_id": base["champion"],
-                        "held_on": f"2026-10-{i + 1:02d}",
-                        "minutes": 30,
-                        "format": "demo",
-                        "notes": "with Ann Lee" if i == 0 else f"session {i}",
-                    },
+                    _session(base, held_on=f"2026-10-{i + 1:02d}", notes="with Ann Lee" if i == 0 else f"session {i}"),
                     "t",
                 )
                 records.insert(
@@ -630,15 +600,7 @@ def test_an_invite_list_merges_and_one_live_invitation_per_person_after_reconcil
     from champion_desk.domain import logbook
 
     base = _base(tmp_path / "base.db")
-    session = {
-        "tool_id": base["tool"],
-        "unit_id": base["unit"],
-        "trainer_id": base["champion"],
-        "held_on": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
-        "minutes": 30,
-        "format": "demo",
-        "starts_at": "14:00",
-    }
+    session = _session(base, held_on=(dt.date.today() + dt.timedelta(days=30)).isoformat(), starts_at="14:00")
     with open_database(tmp_path / "base.db") as db:
         sid = records.insert(db, "training_session", session, "t")
     _copy(tmp_path / "base.db", tmp_path / "a.db")
