@@ -27,24 +27,25 @@ def open_file(parent: QWidget | None, path: Path, title: str) -> bool:
     returns False. Said in a message, not the status bar, since whoever pressed the button is
     waiting for a window that will not come, and needs the whole path to find the file.
     """
-    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-        return True
-    QMessageBox.information(
+    return _open_or_say(
         parent,
+        path,
         title,
         f"The file was saved, but this PC has no program to open it with.\n\nIt is here:\n{path}\n\n"
         "Copy it to a PC that has a PDF viewer, or ask IT to set one up on this PC.",
     )
-    return False
 
 
 def open_folder(parent: QWidget | None, folder: Path, title: str) -> bool:
-    """Show ``folder`` in the PC's file browser; return True when it opened.
+    """Show ``folder`` in the PC's file browser; return True when it opened (else its path is given)."""
+    return _open_or_say(
+        parent, folder, title, f"This PC has no file browser to show the folder in.\n\nIt is:\n{folder}"
+    )
 
-    On a locked-down PC with no file browser Qt only returns False: the path is then given in a
-    message, so whoever asked (for the logbook's folder, the crash log) can still find it.
-    """
-    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+
+def _open_or_say(parent: QWidget | None, path: Path, title: str, otherwise: str) -> bool:
+    """Hand ``path`` to the PC's program for it; when there is none, say ``otherwise`` (where it is)."""
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return True
-    QMessageBox.information(parent, title, f"This PC has no file browser to show the folder in.\n\nIt is:\n{folder}")
+    QMessageBox.information(parent, title, otherwise)
     return False
