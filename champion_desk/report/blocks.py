@@ -136,6 +136,10 @@ def scope_line(data: BriefingData) -> str:
     return f"{units} · {tools} · {period_text(data.scope.date_from, data.scope.date_to)}"
 
 
+# What a printed range means, in every output's note (privacy.PeriodProtection prints them).
+RANGE_WORDS = "a range (from–to) stands for a period with such a month in it"
+
+
 def count_words(cell: Cell, n: int, what: str = "concern", verb: str = " raised") -> str:
     """Return "7 concerns raised", "fewer than 5 concerns raised", "concerns raised: number not shown"."""
     if not n:
@@ -323,8 +327,7 @@ class Blocks:
     def small_note(self) -> Paragraph:
         return self.p(
             f"“{self.sup.wording}”, “not shown” and ranges keep small numbers private: a count from 1 to "
-            f"{self.k - 1}, or a figure it could be worked out from, is never printed, and a range "
-            "(from–to) stands for a period with such a month in it.",
+            f"{self.k - 1}, or a figure it could be worked out from, is never printed, and {RANGE_WORDS}.",
             "note",
         )
 

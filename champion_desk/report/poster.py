@@ -24,6 +24,7 @@ from champion_desk.domain.privacy import DEFAULT_K, Suppressor, meeting_scope
 from champion_desk.report import ideas_section
 from champion_desk.report.blocks import (
     CONFIDENTIAL,
+    RANGE_WORDS,
     count_words,
     esc,
     nice_date,
@@ -203,8 +204,7 @@ class Poster:
     ) -> list[Flowable]:
         note = (
             f"Concerns are raised in confidence: nobody who raised one is named, and any count under "
-            f"{self.sup.k} shows as “{self.sup.wording}”; a range (from–to) stands for a period with "
-            "such a month in it."
+            f"{self.sup.k} shows as “{self.sup.wording}”; {RANGE_WORDS}."
         )
         return [
             *self.themes(top, shown),

@@ -19,6 +19,7 @@ from champion_desk.domain.briefing_data import Progress, report_progress
 from champion_desk.domain.privacy import DEFAULT_K
 from champion_desk.report import charts
 from champion_desk.report.blocks import (
+    RANGE_WORDS,
     TITLE,
     bucket_label,
     count_words,
@@ -43,6 +44,11 @@ STEPS_SHOWN = 3
 UNITS_SHOWN = 5  # units whose champions are listed when the summary covers several
 # A response longer than this is cut at a word with "…": the page holds three themes' worth.
 RESPONSE_CHARS = 240
+
+
+def held_back(what: str) -> str:
+    """Return the sentence that stands for a figure held back, e.g. held_back("How many refreshers are due")."""
+    return f"{what} is not shown, so that nobody can be singled out by a small number."
 
 
 class Summary(Meeting):
@@ -96,10 +102,10 @@ class Summary(Meeting):
         staff_words = f"{whose} staff" if staff.withheld else f"{whose} <b>{esc(staff.text)}</b> staff"
         # A figure held back for privacy gets a sentence of its own: "not shown have had…" reads as a slip.
         lines = [
-            f"How many of {staff_words} have been trained is not shown, so that nobody can be singled out by a small number."
+            held_back(f"How many of {staff_words} have been trained")
             if covered.withheld
             else f"<b>{esc(covered.text)}</b> of {staff_words} have been trained on the tools in scope.",
-            "How many have had their competency signed off is not shown, so that nobody can be singled out by a small number."
+            held_back("How many have had their competency signed off")
             if signed.withheld
             else f"<b>{esc(signed.text)}</b> have had their competency signed off.",
         ]
@@ -108,9 +114,7 @@ class Summary(Meeting):
                 f"Confidence after training rose by <b>{f['confidence_uplift']:+.1f}</b> points on a 1–5 scale."
             )
         if d.units and due_cell.withheld:
-            lines.append(
-                "How many refreshers are due is not shown, so that nobody can be singled out by a small number."
-            )
+            lines.append(held_back("How many refreshers are due"))
         elif d.units:
             one = due == 1 and not due_cell.suppressed
             lines.append(f"<b>{esc(due_cell.text)}</b> refresher{' is' if one else 's are'} due.")
@@ -156,7 +160,7 @@ class Summary(Meeting):
         return (
             f"Nobody who raised a concern is named. So that nobody can be singled out, a count from 1 to "
             f"{self.k - 1} prints as “{self.sup.wording}”, “not shown” hides a figure one could be worked out "
-            "from, and a range (from–to) stands for a period with such a month in it."
+            f"from, and {RANGE_WORDS}."
         )
 
     def next_and_champions(self) -> list[Flowable]:
